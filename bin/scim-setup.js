@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { main } from '../dist/index.js';
+process.exitCode = await main(process.argv);

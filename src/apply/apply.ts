@@ -1,0 +1,198 @@
+import type { Inputs } from '../lib/inputs.js';
+import { InterruptedError, PendingError, RemoteError } from '../lib/errors.js';
+import type { Reporter } from '../lib/reporter.js';
+import { sleep } from '../lib/request-policy.js';
+import type { OktaClient } from '../okta/client.js';
+import { OktaRequestError } from '../okta/errors.js';
+import { findApps } from '../okta/observe.js';
+import { WANTED_VISIBILITY, provisioningOn, type Action, type Plan } from '../plan/types.js';
+import { provisioningGuidedStep, renderManualStep, type ManualStep } from './guided-step.js';
+
+export interface ApplyDeps {
+  okta: OktaClient;
+  inputs: Inputs;
+  reporter: Reporter;
+  interactive: boolean;
+  signal: AbortSignal;
+  /** Bound on waiting for the guided step; undefined = until Ctrl-C (interactive only). */
+  waitMs: number | undefined;
+  revealToken: boolean;
+}
+
+export interface AppliedAction {
+  id: string;
+  kind: Action['kind'];
+  result: 'done' | 'manual' | 'pending';
+  detail?: string;
+}
+
+export interface ApplyResult {
+  appId?: string;
+  applied: AppliedAction[];
+  manualSteps: ManualStep[];
+}
+
+/** Runs the plan's actions in order; each is idempotent, so a re-run after any failure converges. */
+export async function applyPlan(plan: Plan, appId: string | undefined, deps: ApplyDeps): Promise<ApplyResult> {
+  const result: ApplyResult = { appId, applied: [], manualSteps: [] };
+  for (const action of plan.actions) {
+    if (deps.signal.aborted) throw interrupted(result);
+    if (action.kind === 'noop') continue;
+    if (action.kind === 'manual') {
+      result.manualSteps.push({ id: action.id, title: action.summary, steps: action.detail ? [action.detail] : [] });
+      result.applied.push({ id: action.id, kind: action.kind, result: 'manual', detail: action.detail });
+      deps.reporter.task(action.summary).warn(`${action.summary} (manual step)`);
+      continue;
+    }
+    const task = deps.reporter.task(action.summary);
+    try {
+      const outcome = await execute(action, result, deps, task.update);
+      task.succeed(outcome === 'done' ? action.summary : `${action.summary}: waiting`);
+      result.applied.push({ id: action.id, kind: action.kind, result: outcome });
+    } catch (error) {
+      task.fail(`${action.summary}: failed`);
+      if (error instanceof PendingError) {
+        result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
+        throw Object.assign(error, { applyResult: result });
+      }
+      throw error;
+    }
+  }
+  return result;
+}
+
+function interrupted(result: ApplyResult): InterruptedError {
+  const done = result.applied.map((a) => a.id).join(', ') || 'nothing';
+  return Object.assign(new InterruptedError(`Interrupted after the request in flight. Done: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.'), { applyResult: result });
+}
+
+async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<'done'> {
+  const { okta } = deps;
+  const appPath = () => `/api/v1/apps/${requireApp(result)}`;
+  switch (action.resource) {
+    case 'app':
+      if (action.kind === 'create') result.appId = await createApp(action, deps);
+      else await okta.postNoContent(`${appPath()}/lifecycle/activate`);
+      return 'done';
+    case 'app-visibility':
+      await fixVisibility(appPath(), deps);
+      return 'done';
+    case 'provisioning':
+      await turnOnProvisioning(requireApp(result), result, deps, progress);
+      return 'done';
+    case 'group-assignment':
+      await okta.put(resolvePath(action, result), action.request?.body ?? {});
+      return 'done';
+    case 'user-assignment':
+      await assignUser(action, result, deps);
+      return 'done';
+    case 'push-mapping':
+      await pushGroup(action, result, deps);
+      return 'done';
+  }
+}
+
+function requireApp(result: ApplyResult): string {
+  if (!result.appId) throw new RemoteError('internal: no app id before an app-scoped action');
+  return result.appId;
+}
+
+function resolvePath(action: Action, result: ApplyResult): string {
+  return action.request!.path.replace('{appId}', requireApp(result));
+}
+
+/** POST /apps is not idempotent: after an ambiguous failure, look before creating again. */
+async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
+  try {
+    const app = await deps.okta.post<{ id: string }>('/api/v1/apps', action.request!.body, { activate: 'true' });
+    return app.id;
+  } catch (error) {
+    if (error instanceof OktaRequestError || !(error instanceof RemoteError)) throw error;
+    const [existing] = await findApps(deps.okta, deps.inputs.appLabel);
+    if (existing) return existing.id;
+    throw error;
+  }
+}
+
+/** A PUT replaces the whole app: read it whole, change only visibility, and never once provisioning is on. */
+async function fixVisibility(appPath: string, deps: ApplyDeps): Promise<void> {
+  const app = await deps.okta.get<Record<string, unknown> & { features?: string[]; visibility?: Record<string, unknown> }>(appPath);
+  if ((app.features ?? []).length > 0) {
+    throw new RemoteError('Provisioning was turned on while this run was planning; replacing the app now would reset it.', 'Re-run: the plan will make this a manual step.');
+  }
+  const { id: _id, created: _created, lastUpdated: _lastUpdated, _links: _l, _embedded: _e, features: _f, ...rest } = app;
+  await deps.okta.put(appPath, { ...rest, visibility: { ...(app.visibility ?? {}), ...WANTED_VISIBILITY } });
+}
+
+async function turnOnProvisioning(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
+  const { okta, inputs } = deps;
+  const appPath = `/api/v1/apps/${appId}`;
+  // Okta documents this API for a few apps only; on others it answers 200 UNKNOWN and changes nothing.
+  const connection = await okta.post<{ status?: string }>(`${appPath}/connections/default`, { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: inputs.scimToken } }, { activate: 'true' });
+  if (connection.status === 'ENABLED') {
+    try {
+      await okta.put(`${appPath}/features/USER_PROVISIONING`, {
+        create: { lifecycleCreate: { status: 'ENABLED' } },
+        update: { lifecycleDeactivate: { status: 'ENABLED' }, profile: { status: 'DISABLED' }, password: { status: 'DISABLED' } },
+      });
+    } catch (error) {
+      if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
+    }
+  }
+  if (provisioningOn((await okta.get<{ features?: string[] }>(appPath)).features ?? [])) return;
+  await guidedStep(appId, result, deps, progress);
+}
+
+async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
+  const { inputs, reporter } = deps;
+  const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, inputs.scimToken, deps.revealToken);
+  reporter.info('\n' + renderManualStep(step) + '\n');
+  const deadline = deps.waitMs === undefined ? Infinity : Date.now() + deps.waitMs;
+  let delay = 500;
+  progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
+  while (Date.now() < deadline) {
+    await sleep(Math.min(delay, deadline - Date.now()), deps.signal);
+    if (deps.signal.aborted) {
+      result.manualSteps.push(step);
+      throw Object.assign(new InterruptedError('Stopped waiting for the guided step.', 'Finish the steps above, then re-run the same command: it picks up from here.'), { applyResult: result });
+    }
+    const app = await deps.okta.get<{ features?: string[] }>(`/api/v1/apps/${appId}`);
+    if (provisioningOn(app.features ?? [])) return;
+    delay = Math.min(delay * 1.5, 5000);
+  }
+  result.manualSteps.push(step);
+  throw new PendingError(
+    `Provisioning is not on yet for app ${appId}: the guided step above is waiting for an admin.`,
+    `Do the steps above, then re-run the same command; it carries on from here.${deps.interactive ? '' : ' (--wait sets how long a run waits.)'}`,
+  );
+}
+
+/** POST /apps/{id}/users after an ambiguous failure: check the assignment before assigning again. */
+async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
+  const path = resolvePath(action, result);
+  const body = action.request!.body as { id: string };
+  try {
+    await deps.okta.post(path, body);
+  } catch (error) {
+    if (error instanceof OktaRequestError || !(error instanceof RemoteError)) throw error;
+    await deps.okta.get(`${path}/${body.id}`);
+  }
+}
+
+/** Creates the push mapping, or links to one that an interrupted run or a parallel run made. */
+async function pushGroup(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
+  const path = resolvePath(action, result);
+  if (action.kind === 'update') {
+    await deps.okta.patch(path, action.request!.body);
+    return;
+  }
+  const body = action.request!.body as { sourceGroupId: string };
+  try {
+    await deps.okta.post(path, body);
+  } catch (error) {
+    if (error instanceof OktaRequestError && error.status !== 400) throw error;
+    if (!(error instanceof RemoteError)) throw error;
+    const existing = await deps.okta.list<{ id: string; status: string }>(path, { sourceGroupId: body.sourceGroupId });
+    if (existing.length === 0) throw error;
+  }
+}

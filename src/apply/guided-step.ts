@@ -1,0 +1,45 @@
+import { maskToken } from '../lib/redact.js';
+
+/** A step only a person can do, with everything they need to do it. */
+export interface ManualStep {
+  id: string;
+  title: string;
+  link?: string;
+  steps: string[];
+}
+
+/** `https://acme.okta.com` → `https://acme-admin.okta.com`; other hosts keep their origin. */
+export function adminOrigin(orgUrl: string): string {
+  const url = new URL(orgUrl);
+  const m = /^([a-z0-9-]+)\.((?:okta|oktapreview|okta-emea|okta-gov|okta-mil|trexcloud)\.com)$/i.exec(url.hostname);
+  return m ? `https://${m[1]}-admin.${m[2]}` : url.origin;
+}
+
+export function provisioningTabLink(orgUrl: string, appId: string): string {
+  return `${adminOrigin(orgUrl)}/admin/app/scim2testapp/instance/${appId}/#tab-provisioning`;
+}
+
+/** The guide's steps 3 and 4 in its own words, with the exact values to paste. */
+export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUrl: string, scimToken: string, revealToken: boolean): ManualStep {
+  return {
+    id: 'provisioning',
+    title: 'Turn on provisioning in Okta (Okta does not take this step through its API for this app)',
+    link: provisioningTabLink(orgUrl, appId),
+    steps: [
+      'Open the link above (the app\'s Provisioning tab) and select Configure API Integration.',
+      'Select Enable API integration.',
+      `SCIM 2.0 Base URL: ${scimBaseUrl}`,
+      `OAuth Bearer Token: ${revealToken ? scimToken : `${maskToken(scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`,
+      'Deselect Import Groups.',
+      'Select Save.',
+      'Under Provisioning → To App, select Edit: enable Create Users and Deactivate Users; leave Update User Attributes off. Select Save.',
+    ],
+  };
+}
+
+export function renderManualStep(step: ManualStep): string {
+  const lines = [step.title];
+  if (step.link) lines.push(`  ${step.link}`);
+  step.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+  return lines.join('\n');
+}

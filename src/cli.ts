@@ -1,0 +1,98 @@
+import { Command, Option } from 'commander';
+import type { Context } from './context.js';
+import { EXIT_CODE_HELP } from './lib/errors.js';
+
+/** Commander wiring only. Each command's code is imported when it runs, so `--help` stays fast. */
+export function buildProgram(ctx: Context, setExitCode: (code: number) => void): Command {
+  const program = new Command('scim-setup')
+    .description('Set up Okta as the SCIM identity provider for a Cloudflare account: plan, apply, verify.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${EXIT_CODE_HELP}\n`);
+
+  const run = (load: () => Promise<CommandModule>) => async (options: Record<string, unknown>) => {
+    const module = await load();
+    setExitCode(await module.run(options, ctx));
+  };
+
+  withInputOptions(program.command('okta'))
+    .description('Create and configure the Okta SCIM app for Cloudflare, then verify it (plan → confirm → apply → verify).')
+    .option('--dry-run', 'do every read and no write; print the plan')
+    .option('--detailed-exitcode', 'with --dry-run: exit 0 when nothing to do, 2 when changes are pending')
+    .option('--out <file>', 'save the plan (no secrets) to a file')
+    .option('--plan <file>', 'apply exactly this saved plan, after checking that the world has not changed')
+    .option('-y, --yes', 'apply without asking (needed when not interactive)')
+    .option('--reveal-token', 'show the SCIM token in full in the guided step (masked by default)')
+    .option('--no-verify', 'skip verification after apply')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ npx scim-setup okta                                   # interactive: asks, plans, confirms\n  $ OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n    scim-setup okta --yes --push-group Engineering          # CI one-shot\n  $ scim-setup okta --dry-run --detailed-exitcode          # what would change?\n  $ scim-setup okta --dry-run --out plan.json && scim-setup okta --plan plan.json\n\n${EXIT_CODE_HELP}\n`,
+    )
+    .action(run(() => import('./commands/okta.js')));
+
+  withInputOptions(program.command('verify'))
+    .description('Read Okta and Cloudflare back and prove that provisioning works (read-only).')
+    .option('--since <duration>', 'how far back to read Okta\'s System Log and Cloudflare\'s audit log', '1h')
+    .addHelpText('after', `\nExamples:\n  $ scim-setup verify\n  $ scim-setup verify --wait 5m --json\n\n${EXIT_CODE_HELP}\n`)
+    .action(run(() => import('./commands/verify.js')));
+
+  program
+    .command('sandbox')
+    .description('Start the Okta and Cloudflare emulators on 127.0.0.1 and print the env vars to use them.')
+    .option('--okta-port <port>', 'Okta emulator port (0 = any free port)', '0')
+    .option('--cloudflare-port <port>', 'Cloudflare emulator port (0 = any free port)', '0')
+    .option('--seed <file>', 'seed file (JSON) for the Okta org')
+    .addOption(new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API').choices(['unsupported', 'supported']).default('unsupported'))
+    .addOption(new Option('--admin <mode>', 'emulate the admin who fills in the Provisioning tab').choices(['auto', 'manual']).default('manual'))
+    .option('--latency <ms>', 'added latency per request', '0')
+    .option('--rate-limit-scale <n>', 'multiply rate limits (and shrink their windows) by N', '1')
+    .option('--json', 'print one JSON line with the env vars')
+    .addHelpText('after', `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ eval "$(scim-setup sandbox --json | jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"')"\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n`)
+    .action(run(() => import('./commands/sandbox.js')));
+
+  program
+    .command('demo')
+    .description('Start the sandbox and run the whole setup against it: the first command to try.')
+    .option('--json', 'print one JSON document with the result')
+    .option('--no-color', 'no colour')
+    .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n\n${EXIT_CODE_HELP}\n`)
+    .action(run(() => import('./commands/demo.js')));
+
+  return program;
+}
+
+export interface CommandModule {
+  run(options: Record<string, unknown>, ctx: Context): Promise<number>;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The inputs of DESIGN §3 that `okta` and `verify` share. Secrets only by file or env, never argv. */
+function withInputOptions(command: Command): Command {
+  return command
+    .option('--org-url <url>', 'Okta org URL, e.g. https://acme.okta.com (env OKTA_ORG_URL)')
+    .option('--account-id <id>', 'Cloudflare account ID, 32 hex characters (env CLOUDFLARE_ACCOUNT_ID)')
+    .option('--api-base-url <url>', 'Cloudflare API base (env CLOUDFLARE_API_BASE_URL)')
+    .option('--okta-token-file <path>', 'read the Okta API token from a file, or - for stdin (env OKTA_API_TOKEN)')
+    .option('--okta-client-id <id>', 'Okta service app client ID (env OKTA_CLIENT_ID)')
+    .option('--okta-key-id <kid>', 'Okta service app key ID (env OKTA_KEY_ID)')
+    .option('--okta-private-key-file <path>', 'Okta service app private key, PEM or JWK (env OKTA_PRIVATE_KEY)')
+    .option('--scim-token-file <path>', 'read the Cloudflare SCIM token from a file, or - for stdin (env CLOUDFLARE_SCIM_TOKEN)')
+    .option('--cloudflare-token-file <path>', 'read the Cloudflare read token from a file (env CLOUDFLARE_API_TOKEN)')
+    .option('--config <file>', 'config file, JSON or YAML')
+    .option('--app-label <label>', 'label of the Okta app (default "Cloudflare SCIM")')
+    .option('--assign-group <name>', 'assign an Okta group to the app (repeatable)', collect)
+    .option('--push-group <name>', 'assign and push an Okta group to Cloudflare (repeatable)', collect)
+    .option('--assign-user <login>', 'assign an Okta user to the app (repeatable)', collect)
+    .option('--wait <duration>', 'bound on every asynchronous wait, e.g. 90s, 5m')
+    .option('--json', 'print one JSON document on stdout; human text goes to stderr')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
+    .option('--debug', 'print debug traces (secrets redacted) and stacks');
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';

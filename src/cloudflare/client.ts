@@ -1,0 +1,107 @@
+import Cloudflare from 'cloudflare';
+import { AuthError, CliError, RemoteError } from '../lib/errors.js';
+import { NetworkError, withPolicy, type RequestPolicy } from '../lib/request-policy.js';
+
+export type TokenRole = 'scim' | 'read';
+
+const PERMISSION: Record<TokenRole, string> = { scim: '"SCIM Provisioning: Edit"', read: '"Account Settings: Read"' };
+const ENV: Record<TokenRole, string> = { scim: 'CLOUDFLARE_SCIM_TOKEN', read: 'CLOUDFLARE_API_TOKEN' };
+
+/** Cloudflare's fetch, under the shared request policy; the SDK's own retries are off. */
+function policyFetch(policy: RequestPolicy): typeof fetch {
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
+    const method = (init?.method ?? 'GET').toUpperCase();
+    return withPolicy(
+      policy,
+      method,
+      url,
+      'cloudflare',
+      () => fetch(input, { ...init, signal: AbortSignal.timeout(policy.options.timeoutMs) }),
+      async (response) => void (await response.text().catch(() => '')),
+    );
+  };
+}
+
+export class CloudflareRequestError extends RemoteError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A thin client over the official SDK, one per token, with errors that name the token and permission. */
+export class CloudflareClient {
+  readonly sdk: Cloudflare;
+
+  constructor(
+    readonly apiBaseUrl: string,
+    readonly accountId: string,
+    token: string,
+    readonly role: TokenRole,
+    policy: RequestPolicy,
+  ) {
+    this.sdk = new Cloudflare({ apiToken: token, baseURL: apiBaseUrl, maxRetries: 0, fetch: policyFetch(policy), timeout: policy.options.timeoutMs });
+  }
+
+  get scimPath(): string {
+    return `/accounts/${this.accountId}/scim/v2`;
+  }
+
+  /** Raw GET: the SDK has no SCIM v2 resources, and its audit-log paging stops after one page. */
+  async get<T>(path: string, query?: Record<string, unknown>): Promise<T> {
+    return this.call(path, () => this.sdk.get(path, { query }) as unknown as Promise<T>);
+  }
+
+  async put<T>(path: string, body: unknown): Promise<T> {
+    return this.call(path, () => this.sdk.put(path, { body }) as unknown as Promise<T>);
+  }
+
+  async call<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.translate(error, path);
+    }
+  }
+
+  private translate(error: unknown, path: string): Error {
+    if (error instanceof CliError) return error;
+    const where = path.replace(`/accounts/${this.accountId}`, '/accounts/<account>');
+    const network = findNetworkError(error);
+    if (network) {
+      return new RemoteError(`Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`, 'Check CLOUDFLARE_API_BASE_URL, your network and any HTTPS_PROXY setting, then re-run.');
+    }
+    const e = error as { status?: number; error?: unknown; message?: string };
+    const detail = errorDetail(e.error) ?? e.message ?? String(error);
+    if (e.status === 401) {
+      return new AuthError(`Cloudflare refused the ${this.role === 'scim' ? 'SCIM' : 'API'} token (${ENV[this.role]}): 401 ${detail}.`, `The token is invalid, revoked or expired: create an account API token with ${PERMISSION[this.role]} and set ${ENV[this.role]}.`);
+    }
+    if (e.status === 403) {
+      return new AuthError(
+        `Cloudflare denied ${where} to the token in ${ENV[this.role]} (403 ${detail}).`,
+        `Check that CLOUDFLARE_ACCOUNT_ID (${this.accountId}) is the account the token belongs to, and that the token has ${PERMISSION[this.role]}.`,
+      );
+    }
+    return new CloudflareRequestError(`Cloudflare answered ${e.status ?? 'an error'} on ${where}: ${detail}`, e.status ?? 0);
+  }
+}
+
+function findNetworkError(error: unknown): NetworkError | undefined {
+  let e: unknown = error;
+  for (let i = 0; i < 4 && e; i++) {
+    if (e instanceof NetworkError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Both shapes: the v4 envelope's errors[] and SCIM's `detail`. */
+function errorDetail(body: unknown): string | undefined {
+  const b = body as { detail?: string; errors?: Array<{ message?: string; code?: number }> } | undefined;
+  if (b?.detail) return b.detail;
+  const first = b?.errors?.[0];
+  return first?.message ? `${first.message}${first.code ? ` (code ${first.code})` : ''}` : undefined;
+}

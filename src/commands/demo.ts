@@ -1,0 +1,29 @@
+import type { Context } from '../context.js';
+import { Reporter } from '../lib/reporter.js';
+import { startSandbox } from '../sandbox/sandbox.js';
+import { run as runOkta } from './okta.js';
+
+/** `scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
+export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+  const reporter = new Reporter({ json: Boolean(options.json), noColor: options.color === false, debug: false, env: ctx.env, stdout: ctx.stdout, stderr: ctx.stderr, redactor: ctx.redactor });
+  const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150 });
+  try {
+    const s = reporter.style;
+    reporter.info(s.bold('scim-setup demo') + ': a sandbox Okta org and Cloudflare account are running on 127.0.0.1.');
+    reporter.info(`It will create the SCIM app, assign "Sales", assign and push "Engineering", wait for the emulated admin to\nturn on provisioning (the guided step), then prove the result by reading Cloudflare back.\n`);
+    const env = { ...ctx.env, ...sandbox.env };
+    delete env.CI;
+    const code = await runOkta(
+      { assignGroup: ['Sales'], pushGroup: ['Engineering'], yes: true, wait: '60s', json: options.json, color: options.color, verify: true },
+      { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) },
+    );
+    const members = sandbox.cloudflare.state.members.size;
+    const groups = [...sandbox.cloudflare.state.userGroups.values()].map((g) => `${g.name} (${g.members.size} members)`);
+    reporter.info(`\nCloudflare now has ${members} account members and user groups: ${groups.join(', ') || 'none'}.`);
+    reporter.info(code === 0 ? s.green('Demo finished: the setup is verified.') : s.red(`Demo finished with exit code ${code}.`));
+    reporter.info(`Next: run \`scim-setup sandbox --admin auto\` and point \`scim-setup okta\` at it, or at your own org (see README).`);
+    return code;
+  } finally {
+    await sandbox.close();
+  }
+}

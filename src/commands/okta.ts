@@ -1,0 +1,86 @@
+import { writeFile } from 'node:fs/promises';
+import { applyPlan, type ApplyResult } from '../apply/apply.js';
+import { renderManualStep } from '../apply/guided-step.js';
+import type { Context } from '../context.js';
+import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { confirm } from '../lib/prompt.js';
+import { observe } from '../okta/observe.js';
+import { plan as makePlan } from '../plan/planner.js';
+import { renderPlan, summarize } from '../plan/render.js';
+import { planDifferences, readSavedPlan, toSavedPlan } from '../plan/saved-plan.js';
+import { hasChanges } from '../plan/types.js';
+import { checkScimToken } from '../verify/checks-scim.js';
+import { runVerification, verificationExitCode } from '../verify/run.js';
+import { makeReporter, openSession, withJsonErrors } from './session.js';
+
+/** `scim-setup okta`: read → plan → confirm → apply → verify. */
+export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+  const reporter = makeReporter(options, ctx);
+  return withJsonErrors(reporter, 'okta', async () => {
+    if (options.plan && options.dryRun) throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
+    if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
+    const session = await openSession(options, ctx, reporter, '2m');
+    const { okta, scim, inputs, desired, interactivity } = session;
+    const startedAt = new Date();
+
+    const reading = reporter.task('reading Okta and Cloudflare');
+    const [, observed] = await Promise.all([checkScimToken(scim), observe(okta, desired)]).catch((error) => {
+      reading.fail('reading Okta and Cloudflare: failed');
+      throw error;
+    });
+    reading.succeed(`read Okta (${inputs.orgUrl}) and Cloudflare (account ${inputs.accountId})`);
+
+    const plan = makePlan(desired, observed);
+    const saved = toSavedPlan(plan, desired, inputs.orgUrl, inputs.accountId, observed.app?.id, startedAt);
+    if (typeof options.plan === 'string') {
+      const differences = planDifferences(await readSavedPlan(options.plan), saved);
+      if (differences.length > 0) {
+        throw new InputError(`The saved plan ${options.plan} is stale; the world changed since it was made:\n${differences.map((d) => `  - ${d}`).join('\n')}`, 'Make a new plan with --dry-run --out, review it, and apply that one. Nothing was changed.');
+      }
+    }
+    if (!reporter.json || options.dryRun) reporter.info('\n' + renderPlan(plan, reporter.style, `Okta app "${desired.appLabel}" in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`) + '\n');
+    if (typeof options.out === 'string') {
+      await writeFile(options.out, ctx.redactor.redact(JSON.stringify(saved, null, 2)) + '\n', { mode: 0o600 });
+      reporter.info(`Plan saved to ${options.out}; apply it with: scim-setup okta --plan ${options.out}`);
+    }
+    const document = { formatVersion: 1, command: 'okta', orgUrl: inputs.orgUrl, accountId: inputs.accountId, app: observed.app ? { id: observed.app.id, label: observed.app.label } : null, changes: hasChanges(plan), summary: summarize(plan), actions: plan.actions, warnings: plan.warnings };
+
+    if (options.dryRun) {
+      reporter.result({ ...document, dryRun: true });
+      return options.detailedExitcode && hasChanges(plan) ? ExitCode.usage : ExitCode.ok;
+    }
+
+    let applied: ApplyResult = { appId: observed.app?.id, applied: [], manualSteps: [] };
+    if (hasChanges(plan)) {
+      if (!options.yes && typeof options.plan !== 'string') {
+        if (!interactivity.interactive) {
+          throw new InputError(`Applying changes needs confirmation, and the run is non-interactive (${interactivity.reason}).`, 'Pass --yes to apply without asking, or review a saved plan: --dry-run --out plan.json, then --plan plan.json.');
+        }
+        if (!(await confirm(ctx.stdin, ctx.stderr, 'Apply these changes?'))) {
+          reporter.info('Nothing was changed.');
+          reporter.result({ ...document, dryRun: false, cancelled: true });
+          return ExitCode.ok;
+        }
+      }
+      applied = await applyPlan(plan, observed.app?.id, {
+        okta, inputs, reporter, interactive: interactivity.interactive, signal: ctx.signal, revealToken: Boolean(options.revealToken),
+        waitMs: interactivity.interactive && !session.waitExplicit ? undefined : inputs.waitMs,
+      }).catch((error) => {
+        if (error instanceof PendingError || (error as { applyResult?: ApplyResult }).applyResult) {
+          const partial = (error as { applyResult?: ApplyResult }).applyResult;
+          reporter.result({ ...document, dryRun: false, applied: partial?.applied ?? [], manualSteps: partial?.manualSteps ?? [], app: partial?.appId ? { id: partial.appId, label: desired.appLabel } : document.app });
+        }
+        throw error;
+      });
+    } else {
+      reporter.info('Nothing to change: Okta is already set up as planned.');
+    }
+    for (const step of applied.manualSteps) reporter.warn('manual step left:\n' + renderManualStep(step));
+
+    const appId = applied.appId;
+    const verification = options.verify === false || !appId ? undefined : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expectActivity: applied.applied.length > 0, signal: ctx.signal });
+    reporter.result({ ...document, dryRun: false, app: appId ? { id: appId, label: desired.appLabel } : null, applied: applied.applied, manualSteps: applied.manualSteps, verification: verification?.report });
+    if (applied.manualSteps.length > 0) return ExitCode.pending;
+    return verification ? verificationExitCode(verification.report.checks) : ExitCode.ok;
+  });
+}

@@ -1,0 +1,82 @@
+import { CloudflareClient } from '../cloudflare/client.js';
+import type { Context } from '../context.js';
+import { loadConfigFile } from '../lib/config-file.js';
+import { CliError, ExitCode } from '../lib/errors.js';
+import { resolveInputs, secretsOf, type Inputs, type MissingInput } from '../lib/inputs.js';
+import { ask } from '../lib/prompt.js';
+import { fingerprint } from '../lib/redact.js';
+import { Reporter } from '../lib/reporter.js';
+import { RequestPolicy } from '../lib/request-policy.js';
+import { readAllStdin, readSecretFiles } from '../lib/secret-files.js';
+import { detectInteractivity, type Interactivity } from '../lib/tty.js';
+import { OktaClient } from '../okta/client.js';
+import type { Desired } from '../plan/types.js';
+
+/** Everything `okta` and `verify` share: validated inputs, the reporter, and the two clients. */
+export interface Session {
+  reporter: Reporter;
+  inputs: Inputs;
+  interactivity: Interactivity;
+  okta: OktaClient;
+  scim: CloudflareClient;
+  /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN. */
+  read?: CloudflareClient;
+  desired: Desired;
+  /** Whether --wait was given (an interactive guided step waits until Ctrl-C otherwise). */
+  waitExplicit: boolean;
+}
+
+export function makeReporter(options: Record<string, unknown>, ctx: Context): Reporter {
+  return new Reporter({ json: Boolean(options.json), noColor: options.color === false, debug: Boolean(options.debug), env: ctx.env, stdout: ctx.stdout, stderr: ctx.stderr, redactor: ctx.redactor });
+}
+
+/** Validates every input before any request is made; a bad one exits 2 with nothing sent. */
+export async function openSession(options: Record<string, unknown>, ctx: Context, reporter: Reporter, defaultWait: string): Promise<Session> {
+  const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
+  const configPath = typeof options.config === 'string' ? options.config : undefined;
+  const config = configPath ? { path: configPath, data: await loadConfigFile(configPath) } : undefined;
+  const secretFiles = await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
+  const prompt = (m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret);
+  const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait }, interactivity, prompt);
+  for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
+  for (const warning of inputs.warnings) reporter.warn(warning);
+  const policy = new RequestPolicy({ timeoutMs: 30_000, maxRetries: 4, maxWaitMs: 60_000, trace: (line) => reporter.debug(line) });
+  const desired: Desired = {
+    appName: 'scim2testapp',
+    appLabel: inputs.appLabel,
+    scimBaseUrl: inputs.scimBaseUrl,
+    scimTokenFingerprint: await fingerprint(inputs.scimToken),
+    assignGroups: inputs.assignGroups,
+    pushGroups: inputs.pushGroups,
+    assignUsers: inputs.assignUsers,
+  };
+  return {
+    reporter,
+    inputs,
+    interactivity,
+    okta: new OktaClient(inputs.orgUrl, inputs.oktaAuth, policy),
+    scim: new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.scimToken, 'scim', policy),
+    read: inputs.cloudflareApiToken ? new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.cloudflareApiToken, 'read', policy) : undefined,
+    desired,
+    waitExplicit: typeof options.wait === 'string',
+  };
+}
+
+/** With --json, a failure still prints one document on stdout, then the error goes on to its exit code. */
+export async function withJsonErrors(reporter: Reporter, command: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (reporter.json && !reporter.resultWritten) {
+      const e = error instanceof CliError ? error : undefined;
+      const partial = (error as { applyResult?: unknown }).applyResult;
+      reporter.result({
+        formatVersion: 1,
+        command,
+        error: { message: error instanceof Error ? error.message : String(error), fix: e?.fix, exitCode: e?.exitCode ?? ExitCode.failed },
+        ...(partial ? { applyResult: partial } : {}),
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Redactor } from './lib/redact.js';
+
+/** What a command may touch of the outside world; tests pass their own. */
+export interface Context {
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  redactor: Redactor;
+  /** Resolves when the user asks to stop (SIGINT); commands stop after the request in flight. */
+  signal: AbortSignal;
+}

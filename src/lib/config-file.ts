@@ -1,0 +1,100 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { InputError } from './errors.js';
+
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** The shape of a config file (JSON or YAML). Secrets are not allowed in it. */
+export interface ConfigFile {
+  okta?: { orgUrl?: string; appLabel?: string; clientId?: string; keyId?: string; scopes?: string | string[] };
+  cloudflare?: { accountId?: string; apiBaseUrl?: string };
+  assignGroups?: string[];
+  pushGroups?: string[];
+  assignUsers?: string[];
+  wait?: string;
+}
+
+type FieldKind = 'string' | 'string-or-list' | 'list' | { [key: string]: FieldKind };
+
+const SCHEMA: { [key: string]: FieldKind } = {
+  okta: { orgUrl: 'string', appLabel: 'string', clientId: 'string', keyId: 'string', scopes: 'string-or-list' },
+  cloudflare: { accountId: 'string', apiBaseUrl: 'string' },
+  assignGroups: 'list',
+  pushGroups: 'list',
+  assignUsers: 'list',
+  wait: 'string',
+};
+
+const SECRET_KEYS = /token|secret|password|privatekey|apikey/i;
+
+/** Reads and validates a config file; every problem names the file, the key and the fix. */
+export async function loadConfigFile(path: string): Promise<ConfigFile> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new InputError(`Config file ${path} cannot be read: it does not exist or is not accessible.`, 'Check the path given to --config.');
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    throw new InputError(`Config file ${path} is ${size} bytes, over the 1 MB limit.`, 'A scim-setup config is a few lines of JSON or YAML; check that --config names the right file.');
+  }
+  const bytes = await readFile(path);
+  return parseConfigText(bytes, path);
+}
+
+/** Pure: bytes of a config file → validated config. */
+export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
+  if (bytes.includes(0)) {
+    throw new InputError(`Config file ${path} is binary, not JSON or YAML.`, 'Check that --config names the right file.');
+  }
+  const text = Buffer.from(bytes).toString('utf8');
+  // JSON is YAML 1.2, so one parser serves both; it also refuses duplicate keys.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const where = first.linePos ? ` (line ${first.linePos[0].line}, column ${first.linePos[0].col})` : '';
+    throw new InputError(`Config file ${path} is not valid JSON or YAML${where}: ${first.message.split('\n')[0]}`, 'Fix the syntax; see the README for an example config.');
+  }
+  if (doc.contents === null) return {};
+  return validateNode(doc.contents as Node, SCHEMA, '', path) as ConfigFile;
+}
+
+function validateNode(node: Node, kind: FieldKind, key: string, path: string): unknown {
+  const where = key ? `key "${key}"` : 'top level';
+  // Aliases are refused outright: a config has no use for them, and they can expand hugely.
+  if (isAlias(node)) throw new InputError(`Config file ${path}: ${where} uses a YAML alias (*name); aliases are not allowed.`, 'Write the value out in full.');
+  if (typeof kind === 'object') {
+    if (!isMap(node)) throw new InputError(`Config file ${path}: ${where} must be a mapping of keys to values.`, exampleFix());
+    const out: Record<string, unknown> = Object.create(null);
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : '';
+      const full = key ? `${key}.${name}` : name;
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+        throw new InputError(`Config file ${path}: key "${full}" is not allowed.`, 'Remove it.');
+      }
+      if (!(name in kind)) {
+        const secretHint = SECRET_KEYS.test(name) ? ' Secrets do not belong in a config file: use the env vars or the --*-token-file flags.' : '';
+        throw new InputError(`Config file ${path}: unknown key "${full}".${secretHint}`, `Known keys here: ${Object.keys(kind).join(', ')}.`);
+      }
+      out[name] = validateNode(pair.value as Node, kind[name], full, path);
+    }
+    return { ...out };
+  }
+  if (kind === 'string' || (kind === 'string-or-list' && isScalar(node))) {
+    if (!isScalar(node) || typeof node.value !== 'string') {
+      throw new InputError(`Config file ${path}: key "${key}" must be a string.`, `Quote the value of "${key}".`);
+    }
+    return node.value;
+  }
+  if (!isSeq(node)) throw new InputError(`Config file ${path}: key "${key}" must be a list of strings.`, `Write "${key}" as a list, e.g. ["Engineering"].`);
+  return node.items.map((item, index) => {
+    if (!isScalar(item) || typeof item.value !== 'string') {
+      throw new InputError(`Config file ${path}: item ${index + 1} of "${key}" must be a string.`, 'Quote it.');
+    }
+    return item.value;
+  });
+}
+
+function exampleFix(): string {
+  return 'Example: {"okta":{"orgUrl":"https://acme.okta.com"},"cloudflare":{"accountId":"<32 hex>"},"assignGroups":["Engineering"]}';
+}

@@ -1,0 +1,75 @@
+/** Exit codes of DESIGN §3. One table, so that `--help` and the code cannot disagree. */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  pending: 3,
+  auth: 4,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODE_HELP = `Exit codes:
+  0  done, or nothing to do
+  1  failed
+  2  usage or input error (nothing was written); with --dry-run --detailed-exitcode: changes pending
+  3  waiting on a manual step or on provisioning to show up (re-run later)
+  4  authentication or permission refused
+  130 interrupted (Ctrl-C); re-run to converge`;
+
+/** Base for every error the CLI expects; deep code throws these and never exits. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad or missing input: nothing was written. */
+export class InputError extends CliError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.usage, fix);
+  }
+}
+
+/** A token was refused (401) or lacks a permission (403). */
+export class AuthError extends CliError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.auth, fix);
+  }
+}
+
+/** A step waits on a person or on asynchronous provisioning; a re-run picks up from here. */
+export class PendingError extends CliError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.pending, fix);
+  }
+}
+
+/** A remote call failed in a way the run cannot recover from. */
+export class RemoteError extends CliError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.failed, fix);
+  }
+}
+
+export class InterruptedError extends CliError {
+  constructor(message: string, fix?: string) {
+    super(message, ExitCode.interrupted, fix);
+  }
+}
+
+/** The one mapping from anything thrown to an exit code. */
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (error instanceof CliError) return error.exitCode;
+  if (isCommanderUsageError(error)) return ExitCode.usage;
+  return ExitCode.failed;
+}
+
+function isCommanderUsageError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('commander.');
+}

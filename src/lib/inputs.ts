@@ -1,0 +1,274 @@
+import { createPrivateKey } from 'node:crypto';
+import type { ConfigFile } from './config-file.js';
+import { parseDuration } from './duration.js';
+import { InputError } from './errors.js';
+import type { Interactivity } from './tty.js';
+import {
+  InvalidValue,
+  validateAccountId,
+  validateApiBaseUrl,
+  validateLabel,
+  validateNames,
+  validateOrgUrl,
+  validateToken,
+} from './validate.js';
+
+export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
+export const DEFAULT_APP_LABEL = 'Cloudflare SCIM';
+export const DEFAULT_OKTA_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.logs.read'];
+
+export type OktaAuth =
+  | { kind: 'ssws'; token: string }
+  | { kind: 'privateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string[] };
+
+/** The one validated input model shared by `okta` and `verify`. */
+export interface Inputs {
+  orgUrl: string;
+  oktaAuth: OktaAuth;
+  accountId: string;
+  scimToken: string;
+  cloudflareApiToken?: string;
+  apiBaseUrl: string;
+  scimBaseUrl: string;
+  appLabel: string;
+  assignGroups: string[];
+  pushGroups: string[];
+  assignUsers: string[];
+  waitMs: number;
+  warnings: string[];
+}
+
+/** A secret read at the edge (file or stdin), with where it came from. */
+export interface SecretValue {
+  value: string;
+  source: string;
+}
+
+export type SecretName = 'oktaToken' | 'scimToken' | 'cloudflareApiToken' | 'oktaPrivateKey';
+
+export interface RawInputs {
+  flags: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  config?: { path: string; data: ConfigFile };
+  secretFiles: Partial<Record<SecretName, SecretValue>>;
+  defaultWait: string;
+}
+
+interface Candidate {
+  value: string | string[] | undefined;
+  source: string;
+}
+
+/** Where each input may come from, in precedence order: flag > env > config file > default. */
+function candidates(raw: RawInputs) {
+  const { flags, env, secretFiles } = raw;
+  const file = raw.config?.data;
+  const cfg = (key: string) => `config file ${raw.config?.path} (${key})`;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? (v as string[]) : undefined);
+  const secret = (name: SecretName, envName: string): Candidate[] => [
+    { value: secretFiles[name]?.value, source: secretFiles[name]?.source ?? '' },
+    { value: env[envName], source: `env ${envName}` },
+  ];
+  return {
+    orgUrl: [
+      { value: str(flags.orgUrl), source: '--org-url' },
+      { value: env.OKTA_ORG_URL, source: 'env OKTA_ORG_URL' },
+      { value: file?.okta?.orgUrl, source: cfg('okta.orgUrl') },
+    ],
+    oktaToken: secret('oktaToken', 'OKTA_API_TOKEN'),
+    oktaClientId: [
+      { value: str(flags.oktaClientId), source: '--okta-client-id' },
+      { value: env.OKTA_CLIENT_ID, source: 'env OKTA_CLIENT_ID' },
+      { value: file?.okta?.clientId, source: cfg('okta.clientId') },
+    ],
+    oktaPrivateKey: secret('oktaPrivateKey', 'OKTA_PRIVATE_KEY'),
+    oktaKeyId: [
+      { value: str(flags.oktaKeyId), source: '--okta-key-id' },
+      { value: env.OKTA_KEY_ID, source: 'env OKTA_KEY_ID' },
+      { value: file?.okta?.keyId, source: cfg('okta.keyId') },
+    ],
+    oktaScopes: [
+      { value: env.OKTA_SCOPES, source: 'env OKTA_SCOPES' },
+      { value: file?.okta?.scopes, source: cfg('okta.scopes') },
+    ],
+    accountId: [
+      { value: str(flags.accountId), source: '--account-id' },
+      { value: env.CLOUDFLARE_ACCOUNT_ID, source: 'env CLOUDFLARE_ACCOUNT_ID' },
+      { value: file?.cloudflare?.accountId, source: cfg('cloudflare.accountId') },
+    ],
+    scimToken: secret('scimToken', 'CLOUDFLARE_SCIM_TOKEN'),
+    cloudflareApiToken: secret('cloudflareApiToken', 'CLOUDFLARE_API_TOKEN'),
+    apiBaseUrl: [
+      { value: str(flags.apiBaseUrl), source: '--api-base-url' },
+      { value: env.CLOUDFLARE_API_BASE_URL, source: 'env CLOUDFLARE_API_BASE_URL' },
+      { value: file?.cloudflare?.apiBaseUrl, source: cfg('cloudflare.apiBaseUrl') },
+      { value: DEFAULT_API_BASE_URL, source: 'default' },
+    ],
+    appLabel: [
+      { value: str(flags.appLabel), source: '--app-label' },
+      { value: file?.okta?.appLabel, source: cfg('okta.appLabel') },
+      { value: DEFAULT_APP_LABEL, source: 'default' },
+    ],
+    assignGroups: [
+      { value: list(flags.assignGroup), source: '--assign-group' },
+      { value: file?.assignGroups, source: cfg('assignGroups') },
+    ],
+    pushGroups: [
+      { value: list(flags.pushGroup), source: '--push-group' },
+      { value: file?.pushGroups, source: cfg('pushGroups') },
+    ],
+    assignUsers: [
+      { value: list(flags.assignUser), source: '--assign-user' },
+      { value: file?.assignUsers, source: cfg('assignUsers') },
+    ],
+    wait: [
+      { value: str(flags.wait), source: '--wait' },
+      { value: file?.wait, source: cfg('wait') },
+      { value: raw.defaultWait, source: 'default' },
+    ],
+  } satisfies Record<string, Candidate[]>;
+}
+
+function pick(list: Candidate[]): Candidate | undefined {
+  return list.find((c) => c.value !== undefined && c.value !== '');
+}
+
+/** A required input that is missing, with how to give it. */
+export interface MissingInput {
+  label: string;
+  how: string;
+  secret: boolean;
+  key: 'orgUrl' | 'oktaToken' | 'accountId' | 'scimToken';
+}
+
+const REQUIRED: MissingInput[] = [
+  { key: 'orgUrl', label: 'Okta org URL', how: 'set OKTA_ORG_URL or pass --org-url', secret: false },
+  { key: 'oktaToken', label: 'Okta API token', how: 'set OKTA_API_TOKEN (or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY for a service app), or pass --okta-token-file', secret: true },
+  { key: 'accountId', label: 'Cloudflare account ID', how: 'set CLOUDFLARE_ACCOUNT_ID or pass --account-id', secret: false },
+  { key: 'scimToken', label: 'Cloudflare SCIM token', how: 'set CLOUDFLARE_SCIM_TOKEN or pass --scim-token-file', secret: true },
+];
+
+export type Prompter = (input: MissingInput) => Promise<string>;
+
+/**
+ * Resolves and validates every input before any request is made. Missing inputs are prompted
+ * for only when interactive; otherwise the error names each one, how to give it, and why the
+ * run is non-interactive.
+ */
+export async function resolveInputs(raw: RawInputs, interactivity: Interactivity, prompt?: Prompter): Promise<Inputs> {
+  const c = candidates(raw);
+  const usesServiceApp = !pick(c.oktaToken) && pick(c.oktaClientId) !== undefined;
+  const missing = REQUIRED.filter((m) => !pick(c[m.key]) && !(m.key === 'oktaToken' && usesServiceApp));
+  if (missing.length > 0) {
+    if (!interactivity.interactive || !prompt) {
+      const lines = missing.map((m) => `  - ${m.label}: ${m.how}`);
+      throw new InputError(
+        `Missing required input${missing.length > 1 ? 's' : ''}:\n${lines.join('\n')}`,
+        interactivity.interactive ? undefined : `The run is non-interactive (${interactivity.reason}), so scim-setup cannot ask; set the values above.`,
+      );
+    }
+    for (const m of missing) c[m.key].unshift({ value: await prompt(m), source: 'prompt' });
+  }
+  return validateAll(c);
+}
+
+function validateAll(c: ReturnType<typeof candidates>): Inputs {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const check = <T>(list: Candidate[], label: string, fn: (value: never) => T): T | undefined => {
+    const chosen = pick(list);
+    if (!chosen) return undefined;
+    try {
+      return fn(chosen.value as never);
+    } catch (error) {
+      if (!(error instanceof InvalidValue)) throw error;
+      problems.push(`  - ${label} (from ${chosen.source}): ${error.message} ${error.fix}`);
+      return undefined;
+    }
+  };
+  const org = check(c.orgUrl, 'Okta org URL', validateOrgUrl);
+  if (org?.warning) warnings.push(org.warning);
+  const oktaAuth = resolveOktaAuth(c, check, problems);
+  const accountId = check(c.accountId, 'Cloudflare account ID', validateAccountId);
+  const scimToken = check(c.scimToken, 'Cloudflare SCIM token', (v: string) => validateToken(v, 'Bearer'));
+  const cloudflareApiToken = check(c.cloudflareApiToken, 'Cloudflare API token', (v: string) => validateToken(v, 'Bearer'));
+  const apiBaseUrl = check(c.apiBaseUrl, 'Cloudflare API base URL', validateApiBaseUrl);
+  const appLabel = check(c.appLabel, 'App label', validateLabel);
+  const assignGroups = check(c.assignGroups, 'Assigned groups', (v: string[]) => validateNames(v, 'group')) ?? [];
+  const pushGroups = check(c.pushGroups, 'Pushed groups', (v: string[]) => validateNames(v, 'group')) ?? [];
+  const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
+  const waitMs = check(c.wait, 'Wait', (v: string) => {
+    try {
+      return parseDuration(v, '--wait');
+    } catch (error) {
+      throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m or 1h.');
+    }
+  });
+  if (problems.length > 0) {
+    throw new InputError(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.join('\n')}`);
+  }
+  return {
+    orgUrl: org!.value,
+    oktaAuth: oktaAuth!,
+    accountId: accountId!,
+    scimToken: scimToken!,
+    cloudflareApiToken,
+    apiBaseUrl: apiBaseUrl!,
+    scimBaseUrl: `${apiBaseUrl}/accounts/${accountId}/scim/v2`,
+    appLabel: appLabel!,
+    assignGroups: mergeNames(assignGroups, pushGroups),
+    pushGroups,
+    assignUsers,
+    waitMs: waitMs!,
+    warnings,
+  };
+}
+
+/** Okta pushes only assigned members, so every pushed group is also assigned. */
+function mergeNames(assigned: string[], pushed: string[]): string[] {
+  return [...assigned, ...pushed.filter((name) => !assigned.includes(name))];
+}
+
+type Check = <T>(list: Candidate[], label: string, fn: (value: never) => T) => T | undefined;
+
+function resolveOktaAuth(c: ReturnType<typeof candidates>, check: Check, problems: string[]): OktaAuth | undefined {
+  const token = pick(c.oktaToken);
+  const clientId = pick(c.oktaClientId);
+  if (token && clientId) {
+    problems.push(`  - Okta auth: both an API token (${token.source}) and a service app (${clientId.source}) are set. Unset one of them.`);
+    return undefined;
+  }
+  if (token) {
+    const value = check(c.oktaToken, 'Okta API token', (v: string) => validateToken(v, 'SSWS'));
+    return value ? { kind: 'ssws', token: value } : undefined;
+  }
+  if (!clientId) return undefined;
+  const key = pick(c.oktaPrivateKey);
+  if (!key) {
+    problems.push(`  - Okta service app (from ${clientId.source}): no private key. Set OKTA_PRIVATE_KEY (PEM or JWK, or a path to one) or pass --okta-private-key-file.`);
+    return undefined;
+  }
+  const privateKey = check(c.oktaPrivateKey, 'Okta private key', validatePrivateKey);
+  const scopesRaw = pick(c.oktaScopes)?.value;
+  const scopes = scopesRaw === undefined ? DEFAULT_OKTA_SCOPES : Array.isArray(scopesRaw) ? scopesRaw : scopesRaw.split(/[\s,]+/).filter(Boolean);
+  const keyId = pick(c.oktaKeyId)?.value as string | undefined;
+  return privateKey ? { kind: 'privateKey', clientId: String(clientId.value).trim(), privateKey, keyId, scopes } : undefined;
+}
+
+function validatePrivateKey(raw: string): string {
+  const value = raw.trim();
+  try {
+    if (value.startsWith('{')) createPrivateKey({ key: JSON.parse(value), format: 'jwk' });
+    else createPrivateKey(value);
+  } catch {
+    throw new InvalidValue('it is not a PEM or JWK private key.', 'Give the service app\'s private key as PEM (-----BEGIN PRIVATE KEY-----) or JWK JSON, or a path to a file holding it.');
+  }
+  return value;
+}
+
+/** Every secret in the inputs, for the redactor. */
+export function secretsOf(inputs: Pick<Inputs, 'oktaAuth' | 'scimToken' | 'cloudflareApiToken'>): string[] {
+  const okta = inputs.oktaAuth.kind === 'ssws' ? [inputs.oktaAuth.token] : [inputs.oktaAuth.privateKey];
+  return [...okta, inputs.scimToken, inputs.cloudflareApiToken].filter((s): s is string => Boolean(s));
+}

@@ -1,0 +1,112 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import ora, { type Ora } from 'ora';
+import { Redactor } from './redact.js';
+import { colorLevel } from './tty.js';
+
+export interface ReporterOptions {
+  json: boolean;
+  noColor: boolean;
+  debug: boolean;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  redactor?: Redactor;
+}
+
+/** One step of work shown to the user: a spinner on a TTY, one plain line elsewhere. */
+export interface Task {
+  update(text: string): void;
+  succeed(text?: string): void;
+  fail(text?: string): void;
+  warn(text?: string): void;
+  /** Leaves the line without a verdict (a step that is now waiting on someone). */
+  stop(text?: string): void;
+}
+
+/**
+ * The one way text leaves the process. Three faces: TTY (colour, spinners), plain (CI logs)
+ * and JSON (one document on stdout, everything human on stderr). All of it is redacted.
+ */
+export class Reporter {
+  readonly redactor: Redactor;
+  readonly style: ChalkInstance;
+  readonly json: boolean;
+  readonly debugEnabled: boolean;
+  private readonly human: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly spinners: boolean;
+  private jsonWritten = false;
+
+  constructor(private readonly options: ReporterOptions) {
+    this.redactor = options.redactor ?? new Redactor();
+    this.json = options.json;
+    this.debugEnabled = options.debug;
+    this.human = options.json ? options.stderr : options.stdout;
+    const isTTY = Boolean(this.human.isTTY);
+    this.style = new Chalk({ level: colorLevel(options.env, isTTY, options.noColor) });
+    this.spinners = isTTY && options.env.TERM !== 'dumb' && !options.env.CI;
+  }
+
+  /** Human text for the main flow of the command. */
+  info(text: string): void {
+    this.write(this.human, text);
+  }
+
+  warn(text: string): void {
+    this.write(this.options.stderr, `${this.style.yellow('warning:')} ${text}`);
+  }
+
+  error(text: string): void {
+    this.write(this.options.stderr, `${this.style.red('error:')} ${text}`);
+  }
+
+  debug(text: string): void {
+    if (this.debugEnabled) this.write(this.options.stderr, this.style.dim(`debug: ${text}`));
+  }
+
+  task(label: string): Task {
+    if (this.spinners) return this.spinnerTask(label);
+    return this.lineTask(label);
+  }
+
+  get resultWritten(): boolean {
+    return this.jsonWritten;
+  }
+
+  /** The single `--json` document. */
+  result(document: Record<string, unknown>): void {
+    if (!this.json) return;
+    if (this.jsonWritten) throw new Error('Reporter.result called twice: --json prints one document');
+    this.jsonWritten = true;
+    this.options.stdout.write(this.redactor.redact(JSON.stringify(document, null, 2)) + '\n');
+  }
+
+  private write(stream: NodeJS.WritableStream, text: string): void {
+    stream.write(this.redactor.redact(text) + '\n');
+  }
+
+  private lineTask(label: string): Task {
+    const s = this.style;
+    const done = (mark: string) => (text?: string) => this.write(this.human, `${mark} ${text ?? label}`);
+    return {
+      update: () => {},
+      succeed: done(s.green('✓')),
+      fail: done(s.red('✗')),
+      warn: done(s.yellow('!')),
+      stop: done(s.cyan('…')),
+    };
+  }
+
+  private spinnerTask(label: string): Task {
+    const r = (t: string | undefined) => (t === undefined ? undefined : this.redactor.redact(t));
+    const spinner: Ora = ora({ text: r(label), stream: this.human, color: 'cyan' }).start();
+    return {
+      update: (text) => {
+        spinner.text = r(text) ?? '';
+      },
+      succeed: (text) => void spinner.succeed(r(text)),
+      fail: (text) => void spinner.fail(r(text)),
+      warn: (text) => void spinner.warn(r(text)),
+      stop: (text) => void spinner.stopAndPersist({ symbol: this.style.cyan('…'), text: r(text) }),
+    };
+  }
+}

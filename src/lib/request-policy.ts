@@ -1,0 +1,167 @@
+/**
+ * One request policy for both SDKs: a per-request timeout; retries of idempotent requests on
+ * 5xx, resets and timeouts with capped exponential backoff and jitter; 429s waited out as the
+ * service says (capped by maxWait); and pacing before a limit is hit, from the rate-limit
+ * headers, rather than running into 429s. A POST is never retried blindly: the caller re-reads.
+ */
+export interface PolicyOptions {
+  timeoutMs: number;
+  maxRetries: number;
+  maxWaitMs: number;
+  trace?: (line: string) => void;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method.toUpperCase());
+}
+
+/** What the service's headers say of the budget left: remaining requests and when it resets. */
+export interface Budget {
+  remaining: number;
+  resetAt: number;
+}
+
+/** Okta's X-Rate-Limit-* headers, or Cloudflare's `Ratelimit: "default";r=N;t=S`. */
+export function readBudget(headers: HeaderReader, now: number): Budget | undefined {
+  const remaining = headers.get('x-rate-limit-remaining');
+  const reset = headers.get('x-rate-limit-reset');
+  if (remaining !== null && reset !== null && !reset.includes(',')) {
+    const date = Date.parse(headers.get('date') ?? '');
+    // Okta's reset is epoch seconds on the server's clock; shift it onto ours by the Date header.
+    const skew = Number.isFinite(date) ? now - date : 0;
+    return { remaining: Number(remaining), resetAt: Number(reset) * 1000 + skew };
+  }
+  const cf = headers.get('ratelimit');
+  const m = cf ? /r=(\d+);\s*t=(\d+)/.exec(cf) : null;
+  if (m) return { remaining: Number(m[1]), resetAt: now + Number(m[2]) * 1000 };
+  return undefined;
+}
+
+/** How long a 429 asks to wait: Retry-After (seconds or a date), else the rate-limit reset. */
+export function retryAfterMs(headers: HeaderReader, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return seconds * 1000;
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  const budget = readBudget(headers, now);
+  return budget ? Math.max(0, budget.resetAt - now) : undefined;
+}
+
+export class RequestPolicy {
+  private readonly budgets = new Map<string, Budget>();
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(readonly options: PolicyOptions) {
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Wait before sending on a bucket whose budget is nearly spent, until it resets. */
+  paceDelay(bucket: string): number {
+    const budget = this.budgets.get(bucket);
+    if (!budget || budget.remaining > 1) return 0;
+    return Math.min(this.options.maxWaitMs, Math.max(0, budget.resetAt - this.now()) + 50);
+  }
+
+  observe(bucket: string, headers: HeaderReader): void {
+    const budget = readBudget(headers, this.now());
+    if (budget) this.budgets.set(bucket, budget);
+  }
+
+  /** Milliseconds to wait before a retry, or undefined when the outcome is final. */
+  retryDelay(method: string, attempt: number, outcome: { status: number; headers: HeaderReader } | { error: unknown }): number | undefined {
+    if (attempt >= this.options.maxRetries) return undefined;
+    if ('status' in outcome) {
+      if (outcome.status === 429) {
+        const wait = retryAfterMs(outcome.headers, this.now()) ?? this.backoff(attempt);
+        return wait > this.options.maxWaitMs ? undefined : wait + 50;
+      }
+      if (outcome.status >= 500 && isIdempotent(method)) return this.backoff(attempt);
+      return undefined;
+    }
+    return isIdempotent(method) ? this.backoff(attempt) : undefined;
+  }
+
+  private backoff(attempt: number): number {
+    const base = Math.min(8000, 250 * 2 ** attempt);
+    return Math.round(base * (0.75 + this.random() * 0.5));
+  }
+
+  trace(line: string): void {
+    this.options.trace?.(line);
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+/** A failure to talk to a service at all: no answer, a reset, a timeout. */
+export class NetworkError extends Error {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly causeText: string,
+    readonly timedOut: boolean,
+  ) {
+    super(`${method} ${url}: ${causeText}`);
+  }
+}
+
+/** Runs one request under the policy; `send` makes one attempt. Shared by both SDK adapters. */
+export async function withPolicy<R extends { status: number; headers: HeaderReader }>(
+  policy: RequestPolicy,
+  method: string,
+  url: string,
+  bucket: string,
+  send: () => Promise<R>,
+  discard: (response: R) => Promise<void>,
+): Promise<R> {
+  for (let attempt = 0; ; attempt += 1) {
+    await sleep(policy.paceDelay(bucket));
+    const started = Date.now();
+    let response: R;
+    try {
+      response = await send();
+    } catch (error) {
+      const text = describeNetworkError(error);
+      policy.trace(`${method} ${url} → ${text} (${Date.now() - started}ms)`);
+      const delay = policy.retryDelay(method, attempt, { error });
+      if (delay === undefined) throw new NetworkError(method, url, text, /timeout|timed out|abort/i.test(text));
+      await sleep(delay);
+      continue;
+    }
+    policy.observe(bucket, response.headers);
+    policy.trace(`${method} ${url} → ${response.status} (${Date.now() - started}ms)`);
+    const delay = policy.retryDelay(method, attempt, response);
+    if (delay === undefined) return response;
+    await discard(response);
+    policy.trace(`retrying ${method} ${url} in ${delay}ms`);
+    await sleep(delay);
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const e = error as { code?: string; type?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.type === 'request-timeout' || e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
+  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+}

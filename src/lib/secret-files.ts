@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from './errors.js';
+import type { SecretName, SecretValue } from './inputs.js';
+import type { Redactor } from './redact.js';
+
+const FILE_FLAGS: Array<[SecretName, string, string]> = [
+  ['oktaToken', 'oktaTokenFile', '--okta-token-file'],
+  ['scimToken', 'scimTokenFile', '--scim-token-file'],
+  ['cloudflareApiToken', 'cloudflareTokenFile', '--cloudflare-token-file'],
+  ['oktaPrivateKey', 'oktaPrivateKeyFile', '--okta-private-key-file'],
+];
+
+const SECRET_ENV = ['OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'CLOUDFLARE_SCIM_TOKEN', 'CLOUDFLARE_API_TOKEN'];
+
+/** Registers secrets from the environment before anything can echo them, even invalid ones. */
+export function registerEnvSecrets(env: NodeJS.ProcessEnv, redactor: Redactor): void {
+  for (const name of SECRET_ENV) redactor.register(env[name]);
+}
+
+/**
+ * The I/O edge for secrets: reads the --*-token-file flags (a path, or `-` for stdin) and an
+ * OKTA_PRIVATE_KEY that names a file. Every value read is registered with the redactor at once.
+ */
+export async function readSecretFiles(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  redactor: Redactor,
+  readStdin: () => Promise<string>,
+): Promise<Partial<Record<SecretName, SecretValue>>> {
+  const out: Partial<Record<SecretName, SecretValue>> = {};
+  const fromStdin = FILE_FLAGS.filter(([, key]) => flags[key] === '-');
+  if (fromStdin.length > 1) {
+    throw new InputError(`Only one secret can be read from stdin; ${fromStdin.map(([, , flag]) => flag).join(' and ')} both ask for it.`, 'Read the others from files or env vars.');
+  }
+  for (const [name, key, flag] of FILE_FLAGS) {
+    const path = flags[key];
+    if (typeof path !== 'string') continue;
+    const value = path === '-' ? await readStdin() : await readSecretFile(path, flag);
+    redactor.register(value);
+    out[name] = { value, source: path === '-' ? `${flag} - (stdin)` : `${flag} ${path}` };
+  }
+  const keyEnv = env.OKTA_PRIVATE_KEY?.trim();
+  if (!out.oktaPrivateKey && keyEnv && !keyEnv.startsWith('-----') && !keyEnv.startsWith('{')) {
+    const value = await readSecretFile(keyEnv, 'OKTA_PRIVATE_KEY');
+    redactor.register(value);
+    out.oktaPrivateKey = { value, source: `env OKTA_PRIVATE_KEY (file ${keyEnv})` };
+  }
+  return out;
+}
+
+async function readSecretFile(path: string, flag: string): Promise<string> {
+  try {
+    const bytes = await readFile(path);
+    if (bytes.length > 64 * 1024) throw new InputError(`${flag}: ${path} is over 64 KB; it is not a token or key file.`, 'Check the path.');
+    return bytes.toString('utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the file exists and is readable.');
+  }
+}
+
+export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,123 @@
+/**
+ * Pure validators for each input. Each returns the normalised value or throws a message
+ * that the caller prefixes with the input's name and source.
+ */
+export class InvalidValue extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+const OKTA_HOST = /\.(okta|oktapreview|okta-emea|okta-gov|okta-mil|trexcloud)\.com$/i;
+const ADMIN_HOST = /^([a-z0-9-]+)-admin\.((?:okta|oktapreview|okta-emea|okta-gov|okta-mil|trexcloud)\.com)$/i;
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
+/** An https URL (http for loopback only) with no credentials, query or fragment. */
+function parseServiceUrl(raw: string, example: string): URL {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidValue(`"${raw}" is not a URL.`, `Give the full URL, e.g. ${example}.`);
+  }
+  // Credentials first, so that no later message echoes them.
+  if (url.username || url.password) {
+    throw new InvalidValue('the URL contains credentials.', 'Remove the user:password@ part; credentials go in the token env vars.');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new InvalidValue(`"${raw}" must use https (http is accepted only for a loopback host such as 127.0.0.1).`, `Use ${example}.`);
+  }
+  if (url.search || url.hash) {
+    throw new InvalidValue('the URL has a query string or fragment.', `Drop everything after the host, e.g. ${example}.`);
+  }
+  if (/[^\x20-\x7e]/.test(text) || url.hostname.split('.').some((label) => label.startsWith('xn--'))) {
+    throw new InvalidValue(`"${raw}" has an internationalised host name.`, 'Okta org and Cloudflare API hosts are ASCII; copy the URL from the admin console.');
+  }
+  return url;
+}
+
+export interface OrgUrlResult {
+  value: string;
+  warning?: string;
+}
+
+export function validateOrgUrl(raw: string): OrgUrlResult {
+  const url = parseServiceUrl(raw, 'https://acme.okta.com');
+  if (url.pathname !== '/' && url.pathname !== '') {
+    throw new InvalidValue(`"${raw}" has a path (${url.pathname}).`, `Use the org URL alone: ${url.origin}.`);
+  }
+  const admin = ADMIN_HOST.exec(url.hostname);
+  if (admin) {
+    throw new InvalidValue(`"${raw}" is the admin console host.`, `Use the org URL without "-admin": https://${admin[1]}.${admin[2]}.`);
+  }
+  const warning =
+    OKTA_HOST.test(url.hostname) || isLoopbackHost(url.hostname)
+      ? undefined
+      : `${url.hostname} is not an okta.com host; fine for a custom domain, but check it is your Okta org.`;
+  return { value: url.origin, warning };
+}
+
+export function validateApiBaseUrl(raw: string): string {
+  const url = parseServiceUrl(raw, 'https://api.cloudflare.com/client/v4');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function validateAccountId(raw: string): string {
+  const value = raw.trim();
+  if (/^[0-9A-Fa-f]{32}$/.test(value) && value !== value.toLowerCase()) {
+    throw new InvalidValue(`"${raw}" has upper-case letters; Cloudflare account IDs are lower-case hex.`, `Use ${value.toLowerCase()}.`);
+  }
+  if (!/^[0-9a-f]{32}$/.test(value)) {
+    throw new InvalidValue(
+      `"${raw}" is not a Cloudflare account ID (32 hex characters, got ${value.length} characters).`,
+      'Copy it from the dashboard: Account Home, under API, or from https://dash.cloudflare.com/<account ID>.',
+    );
+  }
+  return value;
+}
+
+/** Tokens arrive from env vars and files with stray newlines, quotes and scheme prefixes. */
+export function validateToken(raw: string, scheme: 'SSWS' | 'Bearer'): string {
+  const value = raw.trim();
+  if (value === '') throw new InvalidValue('it is empty.', 'Set it to the token value.');
+  const prefix = /^(bearer|ssws)\s+/i.exec(value);
+  if (prefix) {
+    throw new InvalidValue(`it starts with "${prefix[1]} ".`, `Give the token alone; scim-setup adds the "${scheme}" scheme itself.`);
+  }
+  if (/^["'].*["']$/s.test(value)) throw new InvalidValue('it is wrapped in quotes.', 'Remove the quotes around the token.');
+  if (/\s/.test(value)) throw new InvalidValue('it contains whitespace or a line break inside it.', 'Check that the token was copied whole and alone.');
+  if (/[^\x21-\x7e]/.test(value)) throw new InvalidValue('it contains non-ASCII characters.', 'Copy the token again from its source.');
+  return value;
+}
+
+/** Group and user names are matched exactly, so anything that would silently not match is refused. */
+export function validateNames(raw: string[], what: 'group' | 'user'): string[] {
+  const seen = new Set<string>();
+  for (const name of raw) {
+    if (name.trim() === '') throw new InvalidValue(`an empty ${what} name was given.`, `Remove it.`);
+    if (name !== name.trim()) {
+      throw new InvalidValue(`${what} "${name}" has leading or trailing spaces.`, `Names are matched exactly; use "${name.trim()}".`);
+    }
+    if (/[\u0000-\u001f\u007f]/.test(name)) throw new InvalidValue(`${what} ${JSON.stringify(name)} contains control characters.`, 'Remove them.');
+    if (name.normalize('NFC') !== name) {
+      throw new InvalidValue(`${what} "${name}" is not in Unicode NFC form, so it would not match Okta's name.`, 'Type the name again, or copy it from Okta.');
+    }
+    if (seen.has(name)) throw new InvalidValue(`${what} "${name}" is given twice.`, 'Give each name once.');
+    seen.add(name);
+  }
+  return raw;
+}
+
+export function validateLabel(raw: string): string {
+  const value = raw.trim();
+  if (value === '' || value.length > 100) throw new InvalidValue(`"${raw}" is not a usable app label (1 to 100 characters).`, 'Pick a short label, e.g. "Cloudflare SCIM".');
+  return value;
+}

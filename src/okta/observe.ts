@@ -1,0 +1,146 @@
+import { InputError } from '../lib/errors.js';
+import { nearMatches } from '../lib/near-matches.js';
+import type { Desired, Observed, ObservedApp, ObservedMapping } from '../plan/types.js';
+import type { OktaClient } from './client.js';
+import { OktaRequestError } from './errors.js';
+
+/** Names per search request: long enough to keep requests few, short enough for any URL limit. */
+const NAMES_PER_SEARCH = 40;
+
+interface RawApp {
+  id: string;
+  name: string;
+  label: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  created: string;
+  visibility?: { autoLaunch?: boolean; autoSubmitToolbar?: boolean; hide?: { iOS?: boolean; web?: boolean } };
+  features?: string[];
+}
+
+interface RawGroup {
+  id: string;
+  type: string;
+  profile: { name: string };
+}
+
+interface RawUser {
+  id: string;
+  profile: { login: string };
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function toObservedApp(raw: RawApp): ObservedApp {
+  const v = raw.visibility ?? {};
+  return {
+    id: raw.id,
+    label: raw.label,
+    status: raw.status,
+    created: raw.created,
+    visibility: { autoLaunch: v.autoLaunch === true, autoSubmitToolbar: v.autoSubmitToolbar === true, hide: { iOS: v.hide?.iOS === true, web: v.hide?.web === true } },
+    features: raw.features ?? [],
+  };
+}
+
+/** The scim2testapp instances labelled as wanted, oldest first. */
+export async function findApps(okta: OktaClient, label: string): Promise<RawApp[]> {
+  const apps = await okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 });
+  return apps.filter((a) => a.label === label).sort((a, b) => a.created.localeCompare(b.created));
+}
+
+/** Resolves group names exactly, in as few search requests as the names allow; unknown names are an input error. */
+export async function resolveGroups(okta: OktaClient, names: string[]): Promise<Record<string, { id: string; name: string }>> {
+  const found: Record<string, { id: string; name: string }> = {};
+  for (const chunk of chunks(names, NAMES_PER_SEARCH)) {
+    const search = chunk.map((n) => `profile.name eq ${quote(n)}`).join(' or ');
+    const groups = await okta.list<RawGroup>('/api/v1/groups', { search, limit: 10000 });
+    for (const g of groups) {
+      // A pushed group has an APP_GROUP twin of the same name in Okta; the source is the user group.
+      if (g.type === 'APP_GROUP') continue;
+      if (found[g.profile.name] && found[g.profile.name].id !== g.id) {
+        throw new InputError(`Two Okta groups are named "${g.profile.name}" (${found[g.profile.name].id}, ${g.id}).`, 'Rename one of them in Okta so that the name is unique.');
+      }
+      found[g.profile.name] = { id: g.id, name: g.profile.name };
+    }
+  }
+  const missing = names.filter((n) => !found[n]);
+  if (missing.length > 0) throw await unknownNames(okta, missing, 'group');
+  return found;
+}
+
+export async function resolveUsers(okta: OktaClient, logins: string[]): Promise<Record<string, { id: string; login: string }>> {
+  const found: Record<string, { id: string; login: string }> = {};
+  for (const chunk of chunks(logins, NAMES_PER_SEARCH)) {
+    const search = chunk.map((l) => `profile.login eq ${quote(l)}`).join(' or ');
+    for (const u of await okta.list<RawUser>('/api/v1/users', { search, limit: 200 })) found[u.profile.login] = { id: u.id, login: u.profile.login };
+  }
+  const missing = logins.filter((l) => !found[l]);
+  if (missing.length > 0) throw await unknownNames(okta, missing, 'user');
+  return found;
+}
+
+/** Only on the error path: one prefix query per unknown name, for "did you mean". */
+async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | 'user'): Promise<InputError> {
+  const lines: string[] = [];
+  for (const name of names) {
+    const prefix = name.slice(0, 2);
+    const candidates =
+      kind === 'group'
+        ? (await okta.get<RawGroup[]>('/api/v1/groups', { q: prefix, limit: 100 })).filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name)
+        : (await okta.get<RawUser[]>('/api/v1/users', { q: prefix, limit: 10 })).map((u) => u.profile.login);
+    const near = nearMatches(name, candidates);
+    lines.push(`  - "${name}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : '; no similar name found.'}`);
+  }
+  return new InputError(`Unknown Okta ${kind}${names.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, `${kind === 'group' ? 'Group names' : 'User logins'} are matched exactly; fix the name in your flags or config file. Nothing was changed.`);
+}
+
+/** Everything the planner needs, read once. */
+export async function observe(okta: OktaClient, desired: Desired): Promise<Observed> {
+  const [apps, groups, users] = await Promise.all([
+    findApps(okta, desired.appLabel),
+    resolveGroups(okta, desired.assignGroups),
+    desired.assignUsers.length ? resolveUsers(okta, desired.assignUsers) : Promise.resolve({} as Record<string, { id: string; login: string }>),
+  ]);
+  const [first, ...duplicates] = apps;
+  const observed: Observed = {
+    app: first ? toObservedApp(first) : undefined,
+    duplicateApps: duplicates.map((d) => ({ id: d.id, label: d.label, created: d.created })),
+    groups,
+    users,
+    assignedGroupIds: [],
+    assignedUserIds: [],
+    mappings: [],
+  };
+  if (!first) return observed;
+  const appPath = `/api/v1/apps/${first.id}`;
+  const provisioningOn = (first.features ?? []).length > 0;
+  const [assignedGroups, assignedUsers, mappings] = await Promise.all([
+    desired.assignGroups.length ? okta.list<{ id: string }>(`${appPath}/groups`, { limit: 200 }) : Promise.resolve([]),
+    Promise.all(Object.values(users).map((u) => appUserAssigned(okta, appPath, u.id))),
+    // Push mappings exist only once provisioning is on; reading them earlier is a wasted request.
+    desired.pushGroups.length && provisioningOn ? okta.list<ObservedMapping>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
+  ]);
+  observed.assignedGroupIds = assignedGroups.map((g) => g.id);
+  observed.assignedUserIds = assignedUsers.filter((u): u is string => u !== undefined);
+  observed.mappings = mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, status: m.status, errorSummary: m.errorSummary }));
+  return observed;
+}
+
+/** A user assigned directly (scope USER); group-scoped users need no direct assignment. */
+async function appUserAssigned(okta: OktaClient, appPath: string, userId: string): Promise<string | undefined> {
+  try {
+    const appUser = await okta.get<{ id: string; scope: string }>(`${appPath}/users/${userId}`);
+    return appUser.scope === 'USER' ? appUser.id : undefined;
+  } catch (error) {
+    if (error instanceof OktaRequestError && error.status === 404) return undefined;
+    throw error;
+  }
+}

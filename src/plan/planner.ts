@@ -1,0 +1,118 @@
+import { REDACTED } from '../lib/redact.js';
+import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
+
+const APP = '{appId}';
+
+/** Pure: (desired, observed) → ordered actions. No I/O; every branch is tested from tables. */
+export function plan(desired: Desired, observed: Observed): Plan {
+  const warnings: string[] = [];
+  const app = observed.app;
+  const appPath = `/api/v1/apps/${app?.id ?? APP}`;
+  const actions: Action[] = [appAction(desired, observed), ...visibilityActions(observed, appPath)];
+
+  const provisioning = provisioningAction(desired, observed, appPath);
+  actions.push(provisioning);
+
+  for (const name of desired.assignGroups) {
+    const group = observed.groups[name];
+    const assigned = observed.assignedGroupIds.includes(group.id);
+    actions.push({
+      id: `group-assignment:${name}`,
+      kind: assigned ? 'noop' : 'create',
+      resource: 'group-assignment',
+      summary: `assign group "${name}" to the app`,
+      request: assigned ? undefined : { method: 'PUT', path: `${appPath}/groups/${group.id}`, body: {} },
+    });
+  }
+  for (const login of desired.assignUsers) {
+    const user = observed.users[login];
+    const assigned = observed.assignedUserIds.includes(user.id);
+    actions.push({
+      id: `user-assignment:${login}`,
+      kind: assigned ? 'noop' : 'create',
+      resource: 'user-assignment',
+      summary: `assign user ${login} to the app`,
+      request: assigned ? undefined : { method: 'POST', path: `${appPath}/users`, body: { id: user.id, scope: 'USER', credentials: { userName: login } } },
+    });
+  }
+  for (const name of desired.pushGroups) {
+    actions.push(pushAction(name, observed, appPath));
+    if (/^cf/i.test(name)) warnings.push(`Group "${name}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push will fail. Rename the group in Okta.`);
+  }
+  if (observed.duplicateApps.length > 0) {
+    warnings.push(
+      `${observed.duplicateApps.length + 1} scim2testapp apps are labelled "${desired.appLabel}"; scim-setup uses the oldest (${app?.id}) and leaves the others (${observed.duplicateApps.map((d) => d.id).join(', ')}) alone. Delete the extra ones in the Okta admin console.`,
+    );
+  }
+  return { actions, warnings };
+}
+
+function appAction(desired: Desired, observed: Observed): Action {
+  const app = observed.app;
+  if (!app) {
+    return {
+      id: 'app',
+      kind: 'create',
+      resource: 'app',
+      summary: `create Okta app "${desired.appLabel}" (SCIM 2.0 Test App, OAuth Bearer Token)`,
+      request: { method: 'POST', path: '/api/v1/apps?activate=true', body: { name: desired.appName, label: desired.appLabel, signOnMode: 'AUTO_LOGIN', visibility: WANTED_VISIBILITY } },
+    };
+  }
+  if (app.status !== 'ACTIVE') {
+    return { id: 'app', kind: 'update', resource: 'app', summary: `activate Okta app "${app.label}" (${app.id})`, request: { method: 'POST', path: `/api/v1/apps/${app.id}/lifecycle/activate` }, detail: 'the app is INACTIVE' };
+  }
+  return { id: 'app', kind: 'noop', resource: 'app', summary: `Okta app "${app.label}" (${app.id}) exists` };
+}
+
+export function visibilityDrift(visibility: Visibility): string[] {
+  const drift: string[] = [];
+  if (!visibility.hide.web) drift.push('the icon is shown to users on the web');
+  if (!visibility.hide.iOS) drift.push('the icon is shown in the Okta mobile app');
+  if (visibility.autoSubmitToolbar) drift.push('automatic sign-in on the login page is on');
+  if (visibility.autoLaunch) drift.push('auto-launch is on');
+  return drift;
+}
+
+function visibilityActions(observed: Observed, appPath: string): Action[] {
+  const app = observed.app;
+  if (!app) return [];
+  const drift = visibilityDrift(app.visibility);
+  const base = { id: 'app-visibility', resource: 'app-visibility' as const };
+  if (drift.length === 0) return [{ ...base, kind: 'noop', summary: 'app icons hidden, no auto sign-in' }];
+  if (provisioningOn(app.features)) {
+    // A full PUT of the app would wipe its Provisioning tab (terraform-provider-okta #655).
+    return [{
+      ...base, kind: 'manual', summary: 'hide the app icons and turn off automatic sign-in in the admin console',
+      detail: `${drift.join('; ')}. Okta's API can change this only by replacing the whole app, which would reset provisioning; change it by hand under General → App Settings.`,
+    }];
+  }
+  return [{ ...base, kind: 'update', summary: 'hide the app icons and turn off automatic sign-in', detail: drift.join('; '), request: { method: 'PUT', path: appPath, body: { '(the app as read)': true, visibility: WANTED_VISIBILITY } } }];
+}
+
+function provisioningAction(desired: Desired, observed: Observed, appPath: string): Action {
+  const features = observed.app?.features ?? [];
+  const base = { id: 'provisioning', resource: 'provisioning' as const };
+  if (provisioningOn(features)) {
+    if (features.includes('PUSH_PROFILE_UPDATES')) {
+      return { ...base, kind: 'manual', summary: 'turn off Update User Attributes (Provisioning → To App)', detail: 'drift: Update User Attributes is on; Cloudflare does not support profile updates.' };
+    }
+    return { ...base, kind: 'noop', summary: 'provisioning is on (Create Users, Deactivate Users)' };
+  }
+  return {
+    ...base,
+    kind: 'update',
+    summary: 'turn on provisioning to Cloudflare (by API where Okta takes it, else a guided step)',
+    detail: `SCIM base URL ${desired.scimBaseUrl}; Create Users and Deactivate Users on, Update User Attributes off`,
+    request: { method: 'POST', path: `${appPath}/connections/default?activate=true`, body: { baseUrl: desired.scimBaseUrl, profile: { authScheme: 'TOKEN', token: REDACTED } } },
+  };
+}
+
+function pushAction(name: string, observed: Observed, appPath: string): Action {
+  const group = observed.groups[name];
+  const mapping = observed.mappings.find((m) => m.sourceGroupId === group.id);
+  const base = { id: `push-mapping:${name}`, resource: 'push-mapping' as const, summary: `push group "${name}" to Cloudflare` };
+  if (!mapping) return { ...base, kind: 'create', request: { method: 'POST', path: `${appPath}/group-push/mappings`, body: { sourceGroupId: group.id, targetGroupName: name, status: 'ACTIVE' } } };
+  if (mapping.status === 'ACTIVE') return { ...base, kind: 'noop' };
+  if (mapping.status === 'INACTIVE') return { ...base, kind: 'update', detail: 'the push mapping is INACTIVE', request: { method: 'PATCH', path: `${appPath}/group-push/mappings/${mapping.id}`, body: { status: 'ACTIVE' } } };
+  return { ...base, kind: 'manual', detail: `the push mapping is in ERROR: ${mapping.errorSummary ?? 'no summary'}. Fix the cause, then retry the push on the app's Push Groups tab.` };
+}

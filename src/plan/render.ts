@@ -1,0 +1,32 @@
+import type { ChalkInstance } from 'chalk';
+import type { Action, ActionKind, Plan } from './types.js';
+
+const SYMBOL: Record<ActionKind, string> = { create: '+', update: '~', delete: '-', manual: '!', noop: '=' };
+
+export function summarize(plan: Plan): Record<ActionKind, number> {
+  const counts: Record<ActionKind, number> = { create: 0, update: 0, delete: 0, manual: 0, noop: 0 };
+  for (const a of plan.actions) counts[a.kind] += 1;
+  return counts;
+}
+
+export function summaryLine(plan: Plan): string {
+  const c = summarize(plan);
+  return `Plan: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.manual} manual, ${c.noop} unchanged.`;
+}
+
+/** A readable plan, like `terraform plan`: one line an action, the request under it. */
+export function renderPlan(plan: Plan, style: ChalkInstance, heading: string): string {
+  const colour: Record<ActionKind, (s: string) => string> = { create: style.green, update: style.yellow, delete: style.red, manual: style.magenta, noop: style.dim };
+  const lines = [style.bold(heading)];
+  for (const a of plan.actions) lines.push(...renderAction(a, colour[a.kind]));
+  for (const w of plan.warnings) lines.push(style.yellow(`  warning: ${w}`));
+  lines.push('', style.bold(summaryLine(plan)));
+  return lines.join('\n');
+}
+
+function renderAction(a: Action, paint: (s: string) => string): string[] {
+  const out = [paint(`  ${SYMBOL[a.kind]} ${a.kind === 'manual' ? 'manual: ' : ''}${a.summary}`)];
+  if (a.detail) out.push(`      ${a.detail}`);
+  if (a.request) out.push(`      ${a.request.method} ${a.request.path}${a.request.body !== undefined ? ` ${JSON.stringify(a.request.body)}` : ''}`);
+  return out;
+}

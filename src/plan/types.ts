@@ -1,0 +1,84 @@
+/** What the user asked for, from the validated inputs. */
+export interface Desired {
+  appName: 'scim2testapp';
+  appLabel: string;
+  scimBaseUrl: string;
+  /** A fingerprint of the SCIM token: plans carry no secrets. */
+  scimTokenFingerprint: string;
+  assignGroups: string[];
+  pushGroups: string[];
+  assignUsers: string[];
+}
+
+export interface Visibility {
+  autoLaunch: boolean;
+  autoSubmitToolbar: boolean;
+  hide: { iOS: boolean; web: boolean };
+}
+
+/** The guide's display options: icons hidden on web and mobile, no auto sign-in, no auto-launch. */
+export const WANTED_VISIBILITY: Visibility = { autoLaunch: false, autoSubmitToolbar: false, hide: { iOS: true, web: true } };
+
+export interface ObservedApp {
+  id: string;
+  label: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  created: string;
+  visibility: Visibility;
+  features: string[];
+}
+
+export interface ObservedMapping {
+  id: string;
+  sourceGroupId: string;
+  status: 'ACTIVE' | 'INACTIVE' | 'ERROR';
+  errorSummary?: string;
+}
+
+/** What Okta holds now, read with as few requests as the API allows. */
+export interface Observed {
+  app?: ObservedApp;
+  /** Other scim2testapp instances with the same label: reported, never multiplied. */
+  duplicateApps: Array<{ id: string; label: string; created: string }>;
+  groups: Record<string, { id: string; name: string }>;
+  users: Record<string, { id: string; login: string }>;
+  assignedGroupIds: string[];
+  assignedUserIds: string[];
+  mappings: ObservedMapping[];
+}
+
+export type ActionKind = 'create' | 'update' | 'noop' | 'manual' | 'delete';
+
+export type ActionResource = 'app' | 'app-visibility' | 'provisioning' | 'group-assignment' | 'user-assignment' | 'push-mapping';
+
+/** The request an action implies; `{appId}` stands for an app that a previous action creates. */
+export interface PlannedRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+}
+
+export interface Action {
+  /** Stable across runs: how a saved plan is compared with a fresh one. */
+  id: string;
+  kind: ActionKind;
+  resource: ActionResource;
+  summary: string;
+  request?: PlannedRequest;
+  /** Why the action is what it is (drift found, a reason for manual). */
+  detail?: string;
+}
+
+export interface Plan {
+  actions: Action[];
+  warnings: string[];
+}
+
+export function hasChanges(plan: Plan): boolean {
+  return plan.actions.some((a) => a.kind !== 'noop');
+}
+
+/** Provisioning is on when Okta reports Create Users and Deactivate Users (DESIGN §1, step 4). */
+export function provisioningOn(features: string[]): boolean {
+  return features.includes('PUSH_NEW_USERS') && features.includes('PUSH_USER_DEACTIVATION');
+}

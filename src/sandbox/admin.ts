@@ -1,0 +1,32 @@
+import type { OktaEmulator } from './okta/emulator.js';
+
+export interface AdminOptions {
+  scimBaseUrl: string;
+  scimToken: string;
+  delayMs: number;
+}
+
+/**
+ * The emulated admin of `--admin auto`: once a scim2testapp instance exists whose provisioning
+ * was never set up, it fills in the Provisioning tab as the guide says, after a short delay.
+ */
+export function startAutoAdmin(okta: OktaEmulator, options: AdminOptions): () => void {
+  const handled = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  const poll = setInterval(() => {
+    for (const app of okta.state.apps.values()) {
+      if (app.name !== 'scim2testapp' || app.provisioning || handled.has(app.id)) continue;
+      handled.add(app.id);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!okta.state.apps.has(app.id)) return;
+        okta.setProvisioning(app.id, { baseUrl: options.scimBaseUrl, token: options.scimToken, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+      }, options.delayMs);
+      timers.add(timer);
+    }
+  }, 25);
+  return () => {
+    clearInterval(poll);
+    for (const t of timers) clearTimeout(t);
+  };
+}

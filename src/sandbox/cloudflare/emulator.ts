@@ -1,0 +1,120 @@
+import { RateLimiter, scaledLimits, type RateDecision } from '../http/rate-limit.js';
+import { Router } from '../http/router.js';
+import { startEmulator, type RunningEmulator } from '../http/server.js';
+import type { Principal, Req, Route } from '../http/types.js';
+import { cfErrorBody, cfFailure } from './errors.js';
+import { routesScimOrV4 } from './routes.js';
+import { CloudflareState, type Permission, type TokenRecord } from './state.js';
+
+/** 1,200 requests per 5 minutes per token (research cloudflare.md §f). */
+export const CLOUDFLARE_LIMITS = { api: { limit: 1200, windowMs: 300_000 } };
+
+const GRANTS: Record<Permission, string[]> = {
+  scim: ['scim', 'read', 'write'],
+  accountRead: ['read', 'audit'],
+  accountWrite: ['read', 'write', 'audit', 'scim'],
+};
+
+export interface CloudflareEmulatorOptions {
+  accountId: string;
+  port?: number;
+  latencyMs?: number;
+  rateLimitScale?: number;
+}
+
+export interface CloudflareEmulator {
+  url: string;
+  apiBaseUrl: string;
+  state: CloudflareState;
+  server: RunningEmulator;
+  /** "SCIM Provisioning: Edit", for Okta. */
+  scimToken: TokenRecord;
+  /** "Account Settings: Read", for verification. */
+  readToken: TokenRecord;
+  close(): Promise<void>;
+}
+
+export async function startCloudflareEmulator(options: CloudflareEmulatorOptions): Promise<CloudflareEmulator> {
+  const state = new CloudflareState(options.accountId, 'Sandbox Account', 'owner@example.com');
+  const scimToken = state.addToken('Okta SCIM provisioning', ['scim']);
+  const readToken = state.addToken('scim-setup verification (read)', ['accountRead']);
+
+  const tokenOf = (req: Req): TokenRecord => state.tokens.get(req.principal.credential)!;
+  const router = new Router();
+  for (const route of routesScimOrV4(state, tokenOf)) router.add(guardAccount(route, state.accountId));
+
+  const control = new Router();
+  control.add({
+    method: 'POST',
+    template: '/__sandbox/tokens/revoke',
+    handler: (req) => {
+      const token = state.tokens.get(String((req.body as { token?: string } | undefined)?.token ?? ''));
+      if (!token) return { status: 404, body: { error: 'unknown token' } };
+      token.status = 'revoked';
+      return { status: 204 };
+    },
+  });
+  control.add({
+    method: 'POST',
+    template: '/__sandbox/tokens',
+    handler: (req) => {
+      const b = (req.body ?? {}) as { name?: string; permissions?: Permission[]; accountOwned?: boolean };
+      const token = state.addToken(b.name ?? 'sandbox token', (b.permissions ?? []).filter((p) => p in GRANTS), b.accountOwned !== false);
+      return { status: 201, body: { id: token.id, value: token.value } };
+    },
+  });
+
+  const authenticate = (headers: Req['headers'], path: string): Principal => {
+    const match = /^Bearer\s+(\S+)$/.exec(String(headers.authorization ?? ''));
+    const token = match ? state.tokens.get(match[1]) : undefined;
+    if (!token || token.status !== 'active') throw cfFailure(path, 401, match ? 'Invalid API Token' : 'Missing Authorization header', 10000);
+    return { id: token.id, grants: new Set([...token.permissions].flatMap((p) => GRANTS[p])), credential: token.value, name: token.name };
+  };
+
+  const limiter = new RateLimiter(scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1));
+  const server = await startEmulator(
+    {
+      name: 'cloudflare',
+      router,
+      control,
+      authenticate,
+      forbidden: (_route, path) => cfFailure(path, 403, 'Authentication error: the token lacks the permission this request needs', 10000),
+      notFound: (path) => ({ status: 404, body: cfErrorBody(path, 404, 'No route for the URI', 7003) }),
+      methodNotAllowed: (path) => ({ status: 405, body: cfErrorBody(path, 405, 'Method not allowed for this route', 7001) }),
+      badRequest: (path, message) => ({ status: 400, body: cfErrorBody(path, 400, message, 6007) }),
+      internalError: (path, status) => ({ status, body: cfErrorBody(path, status, 'Internal server error', 10001) }),
+      rateLimited: (path, d) => ({ status: 429, body: cfErrorBody(path, 429, 'Rate limited. Please wait and consider throttling your request speed', 971), headers: { 'retry-after': String(Math.max(1, Math.ceil((d.resetAt - Date.now()) / 1000))) } }),
+      rateHeaders: (d: RateDecision) => {
+        const seconds = Math.max(0, Math.ceil((d.resetAt - Date.now()) / 1000));
+        return { ratelimit: `"default";r=${d.remaining};t=${seconds}`, 'ratelimit-policy': `"default";q=${d.limit};w=${Math.round(CLOUDFLARE_LIMITS.api.windowMs / 1000 / (options.rateLimitScale ?? 1))}` };
+      },
+      rateKey: (principal) => principal.credential,
+      rateLimiter: limiter,
+      state: () => state.snapshot(),
+      latencyMs: options.latencyMs ?? 0,
+    },
+    options.port ?? 0,
+  );
+  return {
+    url: server.url,
+    apiBaseUrl: `${server.url}/client/v4`,
+    state,
+    server,
+    scimToken,
+    readToken,
+    close: () => server.close(),
+  };
+}
+
+/** A token reaches only its own account; another account ID is refused, as Cloudflare does. */
+function guardAccount(route: Route, accountId: string): Route {
+  return {
+    ...route,
+    handler: (req) => {
+      if (req.params.account_id !== undefined && req.params.account_id !== accountId) {
+        throw cfFailure(req.path, 403, `Authorization error: the token has no access to account ${req.params.account_id}`, 9109);
+      }
+      return route.handler(req);
+    },
+  };
+}

@@ -1,0 +1,231 @@
+import { FilterSyntaxError, parseFilter } from '../http/filter.js';
+import type { Req, Res, Route } from '../http/types.js';
+import { cfFailure } from './errors.js';
+import { hexId, roleId, type CloudflareState, type ScimUserRecord, type TokenRecord, type UserGroupRecord } from './state.js';
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const MINIMAL_ROLE = roleId('Minimal Account Access');
+const BASE = '/accounts/{account_id}/scim/v2';
+
+type Body = Record<string, any>;
+
+function scim(body: unknown, status = 200): Res {
+  return { status, body, contentType: 'application/scim+json' };
+}
+
+/** Cloudflare's dashboard SCIM v2: users become account members, groups become IAM user groups. */
+export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
+  const route = (method: string, path: string, handler: Route['handler']): Route => ({ method, template: BASE + path, grants: ['scim'], bucket: 'api', handler });
+  const fail = (req: Req, status: number, detail: string, scimType?: string) => cfFailure(req.path, status, detail, 1000, scimType);
+
+  const userView = (u: ScimUserRecord) => ({
+    schemas: [USER_SCHEMA],
+    id: u.id,
+    userName: u.userName,
+    name: { givenName: u.givenName, familyName: u.familyName, formatted: `${u.givenName} ${u.familyName}`.trim() },
+    displayName: u.displayName ?? `${u.givenName} ${u.familyName}`.trim(),
+    emails: [{ value: u.userName, type: 'work', primary: true }],
+    ...(u.externalId ? { externalId: u.externalId } : {}),
+    active: u.active,
+    groups: [...state.userGroups.values()].filter((g) => u.memberId && g.members.has(u.memberId)).map((g) => g.id),
+    meta: { resourceType: 'User' },
+  });
+  const groupSummary = (g: UserGroupRecord) => ({ schemas: [GROUP_SCHEMA], id: g.id, displayName: g.name, ...(g.externalId ? { externalId: g.externalId } : {}), meta: { resourceType: 'Group' } });
+  const groupView = (g: UserGroupRecord) => ({
+    ...groupSummary(g),
+    members: [...g.members].map((memberId) => state.members.get(memberId)).filter(Boolean).map((m) => ({ value: m!.userId, display: m!.email })),
+  });
+
+  const list = (req: Req, items: unknown[], attribute: string) => {
+    const filter = req.query.get('filter');
+    let matched = items;
+    if (filter) {
+      try {
+        matched = items.filter(parseFilter(filter, [attribute]));
+      } catch (error) {
+        if (error instanceof FilterSyntaxError) throw fail(req, 400, `Only ${attribute} eq filters are supported: ${error.message}`, 'invalidFilter');
+        throw error;
+      }
+    }
+    const startIndex = Math.max(1, Number(req.query.get('startIndex') ?? 1) || 1);
+    const count = Math.min(100, Math.max(0, Number(req.query.get('count') ?? 100)));
+    const page = matched.slice(startIndex - 1, startIndex - 1 + count);
+    return scim({ schemas: [LIST_SCHEMA], totalResults: matched.length, startIndex, itemsPerPage: page.length, Resources: page });
+  };
+
+  const findUser = (req: Req) => {
+    const u = state.scimUsers.get(req.params.user_id);
+    if (!u) throw fail(req, 404, `User ${req.params.user_id} not found`);
+    return u;
+  };
+  const findGroup = (req: Req) => {
+    const g = state.userGroups.get(req.params.group_id);
+    if (!g || !g.scim) throw fail(req, 404, `Group ${req.params.group_id} not found`);
+    return g;
+  };
+  const audit = (req: Req, type: 'create' | 'update' | 'delete', description: string, resourceType: string, resourceId: string, status: number) =>
+    state.record({ type, description, token: tokenOf(req), method: req.method, uri: req.path, status, product: 'scim', resourceType, resourceId });
+
+  /** Activation is account membership: active=false removes the member, except the last Super Administrator. */
+  const setActive = (u: ScimUserRecord, active: boolean) => {
+    if (active && !u.memberId) u.memberId = state.addMember(u.userName, u.givenName, u.familyName, [MINIMAL_ROLE], true, u.id).id;
+    if (!active && u.memberId) {
+      const member = state.members.get(u.memberId);
+      const lastSuperAdmin = member && state.superAdmins().length === 1 && state.superAdmins()[0].id === member.id;
+      if (!lastSuperAdmin) state.removeMember(u.memberId);
+      u.memberId = lastSuperAdmin ? u.memberId : undefined;
+    }
+    u.active = active;
+  };
+
+  const createUser = (req: Req) => {
+    const b = (req.body ?? {}) as Body;
+    if (!Array.isArray(b.schemas) || !b.schemas.includes(USER_SCHEMA)) throw fail(req, 400, 'schemas must include ' + USER_SCHEMA, 'invalidSyntax');
+    if (typeof b.userName !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(b.userName)) throw fail(req, 400, 'userName must be an email address', 'invalidValue');
+    const primary = Array.isArray(b.emails) ? b.emails.find((e: Body) => e?.primary) ?? b.emails[0] : undefined;
+    if (!primary || String(primary.value).toLowerCase() !== b.userName.toLowerCase()) throw fail(req, 400, 'emails must hold a primary work email matching userName', 'invalidValue');
+    if (b.active !== true) throw fail(req, 400, 'active must be true on create', 'invalidValue');
+    if ([...state.scimUsers.values()].some((u) => u.userName.toLowerCase() === b.userName.toLowerCase())) throw fail(req, 409, `User ${b.userName} already exists`, 'uniqueness');
+    const existingMember = [...state.members.values()].find((m) => m.email.toLowerCase() === b.userName.toLowerCase());
+    const id = existingMember?.userId ?? hexId(`user:${b.userName.toLowerCase()}`);
+    const user: ScimUserRecord = { id, userName: b.userName, givenName: b.name?.givenName ?? '', familyName: b.name?.familyName ?? '', displayName: b.displayName, externalId: b.externalId, active: false, memberId: existingMember?.id };
+    state.scimUsers.set(id, user);
+    setActive(user, true);
+    audit(req, 'create', 'Create SCIM User', 'user', id, 201);
+    return scim(userView(user), 201);
+  };
+
+  const patchUser = (req: Req) => {
+    const u = findUser(req);
+    const ops = patchOps(req, fail);
+    let deprovisioned = false;
+    for (const op of ops) {
+      // Only replace has an effect; add and remove are accepted and ignored, as documented.
+      if (String(op.op).toLowerCase() !== 'replace') continue;
+      const values: Body = op.path ? { [op.path]: op.value } : (op.value ?? {});
+      for (const [path, value] of Object.entries(values)) {
+        if (path === 'active') {
+          deprovisioned = value === false && u.active;
+          setActive(u, value === true || value === 'true');
+        } else if (path === 'userName' || path === 'emails[type eq "work"].value') u.userName = String(value);
+        else if (path === 'name.givenName') u.givenName = String(value);
+        else if (path === 'name.familyName') u.familyName = String(value);
+        else if (path === 'name' && typeof value === 'object') Object.assign(u, { givenName: value.givenName ?? u.givenName, familyName: value.familyName ?? u.familyName });
+      }
+    }
+    audit(req, deprovisioned ? 'delete' : 'update', deprovisioned ? 'Delete SCIM User' : 'Update SCIM User', 'user', u.id, 200);
+    return scim(userView(u));
+  };
+
+  const putUser = (req: Req) => {
+    const u = findUser(req);
+    const b = (req.body ?? {}) as Body;
+    if (!Array.isArray(b.schemas) || typeof b.userName !== 'string') throw fail(req, 400, 'schemas and userName are required', 'invalidSyntax');
+    u.userName = b.userName;
+    u.givenName = b.name?.givenName ?? u.givenName;
+    u.familyName = b.name?.familyName ?? u.familyName;
+    const deprovisioned = b.active === false && u.active;
+    if (typeof b.active === 'boolean') setActive(u, b.active);
+    audit(req, deprovisioned ? 'delete' : 'update', deprovisioned ? 'Delete SCIM User' : 'Replace SCIM User', 'user', u.id, 200);
+    return scim(userView(u));
+  };
+
+  const createGroup = (req: Req) => {
+    const b = (req.body ?? {}) as Body;
+    if (typeof b.displayName !== 'string' || b.displayName.trim() === '') throw fail(req, 400, 'displayName is required', 'invalidValue');
+    if (/^cf/i.test(b.displayName)) throw fail(req, 400, 'Group names cannot begin with "CF"', 'invalidValue');
+    if ([...state.userGroups.values()].some((g) => g.name === b.displayName)) throw fail(req, 409, `Group ${b.displayName} already exists`, 'uniqueness');
+    const t = state.now();
+    const group: UserGroupRecord = { id: hexId(`group:${b.displayName}:${t}`), name: b.displayName, created_on: t, modified_on: t, policies: [], members: new Set(), scim: true, externalId: b.externalId };
+    state.userGroups.set(group.id, group);
+    audit(req, 'create', 'Create SCIM Group', 'group', group.id, 201);
+    return scim(groupView(group), 201);
+  };
+
+  const patchGroup = (req: Req) => {
+    const g = findGroup(req);
+    const memberIdFor = (userTag: string) => {
+      const u = state.scimUsers.get(userTag);
+      if (!u?.memberId) throw fail(req, 400, `User ${userTag} is not an account member`, 'invalidValue');
+      return u.memberId;
+    };
+    for (const op of patchOps(req, fail)) {
+      const kind = String(op.op).toLowerCase();
+      const path = String(op.path ?? '');
+      const filtered = /^members\[value eq "([^"]+)"\]$/.exec(path);
+      const values: string[] = Array.isArray(op.value) ? op.value.map((v: Body) => String(v.value)) : [];
+      if (path === 'displayName' && kind === 'replace') {
+        if (/^cf/i.test(String(op.value))) throw fail(req, 400, 'Group names cannot begin with "CF"', 'invalidValue');
+        g.name = String(op.value);
+      } else if (path === 'externalId' && kind === 'replace') g.externalId = String(op.value);
+      else if (path === 'members' && kind === 'replace') g.members = new Set(values.map(memberIdFor));
+      else if (path === 'members' && kind === 'add') values.forEach((v) => g.members.add(memberIdFor(v)));
+      else if (path === 'members' && kind === 'remove') values.forEach((v) => g.members.delete(memberIdFor(v)));
+      else if (filtered && kind === 'remove') g.members.delete(memberIdFor(filtered[1]));
+      else throw fail(req, 400, `Unsupported operation ${kind} ${path}`, 'invalidPath');
+    }
+    g.modified_on = state.now();
+    audit(req, 'update', 'Update SCIM Group', 'group', g.id, 200);
+    return scim(groupView(g));
+  };
+
+  const deleteGroup = (req: Req) => {
+    const g = findGroup(req);
+    state.userGroups.delete(g.id);
+    audit(req, 'delete', 'Delete SCIM Group', 'group', g.id, 204);
+    return { status: 204 };
+  };
+
+  return [
+    route('GET', '/Users', (req) => list(req, [...state.scimUsers.values()].map(userView), 'userName')),
+    route('POST', '/Users', createUser),
+    route('GET', '/Users/{user_id}', (req) => scim(userView(findUser(req)))),
+    route('PATCH', '/Users/{user_id}', patchUser),
+    route('PUT', '/Users/{user_id}', putUser),
+    route('GET', '/Groups', (req) => list(req, [...state.userGroups.values()].filter((g) => g.scim).map(groupSummary), 'displayName')),
+    route('POST', '/Groups', createGroup),
+    route('GET', '/Groups/{group_id}', (req) => scim(groupView(findGroup(req)))),
+    route('PATCH', '/Groups/{group_id}', patchGroup),
+    route('DELETE', '/Groups/{group_id}', deleteGroup),
+    ...discoveryRoutes(route),
+  ];
+}
+
+function patchOps(req: Req, fail: (req: Req, status: number, detail: string, scimType?: string) => Error): Body[] {
+  const b = (req.body ?? {}) as Body;
+  if (!Array.isArray(b.Operations)) throw fail(req, 400, 'Operations is required', 'invalidSyntax');
+  return b.Operations;
+}
+
+function discoveryRoutes(route: (method: string, path: string, handler: Route['handler']) => Route): Route[] {
+  const meta = (resourceType: string) => ({ resourceType, location: '' });
+  const userSchema = { id: USER_SCHEMA, name: 'User', description: 'User Account', attributes: [{ name: 'userName', type: 'string', multiValued: false, required: true, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'server' }, { name: 'active', type: 'boolean', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' }], meta: meta('Schema') };
+  const groupSchema = { id: GROUP_SCHEMA, name: 'Group', description: 'Group', attributes: [{ name: 'displayName', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default', uniqueness: 'none' }], meta: meta('Schema') };
+  const resourceTypes = [
+    { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: USER_SCHEMA, meta: meta('ResourceType') },
+    { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP_SCHEMA, meta: meta('ResourceType') },
+  ];
+  const listOf = (items: unknown[]) => scim({ schemas: [LIST_SCHEMA], totalResults: items.length, startIndex: 1, itemsPerPage: items.length, Resources: items });
+  const one = <T extends { id: string }>(items: T[], id: string, req: Req) => {
+    const found = items.find((i) => i.id === id);
+    if (!found) throw cfFailure(req.path, 404, `${id} not found`);
+    return scim(found);
+  };
+  return [
+    route('GET', '/ServiceProviderConfig', () =>
+      scim({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+        patch: { supported: true }, bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 }, filter: { supported: true, maxResults: 100 },
+        changePassword: { supported: false }, sort: { supported: false }, etag: { supported: false },
+        authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a Cloudflare API token', primary: true }],
+        meta: { resourceType: 'ServiceProviderConfig' },
+      }),
+    ),
+    route('GET', '/Schemas', () => listOf([userSchema, groupSchema])),
+    route('GET', '/Schemas/{schema_id}', (req) => one([userSchema, groupSchema], req.params.schema_id, req)),
+    route('GET', '/ResourceTypes', () => listOf(resourceTypes)),
+    route('GET', '/ResourceTypes/{resource_type_id}', (req) => one(resourceTypes, req.params.resource_type_id, req)),
+  ];
+}

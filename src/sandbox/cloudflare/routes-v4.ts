@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { decodeCursor, encodeCursor } from '../http/paginate.js';
+import type { Req, Route } from '../http/types.js';
+import { cfFailure, envelope } from './errors.js';
+import { hexId, type CloudflareState, type MemberRecord, type TokenRecord, type UserGroupRecord } from './state.js';
+
+type Body = Record<string, any>;
+
+/** v4 page/per_page paging with result_info. */
+function pageOf<T>(req: Req, items: T[], defaultPer: number, maxPer: number, minPer = 1) {
+  const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
+  const per = Math.min(maxPer, Math.max(minPer, Number(req.query.get('per_page') ?? defaultPer) || defaultPer));
+  const slice = items.slice((page - 1) * per, page * per);
+  return envelope(slice, { page, per_page: per, count: slice.length, total_count: items.length, total_pages: Math.max(1, Math.ceil(items.length / per)) });
+}
+
+/** Members, IAM user groups, permission groups, audit logs v1 and v2, token verification. */
+export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
+  const ACCOUNT = '/accounts/{account_id}';
+  const read = ['read'];
+  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({ method, template, grants, bucket: 'api', handler });
+  const ok = (result: unknown) => ({ status: 200, body: envelope(result) });
+
+  const memberView = (m: MemberRecord) => ({
+    id: m.id,
+    email: m.email,
+    status: m.status,
+    user: { id: m.userId, email: m.email, first_name: m.firstName, last_name: m.lastName, two_factor_authentication_enabled: false },
+    roles: m.roles.map((id) => {
+      const pg = state.permissionGroups.find((p) => p.id === id);
+      return { id, name: pg?.name ?? id, description: pg?.name ?? '', permissions: {} };
+    }),
+    policies: [],
+  });
+  const groupView = (g: UserGroupRecord) => ({
+    id: g.id,
+    name: g.name,
+    created_on: g.created_on,
+    modified_on: g.modified_on,
+    policies: g.policies.map((p) => ({
+      id: p.id,
+      access: p.access,
+      permission_groups: p.permission_groups.map((pg) => ({ id: pg.id, name: state.permissionGroups.find((x) => x.id === pg.id)?.name ?? pg.id, meta: {} })),
+      resource_groups: p.resource_groups.map((rg) => ({ id: rg.id, name: rg.id === accountResourceGroup() ? `Account ${state.accountId}` : rg.id, meta: {}, scope: [{ key: `com.cloudflare.api.account.${state.accountId}`, objects: [{ key: '*' }] }] })),
+    })),
+  });
+  const accountResourceGroup = () => hexId(`resource-group:${state.accountId}`);
+  const findGroup = (req: Req) => {
+    const g = state.userGroups.get(req.params.user_group_id);
+    if (!g) throw cfFailure(req.path, 404, 'User group not found', 1003);
+    return g;
+  };
+
+  const listGroups = (req: Req) => {
+    let groups = [...state.userGroups.values()];
+    const name = req.query.get('name');
+    if (name) groups = groups.filter((g) => g.name === name);
+    const fuzzy = req.query.get('fuzzyName');
+    if (fuzzy) groups = groups.filter((g) => g.name.toLowerCase().includes(fuzzy.toLowerCase()));
+    const id = req.query.get('id');
+    if (id) groups = groups.filter((g) => g.id === id);
+    return { status: 200, body: pageOf(req, groups.map(groupView), 100, 500) };
+  };
+
+  const updateGroup = (req: Req) => {
+    const g = findGroup(req);
+    const b = (req.body ?? {}) as Body;
+    if (b.name !== undefined && g.scim && b.name !== g.name) throw cfFailure(req.path, 400, 'This user group is managed by SCIM: its name can only change through the identity provider', 1004);
+    if (b.policies !== undefined) {
+      if (!Array.isArray(b.policies)) throw cfFailure(req.path, 400, 'policies must be a list', 1004);
+      g.policies = b.policies.map((p: Body) => {
+        if (p.access !== 'allow' && p.access !== 'deny') throw cfFailure(req.path, 400, 'policy access must be allow or deny', 1004);
+        const pgs = (p.permission_groups ?? []) as Body[];
+        for (const pg of pgs) if (!state.permissionGroups.some((x) => x.id === pg.id)) throw cfFailure(req.path, 400, `Unknown permission group ${pg.id}`, 1004);
+        const rgs = (p.resource_groups ?? []) as Body[];
+        if (rgs.length === 0) throw cfFailure(req.path, 400, 'a policy needs at least one resource group', 1004);
+        return { id: p.id ?? randomUUID().replace(/-/g, ''), access: p.access, permission_groups: pgs.map((x) => ({ id: x.id })), resource_groups: rgs.map((x) => ({ id: x.id ?? accountResourceGroup() })) };
+      });
+    }
+    if (b.name !== undefined && !g.scim) g.name = String(b.name);
+    g.modified_on = state.now();
+    state.record({ type: 'update', description: 'Update User Group', token: tokenOf(req), method: 'PUT', uri: req.path, status: 200, product: 'user_groups', resourceType: 'user_group', resourceId: g.id });
+    return ok(groupView(g));
+  };
+
+  const auditV2 = (req: Req) => {
+    const since = req.query.get('since');
+    const before = req.query.get('before');
+    if (!since || !before) return { status: 400, body: { success: false, errors: [{ message: 'since and before are required' }], result: null } };
+    const from = new Date(since).toISOString();
+    const to = new Date(before).toISOString();
+    const wanted = (key: string) => req.query.getAll(key);
+    const types = wanted('action_type');
+    const tokenIds = wanted('actor_token_id');
+    const products = wanted('resource_product');
+    let entries = state.audit.filter((e) => e.action.time >= from && e.action.time < to && (!types.length || types.includes(e.action.type)) && (!tokenIds.length || tokenIds.includes(e.actor.token_id)) && (!products.length || products.includes(e.resource.product)));
+    if (req.query.get('direction') !== 'asc') entries = [...entries].reverse();
+    const limit = Math.min(1000, Math.max(1, Number(req.query.get('limit') ?? 100) || 100));
+    const start = req.query.get('cursor') ? decodeCursor(req.query.get('cursor')!) : 0;
+    const page = entries.slice(start, start + limit);
+    const cursor = start + limit < entries.length ? encodeCursor(start + limit) : undefined;
+    return { status: 200, body: { success: true, errors: [], result: page, result_info: { count: String(page.length), ...(cursor ? { cursor } : {}) } } };
+  };
+
+  const verify = (accountScoped: boolean) => (req: Req) => {
+    const token = tokenOf(req);
+    if (token.accountOwned !== accountScoped) throw cfFailure(req.path, 401, 'Invalid API Token', 1000);
+    return ok({ id: token.id, status: 'active' });
+  };
+
+  return [
+    route('GET', `${ACCOUNT}/members`, read, (req) => {
+      let members = [...state.members.values()];
+      const status = req.query.get('status');
+      if (status) members = members.filter((m) => m.status === status);
+      return { status: 200, body: pageOf(req, members.map(memberView), 20, 50, 5) };
+    }),
+    route('GET', `${ACCOUNT}/members/{member_id}`, read, (req) => {
+      const m = state.members.get(req.params.member_id);
+      if (!m) throw cfFailure(req.path, 404, 'Member not found', 1003);
+      return ok(memberView(m));
+    }),
+    route('GET', `${ACCOUNT}/iam/user_groups`, read, listGroups),
+    route('GET', `${ACCOUNT}/iam/user_groups/{user_group_id}`, read, (req) => ok(groupView(findGroup(req)))),
+    route('PUT', `${ACCOUNT}/iam/user_groups/{user_group_id}`, ['write'], updateGroup),
+    route('GET', `${ACCOUNT}/iam/user_groups/{user_group_id}/members`, read, (req) => {
+      const g = findGroup(req);
+      const members = [...g.members].map((id) => state.members.get(id)).filter((m): m is MemberRecord => Boolean(m));
+      return { status: 200, body: pageOf(req, members.map((m) => ({ id: m.id, email: m.email, status: m.status })), 100, 500) };
+    }),
+    route('GET', `${ACCOUNT}/iam/permission_groups`, read, (req) => {
+      let groups = state.permissionGroups;
+      const name = req.query.get('name');
+      if (name) groups = groups.filter((g) => g.name === name);
+      return { status: 200, body: pageOf(req, groups, 100, 500) };
+    }),
+    route('GET', `${ACCOUNT}/logs/audit`, ['audit'], auditV2),
+    route('GET', `${ACCOUNT}/audit_logs`, ['audit'], (req) => ({ status: 200, body: pageOf(req, [], 100, 1000) })),
+    route('GET', `${ACCOUNT}/tokens/verify`, [], verify(true)),
+    route('GET', '/user/tokens/verify', [], verify(false)),
+  ];
+}

@@ -1,0 +1,9 @@
+import type { Req, Route } from '../http/types.js';
+import { scimRoutes } from './routes-scim.js';
+import { v4Routes } from './routes-v4.js';
+import type { CloudflareState, TokenRecord } from './state.js';
+
+/** Every route, mounted under /client/v4 as at api.cloudflare.com. */
+export function routesScimOrV4(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
+  return [...scimRoutes(state, tokenOf), ...v4Routes(state, tokenOf)].map((route) => ({ ...route, template: `/client/v4${route.template}` }));
+}

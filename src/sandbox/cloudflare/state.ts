@@ -1,0 +1,157 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+export type Permission = 'scim' | 'accountRead' | 'accountWrite';
+
+export interface TokenRecord {
+  id: string;
+  name: string;
+  value: string;
+  status: 'active' | 'revoked';
+  permissions: Set<Permission>;
+  accountOwned: boolean;
+}
+
+export interface ScimUserRecord {
+  id: string;
+  userName: string;
+  givenName: string;
+  familyName: string;
+  displayName?: string;
+  externalId?: string;
+  active: boolean;
+  memberId?: string;
+}
+
+export interface MemberRecord {
+  id: string;
+  email: string;
+  status: 'accepted';
+  userId: string;
+  firstName: string | null;
+  lastName: string | null;
+  roles: string[];
+  scim: boolean;
+}
+
+export interface PolicyRecord {
+  id: string;
+  access: 'allow' | 'deny';
+  permission_groups: Array<{ id: string }>;
+  resource_groups: Array<{ id: string }>;
+}
+
+export interface UserGroupRecord {
+  id: string;
+  name: string;
+  created_on: string;
+  modified_on: string;
+  policies: PolicyRecord[];
+  members: Set<string>;
+  scim: boolean;
+  externalId?: string;
+}
+
+export interface AuditV2 {
+  id: string;
+  account: { id: string; name: string };
+  action: { type: 'create' | 'update' | 'delete' | 'view'; description: string; result: 'success' | 'failure'; time: string };
+  actor: { id: string; context: string; ip_address: string; token_id: string; token_name: string; type: 'account' | 'user' | 'system' | 'cloudflare_admin'; email?: string };
+  raw: { cf_ray_id: string; method: string; status_code: number; uri: string; user_agent: string };
+  resource: { id: string; product: string; type: string; scope: Record<string, unknown>; request: Record<string, unknown>; response: Record<string, unknown> };
+  zone: Record<string, never>;
+}
+
+/** Real role names of the Cloudflare dashboard, as permission groups. */
+export const ROLE_NAMES = [
+  'Super Administrator - All Privileges',
+  'Administrator',
+  'Administrator Read Only',
+  'Minimal Account Access',
+  'Analytics',
+  'Audit Logs Viewer',
+  'Billing',
+  'DNS',
+  'Firewall',
+  'Cloudflare Access',
+  'Cloudflare Zero Trust',
+  'Cloudflare Workers Admin',
+  'SSL/TLS, Caching, Performance, Page Rules, and Customization',
+];
+export const SUPER_ADMIN_ROLE_ID = '33666b9c79b9a5273fc7344ff42f953d';
+
+export function hexId(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex').slice(0, 32);
+}
+
+export function roleId(name: string): string {
+  return name === ROLE_NAMES[0] ? SUPER_ADMIN_ROLE_ID : hexId(`role:${name}`);
+}
+
+export class CloudflareState {
+  readonly tokens = new Map<string, TokenRecord>();
+  readonly scimUsers = new Map<string, ScimUserRecord>();
+  readonly members = new Map<string, MemberRecord>();
+  readonly userGroups = new Map<string, UserGroupRecord>();
+  readonly audit: AuditV2[] = [];
+  readonly permissionGroups = ROLE_NAMES.map((name) => ({ id: roleId(name), name, meta: { label: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), scopes: 'com.cloudflare.api.account' } }));
+  private clock = 0;
+
+  constructor(
+    readonly accountId: string,
+    readonly accountName: string,
+    ownerEmail: string,
+  ) {
+    this.addMember(ownerEmail, 'Account', 'Owner', [SUPER_ADMIN_ROLE_ID], false);
+  }
+
+  now(): string {
+    const t = Math.max(Date.now(), this.clock + 1);
+    this.clock = t;
+    return new Date(t).toISOString();
+  }
+
+  addToken(name: string, permissions: Permission[], accountOwned = true): TokenRecord {
+    const value = `${accountOwned ? 'cfat_' : 'cfut_'}${randomBytes(30).toString('base64url')}`;
+    const token: TokenRecord = { id: hexId(`token:${value}`), name, value, status: 'active', permissions: new Set(permissions), accountOwned };
+    this.tokens.set(value, token);
+    return token;
+  }
+
+  addMember(email: string, firstName: string | null, lastName: string | null, roles: string[], scim: boolean, userId = hexId(`user:${email}`)): MemberRecord {
+    const member: MemberRecord = { id: hexId(`member:${email}:${randomUUID()}`), email, status: 'accepted', userId, firstName, lastName, roles, scim };
+    this.members.set(member.id, member);
+    return member;
+  }
+
+  removeMember(memberId: string): void {
+    this.members.delete(memberId);
+    for (const group of this.userGroups.values()) group.members.delete(memberId);
+  }
+
+  superAdmins(): MemberRecord[] {
+    return [...this.members.values()].filter((m) => m.roles.includes(SUPER_ADMIN_ROLE_ID));
+  }
+
+  record(entry: { type: AuditV2['action']['type']; description: string; token: TokenRecord; method: string; uri: string; status: number; product: string; resourceType: string; resourceId: string }): void {
+    this.audit.push({
+      id: randomUUID(),
+      account: { id: this.accountId, name: this.accountName },
+      action: { type: entry.type, description: entry.description, result: entry.status < 400 ? 'success' : 'failure', time: this.now() },
+      actor: { id: entry.token.id, context: 'api_token', ip_address: '127.0.0.1', token_id: entry.token.id, token_name: entry.token.name, type: entry.token.accountOwned ? 'account' : 'user' },
+      raw: { cf_ray_id: randomBytes(8).toString('hex'), method: entry.method, status_code: entry.status, uri: entry.uri, user_agent: 'Okta SCIM Client' },
+      resource: { id: entry.resourceId, product: entry.product, type: entry.resourceType, scope: { id: this.accountId }, request: {}, response: {} },
+      zone: {},
+    });
+  }
+
+  snapshot() {
+    return {
+      accountId: this.accountId,
+      tokens: [...this.tokens.values()].map((t) => ({ id: t.id, name: t.name, status: t.status, permissions: [...t.permissions], accountOwned: t.accountOwned })),
+      scimUsers: [...this.scimUsers.values()],
+      members: [...this.members.values()],
+      userGroups: [...this.userGroups.values()].map((g) => ({ ...g, members: [...g.members] })),
+      audit: this.audit,
+    };
+  }
+}

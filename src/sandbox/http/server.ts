@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultInjector, type FaultRule } from './faults.js';
+import type { RateDecision, RateLimiter } from './rate-limit.js';
+import { RequestLog } from './request-log.js';
+import type { Router } from './router.js';
+import { HttpFailure, type Principal, type Req, type Res, type Route } from './types.js';
+
+/** What makes one emulator differ from the other: its auth, its error shapes, its headers. */
+export interface EmulatorSpec {
+  name: string;
+  router: Router;
+  /** Routes under /__sandbox/ beyond the common ones (state, faults, requests). */
+  control: Router;
+  authenticate(headers: IncomingMessage['headers'], path: string): Principal;
+  forbidden(route: Route, path: string): HttpFailure;
+  notFound(path: string): Res;
+  methodNotAllowed(path: string): Res;
+  badRequest(path: string, message: string): Res;
+  internalError(path: string, status: number): Res;
+  rateLimited(path: string, decision: RateDecision): Res;
+  rateHeaders(decision: RateDecision): Record<string, string>;
+  /** Okta limits the whole org; Cloudflare limits each token. */
+  rateKey(principal: Principal): string;
+  rateLimiter: RateLimiter;
+  state(): unknown;
+  latencyMs: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  faults: FaultInjector;
+  requests: RequestLog;
+  close(): Promise<void>;
+}
+
+const JSON_TYPES = /^application\/(.+\+)?json/;
+
+export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<RunningEmulator> {
+  const faults = new FaultInjector();
+  const requests = new RequestLog();
+  let baseUrl = '';
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, spec.internalError(req.url ?? '/', 500));
+      process.emitWarning(`${spec.name} emulator: ${(error as Error).stack ?? String(error)}`);
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawBody = await readBody(req);
+    if (url.pathname.startsWith('/__sandbox/')) return send(res, await control(method, url, rawBody));
+    if (spec.latencyMs > 0) await sleep(spec.latencyMs);
+
+    const matched = spec.router.match(method, url.pathname);
+    const template = matched && 'route' in matched ? matched.route.template : url.pathname;
+    const fault = faults.take(method, url.pathname);
+    const record = (status: number) => requests.record(method, template, status);
+
+    if (fault && !fault.afterHandler) {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.hang) return record(0);
+      if (fault.reset) {
+        record(0);
+        return void req.socket.destroy();
+      }
+      if (fault.status) {
+        record(fault.status);
+        return send(res, fault.body !== undefined ? { status: fault.status, body: fault.body } : spec.internalError(url.pathname, fault.status));
+      }
+    }
+
+    const result = await dispatch(method, url, req, rawBody, matched);
+    record(result.status);
+    if (fault?.afterHandler) {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      return void req.socket.destroy();
+    }
+    send(res, result);
+  }
+
+  async function dispatch(method: string, url: URL, req: IncomingMessage, rawBody: string, matched: ReturnType<Router['match']>): Promise<Res> {
+    if (!matched) return spec.notFound(url.pathname);
+    if (!('route' in matched)) return spec.methodNotAllowed(url.pathname);
+    const { route, params } = matched;
+    let rateHeaders: Record<string, string> = {};
+    try {
+      const principal: Principal = route.grants ? spec.authenticate(req.headers, url.pathname) : { id: 'anonymous', grants: new Set(), credential: '' };
+      if (route.grants && !route.grants.every((g) => principal.grants.has(g))) throw spec.forbidden(route, url.pathname);
+      if (route.bucket) {
+        const decision = spec.rateLimiter.take(route.bucket, spec.rateKey(principal));
+        if (decision) {
+          rateHeaders = spec.rateHeaders(decision);
+          if (!decision.allowed) return withHeaders(spec.rateLimited(url.pathname, decision), rateHeaders);
+        }
+      }
+      let body: unknown = undefined;
+      if (rawBody.length > 0 && JSON_TYPES.test(String(req.headers['content-type'] ?? 'application/json'))) {
+        try {
+          body = JSON.parse(rawBody);
+        } catch {
+          return withHeaders(spec.badRequest(url.pathname, 'The request body was not well-formed.'), rateHeaders);
+        }
+      }
+      const request: Req = { method, path: url.pathname, template: route.template, params, query: url.searchParams, headers: req.headers, body, rawBody, principal, baseUrl };
+      return withHeaders(await route.handler(request), rateHeaders);
+    } catch (error) {
+      if (error instanceof HttpFailure) return withHeaders({ status: error.status, body: error.body, headers: error.headers }, rateHeaders);
+      throw error;
+    }
+  }
+
+  async function control(method: string, url: URL, rawBody: string): Promise<Res> {
+    const path = url.pathname;
+    const body = rawBody ? safeJson(rawBody) : undefined;
+    if (path === '/__sandbox/state' && method === 'GET') return { status: 200, body: spec.state() };
+    if (path === '/__sandbox/faults' && method === 'POST') {
+      const rules = (body as { rules?: FaultRule[] } | undefined)?.rules;
+      if (!Array.isArray(rules)) return { status: 400, body: { error: 'body must be {"rules":[...]}' } };
+      try {
+        faults.set(rules);
+      } catch (error) {
+        return { status: 400, body: { error: (error as Error).message } };
+      }
+      return { status: 200, body: { rules: faults.list() } };
+    }
+    if (path === '/__sandbox/faults' && method === 'GET') return { status: 200, body: { rules: faults.list() } };
+    if (path === '/__sandbox/faults' && method === 'DELETE') {
+      faults.clear();
+      return { status: 204 };
+    }
+    if (path === '/__sandbox/requests' && method === 'GET') return { status: 200, body: requests.snapshot() };
+    if (path === '/__sandbox/requests' && method === 'DELETE') {
+      requests.reset();
+      return { status: 204 };
+    }
+    const matched = spec.control.match(method, path);
+    if (!matched || !('route' in matched)) return { status: 404, body: { error: `no control route ${method} ${path}` } };
+    try {
+      return await matched.route.handler({
+        method, path, template: matched.route.template, params: matched.params, query: url.searchParams, headers: {}, body, rawBody,
+        principal: { id: 'control', grants: new Set(), credential: '' }, baseUrl,
+      });
+    } catch (error) {
+      if (error instanceof HttpFailure) return { status: error.status, body: error.body };
+      throw error;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${actualPort}`;
+  return {
+    url: baseUrl,
+    port: actualPort,
+    faults,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function withHeaders(res: Res, headers: Record<string, string>): Res {
+  return { ...res, headers: { ...headers, ...res.headers } };
+}
+
+function send(res: ServerResponse, result: Res): void {
+  const headers: Record<string, string> = { ...result.headers };
+  let payload = '';
+  if (result.body !== undefined && result.status !== 204) {
+    payload = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+    headers['content-type'] = result.contentType ?? 'application/json';
+  }
+  res.writeHead(result.status, { ...headers, 'content-length': Buffer.byteLength(payload).toString(), date: new Date().toUTCString() });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

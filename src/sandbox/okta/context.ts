@@ -1,0 +1,24 @@
+import type { OktaState } from './state.js';
+
+export type ConnectionApiMode = 'unsupported' | 'supported';
+
+/** What the Okta routes share: the org's state, the options, and the hook that wakes provisioning. */
+export interface OktaContext {
+  state: OktaState;
+  connectionApi: ConnectionApiMode;
+  /** Called after any change that provisioning must act on. */
+  changed(appId?: string): void;
+}
+
+export const SCOPES = {
+  appsRead: ['okta.apps.read'],
+  appsManage: ['okta.apps.manage'],
+  pushRead: ['okta.apps.read', 'okta.groups.read'],
+  pushManage: ['okta.apps.manage', 'okta.groups.manage'],
+  groupsRead: ['okta.groups.read'],
+  usersRead: ['okta.users.read'],
+  logsRead: ['okta.logs.read'],
+};
+
+/** Okta's rate-limit buckets: all of /api/v1/apps* shares one (DESIGN §1, research okta.md §g). */
+export const BUCKETS = { apps: 'apps', groups: 'groups', users: 'users', logs: 'logs' };

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { RateLimiter, scaledLimits, type RateDecision } from '../http/rate-limit.js';
+import { Router } from '../http/router.js';
+import { startEmulator, type RunningEmulator } from '../http/server.js';
+import type { Req, Route } from '../http/types.js';
+import { OktaAuth, type ServiceApp } from './auth.js';
+import { BUCKETS, type ConnectionApiMode, type OktaContext } from './context.js';
+import { oktaErrorBody, validation } from './errors.js';
+import { ProvisioningEngine } from './provisioning.js';
+import { appRoutes, findApp } from './routes-apps.js';
+import { assignmentRoutes } from './routes-assignments.js';
+import { directoryRoutes } from './routes-directory.js';
+import type { OktaSeed } from './seed.js';
+import { appTarget, OktaState, type ProvisioningSettings } from './state.js';
+
+/** Okta's per-minute limits on a paid org (research okta.md §g). */
+export const OKTA_LIMITS = {
+  [BUCKETS.apps]: { limit: 100, windowMs: 60_000 },
+  [BUCKETS.groups]: { limit: 600, windowMs: 60_000 },
+  [BUCKETS.users]: { limit: 600, windowMs: 60_000 },
+  [BUCKETS.logs]: { limit: 50, windowMs: 60_000 },
+};
+
+export interface OktaEmulatorOptions {
+  seed: OktaSeed;
+  port?: number;
+  connectionApi?: ConnectionApiMode;
+  latencyMs?: number;
+  rateLimitScale?: number;
+  provisioningDelayMs?: number;
+  apiToken?: string;
+  serviceApps?: ServiceApp[];
+}
+
+export interface OktaEmulator {
+  url: string;
+  apiToken: string;
+  state: OktaState;
+  auth: OktaAuth;
+  engine: ProvisioningEngine;
+  server: RunningEmulator;
+  /** What an admin does on the Provisioning tab. */
+  setProvisioning(appId: string, settings: Omit<ProvisioningSettings, 'enabled'> & { enabled?: boolean }): void;
+  close(): Promise<void>;
+}
+
+export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<OktaEmulator> {
+  const state = new OktaState(options.seed);
+  const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300);
+  const auth = new OktaAuth();
+  const apiToken = options.apiToken ?? `00${randomBytes(20).toString('base64url')}`;
+  auth.addApiToken(apiToken);
+  for (const app of options.serviceApps ?? []) auth.addServiceApp(app);
+  const ctx: OktaContext = { state, connectionApi: options.connectionApi ?? 'unsupported', changed: (appId) => engine.schedule(appId) };
+
+  const router = new Router();
+  for (const route of [...appRoutes(ctx), ...assignmentRoutes(ctx), ...directoryRoutes(ctx), auth.tokenRoute()]) router.add(route);
+
+  const setProvisioning: OktaEmulator['setProvisioning'] = (appId, settings) => {
+    const app = findApp(ctx, appId);
+    app.provisioning = { enabled: settings.enabled ?? true, baseUrl: settings.baseUrl, token: settings.token, createUsers: settings.createUsers, deactivateUsers: settings.deactivateUsers, updateUserAttributes: settings.updateUserAttributes, importGroups: settings.importGroups };
+    app.lastUpdated = state.now();
+    state.log({ eventType: 'application.configuration.update', displayMessage: 'Update provisioning settings', result: 'SUCCESS', targets: [appTarget(app)] });
+    engine.schedule(appId, 0);
+  };
+
+  const control = new Router();
+  const controlRoute = (method: string, template: string, handler: Route['handler']) => control.add({ method, template, handler });
+  controlRoute('POST', '/__sandbox/apps/{appId}/provisioning', (req: Req) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof b.baseUrl !== 'string' || typeof b.token !== 'string') throw validation('baseUrl and token are required');
+    setProvisioning(req.params.appId, {
+      baseUrl: b.baseUrl, token: b.token, enabled: b.enabled !== false, createUsers: b.createUsers !== false, deactivateUsers: b.deactivateUsers !== false,
+      updateUserAttributes: b.updateUserAttributes === true, importGroups: b.importGroups === true,
+    });
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/groups/{groupId}/members', (req: Req) => {
+    const members = state.members.get(req.params.groupId);
+    const userId = (req.body as { userId?: string } | undefined)?.userId;
+    if (!members || !userId || !state.users.has(userId)) throw validation('unknown group or user');
+    members.add(userId);
+    engine.schedule();
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/tokens/revoke', (req: Req) => {
+    auth.revokeApiToken(String((req.body as { token?: string } | undefined)?.token ?? ''));
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/provisioning/idle', async () => {
+    await engine.idle();
+    return { status: 204 };
+  });
+
+  const limiter = new RateLimiter(scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1));
+  const server = await startEmulator(
+    {
+      name: 'okta',
+      router,
+      control,
+      authenticate: (headers) => auth.authenticate(headers),
+      forbidden: () => auth.forbidden(),
+      notFound: () => ({ status: 404, body: oktaErrorBody('E0000022', 'The endpoint does not support the provided HTTP method') }),
+      methodNotAllowed: () => ({ status: 405, body: oktaErrorBody('E0000022', 'The endpoint does not support the provided HTTP method') }),
+      badRequest: (_path, message) => ({ status: 400, body: oktaErrorBody('E0000003', message) }),
+      internalError: (_path, status) => ({ status, body: oktaErrorBody('E0000009', 'Internal Server Error') }),
+      rateLimited: () => ({ status: 429, body: oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.') }),
+      rateHeaders: (d: RateDecision) => ({ 'x-rate-limit-limit': String(d.limit), 'x-rate-limit-remaining': String(d.remaining), 'x-rate-limit-reset': String(Math.ceil(d.resetAt / 1000)) }),
+      rateKey: () => 'org',
+      rateLimiter: limiter,
+      state: () => state.snapshot(),
+      latencyMs: options.latencyMs ?? 0,
+    },
+    options.port ?? 0,
+  );
+  return {
+    url: server.url,
+    apiToken,
+    state,
+    auth,
+    engine,
+    server,
+    setProvisioning,
+    close: async () => {
+      engine.stop();
+      await server.close();
+    },
+  };
+}
+

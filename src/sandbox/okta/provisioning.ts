@@ -1,0 +1,282 @@
+import type { AppRecord, MappingRecord, OktaState } from './state.js';
+import { appTarget, groupTarget, userTarget } from './state.js';
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const RETRY_LIMIT = 5;
+
+interface ScimResult {
+  status: number;
+  body: any;
+}
+
+class AuthFailed extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/**
+ * Okta's provisioning, emulated: once provisioning is on for an app, it really sends SCIM
+ * requests to the configured base URL with the configured bearer token, some time after each
+ * change, and records what happened in the System Log, as Okta does.
+ */
+export class ProvisioningEngine {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly rerun = new Set<string>();
+  private readonly retries = new Map<string, number>();
+  private stopped = false;
+
+  constructor(
+    private readonly state: OktaState,
+    private readonly delayMs: number,
+  ) {}
+
+  /** Wake provisioning for one app, or for all apps. */
+  schedule(appId?: string, delay = this.delayMs): void {
+    if (this.stopped) return;
+    const ids = appId ? [appId] : [...this.state.apps.keys()];
+    for (const id of ids) {
+      if (this.running.has(id)) {
+        this.rerun.add(id);
+        continue;
+      }
+      if (this.timers.has(id)) continue;
+      this.timers.set(id, setTimeout(() => this.start(id), delay));
+    }
+  }
+
+  /** Resolves once no provisioning work is queued or running (for tests and the demo). */
+  async idle(): Promise<void> {
+    while (this.timers.size > 0 || this.running.size > 0) {
+      await Promise.all([...this.running.values()]);
+      if (this.timers.size > 0) await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private start(appId: string): void {
+    this.timers.delete(appId);
+    const app = this.state.apps.get(appId);
+    if (!app) return;
+    const run = this.reconcile(app)
+      .then((transientFailure) => {
+        if (!transientFailure) {
+          this.retries.delete(appId);
+          return;
+        }
+        const n = (this.retries.get(appId) ?? 0) + 1;
+        this.retries.set(appId, n);
+        if (n <= RETRY_LIMIT) this.rerunLater(appId, this.delayMs * 2 ** n);
+      })
+      .catch((error: unknown) => process.emitWarning(`provisioning ${appId}: ${(error as Error).stack}`))
+      .finally(() => {
+        this.running.delete(appId);
+        if (this.rerun.delete(appId)) this.schedule(appId);
+      });
+    this.running.set(appId, run);
+  }
+
+  private rerunLater(appId: string, delay: number): void {
+    if (!this.stopped && !this.timers.has(appId)) this.timers.set(appId, setTimeout(() => this.start(appId), delay));
+  }
+
+  /** One pass; returns true when something failed in a way worth retrying. */
+  private async reconcile(app: AppRecord): Promise<boolean> {
+    const p = app.provisioning;
+    if (!p?.enabled || app.status !== 'ACTIVE' || !p.baseUrl) return false;
+    const scim = (method: string, path: string, body?: unknown) => this.send(p.baseUrl, p.token, method, path, body);
+    try {
+      const a = await this.pushUsers(app, scim);
+      const b = await this.deprovisionUsers(app, scim);
+      const c = await this.pushGroups(app, scim);
+      const d = await this.deleteTargets(app, scim);
+      return a || b || c || d;
+    } catch (error) {
+      if (!(error instanceof AuthFailed)) throw error;
+      this.authenticationFailed(app, error.status);
+      return false;
+    }
+  }
+
+  private async send(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<ScimResult> {
+    let response: Response;
+    try {
+      response = await fetch(baseUrl.replace(/\/+$/, '') + path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/scim+json', ...(body ? { 'content-type': 'application/scim+json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch {
+      return { status: 0, body: { detail: 'connection failed' } };
+    }
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = { detail: text.slice(0, 200) };
+    }
+    if (response.status === 401 || response.status === 403) throw new AuthFailed(response.status);
+    return { status: response.status, body: parsed };
+  }
+
+  private async pushUsers(app: AppRecord, scim: Scim): Promise<boolean> {
+    if (!app.provisioning!.createUsers) return false;
+    let failed = false;
+    for (const userId of this.state.assignedUsers(app).keys()) {
+      if (app.provisioned.has(userId)) continue;
+      const user = this.state.users.get(userId)!;
+      const login = user.profile.login;
+      const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}`);
+      let externalId: string | undefined;
+      let result: ScimResult = found;
+      if (found.status === 200) {
+        const existing = found.body?.Resources?.[0];
+        if (existing) {
+          externalId = existing.id;
+          if (existing.active === false) result = await scim('PATCH', `/Users/${existing.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: true }] });
+        } else {
+          result = await scim('POST', '/Users', {
+            schemas: [USER_SCHEMA], userName: login, externalId: userId, active: true,
+            name: { givenName: user.profile.firstName, familyName: user.profile.lastName },
+            displayName: `${user.profile.firstName} ${user.profile.lastName}`,
+            emails: [{ value: user.profile.email, type: 'work', primary: true }],
+          });
+          externalId = result.body?.id;
+        }
+      }
+      if (result.status >= 200 && result.status < 300 && externalId) {
+        app.provisioned.set(userId, { externalId, lastSync: this.state.now(), syncState: 'SYNCHRONIZED' });
+        this.state.log({ eventType: 'application.provision.user.push', displayMessage: 'Push new user to external application', result: 'SUCCESS', targets: [userTarget(user), appTarget(app)] });
+      } else {
+        failed = true;
+        this.state.log({ eventType: 'application.provision.user.push', displayMessage: 'Push new user to external application', result: 'FAILURE', reason: scimDetail(result), targets: [userTarget(user), appTarget(app)], severity: 'WARN' });
+      }
+    }
+    return failed;
+  }
+
+  private async deprovisionUsers(app: AppRecord, scim: Scim): Promise<boolean> {
+    const assigned = this.state.assignedUsers(app);
+    let failed = false;
+    for (const [userId, pushed] of [...app.provisioned]) {
+      if (assigned.has(userId)) continue;
+      const user = this.state.users.get(userId);
+      if (!app.provisioning!.deactivateUsers) {
+        app.provisioned.delete(userId);
+        continue;
+      }
+      const r = await scim('PATCH', `/Users/${pushed.externalId}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: false }] });
+      const ok = (r.status >= 200 && r.status < 300) || r.status === 404;
+      if (ok) app.provisioned.delete(userId);
+      else failed = true;
+      if (user) this.state.log({ eventType: 'application.provision.user.deactivate', displayMessage: 'Deactivate user in external application', result: ok ? 'SUCCESS' : 'FAILURE', reason: ok ? undefined : scimDetail(r), targets: [userTarget(user), appTarget(app)] });
+    }
+    return failed;
+  }
+
+  private async pushGroups(app: AppRecord, scim: Scim): Promise<boolean> {
+    const assigned = this.state.assignedUsers(app);
+    let failed = false;
+    for (const m of app.mappings.values()) {
+      if (m.status !== 'ACTIVE') continue;
+      const source = this.state.groups.get(m.sourceGroupId);
+      if (!source) continue;
+      const members = [...(this.state.members.get(source.id) ?? [])]
+        .filter((id) => assigned.has(id))
+        .map((id) => app.provisioned.get(id)?.externalId)
+        .filter((id): id is string => Boolean(id))
+        .sort();
+      if (!m.scimGroupId) {
+        // Okta does not push a group with no assigned members.
+        if (members.length === 0 && !m.linkOnly) continue;
+        const linked = await this.linkOrCreateGroup(m, scim);
+        if (!linked.ok) {
+          if (linked.permanent) this.markError(app, m, linked.summary);
+          else failed = true;
+          continue;
+        }
+        this.state.log({ eventType: 'application.provision.group_push.pushed', displayMessage: 'Push group to external application', result: 'SUCCESS', targets: [groupTarget(source), appTarget(app)] });
+      }
+      if (sameMembers(m.pushedMembers, members)) continue;
+      const r = await scim('PATCH', `/Groups/${m.scimGroupId}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'members', value: members.map((value) => ({ value })) }] });
+      if (r.status === 404) {
+        m.scimGroupId = undefined;
+        m.pushedMembers = undefined;
+        failed = true;
+      } else if (r.status >= 200 && r.status < 300) {
+        m.pushedMembers = members;
+        m.lastPush = this.state.now();
+        this.state.log({ eventType: 'application.provision.group_membership.update', displayMessage: 'Update group membership in external application', result: 'SUCCESS', targets: [groupTarget(source), appTarget(app)] });
+      } else if (r.status >= 400 && r.status < 500) {
+        this.markError(app, m, scimDetail(r));
+      } else failed = true;
+    }
+    return failed;
+  }
+
+  private async linkOrCreateGroup(m: MappingRecord, scim: Scim): Promise<{ ok: true } | { ok: false; permanent: boolean; summary: string }> {
+    const found = await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${m.targetGroupName}"`)}`);
+    if (found.status !== 200) return { ok: false, permanent: found.status >= 400 && found.status < 500, summary: scimDetail(found) };
+    const existing = found.body?.Resources?.[0];
+    if (existing) {
+      m.scimGroupId = existing.id;
+      return { ok: true };
+    }
+    const created = await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: m.targetGroupName, externalId: m.targetGroupId });
+    if (created.status === 201 || created.status === 200) {
+      m.scimGroupId = created.body?.id;
+      m.pushedMembers = [];
+      return { ok: true };
+    }
+    return { ok: false, permanent: created.status >= 400 && created.status < 500, summary: scimDetail(created) };
+  }
+
+  private async deleteTargets(app: AppRecord, scim: Scim): Promise<boolean> {
+    let failed = false;
+    for (const item of this.state.targetDeletes.filter((d) => d.appId === app.id)) {
+      const r = await scim('DELETE', `/Groups/${item.scimGroupId}`);
+      if ((r.status >= 200 && r.status < 300) || r.status === 404) this.state.targetDeletes.splice(this.state.targetDeletes.indexOf(item), 1);
+      else failed = true;
+      this.state.log({ eventType: 'application.provision.group_push.delete_appgroup', displayMessage: 'Delete group in external application', result: r.status < 300 || r.status === 404 ? 'SUCCESS' : 'FAILURE', targets: [appTarget(app)] });
+    }
+    return failed;
+  }
+
+  private markError(app: AppRecord, m: MappingRecord, summary: string): void {
+    m.status = 'ERROR';
+    m.errorSummary = summary;
+    m.lastUpdated = this.state.now();
+    const source = this.state.groups.get(m.sourceGroupId);
+    this.state.log({
+      eventType: 'application.provision.group_push.mapping.update.or.delete.failed.with.error', displayMessage: 'Group push failed', result: 'FAILURE', reason: summary, severity: 'ERROR',
+      targets: [...(source ? [groupTarget(source)] : []), appTarget(app)],
+    });
+  }
+
+  private authenticationFailed(app: AppRecord, status: number): void {
+    const summary = `Authentication to the external application failed (HTTP ${status}); check the API token on the Provisioning tab.`;
+    this.state.log({ eventType: 'application.integration.authentication_failure', displayMessage: 'Authentication failure with the external application', result: 'FAILURE', reason: summary, severity: 'ERROR', targets: [appTarget(app)] });
+    for (const m of app.mappings.values()) if (m.status === 'ACTIVE') this.markError(app, m, summary);
+  }
+}
+
+type Scim = (method: string, path: string, body?: unknown) => Promise<ScimResult>;
+
+function scimDetail(r: ScimResult): string {
+  const detail = r.body?.detail ?? r.body?.errors?.[0]?.message;
+  return `HTTP ${r.status}${detail ? `: ${detail}` : ''}`;
+}
+
+function sameMembers(a: string[] | undefined, b: string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -1,0 +1,122 @@
+import type { AppRecord, MappingRecord, OktaGroup, OktaState, OktaUser } from './state.js';
+
+/** State → the JSON Okta serves, with `_links` pointing back at the emulator. */
+export function appFeatures(app: AppRecord): string[] {
+  const p = app.provisioning;
+  if (!p?.enabled) return [];
+  const features = ['GROUP_PUSH'];
+  if (p.createUsers) features.push('PUSH_NEW_USERS');
+  if (p.deactivateUsers) features.push('PUSH_USER_DEACTIVATION', 'REACTIVATE_USERS');
+  if (p.updateUserAttributes) features.push('PUSH_PROFILE_UPDATES');
+  return features;
+}
+
+export function serializeApp(app: AppRecord, base: string) {
+  const self = `${base}/api/v1/apps/${app.id}`;
+  return {
+    id: app.id,
+    orn: `orn:okta:idp:00o000000000000000:apps:${app.name}:${app.id}`,
+    name: app.name,
+    label: app.label,
+    status: app.status,
+    lastUpdated: app.lastUpdated,
+    created: app.created,
+    accessibility: app.accessibility,
+    visibility: app.visibility,
+    features: appFeatures(app),
+    signOnMode: app.signOnMode,
+    credentials: app.credentials,
+    settings: app.settings,
+    _links: {
+      self: { href: self },
+      appLinks: [{ name: `${app.name}_login`, href: `${base}/home/${app.name}/${app.id}/aln1`, type: 'text/html' }],
+      groups: { href: `${self}/groups` },
+      users: { href: `${self}/users` },
+      logo: [],
+      deactivate: { href: `${self}/lifecycle/deactivate` },
+      metadata: { href: `${self}/sso/saml/metadata`, type: 'application/xml' },
+    },
+  };
+}
+
+export function serializeUser(user: OktaUser, base: string) {
+  return {
+    ...user,
+    credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+    _links: { self: { href: `${base}/api/v1/users/${user.id}` } },
+  };
+}
+
+export function serializeGroup(group: OktaGroup, base: string) {
+  return {
+    ...group,
+    _links: {
+      logo: [],
+      users: { href: `${base}/api/v1/groups/${group.id}/users` },
+      apps: { href: `${base}/api/v1/groups/${group.id}/apps` },
+    },
+  };
+}
+
+export function serializeAppGroup(app: AppRecord, groupId: string, state: OktaState, base: string, expand: boolean) {
+  const a = app.groups.get(groupId)!;
+  const group = state.groups.get(groupId);
+  return {
+    id: groupId,
+    lastUpdated: a.lastUpdated,
+    priority: a.priority,
+    profile: a.profile,
+    ...(expand && group ? { _embedded: { group: serializeGroup(group, base) } } : {}),
+    _links: {
+      self: { href: `${base}/api/v1/apps/${app.id}/groups/${groupId}` },
+      app: { href: `${base}/api/v1/apps/${app.id}` },
+      group: { href: `${base}/api/v1/groups/${groupId}` },
+    },
+  };
+}
+
+export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' | 'GROUP', state: OktaState, base: string, expand: boolean) {
+  const user = state.users.get(userId)!;
+  const direct = app.users.get(userId);
+  const pushed = app.provisioned.get(userId);
+  const created = direct?.created ?? user.created;
+  return {
+    id: userId,
+    externalId: pushed?.externalId,
+    created,
+    lastUpdated: pushed?.lastSync ?? direct?.lastUpdated ?? created,
+    scope,
+    status: pushed ? 'PROVISIONED' : 'ACTIVE',
+    statusChanged: pushed?.lastSync ?? created,
+    passwordChanged: null,
+    syncState: pushed?.syncState ?? (app.provisioning?.enabled ? 'SYNCING' : 'DISABLED'),
+    lastSync: pushed?.lastSync,
+    credentials: { userName: user.profile.login },
+    profile: {},
+    ...(expand ? { _embedded: { user: serializeUser(user, base) } } : {}),
+    _links: {
+      app: { href: `${base}/api/v1/apps/${app.id}` },
+      user: { href: `${base}/api/v1/users/${userId}` },
+    },
+  };
+}
+
+export function serializeMapping(app: AppRecord, m: MappingRecord, base: string) {
+  const self = `${base}/api/v1/apps/${app.id}/group-push/mappings/${m.id}`;
+  return {
+    id: m.id,
+    sourceGroupId: m.sourceGroupId,
+    targetGroupId: m.targetGroupId,
+    status: m.status,
+    ...(m.errorSummary ? { errorSummary: m.errorSummary } : {}),
+    ...(m.lastPush ? { lastPush: m.lastPush } : {}),
+    created: m.created,
+    lastUpdated: m.lastUpdated,
+    _links: {
+      app: { href: `${base}/api/v1/apps/${app.id}` },
+      sourceGroup: { href: `${base}/api/v1/groups/${m.sourceGroupId}` },
+      targetGroup: { href: `${base}/api/v1/groups/${m.targetGroupId}` },
+      self: { href: self },
+    },
+  };
+}

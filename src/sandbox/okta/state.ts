@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { IdFactory } from './ids.js';
+import type { OktaSeed } from './seed.js';
+
+export interface OktaUser {
+  id: string;
+  status: 'ACTIVE';
+  created: string;
+  activated: string;
+  statusChanged: string;
+  lastLogin: null;
+  lastUpdated: string;
+  passwordChanged: null;
+  type: { id: string };
+  profile: { firstName: string; lastName: string; email: string; login: string; mobilePhone: null; secondEmail: null };
+}
+
+export interface OktaGroup {
+  id: string;
+  created: string;
+  lastUpdated: string;
+  lastMembershipUpdated: string;
+  objectClass: string[];
+  type: 'OKTA_GROUP' | 'BUILT_IN' | 'APP_GROUP';
+  profile: { name: string; description: string | null };
+}
+
+/** What the admin sets on the Provisioning tab (and what the connection API sets where Okta takes it). */
+export interface ProvisioningSettings {
+  enabled: boolean;
+  baseUrl: string;
+  token: string;
+  createUsers: boolean;
+  deactivateUsers: boolean;
+  updateUserAttributes: boolean;
+  importGroups: boolean;
+}
+
+export interface MappingRecord {
+  id: string;
+  sourceGroupId: string;
+  /** Okta's APP_GROUP standing for the group in the target app. */
+  targetGroupId: string;
+  targetGroupName: string;
+  status: 'ACTIVE' | 'INACTIVE' | 'ERROR';
+  errorSummary: string | null;
+  lastPush: string | null;
+  created: string;
+  lastUpdated: string;
+  /** Engine state: the SCIM id of the target group and the members last pushed. */
+  scimGroupId?: string;
+  pushedMembers?: string[];
+  /** A mapping made with targetGroupId links an existing target group. */
+  linkOnly: boolean;
+}
+
+export interface AppRecord {
+  id: string;
+  name: string;
+  label: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  signOnMode: string;
+  created: string;
+  lastUpdated: string;
+  visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean }; appLinks: Record<string, boolean> };
+  accessibility: { selfService: boolean; errorRedirectUrl: string | null; loginRedirectUrl: string | null };
+  settings: Record<string, unknown>;
+  credentials: Record<string, unknown>;
+  provisioning: ProvisioningSettings | null;
+  groups: Map<string, { priority: number; lastUpdated: string; profile: Record<string, unknown> }>;
+  users: Map<string, { created: string; lastUpdated: string }>;
+  /** Engine state: users pushed to the target, by Okta user id. */
+  provisioned: Map<string, { externalId: string; lastSync: string; syncState: 'SYNCHRONIZED' | 'ERROR' }>;
+  mappings: Map<string, MappingRecord>;
+}
+
+export interface LogEventRecord {
+  uuid: string;
+  published: string;
+  eventType: string;
+  version: '0';
+  severity: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
+  legacyEventType: string | null;
+  displayMessage: string;
+  actor: { id: string; type: string; alternateId: string; displayName: string; detailEntry: null };
+  client: { userAgent: null; zone: null; device: null; id: null; ipAddress: null; geographicalContext: null };
+  outcome: { result: 'SUCCESS' | 'FAILURE' | 'SKIPPED'; reason: string | null };
+  target: Array<{ id: string; type: string; alternateId: string; displayName: string; detailEntry: null }>;
+  transaction: { type: 'JOB' | 'WEB'; id: string; detail: Record<string, unknown> };
+  debugContext: { debugData: Record<string, unknown> };
+  authenticationContext: { authenticationStep: number; externalSessionId: string };
+  securityContext: Record<string, null>;
+  request: { ipChain: unknown[] };
+}
+
+export class OktaState {
+  readonly ids: IdFactory;
+  readonly users = new Map<string, OktaUser>();
+  readonly groups = new Map<string, OktaGroup>();
+  readonly members = new Map<string, Set<string>>();
+  readonly apps = new Map<string, AppRecord>();
+  readonly logs: LogEventRecord[] = [];
+  /** Target groups to delete downstream (a mapping deleted with deleteTargetGroup=true), drained by provisioning. */
+  readonly targetDeletes: Array<{ appId: string; scimGroupId: string }> = [];
+  private clock = 0;
+
+  constructor(seed: OktaSeed, salt = 'okta') {
+    this.ids = new IdFactory(salt);
+    const everyone = this.addGroup('Everyone', 'All users in your organization', 'BUILT_IN');
+    for (const u of seed.users) {
+      const user = this.addUser(u.login, u.firstName, u.lastName, u.email ?? u.login);
+      this.members.get(everyone.id)!.add(user.id);
+    }
+    const byLogin = new Map([...this.users.values()].map((u) => [u.profile.login, u.id]));
+    for (const g of seed.groups) {
+      const group = this.addGroup(g.name, g.description ?? null, 'OKTA_GROUP');
+      for (const login of g.members) {
+        const id = byLogin.get(login);
+        if (!id) throw new Error(`seed group "${g.name}" names unknown user ${login}`);
+        this.members.get(group.id)!.add(id);
+      }
+    }
+  }
+
+  /** Strictly increasing timestamps, so that `since` filters and ordering are exact. */
+  now(): string {
+    const t = Math.max(Date.now(), this.clock + 1);
+    this.clock = t;
+    return new Date(t).toISOString();
+  }
+
+  addUser(login: string, firstName: string, lastName: string, email: string): OktaUser {
+    const t = this.now();
+    const user: OktaUser = {
+      id: this.ids.next('00u'), status: 'ACTIVE', created: t, activated: t, statusChanged: t, lastLogin: null, lastUpdated: t, passwordChanged: null,
+      type: { id: 'oty1defaultusertype00' },
+      profile: { firstName, lastName, email, login, mobilePhone: null, secondEmail: null },
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  addGroup(name: string, description: string | null, type: OktaGroup['type']): OktaGroup {
+    const t = this.now();
+    const group: OktaGroup = {
+      id: this.ids.next('00g'), created: t, lastUpdated: t, lastMembershipUpdated: t,
+      objectClass: [type === 'APP_GROUP' ? 'okta:app_group' : type === 'BUILT_IN' ? 'okta:user_group' : 'okta:user_group'], type, profile: { name, description },
+    };
+    this.groups.set(group.id, group);
+    this.members.set(group.id, new Set());
+    return group;
+  }
+
+  /** Users assigned to the app directly or through an assigned group, with their scope. */
+  assignedUsers(app: AppRecord): Map<string, 'USER' | 'GROUP'> {
+    const out = new Map<string, 'USER' | 'GROUP'>();
+    for (const groupId of app.groups.keys()) for (const userId of this.members.get(groupId) ?? []) out.set(userId, 'GROUP');
+    for (const userId of app.users.keys()) out.set(userId, 'USER');
+    return out;
+  }
+
+  log(event: {
+    eventType: string;
+    displayMessage: string;
+    result: 'SUCCESS' | 'FAILURE';
+    reason?: string;
+    targets: Array<{ id: string; type: string; alternateId: string; displayName: string }>;
+    severity?: LogEventRecord['severity'];
+    debugData?: Record<string, unknown>;
+  }): void {
+    this.logs.push({
+      uuid: randomUUID(), published: this.now(), eventType: event.eventType, version: '0', severity: event.severity ?? (event.result === 'FAILURE' ? 'WARN' : 'INFO'),
+      legacyEventType: null, displayMessage: event.displayMessage,
+      actor: { id: '0oaokta0provisioning0', type: 'PublicClientApp', alternateId: 'Okta Provisioning', displayName: 'Okta Provisioning', detailEntry: null },
+      client: { userAgent: null, zone: null, device: null, id: null, ipAddress: null, geographicalContext: null },
+      outcome: { result: event.result, reason: event.reason ?? null },
+      target: event.targets.map((t) => ({ ...t, detailEntry: null })),
+      transaction: { type: 'JOB', id: randomUUID(), detail: {} },
+      debugContext: { debugData: event.debugData ?? {} },
+      authenticationContext: { authenticationStep: 0, externalSessionId: 'unknown' },
+      securityContext: { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
+      request: { ipChain: [] },
+    });
+  }
+
+  snapshot() {
+    return {
+      users: [...this.users.values()],
+      groups: [...this.groups.values()].map((g) => ({ ...g, members: [...(this.members.get(g.id) ?? [])] })),
+      apps: [...this.apps.values()].map((a) => ({
+        ...a,
+        provisioning: a.provisioning ? { ...a.provisioning, token: a.provisioning.token ? '(set)' : '' } : null,
+        groups: Object.fromEntries(a.groups),
+        users: Object.fromEntries(a.users),
+        provisioned: Object.fromEntries(a.provisioned),
+        mappings: [...a.mappings.values()],
+      })),
+      logs: this.logs,
+    };
+  }
+}
+
+export function appTarget(app: AppRecord) {
+  return { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label };
+}
+
+export function userTarget(user: OktaUser) {
+  return { id: user.id, type: 'User', alternateId: user.profile.login, displayName: `${user.profile.firstName} ${user.profile.lastName}` };
+}
+
+export function groupTarget(group: OktaGroup) {
+  return { id: group.id, type: 'UserGroup', alternateId: group.profile.name, displayName: group.profile.name };
+}

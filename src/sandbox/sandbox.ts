@@ -1,0 +1,73 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { startAutoAdmin } from './admin.js';
+import { startCloudflareEmulator, type CloudflareEmulator } from './cloudflare/emulator.js';
+import type { ConnectionApiMode } from './okta/context.js';
+import { startOktaEmulator, type OktaEmulator } from './okta/emulator.js';
+import { ALL_SCOPES } from './okta/auth.js';
+import { defaultSeed, type OktaSeed } from './okta/seed.js';
+
+export const SANDBOX_ACCOUNT_ID = '5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e';
+
+export interface SandboxOptions {
+  oktaPort?: number;
+  cloudflarePort?: number;
+  seed?: OktaSeed;
+  accountId?: string;
+  connectionApi?: ConnectionApiMode;
+  admin?: 'auto' | 'manual';
+  adminDelayMs?: number;
+  latencyMs?: number;
+  rateLimitScale?: number;
+  provisioningDelayMs?: number;
+}
+
+export interface Sandbox {
+  okta: OktaEmulator;
+  cloudflare: CloudflareEmulator;
+  accountId: string;
+  scimBaseUrl: string;
+  /** The env vars that point scim-setup at this sandbox. */
+  env: Record<string, string>;
+  /** An OAuth service app registered in the Okta org, for private_key_jwt auth. */
+  serviceApp: { clientId: string; privateKeyPem: string; scopes: string[] };
+  close(): Promise<void>;
+}
+
+/** Both emulators, wired together as the real pair is: Okta provisions into Cloudflare. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const serviceApp = { clientId: '0oasandboxserviceapp', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ALL_SCOPES };
+  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale });
+  const okta = await startOktaEmulator({
+    seed: options.seed ?? defaultSeed(accountId),
+    port: options.oktaPort,
+    connectionApi: options.connectionApi,
+    latencyMs: options.latencyMs,
+    rateLimitScale: options.rateLimitScale,
+    provisioningDelayMs: options.provisioningDelayMs,
+    serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
+  });
+  const scimBaseUrl = `${cloudflare.apiBaseUrl}/accounts/${accountId}/scim/v2`;
+  const stopAdmin =
+    options.admin === 'auto' ? startAutoAdmin(okta, { scimBaseUrl, scimToken: cloudflare.scimToken.value, delayMs: options.adminDelayMs ?? 800 }) : () => {};
+  return {
+    okta,
+    cloudflare,
+    accountId,
+    scimBaseUrl,
+    serviceApp,
+    env: {
+      OKTA_ORG_URL: okta.url,
+      OKTA_API_TOKEN: okta.apiToken,
+      CLOUDFLARE_ACCOUNT_ID: accountId,
+      CLOUDFLARE_SCIM_TOKEN: cloudflare.scimToken.value,
+      CLOUDFLARE_API_TOKEN: cloudflare.readToken.value,
+      CLOUDFLARE_API_BASE_URL: cloudflare.apiBaseUrl,
+    },
+    close: async () => {
+      stopAdmin();
+      await Promise.all([okta.close(), cloudflare.close()]);
+    },
+  };
+}

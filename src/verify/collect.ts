@@ -1,0 +1,123 @@
+import type { CloudflareClient } from '../cloudflare/client.js';
+import type { Session } from '../commands/session.js';
+import { AuthError, CliError } from '../lib/errors.js';
+import { toObservedApp } from '../okta/observe.js';
+import { checkScimToken } from './checks-scim.js';
+import type { Evidence } from './types.js';
+
+const SCIM_PAGE = 100;
+const SUPER_ADMIN_ROLE = '33666b9c79b9a5273fc7344ff42f953d';
+
+interface AppUser {
+  id: string;
+  credentials?: { userName?: string };
+}
+
+interface ScimList<T> {
+  totalResults: number;
+  Resources: T[];
+}
+
+interface LogEvent {
+  eventType: string;
+  displayMessage: string;
+  published: string;
+  outcome?: { reason?: string | null };
+  target?: Array<{ type: string; alternateId: string }>;
+}
+
+/** Every SCIM resource, paged with startIndex/count, as many pages as totalResults needs. */
+async function scimAll<T>(scim: CloudflareClient, path: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let start = 1; ; start += SCIM_PAGE) {
+    const page = await scim.get<ScimList<T>>(path, { startIndex: start, count: SCIM_PAGE });
+    items.push(...(page.Resources ?? []));
+    if ((page.Resources ?? []).length === 0 || items.length >= page.totalResults) return items;
+  }
+}
+
+/** Every item of a v4 page/per_page list, stopping at total_pages (the SDK would fetch one empty page more). */
+async function v4All<T>(client: CloudflareClient, path: string, perPage: number): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page += 1) {
+    const response = await client.call(path, () => client.sdk.get(path, { query: { page, per_page: perPage } }) as unknown as Promise<{ result: T[]; result_info?: { total_pages?: number } }>);
+    items.push(...response.result);
+    if (page >= (response.result_info?.total_pages ?? 1) || response.result.length === 0) return items;
+  }
+}
+
+/** Reads back everything the checks need, in one pass, with independent reads in parallel. */
+export async function collectEvidence(session: Session, appId: string, since: Date, expectActivity: boolean): Promise<Evidence> {
+  const { okta, scim, read, desired, inputs } = session;
+  const scimToken = await checkScimToken(scim).then(
+    (detail) => ({ ok: true as const, detail }),
+    (error: unknown) => {
+      if (!(error instanceof CliError)) throw error;
+      return { ok: false as const, status: error instanceof AuthError ? (/\b401\b/.test(error.message) ? 401 : 403) : 0, message: error.message, auth: error instanceof AuthError };
+    },
+  );
+  const appPath = `/api/v1/apps/${appId}`;
+  const rawApp = await okta.get<Parameters<typeof toObservedApp>[0]>(appPath);
+  const app = toObservedApp(rawApp);
+  const scimWorks = scimToken.ok;
+  const [appUsers, appGroups, mappings, failures, cfUsers, cfGroups, userGroups, superAdmins, audit] = await Promise.all([
+    okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
+    okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
+    app.features.length > 0 && desired.pushGroups.length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
+    okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`, limit: 1000 }),
+    scimWorks ? scimAll<{ id: string; userName: string; active: boolean }>(scim, `${scim.scimPath}/Users`) : Promise.resolve([]),
+    scimWorks && desired.pushGroups.length ? scimAll<{ id: string; displayName: string }>(scim, `${scim.scimPath}/Groups`) : Promise.resolve([]),
+    read ? v4All<{ id: string; name: string; policies?: unknown[] }>(read, `/accounts/${inputs.accountId}/iam/user_groups`, 500) : Promise.resolve(undefined),
+    read ? v4All<{ email: string; roles?: Array<{ id: string }> }>(read, `/accounts/${inputs.accountId}/members`, 50).then((ms) => ms.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email)) : Promise.resolve(undefined),
+    read && scimWorks ? auditActivity(scim, read, inputs.accountId, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
+  ]);
+  const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
+  const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
+  const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
+  const pushGroups = await Promise.all(
+    desired.pushGroups.map(async (name) => {
+      const groupId = groupIdByName.get(name);
+      const members = groupId ? await okta.list<{ profile: { login: string } }>(`/api/v1/groups/${groupId}/users`, { limit: 1000 }) : [];
+      const mapping = mappings.find((m) => m.sourceGroupId === groupId);
+      return { name, groupId, mapping, assignedMemberLogins: members.map((m) => m.profile.login).filter((l) => assigned.has(l.toLowerCase())) };
+    }),
+  );
+  const scimGroups: Evidence['scimGroups'] = {};
+  await Promise.all(
+    cfGroups.filter((g) => desired.pushGroups.includes(g.displayName)).map(async (g) => {
+      const full = await scim.get<{ members?: Array<{ value: string; display?: string }> }>(`${scim.scimPath}/Groups/${g.id}`);
+      scimGroups[g.displayName] = { id: g.id, memberEmails: (full.members ?? []).map((m) => m.display ?? m.value) };
+    }),
+  );
+  return {
+    accountId: inputs.accountId,
+    scimToken,
+    app: { id: rawApp.id, label: rawApp.label, status: app.status, features: app.features, visibility: app.visibility },
+    assignedLogins,
+    assignedGroupNames: [...groupIdByName.keys()],
+    pushGroups,
+    cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
+    scimGroups,
+    userGroups: userGroups ? Object.fromEntries(userGroups.map((g) => [g.name, { id: g.id, policies: (g.policies ?? []).length }])) : undefined,
+    superAdminEmails: superAdmins,
+    oktaFailures: failures
+      .filter((f) => f.eventType.startsWith('application.provision.') || f.eventType === 'application.integration.authentication_failure')
+      .map((f) => ({ eventType: f.eventType, displayMessage: f.displayMessage, reason: f.outcome?.reason ?? undefined, target: f.target?.find((t) => t.type === 'User')?.alternateId, published: f.published })),
+    audit,
+    expectActivity,
+  };
+}
+
+/** SCIM requests made with the SCIM token since `since`, from the v2 audit log, paged by hand. */
+async function auditActivity(scim: CloudflareClient, read: CloudflareClient, accountId: string, since: Date): Promise<Evidence['audit']> {
+  const verifyPath = `/accounts/${accountId}/tokens/verify`;
+  // Account-owned tokens verify at the account; user tokens only at /user/tokens/verify.
+  const verified = await scim.get<{ result: { id: string } }>(verifyPath).catch(() => scim.get<{ result: { id: string } }>('/user/tokens/verify'));
+  const token = verified.result;
+  const before = new Date(Date.now() + 1000).toISOString();
+  const response = await read.call(`/accounts/${accountId}/logs/audit`, () =>
+    read.sdk.get(`/accounts/${accountId}/logs/audit`, { query: { since: since.toISOString(), before, actor_token_id: token.id, limit: 1000, direction: 'desc' } }) as unknown as Promise<{ result: Array<{ action: { time: string }; raw?: { uri?: string } }> }>,
+  );
+  const scimEntries = response.result.filter((r) => r.raw?.uri?.includes('/scim/v2'));
+  return { count: scimEntries.length, latest: scimEntries[0]?.action.time };
+}

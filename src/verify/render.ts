@@ -1,0 +1,17 @@
+import type { ChalkInstance } from 'chalk';
+import type { Check, CheckStatus } from './types.js';
+
+/** One line a check, its status coloured, its evidence and fix under it. */
+export function renderChecks(checks: Check[], style: ChalkInstance): string {
+  const paint: Record<CheckStatus, (s: string) => string> = { pass: style.green, fail: style.red, pending: style.cyan, warn: style.yellow, skipped: style.dim };
+  const width = Math.max(...checks.map((c) => c.id.length));
+  const lines: string[] = [];
+  for (const c of checks) {
+    lines.push(`  ${paint[c.status](c.status.toUpperCase().padEnd(7))} ${c.id.padEnd(width)}  ${c.summary}`);
+    for (const e of c.evidence) lines.push(style.dim(`          ${' '.repeat(width)}  ${e}`));
+    if (c.fix && c.status !== 'pass') lines.push(`          ${' '.repeat(width)}  fix: ${c.fix}`);
+  }
+  const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
+  lines.push('', style.bold(`Checks: ${count('pass')} passed, ${count('fail')} failed, ${count('pending')} pending, ${count('warn')} warnings, ${count('skipped')} skipped.`));
+  return lines.join('\n');
+}

@@ -1,0 +1,50 @@
+import type { Session } from '../commands/session.js';
+import { ExitCode, type ExitCodeValue } from '../lib/errors.js';
+import { sleep } from '../lib/request-policy.js';
+import { collectEvidence } from './collect.js';
+import { evaluate } from './evaluate.js';
+import { renderChecks } from './render.js';
+import type { Check } from './types.js';
+
+export interface VerificationReport {
+  checks: Check[];
+  rounds: number;
+  waitedMs: number;
+}
+
+/** Exit code from the checks alone: 4 a token refused, 1 a failure, 3 pending, else 0 (warnings allowed). */
+export function verificationExitCode(checks: Check[]): ExitCodeValue {
+  if (checks.some((c) => c.status === 'fail' && c.authRefused)) return ExitCode.auth;
+  if (checks.some((c) => c.status === 'fail')) return ExitCode.failed;
+  if (checks.some((c) => c.status === 'pending')) return ExitCode.pending;
+  return ExitCode.ok;
+}
+
+/**
+ * Polls with backoff until every check has converged or `waitMs` runs out. Only the final round
+ * is reported; while time is left, an unconverged check is pending, not failed.
+ */
+export async function runVerification(session: Session, options: { appId: string; since: Date; waitMs: number; expectActivity?: boolean; signal?: AbortSignal }): Promise<{ report: VerificationReport }> {
+  const { reporter } = session;
+  const started = Date.now();
+  const deadline = started + options.waitMs;
+  const task = reporter.task('verifying: reading Okta and Cloudflare back');
+  let delay = 500;
+  let rounds = 0;
+  for (;;) {
+    rounds += 1;
+    const checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expectActivity ?? true));
+    const settled = !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail');
+    if (settled || Date.now() >= deadline || options.signal?.aborted) {
+      const code = verificationExitCode(checks);
+      const verdict = code === ExitCode.ok ? 'verified' : code === ExitCode.pending ? 'verification pending' : 'verification failed';
+      (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(`${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`);
+      if (!reporter.json) reporter.info(renderChecks(checks, reporter.style));
+      return { report: { checks, rounds, waitedMs: Date.now() - started } };
+    }
+    const pending = checks.filter((c) => c.status === 'pending').length;
+    task.update(`verifying: ${pending} check${pending > 1 ? 's' : ''} pending, provisioning is on its way (round ${rounds})`);
+    await sleep(Math.min(delay, deadline - Date.now()), options.signal);
+    delay = Math.min(delay * 1.5, 10_000);
+  }
+}

@@ -1,0 +1,32 @@
+export type CheckStatus = 'pass' | 'fail' | 'pending' | 'warn' | 'skipped';
+
+/** One verification check: a verdict, the evidence read back, and how to fix it. */
+export interface Check {
+  id: string;
+  status: CheckStatus;
+  summary: string;
+  evidence: string[];
+  fix?: string;
+  /** A refused token: the run exits 4 rather than 1. */
+  authRefused?: boolean;
+}
+
+/** What verify read back from Okta and Cloudflare in one pass. */
+export interface Evidence {
+  accountId: string;
+  scimToken: { ok: true; detail: string } | { ok: false; status: number; message: string; auth: boolean };
+  app?: { id: string; label: string; status: string; features: string[]; visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean } } };
+  /** Logins of every user assigned to the app, directly or through a group. */
+  assignedLogins: string[];
+  assignedGroupNames: string[];
+  pushGroups: Array<{ name: string; groupId?: string; mapping?: { id: string; status: string; errorSummary?: string }; assignedMemberLogins: string[] }>;
+  /** Cloudflare SCIM users by userName (lower-case). */
+  cloudflareUsers: Record<string, { id: string; active: boolean }>;
+  scimGroups: Record<string, { id: string; memberEmails: string[] }>;
+  /** IAM user groups by name; undefined without the read token. */
+  userGroups?: Record<string, { id: string; policies: number }>;
+  superAdminEmails?: string[];
+  oktaFailures: Array<{ eventType: string; displayMessage: string; reason?: string; target?: string; published: string }>;
+  audit: { skipped: string } | { count: number; latest?: string };
+  expectActivity: boolean;
+}
