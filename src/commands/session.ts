@@ -1,4 +1,4 @@
-import { CloudflareClient } from '../cloudflare/client.js';
+import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import { loadConfigFile } from '../lib/config-file.js';
 import { CliError, ExitCode } from '../lib/errors.js';
@@ -9,7 +9,7 @@ import { Reporter } from '../lib/reporter.js';
 import { RequestPolicy } from '../lib/request-policy.js';
 import { readAllStdin, readSecretFiles } from '../lib/secret-files.js';
 import { detectInteractivity, type Interactivity } from '../lib/tty.js';
-import { OktaClient } from '../okta/client.js';
+import type { OktaClient } from '../okta/client.js';
 import type { Desired } from '../plan/types.js';
 
 /** Everything `okta` and `verify` share: validated inputs, the reporter, and the two clients. */
@@ -50,6 +50,8 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
     pushGroups: inputs.pushGroups,
     assignUsers: inputs.assignUsers,
   };
+  // The SDKs load only once the inputs are valid, so that an input error answers at once.
+  const [{ OktaClient }, { CloudflareClient }] = await Promise.all([import('../okta/client.js'), import('../cloudflare/client.js')]);
   return {
     reporter,
     inputs,

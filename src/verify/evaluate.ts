@@ -89,7 +89,7 @@ function oktaLog(e: Evidence): Check {
 function audit(e: Evidence): Check {
   if ('skipped' in e.audit) return { id: 'cloudflare-audit', status: 'skipped', summary: 'Cloudflare\'s audit log was not read', evidence: [e.audit.skipped], fix: 'Set CLOUDFLARE_API_TOKEN to a token with "Account Settings: Read" to check it.' };
   if (e.audit.count > 0) return { id: 'cloudflare-audit', status: 'pass', summary: `Cloudflare's audit log shows ${e.audit.count} SCIM request${e.audit.count > 1 ? 's' : ''} by the SCIM token`, evidence: e.audit.latest ? [`latest at ${e.audit.latest}`] : [] };
-  if (!e.expectActivity) return { id: 'cloudflare-audit', status: 'pass', summary: 'no SCIM activity was due (nothing changed) and none is logged', evidence: [] };
+  if (!e.expectActivity || e.assignedLogins.length === 0) return { id: 'cloudflare-audit', status: 'pass', summary: 'no SCIM activity was due (nothing to provision changed) and none is logged', evidence: [] };
   return { id: 'cloudflare-audit', status: 'pending', summary: 'Cloudflare\'s audit log shows no SCIM activity yet', evidence: [] };
 }
 

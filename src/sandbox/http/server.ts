@@ -27,11 +27,22 @@ export interface EmulatorSpec {
   latencyMs: number;
 }
 
+/** One response as served, for contract tests that hold every answer against the spec. */
+export interface Exchange {
+  method: string;
+  template: string;
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
 export interface RunningEmulator {
   url: string;
   port: number;
   faults: FaultInjector;
   requests: RequestLog;
+  /** Observers of every response the service routes give (not the control API). */
+  taps: Array<(exchange: Exchange) => void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +51,7 @@ const JSON_TYPES = /^application\/(.+\+)?json/;
 export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<RunningEmulator> {
   const faults = new FaultInjector();
   const requests = new RequestLog();
+  const taps: RunningEmulator['taps'] = [];
   let baseUrl = '';
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -76,6 +88,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
 
     const result = await dispatch(method, url, req, rawBody, matched);
     record(result.status);
+    for (const tap of taps) tap({ method, template, status: result.status, body: result.body, contentType: result.contentType });
     if (fault?.afterHandler) {
       if (fault.delayMs) await sleep(fault.delayMs);
       return void req.socket.destroy();
@@ -162,6 +175,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     port: actualPort,
     faults,
     requests,
+    taps,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ANSI, cleanEnv, runCli } from '../helpers/cli.js';
+
+const GOOD = {
+  OKTA_ORG_URL: 'https://acme.okta.com',
+  OKTA_API_TOKEN: '00fakeOktaTokenValue1234567890abcdefXYZ',
+  CLOUDFLARE_ACCOUNT_ID: '0123456789abcdef0123456789abcdef',
+  CLOUDFLARE_SCIM_TOKEN: 'cfat_fakeScimTokenValue1234567890abcdefXYZ',
+  CLOUDFLARE_API_TOKEN: 'cfat_fakeReadTokenValue0987654321fedcbaXYZ',
+};
+const SECRETS = [GOOD.OKTA_API_TOKEN, GOOD.CLOUDFLARE_SCIM_TOKEN, GOOD.CLOUDFLARE_API_TOKEN];
+
+describe('the CLI as a user runs it (black box)', () => {
+  it('--help lists the commands, examples and exit codes, and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const text of ['okta', 'verify', 'sandbox', 'demo', 'Examples:', 'Exit codes:', '3  waiting on a manual step']) expect(r.stdout).toContain(text);
+  });
+
+  it.each(['okta', 'verify', 'sandbox', 'demo'])('%s --help shows examples and exits 0', async (command) => {
+    const r = await runCli([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+  });
+
+  it('an unknown option is a usage error (exit 2)', async () => {
+    const r = await runCli(['okta', '--no-such-flag']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--no-such-flag'");
+  });
+
+  it('missing inputs in a non-interactive run exit 2 and name OKTA_ORG_URL and why it cannot ask', async () => {
+    const r = await runCli(['okta', '--dry-run'], { env: cleanEnv({ CI: 'true' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('OKTA_ORG_URL');
+    expect(r.stderr).toContain('CLOUDFLARE_SCIM_TOKEN');
+    expect(r.stderr).toContain('CI=true is set');
+  });
+
+  it('an http org URL is refused before any request (exit 2)', async () => {
+    const r = await runCli(['okta', '--dry-run'], { env: cleanEnv({ ...GOOD, OKTA_ORG_URL: 'http://acme.okta.com' }), secrets: SECRETS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Okta org URL \(from env OKTA_ORG_URL\): "http:\/\/acme.okta.com" must use https/);
+  });
+
+  it('a bad account ID is refused (exit 2) with where to find the right one', async () => {
+    const r = await runCli(['okta', '--dry-run', '--account-id', 'abc123'], { env: cleanEnv(GOOD), secrets: SECRETS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Cloudflare account ID (from --account-id): "abc123" is not a Cloudflare account ID (32 hex characters, got 6 characters)');
+    expect(r.stderr).toContain('dash.cloudflare.com');
+  });
+
+  it('--json on an input error prints one parseable document with formatVersion on stdout, human text on stderr', async () => {
+    const r = await runCli(['okta', '--dry-run', '--json'], { env: cleanEnv({ ...GOOD, CLOUDFLARE_ACCOUNT_ID: 'nope' }), secrets: SECRETS });
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.formatVersion).toBe(1);
+    expect(doc.error.exitCode).toBe(2);
+    expect(doc.error.message).toContain('Cloudflare account ID');
+    expect(r.stderr).toContain('error:');
+  });
+
+  it('prints no ANSI codes when not a TTY, even with colour-capable TERM, and none with NO_COLOR', async () => {
+    for (const env of [cleanEnv({ ...GOOD, TERM: 'xterm-256color', OKTA_ORG_URL: 'ftp://x' }), cleanEnv({ ...GOOD, NO_COLOR: '1', OKTA_ORG_URL: 'ftp://x' })]) {
+      const r = await runCli(['okta', '--dry-run'], { env, secrets: SECRETS });
+      expect(r.code).toBe(2);
+      expect(ANSI.test(r.stdout + r.stderr)).toBe(false);
+    }
+  });
+
+  it('a broken config file names the file, the line and the fix (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-setup-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, 'okta:\n  orgUrl: https://acme.okta.com\n  tokn: x\n');
+    const r = await runCli(['okta', '--dry-run', '--config', file], { env: cleanEnv(GOOD), secrets: SECRETS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Config file ${file}: unknown key "okta.tokn"`);
+  });
+
+  it('reads a secret from stdin with --scim-token-file - and never echoes it', async () => {
+    const { CLOUDFLARE_SCIM_TOKEN: _omit, ...rest } = GOOD;
+    const r = await runCli(['okta', '--dry-run', '--scim-token-file', '-', '--account-id', 'bad'], { env: cleanEnv(rest), input: 'Bearer cfat_fromStdinSecretValue123456789\n', secrets: [...SECRETS, 'cfat_fromStdinSecretValue123456789'] });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Cloudflare SCIM token (from --scim-token-file - (stdin)): it starts with "Bearer ".');
+  });
+});

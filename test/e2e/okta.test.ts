@@ -1,0 +1,181 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { generatedSeed } from '../../src/sandbox/okta/seed.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+let current: Sandbox | undefined;
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+async function start(options: Parameters<typeof sandbox>[0] = {}): Promise<Sandbox> {
+  current = await sandbox(options);
+  return current;
+}
+
+function okta(s: Sandbox, args: string[], env: Record<string, string | undefined> = {}) {
+  return runCli(['okta', ...args], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
+}
+
+const json = (stdout: string) => JSON.parse(stdout);
+const apps = (s: Sandbox) => [...s.okta.state.apps.values()];
+
+describe('scim-setup okta against the sandbox', () => {
+  it('takes an org from nothing to a verified setup through the guided step (connection API unsupported, admin auto), and a re-run changes nothing', async () => {
+    const s = await start({ admin: 'auto' });
+    const first = await okta(s, ['--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--json', '--wait', '20s']);
+    expect(first.code, first.stderr).toBe(0);
+    const doc = json(first.stdout);
+    expect(doc.formatVersion).toBe(1);
+    expect(doc.applied.map((a: { id: string }) => a.id)).toEqual(['app', 'provisioning', 'group-assignment:Sales', 'group-assignment:Engineering', 'push-mapping:Engineering']);
+    expect(doc.verification.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'pending')).toEqual([]);
+    expect(first.stderr).toContain('#tab-provisioning');
+    expect(apps(s)).toHaveLength(1);
+    const engineering = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering');
+    expect(engineering?.members.size).toBe(24);
+
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    const second = await okta(s, ['--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(json(second.stdout).actions.every((a: { kind: string }) => a.kind === 'noop')).toBe(true);
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+    expect(apps(s)).toHaveLength(1);
+  });
+
+  it('uses the connection API where Okta takes it (supported): no guided step, the token is set on the app', async () => {
+    const s = await start({ connectionApi: 'supported' });
+    const r = await okta(s, ['--push-group', 'Engineering', '--yes', '--wait', '20s']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('#tab-provisioning');
+    const app = apps(s)[0];
+    expect(app.provisioning).toMatchObject({ enabled: true, baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: false });
+  });
+
+  it('--dry-run reads everything and writes nothing; --detailed-exitcode says 2 while changes are pending', async () => {
+    const s = await start();
+    const r = await okta(s, ['--push-group', 'Engineering', '--dry-run', '--detailed-exitcode', '--json']);
+    expect(r.code).toBe(2);
+    expect(json(r.stdout).actions.map((a: { kind: string }) => a.kind)).toEqual(['create', 'update', 'create', 'create']);
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+    expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+    expect(apps(s)).toHaveLength(0);
+    expect((await okta(s, ['--dry-run'])).code).toBe(0);
+  });
+
+  it('applies a saved plan exactly, and refuses a stale one naming the difference, with no write', async () => {
+    const s = await start({ admin: 'auto' });
+    const dir = mkdtempSync(join(tmpdir(), 'scim-plan-'));
+    const file = join(dir, 'plan.json');
+    expect((await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', file])).code).toBe(0);
+    const saved = readFileSync(file, 'utf8');
+    for (const secret of sandboxSecrets(s)) expect(saved).not.toContain(secret.split('\n')[1] ?? secret);
+    expect(JSON.parse(saved)).toMatchObject({ formatVersion: 1, kind: 'scim-setup-plan', desired: { scimTokenFingerprint: expect.stringMatching(/^sha256:/) } });
+
+    const staleDir = join(dir, 'stale.json');
+    expect((await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', staleDir])).code).toBe(0);
+    const applied = await okta(s, ['--assign-group', 'Sales', '--plan', file, '--wait', '20s']);
+    expect(applied.code, applied.stderr).toBe(0);
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    const stale = await okta(s, ['--assign-group', 'Sales', '--plan', staleDir]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('is stale');
+    expect(stale.stderr).toContain('Okta app: plan (none yet), now');
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+  });
+
+  it('fixes visibility drift before provisioning is on, keeping the rest of the app', async () => {
+    const s = await start({ admin: 'manual' });
+    const created = await fetch(`${s.okta.url}/api/v1/apps`, {
+      method: 'POST', headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: false, iOS: false }, autoSubmitToolbar: true } }),
+    }).then((r) => r.json());
+    const r = await okta(s, ['--dry-run', '--json']);
+    expect(json(r.stdout).actions.find((a: { id: string }) => a.id === 'app-visibility')).toMatchObject({ kind: 'update' });
+    const run = await okta(s, ['--yes', '--wait', '1s', '--json']);
+    expect(run.code).toBe(3);
+    expect(s.okta.state.apps.get(created.id)?.visibility).toMatchObject({ autoSubmitToolbar: false, hide: { web: true, iOS: true } });
+    expect(s.okta.state.apps.get(created.id)?.label).toBe('Cloudflare SCIM');
+  });
+
+  it('makes visibility drift a manual step once provisioning is on (a PUT would reset it)', async () => {
+    const s = await start({ admin: 'auto' });
+    expect((await okta(s, ['--yes', '--wait', '20s'])).code).toBe(0);
+    const app = apps(s)[0];
+    app.visibility.hide.web = false;
+    const r = await okta(s, ['--yes', '--json', '--wait', '2s']);
+    expect(r.code).toBe(3);
+    expect(json(r.stdout).manualSteps[0]).toMatchObject({ id: 'app-visibility' });
+    expect(app.provisioning?.enabled).toBe(true);
+  });
+
+  it('reports an app duplicated by label instead of multiplying it', async () => {
+    const s = await start({ admin: 'auto' });
+    for (let i = 0; i < 2; i++) {
+      await fetch(`${s.okta.url}/api/v1/apps`, { method: 'POST', headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } }) });
+    }
+    const r = await okta(s, ['--dry-run', '--json']);
+    expect(json(r.stdout).warnings[0]).toMatch(/2 scim2testapp apps are labelled "Cloudflare SCIM"/);
+    expect((await okta(s, ['--yes', '--wait', '20s'])).code).toBe(0);
+    expect(apps(s)).toHaveLength(2);
+  });
+
+  it('an unknown group is an input error listing near matches, found before any write (exit 2)', async () => {
+    const s = await start();
+    const r = await okta(s, ['--push-group', 'Enginering', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown Okta group:');
+    expect(r.stderr).toContain('"Enginering"; did you mean "Engineering"?');
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+  });
+
+  it('without --yes a non-interactive run refuses to apply and says which flag to pass', async () => {
+    const s = await start();
+    const r = await okta(s, [], { CI: 'true' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('non-interactive (CI=true is set)');
+    expect(r.stderr).toContain('--yes');
+    expect(apps(s)).toHaveLength(0);
+  });
+
+  it('a non-interactive run waiting on the guided step exits 3 with the step in JSON; the re-run after the admin acts completes', async () => {
+    const s = await start({ admin: 'manual' });
+    const r = await okta(s, ['--push-group', 'Engineering', '--yes', '--json', '--wait', '1s']);
+    expect(r.code).toBe(3);
+    const doc = json(r.stdout);
+    expect(doc.manualSteps[0]).toMatchObject({ id: 'provisioning', link: expect.stringContaining('/admin/app/scim2testapp/instance/') });
+    const appId = apps(s)[0].id;
+    await control(s.okta.url, 'POST', `/__sandbox/apps/${appId}/provisioning`, { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN });
+    const again = await okta(s, ['--push-group', 'Engineering', '--yes', '--wait', '20s']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(apps(s)).toHaveLength(1);
+  });
+
+  it('authenticates with an OAuth service app (private_key_jwt) as well as an SSWS token', async () => {
+    const s = await start({ admin: 'auto' });
+    const r = await okta(s, ['--assign-group', 'Sales', '--yes', '--wait', '20s'], { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: s.serviceApp.clientId, OKTA_PRIVATE_KEY: s.serviceApp.privateKeyPem });
+    expect(r.code, r.stderr).toBe(0);
+    expect(apps(s)).toHaveLength(1);
+  });
+
+  it('a dry run over a converged setup with 50 assigned and 20 pushed groups makes a bounded number of requests', async () => {
+    const s = await start({ admin: 'auto', seed: generatedSeed(600, 60), rateLimitScale: 50 });
+    const groups = Array.from({ length: 50 }, (_, i) => `Team ${String(i + 1).padStart(4, '0')}`);
+    const args = [...groups.slice(20).flatMap((g) => ['--assign-group', g]), ...groups.slice(0, 20).flatMap((g) => ['--push-group', g])];
+    const setup = await okta(s, [...args, '--yes', '--wait', '30s', '--no-verify']);
+    expect(setup.code, setup.stderr).toBe(0);
+    await control(s.okta.url, 'POST', '/__sandbox/provisioning/idle');
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    await control(s.cloudflare.url, 'DELETE', '/__sandbox/requests');
+    const r = await okta(s, [...args, '--dry-run', '--detailed-exitcode']);
+    expect(r.code).toBe(0);
+    const oktaCounts = await control(s.okta.url, 'GET', '/__sandbox/requests');
+    // apps list 1, group search 2 (40 names a request), app groups 1 page, push mappings 1 page.
+    expect(oktaCounts.byRoute).toEqual({ 'GET /api/v1/apps': 1, 'GET /api/v1/groups': 2, 'GET /api/v1/apps/{appId}/groups': 1, 'GET /api/v1/apps/{appId}/group-push/mappings': 1 });
+    expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).total).toBe(2);
+  });
+});

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'scim-setup.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+  cwd?: string;
+  /** Values that must appear nowhere in stdout or stderr (the leak sweep). */
+  secrets?: string[];
+}
+
+/** A base environment with no inherited Okta/Cloudflare settings, and no colour forcing. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || /^(OKTA_|CLOUDFLARE_|FORCE_COLOR|NO_COLOR|CI$)/.test(k)) continue;
+    env[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** Runs the built CLI as a child process, as a user would, and sweeps its output for secrets. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? cleanEnv(), cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      for (const secret of options.secrets ?? []) {
+        for (const piece of secretPieces(secret)) {
+          expect(stdout.includes(piece), `secret leaked on stdout of scim-setup ${args.join(' ')}`).toBe(false);
+          expect(stderr.includes(piece), `secret leaked on stderr of scim-setup ${args.join(' ')}`).toBe(false);
+        }
+      }
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A PEM leaks line by line; a token leaks whole. */
+export function secretPieces(secret: string): string[] {
+  if (!secret.includes('\n')) return [secret];
+  return secret.split('\n').map((l) => l.trim()).filter((l) => l.length > 16 && !l.startsWith('-----'));
+}
+
+export const ANSI = /\u001b\[[0-9;]*m/;

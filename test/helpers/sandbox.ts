@@ -1,0 +1,17 @@
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
+
+/** A fresh sandbox per test, fast: provisioning and the emulated admin act within a few hundred ms. */
+export function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({ provisioningDelayMs: 50, adminDelayMs: 300, ...options });
+}
+
+export function sandboxSecrets(s: Sandbox): string[] {
+  return [s.env.OKTA_API_TOKEN, s.env.CLOUDFLARE_SCIM_TOKEN, s.env.CLOUDFLARE_API_TOKEN, s.serviceApp.privateKeyPem];
+}
+
+export async function control(baseUrl: string, method: string, path: string, body?: unknown): Promise<any> {
+  const r = await fetch(baseUrl + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
