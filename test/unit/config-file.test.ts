@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../src/lib/config-file.js';
+
+const parse = (text: string | Uint8Array) => parseConfigText(typeof text === 'string' ? Buffer.from(text) : text, 'cfg.yaml');
+
+describe('config files: JSON or YAML, strict', () => {
+  it.each([
+    ['{"okta":{"orgUrl":"https://a.okta.com"},"assignGroups":["A"]}', { okta: { orgUrl: 'https://a.okta.com' }, assignGroups: ['A'] }],
+    ['okta:\n  orgUrl: https://a.okta.com\npushGroups: [B]\n', { okta: { orgUrl: 'https://a.okta.com' }, pushGroups: ['B'] }],
+    ['', {}],
+  ])('parses %j', (text, expected) => {
+    expect(parse(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['{"okta": {"orgUrl": "a", "orgUrl": "b"}}', 'Map keys must be unique'],
+    ['{"__proto__": {"x": 1}}', 'key "__proto__" is not allowed'],
+    ['okta: [1, 2]', 'key "okta" must be a mapping'],
+    ['assignGroups: Engineering', 'key "assignGroups" must be a list of strings'],
+    ['assignGroups: [1]', 'item 1 of "assignGroups" must be a string'],
+    ['cloudflare:\n  accountId: 12\n', 'key "cloudflare.accountId" must be a string'],
+    ['a: &x [1]\nassignGroups: *x\n', 'unknown key "a"'],
+    ['assignGroups: &x [A]\npushGroups: *x\n', 'uses a YAML alias'],
+    ['{"okta": ', 'is not valid JSON or YAML'],
+  ])('refuses %j', (text, message) => {
+    expect(() => parse(text)).toThrow(message);
+  });
+
+  it('refuses a binary file', () => {
+    expect(() => parse(new Uint8Array([0x7b, 0, 0x7d]))).toThrow('is binary');
+  });
+});

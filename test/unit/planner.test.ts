@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../src/plan/planner.js';
+import { planDifferences, toSavedPlan } from '../../src/plan/saved-plan.js';
+import type { Desired, Observed, ObservedApp } from '../../src/plan/types.js';
+
+const desired: Desired = {
+  appName: 'scim2testapp', appLabel: 'Cloudflare SCIM', scimBaseUrl: 'https://api.cloudflare.com/client/v4/accounts/x/scim/v2', scimTokenFingerprint: 'sha256:abc',
+  assignGroups: ['Sales', 'Engineering'], pushGroups: ['Engineering'], assignUsers: ['ada@example.com'],
+};
+const groups = { Sales: { id: 'g1', name: 'Sales' }, Engineering: { id: 'g2', name: 'Engineering' } };
+const users = { 'ada@example.com': { id: 'u1', login: 'ada@example.com' } };
+const hidden = { autoLaunch: false, autoSubmitToolbar: false, hide: { iOS: true, web: true } };
+const ON = ['GROUP_PUSH', 'PUSH_NEW_USERS', 'PUSH_USER_DEACTIVATION'];
+const app = (over: Partial<ObservedApp> = {}): ObservedApp => ({ id: 'a1', label: 'Cloudflare SCIM', status: 'ACTIVE', created: '2026-01-01T00:00:00Z', visibility: hidden, features: ON, ...over });
+const observed = (over: Partial<Observed> = {}): Observed => ({ duplicateApps: [], groups, users, assignedGroupIds: [], assignedUserIds: [], mappings: [], ...over });
+const kinds = (o: Observed) => Object.fromEntries(plan(desired, o).actions.map((a) => [a.id, a.kind]));
+
+describe('the planner (pure)', () => {
+  it.each<[string, Observed, Record<string, string>]>([
+    ['nothing exists', observed(), { app: 'create', provisioning: 'update', 'group-assignment:Sales': 'create', 'group-assignment:Engineering': 'create', 'user-assignment:ada@example.com': 'create', 'push-mapping:Engineering': 'create' }],
+    ['converged', observed({ app: app(), assignedGroupIds: ['g1', 'g2'], assignedUserIds: ['u1'], mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ACTIVE' }] }), { app: 'noop', 'app-visibility': 'noop', provisioning: 'noop', 'group-assignment:Sales': 'noop', 'group-assignment:Engineering': 'noop', 'user-assignment:ada@example.com': 'noop', 'push-mapping:Engineering': 'noop' }],
+    ['app inactive', observed({ app: app({ status: 'INACTIVE' }) }), { app: 'update' }],
+    ['visibility drift, provisioning off', observed({ app: app({ features: [], visibility: { ...hidden, autoSubmitToolbar: true } }) }), { 'app-visibility': 'update', provisioning: 'update' }],
+    ['visibility drift, provisioning on', observed({ app: app({ visibility: { ...hidden, hide: { iOS: true, web: false } } }) }), { 'app-visibility': 'manual', provisioning: 'noop' }],
+    ['Update User Attributes turned on', observed({ app: app({ features: [...ON, 'PUSH_PROFILE_UPDATES'] }) }), { provisioning: 'manual' }],
+    ['only Create Users on', observed({ app: app({ features: ['GROUP_PUSH', 'PUSH_NEW_USERS'] }) }), { provisioning: 'update' }],
+    ['mapping inactive', observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'INACTIVE' }] }), { 'push-mapping:Engineering': 'update' }],
+    ['mapping in error', observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: 'boom' }] }), { 'push-mapping:Engineering': 'manual' }],
+  ])('%s', (_name, o, expected) => {
+    expect(kinds(o)).toMatchObject(expected);
+  });
+
+  it('orders actions: app, visibility, provisioning, assignments, pushes', () => {
+    expect(plan(desired, observed({ app: app({ features: [], visibility: { ...hidden, autoLaunch: true } }) })).actions.map((a) => a.resource)).toEqual([
+      'app', 'app-visibility', 'provisioning', 'group-assignment', 'group-assignment', 'user-assignment', 'push-mapping',
+    ]);
+  });
+
+  it('puts the visibility in the create body and redacts the token in the connection request', () => {
+    const p = plan(desired, observed());
+    expect(p.actions[0].request).toEqual({ method: 'POST', path: '/api/v1/apps?activate=true', body: { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: hidden } });
+    expect(JSON.stringify(p.actions[1].request)).toContain('"token":"[redacted]"');
+    expect(p.actions[2].request?.path).toBe('/api/v1/apps/{appId}/groups/g1');
+  });
+
+  it('warns of a CF-prefixed pushed group and of duplicate apps', () => {
+    const p = plan({ ...desired, assignGroups: ['CF Team'], pushGroups: ['CF Team'], assignUsers: [] }, observed({ groups: { 'CF Team': { id: 'g9', name: 'CF Team' } }, app: app(), duplicateApps: [{ id: 'a2', label: 'Cloudflare SCIM', created: 'x' }] }));
+    expect(p.warnings).toEqual([expect.stringContaining('starts with "CF"'), expect.stringContaining('2 scim2testapp apps are labelled "Cloudflare SCIM"')]);
+  });
+
+  it('a saved plan equals a fresh one from the same world, and names what changed otherwise', () => {
+    const now = new Date('2026-11-28T00:00:00Z');
+    const before = toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', 'acct', undefined, now);
+    expect(planDifferences(before, toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', 'acct', undefined, now))).toEqual([]);
+    const after = toSavedPlan(plan(desired, observed({ app: app(), assignedGroupIds: ['g1'] })), desired, 'https://acme.okta.com', 'acct', 'a1', now);
+    expect(planDifferences(before, after)).toEqual(expect.arrayContaining(['Okta app: plan (none yet), now a1', 'action app: plan create, now noop', 'action group-assignment:Sales: plan create, now noop', 'action app-visibility: needed now, not in the plan']));
+    const rotated = toSavedPlan(plan(desired, observed()), { ...desired, scimTokenFingerprint: 'sha256:def' }, 'https://acme.okta.com', 'acct', undefined, now);
+    expect(planDifferences(before, rotated)).toEqual(['input scimTokenFingerprint: plan "sha256:abc", now "sha256:def"']);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { colorLevel, detectInteractivity } from '../../src/lib/tty.js';
+import { parseDuration } from '../../src/lib/duration.js';
+
+describe('terminal conventions', () => {
+  it.each<[string, NodeJS.ProcessEnv, boolean, boolean, number]>([
+    ['a TTY', {}, true, false, 1],
+    ['not a TTY', {}, false, false, 0],
+    ['--no-color', {}, true, true, 0],
+    ['NO_COLOR', { NO_COLOR: '1' }, true, false, 0],
+    ['empty NO_COLOR is ignored', { NO_COLOR: '' }, true, false, 1],
+    ['FORCE_COLOR on a pipe', { FORCE_COLOR: '1' }, false, false, 1],
+    ['FORCE_COLOR=0', { FORCE_COLOR: '0' }, true, false, 0],
+    ['TERM=dumb', { TERM: 'dumb' }, true, false, 0],
+    ['256 colours', { TERM: 'xterm-256color' }, true, false, 2],
+  ])('colour: %s', (_name, env, tty, flag, level) => {
+    expect(colorLevel(env, tty, flag)).toBe(level);
+  });
+
+  it.each<[NodeJS.ProcessEnv, boolean, boolean, string | undefined]>([
+    [{}, true, true, undefined],
+    [{ CI: 'true' }, true, true, 'CI=true is set'],
+    [{ CI: 'false' }, true, true, undefined],
+    [{}, false, true, 'stdin is not a terminal'],
+    [{}, true, false, 'stdout is not a terminal'],
+  ])('interactivity %j stdin=%s stdout=%s', (env, stdin, stdout, reason) => {
+    const i = detectInteractivity(env, stdin, stdout);
+    expect(i.interactive).toBe(reason === undefined);
+    expect(i.reason).toBe(reason);
+  });
+
+  it.each([['90s', 90_000], ['5m', 300_000], ['1h', 3_600_000], ['1500ms', 1500], ['2', 2000], ['0', 0]])('duration %s', (text, ms) => {
+    expect(parseDuration(text, '--wait')).toBe(ms);
+  });
+});
