@@ -201,8 +201,10 @@ function patchOps(req: Req, fail: (req: Req, status: number, detail: string, sci
 
 function discoveryRoutes(route: (method: string, path: string, handler: Route['handler']) => Route): Route[] {
   const meta = (resourceType: string) => ({ resourceType, location: '' });
-  const userSchema = { id: USER_SCHEMA, name: 'User', description: 'User Account', attributes: [{ name: 'userName', type: 'string', multiValued: false, required: true, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'server' }, { name: 'active', type: 'boolean', multiValued: false, required: false, mutability: 'readWrite', returned: 'default' }], meta: meta('Schema') };
-  const groupSchema = { id: GROUP_SCHEMA, name: 'Group', description: 'Group', attributes: [{ name: 'displayName', type: 'string', multiValued: false, required: true, mutability: 'readWrite', returned: 'default', uniqueness: 'none' }], meta: meta('Schema') };
+  const attr = (name: string, type: string, required: boolean, uniqueness: string, description: string) => ({ name, type, multiValued: false, description, required, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness });
+  const schemaOf = (id: string, name: string, attributes: unknown[]) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id, name, description: name, attributes, meta: meta('Schema') });
+  const userSchema = schemaOf(USER_SCHEMA, 'User', [attr('userName', 'string', true, 'server', 'The email address of the user'), attr('active', 'boolean', false, 'none', 'Whether the user is an account member')]);
+  const groupSchema = schemaOf(GROUP_SCHEMA, 'Group', [attr('displayName', 'string', true, 'none', 'The name of the user group')]);
   const resourceTypes = [
     { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: USER_SCHEMA, meta: meta('ResourceType') },
     { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP_SCHEMA, meta: meta('ResourceType') },

@@ -28,7 +28,7 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
     user: { id: m.userId, email: m.email, first_name: m.firstName, last_name: m.lastName, two_factor_authentication_enabled: false },
     roles: m.roles.map((id) => {
       const pg = state.permissionGroups.find((p) => p.id === id);
-      return { id, name: pg?.name ?? id, description: pg?.name ?? '', permissions: {} };
+      return { id, name: pg?.name ?? id, description: pg?.name ?? '', permissions: [] };
     }),
     policies: [],
   });
@@ -99,7 +99,7 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
     const start = req.query.get('cursor') ? decodeCursor(req.query.get('cursor')!) : 0;
     const page = entries.slice(start, start + limit);
     const cursor = start + limit < entries.length ? encodeCursor(start + limit) : undefined;
-    return { status: 200, body: { success: true, errors: [], result: page, result_info: { count: String(page.length), ...(cursor ? { cursor } : {}) } } };
+    return { status: 200, body: { success: true, errors: [], result: page, result_info: { count: page.length, ...(cursor ? { cursor } : {}) } } };
   };
 
   const verify = (accountScoped: boolean) => (req: Req) => {
@@ -135,7 +135,8 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
       return { status: 200, body: pageOf(req, groups, 100, 500) };
     }),
     route('GET', `${ACCOUNT}/logs/audit`, ['audit'], auditV2),
-    route('GET', `${ACCOUNT}/audit_logs`, ['audit'], (req) => ({ status: 200, body: pageOf(req, [], 100, 1000) })),
+    // v1 does not show SCIM activity (it is logged in v2 only), and the spec gives it no result_info.
+    route('GET', `${ACCOUNT}/audit_logs`, ['audit'], () => ({ status: 200, body: { success: true, errors: [], messages: [], result: [] } })),
     route('GET', `${ACCOUNT}/tokens/verify`, [], verify(true)),
     route('GET', '/user/tokens/verify', [], verify(false)),
   ];

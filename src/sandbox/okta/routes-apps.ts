@@ -7,6 +7,7 @@ import { serializeApp } from './serialize.js';
 import { appTarget, type AppRecord } from './state.js';
 
 const CATALOG = new Set(['scim2testapp', 'scim2headerauth', 'scim2testapp_basic', 'bookmark']);
+const DEFAULT_SETTINGS = { app: {}, notifications: { vpn: { network: { connection: 'DISABLED' } } }, notes: {} };
 const SIGN_ON_MODES = new Set(['AUTO_LOGIN', 'BASIC_AUTH', 'BOOKMARK', 'BROWSER_PLUGIN', 'OPENID_CONNECT', 'SAML_1_1', 'SAML_2_0', 'SECURE_PASSWORD_STORE', 'WS_FEDERATION']);
 
 export function findApp(ctx: OktaContext, appId: string): AppRecord {
@@ -68,8 +69,8 @@ export function appRoutes(ctx: OktaContext): Route[] {
       id: state.ids.next('0oa'), name, label: body.label.trim(), signOnMode: body.signOnMode,
       status: req.query.get('activate') === 'false' ? 'INACTIVE' : 'ACTIVE', created: t, lastUpdated: t,
       visibility: visibilityFrom(body, name),
-      accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null, ...(body.accessibility ?? {}) },
-      settings: { app: {}, notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } }, notes: { admin: null, enduser: null }, ...(body.settings ?? {}) },
+      accessibility: { selfService: false, ...(body.accessibility ?? {}) },
+      settings: { ...DEFAULT_SETTINGS, ...(body.settings ?? {}) },
       credentials: { scheme: 'EDIT_USERNAME_AND_PASSWORD', userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' }, revealPassword: false, signing: {} },
       provisioning: null, groups: new Map(), users: new Map(), provisioned: new Map(), mappings: new Map(),
     };
@@ -87,8 +88,8 @@ export function appRoutes(ctx: OktaContext): Route[] {
     app.label = body.label.trim();
     app.signOnMode = body.signOnMode;
     app.visibility = visibilityFrom(body, app.name);
-    app.accessibility = { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null, ...(body.accessibility ?? {}) };
-    app.settings = { app: {}, notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } }, notes: { admin: null, enduser: null }, ...(body.settings ?? {}) };
+    app.accessibility = { selfService: false, ...(body.accessibility ?? {}) };
+    app.settings = { ...DEFAULT_SETTINGS, ...(body.settings ?? {}) };
     if (app.provisioning?.enabled) {
       // Seen at Okta (terraform-provider-okta #655): a PUT through the apps API resets the Provisioning tab.
       app.provisioning = { ...app.provisioning, enabled: false };
@@ -134,7 +135,8 @@ export function appRoutes(ctx: OktaContext): Route[] {
 
 type RouteMaker = (method: string, template: string, grants: string[], handler: Route['handler']) => Route;
 
-const UNKNOWN_CONNECTION = { authScheme: 'UNKNOWN', status: 'UNKNOWN', profile: { authScheme: 'UNKNOWN' } };
+// The top-level authScheme is TOKEN-only in the spec; an unsupported app shows UNKNOWN in the profile.
+const UNKNOWN_CONNECTION = { status: 'UNKNOWN', profile: { authScheme: 'UNKNOWN' } };
 
 function connectionRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
   const supported = () => ctx.connectionApi === 'supported';

@@ -22,7 +22,7 @@ export interface OktaGroup {
   lastMembershipUpdated: string;
   objectClass: string[];
   type: 'OKTA_GROUP' | 'BUILT_IN' | 'APP_GROUP';
-  profile: { name: string; description: string | null };
+  profile: { name: string; description?: string };
 }
 
 /** What the admin sets on the Provisioning tab (and what the connection API sets where Okta takes it). */
@@ -63,7 +63,7 @@ export interface AppRecord {
   created: string;
   lastUpdated: string;
   visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean }; appLinks: Record<string, boolean> };
-  accessibility: { selfService: boolean; errorRedirectUrl: string | null; loginRedirectUrl: string | null };
+  accessibility: { selfService: boolean; errorRedirectUrl?: string; loginRedirectUrl?: string };
   settings: Record<string, unknown>;
   credentials: Record<string, unknown>;
   provisioning: ProvisioningSettings | null;
@@ -80,16 +80,16 @@ export interface LogEventRecord {
   eventType: string;
   version: '0';
   severity: 'INFO' | 'WARN' | 'ERROR' | 'DEBUG';
-  legacyEventType: string | null;
+  legacyEventType?: string;
   displayMessage: string;
-  actor: { id: string; type: string; alternateId: string; displayName: string; detailEntry: null };
-  client: { userAgent: null; zone: null; device: null; id: null; ipAddress: null; geographicalContext: null };
-  outcome: { result: 'SUCCESS' | 'FAILURE' | 'SKIPPED'; reason: string | null };
-  target: Array<{ id: string; type: string; alternateId: string; displayName: string; detailEntry: null }>;
+  actor: { id: string; type: string; alternateId: string; displayName: string };
+  client: { zone: string; device: string; ipAddress: string };
+  outcome: { result: 'SUCCESS' | 'FAILURE' | 'SKIPPED'; reason?: string };
+  target: Array<{ id: string; type: string; alternateId: string; displayName: string }>;
   transaction: { type: 'JOB' | 'WEB'; id: string; detail: Record<string, unknown> };
   debugContext: { debugData: Record<string, unknown> };
   authenticationContext: { authenticationStep: number; externalSessionId: string };
-  securityContext: Record<string, null>;
+  securityContext: Record<string, never>;
   request: { ipChain: unknown[] };
 }
 
@@ -144,7 +144,7 @@ export class OktaState {
     const t = this.now();
     const group: OktaGroup = {
       id: this.ids.next('00g'), created: t, lastUpdated: t, lastMembershipUpdated: t,
-      objectClass: [type === 'APP_GROUP' ? 'okta:app_group' : type === 'BUILT_IN' ? 'okta:user_group' : 'okta:user_group'], type, profile: { name, description },
+      objectClass: [type === 'APP_GROUP' ? 'okta:app_group' : 'okta:user_group'], type, profile: description === null ? { name } : { name, description },
     };
     this.groups.set(group.id, group);
     this.members.set(group.id, new Set());
@@ -170,15 +170,15 @@ export class OktaState {
   }): void {
     this.logs.push({
       uuid: randomUUID(), published: this.now(), eventType: event.eventType, version: '0', severity: event.severity ?? (event.result === 'FAILURE' ? 'WARN' : 'INFO'),
-      legacyEventType: null, displayMessage: event.displayMessage,
-      actor: { id: '0oaokta0provisioning0', type: 'PublicClientApp', alternateId: 'Okta Provisioning', displayName: 'Okta Provisioning', detailEntry: null },
-      client: { userAgent: null, zone: null, device: null, id: null, ipAddress: null, geographicalContext: null },
-      outcome: { result: event.result, reason: event.reason ?? null },
-      target: event.targets.map((t) => ({ ...t, detailEntry: null })),
+      displayMessage: event.displayMessage,
+      actor: { id: '0oaokta0provisioning0', type: 'PublicClientApp', alternateId: 'Okta Provisioning', displayName: 'Okta Provisioning' },
+      client: { zone: 'null', device: 'Unknown', ipAddress: '127.0.0.1' },
+      outcome: event.reason ? { result: event.result, reason: event.reason } : { result: event.result },
+      target: event.targets,
       transaction: { type: 'JOB', id: randomUUID(), detail: {} },
       debugContext: { debugData: event.debugData ?? {} },
       authenticationContext: { authenticationStep: 0, externalSessionId: 'unknown' },
-      securityContext: { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
+      securityContext: {},
       request: { ipChain: [] },
     });
   }

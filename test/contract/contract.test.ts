@@ -1,0 +1,136 @@
+import { PassThrough } from 'node:stream';
+import { Client } from '@okta/okta-sdk-nodejs';
+import Cloudflare from 'cloudflare';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/index.js';
+import type { Exchange } from '../../src/sandbox/http/server.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { sandbox } from '../helpers/sandbox.js';
+import { SpecValidator } from './spec-validator.js';
+
+const okta = new SpecValidator('okta.json', 'okta');
+const cloudflare = new SpecValidator('cloudflare.json', 'cloudflare', '/client/v4', ['aaa_audit_logs_response_collection']);
+const oktaExchanges: Exchange[] = [];
+const cfExchanges: Exchange[] = [];
+let s: Sandbox;
+
+async function runCli(args: string[], env: Record<string, string>): Promise<number> {
+  const sink = () => Object.assign(new PassThrough(), { isTTY: false }).resume();
+  return main(['node', 'scim-setup', ...args], { env, stdout: sink(), stderr: sink(), stdin: Object.assign(new PassThrough(), { isTTY: false }), signal: new AbortController().signal });
+}
+
+/**
+ * One realistic scenario through the real SDKs (the CLI's clients, plus the SDKs' own typed
+ * methods for endpoints the CLI does not call), every answer tapped and held against the spec.
+ */
+beforeAll(async () => {
+  s = await sandbox({ admin: 'auto', connectionApi: 'unsupported' });
+  s.okta.server.taps.push((e) => oktaExchanges.push(e));
+  s.cloudflare.server.taps.push((e) => cfExchanges.push(e));
+  const env = { ...s.env, PATH: process.env.PATH ?? '' };
+  expect(await runCli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--assign-user', s.okta.state.users.values().next().value!.profile.login, '--yes', '--wait', '20s'], env)).toBe(0);
+  expect(await runCli(['verify'], env)).toBe(0);
+  expect(await runCli(['okta', '--push-group', 'Enginering', '--dry-run'], env)).toBe(2);
+  expect(await runCli(['okta', '--push-group', 'CF Platform Team', '--yes', '--no-verify'], env)).toBe(0);
+
+  const sdk = new Client({ orgUrl: s.okta.url, token: s.env.OKTA_API_TOKEN, cacheMiddleware: null });
+  const apps = [];
+  for await (const app of await sdk.applicationApi.listApplications({ q: 'Cloud' })) apps.push(app);
+  const appId = apps[0]!.id!;
+  await sdk.applicationApi.getApplication({ appId });
+  await sdk.applicationApi.getDefaultProvisioningConnectionForApplication({ appId });
+  for await (const f of await sdk.applicationApi.listFeaturesForApplication({ appId })) void f;
+  await sdk.applicationApi.getFeatureForApplication({ appId, name: 'USER_PROVISIONING' as never });
+  for await (const g of await sdk.groupApi.listGroups({ search: 'type eq "OKTA_GROUP"' })) void g;
+  const [firstUser] = s.okta.state.users.values();
+  await sdk.userApi.getUser({ userId: firstUser.id });
+  for await (const u of await sdk.userApi.listUsers({ search: `profile.login eq "${firstUser.profile.login}"` })) void u;
+  await sdk.groupApi.getGroup({ groupId: [...s.okta.state.groups.keys()][1] });
+  const mappings = [];
+  for await (const m of await sdk.groupPushMappingApi.listGroupPushMappings({ appId })) mappings.push(m);
+  await sdk.groupPushMappingApi.getGroupPushMapping({ appId, mappingId: mappings[0]!.id! });
+  await sdk.groupPushMappingApi.updateGroupPushMapping({ appId, mappingId: mappings[0]!.id!, body: { status: 'INACTIVE' } });
+  await sdk.groupPushMappingApi.deleteGroupPushMapping({ appId, mappingId: mappings[0]!.id!, deleteTargetGroup: false });
+  await sdk.applicationApi.getApplicationUser({ appId, userId: firstUser.id });
+  await sdk.applicationApi.unassignUserFromApplication({ appId, userId: firstUser.id });
+  await sdk.applicationApi.getApplicationGroupAssignment({ appId, groupId: [...s.okta.state.apps.get(appId)!.groups.keys()][0] });
+  for await (const e of await sdk.systemLogApi.listLogEvents({ since: new Date(Date.now() - 3600_000).toISOString(), limit: 50 })) void e;
+  await sdk.applicationApi.deactivateApplication({ appId }).catch(() => undefined);
+  await sdk.applicationApi.getApplication({ appId: 'nope' }).catch(() => undefined);
+
+  const cf = new Cloudflare({ apiToken: s.env.CLOUDFLARE_API_TOKEN, baseURL: s.cloudflare.apiBaseUrl, maxRetries: 0 });
+  const account_id = s.accountId;
+  for await (const m of cf.accounts.members.list({ account_id, per_page: 50 })) void m;
+  const groups = [];
+  for await (const g of cf.iam.userGroups.list({ account_id })) groups.push(g);
+  await cf.iam.userGroups.get(groups[0]!.id, { account_id });
+  for await (const m of cf.iam.userGroups.members.list(groups[0]!.id, { account_id })) void m;
+  for await (const p of cf.iam.permissionGroups.list({ account_id })) void p;
+  await cf.accounts.logs.audit.list({ account_id, since: '2026-01-01', before: '2099-01-01' });
+  await cf.auditLogs.list({ account_id });
+  const scimSdk = new Cloudflare({ apiToken: s.env.CLOUDFLARE_SCIM_TOKEN, baseURL: s.cloudflare.apiBaseUrl, maxRetries: 0 });
+  await scimSdk.accounts.tokens.verify({ account_id });
+  await scimSdk.user.tokens.verify().catch(() => undefined);
+  const base = `/accounts/${account_id}/scim/v2`;
+  for (const path of ['/Schemas', `/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`, '/ResourceTypes', '/ResourceTypes/User']) await scimSdk.get(base + path);
+  const user = await scimSdk.post(`${base}/Users`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'new.person@example.com', emails: [{ value: 'new.person@example.com', primary: true, type: 'work' }], active: true }), headers: { 'content-type': 'application/scim+json' } }) as { id: string };
+  await scimSdk.get(`${base}/Users/${user.id}`);
+  await scimSdk.put(`${base}/Users/${user.id}`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'new.person@example.com', active: false }), headers: { 'content-type': 'application/scim+json' } });
+  const group = await scimSdk.post(`${base}/Groups`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Temporary' }), headers: { 'content-type': 'application/scim+json' } }) as { id: string };
+  await scimSdk.delete(`${base}/Groups/${group.id}`);
+  await scimSdk.post(`${base}/Groups`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'CF Nope' }), headers: { 'content-type': 'application/scim+json' } }).catch(() => undefined);
+  await scimSdk.get(`/accounts/${'f'.repeat(32)}/scim/v2/Users`).catch(() => undefined);
+  await cf.put(`/accounts/${account_id}/iam/user_groups/${groups[0]!.id}`, { body: { policies: [{ access: 'allow', permission_groups: [{ id: s.cloudflare.state.permissionGroups[2].id }], resource_groups: [{ id: 'x' }] }] } }).catch(() => undefined);
+  await new Cloudflare({ apiToken: 'cfat_unknown', baseURL: s.cloudflare.apiBaseUrl, maxRetries: 0 }).accounts.members.list({ account_id }).catch(() => undefined);
+
+  // Where Okta takes the connection API, and an app whose icons show: PUT app, connection, features.
+  const s2 = await sandbox({ connectionApi: 'supported' });
+  s2.okta.server.taps.push((e) => oktaExchanges.push(e));
+  s2.cloudflare.server.taps.push((e) => cfExchanges.push(e));
+  const sdk2 = new Client({ orgUrl: s2.okta.url, token: s2.env.OKTA_API_TOKEN, cacheMiddleware: null });
+  await sdk2.applicationApi.createApplication({ application: { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN' } as never });
+  expect(await runCli(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s'], { ...s2.env, PATH: '' })).toBe(0);
+  await s2.close();
+}, 60_000);
+
+afterAll(() => s?.close());
+
+function failures(validator: SpecValidator, exchanges: Exchange[]): string[] {
+  return exchanges.filter((e) => !e.template.endsWith('/iam/permission_groups')).flatMap((e) => {
+    const errors = validator.check(e.method, e.template, e.status, e.body);
+    // Okta's Application is a union keyed by signOnMode: hold scim2testapp to the AUTO_LOGIN subtype too.
+    const app = e.status === 200 && /\/api\/v1\/apps(\/\{appId\})?$/.test(e.template) && e.method !== 'DELETE';
+    const apps = Array.isArray(e.body) ? e.body : [e.body];
+    return [...errors, ...(app ? apps.flatMap((a) => validator.check(e.method, e.template, e.status, a, 'AutoLoginApplication')) : [])];
+  });
+}
+
+describe('the emulators answer as the official specs say', () => {
+  it('every Okta response (successes and errors) validates against the Okta management spec', () => {
+    expect(oktaExchanges.length).toBeGreaterThan(50);
+    expect(failures(okta, oktaExchanges)).toEqual([]);
+  });
+
+  it('answers only on paths the specs describe, but for permission groups, which the Cloudflare subset lacks', () => {
+    const unknown = new Set([...oktaExchanges.map((e) => [okta, e] as const), ...cfExchanges.map((e) => [cloudflare, e] as const)].filter(([v, e]) => v.check(e.method, e.template, 0, undefined).some((m) => m.includes('not in the spec'))).map(([, e]) => `${e.method} ${e.template}`));
+    expect([...unknown]).toEqual(['GET /client/v4/accounts/{account_id}/iam/permission_groups']);
+  });
+
+  it('every Cloudflare response validates against the Cloudflare subset (rebuilt and placeholder schemas included, as marked in their x-subset-provenance)', () => {
+    expect(cfExchanges.length).toBeGreaterThan(30);
+    expect(failures(cloudflare, cfExchanges)).toEqual([]);
+  });
+
+  it('covers the spec operations the CLI uses; the ones it does not emulate are listed, not forgotten', () => {
+    const served = new Set([...oktaExchanges.map((e) => okta.key(e.method, e.template)), ...cfExchanges.map((e) => cloudflare.key(e.method, e.template))]);
+    const notExercised = [...okta.operations(), ...cloudflare.operations()].filter((op) => !served.has(op)).sort();
+    expect(notExercised).toEqual([
+      'DELETE /accounts/{}/iam/user_groups/{}', 'DELETE /accounts/{}/iam/user_groups/{}/members/{}', 'DELETE /accounts/{}/members/{}', 'DELETE /api/v1/apps/{}',
+      'DELETE /api/v1/apps/{}/groups/{}', 'GET /accounts/{}/iam/user_groups/{}/members/{}', 'GET /accounts/{}/members/{}', 'PATCH /accounts/{}/scim/v2/Users/{}', 'PATCH /api/v1/apps/{}/groups/{}', 'POST /accounts/{}/iam/user_groups', 'POST /accounts/{}/iam/user_groups/{}/members',
+      'POST /accounts/{}/members', 'POST /api/v1/apps/{}/connections/default/lifecycle/activate', 'POST /api/v1/apps/{}/connections/default/lifecycle/deactivate', 'POST /api/v1/apps/{}/lifecycle/activate',
+      'POST /api/v1/apps/{}/users/{}', 'POST /api/v1/groups', 'PUT /accounts/{}/iam/user_groups/{}/members', 'PUT /accounts/{}/members/{}',
+      // Directory writes of the full Okta spec: the sandbox seeds the directory instead.
+      'DELETE /api/v1/groups/{}', 'DELETE /api/v1/users/{}', 'POST /api/v1/users', 'POST /api/v1/users/{}', 'PUT /api/v1/groups/{}', 'PUT /api/v1/users/{}',
+    ].sort());
+  });
+});
