@@ -18,6 +18,8 @@ export interface SandboxOptions {
   adminDelayMs?: number;
   latencyMs?: number;
   rateLimitScale?: number;
+  /** false: no rate limits (benchmarks of the emulators themselves). */
+  rateLimits?: boolean;
   provisioningDelayMs?: number;
 }
 
@@ -38,13 +40,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const serviceApp = { clientId: '0oasandboxserviceapp', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ALL_SCOPES };
-  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale });
+  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale, rateLimits: options.rateLimits });
   const okta = await startOktaEmulator({
     seed: options.seed ?? defaultSeed(accountId),
     port: options.oktaPort,
     connectionApi: options.connectionApi,
     latencyMs: options.latencyMs,
     rateLimitScale: options.rateLimitScale,
+    rateLimits: options.rateLimits,
     provisioningDelayMs: options.provisioningDelayMs,
     serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
   });

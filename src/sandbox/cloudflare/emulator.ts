@@ -20,6 +20,7 @@ export interface CloudflareEmulatorOptions {
   port?: number;
   latencyMs?: number;
   rateLimitScale?: number;
+  rateLimits?: boolean;
 }
 
 export interface CloudflareEmulator {
@@ -71,7 +72,7 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     return { id: token.id, grants: new Set([...token.permissions].flatMap((p) => GRANTS[p])), credential: token.value, name: token.name };
   };
 
-  const limiter = new RateLimiter(scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1));
+  const limiter = new RateLimiter(options.rateLimits === false ? {} : scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1));
   const server = await startEmulator(
     {
       name: 'cloudflare',

@@ -34,9 +34,7 @@ export function parseFilter(expression: string, allowedAttributes?: string[]): P
 
 function clause(attr: string, op: string, value: unknown): Predicate {
   return (item) => {
-    const actual = attr.split('.').reduce<unknown>((obj, key) => (obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined), item);
-    const values = Array.isArray(actual) ? actual : [actual];
-    return values.some((v) => compare(v, op, value));
+    return valuesAt(item, attr.split('.')).some((v) => compare(v, op, value));
   };
 }
 
@@ -59,4 +57,12 @@ function compare(actual: unknown, op: string, expected: unknown): boolean {
       return op === 'gt' ? a > e : op === 'ge' ? a >= e : op === 'lt' ? a < e : a <= e;
     }
   }
+}
+
+/** Values at a dotted path, through arrays: `target.id` on a log event is every target's id. */
+function valuesAt(item: unknown, keys: string[]): unknown[] {
+  if (Array.isArray(item)) return item.flatMap((x) => valuesAt(x, keys));
+  if (keys.length === 0) return [item];
+  if (!item || typeof item !== 'object') return [undefined];
+  return valuesAt((item as Record<string, unknown>)[keys[0]], keys.slice(1));
 }

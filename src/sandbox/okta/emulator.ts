@@ -27,6 +27,8 @@ export interface OktaEmulatorOptions {
   connectionApi?: ConnectionApiMode;
   latencyMs?: number;
   rateLimitScale?: number;
+  /** false: no rate limit at all (benchmarks of the emulator itself). */
+  rateLimits?: boolean;
   provisioningDelayMs?: number;
   apiToken?: string;
   serviceApps?: ServiceApp[];
@@ -92,7 +94,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     return { status: 204 };
   });
 
-  const limiter = new RateLimiter(scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1));
+  const limiter = new RateLimiter(options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1));
   const server = await startEmulator(
     {
       name: 'okta',
