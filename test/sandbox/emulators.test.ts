@@ -188,7 +188,7 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
   });
 
   it('answers 429 with Retry-After past the limit (scaled window), per token', async () => {
-    s = await sandbox({ rateLimitScale: 100 });
+    s = await sandbox({ rateLimitScale: 10 });
     const path = `/accounts/${s.accountId}/scim/v2/ServiceProviderConfig`;
     let limited;
     for (let i = 0; i < 1201 && !limited; i++) {
