@@ -63,10 +63,10 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   const [appUsers, appGroups, mappings, failures, cfUsers, cfGroups, userGroups, superAdmins, audit] = await Promise.all([
     okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
     okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
-    app.features.length > 0 && desired.pushGroups.length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
+    app.features.length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
     okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`, limit: 1000 }),
     scimWorks ? scimAll<{ id: string; userName: string; active: boolean }>(scim, `${scim.scimPath}/Users`) : Promise.resolve([]),
-    scimWorks && desired.pushGroups.length ? scimAll<{ id: string; displayName: string }>(scim, `${scim.scimPath}/Groups`) : Promise.resolve([]),
+    scimWorks ? scimAll<{ id: string; displayName: string }>(scim, `${scim.scimPath}/Groups`) : Promise.resolve([]),
     read ? v4All<{ id: string; name: string; policies?: unknown[] }>(read, `/accounts/${inputs.accountId}/iam/user_groups`, 500) : Promise.resolve(undefined),
     read ? v4All<{ email: string; roles?: Array<{ id: string }> }>(read, `/accounts/${inputs.accountId}/members`, 50).then((ms) => ms.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email)) : Promise.resolve(undefined),
     read && scimWorks ? auditActivity(scim, read, inputs.accountId, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
@@ -74,8 +74,13 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
   const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
   const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
+  // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
+  const nameById = new Map([...groupIdByName].map(([name, id]) => [id, name]));
+  const mappedNames = await Promise.all(mappings.map(async (m) => nameById.get(m.sourceGroupId) ?? (await okta.get<{ profile: { name: string } }>(`/api/v1/groups/${m.sourceGroupId}`)).profile.name));
+  for (const [i, m] of mappings.entries()) groupIdByName.set(mappedNames[i], m.sourceGroupId);
+  const pushedNames = [...new Set([...desired.pushGroups, ...mappedNames])];
   const pushGroups = await Promise.all(
-    desired.pushGroups.map(async (name) => {
+    pushedNames.map(async (name) => {
       const groupId = groupIdByName.get(name);
       const members = groupId ? await okta.list<{ profile: { login: string } }>(`/api/v1/groups/${groupId}/users`, { limit: 1000 }) : [];
       const mapping = mappings.find((m) => m.sourceGroupId === groupId);
@@ -84,7 +89,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   );
   const scimGroups: Evidence['scimGroups'] = {};
   await Promise.all(
-    cfGroups.filter((g) => desired.pushGroups.includes(g.displayName)).map(async (g) => {
+    cfGroups.filter((g) => pushedNames.includes(g.displayName)).map(async (g) => {
       const full = await scim.get<{ members?: Array<{ value: string; display?: string }> }>(`${scim.scimPath}/Groups/${g.id}`);
       scimGroups[g.displayName] = { id: g.id, memberEmails: (full.members ?? []).map((m) => m.display ?? m.value) };
     }),
@@ -94,7 +99,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     scimToken,
     app: { id: rawApp.id, label: rawApp.label, status: app.status, features: app.features, visibility: app.visibility },
     assignedLogins,
-    assignedGroupNames: [...groupIdByName.keys()],
+    assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
     pushGroups,
     cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
     scimGroups,

@@ -70,7 +70,8 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
 
     const matched = spec.router.match(method, url.pathname);
     const template = matched && 'route' in matched ? matched.route.template : url.pathname;
-    const fault = faults.take(method, url.pathname);
+    // Rules match the path with its query string, so that one request among many can be targeted.
+    const fault = faults.take(method, url.pathname + url.search);
     const record = (status: number) => requests.record(method, template, status);
 
     if (fault && !fault.afterHandler) {

@@ -1,0 +1,145 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+let s: Sandbox | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+interface CheckDoc {
+  id: string;
+  status: string;
+  summary: string;
+  evidence: string[];
+  fix?: string;
+}
+
+async function api(method: string, path: string, body?: unknown) {
+  const r = await fetch(s!.okta.url + path, { method, headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const groupId = (name: string) => [...s!.okta.state.groups.values()].find((g) => g.profile.name === name && g.type !== 'APP_GROUP')!.id;
+
+/** A setup made straight through the APIs, as `scim-setup okta` would leave it. */
+async function setUp(options: { assign?: string[]; push?: string[]; updateUserAttributes?: boolean; settle?: boolean } = {}) {
+  const app = await api('POST', '/api/v1/apps', { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } });
+  s!.okta.setProvisioning(app.id, { baseUrl: s!.scimBaseUrl, token: s!.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: options.updateUserAttributes ?? false, importGroups: false });
+  for (const name of [...(options.assign ?? []), ...(options.push ?? [])]) await api('PUT', `/api/v1/apps/${app.id}/groups/${groupId(name)}`, {});
+  for (const name of options.push ?? []) await api('POST', `/api/v1/apps/${app.id}/group-push/mappings`, { sourceGroupId: groupId(name), targetGroupName: name });
+  if (options.settle !== false) await s!.okta.engine.idle();
+  return app.id as string;
+}
+
+async function verify(args: string[] = [], env: Record<string, string | undefined> = {}) {
+  const r = await runCli(['verify', '--json', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!) });
+  const doc = JSON.parse(r.stdout);
+  const check = (id: string) => (doc.checks as CheckDoc[]).find((c) => c.id === id)!;
+  return { ...r, doc, check, statuses: Object.fromEntries((doc.checks as CheckDoc[]).map((c) => [c.id, c.status])) };
+}
+
+describe('scim-setup verify: checks that cannot lie', () => {
+  it('passes every check on a healthy setup, with evidence, over repeated runs', async () => {
+    s = await sandbox();
+    await setUp({ assign: ['Sales'], push: ['Engineering'] });
+    for (let i = 0; i < 3; i++) {
+      const r = await verify();
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.statuses).toEqual({ 'scim-token': 'pass', 'okta-provisioning': 'pass', 'push-group:Engineering': 'pass', members: 'pass', 'okta-log': 'pass', 'cloudflare-audit': 'pass', 'warn-no-role:Engineering': 'warn' });
+      expect(r.check('members').summary).toBe('all 39 users assigned in Okta are Cloudflare account members');
+      expect(r.check('push-group:Engineering').evidence[0]).toMatch(/SCIM group \w+: 24 members; Okta: 24 assigned members/);
+    }
+  });
+
+  it('a revoked SCIM token fails the token check (exit 4) and names the permission', async () => {
+    s = await sandbox();
+    await setUp({ push: ['Engineering'] });
+    await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
+    const r = await verify();
+    expect(r.code).toBe(4);
+    expect(r.check('scim-token')).toMatchObject({ status: 'fail', summary: 'Cloudflare refused the SCIM token (HTTP 401)', fix: expect.stringContaining('"SCIM Provisioning: Edit"') });
+  });
+
+  it('a push mapping in ERROR fails with its errorSummary, and Okta\'s log failure is reported', async () => {
+    s = await sandbox();
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '/scim/v2/Groups$', status: 400, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', detail: 'Group quota exceeded' } }] });
+    await setUp({ push: ['Engineering'] });
+    const r = await verify();
+    expect(r.code).toBe(1);
+    expect(r.check('push-group:Engineering')).toMatchObject({ status: 'fail', summary: 'the push of "Engineering" is in ERROR: HTTP 400: Group quota exceeded' });
+    expect(r.check('okta-log')).toMatchObject({ status: 'fail' });
+  });
+
+  it('a user assigned in Okta but missing in Cloudflare (one SCIM POST dropped) fails members and the log check, naming the user', async () => {
+    s = await sandbox();
+    const victim = [...s.okta.state.users.values()][50].profile.login;
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: `/scim/v2/Users\\?filter=.*${encodeURIComponent(victim).replace(/\./g, '\\.')}`, status: 500 }] });
+    await setUp({ assign: ['Support'] });
+    const r = await verify();
+    expect(r.code).toBe(1);
+    expect(r.check('members')).toMatchObject({ status: 'fail', summary: '1 of 15 assigned users are not Cloudflare members yet' });
+    expect(r.check('members').evidence).toContain(`missing: ${victim}`);
+    expect(r.check('okta-log').evidence.join('\n')).toContain(`application.provision.user.push (${victim}): HTTP 500`);
+  });
+
+  it('Update User Attributes turned on fails the Okta check', async () => {
+    s = await sandbox();
+    await setUp({ assign: ['Sales'], updateUserAttributes: true });
+    const r = await verify();
+    expect(r.code).toBe(1);
+    expect(r.check('okta-provisioning').summary).toContain('Update User Attributes is on; Cloudflare does not support it');
+  });
+
+  it('warns of a CF-named pushed group, an empty pushed group, a legacy virtual group and a group with no role', async () => {
+    s = await sandbox();
+    await setUp({ assign: [`CF-${s.accountId} - Administrator Read Only`], push: ['CF Platform Team', 'Contractors', 'Security'] });
+    const r = await verify([], {});
+    expect(r.check('warn-cf-prefix:CF Platform Team')).toMatchObject({ status: 'warn', summary: expect.stringContaining('starts with "CF"') });
+    expect(r.check('push-group:CF Platform Team')).toMatchObject({ status: 'fail', summary: expect.stringContaining('cannot begin with "CF"') });
+    expect(r.check('push-group:Contractors')).toMatchObject({ status: 'warn', summary: 'group "Contractors" has no assigned members, so Okta does not push it' });
+    expect(r.check('warn-legacy-groups')).toMatchObject({ status: 'warn', summary: `deprecated CF-<accountID> - <Role> groups are still assigned: CF-${s.accountId} - Administrator Read Only` });
+    expect(r.check('warn-no-role:Security')).toMatchObject({ status: 'warn', summary: 'user group "Security" has no role in Cloudflare: its members can reach nothing through it' });
+  });
+
+  it('without CLOUDFLARE_API_TOKEN, the checks that need it are skipped and say which permission to add', async () => {
+    s = await sandbox();
+    await setUp({ push: ['Engineering'] });
+    const r = await verify([], { CLOUDFLARE_API_TOKEN: undefined });
+    expect(r.code).toBe(0);
+    expect(r.check('cloudflare-audit')).toMatchObject({ status: 'skipped', fix: expect.stringContaining('"Account Settings: Read"') });
+    expect(r.check('push-group:Engineering').summary).toContain('IAM user group not checked: no CLOUDFLARE_API_TOKEN');
+  });
+
+  it('no audit-log activity after a run that changed things is pending (exit 3), not a pass', async () => {
+    s = await sandbox({ admin: 'auto' });
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }] });
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '3s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(r.code).toBe(3);
+    const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
+    expect(audit).toMatchObject({ status: 'pending', summary: 'Cloudflare\'s audit log shows no SCIM activity yet' });
+  });
+
+  it('provisioning on its way is pending (exit 3) with one look, then passes when verify waits', async () => {
+    s = await sandbox({ provisioningDelayMs: 1500 });
+    await setUp({ push: ['Engineering'], settle: false });
+    const now = await verify();
+    expect(now.code).toBe(3);
+    expect(now.check('push-group:Engineering').status).toBe('pending');
+    expect(now.check('members').status).toBe('pending');
+    const later = await verify(['--wait', '20s']);
+    expect(later.code, later.stderr).toBe(0);
+    expect(later.doc.rounds).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the demo ends with every check passing', async () => {
+    const r = await runCli(['demo', '--json'], { env: cleanEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.verification.checks.filter((c: CheckDoc) => !['pass', 'warn'].includes(c.status))).toEqual([]);
+  });
+});
