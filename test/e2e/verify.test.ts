@@ -125,7 +125,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('provisioning on its way is pending (exit 3) with one look, then passes when verify waits', async () => {
-    s = await sandbox({ provisioningDelayMs: 1500 });
+    s = await sandbox({ provisioningDelayMs: 5000 });
     await setUp({ push: ['Engineering'], settle: false });
     const now = await verify();
     expect(now.code).toBe(3);
