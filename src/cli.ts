@@ -89,6 +89,8 @@ function withInputOptions(command: Command): Command {
     .option('--push-group <name>', 'assign and push an Okta group to Cloudflare (repeatable)', collect)
     .option('--assign-user <login>', 'assign an Okta user to the app (repeatable)', collect)
     .option('--wait <duration>', 'bound on every asynchronous wait, e.g. 90s, 5m')
+    .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default 60s)')
+    .option('--request-timeout <duration>', 'fail a request that gets no answer in this time (default 30s)')
     .option('--json', 'print one JSON document on stdout; human text goes to stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--debug', 'print debug traces (secrets redacted) and stacks');

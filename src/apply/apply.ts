@@ -101,17 +101,26 @@ function resolvePath(action: Action, result: ApplyResult): string {
   return action.request!.path.replace('{appId}', requireApp(result));
 }
 
-/** POST /apps is not idempotent: after an ambiguous failure, look before creating again. */
+/**
+ * POST /apps is not idempotent: after an ambiguous failure, look before creating again. And a
+ * run racing another may both create: the oldest app wins, and a run removes only its own.
+ */
 async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
+  let created: string;
   try {
-    const app = await deps.okta.post<{ id: string }>('/api/v1/apps', action.request!.body, { activate: 'true' });
-    return app.id;
+    created = (await deps.okta.post<{ id: string }>('/api/v1/apps', action.request!.body, { activate: 'true' })).id;
   } catch (error) {
     if (error instanceof OktaRequestError || !(error instanceof RemoteError)) throw error;
     const [existing] = await findApps(deps.okta, deps.inputs.appLabel);
     if (existing) return existing.id;
     throw error;
   }
+  const [oldest] = await findApps(deps.okta, deps.inputs.appLabel);
+  if (!oldest || oldest.id === created) return created;
+  await deps.okta.postNoContent(`/api/v1/apps/${created}/lifecycle/deactivate`);
+  await deps.okta.delete(`/api/v1/apps/${created}`);
+  deps.reporter.warn(`Another run created app ${oldest.id} "${deps.inputs.appLabel}" at the same time; this run removed the duplicate it had created (${created}) and uses ${oldest.id}.`);
+  return oldest.id;
 }
 
 /** A PUT replaces the whole app: read it whole, change only visibility, and never once provisioning is on. */

@@ -1,14 +1,28 @@
 import Cloudflare from 'cloudflare';
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
-import { NetworkError, withPolicy, type RequestPolicy } from '../lib/request-policy.js';
+import { proxyFromEnv } from '../lib/proxy.js';
+import { NetworkError, networkFix, withPolicy, type RequestPolicy } from '../lib/request-policy.js';
 
 export type TokenRole = 'scim' | 'read';
 
 const PERMISSION: Record<TokenRole, string> = { scim: '"SCIM Provisioning: Edit"', read: '"Account Settings: Read"' };
 const ENV: Record<TokenRole, string> = { scim: 'CLOUDFLARE_SCIM_TOKEN', read: 'CLOUDFLARE_API_TOKEN' };
 
-/** Cloudflare's fetch, under the shared request policy; the SDK's own retries are off. */
-function policyFetch(policy: RequestPolicy): typeof fetch {
+/**
+ * Cloudflare's fetch, under the shared request policy (the SDK's own retries are off). Behind a
+ * proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) it goes through undici's proxy agent, which Node's
+ * global fetch does not offer.
+ */
+function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv): typeof fetch {
+  const proxy = proxyFromEnv(env);
+  let send: Promise<typeof fetch> | undefined;
+  const sender = () =>
+    (send ??= proxy.httpsProxy || proxy.httpProxy
+      ? import('undici').then(({ EnvHttpProxyAgent, fetch: undiciFetch }) => {
+          const dispatcher = new EnvHttpProxyAgent({ httpsProxy: proxy.httpsProxy, httpProxy: proxy.httpProxy ?? proxy.httpsProxy, noProxy: proxy.noProxy.join(',') });
+          return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
+        })
+      : Promise.resolve(fetch));
   return (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
     const method = (init?.method ?? 'GET').toUpperCase();
@@ -17,7 +31,7 @@ function policyFetch(policy: RequestPolicy): typeof fetch {
       method,
       url,
       'cloudflare',
-      () => fetch(input, { ...init, signal: AbortSignal.timeout(policy.options.timeoutMs) }),
+      async () => (await sender())(input, { ...init, signal: AbortSignal.timeout(policy.options.timeoutMs) }),
       async (response) => void (await response.text().catch(() => '')),
     );
   };
@@ -42,8 +56,9 @@ export class CloudflareClient {
     token: string,
     readonly role: TokenRole,
     policy: RequestPolicy,
+    env: NodeJS.ProcessEnv,
   ) {
-    this.sdk = new Cloudflare({ apiToken: token, baseURL: apiBaseUrl, maxRetries: 0, fetch: policyFetch(policy), timeout: policy.options.timeoutMs });
+    this.sdk = new Cloudflare({ apiToken: token, baseURL: apiBaseUrl, maxRetries: 0, fetch: policyFetch(policy, env), timeout: policy.options.timeoutMs });
   }
 
   get scimPath(): string {
@@ -72,7 +87,7 @@ export class CloudflareClient {
     const where = path.replace(`/accounts/${this.accountId}`, '/accounts/<account>');
     const network = findNetworkError(error);
     if (network) {
-      return new RemoteError(`Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`, 'Check CLOUDFLARE_API_BASE_URL, your network and any HTTPS_PROXY setting, then re-run.');
+      return new RemoteError(`Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`, networkFix(network, 'CLOUDFLARE_API_BASE_URL'));
     }
     const e = error as { status?: number; error?: unknown; message?: string };
     const detail = errorDetail(e.error) ?? e.message ?? String(error);

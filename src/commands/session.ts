@@ -40,7 +40,7 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
   const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
-  const policy = new RequestPolicy({ timeoutMs: 30_000, maxRetries: 4, maxWaitMs: 60_000, trace: (line) => reporter.debug(line) });
+  const policy = new RequestPolicy({ timeoutMs: inputs.requestTimeoutMs, maxRetries: 4, maxWaitMs: inputs.maxWaitMs, trace: (line) => reporter.debug(line) });
   const desired: Desired = {
     appName: 'scim2testapp',
     appLabel: inputs.appLabel,
@@ -56,9 +56,9 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
     reporter,
     inputs,
     interactivity,
-    okta: new OktaClient(inputs.orgUrl, inputs.oktaAuth, policy),
-    scim: new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.scimToken, 'scim', policy),
-    read: inputs.cloudflareApiToken ? new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.cloudflareApiToken, 'read', policy) : undefined,
+    okta: new OktaClient(inputs.orgUrl, inputs.oktaAuth, policy, ctx.env),
+    scim: new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.scimToken, 'scim', policy, ctx.env),
+    read: inputs.cloudflareApiToken ? new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.cloudflareApiToken, 'read', policy, ctx.env) : undefined,
     desired,
     waitExplicit: typeof options.wait === 'string',
   };

@@ -35,6 +35,9 @@ export interface Inputs {
   pushGroups: string[];
   assignUsers: string[];
   waitMs: number;
+  /** Cap on waiting out one 429 (Retry-After, X-Rate-Limit-Reset). */
+  maxWaitMs: number;
+  requestTimeoutMs: number;
   warnings: string[];
 }
 
@@ -122,6 +125,14 @@ function candidates(raw: RawInputs) {
       { value: list(flags.assignUser), source: '--assign-user' },
       { value: file?.assignUsers, source: cfg('assignUsers') },
     ],
+    maxWait: [
+      { value: str(flags.maxWait), source: '--max-wait' },
+      { value: '60s', source: 'default' },
+    ],
+    requestTimeout: [
+      { value: str(flags.requestTimeout), source: '--request-timeout' },
+      { value: '30s', source: 'default' },
+    ],
     wait: [
       { value: str(flags.wait), source: '--wait' },
       { value: file?.wait, source: cfg('wait') },
@@ -198,12 +209,19 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
   const assignGroups = check(c.assignGroups, 'Assigned groups', (v: string[]) => validateNames(v, 'group')) ?? [];
   const pushGroups = check(c.pushGroups, 'Pushed groups', (v: string[]) => validateNames(v, 'group')) ?? [];
   const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
-  const waitMs = check(c.wait, 'Wait', (v: string) => {
+  const duration = (v: string) => {
     try {
-      return parseDuration(v, '--wait');
-    } catch (error) {
+      return parseDuration(v, 'duration');
+    } catch {
       throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m or 1h.');
     }
+  };
+  const waitMs = check(c.wait, 'Wait', duration);
+  const maxWaitMs = check(c.maxWait, 'Max wait', duration);
+  const requestTimeoutMs = check(c.requestTimeout, 'Request timeout', (v: string) => {
+    const ms = duration(v);
+    if (ms < 100) throw new InvalidValue(`"${v}" is too short for a request timeout.`, 'Use at least 1s, e.g. 30s.');
+    return ms;
   });
   if (problems.length > 0) {
     throw new InputError(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.join('\n')}`);
@@ -221,6 +239,8 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
     pushGroups,
     assignUsers,
     waitMs: waitMs!,
+    maxWaitMs: maxWaitMs!,
+    requestTimeoutMs: requestTimeoutMs!,
     warnings,
   };
 }

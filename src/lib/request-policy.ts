@@ -145,7 +145,8 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     } catch (error) {
       const text = describeNetworkError(error);
       policy.trace(`${method} ${url} → ${text} (${Date.now() - started}ms)`);
-      const delay = policy.retryDelay(method, attempt, { error });
+      // An untrusted certificate will not be trusted on the next try either.
+      const delay = isCertificateError(text) ? undefined : policy.retryDelay(method, attempt, { error });
       if (delay === undefined) throw new NetworkError(method, url, text, /timeout|timed out|abort/i.test(text));
       await sleep(delay);
       continue;
@@ -164,4 +165,16 @@ function describeNetworkError(error: unknown): string {
   const e = error as { code?: string; type?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.type === 'request-timeout' || e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
   return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+}
+
+function isCertificateError(text: string): boolean {
+  return /CERT|certificate|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(text);
+}
+
+/** The fix to suggest for a network failure: a TLS trust problem needs the corporate CA. */
+export function networkFix(error: NetworkError, envName: string): string {
+  if (isCertificateError(error.causeText)) {
+    return 'The server\'s TLS certificate is not trusted: if a corporate proxy or CA signs it, set NODE_EXTRA_CA_CERTS to a PEM file with that CA.';
+  }
+  return `Check ${envName}, your network and any HTTPS_PROXY / NO_PROXY setting, then re-run; the run converges from where it stopped.`;
 }

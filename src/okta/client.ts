@@ -3,6 +3,7 @@ import type { OktaAuth } from '../lib/inputs.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
 import { toOktaError } from './errors.js';
 import { PolicyExecutor } from './executor.js';
+import { proxyFromEnv } from '../lib/proxy.js';
 
 /**
  * A thin client over the official SDK: its auth (SSWS or OAuth private_key_jwt), its HTTP layer
@@ -27,8 +28,11 @@ export class OktaClient {
     readonly orgUrl: string,
     auth: OktaAuth,
     policy: RequestPolicy,
+    env: NodeJS.ProcessEnv,
   ) {
-    const common = { orgUrl, cacheMiddleware: null, requestExecutor: new PolicyExecutor(policy), userAgent: 'scim-setup' };
+    const proxy = proxyFromEnv(env);
+    // The SDK reads HTTPS_PROXY from process.env itself; it is passed explicitly so that the run's env decides.
+    const common = { orgUrl, cacheMiddleware: null, requestExecutor: new PolicyExecutor(policy, proxy.noProxy), userAgent: 'scim-setup', httpsProxy: proxy.httpsProxy };
     this.client =
       auth.kind === 'ssws'
         ? new Client({ ...common, token: auth.token })

@@ -1,5 +1,5 @@
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
-import { NetworkError } from '../lib/request-policy.js';
+import { NetworkError, networkFix } from '../lib/request-policy.js';
 
 /** An Okta error, kept structured so that callers can branch on status and errorCode. */
 export class OktaRequestError extends RemoteError {
@@ -20,7 +20,7 @@ export function toOktaError(error: unknown, orgUrl: string): Error {
   if (error instanceof NetworkError) {
     return new RemoteError(
       `Cannot reach Okta at ${orgUrl}: ${error.method} ${new URL(error.url).pathname} ${error.timedOut ? 'timed out' : `failed (${error.causeText})`}.`,
-      'Check OKTA_ORG_URL, your network and any HTTPS_PROXY setting, then re-run; the run converges from where it stopped.',
+      networkFix(error, 'OKTA_ORG_URL'),
     );
   }
   const e = error as { status?: number; errorCode?: string; errorSummary?: string; errorCauses?: Array<{ errorSummary?: string }>; url?: string; message?: string; type?: string };

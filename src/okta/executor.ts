@@ -1,6 +1,7 @@
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
 import type { RequestPolicy } from '../lib/request-policy.js';
 import { withPolicy } from '../lib/request-policy.js';
+import { bypassesProxy } from '../lib/proxy.js';
 
 type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number };
 type OktaResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
@@ -21,12 +22,17 @@ export function oktaBucket(url: string): string {
  * including the OAuth token request.
  */
 export class PolicyExecutor extends RequestExecutor {
-  constructor(private readonly policy: RequestPolicy) {
+  constructor(
+    private readonly policy: RequestPolicy,
+    private readonly noProxy: string[],
+  ) {
     super();
   }
 
   override fetch(request: OktaRequest): Promise<OktaResponse> {
     const method = String(request.method ?? 'GET').toUpperCase();
+    // The SDK proxies every request when HTTPS_PROXY is set; NO_PROXY is honoured here.
+    if ((request as { agent?: unknown }).agent && bypassesProxy(request.url, this.noProxy)) request = { ...request, agent: undefined } as OktaRequest;
     return withPolicy(
       this.policy,
       method,

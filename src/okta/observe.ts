@@ -53,7 +53,7 @@ export function toObservedApp(raw: RawApp): ObservedApp {
 /** The scim2testapp instances labelled as wanted, oldest first. */
 export async function findApps(okta: OktaClient, label: string): Promise<RawApp[]> {
   const apps = await okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 });
-  return apps.filter((a) => a.label === label).sort((a, b) => a.created.localeCompare(b.created));
+  return apps.filter((a) => a.label === label).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
 }
 
 /** Resolves group names exactly, in as few search requests as the names allow; unknown names are an input error. */

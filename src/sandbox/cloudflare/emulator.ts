@@ -21,6 +21,7 @@ export interface CloudflareEmulatorOptions {
   latencyMs?: number;
   rateLimitScale?: number;
   rateLimits?: boolean;
+  tls?: { key: string; cert: string };
 }
 
 export interface CloudflareEmulator {
@@ -93,6 +94,7 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
       rateLimiter: limiter,
       state: () => state.snapshot(),
       latencyMs: options.latencyMs ?? 0,
+      tls: options.tls,
     },
     options.port ?? 0,
   );

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { FaultInjector, type FaultRule } from './faults.js';
 import type { RateDecision, RateLimiter } from './rate-limit.js';
@@ -25,6 +26,8 @@ export interface EmulatorSpec {
   rateLimiter: RateLimiter;
   state(): unknown;
   latencyMs: number;
+  /** Serve https with this key and certificate (tests of custom CAs). */
+  tls?: { key: string; cert: string };
 }
 
 /** One response as served, for contract tests that hold every answer against the spec. */
@@ -53,12 +56,13 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
   const requests = new RequestLog();
   const taps: RunningEmulator['taps'] = [];
   let baseUrl = '';
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, spec.internalError(req.url ?? '/', 500));
       process.emitWarning(`${spec.name} emulator: ${(error as Error).stack ?? String(error)}`);
     });
-  });
+  };
+  const server: Server = spec.tls ? createTlsServer(spec.tls, listener) : createServer(listener);
   server.keepAliveTimeout = 5000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -170,7 +174,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${actualPort}`;
+  baseUrl = `${spec.tls ? 'https' : 'http'}://127.0.0.1:${actualPort}`;
   return {
     url: baseUrl,
     port: actualPort,

@@ -29,6 +29,7 @@ export interface OktaEmulatorOptions {
   rateLimitScale?: number;
   /** false: no rate limit at all (benchmarks of the emulator itself). */
   rateLimits?: boolean;
+  tls?: { key: string; cert: string };
   provisioningDelayMs?: number;
   apiToken?: string;
   serviceApps?: ServiceApp[];
@@ -112,6 +113,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
       rateLimiter: limiter,
       state: () => state.snapshot(),
       latencyMs: options.latencyMs ?? 0,
+      tls: options.tls,
     },
     options.port ?? 0,
   );

@@ -1,0 +1,28 @@
+/** The proxy settings corporate networks set, in both spellings. */
+export interface ProxySettings {
+  httpsProxy?: string;
+  httpProxy?: string;
+  noProxy: string[];
+}
+
+export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
+  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+  return {
+    httpsProxy: pick('HTTPS_PROXY', 'https_proxy'),
+    httpProxy: pick('HTTP_PROXY', 'http_proxy'),
+    noProxy: (pick('NO_PROXY', 'no_proxy') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+  };
+}
+
+/** NO_PROXY as curl reads it: `*`, exact hosts, `host:port`, and domain suffixes (`.corp` or `corp`). */
+export function bypassesProxy(url: string, noProxy: string[]): boolean {
+  const { hostname, port } = new URL(url);
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return noProxy.some((entry) => {
+    if (entry === '*') return true;
+    const [name, entryPort] = entry.replace(/^\[|\]$/g, '').split(/:(?=\d+$)/);
+    if (entryPort && entryPort !== port) return false;
+    const suffix = name.startsWith('.') ? name : `.${name}`;
+    return host === name.replace(/^\./, '') || host.endsWith(suffix);
+  });
+}

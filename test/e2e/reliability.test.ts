@@ -1,0 +1,96 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { startProxy } from '../helpers/proxy.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+let s: Sandbox | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const okta = (args: string[], env: Record<string, string | undefined> = {}) => runCli(['okta', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!) });
+
+describe('corporate networks', () => {
+  it('sends Okta and Cloudflare traffic through HTTPS_PROXY, and around it for NO_PROXY hosts', async () => {
+    s = await sandbox();
+    const proxy = await startProxy();
+    try {
+      const through = await okta(['--dry-run'], { HTTPS_PROXY: proxy.url });
+      expect(through.code, through.stderr).toBe(0);
+      const oktaHost = new URL(s.okta.url).host;
+      const cfHost = new URL(s.cloudflare.url).host;
+      expect(proxy.seen).toEqual(expect.arrayContaining([oktaHost, cfHost]));
+      proxy.seen.length = 0;
+      const around = await okta(['--dry-run'], { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+      expect(around.code, around.stderr).toBe(0);
+      expect(proxy.seen).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('trusts a custom CA given in NODE_EXTRA_CA_CERTS, and says what to do without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-ca-'));
+    const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+    run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=scim-setup test CA');
+    run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+    writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+    run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
+    s = await sandbox({ tls: { key: readFileSync(join(dir, 'server.key'), 'utf8'), cert: readFileSync(join(dir, 'server.pem'), 'utf8') } });
+    expect(s.env.OKTA_ORG_URL).toMatch(/^https:/);
+    const untrusted = await okta(['--dry-run', '--request-timeout', '5s']);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS');
+    const trusted = await okta(['--dry-run'], { NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
+    expect(trusted.code, trusted.stderr).toBe(0);
+  });
+});
+
+describe('never hang, never duplicate', () => {
+  it('fails a hung server with a clear message once the request timeout and its retries are spent', async () => {
+    s = await sandbox();
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/apps', hang: true }] });
+    const r = await okta(['--dry-run', '--request-timeout', '1s']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Cannot reach Okta at http:\/\/127\.0\.0\.1:\d+: GET \/api\/v1\/apps timed out\./);
+  });
+
+  it('Ctrl-C while waiting on the guided step stops, says how to resume, and exits 130', async () => {
+    s = await sandbox({ admin: 'manual' });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--yes', '--wait', '60s'], { env: cleanEnv(s.env) });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const deadline = Date.now() + 20_000;
+    while (!out.includes('#tab-provisioning') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(out).toContain('Stopped waiting for the guided step.');
+    expect(out).toContain('re-run the same command');
+  });
+
+  it('two runs at once end with one app: the run that made a duplicate removes its own and says so', async () => {
+    s = await sandbox({ admin: 'auto' });
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '^/api/v1/apps\\?', delayMs: 400, times: 2 }] });
+    const [a, b] = await Promise.all([okta(['--assign-group', 'Sales', '--yes', '--wait', '20s']), okta(['--assign-group', 'Sales', '--yes', '--wait', '20s'])]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect([...s.okta.state.apps.values()]).toHaveLength(1);
+    expect(a.stderr + b.stderr).toMatch(/Another run created app \w+ "Cloudflare SCIM" at the same time; this run removed the duplicate it had created \(\w+\)/);
+  });
+
+  it('--debug traces every request, and still never prints a secret', async () => {
+    s = await sandbox();
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/groups', status: 503, times: 1 }] });
+    const r = await okta(['--dry-run', '--debug', '--push-group', 'Engineering']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/debug: GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/groups\?search=.* → 503/);
+    expect(r.stderr).toMatch(/debug: retrying GET/);
+  });
+});
