@@ -22,6 +22,8 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const session = await openSession(options, ctx, reporter, '2m');
     const { okta, scim, inputs, desired, interactivity } = session;
     const startedAt = new Date();
+    // A broken plan file is an input error: found before any request.
+    const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
 
     const reading = reporter.task('reading Okta and Cloudflare');
     const [, observed] = await Promise.all([checkScimToken(scim), observe(okta, desired)]).catch((error) => {
@@ -32,8 +34,8 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
 
     const plan = makePlan(desired, observed);
     const saved = toSavedPlan(plan, desired, inputs.orgUrl, inputs.accountId, observed.app?.id, startedAt);
-    if (typeof options.plan === 'string') {
-      const differences = planDifferences(await readSavedPlan(options.plan), saved);
+    if (savedPlan) {
+      const differences = planDifferences(savedPlan, saved);
       if (differences.length > 0) {
         throw new InputError(`The saved plan ${options.plan} is stale; the world changed since it was made:\n${differences.map((d) => `  - ${d}`).join('\n')}`, 'Make a new plan with --dry-run --out, review it, and apply that one. Nothing was changed.');
       }

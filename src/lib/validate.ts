@@ -39,7 +39,7 @@ function parseServiceUrl(raw: string, example: string): URL {
     throw new InvalidValue('the URL has a query string or fragment.', `Drop everything after the host, e.g. ${example}.`);
   }
   if (/[^\x20-\x7e]/.test(text) || url.hostname.split('.').some((label) => label.startsWith('xn--'))) {
-    throw new InvalidValue(`"${raw}" has an internationalised host name.`, 'Okta org and Cloudflare API hosts are ASCII; copy the URL from the admin console.');
+    throw new InvalidValue(`"${raw}" has an internationalised host name.`, 'Copy the URL from the admin console: Okta org and Cloudflare API hosts are ASCII.');
   }
   return url;
 }

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { validateOrgUrl } from '../../src/lib/validate.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+let s: Sandbox;
+const dir = mkdtempSync(join(tmpdir(), 'scim-bad-'));
+const file = (name: string, content: string | Buffer) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`), 'assignGroups: *i'].join('\n');
+
+beforeAll(async () => {
+  s = await sandbox();
+});
+afterAll(() => s?.close());
+
+type Case = [name: string, args: string[], env: Record<string, string | undefined>, message: string, input?: string];
+
+const cases = (): Case[] => [
+  ['config: unknown key', ['--config', file('unknown.json', '{"okta":{"orgUrl":"x","label":"y"}}')], {}, 'unknown key "okta.label"'],
+  ['config: wrong type', ['--config', file('type.json', '{"cloudflare":{"accountId":123}}')], {}, 'key "cloudflare.accountId" must be a string'],
+  ['config: duplicate keys', ['--config', file('dup.json', '{"wait":"1m","wait":"2m"}')], {}, 'Map keys must be unique'],
+  ['config: __proto__ key', ['--config', file('proto.json', '{"__proto__":{"polluted":true}}')], {}, 'key "__proto__" is not allowed'],
+  ['config: YAML alias bomb', ['--config', file('bomb.yaml', laughs)], {}, 'unknown key "a"'],
+  ['config: YAML alias on a known key', ['--config', file('alias.yaml', 'assignGroups: &g [Sales]\npushGroups: *g\n')], {}, 'uses a YAML alias'],
+  ['config: over 1 MB', ['--config', file('big.yaml', `# ${'x'.repeat(1024 * 1024 + 10)}\n`)], {}, 'over the 1 MB limit'],
+  ['config: binary', ['--config', file('bin.yaml', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]))], {}, 'is binary, not JSON or YAML'],
+  ['config: missing file', ['--config', join(dir, 'nope.yaml')], {}, 'does not exist or is not accessible'],
+  ['config: syntax error', ['--config', file('syntax.json', '{"okta": {')], {}, 'is not valid JSON or YAML'],
+  ['config: a secret in it', ['--config', file('secret.yaml', 'okta:\n  apiToken: abc\n')], {}, 'Secrets do not belong in a config file'],
+  ['config: a list where a string goes', ['--config', file('list.yaml', 'wait: [1m]\n')], {}, 'key "wait" must be a string'],
+  ['org URL with credentials', ['--org-url', 'https://admin:hunter2@acme.okta.com'], {}, 'the URL contains credentials'],
+  ['org URL with a path', ['--org-url', 'https://acme.okta.com/app/UserHome'], {}, 'has a path (/app/UserHome)'],
+  ['org URL with a query', ['--org-url', 'https://acme.okta.com/?fromURI=x'], {}, 'has a query string or fragment'],
+  ['org URL with a fragment', ['--org-url', 'https://acme.okta.com/#top'], {}, 'has a query string or fragment'],
+  ['org URL with an IDN host', ['--org-url', 'https://acmé.okta.com'], {}, 'has an internationalised host name'],
+  ['org URL of the admin console', ['--org-url', 'https://acme-admin.oktapreview.com'], {}, 'Use the org URL without "-admin": https://acme.oktapreview.com'],
+  ['org URL over http', ['--org-url', 'http://acme.okta.com'], {}, 'must use https'],
+  ['org URL that is not a URL', ['--org-url', 'acme.okta.com'], {}, 'is not a URL'],
+  ['org URL with another scheme', ['--org-url', 'ftp://acme.okta.com'], {}, 'must use https'],
+  ['API base URL with a query', ['--api-base-url', 'https://api.cloudflare.com/client/v4?x=1'], {}, 'Cloudflare API base URL (from --api-base-url): the URL has a query string'],
+  ['account ID too short', ['--account-id', '0123456789abcdef'], {}, 'got 16 characters'],
+  ['account ID too long', ['--account-id', '0123456789abcdef0123456789abcdef0'], {}, 'got 33 characters'],
+  ['account ID in upper case', ['--account-id', '0123456789ABCDEF0123456789ABCDEF'], {}, 'has upper-case letters'],
+  ['account ID not hex', ['--account-id', '0123456789abcdef0123456789abcdeg'], {}, 'is not a Cloudflare account ID'],
+  ['token with a line break inside', [], { CLOUDFLARE_SCIM_TOKEN: 'cfat_first\nsecond' }, 'contains whitespace or a line break inside it'],
+  ['token in quotes', [], { OKTA_API_TOKEN: "'00oktatokenvalue'" }, 'Okta API token (from env OKTA_API_TOKEN): it is wrapped in quotes'],
+  ['SCIM token with Bearer', [], { CLOUDFLARE_SCIM_TOKEN: 'Bearer cfat_abcdefghij' }, 'it starts with "Bearer "'],
+  ['Okta token with SSWS', [], { OKTA_API_TOKEN: 'SSWS 00abcdefghij' }, 'it starts with "SSWS "'],
+  ['token of spaces', [], { CLOUDFLARE_API_TOKEN: '   ' }, 'Cloudflare API token (from env CLOUDFLARE_API_TOKEN): it is empty'],
+  ['token with non-ASCII', [], { CLOUDFLARE_SCIM_TOKEN: 'cfat_tökenvalue' }, 'contains non-ASCII characters'],
+  ['token file missing', ['--okta-token-file', join(dir, 'no-token')], {}, '--okta-token-file: cannot read'],
+  ['two secrets from stdin', ['--okta-token-file', '-', '--scim-token-file', '-'], {}, 'Only one secret can be read from stdin'],
+  ['group with a trailing space', ['--push-group', 'Engineering '], {}, 'has leading or trailing spaces'],
+  ['group with a leading space', ['--assign-group', ' Sales'], {}, 'has leading or trailing spaces'],
+  ['group given twice', ['--assign-group', 'Sales', '--assign-group', 'Sales'], {}, 'group "Sales" is given twice'],
+  ['group name not in NFC', ['--assign-group', 'Inge\u0301nierie'], {}, 'is not in Unicode NFC form'],
+  ['group name with a control character', ['--assign-group', 'Sales\u0007'], {}, 'contains control characters'],
+  ['empty group name', ['--assign-group', ''], {}, 'an empty group name was given'],
+  ['user given twice', ['--assign-user', 'a@example.com', '--assign-user', 'a@example.com'], {}, 'user "a@example.com" is given twice'],
+  ['bad --wait', ['--wait', 'forever'], {}, 'Wait (from --wait): "forever" is not a duration'],
+  ['bad --max-wait', ['--max-wait', '-1s'], {}, 'Max wait (from --max-wait): "-1s" is not a duration'],
+  ['tiny --request-timeout', ['--request-timeout', '10ms'], {}, 'is too short for a request timeout'],
+  ['token and service app both', [], { OKTA_CLIENT_ID: '0oaclient' }, 'Unset one of them'],
+  ['service app without a key', [], { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient' }, 'no private key'],
+  ['service app with a broken key', [], { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' }, 'it is not a PEM or JWK private key'],
+  ['--plan with --dry-run', ['--plan', 'p.json', '--dry-run'], {}, '--plan and --dry-run cannot be used together'],
+  ['--detailed-exitcode alone', ['--detailed-exitcode'], {}, '--detailed-exitcode goes with --dry-run'],
+  ['a saved plan that is not one', ['--plan', file('notplan.json', '{"hello":1}'), '--yes'], {}, 'not a scim-setup plan'],
+  ['missing inputs when not interactive', [], { OKTA_ORG_URL: undefined, CLOUDFLARE_ACCOUNT_ID: undefined }, 'Missing required inputs:'],
+];
+
+describe('bad input: exit 2, a message that names the input and the fix, and no request at all', () => {
+  it('has at least 40 cases', () => {
+    expect(cases().length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(cases())('%s', async (_name, args, env, message, input) => {
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    await control(s.cloudflare.url, 'DELETE', '/__sandbox/requests');
+    const full = args.includes('--plan') || args.includes('--detailed-exitcode') ? args : ['--dry-run', ...args];
+    const r = await runCli(['okta', ...full], { env: cleanEnv({ ...s.env, CI: 'true', ...env }), input, secrets: sandboxSecrets(s) });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toMatch(/fix:|Use |Give |Remove|Check|Pass|Set |set |Unset|Write|Quote|Known keys|Copy|Names are|Type|Make|Add|Read|Rename|Fix|Drop/);
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
+    expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).total).toBe(0);
+  });
+
+  it('a non-Okta host is a warning, not an error', () => {
+    expect(validateOrgUrl('https://login.acme.com')).toEqual({ value: 'https://login.acme.com', warning: expect.stringContaining('is not an okta.com host') });
+  });
+});
