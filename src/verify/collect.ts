@@ -105,9 +105,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     scimGroups,
     userGroups: userGroups ? Object.fromEntries(userGroups.map((g) => [g.name, { id: g.id, policies: (g.policies ?? []).length }])) : undefined,
     superAdminEmails: superAdmins,
-    oktaFailures: failures
-      .filter((f) => f.eventType.startsWith('application.provision.') || f.eventType === 'application.integration.authentication_failure')
-      .map((f) => ({ eventType: f.eventType, displayMessage: f.displayMessage, reason: f.outcome?.reason ?? undefined, target: f.target?.find((t) => t.type === 'User')?.alternateId, published: f.published })),
+    oktaFailures: await unresolvedFailures(okta, appId, failures),
     audit,
     expectActivity,
   };
@@ -125,4 +123,24 @@ async function auditActivity(scim: CloudflareClient, read: CloudflareClient, acc
   );
   const scimEntries = response.result.filter((r) => r.raw?.uri?.includes('/scim/v2'));
   return { count: scimEntries.length, latest: scimEntries[0]?.action.time };
+}
+
+const isProvisioning = (e: LogEvent) => e.eventType.startsWith('application.provision.') || e.eventType === 'application.integration.authentication_failure';
+const subject = (e: LogEvent) => e.target?.find((t) => t.type === 'User' || t.type === 'UserGroup')?.alternateId;
+
+/**
+ * Failures that Okta did not get past: a failed push of a user or group that a later push of the
+ * same one succeeded (Okta retries) is resolved, and so is an authentication failure followed by
+ * a successful push. Successes are read only when there are failures to weigh.
+ */
+async function unresolvedFailures(okta: Session['okta'], appId: string, failures: LogEvent[]): Promise<Evidence['oktaFailures']> {
+  const relevant = failures.filter(isProvisioning);
+  if (relevant.length === 0) return [];
+  const since = relevant.map((f) => f.published).sort()[0];
+  const successes = (await okta.list<LogEvent>('/api/v1/logs', { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })).filter(isProvisioning);
+  const resolved = (f: LogEvent) =>
+    successes.some((s) => s.published > f.published && (f.eventType === 'application.integration.authentication_failure' ? s.eventType.startsWith('application.provision.') : s.eventType === f.eventType && subject(s) === subject(f)));
+  return relevant
+    .filter((f) => !resolved(f))
+    .map((f) => ({ eventType: f.eventType, displayMessage: f.displayMessage, reason: f.outcome?.reason ?? undefined, target: f.target?.find((t) => t.type === 'User')?.alternateId, published: f.published }));
 }

@@ -63,3 +63,22 @@ export function secretPieces(secret: string): string[] {
 }
 
 export const ANSI = /\u001b\[[0-9;]*m/;
+
+/** Runs the CLI in this process (faster: the SDKs load once), with captured streams and the same leak sweep. */
+export async function runInProcess(args: string[], options: { env: Record<string, string>; secrets?: string[] }): Promise<CliResult> {
+  const { PassThrough } = await import('node:stream');
+  const { main } = await import('../../src/index.js');
+  const capture = () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: false });
+    let text = '';
+    stream.on('data', (d) => (text += d));
+    return { stream, text: () => text };
+  };
+  const out = capture();
+  const err = capture();
+  const code = await main(['node', 'scim-setup', ...args], { env: options.env, stdout: out.stream, stderr: err.stream, stdin: Object.assign(new PassThrough(), { isTTY: false }), signal: new AbortController().signal });
+  for (const secret of options.secrets ?? []) {
+    for (const piece of secretPieces(secret)) expect((out.text() + err.text()).includes(piece), `secret leaked by scim-setup ${args.join(' ')}`).toBe(false);
+  }
+  return { code, stdout: out.text(), stderr: err.text() };
+}

@@ -217,7 +217,7 @@ export class ProvisioningEngine {
         m.pushedMembers = members;
         m.lastPush = this.state.now();
         this.state.log({ eventType: 'application.provision.group_membership.update', displayMessage: 'Update group membership in external application', result: 'SUCCESS', targets: [groupTarget(source), appTarget(app)] });
-      } else if (r.status >= 400 && r.status < 500) {
+      } else if (isPermanent(r.status)) {
         this.markError(app, m, scimDetail(r));
       } else failed = true;
     }
@@ -226,7 +226,7 @@ export class ProvisioningEngine {
 
   private async linkOrCreateGroup(m: MappingRecord, scim: Scim): Promise<{ ok: true } | { ok: false; permanent: boolean; summary: string }> {
     const found = await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${m.targetGroupName}"`)}`);
-    if (found.status !== 200) return { ok: false, permanent: found.status >= 400 && found.status < 500, summary: scimDetail(found) };
+    if (found.status !== 200) return { ok: false, permanent: isPermanent(found.status), summary: scimDetail(found) };
     const existing = found.body?.Resources?.[0];
     if (existing) {
       m.scimGroupId = existing.id;
@@ -238,7 +238,7 @@ export class ProvisioningEngine {
       m.pushedMembers = [];
       return { ok: true };
     }
-    return { ok: false, permanent: created.status >= 400 && created.status < 500, summary: scimDetail(created) };
+    return { ok: false, permanent: isPermanent(created.status), summary: scimDetail(created) };
   }
 
   private async deleteTargets(app: AppRecord, scim: Scim): Promise<boolean> {
@@ -279,4 +279,9 @@ function scimDetail(r: ScimResult): string {
 
 function sameMembers(a: string[] | undefined, b: string[]): boolean {
   return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A 4xx other than 429 will fail again; 429s, 5xx and lost connections are retried. */
+function isPermanent(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 429;
 }
