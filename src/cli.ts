@@ -38,6 +38,30 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .addHelpText('after', `\nExamples:\n  $ scim-setup verify\n  $ scim-setup verify --wait 5m --json\n\n${EXIT_CODE_HELP}\n`)
     .action(run(() => import('./commands/verify.js')));
 
+  withInputOptions(program.command('destroy'))
+    .description('Tear the setup down: push mappings, assignments, the Okta app. Cloudflare keeps its groups and members unless asked.')
+    .option('--dry-run', 'do every read and no write; print the plan')
+    .option('-y, --yes', 'destroy without typing the app label (needed when not interactive)')
+    .option('--delete-cloudflare-groups', 'also delete the pushed groups in Cloudflare')
+    .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)')
+    .addHelpText('after', `\nExamples:\n  $ scim-setup destroy --dry-run\n  $ scim-setup destroy --yes --delete-cloudflare-groups\n\n${EXIT_CODE_HELP}\n`)
+    .action(run(() => import('./commands/destroy.js')));
+
+  withInputOptions(program.command('migrate'))
+    .description('Replace the deprecated CF-<accountID> - <Role Name> groups with pushed user groups that hold the role; nobody loses access.')
+    .option('--dry-run', 'do every read and no write; print the plan')
+    .option('-y, --yes', 'migrate without asking (needed when not interactive)')
+    .option('--name-prefix <prefix>', 'name of each new group: prefix + role name (default "Cloudflare ")')
+    .addHelpText('after', `\nExamples:\n  $ scim-setup migrate --dry-run\n  $ scim-setup migrate --yes --wait 10m\n\n${EXIT_CODE_HELP}\n`)
+    .action(run(() => import('./commands/migrate.js')));
+
+  withInputOptions(program.command('rotate-token'))
+    .description('Hand Okta a new SCIM token (the value of CLOUDFLARE_SCIM_TOKEN): proved against Cloudflare first, then proved in use.')
+    .option('--dry-run', 'prove the new token against Cloudflare and stop')
+    .option('--reveal-token', 'show the new token in full in the guided step (masked by default)')
+    .addHelpText('after', `\nExamples:\n  $ CLOUDFLARE_SCIM_TOKEN=<new token> scim-setup rotate-token\n  $ scim-setup rotate-token --scim-token-file new-token.txt --wait 10m\n\n${EXIT_CODE_HELP}\n`)
+    .action(run(() => import('./commands/rotate-token.js')));
+
   program
     .command('sandbox')
     .description('Start the Okta and Cloudflare emulators on 127.0.0.1 and print the env vars to use them.')
@@ -88,6 +112,7 @@ function withInputOptions(command: Command): Command {
     .option('--assign-group <name>', 'assign an Okta group to the app (repeatable)', collect)
     .option('--push-group <name>', 'assign and push an Okta group to Cloudflare (repeatable)', collect)
     .option('--assign-user <login>', 'assign an Okta user to the app (repeatable)', collect)
+    .option('--role <group=role>', 'give a pushed group\'s Cloudflare user group a role, e.g. "Engineering=Administrator Read Only" (repeatable)', collect)
     .option('--wait <duration>', 'bound on every asynchronous wait, e.g. 90s, 5m')
     .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default 60s)')
     .option('--request-timeout <duration>', 'fail a request that gets no answer in this time (default 30s)')

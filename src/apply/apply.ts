@@ -1,3 +1,5 @@
+import type { CloudflareClient } from '../cloudflare/client.js';
+import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
 import { InterruptedError, PendingError, RemoteError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
@@ -5,11 +7,15 @@ import { sleep } from '../lib/request-policy.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
-import { WANTED_VISIBILITY, provisioningOn, type Action, type Plan } from '../plan/types.js';
+import { WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../plan/types.js';
 import { provisioningGuidedStep, renderManualStep, type ManualStep } from './guided-step.js';
 
 export interface ApplyDeps {
   okta: OktaClient;
+  /** The SCIM token's client: "SCIM Provisioning" also covers user groups, so roles need no other token. */
+  scim: CloudflareClient;
+  roles?: ObservedRoles;
+  groupRoles: Record<string, string[]>;
   inputs: Inputs;
   reporter: Reporter;
   interactive: boolean;
@@ -89,7 +95,17 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
     case 'push-mapping':
       await pushGroup(action, result, deps);
       return 'done';
+    case 'group-roles':
+      await grantRoles(action.id.slice('group-roles:'.length), deps, progress);
+      return 'done';
   }
+}
+
+async function grantRoles(group: string, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
+  const { roles } = deps;
+  const roleIds = deps.groupRoles[group].map((name) => roles!.roleIds[name]);
+  const rg = await grantRolesWhenPushed(deps.scim, group, roleIds, { waitMs: deps.inputs.waitMs, signal: deps.signal, progress, accountResourceGroupId: roles?.accountResourceGroupId });
+  if (roles) roles.accountResourceGroupId = rg;
 }
 
 function requireApp(result: ApplyResult): string {

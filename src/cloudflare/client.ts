@@ -5,6 +5,9 @@ import { NetworkError, networkFix, withPolicy, type RequestPolicy } from '../lib
 
 export type TokenRole = 'scim' | 'read';
 
+/** The most SCIM resources Cloudflare returns a page. */
+const SCIM_PAGE = 100;
+
 const PERMISSION: Record<TokenRole, string> = { scim: '"SCIM Provisioning: Edit"', read: '"Account Settings: Read"' };
 const ENV: Record<TokenRole, string> = { scim: 'CLOUDFLARE_SCIM_TOKEN', read: 'CLOUDFLARE_API_TOKEN' };
 
@@ -68,6 +71,20 @@ export class CloudflareClient {
   /** Raw GET: the SDK has no SCIM v2 resources, and its audit-log paging stops after one page. */
   async get<T>(path: string, query?: Record<string, unknown>): Promise<T> {
     return this.call(path, () => this.sdk.get(path, { query }) as unknown as Promise<T>);
+  }
+
+  /** Every SCIM resource under `/Users` or `/Groups`, paged by startIndex and count as totalResults needs. */
+  async scimAll<T>(resource: '/Users' | '/Groups'): Promise<T[]> {
+    const items: T[] = [];
+    for (let start = 1; ; start += SCIM_PAGE) {
+      const page = await this.get<{ totalResults: number; Resources?: T[] }>(this.scimPath + resource, { startIndex: start, count: SCIM_PAGE });
+      items.push(...(page.Resources ?? []));
+      if ((page.Resources ?? []).length === 0 || items.length >= page.totalResults) return items;
+    }
+  }
+
+  async post<T>(path: string, body: unknown): Promise<T> {
+    return this.call(path, () => this.sdk.post(path, { body }) as unknown as Promise<T>);
   }
 
   async put<T>(path: string, body: unknown): Promise<T> {

@@ -4,6 +4,7 @@ import { renderManualStep } from '../apply/guided-step.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { confirm } from '../lib/prompt.js';
+import { observeRoles } from '../cloudflare/roles.js';
 import { observe } from '../okta/observe.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { renderPlan, summarize } from '../plan/render.js';
@@ -26,12 +27,13 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
 
     const reading = reporter.task('reading Okta and Cloudflare');
-    const [, observed] = await Promise.all([checkScimToken(scim), observe(okta, desired)]).catch((error) => {
+    const [, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)]).catch((error) => {
       reading.fail('reading Okta and Cloudflare: failed');
       throw error;
     });
     reading.succeed(`read Okta (${inputs.orgUrl}) and Cloudflare (account ${inputs.accountId})`);
 
+    observed.roles = roles;
     const plan = makePlan(desired, observed);
     const saved = toSavedPlan(plan, desired, inputs.orgUrl, inputs.accountId, observed.app?.id, startedAt);
     if (savedPlan) {
@@ -65,7 +67,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
         }
       }
       applied = await applyPlan(plan, observed.app?.id, {
-        okta, inputs, reporter, interactive: interactivity.interactive, signal: ctx.signal, revealToken: Boolean(options.revealToken),
+        okta, scim, roles, groupRoles: desired.groupRoles, inputs, reporter, interactive: interactivity.interactive, signal: ctx.signal, revealToken: Boolean(options.revealToken),
         waitMs: interactivity.interactive && !session.waitExplicit ? undefined : inputs.waitMs,
       }).catch((error) => {
         if (error instanceof PendingError || (error as { applyResult?: ApplyResult }).applyResult) {

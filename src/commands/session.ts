@@ -44,10 +44,12 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
   const desired: Desired = {
     appName: 'scim2testapp',
     appLabel: inputs.appLabel,
+    accountId: inputs.accountId,
     scimBaseUrl: inputs.scimBaseUrl,
     scimTokenFingerprint: await fingerprint(inputs.scimToken),
     assignGroups: inputs.assignGroups,
     pushGroups: inputs.pushGroups,
+    groupRoles: inputs.groupRoles,
     assignUsers: inputs.assignUsers,
   };
   // The SDKs load only once the inputs are valid, so that an input error answers at once.

@@ -9,18 +9,19 @@ export interface ConfigFile {
   okta?: { orgUrl?: string; appLabel?: string; clientId?: string; keyId?: string; scopes?: string | string[] };
   cloudflare?: { accountId?: string; apiBaseUrl?: string };
   assignGroups?: string[];
-  pushGroups?: string[];
+  pushGroups?: Array<string | { name: string; roles?: string[] }>;
   assignUsers?: string[];
   wait?: string;
 }
 
-type FieldKind = 'string' | 'string-or-list' | 'list' | { [key: string]: FieldKind };
+type FieldKind = 'string' | 'string-or-list' | 'list' | { [key: string]: FieldKind } | { items: FieldKind | 'string' };
 
 const SCHEMA: { [key: string]: FieldKind } = {
   okta: { orgUrl: 'string', appLabel: 'string', clientId: 'string', keyId: 'string', scopes: 'string-or-list' },
   cloudflare: { accountId: 'string', apiBaseUrl: 'string' },
   assignGroups: 'list',
-  pushGroups: 'list',
+  // A plain name, or a name with the Cloudflare roles its user group gets.
+  pushGroups: { items: { name: 'string', roles: 'list' } },
   assignUsers: 'list',
   wait: 'string',
 };
@@ -63,20 +64,30 @@ function validateNode(node: Node, kind: FieldKind, key: string, path: string): u
   const where = key ? `key "${key}"` : 'top level';
   // Aliases are refused outright: a config has no use for them, and they can expand hugely.
   if (isAlias(node)) throw new InputError(`Config file ${path}: ${where} uses a YAML alias (*name); aliases are not allowed.`, 'Write the value out in full.');
+  if (typeof kind === 'object' && 'items' in kind) {
+    if (!isSeq(node)) throw new InputError(`Config file ${path}: key "${key}" must be a list.`, `Write "${key}" as a list, e.g. ["Engineering"] or [{"name":"Engineering","roles":["Administrator Read Only"]}].`);
+    return node.items.map((item, index) => {
+      if (isScalar(item) && typeof item.value === 'string') return item.value;
+      const value = validateNode(item as Node, kind.items, `${key}[${index}]`, path) as { name?: string };
+      if (typeof value.name !== 'string') throw new InputError(`Config file ${path}: item ${index + 1} of "${key}" needs a "name".`, 'Give each entry a name, e.g. {"name":"Engineering","roles":["Administrator Read Only"]}.');
+      return value;
+    });
+  }
   if (typeof kind === 'object') {
     if (!isMap(node)) throw new InputError(`Config file ${path}: ${where} must be a mapping of keys to values.`, exampleFix());
     const out: Record<string, unknown> = Object.create(null);
+    const fields = kind as { [key: string]: FieldKind };
     for (const pair of node.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '';
       const full = key ? `${key}.${name}` : name;
       if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
         throw new InputError(`Config file ${path}: key "${full}" is not allowed.`, 'Remove it.');
       }
-      if (!(name in kind)) {
+      if (!(name in fields)) {
         const secretHint = SECRET_KEYS.test(name) ? ' Secrets do not belong in a config file: use the env vars or the --*-token-file flags.' : '';
-        throw new InputError(`Config file ${path}: unknown key "${full}".${secretHint}`, `Known keys here: ${Object.keys(kind).join(', ')}.`);
+        throw new InputError(`Config file ${path}: unknown key "${full}".${secretHint}`, `Known keys here: ${Object.keys(fields).join(', ')}.`);
       }
-      out[name] = validateNode(pair.value as Node, kind[name], full, path);
+      out[name] = validateNode(pair.value as Node, fields[name], full, path);
     }
     return { ...out };
   }

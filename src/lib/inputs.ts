@@ -33,6 +33,8 @@ export interface Inputs {
   appLabel: string;
   assignGroups: string[];
   pushGroups: string[];
+  /** Cloudflare roles (permission group names) for pushed groups, by group name. */
+  groupRoles: Record<string, string[]>;
   assignUsers: string[];
   waitMs: number;
   /** Cap on waiting out one 429 (Retry-After, X-Rate-Limit-Reset). */
@@ -119,7 +121,11 @@ function candidates(raw: RawInputs) {
     ],
     pushGroups: [
       { value: list(flags.pushGroup), source: '--push-group' },
-      { value: file?.pushGroups, source: cfg('pushGroups') },
+      { value: file?.pushGroups?.map((g) => (typeof g === 'string' ? g : g.name)), source: cfg('pushGroups') },
+    ],
+    groupRoles: [
+      { value: list(flags.role), source: '--role' },
+      { value: file?.pushGroups?.flatMap((g) => (typeof g === 'string' ? [] : (g.roles ?? []).map((r) => `${g.name}=${r}`))), source: cfg('pushGroups[].roles') },
     ],
     assignUsers: [
       { value: list(flags.assignUser), source: '--assign-user' },
@@ -209,6 +215,7 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
   const assignGroups = check(c.assignGroups, 'Assigned groups', (v: string[]) => validateNames(v, 'group')) ?? [];
   const pushGroups = check(c.pushGroups, 'Pushed groups', (v: string[]) => validateNames(v, 'group')) ?? [];
   const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
+  const groupRoles = check(c.groupRoles, 'Roles', (v: string[]) => parseGroupRoles(v, pushGroups)) ?? {};
   const duration = (v: string) => {
     try {
       return parseDuration(v, 'duration');
@@ -237,6 +244,7 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
     appLabel: appLabel!,
     assignGroups: mergeNames(assignGroups, pushGroups),
     pushGroups,
+    groupRoles,
     assignUsers,
     waitMs: waitMs!,
     maxWaitMs: maxWaitMs!,
@@ -291,4 +299,18 @@ function validatePrivateKey(raw: string): string {
 export function secretsOf(inputs: Pick<Inputs, 'oktaAuth' | 'scimToken' | 'cloudflareApiToken'>): string[] {
   const okta = inputs.oktaAuth.kind === 'ssws' ? [inputs.oktaAuth.token] : [inputs.oktaAuth.privateKey];
   return [...okta, inputs.scimToken, inputs.cloudflareApiToken].filter((s): s is string => Boolean(s));
+}
+
+/** `Group=Role` pairs → roles by group; every group named must be pushed, since roles go on its user group. */
+function parseGroupRoles(pairs: string[], pushGroups: string[]): Record<string, string[]> {
+  const roles: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const group = pair.slice(0, at).trim();
+    const role = pair.slice(at + 1).trim();
+    if (at < 1 || role === '') throw new InvalidValue(`"${pair}" is not GROUP=ROLE.`, 'Write e.g. --role "Engineering=Administrator Read Only".');
+    if (!pushGroups.includes(group)) throw new InvalidValue(`"${group}" has a role but is not pushed.`, `Push it too (--push-group "${group}"): roles go on the Cloudflare user group that the push creates.`);
+    (roles[group] ??= []).includes(role) || roles[group].push(role);
+  }
+  return roles;
 }

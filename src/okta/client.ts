@@ -17,6 +17,7 @@ interface SdkHttp {
   putJson(url: string, request: object): Promise<unknown>;
   json(url: string, request: object): Promise<unknown>;
   post(url: string, request: object): Promise<unknown>;
+  put(url: string, request: object): Promise<unknown>;
   delete(url: string, request?: object): Promise<unknown>;
 }
 
@@ -68,6 +69,11 @@ export class OktaClient {
 
   async put<T>(path: string, body: unknown): Promise<T> {
     return this.call(() => this.http.putJson(this.url(path), { body }) as Promise<T>);
+  }
+
+  /** A PUT answered with 204 No Content (group membership). */
+  async putNoContent(path: string): Promise<void> {
+    await this.call(() => this.http.put(this.url(path), { headers: { Accept: 'application/json', 'Content-Type': 'application/json' } }));
   }
 
   async patch<T>(path: string, body: unknown): Promise<T> {

@@ -1,3 +1,4 @@
+import { grantedRoles, withRoles } from '../cloudflare/roles.js';
 import { REDACTED } from '../lib/redact.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
 
@@ -39,6 +40,7 @@ export function plan(desired: Desired, observed: Observed): Plan {
     actions.push(pushAction(name, observed, appPath));
     if (/^cf/i.test(name)) warnings.push(`Group "${name}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push will fail. Rename the group in Okta.`);
   }
+  for (const [name, roles] of Object.entries(desired.groupRoles)) actions.push(rolesAction(desired, name, roles, observed));
   if (observed.duplicateApps.length > 0) {
     warnings.push(
       `${observed.duplicateApps.length + 1} scim2testapp apps are labelled "${desired.appLabel}"; scim-setup uses the oldest (${app?.id}) and leaves the others (${observed.duplicateApps.map((d) => d.id).join(', ')}) alone. Delete the extra ones in the Okta admin console.`,
@@ -115,4 +117,20 @@ function pushAction(name: string, observed: Observed, appPath: string): Action {
   if (mapping.status === 'ACTIVE') return { ...base, kind: 'noop' };
   if (mapping.status === 'INACTIVE') return { ...base, kind: 'update', detail: 'the push mapping is INACTIVE', request: { method: 'PATCH', path: `${appPath}/group-push/mappings/${mapping.id}`, body: { status: 'ACTIVE' } } };
   return { ...base, kind: 'manual', detail: `the push mapping is in ERROR: ${mapping.errorSummary ?? 'no summary'}. Fix the cause, then retry the push on the app's Push Groups tab.` };
+}
+
+/** Roles go on the Cloudflare user group that pushing the group makes; before the push, the action waits for it. */
+function rolesAction(desired: Desired, name: string, roles: string[], observed: Observed): Action {
+  const r = observed.roles!;
+  const ids = roles.map((role) => r.roleIds[role]);
+  const group = r.userGroups[name];
+  const rg = r.accountResourceGroupId;
+  const base = { id: `group-roles:${name}`, resource: 'group-roles' as const, summary: `give Cloudflare user group "${name}" the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} (whole account)` };
+  const path = `/accounts/${desired.accountId}/iam/user_groups/${group?.id ?? '{userGroupId}'}`;
+  const newPolicy = { access: 'allow', permission_groups: ids.map((id) => ({ id })), resource_groups: [{ id: rg ?? '{accountResourceGroupId}' }] };
+  if (!group) return { ...base, kind: 'create', detail: 'once Okta has pushed the group to Cloudflare (waits up to --wait)', request: { method: 'PUT', path, body: { policies: [newPolicy] } } };
+  const granted = new Set(grantedRoles(group.policies, rg));
+  const missing = roles.filter((role) => !granted.has(r.roleIds[role]));
+  if (rg && !withRoles(group.policies, ids, rg)) return { ...base, kind: 'noop' };
+  return { ...base, kind: 'update', detail: `missing: ${missing.join(', ')}`, request: { method: 'PUT', path, body: { policies: [...group.policies, { ...newPolicy, permission_groups: missing.map((role) => ({ id: r.roleIds[role] })) }] } } };
 }

@@ -1,12 +1,17 @@
+import type { PolicyWrite } from '../cloudflare/roles.js';
+
 /** What the user asked for, from the validated inputs. */
 export interface Desired {
   appName: 'scim2testapp';
   appLabel: string;
+  accountId: string;
   scimBaseUrl: string;
   /** A fingerprint of the SCIM token: plans carry no secrets. */
   scimTokenFingerprint: string;
   assignGroups: string[];
   pushGroups: string[];
+  /** Cloudflare role names for the user groups of pushed groups. */
+  groupRoles: Record<string, string[]>;
   assignUsers: string[];
 }
 
@@ -45,11 +50,21 @@ export interface Observed {
   assignedGroupIds: string[];
   assignedUserIds: string[];
   mappings: ObservedMapping[];
+  /** Cloudflare's side of roles; read only when roles are wanted. */
+  roles?: ObservedRoles;
+}
+
+export interface ObservedRoles {
+  /** Permission group id by role name. */
+  roleIds: Record<string, string>;
+  /** IAM user groups by name, with their policies (ids only). */
+  userGroups: Record<string, { id: string; policies: PolicyWrite[] }>;
+  accountResourceGroupId?: string;
 }
 
 export type ActionKind = 'create' | 'update' | 'noop' | 'manual' | 'delete';
 
-export type ActionResource = 'app' | 'app-visibility' | 'provisioning' | 'group-assignment' | 'user-assignment' | 'push-mapping';
+export type ActionResource = 'app' | 'app-visibility' | 'provisioning' | 'group-assignment' | 'user-assignment' | 'push-mapping' | 'group-roles';
 
 /** The request an action implies; `{appId}` stands for an app that a previous action creates. */
 export interface PlannedRequest {

@@ -1,21 +1,16 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Session } from '../commands/session.js';
 import { AuthError, CliError } from '../lib/errors.js';
+import { findAccountResourceGroup, grantedRoles, resolveRoles, toWrite } from '../cloudflare/roles.js';
 import { toObservedApp } from '../okta/observe.js';
 import { checkScimToken } from './checks-scim.js';
 import type { Evidence } from './types.js';
 
-const SCIM_PAGE = 100;
 const SUPER_ADMIN_ROLE = '33666b9c79b9a5273fc7344ff42f953d';
 
 interface AppUser {
   id: string;
   credentials?: { userName?: string };
-}
-
-interface ScimList<T> {
-  totalResults: number;
-  Resources: T[];
 }
 
 interface LogEvent {
@@ -24,16 +19,6 @@ interface LogEvent {
   published: string;
   outcome?: { reason?: string | null };
   target?: Array<{ type: string; alternateId: string }>;
-}
-
-/** Every SCIM resource, paged with startIndex/count, as many pages as totalResults needs. */
-async function scimAll<T>(scim: CloudflareClient, path: string): Promise<T[]> {
-  const items: T[] = [];
-  for (let start = 1; ; start += SCIM_PAGE) {
-    const page = await scim.get<ScimList<T>>(path, { startIndex: start, count: SCIM_PAGE });
-    items.push(...(page.Resources ?? []));
-    if ((page.Resources ?? []).length === 0 || items.length >= page.totalResults) return items;
-  }
 }
 
 /** Every item of a v4 page/per_page list, stopping at total_pages (the SDK would fetch one empty page more). */
@@ -65,12 +50,16 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
     app.features.length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
     okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`, limit: 1000 }),
-    scimWorks ? scimAll<{ id: string; userName: string; active: boolean }>(scim, `${scim.scimPath}/Users`) : Promise.resolve([]),
-    scimWorks ? scimAll<{ id: string; displayName: string }>(scim, `${scim.scimPath}/Groups`) : Promise.resolve([]),
-    read ? v4All<{ id: string; name: string; policies?: unknown[] }>(read, `/accounts/${inputs.accountId}/iam/user_groups`, 500) : Promise.resolve(undefined),
+    scimWorks ? scim.scimAll<{ id: string; userName: string; active: boolean }>('/Users') : Promise.resolve([]),
+    scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
+    // User groups accept the SCIM token too, so roles are checked even without the read token.
+    v4All<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(read ?? scim, `/accounts/${inputs.accountId}/iam/user_groups`, 500).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
     read ? v4All<{ email: string; roles?: Array<{ id: string }> }>(read, `/accounts/${inputs.accountId}/members`, 50).then((ms) => ms.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email)) : Promise.resolve(undefined),
     read && scimWorks ? auditActivity(scim, read, inputs.accountId, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
+  const wantedNames = Object.values(desired.groupRoles).flat();
+  const [roleIds, accountResourceGroupId] = wantedNames.length && scimWorks ? await Promise.all([resolveRoles(read ?? scim, wantedNames), findAccountResourceGroup(read ?? scim)]) : [{} as Record<string, string>, undefined];
+  const wantedRoles = Object.fromEntries(Object.entries(desired.groupRoles).map(([group, names]) => [group, names.map((name) => ({ name, id: roleIds[name] }))]));
   const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
   const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
   const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
@@ -103,7 +92,8 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     pushGroups,
     cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
     scimGroups,
-    userGroups: userGroups ? Object.fromEntries(userGroups.map((g) => [g.name, { id: g.id, policies: (g.policies ?? []).length }])) : undefined,
+    userGroups: userGroups ? Object.fromEntries(userGroups.map((g) => [g.name, { id: g.id, policies: (g.policies ?? []).length, grantedRoleIds: grantedRoles(toWrite(g.policies), accountResourceGroupId) }])) : undefined,
+    wantedRoles,
     superAdminEmails: superAdmins,
     oktaFailures: await unresolvedFailures(okta, appId, failures),
     audit,

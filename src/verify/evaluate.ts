@@ -9,7 +9,7 @@ const LEGACY_GROUP = /^CF-([0-9a-f]{32}) - (.+)$/;
  * is asynchronous, and only evidence of a failure (an ERROR, a refused token, a log entry) fails.
  */
 export function evaluate(e: Evidence): Check[] {
-  return [scimToken(e), oktaProvisioning(e), ...pushedGroups(e), members(e), oktaLog(e), audit(e), ...warnings(e)];
+  return [scimToken(e), oktaProvisioning(e), ...pushedGroups(e), ...roles(e), members(e), oktaLog(e), audit(e), ...warnings(e)];
 }
 
 function scimToken(e: Evidence): Check {
@@ -111,4 +111,17 @@ function warnings(e: Evidence): Check[] {
   const leaving = (e.superAdminEmails ?? []).filter((email) => e.cloudflareUsers[email.toLowerCase()]?.active && !assigned.has(email.toLowerCase()));
   if (leaving.length) out.push({ id: 'warn-super-admins', status: 'warn', summary: `Super Administrators managed by SCIM but not assigned in Okta will be deactivated: ${leaving.join(', ')}`, evidence: [], fix: 'Assign them to the app in Okta, or make sure another Super Administrator remains.' });
   return out;
+}
+
+function roles(e: Evidence): Check[] {
+  return Object.entries(e.wantedRoles).map(([group, wanted]) => {
+    const id = `roles:${group}`;
+    const names = wanted.map((r) => r.name).join(', ');
+    const userGroup = e.userGroups?.[group];
+    if (!userGroup) return { id, status: 'pending', summary: `user group "${group}" is not in Cloudflare yet, so its roles (${names}) are not either`, evidence: [] };
+    const missing = wanted.filter((r) => !userGroup.grantedRoleIds.includes(r.id)).map((r) => r.name);
+    const evidence = [`user group ${userGroup.id}: ${userGroup.policies} polic${userGroup.policies === 1 ? 'y' : 'ies'}`];
+    if (missing.length === 0) return { id, status: 'pass', summary: `user group "${group}" has ${names} on the whole account`, evidence };
+    return { id, status: 'fail', summary: `user group "${group}" lacks ${missing.join(', ')}`, evidence, fix: 'Run `scim-setup okta` with the same roles to add them.' };
+  });
 }

@@ -24,7 +24,9 @@ export interface Evidence {
   cloudflareUsers: Record<string, { id: string; active: boolean }>;
   scimGroups: Record<string, { id: string; memberEmails: string[] }>;
   /** IAM user groups by name; undefined without the read token. */
-  userGroups?: Record<string, { id: string; policies: number }>;
+  userGroups?: Record<string, { id: string; policies: number; grantedRoleIds: string[] }>;
+  /** Roles the inputs ask for, by pushed group, with their permission group ids. */
+  wantedRoles: Record<string, Array<{ name: string; id: string }>>;
   superAdminEmails?: string[];
   oktaFailures: Array<{ eventType: string; displayMessage: string; reason?: string; target?: string; published: string }>;
   audit: { skipped: string } | { count: number; latest?: string };

@@ -32,6 +32,8 @@ beforeAll(async () => {
   expect(await runCli(['verify'], env)).toBe(0);
   expect(await runCli(['okta', '--push-group', 'Enginering', '--dry-run'], env)).toBe(2);
   expect(await runCli(['okta', '--push-group', 'CF Platform Team', '--yes', '--no-verify'], env)).toBe(0);
+  expect(await runCli(['okta', '--push-group', 'Security', '--role', 'Security=Billing', '--assign-group', `CF-${s.accountId} - Administrator Read Only`, '--yes', '--wait', '20s', '--no-verify'], env)).toBe(0);
+  expect(await runCli(['migrate', '--yes', '--wait', '20s'], env)).toBe(0);
 
   const sdk = new Client({ orgUrl: s.okta.url, token: s.env.OKTA_API_TOKEN, cacheMiddleware: null });
   const apps = [];
@@ -90,13 +92,14 @@ beforeAll(async () => {
   const sdk2 = new Client({ orgUrl: s2.okta.url, token: s2.env.OKTA_API_TOKEN, cacheMiddleware: null });
   await sdk2.applicationApi.createApplication({ application: { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN' } as never });
   expect(await runCli(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s'], { ...s2.env, PATH: '' })).toBe(0);
+  expect(await runCli(['destroy', '--yes'], { ...s2.env, PATH: '' })).toBe(0);
   await s2.close();
 }, 60_000);
 
 afterAll(() => s?.close());
 
 function failures(validator: SpecValidator, exchanges: Exchange[]): string[] {
-  return exchanges.filter((e) => !e.template.endsWith('/iam/permission_groups')).flatMap((e) => {
+  return exchanges.filter((e) => !/\/iam\/(permission|resource)_groups$/.test(e.template)).flatMap((e) => {
     const errors = validator.check(e.method, e.template, e.status, e.body);
     // Okta's Application is a union keyed by signOnMode: hold scim2testapp to the AUTO_LOGIN subtype too.
     const app = e.status === 200 && /\/api\/v1\/apps(\/\{appId\})?$/.test(e.template) && e.method !== 'DELETE';
@@ -111,9 +114,9 @@ describe('the emulators answer as the official specs say', () => {
     expect(failures(okta, oktaExchanges)).toEqual([]);
   });
 
-  it('answers only on paths the specs describe, but for permission groups, which the Cloudflare subset lacks', () => {
+  it('answers only on paths the specs describe, but for permission and resource groups, which the Cloudflare subset lacks', () => {
     const unknown = new Set([...oktaExchanges.map((e) => [okta, e] as const), ...cfExchanges.map((e) => [cloudflare, e] as const)].filter(([v, e]) => v.check(e.method, e.template, 0, undefined).some((m) => m.includes('not in the spec'))).map(([, e]) => `${e.method} ${e.template}`));
-    expect([...unknown]).toEqual(['GET /client/v4/accounts/{account_id}/iam/permission_groups']);
+    expect([...unknown].sort()).toEqual(['GET /client/v4/accounts/{account_id}/iam/permission_groups', 'GET /client/v4/accounts/{account_id}/iam/resource_groups', 'POST /client/v4/accounts/{account_id}/iam/resource_groups']);
   });
 
   it('every Cloudflare response validates against the Cloudflare subset (rebuilt and placeholder schemas included, as marked in their x-subset-provenance)', () => {
@@ -125,12 +128,12 @@ describe('the emulators answer as the official specs say', () => {
     const served = new Set([...oktaExchanges.map((e) => okta.key(e.method, e.template)), ...cfExchanges.map((e) => cloudflare.key(e.method, e.template))]);
     const notExercised = [...okta.operations(), ...cloudflare.operations()].filter((op) => !served.has(op)).sort();
     expect(notExercised).toEqual([
-      'DELETE /accounts/{}/iam/user_groups/{}', 'DELETE /accounts/{}/iam/user_groups/{}/members/{}', 'DELETE /accounts/{}/members/{}', 'DELETE /api/v1/apps/{}',
-      'DELETE /api/v1/apps/{}/groups/{}', 'GET /accounts/{}/iam/user_groups/{}/members/{}', 'GET /accounts/{}/members/{}', 'PATCH /accounts/{}/scim/v2/Users/{}', 'PATCH /api/v1/apps/{}/groups/{}', 'POST /accounts/{}/iam/user_groups', 'POST /accounts/{}/iam/user_groups/{}/members',
+      'DELETE /accounts/{}/iam/user_groups/{}', 'DELETE /accounts/{}/iam/user_groups/{}/members/{}', 'DELETE /accounts/{}/members/{}',
+      'GET /accounts/{}/iam/user_groups/{}/members/{}', 'GET /accounts/{}/members/{}', 'PATCH /accounts/{}/scim/v2/Users/{}', 'PATCH /api/v1/apps/{}/groups/{}', 'POST /accounts/{}/iam/user_groups', 'POST /accounts/{}/iam/user_groups/{}/members',
       'POST /accounts/{}/members', 'POST /api/v1/apps/{}/connections/default/lifecycle/activate', 'POST /api/v1/apps/{}/connections/default/lifecycle/deactivate', 'POST /api/v1/apps/{}/lifecycle/activate',
-      'POST /api/v1/apps/{}/users/{}', 'POST /api/v1/groups', 'PUT /accounts/{}/iam/user_groups/{}/members', 'PUT /accounts/{}/members/{}',
+      'POST /api/v1/apps/{}/users/{}', 'PUT /accounts/{}/iam/user_groups/{}/members', 'PUT /accounts/{}/members/{}',
       // Directory writes of the full Okta spec: the sandbox seeds the directory instead.
-      'DELETE /api/v1/groups/{}', 'DELETE /api/v1/users/{}', 'POST /api/v1/users', 'POST /api/v1/users/{}', 'PUT /api/v1/groups/{}', 'PUT /api/v1/users/{}',
+      'DELETE /api/v1/groups/{}', 'DELETE /api/v1/groups/{}/users/{}', 'DELETE /api/v1/users/{}', 'POST /api/v1/users', 'POST /api/v1/users/{}', 'PUT /api/v1/groups/{}', 'PUT /api/v1/users/{}',
     ].sort());
   });
 });

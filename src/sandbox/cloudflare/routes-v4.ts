@@ -41,10 +41,12 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
       id: p.id,
       access: p.access,
       permission_groups: p.permission_groups.map((pg) => ({ id: pg.id, name: state.permissionGroups.find((x) => x.id === pg.id)?.name ?? pg.id, meta: {} })),
-      resource_groups: p.resource_groups.map((rg) => ({ id: rg.id, name: rg.id === accountResourceGroup() ? `Account ${state.accountId}` : rg.id, meta: {}, scope: [{ key: `com.cloudflare.api.account.${state.accountId}`, objects: [{ key: '*' }] }] })),
+      resource_groups: p.resource_groups.map((rg) => {
+        const found = state.resourceGroups.get(rg.id)!;
+        return { id: rg.id, name: found.name, meta: {}, scope: found.scope };
+      }),
     })),
   });
-  const accountResourceGroup = () => hexId(`resource-group:${state.accountId}`);
   const findGroup = (req: Req) => {
     const g = state.userGroups.get(req.params.user_group_id);
     if (!g) throw cfFailure(req.path, 404, 'User group not found', 1003);
@@ -74,7 +76,8 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
         for (const pg of pgs) if (!state.permissionGroups.some((x) => x.id === pg.id)) throw cfFailure(req.path, 400, `Unknown permission group ${pg.id}`, 1004);
         const rgs = (p.resource_groups ?? []) as Body[];
         if (rgs.length === 0) throw cfFailure(req.path, 400, 'a policy needs at least one resource group', 1004);
-        return { id: p.id ?? randomUUID().replace(/-/g, ''), access: p.access, permission_groups: pgs.map((x) => ({ id: x.id })), resource_groups: rgs.map((x) => ({ id: x.id ?? accountResourceGroup() })) };
+        for (const rg of rgs) if (!state.resourceGroups.has(rg.id)) throw cfFailure(req.path, 400, `Unknown resource group ${rg.id}`, 1004);
+        return { id: p.id ?? randomUUID().replace(/-/g, ''), access: p.access, permission_groups: pgs.map((x) => ({ id: x.id })), resource_groups: rgs.map((x) => ({ id: x.id })) };
       });
     }
     if (b.name !== undefined && !g.scim) g.name = String(b.name);
@@ -133,6 +136,16 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
       const name = req.query.get('name');
       if (name) groups = groups.filter((g) => g.name === name);
       return { status: 200, body: pageOf(req, groups, 100, 500) };
+    }),
+    route('GET', `${ACCOUNT}/iam/resource_groups`, read, (req) => ({ status: 200, body: pageOf(req, [...state.resourceGroups.values()], 100, 500) })),
+    route('POST', `${ACCOUNT}/iam/resource_groups`, ['write'], (req) => {
+      const b = (req.body ?? {}) as Body;
+      const key = b.scope?.key;
+      if (typeof key !== 'string' || !Array.isArray(b.scope?.objects) || b.scope.objects.length === 0) throw cfFailure(req.path, 400, 'scope with key and objects is required', 1004);
+      const group = { id: hexId(`resource-group:${key}:${randomUUID()}`), name: String(b.name ?? key), scope: { key, objects: b.scope.objects.map((o: Body) => ({ key: String(o.key) })) }, meta: { editable: 'false' } };
+      state.resourceGroups.set(group.id, group);
+      state.record({ type: 'create', description: 'Create Resource Group', token: tokenOf(req), method: 'POST', uri: req.path, status: 200, product: 'resource_groups', resourceType: 'resource_group', resourceId: group.id });
+      return ok(group);
     }),
     route('GET', `${ACCOUNT}/logs/audit`, ['audit'], auditV2),
     // v1 does not show SCIM activity (it is logged in v2 only), and the spec gives it no result_info.

@@ -93,6 +93,7 @@ export class CloudflareState {
   readonly members = new Map<string, MemberRecord>();
   readonly userGroups = new Map<string, UserGroupRecord>();
   readonly audit: AuditV2[] = [];
+  readonly resourceGroups = new Map<string, { id: string; name: string; scope: { key: string; objects: Array<{ key: string }> }; meta: Record<string, string> }>();
   readonly permissionGroups = ROLE_NAMES.map((name) => ({ id: roleId(name), name, meta: { label: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), scopes: 'com.cloudflare.api.account' } }));
   private clock = 0;
 

@@ -16,6 +16,7 @@ export const SCOPES = {
   pushRead: ['okta.apps.read', 'okta.groups.read'],
   pushManage: ['okta.apps.manage', 'okta.groups.manage'],
   groupsRead: ['okta.groups.read'],
+  groupsManage: ['okta.groups.manage'],
   usersRead: ['okta.users.read'],
   logsRead: ['okta.logs.read'],
 };

@@ -161,6 +161,8 @@ function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     if (m.status === 'ERROR' && status === 'ACTIVE') throw validation('status: A mapping in ERROR cannot be activated; fix the cause, set it INACTIVE, then ACTIVE.');
     m.status = status;
     m.errorSummary = null;
+    // Setting ACTIVE makes Okta push the group again (an initial push), as the API reference says.
+    if (status === 'ACTIVE') m.pushedMembers = undefined;
     m.lastUpdated = state.now();
     state.log({ eventType: status === 'ACTIVE' ? 'application.provision.group_push.activate_mapping' : 'application.provision.group_push.deactivate_mapping', displayMessage: 'Group push mapping updated', result: 'SUCCESS', targets: [appTarget(app)] });
     ctx.changed(app.id);

@@ -60,8 +60,31 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     return { status: 200, body: page, headers };
   };
 
+  const createGroup = (req: Req) => {
+    const name = (req.body as { profile?: { name?: unknown; description?: unknown } } | undefined)?.profile?.name;
+    if (typeof name !== 'string' || name.trim() === '') throw validation('profile.name: The field cannot be left blank.');
+    if ([...state.groups.values()].some((g) => g.type === 'OKTA_GROUP' && g.profile.name === name)) throw validation('profile.name: An object with this field already exists in the current organization');
+    const description = (req.body as { profile?: { description?: unknown } }).profile?.description;
+    const group = state.addGroup(name, typeof description === 'string' ? description : null, 'OKTA_GROUP');
+    return { status: 200, body: serializeGroup(group, req.baseUrl) };
+  };
+
+  const addMember = (req: Req) => {
+    const members = state.members.get(req.params.groupId);
+    const group = state.groups.get(req.params.groupId);
+    if (!members || !group) throw notFound(`UserGroup ${req.params.groupId}`);
+    if (group.type !== 'OKTA_GROUP') throw validation('Only members of Okta groups can be managed.');
+    if (!state.users.has(req.params.userId)) throw notFound(`User ${req.params.userId}`);
+    members.add(req.params.userId);
+    group.lastMembershipUpdated = state.now();
+    ctx.changed();
+    return { status: 204 };
+  };
+
   return [
     route('GET', '/api/v1/groups', SCOPES.groupsRead, BUCKETS.groups, listGroups),
+    route('POST', '/api/v1/groups', SCOPES.groupsManage, BUCKETS.groups, createGroup),
+    route('PUT', '/api/v1/groups/{groupId}/users/{userId}', SCOPES.groupsManage, BUCKETS.groups, addMember),
     route('GET', '/api/v1/groups/{groupId}', SCOPES.groupsRead, BUCKETS.groups, (req) => {
       const g = state.groups.get(req.params.groupId);
       if (!g) throw notFound(`UserGroup ${req.params.groupId}`);

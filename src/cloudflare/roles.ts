@@ -1,0 +1,135 @@
+import { InputError, PendingError } from '../lib/errors.js';
+import { sleep } from '../lib/request-policy.js';
+import { nearMatches } from '../lib/near-matches.js';
+import type { CloudflareClient } from './client.js';
+
+/** A policy as the user-group API takes it back: ids only. */
+export interface PolicyWrite {
+  id?: string;
+  access: 'allow' | 'deny';
+  permission_groups: Array<{ id: string }>;
+  resource_groups: Array<{ id: string }>;
+}
+
+interface PolicyRead {
+  id?: string;
+  access: 'allow' | 'deny';
+  permission_groups?: Array<{ id: string }>;
+  resource_groups?: Array<{ id: string }>;
+}
+
+export interface UserGroup {
+  id: string;
+  name: string;
+  policies: PolicyWrite[];
+}
+
+interface Envelope<T> {
+  result: T;
+  result_info?: { total_pages?: number };
+}
+
+export const accountScopeKey = (accountId: string) => `com.cloudflare.api.account.${accountId}`;
+
+export function toWrite(policies: PolicyRead[] | undefined): PolicyWrite[] {
+  return (policies ?? []).map((p) => ({
+    ...(p.id ? { id: p.id } : {}),
+    access: p.access,
+    permission_groups: (p.permission_groups ?? []).map((g) => ({ id: g.id })),
+    resource_groups: (p.resource_groups ?? []).map((g) => ({ id: g.id })),
+  }));
+}
+
+/** Role ids that an allow policy already grants on the account's resource group. */
+export function grantedRoles(policies: PolicyWrite[], accountResourceGroupId: string | undefined): string[] {
+  return policies.filter((p) => p.access === 'allow' && p.resource_groups.some((r) => r.id === accountResourceGroupId)).flatMap((p) => p.permission_groups.map((g) => g.id));
+}
+
+/** Pure: the policy list with the missing roles added at account scope; undefined when none is missing. */
+export function withRoles(policies: PolicyWrite[], roleIds: string[], accountResourceGroupId: string): PolicyWrite[] | undefined {
+  const granted = new Set(grantedRoles(policies, accountResourceGroupId));
+  const missing = roleIds.filter((id) => !granted.has(id));
+  if (missing.length === 0) return undefined;
+  return [...policies, { access: 'allow', permission_groups: missing.map((id) => ({ id })), resource_groups: [{ id: accountResourceGroupId }] }];
+}
+
+async function all<T>(client: CloudflareClient, path: string, query: Record<string, unknown> = {}): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page += 1) {
+    const r = await client.get<Envelope<T[]>>(path, { ...query, page, per_page: 500 });
+    items.push(...r.result);
+    if (page >= (r.result_info?.total_pages ?? 1) || r.result.length === 0) return items;
+  }
+}
+
+/** Role names → permission group ids; an unknown name is an input error listing the valid ones. */
+export async function resolveRoles(client: CloudflareClient, wanted: string[]): Promise<Record<string, string>> {
+  if (wanted.length === 0) return {};
+  const groups = await all<{ id: string; name: string }>(client, `/accounts/${client.accountId}/iam/permission_groups`);
+  const byName = new Map(groups.map((g) => [g.name, g.id]));
+  const unknown = [...new Set(wanted)].filter((n) => !byName.has(n));
+  if (unknown.length > 0) {
+    const names = groups.map((g) => g.name);
+    const lines = unknown.map((n) => {
+      const near = nearMatches(n, names);
+      return `  - "${n}"${near.length ? `; did you mean ${near.map((x) => `"${x}"`).join(', ')}?` : ''}`;
+    });
+    throw new InputError(`Unknown Cloudflare role${unknown.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, `Valid roles: ${names.join(', ')}. Nothing was changed.`);
+  }
+  return Object.fromEntries(wanted.map((n) => [n, byName.get(n)!]));
+}
+
+export async function findAccountResourceGroup(client: CloudflareClient): Promise<string | undefined> {
+  const groups = await all<{ id: string; scope?: { key: string; objects?: Array<{ key: string }> } | Array<{ key: string; objects?: Array<{ key: string }> }> }>(client, `/accounts/${client.accountId}/iam/resource_groups`);
+  const key = accountScopeKey(client.accountId);
+  const whole = (s: { key: string; objects?: Array<{ key: string }> }) => s.key === key && (s.objects ?? []).some((o) => o.key === '*');
+  return groups.find((g) => (Array.isArray(g.scope) ? g.scope.some(whole) : g.scope && whole(g.scope)))?.id;
+}
+
+export async function createAccountResourceGroup(client: CloudflareClient): Promise<string> {
+  const r = await client.post<Envelope<{ id: string }>>(`/accounts/${client.accountId}/iam/resource_groups`, { name: `Account ${client.accountId}`, scope: { key: accountScopeKey(client.accountId), objects: [{ key: '*' }] } });
+  return r.result.id;
+}
+
+export async function findUserGroups(client: CloudflareClient, names: string[]): Promise<Record<string, UserGroup>> {
+  if (names.length === 0) return {};
+  const groups = await all<{ id: string; name: string; policies?: PolicyRead[] }>(client, `/accounts/${client.accountId}/iam/user_groups`);
+  return Object.fromEntries(groups.filter((g) => names.includes(g.name)).map((g) => [g.name, { id: g.id, name: g.name, policies: toWrite(g.policies) }]));
+}
+
+/** Cloudflare's side of the wanted roles, read in parallel; undefined when no role is wanted. */
+export async function observeRoles(client: CloudflareClient, groupRoles: Record<string, string[]>): Promise<{ roleIds: Record<string, string>; userGroups: Record<string, UserGroup>; accountResourceGroupId?: string } | undefined> {
+  const groups = Object.keys(groupRoles);
+  if (groups.length === 0) return undefined;
+  const [roleIds, userGroups, accountResourceGroupId] = await Promise.all([resolveRoles(client, Object.values(groupRoles).flat()), findUserGroups(client, groups), findAccountResourceGroup(client)]);
+  return { roleIds, userGroups, accountResourceGroupId };
+}
+
+/**
+ * Waits (within waitMs) for Okta's push to make the user group, then adds the missing roles to its
+ * full policy list (PUT replaces it). Returns the account resource group used, made if missing.
+ */
+export async function grantRolesWhenPushed(
+  client: CloudflareClient,
+  group: string,
+  roleIds: string[],
+  options: { waitMs: number; signal: AbortSignal; progress: (text: string) => void; accountResourceGroupId?: string },
+): Promise<string> {
+  const rg = options.accountResourceGroupId ?? (await findAccountResourceGroup(client)) ?? (await createAccountResourceGroup(client));
+  const deadline = Date.now() + options.waitMs;
+  let delay = 500;
+  for (;;) {
+    const userGroup = (await findUserGroups(client, [group]))[group];
+    if (userGroup) {
+      const policies = withRoles(userGroup.policies, roleIds, rg);
+      if (policies) await client.put(`/accounts/${client.accountId}/iam/user_groups/${userGroup.id}`, { policies });
+      return rg;
+    }
+    if (Date.now() >= deadline || options.signal.aborted) {
+      throw new PendingError(`Okta has not pushed "${group}" to Cloudflare yet, so its roles cannot be set.`, 'Re-run the same command once the push has gone through (verify shows it); --wait sets how long a run waits.');
+    }
+    options.progress(`waiting for Okta to push "${group}" to Cloudflare`);
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), options.signal);
+    delay = Math.min(delay * 1.5, 5000);
+  }
+}

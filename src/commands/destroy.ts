@@ -1,0 +1,135 @@
+import type { Context } from '../context.js';
+import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { ask } from '../lib/prompt.js';
+import { sleep } from '../lib/request-policy.js';
+import { findApps } from '../okta/observe.js';
+import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
+import { renderPlan, summarize } from '../plan/render.js';
+import type { Action } from '../plan/types.js';
+import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+
+const SUPER_ADMIN_ROLE = '33666b9c79b9a5273fc7344ff42f953d';
+
+/** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
+export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+  const reporter = makeReporter(options, ctx);
+  return withJsonErrors(reporter, 'destroy', async () => {
+    const session = await openSession(options, ctx, reporter, '2m');
+    const deprovisionUsers = Boolean(options.deprovisionUsers);
+    if (deprovisionUsers && !session.read) {
+      throw new InputError('--deprovision-users needs CLOUDFLARE_API_TOKEN ("Account Settings: Read") to make sure the last Super Administrator is not deactivated.', 'Set CLOUDFLARE_API_TOKEN, or leave the members in Cloudflare (drop --deprovision-users).');
+    }
+    const observed = await observeForDestroy(session);
+    const actions = planDestroy(observed, { deleteCloudflareGroups: Boolean(options.deleteCloudflareGroups), deprovisionUsers });
+    const plan = { actions, warnings: [] as string[] };
+    const document = { formatVersion: 1, command: 'destroy', app: observed.app ?? null, actions, summary: summarize(plan) };
+    if (!observed.app) {
+      reporter.info(`Nothing to destroy: no Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`);
+      reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
+      return ExitCode.ok;
+    }
+    if (deprovisionUsers) await refuseLastSuperAdmin(session, observed);
+    if (!reporter.json || options.dryRun) reporter.info('\n' + renderPlan(plan, reporter.style, `Tear down Okta app "${observed.app.label}" in ${session.inputs.orgUrl}`) + '\n');
+    if (options.dryRun) {
+      reporter.result({ ...document, dryRun: true });
+      return ExitCode.ok;
+    }
+    await confirmDestroy(options, ctx, session, observed.app.label);
+    const applied: string[] = [];
+    for (const action of actions) {
+      const task = reporter.task(action.summary);
+      await execute(action, session, observed, Boolean(options.deleteCloudflareGroups), deprovisionUsers, actions);
+      applied.push(action.id);
+      task.succeed();
+    }
+    reporter.info(`Done: the app is gone; Cloudflare keeps ${options.deleteCloudflareGroups ? 'no pushed groups' : 'the pushed user groups'} and ${deprovisionUsers ? 'none of the deprovisioned members' : 'its members'}.`);
+    reporter.result({ ...document, dryRun: false, applied });
+    return ExitCode.ok;
+  });
+}
+
+async function observeForDestroy(session: Session): Promise<DestroyObserved> {
+  const { okta } = session;
+  const [app, ...duplicates] = await findApps(okta, session.inputs.appLabel);
+  if (duplicates.length) session.reporter.warn(`${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`);
+  if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [] };
+  const path = `/api/v1/apps/${app.id}`;
+  const [groups, users, mappings] = await Promise.all([
+    okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${path}/groups`, { limit: 200, expand: 'group' }),
+    okta.list<{ id: string; scope: string; credentials?: { userName?: string } }>(`${path}/users`, { limit: 500 }),
+    (app.features ?? []).length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string }>(`${path}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
+  ]);
+  const names = new Map(groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
+  return {
+    app: { id: app.id, label: app.label, status: app.status },
+    mappings: mappings.map((m) => ({ ...m, groupName: names.get(m.sourceGroupId) ?? m.sourceGroupId })),
+    assignedGroups: groups.map((g) => ({ id: g.id, name: names.get(g.id)! })),
+    directUsers: users.filter((u) => u.scope === 'USER').map((u) => ({ id: u.id, login: u.credentials?.userName ?? u.id })),
+    assignedLogins: users.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()),
+  };
+}
+
+/** Cloudflare never removes its sole Super Administrator, and neither does this command. */
+async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved): Promise<void> {
+  const leaving = new Set(observed.assignedLogins);
+  const members: Array<{ email: string; roles?: Array<{ id: string }> }> = [];
+  for (let page = 1; ; page += 1) {
+    const r = await session.read!.get<{ result: typeof members; result_info?: { total_pages?: number } }>(`/accounts/${session.inputs.accountId}/members`, { page, per_page: 50 });
+    members.push(...r.result);
+    if (page >= (r.result_info?.total_pages ?? 1) || r.result.length === 0) break;
+  }
+  const admins = members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email.toLowerCase());
+  if (admins.length > 0 && admins.every((a) => leaving.has(a))) {
+    throw new InputError(
+      `--deprovision-users would deactivate every Super Administrator of the Cloudflare account (${admins.join(', ')}). Nothing was changed.`,
+      'Make another member Super Administrator in Cloudflare first, or tear down without --deprovision-users.',
+    );
+  }
+}
+
+async function confirmDestroy(options: Record<string, unknown>, ctx: Context, session: Session, label: string): Promise<void> {
+  if (options.yes) return;
+  if (!session.interactivity.interactive) {
+    throw new InputError(`Destroying needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`, 'Pass --yes to destroy without asking.');
+  }
+  const typed = await ask(ctx.stdin, ctx.stderr, `Type the app label ("${label}") to destroy it: `);
+  if (typed.trim() !== label) throw new InputError('The label typed does not match; nothing was destroyed.', `Type exactly: ${label}`);
+}
+
+async function execute(action: Action, session: Session, observed: DestroyObserved, deleteGroups: boolean, deprovision: boolean, all: Action[]): Promise<void> {
+  const { okta } = session;
+  const r = action.request!;
+  if (r.method === 'PATCH') await okta.patch(r.path, r.body);
+  else if (r.method === 'POST') await okta.postNoContent(r.path);
+  else await okta.delete(r.path);
+  // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
+  const next = all[all.indexOf(action) + 1];
+  if (next?.id === 'app-deactivate' || (next?.id === 'app-delete' && !all.some((a) => a.id === 'app-deactivate'))) {
+    if (deleteGroups) await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', () => groupsGone(session, observed));
+    if (deprovision) await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', () => usersGone(session, observed));
+  }
+}
+
+async function waitFor(session: Session, what: string, done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + session.inputs.waitMs;
+  let delay = 300;
+  while (!(await done())) {
+    if (Date.now() >= deadline) throw new PendingError(`Still waiting for ${what}.`, 'Re-run the same command later: it carries on from here.');
+    await sleep(Math.min(delay, deadline - Date.now()));
+    delay = Math.min(delay * 1.5, 5000);
+  }
+}
+
+async function groupsGone(session: Session, observed: DestroyObserved): Promise<boolean> {
+  const { scim } = session;
+  for (const m of observed.mappings) {
+    const r = await scim.get<{ totalResults: number }>(`${scim.scimPath}/Groups`, { filter: `displayName eq "${m.groupName.replace(/"/g, '\\"')}"`, count: 1 });
+    if (r.totalResults > 0) return false;
+  }
+  return true;
+}
+
+async function usersGone(session: Session, observed: DestroyObserved): Promise<boolean> {
+  const active = new Set((await session.scim.scimAll<{ userName: string; active: boolean }>('/Users')).filter((u) => u.active).map((u) => u.userName.toLowerCase()));
+  return observed.assignedLogins.every((login) => !active.has(login));
+}

@@ -1,0 +1,180 @@
+import type { CloudflareClient } from '../cloudflare/client.js';
+import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, grantedRoles, resolveRoles } from '../cloudflare/roles.js';
+import type { Context } from '../context.js';
+import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { confirm } from '../lib/prompt.js';
+import { sleep } from '../lib/request-policy.js';
+import type { OktaClient } from '../okta/client.js';
+import { OktaRequestError } from '../okta/errors.js';
+import { findApps } from '../okta/observe.js';
+import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
+import { renderPlan, summarize } from '../plan/render.js';
+import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
+import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+
+interface RawGroup {
+  id: string;
+  type?: string;
+  profile: { name: string; login?: string };
+}
+
+/** `scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
+export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+  const reporter = makeReporter(options, ctx);
+  return withJsonErrors(reporter, 'migrate', async () => {
+    const session = await openSession(options, ctx, reporter, '2m');
+    const prefix = typeof options.namePrefix === 'string' ? options.namePrefix : 'Cloudflare ';
+    const [app] = await findApps(session.okta, session.inputs.appLabel);
+    if (!app) throw new InputError(`No Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
+    if (!provisioningOn(app.features ?? [])) throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `scim-setup okta` first.');
+    const legacy = await observeLegacy(session, app.id, prefix);
+    const actions = legacy.flatMap((g) => planMigration(app.id, session.inputs.accountId, g));
+    const plan = { actions, warnings: [] };
+    const document = { formatVersion: 1, command: 'migrate', app: { id: app.id, label: app.label }, legacyGroups: legacy.map((g) => g.name), actions, summary: summarize(plan) };
+    if (legacy.length === 0) {
+      reporter.info(`Nothing to migrate: no CF-${session.inputs.accountId} - <Role> group is assigned to app ${app.id}.`);
+      reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
+      return ExitCode.ok;
+    }
+    if (!reporter.json || options.dryRun) reporter.info('\n' + renderPlan(plan, reporter.style, `Migrate ${legacy.length} SCIM virtual group${legacy.length > 1 ? 's' : ''} of app "${app.label}" to user groups with roles`) + '\n');
+    if (options.dryRun) {
+      reporter.result({ ...document, dryRun: true });
+      return ExitCode.ok;
+    }
+    if (hasChanges(plan) && !options.yes) {
+      if (!session.interactivity.interactive) throw new InputError(`Migrating needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`, 'Pass --yes to migrate without asking.');
+      if (!(await confirm(ctx.stdin, ctx.stderr, 'Migrate?'))) return ExitCode.ok;
+    }
+    const applied: string[] = [];
+    for (const g of legacy) {
+      await migrateOne(session, app.id, g, actions.filter((a) => a.id.startsWith(`migrate:${g.role}:`)), applied, ctx.signal).catch((error) => {
+        // Whatever step waits, the legacy group is still assigned: say so, since it is what users fear.
+        if (error instanceof PendingError && !error.message.includes('stays assigned')) throw new PendingError(`${error.message} "${g.name}" stays assigned, so nobody has lost access.`, error.fix);
+        throw error;
+      });
+    }
+    reporter.result({ ...document, dryRun: false, applied });
+    return ExitCode.ok;
+  });
+}
+
+async function observeLegacy(session: Session, appId: string, prefix: string): Promise<LegacyGroup[]> {
+  const { okta, scim, inputs } = session;
+  const pattern = new RegExp(`^CF-${inputs.accountId} - (.+)$`);
+  const appGroups = await okta.list<{ id: string; _embedded?: { group?: RawGroup } }>(`/api/v1/apps/${appId}/groups`, { limit: 200, expand: 'group' });
+  const legacy = appGroups.map((g) => ({ id: g.id, name: g._embedded?.group?.profile.name ?? '' })).filter((g) => pattern.test(g.name));
+  if (legacy.length === 0) return [];
+  const roleOf = (name: string) => pattern.exec(name)![1];
+  const targetOf = (name: string) => `${prefix}${roleOf(name)}`;
+  for (const g of legacy) {
+    if (/^cf/i.test(targetOf(g.name))) throw new InputError(`The new group name "${targetOf(g.name)}" starts with "CF", which Cloudflare refuses.`, 'Pass another --name-prefix, e.g. "Cloudflare ".');
+  }
+  const [roleIds, mappings, userGroups, rg, scimGroups] = await Promise.all([
+    resolveRoles(scim, legacy.map((g) => roleOf(g.name))),
+    okta.list<{ id: string; sourceGroupId: string; status: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { limit: 1000 }),
+    findUserGroups(scim, legacy.map((g) => targetOf(g.name))),
+    findAccountResourceGroup(scim),
+    scim.scimAll<{ id: string; displayName: string }>('/Groups'),
+  ]);
+  return Promise.all(
+    legacy.map(async (g) => {
+      const name = targetOf(g.name);
+      const [members, target] = await Promise.all([groupMembers(okta, g.id), findOktaGroup(okta, name)]);
+      const targetMembers = target ? await groupMembers(okta, target.id) : [];
+      const userGroup = userGroups[name];
+      const scimGroup = scimGroups.find((s) => s.displayName === name);
+      const inCloudflare = scimGroup ? await scimMemberEmails(scim, scimGroup.id) : [];
+      return {
+        id: g.id, name: g.name, role: roleOf(g.name), roleId: roleIds[roleOf(g.name)],
+        memberIds: members.map((m) => m.id), memberLogins: members.map((m) => m.profile.login!),
+        mapping: mappings.find((m) => m.sourceGroupId === g.id),
+        target: {
+          name, id: target?.id, memberIds: targetMembers.map((m) => m.id), assigned: Boolean(target && appGroups.some((a) => a.id === target.id)),
+          mapping: target ? mappings.find((m) => m.sourceGroupId === target.id) : undefined,
+          userGroup: userGroup ? { id: userGroup.id, grantedRoleIds: grantedRoles(userGroup.policies, rg) } : undefined,
+          membersInCloudflare: members.every((m) => inCloudflare.includes(m.profile.login!.toLowerCase())),
+        },
+      };
+    }),
+  );
+}
+
+async function groupMembers(okta: OktaClient, groupId: string): Promise<RawGroup[]> {
+  return okta.list<RawGroup>(`/api/v1/groups/${groupId}/users`, { limit: 1000 });
+}
+
+async function findOktaGroup(okta: OktaClient, name: string): Promise<RawGroup | undefined> {
+  const found = await okta.list<RawGroup>('/api/v1/groups', { search: `profile.name eq "${name.replace(/"/g, '\\"')}"`, limit: 200 });
+  return found.find((g) => g.type !== 'APP_GROUP');
+}
+
+async function scimMemberEmails(scim: CloudflareClient, groupId: string): Promise<string[]> {
+  const g = await scim.get<{ members?: Array<{ display?: string; value: string }> }>(`${scim.scimPath}/Groups/${groupId}`);
+  return (g.members ?? []).map((m) => (m.display ?? m.value).toLowerCase());
+}
+
+/** One legacy group, step by step; the legacy steps run only once the proof is in. */
+async function migrateOne(session: Session, appId: string, g: LegacyGroup, actions: Action[], applied: string[], signal: AbortSignal): Promise<void> {
+  const { okta, scim, reporter, inputs } = session;
+  let targetId = g.target.id;
+  for (const action of actions) {
+    if (action.kind === 'noop') continue;
+    const step = action.id.split(':').pop();
+    const task = reporter.task(action.summary);
+    switch (step) {
+      case 'group':
+        targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;
+        break;
+      case 'members':
+        for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id))) await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
+        break;
+      case 'assign':
+        await okta.put(`/api/v1/apps/${appId}/groups/${targetId}`, {});
+        break;
+      case 'push':
+        if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
+        else await okta.post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' }).catch((error) => {
+          if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
+        });
+        break;
+      case 'role':
+        await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress: task.update });
+        break;
+      case 'legacy-push':
+        await proveMembersHoldRole(session, g, signal, task.update);
+        if (g.mapping!.status !== 'INACTIVE') await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { status: 'INACTIVE' });
+        await okta.delete(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { deleteTargetGroup: 'false' });
+        break;
+      case 'legacy-unassign':
+        await proveMembersHoldRole(session, g, signal, task.update);
+        await okta.delete(`/api/v1/apps/${appId}/groups/${g.id}`);
+        break;
+    }
+    task.succeed();
+    applied.push(action.id);
+  }
+}
+
+/** The proof that nobody loses access: every legacy member is in the new Cloudflare user group, which has the role. */
+async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: AbortSignal, progress: (text: string) => void): Promise<void> {
+  const { scim, inputs } = session;
+  const deadline = Date.now() + inputs.waitMs;
+  let delay = 500;
+  for (;;) {
+    const [userGroups, scimGroups, rg] = await Promise.all([findUserGroups(scim, [g.target.name]), scim.scimAll<{ id: string; displayName: string }>('/Groups'), findAccountResourceGroup(scim)]);
+    const userGroup = userGroups[g.target.name];
+    const scimGroup = scimGroups.find((s) => s.displayName === g.target.name);
+    const emails = scimGroup ? await scimMemberEmails(scim, scimGroup.id) : [];
+    const missing = g.memberLogins.filter((l) => !emails.includes(l.toLowerCase()));
+    if (userGroup && grantedRoles(userGroup.policies, rg).includes(g.roleId) && missing.length === 0) return;
+    if (Date.now() >= deadline || signal.aborted) {
+      throw new PendingError(
+        `Not yet proven that every member of "${g.name}" holds ${g.role} through "${g.target.name}" (${missing.length} not in it yet${userGroup ? '' : '; the user group is not in Cloudflare yet'}). "${g.name}" stays assigned, so nobody has lost access.`,
+        'Re-run `scim-setup migrate` once Okta has pushed the group; it carries on from here.',
+      );
+    }
+    progress(`waiting for proof: ${missing.length} member${missing.length === 1 ? '' : 's'} of "${g.name}" not yet in "${g.target.name}" in Cloudflare`);
+    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
+    delay = Math.min(delay * 1.5, 5000);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Action } from './types.js';
+
+export interface DestroyObserved {
+  app?: { id: string; label: string; status: string };
+  mappings: Array<{ id: string; sourceGroupId: string; status: string; groupName: string }>;
+  assignedGroups: Array<{ id: string; name: string }>;
+  directUsers: Array<{ id: string; login: string }>;
+  /** Every assigned login (lower-case), directly or through a group. */
+  assignedLogins: string[];
+}
+
+export interface DestroyOptions {
+  deleteCloudflareGroups: boolean;
+  deprovisionUsers: boolean;
+}
+
+/**
+ * Pure: the teardown, in the only safe order. Push mappings go first (INACTIVE, then deleted,
+ * keeping Cloudflare's groups unless asked); users are unassigned only with --deprovision-users,
+ * because unassigning is what makes Okta deactivate them; the app is deactivated, which stops
+ * provisioning, before it is deleted with whatever assignments remain.
+ */
+export function planDestroy(o: DestroyObserved, options: DestroyOptions): Action[] {
+  if (!o.app) return [];
+  const app = `/api/v1/apps/${o.app.id}`;
+  const actions: Action[] = [];
+  for (const m of o.mappings) {
+    if (m.status !== 'INACTIVE') actions.push({ id: `push-off:${m.groupName}`, kind: 'update', resource: 'push-mapping', summary: `stop pushing "${m.groupName}"`, request: { method: 'PATCH', path: `${app}/group-push/mappings/${m.id}`, body: { status: 'INACTIVE' } } });
+    actions.push({
+      id: `push-delete:${m.groupName}`, kind: 'delete', resource: 'push-mapping',
+      summary: `delete the push mapping of "${m.groupName}"${options.deleteCloudflareGroups ? ' and its Cloudflare group' : ' (its Cloudflare group stays)'}`,
+      request: { method: 'DELETE', path: `${app}/group-push/mappings/${m.id}?deleteTargetGroup=${options.deleteCloudflareGroups}` },
+    });
+  }
+  if (options.deprovisionUsers) {
+    for (const g of o.assignedGroups) actions.push({ id: `unassign-group:${g.name}`, kind: 'delete', resource: 'group-assignment', summary: `unassign group "${g.name}" (Okta deactivates its members in Cloudflare)`, request: { method: 'DELETE', path: `${app}/groups/${g.id}` } });
+    for (const u of o.directUsers) actions.push({ id: `unassign-user:${u.login}`, kind: 'delete', resource: 'user-assignment', summary: `unassign user ${u.login} (Okta deactivates them in Cloudflare)`, request: { method: 'DELETE', path: `${app}/users/${u.id}` } });
+  }
+  if (o.app.status === 'ACTIVE') actions.push({ id: 'app-deactivate', kind: 'update', resource: 'app', summary: `deactivate Okta app "${o.app.label}" (provisioning stops)`, request: { method: 'POST', path: `${app}/lifecycle/deactivate` } });
+  actions.push({ id: 'app-delete', kind: 'delete', resource: 'app', summary: `delete Okta app "${o.app.label}" (${o.app.id})`, request: { method: 'DELETE', path: app } });
+  return actions;
+}

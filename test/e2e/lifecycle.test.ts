@@ -1,0 +1,193 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultSeed } from '../../src/sandbox/okta/seed.js';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+let s: Sandbox | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const cli = (args: string[], env: Record<string, string | undefined> = {}, secrets: string[] = []) => runCli(args, { env: cleanEnv({ ...s!.env, ...env }), secrets: [...sandboxSecrets(s!), ...secrets] });
+const writes = async () => (await control(s!.okta.url, 'GET', '/__sandbox/requests')).writes + (await control(s!.cloudflare.url, 'GET', '/__sandbox/requests')).writes;
+const resetCounts = async () => {
+  await s!.okta.engine.idle();
+  await control(s!.okta.url, 'DELETE', '/__sandbox/requests');
+  await control(s!.cloudflare.url, 'DELETE', '/__sandbox/requests');
+};
+const userGroup = (name: string) => [...s!.cloudflare.state.userGroups.values()].find((g) => g.name === name);
+const app = () => [...s!.okta.state.apps.values()][0];
+const groupNamed = (name: string) => [...s!.okta.state.groups.values()].find((g) => g.profile.name === name && g.type !== 'APP_GROUP');
+const config = (data: unknown) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'scim-life-')), 'config.json');
+  writeFileSync(path, JSON.stringify(data));
+  return path;
+};
+
+describe('roles for pushed groups', () => {
+  it('gives the pushed group its roles once Okta has pushed it; verify checks them; a re-run plans nothing', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const file = config({ pushGroups: [{ name: 'Engineering', roles: ['Administrator Read Only', 'Billing'] }, 'Sales'] });
+    const r = await cli(['okta', '--config', file, '--yes', '--json', '--wait', '20s']);
+    expect(r.code, r.stderr).toBe(0);
+    const roleIds = userGroup('Engineering')!.policies.flatMap((p) => p.permission_groups.map((g) => g.id));
+    const names = roleIds.map((id) => s!.cloudflare.state.permissionGroups.find((p) => p.id === id)?.name);
+    expect(names.sort()).toEqual(['Administrator Read Only', 'Billing']);
+    expect(JSON.parse(r.stdout).verification.checks.find((c: { id: string }) => c.id === 'roles:Engineering')).toMatchObject({ status: 'pass' });
+    await resetCounts();
+    const again = await cli(['okta', '--config', file, '--dry-run', '--detailed-exitcode']);
+    expect(again.code, again.stdout).toBe(0);
+    expect(await writes()).toBe(0);
+  });
+
+  it('an unknown role is an input error listing the valid names, before any write', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const r = await cli(['okta', '--push-group', 'Engineering', '--role', 'Engineering=Admin Read Only', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown Cloudflare role:');
+    expect(r.stderr).toContain('Valid roles: Super Administrator - All Privileges, Administrator, Administrator Read Only');
+    expect(await writes()).toBe(0);
+  });
+
+  it('a role for a group that is not pushed is refused', async () => {
+    s = await sandbox();
+    const r = await cli(['okta', '--assign-group', 'Sales', '--role', 'Sales=Billing', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"Sales" has a role but is not pushed');
+  });
+});
+
+describe('migrate off SCIM virtual groups', () => {
+  it('replaces CF-<account> - <Role> with a pushed group holding the role, unassigns the legacy group only after the proof, and nobody loses access', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const legacy = `CF-${s.accountId} - Administrator Read Only`;
+    expect((await cli(['okta', '--assign-group', legacy, '--yes', '--wait', '20s'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const legacyMembers = [...s.okta.state.members.get(groupNamed(legacy)!.id)!].map((id) => s!.okta.state.users.get(id)!.profile.login);
+    await resetCounts();
+    const dry = await cli(['migrate', '--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout).actions.map((a: { id: string }) => a.id)).toEqual(['group', 'members', 'assign', 'push', 'role', 'legacy-unassign'].map((x) => `migrate:Administrator Read Only:${x}`));
+    expect(dry.stdout).toContain('members keep access');
+    expect(await writes()).toBe(0);
+
+    const r = await cli(['migrate', '--yes', '--wait', '20s']);
+    expect(r.code, r.stderr).toBe(0);
+    await s.okta.engine.idle();
+    expect(app().groups.has(groupNamed(legacy)!.id)).toBe(false);
+    expect(app().groups.has(groupNamed('Cloudflare Administrator Read Only')!.id)).toBe(true);
+    const group = userGroup('Cloudflare Administrator Read Only')!;
+    expect(group.members.size).toBe(legacyMembers.length);
+    expect(s.cloudflare.state.permissionGroups.find((p) => p.id === group.policies[0].permission_groups[0].id)?.name).toBe('Administrator Read Only');
+    const now = [...s.cloudflare.state.members.values()].map((m) => m.email);
+    for (const login of legacyMembers) expect(now).toContain(login);
+
+    await resetCounts();
+    const again = await cli(['migrate', '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Nothing to migrate');
+    expect(await writes()).toBe(0);
+  });
+
+  it('refuses to unassign the legacy group while the proof is missing (exit 3), and the legacy members stay', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const legacy = `CF-${s.accountId} - Administrator Read Only`;
+    expect((await cli(['okta', '--assign-group', legacy, '--yes', '--wait', '20s'])).code).toBe(0);
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '/scim/v2/Groups$', status: 503 }] });
+    const r = await cli(['migrate', '--yes', '--wait', '2s']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('stays assigned, so nobody has lost access');
+    expect(app().groups.has(groupNamed(legacy)!.id)).toBe(true);
+  });
+});
+
+describe('token rotation', () => {
+  it('proves the new token before touching Okta, hands it over by API where Okta takes it, and proves Okta uses it', async () => {
+    s = await sandbox({ connectionApi: 'supported' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
+    const refused = await cli(['rotate-token'], { CLOUDFLARE_SCIM_TOKEN: 'cfat_notavalidtoken123' });
+    expect(refused.code).toBe(4);
+    expect(app().provisioning?.token).toBe(s.env.CLOUDFLARE_SCIM_TOKEN);
+    await resetCounts();
+    expect((await cli(['rotate-token', '--dry-run'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh])).code).toBe(0);
+    expect(await writes()).toBe(0);
+    const r = await cli(['rotate-token', '--wait', '20s', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ byApi: true, steps: expect.arrayContaining([expect.objectContaining({ step: 'prove Okta uses the new token' })]) });
+    expect(app().provisioning?.token).toBe(fresh);
+    await resetCounts();
+    const again = await cli(['rotate-token', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).alreadyRotated).toBe(true);
+    expect(await writes()).toBe(0);
+  });
+
+  it('falls back to a guided step for the token field alone where Okta does not take the API', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'rotate-token', '--wait', '30s'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: fresh }) });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const deadline = Date.now() + 20_000;
+    while (!out.includes('Test API Credentials') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out).not.toContain(fresh);
+    s.okta.setProvisioning(app().id, { ...app().provisioning!, token: fresh });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, out).toBe(0);
+    expect(out).toContain('SCIM request');
+  });
+});
+
+describe('teardown', () => {
+  it('removes mappings and the app, keeps Cloudflare groups and members by default; a second run finds nothing', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s'])).code).toBe(0);
+    await resetCounts();
+    const dry = await cli(['destroy', '--dry-run', '--json']);
+    expect(JSON.parse(dry.stdout).actions.map((a: { id: string }) => a.id)).toEqual(['push-off:Engineering', 'push-delete:Engineering', 'app-deactivate', 'app-delete']);
+    expect(await writes()).toBe(0);
+    expect((await cli(['destroy'], { CI: 'true' })).code).toBe(2);
+    const members = s.cloudflare.state.members.size;
+    const r = await cli(['destroy', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    await s.okta.engine.idle();
+    expect(s.okta.state.apps.size).toBe(0);
+    expect(userGroup('Engineering')).toBeDefined();
+    expect(s.cloudflare.state.members.size).toBe(members);
+    await resetCounts();
+    const again = await cli(['destroy', '--yes']);
+    expect(again.stdout).toContain('Nothing to destroy');
+    expect(await writes()).toBe(0);
+  });
+
+  it('--delete-cloudflare-groups and --deprovision-users take the groups and the members too', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    const r = await cli(['destroy', '--yes', '--delete-cloudflare-groups', '--deprovision-users', '--wait', '20s']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(userGroup('Engineering')).toBeUndefined();
+    expect([...s.cloudflare.state.members.values()].map((m) => m.email)).toEqual(['owner@example.com']);
+  });
+
+  it('refuses to deprovision the last Super Administrator, writing nothing', async () => {
+    const seed = defaultSeed('5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e');
+    seed.users.push({ login: 'owner@example.com', firstName: 'Account', lastName: 'Owner' });
+    seed.groups[0].members.push('owner@example.com');
+    s = await sandbox({ admin: 'auto', seed });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    await resetCounts();
+    const r = await cli(['destroy', '--yes', '--deprovision-users']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('would deactivate every Super Administrator of the Cloudflare account (owner@example.com)');
+    expect(await writes()).toBe(0);
+  });
+});
