@@ -38,33 +38,86 @@ export interface ApplyResult {
   manualSteps: ManualStep[];
 }
 
-/** Runs the plan's actions in order; each is idempotent, so a re-run after any failure converges. */
+/** Actions of these kinds do not depend on each other, so a phase of them runs concurrently. */
+const CONCURRENT: Partial<Record<Action['resource'], string>> = {
+  'group-assignment': 'assign groups to the app',
+  'user-assignment': 'assign users to the app',
+  'push-mapping': 'push groups to Cloudflare',
+  'group-roles': 'give user groups their roles',
+};
+const POOL = 4;
+
+/**
+ * Runs the plan's actions in order: the app, its visibility and provisioning one by one, then
+ * each phase of independent actions (assignments, pushes, roles) a few at a time, paced by the
+ * rate-limit budget. Each action is idempotent, so a re-run after any failure converges.
+ */
 export async function applyPlan(plan: Plan, appId: string | undefined, deps: ApplyDeps): Promise<ApplyResult> {
   const result: ApplyResult = { appId, applied: [], manualSteps: [] };
-  for (const action of plan.actions) {
+  for (const phase of phases(plan.actions.filter((a) => a.kind !== 'noop'))) {
     if (deps.signal.aborted) throw interrupted(result);
-    if (action.kind === 'noop') continue;
-    if (action.kind === 'manual') {
-      result.manualSteps.push({ id: action.id, title: action.summary, steps: action.detail ? [action.detail] : [] });
-      result.applied.push({ id: action.id, kind: action.kind, result: 'manual', detail: action.detail });
-      deps.reporter.task(action.summary).warn(`${action.summary} (manual step)`);
+    if (phase.length === 1 || !CONCURRENT[phase[0].resource]) {
+      for (const action of phase) await runOne(action, result, deps);
       continue;
     }
-    const task = deps.reporter.task(action.summary);
-    try {
-      const outcome = await execute(action, result, deps, task.update);
-      task.succeed(outcome === 'done' ? action.summary : `${action.summary}: waiting`);
-      result.applied.push({ id: action.id, kind: action.kind, result: outcome });
-    } catch (error) {
-      task.fail(`${action.summary}: failed`);
-      if (error instanceof PendingError) {
-        result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
-        throw Object.assign(error, { applyResult: result });
+    const task = deps.reporter.task(`${CONCURRENT[phase[0].resource]} (0/${phase.length})`);
+    let done = 0;
+    const errors: unknown[] = [];
+    const queue = [...phase];
+    const worker = async () => {
+      for (let action = queue.shift(); action && errors.length === 0 && !deps.signal.aborted; action = queue.shift()) {
+        try {
+          await execute(action, result, deps, () => {});
+          result.applied.push({ id: action.id, kind: action.kind, result: 'done' });
+          task.update(`${CONCURRENT[action.resource]} (${++done}/${phase.length})`);
+        } catch (error) {
+          errors.push(error);
+          if (error instanceof PendingError) result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
+        }
       }
-      throw error;
+    };
+    await Promise.all(Array.from({ length: Math.min(POOL, phase.length) }, worker));
+    if (errors.length > 0) {
+      task.fail(`${CONCURRENT[phase[0].resource]}: ${done} of ${phase.length} done, then failed`);
+      throw errors[0] instanceof PendingError ? Object.assign(errors[0], { applyResult: result }) : errors[0];
     }
+    if (deps.signal.aborted) throw interrupted(result);
+    task.succeed(`${CONCURRENT[phase[0].resource]}: ${phase.length <= 5 ? phase.map((a) => a.id.slice(a.id.indexOf(':') + 1)).join(', ') : `${phase.length} done`}`);
   }
   return result;
+}
+
+/** Consecutive actions of one resource form a phase. */
+function phases(actions: Action[]): Action[][] {
+  const out: Action[][] = [];
+  for (const a of actions) {
+    const last = out[out.length - 1];
+    if (last && last[0].resource === a.resource && a.kind !== 'manual' && last[0].kind !== 'manual') last.push(a);
+    else out.push([a]);
+  }
+  return out;
+}
+
+async function runOne(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
+  if (action.kind === 'manual') {
+    result.manualSteps.push({ id: action.id, title: action.summary, steps: action.detail ? [action.detail] : [] });
+    result.applied.push({ id: action.id, kind: action.kind, result: 'manual', detail: action.detail });
+    deps.reporter.task(action.summary).warn(`${action.summary} (manual step)`);
+    return;
+  }
+  const task = deps.reporter.task(action.summary);
+  try {
+    await execute(action, result, deps, task.update);
+    task.succeed(action.summary);
+    result.applied.push({ id: action.id, kind: action.kind, result: 'done' });
+  } catch (error) {
+    task.fail(`${action.summary}: failed`);
+    if (error instanceof PendingError) {
+      result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
+      throw Object.assign(error, { applyResult: result });
+    }
+    throw error;
+  }
 }
 
 function interrupted(result: ApplyResult): InterruptedError {

@@ -60,6 +60,7 @@ export function retryAfterMs(headers: HeaderReader, now: number): number | undef
 
 export class RequestPolicy {
   private readonly budgets = new Map<string, Budget>();
+  private readonly inFlight = new Map<string, number>();
   private readonly random: () => number;
   private readonly now: () => number;
 
@@ -68,16 +69,36 @@ export class RequestPolicy {
     this.now = options.now ?? Date.now;
   }
 
-  /** Wait before sending on a bucket whose budget is nearly spent, until it resets. */
+  /**
+   * How long to wait before sending on a bucket: none while the budget the service reported,
+   * less the requests already in flight on it, has room; else until the window resets. So
+   * concurrency never turns into 429s.
+   */
   paceDelay(bucket: string): number {
     const budget = this.budgets.get(bucket);
-    if (!budget || budget.remaining > 1) return 0;
-    return Math.min(this.options.maxWaitMs, Math.max(0, budget.resetAt - this.now()) + 50);
+    const now = this.now();
+    if (!budget || now >= budget.resetAt || budget.remaining - (this.inFlight.get(bucket) ?? 0) >= 1) return 0;
+    return Math.min(this.options.maxWaitMs, budget.resetAt - now + 50);
   }
 
+  /** Holds a place in the bucket's budget until the answer comes (release). */
+  async acquire(bucket: string): Promise<void> {
+    for (let delay = this.paceDelay(bucket); delay > 0; delay = this.paceDelay(bucket)) await sleep(delay);
+    this.inFlight.set(bucket, (this.inFlight.get(bucket) ?? 0) + 1);
+  }
+
+  release(bucket: string): void {
+    this.inFlight.set(bucket, Math.max(0, (this.inFlight.get(bucket) ?? 0) - 1));
+  }
+
+  /** Answers arrive out of order: within one window the lowest remaining is the truth. */
   observe(bucket: string, headers: HeaderReader): void {
     const budget = readBudget(headers, this.now());
-    if (budget) this.budgets.set(bucket, budget);
+    if (!budget) return;
+    const known = this.budgets.get(bucket);
+    const sameWindow = known && Math.abs(known.resetAt - budget.resetAt) < 1000;
+    if (!known || budget.resetAt > known.resetAt + 999) this.budgets.set(bucket, budget);
+    else if (sameWindow) this.budgets.set(bucket, { remaining: Math.min(known.remaining, budget.remaining), resetAt: known.resetAt });
   }
 
   /** Milliseconds to wait before a retry, or undefined when the outcome is final. */
@@ -137,12 +158,13 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
   discard: (response: R) => Promise<void>,
 ): Promise<R> {
   for (let attempt = 0; ; attempt += 1) {
-    await sleep(policy.paceDelay(bucket));
+    await policy.acquire(bucket);
     const started = Date.now();
     let response: R;
     try {
       response = await send();
     } catch (error) {
+      policy.release(bucket);
       const text = describeNetworkError(error);
       policy.trace(`${method} ${url} → ${text} (${Date.now() - started}ms)`);
       // An untrusted certificate will not be trusted on the next try either.
@@ -151,6 +173,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
       await sleep(delay);
       continue;
     }
+    policy.release(bucket);
     policy.observe(bucket, response.headers);
     policy.trace(`${method} ${url} → ${response.status} (${Date.now() - started}ms)`);
     const delay = policy.retryDelay(method, attempt, response);

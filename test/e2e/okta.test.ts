@@ -32,7 +32,7 @@ describe('scim-setup okta against the sandbox', () => {
     expect(first.code, first.stderr).toBe(0);
     const doc = json(first.stdout);
     expect(doc.formatVersion).toBe(1);
-    expect(doc.applied.map((a: { id: string }) => a.id)).toEqual(['app', 'provisioning', 'group-assignment:Sales', 'group-assignment:Engineering', 'push-mapping:Engineering']);
+    expect(doc.applied.map((a: { id: string }) => a.id).sort()).toEqual(['app', 'group-assignment:Engineering', 'group-assignment:Sales', 'provisioning', 'push-mapping:Engineering']);
     expect(doc.verification.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'pending')).toEqual([]);
     expect(first.stderr).toContain('#tab-provisioning');
     expect(apps(s)).toHaveLength(1);

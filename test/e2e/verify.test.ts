@@ -112,7 +112,8 @@ describe('scim-setup verify: checks that cannot lie', () => {
     const r = await verify([], { CLOUDFLARE_API_TOKEN: undefined });
     expect(r.code).toBe(0);
     expect(r.check('cloudflare-audit')).toMatchObject({ status: 'skipped', fix: expect.stringContaining('"Account Settings: Read"') });
-    expect(r.check('push-group:Engineering').summary).toContain('IAM user group not checked: no CLOUDFLARE_API_TOKEN');
+    // IAM user groups accept the SCIM token, so they are still checked.
+    expect(r.check('push-group:Engineering')).toMatchObject({ status: 'pass', evidence: expect.arrayContaining([expect.stringMatching(/^IAM user group /)]) });
   });
 
   it('no audit-log activity after a run that changed things is pending (exit 3), not a pass', async () => {

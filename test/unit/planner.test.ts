@@ -4,7 +4,7 @@ import { planDifferences, toSavedPlan } from '../../src/plan/saved-plan.js';
 import type { Desired, Observed, ObservedApp } from '../../src/plan/types.js';
 
 const desired: Desired = {
-  appName: 'scim2testapp', appLabel: 'Cloudflare SCIM', scimBaseUrl: 'https://api.cloudflare.com/client/v4/accounts/x/scim/v2', scimTokenFingerprint: 'sha256:abc',
+  appName: 'scim2testapp', appLabel: 'Cloudflare SCIM', accountId: 'acct', groupRoles: {}, scimBaseUrl: 'https://api.cloudflare.com/client/v4/accounts/x/scim/v2', scimTokenFingerprint: 'sha256:abc',
   assignGroups: ['Sales', 'Engineering'], pushGroups: ['Engineering'], assignUsers: ['ada@example.com'],
 };
 const groups = { Sales: { id: 'g1', name: 'Sales' }, Engineering: { id: 'g2', name: 'Engineering' } };
@@ -56,5 +56,27 @@ describe('the planner (pure)', () => {
     expect(planDifferences(before, after)).toEqual(expect.arrayContaining(['Okta app: plan (none yet), now a1', 'action app: plan create, now noop', 'action group-assignment:Sales: plan create, now noop', 'action app-visibility: needed now, not in the plan']));
     const rotated = toSavedPlan(plan(desired, observed()), { ...desired, scimTokenFingerprint: 'sha256:def' }, 'https://acme.okta.com', 'acct', undefined, now);
     expect(planDifferences(before, rotated)).toEqual(['input scimTokenFingerprint: plan "sha256:abc", now "sha256:def"']);
+  });
+});
+
+describe('roles in the plan', () => {
+  const withRoles = { ...desired, groupRoles: { Engineering: ['Administrator Read Only'] } };
+  const roles = (userGroups: NonNullable<Observed['roles']>['userGroups']) => ({ roleIds: { 'Administrator Read Only': 'r1' }, userGroups, accountResourceGroupId: 'rg' });
+  const action = (o: Observed) => plan(withRoles, o).actions.find((a) => a.id === 'group-roles:Engineering')!;
+
+  it('waits for the push when the user group is not in Cloudflare yet', () => {
+    expect(action(observed({ roles: roles({}) }))).toMatchObject({ kind: 'create', detail: expect.stringContaining('once Okta has pushed the group') });
+  });
+
+  it('adds the missing role to the full policy list, keeping what is there', () => {
+    const existing = { access: 'allow' as const, permission_groups: [{ id: 'r9' }], resource_groups: [{ id: 'rg' }] };
+    expect(action(observed({ roles: roles({ Engineering: { id: 'ug', policies: [existing] } }) })).request).toEqual({
+      method: 'PUT', path: '/accounts/acct/iam/user_groups/ug',
+      body: { policies: [existing, { access: 'allow', permission_groups: [{ id: 'r1' }], resource_groups: [{ id: 'rg' }] }] },
+    });
+  });
+
+  it('is a noop once the role is granted on the account', () => {
+    expect(action(observed({ roles: roles({ Engineering: { id: 'ug', policies: [{ access: 'allow', permission_groups: [{ id: 'r1' }], resource_groups: [{ id: 'rg' }] }] } }) })).kind).toBe('noop');
   });
 });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { readBudget, RequestPolicy, retryAfterMs } from '../../src/lib/request-policy.js';
+
+const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
+
+describe('the request policy (pure parts)', () => {
+  it('reads Okta and Cloudflare budgets', () => {
+    expect(readBudget(headers({ 'x-rate-limit-remaining': '7', 'x-rate-limit-reset': '1000', date: new Date(999_000).toUTCString() }), 999_000)).toEqual({ remaining: 7, resetAt: 1_000_000 });
+    expect(readBudget(headers({ ratelimit: '"default";r=50;t=30' }), 0)).toEqual({ remaining: 50, resetAt: 30_000 });
+    expect(readBudget(headers({ 'x-rate-limit-remaining': '7', 'x-rate-limit-reset': '1,2' }), 0)).toBeUndefined();
+  });
+
+  it('waits out Retry-After in seconds or as a date', () => {
+    expect(retryAfterMs(headers({ 'retry-after': '3' }), 0)).toBe(3000);
+    expect(retryAfterMs(headers({ 'retry-after': new Date(5000).toUTCString() }), 1000)).toBe(4000);
+  });
+
+  it('retries idempotent requests on 5xx and network errors, never a POST; 429s for all, up to maxWait', () => {
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 2, maxWaitMs: 10_000, random: () => 0.5, now: () => 0 });
+    expect(p.retryDelay('GET', 0, { status: 503, headers: headers({}) })).toBe(250);
+    expect(p.retryDelay('PUT', 1, { error: new Error('reset') })).toBe(500);
+    expect(p.retryDelay('POST', 0, { status: 503, headers: headers({}) })).toBeUndefined();
+    expect(p.retryDelay('POST', 0, { error: new Error('reset') })).toBeUndefined();
+    expect(p.retryDelay('POST', 0, { status: 429, headers: headers({ 'retry-after': '2' }) })).toBe(2050);
+    expect(p.retryDelay('GET', 0, { status: 429, headers: headers({ 'retry-after': '60' }) })).toBeUndefined();
+    expect(p.retryDelay('GET', 2, { status: 503, headers: headers({}) })).toBeUndefined();
+    expect(p.retryDelay('GET', 0, { status: 404, headers: headers({}) })).toBeUndefined();
+  });
+
+  it('paces a bucket whose budget, less the requests in flight, is spent, until the window resets', async () => {
+    let now = 0;
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 2, maxWaitMs: 10_000, now: () => now });
+    p.observe('apps', headers({ ratelimit: '"default";r=2;t=5' }));
+    expect(p.paceDelay('apps')).toBe(0);
+    await p.acquire('apps');
+    await p.acquire('apps');
+    expect(p.paceDelay('apps')).toBe(5050);
+    p.release('apps');
+    expect(p.paceDelay('apps')).toBe(0);
+    now = 6000;
+    p.observe('apps', headers({ ratelimit: '"default";r=0;t=5' }));
+    expect(p.paceDelay('apps')).toBe(5050);
+    // An older answer of the same window does not raise the budget again.
+    p.observe('apps', headers({ ratelimit: '"default";r=9;t=5' }));
+    expect(p.paceDelay('apps')).toBe(5050);
+  });
+});
