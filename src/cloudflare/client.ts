@@ -7,6 +7,7 @@ export type TokenRole = 'scim' | 'read';
 
 /** The most SCIM resources Cloudflare returns a page. */
 const SCIM_PAGE = 100;
+const PAGE_POOL = 4;
 
 const PERMISSION: Record<TokenRole, string> = { scim: '"SCIM Provisioning: Edit"', read: '"Account Settings: Read"' };
 const ENV: Record<TokenRole, string> = { scim: 'CLOUDFLARE_SCIM_TOKEN', read: 'CLOUDFLARE_API_TOKEN' };
@@ -73,14 +74,23 @@ export class CloudflareClient {
     return this.call(path, () => this.sdk.get(path, { query }) as unknown as Promise<T>);
   }
 
-  /** Every SCIM resource under `/Users` or `/Groups`, paged by startIndex and count as totalResults needs. */
+  /**
+   * Every SCIM resource under `/Users` or `/Groups`. The first page tells how many there are, so
+   * the rest are fetched a few at a time (the request policy paces them within the budget).
+   */
   async scimAll<T>(resource: '/Users' | '/Groups'): Promise<T[]> {
-    const items: T[] = [];
-    for (let start = 1; ; start += SCIM_PAGE) {
-      const page = await this.get<{ totalResults: number; Resources?: T[] }>(this.scimPath + resource, { startIndex: start, count: SCIM_PAGE });
-      items.push(...(page.Resources ?? []));
-      if ((page.Resources ?? []).length === 0 || items.length >= page.totalResults) return items;
-    }
+    type Page = { totalResults: number; Resources?: T[] };
+    const fetchPage = (start: number) => this.get<Page>(this.scimPath + resource, { startIndex: start, count: SCIM_PAGE });
+    const first = await fetchPage(1);
+    const starts: number[] = [];
+    for (let start = 1 + SCIM_PAGE; start <= first.totalResults; start += SCIM_PAGE) starts.push(start);
+    const pages: Page[] = new Array(starts.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < starts.length; i = next++) pages[i] = await fetchPage(starts[i]);
+    };
+    await Promise.all(Array.from({ length: Math.min(PAGE_POOL, starts.length) }, worker));
+    return [first, ...pages].flatMap((p) => p.Resources ?? []);
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {

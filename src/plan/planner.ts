@@ -15,26 +15,12 @@ export function plan(desired: Desired, observed: Observed): Plan {
   actions.push(provisioning);
 
   for (const name of desired.assignGroups) {
-    const group = observed.groups[name];
-    const assigned = observed.assignedGroupIds.includes(group.id);
-    actions.push({
-      id: `group-assignment:${name}`,
-      kind: assigned ? 'noop' : 'create',
-      resource: 'group-assignment',
-      summary: `assign group "${name}" to the app`,
-      request: assigned ? undefined : { method: 'PUT', path: `${appPath}/groups/${group.id}`, body: {} },
-    });
+    const { id } = observed.groups[name];
+    actions.push(assignment('group-assignment', name, `assign group "${name}" to the app`, observed.assignedGroupIds.includes(id), { method: 'PUT', path: `${appPath}/groups/${id}`, body: {} }));
   }
   for (const login of desired.assignUsers) {
-    const user = observed.users[login];
-    const assigned = observed.assignedUserIds.includes(user.id);
-    actions.push({
-      id: `user-assignment:${login}`,
-      kind: assigned ? 'noop' : 'create',
-      resource: 'user-assignment',
-      summary: `assign user ${login} to the app`,
-      request: assigned ? undefined : { method: 'POST', path: `${appPath}/users`, body: { id: user.id, scope: 'USER', credentials: { userName: login } } },
-    });
+    const { id } = observed.users[login];
+    actions.push(assignment('user-assignment', login, `assign user ${login} to the app`, observed.assignedUserIds.includes(id), { method: 'POST', path: `${appPath}/users`, body: { id, scope: 'USER', credentials: { userName: login } } }));
   }
   for (const name of desired.pushGroups) {
     actions.push(pushAction(name, observed, appPath));
@@ -47,6 +33,10 @@ export function plan(desired: Desired, observed: Observed): Plan {
     );
   }
   return { actions, warnings };
+}
+
+function assignment(resource: 'group-assignment' | 'user-assignment', key: string, summary: string, assigned: boolean, request: Action['request']): Action {
+  return { id: `${resource}:${key}`, kind: assigned ? 'noop' : 'create', resource, summary, request: assigned ? undefined : request };
 }
 
 function appAction(desired: Desired, observed: Observed): Action {

@@ -20,6 +20,8 @@ export interface SandboxOptions {
   rateLimitScale?: number;
   /** false: no rate limits (benchmarks of the emulators themselves). */
   rateLimits?: boolean;
+  /** false: no rate limit on the Cloudflare emulator alone (benchmarks provisioning thousands of users). */
+  cloudflareRateLimits?: boolean;
   /** Serve both emulators over https with this key and certificate. */
   tls?: { key: string; cert: string };
   provisioningDelayMs?: number;
@@ -42,7 +44,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const serviceApp = { clientId: '0oasandboxserviceapp', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ALL_SCOPES };
-  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale, rateLimits: options.rateLimits, tls: options.tls });
+  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale, rateLimits: options.cloudflareRateLimits ?? options.rateLimits, tls: options.tls });
   const okta = await startOktaEmulator({
     seed: options.seed ?? defaultSeed(accountId),
     port: options.oktaPort,

@@ -45,7 +45,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   const rawApp = await okta.get<Parameters<typeof toObservedApp>[0]>(appPath);
   const app = toObservedApp(rawApp);
   const scimWorks = scimToken.ok;
-  const [appUsers, appGroups, mappings, failures, cfUsers, cfGroups, userGroups, superAdmins, audit] = await Promise.all([
+  const [appUsers, appGroups, mappings, failures, cfUsers, cfGroups, userGroups, audit] = await Promise.all([
     okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
     okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
     app.features.length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
@@ -54,12 +54,16 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
     // User groups accept the SCIM token too, so roles are checked even without the read token.
     v4All<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(read ?? scim, `/accounts/${inputs.accountId}/iam/user_groups`, 500).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
-    read ? v4All<{ email: string; roles?: Array<{ id: string }> }>(read, `/accounts/${inputs.accountId}/members`, 50).then((ms) => ms.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email)) : Promise.resolve(undefined),
     read && scimWorks ? auditActivity(scim, read, inputs.accountId, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
   const wantedNames = Object.values(desired.groupRoles).flat();
   const [roleIds, accountResourceGroupId] = wantedNames.length && scimWorks ? await Promise.all([resolveRoles(read ?? scim, wantedNames), findAccountResourceGroup(read ?? scim)]) : [{} as Record<string, string>, undefined];
   const wantedRoles = Object.fromEntries(Object.entries(desired.groupRoles).map(([group, names]) => [group, names.map((name) => ({ name, id: roleIds[name] }))]));
+  // Members (50 a page) are read only when someone active in Cloudflare is no longer assigned in
+  // Okta: only then can a Super Administrator be about to be deactivated.
+  const assignedSet = new Set(appUsers.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()));
+  const leaving = cfUsers.some((u) => u.active && !assignedSet.has(u.userName.toLowerCase()));
+  const superAdmins = read && leaving ? (await v4All<{ email: string; roles?: Array<{ id: string }> }>(read, `/accounts/${inputs.accountId}/members`, 50)).filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email) : read ? [] : undefined;
   const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
   const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
   const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));

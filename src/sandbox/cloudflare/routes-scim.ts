@@ -38,12 +38,14 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     members: [...g.members].map((memberId) => state.members.get(memberId)).filter(Boolean).map((m) => ({ value: m!.userId, display: m!.email })),
   });
 
-  const list = (req: Req, items: unknown[], attribute: string) => {
+  /** Filters on the one attribute the endpoint takes, then builds views for the page alone (fast at 10,000 users). */
+  const list = <T>(req: Req, items: T[], attribute: string, valueOf: (item: T) => string, view: (item: T) => unknown) => {
     const filter = req.query.get('filter');
     let matched = items;
     if (filter) {
       try {
-        matched = items.filter(parseFilter(filter, [attribute]));
+        const predicate = parseFilter(filter, [attribute]);
+        matched = items.filter((item) => predicate({ [attribute]: valueOf(item) }));
       } catch (error) {
         if (error instanceof FilterSyntaxError) throw fail(req, 400, `Only ${attribute} eq filters are supported: ${error.message}`, 'invalidFilter');
         throw error;
@@ -52,7 +54,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     const startIndex = Math.max(1, Number(req.query.get('startIndex') ?? 1) || 1);
     const count = Math.min(100, Math.max(0, Number(req.query.get('count') ?? 100)));
     const page = matched.slice(startIndex - 1, startIndex - 1 + count);
-    return scim({ schemas: [LIST_SCHEMA], totalResults: matched.length, startIndex, itemsPerPage: page.length, Resources: page });
+    return scim({ schemas: [LIST_SCHEMA], totalResults: matched.length, startIndex, itemsPerPage: page.length, Resources: page.map(view) });
   };
 
   const findUser = (req: Req) => {
@@ -179,12 +181,12 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
   };
 
   return [
-    route('GET', '/Users', (req) => list(req, [...state.scimUsers.values()].map(userView), 'userName')),
+    route('GET', '/Users', (req) => list(req, [...state.scimUsers.values()], 'userName', (u) => u.userName, userView)),
     route('POST', '/Users', createUser),
     route('GET', '/Users/{user_id}', (req) => scim(userView(findUser(req)))),
     route('PATCH', '/Users/{user_id}', patchUser),
     route('PUT', '/Users/{user_id}', putUser),
-    route('GET', '/Groups', (req) => list(req, [...state.userGroups.values()].filter((g) => g.scim).map(groupSummary), 'displayName')),
+    route('GET', '/Groups', (req) => list(req, [...state.userGroups.values()].filter((g) => g.scim), 'displayName', (g) => g.name, groupSummary)),
     route('POST', '/Groups', createGroup),
     route('GET', '/Groups/{group_id}', (req) => scim(groupView(findGroup(req)))),
     route('PATCH', '/Groups/{group_id}', patchGroup),

@@ -46,6 +46,8 @@ export interface RunningEmulator {
   requests: RequestLog;
   /** Observers of every response the service routes give (not the control API). */
   taps: Array<(exchange: Exchange) => void>;
+  /** Change the added latency while running (benchmarks set up fast, then measure with latency). */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,9 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     faults,
     requests,
     taps,
+    setLatency: (ms) => {
+      spec.latencyMs = ms;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
