@@ -93,6 +93,19 @@ export class CloudflareClient {
     return [first, ...pages].flatMap((p) => p.Resources ?? []);
   }
 
+  /**
+   * Every item of a v4 page/per_page list, stopping at total_pages (the SDK's own paginator asks
+   * for one empty page more).
+   */
+  async listAll<T>(path: string, perPage: number, query: Record<string, unknown> = {}): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; ; page += 1) {
+      const r = await this.get<{ result: T[]; result_info?: { total_pages?: number } }>(path, { ...query, page, per_page: perPage });
+      items.push(...r.result);
+      if (page >= (r.result_info?.total_pages ?? 1) || r.result.length === 0) return items;
+    }
+  }
+
   async post<T>(path: string, body: unknown): Promise<T> {
     return this.call(path, () => this.sdk.post(path, { body }) as unknown as Promise<T>);
   }

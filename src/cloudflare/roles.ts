@@ -1,6 +1,7 @@
 import { InputError, PendingError } from '../lib/errors.js';
 import { sleep } from '../lib/request-policy.js';
 import { nearMatches } from '../lib/near-matches.js';
+import type { ObservedRoles } from '../plan/types.js';
 import type { CloudflareClient } from './client.js';
 
 /** A policy as the user-group API takes it back: ids only. */
@@ -26,8 +27,10 @@ export interface UserGroup {
 
 interface Envelope<T> {
   result: T;
-  result_info?: { total_pages?: number };
 }
+
+/** Cloudflare's Super Administrator role: the same id in every account (scim-setup troubleshooting guide). */
+export const SUPER_ADMIN_ROLE_ID = '33666b9c79b9a5273fc7344ff42f953d';
 
 export const accountScopeKey = (accountId: string) => `com.cloudflare.api.account.${accountId}`;
 
@@ -53,19 +56,10 @@ export function withRoles(policies: PolicyWrite[], roleIds: string[], accountRes
   return [...policies, { access: 'allow', permission_groups: missing.map((id) => ({ id })), resource_groups: [{ id: accountResourceGroupId }] }];
 }
 
-async function all<T>(client: CloudflareClient, path: string, query: Record<string, unknown> = {}): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page += 1) {
-    const r = await client.get<Envelope<T[]>>(path, { ...query, page, per_page: 500 });
-    items.push(...r.result);
-    if (page >= (r.result_info?.total_pages ?? 1) || r.result.length === 0) return items;
-  }
-}
-
 /** Role names → permission group ids; an unknown name is an input error listing the valid ones. */
 export async function resolveRoles(client: CloudflareClient, wanted: string[]): Promise<Record<string, string>> {
   if (wanted.length === 0) return {};
-  const groups = await all<{ id: string; name: string }>(client, `/accounts/${client.accountId}/iam/permission_groups`);
+  const groups = await client.listAll<{ id: string; name: string }>(`/accounts/${client.accountId}/iam/permission_groups`, 500);
   const byName = new Map(groups.map((g) => [g.name, g.id]));
   const unknown = [...new Set(wanted)].filter((n) => !byName.has(n));
   if (unknown.length > 0) {
@@ -80,7 +74,7 @@ export async function resolveRoles(client: CloudflareClient, wanted: string[]): 
 }
 
 export async function findAccountResourceGroup(client: CloudflareClient): Promise<string | undefined> {
-  const groups = await all<{ id: string; scope?: { key: string; objects?: Array<{ key: string }> } | Array<{ key: string; objects?: Array<{ key: string }> }> }>(client, `/accounts/${client.accountId}/iam/resource_groups`);
+  const groups = await client.listAll<{ id: string; scope?: { key: string; objects?: Array<{ key: string }> } | Array<{ key: string; objects?: Array<{ key: string }> }> }>(`/accounts/${client.accountId}/iam/resource_groups`, 500);
   const key = accountScopeKey(client.accountId);
   const whole = (s: { key: string; objects?: Array<{ key: string }> }) => s.key === key && (s.objects ?? []).some((o) => o.key === '*');
   return groups.find((g) => (Array.isArray(g.scope) ? g.scope.some(whole) : g.scope && whole(g.scope)))?.id;
@@ -93,12 +87,12 @@ export async function createAccountResourceGroup(client: CloudflareClient): Prom
 
 export async function findUserGroups(client: CloudflareClient, names: string[]): Promise<Record<string, UserGroup>> {
   if (names.length === 0) return {};
-  const groups = await all<{ id: string; name: string; policies?: PolicyRead[] }>(client, `/accounts/${client.accountId}/iam/user_groups`);
+  const groups = await client.listAll<{ id: string; name: string; policies?: PolicyRead[] }>(`/accounts/${client.accountId}/iam/user_groups`, 500);
   return Object.fromEntries(groups.filter((g) => names.includes(g.name)).map((g) => [g.name, { id: g.id, name: g.name, policies: toWrite(g.policies) }]));
 }
 
 /** Cloudflare's side of the wanted roles, read in parallel; undefined when no role is wanted. */
-export async function observeRoles(client: CloudflareClient, groupRoles: Record<string, string[]>): Promise<{ roleIds: Record<string, string>; userGroups: Record<string, UserGroup>; accountResourceGroupId?: string } | undefined> {
+export async function observeRoles(client: CloudflareClient, groupRoles: Record<string, string[]>): Promise<ObservedRoles | undefined> {
   const groups = Object.keys(groupRoles);
   if (groups.length === 0) return undefined;
   const [roleIds, userGroups, accountResourceGroupId] = await Promise.all([resolveRoles(client, Object.values(groupRoles).flat()), findUserGroups(client, groups), findAccountResourceGroup(client)]);

@@ -1,3 +1,4 @@
+import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { ask } from '../lib/prompt.js';
@@ -8,7 +9,6 @@ import { renderPlan, summarize } from '../plan/render.js';
 import type { Action } from '../plan/types.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
-const SUPER_ADMIN_ROLE = '33666b9c79b9a5273fc7344ff42f953d';
 
 /** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
 export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
@@ -72,13 +72,8 @@ async function observeForDestroy(session: Session): Promise<DestroyObserved> {
 /** Cloudflare never removes its sole Super Administrator, and neither does this command. */
 async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved): Promise<void> {
   const leaving = new Set(observed.assignedLogins);
-  const members: Array<{ email: string; roles?: Array<{ id: string }> }> = [];
-  for (let page = 1; ; page += 1) {
-    const r = await session.read!.get<{ result: typeof members; result_info?: { total_pages?: number } }>(`/accounts/${session.inputs.accountId}/members`, { page, per_page: 50 });
-    members.push(...r.result);
-    if (page >= (r.result_info?.total_pages ?? 1) || r.result.length === 0) break;
-  }
-  const admins = members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email.toLowerCase());
+  const members = await session.read!.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${session.inputs.accountId}/members`, 50);
+  const admins = members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email.toLowerCase());
   if (admins.length > 0 && admins.every((a) => leaving.has(a))) {
     throw new InputError(
       `--deprovision-users would deactivate every Super Administrator of the Cloudflare account (${admins.join(', ')}). Nothing was changed.`,

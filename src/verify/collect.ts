@@ -1,12 +1,11 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Session } from '../commands/session.js';
 import { AuthError, CliError } from '../lib/errors.js';
-import { findAccountResourceGroup, grantedRoles, resolveRoles, toWrite } from '../cloudflare/roles.js';
+import { findAccountResourceGroup, grantedRoles, resolveRoles, SUPER_ADMIN_ROLE_ID, toWrite } from '../cloudflare/roles.js';
 import { toObservedApp } from '../okta/observe.js';
 import { checkScimToken } from './checks-scim.js';
 import type { Evidence } from './types.js';
 
-const SUPER_ADMIN_ROLE = '33666b9c79b9a5273fc7344ff42f953d';
 
 interface AppUser {
   id: string;
@@ -19,16 +18,6 @@ interface LogEvent {
   published: string;
   outcome?: { reason?: string | null };
   target?: Array<{ type: string; alternateId: string }>;
-}
-
-/** Every item of a v4 page/per_page list, stopping at total_pages (the SDK would fetch one empty page more). */
-async function v4All<T>(client: CloudflareClient, path: string, perPage: number): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page += 1) {
-    const response = await client.call(path, () => client.sdk.get(path, { query: { page, per_page: perPage } }) as unknown as Promise<{ result: T[]; result_info?: { total_pages?: number } }>);
-    items.push(...response.result);
-    if (page >= (response.result_info?.total_pages ?? 1) || response.result.length === 0) return items;
-  }
 }
 
 /** Reads back everything the checks need, in one pass, with independent reads in parallel. */
@@ -53,7 +42,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     scimWorks ? scim.scimAll<{ id: string; userName: string; active: boolean }>('/Users') : Promise.resolve([]),
     scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
     // User groups accept the SCIM token too, so roles are checked even without the read token.
-    v4All<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(read ?? scim, `/accounts/${inputs.accountId}/iam/user_groups`, 500).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
+    (read ?? scim).listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
     read && scimWorks ? auditActivity(scim, read, inputs.accountId, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
   const wantedNames = Object.values(desired.groupRoles).flat();
@@ -63,7 +52,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   // Okta: only then can a Super Administrator be about to be deactivated.
   const assignedSet = new Set(appUsers.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()));
   const leaving = cfUsers.some((u) => u.active && !assignedSet.has(u.userName.toLowerCase()));
-  const superAdmins = read && leaving ? (await v4All<{ email: string; roles?: Array<{ id: string }> }>(read, `/accounts/${inputs.accountId}/members`, 50)).filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE)).map((m) => m.email) : read ? [] : undefined;
+  const superAdmins = read && leaving ? (await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${inputs.accountId}/members`, 50)).filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email) : read ? [] : undefined;
   const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
   const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
   const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
