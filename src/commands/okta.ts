@@ -27,7 +27,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
 
     const reading = reporter.task('reading Okta and Cloudflare');
-    const [, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)]).catch((error) => {
+    const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)]).catch((error) => {
       reading.fail('reading Okta and Cloudflare: failed');
       throw error;
     });
@@ -82,7 +82,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     for (const step of applied.manualSteps) reporter.warn('manual step left:\n' + renderManualStep(step));
 
     const appId = applied.appId;
-    const verification = options.verify === false || !appId ? undefined : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expectActivity: applied.applied.length > 0, signal: ctx.signal });
+    const verification = options.verify === false || !appId ? undefined : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expectActivity: applied.applied.length > 0, signal: ctx.signal, scimTokenProof });
     reporter.result({ ...document, dryRun: false, app: appId ? { id: appId, label: desired.appLabel } : null, applied: applied.applied, manualSteps: applied.manualSteps, verification: verification?.report });
     if (applied.manualSteps.length > 0) return ExitCode.pending;
     return verification ? verificationExitCode(verification.report.checks) : ExitCode.ok;

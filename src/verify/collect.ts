@@ -21,9 +21,9 @@ interface LogEvent {
 }
 
 /** Reads back everything the checks need, in one pass, with independent reads in parallel. */
-export async function collectEvidence(session: Session, appId: string, since: Date, expectActivity: boolean): Promise<Evidence> {
+export async function collectEvidence(session: Session, appId: string, since: Date, expectActivity: boolean, scimTokenProof?: string): Promise<Evidence> {
   const { okta, scim, read, desired, inputs } = session;
-  const scimToken = await checkScimToken(scim).then(
+  const scimToken = await (scimTokenProof !== undefined ? Promise.resolve(scimTokenProof) : checkScimToken(scim)).then(
     (detail) => ({ ok: true as const, detail }),
     (error: unknown) => {
       if (!(error instanceof CliError)) throw error;

@@ -24,7 +24,10 @@ export function verificationExitCode(checks: Check[]): ExitCodeValue {
  * Polls with backoff until every check has converged or `waitMs` runs out. Only the final round
  * is reported; while time is left, an unconverged check is pending, not failed.
  */
-export async function runVerification(session: Session, options: { appId: string; since: Date; waitMs: number; expectActivity?: boolean; signal?: AbortSignal }): Promise<{ report: VerificationReport }> {
+export async function runVerification(
+  session: Session,
+  options: { appId: string; since: Date; waitMs: number; expectActivity?: boolean; signal?: AbortSignal; /** The run's own proof of the SCIM token, reused in the first round. */ scimTokenProof?: string },
+): Promise<{ report: VerificationReport }> {
   const { reporter } = session;
   const started = Date.now();
   const deadline = started + options.waitMs;
@@ -33,7 +36,7 @@ export async function runVerification(session: Session, options: { appId: string
   let rounds = 0;
   for (;;) {
     rounds += 1;
-    const checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expectActivity ?? true));
+    const checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expectActivity ?? true, rounds === 1 ? options.scimTokenProof : undefined));
     const settled = !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail');
     if (settled || Date.now() >= deadline || options.signal?.aborted) {
       const code = verificationExitCode(checks);
