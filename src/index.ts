@@ -16,6 +16,10 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     ...overrides,
   };
   registerEnvSecrets(ctx.env, ctx.redactor);
+  // `scim-setup --help | head` closes the pipe early: that is the reader's choice, not a crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
+  }
   const onSigint = () => abort.abort();
   if (!overrides.signal) process.once('SIGINT', onSigint);
   let exitCode = 0;

@@ -10,11 +10,11 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
   try {
     const s = reporter.style;
     reporter.info(s.bold('scim-setup demo') + ': a sandbox Okta org and Cloudflare account are running on 127.0.0.1.');
-    reporter.info(`It will create the SCIM app, assign "Sales", assign and push "Engineering", wait for the emulated admin to\nturn on provisioning (the guided step), then prove the result by reading Cloudflare back.\n`);
+    reporter.info(`It will create the SCIM app, assign "Sales", assign and push "Engineering" with the Cloudflare role\n"Administrator Read Only", wait for the emulated admin to turn on provisioning (the guided step), then prove\nthe result by reading Cloudflare back.\n`);
     const env = { ...ctx.env, ...sandbox.env };
     delete env.CI;
     const code = await runOkta(
-      { assignGroup: ['Sales'], pushGroup: ['Engineering'], yes: true, wait: '60s', json: options.json, color: options.color, verify: true },
+      { assignGroup: ['Sales'], pushGroup: ['Engineering'], role: ['Engineering=Administrator Read Only'], yes: true, wait: '60s', json: options.json, color: options.color, verify: true },
       { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) },
     );
     const members = sandbox.cloudflare.state.members.size;

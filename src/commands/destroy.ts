@@ -36,9 +36,16 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     }
     await confirmDestroy(options, ctx, session, observed.app.label);
     const applied: string[] = [];
+    let settled = false;
     for (const action of actions) {
+      // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
+      if (action.resource === 'app' && !settled) {
+        if (options.deleteCloudflareGroups) await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', () => groupsGone(session, observed));
+        if (deprovisionUsers) await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', () => usersGone(session, observed));
+        settled = true;
+      }
       const task = reporter.task(action.summary);
-      await execute(action, session, observed, Boolean(options.deleteCloudflareGroups), deprovisionUsers, actions);
+      await execute(action, session);
       applied.push(action.id);
       task.succeed();
     }
@@ -91,18 +98,12 @@ async function confirmDestroy(options: Record<string, unknown>, ctx: Context, se
   if (typed.trim() !== label) throw new InputError('The label typed does not match; nothing was destroyed.', `Type exactly: ${label}`);
 }
 
-async function execute(action: Action, session: Session, observed: DestroyObserved, deleteGroups: boolean, deprovision: boolean, all: Action[]): Promise<void> {
+async function execute(action: Action, session: Session): Promise<void> {
   const { okta } = session;
   const r = action.request!;
   if (r.method === 'PATCH') await okta.patch(r.path, r.body);
   else if (r.method === 'POST') await okta.postNoContent(r.path);
   else await okta.delete(r.path);
-  // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
-  const next = all[all.indexOf(action) + 1];
-  if (next?.id === 'app-deactivate' || (next?.id === 'app-delete' && !all.some((a) => a.id === 'app-deactivate'))) {
-    if (deleteGroups) await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', () => groupsGone(session, observed));
-    if (deprovision) await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', () => usersGone(session, observed));
-  }
 }
 
 async function waitFor(session: Session, what: string, done: () => Promise<boolean>): Promise<void> {

@@ -87,3 +87,18 @@ describe('the CLI as a user runs it (black box)', () => {
     expect(r.stderr).toContain('Cloudflare SCIM token (from --scim-token-file - (stdin)): it starts with "Bearer ".');
   });
 });
+
+describe('pipes', () => {
+  it('a reader that closes the pipe early (| head) is not a crash', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { ROOT } = await import('../helpers/cli.js');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.destroy();
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+});
