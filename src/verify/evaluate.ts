@@ -98,7 +98,7 @@ function warnings(e: Evidence): Check[] {
   for (const g of e.pushGroups) {
     if (/^cf/i.test(g.name)) out.push({ id: `warn-cf-prefix:${g.name}`, status: 'warn', summary: `pushed group "${g.name}" starts with "CF": Cloudflare refuses such SCIM group names`, evidence: [], fix: 'Rename the group in Okta.' });
     const ug = e.userGroups?.[g.name];
-    if (ug && ug.policies === 0) out.push({ id: `warn-no-role:${g.name}`, status: 'warn', summary: `user group "${g.name}" has no role in Cloudflare: its members can reach nothing through it`, evidence: [`user group ${ug.id}: 0 policies`], fix: 'Give it a role: Manage Account → Members → User Groups, or pushGroups roles in the config.' });
+    if (ug && ug.policies === 0) out.push({ id: `warn-no-role:${g.name}`, status: 'warn', summary: `user group "${g.name}" has no role in Cloudflare: its members can reach nothing through it`, evidence: [`user group ${ug.id}: 0 policies`], fix: `Give it a role: scim-setup okta --push-group "${g.name}" --role "${g.name}=<Role>" (or pushGroups roles in the config), or in the dashboard under Manage Account → Members → User Groups.` });
   }
   const legacy = e.assignedGroupNames.filter((n) => LEGACY_GROUP.test(n));
   if (legacy.length) {
