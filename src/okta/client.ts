@@ -31,9 +31,8 @@ export class OktaClient {
     policy: RequestPolicy,
     env: NodeJS.ProcessEnv,
   ) {
-    const proxy = proxyFromEnv(env);
-    // The SDK reads HTTPS_PROXY from process.env itself; it is passed explicitly so that the run's env decides.
-    const common = { orgUrl, cacheMiddleware: null, requestExecutor: new PolicyExecutor(policy, proxy.noProxy), userAgent: 'scim-setup', httpsProxy: proxy.httpsProxy };
+    // The executor picks the proxy for every request; the SDK's own (HTTPS_PROXY, no NO_PROXY) is overridden there.
+    const common = { orgUrl, cacheMiddleware: null, requestExecutor: new PolicyExecutor(policy, proxyFromEnv(env)), userAgent: 'scim-setup' };
     this.client =
       auth.kind === 'ssws'
         ? new Client({ ...common, token: auth.token })

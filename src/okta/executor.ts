@@ -1,9 +1,11 @@
 import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { Agent } from 'node:http';
+import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
 import { withPolicy } from '../lib/request-policy.js';
-import { bypassesProxy } from '../lib/proxy.js';
 
-type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number };
+type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number; agent?: Agent };
 type OktaResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
 
 /** Okta's rate-limit buckets, as the client must track them (research okta.md §g). */
@@ -16,30 +18,45 @@ export function oktaBucket(url: string): string {
   return 'other';
 }
 
+/** The proxy for a URL: none when NO_PROXY covers its host or no proxy is set. */
+export function proxyFor(url: string, proxy: ProxySettings): string | undefined {
+  const via = url.startsWith('https:') ? proxy.httpsProxy : (proxy.httpProxy ?? proxy.httpsProxy);
+  return via && !bypassesProxy(url, proxy.noProxy) ? via : undefined;
+}
+
 /**
  * The SDK's request executor, under the shared request policy. The SDK's default executor
- * retries only 429s and has no timeout; this one is used instead for every request it makes,
- * including the OAuth token request.
+ * retries only 429s and has no timeout; this one is used for every request it makes, the OAuth
+ * token request included, which the SDK itself sends without its proxy agent. So the proxy is
+ * chosen here, for every request, with NO_PROXY honoured.
  */
 export class PolicyExecutor extends RequestExecutor {
+  private readonly agents = new Map<string, Agent>();
+
   constructor(
     private readonly policy: RequestPolicy,
-    private readonly noProxy: string[],
+    private readonly proxy: ProxySettings,
   ) {
     super();
   }
 
   override fetch(request: OktaRequest): Promise<OktaResponse> {
     const method = String(request.method ?? 'GET').toUpperCase();
-    // The SDK proxies every request when HTTPS_PROXY is set; NO_PROXY is honoured here.
-    if ((request as { agent?: unknown }).agent && bypassesProxy(request.url, this.noProxy)) request = { ...request, agent: undefined } as OktaRequest;
+    const via = proxyFor(request.url, this.proxy);
+    const agent = via ? this.agentFor(via) : undefined;
     return withPolicy(
       this.policy,
       method,
       request.url,
       oktaBucket(request.url),
-      () => super.fetch({ ...request, timeout: this.policy.options.timeoutMs } as OktaRequest),
+      () => super.fetch({ ...request, agent, timeout: this.policy.options.timeoutMs } as OktaRequest),
       async (response) => void (await response.text().catch(() => '')),
     );
+  }
+
+  private agentFor(proxyUrl: string): Agent {
+    let agent = this.agents.get(proxyUrl);
+    if (!agent) this.agents.set(proxyUrl, (agent = new HttpsProxyAgent(proxyUrl) as unknown as Agent));
+    return agent;
   }
 }

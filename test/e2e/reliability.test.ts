@@ -26,6 +26,11 @@ describe('corporate networks', () => {
       const oktaHost = new URL(s.okta.url).host;
       const cfHost = new URL(s.cloudflare.url).host;
       expect(proxy.seen).toEqual(expect.arrayContaining([oktaHost, cfHost]));
+      // The SDK sends its OAuth token request without its proxy agent; scim-setup's executor sends it through.
+      proxy.requests.length = 0;
+      const oauth = await okta(['--dry-run'], { HTTPS_PROXY: proxy.url, OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: s.serviceApp.clientId, OKTA_PRIVATE_KEY: s.serviceApp.privateKeyPem });
+      expect(oauth.code, oauth.stderr).toBe(0);
+      expect(proxy.requests).toEqual(expect.arrayContaining(['POST /oauth2/v1/token', 'GET /api/v1/apps', 'GET /client/v4/accounts/5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e/scim/v2/ServiceProviderConfig']));
       proxy.seen.length = 0;
       const around = await okta(['--dry-run'], { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
       expect(around.code, around.stderr).toBe(0);

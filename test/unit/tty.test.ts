@@ -33,3 +33,25 @@ describe('terminal conventions', () => {
     expect(parseDuration(text, '--wait')).toBe(ms);
   });
 });
+
+describe('proxy choice', async () => {
+  const { proxyFor } = await import('../../src/okta/executor.js');
+  const { bypassesProxy } = await import('../../src/lib/proxy.js');
+  it.each<[string, string[], boolean]>([
+    ['https://acme.okta.com/api/v1/apps', ['*'], true],
+    ['https://acme.okta.com/api/v1/apps', ['.okta.com'], true],
+    ['https://acme.okta.com/api/v1/apps', ['okta.com'], true],
+    ['https://acme.okta.com/api/v1/apps', ['acme.okta.com:8443'], false],
+    ['https://notokta.com/', ['okta.com'], false],
+    ['http://127.0.0.1:8080/x', ['127.0.0.1'], true],
+  ])('NO_PROXY: %s with %j bypasses: %s', (url, noProxy, bypass) => {
+    expect(bypassesProxy(url, noProxy)).toBe(bypass);
+  });
+  it('picks HTTPS_PROXY for https, HTTP_PROXY (else HTTPS_PROXY) for http, none when bypassed', () => {
+    const proxy = { httpsProxy: 'http://s:1', httpProxy: 'http://p:2', noProxy: ['internal'] };
+    expect(proxyFor('https://acme.okta.com/', proxy)).toBe('http://s:1');
+    expect(proxyFor('http://127.0.0.1/', proxy)).toBe('http://p:2');
+    expect(proxyFor('http://127.0.0.1/', { ...proxy, httpProxy: undefined })).toBe('http://s:1');
+    expect(proxyFor('https://x.internal/', proxy)).toBeUndefined();
+  });
+});
