@@ -73,7 +73,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--latency <ms>', 'added latency per request', '0')
     .option('--rate-limit-scale <n>', 'multiply rate limits (and shrink their windows) by N', '1')
     .option('--json', 'print one JSON line with the env vars')
-    .addHelpText('after', `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ eval "$(scim-setup sandbox --json | jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"')"\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n`)
+    .addHelpText('after', `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup sandbox --seed big.json\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`)
     .action(run(() => import('./commands/sandbox.js')));
 
   program
