@@ -3,7 +3,7 @@ import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
 import { InterruptedError, PendingError, RemoteError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
-import { sleep } from '../lib/request-policy.js';
+import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
@@ -225,20 +225,18 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
   const { inputs, reporter } = deps;
   const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, inputs.scimToken, deps.revealToken);
   reporter.info('\n' + renderManualStep(step) + '\n');
-  const deadline = deps.waitMs === undefined ? Infinity : Date.now() + deps.waitMs;
-  let delay = 500;
   progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
-  while (Date.now() < deadline) {
-    await sleep(Math.min(delay, deadline - Date.now()), deps.signal);
-    if (deps.signal.aborted) {
-      result.manualSteps.push(step);
-      throw Object.assign(new InterruptedError('Stopped waiting for the guided step.', 'Finish the steps above, then re-run the same command: it picks up from here.'), { applyResult: result });
-    }
-    const app = await deps.okta.get<{ features?: string[] }>(`/api/v1/apps/${appId}`);
-    if (provisioningOn(app.features ?? [])) return;
-    delay = Math.min(delay * 1.5, 5000);
-  }
+  // The caller has just looked, so the first look here waits first.
+  const on = await pollUntil(async () => (provisioningOn((await deps.okta.get<{ features?: string[] }>(`/api/v1/apps/${appId}`)).features ?? []) ? true : undefined), {
+    waitMs: deps.waitMs ?? Infinity,
+    signal: deps.signal,
+    delayFirst: true,
+  });
+  if (on) return;
   result.manualSteps.push(step);
+  if (deps.signal.aborted) {
+    throw Object.assign(new InterruptedError('Stopped waiting for the guided step.', 'Finish the steps above, then re-run the same command: it picks up from here.'), { applyResult: result });
+  }
   throw new PendingError(
     `Provisioning is not on yet for app ${appId}: the guided step above is waiting for an admin.`,
     `Do the steps above, then re-run the same command; it carries on from here.${deps.interactive ? '' : ' (--wait sets how long a run waits.)'}`,

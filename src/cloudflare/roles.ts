@@ -1,5 +1,5 @@
 import { InputError, PendingError } from '../lib/errors.js';
-import { sleep } from '../lib/request-policy.js';
+import { pollUntil } from '../lib/poll.js';
 import { nearMatches } from '../lib/near-matches.js';
 import type { ObservedRoles } from '../plan/types.js';
 import type { CloudflareClient } from './client.js';
@@ -110,20 +110,13 @@ export async function grantRolesWhenPushed(
   options: { waitMs: number; signal: AbortSignal; progress: (text: string) => void; accountResourceGroupId?: string },
 ): Promise<string> {
   const rg = options.accountResourceGroupId ?? (await findAccountResourceGroup(client)) ?? (await createAccountResourceGroup(client));
-  const deadline = Date.now() + options.waitMs;
-  let delay = 500;
-  for (;;) {
-    const userGroup = (await findUserGroups(client, [group]))[group];
-    if (userGroup) {
-      const policies = withRoles(userGroup.policies, roleIds, rg);
-      if (policies) await client.put(`/accounts/${client.accountId}/iam/user_groups/${userGroup.id}`, { policies });
-      return rg;
-    }
-    if (Date.now() >= deadline || options.signal.aborted) {
-      throw new PendingError(`Okta has not pushed "${group}" to Cloudflare yet, so its roles cannot be set.`, 'Re-run the same command once the push has gone through (verify shows it); --wait sets how long a run waits.');
-    }
-    options.progress(`waiting for Okta to push "${group}" to Cloudflare`);
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), options.signal);
-    delay = Math.min(delay * 1.5, 5000);
-  }
+  const userGroup = await pollUntil(async () => (await findUserGroups(client, [group]))[group], {
+    waitMs: options.waitMs,
+    signal: options.signal,
+    onWait: () => options.progress(`waiting for Okta to push "${group}" to Cloudflare`),
+  });
+  if (!userGroup) throw new PendingError(`Okta has not pushed "${group}" to Cloudflare yet, so its roles cannot be set.`, 'Re-run the same command once the push has gone through (verify shows it); --wait sets how long a run waits.');
+  const policies = withRoles(userGroup.policies, roleIds, rg);
+  if (policies) await client.put(`/accounts/${client.accountId}/iam/user_groups/${userGroup.id}`, { policies });
+  return rg;
 }

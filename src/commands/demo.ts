@@ -1,11 +1,11 @@
 import type { Context } from '../context.js';
-import { Reporter } from '../lib/reporter.js';
+import { makeReporter } from './session.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 import { run as runOkta } from './okta.js';
 
 /** `scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
 export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
-  const reporter = new Reporter({ json: Boolean(options.json), noColor: options.color === false, debug: false, env: ctx.env, stdout: ctx.stdout, stderr: ctx.stderr, redactor: ctx.redactor });
+  const reporter = makeReporter(options, ctx);
   const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150 });
   try {
     const s = reporter.style;

@@ -2,7 +2,7 @@ import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { ask } from '../lib/prompt.js';
-import { sleep } from '../lib/request-policy.js';
+import { pollUntil } from '../lib/poll.js';
 import { findApps } from '../okta/observe.js';
 import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
@@ -107,12 +107,8 @@ async function execute(action: Action, session: Session): Promise<void> {
 }
 
 async function waitFor(session: Session, what: string, done: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + session.inputs.waitMs;
-  let delay = 300;
-  while (!(await done())) {
-    if (Date.now() >= deadline) throw new PendingError(`Still waiting for ${what}.`, 'Re-run the same command later: it carries on from here.');
-    await sleep(Math.min(delay, deadline - Date.now()));
-    delay = Math.min(delay * 1.5, 5000);
+  if (!(await pollUntil(async () => ((await done()) ? true : undefined), { waitMs: session.inputs.waitMs }))) {
+    throw new PendingError(`Still waiting for ${what}.`, 'Re-run the same command later: it carries on from here.');
   }
 }
 

@@ -3,7 +3,7 @@ import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, granted
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { confirm } from '../lib/prompt.js';
-import { sleep } from '../lib/request-policy.js';
+import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
@@ -158,23 +158,23 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
 /** The proof that nobody loses access: every legacy member is in the new Cloudflare user group, which has the role. */
 async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: AbortSignal, progress: (text: string) => void): Promise<void> {
   const { scim, inputs } = session;
-  const deadline = Date.now() + inputs.waitMs;
-  let delay = 500;
-  for (;;) {
-    const [userGroups, scimGroups, rg] = await Promise.all([findUserGroups(scim, [g.target.name]), scim.scimAll<{ id: string; displayName: string }>('/Groups'), findAccountResourceGroup(scim)]);
-    const userGroup = userGroups[g.target.name];
-    const scimGroup = scimGroups.find((s) => s.displayName === g.target.name);
-    const emails = scimGroup ? await scimMemberEmails(scim, scimGroup.id) : [];
-    const missing = g.memberLogins.filter((l) => !emails.includes(l.toLowerCase()));
-    if (userGroup && grantedRoles(userGroup.policies, rg).includes(g.roleId) && missing.length === 0) return;
-    if (Date.now() >= deadline || signal.aborted) {
-      throw new PendingError(
-        `Not yet proven that every member of "${g.name}" holds ${g.role} through "${g.target.name}" (${missing.length} not in it yet${userGroup ? '' : '; the user group is not in Cloudflare yet'}). "${g.name}" stays assigned, so nobody has lost access.`,
-        'Re-run `scim-setup migrate` once Okta has pushed the group; it carries on from here.',
-      );
-    }
-    progress(`waiting for proof: ${missing.length} member${missing.length === 1 ? '' : 's'} of "${g.name}" not yet in "${g.target.name}" in Cloudflare`);
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
-    delay = Math.min(delay * 1.5, 5000);
-  }
+  let missing = g.memberLogins;
+  let userGroupSeen = false;
+  const proven = await pollUntil(
+    async () => {
+      const [userGroups, scimGroups, rg] = await Promise.all([findUserGroups(scim, [g.target.name]), scim.scimAll<{ id: string; displayName: string }>('/Groups'), findAccountResourceGroup(scim)]);
+      const userGroup = userGroups[g.target.name];
+      const scimGroup = scimGroups.find((s) => s.displayName === g.target.name);
+      const emails = scimGroup ? await scimMemberEmails(scim, scimGroup.id) : [];
+      missing = g.memberLogins.filter((l) => !emails.includes(l.toLowerCase()));
+      userGroupSeen = Boolean(userGroup);
+      return userGroup && grantedRoles(userGroup.policies, rg).includes(g.roleId) && missing.length === 0 ? true : undefined;
+    },
+    { waitMs: inputs.waitMs, signal, onWait: () => progress(`waiting for proof: ${missing.length} member${missing.length === 1 ? '' : 's'} of "${g.name}" not yet in "${g.target.name}" in Cloudflare`) },
+  );
+  if (proven) return;
+  throw new PendingError(
+    `Not yet proven that every member of "${g.name}" holds ${g.role} through "${g.target.name}" (${missing.length} not in it yet${userGroupSeen ? '' : '; the user group is not in Cloudflare yet'}). "${g.name}" stays assigned, so nobody has lost access.`,
+    'Re-run `scim-setup migrate` once Okta has pushed the group; it carries on from here.',
+  );
 }

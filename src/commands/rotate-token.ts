@@ -1,8 +1,9 @@
 import { renderManualStep, provisioningTabLink } from '../apply/guided-step.js';
+import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { maskToken } from '../lib/redact.js';
-import { sleep } from '../lib/request-policy.js';
+import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
 import { provisioningOn } from '../plan/types.js';
@@ -35,13 +36,13 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const [app] = await findApps(okta, inputs.appLabel);
     if (!app) throw new InputError(`No Okta app "${inputs.appLabel}" (scim2testapp) in ${inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
     if (!provisioningOn(app.features ?? [])) throw new InputError(`Provisioning is not on for app ${app.id}, so there is no token to rotate.`, 'Run `scim-setup okta` to set provisioning up with this token.');
-    const tokenId = await tokenIdOf(session);
+    const newTokenId = await tokenId(scim);
     if (options.dryRun) {
       reporter.info(`Would hand the new token (${maskToken(inputs.scimToken)}) to app ${app.id} and prove Okta uses it.`);
       reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: true, app: { id: app.id, label: app.label }, steps });
       return ExitCode.ok;
     }
-    const already = await alreadyInUse(session, app.id, tokenId);
+    const already = await alreadyInUse(session, app.id, newTokenId);
     if (already) {
       note('Okta already uses the new token', already);
       reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: false, app: { id: app.id, label: app.label }, byApi: false, alreadyRotated: true, steps });
@@ -56,7 +57,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
         steps: ['Open the link above (the app\'s Provisioning tab), Integration, and select Edit.', `OAuth Bearer Token: ${options.revealToken ? inputs.scimToken : `${maskToken(inputs.scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`, 'Select Test API Credentials, then Save.'],
       }) + '\n');
     }
-    const proof = await proveInUse(session, app.id, tokenId, changedAt);
+    const proof = await proveInUse(session, app.id, newTokenId, changedAt);
     note('prove Okta uses the new token', proof);
     reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
     reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: false, app: { id: app.id, label: app.label }, byApi, steps });
@@ -67,26 +68,17 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
 const LOOKBACK_MS = 3600_000;
 
 /** A re-run changes nothing when Cloudflare's audit log shows the new token in use, and Okta no auth failure since. */
-async function alreadyInUse(session: Session, appId: string, tokenId: string): Promise<string | undefined> {
+async function alreadyInUse(session: Session, appId: string, newTokenId: string): Promise<string | undefined> {
   if (!session.read) return undefined;
   const since = new Date(Date.now() - LOOKBACK_MS);
-  const used = await scimRequestsBy(session, tokenId, since);
+  const used = await scimRequestsBy(session.read, newTokenId, since);
   if (used.length === 0) return undefined;
   const after = new Date(used[0].action.time);
   const failures = await session.okta.list<LogEvent>('/api/v1/logs', { since: after.toISOString(), filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`, limit: 100 });
   return failures.length === 0 ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} with it in the last hour, and Okta no authentication failure since` : undefined;
 }
 
-async function scimRequestsBy(session: Session, tokenId: string, since: Date): Promise<Array<{ action: { time: string }; raw?: { uri?: string } }>> {
-  const audit = await session.read!.get<{ result: Array<{ action: { time: string }; raw?: { uri?: string } }> }>(`/accounts/${session.inputs.accountId}/logs/audit`, { since: since.toISOString(), before: new Date(Date.now() + 1000).toISOString(), actor_token_id: tokenId, limit: 100 });
-  return audit.result.filter((e) => e.raw?.uri?.includes('/scim/v2'));
-}
 
-async function tokenIdOf(session: Session): Promise<string> {
-  const { scim } = session;
-  const verified = await scim.get<{ result: { id: string } }>(`/accounts/${scim.accountId}/tokens/verify`).catch(() => scim.get<{ result: { id: string } }>('/user/tokens/verify'));
-  return verified.result.id;
-}
 
 async function handToOktaByApi(session: Session, appId: string): Promise<boolean> {
   const { okta, inputs } = session;
@@ -104,21 +96,19 @@ async function handToOktaByApi(session: Session, appId: string): Promise<boolean
  * audit log to show SCIM requests made with the new token's id, and no authentication failure
  * in Okta's System Log after the change.
  */
-async function proveInUse(session: Session, appId: string, tokenId: string, since: Date): Promise<string> {
+async function proveInUse(session: Session, appId: string, newTokenId: string, since: Date): Promise<string> {
   const { okta, read, inputs } = session;
   if (!read) throw new PendingError('Cannot prove that Okta uses the new token without CLOUDFLARE_API_TOKEN ("Account Settings: Read"): only Cloudflare\'s audit log tells which token made a request.', 'Set CLOUDFLARE_API_TOKEN and re-run rotate-token; it is safe to repeat.');
   const mappings = await okta.list<{ id: string; status: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
   if (mappings.length === 0) throw new PendingError('No active push mapping can make Okta push now, so its use of the new token cannot be proved yet.', 'Push a group (`scim-setup okta --push-group …`), then re-run rotate-token.');
-  const deadline = Date.now() + inputs.waitMs;
-  let delay = 500;
-  for (let round = 0; ; round += 1) {
-    if (round % 4 === 0) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${mappings[0].id}`, { status: 'ACTIVE' });
+  let round = 0;
+  const proof = await pollUntil(async () => {
+    if (round++ % 4 === 0) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${mappings[0].id}`, { status: 'ACTIVE' });
     const failures = await okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`, limit: 100 });
     if (failures.length > 0) throw new PendingError(`Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`, 'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.');
-    const used = await scimRequestsBy(session, tokenId, since);
-    if (used.length > 0) return `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change`;
-    if (Date.now() >= deadline) throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
-    await sleep(Math.min(delay, deadline - Date.now()));
-    delay = Math.min(delay * 1.5, 5000);
-  }
+    const used = await scimRequestsBy(read, newTokenId, since);
+    return used.length > 0 ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change` : undefined;
+  }, { waitMs: inputs.waitMs });
+  if (!proof) throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
+  return proof;
 }

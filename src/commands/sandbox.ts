@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { InputError } from '../lib/errors.js';
-import { Reporter } from '../lib/reporter.js';
+import { makeReporter } from './session.js';
 import { parseSeed, type OktaSeed } from '../sandbox/okta/seed.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 
@@ -28,7 +28,7 @@ async function loadSeed(path: string | undefined): Promise<OktaSeed | undefined>
 
 /** `scim-setup sandbox`: both emulators until SIGINT or SIGTERM. Its tokens are sandbox-only. */
 export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
-  const reporter = new Reporter({ json: Boolean(options.json), noColor: false, debug: false, env: ctx.env, stdout: ctx.stdout, stderr: ctx.stderr });
+  const reporter = makeReporter(options, ctx);
   const scale = nonNegative(options.rateLimitScale, '--rate-limit-scale');
   if (scale === 0) throw new InputError('--rate-limit-scale must be above 0.', 'Pass e.g. --rate-limit-scale 10.');
   const sandbox = await startSandbox({

@@ -10,9 +10,3 @@ export function parseDuration(text: string, inputName: string): number {
   }
   return Math.round(Number(match[1]) * UNITS[match[2] ?? 's']);
 }
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${Math.round(ms / 100) / 10}s`;
-  return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
-}

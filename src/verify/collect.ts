@@ -1,3 +1,4 @@
+import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Session } from '../commands/session.js';
 import { AuthError, CliError } from '../lib/errors.js';
@@ -43,7 +44,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
     // User groups accept the SCIM token too, so roles are checked even without the read token.
     (read ?? scim).listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
-    read && scimWorks ? auditActivity(scim, read, inputs.accountId, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
+    read && scimWorks ? auditActivity(scim, read, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
   const wantedNames = Object.values(desired.groupRoles).flat();
   const [roleIds, accountResourceGroupId] = wantedNames.length && scimWorks ? await Promise.all([resolveRoles(read ?? scim, wantedNames), findAccountResourceGroup(read ?? scim)]) : [{} as Record<string, string>, undefined];
@@ -94,20 +95,11 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   };
 }
 
-/** SCIM requests made with the SCIM token since `since`, from the v2 audit log, paged by hand. */
-async function auditActivity(scim: CloudflareClient, read: CloudflareClient, accountId: string, since: Date): Promise<Evidence['audit']> {
-  const verifyPath = `/accounts/${accountId}/tokens/verify`;
-  // Account-owned tokens verify at the account; user tokens only at /user/tokens/verify.
-  const verified = await scim.get<{ result: { id: string } }>(verifyPath).catch(() => scim.get<{ result: { id: string } }>('/user/tokens/verify'));
-  const token = verified.result;
-  const before = new Date(Date.now() + 1000).toISOString();
-  const response = await read.call(`/accounts/${accountId}/logs/audit`, () =>
-    read.sdk.get(`/accounts/${accountId}/logs/audit`, { query: { since: since.toISOString(), before, actor_token_id: token.id, limit: 1000, direction: 'desc' } }) as unknown as Promise<{ result: Array<{ action: { time: string }; raw?: { uri?: string } }> }>,
-  );
-  const scimEntries = response.result.filter((r) => r.raw?.uri?.includes('/scim/v2'));
-  return { count: scimEntries.length, latest: scimEntries[0]?.action.time };
+/** SCIM requests made with the SCIM token since `since`, from the v2 audit log. */
+async function auditActivity(scim: CloudflareClient, read: CloudflareClient, since: Date): Promise<Evidence['audit']> {
+  const entries = await scimRequestsBy(read, await tokenId(scim), since);
+  return { count: entries.length, latest: entries[0]?.action.time };
 }
-
 const isProvisioning = (e: LogEvent) => e.eventType.startsWith('application.provision.') || e.eventType === 'application.integration.authentication_failure';
 const subject = (e: LogEvent) => e.target?.find((t) => t.type === 'User' || t.type === 'UserGroup')?.alternateId;
 

@@ -1,6 +1,6 @@
 import type { Session } from '../commands/session.js';
 import { ExitCode, type ExitCodeValue } from '../lib/errors.js';
-import { sleep } from '../lib/request-policy.js';
+import { pollUntil } from '../lib/poll.js';
 import { collectEvidence } from './collect.js';
 import { evaluate } from './evaluate.js';
 import { renderChecks } from './render.js';
@@ -30,24 +30,29 @@ export async function runVerification(
 ): Promise<{ report: VerificationReport }> {
   const { reporter } = session;
   const started = Date.now();
-  const deadline = started + options.waitMs;
   const task = reporter.task('verifying: reading Okta and Cloudflare back');
-  let delay = 500;
   let rounds = 0;
-  for (;;) {
-    rounds += 1;
-    const checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expectActivity ?? true, rounds === 1 ? options.scimTokenProof : undefined));
-    const settled = !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail');
-    if (settled || Date.now() >= deadline || options.signal?.aborted) {
-      const code = verificationExitCode(checks);
-      const verdict = code === ExitCode.ok ? 'verified' : code === ExitCode.pending ? 'verification pending' : 'verification failed';
-      (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(`${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`);
-      if (!reporter.json) reporter.info(renderChecks(checks, reporter.style));
-      return { report: { checks, rounds, waitedMs: Date.now() - started } };
-    }
-    const pending = checks.filter((c) => c.status === 'pending').length;
-    task.update(`verifying: ${pending} check${pending > 1 ? 's' : ''} pending, provisioning is on its way (round ${rounds})`);
-    await sleep(Math.min(delay, deadline - Date.now()), options.signal);
-    delay = Math.min(delay * 1.5, 10_000);
-  }
+  let checks: Check[] = [];
+  await pollUntil(
+    async () => {
+      rounds += 1;
+      checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expectActivity ?? true, rounds === 1 ? options.scimTokenProof : undefined));
+      const settled = !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail');
+      return settled ? true : undefined;
+    },
+    {
+      waitMs: options.waitMs,
+      signal: options.signal,
+      maxDelayMs: 10_000,
+      onWait: () => {
+        const pending = checks.filter((c) => c.status === 'pending').length;
+        task.update(`verifying: ${pending} check${pending > 1 ? 's' : ''} pending, provisioning is on its way (round ${rounds})`);
+      },
+    },
+  );
+  const code = verificationExitCode(checks);
+  const verdict = code === ExitCode.ok ? 'verified' : code === ExitCode.pending ? 'verification pending' : 'verification failed';
+  (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(`${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`);
+  if (!reporter.json) reporter.info(renderChecks(checks, reporter.style));
+  return { report: { checks, rounds, waitedMs: Date.now() - started } };
 }
