@@ -226,6 +226,8 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
   const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, inputs.scimToken, deps.revealToken);
   reporter.info('\n' + renderManualStep(step) + '\n');
   progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
+  // Said in plain lines too: in a CI log the spinner above does not show.
+  reporter.info(`Waiting for an admin to do this ${deps.waitMs === undefined ? 'until Ctrl-C' : `for up to ${Math.round(deps.waitMs / 1000)}s`}; checking Okta every few seconds.`);
   // The caller has just looked, so the first look here waits first.
   const on = await pollUntil(async () => (provisioningOn((await deps.okta.get<{ features?: string[] }>(`/api/v1/apps/${appId}`)).features ?? []) ? true : undefined), {
     waitMs: deps.waitMs ?? Infinity,
