@@ -83,7 +83,8 @@ describe('never hang, never duplicate', () => {
 
   it('two runs at once end with one app: the run that made a duplicate removes its own and says so', async () => {
     s = await sandbox({ admin: 'auto' });
-    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '^/api/v1/apps\\?', delayMs: 400, times: 2 }] });
+    // Both runs must read "no app" before either creates one: the creates are held back longer than two CLI start-ups take.
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '^/api/v1/apps\\?', delayMs: 3000, times: 2 }] });
     const [a, b] = await Promise.all([okta(['--assign-group', 'Sales', '--yes', '--wait', '20s']), okta(['--assign-group', 'Sales', '--yes', '--wait', '20s'])]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect([...s.okta.state.apps.values()]).toHaveLength(1);
