@@ -2,6 +2,8 @@
 export interface BucketLimit {
   limit: number;
   windowMs: number;
+  /** Okta's windows are calendar minutes; Cloudflare's 5 minutes run from the token's first request. */
+  aligned?: boolean;
 }
 
 export interface RateDecision {
@@ -27,7 +29,7 @@ export class RateLimiter {
     const t = this.now();
     let window = this.windows.get(id);
     if (!window || t - window.start >= limit.windowMs) {
-      window = { start: t - (t % limit.windowMs), used: 0 };
+      window = { start: limit.aligned ? t - (t % limit.windowMs) : t, used: 0 };
       this.windows.set(id, window);
     }
     const resetAt = window.start + limit.windowMs;
@@ -39,5 +41,5 @@ export class RateLimiter {
 
 /** Scale a per-window limit so that tests and benchmarks run fast: same burst, shorter window. */
 export function scaledLimits(base: Record<string, BucketLimit>, scale: number): Record<string, BucketLimit> {
-  return Object.fromEntries(Object.entries(base).map(([name, l]) => [name, { limit: l.limit, windowMs: Math.max(50, Math.round(l.windowMs / scale)) }]));
+  return Object.fromEntries(Object.entries(base).map(([name, l]) => [name, { ...l, windowMs: Math.max(50, Math.round(l.windowMs / scale)) }]));
 }

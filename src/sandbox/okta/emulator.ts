@@ -15,10 +15,10 @@ import { appTarget, OktaState, type ProvisioningSettings } from './state.js';
 
 /** Okta's per-minute limits on a paid org (research okta.md §g). */
 export const OKTA_LIMITS = {
-  [BUCKETS.apps]: { limit: 100, windowMs: 60_000 },
-  [BUCKETS.groups]: { limit: 600, windowMs: 60_000 },
-  [BUCKETS.users]: { limit: 600, windowMs: 60_000 },
-  [BUCKETS.logs]: { limit: 50, windowMs: 60_000 },
+  [BUCKETS.apps]: { limit: 100, windowMs: 60_000, aligned: true },
+  [BUCKETS.groups]: { limit: 600, windowMs: 60_000, aligned: true },
+  [BUCKETS.users]: { limit: 600, windowMs: 60_000, aligned: true },
+  [BUCKETS.logs]: { limit: 50, windowMs: 60_000, aligned: true },
 };
 
 export interface OktaEmulatorOptions {
