@@ -57,7 +57,7 @@ function subset(spec, paths, extraSchemas = []) {
 // Okta: the project's subset, plus the directory endpoints and the catalog app's subtype from the full spec.
 const oktaSubset = JSON.parse(readFileSync(join(shared, 'okta', 'okta-scim-setup-subset.2026.06.3.json'), 'utf8'));
 const oktaFull = parse(readFileSync(join(shared, 'okta', 'management-minimal.2026.06.3.yaml'), 'utf8'), { maxAliasCount: -1 });
-const fromFull = subset(oktaFull, ['/api/v1/users', '/api/v1/users/{id}', '/api/v1/groups/{groupId}', '/api/v1/groups/{groupId}/users', '/api/v1/groups/{groupId}/users/{userId}'], ['AutoLoginApplication', 'User', 'Group']);
+const fromFull = subset(oktaFull, ['/api/v1/users', '/api/v1/users/{id}', '/api/v1/groups/{groupId}', '/api/v1/groups/{groupId}/users', '/api/v1/groups/{groupId}/users/{userId}', '/api/v1/users/{id}/lifecycle/activate', '/api/v1/users/{id}/lifecycle/deactivate'], ['AutoLoginApplication', 'User', 'Group']);
 const oktaAll = subset({ paths: oktaSubset.paths, components: oktaSubset.components }, Object.keys(oktaSubset.paths));
 const okta = strip({
   source: 'okta/okta-management-openapi-spec dist/current/management-minimal.yaml and the project subset of it, version 2026.06.3',

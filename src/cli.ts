@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import { EXIT_CODE_HELP } from './lib/errors.js';
+import { VERSION } from './lib/version.js';
 
 /** Commander wiring only. Each command's code is imported when it runs, so `--help` stays fast. */
 export function buildProgram(ctx: Context, setExitCode: (code: number) => void): Command {
@@ -68,12 +69,13 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--okta-port <port>', 'Okta emulator port (0 = any free port)', '0')
     .option('--cloudflare-port <port>', 'Cloudflare emulator port (0 = any free port)', '0')
     .option('--seed <file>', 'seed file (JSON) for the Okta org')
-    .addOption(new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API').choices(['unsupported', 'supported']).default('unsupported'))
-    .addOption(new Option('--admin <mode>', 'emulate the admin who fills in the Provisioning tab').choices(['auto', 'manual']).default('manual'))
+    .addOption(new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API (default: unsupported)').choices(['unsupported', 'supported']))
+    .addOption(new Option('--admin <mode>', 'emulate the admin who fills in the Provisioning tab (default: manual; auto with --compare)').choices(['auto', 'manual']))
+    .option('--compare <file.har>', 'replay a recording (--record) against a fresh sandbox and print where their answers differ in shape; exit 1 if they do')
     .option('--latency <ms>', 'added latency per request', '0')
     .option('--rate-limit-scale <n>', 'multiply rate limits (and shrink their windows) by N', '1')
     .option('--json', 'print one JSON line with the env vars')
-    .addHelpText('after', `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup sandbox --seed big.json\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`)
+    .addHelpText('after', `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup sandbox --seed big.json\n  $ scim-setup sandbox --compare run.har          # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`)
     .action(run(() => import('./commands/sandbox.js')));
 
   program
@@ -118,8 +120,7 @@ function withInputOptions(command: Command): Command {
     .option('--request-timeout <duration>', 'fail a request that gets no answer in this time (default 30s)')
     .option('--json', 'print one JSON document on stdout; human text goes to stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
-    .option('--debug', 'print debug traces (secrets redacted) and stacks');
+    .option('--debug', 'print debug traces (secrets redacted) and stacks')
+    .option('--record <file>', 'write every HTTP exchange with Okta and Cloudflare to a HAR file, secrets redacted')
+    .option('--record-redact-pii', 'with --record: replace people\'s names, logins and e-mail addresses by stable hashes');
 }
-
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';

@@ -9,4 +9,6 @@ export interface Context {
   redactor: Redactor;
   /** Resolves when the user asks to stop (SIGINT); commands stop after the request in flight. */
   signal: AbortSignal;
+  /** Work that must run however the command ends (the --record file), run by main in order. */
+  finalizers: Array<() => Promise<void>>;
 }

@@ -13,6 +13,7 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     stderr: process.stderr,
     redactor: new Redactor(),
     signal: abort.signal,
+    finalizers: [],
     ...overrides,
   };
   registerEnvSecrets(ctx.env, ctx.redactor);
@@ -29,9 +30,15 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    return reportError(error, ctx, argv.includes('--debug'));
+    exitCode = reportError(error, ctx, argv.includes('--debug'));
+    return exitCode;
   } finally {
     process.off('SIGINT', onSigint);
+    for (const finalize of ctx.finalizers) {
+      await finalize().catch((error: unknown) => {
+        ctx.stderr.write(ctx.redactor.redact(`error: ${error instanceof Error ? error.message : String(error)}\n`));
+      });
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import Cloudflare from 'cloudflare';
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
 import { proxyFromEnv } from '../lib/proxy.js';
-import { NetworkError, networkFix, withPolicy, type RequestPolicy } from '../lib/request-policy.js';
+import { headerRecord, NetworkError, networkFix, withPolicy, type RequestPolicy } from '../lib/request-policy.js';
 
 export type TokenRole = 'scim' | 'read';
 
@@ -37,6 +37,7 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv): typeof fetc
       'cloudflare',
       async () => (await sender())(input, { ...init, signal: AbortSignal.timeout(policy.options.timeoutMs) }),
       async (response) => void (await response.text().catch(() => '')),
+      { headers: headerRecord(init?.headers), body: typeof init?.body === 'string' ? init.body : undefined },
     );
   };
 }

@@ -64,7 +64,8 @@ async function observeForDestroy(session: Session): Promise<DestroyObserved> {
   const [groups, users, mappings] = await Promise.all([
     okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${path}/groups`, { limit: 200, expand: 'group' }),
     okta.list<{ id: string; scope: string; credentials?: { userName?: string } }>(`${path}/users`, { limit: 500 }),
-    (app.features ?? []).length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string }>(`${path}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
+    // Whatever `features` says: a mapping made before provisioning was on exists all the same.
+    okta.list<{ id: string; sourceGroupId: string; status: string }>(`${path}/group-push/mappings`, { limit: 1000 }),
   ]);
   const names = new Map(groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
   return {

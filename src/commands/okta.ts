@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { applyPlan, type ApplyResult } from '../apply/apply.js';
 import { renderManualStep } from '../apply/guided-step.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { confirm } from '../lib/prompt.js';
 import { observeRoles } from '../cloudflare/roles.js';
 import { observe } from '../okta/observe.js';
@@ -20,6 +20,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
   return withJsonErrors(reporter, 'okta', async () => {
     if (options.plan && options.dryRun) throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
     if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
+    if (typeof options.out === 'string') await checkOutputPath(options.out, '--out');
     const session = await openSession(options, ctx, reporter, '2m');
     const { okta, scim, inputs, desired, interactivity } = session;
     const startedAt = new Date();
@@ -44,7 +45,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     }
     if (!reporter.json || options.dryRun) reporter.info('\n' + renderPlan(plan, reporter.style, `Okta app "${desired.appLabel}" in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`) + '\n');
     if (typeof options.out === 'string') {
-      await writeFile(options.out, ctx.redactor.redact(JSON.stringify(saved, null, 2)) + '\n', { mode: 0o600 });
+      await writeFileAtomic(options.out, ctx.redactor.redact(JSON.stringify(saved, null, 2)) + '\n');
       reporter.info(`Plan saved to ${options.out}; apply it with: scim-setup okta --plan ${options.out}`);
     }
     const document = { formatVersion: 1, command: 'okta', orgUrl: inputs.orgUrl, accountId: inputs.accountId, app: observed.app ? { id: observed.app.id, label: observed.app.label } : null, changes: hasChanges(plan), summary: summarize(plan), actions: plan.actions, warnings: plan.warnings };

@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Context } from '../context.js';
-import { InputError } from '../lib/errors.js';
+import { ExitCode, InputError } from '../lib/errors.js';
+import { exchangesOfHar, type RecordedExchange } from '../lib/har.js';
+import { compareRecording } from '../sandbox/reality/replay.js';
+import { formatDifference } from '../sandbox/reality/shape.js';
 import { makeReporter } from './session.js';
 import { parseSeed, type OktaSeed } from '../sandbox/okta/seed.js';
 import { startSandbox } from '../sandbox/sandbox.js';
@@ -26,8 +29,53 @@ async function loadSeed(path: string | undefined): Promise<OktaSeed | undefined>
   }
 }
 
+/** The most a HAR file may weigh: a day of a large org's runs, far below what would exhaust memory. */
+const MAX_HAR_BYTES = 256 * 1024 * 1024;
+
+async function loadRecording(path: string): Promise<RecordedExchange[]> {
+  const size = (await stat(path).catch(() => undefined))?.size;
+  if (size === undefined) throw new InputError(`--compare ${path}: no such file.`, 'Pass a HAR file written by `scim-setup <command> --record <file>`.');
+  if (size > MAX_HAR_BYTES) throw new InputError(`--compare ${path}: ${size} bytes is more than a recording can be (${MAX_HAR_BYTES}).`, 'Record one run per file.');
+  try {
+    return exchangesOfHar(JSON.parse(await readFile(path, 'utf8')));
+  } catch (error) {
+    throw new InputError(`--compare ${path}: ${(error as Error).message.split('\n')[0]}.`, 'Pass a HAR file written by `scim-setup <command> --record <file>`.');
+  }
+}
+
+/** The connection API's behaviour the recording shows: where Okta took it, the sandbox must too. */
+function connectionApiOf(exchanges: RecordedExchange[]): 'supported' | 'unsupported' {
+  const took = exchanges.some((x) => x.method === 'POST' && x.url.includes('/connections/default') && /"status"\s*:\s*"(ENABLED|DISABLED)"/.test(x.responseBody));
+  return took ? 'supported' : 'unsupported';
+}
+
+/** `scim-setup sandbox --compare FILE.har`: replays a recording against a fresh sandbox; exit 1 on any shape difference. */
+async function compare(path: string, options: Record<string, unknown>, ctx: Context): Promise<number> {
+  const reporter = makeReporter(options, ctx);
+  const exchanges = await loadRecording(path);
+  const sandbox = await startSandbox({ connectionApi: connectionApiOf(exchanges), admin: (options.admin as 'auto' | 'manual' | undefined) ?? 'auto', adminDelayMs: 300 });
+  try {
+    const report = await compareRecording(exchanges, sandbox, ctx.signal);
+    if (reporter.json) ctx.stdout.write(JSON.stringify({ formatVersion: 1, command: 'sandbox --compare', file: path, ...report }) + '\n');
+    const s = reporter.style;
+    reporter.info(`Replayed ${report.replayed} of ${report.exchanges} exchanges (${report.operations.length} operations) from ${path} against the sandbox.`);
+    for (const skip of report.skipped) reporter.info(`  skipped ${skip.request}: ${skip.reason}`);
+    if (report.differences.length === 0) {
+      reporter.info(s.green('No shape differences: the sandbox answers as the recording shows.'));
+      return ExitCode.ok;
+    }
+    reporter.info(s.red(`${report.differences.length} shape difference${report.differences.length === 1 ? '' : 's'} between the recording and the sandbox:`));
+    for (const d of report.differences) reporter.info(`  - ${formatDifference(d)}`);
+    reporter.info('If the recording is of a real org, please file it (see the README, "Record a run"): these are where the sandbox is wrong.');
+    return ExitCode.failed;
+  } finally {
+    await sandbox.close();
+  }
+}
+
 /** `scim-setup sandbox`: both emulators until SIGINT or SIGTERM. Its tokens are sandbox-only. */
 export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+  if (typeof options.compare === 'string') return compare(options.compare, options, ctx);
   const reporter = makeReporter(options, ctx);
   const scale = nonNegative(options.rateLimitScale, '--rate-limit-scale');
   if (scale === 0) throw new InputError('--rate-limit-scale must be above 0.', 'Pass e.g. --rate-limit-scale 10.');
@@ -35,8 +83,8 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     oktaPort: port(options.oktaPort, '--okta-port'),
     cloudflarePort: port(options.cloudflarePort, '--cloudflare-port'),
     seed: await loadSeed(options.seed as string | undefined),
-    connectionApi: options.connectionApi as 'supported' | 'unsupported',
-    admin: options.admin as 'auto' | 'manual',
+    connectionApi: (options.connectionApi as 'supported' | 'unsupported' | undefined) ?? 'unsupported',
+    admin: (options.admin as 'auto' | 'manual' | undefined) ?? 'manual',
     latencyMs: nonNegative(options.latency, '--latency'),
     rateLimitScale: scale,
   });

@@ -1,7 +1,10 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import { loadConfigFile } from '../lib/config-file.js';
-import { CliError, ExitCode } from '../lib/errors.js';
+import { CliError, ExitCode, InputError } from '../lib/errors.js';
+import { HarRecorder } from '../lib/har.js';
+import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
+import { VERSION } from '../lib/version.js';
 import { resolveInputs, secretsOf, type Inputs, type MissingInput } from '../lib/inputs.js';
 import { ask } from '../lib/prompt.js';
 import { fingerprint } from '../lib/redact.js';
@@ -40,7 +43,8 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
   const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
-  const policy = new RequestPolicy({ timeoutMs: inputs.requestTimeoutMs, maxRetries: 4, maxWaitMs: inputs.maxWaitMs, trace: (line) => reporter.debug(line) });
+  const recorder = await startRecording(options, ctx, reporter);
+  const policy = new RequestPolicy({ timeoutMs: inputs.requestTimeoutMs, maxRetries: 4, maxWaitMs: inputs.maxWaitMs, trace: (line) => reporter.debug(line), recorder });
   const desired: Desired = {
     appName: 'scim2testapp',
     appLabel: inputs.appLabel,
@@ -64,6 +68,22 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
     desired,
     waitExplicit: typeof options.wait === 'string',
   };
+}
+
+/** --record FILE: the path is checked now, before any request; the HAR is written however the run ends. */
+async function startRecording(options: Record<string, unknown>, ctx: Context, reporter: Reporter): Promise<HarRecorder | undefined> {
+  if (typeof options.record !== 'string') {
+    if (options.recordRedactPii) throw new InputError('--record-redact-pii needs --record <file>.', 'Add --record run.har, or drop --record-redact-pii.');
+    return undefined;
+  }
+  const path = options.record;
+  await checkOutputPath(path, '--record');
+  const recorder = new HarRecorder(ctx.redactor, Boolean(options.recordRedactPii), VERSION);
+  ctx.finalizers.push(async () => {
+    await writeFileAtomic(path, JSON.stringify(await recorder.toHar(), null, 1) + '\n');
+    reporter.info(`Recorded ${recorder.size} HTTP exchange${recorder.size === 1 ? '' : 's'} to ${path} (secrets redacted${options.recordRedactPii ? ', people hashed' : ''}).`);
+  });
+  return recorder;
 }
 
 /** With --json, a failure still prints one document on stdout, then the error goes on to its exit code. */

@@ -1,3 +1,5 @@
+import type { HarRecorder } from './har.js';
+
 /**
  * One request policy for both SDKs: a per-request timeout; retries of idempotent requests on
  * 5xx, resets and timeouts with capped exponential backoff and jitter; 429s waited out as the
@@ -11,6 +13,14 @@ export interface PolicyOptions {
   trace?: (line: string) => void;
   random?: () => number;
   now?: () => number;
+  /** Every answer, retries included, for `--record`. */
+  recorder?: HarRecorder;
+}
+
+/** What a request carried, for the recording. */
+export interface SentRequest {
+  headers: Record<string, string>;
+  body?: string;
 }
 
 export interface HeaderReader {
@@ -156,6 +166,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
   bucket: string,
   send: () => Promise<R>,
   discard: (response: R) => Promise<void>,
+  sent?: SentRequest,
 ): Promise<R> {
   for (let attempt = 0; ; attempt += 1) {
     await policy.acquire(bucket);
@@ -163,6 +174,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     let response: R;
     try {
       response = await send();
+      if (policy.options.recorder && sent) record(policy.options.recorder, { method, url, started, sent, response: response as unknown as RecordableResponse });
     } catch (error) {
       policy.release(bucket);
       const text = describeNetworkError(error);
@@ -182,6 +194,41 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     policy.trace(`retrying ${method} ${url} in ${delay}ms`);
     await sleep(delay);
   }
+}
+
+interface RecordableResponse {
+  status: number;
+  statusText?: string;
+  headers: { forEach(fn: (value: string, name: string) => void): void };
+  clone(): { text(): Promise<string> };
+}
+
+/** Reads the body from a clone while the SDK reads the original, so that neither waits on the other. */
+function record(recorder: HarRecorder, x: { method: string; url: string; started: number; sent: SentRequest; response: RecordableResponse }): void {
+  const responseHeaders: Record<string, string> = {};
+  x.response.headers.forEach((value, name) => (responseHeaders[name.toLowerCase()] = value));
+  const clone = x.response.clone();
+  recorder.track(
+    clone.text().then((responseBody) =>
+      recorder.add({
+        startedAt: x.started, durationMs: Date.now() - x.started, method: x.method, url: x.url, requestHeaders: x.sent.headers, requestBody: x.sent.body,
+        status: x.response.status, statusText: x.response.statusText ?? '', responseHeaders, responseBody,
+      }),
+    ),
+  );
+}
+
+/** Headers as a plain record, from whatever shape a client keeps them in. */
+export function headerRecord(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  if (typeof (headers as Headers).forEach === 'function' && !(Array.isArray(headers))) {
+    (headers as Headers).forEach((value, name) => (out[name.toLowerCase()] = value));
+    return out;
+  }
+  const entries = Array.isArray(headers) ? (headers as Array<[string, string]>) : Object.entries(headers as Record<string, unknown>);
+  for (const [name, value] of entries) out[String(name).toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  return out;
 }
 
 function describeNetworkError(error: unknown): string {

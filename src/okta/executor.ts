@@ -3,9 +3,9 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Agent } from 'node:http';
 import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
-import { withPolicy } from '../lib/request-policy.js';
+import { headerRecord, withPolicy } from '../lib/request-policy.js';
 
-type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number; agent?: Agent };
+type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number; agent?: Agent; headers?: unknown; body?: unknown };
 type OktaResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
 
 /** Okta's rate-limit buckets, as the client must track them (research okta.md §g). */
@@ -51,6 +51,7 @@ export class PolicyExecutor extends RequestExecutor {
       oktaBucket(request.url),
       () => super.fetch({ ...request, agent, timeout: this.policy.options.timeoutMs } as OktaRequest),
       async (response) => void (await response.text().catch(() => '')),
+      { headers: headerRecord(request.headers), body: typeof request.body === 'string' ? request.body : undefined },
     );
   }
 

@@ -121,12 +121,11 @@ export async function observe(okta: OktaClient, desired: Desired): Promise<Obser
   };
   if (!first) return observed;
   const appPath = `/api/v1/apps/${first.id}`;
-  const provisioningOn = (first.features ?? []).length > 0;
   const [assignedGroups, assignedUsers, mappings] = await Promise.all([
     desired.assignGroups.length ? okta.list<{ id: string }>(`${appPath}/groups`, { limit: 200 }) : Promise.resolve([]),
     Promise.all(Object.values(users).map((u) => appUserAssigned(okta, appPath, u.id))),
-    // Push mappings exist only once provisioning is on; reading them earlier is a wasted request.
-    desired.pushGroups.length && provisioningOn ? okta.list<ObservedMapping>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
+    // Read whatever `features` says: real Okta keeps mappings made before provisioning was on (recorded).
+    desired.pushGroups.length ? okta.list<ObservedMapping>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
   ]);
   observed.assignedGroupIds = assignedGroups.map((g) => g.id);
   observed.assignedUserIds = assignedUsers.filter((u): u is string => u !== undefined);

@@ -38,7 +38,8 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   const [appUsers, appGroups, mappings, failures, cfUsers, cfGroups, userGroups, audit] = await Promise.all([
     okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
     okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
-    app.features.length > 0 ? okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
+    // Whatever `features` says: real Okta keeps mappings made before provisioning was on (recorded).
+    okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }),
     okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`, limit: 1000 }),
     scimWorks ? scim.scimAll<{ id: string; userName: string; active: boolean }>('/Users') : Promise.resolve([]),
     scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { Client } from '@okta/okta-sdk-nodejs';
 import Cloudflare from 'cloudflare';
@@ -56,6 +57,18 @@ beforeAll(async () => {
   await sdk.applicationApi.getApplicationUser({ appId, userId: firstUser.id });
   await sdk.applicationApi.unassignUserFromApplication({ appId, userId: firstUser.id });
   await sdk.applicationApi.getApplicationGroupAssignment({ appId, groupId: [...s.okta.state.apps.get(appId)!.groups.keys()][0] });
+  // The directory's writes, through the SDK's typed methods.
+  const made = await sdk.userApi.createUser({ body: { profile: { firstName: 'Contract', lastName: 'Test', email: 'contract.test@example.com', login: 'contract.test@example.com' } }, activate: true });
+  await sdk.userApi.replaceUser({ userId: made.id!, user: { profile: { firstName: 'Contract', lastName: 'Tested', email: 'contract.test@example.com', login: 'contract.test@example.com' } } });
+  const team = await sdk.groupApi.createGroup({ group: { profile: { name: 'Contract Team', description: '' } } });
+  await sdk.groupApi.replaceGroup({ groupId: team.id!, group: { profile: { name: 'Contract Team', description: 'renamed' } } });
+  await sdk.groupApi.assignUserToGroup({ groupId: team.id!, userId: made.id! });
+  await sdk.groupApi.unassignUserFromGroup({ groupId: team.id!, userId: made.id! });
+  await sdk.groupApi.deleteGroup({ groupId: team.id! });
+  await sdk.userApi.deactivateUser({ userId: made.id! });
+  await sdk.userApi.activateUser({ userId: made.id!, sendEmail: false });
+  await sdk.userApi.deleteUser({ userId: made.id! });
+  await sdk.userApi.deleteUser({ userId: made.id! });
   for await (const e of await sdk.systemLogApi.listLogEvents({ since: new Date(Date.now() - 3600_000).toISOString(), limit: 50 })) void e;
   await sdk.applicationApi.deactivateApplication({ appId }).catch(() => undefined);
   await sdk.applicationApi.getApplication({ appId: 'nope' }).catch(() => undefined);
@@ -98,20 +111,39 @@ beforeAll(async () => {
 
 afterAll(() => s?.close());
 
-function failures(validator: SpecValidator, exchanges: Exchange[]): string[] {
+/** Recorded real Okta answers (test/reality): where the spec and the real service disagree, the real service wins. */
+const reality = JSON.parse(readFileSync(new URL('../reality/okta-recorded-shapes.json', import.meta.url), 'utf8')) as { operations: Record<string, { status: number[]; paths: Record<string, { types: string[] }> }> };
+const byShape = new Map(Object.entries(reality.operations).map(([op, shape]) => [op.replace(/\{[^}]+\}/g, '{}'), shape]));
+
+/** A spec error excused only where a recording shows real Okta answering just so: a null the spec types otherwise, a status it omits. */
+function recordedAtOkta(message: string): boolean {
+  const m = /^(\w+) (\S+) (?:(\d+): (\S*) must be (\w+)|has no response (\d+) in the spec)/.exec(message);
+  if (!m) return false;
+  const recorded = byShape.get(`${m[1]} ${m[2].replace(/\{[^}]+\}/g, '{}')}`);
+  if (!recorded) return false;
+  if (m[6]) return recorded.status.includes(Number(m[6]));
+  const path = m[4].split('/').filter(Boolean).map((part) => (/^\d+$/.test(part) ? '[]' : part)).join('.').replace(/\.\[\]/g, '[]');
+  // An item of a list checked on its own (the AutoLoginApplication subtype) has its path without the list's `[]`.
+  return [path, `[].${path}`].some((p) => recorded.paths[p]?.types.includes('null'));
+}
+
+function failures(validator: SpecValidator, exchanges: Exchange[], excused: (message: string) => boolean = () => false): string[] {
   return exchanges.filter((e) => !/\/iam\/(permission|resource)_groups$/.test(e.template)).flatMap((e) => {
     const errors = validator.check(e.method, e.template, e.status, e.body);
     // Okta's Application is a union keyed by signOnMode: hold scim2testapp to the AUTO_LOGIN subtype too.
     const app = e.status === 200 && /\/api\/v1\/apps(\/\{appId\})?$/.test(e.template) && e.method !== 'DELETE';
     const apps = Array.isArray(e.body) ? e.body : [e.body];
-    return [...errors, ...(app ? apps.flatMap((a) => validator.check(e.method, e.template, e.status, a, 'AutoLoginApplication')) : [])];
+    return [...errors, ...(app ? apps.flatMap((a) => validator.check(e.method, e.template, e.status, a, 'AutoLoginApplication')) : [])].filter((message) => !excused(message));
   });
 }
 
 describe('the emulators answer as the official specs say', () => {
   it('every Okta response (successes and errors) validates against the Okta management spec', () => {
     expect(oktaExchanges.length).toBeGreaterThan(50);
-    expect(failures(okta, oktaExchanges)).toEqual([]);
+    expect(failures(okta, oktaExchanges, recordedAtOkta)).toEqual([]);
+    // The excuse is narrow: an answer the recordings never show is still held to the spec.
+    expect(recordedAtOkta('GET /api/v1/apps/{appId} 200: /accessibility/errorRedirectUrl must be string {}')).toBe(true);
+    expect(recordedAtOkta('GET /api/v1/apps/{appId} 200: /label must be string {}')).toBe(false);
   });
 
   it('answers only on paths the specs describe, but for permission and resource groups, which the Cloudflare subset lacks', () => {
@@ -132,8 +164,8 @@ describe('the emulators answer as the official specs say', () => {
       'GET /accounts/{}/iam/user_groups/{}/members/{}', 'GET /accounts/{}/members/{}', 'PATCH /accounts/{}/scim/v2/Users/{}', 'PATCH /api/v1/apps/{}/groups/{}', 'POST /accounts/{}/iam/user_groups', 'POST /accounts/{}/iam/user_groups/{}/members',
       'POST /accounts/{}/members', 'POST /api/v1/apps/{}/connections/default/lifecycle/activate', 'POST /api/v1/apps/{}/connections/default/lifecycle/deactivate', 'POST /api/v1/apps/{}/lifecycle/activate',
       'POST /api/v1/apps/{}/users/{}', 'PUT /accounts/{}/iam/user_groups/{}/members', 'PUT /accounts/{}/members/{}',
-      // Directory writes of the full Okta spec: the sandbox seeds the directory instead.
-      'DELETE /api/v1/groups/{}', 'DELETE /api/v1/groups/{}/users/{}', 'DELETE /api/v1/users/{}', 'POST /api/v1/users', 'POST /api/v1/users/{}', 'PUT /api/v1/groups/{}', 'PUT /api/v1/users/{}',
+      // A partial user update: the sandbox serves the full replace (PUT) that the recordings show.
+      'POST /api/v1/users/{}',
     ].sort());
   });
 });

@@ -92,14 +92,42 @@ describe('scim-setup okta against the sandbox', () => {
     const s = await start({ admin: 'manual' });
     const created = await fetch(`${s.okta.url}/api/v1/apps`, {
       method: 'POST', headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: false, iOS: false }, autoSubmitToolbar: true } }),
+      body: JSON.stringify({
+        name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: false, iOS: false }, autoSubmitToolbar: true },
+        accessibility: { selfService: false, errorRedirectUrl: 'https://acme.example/error' }, settings: { notes: { admin: 'owned by IT' }, manualProvisioning: true },
+      }),
     }).then((r) => r.json());
+    const before = await fetch(`${s.okta.url}/api/v1/apps/${created.id}`, { headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` } }).then((r) => r.json());
     const r = await okta(s, ['--dry-run', '--json']);
     expect(json(r.stdout).actions.find((a: { id: string }) => a.id === 'app-visibility')).toMatchObject({ kind: 'update' });
     const run = await okta(s, ['--yes', '--wait', '1s', '--json']);
     expect(run.code).toBe(3);
-    expect(s.okta.state.apps.get(created.id)?.visibility).toMatchObject({ autoSubmitToolbar: false, hide: { web: true, iOS: true } });
-    expect(s.okta.state.apps.get(created.id)?.label).toBe('Cloudflare SCIM');
+    const after = await fetch(`${s.okta.url}/api/v1/apps/${created.id}`, { headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` } }).then((r) => r.json());
+    expect(after.visibility).toMatchObject({ autoSubmitToolbar: false, hide: { web: true, iOS: true } });
+    // The PUT carried back every field Okta returned: nothing else changed.
+    const { visibility: _v, lastUpdated: _l, ...rest } = after;
+    const { visibility: _bv, lastUpdated: _bl, ...restBefore } = before;
+    expect(rest).toEqual(restBefore);
+    expect(after.settings).toMatchObject({ notes: { admin: 'owned by IT', enduser: null }, manualProvisioning: true, implicitAssignment: false });
+    expect(after.accessibility.errorRedirectUrl).toBe('https://acme.example/error');
+  });
+
+  it('sees a push mapping that exists before provisioning is on (real Okta keeps one on an app whose features are [])', async () => {
+    const s = await start({ admin: 'manual' });
+    expect((await okta(s, ['--push-group', 'Engineering', '--yes', '--wait', '1s'])).code).toBe(3);
+    const app = apps(s)[0];
+    expect(app.provisioning).toBeNull();
+    const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
+    const made = await fetch(`${s.okta.url}/api/v1/apps/${app.id}/group-push/mappings`, {
+      method: 'POST', headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sourceGroupId: engineering.id, targetGroupName: 'Engineering', status: 'ACTIVE' }),
+    });
+    expect(made.status).toBe(200);
+    const plan = json((await okta(s, ['--push-group', 'Engineering', '--dry-run', '--json'])).stdout);
+    expect(plan.actions.find((a: { id: string }) => a.id === 'push-mapping:Engineering')).toMatchObject({ kind: 'noop' });
+    const destroyed = await runCli(['destroy', '--yes', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(apps(s)).toHaveLength(0);
   });
 
   it('makes visibility drift a manual step once provisioning is on (a PUT would reset it)', async () => {

@@ -58,8 +58,13 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     await s.close();
     s = await sandbox({ connectionApi: 'supported' });
     const app2 = (await createApp()).body;
+    // As recorded at Okta: without ?activate=true the connection is saved DISABLED with an activate link; lifecycle/activate (204) turns it on.
     const r2 = await okta('POST', `/api/v1/apps/${app2.id}/connections/default`, { baseUrl: s.scimBaseUrl, profile: { authScheme: 'TOKEN', token: 't' } });
-    expect(r2.body).toMatchObject({ status: 'ENABLED', authScheme: 'TOKEN', baseUrl: s.scimBaseUrl });
+    expect(r2.body).toMatchObject({ status: 'DISABLED', authScheme: 'TOKEN', baseUrl: s.scimBaseUrl, _links: { activate: { hints: { allow: ['POST'] } } } });
+    expect((await okta('POST', `/api/v1/apps/${app2.id}/connections/default/lifecycle/activate`)).status).toBe(204);
+    expect((await okta('GET', `/api/v1/apps/${app2.id}/connections/default`)).body).toMatchObject({ status: 'ENABLED', _links: { deactivate: {} } });
+    const r3 = await okta('POST', `/api/v1/apps/${app2.id}/connections/default?activate=true`, { baseUrl: s.scimBaseUrl, profile: { authScheme: 'TOKEN', token: 't2' } });
+    expect(r3.body).toMatchObject({ status: 'ENABLED' });
   });
 
   it('answers 400 E0000001 on features while provisioning is off', async () => {
@@ -80,19 +85,27 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     expect(r.body.features).toEqual([]);
   });
 
-  it('needs provisioning on for a push mapping, and deletes one only when INACTIVE', async () => {
+  it('makes a push mapping before provisioning is on (as recorded: 200, ACTIVE, features still []), pushes once it is on, and deletes one only when INACTIVE', async () => {
     s = await sandbox();
     const app = (await createApp()).body;
-    const body = { sourceGroupId: groupId('Engineering'), targetGroupName: 'Engineering' };
-    expect((await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, body)).status).toBe(400);
-    s.okta.setProvisioning(app.id, { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+    const body = { sourceGroupId: groupId('Engineering'), targetGroupName: 'Engineering', status: 'ACTIVE' };
     const m = await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, body);
-    expect(m.status).toBe(201);
+    expect(m.status).toBe(200);
+    expect(m.body).toMatchObject({ status: 'ACTIVE' });
+    expect(m.body).not.toHaveProperty('lastPush');
+    expect((await okta('GET', `/api/v1/apps/${app.id}`)).body.features).toEqual([]);
+    await okta('PUT', `/api/v1/apps/${app.id}/groups/${groupId('Engineering')}`, {});
+    s.okta.setProvisioning(app.id, { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+    await s.okta.engine.idle();
+    expect((await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`)).body.lastPush).toEqual(expect.any(String));
     expect((await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, body)).status).toBe(400);
     expect((await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}?deleteTargetGroup=false`)).status).toBe(400);
     await okta('PATCH', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`, { status: 'INACTIVE' });
     expect((await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`)).status).toBe(400);
-    expect((await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}?deleteTargetGroup=false`)).status).toBe(204);
+    // As recorded: 200 with an empty body.
+    const deleted = await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}?deleteTargetGroup=false`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toBeUndefined();
   });
 
   it('pages with Link headers', async () => {

@@ -26,6 +26,8 @@ export interface EmulatorSpec {
   rateLimiter: RateLimiter;
   state(): unknown;
   latencyMs: number;
+  /** Headers the service sends on every answer of its API (not the control API). */
+  commonHeaders?: Record<string, string>;
   /** Serve https with this key and certificate (tests of custom CAs). */
   tls?: { key: string; cert: string };
 }
@@ -37,6 +39,10 @@ export interface Exchange {
   status: number;
   body: unknown;
   contentType?: string;
+  /** The request's URL, and the answer as it went on the wire (headers lower-cased, body text). */
+  url: string;
+  headers: Record<string, string>;
+  payload: string;
 }
 
 export interface RunningEmulator {
@@ -93,9 +99,10 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
       }
     }
 
-    const result = await dispatch(method, url, req, rawBody, matched);
+    const result = withHeaders(await dispatch(method, url, req, rawBody, matched), spec.commonHeaders ?? {});
     record(result.status);
-    for (const tap of taps) tap({ method, template, status: result.status, body: result.body, contentType: result.contentType });
+    const wire = encode(result);
+    for (const tap of taps) tap({ method, template, status: result.status, body: result.body, contentType: result.contentType, url: url.toString(), headers: wire.headers, payload: wire.payload });
     if (fault?.afterHandler) {
       if (fault.delayMs) await sleep(fault.delayMs);
       return void req.socket.destroy();
@@ -198,14 +205,20 @@ function withHeaders(res: Res, headers: Record<string, string>): Res {
   return { ...res, headers: { ...headers, ...res.headers } };
 }
 
-function send(res: ServerResponse, result: Res): void {
-  const headers: Record<string, string> = { ...result.headers };
+/** The answer as it goes on the wire: a body only where there is one, and then its media type. */
+function encode(result: Res): { headers: Record<string, string>; payload: string } {
+  const headers: Record<string, string> = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   let payload = '';
   if (result.body !== undefined && result.status !== 204) {
     payload = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
     headers['content-type'] = result.contentType ?? 'application/json';
   }
-  res.writeHead(result.status, { ...headers, 'content-length': Buffer.byteLength(payload).toString(), date: new Date().toUTCString() });
+  return { headers: { ...headers, 'content-length': Buffer.byteLength(payload).toString() }, payload };
+}
+
+function send(res: ServerResponse, result: Res): void {
+  const { headers, payload } = encode(result);
+  res.writeHead(result.status, { ...headers, date: new Date().toUTCString() });
   res.end(payload);
 }
 

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { HttpFailure, type Principal, type Req, type Route } from '../http/types.js';
 import { oktaErrorBody, oktaFailure } from './errors.js';
 
-export const ALL_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.logs.read'];
+export const ALL_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.users.manage', 'okta.logs.read'];
 
 export interface ServiceApp {
   clientId: string;

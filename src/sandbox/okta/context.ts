@@ -18,6 +18,7 @@ export const SCOPES = {
   groupsRead: ['okta.groups.read'],
   groupsManage: ['okta.groups.manage'],
   usersRead: ['okta.users.read'],
+  usersManage: ['okta.users.manage'],
   logsRead: ['okta.logs.read'],
 };
 

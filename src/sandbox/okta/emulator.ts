@@ -113,6 +113,8 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
       rateLimiter: limiter,
       state: () => state.snapshot(),
       latencyMs: options.latencyMs ?? 0,
+      // Sent by Okta on every API answer, as recorded.
+      commonHeaders: { 'accept-ch': 'Sec-CH-UA-Platform-Version', 'referrer-policy': 'strict-origin-when-cross-origin' },
       tls: options.tls,
     },
     options.port ?? 0,

@@ -7,7 +7,15 @@ import { serializeApp } from './serialize.js';
 import { appTarget, type AppRecord } from './state.js';
 
 const CATALOG = new Set(['scim2testapp', 'scim2headerauth', 'scim2testapp_basic', 'bookmark']);
-const DEFAULT_SETTINGS = { app: {}, notifications: { vpn: { network: { connection: 'DISABLED' } } }, notes: {} };
+/** Settings every recorded app carries, whatever its type. */
+const DEFAULT_SETTINGS = {
+  app: {},
+  notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } },
+  manualProvisioning: false,
+  implicitAssignment: false,
+  emOptInStatus: 'NONE',
+  notes: { admin: null, enduser: null },
+};
 const SIGN_ON_MODES = new Set(['AUTO_LOGIN', 'BASIC_AUTH', 'BOOKMARK', 'BROWSER_PLUGIN', 'OPENID_CONNECT', 'SAML_1_1', 'SAML_2_0', 'SECURE_PASSWORD_STORE', 'WS_FEDERATION']);
 
 export function findApp(ctx: OktaContext, appId: string): AppRecord {
@@ -26,6 +34,15 @@ function visibilityFrom(body: Body, name: string): AppRecord['visibility'] {
     hide: { iOS: v.hide?.iOS === true, web: v.hide?.web === true },
     appLinks: typeof v.appLinks === 'object' && v.appLinks ? v.appLinks : { [`${name}_login`]: true },
   };
+}
+
+function accessibilityFrom(body: Body): AppRecord['accessibility'] {
+  return { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null, ...(body.accessibility ?? {}) };
+}
+
+function settingsFrom(body: Body): Record<string, unknown> {
+  const given = (body.settings ?? {}) as Body;
+  return { ...DEFAULT_SETTINGS, ...given, notifications: { ...DEFAULT_SETTINGS.notifications, ...(given.notifications ?? {}) }, notes: { ...DEFAULT_SETTINGS.notes, ...(given.notes ?? {}) } };
 }
 
 function validateAppBody(body: unknown): Body {
@@ -69,8 +86,8 @@ export function appRoutes(ctx: OktaContext): Route[] {
       id: state.ids.next('0oa'), name, label: body.label.trim(), signOnMode: body.signOnMode,
       status: req.query.get('activate') === 'false' ? 'INACTIVE' : 'ACTIVE', created: t, lastUpdated: t,
       visibility: visibilityFrom(body, name),
-      accessibility: { selfService: false, ...(body.accessibility ?? {}) },
-      settings: { ...DEFAULT_SETTINGS, ...(body.settings ?? {}) },
+      accessibility: accessibilityFrom(body),
+      settings: settingsFrom(body),
       credentials: { scheme: 'EDIT_USERNAME_AND_PASSWORD', userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' }, revealPassword: false, signing: {} },
       provisioning: null, groups: new Map(), users: new Map(), provisioned: new Map(), mappings: new Map(),
     };
@@ -88,8 +105,9 @@ export function appRoutes(ctx: OktaContext): Route[] {
     app.label = body.label.trim();
     app.signOnMode = body.signOnMode;
     app.visibility = visibilityFrom(body, app.name);
-    app.accessibility = { selfService: false, ...(body.accessibility ?? {}) };
-    app.settings = { ...DEFAULT_SETTINGS, ...(body.settings ?? {}) };
+    app.accessibility = accessibilityFrom(body);
+    app.settings = settingsFrom(body);
+    if (body.credentials && typeof body.credentials === 'object') app.credentials = { ...app.credentials, ...(body.credentials as Body) };
     if (app.provisioning?.enabled) {
       // Seen at Okta (terraform-provider-okta #655): a PUT through the apps API resets the Provisioning tab.
       app.provisioning = { ...app.provisioning, enabled: false };
@@ -141,11 +159,16 @@ const UNKNOWN_CONNECTION = { status: 'UNKNOWN', profile: { authScheme: 'UNKNOWN'
 function connectionRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
   const supported = () => ctx.connectionApi === 'supported';
   const view = (app: AppRecord, base: string) => {
-    const links = { _links: { self: { href: `${base}/api/v1/apps/${app.id}/connections/default` } } };
-    if (!supported()) return { ...UNKNOWN_CONNECTION, ...links };
+    const href = `${base}/api/v1/apps/${app.id}/connections/default`;
+    const self = { self: { href, hints: { allow: ['POST', 'GET'] } } };
+    if (!supported()) return { ...UNKNOWN_CONNECTION, _links: self };
     const p = app.provisioning;
-    if (!p?.baseUrl) return { authScheme: 'TOKEN', status: 'DISABLED', profile: { authScheme: 'TOKEN' }, ...links };
-    return { authScheme: 'TOKEN', baseUrl: p.baseUrl, status: p.enabled ? 'ENABLED' : 'DISABLED', profile: { authScheme: 'TOKEN' }, ...links };
+    const enabled = Boolean(p?.baseUrl && p.enabled);
+    // As recorded: a DISABLED connection links to activate, an ENABLED one to deactivate.
+    const next = enabled ? 'deactivate' : 'activate';
+    const _links = { ...self, [next]: { href: `${href}/lifecycle/${next}`, hints: { allow: ['POST'] } } };
+    if (!p?.baseUrl) return { authScheme: 'TOKEN', status: 'DISABLED', profile: { authScheme: 'TOKEN' }, _links };
+    return { authScheme: 'TOKEN', status: enabled ? 'ENABLED' : 'DISABLED', baseUrl: p.baseUrl, profile: { authScheme: 'TOKEN' }, _links };
   };
   const setEnabled = (enabled: boolean) => (req: Req) => {
     const app = findApp(ctx, req.params.appId);
@@ -165,7 +188,8 @@ function connectionRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
       if (scheme === 'TOKEN' && (typeof body.profile.token !== 'string' || body.profile.token === '')) throw validation('profile.token: The field cannot be left blank.');
       // At Okta, an app outside the supported list answers 200 with UNKNOWN and changes nothing.
       if (!supported()) return { status: 200, body: view(app, req.baseUrl) };
-      const activate = req.query.get('activate') !== 'false';
+      // As recorded: without ?activate=true the connection is saved DISABLED, to be activated by lifecycle/activate.
+      const activate = req.query.get('activate') === 'true';
       app.provisioning = {
         ...(app.provisioning ?? { createUsers: false, deactivateUsers: false, updateUserAttributes: false, importGroups: false }),
         enabled: activate, baseUrl: String(body.baseUrl ?? ''), token: body.profile.token,
@@ -186,7 +210,7 @@ function featureRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     return {
       name: 'USER_PROVISIONING',
       status: 'ENABLED',
-      description: 'User provisioning settings from Okta to a downstream app',
+      description: 'User provisioning settings from Okta to a downstream application',
       capabilities: {
         create: { lifecycleCreate: { status: status(p.createUsers) } },
         update: {
@@ -195,7 +219,7 @@ function featureRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
           password: { status: 'DISABLED', seed: 'RANDOM', change: 'KEEP_EXISTING' },
         },
       },
-      _links: { self: { href: `${base}/api/v1/apps/${app.id}/features/USER_PROVISIONING` } },
+      _links: { self: { href: `${base}/api/v1/apps/${app.id}/features/USER_PROVISIONING`, hints: { allow: ['GET', 'PUT'] } } },
     };
   };
   const enabledApp = (req: Req) => {

@@ -2,8 +2,17 @@ import { FilterSyntaxError, parseFilter, type Predicate } from '../http/filter.j
 import { oktaPage } from '../http/paginate.js';
 import type { Req, Route } from '../http/types.js';
 import { BUCKETS, SCOPES, type OktaContext } from './context.js';
-import { notFound, validation } from './errors.js';
+import { notFound, oktaFailure, validation } from './errors.js';
 import { serializeGroup, serializeUser } from './serialize.js';
+import { findGroup as lookupGroup, findUser as lookupUser } from './lookup.js';
+import type { OktaGroup } from './state.js';
+
+const CORE_PROFILE = new Set(['login', 'email', 'firstName', 'lastName']);
+
+/** Profile attributes beyond the four every user has; null stays null, as Okta stores it. */
+function withoutCore(profile: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(profile).filter(([k]) => !CORE_PROFILE.has(k)));
+}
 
 function predicate(expression: string | null): Predicate | undefined {
   if (!expression) return undefined;
@@ -46,7 +55,7 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
       if (p) users = users.filter(p);
     }
     const { page, headers } = oktaPage(req, users, 200, q ? 10 : 200);
-    return { status: 200, body: page.map((u) => serializeUser(u, req.baseUrl)), headers };
+    return { status: 200, body: page.map((u) => serializeUser(u, req.baseUrl, true)), headers };
   };
 
   const logs = (req: Req) => {
@@ -69,6 +78,88 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     return { status: 200, body: serializeGroup(group, req.baseUrl) };
   };
 
+  const findGroup = (id: string) => lookupGroup(state, id);
+  const findUser = (id: string) => lookupUser(state, id);
+  const oktaGroupOnly = (g: OktaGroup) => {
+    if (g.type !== 'OKTA_GROUP') throw validation('Only Okta groups can be changed through this API.');
+  };
+
+  const updateGroup = (req: Req) => {
+    const g = findGroup(req.params.groupId);
+    oktaGroupOnly(g);
+    const profile = (req.body as { profile?: { name?: unknown; description?: unknown } } | undefined)?.profile;
+    if (typeof profile?.name !== 'string' || profile.name.trim() === '') throw validation('profile.name: The field cannot be left blank.');
+    g.profile = { name: profile.name, description: typeof profile.description === 'string' ? profile.description : '' };
+    g.lastUpdated = state.now();
+    ctx.changed();
+    return { status: 200, body: serializeGroup(g, req.baseUrl) };
+  };
+
+  const deleteGroup = (req: Req) => {
+    const g = findGroup(req.params.groupId);
+    if (g.type === 'BUILT_IN') throw oktaFailure(403, 'E0000006', 'You do not have permission to perform the requested action', ['The Everyone group cannot be deleted.']);
+    state.deleteGroup(g.id);
+    ctx.changed();
+    return { status: 204 };
+  };
+
+  const removeMember = (req: Req) => {
+    const g = findGroup(req.params.groupId);
+    oktaGroupOnly(g);
+    state.members.get(g.id)!.delete(findUser(req.params.userId).id);
+    g.lastMembershipUpdated = state.now();
+    ctx.changed();
+    return { status: 204 };
+  };
+
+  const createUser = (req: Req) => {
+    const body = (req.body ?? {}) as { profile?: Record<string, unknown>; credentials?: { password?: { value?: unknown } } };
+    const p = body.profile ?? {};
+    const causes = ['login', 'email', 'firstName', 'lastName'].filter((k) => typeof p[k] !== 'string' || (p[k] as string).trim() === '').map((k) => `${k}: The field cannot be left blank`);
+    if (causes.length) throw validation(...causes);
+    if ([...state.users.values()].some((u) => u.profile.login.toLowerCase() === String(p.login).toLowerCase())) throw validation('login: An object with this field already exists in the current organization');
+    const user = state.addUser(String(p.login), String(p.firstName), String(p.lastName), String(p.email));
+    Object.assign(user.profile, withoutCore(p));
+    user.status = 'STAGED';
+    user.activated = null;
+    user.statusChanged = null;
+    // Without a password an activated user waits for one: Okta calls that PROVISIONED.
+    if (req.query.get('activate') !== 'false') state.setUserStatus(user, typeof body.credentials?.password?.value === 'string' ? 'ACTIVE' : 'PROVISIONED');
+    return { status: 200, body: serializeUser(user, req.baseUrl) };
+  };
+
+  const updateUser = (req: Req) => {
+    const user = findUser(req.params.userId);
+    const p = ((req.body ?? {}) as { profile?: Record<string, unknown> }).profile;
+    if (!p || typeof p.login !== 'string') throw validation('login: The field cannot be left blank');
+    // PUT replaces the profile: what the body leaves out is cleared.
+    user.profile = { firstName: String(p.firstName ?? ''), lastName: String(p.lastName ?? ''), email: String(p.email ?? ''), login: p.login, mobilePhone: null, secondEmail: null, ...withoutCore(p) };
+    user.lastUpdated = state.now();
+    ctx.changed();
+    return { status: 200, body: serializeUser(user, req.baseUrl) };
+  };
+
+  const lifecycle = (to: 'activate' | 'deactivate') => (req: Req) => {
+    const user = findUser(req.params.userId);
+    if (to === 'activate') {
+      if (user.status === 'ACTIVE' || user.status === 'PROVISIONED') throw validation('Activation failed because the user is already active');
+      state.setUserStatus(user, 'PROVISIONED');
+    } else {
+      state.setUserStatus(user, 'DEPROVISIONED');
+    }
+    ctx.changed();
+    return { status: 200, body: {} };
+  };
+
+  /** Okta deletes in two steps: the first DELETE deactivates, the second deletes. */
+  const deleteUser = (req: Req) => {
+    const user = findUser(req.params.userId);
+    if (user.status === 'DEPROVISIONED') state.deleteUser(user.id);
+    else state.setUserStatus(user, 'DEPROVISIONED');
+    ctx.changed();
+    return { status: 204 };
+  };
+
   const addMember = (req: Req) => {
     const members = state.members.get(req.params.groupId);
     const group = state.groups.get(req.params.groupId);
@@ -85,23 +176,23 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     route('GET', '/api/v1/groups', SCOPES.groupsRead, BUCKETS.groups, listGroups),
     route('POST', '/api/v1/groups', SCOPES.groupsManage, BUCKETS.groups, createGroup),
     route('PUT', '/api/v1/groups/{groupId}/users/{userId}', SCOPES.groupsManage, BUCKETS.groups, addMember),
-    route('GET', '/api/v1/groups/{groupId}', SCOPES.groupsRead, BUCKETS.groups, (req) => {
-      const g = state.groups.get(req.params.groupId);
-      if (!g) throw notFound(`UserGroup ${req.params.groupId}`);
-      return { status: 200, body: serializeGroup(g, req.baseUrl) };
-    }),
+    route('DELETE', '/api/v1/groups/{groupId}/users/{userId}', SCOPES.groupsManage, BUCKETS.groups, removeMember),
+    route('PUT', '/api/v1/groups/{groupId}', SCOPES.groupsManage, BUCKETS.groups, updateGroup),
+    route('DELETE', '/api/v1/groups/{groupId}', SCOPES.groupsManage, BUCKETS.groups, deleteGroup),
+    route('POST', '/api/v1/users', SCOPES.usersManage, BUCKETS.users, createUser),
+    route('PUT', '/api/v1/users/{userId}', SCOPES.usersManage, BUCKETS.users, updateUser),
+    route('DELETE', '/api/v1/users/{userId}', SCOPES.usersManage, BUCKETS.users, deleteUser),
+    route('POST', '/api/v1/users/{userId}/lifecycle/activate', SCOPES.usersManage, BUCKETS.users, lifecycle('activate')),
+    route('POST', '/api/v1/users/{userId}/lifecycle/deactivate', SCOPES.usersManage, BUCKETS.users, lifecycle('deactivate')),
+    route('GET', '/api/v1/groups/{groupId}', SCOPES.groupsRead, BUCKETS.groups, (req) => ({ status: 200, body: serializeGroup(findGroup(req.params.groupId), req.baseUrl) })),
     route('GET', '/api/v1/groups/{groupId}/users', SCOPES.groupsRead, BUCKETS.groups, (req) => {
       const members = state.members.get(req.params.groupId);
       if (!members) throw notFound(`UserGroup ${req.params.groupId}`);
       const { page, headers } = oktaPage(req, [...members], 1000, 1000);
-      return { status: 200, body: page.map((id) => serializeUser(state.users.get(id)!, req.baseUrl)), headers };
+      return { status: 200, body: page.map((id) => serializeUser(state.users.get(id)!, req.baseUrl, true)), headers };
     }),
     route('GET', '/api/v1/users', SCOPES.usersRead, BUCKETS.users, listUsers),
-    route('GET', '/api/v1/users/{userId}', SCOPES.usersRead, BUCKETS.users, (req) => {
-      const u = state.users.get(req.params.userId) ?? [...state.users.values()].find((x) => x.profile.login === req.params.userId);
-      if (!u) throw notFound(`User ${req.params.userId}`);
-      return { status: 200, body: serializeUser(u, req.baseUrl) };
-    }),
+    route('GET', '/api/v1/users/{userId}', SCOPES.usersRead, BUCKETS.users, (req) => ({ status: 200, body: serializeUser(findUser(req.params.userId), req.baseUrl) })),
     route('GET', '/api/v1/logs', SCOPES.logsRead, BUCKETS.logs, logs),
   ];
 }

@@ -13,6 +13,8 @@ export function appFeatures(app: AppRecord): string[] {
 
 export function serializeApp(app: AppRecord, base: string) {
   const self = `${base}/api/v1/apps/${app.id}`;
+  // As recorded: no self link; logo and upload links always; activate or deactivate by status.
+  const lifecycle = app.status === 'ACTIVE' ? { deactivate: { href: `${self}/lifecycle/deactivate` } } : { activate: { href: `${self}/lifecycle/activate` } };
   return {
     id: app.id,
     orn: `orn:okta:idp:00o000000000000000:apps:${app.name}:${app.id}`,
@@ -26,24 +28,47 @@ export function serializeApp(app: AppRecord, base: string) {
     features: appFeatures(app),
     signOnMode: app.signOnMode,
     credentials: app.credentials,
+    universalLogout: null,
     settings: app.settings,
     _links: {
-      self: { href: self },
-      appLinks: [{ name: `${app.name}_login`, href: `${base}/home/${app.name}/${app.id}/aln1`, type: 'text/html' }],
+      uploadLogo: { href: `${self}/logo`, hints: { allow: ['POST'] } },
+      appLinks: Object.keys(app.visibility.appLinks).map((name) => ({ name, href: `${base}/home/${app.name}/${app.id}/aln1`, type: 'text/html' })),
+      profileEnrollment: { href: `${base}/api/v1/policies/rst1defaultenrollment` },
+      policies: { href: `${self}/policies`, hints: { allow: ['PUT'] } },
       groups: { href: `${self}/groups` },
+      logo: [{ name: 'medium', href: `${base}/assets/img/logos/default.png`, type: 'image/png' }],
+      accessPolicy: { href: `${base}/api/v1/policies/rst1defaultaccess` },
       users: { href: `${self}/users` },
-      logo: [],
-      deactivate: { href: `${self}/lifecycle/deactivate` },
-      metadata: { href: `${self}/sso/saml/metadata`, type: 'application/xml' },
+      ...lifecycle,
     },
   };
 }
 
-export function serializeUser(user: OktaUser, base: string) {
+/** The lifecycle links Okta offers for each user status, as recorded. */
+const USER_LIFECYCLE: Record<OktaUser['status'], string[]> = {
+  STAGED: ['activate'],
+  PROVISIONED: ['suspend', 'resetPassword', 'reactivate', 'deactivate'],
+  ACTIVE: ['suspend', 'resetPassword', 'deactivate'],
+  SUSPENDED: ['deactivate'],
+  DEPROVISIONED: ['activate', 'delete'],
+};
+
+/** A user as one read shows it; lists (`brief`) carry the self link alone, as recorded. */
+export function serializeUser(user: OktaUser, base: string, brief = false) {
+  const self = `${base}/api/v1/users/${user.id}`;
+  if (brief) return { ...user, credentials: { provider: { type: 'OKTA', name: 'OKTA' } }, _links: { self: { href: self } } };
+  const lifecycle = Object.fromEntries(
+    USER_LIFECYCLE[user.status].map((name) => [name, { href: name === 'delete' ? self : `${self}/lifecycle/${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, method: name === 'delete' ? 'DELETE' : 'POST' }]),
+  );
   return {
     ...user,
     credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
-    _links: { self: { href: `${base}/api/v1/users/${user.id}` } },
+    _links: {
+      ...lifecycle,
+      schema: { href: `${base}/api/v1/meta/schemas/user/osc1defaultuserschema` },
+      self: { href: self },
+      type: { href: `${base}/api/v1/meta/types/user/${user.type.id}` },
+    },
   };
 }
 
@@ -82,7 +107,7 @@ export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' |
   const created = direct?.created ?? user.created;
   return {
     id: userId,
-    externalId: pushed?.externalId,
+    externalId: pushed?.externalId ?? null,
     created,
     lastUpdated: pushed?.lastSync ?? direct?.lastUpdated ?? created,
     scope,
@@ -90,7 +115,7 @@ export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' |
     statusChanged: pushed?.lastSync ?? created,
     passwordChanged: null,
     syncState: pushed?.syncState ?? (app.provisioning?.enabled ? 'SYNCING' : 'DISABLED'),
-    lastSync: pushed?.lastSync,
+    ...(pushed ? { lastSync: pushed.lastSync } : {}),
     credentials: { userName: user.profile.login },
     profile: {},
     ...(expand ? { _embedded: { user: serializeUser(user, base) } } : {}),
@@ -102,7 +127,6 @@ export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' |
 }
 
 export function serializeMapping(app: AppRecord, m: MappingRecord, base: string) {
-  const self = `${base}/api/v1/apps/${app.id}/group-push/mappings/${m.id}`;
   return {
     id: m.id,
     sourceGroupId: m.sourceGroupId,
@@ -116,7 +140,6 @@ export function serializeMapping(app: AppRecord, m: MappingRecord, base: string)
       app: { href: `${base}/api/v1/apps/${app.id}` },
       sourceGroup: { href: `${base}/api/v1/groups/${m.sourceGroupId}` },
       targetGroup: { href: `${base}/api/v1/groups/${m.targetGroupId}` },
-      self: { href: self },
     },
   };
 }

@@ -2,17 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { IdFactory } from './ids.js';
 import type { OktaSeed } from './seed.js';
 
+export type UserStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED';
+
 export interface OktaUser {
   id: string;
-  status: 'ACTIVE';
+  status: UserStatus;
   created: string;
-  activated: string;
-  statusChanged: string;
+  activated: string | null;
+  statusChanged: string | null;
   lastLogin: null;
   lastUpdated: string;
   passwordChanged: null;
   type: { id: string };
-  profile: { firstName: string; lastName: string; email: string; login: string; mobilePhone: null; secondEmail: null };
+  profile: { firstName: string; lastName: string; email: string; login: string; mobilePhone: string | null; secondEmail: string | null; [attribute: string]: unknown };
 }
 
 export interface OktaGroup {
@@ -63,7 +65,7 @@ export interface AppRecord {
   created: string;
   lastUpdated: string;
   visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean }; appLinks: Record<string, boolean> };
-  accessibility: { selfService: boolean; errorRedirectUrl?: string; loginRedirectUrl?: string };
+  accessibility: { selfService: boolean; errorRedirectUrl: string | null; loginRedirectUrl: string | null };
   settings: Record<string, unknown>;
   credentials: Record<string, unknown>;
   provisioning: ProvisioningSettings | null;
@@ -151,12 +153,40 @@ export class OktaState {
     return group;
   }
 
-  /** Users assigned to the app directly or through an assigned group, with their scope. */
+  /** Users assigned to the app directly or through an assigned group, with their scope; a deactivated user is assigned to nothing. */
   assignedUsers(app: AppRecord): Map<string, 'USER' | 'GROUP'> {
     const out = new Map<string, 'USER' | 'GROUP'>();
-    for (const groupId of app.groups.keys()) for (const userId of this.members.get(groupId) ?? []) out.set(userId, 'GROUP');
-    for (const userId of app.users.keys()) out.set(userId, 'USER');
+    const live = (userId: string) => this.users.get(userId)?.status !== 'DEPROVISIONED';
+    for (const groupId of app.groups.keys()) for (const userId of this.members.get(groupId) ?? []) if (live(userId)) out.set(userId, 'GROUP');
+    for (const userId of app.users.keys()) if (live(userId)) out.set(userId, 'USER');
     return out;
+  }
+
+  /** Okta's user lifecycle: a status change stamps statusChanged (and activated on first activation). */
+  setUserStatus(user: OktaUser, status: UserStatus): void {
+    if (user.status === status) return;
+    const t = this.now();
+    user.status = status;
+    user.statusChanged = t;
+    user.lastUpdated = t;
+    if ((status === 'ACTIVE' || status === 'PROVISIONED') && user.activated === null) user.activated = t;
+  }
+
+  /** A deleted user leaves every group and app. */
+  deleteUser(userId: string): void {
+    this.users.delete(userId);
+    for (const members of this.members.values()) members.delete(userId);
+    for (const app of this.apps.values()) app.users.delete(userId);
+  }
+
+  /** A deleted group leaves every app it was assigned to; its push mappings go with it. */
+  deleteGroup(groupId: string): void {
+    this.groups.delete(groupId);
+    this.members.delete(groupId);
+    for (const app of this.apps.values()) {
+      app.groups.delete(groupId);
+      for (const m of [...app.mappings.values()]) if (m.sourceGroupId === groupId) app.mappings.delete(m.id);
+    }
   }
 
   log(event: {

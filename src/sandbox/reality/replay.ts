@@ -1,0 +1,146 @@
+import type { RecordedExchange } from '../../lib/har.js';
+import { parseJsonOrUndefined } from '../../lib/json.js';
+import type { Sandbox } from '../sandbox.js';
+import { compareAll, shapesOf, type Difference } from './shape.js';
+
+/**
+ * Replays a recording's requests against the sandbox, in order and at the recorded pace, and
+ * compares the answers' shapes with the recorded ones. Ids differ between the recorded org and the
+ * sandbox, so the groups and users the recording shows are made in the sandbox first, and every id
+ * an answer reveals is mapped onto the sandbox's own as the replay goes.
+ */
+export interface CompareReport {
+  exchanges: number;
+  replayed: number;
+  skipped: Array<{ request: string; reason: string }>;
+  operations: string[];
+  differences: Difference[];
+}
+
+/** The longest pause kept between two recorded requests: enough for provisioning to act, never a long wait. */
+const MAX_GAP_MS = 3000;
+
+type Service = 'okta' | 'cloudflare';
+
+function serviceOf(url: URL): Service {
+  return url.pathname.startsWith('/api/v1/') || url.pathname.startsWith('/oauth2/') ? 'okta' : 'cloudflare';
+}
+
+/** Where Cloudflare's API starts in a URL: before /accounts/ or /user/. */
+function cloudflareBase(url: URL): string {
+  const m = /^(.*?)\/(accounts|user)\//.exec(url.pathname);
+  return `${url.origin}${m ? m[1] : ''}`;
+}
+
+
+/** Pairs the ids of two answers of the same request, found at the same place in each. */
+function learnIds(recorded: unknown, replayed: unknown, ids: Map<string, string>): void {
+  if (Array.isArray(recorded) && Array.isArray(replayed)) {
+    recorded.forEach((r, i) => learnIds(r, replayed[i], ids));
+    return;
+  }
+  if (!recorded || !replayed || typeof recorded !== 'object' || typeof replayed !== 'object') return;
+  for (const [key, r] of Object.entries(recorded as Record<string, unknown>)) {
+    const e = (replayed as Record<string, unknown>)[key];
+    if (/^(id|.*Id)$/.test(key) && typeof r === 'string' && typeof e === 'string' && r !== e && r.length >= 6 && !ids.has(r)) ids.set(r, e);
+    else learnIds(r, e, ids);
+  }
+}
+
+function substitute(text: string, ids: Map<string, string>): string {
+  let out = text;
+  for (const [from, to] of [...ids].sort((a, b) => b[0].length - a[0].length)) out = out.split(from).join(to);
+  return out;
+}
+
+/** The recorded org's groups and users, made in the sandbox (or found there by name), so that searches and ids resolve. */
+function seedFromRecording(exchanges: RecordedExchange[], sandbox: Sandbox, ids: Map<string, string>): void {
+  const state = sandbox.okta.state;
+  const groupsByName = new Map([...state.groups.values()].filter((g) => g.type === 'OKTA_GROUP').map((g) => [g.profile.name, g.id]));
+  const usersByLogin = new Map([...state.users.values()].map((u) => [u.profile.login, u.id]));
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    const o = value as { id?: unknown; type?: unknown; profile?: { name?: unknown; login?: unknown; firstName?: unknown; lastName?: unknown; email?: unknown } };
+    if (typeof o.id === 'string' && o.id.startsWith('00g') && o.type === 'OKTA_GROUP' && typeof o.profile?.name === 'string' && !ids.has(o.id)) {
+      const name = o.profile.name;
+      const id = groupsByName.get(name) ?? state.addGroup(name, null, 'OKTA_GROUP').id;
+      groupsByName.set(name, id);
+      ids.set(o.id, id);
+    } else if (typeof o.id === 'string' && o.id.startsWith('00u') && typeof o.profile?.login === 'string' && !ids.has(o.id)) {
+      const login = o.profile.login;
+      const id = usersByLogin.get(login) ?? state.addUser(login, String(o.profile.firstName ?? 'Recorded'), String(o.profile.lastName ?? 'User'), String(o.profile.email ?? login)).id;
+      usersByLogin.set(login, id);
+      ids.set(o.id, id);
+    }
+    for (const v of Object.values(value)) visit(v);
+  };
+  for (const x of exchanges) if (serviceOf(new URL(x.url)) === 'okta') visit(parseJsonOrUndefined(x.responseBody));
+  // Memberships as the recording read them.
+  for (const x of exchanges) {
+    const m = /\/api\/v1\/groups\/([^/]+)\/users$/.exec(new URL(x.url).pathname);
+    const members = parseJsonOrUndefined(x.responseBody);
+    const groupId = m ? ids.get(m[1]) : undefined;
+    if (!groupId || !Array.isArray(members)) continue;
+    for (const u of members) {
+      const userId = ids.get((u as { id?: string }).id ?? '');
+      if (userId) state.members.get(groupId)?.add(userId);
+    }
+  }
+}
+
+function credentialFor(service: Service, url: URL, sandbox: Sandbox): string {
+  if (service === 'okta') return `SSWS ${sandbox.okta.apiToken}`;
+  return `Bearer ${url.pathname.includes('/scim/') ? sandbox.cloudflare.scimToken.value : sandbox.cloudflare.readToken.value}`;
+}
+
+export async function compareRecording(exchanges: RecordedExchange[], sandbox: Sandbox, signal?: AbortSignal): Promise<CompareReport> {
+  const ids = new Map<string, string>();
+  const origins = new Map<string, string>();
+  for (const x of exchanges) {
+    const url = new URL(x.url);
+    if (serviceOf(url) === 'okta') origins.set(url.origin, sandbox.okta.url);
+    else origins.set(cloudflareBase(url), sandbox.cloudflare.apiBaseUrl);
+    const account = /\/accounts\/([^/]+)/.exec(url.pathname)?.[1];
+    if (account && account !== sandbox.accountId) ids.set(account, sandbox.accountId);
+  }
+  seedFromRecording(exchanges, sandbox, ids);
+
+  const recorded: RecordedExchange[] = [];
+  const replayed: Array<Omit<RecordedExchange, 'startedAt' | 'durationMs' | 'statusText' | 'requestHeaders'>> = [];
+  const skipped: CompareReport['skipped'] = [];
+  let previous: number | undefined;
+  for (const x of exchanges) {
+    if (signal?.aborted) break;
+    const url = new URL(x.url);
+    if (url.pathname.startsWith('/oauth2/')) {
+      skipped.push({ request: `${x.method} ${url.pathname}`, reason: 'the replay authenticates with the sandbox\'s own token' });
+      continue;
+    }
+    if (previous !== undefined && x.startedAt > previous) await new Promise((r) => setTimeout(r, Math.min(MAX_GAP_MS, x.startedAt - previous!)));
+    previous = x.startedAt;
+    const service = serviceOf(url);
+    const base = service === 'okta' ? url.origin : cloudflareBase(url);
+    const target = substitute(origins.get(base)! + x.url.slice(base.length), ids);
+    const response = await fetch(target, {
+      method: x.method,
+      headers: { authorization: credentialFor(service, url, sandbox), accept: 'application/json', ...(x.requestBody ? { 'content-type': x.requestHeaders['content-type'] ?? 'application/json' } : {}) },
+      body: x.requestBody ? substitute(x.requestBody, ids) : undefined,
+      signal,
+    });
+    const body = await response.text();
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    learnIds(parseJsonOrUndefined(x.responseBody), parseJsonOrUndefined(body), ids);
+    recorded.push(x);
+    replayed.push({ method: x.method, url: x.url, status: response.status, responseHeaders: headers, responseBody: body });
+  }
+  const recordedShapes = shapesOf(recorded);
+  return {
+    exchanges: exchanges.length,
+    replayed: replayed.length,
+    skipped,
+    operations: [...recordedShapes.keys()].sort(),
+    differences: compareAll(recordedShapes, shapesOf(replayed)),
+  };
+}
