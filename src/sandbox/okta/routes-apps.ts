@@ -6,7 +6,8 @@ import { notFound, oktaFailure, provisioningNotEnabled, validation } from './err
 import { serializeApp } from './serialize.js';
 import { appTarget, type AppRecord } from './state.js';
 
-const CATALOG = new Set(['scim2testapp', 'scim2headerauth', 'scim2testapp_basic', 'bookmark']);
+/** Catalog app names are lower-case identifiers (scim2testapp, bookmark, deelhr); custom apps get one from their label. */
+const CATALOG_NAME = /^[a-z0-9_]{2,100}$/;
 /** Settings every recorded app carries, whatever its type. */
 const DEFAULT_SETTINGS = {
   app: {},
@@ -34,6 +35,12 @@ function visibilityFrom(body: Body, name: string): AppRecord['visibility'] {
     hide: { iOS: v.hide?.iOS === true, web: v.hide?.web === true },
     appLinks: typeof v.appLinks === 'object' && v.appLinks ? v.appLinks : { [`${name}_login`]: true },
   };
+}
+
+/** Okta names a custom app after the org and its label: `<org>_<label>_<n>`. */
+function customAppName(label: unknown, n: number): string {
+  const slug = String(label ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 40) || 'app';
+  return `sandbox_${slug}_${n + 1}`;
 }
 
 function accessibilityFrom(body: Body): AppRecord['accessibility'] {
@@ -79,8 +86,10 @@ export function appRoutes(ctx: OktaContext): Route[] {
 
   const create = (req: Req) => {
     const body = validateAppBody(req.body);
-    const name = typeof body.name === 'string' ? body.name : '';
-    if (!CATALOG.has(name)) throw validation(`name: '${name}' is not a valid app name or is not available to this org.`);
+    const custom = body.name === undefined;
+    const name = custom ? customAppName(body.label, state.apps.size) : String(body.name);
+    if (!CATALOG_NAME.test(name)) throw validation(`name: '${name}' is not a valid app name or is not available to this org.`);
+    if (body.signOnMode === 'BOOKMARK' && typeof body.settings?.app?.url !== 'string') throw validation('settings.app.url: The field cannot be left blank.');
     const t = state.now();
     const app: AppRecord = {
       id: state.ids.next('0oa'), name, label: body.label.trim(), signOnMode: body.signOnMode,

@@ -73,7 +73,10 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
   return [
     route('GET', '/api/v1/apps/{appId}/groups', SCOPES.appsRead, (req) => {
       const app = findApp(ctx, req.params.appId);
-      const ids = [...app.groups.keys()].sort((a, b) => app.groups.get(a)!.priority - app.groups.get(b)!.priority);
+      const q = req.query.get('q')?.toLowerCase();
+      const ids = [...app.groups.keys()]
+        .filter((id) => !q || (state.groups.get(id)?.profile.name.toLowerCase().startsWith(q) ?? false))
+        .sort((a, b) => app.groups.get(a)!.priority - app.groups.get(b)!.priority);
       const { page, headers } = oktaPage(req, ids, 20, 200);
       const expand = (req.query.get('expand') ?? '').split(',').includes('group');
       return { status: 200, body: page.map((id) => serializeAppGroup(app, id, state, req.baseUrl, expand)), headers };
@@ -87,7 +90,13 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
     route('DELETE', '/api/v1/apps/{appId}/groups/{groupId}', SCOPES.appsManage, deleteGroup),
     route('GET', '/api/v1/apps/{appId}/users', SCOPES.appsRead, (req) => {
       const app = findApp(ctx, req.params.appId);
-      const assigned = [...state.assignedUsers(app)];
+      // `q` matches the start of a user's first name, last name or e-mail, as Okta documents.
+      const q = req.query.get('q')?.toLowerCase();
+      const matches = (id: string) => {
+        const p = state.users.get(id)?.profile;
+        return !q || [p?.firstName, p?.lastName, p?.email, p?.login].some((v) => typeof v === 'string' && v.toLowerCase().startsWith(q));
+      };
+      const assigned = [...state.assignedUsers(app)].filter(([id]) => matches(id));
       const { page, headers } = oktaPage(req, assigned, 50, 500);
       const expand = req.query.get('expand') === 'user';
       return { status: 200, body: page.map(([id, scope]) => serializeAppUser(app, id, scope, state, req.baseUrl, expand)), headers };

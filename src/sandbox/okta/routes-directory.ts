@@ -5,7 +5,7 @@ import { BUCKETS, SCOPES, type OktaContext } from './context.js';
 import { notFound, oktaFailure, validation } from './errors.js';
 import { serializeGroup, serializeUser } from './serialize.js';
 import { findGroup as lookupGroup, findUser as lookupUser } from './lookup.js';
-import type { OktaGroup } from './state.js';
+import { groupTarget, userTarget, type OktaGroup } from './state.js';
 
 const CORE_PROFILE = new Set(['login', 'email', 'firstName', 'lastName']);
 
@@ -64,6 +64,9 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     let events = state.logs.filter((e) => (!since || e.published >= new Date(since).toISOString()) && (!until || e.published < new Date(until).toISOString()));
     const p = predicate(req.query.get('filter'));
     if (p) events = events.filter(p);
+    // `q`: every word must appear in the event (its message, type, actor or targets), case-insensitive.
+    const words = (req.query.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length) events = events.filter((e) => words.every((w) => JSON.stringify([e.displayMessage, e.eventType, e.actor, e.target]).toLowerCase().includes(w)));
     if (req.query.get('sortOrder') === 'DESCENDING') events = [...events].reverse();
     const { page, headers } = oktaPage(req, events, 100, 1000);
     return { status: 200, body: page, headers };
@@ -74,7 +77,8 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     if (typeof name !== 'string' || name.trim() === '') throw validation('profile.name: The field cannot be left blank.');
     if ([...state.groups.values()].some((g) => g.type === 'OKTA_GROUP' && g.profile.name === name)) throw validation('profile.name: An object with this field already exists in the current organization');
     const description = (req.body as { profile?: { description?: unknown } }).profile?.description;
-    const group = state.addGroup(name, typeof description === 'string' ? description : null, 'OKTA_GROUP');
+    const group = state.addGroup(name, typeof description === 'string' ? description : '', 'OKTA_GROUP');
+    state.log({ eventType: 'group.lifecycle.create', displayMessage: 'Create Okta group', result: 'SUCCESS', targets: [groupTarget(group)] });
     return { status: 200, body: serializeGroup(group, req.baseUrl) };
   };
 
@@ -99,6 +103,7 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     const g = findGroup(req.params.groupId);
     if (g.type === 'BUILT_IN') throw oktaFailure(403, 'E0000006', 'You do not have permission to perform the requested action', ['The Everyone group cannot be deleted.']);
     state.deleteGroup(g.id);
+    state.log({ eventType: 'group.lifecycle.delete', displayMessage: 'Delete Okta group', result: 'SUCCESS', targets: [groupTarget(g)] });
     ctx.changed();
     return { status: 204 };
   };
@@ -106,8 +111,10 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
   const removeMember = (req: Req) => {
     const g = findGroup(req.params.groupId);
     oktaGroupOnly(g);
-    state.members.get(g.id)!.delete(findUser(req.params.userId).id);
+    const member = findUser(req.params.userId);
+    state.members.get(g.id)!.delete(member.id);
     g.lastMembershipUpdated = state.now();
+    state.log({ eventType: 'group.user_membership.remove', displayMessage: 'Remove user from group membership', result: 'SUCCESS', targets: [userTarget(member), groupTarget(g)] });
     ctx.changed();
     return { status: 204 };
   };
@@ -125,6 +132,7 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     user.statusChanged = null;
     // Without a password an activated user waits for one: Okta calls that PROVISIONED.
     if (req.query.get('activate') !== 'false') state.setUserStatus(user, typeof body.credentials?.password?.value === 'string' ? 'ACTIVE' : 'PROVISIONED');
+    state.log({ eventType: 'user.lifecycle.create', displayMessage: 'Create Okta user', result: 'SUCCESS', targets: [userTarget(user)] });
     return { status: 200, body: serializeUser(user, req.baseUrl) };
   };
 
@@ -147,6 +155,7 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     } else {
       state.setUserStatus(user, 'DEPROVISIONED');
     }
+    state.log({ eventType: `user.lifecycle.${to}`, displayMessage: to === 'activate' ? 'Activate Okta user' : 'Deactivate Okta user', result: 'SUCCESS', targets: [userTarget(user)] });
     ctx.changed();
     return { status: 200, body: {} };
   };
@@ -154,8 +163,10 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
   /** Okta deletes in two steps: the first DELETE deactivates, the second deletes. */
   const deleteUser = (req: Req) => {
     const user = findUser(req.params.userId);
-    if (user.status === 'DEPROVISIONED') state.deleteUser(user.id);
+    const deleting = user.status === 'DEPROVISIONED';
+    if (deleting) state.deleteUser(user.id);
     else state.setUserStatus(user, 'DEPROVISIONED');
+    state.log({ eventType: deleting ? 'user.lifecycle.delete.initiated' : 'user.lifecycle.deactivate', displayMessage: deleting ? 'Delete Okta user' : 'Deactivate Okta user', result: 'SUCCESS', targets: [userTarget(user)] });
     ctx.changed();
     return { status: 204 };
   };
@@ -168,6 +179,7 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     if (!state.users.has(req.params.userId)) throw notFound(`User ${req.params.userId}`);
     members.add(req.params.userId);
     group.lastMembershipUpdated = state.now();
+    state.log({ eventType: 'group.user_membership.add', displayMessage: 'Add user to group membership', result: 'SUCCESS', targets: [userTarget(state.users.get(req.params.userId)!), groupTarget(group)] });
     ctx.changed();
     return { status: 204 };
   };
