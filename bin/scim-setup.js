@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/index.js';
-process.exitCode = await main(process.argv);
+import { runProcess } from '../dist/index.js';
+await runProcess(process.argv);

@@ -1,7 +1,17 @@
 import type { Context } from './context.js';
-import { CliError, ExitCode, exitCodeFor } from './lib/errors.js';
+import { CliError, ExitCode, exitCodeFor, InterruptedError } from './lib/errors.js';
 import { Redactor } from './lib/redact.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
+
+/**
+ * The process entry (bin): runs, then exits once output is flushed, whatever sockets a server left
+ * open (a response dripping its body must not keep a finished run, or a CI job, alive).
+ */
+export async function runProcess(argv: string[]): Promise<void> {
+  const code = await main(argv);
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  process.exit(code);
+}
 
 /** Parses, runs, and maps whatever is thrown to an exit code and a short message, here alone. */
 export async function main(argv: string[], overrides: Partial<Context> = {}): Promise<number> {
@@ -21,8 +31,21 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount('error') === 0) stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
   }
-  const onSigint = () => abort.abort();
-  if (!overrides.signal) process.once('SIGINT', onSigint);
+  // Kept for the whole run (not `once`): with no listener left, a library's signal hook would re-raise
+  // the signal and end the process silently. The first signal stops the run cleanly; a second ends it now.
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+    if (abort.signal.aborted) {
+      ctx.stderr.write(`\n${name} again: stopping now. Re-run the same command; it converges from where it stopped.\n`);
+      process.exit(name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+    }
+    abort.abort(name);
+  };
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
+  if (!overrides.signal) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  }
   let exitCode = 0;
   try {
     const { buildProgram } = await import('./cli.js');
@@ -31,9 +54,12 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     return exitCode;
   } catch (error) {
     exitCode = reportError(error, ctx, argv.includes('--debug'));
+    // SIGTERM gets the same report as Ctrl-C, and the exit code a terminated process has (128 + 15).
+    if (exitCode === ExitCode.interrupted && ctx.signal.reason === 'SIGTERM') exitCode = ExitCode.terminated;
     return exitCode;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     for (const finalize of ctx.finalizers) {
       await finalize().catch((error: unknown) => {
         ctx.stderr.write(ctx.redactor.redact(`error: ${error instanceof Error ? error.message : String(error)}\n`));
@@ -48,7 +74,10 @@ function reportError(error: unknown, ctx: Context, debug: boolean): number {
   // Commander has already printed its own usage message.
   if (code?.startsWith('commander.')) return ExitCode.usage;
   const say = (text: string) => ctx.stderr.write(ctx.redactor.redact(text) + '\n');
-  if (error instanceof CliError) {
+  if (error instanceof InterruptedError) {
+    say(`\ninterrupted: ${error.message}`);
+    if (error.fix) say(`  ${error.fix}`);
+  } else if (error instanceof CliError) {
     say(`error: ${error.message}`);
     if (error.fix) say(`  fix: ${error.fix}`);
   } else {

@@ -77,11 +77,15 @@ export async function applyPlan(plan: Plan, appId: string | undefined, deps: App
       }
     };
     await Promise.all(Array.from({ length: Math.min(POOL, phase.length) }, worker));
+    const interruption = errors.find((e): e is InterruptedError => e instanceof InterruptedError);
+    if (interruption || (deps.signal.aborted && errors.length === 0)) {
+      task.stop(`${CONCURRENT[phase[0].resource]}: ${done} of ${phase.length} done, then interrupted`);
+      throw interrupted(result, interruption?.message);
+    }
     if (errors.length > 0) {
       task.fail(`${CONCURRENT[phase[0].resource]}: ${done} of ${phase.length} done, then failed`);
       throw errors[0] instanceof PendingError ? Object.assign(errors[0], { applyResult: result }) : errors[0];
     }
-    if (deps.signal.aborted) throw interrupted(result);
     task.succeed(`${CONCURRENT[phase[0].resource]}: ${phase.length <= 5 ? phase.map((a) => a.id.slice(a.id.indexOf(':') + 1)).join(', ') : `${phase.length} done`}`);
   }
   return result;
@@ -111,18 +115,25 @@ async function runOne(action: Action, result: ApplyResult, deps: ApplyDeps): Pro
     task.succeed(action.summary);
     result.applied.push({ id: action.id, kind: action.kind, result: 'done' });
   } catch (error) {
-    task.fail(`${action.summary}: failed`);
+    // Waiting on someone, or stopped by the user, is not a failure: the line says which.
     if (error instanceof PendingError) {
+      task.stop(`${action.summary}: waiting (a manual step)`);
       result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
       throw Object.assign(error, { applyResult: result });
     }
+    if (error instanceof InterruptedError) {
+      task.stop(`${action.summary}: interrupted`);
+      throw interrupted(result, error.message);
+    }
+    task.fail(`${action.summary}: failed`);
     throw error;
   }
 }
 
-function interrupted(result: ApplyResult): InterruptedError {
-  const done = result.applied.map((a) => a.id).join(', ') || 'nothing';
-  return Object.assign(new InterruptedError(`Interrupted after the request in flight. Done: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.'), { applyResult: result });
+/** What the user is told on Ctrl-C: what was done, and that a re-run carries on. */
+function interrupted(result: ApplyResult, what = 'Interrupted after the request in flight.'): InterruptedError {
+  const done = result.applied.filter((a) => a.result === 'done').map((a) => a.id).join(', ') || 'nothing';
+  return Object.assign(new InterruptedError(`${what} Done before that: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.'), { applyResult: result });
 }
 
 async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<'done'> {
@@ -236,9 +247,7 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
   });
   if (on) return;
   result.manualSteps.push(step);
-  if (deps.signal.aborted) {
-    throw Object.assign(new InterruptedError('Stopped waiting for the guided step.', 'Finish the steps above, then re-run the same command: it picks up from here.'), { applyResult: result });
-  }
+  if (deps.signal.aborted) throw new InterruptedError('Stopped waiting for the guided step (provisioning is not on yet).');
   throw new PendingError(
     `Provisioning is not on yet for app ${appId}: the guided step above is waiting for an admin.`,
     `Do the steps above, then re-run the same command; it carries on from here.${deps.interactive ? '' : ' (--wait sets how long a run waits.)'}`,

@@ -35,7 +35,10 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv): typeof fetc
       method,
       url,
       'cloudflare',
-      async () => (await sender())(input, { ...init, signal: AbortSignal.timeout(policy.options.timeoutMs) }),
+      async () => {
+        const timeout = AbortSignal.timeout(policy.options.timeoutMs);
+        return (await sender())(input, { ...init, signal: policy.options.signal ? AbortSignal.any([timeout, policy.options.signal]) : timeout });
+      },
       async (response) => void (await response.text().catch(() => '')),
       { headers: headerRecord(init?.headers), body: typeof init?.body === 'string' ? init.body : undefined },
     );
@@ -124,9 +127,11 @@ export class CloudflareClient {
   }
 
   private translate(error: unknown, path: string): Error {
-    if (error instanceof CliError) return error;
+    // The SDK wraps what its fetch throws: an interruption or another CLI error is found in the causes.
+    const known = findCause(error, CliError);
+    if (known) return known;
     const where = path.replace(`/accounts/${this.accountId}`, '/accounts/<account>');
-    const network = findNetworkError(error);
+    const network = findCause(error, NetworkError);
     if (network) {
       return new RemoteError(`Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`, networkFix(network, 'CLOUDFLARE_API_BASE_URL'));
     }
@@ -145,10 +150,10 @@ export class CloudflareClient {
   }
 }
 
-function findNetworkError(error: unknown): NetworkError | undefined {
+function findCause<T>(error: unknown, kind: abstract new (...args: never[]) => T): T | undefined {
   let e: unknown = error;
   for (let i = 0; i < 4 && e; i++) {
-    if (e instanceof NetworkError) return e;
+    if (e instanceof kind) return e;
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;

@@ -43,7 +43,10 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     }
     if (hasChanges(plan) && !options.yes) {
       if (!session.interactivity.interactive) throw new InputError(`Migrating needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`, 'Pass --yes to migrate without asking.');
-      if (!(await confirm(ctx.stdin, ctx.stderr, 'Migrate?'))) return ExitCode.ok;
+      if (!(await confirm(ctx.stdin, ctx.stderr, 'Migrate?'))) {
+        reporter.info('Migration cancelled; nothing was changed.');
+        return ExitCode.failed;
+      }
     }
     const applied: string[] = [];
     for (const g of legacy) {

@@ -11,6 +11,7 @@ import { renderPlan, summarize } from '../plan/render.js';
 import { planDifferences, readSavedPlan, toSavedPlan } from '../plan/saved-plan.js';
 import { hasChanges } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
+import { expectedActivity } from '../verify/expected.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
 
@@ -62,9 +63,10 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
           throw new InputError(`Applying changes needs confirmation, and the run is non-interactive (${interactivity.reason}).`, 'Pass --yes to apply without asking, or review a saved plan: --dry-run --out plan.json, then --plan plan.json.');
         }
         if (!(await confirm(ctx.stdin, ctx.stderr, 'Apply these changes?'))) {
-          reporter.info('Nothing was changed.');
+          // As terraform's "Apply cancelled": a run that did not do what it was asked is not a success.
+          reporter.info('Apply cancelled; nothing was changed.');
           reporter.result({ ...document, dryRun: false, cancelled: true });
-          return ExitCode.ok;
+          return ExitCode.failed;
         }
       }
       applied = await applyPlan(plan, observed.app?.id, {
@@ -83,7 +85,10 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     for (const step of applied.manualSteps) reporter.warn('manual step left:\n' + renderManualStep(step));
 
     const appId = applied.appId;
-    const verification = options.verify === false || !appId ? undefined : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expectActivity: applied.applied.length > 0, signal: ctx.signal, scimTokenProof });
+    const verification =
+      options.verify === false || !appId
+        ? undefined
+        : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expected: await expectedActivity(okta, applied.applied, observed.groups), signal: ctx.signal, scimTokenProof });
     reporter.result({ ...document, dryRun: false, app: appId ? { id: appId, label: desired.appLabel } : null, applied: applied.applied, manualSteps: applied.manualSteps, verification: verification?.report });
     if (applied.manualSteps.length > 0) return ExitCode.pending;
     return verification ? verificationExitCode(verification.report.checks) : ExitCode.ok;

@@ -97,12 +97,8 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     for (const [name, value] of Object.entries(sandbox.env)) ctx.stdout.write(`export ${name}=${value}\n`);
     ctx.stdout.write(`\nThen: scim-setup okta --push-group Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop with Ctrl-C.\n`);
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    ctx.signal.addEventListener('abort', stop, { once: true });
-  });
+  // main turns SIGINT and SIGTERM into this signal.
+  await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
   await sandbox.close();
   return 0;
 }

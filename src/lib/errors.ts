@@ -6,6 +6,7 @@ export const ExitCode = {
   pending: 3,
   auth: 4,
   interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -15,7 +16,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   2  usage or input error (nothing was written); with --dry-run --detailed-exitcode: changes pending
   3  waiting on a manual step or on provisioning to show up (re-run later)
   4  authentication or permission refused
-  130 interrupted (Ctrl-C); re-run to converge`;
+  130 interrupted (Ctrl-C); 143 on SIGTERM: what was done is reported; re-run to converge`;
 
 /** Base for every error the CLI expects; deep code throws these and never exits. */
 export class CliError extends Error {

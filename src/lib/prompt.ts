@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { InterruptedError } from './errors.js';
 
 /** Asks one question on the terminal; a secret is not echoed. Used only when interactive. */
 export function ask(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, question: string, secret = false): Promise<string> {
@@ -12,7 +13,8 @@ export function ask(input: NodeJS.ReadableStream, output: NodeJS.WritableStream,
     }
     rl.on('SIGINT', () => {
       rl.close();
-      reject(new Error('cancelled'));
+      output.write('\n');
+      reject(new InterruptedError('Cancelled at the prompt; nothing was changed by this question.', 'Run the command again when ready; it carries on from where it stopped.'));
     });
     rl.question(question, (answer) => {
       rl.close();

@@ -98,7 +98,8 @@ export class Reporter {
 
   private spinnerTask(label: string): Task {
     const r = (t: string | undefined) => (t === undefined ? undefined : this.redactor.redact(t));
-    const spinner: Ora = ora({ text: r(label), stream: this.human, color: 'cyan' }).start();
+    // discardStdin off: ora's raw-mode stdin swallowed Ctrl-C; a cooked terminal turns it into SIGINT, which main handles.
+    const spinner: Ora = ora({ text: r(label), stream: this.human, color: 'cyan', discardStdin: false }).start();
     return {
       update: (text) => {
         spinner.text = r(text) ?? '';

@@ -1,3 +1,4 @@
+import { InterruptedError } from './errors.js';
 import type { HarRecorder } from './har.js';
 
 /**
@@ -15,6 +16,8 @@ export interface PolicyOptions {
   now?: () => number;
   /** Every answer, retries included, for `--record`. */
   recorder?: HarRecorder;
+  /** Ctrl-C or SIGTERM: aborts the request in flight and every wait between attempts. */
+  signal?: AbortSignal;
 }
 
 /** What a request carried, for the recording. */
@@ -93,7 +96,7 @@ export class RequestPolicy {
 
   /** Holds a place in the bucket's budget until the answer comes (release). */
   async acquire(bucket: string): Promise<void> {
-    for (let delay = this.paceDelay(bucket); delay > 0; delay = this.paceDelay(bucket)) await sleep(delay);
+    for (let delay = this.paceDelay(bucket); delay > 0 && !this.options.signal?.aborted; delay = this.paceDelay(bucket)) await sleep(delay, this.options.signal);
     this.inFlight.set(bucket, (this.inFlight.get(bucket) ?? 0) + 1);
   }
 
@@ -135,15 +138,25 @@ export class RequestPolicy {
   }
 }
 
+/** Waits `ms`, or less when the signal aborts; the listener goes with the wait, so long waits leak none. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Where a request or a wait stops because the user asked (Ctrl-C, SIGTERM). */
+function aborted(method: string, url: string): InterruptedError {
+  return new InterruptedError(`Interrupted during ${method} ${new URL(url).pathname}.`, 'Re-run the same command: it reads the state again and carries on from where it stopped.');
 }
 
 /** A failure to talk to a service at all: no answer, a reset, a timeout. */
@@ -168,7 +181,9 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
   discard: (response: R) => Promise<void>,
   sent?: SentRequest,
 ): Promise<R> {
+  const signal = policy.options.signal;
   for (let attempt = 0; ; attempt += 1) {
+    if (signal?.aborted) throw aborted(method, url);
     await policy.acquire(bucket);
     const started = Date.now();
     let response: R;
@@ -177,12 +192,13 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
       if (policy.options.recorder && sent) record(policy.options.recorder, { method, url, started, sent, response: response as unknown as RecordableResponse });
     } catch (error) {
       policy.release(bucket);
+      if (signal?.aborted) throw aborted(method, url);
       const text = describeNetworkError(error);
       policy.trace(`${method} ${url} → ${text} (${Date.now() - started}ms)`);
       // An untrusted certificate will not be trusted on the next try either.
       const delay = isCertificateError(text) ? undefined : policy.retryDelay(method, attempt, { error });
       if (delay === undefined) throw new NetworkError(method, url, text, /timeout|timed out|abort/i.test(text));
-      await sleep(delay);
+      await sleep(delay, signal);
       continue;
     }
     policy.release(bucket);
@@ -192,7 +208,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     if (delay === undefined) return response;
     await discard(response);
     policy.trace(`retrying ${method} ${url} in ${delay}ms`);
-    await sleep(delay);
+    await sleep(delay, signal);
   }
 }
 

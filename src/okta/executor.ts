@@ -49,7 +49,7 @@ export class PolicyExecutor extends RequestExecutor {
       method,
       request.url,
       oktaBucket(request.url),
-      () => super.fetch({ ...request, agent, timeout: this.policy.options.timeoutMs } as OktaRequest),
+      () => super.fetch({ ...request, agent, timeout: this.policy.options.timeoutMs, signal: this.policy.options.signal } as OktaRequest),
       async (response) => void (await response.text().catch(() => '')),
       { headers: headerRecord(request.headers), body: typeof request.body === 'string' ? request.body : undefined },
     );

@@ -5,7 +5,7 @@ import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, grantedRoles, resolveRoles, SUPER_ADMIN_ROLE_ID, toWrite } from '../cloudflare/roles.js';
 import { toObservedApp } from '../okta/observe.js';
 import { checkScimToken } from './checks-scim.js';
-import type { Evidence } from './types.js';
+import type { Evidence, ExpectedActivity } from './types.js';
 
 
 interface AppUser {
@@ -22,7 +22,7 @@ interface LogEvent {
 }
 
 /** Reads back everything the checks need, in one pass, with independent reads in parallel. */
-export async function collectEvidence(session: Session, appId: string, since: Date, expectActivity: boolean, scimTokenProof?: string): Promise<Evidence> {
+export async function collectEvidence(session: Session, appId: string, since: Date, expected: ExpectedActivity | undefined, scimTokenProof?: string): Promise<Evidence> {
   const { okta, scim, read, desired, inputs } = session;
   const scimToken = await (scimTokenProof !== undefined ? Promise.resolve(scimTokenProof) : checkScimToken(scim)).then(
     (detail) => ({ ok: true as const, detail }),
@@ -92,7 +92,8 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     superAdminEmails: superAdmins,
     oktaFailures: await unresolvedFailures(okta, appId, failures),
     audit,
-    expectActivity,
+    since: since.toISOString(),
+    expected,
   };
 }
 

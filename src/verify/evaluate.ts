@@ -86,11 +86,25 @@ function oktaLog(e: Evidence): Check {
   };
 }
 
+/**
+ * SCIM requests by the SCIM token since `since`. None logged is pending only where the run's changes
+ * are bound to send some; a change that sends none (a role, an empty group) has nothing to wait for.
+ */
 function audit(e: Evidence): Check {
+  const window = `since ${e.since}`;
   if ('skipped' in e.audit) return { id: 'cloudflare-audit', status: 'skipped', summary: 'Cloudflare\'s audit log was not read', evidence: [e.audit.skipped], fix: 'Set CLOUDFLARE_API_TOKEN to a token with "Account Settings: Read" to check it.' };
-  if (e.audit.count > 0) return { id: 'cloudflare-audit', status: 'pass', summary: `Cloudflare's audit log shows ${e.audit.count} SCIM request${e.audit.count > 1 ? 's' : ''} by the SCIM token`, evidence: e.audit.latest ? [`latest at ${e.audit.latest}`] : [] };
-  if (!e.expectActivity || e.assignedLogins.length === 0) return { id: 'cloudflare-audit', status: 'pass', summary: 'no SCIM activity was due (nothing to provision changed) and none is logged', evidence: [] };
-  return { id: 'cloudflare-audit', status: 'pending', summary: 'Cloudflare\'s audit log shows no SCIM activity yet', evidence: [] };
+  if (e.audit.count > 0) return { id: 'cloudflare-audit', status: 'pass', summary: `Cloudflare's audit log shows ${e.audit.count} SCIM request${e.audit.count > 1 ? 's' : ''} by the SCIM token ${window}`, evidence: e.audit.latest ? [`latest at ${e.audit.latest}`] : [] };
+  const due = activityDue(e);
+  if (!due) return { id: 'cloudflare-audit', status: 'pass', summary: `no SCIM request by the SCIM token ${window}, and none was due (no change that provisions anyone)`, evidence: [] };
+  return { id: 'cloudflare-audit', status: 'pending', summary: `Cloudflare's audit log shows no SCIM request by the SCIM token ${window} yet`, evidence: [] };
+}
+
+/** Whether the run's changes must have made Okta send SCIM requests by now. */
+function activityDue(e: Evidence): boolean {
+  const x = e.expected;
+  if (!x) return false;
+  const pushedWithMembers = x.pushedGroups.some((name) => (e.pushGroups.find((g) => g.name === name)?.assignedMemberLogins.length ?? 0) > 0);
+  return x.users > 0 || x.assignedGroups.length > 0 || pushedWithMembers || (x.provisioning && e.assignedLogins.length > 0);
 }
 
 function warnings(e: Evidence): Check[] {

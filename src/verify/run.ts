@@ -4,7 +4,7 @@ import { pollUntil } from '../lib/poll.js';
 import { collectEvidence } from './collect.js';
 import { evaluate } from './evaluate.js';
 import { renderChecks } from './render.js';
-import type { Check } from './types.js';
+import type { Check, ExpectedActivity } from './types.js';
 
 export interface VerificationReport {
   checks: Check[];
@@ -26,7 +26,7 @@ export function verificationExitCode(checks: Check[]): ExitCodeValue {
  */
 export async function runVerification(
   session: Session,
-  options: { appId: string; since: Date; waitMs: number; expectActivity?: boolean; signal?: AbortSignal; /** The run's own proof of the SCIM token, reused in the first round. */ scimTokenProof?: string },
+  options: { appId: string; since: Date; waitMs: number; expected?: ExpectedActivity; signal?: AbortSignal; /** The run's own proof of the SCIM token, reused in the first round. */ scimTokenProof?: string },
 ): Promise<{ report: VerificationReport }> {
   const { reporter } = session;
   const started = Date.now();
@@ -36,7 +36,7 @@ export async function runVerification(
   await pollUntil(
     async () => {
       rounds += 1;
-      checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expectActivity ?? true, rounds === 1 ? options.scimTokenProof : undefined));
+      checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expected, rounds === 1 ? options.scimTokenProof : undefined));
       const settled = !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail');
       return settled ? true : undefined;
     },

@@ -30,5 +30,17 @@ export interface Evidence {
   superAdminEmails?: string[];
   oktaFailures: Array<{ eventType: string; displayMessage: string; reason?: string; target?: string; published: string }>;
   audit: { skipped: string } | { count: number; latest?: string };
-  expectActivity: boolean;
+  /** From when the audit log was read: the run's start, or verify's --since. */
+  since: string;
+  /** What the run just changed that makes Okta send SCIM requests; none for `verify` alone. */
+  expected?: ExpectedActivity;
+}
+
+/** Changes that make Okta send SCIM requests: provisioning turned on, groups with members assigned or pushed, users assigned. */
+export interface ExpectedActivity {
+  provisioning: boolean;
+  /** Groups assigned (not pushed) that have at least one member. */
+  assignedGroups: string[];
+  pushedGroups: string[];
+  users: number;
 }

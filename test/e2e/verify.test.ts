@@ -122,7 +122,24 @@ describe('scim-setup verify: checks that cannot lie', () => {
     const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '3s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(r.code).toBe(3);
     const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
-    expect(audit).toMatchObject({ status: 'pending', summary: 'Cloudflare\'s audit log shows no SCIM activity yet' });
+    expect(audit).toMatchObject({ status: 'pending', summary: expect.stringMatching(/^Cloudflare's audit log shows no SCIM request by the SCIM token since \S+ yet$/) });
+  });
+
+  it('a change that sends no SCIM request (a role alone; an empty group pushed) leaves nothing pending: exit 0 at once', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const env = cleanEnv(s.env);
+    expect((await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env })).code).toBe(0);
+    await s.okta.engine.idle();
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }] });
+    for (const args of [['--role', 'Engineering=Billing'], ['--push-group', 'Contractors', '--role', 'Engineering=Billing']]) {
+      const started = Date.now();
+      const r = await runCli(['okta', '--push-group', 'Engineering', ...args, '--yes', '--json', '--wait', '30s'], { env, secrets: sandboxSecrets(s) });
+      expect(r.code, r.stderr).toBe(0);
+      const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
+      expect(audit).toMatchObject({ status: 'pass', summary: expect.stringContaining('none was due') });
+      // It did not sit out --wait.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    }
   });
 
   it('provisioning on its way is pending (exit 3) with one look, then passes when verify waits', async () => {
