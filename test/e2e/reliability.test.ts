@@ -77,8 +77,44 @@ describe('never hang, never duplicate', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);
-    expect(out).toContain('Stopped waiting for the guided step.');
-    expect(out).toContain('re-run the same command');
+    expect(out).toContain('interrupted: Stopped waiting for the guided step (provisioning is not on yet). Done before that: app.');
+    expect(out).toContain('Re-run the same command');
+    expect(out).toContain('… turn on provisioning to Cloudflare (by API where Okta takes it, else a guided step): interrupted');
+    expect(out).not.toContain('failed');
+  });
+
+  it('SIGTERM gets the same report as Ctrl-C, the --json document included, and exits 143', async () => {
+    s = await sandbox({ admin: 'manual' });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--yes', '--wait', '60s', '--json'], { env: cleanEnv(s.env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 20_000;
+    while (!stderr.includes('#tab-provisioning') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(143);
+    expect(stderr).toContain('interrupted: Stopped waiting for the guided step');
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ formatVersion: 1, command: 'okta', manualSteps: [expect.objectContaining({ id: 'provisioning' })] });
+  });
+
+  it('Ctrl-C during a request that hangs ends the run within a second (no retries), exit 130', async () => {
+    s = await sandbox({ admin: 'manual' });
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '/api/v1/apps', hang: true }] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'verify', '--request-timeout', '60s'], { env: cleanEnv(s.env) });
+    let out = '';
+    child.stderr.on('data', (d) => (out += d));
+    child.stdout.on('data', (d) => (out += d));
+    const deadline = Date.now() + 20_000;
+    while ((await control(s.okta.url, 'GET', '/__sandbox/requests')).total === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(1500);
+    expect(out).toContain('interrupted: Interrupted during GET /api/v1/apps.');
   });
 
   it('two runs at once end with one app: the run that made a duplicate removes its own and says so', async () => {
