@@ -8,7 +8,7 @@ import { observeRoles } from '../cloudflare/roles.js';
 import { observe } from '../okta/observe.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { renderPlan, summarize } from '../plan/render.js';
-import { planDifferences, readSavedPlan, toSavedPlan } from '../plan/saved-plan.js';
+import { inputContradictions, planDifferences, readSavedPlan, savedInputs, toSavedPlan } from '../plan/saved-plan.js';
 import { hasChanges } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
 import { expectedActivity } from '../verify/expected.js';
@@ -22,11 +22,17 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     if (options.plan && options.dryRun) throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
     if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
     if (typeof options.out === 'string') await checkOutputPath(options.out, '--out');
-    const session = await openSession(options, ctx, reporter, '2m');
+    // A broken plan file is an input error: found before any request. The plan carries its inputs.
+    const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
+    const session = await openSession(options, ctx, reporter, '2m', savedPlan && savedInputs(savedPlan, options.plan as string));
     const { okta, scim, inputs, desired, interactivity } = session;
     const startedAt = new Date();
-    // A broken plan file is an input error: found before any request.
-    const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
+    if (savedPlan) {
+      const contradictions = inputContradictions(savedPlan, { orgUrl: inputs.orgUrl, desired });
+      if (contradictions.length > 0) {
+        throw new InputError(`This run was given inputs that contradict the saved plan ${options.plan}:\n${contradictions.map((d) => `  - ${d}`).join('\n')}`, 'A saved plan carries its inputs: apply it with --plan alone, or make a new plan with these inputs (--dry-run --out). Nothing was changed.');
+      }
+    }
 
     const reading = reporter.task('reading Okta and Cloudflare');
     const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)]).catch((error) => {

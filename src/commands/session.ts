@@ -5,7 +5,7 @@ import { CliError, ExitCode, InputError } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { VERSION } from '../lib/version.js';
-import { resolveInputs, secretsOf, type Inputs, type MissingInput } from '../lib/inputs.js';
+import { resolveInputs, secretsOf, type Inputs, type MissingInput, type SavedInputs } from '../lib/inputs.js';
 import { ask } from '../lib/prompt.js';
 import { fingerprint } from '../lib/redact.js';
 import { Reporter } from '../lib/reporter.js';
@@ -34,13 +34,13 @@ export function makeReporter(options: Record<string, unknown>, ctx: Context): Re
 }
 
 /** Validates every input before any request is made; a bad one exits 2 with nothing sent. */
-export async function openSession(options: Record<string, unknown>, ctx: Context, reporter: Reporter, defaultWait: string): Promise<Session> {
+export async function openSession(options: Record<string, unknown>, ctx: Context, reporter: Reporter, defaultWait: string, saved?: SavedInputs): Promise<Session> {
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
   const configPath = typeof options.config === 'string' ? options.config : undefined;
   const config = configPath ? { path: configPath, data: await loadConfigFile(configPath) } : undefined;
   const secretFiles = await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
   const prompt = (m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret);
-  const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait }, interactivity, prompt);
+  const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait, saved }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   const recorder = await startRecording(options, ctx, reporter);

@@ -57,6 +57,21 @@ export interface RawInputs {
   config?: { path: string; data: ConfigFile };
   secretFiles: Partial<Record<SecretName, SecretValue>>;
   defaultWait: string;
+  /** A saved plan (--plan): its inputs are applied as saved; only flags (and, for where to connect, env vars) override them. */
+  saved?: SavedInputs;
+}
+
+/** The non-secret inputs a saved plan carries. */
+export interface SavedInputs {
+  path: string;
+  orgUrl: string;
+  accountId: string;
+  scimBaseUrl: string;
+  appLabel: string;
+  assignGroups: string[];
+  pushGroups: string[];
+  groupRoles: Record<string, string[]>;
+  assignUsers: string[];
 }
 
 interface Candidate {
@@ -71,6 +86,13 @@ function candidates(raw: RawInputs) {
   const cfg = (key: string) => `config file ${raw.config?.path} (${key})`;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? (v as string[]) : undefined);
+  const saved = raw.saved;
+  // A plan applies as saved: its inputs come before env and config. Where to connect stays
+  // env-overridable, so that a plan made for one org meets a refusal, not another org, if env differs.
+  const plan = (value: string | string[] | undefined): Candidate[] => (saved ? [{ value, source: `saved plan ${saved.path}` }] : []);
+  const savedApiBase = saved?.scimBaseUrl.replace(/\/accounts\/[^/]+\/scim\/v2$/, '');
+  // Pushed groups are assigned too: the plan's assigned list less those, as --assign-group would give them.
+  const savedAssigned = saved?.assignGroups.filter((g) => !saved.pushGroups.includes(g));
   const secret = (name: SecretName, envName: string): Candidate[] => [
     { value: secretFiles[name]?.value, source: secretFiles[name]?.source ?? '' },
     { value: env[envName], source: `env ${envName}` },
@@ -79,6 +101,7 @@ function candidates(raw: RawInputs) {
     orgUrl: [
       { value: str(flags.orgUrl), source: '--org-url' },
       { value: env.OKTA_ORG_URL, source: 'env OKTA_ORG_URL' },
+      ...plan(saved?.orgUrl),
       { value: file?.okta?.orgUrl, source: cfg('okta.orgUrl') },
     ],
     oktaToken: secret('oktaToken', 'OKTA_API_TOKEN'),
@@ -100,6 +123,7 @@ function candidates(raw: RawInputs) {
     accountId: [
       { value: str(flags.accountId), source: '--account-id' },
       { value: env.CLOUDFLARE_ACCOUNT_ID, source: 'env CLOUDFLARE_ACCOUNT_ID' },
+      ...plan(saved?.accountId),
       { value: file?.cloudflare?.accountId, source: cfg('cloudflare.accountId') },
     ],
     scimToken: secret('scimToken', 'CLOUDFLARE_SCIM_TOKEN'),
@@ -107,28 +131,34 @@ function candidates(raw: RawInputs) {
     apiBaseUrl: [
       { value: str(flags.apiBaseUrl), source: '--api-base-url' },
       { value: env.CLOUDFLARE_API_BASE_URL, source: 'env CLOUDFLARE_API_BASE_URL' },
+      ...plan(savedApiBase),
       { value: file?.cloudflare?.apiBaseUrl, source: cfg('cloudflare.apiBaseUrl') },
       { value: DEFAULT_API_BASE_URL, source: 'default' },
     ],
     appLabel: [
       { value: str(flags.appLabel), source: '--app-label' },
+      ...plan(saved?.appLabel),
       { value: file?.okta?.appLabel, source: cfg('okta.appLabel') },
       { value: DEFAULT_APP_LABEL, source: 'default' },
     ],
     assignGroups: [
       { value: list(flags.assignGroup), source: '--assign-group' },
+      ...plan(saved && (savedAssigned!.length ? savedAssigned : [])),
       { value: file?.assignGroups, source: cfg('assignGroups') },
     ],
     pushGroups: [
       { value: list(flags.pushGroup), source: '--push-group' },
+      ...plan(saved?.pushGroups),
       { value: file?.pushGroups?.map((g) => (typeof g === 'string' ? g : g.name)), source: cfg('pushGroups') },
     ],
     groupRoles: [
       { value: list(flags.role), source: '--role' },
+      ...plan(saved && Object.entries(saved.groupRoles).flatMap(([group, roles]) => roles.map((role) => `${group}=${role}`))),
       { value: file?.pushGroups?.flatMap((g) => (typeof g === 'string' ? [] : (g.roles ?? []).map((r) => `${g.name}=${r}`))), source: cfg('pushGroups[].roles') },
     ],
     assignUsers: [
       { value: list(flags.assignUser), source: '--assign-user' },
+      ...plan(saved?.assignUsers),
       { value: file?.assignUsers, source: cfg('assignUsers') },
     ],
     maxWait: [

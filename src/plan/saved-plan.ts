@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../lib/errors.js';
+import type { SavedInputs } from '../lib/inputs.js';
 import type { Action, Desired, Plan } from './types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -32,14 +33,31 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
   return data;
 }
 
-/** Pure: what differs between a saved plan and the plan made now; empty means apply it. */
+/** The inputs a saved plan carries, for the run that applies it. */
+export function savedInputs(saved: SavedPlan, path: string): SavedInputs {
+  const d = saved.desired;
+  return { path, orgUrl: saved.orgUrl, accountId: saved.accountId, scimBaseUrl: d.scimBaseUrl, appLabel: d.appLabel, assignGroups: d.assignGroups, pushGroups: d.pushGroups, groupRoles: d.groupRoles, assignUsers: d.assignUsers };
+}
+
+/** Where an input comes from when it differs: the saved plan fills in all that the run is not given. */
+const INPUT_SOURCES: Partial<Record<keyof Desired, string>> = {
+  appLabel: '--app-label', accountId: '--account-id or CLOUDFLARE_ACCOUNT_ID', scimBaseUrl: '--api-base-url or CLOUDFLARE_API_BASE_URL', scimTokenFingerprint: 'the SCIM token (CLOUDFLARE_SCIM_TOKEN or --scim-token-file)',
+  assignGroups: '--assign-group', pushGroups: '--push-group', groupRoles: '--role', assignUsers: '--assign-user',
+};
+
+/** Pure: inputs given to this run that contradict the saved plan (a flag, or where to connect). */
+export function inputContradictions(saved: SavedPlan, given: { orgUrl: string; desired: Desired }): string[] {
+  const diffs: string[] = [];
+  if (saved.orgUrl !== given.orgUrl) diffs.push(`Okta org: plan ${saved.orgUrl}, given ${given.orgUrl} (--org-url or OKTA_ORG_URL)`);
+  for (const key of Object.keys(saved.desired) as Array<keyof Desired>) {
+    if (JSON.stringify(saved.desired[key]) !== JSON.stringify(given.desired[key])) diffs.push(`${key}: plan ${JSON.stringify(saved.desired[key])}, given ${JSON.stringify(given.desired[key])} (${INPUT_SOURCES[key] ?? key})`);
+  }
+  return diffs;
+}
+
+/** Pure: what changed in Okta or Cloudflare since the plan was made, in the ways that change its actions; empty means apply it. */
 export function planDifferences(saved: SavedPlan, fresh: SavedPlan): string[] {
   const diffs: string[] = [];
-  if (saved.orgUrl !== fresh.orgUrl) diffs.push(`Okta org: plan ${saved.orgUrl}, now ${fresh.orgUrl}`);
-  if (saved.accountId !== fresh.accountId) diffs.push(`Cloudflare account: plan ${saved.accountId}, now ${fresh.accountId}`);
-  for (const key of Object.keys(saved.desired) as Array<keyof Desired>) {
-    if (JSON.stringify(saved.desired[key]) !== JSON.stringify(fresh.desired[key])) diffs.push(`input ${key}: plan ${JSON.stringify(saved.desired[key])}, now ${JSON.stringify(fresh.desired[key])}`);
-  }
   if (saved.appId !== fresh.appId) diffs.push(`Okta app: plan ${saved.appId ?? '(none yet)'}, now ${fresh.appId ?? '(none)'}`);
   const byId = new Map(fresh.actions.map((a) => [a.id, a]));
   for (const a of saved.actions) {

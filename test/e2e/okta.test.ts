@@ -78,10 +78,21 @@ describe('scim-setup okta against the sandbox', () => {
 
     const staleDir = join(dir, 'stale.json');
     expect((await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', staleDir])).code).toBe(0);
-    const applied = await okta(s, ['--assign-group', 'Sales', '--plan', file, '--wait', '20s']);
+    // A flag that contradicts the plan is refused before any write, naming it.
+    const contradicted = await okta(s, ['--push-group', 'Engineering', '--plan', file]);
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.stderr).toContain('contradict the saved plan');
+    expect(contradicted.stderr).toContain('pushGroups: plan [], given ["Engineering"] (--push-group)');
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+    // Exactly as the tool printed it: the plan carries its inputs.
+    const dryRun = await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', file]);
+    expect(dryRun.stdout + dryRun.stderr).toContain(`apply it with: scim-setup okta --plan ${file}`);
+    const applied = await okta(s, ['--plan', file, '--wait', '20s']);
     expect(applied.code, applied.stderr).toBe(0);
+    expect(s.okta.state.apps.size).toBe(1);
+    expect([...[...s.okta.state.apps.values()][0].groups.keys()].map((id) => s.okta.state.groups.get(id)!.profile.name)).toEqual(['Sales']);
     await control(s.okta.url, 'DELETE', '/__sandbox/requests');
-    const stale = await okta(s, ['--assign-group', 'Sales', '--plan', staleDir]);
+    const stale = await okta(s, ['--plan', staleDir]);
     expect(stale.code).toBe(2);
     expect(stale.stderr).toContain('is stale');
     expect(stale.stderr).toContain('Okta app: plan (none yet), now');
