@@ -6,7 +6,7 @@ import { compareRecording } from '../sandbox/reality/replay.js';
 import { formatDifference } from '../sandbox/reality/shape.js';
 import { makeReporter } from './session.js';
 import { parseSeed, type OktaSeed } from '../sandbox/okta/seed.js';
-import { startSandbox } from '../sandbox/sandbox.js';
+import { SandboxPortError, startSandbox } from '../sandbox/sandbox.js';
 
 function port(value: unknown, flag: string): number {
   const n = Number(value);
@@ -87,6 +87,11 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     admin: (options.admin as 'auto' | 'manual' | undefined) ?? 'manual',
     latencyMs: nonNegative(options.latency, '--latency'),
     rateLimitScale: scale,
+  }).catch((error: unknown) => {
+    if (!(error instanceof SandboxPortError)) throw error;
+    const flag = error.emulator === 'okta' ? '--okta-port' : '--cloudflare-port';
+    const why = error.code === 'EADDRINUSE' ? 'is in use by another program' : 'needs privileges this user does not have';
+    throw new InputError(`${flag} ${error.port}: port ${error.port} ${why}; ${error.message}.`, `Pass another ${flag}, or ${flag} 0 for any free port.`);
   });
   if (reporter.json) {
     ctx.stdout.write(JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: sandbox.env }) + '\n');

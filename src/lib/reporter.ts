@@ -43,7 +43,9 @@ export class Reporter {
     this.human = options.json ? options.stderr : options.stdout;
     const isTTY = Boolean(this.human.isTTY);
     this.style = new Chalk({ level: colorLevel(options.env, isTTY, options.noColor) });
-    this.spinners = isTTY && options.env.TERM !== 'dumb' && !options.env.CI;
+    // A terminal that reports no width (some CI runners, `script`) has no room for a spinner: ora would redraw without end.
+    const columns = (this.human as { columns?: number }).columns ?? 0;
+    this.spinners = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI;
   }
 
   /** Human text for the main flow of the command. */
@@ -99,14 +101,15 @@ export class Reporter {
   private spinnerTask(label: string): Task {
     const r = (t: string | undefined) => (t === undefined ? undefined : this.redactor.redact(t));
     // discardStdin off: ora's raw-mode stdin swallowed Ctrl-C; a cooked terminal turns it into SIGINT, which main handles.
-    const spinner: Ora = ora({ text: r(label), stream: this.human, color: 'cyan', discardStdin: false }).start();
+    const spinner: Ora = ora({ text: r(label), stream: this.human, color: this.style.level > 0 ? 'cyan' : false, discardStdin: false }).start();
     return {
       update: (text) => {
         spinner.text = r(text) ?? '';
       },
-      succeed: (text) => void spinner.succeed(r(text)),
-      fail: (text) => void spinner.fail(r(text)),
-      warn: (text) => void spinner.warn(r(text)),
+      // Our own symbols in our own style: ora's follow its own colour detection, not --no-color.
+      succeed: (text) => void spinner.stopAndPersist({ symbol: this.style.green('✔'), text: r(text) }),
+      fail: (text) => void spinner.stopAndPersist({ symbol: this.style.red('✖'), text: r(text) }),
+      warn: (text) => void spinner.stopAndPersist({ symbol: this.style.yellow('⚠'), text: r(text) }),
       stop: (text) => void spinner.stopAndPersist({ symbol: this.style.cyan('…'), text: r(text) }),
     };
   }

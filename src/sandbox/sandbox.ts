@@ -44,7 +44,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const serviceApp = { clientId: '0oasandboxserviceapp', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ALL_SCOPES };
-  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale, rateLimits: options.cloudflareRateLimits ?? options.rateLimits, tls: options.tls });
+  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale, rateLimits: options.cloudflareRateLimits ?? options.rateLimits, tls: options.tls }).catch((error: unknown) => {
+    throw withPort(error, 'cloudflare', options.cloudflarePort);
+  });
+  // One emulator up and the other not is no sandbox: close the first, so that nothing keeps the process alive.
   const okta = await startOktaEmulator({
     seed: options.seed ?? defaultSeed(accountId),
     port: options.oktaPort,
@@ -55,6 +58,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tls: options.tls,
     provisioningDelayMs: options.provisioningDelayMs,
     serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
+  }).catch(async (error: unknown) => {
+    await cloudflare.close();
+    throw withPort(error, 'okta', options.oktaPort);
   });
   const scimBaseUrl = `${cloudflare.apiBaseUrl}/accounts/${accountId}/scim/v2`;
   const stopAdmin =
@@ -78,4 +84,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([okta.close(), cloudflare.close()]);
     },
   };
+}
+
+/** A port the sandbox could not listen on: which emulator, and which port. */
+export class SandboxPortError extends Error {
+  constructor(
+    readonly emulator: 'okta' | 'cloudflare',
+    readonly port: number | undefined,
+    readonly code: string,
+  ) {
+    super(`the ${emulator === 'okta' ? 'Okta' : 'Cloudflare'} emulator cannot listen on 127.0.0.1:${port ?? 0} (${code})`);
+  }
+}
+
+function withPort(error: unknown, emulator: 'okta' | 'cloudflare', port: number | undefined): unknown {
+  const code = (error as { code?: string })?.code;
+  return code === 'EADDRINUSE' || code === 'EACCES' ? new SandboxPortError(emulator, port, code) : error;
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, ROOT } from '../helpers/cli.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
 
 describe('scim-setup sandbox', () => {
   it('prints the env vars as one JSON line when ready, serves them, and exits 0 on SIGTERM', async () => {
@@ -23,5 +24,20 @@ describe('scim-setup sandbox', () => {
       child.kill('SIGTERM');
     });
     expect(code).toBe(0);
+  });
+
+  it.each(['--okta-port', '--cloudflare-port'])('%s on a port in use: exit 2 naming the port and the flag, and the process is gone', async (flag) => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const r = await runCli(['sandbox', flag, String(port)], { timeoutMs: 10_000 });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${flag} ${port}: port ${port} is in use by another program`);
+      expect(r.stderr).toContain(`${flag} 0 for any free port`);
+      expect(r.stderr).not.toContain('unexpected failure');
+    } finally {
+      blocker.close();
+    }
   });
 });

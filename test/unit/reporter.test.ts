@@ -1,0 +1,66 @@
+import { getEventListeners } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { sleep } from '../../src/lib/request-policy.js';
+import { Reporter } from '../../src/lib/reporter.js';
+
+const SGR = /\u001b\[[0-9;]*m/g;
+
+function terminal(columns: number) {
+  const stream = Object.assign(new PassThrough(), { isTTY: true, columns, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  let text = '';
+  stream.on('data', (d) => (text += d));
+  return { stream, text: () => text };
+}
+
+const reporter = (out: ReturnType<typeof terminal>, env: NodeJS.ProcessEnv = {}, noColor = false) =>
+  new Reporter({ json: false, noColor, debug: false, env: { TERM: 'xterm-256color', ...env }, stdout: out.stream, stderr: out.stream });
+
+describe('terminal faces', () => {
+  it('a terminal that reports 0 columns gets plain lines, no spinner and no cursor codes', async () => {
+    const out = terminal(0);
+    const task = reporter(out).task('reading Okta');
+    await sleep(250);
+    task.succeed('read Okta');
+    expect(out.text().replace(SGR, '')).toBe('✓ read Okta\n');
+  });
+
+  it('a terminal with room gets a spinner', async () => {
+    const out = terminal(80);
+    const task = reporter(out).task('reading Okta');
+    await sleep(250);
+    task.succeed('read Okta');
+    expect(out.text()).toContain('⠋ reading Okta');
+    expect(out.text().replace(SGR, '')).toContain('✔ read Okta');
+  });
+
+  it.each([
+    ['--no-color', {}, true],
+    ['NO_COLOR=1', { NO_COLOR: '1' }, false],
+  ])('%s: the spinner and its ✔/✖/⚠ carry no colour', async (_name, env, flag) => {
+    for (const end of ['succeed', 'fail', 'warn'] as const) {
+      const out = terminal(80);
+      const task = reporter(out, env, flag).task('step');
+      await sleep(100);
+      task[end]('step');
+      // Cursor movement is allowed; colour (SGR, ending in m) is not.
+      expect(out.text()).not.toMatch(SGR);
+    }
+  });
+});
+
+describe('waits', () => {
+  it('a wait on a signal leaves no listener behind, however many waits there are', async () => {
+    const abort = new AbortController();
+    for (let i = 0; i < 30; i++) await sleep(1, abort.signal);
+    expect(getEventListeners(abort.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an aborted signal ends a long wait at once', async () => {
+    const abort = new AbortController();
+    const started = Date.now();
+    setTimeout(() => abort.abort(), 20);
+    await sleep(60_000, abort.signal);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
