@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv } from '../helpers/cli.js';
+import { plain, runInPty } from '../helpers/pty.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+let s: Sandbox | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const CTRL_C = '\u0003';
+
+describe('under a real terminal', () => {
+  it('a terminal that reports 0 columns: the demo finishes with plain lines, no endless redraw', async () => {
+    const r = await runInPty(['demo'], { env: cleanEnv(), columns: 0, timeoutMs: 60_000 });
+    expect(r.code, plain(r.screen).slice(-2000)).toBe(0);
+    expect(r.screen.length).toBeLessThan(200_000);
+    expect(r.screen).not.toContain('\u001b[?25l');
+    expect(plain(r.screen)).toMatch(/Checks: \d+ passed, 0 failed, 0 pending/);
+  });
+
+  it('an 80-column terminal gets spinners, and the run still ends with its checks', async () => {
+    const r = await runInPty(['demo'], { env: cleanEnv(), columns: 80, timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.screen).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+  });
+
+  it('Ctrl-C at a prompt: says nothing was changed, exit 130', async () => {
+    s = await sandbox();
+    const env = cleanEnv({ ...s.env, OKTA_ORG_URL: undefined });
+    const r = await runInPty(['okta', '--push-group', 'Engineering'], { env, columns: 120, steps: [{ when: 'Okta org URL', send: CTRL_C }] });
+    expect(r.code).toBe(130);
+    expect(plain(r.screen)).toContain('interrupted: Cancelled at the prompt; nothing was changed');
+    expect(plain(r.screen)).not.toContain('unexpected failure');
+  });
+
+  it('Ctrl-C while the guided step waits: says what was done and how to resume, exit 130', async () => {
+    s = await sandbox({ admin: 'manual' });
+    const r = await runInPty(['okta', '--push-group', 'Engineering', '--yes'], { env: cleanEnv(s.env), columns: 160, steps: [{ when: 'Waiting for an admin', send: CTRL_C }] });
+    expect(r.code).toBe(130);
+    const text = plain(r.screen);
+    expect(text).toContain('interrupted: Stopped waiting for the guided step (provisioning is not on yet). Done before that: app.');
+    expect(text).toContain('Re-run the same command');
+  });
+
+  it('answering n at "Apply these changes?" cancels: nothing written, exit 1', async () => {
+    s = await sandbox();
+    const r = await runInPty(['okta', '--push-group', 'Engineering'], { env: cleanEnv(s.env), columns: 120, steps: [{ when: 'Apply these changes? [y/N]', send: 'n\r' }] });
+    expect(r.code).toBe(1);
+    expect(plain(r.screen)).toContain('Apply cancelled; nothing was changed.');
+    expect(s.okta.state.apps.size).toBe(0);
+  });
+});
