@@ -59,8 +59,9 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   withInputOptions(program.command('rotate-token'))
     .description('Hand Okta a new SCIM token (the value of CLOUDFLARE_SCIM_TOKEN): proved against Cloudflare first, then proved in use.')
     .option('--dry-run', 'prove the new token against Cloudflare and stop')
+    .option('-y, --yes', 'hand Okta the new token without asking (needed when not interactive)')
     .option('--reveal-token', 'show the new token in full in the guided step (masked by default)')
-    .addHelpText('after', `\nExamples:\n  $ CLOUDFLARE_SCIM_TOKEN=<new token> scim-setup rotate-token\n  $ scim-setup rotate-token --scim-token-file new-token.txt --wait 10m\n\n${EXIT_CODE_HELP}\n`)
+    .addHelpText('after', `\nExamples:\n  $ CLOUDFLARE_SCIM_TOKEN=<new token> scim-setup rotate-token\n  $ scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m\n\n${EXIT_CODE_HELP}\n`)
     .action(run(() => import('./commands/rotate-token.js')));
 
   program

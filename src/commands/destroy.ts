@@ -49,7 +49,9 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       applied.push(action.id);
       task.succeed();
     }
-    reporter.info(`Done: the app is gone; Cloudflare keeps ${options.deleteCloudflareGroups ? 'no pushed groups' : 'the pushed user groups'} and ${deprovisionUsers ? 'none of the deprovisioned members' : 'its members'}.`);
+    const groups = options.deleteCloudflareGroups ? 'The pushed user groups were deleted in Cloudflare' : 'Cloudflare keeps the pushed user groups (delete them with --delete-cloudflare-groups)';
+    const members = deprovisionUsers ? 'the provisioned members were deactivated there' : 'it keeps its members (remove them with --deprovision-users)';
+    reporter.info(`Done: the Okta app is gone. ${groups}, and ${members}.`);
     reporter.result({ ...document, dryRun: false, applied });
     return ExitCode.ok;
   });

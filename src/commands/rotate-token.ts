@@ -1,7 +1,8 @@
 import { renderManualStep, provisioningTabLink } from '../apply/guided-step.js';
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
-import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { ExitCode, InputError, InterruptedError, PendingError } from '../lib/errors.js';
+import { confirm } from '../lib/prompt.js';
 import { maskToken } from '../lib/redact.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
@@ -24,6 +25,13 @@ interface LogEvent {
 export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'rotate-token', async () => {
+    // Said before anything is asked: without the read token the rotation cannot be proved, so it would end pending.
+    if (!ctx.env.CLOUDFLARE_API_TOKEN && typeof options.cloudflareTokenFile !== 'string') {
+      throw new InputError(
+        'rotate-token proves that Okta uses the new token through Cloudflare\'s audit log, and reading it needs CLOUDFLARE_API_TOKEN ("Account Settings: Read").',
+        'Set CLOUDFLARE_API_TOKEN (or --cloudflare-token-file), then run rotate-token again. Nothing was changed.',
+      );
+    }
     const session = await openSession(options, ctx, reporter, '2m');
     const { okta, scim, inputs } = session;
     const steps: Array<{ step: string; result: string }> = [];
@@ -48,6 +56,14 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: false, app: { id: app.id, label: app.label }, byApi: false, alreadyRotated: true, steps });
       return ExitCode.ok;
     }
+    if (!options.yes) {
+      if (!session.interactivity.interactive) throw new InputError(`Handing Okta the new token needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`, 'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).');
+      reporter.info(`App ${app.id} ("${app.label}") will get the new token (${maskToken(inputs.scimToken)}); Okta then provisions with it.`);
+      if (!(await confirm(ctx.stdin, ctx.stderr, 'Hand Okta the new token?'))) {
+        reporter.info('Rotation cancelled; Okta keeps its token.');
+        return ExitCode.failed;
+      }
+    }
     const changedAt = new Date(Date.now() - 1000);
     const byApi = await handToOktaByApi(session, app.id);
     if (byApi) note('update the token in Okta', 'by the provisioning connection API');
@@ -58,7 +74,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       }) + '\n');
     }
     const proof = await proveInUse(session, app.id, newTokenId, changedAt);
-    note('prove Okta uses the new token', proof);
+    steps.push({ step: 'prove Okta uses the new token', result: proof });
     reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
     reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: false, app: { id: app.id, label: app.label }, byApi, steps });
     return ExitCode.ok;
@@ -102,13 +118,19 @@ async function proveInUse(session: Session, appId: string, newTokenId: string, s
   const mappings = await okta.list<{ id: string; status: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
   if (mappings.length === 0) throw new PendingError('No active push mapping can make Okta push now, so its use of the new token cannot be proved yet.', 'Push a group (`scim-setup okta --push-group …`), then re-run rotate-token.');
   let round = 0;
+  const task = session.reporter.task('prove Okta uses the new token');
+  // Said in a plain line too: in a CI log the spinner does not show.
+  session.reporter.info(`Waiting up to ${Math.round(inputs.waitMs / 1000)}s for Okta to push with the new token (asking it to push, then reading Cloudflare's audit log).`);
   const proof = await pollUntil(async () => {
     if (round++ % 4 === 0) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${mappings[0].id}`, { status: 'ACTIVE' });
     const failures = await okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`, limit: 100 });
     if (failures.length > 0) throw new PendingError(`Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`, 'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.');
     const used = await scimRequestsBy(read, newTokenId, since);
     return used.length > 0 ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change` : undefined;
-  }, { waitMs: inputs.waitMs });
+  }, { waitMs: inputs.waitMs, signal: session.signal, onWait: () => task.update(`prove Okta uses the new token: no SCIM request with it yet (look ${round}), asking Okta to push again`) });
+  if (proof) task.succeed(`prove Okta uses the new token: ${proof}`);
+  else task.stop('prove Okta uses the new token: not yet');
+  if (session.signal.aborted) throw new InterruptedError('Stopped waiting for Okta to use the new token.', 'Re-run rotate-token: it is safe to repeat, and a run that finds the token in use changes nothing.');
   if (!proof) throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
   return proof;
 }

@@ -27,6 +27,8 @@ export interface Session {
   desired: Desired;
   /** Whether --wait was given (an interactive guided step waits until Ctrl-C otherwise). */
   waitExplicit: boolean;
+  /** Ctrl-C or SIGTERM: every wait of the command ends on it. */
+  signal: AbortSignal;
 }
 
 export function makeReporter(options: Record<string, unknown>, ctx: Context): Reporter {
@@ -67,6 +69,7 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
     read: inputs.cloudflareApiToken ? new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.cloudflareApiToken, 'read', policy, ctx.env) : undefined,
     desired,
     waitExplicit: typeof options.wait === 'string',
+    signal: ctx.signal,
   };
 }
 

@@ -118,7 +118,7 @@ function warnings(e: Evidence): Check[] {
   if (legacy.length) {
     out.push({
       id: 'warn-legacy-groups', status: 'warn', summary: `deprecated CF-<accountID> - <Role> groups are still assigned: ${legacy.join(', ')}`, evidence: [],
-      fix: 'SCIM virtual groups reached end of life on 2025-12-02: replace them with pushed user groups with roles (`scim-setup migrate` when available), then unassign them.',
+      fix: 'SCIM virtual groups reached end of life on 2025-12-02: replace them with pushed user groups with roles (`scim-setup migrate` does it without anyone losing access; `scim-setup migrate --dry-run` shows how).',
     });
   }
   const assigned = new Set(e.assignedLogins.map((l) => l.toLowerCase()));

@@ -12,6 +12,7 @@ export function renderChecks(checks: Check[], style: ChalkInstance): string {
     if (c.fix && c.status !== 'pass') lines.push(`          ${' '.repeat(width)}  fix: ${c.fix}`);
   }
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
-  lines.push('', style.bold(`Checks: ${count('pass')} passed, ${count('fail')} failed, ${count('pending')} pending, ${count('warn')} warnings, ${count('skipped')} skipped.`));
+  const warnings = count('warn');
+  lines.push('', style.bold(`Checks: ${count('pass')} passed, ${count('fail')} failed, ${count('pending')} pending, ${warnings} warning${warnings === 1 ? '' : 's'}, ${count('skipped')} skipped.`));
   return lines.join('\n');
 }

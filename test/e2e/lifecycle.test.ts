@@ -118,7 +118,7 @@ describe('token rotation', () => {
     await resetCounts();
     expect((await cli(['rotate-token', '--dry-run'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh])).code).toBe(0);
     expect(await writes()).toBe(0);
-    const r = await cli(['rotate-token', '--wait', '20s', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh]);
+    const r = await cli(['rotate-token', '--yes', '--wait', '20s', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ byApi: true, steps: expect.arrayContaining([expect.objectContaining({ step: 'prove Okta uses the new token' })]) });
     expect(app().provisioning?.token).toBe(fresh);
@@ -133,7 +133,7 @@ describe('token rotation', () => {
     s = await sandbox({ admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'rotate-token', '--wait', '30s'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: fresh }) });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'rotate-token', '--yes', '--wait', '30s'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: fresh }) });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -144,6 +144,22 @@ describe('token rotation', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, out).toBe(0);
     expect(out).toContain('SCIM request');
+    expect(out).toContain('Waiting up to 30s for Okta to push with the new token');
+  });
+
+  it('says what it needs before asking for anything: no CLOUDFLARE_API_TOKEN is exit 2 at once; no --yes off a terminal is exit 2 before any write', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
+    await resetCounts();
+    const noRead = await cli(['rotate-token'], { CLOUDFLARE_SCIM_TOKEN: fresh, CLOUDFLARE_API_TOKEN: undefined }, [fresh]);
+    expect(noRead.code).toBe(2);
+    expect(noRead.stderr).toContain('needs CLOUDFLARE_API_TOKEN ("Account Settings: Read")');
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
+    const noYes = await cli(['rotate-token'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh]);
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain('Pass --yes');
+    expect(await writes()).toBe(0);
   });
 });
 
