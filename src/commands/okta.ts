@@ -94,7 +94,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const verification =
       options.verify === false || !appId
         ? undefined
-        : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expected: await expectedActivity(okta, applied.applied, observed.groups), signal: ctx.signal, scimTokenProof });
+        : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expected: expectedActivity(applied.applied, observed.groups), signal: ctx.signal, scimTokenProof });
     reporter.result({ ...document, dryRun: false, app: appId ? { id: appId, label: desired.appLabel } : null, applied: applied.applied, manualSteps: applied.manualSteps, verification: verification?.report });
     if (applied.manualSteps.length > 0) return ExitCode.pending;
     return verification ? verificationExitCode(verification.report.checks) : ExitCode.ok;

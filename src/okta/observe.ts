@@ -21,6 +21,7 @@ interface RawGroup {
   id: string;
   type: string;
   profile: { name: string };
+  _embedded?: { stats?: { usersCount?: number } };
 }
 
 interface RawUser {
@@ -57,18 +58,19 @@ export async function findApps(okta: OktaClient, label: string): Promise<RawApp[
 }
 
 /** Resolves group names exactly, in as few search requests as the names allow; unknown names are an input error. */
-export async function resolveGroups(okta: OktaClient, names: string[]): Promise<Record<string, { id: string; name: string }>> {
-  const found: Record<string, { id: string; name: string }> = {};
+export async function resolveGroups(okta: OktaClient, names: string[]): Promise<Record<string, { id: string; name: string; members?: number }>> {
+  const found: Record<string, { id: string; name: string; members?: number }> = {};
   for (const chunk of chunks(names, NAMES_PER_SEARCH)) {
     const search = chunk.map((n) => `profile.name eq ${quote(n)}`).join(' or ');
-    const groups = await okta.list<RawGroup>('/api/v1/groups', { search, limit: 10000 });
+    // expand=stats brings each group's member count in the same request: empty groups are warned of.
+    const groups = await okta.list<RawGroup>('/api/v1/groups', { search, limit: 10000, expand: 'stats' });
     for (const g of groups) {
       // A pushed group has an APP_GROUP twin of the same name in Okta; the source is the user group.
       if (g.type === 'APP_GROUP') continue;
       if (found[g.profile.name] && found[g.profile.name].id !== g.id) {
         throw new InputError(`Two Okta groups are named "${g.profile.name}" (${found[g.profile.name].id}, ${g.id}).`, 'Rename one of them in Okta so that the name is unique.');
       }
-      found[g.profile.name] = { id: g.id, name: g.profile.name };
+      found[g.profile.name] = { id: g.id, name: g.profile.name, members: g._embedded?.stats?.usersCount };
     }
   }
   const missing = names.filter((n) => !found[n]);

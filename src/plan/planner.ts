@@ -27,6 +27,14 @@ export function plan(desired: Desired, observed: Observed): Plan {
     if (/^cf/i.test(name)) warnings.push(`Group "${name}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push will fail. Rename the group in Okta.`);
   }
   for (const [name, roles] of Object.entries(desired.groupRoles)) actions.push(rolesAction(desired, name, roles, observed));
+  for (const name of desired.assignGroups) {
+    if (observed.groups[name].members !== 0) continue;
+    const pushed = desired.pushGroups.includes(name);
+    warnings.push(`Group "${name}" has no members: assigning it provisions nobody${pushed ? ', and Okta does not push an empty group (its Cloudflare user group appears once it has a member)' : ''}.`);
+  }
+  if (desired.assignGroups.length === 0 && desired.assignUsers.length === 0) {
+    warnings.push('No group or user is assigned to the app: provisioning will be on, but nobody will be provisioned. Add --push-group or --assign-group (or --assign-user).');
+  }
   if (observed.duplicateApps.length > 0) {
     warnings.push(
       `${observed.duplicateApps.length + 1} scim2testapp apps are labelled "${desired.appLabel}"; scim-setup uses the oldest (${app?.id}) and leaves the others (${observed.duplicateApps.map((d) => d.id).join(', ')}) alone. Delete the extra ones in the Okta admin console.`,
@@ -93,6 +101,7 @@ function provisioningAction(desired: Desired, observed: Observed, appPath: strin
   return {
     ...base,
     kind: 'update',
+    guided: true,
     summary: 'turn on provisioning to Cloudflare (by API where Okta takes it, else a guided step)',
     detail: `SCIM base URL ${desired.scimBaseUrl}; Create Users and Deactivate Users on, Update User Attributes off`,
     request: { method: 'POST', path: `${appPath}/connections/default?activate=true`, body: { baseUrl: desired.scimBaseUrl, profile: { authScheme: 'TOKEN', token: REDACTED } } },

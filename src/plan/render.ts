@@ -3,15 +3,18 @@ import type { Action, ActionKind, Plan } from './types.js';
 
 const SYMBOL: Record<ActionKind, string> = { create: '+', update: '~', delete: '-', manual: '!', noop: '=' };
 
+/** Counts by kind; an action that may fall back to a guided step counts as manual, since it may need a person. */
 export function summarize(plan: Plan): Record<ActionKind, number> {
   const counts: Record<ActionKind, number> = { create: 0, update: 0, delete: 0, manual: 0, noop: 0 };
-  for (const a of plan.actions) counts[a.kind] += 1;
+  for (const a of plan.actions) counts[a.guided ? 'manual' : a.kind] += 1;
   return counts;
 }
 
 export function summaryLine(plan: Plan): string {
   const c = summarize(plan);
-  return `Plan: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.manual} manual, ${c.noop} unchanged.`;
+  const guided = plan.actions.filter((a) => a.guided).length;
+  const manual = `${c.manual} manual${guided ? ` (${guided === c.manual ? '' : `${guided} of them `}a guided step unless Okta takes it by API)` : ''}`;
+  return `Plan: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${manual}, ${c.noop} unchanged.`;
 }
 
 /** A readable plan, like `terraform plan`: one line an action, the request under it. */
@@ -25,7 +28,7 @@ export function renderPlan(plan: Plan, style: ChalkInstance, heading: string): s
 }
 
 function renderAction(a: Action, paint: (s: string) => string): string[] {
-  const out = [paint(`  ${SYMBOL[a.kind]} ${a.kind === 'manual' ? 'manual: ' : ''}${a.summary}`)];
+  const out = [paint(`  ${a.guided ? SYMBOL.manual : SYMBOL[a.kind]} ${a.kind === 'manual' ? 'manual: ' : ''}${a.summary}`)];
   if (a.detail) out.push(`      ${a.detail}`);
   if (a.request) out.push(`      ${a.request.method} ${a.request.path}${a.request.body !== undefined ? ` ${JSON.stringify(a.request.body)}` : ''}`);
   return out;

@@ -45,7 +45,8 @@ export interface Observed {
   app?: ObservedApp;
   /** Other scim2testapp instances with the same label: reported, never multiplied. */
   duplicateApps: Array<{ id: string; label: string; created: string }>;
-  groups: Record<string, { id: string; name: string }>;
+  /** Resolved groups; `members` where Okta gave a count (expand=stats). */
+  groups: Record<string, { id: string; name: string; members?: number }>;
   users: Record<string, { id: string; login: string }>;
   assignedGroupIds: string[];
   assignedUserIds: string[];
@@ -82,6 +83,8 @@ export interface Action {
   request?: PlannedRequest;
   /** Why the action is what it is (drift found, a reason for manual). */
   detail?: string;
+  /** Done by API where the service takes it, else by a person through a guided step: counted as manual. */
+  guided?: boolean;
 }
 
 export interface Plan {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/planner.js';
-import { planDifferences, toSavedPlan } from '../../src/plan/saved-plan.js';
+import { summarize, summaryLine } from '../../src/plan/render.js';
+import { inputContradictions, planDifferences, toSavedPlan } from '../../src/plan/saved-plan.js';
 import type { Desired, Observed, ObservedApp } from '../../src/plan/types.js';
 
 const desired: Desired = {
@@ -54,8 +55,24 @@ describe('the planner (pure)', () => {
     expect(planDifferences(before, toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', 'acct', undefined, now))).toEqual([]);
     const after = toSavedPlan(plan(desired, observed({ app: app(), assignedGroupIds: ['g1'] })), desired, 'https://acme.okta.com', 'acct', 'a1', now);
     expect(planDifferences(before, after)).toEqual(expect.arrayContaining(['Okta app: plan (none yet), now a1', 'action app: plan create, now noop', 'action group-assignment:Sales: plan create, now noop', 'action app-visibility: needed now, not in the plan']));
-    const rotated = toSavedPlan(plan(desired, observed()), { ...desired, scimTokenFingerprint: 'sha256:def' }, 'https://acme.okta.com', 'acct', undefined, now);
-    expect(planDifferences(before, rotated)).toEqual(['input scimTokenFingerprint: plan "sha256:abc", now "sha256:def"']);
+    // Inputs that differ are not a changed world: they contradict the plan, and say where they came from.
+    expect(inputContradictions(before, { orgUrl: 'https://acme.okta.com', desired: { ...desired, scimTokenFingerprint: 'sha256:def' } })).toEqual([
+      'scimTokenFingerprint: plan "sha256:abc", given "sha256:def" (the SCIM token (CLOUDFLARE_SCIM_TOKEN or --scim-token-file))',
+    ]);
+    expect(inputContradictions(before, { orgUrl: 'https://other.okta.com', desired })).toEqual(['Okta org: plan https://acme.okta.com, given https://other.okta.com (--org-url or OKTA_ORG_URL)']);
+  });
+
+  it('counts a step that may fall back to a guided step as manual, and says so', () => {
+    const p = plan(desired, observed());
+    expect(summarize(p)).toMatchObject({ update: 0, manual: 1 });
+    expect(summaryLine(p)).toBe('Plan: 5 to create, 0 to update, 0 to delete, 1 manual (a guided step unless Okta takes it by API), 0 unchanged.');
+  });
+
+  it('warns of an empty group (assigned or pushed) and of a run that provisions nobody', () => {
+    const empty = plan(desired, observed({ groups: { ...groups, Engineering: { ...groups.Engineering, members: 0 } } }));
+    expect(empty.warnings).toEqual([expect.stringContaining('Group "Engineering" has no members: assigning it provisions nobody, and Okta does not push an empty group')]);
+    const nobody = plan({ ...desired, assignGroups: [], pushGroups: [], assignUsers: [] }, observed());
+    expect(nobody.warnings).toEqual([expect.stringContaining('nobody will be provisioned')]);
   });
 });
 

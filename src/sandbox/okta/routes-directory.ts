@@ -37,10 +37,23 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
       const p = predicate(expr);
       if (p) groups = groups.filter(p);
     }
+    const stats = (req.query.get('expand') ?? '').split(',').includes('stats');
+    const view = (g: OktaGroup) => ({ ...serializeGroup(g, req.baseUrl), ...(stats ? { _embedded: { stats: groupStats(g) } } : {}) });
     // `q` results are not paged at Okta; search and plain lists are.
-    if (q) return { status: 200, body: groups.map((g) => serializeGroup(g, req.baseUrl)) };
+    if (q) return { status: 200, body: groups.map(view) };
     const { page, headers } = oktaPage(req, groups, 10000, 10000);
-    return { status: 200, body: page.map((g) => serializeGroup(g, req.baseUrl)), headers };
+    return { status: 200, body: page.map(view), headers };
+  };
+
+  /** Okta's `expand=stats`: counts of the group's members, apps and push mappings. */
+  const groupStats = (g: OktaGroup) => {
+    const apps = [...state.apps.values()];
+    return {
+      usersCount: state.members.get(g.id)?.size ?? 0,
+      appsCount: apps.filter((a) => a.groups.has(g.id)).length,
+      groupPushMappingsCount: apps.reduce((n, a) => n + [...a.mappings.values()].filter((m) => m.sourceGroupId === g.id).length, 0),
+      hasAdminPrivilege: false,
+    };
   };
 
   const listUsers = (req: Req) => {
