@@ -8,7 +8,7 @@ import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../plan/types.js';
-import { provisioningGuidedStep, renderManualStep, type ManualStep } from './guided-step.js';
+import { provisioningChecklistState, provisioningGuidedStep, renderManualStep, type ManualStep } from './guided-step.js';
 
 export interface ApplyDeps {
   okta: OktaClient;
@@ -239,12 +239,19 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
   progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
   // Said in plain lines too: in a CI log the spinner above does not show.
   reporter.info(`Waiting for an admin to do this ${deps.waitMs === undefined ? 'until Ctrl-C' : `for up to ${Math.round(deps.waitMs / 1000)}s`}; checking Okta every few seconds.`);
-  // The caller has just looked, so the first look here waits first.
-  const on = await pollUntil(async () => (provisioningOn((await deps.okta.get<{ features?: string[] }>(`/api/v1/apps/${appId}`)).features ?? []) ? true : undefined), {
-    waitMs: deps.waitMs ?? Infinity,
-    signal: deps.signal,
-    delayFirst: true,
-  });
+  // The caller has just looked, so the first look here waits first. Each look shows what Okta
+  // already has and what is still missing; a change of that is printed as a line (CI logs too).
+  let shown = '';
+  const on = await pollUntil(
+    async () => {
+      const state = provisioningChecklistState((await deps.okta.get<{ features?: string[] }>(`/api/v1/apps/${appId}`)).features ?? []);
+      if (state.line !== shown) reporter.info(`Okta ${shown ? 'now ' : ''}shows: ${state.line}`);
+      shown = state.line;
+      progress(`waiting for provisioning in Okta: ${state.line} (Ctrl-C stops waiting)`);
+      return state.done ? true : undefined;
+    },
+    { waitMs: deps.waitMs ?? Infinity, signal: deps.signal, delayFirst: true },
+  );
   if (on) return;
   result.manualSteps.push(step);
   if (deps.signal.aborted) throw new InterruptedError('Stopped waiting for the guided step (provisioning is not on yet).');

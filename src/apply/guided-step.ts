@@ -28,7 +28,8 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
     steps: [
       'Open the link above (the app\'s Provisioning tab) and select Configure API Integration.',
       'Select Enable API integration.',
-      `SCIM 2.0 Base URL: ${scimBaseUrl}`,
+      // Values to copy stand on their own line: a terminal that wraps them mid-token breaks a copy.
+      `SCIM 2.0 Base URL:\n${scimBaseUrl}`,
       `OAuth Bearer Token: ${revealToken ? scimToken : `${maskToken(scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`,
       'Deselect Import Groups.',
       'Select Save.',
@@ -39,7 +40,21 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
 
 export function renderManualStep(step: ManualStep): string {
   const lines = [step.title];
-  if (step.link) lines.push(`  ${step.link}`);
-  step.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+  if (step.link) lines.push('  Open:', `    ${step.link}`);
+  step.steps.forEach((s, i) => {
+    const [first, ...rest] = s.split('\n');
+    lines.push(`  ${i + 1}. ${first}`, ...rest.map((r) => `     ${r}`));
+  });
   return lines.join('\n');
+}
+
+/** The checklist's settings as Okta shows them now, from the app's features: what is done, what is left. */
+export function provisioningChecklistState(features: string[]): { done: boolean; line: string } {
+  const items: Array<[string, boolean]> = [
+    ['API integration', features.length > 0],
+    ['Create Users', features.includes('PUSH_NEW_USERS')],
+    ['Deactivate Users', features.includes('PUSH_USER_DEACTIVATION')],
+    ['Update User Attributes off', !features.includes('PUSH_PROFILE_UPDATES')],
+  ];
+  return { done: items.every(([, ok]) => ok), line: items.map(([name, ok]) => `${name} ${ok ? '✓' : '✗'}`).join(', ') };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { generatedSeed } from '../../src/sandbox/okta/seed.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let current: Sandbox | undefined;
@@ -192,6 +193,30 @@ describe('scim-setup okta against the sandbox', () => {
     const again = await okta(s, ['--push-group', 'Engineering', '--yes', '--wait', '20s']);
     expect(again.code, again.stderr).toBe(0);
     expect(apps(s)).toHaveLength(1);
+  });
+
+  it('while the guided step waits, shows which settings Okta already has and which are missing, as they change', async () => {
+    const s = await start({ admin: 'manual' });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'], { env: cleanEnv(s.env) });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const until = async (text: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!out.includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain(text);
+    };
+    await until('Okta shows: API integration ✗, Create Users ✗, Deactivate Users ✗, Update User Attributes off ✓');
+    const app = apps(s)[0];
+    const settings = { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: false, updateUserAttributes: false, importGroups: false };
+    s.okta.setProvisioning(app.id, settings);
+    await until('Okta now shows: API integration ✓, Create Users ✓, Deactivate Users ✗, Update User Attributes off ✓');
+    s.okta.setProvisioning(app.id, { ...settings, deactivateUsers: true });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, out).toBe(0);
+    expect(out).toContain('Okta now shows: API integration ✓, Create Users ✓, Deactivate Users ✓, Update User Attributes off ✓');
+    // The value to copy stands on a line of its own.
+    expect(out.split('\n')).toContain(`     ${s.scimBaseUrl}`);
   });
 
   it('authenticates with an OAuth service app (private_key_jwt) as well as an SSWS token', async () => {
