@@ -71,8 +71,12 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
 function reportError(error: unknown, ctx: Context, debug: boolean): number {
   const code = commanderCode(error);
   if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.ok;
-  // Commander has already printed its own usage message.
-  if (code?.startsWith('commander.')) return ExitCode.usage;
+  // Commander has already printed its own usage message; a secret on argv gets the way to pass it instead.
+  if (code?.startsWith('commander.')) {
+    const hint = secretFlagHint(error instanceof Error ? error.message : '');
+    if (hint) ctx.stderr.write(`${hint}\n`);
+    return ExitCode.usage;
+  }
   const say = (text: string) => ctx.stderr.write(ctx.redactor.redact(text) + '\n');
   if (error instanceof InterruptedError) {
     say(`\ninterrupted: ${error.message}`);
@@ -87,6 +91,19 @@ function reportError(error: unknown, ctx: Context, debug: boolean): number {
   }
   if (debug && error instanceof Error && error.stack) say(error.stack);
   return exitCodeFor(error);
+}
+
+/** Secrets are not taken on the command line (ps and shell history see it); say where they go. */
+const SECRET_FLAGS: Array<[RegExp, string]> = [
+  [/--okta-(api-)?token\b/, '--okta-token-file <path> (or - for stdin), or env OKTA_API_TOKEN'],
+  [/--scim-token\b/, '--scim-token-file <path> (or - for stdin), or env CLOUDFLARE_SCIM_TOKEN'],
+  [/--(cloudflare|api)-token\b/, '--cloudflare-token-file <path>, or env CLOUDFLARE_API_TOKEN'],
+  [/--(okta-)?private-key\b/, '--okta-private-key-file <path>, or env OKTA_PRIVATE_KEY'],
+];
+
+function secretFlagHint(message: string): string | undefined {
+  const match = SECRET_FLAGS.find(([flag]) => /unknown option/.test(message) && flag.test(message));
+  return match ? `  fix: secrets are never taken on the command line, where ps and shell history see them. Use ${match[1]}.` : undefined;
 }
 
 function commanderCode(error: unknown): string | undefined {

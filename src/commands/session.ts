@@ -41,7 +41,7 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
   const configPath = typeof options.config === 'string' ? options.config : undefined;
   const config = configPath ? { path: configPath, data: await loadConfigFile(configPath) } : undefined;
   const secretFiles = await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
-  const prompt = (m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret);
+  const prompt = Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), { tell: (line: string) => void ctx.stderr.write(`${line}\n`) });
   const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait, saved }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);

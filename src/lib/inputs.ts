@@ -187,6 +187,8 @@ export interface MissingInput {
   how: string;
   secret: boolean;
   key: 'orgUrl' | 'oktaToken' | 'accountId' | 'scimToken';
+  /** Asked again after an invalid answer. */
+  retry?: boolean;
 }
 
 const REQUIRED: MissingInput[] = [
@@ -196,7 +198,8 @@ const REQUIRED: MissingInput[] = [
   { key: 'scimToken', label: 'Cloudflare SCIM token', how: 'set CLOUDFLARE_SCIM_TOKEN or pass --scim-token-file', secret: true },
 ];
 
-export type Prompter = (input: MissingInput) => Promise<string>;
+/** Asks for one input; `tell` says why the last answer was refused. */
+export type Prompter = ((input: MissingInput) => Promise<string>) & { tell?: (line: string) => void | Promise<void> };
 
 /**
  * Resolves and validates every input before any request is made. Missing inputs are prompted
@@ -215,9 +218,34 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
         interactivity.interactive ? undefined : `The run is non-interactive (${interactivity.reason}), so scim-setup cannot ask; set the values above.`,
       );
     }
-    for (const m of missing) c[m.key].unshift({ value: await prompt(m), source: 'prompt' });
+    for (const m of missing) c[m.key].unshift({ value: await askValid(m, prompt), source: 'prompt' });
   }
   return validateAll(c);
+}
+
+/** The validator of each prompted input: a typo is caught as it is typed, not after every other prompt. */
+const PROMPT_CHECKS: Record<MissingInput['key'], (value: string) => unknown> = {
+  orgUrl: validateOrgUrl,
+  oktaToken: (v) => validateToken(v, 'SSWS'),
+  accountId: validateAccountId,
+  scimToken: (v) => validateToken(v, 'Bearer'),
+};
+const PROMPT_TRIES = 3;
+
+async function askValid(input: MissingInput, prompt: Prompter): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    const value = await prompt(attempt === 1 ? input : { ...input, retry: true });
+    try {
+      PROMPT_CHECKS[input.key](value);
+      return value;
+    } catch (error) {
+      if (!(error instanceof InvalidValue) || attempt >= PROMPT_TRIES) {
+        if (error instanceof InvalidValue) throw new InputError(`${input.label} (typed at the prompt): ${error.message}`, `${error.fix} Or ${input.how}.`);
+        throw error;
+      }
+      await prompt.tell?.(`  ${error.message} ${error.fix} Try again.`);
+    }
+  }
 }
 
 function validateAll(c: ReturnType<typeof candidates>): Inputs {

@@ -104,13 +104,27 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
   return new InputError(`Unknown Okta ${kind}${names.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, `${kind === 'group' ? 'Group names' : 'User logins'} are matched exactly; fix the name in your flags or config file. Nothing was changed.`);
 }
 
+/** Like Promise.all, but an unknown group does not hide an unknown user: every input error is reported at once. */
+async function allOrInputErrors<T extends readonly unknown[]>(work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  const other = failures.find((e) => !(e instanceof InputError));
+  if (other) throw other;
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    const errors = failures as InputError[];
+    throw new InputError(errors.map((e) => e.message).join('\n'), [...new Set(errors.map((e) => e.fix).filter(Boolean))].join(' '));
+  }
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** Everything the planner needs, read once. */
 export async function observe(okta: OktaClient, desired: Desired): Promise<Observed> {
-  const [apps, groups, users] = await Promise.all([
+  const [apps, groups, users] = await allOrInputErrors([
     findApps(okta, desired.appLabel),
     resolveGroups(okta, desired.assignGroups),
     desired.assignUsers.length ? resolveUsers(okta, desired.assignUsers) : Promise.resolve({} as Record<string, { id: string; login: string }>),
-  ]);
+  ] as const);
   const [first, ...duplicates] = apps;
   const observed: Observed = {
     app: first ? toObservedApp(first) : undefined,

@@ -36,6 +36,7 @@ const cases = (): Case[] => [
   ['config: syntax error', ['--config', file('syntax.json', '{"okta": {')], {}, 'is not valid JSON or YAML'],
   ['config: a secret in it', ['--config', file('secret.yaml', 'okta:\n  apiToken: abc\n')], {}, 'Secrets do not belong in a config file'],
   ['config: a list where a string goes', ['--config', file('list.yaml', 'wait: [1m]\n')], {}, 'key "wait" must be a string'],
+  ['a secret on argv', ['--okta-token', 'abc123456789'], {}, 'Use --okta-token-file <path> (or - for stdin), or env OKTA_API_TOKEN'],
   ['org URL with credentials', ['--org-url', 'https://admin:hunter2@acme.okta.com'], {}, 'the URL contains credentials'],
   ['org URL with a path', ['--org-url', 'https://acme.okta.com/app/UserHome'], {}, 'has a path (/app/UserHome)'],
   ['org URL with a query', ['--org-url', 'https://acme.okta.com/?fromURI=x'], {}, 'has a query string or fragment'],
@@ -92,6 +93,17 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
     expect(r.stderr).toMatch(/fix:|Use |Give |Remove|Check|Pass|Set |set |Unset|Write|Quote|Known keys|Copy|Names are|Type|Make|Add|Read|Rename|Fix|Drop/);
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
     expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).total).toBe(0);
+  });
+
+  it('an unknown group and an unknown user in one run are both reported (one does not hide the other), with no write', async () => {
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    const r = await runCli(['okta', '--push-group', 'Enginering', '--assign-user', 'nobody@example.com', '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown Okta group:');
+    expect(r.stderr).toContain('"Enginering"; did you mean "Engineering"?');
+    expect(r.stderr).toContain('Unknown Okta user:');
+    expect(r.stderr).toContain('"nobody@example.com"');
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
   });
 
   it('a non-Okta host is a warning, not an error', () => {

@@ -36,6 +36,25 @@ describe('under a real terminal', () => {
     expect(plain(r.screen)).not.toContain('unexpected failure');
   });
 
+  it('a typo at a prompt is caught as it is typed and asked again; the next prompt follows', async () => {
+    s = await sandbox();
+    const env = cleanEnv({ ...s.env, OKTA_ORG_URL: undefined, CLOUDFLARE_ACCOUNT_ID: undefined });
+    const r = await runInPty(['okta', '--push-group', 'Engineering', '--dry-run'], {
+      env, columns: 120,
+      steps: [
+        { when: 'Okta org URL: ', send: 'acme dot okta\r' },
+        { when: /Try again\.[\s\S]*Okta org URL: /, send: `${s.env.OKTA_ORG_URL}\r` },
+        { when: 'Cloudflare account ID: ', send: `${s.accountId}\r` },
+      ],
+    });
+    expect(r.code, plain(r.screen)).toBe(0);
+    // Counted on the raw screen: readline redraws a prompt line with carriage returns.
+    const prompts = r.screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').match(/Okta org URL: (acme|http)/g);
+    expect(prompts).toEqual(['Okta org URL: acme', 'Okta org URL: http']);
+    expect(plain(r.screen)).toContain('is not a URL');
+    expect(plain(r.screen)).toContain('Plan:');
+  });
+
   it('Ctrl-C while the guided step waits: says what was done and how to resume, exit 130', async () => {
     s = await sandbox({ admin: 'manual' });
     const r = await runInPty(['okta', '--push-group', 'Engineering', '--yes'], { env: cleanEnv(s.env), columns: 160, steps: [{ when: 'Waiting for an admin', send: CTRL_C }] });
