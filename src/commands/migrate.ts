@@ -10,6 +10,7 @@ import { findApps } from '../okta/observe.js';
 import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
+import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 interface RawGroup {
@@ -49,6 +50,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       }
     }
     const applied: string[] = [];
+    const startedAt = new Date();
     for (const g of legacy) {
       await migrateOne(session, app.id, g, actions.filter((a) => a.id.startsWith(`migrate:${g.role}:`)), applied, ctx.signal).catch((error) => {
         // Whatever step waits, the legacy group is still assigned: say so, since it is what users fear.
@@ -56,8 +58,13 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
         throw error;
       });
     }
-    reporter.result({ ...document, dryRun: false, applied });
-    return ExitCode.ok;
+    for (const g of legacy) {
+      reporter.info(`Migrated "${g.name}": its ${g.memberLogins.length} member${g.memberLogins.length === 1 ? '' : 's'} hold ${g.role} through the Cloudflare user group "${g.target.name}", and "${g.name}" is no longer assigned.`);
+    }
+    // The same proof as after `okta`, over the whole app: the new groups pushed, with their roles and members.
+    const { report } = await runVerification(session, { appId: app.id, since: startedAt, waitMs: session.inputs.waitMs, signal: ctx.signal });
+    reporter.result({ ...document, dryRun: false, applied, verification: report });
+    return verificationExitCode(report.checks);
   });
 }
 

@@ -79,6 +79,11 @@ describe('migrate off SCIM virtual groups', () => {
 
     const r = await cli(['migrate', '--yes', '--wait', '20s']);
     expect(r.code, r.stderr).toBe(0);
+    // Every step has its line, then a summary and the same verification as after `okta`.
+    expect(r.stdout).toContain('give user group "Cloudflare Administrator Read Only" the role Administrator Read Only');
+    expect(r.stdout).toMatch(/Migrated "CF-\w+ - Administrator Read Only": its \d+ members hold Administrator Read Only through the Cloudflare user group "Cloudflare Administrator Read Only"/);
+    expect(r.stdout).toMatch(/PASS\s+push-group:Cloudflare Administrator Read Only/);
+    expect(r.stdout).toMatch(/Checks: \d+ passed, 0 failed, 0 pending/);
     await s.okta.engine.idle();
     expect(app().groups.has(groupNamed(legacy)!.id)).toBe(false);
     expect(app().groups.has(groupNamed('Cloudflare Administrator Read Only')!.id)).toBe(true);
