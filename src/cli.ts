@@ -10,7 +10,13 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      // Help fits the terminal it is printed on; 80 where there is none.
+      getOutHelpWidth: () => (ctx.stdout as { columns?: number }).columns || 80,
+      getErrHelpWidth: () => (ctx.stderr as { columns?: number }).columns || 80,
+    })
     .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${EXIT_CODE_HELP}\n`);
 
   const run = (load: () => Promise<CommandModule>) => async (options: Record<string, unknown>) => {
@@ -18,50 +24,75 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     setExitCode(await module.run(options, ctx));
   };
 
-  withInputOptions(program.command('okta'))
-    .description('Create and configure the Okta SCIM app for Cloudflare, then verify it (plan → confirm → apply → verify).')
+  const docs = (section: string) => `\nDocs: README.md, "${section}" (in the package and its repository).\n`;
+  const help = (examples: string[], section: string) => `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n${docs(section)}\n${EXIT_CODE_HELP}\n`;
+
+  const okta = program.command('okta').description('Create and configure the Okta SCIM app for Cloudflare, then verify it (plan → confirm → apply → verify).');
+  connectionOptions(okta);
+  desiredOptions(okta, 'all');
+  okta
+    .optionsGroup('Behaviour:')
     .option('--dry-run', 'do every read and no write; print the plan')
     .option('--detailed-exitcode', 'with --dry-run: exit 0 when nothing to do, 2 when changes are pending')
     .option('--out <file>', 'save the plan (no secrets) to a file')
-    .option('--plan <file>', 'apply exactly this saved plan, after checking that the world has not changed')
+    .option('--plan <file>', 'apply this saved plan as saved (its inputs included), after checking that the world has not changed')
     .option('-y, --yes', 'apply without asking (needed when not interactive)')
     .option('--reveal-token', 'show the SCIM token in full in the guided step (masked by default)')
-    .option('--no-verify', 'skip verification after apply')
-    .addHelpText(
-      'after',
-      `\nExamples:\n  $ npx scim-setup okta                                   # interactive: asks, plans, confirms\n  $ OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n    scim-setup okta --yes --push-group Engineering          # CI one-shot\n  $ scim-setup okta --dry-run --detailed-exitcode          # what would change?\n  $ scim-setup okta --dry-run --out plan.json && scim-setup okta --plan plan.json\n\n${EXIT_CODE_HELP}\n`,
-    )
+    .option('--no-verify', 'skip verification after apply');
+  waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)');
+  outputOptions(okta)
+    .addHelpText('after', help([
+      'npx scim-setup okta                                   # interactive: asks, plans, confirms',
+      'OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
+      'npx scim-setup okta --dry-run --detailed-exitcode      # what would change?',
+      'npx scim-setup okta --dry-run --out plan.json && npx scim-setup okta --plan plan.json',
+    ], 'Real use'))
     .action(run(() => import('./commands/okta.js')));
 
-  withInputOptions(program.command('verify'))
-    .description('Read Okta and Cloudflare back and prove that provisioning works (read-only).')
-    .option('--since <duration>', 'how far back to read Okta\'s System Log and Cloudflare\'s audit log', '1h')
-    .addHelpText('after', `\nExamples:\n  $ scim-setup verify\n  $ scim-setup verify --wait 5m --json\n\n${EXIT_CODE_HELP}\n`)
+  const verify = program.command('verify').description('Read Okta and Cloudflare back and prove that provisioning works (read-only).');
+  connectionOptions(verify);
+  desiredOptions(verify, 'roles');
+  verify.optionsGroup('Behaviour:').option('--since <duration>', 'how far back to read Okta\'s System Log and Cloudflare\'s audit log', '1h');
+  waitOptions(verify, 'poll until every check settles, up to this long (default 0: one look)');
+  outputOptions(verify)
+    .addHelpText('after', help(['npx scim-setup verify', 'npx scim-setup verify --wait 5m --json'], 'Real use'))
     .action(run(() => import('./commands/verify.js')));
 
-  withInputOptions(program.command('destroy'))
-    .description('Tear the setup down: push mappings, assignments, the Okta app. Cloudflare keeps its groups and members unless asked.')
+  const destroy = program.command('destroy').description('Tear the setup down: push mappings, assignments, the Okta app. Cloudflare keeps its groups and members unless asked.');
+  connectionOptions(destroy);
+  destroy
+    .optionsGroup('Behaviour:')
     .option('--dry-run', 'do every read and no write; print the plan')
     .option('-y, --yes', 'destroy without typing the app label (needed when not interactive)')
     .option('--delete-cloudflare-groups', 'also delete the pushed groups in Cloudflare')
-    .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)')
-    .addHelpText('after', `\nExamples:\n  $ scim-setup destroy --dry-run\n  $ scim-setup destroy --yes --delete-cloudflare-groups\n\n${EXIT_CODE_HELP}\n`)
+    .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)');
+  waitOptions(destroy, 'bound on waiting for Okta to deactivate users (default 2m)');
+  outputOptions(destroy)
+    .addHelpText('after', help(['npx scim-setup destroy --dry-run', 'npx scim-setup destroy --yes --delete-cloudflare-groups'], 'After day one'))
     .action(run(() => import('./commands/destroy.js')));
 
-  withInputOptions(program.command('migrate'))
-    .description('Replace the deprecated CF-<accountID> - <Role Name> groups with pushed user groups that hold the role; nobody loses access.')
+  const migrate = program.command('migrate').description('Replace the deprecated CF-<accountID> - <Role Name> groups with pushed user groups that hold the role; nobody loses access.');
+  connectionOptions(migrate);
+  migrate
+    .optionsGroup('Behaviour:')
     .option('--dry-run', 'do every read and no write; print the plan')
     .option('-y, --yes', 'migrate without asking (needed when not interactive)')
-    .option('--name-prefix <prefix>', 'name of each new group: prefix + role name (default "Cloudflare ")')
-    .addHelpText('after', `\nExamples:\n  $ scim-setup migrate --dry-run\n  $ scim-setup migrate --yes --wait 10m\n\n${EXIT_CODE_HELP}\n`)
+    .option('--name-prefix <prefix>', 'name of each new group: prefix + role name (default "Cloudflare ")');
+  waitOptions(migrate, 'bound on waiting for the proof that every member holds the role (default 2m)');
+  outputOptions(migrate)
+    .addHelpText('after', help(['npx scim-setup migrate --dry-run', 'npx scim-setup migrate --yes --wait 10m'], 'After day one'))
     .action(run(() => import('./commands/migrate.js')));
 
-  withInputOptions(program.command('rotate-token'))
-    .description('Hand Okta a new SCIM token (the value of CLOUDFLARE_SCIM_TOKEN): proved against Cloudflare first, then proved in use.')
+  const rotate = program.command('rotate-token').description('Hand Okta a new SCIM token (the value of CLOUDFLARE_SCIM_TOKEN): proved against Cloudflare first, then proved in use.');
+  connectionOptions(rotate);
+  rotate
+    .optionsGroup('Behaviour:')
     .option('--dry-run', 'prove the new token against Cloudflare and stop')
     .option('-y, --yes', 'hand Okta the new token without asking (needed when not interactive)')
-    .option('--reveal-token', 'show the new token in full in the guided step (masked by default)')
-    .addHelpText('after', `\nExamples:\n  $ CLOUDFLARE_SCIM_TOKEN=<new token> scim-setup rotate-token\n  $ scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m\n\n${EXIT_CODE_HELP}\n`)
+    .option('--reveal-token', 'show the new token in full in the guided step (masked by default)');
+  waitOptions(rotate, 'bound on waiting for the proof that Okta uses the new token (default 2m)');
+  outputOptions(rotate)
+    .addHelpText('after', help(['CLOUDFLARE_SCIM_TOKEN=<new token> npx scim-setup rotate-token', 'npx scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m'], 'After day one'))
     .action(run(() => import('./commands/rotate-token.js')));
 
   program
@@ -98,9 +129,10 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** The inputs of DESIGN §3 that `okta` and `verify` share. Secrets only by file or env, never argv. */
-function withInputOptions(command: Command): Command {
+/** Where to connect and with what, for every command that talks to Okta or Cloudflare. Secrets only by file or env, never argv. */
+function connectionOptions(command: Command): Command {
   return command
+    .optionsGroup('Inputs (each also from env or --config):')
     .option('--org-url <url>', 'Okta org URL, e.g. https://acme.okta.com (env OKTA_ORG_URL)')
     .option('--account-id <id>', 'Cloudflare account ID, 32 hex characters (env CLOUDFLARE_ACCOUNT_ID)')
     .option('--api-base-url <url>', 'Cloudflare API base (env CLOUDFLARE_API_BASE_URL)')
@@ -111,14 +143,32 @@ function withInputOptions(command: Command): Command {
     .option('--scim-token-file <path>', 'read the Cloudflare SCIM token from a file, or - for stdin (env CLOUDFLARE_SCIM_TOKEN)')
     .option('--cloudflare-token-file <path>', 'read the Cloudflare read token from a file (env CLOUDFLARE_API_TOKEN)')
     .option('--config <file>', 'config file, JSON or YAML')
-    .option('--app-label <label>', 'label of the Okta app (default "Cloudflare SCIM")')
-    .option('--assign-group <name>', 'assign an Okta group to the app (repeatable)', collect)
-    .option('--push-group <name>', 'assign and push an Okta group to Cloudflare (repeatable)', collect)
-    .option('--assign-user <login>', 'assign an Okta user to the app (repeatable)', collect)
-    .option('--role <group=role>', 'give a pushed group\'s Cloudflare user group a role, e.g. "Engineering=Administrator Read Only" (repeatable)', collect)
-    .option('--wait <duration>', 'bound on every asynchronous wait, e.g. 90s, 5m')
+    .option('--app-label <label>', 'label of the Okta app (default "Cloudflare SCIM")');
+}
+
+/** What to provision: `okta` takes them all; `verify` the roles it checks. */
+function desiredOptions(command: Command, which: 'all' | 'roles'): Command {
+  command.optionsGroup('What to provision:');
+  if (which === 'all') {
+    command
+      .option('--assign-group <name>', 'assign an Okta group to the app (repeatable)', collect)
+      .option('--assign-user <login>', 'assign an Okta user to the app (repeatable)', collect);
+  }
+  return command
+    .option('--push-group <name>', which === 'all' ? 'assign and push an Okta group to Cloudflare (repeatable)' : 'a pushed group whose roles to check (repeatable)', collect)
+    .option('--role <group=role>', 'a pushed group\'s Cloudflare role, e.g. "Engineering=Administrator Read Only" (repeatable)', collect);
+}
+
+function waitOptions(command: Command, wait: string): Command {
+  return command
+    .option('--wait <duration>', wait)
     .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default 60s)')
-    .option('--request-timeout <duration>', 'fail a request that gets no answer in this time (default 30s)')
+    .option('--request-timeout <duration>', 'fail a request that gets no answer in this time (default 30s)');
+}
+
+function outputOptions(command: Command): Command {
+  return command
+    .optionsGroup('Output:')
     .option('--json', 'print one JSON document on stdout; human text goes to stderr')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--debug', 'print debug traces (secrets redacted) and stacks')

@@ -1,5 +1,5 @@
 import type { Context } from './context.js';
-import { CliError, ExitCode, exitCodeFor, InterruptedError } from './lib/errors.js';
+import { CliError, ExitCode, exitCodeFor, InterruptedError, PendingError } from './lib/errors.js';
 import { Redactor } from './lib/redact.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
 
@@ -81,6 +81,10 @@ function reportError(error: unknown, ctx: Context, debug: boolean): number {
   if (error instanceof InterruptedError) {
     say(`\ninterrupted: ${error.message}`);
     if (error.fix) say(`  ${error.fix}`);
+  } else if (error instanceof PendingError) {
+    // Waiting on a person or on provisioning is not a failure: it is said as what it is.
+    say(`waiting: ${error.message}`);
+    if (error.fix) say(`  next: ${error.fix}`);
   } else if (error instanceof CliError) {
     say(`error: ${error.message}`);
     if (error.fix) say(`  fix: ${error.fix}`);

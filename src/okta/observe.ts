@@ -101,7 +101,7 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
     const near = nearMatches(name, candidates);
     lines.push(`  - "${name}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : '; no similar name found.'}`);
   }
-  return new InputError(`Unknown Okta ${kind}${names.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, `${kind === 'group' ? 'Group names' : 'User logins'} are matched exactly; fix the name in your flags or config file. Nothing was changed.`);
+  return new InputError(`Unknown Okta ${kind}${names.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, 'Group names and user logins are matched exactly; fix them in your flags or config file. Nothing was changed.');
 }
 
 /** Like Promise.all, but an unknown group does not hide an unknown user: every input error is reported at once. */

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, runInProcess } from '../helpers/cli.js';
+import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+/**
+ * Golden output: every human face as a user sees it, in files under __snapshots__, so that a
+ * change to what the tool prints shows in review as a diff. Ports, ids, times and random tokens
+ * are normalised; everything else is exact. Update with `npx vitest run test/golden -u`.
+ */
+const golden = (name: string) => new URL(`./__snapshots__/${name}.txt`, import.meta.url).pathname;
+
+function normalise(text: string, s?: Sandbox): string {
+  let out = text;
+  if (s) out = out.split(s.okta.url).join('http://127.0.0.1:OKTA').split(s.cloudflare.url).join('http://127.0.0.1:CLOUDFLARE');
+  return out
+    .replace(/\b(0oa|00g|00u|gPm)[A-Za-z0-9]{17}\b/g, '$1<id>')
+    .replace(/\b(?!5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e)[0-9a-f]{32}\b/g, '<hex-id>')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
+    .replace(/\(\d+ rounds?, [\d.]+s\)/g, '(<rounds>, <t>)')
+    .replace(/cfat\*+[\w-]{4}/g, 'cfat<masked>')
+    .replace(/\b\d+ SCIM requests?\b/g, 'N SCIM requests')
+    .replace(/latest at <time>/g, 'latest at <time>');
+}
+
+let s: Sandbox;
+let manual: Sandbox;
+const run = (box: Sandbox, args: string[], extra: Record<string, string | undefined> = {}) => runInProcess(args, { env: cleanEnv({ ...box.env, ...extra }) as Record<string, string>, secrets: sandboxSecrets(box) });
+
+beforeAll(async () => {
+  [s, manual] = await Promise.all([sandbox({ admin: 'auto' }), sandbox({ admin: 'manual' })]);
+});
+afterAll(() => Promise.all([s?.close(), manual?.close()]));
+
+describe('--help of each command, at 80 and 160 columns', () => {
+  for (const command of ['', 'okta', 'verify', 'destroy', 'migrate', 'rotate-token', 'sandbox', 'demo']) {
+    for (const columns of [80, 160]) {
+      it(`${command || 'scim-setup'} --help at ${columns}`, async () => {
+        const r = await runInProcess([...(command ? [command] : []), '--help'], { env: cleanEnv() as Record<string, string>, columns });
+        expect(r.code).toBe(0);
+        await expect(r.stdout).toMatchFileSnapshot(golden(`help-${command || 'root'}-${columns}`));
+      });
+    }
+  }
+});
+
+describe('the faces of a run, without and with colour', () => {
+  for (const [face, colour] of [['plain', { NO_COLOR: '1' }], ['colour', { FORCE_COLOR: '1' }]] as const) {
+    it(`the plan (${face})`, async () => {
+      const r = await run(s, ['okta', '--push-group', 'Engineering', '--push-group', 'Contractors', '--assign-group', 'Sales', '--dry-run'], colour);
+      expect(r.code).toBe(0);
+      await expect(normalise(r.stdout + r.stderr, s)).toMatchFileSnapshot(golden(`plan-${face}`));
+    });
+
+    it(`the guided step, waiting, then exit 3 (${face})`, async () => {
+      const r = await run(manual, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s', '--no-verify'], colour);
+      expect(r.code).toBe(3);
+      await expect(normalise(r.stdout + r.stderr, manual)).toMatchFileSnapshot(golden(`guided-step-${face}`));
+    });
+
+    it(`an input error (${face})`, async () => {
+      const r = await run(s, ['okta', '--push-group', 'Enginering', '--assign-user', 'nobody@example.com', '--dry-run'], colour);
+      expect(r.code).toBe(2);
+      await expect(normalise(r.stdout + r.stderr, s)).toMatchFileSnapshot(golden(`input-error-${face}`));
+    });
+  }
+
+  it('the verification table, after a setup (plain and colour)', async () => {
+    expect((await run(s, ['okta', '--push-group', 'Engineering', '--role', 'Engineering=Billing', '--yes', '--wait', '20s', '--no-verify'])).code).toBe(0);
+    await s.okta.engine.idle();
+    for (const [face, colour] of [['plain', { NO_COLOR: '1' }], ['colour', { FORCE_COLOR: '1' }]] as const) {
+      const r = await run(s, ['verify', '--push-group', 'Engineering', '--role', 'Engineering=Billing', '--wait', '20s'], colour);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      await expect(normalise(r.stdout + r.stderr, s)).toMatchFileSnapshot(golden(`verify-${face}`));
+    }
+  });
+
+  it('missing inputs off a terminal', async () => {
+    const r = await runInProcess(['okta'], { env: cleanEnv({ CI: 'true' }) as Record<string, string> });
+    expect(r.code).toBe(2);
+    await expect(r.stderr).toMatchFileSnapshot(golden('missing-inputs'));
+  });
+});
