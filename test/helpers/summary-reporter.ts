@@ -7,10 +7,12 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of modules) {
+      // A file whose setup failed ran none of its tests: each counts as failed, not skipped.
+      const moduleFailed = module.state() === 'failed' || module.errors().length > 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
-        else if (state === 'failed') failed += 1;
+        else if (state === 'failed' || moduleFailed) failed += 1;
         else skipped += 1;
       }
     }
