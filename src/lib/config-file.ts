@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readBounded, TooLarge } from './bounded-read.js';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { InputError } from './errors.js';
 
@@ -30,16 +30,14 @@ const SECRET_KEYS = /token|secret|password|privatekey|apikey/i;
 
 /** Reads and validates a config file; every problem names the file, the key and the fix. */
 export async function loadConfigFile(path: string): Promise<ConfigFile> {
-  let size: number;
+  let bytes: Buffer;
   try {
-    size = (await stat(path)).size;
-  } catch {
+    // Bounded while reading: a device or a FIFO (--config /dev/zero) reports no size to check first.
+    bytes = await readBounded(path, MAX_CONFIG_BYTES);
+  } catch (error) {
+    if (error instanceof TooLarge) throw new InputError(`Config file ${path} is over the 1 MB limit.`, 'A scim-setup config is a few lines of JSON or YAML; check that --config names the right file.');
     throw new InputError(`Config file ${path} cannot be read: it does not exist or is not accessible.`, 'Check the path given to --config.');
   }
-  if (size > MAX_CONFIG_BYTES) {
-    throw new InputError(`Config file ${path} is ${size} bytes, over the 1 MB limit.`, 'A scim-setup config is a few lines of JSON or YAML; check that --config names the right file.');
-  }
-  const bytes = await readFile(path);
   return parseConfigText(bytes, path);
 }
 

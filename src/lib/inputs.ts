@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import type { ConfigFile } from './config-file.js';
-import { parseDuration } from './duration.js';
+import { durationMs } from './duration.js';
 import { InputError } from './errors.js';
 import type { Interactivity } from './tty.js';
 import {
@@ -275,11 +275,10 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
   const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
   const groupRoles = check(c.groupRoles, 'Roles', (v: string[]) => parseGroupRoles(v, pushGroups)) ?? {};
   const duration = (v: string) => {
-    try {
-      return parseDuration(v, 'duration');
-    } catch {
-      throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m or 1h.');
-    }
+    const ms = durationMs(v);
+    if (ms === 'not a duration') throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m or 1h.');
+    if (ms === 'too long') throw new InvalidValue(`"${v}" is longer than scim-setup can wait (24 days).`, 'Use a shorter duration, e.g. 10m or 24h.');
+    return ms;
   };
   const waitMs = check(c.wait, 'Wait', duration);
   const maxWaitMs = check(c.maxWait, 'Max wait', duration);

@@ -1,3 +1,5 @@
+import { InputError } from './errors.js';
+
 /** The proxy settings corporate networks set, in both spellings. */
 export interface ProxySettings {
   httpsProxy?: string;
@@ -6,7 +8,20 @@ export interface ProxySettings {
 }
 
 export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
-  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+  const pick = (...names: string[]) => {
+    const name = names.find((n) => env[n] !== undefined && env[n] !== '');
+    if (!name) return undefined;
+    const value = env[name]!;
+    // A broken proxy URL is the proxy's problem, named as such (not blamed on OKTA_ORG_URL later).
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) throw new InputError(`${name} is not a proxy URL (${url ? `scheme ${url.protocol}` : 'it does not parse'}).`, `Set ${name} to e.g. http://proxy.corp:3128, or unset it.`);
+    return value;
+  };
   return {
     httpsProxy: pick('HTTPS_PROXY', 'https_proxy'),
     httpProxy: pick('HTTP_PROXY', 'http_proxy'),

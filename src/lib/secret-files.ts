@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readBounded, readStreamBounded, TooLarge } from './bounded-read.js';
 import { InputError } from './errors.js';
 import type { SecretName, SecretValue } from './inputs.js';
 import type { Redactor } from './redact.js';
@@ -48,19 +48,23 @@ export async function readSecretFiles(
   return out;
 }
 
+/** No token or key file is larger; a larger read (a device, a wrong path) stops here. */
+const MAX_SECRET_BYTES = 64 * 1024;
+
 async function readSecretFile(path: string, flag: string): Promise<string> {
   try {
-    const bytes = await readFile(path);
-    if (bytes.length > 64 * 1024) throw new InputError(`${flag}: ${path} is over 64 KB; it is not a token or key file.`, 'Check the path.');
-    return bytes.toString('utf8');
+    return (await readBounded(path, MAX_SECRET_BYTES)).toString('utf8');
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof TooLarge) throw new InputError(`${flag}: ${path} is over 64 KB; it is not a token or key file.`, 'Check the path.');
     throw new InputError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the file exists and is readable.');
   }
 }
 
 export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return (await readStreamBounded(stdin, MAX_SECRET_BYTES)).toString('utf8');
+  } catch (error) {
+    if (error instanceof TooLarge) throw new InputError('stdin: over 64 KB were piped in; a token is a line.', 'Pipe the token alone, e.g. `op read … | scim-setup okta --scim-token-file -`.');
+    throw error;
+  }
 }

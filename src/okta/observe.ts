@@ -89,10 +89,18 @@ export async function resolveUsers(okta: OktaClient, logins: string[]): Promise<
   return found;
 }
 
-/** Only on the error path: one prefix query per unknown name, for "did you mean". */
+/** Unknown names listed in a message, and looked up for "did you mean": enough to fix a typo, bounded for a wrong list of thousands. */
+const LISTED_UNKNOWN = 20;
+const SUGGESTED_UNKNOWN = 10;
+
+/** Only on the error path: one prefix query per unknown name (the first few), for "did you mean". */
 async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | 'user'): Promise<InputError> {
   const lines: string[] = [];
-  for (const name of names) {
+  for (const [i, name] of names.slice(0, LISTED_UNKNOWN).entries()) {
+    if (i >= SUGGESTED_UNKNOWN) {
+      lines.push(`  - "${name}"`);
+      continue;
+    }
     const prefix = name.slice(0, 2);
     const candidates =
       kind === 'group'
@@ -101,7 +109,8 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
     const near = nearMatches(name, candidates);
     lines.push(`  - "${name}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : '; no similar name found.'}`);
   }
-  return new InputError(`Unknown Okta ${kind}${names.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, 'Group names and user logins are matched exactly; fix them in your flags or config file. Nothing was changed.');
+  if (names.length > LISTED_UNKNOWN) lines.push(`  … and ${names.length - LISTED_UNKNOWN} more`);
+  return new InputError(`Unknown Okta ${kind}${names.length > 1 ? `s (${names.length})` : ''}:\n${lines.join('\n')}`, 'Group names and user logins are matched exactly; fix them in your flags or config file. Nothing was changed.');
 }
 
 /** Like Promise.all, but an unknown group does not hide an unknown user: every input error is reported at once. */

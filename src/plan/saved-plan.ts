@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readBounded, TooLarge } from '../lib/bounded-read.js';
 import { InputError } from '../lib/errors.js';
 import type { SavedInputs } from '../lib/inputs.js';
 import type { Action, Desired, Plan } from './types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
+/** A plan for thousands of groups is well under this. */
+const MAX_PLAN_BYTES = 8 * 1024 * 1024;
 
 /** A plan saved with --out: versioned, no secrets (a token fingerprint only). */
 export interface SavedPlan {
@@ -22,15 +24,42 @@ export function toSavedPlan(plan: Plan, desired: Desired, orgUrl: string, accoun
 }
 
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
+  let bytes: Buffer;
+  try {
+    bytes = await readBounded(path, MAX_PLAN_BYTES);
+  } catch (error) {
+    const why = error instanceof TooLarge ? 'it is over 8 MB' : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    throw new InputError(`--plan ${path}: not a saved plan: ${why}.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
+  }
   let data: SavedPlan;
   try {
-    data = JSON.parse(await readFile(path, 'utf8')) as SavedPlan;
-  } catch (error) {
-    throw new InputError(`--plan ${path}: cannot read a saved plan (${(error as Error).message.split('\n')[0]}).`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
+    data = JSON.parse(bytes.toString('utf8')) as SavedPlan;
+  } catch {
+    // The parser's message quotes the file; a wrong file may be a secret, so none of it is shown.
+    throw new InputError(`--plan ${path}: not a saved plan: it is not JSON.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
   }
   if (data?.kind !== 'scim-setup-plan' || !Array.isArray(data.actions)) throw new InputError(`--plan ${path}: not a scim-setup plan.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
+  const broken = planShapeProblem(data);
+  if (broken) throw new InputError(`--plan ${path}: the plan is damaged (${broken}); was it edited by hand?`, 'Make the plan again with `scim-setup okta --dry-run --out <file>`.');
   if (data.formatVersion !== PLAN_FORMAT_VERSION) throw new InputError(`--plan ${path}: plan format ${data.formatVersion} is not supported by this version (${PLAN_FORMAT_VERSION}).`, 'Make the plan again with this version of scim-setup.');
   return data;
+}
+
+const ACTION_KINDS = new Set(['create', 'update', 'delete', 'manual', 'noop']);
+
+/** Pure: the first thing wrong with a plan's shape, or undefined; a hand-edited plan is refused, not crashed on. */
+export function planShapeProblem(data: SavedPlan): string | undefined {
+  const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
+  const isTextList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  if (!isText(data.orgUrl) || !isText(data.accountId)) return 'orgUrl or accountId is missing';
+  const d = data.desired as Partial<Desired> | undefined;
+  if (!d || typeof d !== 'object') return '"desired" is missing';
+  for (const key of ['appLabel', 'accountId', 'scimBaseUrl', 'scimTokenFingerprint'] as const) if (!isText(d[key])) return `desired.${key} is missing`;
+  for (const key of ['assignGroups', 'pushGroups', 'assignUsers'] as const) if (!isTextList(d[key])) return `desired.${key} is not a list of names`;
+  if (!d.groupRoles || typeof d.groupRoles !== 'object' || !Object.values(d.groupRoles).every(isTextList)) return 'desired.groupRoles is not a map of role lists';
+  const badAction = data.actions.findIndex((a) => !a || typeof a !== 'object' || !isText(a.id) || !ACTION_KINDS.has(a.kind) || !isText(a.resource));
+  if (badAction >= 0) return `action ${badAction + 1} is not an action`;
+  return undefined;
 }
 
 /** The inputs a saved plan carries, for the run that applies it. */
