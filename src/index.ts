@@ -1,6 +1,7 @@
 import type { Context } from './context.js';
 import { CliError, ExitCode, exitCodeFor, InterruptedError, PendingError } from './lib/errors.js';
 import { Redactor } from './lib/redact.js';
+import { neutralise } from './lib/terminal-text.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
 
 /**
@@ -77,7 +78,7 @@ function reportError(error: unknown, ctx: Context, debug: boolean): number {
     if (hint) ctx.stderr.write(`${hint}\n`);
     return ExitCode.usage;
   }
-  const say = (text: string) => ctx.stderr.write(ctx.redactor.redact(text) + '\n');
+  const say = (text: string) => ctx.stderr.write(neutralise(ctx.redactor.redact(text)) + '\n');
   if (error instanceof InterruptedError) {
     say(`\ninterrupted: ${error.message}`);
     if (error.fix) say(`  ${error.fix}`);

@@ -1,4 +1,5 @@
 import { maskToken } from '../lib/redact.js';
+import { untrusted } from '../lib/terminal-text.js';
 
 /** A step only a person can do, with everything they need to do it. */
 export interface ManualStep {
@@ -39,10 +40,10 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
 }
 
 export function renderManualStep(step: ManualStep): string {
-  const lines = [step.title];
-  if (step.link) lines.push('  Open:', `    ${step.link}`);
+  const lines = [untrusted(step.title)];
+  if (step.link) lines.push('  Open:', `    ${untrusted(step.link)}`);
   step.steps.forEach((s, i) => {
-    const [first, ...rest] = s.split('\n');
+    const [first, ...rest] = s.split('\n').map(untrusted);
     lines.push(`  ${i + 1}. ${first}`, ...rest.map((r) => `     ${r}`));
   });
   return lines.join('\n');

@@ -1,7 +1,8 @@
 import Cloudflare from 'cloudflare';
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
 import { proxyFromEnv } from '../lib/proxy.js';
-import { headerRecord, NetworkError, networkFix, withPolicy, type RequestPolicy } from '../lib/request-policy.js';
+import { untrusted } from '../lib/terminal-text.js';
+import { headerRecord, NetworkError, networkFix, requireJson, withPolicy, type RequestPolicy, type Service } from '../lib/request-policy.js';
 
 export type TokenRole = 'scim' | 'read';
 
@@ -17,7 +18,7 @@ const ENV: Record<TokenRole, string> = { scim: 'CLOUDFLARE_SCIM_TOKEN', read: 'C
  * proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) it goes through undici's proxy agent, which Node's
  * global fetch does not offer.
  */
-function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv): typeof fetch {
+function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv, service: Service): typeof fetch {
   const proxy = proxyFromEnv(env);
   let send: Promise<typeof fetch> | undefined;
   const sender = () =>
@@ -37,13 +38,16 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv): typeof fetc
       'cloudflare',
       async () => {
         const timeout = AbortSignal.timeout(policy.options.timeoutMs);
-        return (await sender())(input, { ...init, signal: policy.options.signal ? AbortSignal.any([timeout, policy.options.signal]) : timeout });
+        // redirect: manual, so that a redirect is seen (and refused) instead of followed with the token.
+        return (await sender())(input, { ...init, redirect: 'manual', signal: policy.options.signal ? AbortSignal.any([timeout, policy.options.signal]) : timeout });
       },
       async (response) => void (await response.text().catch(() => '')),
       { headers: headerRecord(init?.headers), body: typeof init?.body === 'string' ? init.body : undefined },
-    );
+      service,
+    ).then((response) => requireJson(service, response, method, url, () => response.body?.cancel()));
   };
 }
+
 
 export class CloudflareRequestError extends RemoteError {
   constructor(
@@ -66,7 +70,7 @@ export class CloudflareClient {
     policy: RequestPolicy,
     env: NodeJS.ProcessEnv,
   ) {
-    this.sdk = new Cloudflare({ apiToken: token, baseURL: apiBaseUrl, maxRetries: 0, fetch: policyFetch(policy, env), timeout: policy.options.timeoutMs });
+    this.sdk = new Cloudflare({ apiToken: token, baseURL: apiBaseUrl, maxRetries: 0, fetch: policyFetch(policy, env, { name: 'Cloudflare', origin: new URL(apiBaseUrl).origin }), timeout: policy.options.timeoutMs });
   }
 
   get scimPath(): string {
@@ -136,7 +140,8 @@ export class CloudflareClient {
       return new RemoteError(`Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`, networkFix(network, 'CLOUDFLARE_API_BASE_URL'));
     }
     const e = error as { status?: number; error?: unknown; message?: string };
-    const detail = errorDetail(e.error) ?? e.message ?? String(error);
+    // Cloudflare's words come from the wire: one line, no control characters, bounded.
+    const detail = untrusted(errorDetail(e.error) ?? e.message ?? String(error)).slice(0, 300);
     if (e.status === 401) {
       return new AuthError(`Cloudflare refused the ${this.role === 'scim' ? 'SCIM' : 'API'} token (${ENV[this.role]}): 401 ${detail}.`, `The token is invalid, revoked or expired: create an account API token with ${PERMISSION[this.role]} and set ${ENV[this.role]}.`);
     }

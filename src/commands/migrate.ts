@@ -2,6 +2,7 @@ import type { CloudflareClient } from '../cloudflare/client.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, grantedRoles, resolveRoles } from '../cloudflare/roles.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { filterString } from '../lib/filter-string.js';
 import { confirm } from '../lib/prompt.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
@@ -114,7 +115,7 @@ async function groupMembers(okta: OktaClient, groupId: string): Promise<RawGroup
 }
 
 async function findOktaGroup(okta: OktaClient, name: string): Promise<RawGroup | undefined> {
-  const found = await okta.list<RawGroup>('/api/v1/groups', { search: `profile.name eq "${name.replace(/"/g, '\\"')}"`, limit: 200 });
+  const found = await okta.list<RawGroup>('/api/v1/groups', { search: `profile.name eq ${filterString(name)}`, limit: 200 });
   return found.find((g) => g.type !== 'APP_GROUP');
 }
 

@@ -46,7 +46,7 @@ export async function openSession(options: Record<string, unknown>, ctx: Context
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   const recorder = await startRecording(options, ctx, reporter);
-  const policy = new RequestPolicy({ timeoutMs: inputs.requestTimeoutMs, maxRetries: 4, maxWaitMs: inputs.maxWaitMs, trace: (line) => reporter.debug(line), recorder, signal: ctx.signal });
+  const policy = new RequestPolicy({ timeoutMs: inputs.requestTimeoutMs, maxRetries: 4, maxWaitMs: inputs.maxWaitMs, trace: (line) => reporter.debug(line), recorder, signal: ctx.signal, onSecret: (secret) => ctx.redactor.register(secret) });
   const desired: Desired = {
     appName: 'scim2testapp',
     appLabel: inputs.appLabel,

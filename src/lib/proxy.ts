@@ -8,7 +8,8 @@ export interface ProxySettings {
 }
 
 export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
-  const pick = (...names: string[]) => {
+  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+  const proxyUrl = (...names: string[]) => {
     const name = names.find((n) => env[n] !== undefined && env[n] !== '');
     if (!name) return undefined;
     const value = env[name]!;
@@ -23,8 +24,8 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
     return value;
   };
   return {
-    httpsProxy: pick('HTTPS_PROXY', 'https_proxy'),
-    httpProxy: pick('HTTP_PROXY', 'http_proxy'),
+    httpsProxy: proxyUrl('HTTPS_PROXY', 'https_proxy'),
+    httpProxy: proxyUrl('HTTP_PROXY', 'http_proxy'),
     noProxy: (pick('NO_PROXY', 'no_proxy') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
   };
 }

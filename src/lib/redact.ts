@@ -31,9 +31,14 @@ export class Redactor {
   }
 }
 
-/** A secret can leak in other spellings: JSON-escaped (PEM newlines), URL-encoded, or line by line. */
+/** A server that echoes part of a token (its first 20 characters, say) leaks it too: prefixes this long are redacted. */
+const MIN_PREFIX = 12;
+
+/** A secret can leak in other spellings: JSON-escaped (PEM newlines), URL-encoded, line by line, or cut short. */
 function secretVariants(secret: string): string[] {
   const variants = [secret, secret.trim(), JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+  const one = secret.trim();
+  if (!one.includes('\n')) for (let n = MIN_PREFIX; n < one.length; n++) variants.push(one.slice(0, n));
   if (secret.includes('\n')) {
     for (const line of secret.split(/\r?\n/)) {
       if (!/^-----(BEGIN|END) /.test(line)) variants.push(line.trim());

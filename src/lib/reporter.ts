@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
 import { Redactor } from './redact.js';
+import { neutralise, untrusted } from './terminal-text.js';
 import { colorLevel } from './tty.js';
 
 export interface ReporterOptions {
@@ -82,8 +83,9 @@ export class Reporter {
     this.options.stdout.write(this.redactor.redact(JSON.stringify(document, null, 2)) + '\n');
   }
 
+  /** The one exit point of human text: redacted, then neutralised (only its own colours and line breaks pass). */
   private write(stream: NodeJS.WritableStream, text: string): void {
-    stream.write(this.redactor.redact(text) + '\n');
+    stream.write(neutralise(this.redactor.redact(text)) + '\n');
   }
 
   private lineTask(label: string): Task {
@@ -99,7 +101,7 @@ export class Reporter {
   }
 
   private spinnerTask(label: string): Task {
-    const r = (t: string | undefined) => (t === undefined ? undefined : this.redactor.redact(t));
+    const r = (t: string | undefined) => (t === undefined ? undefined : untrusted(this.redactor.redact(t)));
     // discardStdin off: ora's raw-mode stdin swallowed Ctrl-C; a cooked terminal turns it into SIGINT, which main handles.
     const spinner: Ora = ora({ text: r(label), stream: this.human, color: this.style.level > 0 ? 'cyan' : false, discardStdin: false }).start();
     return {

@@ -1,4 +1,4 @@
-import { InterruptedError } from './errors.js';
+import { InterruptedError, RemoteError } from './errors.js';
 import type { HarRecorder } from './har.js';
 
 /**
@@ -18,6 +18,8 @@ export interface PolicyOptions {
   recorder?: HarRecorder;
   /** Ctrl-C or SIGTERM: aborts the request in flight and every wait between attempts. */
   signal?: AbortSignal;
+  /** A credential the run obtains on the way (an OAuth access token): registered for redaction at once. */
+  onSecret?: (secret: string) => void;
 }
 
 /** What a request carried, for the recording. */
@@ -171,6 +173,55 @@ export class NetworkError extends Error {
   }
 }
 
+/** The service a client talks to: its name for messages, and the one origin its credentials may go to. */
+export interface Service {
+  name: 'Okta' | 'Cloudflare';
+  origin: string;
+}
+
+/**
+ * Credentials go to their service's origin only: a paging link, a redirect or anything else that
+ * names another origin (or the same host over another scheme) is refused before anything is sent.
+ */
+export function guardOrigin(service: Service, method: string, url: string): void {
+  const target = new URL(url).origin;
+  if (target !== service.origin) {
+    throw new RemoteError(
+      `Refused to send ${method} ${new URL(url).pathname} to ${target}: a paging link or a redirect pointed away from ${service.name} at ${service.origin}, and the request carries your ${service.name} credentials.`,
+      `Something between you and ${service.name} (a proxy, a captive portal, a misconfigured host) is rewriting answers; check the network, then re-run.`,
+    );
+  }
+}
+
+/** No admin API redirects; an answer that does is an error naming both origins, and nothing is re-sent. */
+function refuseRedirect(service: Service, method: string, url: string, status: number, location: string | null): RemoteError {
+  let where = location ?? '(no Location)';
+  try {
+    where = new URL(location ?? '', url).origin;
+  } catch {
+    /* keep the raw text; it is neutralised on output */
+  }
+  return new RemoteError(
+    `${service.name} at ${service.origin} answered ${method} ${new URL(url).pathname} with a redirect (${status}) to ${where}; scim-setup does not follow redirects from an admin API, since the request carries your credentials${method === 'GET' ? '' : ' and its body'}.`,
+    `Check ${service.name === 'Okta' ? 'OKTA_ORG_URL' : 'CLOUDFLARE_API_BASE_URL'} (the API host itself, not a login or vanity URL) and any proxy in between, then re-run.`,
+  );
+}
+
+/**
+ * Both APIs answer JSON, always. Anything else (a proxy's HTML page, a captive portal's 200, a
+ * gateway's 502, a body of another type) is said as what it is, and never taken as the service's word.
+ */
+export async function requireJson<R extends { status: number; headers: HeaderReader }>(service: Service, response: R, method: string, url: string, discard: () => Promise<unknown> | undefined): Promise<R> {
+  const type = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (/^application\/(scim\+)?json$/.test(type) || response.status === 204 || response.headers.get('content-length') === '0') return response;
+  await Promise.resolve(discard()).catch(() => undefined);
+  const what = type === 'text/html' ? `an HTML page (a proxy, a captive portal or a gateway answered, not ${service.name}'s API)` : type ? `${type}, not JSON` : 'a body that is not JSON';
+  throw new RemoteError(
+    `${service.name}'s ${method} ${new URL(url).pathname} answered ${response.status} with ${what}.`,
+    response.status >= 500 ? `${service.name} or a gateway in between is failing; wait a little and re-run (the run converges).` : `Check ${service.name === 'Okta' ? 'OKTA_ORG_URL' : 'CLOUDFLARE_API_BASE_URL'} and any HTTPS_PROXY in between, then re-run.`,
+  );
+}
+
 /** Runs one request under the policy; `send` makes one attempt. Shared by both SDK adapters. */
 export async function withPolicy<R extends { status: number; headers: HeaderReader }>(
   policy: RequestPolicy,
@@ -180,8 +231,10 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
   send: () => Promise<R>,
   discard: (response: R) => Promise<void>,
   sent?: SentRequest,
+  service?: Service,
 ): Promise<R> {
   const signal = policy.options.signal;
+  if (service) guardOrigin(service, method, url);
   for (let attempt = 0; ; attempt += 1) {
     if (signal?.aborted) throw aborted(method, url);
     await policy.acquire(bucket);
@@ -204,6 +257,10 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     policy.release(bucket);
     policy.observe(bucket, response.headers);
     policy.trace(`${method} ${url} → ${response.status} (${Date.now() - started}ms)`);
+    if (service && response.status >= 300 && response.status < 400) {
+      await discard(response);
+      throw refuseRedirect(service, method, url, response.status, response.headers.get('location'));
+    }
     const delay = policy.retryDelay(method, attempt, response);
     if (delay === undefined) return response;
     await discard(response);

@@ -32,7 +32,7 @@ export class OktaClient {
     env: NodeJS.ProcessEnv,
   ) {
     // The executor picks the proxy for every request; the SDK's own (HTTPS_PROXY, no NO_PROXY) is overridden there.
-    const common = { orgUrl, cacheMiddleware: null, requestExecutor: new PolicyExecutor(policy, proxyFromEnv(env)), userAgent: 'scim-setup' };
+    const common = { orgUrl, cacheMiddleware: null, requestExecutor: new PolicyExecutor(policy, proxyFromEnv(env), { name: 'Okta', origin: new URL(orgUrl).origin }), userAgent: 'scim-setup' };
     this.client =
       auth.kind === 'ssws'
         ? new Client({ ...common, token: auth.token })

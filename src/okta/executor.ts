@@ -3,9 +3,9 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Agent } from 'node:http';
 import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
-import { headerRecord, withPolicy } from '../lib/request-policy.js';
+import { headerRecord, requireJson, withPolicy, type Service } from '../lib/request-policy.js';
 
-type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number; agent?: Agent; headers?: unknown; body?: unknown };
+type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number; agent?: Agent; headers?: unknown; body?: unknown; redirect?: string };
 type OktaResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
 
 /** Okta's rate-limit buckets, as the client must track them (research okta.md §g). */
@@ -36,6 +36,7 @@ export class PolicyExecutor extends RequestExecutor {
   constructor(
     private readonly policy: RequestPolicy,
     private readonly proxy: ProxySettings,
+    private readonly service: Service,
   ) {
     super();
   }
@@ -49,10 +50,27 @@ export class PolicyExecutor extends RequestExecutor {
       method,
       request.url,
       oktaBucket(request.url),
-      () => super.fetch({ ...request, agent, timeout: this.policy.options.timeoutMs, signal: this.policy.options.signal } as OktaRequest),
+      // redirect: manual, so that a redirect is seen (and refused) instead of followed with the token.
+      () => super.fetch({ ...request, agent, timeout: this.policy.options.timeoutMs, signal: this.policy.options.signal, redirect: 'manual' } as OktaRequest),
       async (response) => void (await response.text().catch(() => '')),
       { headers: headerRecord(request.headers), body: typeof request.body === 'string' ? request.body : undefined },
-    );
+      this.service,
+    )
+      .then((response) => requireJson(this.service, response, method, request.url, () => response.text()))
+      .then((response) => this.learnAccessToken(request.url, response));
+  }
+
+  /** The service-app mode's access token is a credential too: redacted from the moment it arrives. */
+  private async learnAccessToken(url: string, response: OktaResponse): Promise<OktaResponse> {
+    if (!new URL(url).pathname.endsWith('/oauth2/v1/token') || response.status !== 200 || !this.policy.options.onSecret) return response;
+    const body = await response.clone().text().catch(() => '');
+    try {
+      const token = (JSON.parse(body) as { access_token?: unknown }).access_token;
+      if (typeof token === 'string') this.policy.options.onSecret(token);
+    } catch {
+      /* not JSON: requireJson has let it through only as JSON, so nothing to learn */
+    }
+    return response;
   }
 
   private agentFor(proxyUrl: string): Agent {

@@ -1,4 +1,5 @@
 import { InputError } from '../lib/errors.js';
+import { filterString } from '../lib/filter-string.js';
 import { nearMatches } from '../lib/near-matches.js';
 import type { Desired, Observed, ObservedApp, ObservedMapping } from '../plan/types.js';
 import type { OktaClient } from './client.js';
@@ -29,10 +30,6 @@ interface RawUser {
   profile: { login: string };
 }
 
-function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -61,7 +58,7 @@ export async function findApps(okta: OktaClient, label: string): Promise<RawApp[
 export async function resolveGroups(okta: OktaClient, names: string[]): Promise<Record<string, { id: string; name: string; members?: number }>> {
   const found: Record<string, { id: string; name: string; members?: number }> = {};
   for (const chunk of chunks(names, NAMES_PER_SEARCH)) {
-    const search = chunk.map((n) => `profile.name eq ${quote(n)}`).join(' or ');
+    const search = chunk.map((n) => `profile.name eq ${filterString(n)}`).join(' or ');
     // expand=stats brings each group's member count in the same request: empty groups are warned of.
     const groups = await okta.list<RawGroup>('/api/v1/groups', { search, limit: 10000, expand: 'stats' });
     for (const g of groups) {
@@ -81,7 +78,7 @@ export async function resolveGroups(okta: OktaClient, names: string[]): Promise<
 export async function resolveUsers(okta: OktaClient, logins: string[]): Promise<Record<string, { id: string; login: string }>> {
   const found: Record<string, { id: string; login: string }> = {};
   for (const chunk of chunks(logins, NAMES_PER_SEARCH)) {
-    const search = chunk.map((l) => `profile.login eq ${quote(l)}`).join(' or ');
+    const search = chunk.map((l) => `profile.login eq ${filterString(l)}`).join(' or ');
     for (const u of await okta.list<RawUser>('/api/v1/users', { search, limit: 200 })) found[u.profile.login] = { id: u.id, login: u.profile.login };
   }
   const missing = logins.filter((l) => !found[l]);

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { untrusted } from '../lib/terminal-text.js';
 import type { Action, ActionKind, Plan } from './types.js';
 
 const SYMBOL: Record<ActionKind, string> = { create: '+', update: '~', delete: '-', manual: '!', noop: '=' };
@@ -22,14 +23,15 @@ export function renderPlan(plan: Plan, style: ChalkInstance, heading: string): s
   const colour: Record<ActionKind, (s: string) => string> = { create: style.green, update: style.yellow, delete: style.red, manual: style.magenta, noop: style.dim };
   const lines = [style.bold(heading)];
   for (const a of plan.actions) lines.push(...renderAction(a, colour[a.kind]));
-  for (const w of plan.warnings) lines.push(style.yellow(`  warning: ${w}`));
+  for (const w of plan.warnings) lines.push(style.yellow(`  warning: ${untrusted(w)}`));
   lines.push('', style.bold(summaryLine(plan)));
   return lines.join('\n');
 }
 
 function renderAction(a: Action, paint: (s: string) => string): string[] {
-  const out = [paint(`  ${a.guided ? SYMBOL.manual : SYMBOL[a.kind]} ${a.kind === 'manual' ? 'manual: ' : ''}${a.summary}`)];
-  if (a.detail) out.push(`      ${a.detail}`);
-  if (a.request) out.push(`      ${a.request.method} ${a.request.path}${a.request.body !== undefined ? ` ${JSON.stringify(a.request.body)}` : ''}`);
+  // Summaries and details quote names from Okta and Cloudflare: each stays one line.
+  const out = [paint(`  ${a.guided ? SYMBOL.manual : SYMBOL[a.kind]} ${a.kind === 'manual' ? 'manual: ' : ''}${untrusted(a.summary)}`)];
+  if (a.detail) out.push(`      ${untrusted(a.detail)}`);
+  if (a.request) out.push(`      ${a.request.method} ${untrusted(a.request.path)}${a.request.body !== undefined ? ` ${JSON.stringify(a.request.body)}` : ''}`);
   return out;
 }

@@ -28,7 +28,7 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     (detail) => ({ ok: true as const, detail }),
     (error: unknown) => {
       if (!(error instanceof CliError)) throw error;
-      return { ok: false as const, status: error instanceof AuthError ? (/\b401\b/.test(error.message) ? 401 : 403) : 0, message: error.message, auth: error instanceof AuthError };
+      return { ok: false as const, status: error instanceof AuthError ? (/\b401\b/.test(error.message) ? 401 : 403) : 0, message: error.message, auth: error instanceof AuthError, fix: error.fix };
     },
   );
   const appPath = `/api/v1/apps/${appId}`;

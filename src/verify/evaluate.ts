@@ -14,6 +14,10 @@ export function evaluate(e: Evidence): Check[] {
 
 function scimToken(e: Evidence): Check {
   if (e.scimToken.ok) return { id: 'scim-token', status: 'pass', summary: 'the SCIM token works against Cloudflare\'s SCIM endpoint', evidence: [e.scimToken.detail] };
+  // Not refused, but not proved either: the network or something in it answered, not Cloudflare.
+  if (!e.scimToken.auth) {
+    return { id: 'scim-token', status: 'fail', summary: 'the SCIM token could not be checked: Cloudflare\'s SCIM endpoint did not answer as Cloudflare', evidence: [e.scimToken.message], fix: e.scimToken.fix ?? 'Check the network and CLOUDFLARE_API_BASE_URL, then re-run.' };
+  }
   return {
     id: 'scim-token', status: 'fail', authRefused: e.scimToken.auth,
     summary: `Cloudflare refused the SCIM token (HTTP ${e.scimToken.status})`,

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { untrusted } from '../lib/terminal-text.js';
 import type { Check, CheckStatus } from './types.js';
 
 /** One line a check, its status coloured, its evidence and fix under it. */
@@ -6,10 +7,11 @@ export function renderChecks(checks: Check[], style: ChalkInstance): string {
   const paint: Record<CheckStatus, (s: string) => string> = { pass: style.green, fail: style.red, pending: style.cyan, warn: style.yellow, skipped: style.dim };
   const width = Math.max(...checks.map((c) => c.id.length));
   const lines: string[] = [];
+  // Summaries and evidence quote names and messages from Okta and Cloudflare: each stays one line.
   for (const c of checks) {
-    lines.push(`  ${paint[c.status](c.status.toUpperCase().padEnd(7))} ${c.id.padEnd(width)}  ${c.summary}`);
-    for (const e of c.evidence) lines.push(style.dim(`          ${' '.repeat(width)}  ${e}`));
-    if (c.fix && c.status !== 'pass') lines.push(`          ${' '.repeat(width)}  fix: ${c.fix}`);
+    lines.push(`  ${paint[c.status](c.status.toUpperCase().padEnd(7))} ${untrusted(c.id).padEnd(width)}  ${untrusted(c.summary)}`);
+    for (const e of c.evidence) lines.push(style.dim(`          ${' '.repeat(width)}  ${untrusted(e)}`));
+    if (c.fix && c.status !== 'pass') lines.push(`          ${' '.repeat(width)}  fix: ${untrusted(c.fix)}`);
   }
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
   const warnings = count('warn');

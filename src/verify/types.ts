@@ -14,7 +14,7 @@ export interface Check {
 /** What verify read back from Okta and Cloudflare in one pass. */
 export interface Evidence {
   accountId: string;
-  scimToken: { ok: true; detail: string } | { ok: false; status: number; message: string; auth: boolean };
+  scimToken: { ok: true; detail: string } | { ok: false; status: number; message: string; auth: boolean; fix?: string };
   app?: { id: string; label: string; status: string; features: string[]; visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean } } };
   /** Logins of every user assigned to the app, directly or through a group. */
   assignedLogins: string[];

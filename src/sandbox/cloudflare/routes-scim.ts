@@ -138,6 +138,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     const b = (req.body ?? {}) as Body;
     if (typeof b.displayName !== 'string' || b.displayName.trim() === '') throw fail(req, 400, 'displayName is required', 'invalidValue');
     if (/^cf/i.test(b.displayName)) throw fail(req, 400, 'Group names cannot begin with "CF"', 'invalidValue');
+    if (/[\u0000-\u001f\u007f]/.test(b.displayName)) throw fail(req, 400, 'displayName contains control characters', 'invalidValue');
     if ([...state.userGroups.values()].some((g) => g.name === b.displayName)) throw fail(req, 409, `Group ${b.displayName} already exists`, 'uniqueness');
     const t = state.now();
     const group: UserGroupRecord = { id: hexId(`group:${b.displayName}:${t}`), name: b.displayName, created_on: t, modified_on: t, policies: [], members: new Set(), scim: true, externalId: b.externalId };

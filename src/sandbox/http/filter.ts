@@ -9,6 +9,16 @@ export class FilterSyntaxError extends Error {}
 
 const CLAUSE = /^\s*([A-Za-z_][\w.]*)\s+(eq|ne|sw|co|gt|ge|lt|le|pr)(?:\s+("(?:[^"\\]|\\.)*"|true|false|null|-?\d+(?:\.\d+)?))?\s*/i;
 
+/** A quoted literal as JSON reads it; one with raw control characters is a syntax error (a 400), as at the real services. */
+function literalValue(literal: string): unknown {
+  try {
+    return JSON.parse(literal);
+  } catch {
+    throw new FilterSyntaxError(`Invalid string in filter: ${JSON.stringify(literal.slice(0, 40))}`);
+  }
+}
+
+
 export function parseFilter(expression: string, allowedAttributes?: string[]): Predicate {
   const orParts: Predicate[][] = [[]];
   let rest = expression;
@@ -19,7 +29,7 @@ export function parseFilter(expression: string, allowedAttributes?: string[]): P
     const op = opRaw.toLowerCase();
     if (allowedAttributes && !allowedAttributes.includes(attr)) throw new FilterSyntaxError(`Unsupported filter attribute: ${attr}`);
     if (op !== 'pr' && literal === undefined) throw new FilterSyntaxError(`Missing value for ${attr} ${op}`);
-    orParts[orParts.length - 1].push(clause(attr, op, literal === undefined ? undefined : JSON.parse(literal)));
+    orParts[orParts.length - 1].push(clause(attr, op, literal === undefined ? undefined : literalValue(literal)));
     rest = rest.slice(m[0].length);
     const joiner = /^(and|or)\s+/i.exec(rest);
     if (joiner) {

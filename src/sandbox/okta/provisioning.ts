@@ -1,3 +1,4 @@
+import { filterString } from '../../lib/filter-string.js';
 import type { AppRecord, MappingRecord, OktaState } from './state.js';
 import { appTarget, groupTarget, userTarget } from './state.js';
 
@@ -136,7 +137,7 @@ export class ProvisioningEngine {
       if (app.provisioned.has(userId)) continue;
       const user = this.state.users.get(userId)!;
       const login = user.profile.login;
-      const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}`);
+      const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq ${filterString(login)}`)}`);
       let externalId: string | undefined;
       let result: ScimResult = found;
       if (found.status === 200) {
@@ -225,7 +226,7 @@ export class ProvisioningEngine {
   }
 
   private async linkOrCreateGroup(m: MappingRecord, scim: Scim): Promise<{ ok: true } | { ok: false; permanent: boolean; summary: string }> {
-    const found = await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${m.targetGroupName}"`)}`);
+    const found = await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq ${filterString(m.targetGroupName)}`)}`);
     if (found.status !== 200) return { ok: false, permanent: isPermanent(found.status), summary: scimDetail(found) };
     const existing = found.body?.Resources?.[0];
     if (existing) {

@@ -1,0 +1,33 @@
+/**
+ * Text from outside the program (names from Okta, error bodies from either service) must not
+ * drive the terminal: no escape sequences (OSC 52 clipboard writes, screen clears, titles), no
+ * carriage returns that overwrite a line, no direction overrides that reorder what is read.
+ * They are shown as visible escapes (`\x1b`, `\u202e`) instead.
+ */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+/** Colour and style (SGR) sequences, the only escapes the program itself writes (chalk). */
+const SGR = /\u001b\[[0-9;]{0,32}m/g;
+
+function visible(char: string): string {
+  const code = char.codePointAt(0)!;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** One line of untrusted text, every control shown as an escape: for names and messages from the wire. */
+export function untrusted(text: string): string {
+  return text.replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : ' ')).replace(CONTROL, visible);
+}
+
+/**
+ * The exit point: all the program writes to a terminal passes here. Its own colour sequences and
+ * line breaks stay; every other control character becomes a visible escape.
+ */
+export function neutralise(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(SGR)) {
+    out += text.slice(last, match.index).replace(CONTROL, visible) + match[0];
+    last = match.index! + match[0].length;
+  }
+  return out + text.slice(last).replace(CONTROL, visible);
+}
