@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
 import { Redactor } from './redact.js';
-import { neutralise, untrusted } from './terminal-text.js';
+import { foldLines, neutralise, untrusted } from './terminal-text.js';
 import { colorLevel } from './tty.js';
 
 export interface ReporterOptions {
@@ -49,9 +49,10 @@ export class Reporter {
     this.spinners = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI;
   }
 
-  /** Human text for the main flow of the command. */
+  /** Human text for the main flow of the command; folded to the terminal's width on a terminal. */
   info(text: string): void {
-    this.write(this.human, text);
+    const columns = this.human.isTTY ? ((this.human as { columns?: number }).columns ?? 0) : 0;
+    this.write(this.human, columns ? foldLines(text, columns) : text);
   }
 
   warn(text: string): void {

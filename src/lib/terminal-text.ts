@@ -31,3 +31,32 @@ export function neutralise(text: string): string {
   }
   return out + text.slice(last).replace(CONTROL, visible);
 }
+
+const visibleLength = (text: string) => text.replace(SGR, '').length;
+
+/**
+ * Lines longer than the terminal, folded at spaces and after commas, the rest indented under
+ * their line: a terminal would cut them mid-token. A token longer than the line (a URL) is never
+ * cut: it stands on a line of its own, whole, so that it can be copied.
+ */
+export function foldLines(text: string, columns: number): string {
+  if (!(columns > 20)) return text;
+  return text
+    .split('\n')
+    .map((line) => {
+      if (visibleLength(line) <= columns) return line;
+      const indent = ' '.repeat((/^ */.exec(line.replace(SGR, ''))?.[0].length ?? 0) + 2);
+      const tokens = line.match(/[^ ,]*(,|\s+|$)/g)!.filter((t) => t !== '');
+      const out: string[] = [];
+      let current = '';
+      for (const token of tokens) {
+        if (current !== '' && visibleLength(current + token.trimEnd()) > columns) {
+          out.push(current.trimEnd());
+          current = indent + token.trimStart();
+        } else current += token;
+      }
+      if (current.trim() !== '') out.push(current.trimEnd());
+      return out.join('\n');
+    })
+    .join('\n');
+}

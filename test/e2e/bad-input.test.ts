@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,8 @@ const cases = (): Case[] => [
   ['a hand-edited plan without "desired"', ['--plan', file('nodesired.json', JSON.stringify({ formatVersion: 1, kind: 'scim-setup-plan', orgUrl: 'https://acme.okta.com', accountId: 'a'.repeat(32), actions: [] })), '--yes'], {}, '"desired" is missing'],
   ['a hand-edited plan with a null action', ['--plan', file('nullaction.json', JSON.stringify({ formatVersion: 1, kind: 'scim-setup-plan', orgUrl: 'https://acme.okta.com', accountId: 'a'.repeat(32), desired: { appLabel: 'x', accountId: 'a', scimBaseUrl: 'u', scimTokenFingerprint: 'f', assignGroups: [], pushGroups: [], assignUsers: [], groupRoles: {} }, actions: [null] })), '--yes'], {}, 'action 1 is not an action'],
   ['a --plan that is a token file: its content is not quoted', ['--plan', file('token.txt', 'cfat_thisisnotaplanbutasecret1234567890'), '--yes'], {}, 'not a saved plan: it is not JSON'],
+  ['--out in a folder that does not exist', ['--out', join(dir, 'no', 'such', 'plan.json')], {}, 'does not exist'],
+  ['--out through a symbolic link', ['--out', (() => { const link = join(dir, 'link.json'); try { symlinkSync(file('target.txt', 'keep'), link); } catch { /* made by an earlier call */ } return link; })()], {}, 'is a symbolic link'],
   ['--config /dev/zero', ['--config', '/dev/zero'], {}, 'over the 1 MB limit'],
   ['--scim-token-file /dev/zero', ['--scim-token-file', '/dev/zero'], {}, 'is over 64 KB'],
   ['empty group name', ['--assign-group', ''], {}, 'an empty group name was given'],
@@ -115,6 +117,20 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
     expect(r.stderr).toContain('Unknown Okta user:');
     expect(r.stderr).toContain('"nobody@example.com"');
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+  });
+
+  it('a list of 300 unknown group names is refused at once, with a bounded message and a bounded number of look-ups', async () => {
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    const names = Array.from({ length: 300 }, (_, i) => `No Such Group ${i}`);
+    const started = Date.now();
+    const r = await runCli(['okta', ...names.flatMap((n) => ['--assign-group', n]), '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown Okta groups (300):');
+    expect(r.stderr).toContain('… and 280 more');
+    expect(r.stderr.length).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    // The searches (40 names each) plus at most 10 "did you mean" look-ups.
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBeLessThanOrEqual(Math.ceil(300 / 40) + 1 + 10 + 5);
   });
 
   it('a non-Okta host is a warning, not an error', () => {

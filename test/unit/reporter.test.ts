@@ -64,3 +64,24 @@ describe('waits', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 });
+
+describe('folding to the terminal', async () => {
+  const { foldLines, neutralise, untrusted } = await import('../../src/lib/terminal-text.js');
+
+  it('folds a long line at spaces and commas, indented under it, and never cuts a URL', () => {
+    const url = `https://acme-admin.okta.com/admin/app/scim2testapp/instance/0oa1234567890abcdefg/#tab-provisioning`;
+    const folded = foldLines(`      POST /api/v1/apps {"name":"scim2testapp","label":"Cloudflare SCIM","signOnMode":"AUTO_LOGIN"} then open ${url} now`, 60);
+    for (const line of folded.split('\n')) expect(line.length <= 60 || line.trim() === url).toBe(true);
+    expect(folded.split('\n')).toContain(`        ${url}`);
+    expect(folded.replace(/\n\s+/g, ' ').replace(/, /g, ',')).toContain('"label":"Cloudflare SCIM"');
+  });
+
+  it('leaves short lines and colour sequences alone', () => {
+    expect(foldLines('\u001b[32m✓\u001b[39m done', 20)).toBe('\u001b[32m✓\u001b[39m done');
+  });
+
+  it('neutralises what drives a terminal, keeping its own colour and line breaks; untrusted text stays one line', () => {
+    expect(neutralise('\u001b[32mok\u001b[39m\nname \u001b]52;c;aGk=\u0007 \u202e\r')).toBe('\u001b[32mok\u001b[39m\nname \\x1b]52;c;aGk=\\x07 \\u202e\\x0d');
+    expect(untrusted('Evil\r\n✓ verified')).toBe('Evil\\x0d\\n✓ verified');
+  });
+});
