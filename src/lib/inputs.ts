@@ -61,18 +61,8 @@ export interface RawInputs {
   saved?: SavedInputs;
 }
 
-/** The non-secret inputs a saved plan carries. */
-export interface SavedInputs {
-  path: string;
-  orgUrl: string;
-  accountId: string;
-  scimBaseUrl: string;
-  appLabel: string;
-  assignGroups: string[];
-  pushGroups: string[];
-  groupRoles: Record<string, string[]>;
-  assignUsers: string[];
-}
+/** The non-secret inputs a saved plan carries, and the plan's path. */
+export type SavedInputs = Pick<Inputs, 'orgUrl' | 'accountId' | 'scimBaseUrl' | 'appLabel' | 'assignGroups' | 'pushGroups' | 'groupRoles' | 'assignUsers'> & { path: string };
 
 interface Candidate {
   value: string | string[] | undefined;

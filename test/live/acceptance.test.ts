@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
+import { oktaApi } from '../helpers/okta-api.js';
 import { openTarget, uniqueName, type LiveTarget } from './target.js';
 
 /**
@@ -15,15 +16,11 @@ let groupId: string | undefined;
 const secretsOf = (t: LiveTarget) => [t.env.OKTA_API_TOKEN, t.env.CLOUDFLARE_SCIM_TOKEN, t.env.CLOUDFLARE_API_TOKEN].filter(Boolean);
 const cli = (args: string[]) => runCli([...args, '--app-label', appLabel], { env: cleanEnv(target.env), secrets: secretsOf(target), timeoutMs: 30 * 60_000 });
 
+/** The Okta API as an admin, for the suite's own group; a failed call is an error. */
 async function okta(method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(target.env.OKTA_ORG_URL + path, {
-    method,
-    headers: { authorization: `SSWS ${target.env.OKTA_API_TOKEN}`, accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
+  const r = await oktaApi(target.env.OKTA_ORG_URL, target.env.OKTA_API_TOKEN)(method, path, body);
   if (r.status >= 400) throw new Error(`${method} ${path}: HTTP ${r.status}`);
-  return text ? JSON.parse(text) : undefined;
+  return r.body;
 }
 
 beforeAll(async () => {

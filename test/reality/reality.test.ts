@@ -4,6 +4,7 @@ import type { Exchange as WireExchange } from '../../src/sandbox/http/server.js'
 import { compareShapes, foldAnswer, formatDifference, isAllowed, operationOf, type Allowance, type OperationShape } from '../../src/sandbox/reality/shape.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
+import { oktaApi } from '../helpers/okta-api.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
@@ -32,15 +33,7 @@ function tap(into: Set<string> | undefined) {
 }
 
 /** Plain HTTP with the org's token, for the operations the product itself does not send. */
-async function okta(method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(s.okta.url + path, {
-    method,
-    headers: { authorization: `SSWS ${s.okta.apiToken}`, accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : undefined };
-}
+const okta = (method: string, path: string, body?: unknown) => oktaApi(s.okta.url, s.okta.apiToken)(method, path, body);
 
 beforeAll(async () => {
   s = await sandbox({ admin: 'auto', connectionApi: 'supported' });
