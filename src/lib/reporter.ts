@@ -104,7 +104,8 @@ export class Reporter {
   private spinnerTask(label: string): Task {
     const r = (t: string | undefined) => (t === undefined ? undefined : untrusted(this.redactor.redact(t)));
     // discardStdin off: ora's raw-mode stdin swallowed Ctrl-C; a cooked terminal turns it into SIGINT, which main handles.
-    const spinner: Ora = ora({ text: r(label), stream: this.human, color: this.style.level > 0 ? 'cyan' : false, discardStdin: false }).start();
+    // isEnabled: this reporter has decided a spinner fits; ora's own guess reads process.env (CI) instead of ours.
+    const spinner: Ora = ora({ text: r(label), stream: this.human, color: this.style.level > 0 ? 'cyan' : false, discardStdin: false, isEnabled: true }).start();
     return {
       update: (text) => {
         spinner.text = r(text) ?? '';
