@@ -250,11 +250,10 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
       progress(`waiting for provisioning in Okta: ${state.line} (Ctrl-C stops waiting)`);
       return state.done ? true : undefined;
     },
-    { waitMs: deps.waitMs ?? Infinity, signal: deps.signal, delayFirst: true },
+    { waitMs: deps.waitMs ?? Infinity, signal: deps.signal, delayFirst: true, waitingFor: 'the guided step (provisioning is not on yet)' },
   );
   if (on) return;
   result.manualSteps.push(step);
-  if (deps.signal.aborted) throw new InterruptedError('Stopped waiting for the guided step (provisioning is not on yet).');
   throw new PendingError(
     `Provisioning is not on yet for app ${appId}: the guided step above is waiting for an admin.`,
     `Do the steps above, then re-run the same command; it carries on from here.${deps.interactive ? '' : ' (--wait sets how long a run waits.)'}`,

@@ -113,6 +113,7 @@ export async function grantRolesWhenPushed(
   const userGroup = await pollUntil(async () => (await findUserGroups(client, [group]))[group], {
     waitMs: options.waitMs,
     signal: options.signal,
+    waitingFor: `Okta to push "${group}" to Cloudflare (its roles wait for its user group)`,
     onWait: () => options.progress(`waiting for Okta to push "${group}" to Cloudflare`),
   });
   if (!userGroup) throw new PendingError(`Okta has not pushed "${group}" to Cloudflare yet, so its roles cannot be set.`, 'Re-run the same command once the push has gone through (verify shows it); --wait sets how long a run waits.');

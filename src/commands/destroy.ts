@@ -2,6 +2,7 @@ import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { ask } from '../lib/prompt.js';
+import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
 import { findApps } from '../okta/observe.js';
 import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
@@ -110,7 +111,7 @@ async function execute(action: Action, session: Session): Promise<void> {
 }
 
 async function waitFor(session: Session, what: string, done: () => Promise<boolean>): Promise<void> {
-  if (!(await pollUntil(async () => ((await done()) ? true : undefined), { waitMs: session.inputs.waitMs }))) {
+  if (!(await pollUntil(async () => ((await done()) ? true : undefined), { waitMs: session.inputs.waitMs, signal: session.signal, waitingFor: what }))) {
     throw new PendingError(`Still waiting for ${what}.`, 'Re-run the same command later: it carries on from here.');
   }
 }
@@ -118,7 +119,7 @@ async function waitFor(session: Session, what: string, done: () => Promise<boole
 async function groupsGone(session: Session, observed: DestroyObserved): Promise<boolean> {
   const { scim } = session;
   for (const m of observed.mappings) {
-    const r = await scim.get<{ totalResults: number }>(`${scim.scimPath}/Groups`, { filter: `displayName eq "${m.groupName.replace(/"/g, '\\"')}"`, count: 1 });
+    const r = await scim.get<{ totalResults: number }>(`${scim.scimPath}/Groups`, { filter: `displayName eq ${filterString(m.groupName)}`, count: 1 });
     if (r.totalResults > 0) return false;
   }
   return true;

@@ -1,7 +1,7 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, grantedRoles, resolveRoles } from '../cloudflare/roles.js';
 import type { Context } from '../context.js';
-import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { ExitCode, InputError, InterruptedError, PendingError } from '../lib/errors.js';
 import { filterString } from '../lib/filter-string.js';
 import { confirm } from '../lib/prompt.js';
 import { pollUntil } from '../lib/poll.js';
@@ -132,34 +132,41 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
     if (action.kind === 'noop') continue;
     const step = action.id.split(':').pop();
     const task = reporter.task(action.summary);
-    switch (step) {
-      case 'group':
-        targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;
-        break;
-      case 'members':
-        for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id))) await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
-        break;
-      case 'assign':
-        await okta.put(`/api/v1/apps/${appId}/groups/${targetId}`, {});
-        break;
-      case 'push':
-        if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
-        else await okta.post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' }).catch((error) => {
-          if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
-        });
-        break;
-      case 'role':
-        await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress: task.update });
-        break;
-      case 'legacy-push':
-        await proveMembersHoldRole(session, g, signal, task.update);
-        if (g.mapping!.status !== 'INACTIVE') await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { status: 'INACTIVE' });
-        await okta.delete(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { deleteTargetGroup: 'false' });
-        break;
-      case 'legacy-unassign':
-        await proveMembersHoldRole(session, g, signal, task.update);
-        await okta.delete(`/api/v1/apps/${appId}/groups/${g.id}`);
-        break;
+    try {
+      switch (step) {
+        case 'group':
+          targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;
+          break;
+        case 'members':
+          for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id))) await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
+          break;
+        case 'assign':
+          await okta.put(`/api/v1/apps/${appId}/groups/${targetId}`, {});
+          break;
+        case 'push':
+          if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
+          else await okta.post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' }).catch((error) => {
+            if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
+          });
+          break;
+        case 'role':
+          await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress: task.update });
+          break;
+        case 'legacy-push':
+          await proveMembersHoldRole(session, g, signal, task.update);
+          if (g.mapping!.status !== 'INACTIVE') await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { status: 'INACTIVE' });
+          await okta.delete(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { deleteTargetGroup: 'false' });
+          break;
+        case 'legacy-unassign':
+          await proveMembersHoldRole(session, g, signal, task.update);
+          await okta.delete(`/api/v1/apps/${appId}/groups/${g.id}`);
+          break;
+      }
+    } catch (error) {
+      if (error instanceof InterruptedError) task.stop(`${action.summary}: interrupted`);
+      else if (error instanceof PendingError) task.stop(`${action.summary}: waiting`);
+      else task.fail(`${action.summary}: failed`);
+      throw error;
     }
     task.succeed();
     applied.push(action.id);
@@ -181,7 +188,7 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
       userGroupSeen = Boolean(userGroup);
       return userGroup && grantedRoles(userGroup.policies, rg).includes(g.roleId) && missing.length === 0 ? true : undefined;
     },
-    { waitMs: inputs.waitMs, signal, onWait: () => progress(`waiting for proof: ${missing.length} member${missing.length === 1 ? '' : 's'} of "${g.name}" not yet in "${g.target.name}" in Cloudflare`) },
+    { waitMs: inputs.waitMs, signal, waitingFor: `the proof that every member of "${g.name}" holds ${g.role} through "${g.target.name}"`, onWait: () => progress(`waiting for proof: ${missing.length} member${missing.length === 1 ? '' : 's'} of "${g.name}" not yet in "${g.target.name}" in Cloudflare`) },
   );
   if (proven) return;
   throw new PendingError(

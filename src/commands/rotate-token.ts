@@ -1,7 +1,7 @@
 import { renderManualStep, provisioningTabLink } from '../apply/guided-step.js';
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
-import { ExitCode, InputError, InterruptedError, PendingError } from '../lib/errors.js';
+import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { confirm } from '../lib/prompt.js';
 import { maskToken } from '../lib/redact.js';
 import { pollUntil } from '../lib/poll.js';
@@ -127,10 +127,12 @@ async function proveInUse(session: Session, appId: string, newTokenId: string, s
     if (failures.length > 0) throw new PendingError(`Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`, 'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.');
     const used = await scimRequestsBy(read, newTokenId, since);
     return used.length > 0 ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change` : undefined;
-  }, { waitMs: inputs.waitMs, signal: session.signal, onWait: () => task.update(`prove Okta uses the new token: no SCIM request with it yet (look ${round}), asking Okta to push again`) });
+  }, { waitMs: inputs.waitMs, signal: session.signal, waitingFor: 'Okta to use the new token', onWait: () => task.update(`prove Okta uses the new token: no SCIM request with it yet (look ${round}), asking Okta to push again`) }).catch((error: unknown) => {
+    task.stop('prove Okta uses the new token: interrupted');
+    throw error;
+  });
   if (proof) task.succeed(`prove Okta uses the new token: ${proof}`);
   else task.stop('prove Okta uses the new token: not yet');
-  if (session.signal.aborted) throw new InterruptedError('Stopped waiting for Okta to use the new token.', 'Re-run rotate-token: it is safe to repeat, and a run that finds the token in use changes nothing.');
   if (!proof) throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
   return proof;
 }

@@ -1,3 +1,4 @@
+import { InterruptedError } from './errors.js';
 import { sleep } from './request-policy.js';
 
 export interface PollOptions {
@@ -9,28 +10,36 @@ export interface PollOptions {
   /** Wait before the first attempt (when the caller has just looked itself). */
   delayFirst?: boolean;
   maxDelayMs?: number;
+  /** What is waited for, for the message when the user stops the wait (Ctrl-C, SIGTERM). */
+  waitingFor?: string;
 }
 
 /**
  * Every asynchronous wait of a run: tries `attempt` with capped exponential backoff until it
- * returns a value, `waitMs` runs out or the signal aborts; then undefined, and the caller says
- * which of the two it was and what to do.
+ * returns a value (returned), or `waitMs` runs out (undefined: the caller says what to do). When
+ * the user stops the run (Ctrl-C, SIGTERM), every wait ends the same way: an interruption that
+ * says what was waited for.
  */
 export async function pollUntil<T>(attempt: () => Promise<T | undefined>, options: PollOptions): Promise<T | undefined> {
   const deadline = Date.now() + options.waitMs;
   let delay = 500;
+  const stopIfAsked = () => {
+    if (options.signal?.aborted) {
+      throw new InterruptedError(`Stopped waiting for ${options.waitingFor ?? 'the step to finish'}.`, 'Re-run the same command: it reads the state again and carries on from here.');
+    }
+  };
   const pause = async () => {
     options.onWait?.();
     await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), options.signal);
     delay = Math.min(delay * 1.5, options.maxDelayMs ?? 5000);
+    stopIfAsked();
   };
   if (options.delayFirst) await pause();
   for (;;) {
-    if (options.signal?.aborted && options.delayFirst) return undefined;
+    stopIfAsked();
     const value = await attempt();
     if (value !== undefined) return value;
-    if (Date.now() >= deadline || options.signal?.aborted) return undefined;
+    if (Date.now() >= deadline) return undefined;
     await pause();
-    if (options.signal?.aborted) return undefined;
   }
 }

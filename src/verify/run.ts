@@ -43,13 +43,19 @@ export async function runVerification(
     {
       waitMs: options.waitMs,
       signal: options.signal,
+      waitingFor: 'provisioning to show up in Cloudflare (verification)',
       maxDelayMs: 10_000,
       onWait: () => {
         const pending = checks.filter((c) => c.status === 'pending').length;
         task.update(`verifying: ${pending} check${pending > 1 ? 's' : ''} pending, provisioning is on its way (round ${rounds})`);
       },
     },
-  );
+  ).catch((error: unknown) => {
+    // Stopped by the user: what was seen so far is still worth showing.
+    task.stop(`verifying: interrupted after ${rounds} round${rounds === 1 ? '' : 's'}`);
+    if (!reporter.json && checks.length) reporter.info(renderChecks(checks, reporter.style));
+    throw error;
+  });
   const code = verificationExitCode(checks);
   const verdict = code === ExitCode.ok ? 'verified' : code === ExitCode.pending ? 'verification pending' : 'verification failed';
   (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(`${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`);

@@ -75,6 +75,18 @@ describe('the faces of a run, without and with colour', () => {
     }
   });
 
+  // On a terminal of that width (CI set, so no spinner and no prompt): long lines fold, URLs stay whole.
+  for (const columns of [80, 160]) {
+    it(`the plan and the guided step on a ${columns}-column terminal`, async () => {
+      const env = (box: Sandbox) => cleanEnv({ ...box.env, CI: 'true', NO_COLOR: '1' }) as Record<string, string>;
+      const plan = await runInProcess(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--dry-run'], { env: env(s), columns, isTTY: true });
+      await expect(normalise(plan.stdout + plan.stderr, s)).toMatchFileSnapshot(golden(`plan-${columns}`));
+      const guided = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s', '--no-verify'], { env: env(manual), columns, isTTY: true });
+      expect(guided.code).toBe(3);
+      await expect(normalise(guided.stdout + guided.stderr, manual)).toMatchFileSnapshot(golden(`guided-step-${columns}`));
+    });
+  }
+
   it('missing inputs off a terminal', async () => {
     const r = await runInProcess(['okta'], { env: cleanEnv({ CI: 'true' }) as Record<string, string> });
     expect(r.code).toBe(2);

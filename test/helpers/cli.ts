@@ -65,11 +65,11 @@ export function secretPieces(secret: string): string[] {
 export const ANSI = /\u001b\[[0-9;]*m/;
 
 /** Runs the CLI in this process (faster: the SDKs load once), with captured streams and the same leak sweep. */
-export async function runInProcess(args: string[], options: { env: Record<string, string>; secrets?: string[]; columns?: number }): Promise<CliResult> {
+export async function runInProcess(args: string[], options: { env: Record<string, string>; secrets?: string[]; columns?: number; isTTY?: boolean }): Promise<CliResult> {
   const { PassThrough } = await import('node:stream');
   const { main } = await import('../../src/index.js');
   const capture = () => {
-    const stream = Object.assign(new PassThrough(), { isTTY: false, columns: options.columns });
+    const stream = Object.assign(new PassThrough(), { isTTY: options.isTTY ?? false, columns: options.columns });
     let text = '';
     stream.on('data', (d) => (text += d));
     return { stream, text: () => text };

@@ -64,6 +64,17 @@ describe('under a real terminal', () => {
     expect(text).toContain('Re-run the same command');
   });
 
+  it('Ctrl-C while verify waits for provisioning: the checks so far, what was waited for, exit 130', async () => {
+    s = await sandbox({ admin: 'auto', provisioningDelayMs: 30_000 });
+    const set = await runInPty(['okta', '--push-group', 'Engineering', '--yes', '--no-verify', '--wait', '20s'], { env: cleanEnv(s.env), columns: 160 });
+    expect(set.code, plain(set.screen)).toBe(0);
+    const r = await runInPty(['verify', '--wait', '60s'], { env: cleanEnv(s.env), columns: 160, steps: [{ when: /pending, provisioning is on its way/, send: CTRL_C }] });
+    expect(r.code).toBe(130);
+    const text = plain(r.screen);
+    expect(text).toContain('interrupted: Stopped waiting for provisioning to show up in Cloudflare (verification).');
+    expect(text).toMatch(/PENDING\s+push-group:Engineering/);
+  });
+
   it('answering n at "Apply these changes?" cancels: nothing written, exit 1', async () => {
     s = await sandbox();
     const r = await runInPty(['okta', '--push-group', 'Engineering'], { env: cleanEnv(s.env), columns: 120, steps: [{ when: 'Apply these changes? [y/N]', send: 'n\r' }] });

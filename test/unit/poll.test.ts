@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InterruptedError } from '../../src/lib/errors.js';
 import { pollUntil } from '../../src/lib/poll.js';
 
 describe('pollUntil: the one wait of every asynchronous step', () => {
@@ -14,16 +15,16 @@ describe('pollUntil: the one wait of every asynchronous step', () => {
     expect(tries).toBe(1);
   });
 
-  it('stops when the signal aborts, and with delayFirst does not try at all once aborted', async () => {
+  it('ends on Ctrl-C as an interruption that says what was waited for, and with delayFirst does not try at all once aborted', async () => {
     const abort = new AbortController();
     let tries = 0;
-    const waiting = pollUntil(async () => void tries++, { waitMs: Infinity, signal: abort.signal, onWait: () => abort.abort() });
-    expect(await waiting).toBeUndefined();
+    const waiting = pollUntil(async () => void tries++, { waitMs: Infinity, signal: abort.signal, onWait: () => abort.abort(), waitingFor: 'the admin' });
+    await expect(waiting).rejects.toMatchObject({ name: 'InterruptedError', message: 'Stopped waiting for the admin.', exitCode: 130 });
     expect(tries).toBe(1);
     tries = 0;
     const aborted = new AbortController();
     aborted.abort();
-    expect(await pollUntil(async () => void tries++, { waitMs: Infinity, signal: aborted.signal, delayFirst: true })).toBeUndefined();
+    await expect(pollUntil(async () => void tries++, { waitMs: Infinity, signal: aborted.signal, delayFirst: true })).rejects.toBeInstanceOf(InterruptedError);
     expect(tries).toBe(0);
   });
 });
