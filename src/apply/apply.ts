@@ -251,7 +251,11 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
       return state.done ? true : undefined;
     },
     { waitMs: deps.waitMs ?? Infinity, signal: deps.signal, delayFirst: true, waitingFor: 'the guided step (provisioning is not on yet)' },
-  );
+  ).catch((error: unknown) => {
+    // Stopped while waiting: the step is still to do, and the report (JSON too) says so.
+    result.manualSteps.push(step);
+    throw error;
+  });
   if (on) return;
   result.manualSteps.push(step);
   throw new PendingError(
