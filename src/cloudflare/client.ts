@@ -1,7 +1,7 @@
 import Cloudflare from 'cloudflare';
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
 import { proxyFromEnv } from '../lib/proxy.js';
-import { untrusted } from '../lib/terminal-text.js';
+import { fromWire } from '../lib/terminal-text.js';
 import { headerRecord, NetworkError, networkFix, requireJson, withPolicy, type RequestPolicy, type Service } from '../lib/request-policy.js';
 
 export type TokenRole = 'scim' | 'read';
@@ -141,7 +141,7 @@ export class CloudflareClient {
     }
     const e = error as { status?: number; error?: unknown; message?: string };
     // Cloudflare's words come from the wire: one line, no control characters, bounded.
-    const detail = untrusted(errorDetail(e.error) ?? e.message ?? String(error)).slice(0, 300);
+    const detail = fromWire(errorDetail(e.error) ?? e.message ?? error);
     if (e.status === 401) {
       return new AuthError(`Cloudflare refused the ${this.role === 'scim' ? 'SCIM' : 'API'} token (${ENV[this.role]}): 401 ${detail}.`, `The token is invalid, revoked or expired: create an account API token with ${PERMISSION[this.role]} and set ${ENV[this.role]}.`);
     }

@@ -21,7 +21,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const groups = [...sandbox.cloudflare.state.userGroups.values()].map((g) => `${g.name} (${g.members.size} members)`);
     reporter.info(`\nCloudflare now has ${members} account members and user groups: ${groups.join(', ') || 'none'}.`);
     reporter.info(code === 0 ? s.green('Demo finished: the setup is verified.') : s.red(`Demo finished with exit code ${code}.`));
-    reporter.info(`Next: run \`scim-setup sandbox --admin auto\` and point \`scim-setup okta\` at it, or at your own org (see README).`);
+    reporter.info(`Next: run \`npx scim-setup sandbox --admin auto\` and point \`npx scim-setup okta\` at it, or at your own org (see README, "Real use").`);
     return code;
   } finally {
     await sandbox.close();

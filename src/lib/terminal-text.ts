@@ -18,6 +18,12 @@ export function untrusted(text: string): string {
   return text.replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : ' ')).replace(CONTROL, visible);
 }
 
+/** A message or name from the wire, as it may be quoted in ours: one line, controls escaped, bounded. */
+export function fromWire(value: unknown, max = 300): string {
+  const text = untrusted(String(value ?? ''));
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /**
  * The exit point: all the program writes to a terminal passes here. Its own colour sequences and
  * line breaks stay; every other control character becomes a visible escape.
