@@ -1,5 +1,6 @@
 import type { RecordedExchange } from '../../lib/har.js';
 import { parseJsonOrUndefined } from '../../lib/json.js';
+import { REDACTED } from '../../lib/redact.js';
 import type { Sandbox } from '../sandbox.js';
 import { compareAll, shapesOf, type Difference } from './shape.js';
 
@@ -125,7 +126,8 @@ export async function compareRecording(exchanges: RecordedExchange[], sandbox: S
     const response = await fetch(target, {
       method: x.method,
       headers: { authorization: credentialFor(service, url, sandbox), accept: 'application/json', ...(x.requestBody ? { 'content-type': x.requestHeaders['content-type'] ?? 'application/json' } : {}) },
-      body: x.requestBody ? substitute(x.requestBody, ids) : undefined,
+      // The one secret a recorded request body carries is the SCIM token (redacted): the sandbox's own stands in.
+      body: x.requestBody ? substitute(x.requestBody, ids).split(REDACTED).join(sandbox.cloudflare.scimToken.value) : undefined,
       signal,
     });
     const body = await response.text();
