@@ -55,6 +55,8 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     return exitCode;
   } catch (error) {
     exitCode = reportError(error, ctx, argv.includes('--debug'));
+    // With --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1.
+    if (argv.includes('--detailed-exitcode') && argv.includes('--dry-run') && exitCode !== ExitCode.interrupted) exitCode = ExitCode.failed;
     // SIGTERM gets the same report as Ctrl-C, and the exit code a terminated process has (128 + 15).
     if (exitCode === ExitCode.interrupted && ctx.signal.reason === 'SIGTERM') exitCode = ExitCode.terminated;
     return exitCode;

@@ -13,7 +13,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 export const EXIT_CODE_HELP = `Exit codes:
   0  done, or nothing to do
   1  failed
-  2  usage or input error (nothing was written); with --dry-run --detailed-exitcode: changes pending
+  2  usage or input error (nothing was written)
+     with --dry-run --detailed-exitcode: 0 no changes, 2 changes pending, 1 any error
   3  waiting on a manual step or on provisioning to show up (re-run later)
   4  authentication or permission refused
   130 interrupted (Ctrl-C); 143 on SIGTERM: what was done is reported; re-run to converge`;

@@ -133,6 +133,14 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBeLessThanOrEqual(Math.ceil(300 / 40) + 1 + 10 + 5);
   });
 
+  it('with --dry-run --detailed-exitcode, an input error is 1 (terraform\'s "any error"), so that 2 means changes pending alone', async () => {
+    const r = await runCli(['okta', '--push-group', 'Enginering', '--dry-run', '--detailed-exitcode'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Unknown Okta group');
+    const pending = await runCli(['okta', '--push-group', 'Engineering', '--dry-run', '--detailed-exitcode'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(pending.code).toBe(2);
+  });
+
   it('a non-Okta host is a warning, not an error', () => {
     expect(validateOrgUrl('https://login.acme.com')).toEqual({ value: 'https://login.acme.com', warning: expect.stringContaining('is not an okta.com host') });
   });
