@@ -101,6 +101,7 @@ describe('groups', () => {
     const user = await newUser();
     await okta.groupApi.assignUserToGroup({ groupId: group.id!, userId: user.id! });
     expect((await all(okta.groupApi.listGroupUsers({ groupId: group.id! }))).map((u) => u.id)).toEqual([user.id]);
+    expect((await all(okta.userApi.listUserGroups({ userId: user.id! }))).map((g) => g.profile!.name).sort()).toEqual(['Everyone', `${name} renamed`].sort());
     await okta.groupApi.unassignUserFromGroup({ groupId: group.id!, userId: user.id! });
     expect(await all(okta.groupApi.listGroupUsers({ groupId: group.id! }))).toEqual([]);
     await okta.groupApi.deleteGroup({ groupId: group.id! });
@@ -122,6 +123,7 @@ describe('users', () => {
     const replaced = await okta.userApi.replaceUser({ userId: staged.id!, user: { profile: { firstName: 'Life', lastName: 'Changed', email: login, login } } });
     expect(replaced.profile).toMatchObject({ lastName: 'Changed' });
     expect((await all(okta.userApi.listUsers({ search: `profile.login eq "${login}"` }))).map((u) => u.id)).toEqual([staged.id]);
+    expect((await all(okta.userApi.listUsers({ filter: 'status eq "PROVISIONED"' }))).map((u) => u.id)).toContain(staged.id);
     await okta.userApi.deactivateUser({ userId: staged.id! });
     expect((await okta.userApi.getUser({ userId: staged.id! })).status).toBe('DEPROVISIONED');
     await okta.userApi.activateUser({ userId: staged.id!, sendEmail: false });

@@ -218,6 +218,12 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     }),
     route('GET', '/api/v1/users', SCOPES.usersRead, BUCKETS.users, listUsers),
     route('GET', '/api/v1/users/{userId}', SCOPES.usersRead, BUCKETS.users, (req) => ({ status: 200, body: serializeUser(findUser(req.params.userId), req.baseUrl) })),
+    route('GET', '/api/v1/users/{userId}/groups', SCOPES.usersRead, BUCKETS.users, (req) => {
+      const user = findUser(req.params.userId);
+      const groups = [...state.groups.values()].filter((g) => state.members.get(g.id)?.has(user.id));
+      const { page, headers } = oktaPage(req, groups, 10000, 10000);
+      return { status: 200, body: page.map((g) => serializeGroup(g, req.baseUrl)), headers };
+    }),
     route('GET', '/api/v1/logs', SCOPES.logsRead, BUCKETS.logs, logs),
   ];
 }

@@ -105,14 +105,13 @@ export class OktaState {
   /** Target groups to delete downstream (a mapping deleted with deleteTargetGroup=true), drained by provisioning. */
   readonly targetDeletes: Array<{ appId: string; scimGroupId: string }> = [];
   private clock = 0;
+  /** The built-in group every user belongs to. */
+  private readonly everyoneId: string;
 
   constructor(seed: OktaSeed, salt = 'okta') {
     this.ids = new IdFactory(salt);
-    const everyone = this.addGroup('Everyone', 'All users in your organization', 'BUILT_IN');
-    for (const u of seed.users) {
-      const user = this.addUser(u.login, u.firstName, u.lastName, u.email ?? u.login);
-      this.members.get(everyone.id)!.add(user.id);
-    }
+    this.everyoneId = this.addGroup('Everyone', 'All users in your organization', 'BUILT_IN').id;
+    for (const u of seed.users) this.addUser(u.login, u.firstName, u.lastName, u.email ?? u.login);
     const byLogin = new Map([...this.users.values()].map((u) => [u.profile.login, u.id]));
     for (const g of seed.groups) {
       const group = this.addGroup(g.name, g.description ?? null, 'OKTA_GROUP');
@@ -139,6 +138,7 @@ export class OktaState {
       profile: { firstName, lastName, email, login, mobilePhone: null, secondEmail: null },
     };
     this.users.set(user.id, user);
+    this.members.get(this.everyoneId)?.add(user.id);
     return user;
   }
 
