@@ -23,7 +23,9 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv, service: Ser
   let send: Promise<typeof fetch> | undefined;
   const sender = () =>
     (send ??= proxy.httpsProxy || proxy.httpProxy
-      ? import('undici').then(({ EnvHttpProxyAgent, fetch: undiciFetch }) => {
+      ? import('undici').then((module) => {
+          // undici is CommonJS: bundled, its exports sit on `default` rather than on the namespace.
+          const { EnvHttpProxyAgent, fetch: undiciFetch } = typeof module.EnvHttpProxyAgent === 'function' ? module : (module as unknown as { default: typeof module }).default;
           const dispatcher = new EnvHttpProxyAgent({ httpsProxy: proxy.httpsProxy, httpProxy: proxy.httpProxy ?? proxy.httpsProxy, noProxy: proxy.noProxy.join(',') });
           return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
         })

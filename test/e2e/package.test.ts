@@ -1,0 +1,65 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, ROOT } from '../helpers/cli.js';
+import { sandbox } from '../helpers/sandbox.js';
+
+/**
+ * What ships: `npm pack` of the built tree (the bundle the other black-box tests run), its
+ * contents, its licence notices, and an offline install of the tarball into an empty folder that
+ * then runs against the sandbox.
+ */
+let tarball: string;
+let installed: string;
+let s: Sandbox;
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+beforeAll(async () => {
+  const out = mkdtempSync(join(tmpdir(), 'scim-pack-'));
+  // The build has run (npm test builds first); pack what it made, as prepack would.
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: ROOT, encoding: 'utf8' }));
+  tarball = join(out, packed.filename);
+  installed = mkdtempSync(join(tmpdir(), 'scim-install-'));
+  writeFileSync(join(installed, 'package.json'), '{"name":"empty","version":"1.0.0","private":true}');
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: installed, encoding: 'utf8' });
+  s = await sandbox({ admin: 'auto' });
+}, 120_000);
+afterAll(() => s?.close());
+
+const files = () => execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+// Asynchronous: the sandbox runs in this process, so a synchronous child would wait on it forever.
+const run = (args: string[]) =>
+  new Promise<string>((resolve, reject) => {
+    execFile(join(installed, 'node_modules', '.bin', 'scim-setup'), args, { env: cleanEnv(s.env), encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+  });
+
+describe('the published package', () => {
+  it('has no runtime dependencies: the SDKs, commander, chalk and ora are bundled', () => {
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(readdirSync(join(installed, 'node_modules')).filter((d) => !d.startsWith('.'))).toEqual(['scim-setup']);
+  });
+
+  it('carries the bundle, the README, the LICENSE and the licence notices, and no source, tests or source maps', () => {
+    const list = files();
+    for (const needed of ['bin/scim-setup.js', 'dist/index.js', 'README.md', 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'package.json']) expect(list).toContain(needed);
+    expect(list.filter((f) => /\.map$|^src\/|^test\/|^scripts\/|meta\.json$|\.env|\.har$/.test(f))).toEqual([]);
+  });
+
+  it('names every bundled package in its notices, with the licence', async () => {
+    const { bundledPackages } = await import('../../scripts/notices.mjs');
+    const notices = readFileSync(join(ROOT, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+    const bundled = bundledPackages(JSON.parse(readFileSync(join(ROOT, 'dist', 'meta.json'), 'utf8')), ROOT) as Array<[string, { pkg: { name: string } }]>;
+    expect(bundled.map(([, p]) => p.pkg.name)).toEqual(expect.arrayContaining(['@okta/okta-sdk-nodejs', 'cloudflare', 'commander', 'chalk', 'ora']));
+    for (const [id] of bundled) expect(notices, id).toContain(`${id}  (`);
+  });
+
+  it('installed from the tarball alone, prints the version of package.json and runs against the sandbox', async () => {
+    expect((await run(['--version'])).trim()).toBe(pkg.version);
+    const plan = JSON.parse(await run(['okta', '--push-group', 'Engineering', '--dry-run', '--json']));
+    expect(plan).toMatchObject({ formatVersion: 1, command: 'okta', changes: true });
+  });
+});
