@@ -41,6 +41,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--no-verify', 'skip verification after apply');
   waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)');
   outputOptions(okta)
+    .option('--junit <file>', 'write the verification as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
     .addHelpText('after', help([
       'npx scim-setup okta                                   # interactive: asks, plans, confirms',
       'OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
@@ -55,6 +56,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   verify.optionsGroup('Behaviour:').option('--since <duration>', 'how far back to read Okta\'s System Log and Cloudflare\'s audit log', '1h');
   waitOptions(verify, 'poll until every check settles, up to this long (default 0: one look)');
   outputOptions(verify)
+    .option('--junit <file>', 'write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
     .addHelpText('after', help(['npx scim-setup verify', 'npx scim-setup verify --wait 5m --json'], 'Real use'))
     .action(run(() => import('./commands/verify.js')));
 

@@ -11,6 +11,8 @@ import { renderPlan, summarize } from '../plan/render.js';
 import { inputContradictions, planDifferences, readSavedPlan, savedInputs, toSavedPlan } from '../plan/saved-plan.js';
 import { hasChanges } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
+import { publishCiOutputs } from '../verify/ci-outputs.js';
+import type { CiReport } from '../verify/ci-report.js';
 import { expectedActivity } from '../verify/expected.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
@@ -22,6 +24,8 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     if (options.plan && options.dryRun) throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
     if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
     if (typeof options.out === 'string') await checkOutputPath(options.out, '--out');
+    if (typeof options.junit === 'string') await checkOutputPath(options.junit, '--junit');
+    const ci = (report: Omit<CiReport, 'command'>) => publishCiOutputs({ command: 'okta', ...report }, { junit: options.junit as string | undefined, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
     // A broken plan file is an input error: found before any request. The plan carries its inputs.
     const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
     const session = await openSession(options, ctx, reporter, '2m', savedPlan && savedInputs(savedPlan, options.plan as string));
@@ -58,6 +62,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const document = { formatVersion: 1, command: 'okta', orgUrl: inputs.orgUrl, accountId: inputs.accountId, app: observed.app ? { id: observed.app.id, label: observed.app.label } : null, changes: hasChanges(plan), summary: summarize(plan), actions: plan.actions, warnings: plan.warnings };
 
     if (options.dryRun) {
+      await ci({ actions: plan.actions });
       reporter.result({ ...document, dryRun: true });
       return options.detailedExitcode && hasChanges(plan) ? ExitCode.usage : ExitCode.ok;
     }
@@ -78,9 +83,10 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       applied = await applyPlan(plan, observed.app?.id, {
         okta, scim, roles, groupRoles: desired.groupRoles, inputs, reporter, interactive: interactivity.interactive, signal: ctx.signal, revealToken: Boolean(options.revealToken),
         waitMs: interactivity.interactive && !session.waitExplicit ? undefined : inputs.waitMs,
-      }).catch((error) => {
+      }).catch(async (error) => {
         if (error instanceof PendingError || (error as { applyResult?: ApplyResult }).applyResult) {
           const partial = (error as { applyResult?: ApplyResult }).applyResult;
+          await ci({ actions: plan.actions, manualSteps: partial?.manualSteps ?? [] });
           reporter.result({ ...document, dryRun: false, applied: partial?.applied ?? [], manualSteps: partial?.manualSteps ?? [], app: partial?.appId ? { id: partial.appId, label: desired.appLabel } : document.app });
         }
         throw error;
@@ -95,6 +101,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       options.verify === false || !appId
         ? undefined
         : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expected: expectedActivity(applied.applied, observed.groups), signal: ctx.signal, scimTokenProof });
+    await ci({ actions: plan.actions, manualSteps: applied.manualSteps, checks: verification?.report.checks });
     reporter.result({ ...document, dryRun: false, app: appId ? { id: appId, label: desired.appLabel } : null, applied: applied.applied, manualSteps: applied.manualSteps, verification: verification?.report });
     if (applied.manualSteps.length > 0) return ExitCode.pending;
     return verification ? verificationExitCode(verification.report.checks) : ExitCode.ok;

@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+let s: Sandbox | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+function files() {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-ci-'));
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, '');
+  return { summary, junit: join(dir, 'checks.xml') };
+}
+
+describe('CI-native output: the GitHub job summary and annotations, and JUnit XML', () => {
+  it('a run under GitHub Actions writes the plan and the verification to the job summary, warnings as annotations on stderr, and the checks as JUnit', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const f = files();
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json', '--junit', f.junit], { env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }), secrets: sandboxSecrets(s) });
+    expect(r.code, r.stderr).toBe(0);
+    // stdout stays one JSON document.
+    const doc = JSON.parse(r.stdout);
+    const summary = readFileSync(f.summary, 'utf8');
+    expect(summary).toContain('## scim-setup okta');
+    expect(summary).toContain('| create | create Okta app "Cloudflare SCIM"');
+    expect(summary).toContain('| PASS | push-group:Engineering |');
+    expect(r.stderr).toMatch(/^::warning title=scim-setup warn-no-role:Engineering::/m);
+    const xml = readFileSync(f.junit, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(doc.verification.checks.length);
+    expect(xml).toContain('name="push-group:Engineering"');
+    for (const secret of sandboxSecrets(s)) expect(summary + xml).not.toContain(secret.split('\n')[1] ?? secret);
+  });
+
+  it('waiting on the guided step (exit 3): the summary carries the link and the checklist', async () => {
+    s = await sandbox({ admin: 'manual' });
+    const f = files();
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s'], { env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }) });
+    expect(r.code).toBe(3);
+    const summary = readFileSync(f.summary, 'utf8');
+    expect(summary).toContain('### Waiting for a person: Turn on provisioning in Okta');
+    expect(summary).toMatch(/\[Open it in the Okta admin console\]\(http:\/\/127\.0\.0\.1:\d+\/admin\/app\/scim2testapp\/instance\/\w+\/#tab-provisioning\)/);
+    expect(summary).toContain('- [ ] Deselect Import Groups.');
+  });
+
+  it('a failed check is an ::error:: annotation and a JUnit failure', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env: cleanEnv(s.env) })).code).toBe(0);
+    await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
+    const f = files();
+    const r = await runCli(['verify', '--junit', f.junit], { env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }) });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^::error title=scim-setup scim-token::Cloudflare refused the SCIM token/m);
+    expect(readFileSync(f.junit, 'utf8')).toMatch(/<testcase classname="scim-setup.verify" name="scim-token"><failure type="fail"/);
+  });
+
+  it('outside GitHub Actions nothing is written but the JUnit file asked for', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const f = files();
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--junit', f.junit], { env: cleanEnv({ ...s.env, GITHUB_STEP_SUMMARY: f.summary }) });
+    expect(r.code).toBe(0);
+    expect(readFileSync(f.summary, 'utf8')).toBe('');
+    expect(r.stdout + r.stderr).not.toContain('::warning');
+    expect(readFileSync(f.junit, 'utf8')).toContain('<testsuites name="scim-setup okta"');
+  });
+});
