@@ -120,6 +120,18 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n\n${EXIT_CODE_HELP}\n`)
     .action(run(() => import('./commands/demo.js')));
 
+  program
+    .command('completion')
+    .description('Print a shell completion script for commands and flags (bash, zsh or fish).')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText('after', `\nExamples:\n  $ eval "$(npx scim-setup completion bash)"\n  $ npx scim-setup completion zsh > "\${fpath[1]}/_scim-setup"\n  $ npx scim-setup completion fish > ~/.config/fish/completions/scim-setup.fish\n`)
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./commands/completion.js');
+      const flagsOf = (c: Command) => c.options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))).concat('--help');
+      const model = { commands: program.commands.map((c) => ({ name: c.name(), flags: flagsOf(c) })), globalFlags: ['--help', '--version'] };
+      ctx.stdout.write(completionScript(shell, model));
+    });
+
   return program;
 }
 
