@@ -57,9 +57,27 @@ describe('the published package', () => {
     for (const [id] of bundled) expect(notices, id).toContain(`${id}  (`);
   });
 
-  it('installed from the tarball alone, prints the version of package.json and runs against the sandbox', async () => {
+  it('installed from the tarball alone, prints the version of package.json and runs every command against the sandbox', async () => {
     expect((await run(['--version'])).trim()).toBe(pkg.version);
     const plan = JSON.parse(await run(['okta', '--push-group', 'Engineering', '--dry-run', '--json']));
     expect(plan).toMatchObject({ formatVersion: 1, command: 'okta', changes: true });
+    expect(JSON.parse(await run(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json'])).verification.checks.length).toBeGreaterThan(5);
+    expect(JSON.parse(await run(['verify', '--json'])).command).toBe('verify');
+    expect(JSON.parse(await run(['rotate-token', '--dry-run', '--json'])).command).toBe('rotate-token');
+    expect(JSON.parse(await run(['migrate', '--dry-run', '--json'])).command).toBe('migrate');
+    expect(JSON.parse(await run(['destroy', '--dry-run', '--json'])).command).toBe('destroy');
+    expect(await run(['completion', 'bash'])).toContain('complete -o default -F _scim_setup scim-setup');
+    // The demo starts the sandbox from the package itself.
+    expect(await run(['demo'])).toContain('Demo finished: the setup is verified.');
+  }, 60_000);
+
+  it('ships no secret: no private key, no token of the sandbox\'s shapes, in any file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-unpack-'));
+    execFileSync('tar', ['-xzf', tarball, '-C', dir]);
+    const text = files().filter((f) => !f.endsWith('/')).map((f) => readFileSync(join(dir, 'package', f), 'utf8')).join('\n');
+    // A key is its PEM body, not the marker (the bundled SDKs parse PEM, so the marker is in their code).
+    expect(/-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/=]{64}/.test(text), 'a private key in the package').toBe(false);
+    expect(text.includes(s.env.OKTA_API_TOKEN), 'the sandbox token in the package').toBe(false);
+    expect(/\bcfat_[A-Za-z0-9_-]{20,}/.test(text), 'a Cloudflare token in the package').toBe(false);
   });
 });
