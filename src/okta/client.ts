@@ -1,4 +1,8 @@
-import { Client, Collection } from '@okta/okta-sdk-nodejs';
+// The SDK's HTTP, OAuth and paging layers alone: its Client would also load the generated API and
+// model layer (about 40 MB once loaded), which scim-setup does not use.
+import { Collection } from '@okta/okta-sdk-nodejs/src/collection.js';
+import { Http } from '@okta/okta-sdk-nodejs/src/http.js';
+import { OAuth } from '@okta/okta-sdk-nodejs/src/oauth.js';
 import type { OktaAuth } from '../lib/inputs.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
 import { toOktaError } from './errors.js';
@@ -21,8 +25,11 @@ interface SdkHttp {
   delete(url: string, request?: object): Promise<unknown>;
 }
 
+/** The SDK's User-Agent, as its Client sends it, after ours. */
+const USER_AGENT = `scim-setup @okta/okta-sdk-nodejs node/${process.versions.node} ${process.platform}`;
+
 export class OktaClient {
-  private readonly client: Client;
+  private readonly sdkHttp: Http;
   private readonly http: SdkHttp;
 
   constructor(
@@ -32,12 +39,14 @@ export class OktaClient {
     env: NodeJS.ProcessEnv,
   ) {
     // The executor picks the proxy for every request; the SDK's own (HTTPS_PROXY, no NO_PROXY) is overridden there.
-    const common = { orgUrl, cacheMiddleware: null, requestExecutor: new PolicyExecutor(policy, proxyFromEnv(env), { name: 'Okta', origin: new URL(orgUrl).origin }), userAgent: 'scim-setup' };
-    this.client =
-      auth.kind === 'ssws'
-        ? new Client({ ...common, token: auth.token })
-        : new Client({ ...common, authorizationMode: 'PrivateKey', clientId: auth.clientId, scopes: auth.scopes, privateKey: auth.privateKey, keyId: auth.keyId });
-    this.http = this.client.http as unknown as SdkHttp;
+    const requestExecutor = new PolicyExecutor(policy, proxyFromEnv(env), { name: 'Okta', origin: new URL(orgUrl).origin });
+    const baseUrl = orgUrl.replace(/\/$/, '');
+    // What the SDK's OAuth reads of its client: where to ask, who asks, with which key and scopes.
+    const oauth = auth.kind === 'privateKey' ? new OAuth({ baseUrl, requestExecutor, clientId: auth.clientId, scopes: auth.scopes, privateKey: auth.privateKey, keyId: auth.keyId } as never) : undefined;
+    this.sdkHttp = new Http({ cacheMiddleware: null, requestExecutor, oauth } as never);
+    if (auth.kind === 'ssws') this.sdkHttp.defaultHeaders.Authorization = `SSWS ${auth.token}`;
+    this.sdkHttp.defaultHeaders['User-Agent'] = USER_AGENT;
+    this.http = this.sdkHttp as unknown as SdkHttp;
   }
 
   private url(path: string, query: Record<string, string | number | undefined> = {}): string {
@@ -52,7 +61,7 @@ export class OktaClient {
 
   /** Every item of a paged list, following `Link: rel="next"` with the SDK's Collection. */
   async list<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T[]> {
-    const collection = new Collection<T>(this.client.http as never, this.url(path, query), {} as never, { headers: { Accept: 'application/json' } } as never);
+    const collection = new Collection<T>(this.sdkHttp as never, this.url(path, query), {} as never, { headers: { Accept: 'application/json' } } as never);
     const items: T[] = [];
     await this.call(() => collection.each((item) => void items.push(item as T)));
     return items;

@@ -1,4 +1,4 @@
-import { RequestExecutor } from '@okta/okta-sdk-nodejs';
+import RequestExecutor from '@okta/okta-sdk-nodejs/src/request-executor.js';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Agent } from 'node:http';
 import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
