@@ -40,10 +40,17 @@ function countPackages(nodeModules) {
 /** The unbundled variant: tsc output and the runtime dependencies, packed like the real package. */
 function unbundledTarball(out) {
   const dir = mkdtempSync(join(tmpdir(), 'scim-unbundled-'));
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], {
+    stdio: 'inherit',
+  });
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-  const deps = Object.fromEntries(RUNTIME.map((name) => [name, `^${JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version}`]));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'scim-setup', version: pkg.version, type: 'module', bin: pkg.bin, files: ['bin/', 'dist/'], dependencies: deps }));
+  const deps = Object.fromEntries(
+    RUNTIME.map((name) => [name, `^${JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version}`]),
+  );
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'scim-setup', version: pkg.version, type: 'module', bin: pkg.bin, files: ['bin/', 'dist/'], dependencies: deps }),
+  );
   return pack(dir, out);
 }
 
@@ -100,7 +107,10 @@ const variants = [
 const bin = (dir) => join(dir, 'node_modules', '.bin', 'scim-setup');
 
 const converged = await startSandbox({ admin: 'auto', provisioningDelayMs: 50, adminDelayMs: 100 });
-await timed([process.execPath, join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '30s'], converged.env);
+await timed(
+  [process.execPath, join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '30s'],
+  converged.env,
+);
 const big = await startSandbox({ admin: 'auto', adminDelayMs: 50, provisioningDelayMs: 50, seed: generatedSeed(10_000, 100), rateLimits: false });
 const bare = await measure([process.execPath, '-e', '0'], {});
 
@@ -110,7 +120,15 @@ for (const [name, v] of variants) {
   const help = await measure([bin(v.dir), '--help'], {});
   // A real run at 10,000 users: the verification reads every SCIM user and every member.
   const bigRun = await measure([bin(v.dir), 'okta', '--assign-group', 'Team 0001', '--yes', '--wait', '60s'], big.env);
-  rows.push({ name, installedMb: v.bytes / 1e6, packages: v.packages, installS: v.ms / 1000, dryRunMs: dryRun.ms, helpRatio: help.ms / bare.ms, peakMb: bigRun.rssMb });
+  rows.push({
+    name,
+    installedMb: v.bytes / 1e6,
+    packages: v.packages,
+    installS: v.ms / 1000,
+    dryRunMs: dryRun.ms,
+    helpRatio: help.ms / bare.ms,
+    peakMb: bigRun.rssMb,
+  });
 }
 await Promise.all([converged.close(), big.close()]);
 
@@ -118,7 +136,10 @@ const [now, before] = rows;
 const table = [
   '| | installed size | packages | install (from tarball) | `okta --dry-run`, converged | `--help` / `node -e 0` | peak memory, `okta` at 10,000 users |',
   '|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${r.installedMb.toFixed(1)} MB | ${r.packages} | ${r.installS.toFixed(1)} s | ${Math.round(r.dryRunMs)} ms | ${r.helpRatio.toFixed(2)}× | ${Math.round(r.peakMb)} MB |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.installedMb.toFixed(1)} MB | ${r.packages} | ${r.installS.toFixed(1)} s | ${Math.round(r.dryRunMs)} ms | ${r.helpRatio.toFixed(2)}× | ${Math.round(r.peakMb)} MB |`,
+  ),
   `| target | ≤ 15 MB | ≤ 3 | | ≤ 0.6× before (${(now.dryRunMs / before.dryRunMs).toFixed(2)}×) | ≤ 1.2× | ≤ 150 MB |`,
 ];
 const text = [`## The package (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, median of ${REPEAT})`, '', ...table, ''].join('\n');

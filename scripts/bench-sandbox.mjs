@@ -34,7 +34,11 @@ const okta = { authorization: `SSWS ${sandbox.env.OKTA_API_TOKEN}` };
 const scim = { authorization: `Bearer ${sandbox.env.CLOUDFLARE_SCIM_TOKEN}` };
 await load('Okta GET /api/v1/apps', `${sandbox.okta.url}/api/v1/apps`, okta);
 await load('Okta GET /api/v1/users?limit=200 (a page of 200)', `${sandbox.okta.url}/api/v1/users?limit=200`, okta);
-await load('Okta GET /api/v1/groups?search=profile.name eq …', `${sandbox.okta.url}/api/v1/groups?search=${encodeURIComponent('profile.name eq "Team 0500"')}`, okta);
+await load(
+  'Okta GET /api/v1/groups?search=profile.name eq …',
+  `${sandbox.okta.url}/api/v1/groups?search=${encodeURIComponent('profile.name eq "Team 0500"')}`,
+  okta,
+);
 await load('Cloudflare GET /scim/v2/ServiceProviderConfig', `${sandbox.scimBaseUrl}/ServiceProviderConfig`, scim);
 await load('Cloudflare GET /scim/v2/Users?count=100', `${sandbox.scimBaseUrl}/Users?count=100`, scim);
 await sandbox.close();

@@ -39,16 +39,39 @@ function cli(args, env) {
 
 const counts = async (url) => (await fetch(`${url}/__sandbox/requests`)).json();
 const reset = (url) => fetch(`${url}/__sandbox/requests`, { method: 'DELETE' });
-const byKind = (c) => Object.entries(c.byRoute).map(([k, v]) => `${v} ${k}`).join('; ');
-const appsBucket = (c) => Object.entries(c.byRoute).filter(([k]) => k.includes(' /api/v1/apps')).reduce((n, [, v]) => n + v, 0);
+const byKind = (c) =>
+  Object.entries(c.byRoute)
+    .map(([k, v]) => `${v} ${k}`)
+    .join('; ');
+const appsBucket = (c) =>
+  Object.entries(c.byRoute)
+    .filter(([k]) => k.includes(' /api/v1/apps'))
+    .reduce((n, [, v]) => n + v, 0);
 const fmt = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
 const results = [];
 for (const size of SIZES) {
-  const sandbox = await startSandbox({ seed: generatedSeed(10_000, Math.max(600, size + 10)), latencyMs: LATENCY, rateLimitScale: SCALE, connectionApi: 'supported', provisioningDelayMs: 3_600_000 });
+  const sandbox = await startSandbox({
+    seed: generatedSeed(10_000, Math.max(600, size + 10)),
+    latencyMs: LATENCY,
+    rateLimitScale: SCALE,
+    connectionApi: 'supported',
+    provisioningDelayMs: 3_600_000,
+  });
   const names = Array.from({ length: size }, (_, i) => `Team ${String(i + 1).padStart(4, '0')}`);
   const pushed = names.slice(0, Math.floor(size / 5));
-  const args = ['okta', ...names.slice(pushed.length).flatMap((n) => ['--assign-group', n]), ...pushed.flatMap((n) => ['--push-group', n]), '--yes', '--no-verify', '--json', '--wait', '5m', '--max-wait', '2m'];
+  const args = [
+    'okta',
+    ...names.slice(pushed.length).flatMap((n) => ['--assign-group', n]),
+    ...pushed.flatMap((n) => ['--push-group', n]),
+    '--yes',
+    '--no-verify',
+    '--json',
+    '--wait',
+    '5m',
+    '--max-wait',
+    '2m',
+  ];
   const run = await cli(args, sandbox.env);
   if (run.code !== 0) throw new Error(`okta failed for ${size} groups: ${run.stderr.slice(-2000)}`);
   const okta = await counts(sandbox.okta.url);
@@ -69,14 +92,36 @@ for (const size of SIZES) {
   const dry = await cli(args.filter((a) => a !== '--yes' && a !== '--no-verify').concat('--dry-run'), sandbox.env);
   const dryOkta = await counts(sandbox.okta.url);
   const dryCf = await counts(sandbox.cloudflare.url);
-  results.push({ size, pushed: pushed.length, ms: run.ms, rssMb: run.rssMb, okta, cf, necessary, appsNecessary, appsMade: appsBucket(okta), floor, rateFloor, latencyFloor, dry: { ms: dry.ms, okta: dryOkta, cf: dryCf } });
-  console.log(`${size} groups (${pushed.length} pushed): ${okta.total + cf.total} requests (${necessary} necessary), ${okta.rateLimited + cf.rateLimited} × 429, wall ${fmt(run.ms)}, floor ${fmt(floor)}, ratio ${(run.ms / floor).toFixed(2)}, peak ${run.rssMb.toFixed(0)} MB; dry run ${dryOkta.total + dryCf.total} requests in ${fmt(dry.ms)}`);
+  results.push({
+    size,
+    pushed: pushed.length,
+    ms: run.ms,
+    rssMb: run.rssMb,
+    okta,
+    cf,
+    necessary,
+    appsNecessary,
+    appsMade: appsBucket(okta),
+    floor,
+    rateFloor,
+    latencyFloor,
+    dry: { ms: dry.ms, okta: dryOkta, cf: dryCf },
+  });
+  console.log(
+    `${size} groups (${pushed.length} pushed): ${okta.total + cf.total} requests (${necessary} necessary), ${okta.rateLimited + cf.rateLimited} × 429, wall ${fmt(run.ms)}, floor ${fmt(floor)}, ratio ${(run.ms / floor).toFixed(2)}, peak ${run.rssMb.toFixed(0)} MB; dry run ${dryOkta.total + dryCf.total} requests in ${fmt(dry.ms)}`,
+  );
   await sandbox.close();
 }
 
 // verify over 10,000 members: everyone assigned (one group), provisioning done, then one look.
 // Provisioning 10,000 users takes 20,000 SCIM requests: made without latency, then verify is measured with it.
-const big = await startSandbox({ seed: generatedSeed(10_000, 1), rateLimitScale: SCALE, cloudflareRateLimits: false, connectionApi: 'supported', provisioningDelayMs: 10 });
+const big = await startSandbox({
+  seed: generatedSeed(10_000, 1),
+  rateLimitScale: SCALE,
+  cloudflareRateLimits: false,
+  connectionApi: 'supported',
+  provisioningDelayMs: 10,
+});
 const setup = await cli(['okta', '--push-group', 'Team 0001', '--yes', '--no-verify', '--wait', '5m'], big.env);
 if (setup.code !== 0) throw new Error(setup.stderr);
 await big.okta.engine.idle();
@@ -89,7 +134,9 @@ const vOkta = await counts(big.okta.url);
 const vCf = await counts(big.cloudflare.url);
 const members = big.cloudflare.state.members.size;
 await big.close();
-console.log(`verify over ${members} members: exit ${verify.code}, ${vOkta.total} Okta + ${vCf.total} Cloudflare requests, ${fmt(verify.ms)}, peak ${verify.rssMb.toFixed(0)} MB`);
+console.log(
+  `verify over ${members} members: exit ${verify.code}, ${vOkta.total} Okta + ${vCf.total} Cloudflare requests, ${fmt(verify.ms)}, peak ${verify.rssMb.toFixed(0)} MB`,
+);
 
 // --help against a bare node.
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -104,7 +151,10 @@ const startup = median(Array.from({ length: 5 }, () => timeOf(['-e', "require('@
 const bare = median(Array.from({ length: 11 }, () => timeOf(['-e', '0'])));
 console.log(`--help ${help.toFixed(0)} ms, node -e 0 ${bare.toFixed(0)} ms, ratio ${(help / bare).toFixed(2)}`);
 
-const rows = results.map((r) => `| ${r.size} (${r.pushed} pushed) | ${byKind(r.okta)}; Cloudflare: ${byKind(r.cf)} | ${r.necessary} | ${r.appsMade} / ${r.appsNecessary} | ${fmt(r.floor)} (rate ${fmt(r.rateFloor)}, latency ${fmt(r.latencyFloor)}) | ${fmt(r.ms)} | ${(r.ms / r.floor).toFixed(2)} | ${((r.ms - startup) / r.floor).toFixed(2)} | ${r.okta.rateLimited + r.cf.rateLimited} | ${r.rssMb.toFixed(0)} MB |`);
+const rows = results.map(
+  (r) =>
+    `| ${r.size} (${r.pushed} pushed) | ${byKind(r.okta)}; Cloudflare: ${byKind(r.cf)} | ${r.necessary} | ${r.appsMade} / ${r.appsNecessary} | ${fmt(r.floor)} (rate ${fmt(r.rateFloor)}, latency ${fmt(r.latencyFloor)}) | ${fmt(r.ms)} | ${(r.ms / r.floor).toFixed(2)} | ${((r.ms - startup) / r.floor).toFixed(2)} | ${r.okta.rateLimited + r.cf.rateLimited} | ${r.rssMb.toFixed(0)} MB |`,
+);
 const dryRows = results.map((r) => `| ${r.size} | ${r.dry.okta.total} Okta (${byKind(r.dry.okta)}) + ${r.dry.cf.total} Cloudflare | ${fmt(r.dry.ms)} |`);
 const md = `# Performance
 

@@ -43,7 +43,24 @@ const TESTS = [
 ];
 const ORGS = ['classic-00.yaml', 'oie-00.yaml'];
 /** Operations of API families outside what the emulator serves, left out of the fixture. */
-const OUT_OF_SCOPE = [/\/policies/, /\/schemas/, /\/sso\//, /\/credentials\//, /\/roles/, /\/users\/\{userId\}\/(groups|factors|linkedObjects|risk)/, /\/apps\/\{appId\}\/(logo|tokens|grants|federated-claims)/, /\/groups\/\{groupId\}\/(owners|roles|apps)/, /\/groups\/rules/, /\/meta\//, /\/internal\//, /\/\.well-known\//, /\/authorizationServers/, /\/idps/, /\/brands/, /\/zones/];
+const OUT_OF_SCOPE = [
+  /\/policies/,
+  /\/schemas/,
+  /\/sso\//,
+  /\/credentials\//,
+  /\/roles/,
+  /\/users\/\{userId\}\/(groups|factors|linkedObjects|risk)/,
+  /\/apps\/\{appId\}\/(logo|tokens|grants|federated-claims)/,
+  /\/groups\/\{groupId\}\/(owners|roles|apps)/,
+  /\/groups\/rules/,
+  /\/meta\//,
+  /\/internal\//,
+  /\/\.well-known\//,
+  /\/authorizationServers/,
+  /\/idps/,
+  /\/brands/,
+  /\/zones/,
+];
 
 function args() {
   const a = process.argv.slice(2);
@@ -54,7 +71,20 @@ function args() {
 function reader({ gitDir, commit, dir }) {
   if (gitDir) {
     const rev = execFileSync('git', ['--git-dir', gitDir, 'rev-parse', commit], { encoding: 'utf8' }).trim();
-    return { version: rev, read: (path) => { try { return execFileSync('git', ['--git-dir', gitDir, 'show', `${rev}:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] }); } catch { return undefined; } } };
+    return {
+      version: rev,
+      read: (path) => {
+        try {
+          return execFileSync('git', ['--git-dir', gitDir, 'show', `${rev}:${path}`], {
+            encoding: 'utf8',
+            maxBuffer: 64 << 20,
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
+        } catch {
+          return undefined;
+        }
+      },
+    };
   }
   if (dir) return { version: 'working tree', read: (path) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined) };
   console.error('usage: extract-okta-shapes.mjs --git-dir DIR [--commit REV] | --dir DIR');
@@ -86,7 +116,9 @@ function main() {
     }
   }
   const previous = existsSync(OUT) ? JSON.parse(readFileSync(OUT, 'utf8')) : {};
-  const operations = Object.fromEntries([...shapes].sort(([a], [b]) => a.localeCompare(b)).map(([op, shape]) => [op, { ...shape, from: [...(from.get(op) ?? [])].sort() }]));
+  const operations = Object.fromEntries(
+    [...shapes].sort(([a], [b]) => a.localeCompare(b)).map(([op, shape]) => [op, { ...shape, from: [...(from.get(op) ?? [])].sort() }]),
+  );
   const fixture = {
     source: {
       repository: 'okta/terraform-provider-okta',
@@ -100,7 +132,7 @@ function main() {
     allowances: previous.allowances ?? [],
     unrecorded: previous.unrecorded ?? [],
   };
-  writeFileSync(OUT, JSON.stringify(fixture, null, 1) + '\n');
+  writeFileSync(OUT, `${JSON.stringify(fixture, null, 1)}\n`);
   console.log(`${Object.keys(operations).length} operations from ${files.length} recordings → ${OUT.pathname}`);
 }
 

@@ -57,7 +57,19 @@ function subset(spec, paths, extraSchemas = []) {
 // Okta: the project's subset, plus the directory endpoints and the catalog app's subtype from the full spec.
 const oktaSubset = JSON.parse(readFileSync(join(shared, 'okta', 'okta-scim-setup-subset.2026.06.3.json'), 'utf8'));
 const oktaFull = parse(readFileSync(join(shared, 'okta', 'management-minimal.2026.06.3.yaml'), 'utf8'), { maxAliasCount: -1 });
-const fromFull = subset(oktaFull, ['/api/v1/users', '/api/v1/users/{id}', '/api/v1/groups/{groupId}', '/api/v1/groups/{groupId}/users', '/api/v1/groups/{groupId}/users/{userId}', '/api/v1/users/{id}/lifecycle/activate', '/api/v1/users/{id}/lifecycle/deactivate'], ['AutoLoginApplication', 'User', 'Group']);
+const fromFull = subset(
+  oktaFull,
+  [
+    '/api/v1/users',
+    '/api/v1/users/{id}',
+    '/api/v1/groups/{groupId}',
+    '/api/v1/groups/{groupId}/users',
+    '/api/v1/groups/{groupId}/users/{userId}',
+    '/api/v1/users/{id}/lifecycle/activate',
+    '/api/v1/users/{id}/lifecycle/deactivate',
+  ],
+  ['AutoLoginApplication', 'User', 'Group'],
+);
 const oktaAll = subset({ paths: oktaSubset.paths, components: oktaSubset.components }, Object.keys(oktaSubset.paths));
 const okta = strip({
   source: 'okta/okta-management-openapi-spec dist/current/management-minimal.yaml and the project subset of it, version 2026.06.3',
@@ -66,7 +78,7 @@ const okta = strip({
   paths: { ...oktaAll.paths, ...fromFull.paths },
   components: { schemas: { ...fromFull.schemas, ...oktaAll.schemas } },
 });
-writeFileSync(join(out, 'okta.json'), JSON.stringify(okta) + '\n');
+writeFileSync(join(out, 'okta.json'), `${JSON.stringify(okta)}\n`);
 
 const cf = JSON.parse(readFileSync(join(shared, 'cloudflare', 'cloudflare-scim-setup-subset.json'), 'utf8'));
 const cloudflare = strip({
@@ -76,5 +88,7 @@ const cloudflare = strip({
   paths: cf.paths,
   components: { schemas: cf.components.schemas },
 });
-writeFileSync(join(out, 'cloudflare.json'), JSON.stringify(cloudflare) + '\n');
-console.log(`okta: ${Object.keys(okta.paths).length} paths, ${Object.keys(okta.components.schemas).length} schemas; cloudflare: ${Object.keys(cloudflare.paths).length} paths, ${Object.keys(cloudflare.components.schemas).length} schemas`);
+writeFileSync(join(out, 'cloudflare.json'), `${JSON.stringify(cloudflare)}\n`);
+console.log(
+  `okta: ${Object.keys(okta.paths).length} paths, ${Object.keys(okta.components.schemas).length} schemas; cloudflare: ${Object.keys(cloudflare.paths).length} paths, ${Object.keys(cloudflare.components.schemas).length} schemas`,
+);

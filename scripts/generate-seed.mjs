@@ -8,4 +8,4 @@ if (!/^\d+$/.test(users) || !/^\d+$/.test(groups) || Number(groups) < 1) {
   console.error('usage: node scripts/generate-seed.mjs USERS GROUPS   (e.g. 10000 1000)');
   process.exit(2);
 }
-process.stdout.write(JSON.stringify(generatedSeed(Number(users), Number(groups))) + '\n');
+process.stdout.write(`${JSON.stringify(generatedSeed(Number(users), Number(groups)))}\n`);

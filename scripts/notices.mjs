@@ -25,7 +25,14 @@ export function noticesFor(metafile, root) {
   const parts = ['scim-setup bundles the following packages. Their licences and notices follow.', ''];
   for (const [id, { folder, pkg }] of bundledPackages(metafile, root)) {
     const licence = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'see below');
-    parts.push('='.repeat(78), `${id}  (${licence})`, pkg.homepage ?? pkg.repository?.url ?? '', '', licenceText(folder) ?? `License: ${licence} (the package ships no licence file).`, '');
+    parts.push(
+      '='.repeat(78),
+      `${id}  (${licence})`,
+      pkg.homepage ?? pkg.repository?.url ?? '',
+      '',
+      licenceText(folder) ?? `License: ${licence} (the package ships no licence file).`,
+      '',
+    );
   }
   return parts.join('\n');
 }

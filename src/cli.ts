@@ -17,7 +17,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       getOutHelpWidth: () => (ctx.stdout as { columns?: number }).columns || 80,
       getErrHelpWidth: () => (ctx.stderr as { columns?: number }).columns || 80,
     })
-    .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${EXIT_CODE_HELP}\n`);
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${EXIT_CODE_HELP}\n`,
+    );
 
   const run = (load: () => Promise<CommandModule>) => async (options: Record<string, unknown>) => {
     const module = await load();
@@ -42,25 +45,33 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)');
   outputOptions(okta)
     .option('--junit <file>', 'write the verification as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
-    .addHelpText('after', help([
-      'npx scim-setup okta                                   # interactive: asks, plans, confirms',
-      'OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
-      'npx scim-setup okta --dry-run --detailed-exitcode      # what would change?',
-      'npx scim-setup okta --dry-run --out plan.json && npx scim-setup okta --plan plan.json',
-    ], 'Real use'))
+    .addHelpText(
+      'after',
+      help(
+        [
+          'npx scim-setup okta                                   # interactive: asks, plans, confirms',
+          'OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
+          'npx scim-setup okta --dry-run --detailed-exitcode      # what would change?',
+          'npx scim-setup okta --dry-run --out plan.json && npx scim-setup okta --plan plan.json',
+        ],
+        'Real use',
+      ),
+    )
     .action(run(() => import('./commands/okta.js')));
 
   const verify = program.command('verify').description('Read Okta and Cloudflare back and prove that provisioning works (read-only).');
   connectionOptions(verify);
   desiredOptions(verify, 'roles');
-  verify.optionsGroup('Behaviour:').option('--since <duration>', 'how far back to read Okta\'s System Log and Cloudflare\'s audit log', '1h');
+  verify.optionsGroup('Behaviour:').option('--since <duration>', "how far back to read Okta's System Log and Cloudflare's audit log", '1h');
   waitOptions(verify, 'poll until every check settles, up to this long (default 0: one look)');
   outputOptions(verify)
     .option('--junit <file>', 'write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
     .addHelpText('after', help(['npx scim-setup verify', 'npx scim-setup verify --wait 5m --json'], 'Real use'))
     .action(run(() => import('./commands/verify.js')));
 
-  const destroy = program.command('destroy').description('Tear the setup down: push mappings, assignments, the Okta app. Cloudflare keeps its groups and members unless asked.');
+  const destroy = program
+    .command('destroy')
+    .description('Tear the setup down: push mappings, assignments, the Okta app. Cloudflare keeps its groups and members unless asked.');
   connectionOptions(destroy);
   destroy
     .optionsGroup('Behaviour:')
@@ -73,7 +84,9 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .addHelpText('after', help(['npx scim-setup destroy --dry-run', 'npx scim-setup destroy --yes --delete-cloudflare-groups'], 'After day one'))
     .action(run(() => import('./commands/destroy.js')));
 
-  const migrate = program.command('migrate').description('Replace the deprecated CF-<accountID> - <Role Name> groups with pushed user groups that hold the role; nobody loses access.');
+  const migrate = program
+    .command('migrate')
+    .description('Replace the deprecated CF-<accountID> - <Role Name> groups with pushed user groups that hold the role; nobody loses access.');
   connectionOptions(migrate);
   migrate
     .optionsGroup('Behaviour:')
@@ -85,7 +98,9 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .addHelpText('after', help(['npx scim-setup migrate --dry-run', 'npx scim-setup migrate --yes --wait 10m'], 'After day one'))
     .action(run(() => import('./commands/migrate.js')));
 
-  const rotate = program.command('rotate-token').description('Hand Okta a new SCIM token (the value of CLOUDFLARE_SCIM_TOKEN): proved against Cloudflare first, then proved in use.');
+  const rotate = program
+    .command('rotate-token')
+    .description('Hand Okta a new SCIM token (the value of CLOUDFLARE_SCIM_TOKEN): proved against Cloudflare first, then proved in use.');
   connectionOptions(rotate);
   rotate
     .optionsGroup('Behaviour:')
@@ -94,7 +109,13 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--reveal-token', 'show the new token in full in the guided step (masked by default)');
   waitOptions(rotate, 'bound on waiting for the proof that Okta uses the new token (default 2m)');
   outputOptions(rotate)
-    .addHelpText('after', help(['CLOUDFLARE_SCIM_TOKEN=<new token> npx scim-setup rotate-token', 'npx scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m'], 'After day one'))
+    .addHelpText(
+      'after',
+      help(
+        ['CLOUDFLARE_SCIM_TOKEN=<new token> npx scim-setup rotate-token', 'npx scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m'],
+        'After day one',
+      ),
+    )
     .action(run(() => import('./commands/rotate-token.js')));
 
   program
@@ -103,13 +124,20 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--okta-port <port>', 'Okta emulator port (0 = any free port)', '0')
     .option('--cloudflare-port <port>', 'Cloudflare emulator port (0 = any free port)', '0')
     .option('--seed <file>', 'seed file (JSON) for the Okta org')
-    .addOption(new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API (default: unsupported)').choices(['unsupported', 'supported']))
-    .addOption(new Option('--admin <mode>', 'emulate the admin who fills in the Provisioning tab (default: manual; auto with --compare)').choices(['auto', 'manual']))
+    .addOption(
+      new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API (default: unsupported)').choices(['unsupported', 'supported']),
+    )
+    .addOption(
+      new Option('--admin <mode>', 'emulate the admin who fills in the Provisioning tab (default: manual; auto with --compare)').choices(['auto', 'manual']),
+    )
     .option('--compare <file.har>', 'replay a recording (--record) against a fresh sandbox and print where their answers differ in shape; exit 1 if they do')
     .option('--latency <ms>', 'added latency per request', '0')
     .option('--rate-limit-scale <n>', 'multiply rate limits (and shrink their windows) by N', '1')
     .option('--json', 'print one JSON line with the env vars')
-    .addHelpText('after', `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup sandbox --seed big.json\n  $ scim-setup sandbox --compare run.har          # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup sandbox --seed big.json\n  $ scim-setup sandbox --compare run.har          # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`,
+    )
     .action(run(() => import('./commands/sandbox.js')));
 
   program
@@ -124,7 +152,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .command('completion')
     .description('Print a shell completion script for commands and flags (bash, zsh or fish).')
     .argument('<shell>', 'bash, zsh or fish')
-    .addHelpText('after', `\nExamples:\n  $ eval "$(npx scim-setup completion bash)"\n  $ npx scim-setup completion zsh > "\${fpath[1]}/_scim-setup"\n  $ npx scim-setup completion fish > ~/.config/fish/completions/scim-setup.fish\n`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ eval "$(npx scim-setup completion bash)"\n  $ npx scim-setup completion zsh > "\${fpath[1]}/_scim-setup"\n  $ npx scim-setup completion fish > ~/.config/fish/completions/scim-setup.fish\n`,
+    )
     .action(async (shell: string) => {
       const { completionScript } = await import('./commands/completion.js');
       const flagsOf = (c: Command) => c.options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))).concat('--help');
@@ -169,7 +200,11 @@ function desiredOptions(command: Command, which: 'all' | 'roles'): Command {
       .option('--assign-user <login>', 'assign an Okta user to the app (repeatable)', collect);
   }
   return command
-    .option('--push-group <name>', which === 'all' ? 'assign and push an Okta group to Cloudflare (repeatable)' : 'a pushed group whose roles to check (repeatable)', collect)
+    .option(
+      '--push-group <name>',
+      which === 'all' ? 'assign and push an Okta group to Cloudflare (repeatable)' : 'a pushed group whose roles to check (repeatable)',
+      collect,
+    )
     .option('--role <group=role>', 'a pushed group\'s Cloudflare role, e.g. "Engineering=Administrator Read Only" (repeatable)', collect);
 }
 
@@ -187,5 +222,5 @@ function outputOptions(command: Command): Command {
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--debug', 'print debug traces (secrets redacted) and stacks')
     .option('--record <file>', 'write every HTTP exchange with Okta and Cloudflare to a HAR file, secrets redacted')
-    .option('--record-redact-pii', 'with --record: replace people\'s names, logins and e-mail addresses by stable hashes');
+    .option('--record-redact-pii', "with --record: replace people's names, logins and e-mail addresses by stable hashes");
 }

@@ -30,7 +30,8 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
   registerEnvSecrets(ctx.env, ctx.redactor);
   // `scim-setup --help | head` closes the pipe early: that is the reader's choice, not a crash.
   for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount('error') === 0) stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
+    if (stream.listenerCount('error') === 0)
+      stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));
   }
   // Kept for the whole run (not `once`): with no listener left, a library's signal hook would re-raise
   // the signal and end the process silently. The first signal stops the run cleanly; a second ends it now.
@@ -80,7 +81,7 @@ function reportError(error: unknown, ctx: Context, debug: boolean): number {
     if (hint) ctx.stderr.write(`${hint}\n`);
     return ExitCode.usage;
   }
-  const say = (text: string) => ctx.stderr.write(neutralise(ctx.redactor.redact(text)) + '\n');
+  const say = (text: string) => ctx.stderr.write(`${neutralise(ctx.redactor.redact(text))}\n`);
   if (error instanceof InterruptedError) {
     say(`\ninterrupted: ${error.message}`);
     if (error.fix) say(`  ${error.fix}`);

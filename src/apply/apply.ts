@@ -8,7 +8,7 @@ import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../plan/types.js';
-import { provisioningChecklistState, provisioningGuidedStep, renderManualStep, type ManualStep } from './guided-step.js';
+import { provisioningChecklistState, provisioningGuidedStep, renderManualStep, type ManualStep } from '../plan/guided-step.js';
 
 export interface ApplyDeps {
   okta: OktaClient;
@@ -86,7 +86,9 @@ export async function applyPlan(plan: Plan, appId: string | undefined, deps: App
       task.fail(`${CONCURRENT[phase[0].resource]}: ${done} of ${phase.length} done, then failed`);
       throw errors[0] instanceof PendingError ? Object.assign(errors[0], { applyResult: result }) : errors[0];
     }
-    task.succeed(`${CONCURRENT[phase[0].resource]}: ${phase.length <= 5 ? phase.map((a) => a.id.slice(a.id.indexOf(':') + 1)).join(', ') : `${phase.length} done`}`);
+    task.succeed(
+      `${CONCURRENT[phase[0].resource]}: ${phase.length <= 5 ? phase.map((a) => a.id.slice(a.id.indexOf(':') + 1)).join(', ') : `${phase.length} done`}`,
+    );
   }
   return result;
 }
@@ -132,8 +134,15 @@ async function runOne(action: Action, result: ApplyResult, deps: ApplyDeps): Pro
 
 /** What the user is told on Ctrl-C: what was done, and that a re-run carries on. */
 function interrupted(result: ApplyResult, what = 'Interrupted after the request in flight.'): InterruptedError {
-  const done = result.applied.filter((a) => a.result === 'done').map((a) => a.id).join(', ') || 'nothing';
-  return Object.assign(new InterruptedError(`${what} Done before that: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.'), { applyResult: result });
+  const done =
+    result.applied
+      .filter((a) => a.result === 'done')
+      .map((a) => a.id)
+      .join(', ') || 'nothing';
+  return Object.assign(
+    new InterruptedError(`${what} Done before that: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.'),
+    { applyResult: result },
+  );
 }
 
 async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<'done'> {
@@ -168,7 +177,12 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
 async function grantRoles(group: string, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { roles } = deps;
   const roleIds = deps.groupRoles[group].map((name) => roles!.roleIds[name]);
-  const rg = await grantRolesWhenPushed(deps.scim, group, roleIds, { waitMs: deps.inputs.waitMs, signal: deps.signal, progress, accountResourceGroupId: roles?.accountResourceGroupId });
+  const rg = await grantRolesWhenPushed(deps.scim, group, roleIds, {
+    waitMs: deps.inputs.waitMs,
+    signal: deps.signal,
+    progress,
+    accountResourceGroupId: roles?.accountResourceGroupId,
+  });
   if (roles) roles.accountResourceGroupId = rg;
 }
 
@@ -199,7 +213,9 @@ async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
   if (!oldest || oldest.id === created) return created;
   await deps.okta.postNoContent(`/api/v1/apps/${created}/lifecycle/deactivate`);
   await deps.okta.delete(`/api/v1/apps/${created}`);
-  deps.reporter.warn(`Another run created app ${oldest.id} "${deps.inputs.appLabel}" at the same time; this run removed the duplicate it had created (${created}) and uses ${oldest.id}.`);
+  deps.reporter.warn(
+    `Another run created app ${oldest.id} "${deps.inputs.appLabel}" at the same time; this run removed the duplicate it had created (${created}) and uses ${oldest.id}.`,
+  );
   return oldest.id;
 }
 
@@ -207,7 +223,10 @@ async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
 async function fixVisibility(appPath: string, deps: ApplyDeps): Promise<void> {
   const app = await deps.okta.get<Record<string, unknown> & { features?: string[]; visibility?: Record<string, unknown> }>(appPath);
   if ((app.features ?? []).length > 0) {
-    throw new RemoteError('Provisioning was turned on while this run was planning; replacing the app now would reset it.', 'Re-run: the plan will make this a manual step.');
+    throw new RemoteError(
+      'Provisioning was turned on while this run was planning; replacing the app now would reset it.',
+      'Re-run: the plan will make this a manual step.',
+    );
   }
   const { id: _id, created: _created, lastUpdated: _lastUpdated, _links: _l, _embedded: _e, features: _f, ...rest } = app;
   await deps.okta.put(appPath, { ...rest, visibility: { ...(app.visibility ?? {}), ...WANTED_VISIBILITY } });
@@ -217,7 +236,11 @@ async function turnOnProvisioning(appId: string, result: ApplyResult, deps: Appl
   const { okta, inputs } = deps;
   const appPath = `/api/v1/apps/${appId}`;
   // Okta documents this API for a few apps only; on others it answers 200 UNKNOWN and changes nothing.
-  const connection = await okta.post<{ status?: string }>(`${appPath}/connections/default`, { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: inputs.scimToken } }, { activate: 'true' });
+  const connection = await okta.post<{ status?: string }>(
+    `${appPath}/connections/default`,
+    { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: inputs.scimToken } },
+    { activate: 'true' },
+  );
   if (connection.status === 'ENABLED') {
     try {
       await okta.put(`${appPath}/features/USER_PROVISIONING`, {
@@ -235,10 +258,12 @@ async function turnOnProvisioning(appId: string, result: ApplyResult, deps: Appl
 async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { inputs, reporter } = deps;
   const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, inputs.scimToken, deps.revealToken);
-  reporter.info('\n' + renderManualStep(step) + '\n');
+  reporter.info(`\n${renderManualStep(step)}\n`);
   progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
   // Said in plain lines too: in a CI log the spinner above does not show.
-  reporter.info(`Waiting for an admin to do this ${deps.waitMs === undefined ? 'until Ctrl-C' : `for up to ${Math.round(deps.waitMs / 1000)}s`}; checking Okta every few seconds.`);
+  reporter.info(
+    `Waiting for an admin to do this ${deps.waitMs === undefined ? 'until Ctrl-C' : `for up to ${Math.round(deps.waitMs / 1000)}s`}; checking Okta every few seconds.`,
+  );
   // The caller has just looked, so the first look here waits first. Each look shows what Okta
   // already has and what is still missing; a change of that is printed as a line (CI logs too).
   let shown = '';

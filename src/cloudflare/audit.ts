@@ -7,7 +7,9 @@ export interface AuditEntry {
 
 /** A token's id, which the audit log names as the actor: account tokens verify at the account, user tokens at /user. */
 export async function tokenId(client: CloudflareClient): Promise<string> {
-  const verified = await client.get<{ result: { id: string } }>(`/accounts/${client.accountId}/tokens/verify`).catch(() => client.get<{ result: { id: string } }>('/user/tokens/verify'));
+  const verified = await client
+    .get<{ result: { id: string } }>(`/accounts/${client.accountId}/tokens/verify`)
+    .catch(() => client.get<{ result: { id: string } }>('/user/tokens/verify'));
   return verified.result.id;
 }
 

@@ -22,14 +22,21 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv, service: Ser
   const proxy = proxyFromEnv(env);
   let send: Promise<typeof fetch> | undefined;
   const sender = () =>
-    (send ??= proxy.httpsProxy || proxy.httpProxy
-      ? import('undici').then((module) => {
-          // undici is CommonJS: bundled, its exports sit on `default` rather than on the namespace.
-          const { EnvHttpProxyAgent, fetch: undiciFetch } = typeof module.EnvHttpProxyAgent === 'function' ? module : (module as unknown as { default: typeof module }).default;
-          const dispatcher = new EnvHttpProxyAgent({ httpsProxy: proxy.httpsProxy, httpProxy: proxy.httpProxy ?? proxy.httpsProxy, noProxy: proxy.noProxy.join(',') });
-          return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
-        })
-      : Promise.resolve(fetch));
+    (send ??=
+      proxy.httpsProxy || proxy.httpProxy
+        ? import('undici').then((module) => {
+            // undici is CommonJS: bundled, its exports sit on `default` rather than on the namespace.
+            const { EnvHttpProxyAgent, fetch: undiciFetch } =
+              typeof module.EnvHttpProxyAgent === 'function' ? module : (module as unknown as { default: typeof module }).default;
+            const dispatcher = new EnvHttpProxyAgent({
+              httpsProxy: proxy.httpsProxy,
+              httpProxy: proxy.httpProxy ?? proxy.httpsProxy,
+              noProxy: proxy.noProxy.join(','),
+            });
+            return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+              undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
+          })
+        : Promise.resolve(fetch));
   return (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
     const method = (init?.method ?? 'GET').toUpperCase();
@@ -41,7 +48,11 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv, service: Ser
       async () => {
         const timeout = AbortSignal.timeout(policy.options.timeoutMs);
         // redirect: manual, so that a redirect is seen (and refused) instead of followed with the token.
-        return (await sender())(input, { ...init, redirect: 'manual', signal: policy.options.signal ? AbortSignal.any([timeout, policy.options.signal]) : timeout });
+        return (await sender())(input, {
+          ...init,
+          redirect: 'manual',
+          signal: policy.options.signal ? AbortSignal.any([timeout, policy.options.signal]) : timeout,
+        });
       },
       async (response) => void (await response.text().catch(() => '')),
       { headers: headerRecord(init?.headers), body: typeof init?.body === 'string' ? init.body : undefined },
@@ -49,7 +60,6 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv, service: Ser
     ).then((response) => requireJson(service, response, method, url, () => response.body?.cancel()));
   };
 }
-
 
 export class CloudflareRequestError extends RemoteError {
   constructor(
@@ -72,7 +82,13 @@ export class CloudflareClient {
     policy: RequestPolicy,
     env: NodeJS.ProcessEnv,
   ) {
-    this.sdk = new Cloudflare({ apiToken: token, baseURL: apiBaseUrl, maxRetries: 0, fetch: policyFetch(policy, env, { name: 'Cloudflare', origin: new URL(apiBaseUrl).origin }), timeout: policy.options.timeoutMs });
+    this.sdk = new Cloudflare({
+      apiToken: token,
+      baseURL: apiBaseUrl,
+      maxRetries: 0,
+      fetch: policyFetch(policy, env, { name: 'Cloudflare', origin: new URL(apiBaseUrl).origin }),
+      timeout: policy.options.timeoutMs,
+    });
   }
 
   get scimPath(): string {
@@ -139,13 +155,19 @@ export class CloudflareClient {
     const where = path.replace(`/accounts/${this.accountId}`, '/accounts/<account>');
     const network = findCause(error, NetworkError);
     if (network) {
-      return new RemoteError(`Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`, networkFix(network, 'CLOUDFLARE_API_BASE_URL'));
+      return new RemoteError(
+        `Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`,
+        networkFix(network, 'CLOUDFLARE_API_BASE_URL'),
+      );
     }
     const e = error as { status?: number; error?: unknown; message?: string };
     // Cloudflare's words come from the wire: one line, no control characters, bounded.
     const detail = fromWire(errorDetail(e.error) ?? e.message ?? error);
     if (e.status === 401) {
-      return new AuthError(`Cloudflare refused the ${this.role === 'scim' ? 'SCIM' : 'API'} token (${ENV[this.role]}): 401 ${detail}.`, `The token is invalid, revoked or expired: create an account API token with ${PERMISSION[this.role]} and set ${ENV[this.role]}.`);
+      return new AuthError(
+        `Cloudflare refused the ${this.role === 'scim' ? 'SCIM' : 'API'} token (${ENV[this.role]}): 401 ${detail}.`,
+        `The token is invalid, revoked or expired: create an account API token with ${PERMISSION[this.role]} and set ${ENV[this.role]}.`,
+      );
     }
     if (e.status === 403) {
       return new AuthError(

@@ -1,29 +1,9 @@
 import { InputError, PendingError } from '../lib/errors.js';
 import { pollUntil } from '../lib/poll.js';
 import { nearMatches } from '../lib/near-matches.js';
+import { toWrite, withRoles, type PolicyRead, type UserGroup } from '../plan/roles.js';
 import type { ObservedRoles } from '../plan/types.js';
 import type { CloudflareClient } from './client.js';
-
-/** A policy as the user-group API takes it back: ids only. */
-export interface PolicyWrite {
-  id?: string;
-  access: 'allow' | 'deny';
-  permission_groups: Array<{ id: string }>;
-  resource_groups: Array<{ id: string }>;
-}
-
-interface PolicyRead {
-  id?: string;
-  access: 'allow' | 'deny';
-  permission_groups?: Array<{ id: string }>;
-  resource_groups?: Array<{ id: string }>;
-}
-
-export interface UserGroup {
-  id: string;
-  name: string;
-  policies: PolicyWrite[];
-}
 
 interface Envelope<T> {
   result: T;
@@ -33,28 +13,6 @@ interface Envelope<T> {
 export const SUPER_ADMIN_ROLE_ID = '33666b9c79b9a5273fc7344ff42f953d';
 
 export const accountScopeKey = (accountId: string) => `com.cloudflare.api.account.${accountId}`;
-
-export function toWrite(policies: PolicyRead[] | undefined): PolicyWrite[] {
-  return (policies ?? []).map((p) => ({
-    ...(p.id ? { id: p.id } : {}),
-    access: p.access,
-    permission_groups: (p.permission_groups ?? []).map((g) => ({ id: g.id })),
-    resource_groups: (p.resource_groups ?? []).map((g) => ({ id: g.id })),
-  }));
-}
-
-/** Role ids that an allow policy already grants on the account's resource group. */
-export function grantedRoles(policies: PolicyWrite[], accountResourceGroupId: string | undefined): string[] {
-  return policies.filter((p) => p.access === 'allow' && p.resource_groups.some((r) => r.id === accountResourceGroupId)).flatMap((p) => p.permission_groups.map((g) => g.id));
-}
-
-/** Pure: the policy list with the missing roles added at account scope; undefined when none is missing. */
-export function withRoles(policies: PolicyWrite[], roleIds: string[], accountResourceGroupId: string): PolicyWrite[] | undefined {
-  const granted = new Set(grantedRoles(policies, accountResourceGroupId));
-  const missing = roleIds.filter((id) => !granted.has(id));
-  if (missing.length === 0) return undefined;
-  return [...policies, { access: 'allow', permission_groups: missing.map((id) => ({ id })), resource_groups: [{ id: accountResourceGroupId }] }];
-}
 
 /** Role names → permission group ids; an unknown name is an input error listing the valid ones. */
 export async function resolveRoles(client: CloudflareClient, wanted: string[]): Promise<Record<string, string>> {
@@ -68,20 +26,29 @@ export async function resolveRoles(client: CloudflareClient, wanted: string[]): 
       const near = nearMatches(n, names);
       return `  - "${n}"${near.length ? `; did you mean ${near.map((x) => `"${x}"`).join(', ')}?` : ''}`;
     });
-    throw new InputError(`Unknown Cloudflare role${unknown.length > 1 ? 's' : ''}:\n${lines.join('\n')}`, `Valid roles: ${names.join(', ')}. Nothing was changed.`);
+    throw new InputError(
+      `Unknown Cloudflare role${unknown.length > 1 ? 's' : ''}:\n${lines.join('\n')}`,
+      `Valid roles: ${names.join(', ')}. Nothing was changed.`,
+    );
   }
   return Object.fromEntries(wanted.map((n) => [n, byName.get(n)!]));
 }
 
 export async function findAccountResourceGroup(client: CloudflareClient): Promise<string | undefined> {
-  const groups = await client.listAll<{ id: string; scope?: { key: string; objects?: Array<{ key: string }> } | Array<{ key: string; objects?: Array<{ key: string }> }> }>(`/accounts/${client.accountId}/iam/resource_groups`, 500);
+  const groups = await client.listAll<{
+    id: string;
+    scope?: { key: string; objects?: Array<{ key: string }> } | Array<{ key: string; objects?: Array<{ key: string }> }>;
+  }>(`/accounts/${client.accountId}/iam/resource_groups`, 500);
   const key = accountScopeKey(client.accountId);
   const whole = (s: { key: string; objects?: Array<{ key: string }> }) => s.key === key && (s.objects ?? []).some((o) => o.key === '*');
   return groups.find((g) => (Array.isArray(g.scope) ? g.scope.some(whole) : g.scope && whole(g.scope)))?.id;
 }
 
 export async function createAccountResourceGroup(client: CloudflareClient): Promise<string> {
-  const r = await client.post<Envelope<{ id: string }>>(`/accounts/${client.accountId}/iam/resource_groups`, { name: `Account ${client.accountId}`, scope: { key: accountScopeKey(client.accountId), objects: [{ key: '*' }] } });
+  const r = await client.post<Envelope<{ id: string }>>(`/accounts/${client.accountId}/iam/resource_groups`, {
+    name: `Account ${client.accountId}`,
+    scope: { key: accountScopeKey(client.accountId), objects: [{ key: '*' }] },
+  });
   return r.result.id;
 }
 
@@ -95,7 +62,11 @@ export async function findUserGroups(client: CloudflareClient, names: string[]):
 export async function observeRoles(client: CloudflareClient, groupRoles: Record<string, string[]>): Promise<ObservedRoles | undefined> {
   const groups = Object.keys(groupRoles);
   if (groups.length === 0) return undefined;
-  const [roleIds, userGroups, accountResourceGroupId] = await Promise.all([resolveRoles(client, Object.values(groupRoles).flat()), findUserGroups(client, groups), findAccountResourceGroup(client)]);
+  const [roleIds, userGroups, accountResourceGroupId] = await Promise.all([
+    resolveRoles(client, Object.values(groupRoles).flat()),
+    findUserGroups(client, groups),
+    findAccountResourceGroup(client),
+  ]);
   return { roleIds, userGroups, accountResourceGroupId };
 }
 
@@ -116,7 +87,11 @@ export async function grantRolesWhenPushed(
     waitingFor: `Okta to push "${group}" to Cloudflare (its roles wait for its user group)`,
     onWait: () => options.progress(`waiting for Okta to push "${group}" to Cloudflare`),
   });
-  if (!userGroup) throw new PendingError(`Okta has not pushed "${group}" to Cloudflare yet, so its roles cannot be set.`, 'Re-run the same command once the push has gone through (verify shows it); --wait sets how long a run waits.');
+  if (!userGroup)
+    throw new PendingError(
+      `Okta has not pushed "${group}" to Cloudflare yet, so its roles cannot be set.`,
+      'Re-run the same command once the push has gone through (verify shows it); --wait sets how long a run waits.',
+    );
   const policies = withRoles(userGroup.policies, roleIds, rg);
   if (policies) await client.put(`/accounts/${client.accountId}/iam/user_groups/${userGroup.id}`, { policies });
   return rg;

@@ -54,9 +54,10 @@ function fish(model: CompletionModel): string {
   const names = model.commands.map((c) => c.name).join(' ');
   for (const c of model.commands) lines.push(`complete -c scim-setup -n "not __fish_seen_subcommand_from ${names}" -a ${c.name}`);
   for (const c of model.commands) {
-    for (const flag of c.flags.filter((f) => f.startsWith('--'))) lines.push(`complete -c scim-setup -n "__fish_seen_subcommand_from ${c.name}" -l ${flag.slice(2)}`);
+    for (const flag of c.flags.filter((f) => f.startsWith('--')))
+      lines.push(`complete -c scim-setup -n "__fish_seen_subcommand_from ${c.name}" -l ${flag.slice(2)}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Pure: the completion script for a shell; another shell name is an input error naming the ones there are. */

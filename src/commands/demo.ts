@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { makeReporter } from './session.js';
-import { startSandbox } from '../sandbox/sandbox.js';
+import { startSandbox } from '../sandbox/index.js';
 import { run as runOkta } from './okta.js';
 
 /** `scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
@@ -9,12 +9,23 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
   const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150 });
   try {
     const s = reporter.style;
-    reporter.info(s.bold('scim-setup demo') + ': a sandbox Okta org and Cloudflare account are running on 127.0.0.1.');
-    reporter.info(`It will create the SCIM app, assign "Sales", assign and push "Engineering" with the Cloudflare role\n"Administrator Read Only", wait for the emulated admin to turn on provisioning (the guided step), then prove\nthe result by reading Cloudflare back.\n`);
+    reporter.info(`${s.bold('scim-setup demo')}: a sandbox Okta org and Cloudflare account are running on 127.0.0.1.`);
+    reporter.info(
+      `It will create the SCIM app, assign "Sales", assign and push "Engineering" with the Cloudflare role\n"Administrator Read Only", wait for the emulated admin to turn on provisioning (the guided step), then prove\nthe result by reading Cloudflare back.\n`,
+    );
     const env = { ...ctx.env, ...sandbox.env };
     delete env.CI;
     const code = await runOkta(
-      { assignGroup: ['Sales'], pushGroup: ['Engineering'], role: ['Engineering=Administrator Read Only'], yes: true, wait: '60s', json: options.json, color: options.color, verify: true },
+      {
+        assignGroup: ['Sales'],
+        pushGroup: ['Engineering'],
+        role: ['Engineering=Administrator Read Only'],
+        yes: true,
+        wait: '60s',
+        json: options.json,
+        color: options.color,
+        verify: true,
+      },
       { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) },
     );
     const members = sandbox.cloudflare.state.members.size;

@@ -10,7 +10,6 @@ import { renderPlan, summarize } from '../plan/render.js';
 import type { Action } from '../plan/types.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
-
 /** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
 export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
@@ -18,7 +17,10 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const session = await openSession(options, ctx, reporter, '2m');
     const deprovisionUsers = Boolean(options.deprovisionUsers);
     if (deprovisionUsers && !session.read) {
-      throw new InputError('--deprovision-users needs CLOUDFLARE_API_TOKEN ("Account Settings: Read") to make sure the last Super Administrator is not deactivated.', 'Set CLOUDFLARE_API_TOKEN, or leave the members in Cloudflare (drop --deprovision-users).');
+      throw new InputError(
+        '--deprovision-users needs CLOUDFLARE_API_TOKEN ("Account Settings: Read") to make sure the last Super Administrator is not deactivated.',
+        'Set CLOUDFLARE_API_TOKEN, or leave the members in Cloudflare (drop --deprovision-users).',
+      );
     }
     const observed = await observeForDestroy(session);
     const actions = planDestroy(observed, { deleteCloudflareGroups: Boolean(options.deleteCloudflareGroups), deprovisionUsers });
@@ -30,7 +32,8 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       return ExitCode.ok;
     }
     if (deprovisionUsers) await refuseLastSuperAdmin(session, observed);
-    if (!reporter.json || options.dryRun) reporter.info('\n' + renderPlan(plan, reporter.style, `Tear down Okta app "${observed.app.label}" in ${session.inputs.orgUrl}`) + '\n');
+    if (!reporter.json || options.dryRun)
+      reporter.info(`\n${renderPlan(plan, reporter.style, `Tear down Okta app "${observed.app.label}" in ${session.inputs.orgUrl}`)}\n`);
     if (options.dryRun) {
       reporter.result({ ...document, dryRun: true });
       return ExitCode.ok;
@@ -50,7 +53,9 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       applied.push(action.id);
       task.succeed();
     }
-    const groups = options.deleteCloudflareGroups ? 'The pushed user groups were deleted in Cloudflare' : 'Cloudflare keeps the pushed user groups (delete them with --delete-cloudflare-groups)';
+    const groups = options.deleteCloudflareGroups
+      ? 'The pushed user groups were deleted in Cloudflare'
+      : 'Cloudflare keeps the pushed user groups (delete them with --delete-cloudflare-groups)';
     const members = deprovisionUsers ? 'the provisioned members were deactivated there' : 'it keeps its members (remove them with --deprovision-users)';
     reporter.info(`Done: the Okta app is gone. ${groups}, and ${members}.`);
     reporter.result({ ...document, dryRun: false, applied });
@@ -61,7 +66,10 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
 async function observeForDestroy(session: Session): Promise<DestroyObserved> {
   const { okta } = session;
   const [app, ...duplicates] = await findApps(okta, session.inputs.appLabel);
-  if (duplicates.length) session.reporter.warn(`${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`);
+  if (duplicates.length)
+    session.reporter.warn(
+      `${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`,
+    );
   if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [] };
   const path = `/api/v1/apps/${app.id}`;
   const [groups, users, mappings] = await Promise.all([
@@ -96,7 +104,10 @@ async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved)
 async function confirmDestroy(options: Record<string, unknown>, ctx: Context, session: Session, label: string): Promise<void> {
   if (options.yes) return;
   if (!session.interactivity.interactive) {
-    throw new InputError(`Destroying needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`, 'Pass --yes to destroy without asking.');
+    throw new InputError(
+      `Destroying needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
+      'Pass --yes to destroy without asking.',
+    );
   }
   const typed = await ask(ctx.stdin, ctx.stderr, `Type the app label ("${label}") to destroy it: `);
   if (typed.trim() !== label) throw new InputError('The label typed does not match; nothing was destroyed.', `Type exactly: ${label}`);
@@ -126,6 +137,8 @@ async function groupsGone(session: Session, observed: DestroyObserved): Promise<
 }
 
 async function usersGone(session: Session, observed: DestroyObserved): Promise<boolean> {
-  const active = new Set((await session.scim.scimAll<{ userName: string; active: boolean }>('/Users')).filter((u) => u.active).map((u) => u.userName.toLowerCase()));
+  const active = new Set(
+    (await session.scim.scimAll<{ userName: string; active: boolean }>('/Users')).filter((u) => u.active).map((u) => u.userName.toLowerCase()),
+  );
   return observed.assignedLogins.every((login) => !active.has(login));
 }

@@ -1,5 +1,6 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
-import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, grantedRoles, resolveRoles } from '../cloudflare/roles.js';
+import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
+import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, InterruptedError, PendingError } from '../lib/errors.js';
 import { filterString } from '../lib/filter-string.js';
@@ -28,23 +29,38 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const prefix = typeof options.namePrefix === 'string' ? options.namePrefix : 'Cloudflare ';
     const [app] = await findApps(session.okta, session.inputs.appLabel);
     if (!app) throw new InputError(`No Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
-    if (!provisioningOn(app.features ?? [])) throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `scim-setup okta` first.');
+    if (!provisioningOn(app.features ?? []))
+      throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `scim-setup okta` first.');
     const legacy = await observeLegacy(session, app.id, prefix);
     const actions = legacy.flatMap((g) => planMigration(app.id, session.inputs.accountId, g));
     const plan = { actions, warnings: [] };
-    const document = { formatVersion: 1, command: 'migrate', app: { id: app.id, label: app.label }, legacyGroups: legacy.map((g) => g.name), actions, summary: summarize(plan) };
+    const document = {
+      formatVersion: 1,
+      command: 'migrate',
+      app: { id: app.id, label: app.label },
+      legacyGroups: legacy.map((g) => g.name),
+      actions,
+      summary: summarize(plan),
+    };
     if (legacy.length === 0) {
       reporter.info(`Nothing to migrate: no CF-${session.inputs.accountId} - <Role> group is assigned to app ${app.id}.`);
       reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
       return ExitCode.ok;
     }
-    if (!reporter.json || options.dryRun) reporter.info('\n' + renderPlan(plan, reporter.style, `Migrate ${legacy.length} SCIM virtual group${legacy.length > 1 ? 's' : ''} of app "${app.label}" to user groups with roles`) + '\n');
+    if (!reporter.json || options.dryRun)
+      reporter.info(
+        `\n${renderPlan(plan, reporter.style, `Migrate ${legacy.length} SCIM virtual group${legacy.length > 1 ? 's' : ''} of app "${app.label}" to user groups with roles`)}\n`,
+      );
     if (options.dryRun) {
       reporter.result({ ...document, dryRun: true });
       return ExitCode.ok;
     }
     if (hasChanges(plan) && !options.yes) {
-      if (!session.interactivity.interactive) throw new InputError(`Migrating needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`, 'Pass --yes to migrate without asking.');
+      if (!session.interactivity.interactive)
+        throw new InputError(
+          `Migrating needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
+          'Pass --yes to migrate without asking.',
+        );
       if (!(await confirm(ctx.stdin, ctx.stderr, 'Migrate?'))) {
         reporter.info('Migration cancelled; nothing was changed.');
         return ExitCode.failed;
@@ -53,14 +69,24 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const applied: string[] = [];
     const startedAt = new Date();
     for (const g of legacy) {
-      await migrateOne(session, app.id, g, actions.filter((a) => a.id.startsWith(`migrate:${g.role}:`)), applied, ctx.signal).catch((error) => {
+      await migrateOne(
+        session,
+        app.id,
+        g,
+        actions.filter((a) => a.id.startsWith(`migrate:${g.role}:`)),
+        applied,
+        ctx.signal,
+      ).catch((error) => {
         // Whatever step waits, the legacy group is still assigned: say so, since it is what users fear.
-        if (error instanceof PendingError && !error.message.includes('stays assigned')) throw new PendingError(`${error.message} "${g.name}" stays assigned, so nobody has lost access.`, error.fix);
+        if (error instanceof PendingError && !error.message.includes('stays assigned'))
+          throw new PendingError(`${error.message} "${g.name}" stays assigned, so nobody has lost access.`, error.fix);
         throw error;
       });
     }
     for (const g of legacy) {
-      reporter.info(`Migrated "${g.name}": its ${g.memberLogins.length} member${g.memberLogins.length === 1 ? '' : 's'} hold ${g.role} through the Cloudflare user group "${g.target.name}", and "${g.name}" is no longer assigned.`);
+      reporter.info(
+        `Migrated "${g.name}": its ${g.memberLogins.length} member${g.memberLogins.length === 1 ? '' : 's'} hold ${g.role} through the Cloudflare user group "${g.target.name}", and "${g.name}" is no longer assigned.`,
+      );
     }
     // The same proof as after `okta`, over the whole app: the new groups pushed, with their roles and members.
     const { report } = await runVerification(session, { appId: app.id, since: startedAt, waitMs: session.inputs.waitMs, signal: ctx.signal });
@@ -78,12 +104,22 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
   const roleOf = (name: string) => pattern.exec(name)![1];
   const targetOf = (name: string) => `${prefix}${roleOf(name)}`;
   for (const g of legacy) {
-    if (/^cf/i.test(targetOf(g.name))) throw new InputError(`The new group name "${targetOf(g.name)}" starts with "CF", which Cloudflare refuses.`, 'Pass another --name-prefix, e.g. "Cloudflare ".');
+    if (/^cf/i.test(targetOf(g.name)))
+      throw new InputError(
+        `The new group name "${targetOf(g.name)}" starts with "CF", which Cloudflare refuses.`,
+        'Pass another --name-prefix, e.g. "Cloudflare ".',
+      );
   }
   const [roleIds, mappings, userGroups, rg, scimGroups] = await Promise.all([
-    resolveRoles(scim, legacy.map((g) => roleOf(g.name))),
+    resolveRoles(
+      scim,
+      legacy.map((g) => roleOf(g.name)),
+    ),
     okta.list<{ id: string; sourceGroupId: string; status: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { limit: 1000 }),
-    findUserGroups(scim, legacy.map((g) => targetOf(g.name))),
+    findUserGroups(
+      scim,
+      legacy.map((g) => targetOf(g.name)),
+    ),
     findAccountResourceGroup(scim),
     scim.scimAll<{ id: string; displayName: string }>('/Groups'),
   ]);
@@ -96,11 +132,18 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
       const scimGroup = scimGroups.find((s) => s.displayName === name);
       const inCloudflare = scimGroup ? await scimMemberEmails(scim, scimGroup.id) : [];
       return {
-        id: g.id, name: g.name, role: roleOf(g.name), roleId: roleIds[roleOf(g.name)],
-        memberIds: members.map((m) => m.id), memberLogins: members.map((m) => m.profile.login!),
+        id: g.id,
+        name: g.name,
+        role: roleOf(g.name),
+        roleId: roleIds[roleOf(g.name)],
+        memberIds: members.map((m) => m.id),
+        memberLogins: members.map((m) => m.profile.login!),
         mapping: mappings.find((m) => m.sourceGroupId === g.id),
         target: {
-          name, id: target?.id, memberIds: targetMembers.map((m) => m.id), assigned: Boolean(target && appGroups.some((a) => a.id === target.id)),
+          name,
+          id: target?.id,
+          memberIds: targetMembers.map((m) => m.id),
+          assigned: Boolean(target && appGroups.some((a) => a.id === target.id)),
           mapping: target ? mappings.find((m) => m.sourceGroupId === target.id) : undefined,
           userGroup: userGroup ? { id: userGroup.id, grantedRoleIds: grantedRoles(userGroup.policies, rg) } : undefined,
           membersInCloudflare: members.every((m) => inCloudflare.includes(m.profile.login!.toLowerCase())),
@@ -138,16 +181,20 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
           targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;
           break;
         case 'members':
-          for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id))) await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
+          for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id)))
+            await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
           break;
         case 'assign':
           await okta.put(`/api/v1/apps/${appId}/groups/${targetId}`, {});
           break;
         case 'push':
           if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
-          else await okta.post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' }).catch((error) => {
-            if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
-          });
+          else
+            await okta
+              .post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' })
+              .catch((error) => {
+                if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
+              });
           break;
         case 'role':
           await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress: task.update });
@@ -180,7 +227,11 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
   let userGroupSeen = false;
   const proven = await pollUntil(
     async () => {
-      const [userGroups, scimGroups, rg] = await Promise.all([findUserGroups(scim, [g.target.name]), scim.scimAll<{ id: string; displayName: string }>('/Groups'), findAccountResourceGroup(scim)]);
+      const [userGroups, scimGroups, rg] = await Promise.all([
+        findUserGroups(scim, [g.target.name]),
+        scim.scimAll<{ id: string; displayName: string }>('/Groups'),
+        findAccountResourceGroup(scim),
+      ]);
       const userGroup = userGroups[g.target.name];
       const scimGroup = scimGroups.find((s) => s.displayName === g.target.name);
       const emails = scimGroup ? await scimMemberEmails(scim, scimGroup.id) : [];
@@ -188,7 +239,13 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
       userGroupSeen = Boolean(userGroup);
       return userGroup && grantedRoles(userGroup.policies, rg).includes(g.roleId) && missing.length === 0 ? true : undefined;
     },
-    { waitMs: inputs.waitMs, signal, waitingFor: `the proof that every member of "${g.name}" holds ${g.role} through "${g.target.name}"`, onWait: () => progress(`waiting for proof: ${missing.length} member${missing.length === 1 ? '' : 's'} of "${g.name}" not yet in "${g.target.name}" in Cloudflare`) },
+    {
+      waitMs: inputs.waitMs,
+      signal,
+      waitingFor: `the proof that every member of "${g.name}" holds ${g.role} through "${g.target.name}"`,
+      onWait: () =>
+        progress(`waiting for proof: ${missing.length} member${missing.length === 1 ? '' : 's'} of "${g.name}" not yet in "${g.target.name}" in Cloudflare`),
+    },
   );
   if (proven) return;
   throw new PendingError(

@@ -1,5 +1,5 @@
 import { applyPlan, type ApplyResult } from '../apply/apply.js';
-import { renderManualStep } from '../apply/guided-step.js';
+import { renderManualStep } from '../plan/guided-step.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
@@ -21,11 +21,16 @@ import { makeReporter, openSession, withJsonErrors } from './session.js';
 export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'okta', async () => {
-    if (options.plan && options.dryRun) throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
+    if (options.plan && options.dryRun)
+      throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
     if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
     if (typeof options.out === 'string') await checkOutputPath(options.out, '--out');
     if (typeof options.junit === 'string') await checkOutputPath(options.junit, '--junit');
-    const ci = (report: Omit<CiReport, 'command'>) => publishCiOutputs({ command: 'okta', ...report }, { junit: options.junit as string | undefined, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
+    const ci = (report: Omit<CiReport, 'command'>) =>
+      publishCiOutputs(
+        { command: 'okta', ...report },
+        { junit: options.junit as string | undefined, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor },
+      );
     // A broken plan file is an input error: found before any request. The plan carries its inputs.
     const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
     const session = await openSession(options, ctx, reporter, '2m', savedPlan && savedInputs(savedPlan, options.plan as string));
@@ -34,15 +39,20 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     if (savedPlan) {
       const contradictions = inputContradictions(savedPlan, { orgUrl: inputs.orgUrl, desired });
       if (contradictions.length > 0) {
-        throw new InputError(`This run was given inputs that contradict the saved plan ${options.plan}:\n${contradictions.map((d) => `  - ${d}`).join('\n')}`, 'A saved plan carries its inputs: apply it with --plan alone, or make a new plan with these inputs (--dry-run --out). Nothing was changed.');
+        throw new InputError(
+          `This run was given inputs that contradict the saved plan ${options.plan}:\n${contradictions.map((d) => `  - ${d}`).join('\n')}`,
+          'A saved plan carries its inputs: apply it with --plan alone, or make a new plan with these inputs (--dry-run --out). Nothing was changed.',
+        );
       }
     }
 
     const reading = reporter.task('reading Okta and Cloudflare');
-    const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)]).catch((error) => {
-      reading.fail('reading Okta and Cloudflare: failed');
-      throw error;
-    });
+    const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)]).catch(
+      (error) => {
+        reading.fail('reading Okta and Cloudflare: failed');
+        throw error;
+      },
+    );
     reading.succeed(`read Okta (${inputs.orgUrl}) and Cloudflare (account ${inputs.accountId})`);
 
     observed.roles = roles;
@@ -51,15 +61,29 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     if (savedPlan) {
       const differences = planDifferences(savedPlan, saved);
       if (differences.length > 0) {
-        throw new InputError(`The saved plan ${options.plan} is stale; the world changed since it was made:\n${differences.map((d) => `  - ${d}`).join('\n')}`, 'Make a new plan with --dry-run --out, review it, and apply that one. Nothing was changed.');
+        throw new InputError(
+          `The saved plan ${options.plan} is stale; the world changed since it was made:\n${differences.map((d) => `  - ${d}`).join('\n')}`,
+          'Make a new plan with --dry-run --out, review it, and apply that one. Nothing was changed.',
+        );
       }
     }
-    if (!reporter.json || options.dryRun) reporter.info('\n' + renderPlan(plan, reporter.style, `Okta app "${desired.appLabel}" in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`) + '\n');
+    if (!reporter.json || options.dryRun)
+      reporter.info(`\n${renderPlan(plan, reporter.style, `Okta app "${desired.appLabel}" in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`)}\n`);
     if (typeof options.out === 'string') {
-      await writeFileAtomic(options.out, ctx.redactor.redact(JSON.stringify(saved, null, 2)) + '\n');
+      await writeFileAtomic(options.out, `${ctx.redactor.redact(JSON.stringify(saved, null, 2))}\n`);
       reporter.info(`Plan saved to ${options.out}; apply it with: scim-setup okta --plan ${options.out}`);
     }
-    const document = { formatVersion: 1, command: 'okta', orgUrl: inputs.orgUrl, accountId: inputs.accountId, app: observed.app ? { id: observed.app.id, label: observed.app.label } : null, changes: hasChanges(plan), summary: summarize(plan), actions: plan.actions, warnings: plan.warnings };
+    const document = {
+      formatVersion: 1,
+      command: 'okta',
+      orgUrl: inputs.orgUrl,
+      accountId: inputs.accountId,
+      app: observed.app ? { id: observed.app.id, label: observed.app.label } : null,
+      changes: hasChanges(plan),
+      summary: summarize(plan),
+      actions: plan.actions,
+      warnings: plan.warnings,
+    };
 
     if (options.dryRun) {
       await ci({ actions: plan.actions });
@@ -71,7 +95,10 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     if (hasChanges(plan)) {
       if (!options.yes && typeof options.plan !== 'string') {
         if (!interactivity.interactive) {
-          throw new InputError(`Applying changes needs confirmation, and the run is non-interactive (${interactivity.reason}).`, 'Pass --yes to apply without asking, or review a saved plan: --dry-run --out plan.json, then --plan plan.json.');
+          throw new InputError(
+            `Applying changes needs confirmation, and the run is non-interactive (${interactivity.reason}).`,
+            'Pass --yes to apply without asking, or review a saved plan: --dry-run --out plan.json, then --plan plan.json.',
+          );
         }
         if (!(await confirm(ctx.stdin, ctx.stderr, 'Apply these changes?'))) {
           // As terraform's "Apply cancelled": a run that did not do what it was asked is not a success.
@@ -81,28 +108,56 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
         }
       }
       applied = await applyPlan(plan, observed.app?.id, {
-        okta, scim, roles, groupRoles: desired.groupRoles, inputs, reporter, interactive: interactivity.interactive, signal: ctx.signal, revealToken: Boolean(options.revealToken),
+        okta,
+        scim,
+        roles,
+        groupRoles: desired.groupRoles,
+        inputs,
+        reporter,
+        interactive: interactivity.interactive,
+        signal: ctx.signal,
+        revealToken: Boolean(options.revealToken),
         waitMs: interactivity.interactive && !session.waitExplicit ? undefined : inputs.waitMs,
       }).catch(async (error) => {
         if (error instanceof PendingError || (error as { applyResult?: ApplyResult }).applyResult) {
           const partial = (error as { applyResult?: ApplyResult }).applyResult;
           await ci({ actions: plan.actions, manualSteps: partial?.manualSteps ?? [] });
-          reporter.result({ ...document, dryRun: false, applied: partial?.applied ?? [], manualSteps: partial?.manualSteps ?? [], app: partial?.appId ? { id: partial.appId, label: desired.appLabel } : document.app });
+          reporter.result({
+            ...document,
+            dryRun: false,
+            applied: partial?.applied ?? [],
+            manualSteps: partial?.manualSteps ?? [],
+            app: partial?.appId ? { id: partial.appId, label: desired.appLabel } : document.app,
+          });
         }
         throw error;
       });
     } else {
       reporter.info('Nothing to change: Okta is already set up as planned.');
     }
-    for (const step of applied.manualSteps) reporter.warn('manual step left:\n' + renderManualStep(step));
+    for (const step of applied.manualSteps) reporter.warn(`manual step left:\n${renderManualStep(step)}`);
 
     const appId = applied.appId;
     const verification =
       options.verify === false || !appId
         ? undefined
-        : await runVerification(session, { appId, since: startedAt, waitMs: inputs.waitMs, expected: expectedActivity(applied.applied, observed.groups), signal: ctx.signal, scimTokenProof });
+        : await runVerification(session, {
+            appId,
+            since: startedAt,
+            waitMs: inputs.waitMs,
+            expected: expectedActivity(applied.applied, observed.groups),
+            signal: ctx.signal,
+            scimTokenProof,
+          });
     await ci({ actions: plan.actions, manualSteps: applied.manualSteps, checks: verification?.report.checks });
-    reporter.result({ ...document, dryRun: false, app: appId ? { id: appId, label: desired.appLabel } : null, applied: applied.applied, manualSteps: applied.manualSteps, verification: verification?.report });
+    reporter.result({
+      ...document,
+      dryRun: false,
+      app: appId ? { id: appId, label: desired.appLabel } : null,
+      applied: applied.applied,
+      manualSteps: applied.manualSteps,
+      verification: verification?.report,
+    });
     if (applied.manualSteps.length > 0) return ExitCode.pending;
     return verification ? verificationExitCode(verification.report.checks) : ExitCode.ok;
   });

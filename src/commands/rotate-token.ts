@@ -1,4 +1,4 @@
-import { renderManualStep, provisioningTabLink } from '../apply/guided-step.js';
+import { renderManualStep, provisioningTabLink } from '../plan/guided-step.js';
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
@@ -43,7 +43,11 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     note('prove the new token against Cloudflare', await checkScimToken(scim));
     const [app] = await findApps(okta, inputs.appLabel);
     if (!app) throw new InputError(`No Okta app "${inputs.appLabel}" (scim2testapp) in ${inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
-    if (!provisioningOn(app.features ?? [])) throw new InputError(`Provisioning is not on for app ${app.id}, so there is no token to rotate.`, 'Run `scim-setup okta` to set provisioning up with this token.');
+    if (!provisioningOn(app.features ?? []))
+      throw new InputError(
+        `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
+        'Run `scim-setup okta` to set provisioning up with this token.',
+      );
     const newTokenId = await tokenId(scim);
     if (options.dryRun) {
       reporter.info(`Would hand the new token (${maskToken(inputs.scimToken)}) to app ${app.id} and prove Okta uses it.`);
@@ -53,11 +57,23 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const already = await alreadyInUse(session, app.id, newTokenId);
     if (already) {
       note('Okta already uses the new token', already);
-      reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: false, app: { id: app.id, label: app.label }, byApi: false, alreadyRotated: true, steps });
+      reporter.result({
+        formatVersion: 1,
+        command: 'rotate-token',
+        dryRun: false,
+        app: { id: app.id, label: app.label },
+        byApi: false,
+        alreadyRotated: true,
+        steps,
+      });
       return ExitCode.ok;
     }
     if (!options.yes) {
-      if (!session.interactivity.interactive) throw new InputError(`Handing Okta the new token needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`, 'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).');
+      if (!session.interactivity.interactive)
+        throw new InputError(
+          `Handing Okta the new token needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
+          'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).',
+        );
       reporter.info(`App ${app.id} ("${app.label}") will get the new token (${maskToken(inputs.scimToken)}); Okta then provisions with it.`);
       if (!(await confirm(ctx.stdin, ctx.stderr, 'Hand Okta the new token?'))) {
         reporter.info('Rotation cancelled; Okta keeps its token.');
@@ -68,10 +84,18 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const byApi = await handToOktaByApi(session, app.id);
     if (byApi) note('update the token in Okta', 'by the provisioning connection API');
     else {
-      reporter.info('\n' + renderManualStep({
-        id: 'rotate-token', title: 'Put the new token in Okta (Okta does not take it through its API for this app)', link: provisioningTabLink(inputs.orgUrl, app.id),
-        steps: ['Open the link above (the app\'s Provisioning tab), Integration, and select Edit.', `OAuth Bearer Token: ${options.revealToken ? inputs.scimToken : `${maskToken(inputs.scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`, 'Select Test API Credentials, then Save.'],
-      }) + '\n');
+      reporter.info(
+        `\n${renderManualStep({
+          id: 'rotate-token',
+          title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
+          link: provisioningTabLink(inputs.orgUrl, app.id),
+          steps: [
+            "Open the link above (the app's Provisioning tab), Integration, and select Edit.",
+            `OAuth Bearer Token: ${options.revealToken ? inputs.scimToken : `${maskToken(inputs.scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`,
+            'Select Test API Credentials, then Save.',
+          ],
+        })}\n`,
+      );
     }
     const proof = await proveInUse(session, app.id, newTokenId, changedAt);
     steps.push({ step: 'prove Okta uses the new token', result: proof });
@@ -90,16 +114,24 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string)
   const used = await scimRequestsBy(session.read, newTokenId, since);
   if (used.length === 0) return undefined;
   const after = new Date(used[0].action.time);
-  const failures = await session.okta.list<LogEvent>('/api/v1/logs', { since: after.toISOString(), filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`, limit: 100 });
-  return failures.length === 0 ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} with it in the last hour, and Okta no authentication failure since` : undefined;
+  const failures = await session.okta.list<LogEvent>('/api/v1/logs', {
+    since: after.toISOString(),
+    filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
+    limit: 100,
+  });
+  return failures.length === 0
+    ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} with it in the last hour, and Okta no authentication failure since`
+    : undefined;
 }
-
-
 
 async function handToOktaByApi(session: Session, appId: string): Promise<boolean> {
   const { okta, inputs } = session;
   try {
-    const r = await okta.post<{ status?: string }>(`/api/v1/apps/${appId}/connections/default`, { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: inputs.scimToken } }, { activate: 'true' });
+    const r = await okta.post<{ status?: string }>(
+      `/api/v1/apps/${appId}/connections/default`,
+      { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: inputs.scimToken } },
+      { activate: 'true' },
+    );
     return r.status === 'ENABLED';
   } catch (error) {
     if (error instanceof OktaRequestError && error.status === 400) return false;
@@ -114,25 +146,54 @@ async function handToOktaByApi(session: Session, appId: string): Promise<boolean
  */
 async function proveInUse(session: Session, appId: string, newTokenId: string, since: Date): Promise<string> {
   const { okta, read, inputs } = session;
-  if (!read) throw new PendingError('Cannot prove that Okta uses the new token without CLOUDFLARE_API_TOKEN ("Account Settings: Read"): only Cloudflare\'s audit log tells which token made a request.', 'Set CLOUDFLARE_API_TOKEN and re-run rotate-token; it is safe to repeat.');
+  if (!read)
+    throw new PendingError(
+      'Cannot prove that Okta uses the new token without CLOUDFLARE_API_TOKEN ("Account Settings: Read"): only Cloudflare\'s audit log tells which token made a request.',
+      'Set CLOUDFLARE_API_TOKEN and re-run rotate-token; it is safe to repeat.',
+    );
   const mappings = await okta.list<{ id: string; status: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
-  if (mappings.length === 0) throw new PendingError('No active push mapping can make Okta push now, so its use of the new token cannot be proved yet.', 'Push a group (`scim-setup okta --push-group …`), then re-run rotate-token.');
+  if (mappings.length === 0)
+    throw new PendingError(
+      'No active push mapping can make Okta push now, so its use of the new token cannot be proved yet.',
+      'Push a group (`scim-setup okta --push-group …`), then re-run rotate-token.',
+    );
   let round = 0;
   const task = session.reporter.task('prove Okta uses the new token');
   // Said in a plain line too: in a CI log the spinner does not show.
-  session.reporter.info(`Waiting up to ${Math.round(inputs.waitMs / 1000)}s for Okta to push with the new token (asking it to push, then reading Cloudflare's audit log).`);
-  const proof = await pollUntil(async () => {
-    if (round++ % 4 === 0) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${mappings[0].id}`, { status: 'ACTIVE' });
-    const failures = await okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`, limit: 100 });
-    if (failures.length > 0) throw new PendingError(`Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`, 'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.');
-    const used = await scimRequestsBy(read, newTokenId, since);
-    return used.length > 0 ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change` : undefined;
-  }, { waitMs: inputs.waitMs, signal: session.signal, waitingFor: 'Okta to use the new token', onWait: () => task.update(`prove Okta uses the new token: no SCIM request with it yet (look ${round}), asking Okta to push again`) }).catch((error: unknown) => {
+  session.reporter.info(
+    `Waiting up to ${Math.round(inputs.waitMs / 1000)}s for Okta to push with the new token (asking it to push, then reading Cloudflare's audit log).`,
+  );
+  const proof = await pollUntil(
+    async () => {
+      if (round++ % 4 === 0) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${mappings[0].id}`, { status: 'ACTIVE' });
+      const failures = await okta.list<LogEvent>('/api/v1/logs', {
+        since: since.toISOString(),
+        filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
+        limit: 100,
+      });
+      if (failures.length > 0)
+        throw new PendingError(
+          `Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`,
+          'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.',
+        );
+      const used = await scimRequestsBy(read, newTokenId, since);
+      return used.length > 0
+        ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change`
+        : undefined;
+    },
+    {
+      waitMs: inputs.waitMs,
+      signal: session.signal,
+      waitingFor: 'Okta to use the new token',
+      onWait: () => task.update(`prove Okta uses the new token: no SCIM request with it yet (look ${round}), asking Okta to push again`),
+    },
+  ).catch((error: unknown) => {
     task.stop('prove Okta uses the new token: interrupted');
     throw error;
   });
   if (proof) task.succeed(`prove Okta uses the new token: ${proof}`);
   else task.stop('prove Okta uses the new token: not yet');
-  if (!proof) throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
+  if (!proof)
+    throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
   return proof;
 }

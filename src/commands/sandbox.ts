@@ -2,11 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { ExitCode, InputError } from '../lib/errors.js';
 import { exchangesOfHar, type RecordedExchange } from '../lib/har.js';
-import { compareRecording } from '../sandbox/reality/replay.js';
-import { formatDifference } from '../sandbox/reality/shape.js';
 import { makeReporter } from './session.js';
-import { parseSeed, type OktaSeed } from '../sandbox/okta/seed.js';
-import { SandboxPortError, startSandbox } from '../sandbox/sandbox.js';
+import { compareRecording, formatDifference, parseSeed, SandboxPortError, startSandbox, type OktaSeed } from '../sandbox/index.js';
 
 function port(value: unknown, flag: string): number {
   const n = Number(value);
@@ -35,17 +32,23 @@ const MAX_HAR_BYTES = 256 * 1024 * 1024;
 async function loadRecording(path: string): Promise<RecordedExchange[]> {
   const size = (await stat(path).catch(() => undefined))?.size;
   if (size === undefined) throw new InputError(`--compare ${path}: no such file.`, 'Pass a HAR file written by `scim-setup <command> --record <file>`.');
-  if (size > MAX_HAR_BYTES) throw new InputError(`--compare ${path}: ${size} bytes is more than a recording can be (${MAX_HAR_BYTES}).`, 'Record one run per file.');
+  if (size > MAX_HAR_BYTES)
+    throw new InputError(`--compare ${path}: ${size} bytes is more than a recording can be (${MAX_HAR_BYTES}).`, 'Record one run per file.');
   try {
     return exchangesOfHar(JSON.parse(await readFile(path, 'utf8')));
   } catch (error) {
-    throw new InputError(`--compare ${path}: ${(error as Error).message.split('\n')[0]}.`, 'Pass a HAR file written by `scim-setup <command> --record <file>`.');
+    throw new InputError(
+      `--compare ${path}: ${(error as Error).message.split('\n')[0]}.`,
+      'Pass a HAR file written by `scim-setup <command> --record <file>`.',
+    );
   }
 }
 
 /** The connection API's behaviour the recording shows: where Okta took it, the sandbox must too. */
 function connectionApiOf(exchanges: RecordedExchange[]): 'supported' | 'unsupported' {
-  const took = exchanges.some((x) => x.method === 'POST' && x.url.includes('/connections/default') && /"status"\s*:\s*"(ENABLED|DISABLED)"/.test(x.responseBody));
+  const took = exchanges.some(
+    (x) => x.method === 'POST' && x.url.includes('/connections/default') && /"status"\s*:\s*"(ENABLED|DISABLED)"/.test(x.responseBody),
+  );
   return took ? 'supported' : 'unsupported';
 }
 
@@ -53,10 +56,14 @@ function connectionApiOf(exchanges: RecordedExchange[]): 'supported' | 'unsuppor
 async function compare(path: string, options: Record<string, unknown>, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   const exchanges = await loadRecording(path);
-  const sandbox = await startSandbox({ connectionApi: connectionApiOf(exchanges), admin: (options.admin as 'auto' | 'manual' | undefined) ?? 'auto', adminDelayMs: 300 });
+  const sandbox = await startSandbox({
+    connectionApi: connectionApiOf(exchanges),
+    admin: (options.admin as 'auto' | 'manual' | undefined) ?? 'auto',
+    adminDelayMs: 300,
+  });
   try {
     const report = await compareRecording(exchanges, sandbox, ctx.signal);
-    if (reporter.json) ctx.stdout.write(JSON.stringify({ formatVersion: 1, command: 'sandbox --compare', file: path, ...report }) + '\n');
+    if (reporter.json) ctx.stdout.write(`${JSON.stringify({ formatVersion: 1, command: 'sandbox --compare', file: path, ...report })}\n`);
     const s = reporter.style;
     reporter.info(`Replayed ${report.replayed} of ${report.exchanges} exchanges (${report.operations.length} operations) from ${path} against the sandbox.`);
     for (const skip of report.skipped) reporter.info(`  skipped ${skip.request}: ${skip.reason}`);
@@ -94,13 +101,15 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     throw new InputError(`${flag} ${error.port}: port ${error.port} ${why}; ${error.message}.`, `Pass another ${flag}, or ${flag} 0 for any free port.`);
   });
   if (reporter.json) {
-    ctx.stdout.write(JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: sandbox.env }) + '\n');
+    ctx.stdout.write(`${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: sandbox.env })}\n`);
   } else {
     const s = reporter.style;
     ctx.stdout.write(`${s.bold('scim-setup sandbox')} is running (Okta ${sandbox.okta.url}, Cloudflare ${sandbox.cloudflare.url}).\n`);
     ctx.stdout.write(`These are sandbox-only credentials; paste them into another shell:\n\n`);
     for (const [name, value] of Object.entries(sandbox.env)) ctx.stdout.write(`export ${name}=${value}\n`);
-    ctx.stdout.write(`\nThen: scim-setup okta --push-group Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop with Ctrl-C.\n`);
+    ctx.stdout.write(
+      `\nThen: scim-setup okta --push-group Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop with Ctrl-C.\n`,
+    );
   }
   // main turns SIGINT and SIGTERM into this signal.
   await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));

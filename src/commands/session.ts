@@ -32,21 +32,45 @@ export interface Session {
 }
 
 export function makeReporter(options: Record<string, unknown>, ctx: Context): Reporter {
-  return new Reporter({ json: Boolean(options.json), noColor: options.color === false, debug: Boolean(options.debug), env: ctx.env, stdout: ctx.stdout, stderr: ctx.stderr, redactor: ctx.redactor });
+  return new Reporter({
+    json: Boolean(options.json),
+    noColor: options.color === false,
+    debug: Boolean(options.debug),
+    env: ctx.env,
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    redactor: ctx.redactor,
+  });
 }
 
 /** Validates every input before any request is made; a bad one exits 2 with nothing sent. */
-export async function openSession(options: Record<string, unknown>, ctx: Context, reporter: Reporter, defaultWait: string, saved?: SavedInputs): Promise<Session> {
+export async function openSession(
+  options: Record<string, unknown>,
+  ctx: Context,
+  reporter: Reporter,
+  defaultWait: string,
+  saved?: SavedInputs,
+): Promise<Session> {
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
   const configPath = typeof options.config === 'string' ? options.config : undefined;
   const config = configPath ? { path: configPath, data: await loadConfigFile(configPath) } : undefined;
   const secretFiles = await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
-  const prompt = Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), { tell: (line: string) => void ctx.stderr.write(`${line}\n`) });
+  const prompt = Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
+    tell: (line: string) => void ctx.stderr.write(`${line}\n`),
+  });
   const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait, saved }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   const recorder = await startRecording(options, ctx, reporter);
-  const policy = new RequestPolicy({ timeoutMs: inputs.requestTimeoutMs, maxRetries: 4, maxWaitMs: inputs.maxWaitMs, trace: (line) => reporter.debug(line), recorder, signal: ctx.signal, onSecret: (secret) => ctx.redactor.register(secret) });
+  const policy = new RequestPolicy({
+    timeoutMs: inputs.requestTimeoutMs,
+    maxRetries: 4,
+    maxWaitMs: inputs.maxWaitMs,
+    trace: (line) => reporter.debug(line),
+    recorder,
+    signal: ctx.signal,
+    onSecret: (secret) => ctx.redactor.register(secret),
+  });
   const desired: Desired = {
     appName: 'scim2testapp',
     appLabel: inputs.appLabel,
@@ -83,8 +107,10 @@ async function startRecording(options: Record<string, unknown>, ctx: Context, re
   await checkOutputPath(path, '--record');
   const recorder = new HarRecorder(ctx.redactor, Boolean(options.recordRedactPii), VERSION);
   ctx.finalizers.push(async () => {
-    await writeFileAtomic(path, JSON.stringify(await recorder.toHar(), null, 1) + '\n');
-    reporter.info(`Recorded ${recorder.size} HTTP exchange${recorder.size === 1 ? '' : 's'} to ${path} (secrets redacted${options.recordRedactPii ? ', people hashed' : ''}).`);
+    await writeFileAtomic(path, `${JSON.stringify(await recorder.toHar(), null, 1)}\n`);
+    reporter.info(
+      `Recorded ${recorder.size} HTTP exchange${recorder.size === 1 ? '' : 's'} to ${path} (secrets redacted${options.recordRedactPii ? ', people hashed' : ''}).`,
+    );
   });
   return recorder;
 }

@@ -15,9 +15,21 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     const session = await openSession(options, ctx, reporter, '0s');
     const lookback = parseDuration(typeof options.since === 'string' ? options.since : '1h', '--since');
     const [app] = await findApps(session.okta, session.inputs.appLabel);
-    if (!app) throw new InputError(`No Okta app "${session.inputs.appLabel}" (scim2testapp) exists in ${session.inputs.orgUrl}.`, 'Run `scim-setup okta` first, or pass the --app-label of the app to verify.');
-    const { report } = await runVerification(session, { appId: app.id, since: new Date(Date.now() - lookback), waitMs: session.inputs.waitMs, signal: ctx.signal });
-    await publishCiOutputs({ command: 'verify', checks: report.checks }, { junit: options.junit as string | undefined, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
+    if (!app)
+      throw new InputError(
+        `No Okta app "${session.inputs.appLabel}" (scim2testapp) exists in ${session.inputs.orgUrl}.`,
+        'Run `scim-setup okta` first, or pass the --app-label of the app to verify.',
+      );
+    const { report } = await runVerification(session, {
+      appId: app.id,
+      since: new Date(Date.now() - lookback),
+      waitMs: session.inputs.waitMs,
+      signal: ctx.signal,
+    });
+    await publishCiOutputs(
+      { command: 'verify', checks: report.checks },
+      { junit: options.junit as string | undefined, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor },
+    );
     reporter.result({ formatVersion: 1, command: 'verify', app: { id: app.id, label: app.label }, checks: report.checks, rounds: report.rounds });
     return verificationExitCode(report.checks);
   });

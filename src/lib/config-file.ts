@@ -35,7 +35,11 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
     // Bounded while reading: a device or a FIFO (--config /dev/zero) reports no size to check first.
     bytes = await readBounded(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    if (error instanceof TooLarge) throw new InputError(`Config file ${path} is over the 1 MB limit.`, 'A scim-setup config is a few lines of JSON or YAML; check that --config names the right file.');
+    if (error instanceof TooLarge)
+      throw new InputError(
+        `Config file ${path} is over the 1 MB limit.`,
+        'A scim-setup config is a few lines of JSON or YAML; check that --config names the right file.',
+      );
     throw new InputError(`Config file ${path} cannot be read: it does not exist or is not accessible.`, 'Check the path given to --config.');
   }
   return parseConfigText(bytes, path);
@@ -52,7 +56,10 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const where = first.linePos ? ` (line ${first.linePos[0].line}, column ${first.linePos[0].col})` : '';
-    throw new InputError(`Config file ${path} is not valid JSON or YAML${where}: ${first.message.split('\n')[0]}`, 'Fix the syntax; see the README for an example config.');
+    throw new InputError(
+      `Config file ${path} is not valid JSON or YAML${where}: ${first.message.split('\n')[0]}`,
+      'Fix the syntax; see the README for an example config.',
+    );
   }
   if (doc.contents === null) return {};
   return validateNode(doc.contents as Node, SCHEMA, '', path) as ConfigFile;
@@ -63,11 +70,19 @@ function validateNode(node: Node, kind: FieldKind, key: string, path: string): u
   // Aliases are refused outright: a config has no use for them, and they can expand hugely.
   if (isAlias(node)) throw new InputError(`Config file ${path}: ${where} uses a YAML alias (*name); aliases are not allowed.`, 'Write the value out in full.');
   if (typeof kind === 'object' && 'items' in kind) {
-    if (!isSeq(node)) throw new InputError(`Config file ${path}: key "${key}" must be a list.`, `Write "${key}" as a list, e.g. ["Engineering"] or [{"name":"Engineering","roles":["Administrator Read Only"]}].`);
+    if (!isSeq(node))
+      throw new InputError(
+        `Config file ${path}: key "${key}" must be a list.`,
+        `Write "${key}" as a list, e.g. ["Engineering"] or [{"name":"Engineering","roles":["Administrator Read Only"]}].`,
+      );
     return node.items.map((item, index) => {
       if (isScalar(item) && typeof item.value === 'string') return item.value;
       const value = validateNode(item as Node, kind.items, `${key}[${index}]`, path) as { name?: string };
-      if (typeof value.name !== 'string') throw new InputError(`Config file ${path}: item ${index + 1} of "${key}" needs a "name".`, 'Give each entry a name, e.g. {"name":"Engineering","roles":["Administrator Read Only"]}.');
+      if (typeof value.name !== 'string')
+        throw new InputError(
+          `Config file ${path}: item ${index + 1} of "${key}" needs a "name".`,
+          'Give each entry a name, e.g. {"name":"Engineering","roles":["Administrator Read Only"]}.',
+        );
       return value;
     });
   }

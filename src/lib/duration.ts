@@ -16,7 +16,9 @@ export function durationMs(text: string): number | 'not a duration' | 'too long'
 /** `durationMs` for a flag: an input error that names the flag and the fix. */
 export function parseDuration(text: string, inputName: string): number {
   const ms = durationMs(text);
-  if (ms === 'not a duration') throw new InputError(`${inputName}: "${text}" is not a duration.`, 'Use a number with a unit, e.g. 90s, 5m or 1h (a bare number means seconds).');
-  if (ms === 'too long') throw new InputError(`${inputName}: "${text}" is longer than scim-setup can wait (24 days).`, 'Use a shorter duration, e.g. 10m or 24h.');
+  if (ms === 'not a duration')
+    throw new InputError(`${inputName}: "${text}" is not a duration.`, 'Use a number with a unit, e.g. 90s, 5m or 1h (a bare number means seconds).');
+  if (ms === 'too long')
+    throw new InputError(`${inputName}: "${text}" is longer than scim-setup can wait (24 days).`, 'Use a shorter duration, e.g. 10m or 24h.');
   return ms;
 }

@@ -60,7 +60,8 @@ const SECRET_HEADER = /authorization|cookie|dpop|token|api-key|x-auth/i;
 /** JSON keys and form fields whose values are credentials. */
 const SECRET_KEY = /token|secret|password|assertion|private|^key$|credential_value/i;
 /** JSON keys whose values are a person: replaced by a stable hash with --record-redact-pii. */
-const PII_KEY = /^(login|email|secondEmail|firstName|lastName|userName|givenName|familyName|middleName|mobilePhone|primaryPhone|nickName|actor_email|user_email)$/;
+const PII_KEY =
+  /^(login|email|secondEmail|firstName|lastName|userName|givenName|familyName|middleName|mobilePhone|primaryPhone|nickName|actor_email|user_email)$/;
 
 /** A stable stand-in for a personal value: the same person reads the same in every entry. */
 export function piiStandIn(value: string): string {
@@ -82,7 +83,8 @@ function walk(value: unknown, visit: (key: string, v: unknown) => unknown): unkn
 function personalValues(value: unknown, into: Set<string>): void {
   walk(value, (key, v) => {
     if (typeof v === 'string' && v.length > 1 && PII_KEY.test(key)) into.add(v);
-    if (key === 'emails' && Array.isArray(v)) for (const e of v) if (e && typeof (e as { value?: unknown }).value === 'string') into.add((e as { value: string }).value);
+    if (key === 'emails' && Array.isArray(v))
+      for (const e of v) if (e && typeof (e as { value?: unknown }).value === 'string') into.add((e as { value: string }).value);
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       const [first, last] = [o.firstName ?? o.givenName, o.lastName ?? o.familyName];
@@ -91,7 +93,6 @@ function personalValues(value: unknown, into: Set<string>): void {
     return v;
   });
 }
-
 
 function redactSecretsInBody(text: string | undefined, contentType: string): string | undefined {
   if (text === undefined || text === '') return text;
@@ -149,7 +150,8 @@ export class HarRecorder {
       for (const value of personal) out = out.split(value).join(piiStandIn(value)).split(encodeURIComponent(value)).join(piiStandIn(value));
       return out;
     };
-    const headers = (h: Record<string, string>): HarHeader[] => Object.entries(h).map(([name, value]) => ({ name, value: SECRET_HEADER.test(name) ? REDACTED : clean(value) }));
+    const headers = (h: Record<string, string>): HarHeader[] =>
+      Object.entries(h).map(([name, value]) => ({ name, value: SECRET_HEADER.test(name) ? REDACTED : clean(value) }));
     const entries = [...this.exchanges]
       .sort((a, b) => a.startedAt - b.startedAt)
       .map((x): HarEntry => {
@@ -176,7 +178,11 @@ export class HarRecorder {
             httpVersion: 'HTTP/1.1',
             headers: headers(x.responseHeaders),
             cookies: [],
-            content: { size: Buffer.byteLength(responseBody), mimeType: contentTypeOf(x.responseHeaders) || 'x-unknown', ...(responseBody ? { text: responseBody } : {}) },
+            content: {
+              size: Buffer.byteLength(responseBody),
+              mimeType: contentTypeOf(x.responseHeaders) || 'x-unknown',
+              ...(responseBody ? { text: responseBody } : {}),
+            },
             redirectURL: x.responseHeaders.location ?? '',
             headersSize: -1,
             bodySize: Buffer.byteLength(responseBody),
@@ -195,7 +201,8 @@ export function exchangesOfHar(data: unknown): RecordedExchange[] {
   if (!Array.isArray(entries)) throw new Error('not a HAR file: it has no log.entries');
   const toRecord = (list: HarHeader[] | undefined) => Object.fromEntries((list ?? []).map((h) => [String(h.name).toLowerCase(), String(h.value)]));
   return entries.map((e, i) => {
-    if (!e?.request?.url || !e.request.method || typeof e.response?.status !== 'number') throw new Error(`not a HAR file: entry ${i} lacks request.url, request.method or response.status`);
+    if (!e?.request?.url || !e.request.method || typeof e.response?.status !== 'number')
+      throw new Error(`not a HAR file: entry ${i} lacks request.url, request.method or response.status`);
     return {
       startedAt: Date.parse(e.startedDateTime) || 0,
       durationMs: Number(e.time) || 0,

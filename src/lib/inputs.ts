@@ -3,23 +3,13 @@ import type { ConfigFile } from './config-file.js';
 import { durationMs } from './duration.js';
 import { InputError } from './errors.js';
 import type { Interactivity } from './tty.js';
-import {
-  InvalidValue,
-  validateAccountId,
-  validateApiBaseUrl,
-  validateLabel,
-  validateNames,
-  validateOrgUrl,
-  validateToken,
-} from './validate.js';
+import { InvalidValue, validateAccountId, validateApiBaseUrl, validateLabel, validateNames, validateOrgUrl, validateToken } from './validate.js';
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export const DEFAULT_APP_LABEL = 'Cloudflare SCIM';
 export const DEFAULT_OKTA_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.logs.read'];
 
-export type OktaAuth =
-  | { kind: 'ssws'; token: string }
-  | { kind: 'privateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string[] };
+export type OktaAuth = { kind: 'ssws'; token: string } | { kind: 'privateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string[] };
 
 /** The one validated input model shared by `okta` and `verify`. */
 export interface Inputs {
@@ -62,7 +52,9 @@ export interface RawInputs {
 }
 
 /** The non-secret inputs a saved plan carries, and the plan's path. */
-export type SavedInputs = Pick<Inputs, 'orgUrl' | 'accountId' | 'scimBaseUrl' | 'appLabel' | 'assignGroups' | 'pushGroups' | 'groupRoles' | 'assignUsers'> & { path: string };
+export type SavedInputs = Pick<Inputs, 'orgUrl' | 'accountId' | 'scimBaseUrl' | 'appLabel' | 'assignGroups' | 'pushGroups' | 'groupRoles' | 'assignUsers'> & {
+  path: string;
+};
 
 interface Candidate {
   value: string | string[] | undefined;
@@ -144,7 +136,10 @@ function candidates(raw: RawInputs) {
     groupRoles: [
       { value: list(flags.role), source: '--role' },
       ...plan(saved && Object.entries(saved.groupRoles).flatMap(([group, roles]) => roles.map((role) => `${group}=${role}`))),
-      { value: file?.pushGroups?.flatMap((g) => (typeof g === 'string' ? [] : (g.roles ?? []).map((r) => `${g.name}=${r}`))), source: cfg('pushGroups[].roles') },
+      {
+        value: file?.pushGroups?.flatMap((g) => (typeof g === 'string' ? [] : (g.roles ?? []).map((r) => `${g.name}=${r}`))),
+        source: cfg('pushGroups[].roles'),
+      },
     ],
     assignUsers: [
       { value: list(flags.assignUser), source: '--assign-user' },
@@ -183,7 +178,12 @@ export interface MissingInput {
 
 const REQUIRED: MissingInput[] = [
   { key: 'orgUrl', label: 'Okta org URL', how: 'set OKTA_ORG_URL or pass --org-url', secret: false },
-  { key: 'oktaToken', label: 'Okta API token', how: 'set OKTA_API_TOKEN (or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY for a service app), or pass --okta-token-file', secret: true },
+  {
+    key: 'oktaToken',
+    label: 'Okta API token',
+    how: 'set OKTA_API_TOKEN (or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY for a service app), or pass --okta-token-file',
+    secret: true,
+  },
   { key: 'accountId', label: 'Cloudflare account ID', how: 'set CLOUDFLARE_ACCOUNT_ID or pass --account-id', secret: false },
   { key: 'scimToken', label: 'Cloudflare SCIM token', how: 'set CLOUDFLARE_SCIM_TOKEN or pass --scim-token-file', secret: true },
 ];
@@ -321,7 +321,9 @@ function resolveOktaAuth(c: ReturnType<typeof candidates>, check: Check, problem
   if (!clientId) return undefined;
   const key = pick(c.oktaPrivateKey);
   if (!key) {
-    problems.push(`  - Okta service app (from ${clientId.source}): no private key. Set OKTA_PRIVATE_KEY (PEM or JWK, or a path to one) or pass --okta-private-key-file.`);
+    problems.push(
+      `  - Okta service app (from ${clientId.source}): no private key. Set OKTA_PRIVATE_KEY (PEM or JWK, or a path to one) or pass --okta-private-key-file.`,
+    );
     return undefined;
   }
   const privateKey = check(c.oktaPrivateKey, 'Okta private key', validatePrivateKey);
@@ -337,7 +339,10 @@ function validatePrivateKey(raw: string): string {
     if (value.startsWith('{')) createPrivateKey({ key: JSON.parse(value), format: 'jwk' });
     else createPrivateKey(value);
   } catch {
-    throw new InvalidValue('it is not a PEM or JWK private key.', 'Give the service app\'s private key as PEM (-----BEGIN PRIVATE KEY-----) or JWK JSON, or a path to a file holding it.');
+    throw new InvalidValue(
+      'it is not a PEM or JWK private key.',
+      "Give the service app's private key as PEM (-----BEGIN PRIVATE KEY-----) or JWK JSON, or a path to a file holding it.",
+    );
   }
   return value;
 }
@@ -356,8 +361,13 @@ function parseGroupRoles(pairs: string[], pushGroups: string[]): Record<string, 
     const group = pair.slice(0, at).trim();
     const role = pair.slice(at + 1).trim();
     if (at < 1 || role === '') throw new InvalidValue(`"${pair}" is not GROUP=ROLE.`, 'Write e.g. --role "Engineering=Administrator Read Only".');
-    if (!pushGroups.includes(group)) throw new InvalidValue(`"${group}" has a role but is not pushed.`, `Push it too (--push-group "${group}"): roles go on the Cloudflare user group that the push creates.`);
-    (roles[group] ??= []).includes(role) || roles[group].push(role);
+    if (!pushGroups.includes(group))
+      throw new InvalidValue(
+        `"${group}" has a role but is not pushed.`,
+        `Push it too (--push-group "${group}"): roles go on the Cloudflare user group that the push creates.`,
+      );
+    roles[group] ??= [];
+    if (!roles[group].includes(role)) roles[group].push(role);
   }
   return roles;
 }

@@ -10,9 +10,11 @@ import { InputError } from './errors.js';
 export async function checkOutputPath(path: string, flag: string): Promise<void> {
   const folder = dirname(path);
   const folderStat = await stat(folder).catch(() => undefined);
-  if (!folderStat?.isDirectory()) throw new InputError(`${flag} ${path}: the folder ${folder} does not exist.`, `Create it first, or pass a path in an existing folder.`);
+  if (!folderStat?.isDirectory())
+    throw new InputError(`${flag} ${path}: the folder ${folder} does not exist.`, `Create it first, or pass a path in an existing folder.`);
   const existing = await lstat(path).catch(() => undefined);
-  if (existing?.isSymbolicLink()) throw new InputError(`${flag} ${path}: the path is a symbolic link; scim-setup does not write through links.`, 'Pass the path of a regular file.');
+  if (existing?.isSymbolicLink())
+    throw new InputError(`${flag} ${path}: the path is a symbolic link; scim-setup does not write through links.`, 'Pass the path of a regular file.');
   if (existing?.isDirectory()) throw new InputError(`${flag} ${path}: the path is a folder.`, 'Pass the path of a file inside it.');
 }
 

@@ -25,7 +25,10 @@ export async function pollUntil<T>(attempt: () => Promise<T | undefined>, option
   let delay = 500;
   const stopIfAsked = () => {
     if (options.signal?.aborted) {
-      throw new InterruptedError(`Stopped waiting for ${options.waitingFor ?? 'the step to finish'}.`, 'Re-run the same command: it reads the state again and carries on from here.');
+      throw new InterruptedError(
+        `Stopped waiting for ${options.waitingFor ?? 'the step to finish'}.`,
+        'Re-run the same command: it reads the state again and carries on from here.',
+      );
     }
   };
   const pause = async () => {

@@ -14,7 +14,12 @@ export function ask(input: NodeJS.ReadableStream, output: NodeJS.WritableStream,
     rl.on('SIGINT', () => {
       rl.close();
       output.write('\n');
-      reject(new InterruptedError('Cancelled at the prompt; nothing was changed by this question.', 'Run the command again when ready; it carries on from where it stopped.'));
+      reject(
+        new InterruptedError(
+          'Cancelled at the prompt; nothing was changed by this question.',
+          'Run the command again when ready; it carries on from where it stopped.',
+        ),
+      );
     });
     rl.question(question, (answer) => {
       rl.close();

@@ -20,13 +20,20 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
     } catch {
       url = undefined;
     }
-    if (!url || !/^https?:$/.test(url.protocol) || !url.hostname) throw new InputError(`${name} is not a proxy URL (${url ? `scheme ${url.protocol}` : 'it does not parse'}).`, `Set ${name} to e.g. http://proxy.corp:3128, or unset it.`);
+    if (!url || !/^https?:$/.test(url.protocol) || !url.hostname)
+      throw new InputError(
+        `${name} is not a proxy URL (${url ? `scheme ${url.protocol}` : 'it does not parse'}).`,
+        `Set ${name} to e.g. http://proxy.corp:3128, or unset it.`,
+      );
     return value;
   };
   return {
     httpsProxy: proxyUrl('HTTPS_PROXY', 'https_proxy'),
     httpProxy: proxyUrl('HTTP_PROXY', 'http_proxy'),
-    noProxy: (pick('NO_PROXY', 'no_proxy') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    noProxy: (pick('NO_PROXY', 'no_proxy') ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 

@@ -50,7 +50,7 @@ function secretVariants(secret: string): string[] {
 /** A short, stable, non-reversible label for a secret, for plans and logs. */
 export async function fingerprint(secret: string): Promise<string> {
   const { createHash } = await import('node:crypto');
-  return 'sha256:' + createHash('sha256').update(secret).digest('hex').slice(0, 12);
+  return `sha256:${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
 }
 
 export function maskToken(secret: string): string {

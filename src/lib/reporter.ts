@@ -81,12 +81,12 @@ export class Reporter {
     if (!this.json) return;
     if (this.jsonWritten) throw new Error('Reporter.result called twice: --json prints one document');
     this.jsonWritten = true;
-    this.options.stdout.write(this.redactor.redact(JSON.stringify(document, null, 2)) + '\n');
+    this.options.stdout.write(`${this.redactor.redact(JSON.stringify(document, null, 2))}\n`);
   }
 
   /** The one exit point of human text: redacted, then neutralised (only its own colours and line breaks pass). */
   private write(stream: NodeJS.WritableStream, text: string): void {
-    stream.write(neutralise(this.redactor.redact(text)) + '\n');
+    stream.write(`${neutralise(this.redactor.redact(text))}\n`);
   }
 
   private lineTask(label: string): Task {
@@ -105,7 +105,13 @@ export class Reporter {
     const r = (t: string | undefined) => (t === undefined ? undefined : untrusted(this.redactor.redact(t)));
     // discardStdin off: ora's raw-mode stdin swallowed Ctrl-C; a cooked terminal turns it into SIGINT, which main handles.
     // isEnabled: this reporter has decided a spinner fits; ora's own guess reads process.env (CI) instead of ours.
-    const spinner: Ora = ora({ text: r(label), stream: this.human, color: this.style.level > 0 ? 'cyan' : false, discardStdin: false, isEnabled: true }).start();
+    const spinner: Ora = ora({
+      text: r(label),
+      stream: this.human,
+      color: this.style.level > 0 ? 'cyan' : false,
+      discardStdin: false,
+      isEnabled: true,
+    }).start();
     return {
       update: (text) => {
         spinner.text = r(text) ?? '';

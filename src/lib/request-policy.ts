@@ -98,7 +98,8 @@ export class RequestPolicy {
 
   /** Holds a place in the bucket's budget until the answer comes (release). */
   async acquire(bucket: string): Promise<void> {
-    for (let delay = this.paceDelay(bucket); delay > 0 && !this.options.signal?.aborted; delay = this.paceDelay(bucket)) await sleep(delay, this.options.signal);
+    for (let delay = this.paceDelay(bucket); delay > 0 && !this.options.signal?.aborted; delay = this.paceDelay(bucket))
+      await sleep(delay, this.options.signal);
     this.inFlight.set(bucket, (this.inFlight.get(bucket) ?? 0) + 1);
   }
 
@@ -158,7 +159,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Where a request or a wait stops because the user asked (Ctrl-C, SIGTERM). */
 function aborted(method: string, url: string): InterruptedError {
-  return new InterruptedError(`Interrupted during ${method} ${new URL(url).pathname}.`, 'Re-run the same command: it reads the state again and carries on from where it stopped.');
+  return new InterruptedError(
+    `Interrupted during ${method} ${new URL(url).pathname}.`,
+    'Re-run the same command: it reads the state again and carries on from where it stopped.',
+  );
 }
 
 /** A failure to talk to a service at all: no answer, a reset, a timeout. */
@@ -211,14 +215,27 @@ function refuseRedirect(service: Service, method: string, url: string, status: n
  * Both APIs answer JSON, always. Anything else (a proxy's HTML page, a captive portal's 200, a
  * gateway's 502, a body of another type) is said as what it is, and never taken as the service's word.
  */
-export async function requireJson<R extends { status: number; headers: HeaderReader }>(service: Service, response: R, method: string, url: string, discard: () => Promise<unknown> | undefined): Promise<R> {
+export async function requireJson<R extends { status: number; headers: HeaderReader }>(
+  service: Service,
+  response: R,
+  method: string,
+  url: string,
+  discard: () => Promise<unknown> | undefined,
+): Promise<R> {
   const type = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (/^application\/(scim\+)?json$/.test(type) || response.status === 204 || response.headers.get('content-length') === '0') return response;
   await Promise.resolve(discard()).catch(() => undefined);
-  const what = type === 'text/html' ? `an HTML page (a proxy, a captive portal or a gateway answered, not ${service.name}'s API)` : type ? `${type}, not JSON` : 'a body that is not JSON';
+  const what =
+    type === 'text/html'
+      ? `an HTML page (a proxy, a captive portal or a gateway answered, not ${service.name}'s API)`
+      : type
+        ? `${type}, not JSON`
+        : 'a body that is not JSON';
   throw new RemoteError(
     `${service.name}'s ${method} ${new URL(url).pathname} answered ${response.status} with ${what}.`,
-    response.status >= 500 ? `${service.name} or a gateway in between is failing; wait a little and re-run (the run converges).` : `Check ${service.name === 'Okta' ? 'OKTA_ORG_URL' : 'CLOUDFLARE_API_BASE_URL'} and any HTTPS_PROXY in between, then re-run.`,
+    response.status >= 500
+      ? `${service.name} or a gateway in between is failing; wait a little and re-run (the run converges).`
+      : `Check ${service.name === 'Okta' ? 'OKTA_ORG_URL' : 'CLOUDFLARE_API_BASE_URL'} and any HTTPS_PROXY in between, then re-run.`,
   );
 }
 
@@ -279,13 +296,23 @@ interface RecordableResponse {
 /** Reads the body from a clone while the SDK reads the original, so that neither waits on the other. */
 function record(recorder: HarRecorder, x: { method: string; url: string; started: number; sent: SentRequest; response: RecordableResponse }): void {
   const responseHeaders: Record<string, string> = {};
-  x.response.headers.forEach((value, name) => (responseHeaders[name.toLowerCase()] = value));
+  x.response.headers.forEach((value, name) => {
+    responseHeaders[name.toLowerCase()] = value;
+  });
   const clone = x.response.clone();
   recorder.track(
     clone.text().then((responseBody) =>
       recorder.add({
-        startedAt: x.started, durationMs: Date.now() - x.started, method: x.method, url: x.url, requestHeaders: x.sent.headers, requestBody: x.sent.body,
-        status: x.response.status, statusText: x.response.statusText ?? '', responseHeaders, responseBody,
+        startedAt: x.started,
+        durationMs: Date.now() - x.started,
+        method: x.method,
+        url: x.url,
+        requestHeaders: x.sent.headers,
+        requestBody: x.sent.body,
+        status: x.response.status,
+        statusText: x.response.statusText ?? '',
+        responseHeaders,
+        responseBody,
       }),
     ),
   );
@@ -295,8 +322,10 @@ function record(recorder: HarRecorder, x: { method: string; url: string; started
 export function headerRecord(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
-  if (typeof (headers as Headers).forEach === 'function' && !(Array.isArray(headers))) {
-    (headers as Headers).forEach((value, name) => (out[name.toLowerCase()] = value));
+  if (typeof (headers as Headers).forEach === 'function' && !Array.isArray(headers)) {
+    (headers as Headers).forEach((value, name) => {
+      out[name.toLowerCase()] = value;
+    });
     return out;
   }
   const entries = Array.isArray(headers) ? (headers as Array<[string, string]>) : Object.entries(headers as Record<string, unknown>);
@@ -317,7 +346,7 @@ function isCertificateError(text: string): boolean {
 /** The fix to suggest for a network failure: a TLS trust problem needs the corporate CA. */
 export function networkFix(error: NetworkError, envName: string): string {
   if (isCertificateError(error.causeText)) {
-    return 'The server\'s TLS certificate is not trusted: if a corporate proxy or CA signs it, set NODE_EXTRA_CA_CERTS to a PEM file with that CA.';
+    return "The server's TLS certificate is not trusted: if a corporate proxy or CA signs it, set NODE_EXTRA_CA_CERTS to a PEM file with that CA.";
   }
   return `Check ${envName}, your network and any HTTPS_PROXY / NO_PROXY setting, then re-run; the run converges from where it stopped.`;
 }

@@ -30,7 +30,10 @@ export async function readSecretFiles(
   const out: Partial<Record<SecretName, SecretValue>> = {};
   const fromStdin = FILE_FLAGS.filter(([, key]) => flags[key] === '-');
   if (fromStdin.length > 1) {
-    throw new InputError(`Only one secret can be read from stdin; ${fromStdin.map(([, , flag]) => flag).join(' and ')} both ask for it.`, 'Read the others from files or env vars.');
+    throw new InputError(
+      `Only one secret can be read from stdin; ${fromStdin.map(([, , flag]) => flag).join(' and ')} both ask for it.`,
+      'Read the others from files or env vars.',
+    );
   }
   for (const [name, key, flag] of FILE_FLAGS) {
     const path = flags[key];
@@ -64,7 +67,11 @@ export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string
   try {
     return (await readStreamBounded(stdin, MAX_SECRET_BYTES)).toString('utf8');
   } catch (error) {
-    if (error instanceof TooLarge) throw new InputError('stdin: over 64 KB were piped in; a token is a line.', 'Pipe the token alone, e.g. `op read … | scim-setup okta --scim-token-file -`.');
+    if (error instanceof TooLarge)
+      throw new InputError(
+        'stdin: over 64 KB were piped in; a token is a line.',
+        'Pipe the token alone, e.g. `op read … | scim-setup okta --scim-token-file -`.',
+      );
     throw error;
   }
 }

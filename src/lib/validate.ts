@@ -33,7 +33,11 @@ function parseServiceUrl(raw: string, example: string): URL {
     throw new InvalidValue('the URL contains credentials.', 'Remove the user:password@ part; credentials go in the token env vars.');
   }
   // `acme-admin.okta.com.` is the same host as without the dot, and would slip past the admin check.
-  if (url.hostname.endsWith('.')) throw new InvalidValue(`"${raw}" ends its host name with a dot.`, `Drop the trailing dot: ${url.protocol}//${url.hostname.replace(/\.+$/, '')}${url.port ? `:${url.port}` : ''}.`);
+  if (url.hostname.endsWith('.'))
+    throw new InvalidValue(
+      `"${raw}" ends its host name with a dot.`,
+      `Drop the trailing dot: ${url.protocol}//${url.hostname.replace(/\.+$/, '')}${url.port ? `:${url.port}` : ''}.`,
+    );
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new InvalidValue(`"${raw}" must use https (http is accepted only for a loopback host such as 127.0.0.1).`, `Use ${example}.`);
   }
@@ -111,8 +115,13 @@ export function validateNames(raw: string[], what: 'group' | 'user'): string[] {
     if (name !== name.trim()) {
       throw new InvalidValue(`${what} "${name}" has leading or trailing spaces.`, `Names are matched exactly; use "${name.trim()}".`);
     }
-    if (/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name)) throw new InvalidValue(`a ${what} name contains control or direction characters (${JSON.stringify(name.slice(0, 40))}).`, 'Remove them.');
-    if (name.length > MAX_NAME) throw new InvalidValue(`a ${what} name is ${name.length} characters long ("${name.slice(0, 40)}…"), over Okta's limit of ${MAX_NAME}.`, 'Check the name; Okta group names and logins are at most 255 characters.');
+    if (/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name))
+      throw new InvalidValue(`a ${what} name contains control or direction characters (${JSON.stringify(name.slice(0, 40))}).`, 'Remove them.');
+    if (name.length > MAX_NAME)
+      throw new InvalidValue(
+        `a ${what} name is ${name.length} characters long ("${name.slice(0, 40)}…"), over Okta's limit of ${MAX_NAME}.`,
+        'Check the name; Okta group names and logins are at most 255 characters.',
+      );
     if (name.normalize('NFC') !== name) {
       throw new InvalidValue(`${what} "${name}" is not in Unicode NFC form, so it would not match Okta's name.`, 'Type the name again, or copy it from Okta.');
     }
@@ -124,7 +133,9 @@ export function validateNames(raw: string[], what: 'group' | 'user'): string[] {
 
 export function validateLabel(raw: string): string {
   const value = raw.trim();
-  if (value === '' || value.length > 100) throw new InvalidValue(`"${raw.slice(0, 120)}" is not a usable app label (1 to 100 characters).`, 'Pick a short label, e.g. "Cloudflare SCIM".');
-  if (/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(value)) throw new InvalidValue(`the app label contains control or direction characters (${JSON.stringify(value)}).`, 'Use plain text, e.g. "Cloudflare SCIM".');
+  if (value === '' || value.length > 100)
+    throw new InvalidValue(`"${raw.slice(0, 120)}" is not a usable app label (1 to 100 characters).`, 'Pick a short label, e.g. "Cloudflare SCIM".');
+  if (/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(value))
+    throw new InvalidValue(`the app label contains control or direction characters (${JSON.stringify(value)}).`, 'Use plain text, e.g. "Cloudflare SCIM".');
   return value;
 }

@@ -42,7 +42,10 @@ export class OktaClient {
     const requestExecutor = new PolicyExecutor(policy, proxyFromEnv(env), { name: 'Okta', origin: new URL(orgUrl).origin });
     const baseUrl = orgUrl.replace(/\/$/, '');
     // What the SDK's OAuth reads of its client: where to ask, who asks, with which key and scopes.
-    const oauth = auth.kind === 'privateKey' ? new OAuth({ baseUrl, requestExecutor, clientId: auth.clientId, scopes: auth.scopes, privateKey: auth.privateKey, keyId: auth.keyId } as never) : undefined;
+    const oauth =
+      auth.kind === 'privateKey'
+        ? new OAuth({ baseUrl, requestExecutor, clientId: auth.clientId, scopes: auth.scopes, privateKey: auth.privateKey, keyId: auth.keyId } as never)
+        : undefined;
     this.sdkHttp = new Http({ cacheMiddleware: null, requestExecutor, oauth } as never);
     if (auth.kind === 'ssws') this.sdkHttp.defaultHeaders.Authorization = `SSWS ${auth.token}`;
     this.sdkHttp.defaultHeaders['User-Agent'] = USER_AGENT;

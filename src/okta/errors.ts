@@ -24,20 +24,37 @@ export function toOktaError(error: unknown, orgUrl: string): Error {
       networkFix(error, 'OKTA_ORG_URL'),
     );
   }
-  const e = error as { status?: number; errorCode?: string; errorSummary?: string; errorCauses?: Array<{ errorSummary?: string }>; url?: string; message?: string; type?: string };
+  const e = error as {
+    status?: number;
+    errorCode?: string;
+    errorSummary?: string;
+    errorCauses?: Array<{ errorSummary?: string }>;
+    url?: string;
+    message?: string;
+    type?: string;
+  };
   if (typeof e?.status !== 'number') {
     const text = fromWire(e?.message ?? error);
     return new RemoteError(`Okta request failed: ${text}`, 'Check OKTA_ORG_URL and the Okta credentials, then re-run.');
   }
   // Okta's words come from the wire: one line each, no control characters, bounded.
-  const causes = (e.errorCauses ?? []).map((c) => fromWire(c.errorSummary)).filter(Boolean).slice(0, 5);
+  const causes = (e.errorCauses ?? [])
+    .map((c) => fromWire(c.errorSummary))
+    .filter(Boolean)
+    .slice(0, 5);
   const path = e.url ? new URL(e.url).pathname : '';
   const summary = `${e.errorSummary ? fromWire(e.errorSummary) : `HTTP ${e.status}`}${causes.length ? ` (${causes.join('; ')})` : ''}`;
   if (e.status === 401) {
-    return new AuthError(`Okta refused the credentials (401 ${fromWire(e.errorCode)} ${e.errorSummary ? fromWire(e.errorSummary) : 'Unauthorized'}).`.replace(/\s+/g, ' '), 'The API token is invalid, revoked or expired: create a new one (Security → API → Tokens) and set OKTA_API_TOKEN, or check the service app\'s client ID and key.');
+    return new AuthError(
+      `Okta refused the credentials (401 ${fromWire(e.errorCode)} ${e.errorSummary ? fromWire(e.errorSummary) : 'Unauthorized'}).`.replace(/\s+/g, ' '),
+      "The API token is invalid, revoked or expired: create a new one (Security → API → Tokens) and set OKTA_API_TOKEN, or check the service app's client ID and key.",
+    );
   }
   if (e.status === 403) {
-    return new AuthError(`Okta denied ${path} (403 ${e.errorCode ?? ''}: ${summary}).`, 'The token\'s admin (or the service app) needs the Application Administrator and Group Administrator roles, and for a service app the scopes okta.apps.manage okta.groups.manage okta.users.read okta.logs.read.');
+    return new AuthError(
+      `Okta denied ${path} (403 ${e.errorCode ?? ''}: ${summary}).`,
+      "The token's admin (or the service app) needs the Application Administrator and Group Administrator roles, and for a service app the scopes okta.apps.manage okta.groups.manage okta.users.read okta.logs.read.",
+    );
   }
   return new OktaRequestError(`Okta answered ${e.status} ${e.errorCode ?? ''} on ${path}: ${summary}`.replace(/\s+/g, ' '), e.status, e.errorCode, causes);
 }

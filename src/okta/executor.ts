@@ -5,7 +5,15 @@ import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
 import { headerRecord, requireJson, withPolicy, type Service } from '../lib/request-policy.js';
 
-type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & { url: string; method?: string; timeout?: number; agent?: Agent; headers?: unknown; body?: unknown; redirect?: string };
+type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & {
+  url: string;
+  method?: string;
+  timeout?: number;
+  agent?: Agent;
+  headers?: unknown;
+  body?: unknown;
+  redirect?: string;
+};
 type OktaResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
 
 /** Okta's rate-limit buckets, as the client must track them (research okta.md §g). */
@@ -63,7 +71,10 @@ export class PolicyExecutor extends RequestExecutor {
   /** The service-app mode's access token is a credential too: redacted from the moment it arrives. */
   private async learnAccessToken(url: string, response: OktaResponse): Promise<OktaResponse> {
     if (!new URL(url).pathname.endsWith('/oauth2/v1/token') || response.status !== 200 || !this.policy.options.onSecret) return response;
-    const body = await response.clone().text().catch(() => '');
+    const body = await response
+      .clone()
+      .text()
+      .catch(() => '');
     try {
       const token = (JSON.parse(body) as { access_token?: unknown }).access_token;
       if (typeof token === 'string') this.policy.options.onSecret(token);
@@ -75,7 +86,10 @@ export class PolicyExecutor extends RequestExecutor {
 
   private agentFor(proxyUrl: string): Agent {
     let agent = this.agents.get(proxyUrl);
-    if (!agent) this.agents.set(proxyUrl, (agent = new HttpsProxyAgent(proxyUrl) as unknown as Agent));
+    if (!agent) {
+      agent = new HttpsProxyAgent(proxyUrl) as unknown as Agent;
+      this.agents.set(proxyUrl, agent);
+    }
     return agent;
   }
 }

@@ -43,7 +43,11 @@ export function toObservedApp(raw: RawApp): ObservedApp {
     label: raw.label,
     status: raw.status,
     created: raw.created,
-    visibility: { autoLaunch: v.autoLaunch === true, autoSubmitToolbar: v.autoSubmitToolbar === true, hide: { iOS: v.hide?.iOS === true, web: v.hide?.web === true } },
+    visibility: {
+      autoLaunch: v.autoLaunch === true,
+      autoSubmitToolbar: v.autoSubmitToolbar === true,
+      hide: { iOS: v.hide?.iOS === true, web: v.hide?.web === true },
+    },
     features: raw.features ?? [],
   };
 }
@@ -65,7 +69,10 @@ export async function resolveGroups(okta: OktaClient, names: string[]): Promise<
       // A pushed group has an APP_GROUP twin of the same name in Okta; the source is the user group.
       if (g.type === 'APP_GROUP') continue;
       if (found[g.profile.name] && found[g.profile.name].id !== g.id) {
-        throw new InputError(`Two Okta groups are named "${g.profile.name}" (${found[g.profile.name].id}, ${g.id}).`, 'Rename one of them in Okta so that the name is unique.');
+        throw new InputError(
+          `Two Okta groups are named "${g.profile.name}" (${found[g.profile.name].id}, ${g.id}).`,
+          'Rename one of them in Okta so that the name is unique.',
+        );
       }
       found[g.profile.name] = { id: g.id, name: g.profile.name, members: g._embedded?.stats?.usersCount };
     }
@@ -107,7 +114,10 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
     lines.push(`  - "${name}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : '; no similar name found.'}`);
   }
   if (names.length > LISTED_UNKNOWN) lines.push(`  … and ${names.length - LISTED_UNKNOWN} more`);
-  return new InputError(`Unknown Okta ${kind}${names.length > 1 ? `s (${names.length})` : ''}:\n${lines.join('\n')}`, 'Group names and user logins are matched exactly; fix them in your flags or config file. Nothing was changed.');
+  return new InputError(
+    `Unknown Okta ${kind}${names.length > 1 ? `s (${names.length})` : ''}:\n${lines.join('\n')}`,
+    'Group names and user logins are matched exactly; fix them in your flags or config file. Nothing was changed.',
+  );
 }
 
 /** Like Promise.all, but an unknown group does not hide an unknown user: every input error is reported at once. */

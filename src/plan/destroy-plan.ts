@@ -25,18 +25,54 @@ export function planDestroy(o: DestroyObserved, options: DestroyOptions): Action
   const app = `/api/v1/apps/${o.app.id}`;
   const actions: Action[] = [];
   for (const m of o.mappings) {
-    if (m.status !== 'INACTIVE') actions.push({ id: `push-off:${m.groupName}`, kind: 'update', resource: 'push-mapping', summary: `stop pushing "${m.groupName}"`, request: { method: 'PATCH', path: `${app}/group-push/mappings/${m.id}`, body: { status: 'INACTIVE' } } });
+    if (m.status !== 'INACTIVE')
+      actions.push({
+        id: `push-off:${m.groupName}`,
+        kind: 'update',
+        resource: 'push-mapping',
+        summary: `stop pushing "${m.groupName}"`,
+        request: { method: 'PATCH', path: `${app}/group-push/mappings/${m.id}`, body: { status: 'INACTIVE' } },
+      });
     actions.push({
-      id: `push-delete:${m.groupName}`, kind: 'delete', resource: 'push-mapping',
+      id: `push-delete:${m.groupName}`,
+      kind: 'delete',
+      resource: 'push-mapping',
       summary: `delete the push mapping of "${m.groupName}"${options.deleteCloudflareGroups ? ' and its Cloudflare group' : ' (its Cloudflare group stays)'}`,
       request: { method: 'DELETE', path: `${app}/group-push/mappings/${m.id}?deleteTargetGroup=${options.deleteCloudflareGroups}` },
     });
   }
   if (options.deprovisionUsers) {
-    for (const g of o.assignedGroups) actions.push({ id: `unassign-group:${g.name}`, kind: 'delete', resource: 'group-assignment', summary: `unassign group "${g.name}" (Okta deactivates its members in Cloudflare)`, request: { method: 'DELETE', path: `${app}/groups/${g.id}` } });
-    for (const u of o.directUsers) actions.push({ id: `unassign-user:${u.login}`, kind: 'delete', resource: 'user-assignment', summary: `unassign user ${u.login} (Okta deactivates them in Cloudflare)`, request: { method: 'DELETE', path: `${app}/users/${u.id}` } });
+    for (const g of o.assignedGroups)
+      actions.push({
+        id: `unassign-group:${g.name}`,
+        kind: 'delete',
+        resource: 'group-assignment',
+        summary: `unassign group "${g.name}" (Okta deactivates its members in Cloudflare)`,
+        request: { method: 'DELETE', path: `${app}/groups/${g.id}` },
+      });
+    for (const u of o.directUsers)
+      actions.push({
+        id: `unassign-user:${u.login}`,
+        kind: 'delete',
+        resource: 'user-assignment',
+        summary: `unassign user ${u.login} (Okta deactivates them in Cloudflare)`,
+        request: { method: 'DELETE', path: `${app}/users/${u.id}` },
+      });
   }
-  if (o.app.status === 'ACTIVE') actions.push({ id: 'app-deactivate', kind: 'update', resource: 'app', summary: `deactivate Okta app "${o.app.label}" (provisioning stops)`, request: { method: 'POST', path: `${app}/lifecycle/deactivate` } });
-  actions.push({ id: 'app-delete', kind: 'delete', resource: 'app', summary: `delete Okta app "${o.app.label}" (${o.app.id})`, request: { method: 'DELETE', path: app } });
+  if (o.app.status === 'ACTIVE')
+    actions.push({
+      id: 'app-deactivate',
+      kind: 'update',
+      resource: 'app',
+      summary: `deactivate Okta app "${o.app.label}" (provisioning stops)`,
+      request: { method: 'POST', path: `${app}/lifecycle/deactivate` },
+    });
+  actions.push({
+    id: 'app-delete',
+    kind: 'delete',
+    resource: 'app',
+    summary: `delete Okta app "${o.app.label}" (${o.app.id})`,
+    request: { method: 'DELETE', path: app },
+  });
   return actions;
 }

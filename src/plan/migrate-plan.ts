@@ -34,28 +34,73 @@ export function planMigration(appId: string, accountId: string, g: LegacyGroup):
   const keep = `members keep access: still assigned through "${g.name}"`;
   const groupId = t.id ?? '{groupId}';
   const missing = g.memberIds.filter((id) => !t.memberIds.includes(id));
-  const step = (suffix: string, kind: Action['kind'], summary: string, detail: string, request?: Action['request']): Action => ({ id: `migrate:${g.role}:${suffix}`, kind, resource: 'group-assignment', summary, detail, request });
+  const step = (suffix: string, kind: Action['kind'], summary: string, detail: string, request?: Action['request']): Action => ({
+    id: `migrate:${g.role}:${suffix}`,
+    kind,
+    resource: 'group-assignment',
+    summary,
+    detail,
+    request,
+  });
   const actions: Action[] = [
-    t.id ? step('group', 'noop', `Okta group "${t.name}" exists`, keep) : step('group', 'create', `create Okta group "${t.name}"`, keep, { method: 'POST', path: '/api/v1/groups', body: { profile: { name: t.name, description: `Replaces ${g.name} (scim-setup migrate)` } } }),
+    t.id
+      ? step('group', 'noop', `Okta group "${t.name}" exists`, keep)
+      : step('group', 'create', `create Okta group "${t.name}"`, keep, {
+          method: 'POST',
+          path: '/api/v1/groups',
+          body: { profile: { name: t.name, description: `Replaces ${g.name} (scim-setup migrate)` } },
+        }),
     missing.length === 0
       ? step('members', 'noop', `"${t.name}" has every member of "${g.name}"`, keep)
-      : step('members', 'update', `add ${missing.length} member${missing.length > 1 ? 's' : ''} of "${g.name}" to "${t.name}"`, keep, { method: 'PUT', path: `/api/v1/groups/${groupId}/users/{userId}` }),
-    t.assigned ? step('assign', 'noop', `"${t.name}" is assigned to the app`, keep) : step('assign', 'create', `assign "${t.name}" to the app`, `${keep}, and now through "${t.name}" too`, { method: 'PUT', path: `${app}/groups/${groupId}`, body: {} }),
+      : step('members', 'update', `add ${missing.length} member${missing.length > 1 ? 's' : ''} of "${g.name}" to "${t.name}"`, keep, {
+          method: 'PUT',
+          path: `/api/v1/groups/${groupId}/users/{userId}`,
+        }),
+    t.assigned
+      ? step('assign', 'noop', `"${t.name}" is assigned to the app`, keep)
+      : step('assign', 'create', `assign "${t.name}" to the app`, `${keep}, and now through "${t.name}" too`, {
+          method: 'PUT',
+          path: `${app}/groups/${groupId}`,
+          body: {},
+        }),
     t.mapping?.status === 'ACTIVE'
       ? step('push', 'noop', `"${t.name}" is pushed to Cloudflare`, keep)
-      : step('push', 'create', `push "${t.name}" to Cloudflare`, keep, { method: 'POST', path: `${app}/group-push/mappings`, body: { sourceGroupId: groupId, targetGroupName: t.name, status: 'ACTIVE' } }),
+      : step('push', 'create', `push "${t.name}" to Cloudflare`, keep, {
+          method: 'POST',
+          path: `${app}/group-push/mappings`,
+          body: { sourceGroupId: groupId, targetGroupName: t.name, status: 'ACTIVE' },
+        }),
     t.userGroup?.grantedRoleIds.includes(g.roleId)
       ? step('role', 'noop', `user group "${t.name}" has ${g.role}`, keep)
-      : step('role', 'update', `give user group "${t.name}" the role ${g.role} (whole account)`, `${keep}; once Okta has pushed it (waits up to --wait)`, { method: 'PUT', path: `/accounts/${accountId}/iam/user_groups/${t.userGroup?.id ?? '{userGroupId}'}` }),
+      : step('role', 'update', `give user group "${t.name}" the role ${g.role} (whole account)`, `${keep}; once Okta has pushed it (waits up to --wait)`, {
+          method: 'PUT',
+          path: `/accounts/${accountId}/iam/user_groups/${t.userGroup?.id ?? '{userGroupId}'}`,
+        }),
   ];
-  const proven = Boolean(t.userGroup?.grantedRoleIds.includes(g.roleId) && t.membersInCloudflare && missing.length === 0 && t.assigned && t.mapping?.status === 'ACTIVE');
+  const proven = Boolean(
+    t.userGroup?.grantedRoleIds.includes(g.roleId) && t.membersInCloudflare && missing.length === 0 && t.assigned && t.mapping?.status === 'ACTIVE',
+  );
   if (g.mapping) {
-    actions.push(step('legacy-push', 'delete', `stop pushing "${g.name}" and delete its push mapping (its Cloudflare group is kept)`, `members keep access: they hold ${g.role} through "${t.name}"`, { method: 'DELETE', path: `${app}/group-push/mappings/${g.mapping.id}?deleteTargetGroup=false` }));
+    actions.push(
+      step(
+        'legacy-push',
+        'delete',
+        `stop pushing "${g.name}" and delete its push mapping (its Cloudflare group is kept)`,
+        `members keep access: they hold ${g.role} through "${t.name}"`,
+        { method: 'DELETE', path: `${app}/group-push/mappings/${g.mapping.id}?deleteTargetGroup=false` },
+      ),
+    );
   }
   actions.push(
-    step('legacy-unassign', 'delete', `unassign "${g.name}" from the app`, proven
-      ? `members keep access: every one of them is in "${t.name}" in Cloudflare, with ${g.role}`
-      : `only after Cloudflare shows every member of "${g.name}" in "${t.name}" with ${g.role}; this run waits for that proof (up to --wait), and refuses otherwise`, { method: 'DELETE', path: `${app}/groups/${g.id}` }),
+    step(
+      'legacy-unassign',
+      'delete',
+      `unassign "${g.name}" from the app`,
+      proven
+        ? `members keep access: every one of them is in "${t.name}" in Cloudflare, with ${g.role}`
+        : `only after Cloudflare shows every member of "${g.name}" in "${t.name}" with ${g.role}; this run waits for that proof (up to --wait), and refuses otherwise`,
+      { method: 'DELETE', path: `${app}/groups/${g.id}` },
+    ),
   );
   return actions;
 }

@@ -1,4 +1,4 @@
-import { grantedRoles, withRoles } from '../cloudflare/roles.js';
+import { grantedRoles, withRoles } from './roles.js';
 import { REDACTED } from '../lib/redact.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
 
@@ -16,24 +16,43 @@ export function plan(desired: Desired, observed: Observed): Plan {
 
   for (const name of desired.assignGroups) {
     const { id } = observed.groups[name];
-    actions.push(assignment('group-assignment', name, `assign group "${name}" to the app`, observed.assignedGroupIds.includes(id), { method: 'PUT', path: `${appPath}/groups/${id}`, body: {} }));
+    actions.push(
+      assignment('group-assignment', name, `assign group "${name}" to the app`, observed.assignedGroupIds.includes(id), {
+        method: 'PUT',
+        path: `${appPath}/groups/${id}`,
+        body: {},
+      }),
+    );
   }
   for (const login of desired.assignUsers) {
     const { id } = observed.users[login];
-    actions.push(assignment('user-assignment', login, `assign user ${login} to the app`, observed.assignedUserIds.includes(id), { method: 'POST', path: `${appPath}/users`, body: { id, scope: 'USER', credentials: { userName: login } } }));
+    actions.push(
+      assignment('user-assignment', login, `assign user ${login} to the app`, observed.assignedUserIds.includes(id), {
+        method: 'POST',
+        path: `${appPath}/users`,
+        body: { id, scope: 'USER', credentials: { userName: login } },
+      }),
+    );
   }
   for (const name of desired.pushGroups) {
     actions.push(pushAction(name, observed, appPath));
-    if (/^cf/i.test(name)) warnings.push(`Group "${name}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push will fail. Rename the group in Okta.`);
+    if (/^cf/i.test(name))
+      warnings.push(
+        `Group "${name}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push will fail. Rename the group in Okta.`,
+      );
   }
   for (const [name, roles] of Object.entries(desired.groupRoles)) actions.push(rolesAction(desired, name, roles, observed));
   for (const name of desired.assignGroups) {
     if (observed.groups[name].members !== 0) continue;
     const pushed = desired.pushGroups.includes(name);
-    warnings.push(`Group "${name}" has no members: assigning it provisions nobody${pushed ? ', and Okta does not push an empty group (its Cloudflare user group appears once it has a member)' : ''}.`);
+    warnings.push(
+      `Group "${name}" has no members: assigning it provisions nobody${pushed ? ', and Okta does not push an empty group (its Cloudflare user group appears once it has a member)' : ''}.`,
+    );
   }
   if (desired.assignGroups.length === 0 && desired.assignUsers.length === 0) {
-    warnings.push('No group or user is assigned to the app: provisioning will be on, but nobody will be provisioned. Add --push-group or --assign-group (or --assign-user).');
+    warnings.push(
+      'No group or user is assigned to the app: provisioning will be on, but nobody will be provisioned. Add --push-group or --assign-group (or --assign-user).',
+    );
   }
   if (observed.duplicateApps.length > 0) {
     warnings.push(
@@ -55,11 +74,22 @@ function appAction(desired: Desired, observed: Observed): Action {
       kind: 'create',
       resource: 'app',
       summary: `create Okta app "${desired.appLabel}" (SCIM 2.0 Test App, OAuth Bearer Token)`,
-      request: { method: 'POST', path: '/api/v1/apps?activate=true', body: { name: desired.appName, label: desired.appLabel, signOnMode: 'AUTO_LOGIN', visibility: WANTED_VISIBILITY } },
+      request: {
+        method: 'POST',
+        path: '/api/v1/apps?activate=true',
+        body: { name: desired.appName, label: desired.appLabel, signOnMode: 'AUTO_LOGIN', visibility: WANTED_VISIBILITY },
+      },
     };
   }
   if (app.status !== 'ACTIVE') {
-    return { id: 'app', kind: 'update', resource: 'app', summary: `activate Okta app "${app.label}" (${app.id})`, request: { method: 'POST', path: `/api/v1/apps/${app.id}/lifecycle/activate` }, detail: 'the app is INACTIVE' };
+    return {
+      id: 'app',
+      kind: 'update',
+      resource: 'app',
+      summary: `activate Okta app "${app.label}" (${app.id})`,
+      request: { method: 'POST', path: `/api/v1/apps/${app.id}/lifecycle/activate` },
+      detail: 'the app is INACTIVE',
+    };
   }
   return { id: 'app', kind: 'noop', resource: 'app', summary: `Okta app "${app.label}" (${app.id}) exists` };
 }
@@ -81,12 +111,24 @@ function visibilityActions(observed: Observed, appPath: string): Action[] {
   if (drift.length === 0) return [{ ...base, kind: 'noop', summary: 'app icons hidden, no auto sign-in' }];
   if (provisioningOn(app.features)) {
     // A full PUT of the app would wipe its Provisioning tab (terraform-provider-okta #655).
-    return [{
-      ...base, kind: 'manual', summary: 'hide the app icons and turn off automatic sign-in in the admin console',
-      detail: `${drift.join('; ')}. Okta's API can change this only by replacing the whole app, which would reset provisioning; change it by hand under General → App Settings.`,
-    }];
+    return [
+      {
+        ...base,
+        kind: 'manual',
+        summary: 'hide the app icons and turn off automatic sign-in in the admin console',
+        detail: `${drift.join('; ')}. Okta's API can change this only by replacing the whole app, which would reset provisioning; change it by hand under General → App Settings.`,
+      },
+    ];
   }
-  return [{ ...base, kind: 'update', summary: 'hide the app icons and turn off automatic sign-in', detail: drift.join('; '), request: { method: 'PUT', path: appPath, body: { '(the app as read)': true, visibility: WANTED_VISIBILITY } } }];
+  return [
+    {
+      ...base,
+      kind: 'update',
+      summary: 'hide the app icons and turn off automatic sign-in',
+      detail: drift.join('; '),
+      request: { method: 'PUT', path: appPath, body: { '(the app as read)': true, visibility: WANTED_VISIBILITY } },
+    },
+  ];
 }
 
 function provisioningAction(desired: Desired, observed: Observed, appPath: string): Action {
@@ -94,7 +136,12 @@ function provisioningAction(desired: Desired, observed: Observed, appPath: strin
   const base = { id: 'provisioning', resource: 'provisioning' as const };
   if (provisioningOn(features)) {
     if (features.includes('PUSH_PROFILE_UPDATES')) {
-      return { ...base, kind: 'manual', summary: 'turn off Update User Attributes (Provisioning → To App)', detail: 'drift: Update User Attributes is on; Cloudflare does not support profile updates.' };
+      return {
+        ...base,
+        kind: 'manual',
+        summary: 'turn off Update User Attributes (Provisioning → To App)',
+        detail: 'drift: Update User Attributes is on; Cloudflare does not support profile updates.',
+      };
     }
     return { ...base, kind: 'noop', summary: 'provisioning is on (Create Users, Deactivate Users)' };
   }
@@ -104,7 +151,11 @@ function provisioningAction(desired: Desired, observed: Observed, appPath: strin
     guided: true,
     summary: 'turn on provisioning to Cloudflare (by API where Okta takes it, else a guided step)',
     detail: `SCIM base URL ${desired.scimBaseUrl}; Create Users and Deactivate Users on, Update User Attributes off`,
-    request: { method: 'POST', path: `${appPath}/connections/default?activate=true`, body: { baseUrl: desired.scimBaseUrl, profile: { authScheme: 'TOKEN', token: REDACTED } } },
+    request: {
+      method: 'POST',
+      path: `${appPath}/connections/default?activate=true`,
+      body: { baseUrl: desired.scimBaseUrl, profile: { authScheme: 'TOKEN', token: REDACTED } },
+    },
   };
 }
 
@@ -112,10 +163,25 @@ function pushAction(name: string, observed: Observed, appPath: string): Action {
   const group = observed.groups[name];
   const mapping = observed.mappings.find((m) => m.sourceGroupId === group.id);
   const base = { id: `push-mapping:${name}`, resource: 'push-mapping' as const, summary: `push group "${name}" to Cloudflare` };
-  if (!mapping) return { ...base, kind: 'create', request: { method: 'POST', path: `${appPath}/group-push/mappings`, body: { sourceGroupId: group.id, targetGroupName: name, status: 'ACTIVE' } } };
+  if (!mapping)
+    return {
+      ...base,
+      kind: 'create',
+      request: { method: 'POST', path: `${appPath}/group-push/mappings`, body: { sourceGroupId: group.id, targetGroupName: name, status: 'ACTIVE' } },
+    };
   if (mapping.status === 'ACTIVE') return { ...base, kind: 'noop' };
-  if (mapping.status === 'INACTIVE') return { ...base, kind: 'update', detail: 'the push mapping is INACTIVE', request: { method: 'PATCH', path: `${appPath}/group-push/mappings/${mapping.id}`, body: { status: 'ACTIVE' } } };
-  return { ...base, kind: 'manual', detail: `the push mapping is in ERROR: ${mapping.errorSummary ?? 'no summary'}. Fix the cause, then retry the push on the app's Push Groups tab.` };
+  if (mapping.status === 'INACTIVE')
+    return {
+      ...base,
+      kind: 'update',
+      detail: 'the push mapping is INACTIVE',
+      request: { method: 'PATCH', path: `${appPath}/group-push/mappings/${mapping.id}`, body: { status: 'ACTIVE' } },
+    };
+  return {
+    ...base,
+    kind: 'manual',
+    detail: `the push mapping is in ERROR: ${mapping.errorSummary ?? 'no summary'}. Fix the cause, then retry the push on the app's Push Groups tab.`,
+  };
 }
 
 /** Roles go on the Cloudflare user group that pushing the group makes; before the push, the action waits for it. */
@@ -124,12 +190,31 @@ function rolesAction(desired: Desired, name: string, roles: string[], observed: 
   const ids = roles.map((role) => r.roleIds[role]);
   const group = r.userGroups[name];
   const rg = r.accountResourceGroupId;
-  const base = { id: `group-roles:${name}`, resource: 'group-roles' as const, summary: `give Cloudflare user group "${name}" the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} (whole account)` };
+  const base = {
+    id: `group-roles:${name}`,
+    resource: 'group-roles' as const,
+    summary: `give Cloudflare user group "${name}" the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} (whole account)`,
+  };
   const path = `/accounts/${desired.accountId}/iam/user_groups/${group?.id ?? '{userGroupId}'}`;
   const newPolicy = { access: 'allow', permission_groups: ids.map((id) => ({ id })), resource_groups: [{ id: rg ?? '{accountResourceGroupId}' }] };
-  if (!group) return { ...base, kind: 'create', detail: 'once Okta has pushed the group to Cloudflare (waits up to --wait)', request: { method: 'PUT', path, body: { policies: [newPolicy] } } };
+  if (!group)
+    return {
+      ...base,
+      kind: 'create',
+      detail: 'once Okta has pushed the group to Cloudflare (waits up to --wait)',
+      request: { method: 'PUT', path, body: { policies: [newPolicy] } },
+    };
   const granted = new Set(grantedRoles(group.policies, rg));
   const missing = roles.filter((role) => !granted.has(r.roleIds[role]));
   if (rg && !withRoles(group.policies, ids, rg)) return { ...base, kind: 'noop' };
-  return { ...base, kind: 'update', detail: `missing: ${missing.join(', ')}`, request: { method: 'PUT', path, body: { policies: [...group.policies, { ...newPolicy, permission_groups: missing.map((role) => ({ id: r.roleIds[role] })) }] } } };
+  return {
+    ...base,
+    kind: 'update',
+    detail: `missing: ${missing.join(', ')}`,
+    request: {
+      method: 'PUT',
+      path,
+      body: { policies: [...group.policies, { ...newPolicy, permission_groups: missing.map((role) => ({ id: r.roleIds[role] })) }] },
+    },
+  };
 }

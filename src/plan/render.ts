@@ -20,7 +20,13 @@ export function summaryLine(plan: Plan): string {
 
 /** A readable plan, like `terraform plan`: one line an action, the request under it. */
 export function renderPlan(plan: Plan, style: ChalkInstance, heading: string): string {
-  const colour: Record<ActionKind, (s: string) => string> = { create: style.green, update: style.yellow, delete: style.red, manual: style.magenta, noop: style.dim };
+  const colour: Record<ActionKind, (s: string) => string> = {
+    create: style.green,
+    update: style.yellow,
+    delete: style.red,
+    manual: style.magenta,
+    noop: style.dim,
+  };
   const lines = [style.bold(heading)];
   for (const a of plan.actions) lines.push(...renderAction(a, colour[a.kind]));
   for (const w of plan.warnings) lines.push(style.yellow(`  warning: ${untrusted(w)}`));

@@ -20,7 +20,16 @@ export interface SavedPlan {
 }
 
 export function toSavedPlan(plan: Plan, desired: Desired, orgUrl: string, accountId: string, appId: string | undefined, now: Date): SavedPlan {
-  return { formatVersion: PLAN_FORMAT_VERSION, kind: 'scim-setup-plan', createdAt: now.toISOString(), orgUrl, accountId, desired, appId: appId ?? null, actions: plan.actions };
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    kind: 'scim-setup-plan',
+    createdAt: now.toISOString(),
+    orgUrl,
+    accountId,
+    desired,
+    appId: appId ?? null,
+    actions: plan.actions,
+  };
 }
 
 export async function readSavedPlan(path: string): Promise<SavedPlan> {
@@ -38,10 +47,19 @@ export async function readSavedPlan(path: string): Promise<SavedPlan> {
     // The parser's message quotes the file; a wrong file may be a secret, so none of it is shown.
     throw new InputError(`--plan ${path}: not a saved plan: it is not JSON.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
   }
-  if (data?.kind !== 'scim-setup-plan' || !Array.isArray(data.actions)) throw new InputError(`--plan ${path}: not a scim-setup plan.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
+  if (data?.kind !== 'scim-setup-plan' || !Array.isArray(data.actions))
+    throw new InputError(`--plan ${path}: not a scim-setup plan.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
   const broken = planShapeProblem(data);
-  if (broken) throw new InputError(`--plan ${path}: the plan is damaged (${broken}); was it edited by hand?`, 'Make the plan again with `scim-setup okta --dry-run --out <file>`.');
-  if (data.formatVersion !== PLAN_FORMAT_VERSION) throw new InputError(`--plan ${path}: plan format ${data.formatVersion} is not supported by this version (${PLAN_FORMAT_VERSION}).`, 'Make the plan again with this version of scim-setup.');
+  if (broken)
+    throw new InputError(
+      `--plan ${path}: the plan is damaged (${broken}); was it edited by hand?`,
+      'Make the plan again with `scim-setup okta --dry-run --out <file>`.',
+    );
+  if (data.formatVersion !== PLAN_FORMAT_VERSION)
+    throw new InputError(
+      `--plan ${path}: plan format ${data.formatVersion} is not supported by this version (${PLAN_FORMAT_VERSION}).`,
+      'Make the plan again with this version of scim-setup.',
+    );
   return data;
 }
 
@@ -56,7 +74,8 @@ export function planShapeProblem(data: SavedPlan): string | undefined {
   if (!d || typeof d !== 'object') return '"desired" is missing';
   for (const key of ['appLabel', 'accountId', 'scimBaseUrl', 'scimTokenFingerprint'] as const) if (!isText(d[key])) return `desired.${key} is missing`;
   for (const key of ['assignGroups', 'pushGroups', 'assignUsers'] as const) if (!isTextList(d[key])) return `desired.${key} is not a list of names`;
-  if (!d.groupRoles || typeof d.groupRoles !== 'object' || !Object.values(d.groupRoles).every(isTextList)) return 'desired.groupRoles is not a map of role lists';
+  if (!d.groupRoles || typeof d.groupRoles !== 'object' || !Object.values(d.groupRoles).every(isTextList))
+    return 'desired.groupRoles is not a map of role lists';
   const badAction = data.actions.findIndex((a) => !a || typeof a !== 'object' || !isText(a.id) || !ACTION_KINDS.has(a.kind) || !isText(a.resource));
   if (badAction >= 0) return `action ${badAction + 1} is not an action`;
   return undefined;
@@ -65,13 +84,29 @@ export function planShapeProblem(data: SavedPlan): string | undefined {
 /** The inputs a saved plan carries, for the run that applies it. */
 export function savedInputs(saved: SavedPlan, path: string): SavedInputs {
   const d = saved.desired;
-  return { path, orgUrl: saved.orgUrl, accountId: saved.accountId, scimBaseUrl: d.scimBaseUrl, appLabel: d.appLabel, assignGroups: d.assignGroups, pushGroups: d.pushGroups, groupRoles: d.groupRoles, assignUsers: d.assignUsers };
+  return {
+    path,
+    orgUrl: saved.orgUrl,
+    accountId: saved.accountId,
+    scimBaseUrl: d.scimBaseUrl,
+    appLabel: d.appLabel,
+    assignGroups: d.assignGroups,
+    pushGroups: d.pushGroups,
+    groupRoles: d.groupRoles,
+    assignUsers: d.assignUsers,
+  };
 }
 
 /** Where an input comes from when it differs: the saved plan fills in all that the run is not given. */
 const INPUT_SOURCES: Partial<Record<keyof Desired, string>> = {
-  appLabel: '--app-label', accountId: '--account-id or CLOUDFLARE_ACCOUNT_ID', scimBaseUrl: '--api-base-url or CLOUDFLARE_API_BASE_URL', scimTokenFingerprint: 'the SCIM token (CLOUDFLARE_SCIM_TOKEN or --scim-token-file)',
-  assignGroups: '--assign-group', pushGroups: '--push-group', groupRoles: '--role', assignUsers: '--assign-user',
+  appLabel: '--app-label',
+  accountId: '--account-id or CLOUDFLARE_ACCOUNT_ID',
+  scimBaseUrl: '--api-base-url or CLOUDFLARE_API_BASE_URL',
+  scimTokenFingerprint: 'the SCIM token (CLOUDFLARE_SCIM_TOKEN or --scim-token-file)',
+  assignGroups: '--assign-group',
+  pushGroups: '--push-group',
+  groupRoles: '--role',
+  assignUsers: '--assign-user',
 };
 
 /** Pure: inputs given to this run that contradict the saved plan (a flag, or where to connect). */
@@ -79,7 +114,8 @@ export function inputContradictions(saved: SavedPlan, given: { orgUrl: string; d
   const diffs: string[] = [];
   if (saved.orgUrl !== given.orgUrl) diffs.push(`Okta org: plan ${saved.orgUrl}, given ${given.orgUrl} (--org-url or OKTA_ORG_URL)`);
   for (const key of Object.keys(saved.desired) as Array<keyof Desired>) {
-    if (JSON.stringify(saved.desired[key]) !== JSON.stringify(given.desired[key])) diffs.push(`${key}: plan ${JSON.stringify(saved.desired[key])}, given ${JSON.stringify(given.desired[key])} (${INPUT_SOURCES[key] ?? key})`);
+    if (JSON.stringify(saved.desired[key]) !== JSON.stringify(given.desired[key]))
+      diffs.push(`${key}: plan ${JSON.stringify(saved.desired[key])}, given ${JSON.stringify(given.desired[key])} (${INPUT_SOURCES[key] ?? key})`);
   }
   return diffs;
 }
@@ -92,7 +128,8 @@ export function planDifferences(saved: SavedPlan, fresh: SavedPlan): string[] {
   for (const a of saved.actions) {
     const now = byId.get(a.id);
     if (!now) diffs.push(`action ${a.id}: in the plan, not needed now`);
-    else if (now.kind !== a.kind || JSON.stringify(now.request) !== JSON.stringify(a.request)) diffs.push(`action ${a.id}: plan ${a.kind}, now ${now.kind}${now.detail ? ` (${now.detail})` : ''}`);
+    else if (now.kind !== a.kind || JSON.stringify(now.request) !== JSON.stringify(a.request))
+      diffs.push(`action ${a.id}: plan ${a.kind}, now ${now.kind}${now.detail ? ` (${now.detail})` : ''}`);
     byId.delete(a.id);
   }
   for (const id of byId.keys()) diffs.push(`action ${id}: needed now, not in the plan`);

@@ -1,4 +1,4 @@
-import type { PolicyWrite } from '../cloudflare/roles.js';
+import type { PolicyWrite } from './roles.js';
 
 /** What the user asked for, from the validated inputs. */
 export interface Desired {

@@ -20,7 +20,14 @@ export function startAutoAdmin(okta: OktaEmulator, options: AdminOptions): () =>
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!okta.state.apps.has(app.id)) return;
-        okta.setProvisioning(app.id, { baseUrl: options.scimBaseUrl, token: options.scimToken, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+        okta.setProvisioning(app.id, {
+          baseUrl: options.scimBaseUrl,
+          token: options.scimToken,
+          createUsers: true,
+          deactivateUsers: true,
+          updateUserAttributes: false,
+          importGroups: false,
+        });
       }, options.delayMs);
       timers.add(timer);
     }

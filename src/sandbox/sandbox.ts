@@ -44,7 +44,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const serviceApp = { clientId: '0oasandboxserviceapp', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ALL_SCOPES };
-  const cloudflare = await startCloudflareEmulator({ accountId, port: options.cloudflarePort, latencyMs: options.latencyMs, rateLimitScale: options.rateLimitScale, rateLimits: options.cloudflareRateLimits ?? options.rateLimits, tls: options.tls }).catch((error: unknown) => {
+  const cloudflare = await startCloudflareEmulator({
+    accountId,
+    port: options.cloudflarePort,
+    latencyMs: options.latencyMs,
+    rateLimitScale: options.rateLimitScale,
+    rateLimits: options.cloudflareRateLimits ?? options.rateLimits,
+    tls: options.tls,
+  }).catch((error: unknown) => {
     throw withPort(error, 'cloudflare', options.cloudflarePort);
   });
   // One emulator up and the other not is no sandbox: close the first, so that nothing keeps the process alive.

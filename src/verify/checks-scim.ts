@@ -14,7 +14,10 @@ export async function checkScimToken(scim: CloudflareClient): Promise<string> {
   const users = await scim.get<{ schemas?: unknown; totalResults?: unknown }>(`${scim.scimPath}/Users`, { count: 1 });
   const has = (body: { schemas?: unknown }, schema: string) => Array.isArray(body?.schemas) && body.schemas.includes(schema);
   if (!has(config, SERVICE_PROVIDER_CONFIG) || !has(users, LIST_RESPONSE) || typeof users.totalResults !== 'number') {
-    throw new RemoteError('Cloudflare\'s SCIM endpoint answered 200, but not with SCIM: something other than Cloudflare answered.', 'Check CLOUDFLARE_API_BASE_URL and any proxy in between, then re-run.');
+    throw new RemoteError(
+      "Cloudflare's SCIM endpoint answered 200, but not with SCIM: something other than Cloudflare answered.",
+      'Check CLOUDFLARE_API_BASE_URL and any proxy in between, then re-run.',
+    );
   }
   // No counts here: an okta run reuses this proof at its end, when counts would be stale.
   return 'GET /scim/v2/ServiceProviderConfig and /scim/v2/Users?count=1 answered 200 with SCIM';

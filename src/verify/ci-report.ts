@@ -1,4 +1,4 @@
-import type { ManualStep } from '../apply/guided-step.js';
+import type { ManualStep } from '../plan/guided-step.js';
 import type { Action } from '../plan/types.js';
 import type { Check } from './types.js';
 
@@ -22,10 +22,13 @@ export function junitXml(report: CiReport): string {
   const cases = checks.map((c) => {
     const detail = xml([c.summary, ...c.evidence, ...(c.fix ? [`fix: ${c.fix}`] : [])].join('\n'));
     const body =
-      c.status === 'fail' ? `<failure type="fail" message="${xml(c.summary)}">${detail}</failure>`
-      : c.status === 'pending' ? `<failure type="pending" message="${xml(`pending: ${c.summary}`)}">${detail}</failure>`
-      : c.status === 'skipped' ? `<skipped message="${xml(c.summary)}"/>`
-      : `<system-out>${detail}</system-out>`;
+      c.status === 'fail'
+        ? `<failure type="fail" message="${xml(c.summary)}">${detail}</failure>`
+        : c.status === 'pending'
+          ? `<failure type="pending" message="${xml(`pending: ${c.summary}`)}">${detail}</failure>`
+          : c.status === 'skipped'
+            ? `<skipped message="${xml(c.summary)}"/>`
+            : `<system-out>${detail}</system-out>`;
     return `    <testcase classname="scim-setup.${xml(report.command)}" name="${xml(c.id)}">${body}</testcase>`;
   });
   return [
@@ -45,7 +48,8 @@ export function stepSummary(report: CiReport): string {
   const changes = (report.actions ?? []).filter((a) => a.kind !== 'noop');
   if (report.actions) {
     out.push(`### Plan: ${changes.length} change${changes.length === 1 ? '' : 's'}`, '');
-    if (changes.length) out.push('| | action |', '|---|---|', ...changes.map((a) => `| ${a.guided ? 'manual (unless by API)' : a.kind} | ${cell(a.summary)} |`), '');
+    if (changes.length)
+      out.push('| | action |', '|---|---|', ...changes.map((a) => `| ${a.guided ? 'manual (unless by API)' : a.kind} | ${cell(a.summary)} |`), '');
   }
   for (const step of report.manualSteps ?? []) {
     out.push(`### Waiting for a person: ${cell(step.title)}`, '');
@@ -53,7 +57,16 @@ export function stepSummary(report: CiReport): string {
     out.push(...step.steps.map((s) => `- [ ] ${cell(s)}`), '');
   }
   if (report.checks) {
-    out.push('### Verification', '', '| status | check | summary |', '|---|---|---|', ...report.checks.map((c) => `| ${c.status.toUpperCase()} | ${cell(c.id)} | ${cell(c.summary)}${c.fix && c.status !== 'pass' ? `<br>fix: ${cell(c.fix)}` : ''} |`), '');
+    out.push(
+      '### Verification',
+      '',
+      '| status | check | summary |',
+      '|---|---|---|',
+      ...report.checks.map(
+        (c) => `| ${c.status.toUpperCase()} | ${cell(c.id)} | ${cell(c.summary)}${c.fix && c.status !== 'pass' ? `<br>fix: ${cell(c.fix)}` : ''} |`,
+      ),
+      '',
+    );
   }
   return out.join('\n');
 }

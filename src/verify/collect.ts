@@ -1,12 +1,11 @@
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
-import type { Session } from '../commands/session.js';
 import { AuthError, CliError } from '../lib/errors.js';
-import { findAccountResourceGroup, grantedRoles, resolveRoles, SUPER_ADMIN_ROLE_ID, toWrite } from '../cloudflare/roles.js';
+import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
+import { grantedRoles, toWrite } from '../plan/roles.js';
 import { toObservedApp } from '../okta/observe.js';
 import { checkScimToken } from './checks-scim.js';
-import type { Evidence, ExpectedActivity } from './types.js';
-
+import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
 
 interface AppUser {
   id: string;
@@ -22,13 +21,25 @@ interface LogEvent {
 }
 
 /** Reads back everything the checks need, in one pass, with independent reads in parallel. */
-export async function collectEvidence(session: Session, appId: string, since: Date, expected: ExpectedActivity | undefined, scimTokenProof?: string): Promise<Evidence> {
+export async function collectEvidence(
+  session: VerifySession,
+  appId: string,
+  since: Date,
+  expected: ExpectedActivity | undefined,
+  scimTokenProof?: string,
+): Promise<Evidence> {
   const { okta, scim, read, desired, inputs } = session;
   const scimToken = await (scimTokenProof !== undefined ? Promise.resolve(scimTokenProof) : checkScimToken(scim)).then(
     (detail) => ({ ok: true as const, detail }),
     (error: unknown) => {
       if (!(error instanceof CliError)) throw error;
-      return { ok: false as const, status: error instanceof AuthError ? (/\b401\b/.test(error.message) ? 401 : 403) : 0, message: error.message, auth: error instanceof AuthError, fix: error.fix };
+      return {
+        ok: false as const,
+        status: error instanceof AuthError ? (/\b401\b/.test(error.message) ? 401 : 403) : 0,
+        message: error.message,
+        auth: error instanceof AuthError,
+        fix: error.fix,
+      };
     },
   );
   const appPath = `/api/v1/apps/${appId}`;
@@ -44,23 +55,43 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     scimWorks ? scim.scimAll<{ id: string; userName: string; active: boolean }>('/Users') : Promise.resolve([]),
     scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
     // User groups accept the SCIM token too, so roles are checked even without the read token.
-    (read ?? scim).listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
-    read && scimWorks ? auditActivity(scim, read, since) : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
+    (read ?? scim)
+      .listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500)
+      .catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
+    read && scimWorks
+      ? auditActivity(scim, read, since)
+      : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
   const wantedNames = Object.values(desired.groupRoles).flat();
-  const [roleIds, accountResourceGroupId] = wantedNames.length && scimWorks ? await Promise.all([resolveRoles(read ?? scim, wantedNames), findAccountResourceGroup(read ?? scim)]) : [{} as Record<string, string>, undefined];
-  const wantedRoles = Object.fromEntries(Object.entries(desired.groupRoles).map(([group, names]) => [group, names.map((name) => ({ name, id: roleIds[name] }))]));
+  const [roleIds, accountResourceGroupId] =
+    wantedNames.length && scimWorks
+      ? await Promise.all([resolveRoles(read ?? scim, wantedNames), findAccountResourceGroup(read ?? scim)])
+      : [{} as Record<string, string>, undefined];
+  const wantedRoles = Object.fromEntries(
+    Object.entries(desired.groupRoles).map(([group, names]) => [group, names.map((name) => ({ name, id: roleIds[name] }))]),
+  );
   // Members (50 a page) are read only when someone active in Cloudflare is no longer assigned in
   // Okta: only then can a Super Administrator be about to be deactivated.
   const assignedSet = new Set(appUsers.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()));
   const leaving = cfUsers.some((u) => u.active && !assignedSet.has(u.userName.toLowerCase()));
-  const superAdmins = read && leaving ? (await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${inputs.accountId}/members`, 50)).filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email) : read ? [] : undefined;
+  const superAdmins =
+    read && leaving
+      ? (await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${inputs.accountId}/members`, 50))
+          .filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID))
+          .map((m) => m.email)
+      : read
+        ? []
+        : undefined;
   const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
   const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
   const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
   // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
   const nameById = new Map([...groupIdByName].map(([name, id]) => [id, name]));
-  const mappedNames = await Promise.all(mappings.map(async (m) => nameById.get(m.sourceGroupId) ?? (await okta.get<{ profile: { name: string } }>(`/api/v1/groups/${m.sourceGroupId}`)).profile.name));
+  const mappedNames = await Promise.all(
+    mappings.map(
+      async (m) => nameById.get(m.sourceGroupId) ?? (await okta.get<{ profile: { name: string } }>(`/api/v1/groups/${m.sourceGroupId}`)).profile.name,
+    ),
+  );
   for (const [i, m] of mappings.entries()) groupIdByName.set(mappedNames[i], m.sourceGroupId);
   const pushedNames = [...new Set([...desired.pushGroups, ...mappedNames])];
   const pushGroups = await Promise.all(
@@ -73,10 +104,12 @@ export async function collectEvidence(session: Session, appId: string, since: Da
   );
   const scimGroups: Evidence['scimGroups'] = {};
   await Promise.all(
-    cfGroups.filter((g) => pushedNames.includes(g.displayName)).map(async (g) => {
-      const full = await scim.get<{ members?: Array<{ value: string; display?: string }> }>(`${scim.scimPath}/Groups/${g.id}`);
-      scimGroups[g.displayName] = { id: g.id, memberEmails: (full.members ?? []).map((m) => m.display ?? m.value) };
-    }),
+    cfGroups
+      .filter((g) => pushedNames.includes(g.displayName))
+      .map(async (g) => {
+        const full = await scim.get<{ members?: Array<{ value: string; display?: string }> }>(`${scim.scimPath}/Groups/${g.id}`);
+        scimGroups[g.displayName] = { id: g.id, memberEmails: (full.members ?? []).map((m) => m.display ?? m.value) };
+      }),
   );
   return {
     accountId: inputs.accountId,
@@ -87,7 +120,14 @@ export async function collectEvidence(session: Session, appId: string, since: Da
     pushGroups,
     cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
     scimGroups,
-    userGroups: userGroups ? Object.fromEntries(userGroups.map((g) => [g.name, { id: g.id, policies: (g.policies ?? []).length, grantedRoleIds: grantedRoles(toWrite(g.policies), accountResourceGroupId) }])) : undefined,
+    userGroups: userGroups
+      ? Object.fromEntries(
+          userGroups.map((g) => [
+            g.name,
+            { id: g.id, policies: (g.policies ?? []).length, grantedRoleIds: grantedRoles(toWrite(g.policies), accountResourceGroupId) },
+          ]),
+        )
+      : undefined,
     wantedRoles,
     superAdminEmails: superAdmins,
     oktaFailures: await unresolvedFailures(okta, appId, failures),
@@ -110,14 +150,28 @@ const subject = (e: LogEvent) => e.target?.find((t) => t.type === 'User' || t.ty
  * same one succeeded (Okta retries) is resolved, and so is an authentication failure followed by
  * a successful push. Successes are read only when there are failures to weigh.
  */
-async function unresolvedFailures(okta: Session['okta'], appId: string, failures: LogEvent[]): Promise<Evidence['oktaFailures']> {
+async function unresolvedFailures(okta: VerifySession['okta'], appId: string, failures: LogEvent[]): Promise<Evidence['oktaFailures']> {
   const relevant = failures.filter(isProvisioning);
   if (relevant.length === 0) return [];
   const since = relevant.map((f) => f.published).sort()[0];
-  const successes = (await okta.list<LogEvent>('/api/v1/logs', { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })).filter(isProvisioning);
+  const successes = (
+    await okta.list<LogEvent>('/api/v1/logs', { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })
+  ).filter(isProvisioning);
   const resolved = (f: LogEvent) =>
-    successes.some((s) => s.published > f.published && (f.eventType === 'application.integration.authentication_failure' ? s.eventType.startsWith('application.provision.') : s.eventType === f.eventType && subject(s) === subject(f)));
+    successes.some(
+      (s) =>
+        s.published > f.published &&
+        (f.eventType === 'application.integration.authentication_failure'
+          ? s.eventType.startsWith('application.provision.')
+          : s.eventType === f.eventType && subject(s) === subject(f)),
+    );
   return relevant
     .filter((f) => !resolved(f))
-    .map((f) => ({ eventType: f.eventType, displayMessage: f.displayMessage, reason: f.outcome?.reason ?? undefined, target: f.target?.find((t) => t.type === 'User')?.alternateId, published: f.published }));
+    .map((f) => ({
+      eventType: f.eventType,
+      displayMessage: f.displayMessage,
+      reason: f.outcome?.reason ?? undefined,
+      target: f.target?.find((t) => t.type === 'User')?.alternateId,
+      published: f.published,
+    }));
 }

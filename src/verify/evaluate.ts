@@ -13,13 +13,22 @@ export function evaluate(e: Evidence): Check[] {
 }
 
 function scimToken(e: Evidence): Check {
-  if (e.scimToken.ok) return { id: 'scim-token', status: 'pass', summary: 'the SCIM token works against Cloudflare\'s SCIM endpoint', evidence: [e.scimToken.detail] };
+  if (e.scimToken.ok)
+    return { id: 'scim-token', status: 'pass', summary: "the SCIM token works against Cloudflare's SCIM endpoint", evidence: [e.scimToken.detail] };
   // Not refused, but not proved either: the network or something in it answered, not Cloudflare.
   if (!e.scimToken.auth) {
-    return { id: 'scim-token', status: 'fail', summary: 'the SCIM token could not be checked: Cloudflare\'s SCIM endpoint did not answer as Cloudflare', evidence: [e.scimToken.message], fix: e.scimToken.fix ?? 'Check the network and CLOUDFLARE_API_BASE_URL, then re-run.' };
+    return {
+      id: 'scim-token',
+      status: 'fail',
+      summary: "the SCIM token could not be checked: Cloudflare's SCIM endpoint did not answer as Cloudflare",
+      evidence: [e.scimToken.message],
+      fix: e.scimToken.fix ?? 'Check the network and CLOUDFLARE_API_BASE_URL, then re-run.',
+    };
   }
   return {
-    id: 'scim-token', status: 'fail', authRefused: e.scimToken.auth,
+    id: 'scim-token',
+    status: 'fail',
+    authRefused: e.scimToken.auth,
     summary: `Cloudflare refused the SCIM token (HTTP ${e.scimToken.status})`,
     evidence: [e.scimToken.message],
     fix: 'Create an account API token with "SCIM Provisioning: Edit" for this account, set CLOUDFLARE_SCIM_TOKEN, and update it on the app\'s Provisioning tab in Okta.',
@@ -35,40 +44,99 @@ function oktaProvisioning(e: Evidence): Check {
   if (app.features.includes('PUSH_PROFILE_UPDATES')) problems.push('Update User Attributes is on; Cloudflare does not support it');
   problems.push(...visibilityDrift(app.visibility));
   const evidence = [`app ${app.id} "${app.label}": status ${app.status}, features ${app.features.join(', ') || 'none'}`];
-  if (problems.length === 0) return { id: 'okta-provisioning', status: 'pass', summary: 'Okta has provisioning on with Create Users and Deactivate Users, without Update User Attributes; the app is active and hidden', evidence };
-  return { id: 'okta-provisioning', status: 'fail', summary: `Okta's app is not set up as the guide asks: ${problems.join('; ')}`, evidence, fix: 'Run `scim-setup okta`, or fix it on the app\'s General and Provisioning tabs.' };
+  if (problems.length === 0)
+    return {
+      id: 'okta-provisioning',
+      status: 'pass',
+      summary: 'Okta has provisioning on with Create Users and Deactivate Users, without Update User Attributes; the app is active and hidden',
+      evidence,
+    };
+  return {
+    id: 'okta-provisioning',
+    status: 'fail',
+    summary: `Okta's app is not set up as the guide asks: ${problems.join('; ')}`,
+    evidence,
+    fix: "Run `scim-setup okta`, or fix it on the app's General and Provisioning tabs.",
+  };
 }
 
 function pushedGroups(e: Evidence): Check[] {
   return e.pushGroups.map((g) => {
     const id = `push-group:${g.name}`;
-    if (!g.mapping) return { id, status: 'fail', summary: `group "${g.name}" is not pushed`, evidence: [], fix: `Run \`scim-setup okta --push-group "${g.name}"\`.` };
+    if (!g.mapping)
+      return { id, status: 'fail', summary: `group "${g.name}" is not pushed`, evidence: [], fix: `Run \`scim-setup okta --push-group "${g.name}"\`.` };
     if (g.mapping.status === 'ERROR') {
-      return { id, status: 'fail', summary: `the push of "${g.name}" is in ERROR: ${g.mapping.errorSummary ?? 'no summary'}`, evidence: [`mapping ${g.mapping.id}`], fix: /^cf/i.test(g.name) ? `Rename "${g.name}" in Okta so that it does not start with CF, then push it again.` : 'Fix the cause (often the SCIM token), then set the mapping inactive and active again on the Push Groups tab.' };
+      return {
+        id,
+        status: 'fail',
+        summary: `the push of "${g.name}" is in ERROR: ${g.mapping.errorSummary ?? 'no summary'}`,
+        evidence: [`mapping ${g.mapping.id}`],
+        fix: /^cf/i.test(g.name)
+          ? `Rename "${g.name}" in Okta so that it does not start with CF, then push it again.`
+          : 'Fix the cause (often the SCIM token), then set the mapping inactive and active again on the Push Groups tab.',
+      };
     }
-    if (g.mapping.status !== 'ACTIVE') return { id, status: 'fail', summary: `the push of "${g.name}" is ${g.mapping.status}`, evidence: [`mapping ${g.mapping.id}`], fix: 'Run `scim-setup okta` to activate it.' };
-    if (g.assignedMemberLogins.length === 0) return { id, status: 'warn', summary: `group "${g.name}" has no assigned members, so Okta does not push it`, evidence: [`mapping ${g.mapping.id} ACTIVE`], fix: 'Add members to the group in Okta, or create the group in Cloudflare first.' };
+    if (g.mapping.status !== 'ACTIVE')
+      return {
+        id,
+        status: 'fail',
+        summary: `the push of "${g.name}" is ${g.mapping.status}`,
+        evidence: [`mapping ${g.mapping.id}`],
+        fix: 'Run `scim-setup okta` to activate it.',
+      };
+    if (g.assignedMemberLogins.length === 0)
+      return {
+        id,
+        status: 'warn',
+        summary: `group "${g.name}" has no assigned members, so Okta does not push it`,
+        evidence: [`mapping ${g.mapping.id} ACTIVE`],
+        fix: 'Add members to the group in Okta, or create the group in Cloudflare first.',
+      };
     const scimGroup = e.scimGroups[g.name];
-    if (!scimGroup) return { id, status: 'pending', summary: `group "${g.name}" is not in Cloudflare yet`, evidence: [`mapping ${g.mapping.id} ACTIVE`, 'no SCIM group of that name'] };
+    if (!scimGroup)
+      return {
+        id,
+        status: 'pending',
+        summary: `group "${g.name}" is not in Cloudflare yet`,
+        evidence: [`mapping ${g.mapping.id} ACTIVE`, 'no SCIM group of that name'],
+      };
     const want = new Set(g.assignedMemberLogins.map((l) => l.toLowerCase()));
     const have = new Set(scimGroup.memberEmails.map((m) => m.toLowerCase()));
     const missing = [...want].filter((x) => !have.has(x));
     const extra = [...have].filter((x) => !want.has(x));
     const evidence = [`SCIM group ${scimGroup.id}: ${have.size} members; Okta: ${want.size} assigned members`];
-    if (e.userGroups && !e.userGroups[g.name]) return { id, status: 'pending', summary: `group "${g.name}" is a SCIM group but not yet an IAM user group`, evidence };
+    if (e.userGroups && !e.userGroups[g.name])
+      return { id, status: 'pending', summary: `group "${g.name}" is a SCIM group but not yet an IAM user group`, evidence };
     if (e.userGroups) evidence.push(`IAM user group ${e.userGroups[g.name].id}`);
     if (missing.length || extra.length) {
-      return { id, status: 'pending', summary: `group "${g.name}" in Cloudflare differs from Okta`, evidence: [...evidence, ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`] : []), ...(extra.length ? [`extra: ${extra.slice(0, 5).join(', ')}`] : [])] };
+      return {
+        id,
+        status: 'pending',
+        summary: `group "${g.name}" in Cloudflare differs from Okta`,
+        evidence: [
+          ...evidence,
+          ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`] : []),
+          ...(extra.length ? [`extra: ${extra.slice(0, 5).join(', ')}`] : []),
+        ],
+      };
     }
-    return { id, status: 'pass', summary: `group "${g.name}" is in Cloudflare with the same ${want.size} members as in Okta${e.userGroups ? '' : ' (IAM user group not checked: no CLOUDFLARE_API_TOKEN)'}`, evidence };
+    return {
+      id,
+      status: 'pass',
+      summary: `group "${g.name}" is in Cloudflare with the same ${want.size} members as in Okta${e.userGroups ? '' : ' (IAM user group not checked: no CLOUDFLARE_API_TOKEN)'}`,
+      evidence,
+    };
   });
 }
 
 function members(e: Evidence): Check {
   const missing = e.assignedLogins.filter((l) => !e.cloudflareUsers[l.toLowerCase()]?.active);
   const deactivated = Object.entries(e.cloudflareUsers).filter(([, u]) => !u.active).length;
-  const evidence = [`${e.assignedLogins.length} users assigned in Okta; ${Object.values(e.cloudflareUsers).filter((u) => u.active).length} active SCIM users in Cloudflare; ${deactivated} deactivated (not members)`];
-  if (missing.length === 0) return { id: 'members', status: 'pass', summary: `all ${e.assignedLogins.length} users assigned in Okta are Cloudflare account members`, evidence };
+  const evidence = [
+    `${e.assignedLogins.length} users assigned in Okta; ${Object.values(e.cloudflareUsers).filter((u) => u.active).length} active SCIM users in Cloudflare; ${deactivated} deactivated (not members)`,
+  ];
+  if (missing.length === 0)
+    return { id: 'members', status: 'pass', summary: `all ${e.assignedLogins.length} users assigned in Okta are Cloudflare account members`, evidence };
   const failures = new Set(e.oktaFailures.map((f) => f.target?.toLowerCase()));
   const failed = missing.filter((l) => failures.has(l.toLowerCase()));
   return {
@@ -81,12 +149,18 @@ function members(e: Evidence): Check {
 }
 
 function oktaLog(e: Evidence): Check {
-  if (e.oktaFailures.length === 0) return { id: 'okta-log', status: 'pass', summary: 'Okta\'s System Log shows no provisioning failure for the app', evidence: [] };
+  if (e.oktaFailures.length === 0)
+    return { id: 'okta-log', status: 'pass', summary: "Okta's System Log shows no provisioning failure for the app", evidence: [] };
   const lines = e.oktaFailures.slice(0, 5).map((f) => `${f.published} ${f.eventType}${f.target ? ` (${f.target})` : ''}: ${f.reason ?? f.displayMessage}`);
   const auth = e.oktaFailures.some((f) => f.eventType === 'application.integration.authentication_failure');
   return {
-    id: 'okta-log', status: 'fail', summary: `Okta's System Log shows ${e.oktaFailures.length} provisioning failure${e.oktaFailures.length > 1 ? 's' : ''} for the app`, evidence: lines,
-    fix: auth ? 'Cloudflare refused the token Okta holds: put a working SCIM token on the app\'s Provisioning tab.' : 'Open the app\'s View Logs in Okta for details, fix the cause, and retry the failed tasks (Dashboard → Tasks).',
+    id: 'okta-log',
+    status: 'fail',
+    summary: `Okta's System Log shows ${e.oktaFailures.length} provisioning failure${e.oktaFailures.length > 1 ? 's' : ''} for the app`,
+    evidence: lines,
+    fix: auth
+      ? "Cloudflare refused the token Okta holds: put a working SCIM token on the app's Provisioning tab."
+      : "Open the app's View Logs in Okta for details, fix the cause, and retry the failed tasks (Dashboard → Tasks).",
   };
 }
 
@@ -96,10 +170,29 @@ function oktaLog(e: Evidence): Check {
  */
 function audit(e: Evidence): Check {
   const window = `since ${e.since}`;
-  if ('skipped' in e.audit) return { id: 'cloudflare-audit', status: 'skipped', summary: 'Cloudflare\'s audit log was not read', evidence: [e.audit.skipped], fix: 'Set CLOUDFLARE_API_TOKEN to a token with "Account Settings: Read" to check it.' };
-  if (e.audit.count > 0) return { id: 'cloudflare-audit', status: 'pass', summary: `Cloudflare's audit log shows ${e.audit.count} SCIM request${e.audit.count > 1 ? 's' : ''} by the SCIM token ${window}`, evidence: e.audit.latest ? [`latest at ${e.audit.latest}`] : [] };
+  if ('skipped' in e.audit)
+    return {
+      id: 'cloudflare-audit',
+      status: 'skipped',
+      summary: "Cloudflare's audit log was not read",
+      evidence: [e.audit.skipped],
+      fix: 'Set CLOUDFLARE_API_TOKEN to a token with "Account Settings: Read" to check it.',
+    };
+  if (e.audit.count > 0)
+    return {
+      id: 'cloudflare-audit',
+      status: 'pass',
+      summary: `Cloudflare's audit log shows ${e.audit.count} SCIM request${e.audit.count > 1 ? 's' : ''} by the SCIM token ${window}`,
+      evidence: e.audit.latest ? [`latest at ${e.audit.latest}`] : [],
+    };
   const due = activityDue(e);
-  if (!due) return { id: 'cloudflare-audit', status: 'pass', summary: `no SCIM request by the SCIM token ${window}, and none was due (no change that provisions anyone)`, evidence: [] };
+  if (!due)
+    return {
+      id: 'cloudflare-audit',
+      status: 'pass',
+      summary: `no SCIM request by the SCIM token ${window}, and none was due (no change that provisions anyone)`,
+      evidence: [],
+    };
   return { id: 'cloudflare-audit', status: 'pending', summary: `Cloudflare's audit log shows no SCIM request by the SCIM token ${window} yet`, evidence: [] };
 }
 
@@ -114,20 +207,44 @@ function activityDue(e: Evidence): boolean {
 function warnings(e: Evidence): Check[] {
   const out: Check[] = [];
   for (const g of e.pushGroups) {
-    if (/^cf/i.test(g.name)) out.push({ id: `warn-cf-prefix:${g.name}`, status: 'warn', summary: `pushed group "${g.name}" starts with "CF": Cloudflare refuses such SCIM group names`, evidence: [], fix: 'Rename the group in Okta.' });
+    if (/^cf/i.test(g.name))
+      out.push({
+        id: `warn-cf-prefix:${g.name}`,
+        status: 'warn',
+        summary: `pushed group "${g.name}" starts with "CF": Cloudflare refuses such SCIM group names`,
+        evidence: [],
+        fix: 'Rename the group in Okta.',
+      });
     const ug = e.userGroups?.[g.name];
-    if (ug && ug.policies === 0) out.push({ id: `warn-no-role:${g.name}`, status: 'warn', summary: `user group "${g.name}" has no role in Cloudflare: its members can reach nothing through it`, evidence: [`user group ${ug.id}: 0 policies`], fix: `Give it a role: scim-setup okta --push-group "${g.name}" --role "${g.name}=<Role>" (or pushGroups roles in the config), or in the dashboard under Manage Account → Members → User Groups.` });
+    if (ug && ug.policies === 0)
+      out.push({
+        id: `warn-no-role:${g.name}`,
+        status: 'warn',
+        summary: `user group "${g.name}" has no role in Cloudflare: its members can reach nothing through it`,
+        evidence: [`user group ${ug.id}: 0 policies`],
+        fix: `Give it a role: scim-setup okta --push-group "${g.name}" --role "${g.name}=<Role>" (or pushGroups roles in the config), or in the dashboard under Manage Account → Members → User Groups.`,
+      });
   }
   const legacy = e.assignedGroupNames.filter((n) => LEGACY_GROUP.test(n));
   if (legacy.length) {
     out.push({
-      id: 'warn-legacy-groups', status: 'warn', summary: `deprecated CF-<accountID> - <Role> groups are still assigned: ${legacy.join(', ')}`, evidence: [],
+      id: 'warn-legacy-groups',
+      status: 'warn',
+      summary: `deprecated CF-<accountID> - <Role> groups are still assigned: ${legacy.join(', ')}`,
+      evidence: [],
       fix: 'SCIM virtual groups reached end of life on 2025-12-02: replace them with pushed user groups with roles (`scim-setup migrate` does it without anyone losing access; `scim-setup migrate --dry-run` shows how).',
     });
   }
   const assigned = new Set(e.assignedLogins.map((l) => l.toLowerCase()));
   const leaving = (e.superAdminEmails ?? []).filter((email) => e.cloudflareUsers[email.toLowerCase()]?.active && !assigned.has(email.toLowerCase()));
-  if (leaving.length) out.push({ id: 'warn-super-admins', status: 'warn', summary: `Super Administrators managed by SCIM but not assigned in Okta will be deactivated: ${leaving.join(', ')}`, evidence: [], fix: 'Assign them to the app in Okta, or make sure another Super Administrator remains.' });
+  if (leaving.length)
+    out.push({
+      id: 'warn-super-admins',
+      status: 'warn',
+      summary: `Super Administrators managed by SCIM but not assigned in Okta will be deactivated: ${leaving.join(', ')}`,
+      evidence: [],
+      fix: 'Assign them to the app in Okta, or make sure another Super Administrator remains.',
+    });
   return out;
 }
 
@@ -136,10 +253,17 @@ function roles(e: Evidence): Check[] {
     const id = `roles:${group}`;
     const names = wanted.map((r) => r.name).join(', ');
     const userGroup = e.userGroups?.[group];
-    if (!userGroup) return { id, status: 'pending', summary: `user group "${group}" is not in Cloudflare yet, so its roles (${names}) are not either`, evidence: [] };
+    if (!userGroup)
+      return { id, status: 'pending', summary: `user group "${group}" is not in Cloudflare yet, so its roles (${names}) are not either`, evidence: [] };
     const missing = wanted.filter((r) => !userGroup.grantedRoleIds.includes(r.id)).map((r) => r.name);
     const evidence = [`user group ${userGroup.id}: ${userGroup.policies} polic${userGroup.policies === 1 ? 'y' : 'ies'}`];
     if (missing.length === 0) return { id, status: 'pass', summary: `user group "${group}" has ${names} on the whole account`, evidence };
-    return { id, status: 'fail', summary: `user group "${group}" lacks ${missing.join(', ')}`, evidence, fix: 'Run `scim-setup okta` with the same roles to add them.' };
+    return {
+      id,
+      status: 'fail',
+      summary: `user group "${group}" lacks ${missing.join(', ')}`,
+      evidence,
+      fix: 'Run `scim-setup okta` with the same roles to add them.',
+    };
   });
 }

@@ -15,6 +15,11 @@ export function renderChecks(checks: Check[], style: ChalkInstance): string {
   }
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
   const warnings = count('warn');
-  lines.push('', style.bold(`Checks: ${count('pass')} passed, ${count('fail')} failed, ${count('pending')} pending, ${warnings} warning${warnings === 1 ? '' : 's'}, ${count('skipped')} skipped.`));
+  lines.push(
+    '',
+    style.bold(
+      `Checks: ${count('pass')} passed, ${count('fail')} failed, ${count('pending')} pending, ${warnings} warning${warnings === 1 ? '' : 's'}, ${count('skipped')} skipped.`,
+    ),
+  );
   return lines.join('\n');
 }

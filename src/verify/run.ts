@@ -1,10 +1,9 @@
-import type { Session } from '../commands/session.js';
 import { ExitCode, type ExitCodeValue } from '../lib/errors.js';
 import { pollUntil } from '../lib/poll.js';
 import { collectEvidence } from './collect.js';
 import { evaluate } from './evaluate.js';
 import { renderChecks } from './render.js';
-import type { Check, ExpectedActivity } from './types.js';
+import type { Check, ExpectedActivity, VerifySession } from './types.js';
 
 export interface VerificationReport {
   checks: Check[];
@@ -25,8 +24,15 @@ export function verificationExitCode(checks: Check[]): ExitCodeValue {
  * is reported; while time is left, an unconverged check is pending, not failed.
  */
 export async function runVerification(
-  session: Session,
-  options: { appId: string; since: Date; waitMs: number; expected?: ExpectedActivity; signal?: AbortSignal; /** The run's own proof of the SCIM token, reused in the first round. */ scimTokenProof?: string },
+  session: VerifySession,
+  options: {
+    appId: string;
+    since: Date;
+    waitMs: number;
+    expected?: ExpectedActivity;
+    signal?: AbortSignal /** The run's own proof of the SCIM token, reused in the first round. */;
+    scimTokenProof?: string;
+  },
 ): Promise<{ report: VerificationReport }> {
   const { reporter } = session;
   const started = Date.now();
@@ -58,7 +64,9 @@ export async function runVerification(
   });
   const code = verificationExitCode(checks);
   const verdict = code === ExitCode.ok ? 'verified' : code === ExitCode.pending ? 'verification pending' : 'verification failed';
-  (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(`${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`);
+  (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(
+    `${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`,
+  );
   if (!reporter.json) reporter.info(renderChecks(checks, reporter.style));
   return { report: { checks, rounds, waitedMs: Date.now() - started } };
 }

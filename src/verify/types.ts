@@ -1,3 +1,20 @@
+import type { CloudflareClient } from '../cloudflare/client.js';
+import type { Inputs } from '../lib/inputs.js';
+import type { Reporter } from '../lib/reporter.js';
+import type { OktaClient } from '../okta/client.js';
+import type { Desired } from '../plan/types.js';
+
+/** What verification reads with: the clients, the inputs and the reporter of the command that runs it. */
+export interface VerifySession {
+  reporter: Reporter;
+  inputs: Inputs;
+  desired: Desired;
+  okta: OktaClient;
+  scim: CloudflareClient;
+  /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN. */
+  read?: CloudflareClient;
+}
+
 export type CheckStatus = 'pass' | 'fail' | 'pending' | 'warn' | 'skipped';
 
 /** One verification check: a verdict, the evidence read back, and how to fix it. */
@@ -15,7 +32,13 @@ export interface Check {
 export interface Evidence {
   accountId: string;
   scimToken: { ok: true; detail: string } | { ok: false; status: number; message: string; auth: boolean; fix?: string };
-  app?: { id: string; label: string; status: string; features: string[]; visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean } } };
+  app?: {
+    id: string;
+    label: string;
+    status: string;
+    features: string[];
+    visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean } };
+  };
   /** Logins of every user assigned to the app, directly or through a group. */
   assignedLogins: string[];
   assignedGroupNames: string[];

@@ -17,7 +17,13 @@ let s: Sandbox;
 
 async function runCli(args: string[], env: Record<string, string>): Promise<number> {
   const sink = () => Object.assign(new PassThrough(), { isTTY: false }).resume();
-  return main(['node', 'scim-setup', ...args], { env, stdout: sink(), stderr: sink(), stdin: Object.assign(new PassThrough(), { isTTY: false }), signal: new AbortController().signal });
+  return main(['node', 'scim-setup', ...args], {
+    env,
+    stdout: sink(),
+    stderr: sink(),
+    stdin: Object.assign(new PassThrough(), { isTTY: false }),
+    signal: new AbortController().signal,
+  });
 }
 
 /**
@@ -29,11 +35,44 @@ beforeAll(async () => {
   s.okta.server.taps.push((e) => oktaExchanges.push(e));
   s.cloudflare.server.taps.push((e) => cfExchanges.push(e));
   const env = { ...s.env, PATH: process.env.PATH ?? '' };
-  expect(await runCli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--assign-user', s.okta.state.users.values().next().value!.profile.login, '--yes', '--wait', '20s'], env)).toBe(0);
+  expect(
+    await runCli(
+      [
+        'okta',
+        '--push-group',
+        'Engineering',
+        '--assign-group',
+        'Sales',
+        '--assign-user',
+        s.okta.state.users.values().next().value!.profile.login,
+        '--yes',
+        '--wait',
+        '20s',
+      ],
+      env,
+    ),
+  ).toBe(0);
   expect(await runCli(['verify'], env)).toBe(0);
   expect(await runCli(['okta', '--push-group', 'Enginering', '--dry-run'], env)).toBe(2);
   expect(await runCli(['okta', '--push-group', 'CF Platform Team', '--yes', '--no-verify'], env)).toBe(0);
-  expect(await runCli(['okta', '--push-group', 'Security', '--role', 'Security=Billing', '--assign-group', `CF-${s.accountId} - Administrator Read Only`, '--yes', '--wait', '20s', '--no-verify'], env)).toBe(0);
+  expect(
+    await runCli(
+      [
+        'okta',
+        '--push-group',
+        'Security',
+        '--role',
+        'Security=Billing',
+        '--assign-group',
+        `CF-${s.accountId} - Administrator Read Only`,
+        '--yes',
+        '--wait',
+        '20s',
+        '--no-verify',
+      ],
+      env,
+    ),
+  ).toBe(0);
   // migrate ends with the whole app's verification, and the CF-named push above is in ERROR: exit 1.
   expect(await runCli(['migrate', '--yes', '--wait', '20s'], env)).toBe(1);
 
@@ -59,8 +98,14 @@ beforeAll(async () => {
   await sdk.applicationApi.unassignUserFromApplication({ appId, userId: firstUser.id });
   await sdk.applicationApi.getApplicationGroupAssignment({ appId, groupId: [...s.okta.state.apps.get(appId)!.groups.keys()][0] });
   // The directory's writes, through the SDK's typed methods.
-  const made = await sdk.userApi.createUser({ body: { profile: { firstName: 'Contract', lastName: 'Test', email: 'contract.test@example.com', login: 'contract.test@example.com' } }, activate: true });
-  await sdk.userApi.replaceUser({ userId: made.id!, user: { profile: { firstName: 'Contract', lastName: 'Tested', email: 'contract.test@example.com', login: 'contract.test@example.com' } } });
+  const made = await sdk.userApi.createUser({
+    body: { profile: { firstName: 'Contract', lastName: 'Test', email: 'contract.test@example.com', login: 'contract.test@example.com' } },
+    activate: true,
+  });
+  await sdk.userApi.replaceUser({
+    userId: made.id!,
+    user: { profile: { firstName: 'Contract', lastName: 'Tested', email: 'contract.test@example.com', login: 'contract.test@example.com' } },
+  });
   const team = await sdk.groupApi.createGroup({ group: { profile: { name: 'Contract Team', description: '' } } });
   await sdk.groupApi.replaceGroup({ groupId: team.id!, group: { profile: { name: 'Contract Team', description: 'renamed' } } });
   await sdk.groupApi.assignUserToGroup({ groupId: team.id!, userId: made.id! });
@@ -88,16 +133,42 @@ beforeAll(async () => {
   await scimSdk.accounts.tokens.verify({ account_id });
   await scimSdk.user.tokens.verify().catch(() => undefined);
   const base = `/accounts/${account_id}/scim/v2`;
-  for (const path of ['/Schemas', `/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`, '/ResourceTypes', '/ResourceTypes/User']) await scimSdk.get(base + path);
-  const user = await scimSdk.post(`${base}/Users`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'new.person@example.com', emails: [{ value: 'new.person@example.com', primary: true, type: 'work' }], active: true }), headers: { 'content-type': 'application/scim+json' } }) as { id: string };
+  for (const path of ['/Schemas', `/Schemas/urn:ietf:params:scim:schemas:core:2.0:User`, '/ResourceTypes', '/ResourceTypes/User'])
+    await scimSdk.get(base + path);
+  const user = (await scimSdk.post(`${base}/Users`, {
+    body: JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'new.person@example.com',
+      emails: [{ value: 'new.person@example.com', primary: true, type: 'work' }],
+      active: true,
+    }),
+    headers: { 'content-type': 'application/scim+json' },
+  })) as { id: string };
   await scimSdk.get(`${base}/Users/${user.id}`);
-  await scimSdk.put(`${base}/Users/${user.id}`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'new.person@example.com', active: false }), headers: { 'content-type': 'application/scim+json' } });
-  const group = await scimSdk.post(`${base}/Groups`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Temporary' }), headers: { 'content-type': 'application/scim+json' } }) as { id: string };
+  await scimSdk.put(`${base}/Users/${user.id}`, {
+    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'new.person@example.com', active: false }),
+    headers: { 'content-type': 'application/scim+json' },
+  });
+  const group = (await scimSdk.post(`${base}/Groups`, {
+    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Temporary' }),
+    headers: { 'content-type': 'application/scim+json' },
+  })) as { id: string };
   await scimSdk.delete(`${base}/Groups/${group.id}`);
-  await scimSdk.post(`${base}/Groups`, { body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'CF Nope' }), headers: { 'content-type': 'application/scim+json' } }).catch(() => undefined);
+  await scimSdk
+    .post(`${base}/Groups`, {
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'CF Nope' }),
+      headers: { 'content-type': 'application/scim+json' },
+    })
+    .catch(() => undefined);
   await scimSdk.get(`/accounts/${'f'.repeat(32)}/scim/v2/Users`).catch(() => undefined);
-  await cf.put(`/accounts/${account_id}/iam/user_groups/${groups[0]!.id}`, { body: { policies: [{ access: 'allow', permission_groups: [{ id: s.cloudflare.state.permissionGroups[2].id }], resource_groups: [{ id: 'x' }] }] } }).catch(() => undefined);
-  await new Cloudflare({ apiToken: 'cfat_unknown', baseURL: s.cloudflare.apiBaseUrl, maxRetries: 0 }).accounts.members.list({ account_id }).catch(() => undefined);
+  await cf
+    .put(`/accounts/${account_id}/iam/user_groups/${groups[0]!.id}`, {
+      body: { policies: [{ access: 'allow', permission_groups: [{ id: s.cloudflare.state.permissionGroups[2].id }], resource_groups: [{ id: 'x' }] }] },
+    })
+    .catch(() => undefined);
+  await new Cloudflare({ apiToken: 'cfat_unknown', baseURL: s.cloudflare.apiBaseUrl, maxRetries: 0 }).accounts.members
+    .list({ account_id })
+    .catch(() => undefined);
 
   // Where Okta takes the connection API, and an app whose icons show: PUT app, connection, features.
   const s2 = await sandbox({ connectionApi: 'supported' });
@@ -113,7 +184,9 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 /** Recorded real Okta answers (test/reality): where the spec and the real service disagree, the real service wins. */
-const reality = JSON.parse(readFileSync(new URL('../reality/okta-recorded-shapes.json', import.meta.url), 'utf8')) as { operations: Record<string, { status: number[]; paths: Record<string, { types: string[] }> }> };
+const reality = JSON.parse(readFileSync(new URL('../reality/okta-recorded-shapes.json', import.meta.url), 'utf8')) as {
+  operations: Record<string, { status: number[]; paths: Record<string, { types: string[] }> }>;
+};
 const byShape = new Map(Object.entries(reality.operations).map(([op, shape]) => [op.replace(/\{[^}]+\}/g, '{}'), shape]));
 
 /** A spec error excused only where a recording shows real Okta answering just so: a null the spec types otherwise, a status it omits. */
@@ -123,19 +196,28 @@ function recordedAtOkta(message: string): boolean {
   const recorded = byShape.get(`${m[1]} ${m[2].replace(/\{[^}]+\}/g, '{}')}`);
   if (!recorded) return false;
   if (m[6]) return recorded.status.includes(Number(m[6]));
-  const path = m[4].split('/').filter(Boolean).map((part) => (/^\d+$/.test(part) ? '[]' : part)).join('.').replace(/\.\[\]/g, '[]');
+  const path = m[4]
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? '[]' : part))
+    .join('.')
+    .replace(/\.\[\]/g, '[]');
   // An item of a list checked on its own (the AutoLoginApplication subtype) has its path without the list's `[]`.
   return [path, `[].${path}`].some((p) => recorded.paths[p]?.types.includes('null'));
 }
 
 function failures(validator: SpecValidator, exchanges: Exchange[], excused: (message: string) => boolean = () => false): string[] {
-  return exchanges.filter((e) => !/\/iam\/(permission|resource)_groups$/.test(e.template)).flatMap((e) => {
-    const errors = validator.check(e.method, e.template, e.status, e.body);
-    // Okta's Application is a union keyed by signOnMode: hold scim2testapp to the AUTO_LOGIN subtype too.
-    const app = e.status === 200 && /\/api\/v1\/apps(\/\{appId\})?$/.test(e.template) && e.method !== 'DELETE';
-    const apps = Array.isArray(e.body) ? e.body : [e.body];
-    return [...errors, ...(app ? apps.flatMap((a) => validator.check(e.method, e.template, e.status, a, 'AutoLoginApplication')) : [])].filter((message) => !excused(message));
-  });
+  return exchanges
+    .filter((e) => !/\/iam\/(permission|resource)_groups$/.test(e.template))
+    .flatMap((e) => {
+      const errors = validator.check(e.method, e.template, e.status, e.body);
+      // Okta's Application is a union keyed by signOnMode: hold scim2testapp to the AUTO_LOGIN subtype too.
+      const app = e.status === 200 && /\/api\/v1\/apps(\/\{appId\})?$/.test(e.template) && e.method !== 'DELETE';
+      const apps = Array.isArray(e.body) ? e.body : [e.body];
+      return [...errors, ...(app ? apps.flatMap((a) => validator.check(e.method, e.template, e.status, a, 'AutoLoginApplication')) : [])].filter(
+        (message) => !excused(message),
+      );
+    });
 }
 
 describe('the emulators answer as the official specs say', () => {
@@ -148,8 +230,16 @@ describe('the emulators answer as the official specs say', () => {
   });
 
   it('answers only on paths the specs describe, but for permission and resource groups, which the Cloudflare subset lacks', () => {
-    const unknown = new Set([...oktaExchanges.map((e) => [okta, e] as const), ...cfExchanges.map((e) => [cloudflare, e] as const)].filter(([v, e]) => v.check(e.method, e.template, 0, undefined).some((m) => m.includes('not in the spec'))).map(([, e]) => `${e.method} ${e.template}`));
-    expect([...unknown].sort()).toEqual(['GET /client/v4/accounts/{account_id}/iam/permission_groups', 'GET /client/v4/accounts/{account_id}/iam/resource_groups', 'POST /client/v4/accounts/{account_id}/iam/resource_groups']);
+    const unknown = new Set(
+      [...oktaExchanges.map((e) => [okta, e] as const), ...cfExchanges.map((e) => [cloudflare, e] as const)]
+        .filter(([v, e]) => v.check(e.method, e.template, 0, undefined).some((m) => m.includes('not in the spec')))
+        .map(([, e]) => `${e.method} ${e.template}`),
+    );
+    expect([...unknown].sort()).toEqual([
+      'GET /client/v4/accounts/{account_id}/iam/permission_groups',
+      'GET /client/v4/accounts/{account_id}/iam/resource_groups',
+      'POST /client/v4/accounts/{account_id}/iam/resource_groups',
+    ]);
   });
 
   it('every Cloudflare response validates against the Cloudflare subset (rebuilt and placeholder schemas included, as marked in their x-subset-provenance)', () => {
@@ -160,13 +250,27 @@ describe('the emulators answer as the official specs say', () => {
   it('covers the spec operations the CLI uses; the ones it does not emulate are listed, not forgotten', () => {
     const served = new Set([...oktaExchanges.map((e) => okta.key(e.method, e.template)), ...cfExchanges.map((e) => cloudflare.key(e.method, e.template))]);
     const notExercised = [...okta.operations(), ...cloudflare.operations()].filter((op) => !served.has(op)).sort();
-    expect(notExercised).toEqual([
-      'DELETE /accounts/{}/iam/user_groups/{}', 'DELETE /accounts/{}/iam/user_groups/{}/members/{}', 'DELETE /accounts/{}/members/{}',
-      'GET /accounts/{}/iam/user_groups/{}/members/{}', 'GET /accounts/{}/members/{}', 'PATCH /accounts/{}/scim/v2/Users/{}', 'PATCH /api/v1/apps/{}/groups/{}', 'POST /accounts/{}/iam/user_groups', 'POST /accounts/{}/iam/user_groups/{}/members',
-      'POST /accounts/{}/members', 'POST /api/v1/apps/{}/connections/default/lifecycle/activate', 'POST /api/v1/apps/{}/connections/default/lifecycle/deactivate', 'POST /api/v1/apps/{}/lifecycle/activate',
-      'POST /api/v1/apps/{}/users/{}', 'PUT /accounts/{}/iam/user_groups/{}/members', 'PUT /accounts/{}/members/{}',
-      // A partial user update: the sandbox serves the full replace (PUT) that the recordings show.
-      'POST /api/v1/users/{}',
-    ].sort());
+    expect(notExercised).toEqual(
+      [
+        'DELETE /accounts/{}/iam/user_groups/{}',
+        'DELETE /accounts/{}/iam/user_groups/{}/members/{}',
+        'DELETE /accounts/{}/members/{}',
+        'GET /accounts/{}/iam/user_groups/{}/members/{}',
+        'GET /accounts/{}/members/{}',
+        'PATCH /accounts/{}/scim/v2/Users/{}',
+        'PATCH /api/v1/apps/{}/groups/{}',
+        'POST /accounts/{}/iam/user_groups',
+        'POST /accounts/{}/iam/user_groups/{}/members',
+        'POST /accounts/{}/members',
+        'POST /api/v1/apps/{}/connections/default/lifecycle/activate',
+        'POST /api/v1/apps/{}/connections/default/lifecycle/deactivate',
+        'POST /api/v1/apps/{}/lifecycle/activate',
+        'POST /api/v1/apps/{}/users/{}',
+        'PUT /accounts/{}/iam/user_groups/{}/members',
+        'PUT /accounts/{}/members/{}',
+        // A partial user update: the sandbox serves the full replace (PUT) that the recordings show.
+        'POST /api/v1/users/{}',
+      ].sort(),
+    );
   });
 });

@@ -25,7 +25,11 @@ function prepare(node: unknown, anyOf: Set<string>, name = ''): unknown {
       out[k === 'oneOf' && anyOf.has(name) ? 'anyOf' : k] = prepare(v, anyOf, k);
     }
     if ('schemas' in out && out.schemas && typeof out.schemas === 'object' && !Array.isArray(out.schemas)) {
-      out.schemas = Object.fromEntries(Object.entries(node as Record<string, Record<string, unknown>>).filter(([k]) => k === 'schemas').flatMap(([, v]) => Object.entries(v).map(([n, schema]) => [n, prepare(schema, anyOf, n)])));
+      out.schemas = Object.fromEntries(
+        Object.entries(node as Record<string, Record<string, unknown>>)
+          .filter(([k]) => k === 'schemas')
+          .flatMap(([, v]) => Object.entries(v).map(([n, schema]) => [n, prepare(schema, anyOf, n)])),
+      );
     }
     return out;
   }
@@ -54,7 +58,11 @@ export class SpecValidator {
   }
 
   operations(): string[] {
-    return Object.entries(this.spec.paths).flatMap(([template, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${shape(template)}`));
+    return Object.entries(this.spec.paths).flatMap(([template, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${shape(template)}`),
+    );
   }
 
   key(method: string, template: string): string {
@@ -73,9 +81,13 @@ export class SpecValidator {
     const content = op.responses![code].content ?? {};
     const type = Object.keys(content).find((t) => /json/.test(t));
     if (!type || !content[type].schema) return [];
-    const ref = schemaName ? `${this.id}#/components/schemas/${schemaName}` : `${this.id}#/${pointer('paths', specTemplate, method.toLowerCase(), 'responses', code, 'content', type, 'schema')}`;
+    const ref = schemaName
+      ? `${this.id}#/components/schemas/${schemaName}`
+      : `${this.id}#/${pointer('paths', specTemplate, method.toLowerCase(), 'responses', code, 'content', type, 'schema')}`;
     const validate = this.ajv.getSchema(ref) ?? this.ajv.compile({ $ref: ref });
     if (validate(body)) return [];
-    return (validate.errors ?? []).slice(0, 5).map((e: ErrorObject) => `${method} ${specTemplate} ${status}: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+    return (validate.errors ?? [])
+      .slice(0, 5)
+      .map((e: ErrorObject) => `${method} ${specTemplate} ${status}: ${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
   }
 }

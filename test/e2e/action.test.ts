@@ -19,17 +19,42 @@ const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
 function runAction(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'scim-action-'));
   const npx = join(dir, 'npx');
-  writeFileSync(npx, `#!/usr/bin/env bash\n[ "$1" = "--yes" ] && shift\n[ "$1" = "scim-setup@${version}" ] || { echo "npx asked for $1" >&2; exit 99; }\nshift\nexec node ${join(ROOT, 'bin', 'scim-setup.js')} "$@"\n`);
+  writeFileSync(
+    npx,
+    `#!/usr/bin/env bash\n[ "$1" = "--yes" ] && shift\n[ "$1" = "scim-setup@${version}" ] || { echo "npx asked for $1" >&2; exit 99; }\nshift\nexec node ${join(ROOT, 'bin', 'scim-setup.js')} "$@"\n`,
+  );
   chmodSync(npx, 0o755);
   const output = join(dir, 'output');
   writeFileSync(output, '');
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, '');
   return new Promise((resolve) => {
-    execFile('bash', [join(ROOT, 'action', 'run.sh')], { env: { ...cleanEnv(env), PATH: `${dir}:${process.env.PATH}`, SCIM_SETUP_ACTION_PATH: ROOT, GITHUB_OUTPUT: output, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: dir }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const outputs = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs });
-    });
+    execFile(
+      'bash',
+      [join(ROOT, 'action', 'run.sh')],
+      {
+        env: {
+          ...cleanEnv(env),
+          PATH: `${dir}:${process.env.PATH}`,
+          SCIM_SETUP_ACTION_PATH: ROOT,
+          GITHUB_OUTPUT: output,
+          GITHUB_ACTIONS: 'true',
+          GITHUB_STEP_SUMMARY: summary,
+          RUNNER_TEMP: dir,
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const outputs = Object.fromEntries(
+          readFileSync(output, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+        );
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs });
+      },
+    );
   });
 }
 
@@ -38,14 +63,26 @@ describe('the GitHub Action', () => {
     const files = [join(ROOT, 'action.yml'), ...readdirSync(join(ROOT, '.github', 'workflows')).map((f) => join(ROOT, '.github', 'workflows', f))];
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const file of files) {
-      const r = await new Promise<{ code: number; out: string }>((resolve) => execFile(join(ROOT, 'node_modules', '.bin', 'action-validator'), [file], (error, stdout, stderr) => resolve({ code: error ? 1 : 0, out: stdout + stderr })));
+      const r = await new Promise<{ code: number; out: string }>((resolve) =>
+        execFile(join(ROOT, 'node_modules', '.bin', 'action-validator'), [file], (error, stdout, stderr) =>
+          resolve({ code: error ? 1 : 0, out: stdout + stderr }),
+        ),
+      );
       expect(r.code, `${file}: ${r.out}`).toBe(0);
     }
   });
 
-  it('masks the secrets, runs the CLI at the action\'s own version, and sets app-id, exit-code and result', async () => {
+  it("masks the secrets, runs the CLI at the action's own version, and sets app-id, exit-code and result", async () => {
     s = await sandbox({ admin: 'auto' });
-    const r = await runAction({ ...s.env, INPUT_PUSH_GROUPS: 'Engineering', INPUT_ASSIGN_GROUPS: 'Sales,\nSupport', INPUT_ROLES: 'Engineering=Billing', INPUT_WAIT: '30s', INPUT_APP_LABEL: 'Cloudflare SCIM', INPUT_DRY_RUN: 'false' });
+    const r = await runAction({
+      ...s.env,
+      INPUT_PUSH_GROUPS: 'Engineering',
+      INPUT_ASSIGN_GROUPS: 'Sales,\nSupport',
+      INPUT_ROLES: 'Engineering=Billing',
+      INPUT_WAIT: '30s',
+      INPUT_APP_LABEL: 'Cloudflare SCIM',
+      INPUT_DRY_RUN: 'false',
+    });
     expect(r.code, r.stderr).toBe(0);
     for (const secret of [s.env.OKTA_API_TOKEN, s.env.CLOUDFLARE_SCIM_TOKEN, s.env.CLOUDFLARE_API_TOKEN]) expect(r.stdout).toContain(`::add-mask::${secret}`);
     expect(r.outputs['exit-code']).toBe('0');
@@ -62,7 +99,14 @@ describe('the GitHub Action', () => {
     expect(first.code).toBe(3);
     expect(first.outputs['exit-code']).toBe('3');
     const app = [...s.okta.state.apps.values()][0];
-    s.okta.setProvisioning(app.id, { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+    s.okta.setProvisioning(app.id, {
+      baseUrl: s.scimBaseUrl,
+      token: s.env.CLOUDFLARE_SCIM_TOKEN,
+      createUsers: true,
+      deactivateUsers: true,
+      updateUserAttributes: false,
+      importGroups: false,
+    });
     const again = await runAction({ ...inputs, INPUT_WAIT: '30s' });
     expect(again.code, again.stderr).toBe(0);
     expect(again.outputs['app-id']).toBe(app.id);

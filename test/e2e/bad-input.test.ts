@@ -14,7 +14,15 @@ const file = (name: string, content: string | Buffer) => {
   writeFileSync(path, content);
   return path;
 };
-const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`), 'assignGroups: *i'].join('\n');
+const laughs = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...Array.from(
+    { length: 8 },
+    (_, i) =>
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+  ),
+  'assignGroups: *i',
+].join('\n');
 
 beforeAll(async () => {
   s = await sandbox();
@@ -46,7 +54,12 @@ const cases = (): Case[] => [
   ['org URL over http', ['--org-url', 'http://acme.okta.com'], {}, 'must use https'],
   ['org URL that is not a URL', ['--org-url', 'acme.okta.com'], {}, 'is not a URL'],
   ['org URL with another scheme', ['--org-url', 'ftp://acme.okta.com'], {}, 'must use https'],
-  ['API base URL with a query', ['--api-base-url', 'https://api.cloudflare.com/client/v4?x=1'], {}, 'Cloudflare API base URL (from --api-base-url): the URL has a query string'],
+  [
+    'API base URL with a query',
+    ['--api-base-url', 'https://api.cloudflare.com/client/v4?x=1'],
+    {},
+    'Cloudflare API base URL (from --api-base-url): the URL has a query string',
+  ],
   ['account ID too short', ['--account-id', '0123456789abcdef'], {}, 'got 16 characters'],
   ['account ID too long', ['--account-id', '0123456789abcdef0123456789abcdef0'], {}, 'got 33 characters'],
   ['account ID in upper case', ['--account-id', '0123456789ABCDEF0123456789ABCDEF'], {}, 'has upper-case letters'],
@@ -65,16 +78,77 @@ const cases = (): Case[] => [
   ['group name not in NFC', ['--assign-group', 'Inge\u0301nierie'], {}, 'is not in Unicode NFC form'],
   ['group name with a control character', ['--assign-group', 'Sales\u0007'], {}, 'contains control or direction characters'],
   ['group name with a bidi override', ['--assign-group', 'Sales\u202egnireenignE'], {}, 'contains control or direction characters'],
-  ['group name beyond Okta\'s limits', ['--assign-group', 'G'.repeat(5000)], {}, 'over Okta\'s limit of 255'],
+  ["group name beyond Okta's limits", ['--assign-group', 'G'.repeat(5000)], {}, "over Okta's limit of 255"],
   ['app label with control characters', ['--app-label', 'Cloudflare\u001b]52;c;aGk=\u0007'], {}, 'the app label contains control or direction characters'],
-  ['--request-timeout beyond Node\'s timers', ['--request-timeout', '999999h'], {}, 'is longer than scim-setup can wait'],
+  ["--request-timeout beyond Node's timers", ['--request-timeout', '999999h'], {}, 'is longer than scim-setup can wait'],
   ['admin org URL with a trailing dot', ['--org-url', 'https://acme-admin.okta.com.'], {}, 'ends its host name with a dot'],
   ['a malformed proxy URL', [], { HTTPS_PROXY: 'http//proxy:3128' }, 'HTTPS_PROXY is not a proxy URL'],
-  ['a hand-edited plan without "desired"', ['--plan', file('nodesired.json', JSON.stringify({ formatVersion: 1, kind: 'scim-setup-plan', orgUrl: 'https://acme.okta.com', accountId: 'a'.repeat(32), actions: [] })), '--yes'], {}, '"desired" is missing'],
-  ['a hand-edited plan with a null action', ['--plan', file('nullaction.json', JSON.stringify({ formatVersion: 1, kind: 'scim-setup-plan', orgUrl: 'https://acme.okta.com', accountId: 'a'.repeat(32), desired: { appLabel: 'x', accountId: 'a', scimBaseUrl: 'u', scimTokenFingerprint: 'f', assignGroups: [], pushGroups: [], assignUsers: [], groupRoles: {} }, actions: [null] })), '--yes'], {}, 'action 1 is not an action'],
-  ['a --plan that is a token file: its content is not quoted', ['--plan', file('token.txt', 'cfat_thisisnotaplanbutasecret1234567890'), '--yes'], {}, 'not a saved plan: it is not JSON'],
+  [
+    'a hand-edited plan without "desired"',
+    [
+      '--plan',
+      file(
+        'nodesired.json',
+        JSON.stringify({ formatVersion: 1, kind: 'scim-setup-plan', orgUrl: 'https://acme.okta.com', accountId: 'a'.repeat(32), actions: [] }),
+      ),
+      '--yes',
+    ],
+    {},
+    '"desired" is missing',
+  ],
+  [
+    'a hand-edited plan with a null action',
+    [
+      '--plan',
+      file(
+        'nullaction.json',
+        JSON.stringify({
+          formatVersion: 1,
+          kind: 'scim-setup-plan',
+          orgUrl: 'https://acme.okta.com',
+          accountId: 'a'.repeat(32),
+          desired: {
+            appLabel: 'x',
+            accountId: 'a',
+            scimBaseUrl: 'u',
+            scimTokenFingerprint: 'f',
+            assignGroups: [],
+            pushGroups: [],
+            assignUsers: [],
+            groupRoles: {},
+          },
+          actions: [null],
+        }),
+      ),
+      '--yes',
+    ],
+    {},
+    'action 1 is not an action',
+  ],
+  [
+    'a --plan that is a token file: its content is not quoted',
+    ['--plan', file('token.txt', 'cfat_thisisnotaplanbutasecret1234567890'), '--yes'],
+    {},
+    'not a saved plan: it is not JSON',
+  ],
   ['--out in a folder that does not exist', ['--out', join(dir, 'no', 'such', 'plan.json')], {}, 'does not exist'],
-  ['--out through a symbolic link', ['--out', (() => { const link = join(dir, 'link.json'); try { symlinkSync(file('target.txt', 'keep'), link); } catch { /* made by an earlier call */ } return link; })()], {}, 'is a symbolic link'],
+  [
+    '--out through a symbolic link',
+    [
+      '--out',
+      (() => {
+        const link = join(dir, 'link.json');
+        try {
+          symlinkSync(file('target.txt', 'keep'), link);
+        } catch {
+          /* made by an earlier call */
+        }
+        return link;
+      })(),
+    ],
+    {},
+    'is a symbolic link',
+  ],
   ['--config /dev/zero', ['--config', '/dev/zero'], {}, 'over the 1 MB limit'],
   ['--scim-token-file /dev/zero', ['--scim-token-file', '/dev/zero'], {}, 'is over 64 KB'],
   ['empty group name', ['--assign-group', ''], {}, 'an empty group name was given'],
@@ -84,7 +158,12 @@ const cases = (): Case[] => [
   ['tiny --request-timeout', ['--request-timeout', '10ms'], {}, 'is too short for a request timeout'],
   ['token and service app both', [], { OKTA_CLIENT_ID: '0oaclient' }, 'Unset one of them'],
   ['service app without a key', [], { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient' }, 'no private key'],
-  ['service app with a broken key', [], { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' }, 'it is not a PEM or JWK private key'],
+  [
+    'service app with a broken key',
+    [],
+    { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' },
+    'it is not a PEM or JWK private key',
+  ],
   ['--plan with --dry-run', ['--plan', 'p.json', '--dry-run'], {}, '--plan and --dry-run cannot be used together'],
   ['--detailed-exitcode alone', ['--detailed-exitcode'], {}, '--detailed-exitcode goes with --dry-run'],
   ['a saved plan that is not one', ['--plan', file('notplan.json', '{"hello":1}'), '--yes'], {}, 'not a scim-setup plan'],
@@ -110,7 +189,10 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
 
   it('an unknown group and an unknown user in one run are both reported (one does not hide the other), with no write', async () => {
     await control(s.okta.url, 'DELETE', '/__sandbox/requests');
-    const r = await runCli(['okta', '--push-group', 'Enginering', '--assign-user', 'nobody@example.com', '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runCli(['okta', '--push-group', 'Enginering', '--assign-user', 'nobody@example.com', '--dry-run'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Unknown Okta group:');
     expect(r.stderr).toContain('"Enginering"; did you mean "Engineering"?');
@@ -137,7 +219,10 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
     const r = await runCli(['okta', '--push-group', 'Enginering', '--dry-run', '--detailed-exitcode'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Unknown Okta group');
-    const pending = await runCli(['okta', '--push-group', 'Engineering', '--dry-run', '--detailed-exitcode'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const pending = await runCli(['okta', '--push-group', 'Engineering', '--dry-run', '--detailed-exitcode'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
     expect(pending.code).toBe(2);
   });
 

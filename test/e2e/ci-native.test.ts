@@ -23,7 +23,10 @@ describe('CI-native output: the GitHub job summary and annotations, and JUnit XM
   it('a run under GitHub Actions writes the plan and the verification to the job summary, warnings as annotations on stderr, and the checks as JUnit', async () => {
     s = await sandbox({ admin: 'auto' });
     const f = files();
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json', '--junit', f.junit], { env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }), secrets: sandboxSecrets(s) });
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json', '--junit', f.junit], {
+      env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }),
+      secrets: sandboxSecrets(s),
+    });
     expect(r.code, r.stderr).toBe(0);
     // stdout stays one JSON document.
     const doc = JSON.parse(r.stdout);
@@ -41,7 +44,9 @@ describe('CI-native output: the GitHub job summary and annotations, and JUnit XM
   it('waiting on the guided step (exit 3): the summary carries the link and the checklist', async () => {
     s = await sandbox({ admin: 'manual' });
     const f = files();
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s'], { env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }) });
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s'], {
+      env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }),
+    });
     expect(r.code).toBe(3);
     const summary = readFileSync(f.summary, 'utf8');
     expect(summary).toContain('### Waiting for a person: Turn on provisioning in Okta');
@@ -63,7 +68,9 @@ describe('CI-native output: the GitHub job summary and annotations, and JUnit XM
   it('outside GitHub Actions nothing is written but the JUnit file asked for', async () => {
     s = await sandbox({ admin: 'auto' });
     const f = files();
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--junit', f.junit], { env: cleanEnv({ ...s.env, GITHUB_STEP_SUMMARY: f.summary }) });
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--junit', f.junit], {
+      env: cleanEnv({ ...s.env, GITHUB_STEP_SUMMARY: f.summary }),
+    });
     expect(r.code).toBe(0);
     expect(readFileSync(f.summary, 'utf8')).toBe('');
     expect(r.stdout + r.stderr).not.toContain('::warning');

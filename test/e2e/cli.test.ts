@@ -82,7 +82,11 @@ describe('the CLI as a user runs it (black box)', () => {
 
   it('reads a secret from stdin with --scim-token-file - and never echoes it', async () => {
     const { CLOUDFLARE_SCIM_TOKEN: _omit, ...rest } = GOOD;
-    const r = await runCli(['okta', '--dry-run', '--scim-token-file', '-', '--account-id', 'bad'], { env: cleanEnv(rest), input: 'Bearer cfat_fromStdinSecretValue123456789\n', secrets: [...SECRETS, 'cfat_fromStdinSecretValue123456789'] });
+    const r = await runCli(['okta', '--dry-run', '--scim-token-file', '-', '--account-id', 'bad'], {
+      env: cleanEnv(rest),
+      input: 'Bearer cfat_fromStdinSecretValue123456789\n',
+      secrets: [...SECRETS, 'cfat_fromStdinSecretValue123456789'],
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Cloudflare SCIM token (from --scim-token-file - (stdin)): it starts with "Bearer ".');
   });

@@ -11,16 +11,22 @@ function complete(words: string[]): Promise<string[]> {
     COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}
     _scim_setup
     printf '%s\\n' "\${COMPREPLY[@]}"`;
-  return new Promise((resolve, reject) => execFile('bash', ['-c', script], { env: cleanEnv() }, (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout.trim().split('\n').filter(Boolean)))));
+  return new Promise((resolve, reject) =>
+    execFile('bash', ['-c', script], { env: cleanEnv() }, (error, stdout, stderr) =>
+      error ? reject(new Error(stderr || error.message)) : resolve(stdout.trim().split('\n').filter(Boolean)),
+    ),
+  );
 }
 
 describe('shell completion', () => {
   it('bash completes the commands', async () => {
     expect(await complete(['scim-setup', 'ro'])).toEqual(['rotate-token']);
-    expect(await complete(['scim-setup', ''])).toEqual(expect.arrayContaining(['okta', 'verify', 'destroy', 'migrate', 'rotate-token', 'sandbox', 'demo', 'completion']));
+    expect(await complete(['scim-setup', ''])).toEqual(
+      expect.arrayContaining(['okta', 'verify', 'destroy', 'migrate', 'rotate-token', 'sandbox', 'demo', 'completion']),
+    );
   });
 
-  it('bash completes each command\'s own flags, and only those', async () => {
+  it("bash completes each command's own flags, and only those", async () => {
     expect(await complete(['scim-setup', 'okta', '--push'])).toEqual(['--push-group']);
     expect(await complete(['scim-setup', 'okta', '--dry-run', '--det'])).toEqual(['--detailed-exitcode']);
     expect(await complete(['scim-setup', 'destroy', '--delete'])).toEqual(['--delete-cloudflare-groups']);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { Exchange } from '../../src/sandbox/http/server.js';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
 import { endState } from '../helpers/end-state.js';
@@ -8,7 +9,7 @@ import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 const ARGS = ['okta', '--assign-group', 'Sales', '--push-group', 'Engineering', '--yes', '--wait', '20s'];
 
 /** Runs the CLI and SIGKILLs it the moment the sandbox has carried out its k-th write. */
-async function killedAfterWrite(k: number, env: Record<string, string>, taps: Array<(e: { method: string }) => void>): Promise<number> {
+async function killedAfterWrite(k: number, env: Record<string, string>, taps: Array<(e: Exchange) => void>): Promise<number> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), ...ARGS], { env, stdio: 'ignore' });
   let writes = 0;
   taps.push((e) => {

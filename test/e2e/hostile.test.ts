@@ -31,7 +31,7 @@ function expectClean(text: string, secrets: string[]): void {
   for (const secret of secrets) {
     for (const piece of secretPieces(secret)) {
       expect(text.includes(piece), 'a secret leaked').toBe(false);
-      if (!piece.includes('\n') && piece.length > 20) expect(text.includes(piece.slice(0, 20)), 'a secret\'s first 20 characters leaked').toBe(false);
+      if (!piece.includes('\n') && piece.length > 20) expect(text.includes(piece.slice(0, 20)), "a secret's first 20 characters leaked").toBe(false);
     }
   }
 }
@@ -104,11 +104,16 @@ describe('credentials never leave their service', () => {
     expectClean(r.stdout + r.stderr, sandboxSecrets(s!));
   });
 
-  it('the service-app mode\'s access token, which the run obtains, is registered for redaction the moment it arrives', async () => {
+  it("the service-app mode's access token, which the run obtains, is registered for redaction the moment it arrives", async () => {
     s = await sandbox();
     const redactor = new Redactor();
     const policy = new RequestPolicy({ timeoutMs: 5000, maxRetries: 0, maxWaitMs: 1000, onSecret: (secret) => redactor.register(secret) });
-    const client = new OktaClient(s.okta.url, { kind: 'privateKey', clientId: s.serviceApp.clientId, privateKey: s.serviceApp.privateKeyPem, scopes: ['okta.groups.read'] }, policy, {});
+    const client = new OktaClient(
+      s.okta.url,
+      { kind: 'privateKey', clientId: s.serviceApp.clientId, privateKey: s.serviceApp.privateKeyPem, scopes: ['okta.groups.read'] },
+      policy,
+      {},
+    );
     await client.list('/api/v1/groups', { limit: 1 });
     const [issued] = [...(s.okta.auth as unknown as { accessTokens: Map<string, unknown> }).accessTokens.keys()];
     expect(issued).toBeTruthy();
@@ -118,15 +123,15 @@ describe('credentials never leave their service', () => {
 });
 
 describe('truth under a broken network', () => {
-  it('a captive portal\'s 200 HTML does not pass the token check: it says what answered, exit 1 (not 4)', async () => {
+  it("a captive portal's 200 HTML does not pass the token check: it says what answered, exit 1 (not 4)", async () => {
     await setUp();
     const { env } = await front('cloudflare', /\/scim\/v2\/ServiceProviderConfig/, { kind: 'html', status: 200 });
     const r = await run(['verify', '--json'], env);
     expect(r.code).toBe(1);
     const token = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'scim-token');
     expect(token.status).toBe('fail');
-    expect(token.summary).toBe('the SCIM token could not be checked: Cloudflare\'s SCIM endpoint did not answer as Cloudflare');
-    expect(token.evidence.join(' ')).toContain('an HTML page (a proxy, a captive portal or a gateway answered, not Cloudflare\'s API)');
+    expect(token.summary).toBe("the SCIM token could not be checked: Cloudflare's SCIM endpoint did not answer as Cloudflare");
+    expect(token.evidence.join(' ')).toContain("an HTML page (a proxy, a captive portal or a gateway answered, not Cloudflare's API)");
   });
 
   it('HTML 502 on every Cloudflare call: a clear error about a gateway, exit 1, no crash', async () => {
@@ -175,8 +180,16 @@ describe('names from Okta do not drive the terminal', () => {
     const app = [...s.okta.state.apps.values()][0];
     const token = `SSWS ${s.env.OKTA_API_TOKEN}`;
     for (const g of groups) {
-      await fetch(`${s.okta.url}/api/v1/apps/${app.id}/groups/${g.id}`, { method: 'PUT', headers: { authorization: token, 'content-type': 'application/json' }, body: '{}' });
-      await fetch(`${s.okta.url}/api/v1/apps/${app.id}/group-push/mappings`, { method: 'POST', headers: { authorization: token, 'content-type': 'application/json' }, body: JSON.stringify({ sourceGroupId: g.id, targetGroupName: g.profile.name, status: 'ACTIVE' }) });
+      await fetch(`${s.okta.url}/api/v1/apps/${app.id}/groups/${g.id}`, {
+        method: 'PUT',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      await fetch(`${s.okta.url}/api/v1/apps/${app.id}/group-push/mappings`, {
+        method: 'POST',
+        headers: { authorization: token, 'content-type': 'application/json' },
+        body: JSON.stringify({ sourceGroupId: g.id, targetGroupName: g.profile.name, status: 'ACTIVE' }),
+      });
     }
     await s.okta.engine.idle();
     const human = await runCli(['verify'], { env: cleanEnv({ ...s.env, FORCE_COLOR: '1' }) });
@@ -203,7 +216,8 @@ describe('the sandbox answers as the services do', () => {
     expect([...[...s.okta.state.apps.values()][0].mappings.values()][0].status).toBe('ACTIVE');
     expect([...s.cloudflare.state.userGroups.values()].map((u) => u.name)).toContain('R&D "Core"');
     const bad = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/scim/v2/Groups`, {
-      method: 'POST', headers: { authorization: `Bearer ${s.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
       body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Bad\u0000\u001bName' }),
     });
     expect(bad.status).toBe(400);

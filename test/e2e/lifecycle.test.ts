@@ -14,8 +14,10 @@ afterEach(async () => {
   s = undefined;
 });
 
-const cli = (args: string[], env: Record<string, string | undefined> = {}, secrets: string[] = []) => runCli(args, { env: cleanEnv({ ...s!.env, ...env }), secrets: [...sandboxSecrets(s!), ...secrets] });
-const writes = async () => (await control(s!.okta.url, 'GET', '/__sandbox/requests')).writes + (await control(s!.cloudflare.url, 'GET', '/__sandbox/requests')).writes;
+const cli = (args: string[], env: Record<string, string | undefined> = {}, secrets: string[] = []) =>
+  runCli(args, { env: cleanEnv({ ...s!.env, ...env }), secrets: [...sandboxSecrets(s!), ...secrets] });
+const writes = async () =>
+  (await control(s!.okta.url, 'GET', '/__sandbox/requests')).writes + (await control(s!.cloudflare.url, 'GET', '/__sandbox/requests')).writes;
 const resetCounts = async () => {
   await s!.okta.engine.idle();
   await control(s!.okta.url, 'DELETE', '/__sandbox/requests');
@@ -73,7 +75,9 @@ describe('migrate off SCIM virtual groups', () => {
     await resetCounts();
     const dry = await cli(['migrate', '--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout).actions.map((a: { id: string }) => a.id)).toEqual(['group', 'members', 'assign', 'push', 'role', 'legacy-unassign'].map((x) => `migrate:Administrator Read Only:${x}`));
+    expect(JSON.parse(dry.stdout).actions.map((a: { id: string }) => a.id)).toEqual(
+      ['group', 'members', 'assign', 'push', 'role', 'legacy-unassign'].map((x) => `migrate:Administrator Read Only:${x}`),
+    );
     expect(dry.stdout).toContain('members keep access');
     expect(await writes()).toBe(0);
 
@@ -81,7 +85,9 @@ describe('migrate off SCIM virtual groups', () => {
     expect(r.code, r.stderr).toBe(0);
     // Every step has its line, then a summary and the same verification as after `okta`.
     expect(r.stdout).toContain('give user group "Cloudflare Administrator Read Only" the role Administrator Read Only');
-    expect(r.stdout).toMatch(/Migrated "CF-\w+ - Administrator Read Only": its \d+ members hold Administrator Read Only through the Cloudflare user group "Cloudflare Administrator Read Only"/);
+    expect(r.stdout).toMatch(
+      /Migrated "CF-\w+ - Administrator Read Only": its \d+ members hold Administrator Read Only through the Cloudflare user group "Cloudflare Administrator Read Only"/,
+    );
     expect(r.stdout).toMatch(/PASS\s+push-group:Cloudflare Administrator Read Only/);
     expect(r.stdout).toMatch(/Checks: \d+ passed, 0 failed, 0 pending/);
     await s.okta.engine.idle();
@@ -125,7 +131,10 @@ describe('token rotation', () => {
     expect(await writes()).toBe(0);
     const r = await cli(['rotate-token', '--yes', '--wait', '20s', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ byApi: true, steps: expect.arrayContaining([expect.objectContaining({ step: 'prove Okta uses the new token' })]) });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      byApi: true,
+      steps: expect.arrayContaining([expect.objectContaining({ step: 'prove Okta uses the new token' })]),
+    });
     expect(app().provisioning?.token).toBe(fresh);
     await resetCounts();
     const again = await cli(['rotate-token', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh]);
@@ -138,7 +147,9 @@ describe('token rotation', () => {
     s = await sandbox({ admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'rotate-token', '--yes', '--wait', '30s'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: fresh }) });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'rotate-token', '--yes', '--wait', '30s'], {
+      env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: fresh }),
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -174,7 +185,12 @@ describe('teardown', () => {
     expect((await cli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s'])).code).toBe(0);
     await resetCounts();
     const dry = await cli(['destroy', '--dry-run', '--json']);
-    expect(JSON.parse(dry.stdout).actions.map((a: { id: string }) => a.id)).toEqual(['push-off:Engineering', 'push-delete:Engineering', 'app-deactivate', 'app-delete']);
+    expect(JSON.parse(dry.stdout).actions.map((a: { id: string }) => a.id)).toEqual([
+      'push-off:Engineering',
+      'push-delete:Engineering',
+      'app-deactivate',
+      'app-delete',
+    ]);
     expect(await writes()).toBe(0);
     expect((await cli(['destroy'], { CI: 'true' })).code).toBe(2);
     const members = s.cloudflare.state.members.size;

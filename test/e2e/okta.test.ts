@@ -33,7 +33,13 @@ describe('scim-setup okta against the sandbox', () => {
     expect(first.code, first.stderr).toBe(0);
     const doc = json(first.stdout);
     expect(doc.formatVersion).toBe(1);
-    expect(doc.applied.map((a: { id: string }) => a.id).sort()).toEqual(['app', 'group-assignment:Engineering', 'group-assignment:Sales', 'provisioning', 'push-mapping:Engineering']);
+    expect(doc.applied.map((a: { id: string }) => a.id).sort()).toEqual([
+      'app',
+      'group-assignment:Engineering',
+      'group-assignment:Sales',
+      'provisioning',
+      'push-mapping:Engineering',
+    ]);
     expect(doc.verification.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'pending')).toEqual([]);
     expect(first.stderr).toContain('#tab-provisioning');
     expect(apps(s)).toHaveLength(1);
@@ -54,7 +60,14 @@ describe('scim-setup okta against the sandbox', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('#tab-provisioning');
     const app = apps(s)[0];
-    expect(app.provisioning).toMatchObject({ enabled: true, baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: false });
+    expect(app.provisioning).toMatchObject({
+      enabled: true,
+      baseUrl: s.scimBaseUrl,
+      token: s.env.CLOUDFLARE_SCIM_TOKEN,
+      createUsers: true,
+      deactivateUsers: true,
+      updateUserAttributes: false,
+    });
   });
 
   it('--dry-run reads everything and writes nothing; --detailed-exitcode says 2 while changes are pending', async () => {
@@ -75,7 +88,11 @@ describe('scim-setup okta against the sandbox', () => {
     expect((await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', file])).code).toBe(0);
     const saved = readFileSync(file, 'utf8');
     for (const secret of sandboxSecrets(s)) expect(saved).not.toContain(secret.split('\n')[1] ?? secret);
-    expect(JSON.parse(saved)).toMatchObject({ formatVersion: 1, kind: 'scim-setup-plan', desired: { scimTokenFingerprint: expect.stringMatching(/^sha256:/) } });
+    expect(JSON.parse(saved)).toMatchObject({
+      formatVersion: 1,
+      kind: 'scim-setup-plan',
+      desired: { scimTokenFingerprint: expect.stringMatching(/^sha256:/) },
+    });
 
     const staleDir = join(dir, 'stale.json');
     expect((await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', staleDir])).code).toBe(0);
@@ -103,10 +120,15 @@ describe('scim-setup okta against the sandbox', () => {
   it('fixes visibility drift before provisioning is on, keeping the rest of the app', async () => {
     const s = await start({ admin: 'manual' });
     const created = await fetch(`${s.okta.url}/api/v1/apps`, {
-      method: 'POST', headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: false, iOS: false }, autoSubmitToolbar: true },
-        accessibility: { selfService: false, errorRedirectUrl: 'https://acme.example/error' }, settings: { notes: { admin: 'owned by IT' }, manualProvisioning: true },
+        name: 'scim2testapp',
+        label: 'Cloudflare SCIM',
+        signOnMode: 'AUTO_LOGIN',
+        visibility: { hide: { web: false, iOS: false }, autoSubmitToolbar: true },
+        accessibility: { selfService: false, errorRedirectUrl: 'https://acme.example/error' },
+        settings: { notes: { admin: 'owned by IT' }, manualProvisioning: true },
       }),
     }).then((r) => r.json());
     const before = await fetch(`${s.okta.url}/api/v1/apps/${created.id}`, { headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` } }).then((r) => r.json());
@@ -131,7 +153,8 @@ describe('scim-setup okta against the sandbox', () => {
     expect(app.provisioning).toBeNull();
     const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
     const made = await fetch(`${s.okta.url}/api/v1/apps/${app.id}/group-push/mappings`, {
-      method: 'POST', headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ sourceGroupId: engineering.id, targetGroupName: 'Engineering', status: 'ACTIVE' }),
     });
     expect(made.status).toBe(200);
@@ -156,7 +179,11 @@ describe('scim-setup okta against the sandbox', () => {
   it('reports an app duplicated by label instead of multiplying it', async () => {
     const s = await start({ admin: 'auto' });
     for (let i = 0; i < 2; i++) {
-      await fetch(`${s.okta.url}/api/v1/apps`, { method: 'POST', headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } }) });
+      await fetch(`${s.okta.url}/api/v1/apps`, {
+        method: 'POST',
+        headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } }),
+      });
     }
     const r = await okta(s, ['--dry-run', '--json']);
     expect(json(r.stdout).warnings).toContainEqual(expect.stringMatching(/2 scim2testapp apps are labelled "Cloudflare SCIM"/));
@@ -197,7 +224,11 @@ describe('scim-setup okta against the sandbox', () => {
 
   it('while the guided step waits, shows which settings Okta already has and which are missing, as they change', async () => {
     const s = await start({ admin: 'manual' });
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'], { env: cleanEnv(s.env) });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'],
+      { env: cleanEnv(s.env) },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -208,7 +239,14 @@ describe('scim-setup okta against the sandbox', () => {
     };
     await until('Okta shows: API integration ✗, Create Users ✗, Deactivate Users ✗, Update User Attributes off ✓');
     const app = apps(s)[0];
-    const settings = { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: false, updateUserAttributes: false, importGroups: false };
+    const settings = {
+      baseUrl: s.scimBaseUrl,
+      token: s.env.CLOUDFLARE_SCIM_TOKEN,
+      createUsers: true,
+      deactivateUsers: false,
+      updateUserAttributes: false,
+      importGroups: false,
+    };
     s.okta.setProvisioning(app.id, settings);
     await until('Okta now shows: API integration ✓, Create Users ✓, Deactivate Users ✗, Update User Attributes off ✓');
     s.okta.setProvisioning(app.id, { ...settings, deactivateUsers: true });
@@ -221,7 +259,11 @@ describe('scim-setup okta against the sandbox', () => {
 
   it('authenticates with an OAuth service app (private_key_jwt) as well as an SSWS token', async () => {
     const s = await start({ admin: 'auto' });
-    const r = await okta(s, ['--assign-group', 'Sales', '--yes', '--wait', '20s'], { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: s.serviceApp.clientId, OKTA_PRIVATE_KEY: s.serviceApp.privateKeyPem });
+    const r = await okta(s, ['--assign-group', 'Sales', '--yes', '--wait', '20s'], {
+      OKTA_API_TOKEN: undefined,
+      OKTA_CLIENT_ID: s.serviceApp.clientId,
+      OKTA_PRIVATE_KEY: s.serviceApp.privateKeyPem,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(apps(s)).toHaveLength(1);
   });
@@ -239,7 +281,12 @@ describe('scim-setup okta against the sandbox', () => {
     expect(r.code).toBe(0);
     const oktaCounts = await control(s.okta.url, 'GET', '/__sandbox/requests');
     // apps list 1, group search 2 (40 names a request), app groups 1 page, push mappings 1 page.
-    expect(oktaCounts.byRoute).toEqual({ 'GET /api/v1/apps': 1, 'GET /api/v1/groups': 2, 'GET /api/v1/apps/{appId}/groups': 1, 'GET /api/v1/apps/{appId}/group-push/mappings': 1 });
+    expect(oktaCounts.byRoute).toEqual({
+      'GET /api/v1/apps': 1,
+      'GET /api/v1/groups': 2,
+      'GET /api/v1/apps/{appId}/groups': 1,
+      'GET /api/v1/apps/{appId}/group-push/mappings': 1,
+    });
     expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).total).toBe(2);
   });
 });

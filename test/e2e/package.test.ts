@@ -30,11 +30,20 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => s?.close());
 
-const files = () => execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((f) => f.replace(/^package\//, ''));
+const files = () =>
+  execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((f) => f.replace(/^package\//, ''));
 // Asynchronous: the sandbox runs in this process, so a synchronous child would wait on it forever.
 const run = (args: string[]) =>
   new Promise<string>((resolve, reject) => {
-    execFile(join(installed, 'node_modules', '.bin', 'scim-setup'), args, { env: cleanEnv(s.env), encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+    execFile(
+      join(installed, 'node_modules', '.bin', 'scim-setup'),
+      args,
+      { env: cleanEnv(s.env), encoding: 'utf8', timeout: 30_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+    );
   });
 
 describe('the published package', () => {
@@ -45,11 +54,13 @@ describe('the published package', () => {
 
   it('carries the bundle, the README, the LICENSE and the licence notices, and no source, tests or source maps', () => {
     const list = files();
-    for (const needed of ['bin/scim-setup.js', 'dist/index.js', 'README.md', 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'package.json']) expect(list).toContain(needed);
+    for (const needed of ['bin/scim-setup.js', 'dist/index.js', 'README.md', 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'package.json'])
+      expect(list).toContain(needed);
     expect(list.filter((f) => /\.map$|^src\/|^test\/|^scripts\/|meta\.json$|\.env|\.har$/.test(f))).toEqual([]);
   });
 
   it('names every bundled package in its notices, with the licence', async () => {
+    // @ts-expect-error the build's scripts are plain JavaScript, without typings
     const { bundledPackages } = await import('../../scripts/notices.mjs');
     const notices = readFileSync(join(ROOT, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
     const bundled = bundledPackages(JSON.parse(readFileSync(join(ROOT, 'dist', 'meta.json'), 'utf8')), ROOT) as Array<[string, { pkg: { name: string } }]>;
@@ -71,10 +82,13 @@ describe('the published package', () => {
     expect(await run(['demo'])).toContain('Demo finished: the setup is verified.');
   }, 60_000);
 
-  it('ships no secret: no private key, no token of the sandbox\'s shapes, in any file', () => {
+  it("ships no secret: no private key, no token of the sandbox's shapes, in any file", () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-unpack-'));
     execFileSync('tar', ['-xzf', tarball, '-C', dir]);
-    const text = files().filter((f) => !f.endsWith('/')).map((f) => readFileSync(join(dir, 'package', f), 'utf8')).join('\n');
+    const text = files()
+      .filter((f) => !f.endsWith('/'))
+      .map((f) => readFileSync(join(dir, 'package', f), 'utf8'))
+      .join('\n');
     // A key is its PEM body, not the marker (the bundled SDKs parse PEM, so the marker is in their code).
     expect(/-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/=]{64}/.test(text), 'a private key in the package').toBe(false);
     expect(text.includes(s.env.OKTA_API_TOKEN), 'the sandbox token in the package').toBe(false);

@@ -17,7 +17,7 @@ const readHar = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 /** Every credential the sandbox run held, those it obtained (OAuth access tokens) included. */
 function credentials(box: Sandbox): string[] {
-  const issued = [...((box.okta.auth as unknown as { accessTokens: Map<string, unknown> }).accessTokens.keys())];
+  const issued = [...(box.okta.auth as unknown as { accessTokens: Map<string, unknown> }).accessTokens.keys()];
   return [...sandboxSecrets(box), ...issued].flatMap(secretPieces);
 }
 
@@ -25,15 +25,18 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   it('records both services as HAR 1.2 without a secret; the recording compares clean against a fresh sandbox', async () => {
     s = await sandbox({ admin: 'auto' });
     const har = join(folder(), 'run.har');
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).toMatch(/Recorded \d+ HTTP exchanges to .*run\.har/);
     expect(statSync(har).mode & 0o777).toBe(0o600);
     const doc = readHar(har);
     expect(doc.log.version).toBe('1.2');
     const urls: string[] = doc.log.entries.map((e: { request: { url: string } }) => e.request.url);
-    expect(urls.some((u) => u.startsWith(s!.okta.url + '/api/v1/apps'))).toBe(true);
-    expect(urls.some((u) => u.startsWith(s!.cloudflare.apiBaseUrl + '/accounts/'))).toBe(true);
+    expect(urls.some((u) => u.startsWith(`${s!.okta.url}/api/v1/apps`))).toBe(true);
+    expect(urls.some((u) => u.startsWith(`${s!.cloudflare.apiBaseUrl}/accounts/`))).toBe(true);
     const post = doc.log.entries.find((e: { request: { url: string } }) => e.request.url.includes('/connections/default'));
     expect(JSON.parse(post.request.postData.text).profile.token).toBe('[redacted]');
     const text = readFileSync(har, 'utf8');
@@ -65,7 +68,10 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   it('--record-redact-pii replaces people by stable hashes and keeps group names', async () => {
     s = await sandbox({ admin: 'auto' });
     const har = join(folder(), 'pii.har');
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--record', har, '--record-redact-pii'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--record', har, '--record-redact-pii'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(har, 'utf8');
     const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
@@ -86,7 +92,9 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     expect((await runCli(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env: cleanEnv(s.env) })).code).toBe(0);
     const doc = readHar(har);
     // As if every read of the app at the real service had a field more and one less than the sandbox gives.
-    const reads = doc.log.entries.filter((e: { request: { method: string; url: string } }) => e.request.method === 'GET' && /\/api\/v1\/apps\/[^/?]+$/.test(e.request.url));
+    const reads = doc.log.entries.filter(
+      (e: { request: { method: string; url: string } }) => e.request.method === 'GET' && /\/api\/v1\/apps\/[^/?]+$/.test(e.request.url),
+    );
     expect(reads.length).toBeGreaterThan(0);
     for (const read of reads) {
       const app = JSON.parse(read.response.content.text);

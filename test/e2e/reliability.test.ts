@@ -14,7 +14,8 @@ afterEach(async () => {
   s = undefined;
 });
 
-const okta = (args: string[], env: Record<string, string | undefined> = {}) => runCli(['okta', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!) });
+const okta = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(['okta', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!) });
 
 describe('corporate networks', () => {
   it('sends Okta and Cloudflare traffic through HTTPS_PROXY, and around it for NO_PROXY hosts', async () => {
@@ -28,9 +29,20 @@ describe('corporate networks', () => {
       expect(proxy.seen).toEqual(expect.arrayContaining([oktaHost, cfHost]));
       // The SDK sends its OAuth token request without its proxy agent; scim-setup's executor sends it through.
       proxy.requests.length = 0;
-      const oauth = await okta(['--dry-run'], { HTTPS_PROXY: proxy.url, OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: s.serviceApp.clientId, OKTA_PRIVATE_KEY: s.serviceApp.privateKeyPem });
+      const oauth = await okta(['--dry-run'], {
+        HTTPS_PROXY: proxy.url,
+        OKTA_API_TOKEN: undefined,
+        OKTA_CLIENT_ID: s.serviceApp.clientId,
+        OKTA_PRIVATE_KEY: s.serviceApp.privateKeyPem,
+      });
       expect(oauth.code, oauth.stderr).toBe(0);
-      expect(proxy.requests).toEqual(expect.arrayContaining(['POST /oauth2/v1/token', 'GET /api/v1/apps', 'GET /client/v4/accounts/5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e/scim/v2/ServiceProviderConfig']));
+      expect(proxy.requests).toEqual(
+        expect.arrayContaining([
+          'POST /oauth2/v1/token',
+          'GET /api/v1/apps',
+          'GET /client/v4/accounts/5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e/scim/v2/ServiceProviderConfig',
+        ]),
+      );
       proxy.seen.length = 0;
       const around = await okta(['--dry-run'], { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
       expect(around.code, around.stderr).toBe(0);
@@ -121,10 +133,15 @@ describe('never hang, never duplicate', () => {
     s = await sandbox({ admin: 'auto' });
     // Both runs must read "no app" before either creates one: the creates are held back longer than two CLI start-ups take.
     await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '^/api/v1/apps\\?', delayMs: 3000, times: 2 }] });
-    const [a, b] = await Promise.all([okta(['--assign-group', 'Sales', '--yes', '--wait', '20s']), okta(['--assign-group', 'Sales', '--yes', '--wait', '20s'])]);
+    const [a, b] = await Promise.all([
+      okta(['--assign-group', 'Sales', '--yes', '--wait', '20s']),
+      okta(['--assign-group', 'Sales', '--yes', '--wait', '20s']),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
     expect([...s.okta.state.apps.values()]).toHaveLength(1);
-    expect(a.stderr + b.stderr).toMatch(/Another run created app \w+ "Cloudflare SCIM" at the same time; this run removed the duplicate it had created \(\w+\)/);
+    expect(a.stderr + b.stderr).toMatch(
+      /Another run created app \w+ "Cloudflare SCIM" at the same time; this run removed the duplicate it had created \(\w+\)/,
+    );
   });
 
   it('--debug traces every request, and still never prints a secret', async () => {

@@ -18,7 +18,11 @@ interface CheckDoc {
 }
 
 async function api(method: string, path: string, body?: unknown) {
-  const r = await fetch(s!.okta.url + path, { method, headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(s!.okta.url + path, {
+    method,
+    headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await r.text();
   if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -28,10 +32,23 @@ const groupId = (name: string) => [...s!.okta.state.groups.values()].find((g) =>
 
 /** A setup made straight through the APIs, as `scim-setup okta` would leave it. */
 async function setUp(options: { assign?: string[]; push?: string[]; updateUserAttributes?: boolean; settle?: boolean } = {}) {
-  const app = await api('POST', '/api/v1/apps', { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } });
-  s!.okta.setProvisioning(app.id, { baseUrl: s!.scimBaseUrl, token: s!.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: options.updateUserAttributes ?? false, importGroups: false });
+  const app = await api('POST', '/api/v1/apps', {
+    name: 'scim2testapp',
+    label: 'Cloudflare SCIM',
+    signOnMode: 'AUTO_LOGIN',
+    visibility: { hide: { web: true, iOS: true } },
+  });
+  s!.okta.setProvisioning(app.id, {
+    baseUrl: s!.scimBaseUrl,
+    token: s!.env.CLOUDFLARE_SCIM_TOKEN,
+    createUsers: true,
+    deactivateUsers: true,
+    updateUserAttributes: options.updateUserAttributes ?? false,
+    importGroups: false,
+  });
   for (const name of [...(options.assign ?? []), ...(options.push ?? [])]) await api('PUT', `/api/v1/apps/${app.id}/groups/${groupId(name)}`, {});
-  for (const name of options.push ?? []) await api('POST', `/api/v1/apps/${app.id}/group-push/mappings`, { sourceGroupId: groupId(name), targetGroupName: name });
+  for (const name of options.push ?? [])
+    await api('POST', `/api/v1/apps/${app.id}/group-push/mappings`, { sourceGroupId: groupId(name), targetGroupName: name });
   if (options.settle !== false) await s!.okta.engine.idle();
   return app.id as string;
 }
@@ -50,7 +67,15 @@ describe('scim-setup verify: checks that cannot lie', () => {
     for (let i = 0; i < 3; i++) {
       const r = await verify();
       expect(r.code, r.stderr).toBe(0);
-      expect(r.statuses).toEqual({ 'scim-token': 'pass', 'okta-provisioning': 'pass', 'push-group:Engineering': 'pass', members: 'pass', 'okta-log': 'pass', 'cloudflare-audit': 'pass', 'warn-no-role:Engineering': 'warn' });
+      expect(r.statuses).toEqual({
+        'scim-token': 'pass',
+        'okta-provisioning': 'pass',
+        'push-group:Engineering': 'pass',
+        members: 'pass',
+        'okta-log': 'pass',
+        'cloudflare-audit': 'pass',
+        'warn-no-role:Engineering': 'warn',
+      });
       expect(r.check('members').summary).toBe('all 39 users assigned in Okta are Cloudflare account members');
       expect(r.check('push-group:Engineering').evidence[0]).toMatch(/SCIM group \w+: 24 members; Okta: 24 assigned members/);
     }
@@ -62,23 +87,41 @@ describe('scim-setup verify: checks that cannot lie', () => {
     await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
     const r = await verify();
     expect(r.code).toBe(4);
-    expect(r.check('scim-token')).toMatchObject({ status: 'fail', summary: 'Cloudflare refused the SCIM token (HTTP 401)', fix: expect.stringContaining('"SCIM Provisioning: Edit"') });
+    expect(r.check('scim-token')).toMatchObject({
+      status: 'fail',
+      summary: 'Cloudflare refused the SCIM token (HTTP 401)',
+      fix: expect.stringContaining('"SCIM Provisioning: Edit"'),
+    });
   });
 
-  it('a push mapping in ERROR fails with its errorSummary, and Okta\'s log failure is reported', async () => {
+  it("a push mapping in ERROR fails with its errorSummary, and Okta's log failure is reported", async () => {
     s = await sandbox();
-    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '/scim/v2/Groups$', status: 400, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', detail: 'Group quota exceeded' } }] });
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
+      rules: [
+        {
+          method: 'POST',
+          path: '/scim/v2/Groups$',
+          status: 400,
+          body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', detail: 'Group quota exceeded' },
+        },
+      ],
+    });
     await setUp({ push: ['Engineering'] });
     const r = await verify();
     expect(r.code).toBe(1);
-    expect(r.check('push-group:Engineering')).toMatchObject({ status: 'fail', summary: 'the push of "Engineering" is in ERROR: HTTP 400: Group quota exceeded' });
+    expect(r.check('push-group:Engineering')).toMatchObject({
+      status: 'fail',
+      summary: 'the push of "Engineering" is in ERROR: HTTP 400: Group quota exceeded',
+    });
     expect(r.check('okta-log')).toMatchObject({ status: 'fail' });
   });
 
   it('a user assigned in Okta but missing in Cloudflare (one SCIM POST dropped) fails members and the log check, naming the user', async () => {
     s = await sandbox();
     const victim = [...s.okta.state.users.values()][50].profile.login;
-    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: `/scim/v2/Users\\?filter=.*${encodeURIComponent(victim).replace(/\./g, '\\.')}`, status: 500 }] });
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
+      rules: [{ method: 'GET', path: `/scim/v2/Users\\?filter=.*${encodeURIComponent(victim).replace(/\./g, '\\.')}`, status: 500 }],
+    });
     await setUp({ assign: ['Support'] });
     const r = await verify();
     expect(r.code).toBe(1);
@@ -101,9 +144,18 @@ describe('scim-setup verify: checks that cannot lie', () => {
     const r = await verify([], {});
     expect(r.check('warn-cf-prefix:CF Platform Team')).toMatchObject({ status: 'warn', summary: expect.stringContaining('starts with "CF"') });
     expect(r.check('push-group:CF Platform Team')).toMatchObject({ status: 'fail', summary: expect.stringContaining('cannot begin with "CF"') });
-    expect(r.check('push-group:Contractors')).toMatchObject({ status: 'warn', summary: 'group "Contractors" has no assigned members, so Okta does not push it' });
-    expect(r.check('warn-legacy-groups')).toMatchObject({ status: 'warn', summary: `deprecated CF-<accountID> - <Role> groups are still assigned: CF-${s.accountId} - Administrator Read Only` });
-    expect(r.check('warn-no-role:Security')).toMatchObject({ status: 'warn', summary: 'user group "Security" has no role in Cloudflare: its members can reach nothing through it' });
+    expect(r.check('push-group:Contractors')).toMatchObject({
+      status: 'warn',
+      summary: 'group "Contractors" has no assigned members, so Okta does not push it',
+    });
+    expect(r.check('warn-legacy-groups')).toMatchObject({
+      status: 'warn',
+      summary: `deprecated CF-<accountID> - <Role> groups are still assigned: CF-${s.accountId} - Administrator Read Only`,
+    });
+    expect(r.check('warn-no-role:Security')).toMatchObject({
+      status: 'warn',
+      summary: 'user group "Security" has no role in Cloudflare: its members can reach nothing through it',
+    });
   });
 
   it('without CLOUDFLARE_API_TOKEN, the checks that need it are skipped and say which permission to add', async () => {
@@ -118,11 +170,16 @@ describe('scim-setup verify: checks that cannot lie', () => {
 
   it('no audit-log activity after a run that changed things is pending (exit 3), not a pass', async () => {
     s = await sandbox({ admin: 'auto' });
-    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }] });
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
+      rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }],
+    });
     const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '3s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(r.code).toBe(3);
     const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
-    expect(audit).toMatchObject({ status: 'pending', summary: expect.stringMatching(/^Cloudflare's audit log shows no SCIM request by the SCIM token since \S+ yet$/) });
+    expect(audit).toMatchObject({
+      status: 'pending',
+      summary: expect.stringMatching(/^Cloudflare's audit log shows no SCIM request by the SCIM token since \S+ yet$/),
+    });
   });
 
   it('a change that sends no SCIM request (a role alone; an empty group pushed) leaves nothing pending: exit 0 at once', async () => {
@@ -130,8 +187,13 @@ describe('scim-setup verify: checks that cannot lie', () => {
     const env = cleanEnv(s.env);
     expect((await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env })).code).toBe(0);
     await s.okta.engine.idle();
-    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }] });
-    for (const args of [['--role', 'Engineering=Billing'], ['--push-group', 'Contractors', '--role', 'Engineering=Billing']]) {
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
+      rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }],
+    });
+    for (const args of [
+      ['--role', 'Engineering=Billing'],
+      ['--push-group', 'Contractors', '--role', 'Engineering=Billing'],
+    ]) {
       const started = Date.now();
       const r = await runCli(['okta', '--push-group', 'Engineering', ...args, '--yes', '--json', '--wait', '30s'], { env, secrets: sandboxSecrets(s) });
       expect(r.code, r.stderr).toBe(0);

@@ -25,7 +25,8 @@ function normalise(text: string, s?: Sandbox): string {
 
 let s: Sandbox;
 let manual: Sandbox;
-const run = (box: Sandbox, args: string[], extra: Record<string, string | undefined> = {}) => runInProcess(args, { env: cleanEnv({ ...box.env, ...extra }) as Record<string, string>, secrets: sandboxSecrets(box) });
+const run = (box: Sandbox, args: string[], extra: Record<string, string | undefined> = {}) =>
+  runInProcess(args, { env: cleanEnv({ ...box.env, ...extra }) as Record<string, string>, secrets: sandboxSecrets(box) });
 
 beforeAll(async () => {
   [s, manual] = await Promise.all([sandbox({ admin: 'auto' }), sandbox({ admin: 'manual' })]);
@@ -45,7 +46,10 @@ describe('--help of each command, at 80 and 160 columns', () => {
 });
 
 describe('the faces of a run, without and with colour', () => {
-  for (const [face, colour] of [['plain', { NO_COLOR: '1' }], ['colour', { FORCE_COLOR: '1' }]] as const) {
+  for (const [face, colour] of [
+    ['plain', { NO_COLOR: '1' }],
+    ['colour', { FORCE_COLOR: '1' }],
+  ] as const) {
     it(`the plan (${face})`, async () => {
       const r = await run(s, ['okta', '--push-group', 'Engineering', '--push-group', 'Contractors', '--assign-group', 'Sales', '--dry-run'], colour);
       expect(r.code).toBe(0);
@@ -68,7 +72,10 @@ describe('the faces of a run, without and with colour', () => {
   it('the verification table, after a setup (plain and colour)', async () => {
     expect((await run(s, ['okta', '--push-group', 'Engineering', '--role', 'Engineering=Billing', '--yes', '--wait', '20s', '--no-verify'])).code).toBe(0);
     await s.okta.engine.idle();
-    for (const [face, colour] of [['plain', { NO_COLOR: '1' }], ['colour', { FORCE_COLOR: '1' }]] as const) {
+    for (const [face, colour] of [
+      ['plain', { NO_COLOR: '1' }],
+      ['colour', { FORCE_COLOR: '1' }],
+    ] as const) {
       const r = await run(s, ['verify', '--push-group', 'Engineering', '--role', 'Engineering=Billing', '--wait', '20s'], colour);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       await expect(normalise(r.stdout + r.stderr, s)).toMatchFileSnapshot(golden(`verify-${face}`));
@@ -81,7 +88,11 @@ describe('the faces of a run, without and with colour', () => {
       const env = (box: Sandbox) => cleanEnv({ ...box.env, CI: 'true', NO_COLOR: '1' }) as Record<string, string>;
       const plan = await runInProcess(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--dry-run'], { env: env(s), columns, isTTY: true });
       await expect(normalise(plan.stdout + plan.stderr, s)).toMatchFileSnapshot(golden(`plan-${columns}`));
-      const guided = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s', '--no-verify'], { env: env(manual), columns, isTTY: true });
+      const guided = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s', '--no-verify'], {
+        env: env(manual),
+        columns,
+        isTTY: true,
+      });
       expect(guided.code).toBe(3);
       await expect(normalise(guided.stdout + guided.stderr, manual)).toMatchFileSnapshot(golden(`guided-step-${columns}`));
     });

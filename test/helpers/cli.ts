@@ -59,13 +59,19 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 /** A PEM leaks line by line; a token leaks whole. */
 export function secretPieces(secret: string): string[] {
   if (!secret.includes('\n')) return [secret];
-  return secret.split('\n').map((l) => l.trim()).filter((l) => l.length > 16 && !l.startsWith('-----'));
+  return secret
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 16 && !l.startsWith('-----'));
 }
 
 export const ANSI = /\u001b\[[0-9;]*m/;
 
 /** Runs the CLI in this process (faster: the SDKs load once), with captured streams and the same leak sweep. */
-export async function runInProcess(args: string[], options: { env: Record<string, string>; secrets?: string[]; columns?: number; isTTY?: boolean }): Promise<CliResult> {
+export async function runInProcess(
+  args: string[],
+  options: { env: Record<string, string>; secrets?: string[]; columns?: number; isTTY?: boolean },
+): Promise<CliResult> {
   const { PassThrough } = await import('node:stream');
   const { main } = await import('../../src/index.js');
   const capture = () => {
@@ -76,7 +82,13 @@ export async function runInProcess(args: string[], options: { env: Record<string
   };
   const out = capture();
   const err = capture();
-  const code = await main(['node', 'scim-setup', ...args], { env: options.env, stdout: out.stream, stderr: err.stream, stdin: Object.assign(new PassThrough(), { isTTY: false }), signal: new AbortController().signal });
+  const code = await main(['node', 'scim-setup', ...args], {
+    env: options.env,
+    stdout: out.stream,
+    stderr: err.stream,
+    stdin: Object.assign(new PassThrough(), { isTTY: false }),
+    signal: new AbortController().signal,
+  });
   for (const secret of options.secrets ?? []) {
     for (const piece of secretPieces(secret)) expect((out.text() + err.text()).includes(piece), `secret leaked by scim-setup ${args.join(' ')}`).toBe(false);
   }

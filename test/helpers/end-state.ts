@@ -9,7 +9,13 @@ export function endState(s: Sandbox) {
       label: a.label,
       status: a.status,
       visibility: { ...a.visibility, appLinks: undefined },
-      provisioning: a.provisioning ? { ...a.provisioning, baseUrl: a.provisioning.baseUrl === s.scimBaseUrl ? 'the SCIM base URL' : a.provisioning.baseUrl, token: a.provisioning.token === s.env.CLOUDFLARE_SCIM_TOKEN ? 'the SCIM token' : 'another' } : null,
+      provisioning: a.provisioning
+        ? {
+            ...a.provisioning,
+            baseUrl: a.provisioning.baseUrl === s.scimBaseUrl ? 'the SCIM base URL' : a.provisioning.baseUrl,
+            token: a.provisioning.token === s.env.CLOUDFLARE_SCIM_TOKEN ? 'the SCIM token' : 'another',
+          }
+        : null,
       groups: [...a.groups.keys()].map(name).sort(),
       users: [...a.users.keys()].sort(),
       mappings: [...a.mappings.values()].map((m) => `${name(m.sourceGroupId)}→${m.targetGroupName}:${m.status}`).sort(),

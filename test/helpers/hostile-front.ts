@@ -44,7 +44,15 @@ export async function startCapture(): Promise<Listening & { received: Received[]
     res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
   });
   const url = await listen(server);
-  return { url, received, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url,
+    received,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /**
@@ -81,13 +89,16 @@ export async function startHostileFront(target: string, match: RegExp, mode: Hos
         const auth = String(req.headers.authorization ?? '');
         const secret = auth.split(' ').pop() ?? '';
         const echo = `token ${secret} (starts ${secret.slice(0, 20)}) header ${auth}`;
-        const payload = mode.shape === 'okta'
-          ? { errorCode: 'E0000011', errorSummary: echo, errorLink: 'E0000011', errorId: 'x', errorCauses: [{ errorSummary: echo }] }
-          : { success: false, errors: [{ code: 10000, message: echo }], messages: [], result: null };
+        const payload =
+          mode.shape === 'okta'
+            ? { errorCode: 'E0000011', errorSummary: echo, errorLink: 'E0000011', errorId: 'x', errorCauses: [{ errorSummary: echo }] }
+            : { success: false, errors: [{ code: 10000, message: echo }], messages: [], result: null };
         return void res.writeHead(mode.status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
       }
       case 'html':
-        return void res.writeHead(mode.status, { 'content-type': 'text/html' }).end('<html><body><h1>Sign in to the guest Wi-Fi</h1><script>alert(1)</script></body></html>');
+        return void res
+          .writeHead(mode.status, { 'content-type': 'text/html' })
+          .end('<html><body><h1>Sign in to the guest Wi-Fi</h1><script>alert(1)</script></body></html>');
       case 'hang':
         return;
       case 'drip': {

@@ -20,7 +20,10 @@ export interface PtyResult {
  * would: its stdin and stdout are a TTY, Ctrl-C is the byte 0x03 the terminal turns into SIGINT.
  * `columns` sets the terminal's width (0: a terminal that reports none, as some CI runners do).
  */
-export function runInPty(args: string[], options: { env: Record<string, string>; columns: number; steps?: PtyStep[]; timeoutMs?: number; maxBytes?: number }): Promise<PtyResult> {
+export function runInPty(
+  args: string[],
+  options: { env: Record<string, string>; columns: number; steps?: PtyStep[]; timeoutMs?: number; maxBytes?: number },
+): Promise<PtyResult> {
   const command = `stty cols ${options.columns} rows ${options.columns ? 24 : 0} 2>/dev/null; exec node ${join(ROOT, 'bin', 'scim-setup.js')} ${args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')}`;
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -32,7 +35,8 @@ export function runInPty(args: string[], options: { env: Record<string, string>;
     const onData = (d: Buffer) => {
       screen += d.toString('utf8');
       if (screen.length > maxBytes) child.kill('SIGKILL');
-      while (steps.length && (typeof steps[0].when === 'string' ? screen.includes(steps[0].when) : steps[0].when.test(screen))) child.stdin.write(steps.shift()!.send);
+      while (steps.length && (typeof steps[0].when === 'string' ? screen.includes(steps[0].when) : steps[0].when.test(screen)))
+        child.stdin.write(steps.shift()!.send);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

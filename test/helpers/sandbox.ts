@@ -10,7 +10,11 @@ export function sandboxSecrets(s: Sandbox): string[] {
 }
 
 export async function control(baseUrl: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(baseUrl + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(baseUrl + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await r.text();
   if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;

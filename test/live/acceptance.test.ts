@@ -43,29 +43,45 @@ afterAll(async () => {
 }, 30 * 60_000);
 
 describe(`acceptance: okta → verify → rotate-token → destroy`, () => {
-  it('okta sets the app up, pushes the group and verifies it', async () => {
-    const r = await cli(['okta', '--push-group', groupName, '--yes', '--json', '--wait', target.wait]);
-    expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.verification.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'pending')).toEqual([]);
-  }, 30 * 60_000);
+  it(
+    'okta sets the app up, pushes the group and verifies it',
+    async () => {
+      const r = await cli(['okta', '--push-group', groupName, '--yes', '--json', '--wait', target.wait]);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.verification.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'pending')).toEqual([]);
+    },
+    30 * 60_000,
+  );
 
-  it('verify proves it again, read-only', async () => {
-    const r = await cli(['verify', '--json', '--wait', target.wait]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === `push-group:${groupName}`)).toMatchObject({ status: 'pass' });
-  }, 30 * 60_000);
+  it(
+    'verify proves it again, read-only',
+    async () => {
+      const r = await cli(['verify', '--json', '--wait', target.wait]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === `push-group:${groupName}`)).toMatchObject({ status: 'pass' });
+    },
+    30 * 60_000,
+  );
 
-  it('rotate-token hands Okta the token and proves it in use', async () => {
-    const r = await cli(['rotate-token', '--json', '--wait', target.wait]);
-    expect(r.code, r.stderr).toBe(0);
-  }, 30 * 60_000);
+  it(
+    'rotate-token hands Okta the token and proves it in use',
+    async () => {
+      const r = await cli(['rotate-token', '--json', '--wait', target.wait]);
+      expect(r.code, r.stderr).toBe(0);
+    },
+    30 * 60_000,
+  );
 
-  it('destroy removes the app; a second destroy finds nothing to do', async () => {
-    const r = await cli(['destroy', '--yes', '--delete-cloudflare-groups', '--json', '--wait', target.wait]);
-    expect(r.code, r.stderr).toBe(0);
-    const again = await cli(['destroy', '--yes', '--dry-run', '--json']);
-    expect([0, 2]).toContain(again.code);
-    expect(again.stdout + again.stderr).toMatch(/no app|nothing to (do|destroy)|not found/i);
-  }, 30 * 60_000);
+  it(
+    'destroy removes the app; a second destroy finds nothing to do',
+    async () => {
+      const r = await cli(['destroy', '--yes', '--delete-cloudflare-groups', '--json', '--wait', target.wait]);
+      expect(r.code, r.stderr).toBe(0);
+      const again = await cli(['destroy', '--yes', '--dry-run', '--json']);
+      expect([0, 2]).toContain(again.code);
+      expect(again.stdout + again.stderr).toMatch(/no app|nothing to (do|destroy)|not found/i);
+    },
+    30 * 60_000,
+  );
 });

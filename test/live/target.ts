@@ -34,7 +34,9 @@ export async function openTarget(env: NodeJS.ProcessEnv = process.env): Promise<
   if (liveRequested(env)) {
     const missing = missingLiveEnv(env);
     if (missing.length) throw new Error(`SCIM_SETUP_LIVE=1 needs ${missing.join(', ')}`);
-    const pick = Object.fromEntries([...REQUIRED, 'CLOUDFLARE_API_BASE_URL', 'HTTPS_PROXY', 'NO_PROXY', 'NODE_EXTRA_CA_CERTS'].filter((k) => env[k]).map((k) => [k, env[k]!]));
+    const pick = Object.fromEntries(
+      [...REQUIRED, 'CLOUDFLARE_API_BASE_URL', 'HTTPS_PROXY', 'NO_PROXY', 'NODE_EXTRA_CA_CERTS'].filter((k) => env[k]).map((k) => [k, env[k]!]),
+    );
     return { kind: 'live', env: pick, wait: env.SCIM_SETUP_LIVE_WAIT ?? '15m', userLogin: env.SCIM_SETUP_LIVE_USER!, close: async () => {} };
   }
   const sandbox: Sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 300, provisioningDelayMs: 50 });

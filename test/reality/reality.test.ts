@@ -60,28 +60,47 @@ beforeAll(async () => {
   await okta('PUT', `/api/v1/groups/${group.id}`, { profile: { name: 'Reality Push Group', description: 'updated' } });
   await okta('GET', '/api/v1/groups?q=Reality&limit=200');
   await okta('GET', `/api/v1/groups?filter=${encodeURIComponent('type eq "BUILT_IN"')}&limit=200`);
-  const created = (await okta('POST', '/api/v1/users?activate=true', { profile: { firstName: 'Reality', lastName: 'Check', email: 'reality.check@example.com', login: 'reality.check@example.com' } })).body;
+  const created = (
+    await okta('POST', '/api/v1/users?activate=true', {
+      profile: { firstName: 'Reality', lastName: 'Check', email: 'reality.check@example.com', login: 'reality.check@example.com' },
+    })
+  ).body;
   await okta('GET', `/api/v1/users/${created.id}`);
   await okta('GET', `/api/v1/users?search=${encodeURIComponent('profile.email sw "reality"')}&limit=200`);
   await okta('PUT', `/api/v1/users/${created.id}`, { profile: { ...created.profile, lastName: 'Checked' } });
   await okta('PUT', `/api/v1/groups/${group.id}/users/${created.id}`);
   await okta('GET', `/api/v1/groups/${group.id}/users`);
-  const app = (await okta('POST', '/api/v1/apps?activate=true', { name: 'scim2testapp', label: 'Reality App', signOnMode: 'AUTO_LOGIN', visibility: { autoSubmitToolbar: false, hide: { iOS: true, web: true } } })).body;
+  const app = (
+    await okta('POST', '/api/v1/apps?activate=true', {
+      name: 'scim2testapp',
+      label: 'Reality App',
+      signOnMode: 'AUTO_LOGIN',
+      visibility: { autoSubmitToolbar: false, hide: { iOS: true, web: true } },
+    })
+  ).body;
   await okta('GET', `/api/v1/apps/${app.id}`);
   await okta('GET', `/api/v1/apps?filter=${encodeURIComponent('name eq "scim2testapp"')}&limit=200`);
   await okta('PUT', `/api/v1/apps/${app.id}`, (await okta('GET', `/api/v1/apps/${app.id}`)).body);
   // Recorded too: a PUT Okta refuses (400), the error body every operation shares.
   await okta('PUT', `/api/v1/apps/${app.id}`, { name: 'scim2testapp', signOnMode: 'AUTO_LOGIN' });
   // Recorded: a push mapping made on an app whose features are still [].
-  const mapping = (await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, { sourceGroupId: group.id, status: 'ACTIVE', targetGroupName: 'Reality Push Group' })).body;
+  const mapping = (
+    await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, { sourceGroupId: group.id, status: 'ACTIVE', targetGroupName: 'Reality Push Group' })
+  ).body;
   await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings/${mapping.id}`);
   await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings`);
   await okta('PATCH', `/api/v1/apps/${app.id}/group-push/mappings/${mapping.id}`, { status: 'INACTIVE' });
   await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${mapping.id}?deleteTargetGroup=true`);
-  await okta('POST', `/api/v1/apps/${app.id}/connections/default`, { baseUrl: s.scimBaseUrl, profile: { authScheme: 'TOKEN', token: s.env.CLOUDFLARE_SCIM_TOKEN } });
+  await okta('POST', `/api/v1/apps/${app.id}/connections/default`, {
+    baseUrl: s.scimBaseUrl,
+    profile: { authScheme: 'TOKEN', token: s.env.CLOUDFLARE_SCIM_TOKEN },
+  });
   await okta('POST', `/api/v1/apps/${app.id}/connections/default/lifecycle/activate`);
   await okta('GET', `/api/v1/apps/${app.id}/connections/default`);
-  await okta('PUT', `/api/v1/apps/${app.id}/features/USER_PROVISIONING`, { create: { lifecycleCreate: { status: 'ENABLED' } }, update: { lifecycleDeactivate: { status: 'ENABLED' }, profile: { status: 'DISABLED' } } });
+  await okta('PUT', `/api/v1/apps/${app.id}/features/USER_PROVISIONING`, {
+    create: { lifecycleCreate: { status: 'ENABLED' } },
+    update: { lifecycleDeactivate: { status: 'ENABLED' }, profile: { status: 'DISABLED' } },
+  });
   await okta('GET', `/api/v1/apps/${app.id}/features/USER_PROVISIONING`);
   await okta('PUT', `/api/v1/apps/${app.id}/groups/${group.id}`, {});
   await okta('GET', `/api/v1/apps/${app.id}/groups/${group.id}`);
@@ -132,7 +151,9 @@ describe('the Okta emulator against recordings of real Okta', () => {
       compared.push(op);
       for (const d of compareShapes(op, recorded, shape)) if (!isAllowed(d, fixture.allowances)) unexplained.push(formatDifference(d));
     }
-    console.log(`reality: ${compared.length} recorded operations compared, ${productOperations.size} operations sent by the product, ${fixture.allowances.length} differences allowed with reasons, ${fixture.unrecorded.length} unrecorded`);
+    console.log(
+      `reality: ${compared.length} recorded operations compared, ${productOperations.size} operations sent by the product, ${fixture.allowances.length} differences allowed with reasons, ${fixture.unrecorded.length} unrecorded`,
+    );
     expect(unexplained).toEqual([]);
     // Every recorded operation of the families the emulator serves was driven.
     expect(Object.keys(fixture.operations).filter((op) => !emulated.has(op))).toEqual([]);

@@ -7,13 +7,21 @@ let s: Sandbox;
 afterEach(() => s?.close());
 
 async function okta(method: string, path: string, body?: unknown, auth = `SSWS ${s.env.OKTA_API_TOKEN}`) {
-  const r = await fetch(s.okta.url + path, { method, headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(s.okta.url + path, {
+    method,
+    headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await r.text();
   return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
 }
 
 async function cf(method: string, path: string, token = s.env.CLOUDFLARE_SCIM_TOKEN, body?: unknown) {
-  const r = await fetch(s.cloudflare.apiBaseUrl + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(s.cloudflare.apiBaseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await r.text();
   return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
 }
@@ -44,7 +52,7 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     s = await sandbox();
     await createApp();
     await createApp();
-    const list = await okta('GET', '/api/v1/apps?filter=' + encodeURIComponent('name eq "scim2testapp"'));
+    const list = await okta('GET', `/api/v1/apps?filter=${encodeURIComponent('name eq "scim2testapp"')}`);
     expect(list.body).toHaveLength(2);
   });
 
@@ -63,7 +71,10 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     expect(r2.body).toMatchObject({ status: 'DISABLED', authScheme: 'TOKEN', baseUrl: s.scimBaseUrl, _links: { activate: { hints: { allow: ['POST'] } } } });
     expect((await okta('POST', `/api/v1/apps/${app2.id}/connections/default/lifecycle/activate`)).status).toBe(204);
     expect((await okta('GET', `/api/v1/apps/${app2.id}/connections/default`)).body).toMatchObject({ status: 'ENABLED', _links: { deactivate: {} } });
-    const r3 = await okta('POST', `/api/v1/apps/${app2.id}/connections/default?activate=true`, { baseUrl: s.scimBaseUrl, profile: { authScheme: 'TOKEN', token: 't2' } });
+    const r3 = await okta('POST', `/api/v1/apps/${app2.id}/connections/default?activate=true`, {
+      baseUrl: s.scimBaseUrl,
+      profile: { authScheme: 'TOKEN', token: 't2' },
+    });
     expect(r3.body).toMatchObject({ status: 'ENABLED' });
   });
 
@@ -78,8 +89,17 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
 
   it('replaces the whole app on PUT, resetting what the body leaves out and the Provisioning tab', async () => {
     s = await sandbox();
-    const app = (await okta('POST', '/api/v1/apps', { name: 'scim2testapp', label: 'L', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } })).body;
-    s.okta.setProvisioning(app.id, { baseUrl: s.scimBaseUrl, token: 'x', createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+    const app = (
+      await okta('POST', '/api/v1/apps', { name: 'scim2testapp', label: 'L', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } })
+    ).body;
+    s.okta.setProvisioning(app.id, {
+      baseUrl: s.scimBaseUrl,
+      token: 'x',
+      createUsers: true,
+      deactivateUsers: true,
+      updateUserAttributes: false,
+      importGroups: false,
+    });
     const r = await okta('PUT', `/api/v1/apps/${app.id}`, { name: 'scim2testapp', label: 'L2', signOnMode: 'AUTO_LOGIN' });
     expect(r.body.visibility.hide).toEqual({ iOS: false, web: false });
     expect(r.body.features).toEqual([]);
@@ -95,7 +115,14 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     expect(m.body).not.toHaveProperty('lastPush');
     expect((await okta('GET', `/api/v1/apps/${app.id}`)).body.features).toEqual([]);
     await okta('PUT', `/api/v1/apps/${app.id}/groups/${groupId('Engineering')}`, {});
-    s.okta.setProvisioning(app.id, { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+    s.okta.setProvisioning(app.id, {
+      baseUrl: s.scimBaseUrl,
+      token: s.env.CLOUDFLARE_SCIM_TOKEN,
+      createUsers: true,
+      deactivateUsers: true,
+      updateUserAttributes: false,
+      importGroups: false,
+    });
     await s.okta.engine.idle();
     expect((await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`)).body.lastPush).toEqual(expect.any(String));
     expect((await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, body)).status).toBe(400);
@@ -124,13 +151,22 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const unsigned = `${b64({ alg: 'RS256' })}.${b64({ iss: s.serviceApp.clientId, sub: s.serviceApp.clientId, aud: `${s.okta.url}/oauth2/v1/token`, exp: now + 60 })}`;
     const jwt = `${unsigned}.${sign('RSA-SHA256', Buffer.from(unsigned), createPrivateKey(s.serviceApp.privateKeyPem)).toString('base64url')}`;
-    const form = (scope: string, assertion = jwt) => new URLSearchParams({ grant_type: 'client_credentials', scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
+    const form = (scope: string, assertion = jwt) =>
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      });
     const token = await fetch(`${s.okta.url}/oauth2/v1/token`, { method: 'POST', body: form('okta.apps.read') }).then((r) => r.json());
     expect(token.token_type).toBe('Bearer');
     expect((await okta('GET', '/api/v1/apps', undefined, `Bearer ${token.access_token}`)).status).toBe(200);
     const write = await okta('POST', '/api/v1/apps', { name: 'scim2testapp', label: 'x', signOnMode: 'AUTO_LOGIN' }, `Bearer ${token.access_token}`);
     expect(write).toMatchObject({ status: 403, body: { errorCode: 'E0000006' } });
-    const forged = await fetch(`${s.okta.url}/oauth2/v1/token`, { method: 'POST', body: form('okta.apps.read', `${unsigned}.${Buffer.from('x').toString('base64url')}`) });
+    const forged = await fetch(`${s.okta.url}/oauth2/v1/token`, {
+      method: 'POST',
+      body: form('okta.apps.read', `${unsigned}.${Buffer.from('x').toString('base64url')}`),
+    });
     expect(forged.status).toBe(401);
   });
 
@@ -154,7 +190,12 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
 
   it('injects faults: a status, a reset, a delay, a number of times', async () => {
     s = await sandbox();
-    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/users$', status: 503, times: 1 }, { path: '^/api/v1/groups$', reset: true, times: 1 }] });
+    await control(s.okta.url, 'POST', '/__sandbox/faults', {
+      rules: [
+        { method: 'GET', path: '^/api/v1/users$', status: 503, times: 1 },
+        { path: '^/api/v1/groups$', reset: true, times: 1 },
+      ],
+    });
     expect((await okta('GET', '/api/v1/users')).status).toBe(503);
     expect((await okta('GET', '/api/v1/users')).status).toBe(200);
     await expect(okta('GET', '/api/v1/groups')).rejects.toThrow();
@@ -181,15 +222,29 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
   it('makes SCIM users account members and takes them away on active=false; refuses CF group names; PATCH is replace-only', async () => {
     s = await sandbox();
     const base = `/accounts/${s.accountId}/scim/v2`;
-    const user = await cf('POST', `${base}/Users`, undefined, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'a@example.com', emails: [{ value: 'a@example.com', primary: true }], active: true });
+    const user = await cf('POST', `${base}/Users`, undefined, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'a@example.com',
+      emails: [{ value: 'a@example.com', primary: true }],
+      active: true,
+    });
     expect(user.status).toBe(201);
     expect([...s.cloudflare.state.members.values()].some((m) => m.email === 'a@example.com')).toBe(true);
-    await cf('PATCH', `${base}/Users/${user.body.id}`, undefined, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'active', value: false }] });
+    await cf('PATCH', `${base}/Users/${user.body.id}`, undefined, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'active', value: false }],
+    });
     expect([...s.cloudflare.state.members.values()].some((m) => m.email === 'a@example.com')).toBe(true);
-    await cf('PATCH', `${base}/Users/${user.body.id}`, undefined, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] });
+    await cf('PATCH', `${base}/Users/${user.body.id}`, undefined, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', value: { active: false } }],
+    });
     expect([...s.cloudflare.state.members.values()].some((m) => m.email === 'a@example.com')).toBe(false);
     expect((await cf('DELETE', `${base}/Users/${user.body.id}`)).status).toBe(405);
-    expect((await cf('POST', `${base}/Groups`, undefined, { schemas: [], displayName: 'CF Admins' })).body).toMatchObject({ status: '400', scimType: 'invalidValue' });
+    expect((await cf('POST', `${base}/Groups`, undefined, { schemas: [], displayName: 'CF Admins' })).body).toMatchObject({
+      status: '400',
+      scimType: 'invalidValue',
+    });
     expect((await cf('GET', `${base}/Users?filter=${encodeURIComponent('userName eq "a@example.com"')}`)).body.totalResults).toBe(1);
     expect((await cf('GET', `${base}/Users?filter=${encodeURIComponent('displayName eq "x"')}`)).status).toBe(400);
   });
@@ -206,7 +261,7 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
   it('answers 429 with Retry-After past the limit (scaled window), per token', async () => {
     s = await sandbox({ rateLimitScale: 10 });
     const path = `/accounts/${s.accountId}/scim/v2/ServiceProviderConfig`;
-    let limited;
+    let limited: Awaited<ReturnType<typeof cf>> | undefined;
     for (let i = 0; i < 1201 && !limited; i++) {
       const r = await cf('GET', path);
       if (r.status === 429) limited = r;
@@ -219,7 +274,14 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
 describe('provisioning, end to end between the emulators', () => {
   async function provisionedApp() {
     const app = (await createApp()).body;
-    s.okta.setProvisioning(app.id, { baseUrl: s.scimBaseUrl, token: s.env.CLOUDFLARE_SCIM_TOKEN, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false });
+    s.okta.setProvisioning(app.id, {
+      baseUrl: s.scimBaseUrl,
+      token: s.env.CLOUDFLARE_SCIM_TOKEN,
+      createUsers: true,
+      deactivateUsers: true,
+      updateUserAttributes: false,
+      importGroups: false,
+    });
     return app;
   }
 
@@ -262,12 +324,18 @@ describe('provisioning, end to end between the emulators', () => {
     }
     await s.okta.engine.idle();
     const mappings = (await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings`)).body;
-    expect(mappings.find((m: { sourceGroupId: string }) => m.sourceGroupId === groupId('CF Platform Team'))).toMatchObject({ status: 'ERROR', errorSummary: expect.stringContaining('cannot begin with "CF"') });
+    expect(mappings.find((m: { sourceGroupId: string }) => m.sourceGroupId === groupId('CF Platform Team'))).toMatchObject({
+      status: 'ERROR',
+      errorSummary: expect.stringContaining('cannot begin with "CF"'),
+    });
     await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
     await okta('PUT', `/api/v1/apps/${app.id}/groups/${groupId('Support')}`, {});
     await s.okta.engine.idle();
     const after = (await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings`)).body;
-    expect(after.find((m: { sourceGroupId: string }) => m.sourceGroupId === groupId('Sales'))).toMatchObject({ status: 'ERROR', errorSummary: expect.stringContaining('HTTP 401') });
+    expect(after.find((m: { sourceGroupId: string }) => m.sourceGroupId === groupId('Sales'))).toMatchObject({
+      status: 'ERROR',
+      errorSummary: expect.stringContaining('HTTP 401'),
+    });
     const failures = await okta('GET', `/api/v1/logs?filter=${encodeURIComponent('eventType eq "application.integration.authentication_failure"')}`);
     expect(failures.body[0].outcome).toMatchObject({ result: 'FAILURE' });
   });

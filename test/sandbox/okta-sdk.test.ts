@@ -10,9 +10,10 @@ import { sandbox } from '../helpers/sandbox.js';
 let s: Sandbox;
 let okta: Client;
 
-async function all<T>(collection: Promise<AsyncIterable<T>>): Promise<T[]> {
+/** Every item of an SDK collection (the SDK types them as possibly null; a list holds none). */
+async function all<T>(collection: Promise<AsyncIterable<T | null>>): Promise<T[]> {
   const items: T[] = [];
-  for await (const item of await collection) items.push(item);
+  for await (const item of await collection) if (item !== null) items.push(item);
   return items;
 }
 
@@ -20,11 +21,21 @@ const unique = () => Math.random().toString(36).slice(2, 10);
 
 async function newUser(lastName = `Test${unique()}`) {
   const id = unique();
-  return okta.userApi.createUser({ body: { profile: { firstName: 'Sdk', lastName, email: `sdk.${id}@example.com`, login: `sdk.${id}@example.com` } }, activate: true });
+  return okta.userApi.createUser({
+    body: { profile: { firstName: 'Sdk', lastName, email: `sdk.${id}@example.com`, login: `sdk.${id}@example.com` } },
+    activate: true,
+  });
 }
 
 async function newBookmark(label = `SDK Bookmark ${unique()}`) {
-  return okta.applicationApi.createApplication({ application: { name: 'bookmark', label, signOnMode: 'BOOKMARK', settings: { app: { requestIntegration: false, url: 'https://example.com/bookmark.htm' } } } as never });
+  return okta.applicationApi.createApplication({
+    application: {
+      name: 'bookmark',
+      label,
+      signOnMode: 'BOOKMARK',
+      settings: { app: { requestIntegration: false, url: 'https://example.com/bookmark.htm' } },
+    } as never,
+  });
 }
 
 beforeAll(async () => {
@@ -51,9 +62,13 @@ describe('apps', () => {
   });
 
   it('names a custom app (no catalog name) after its label, and refuses a bookmark without its URL', async () => {
-    const custom = await okta.applicationApi.createApplication({ application: { label: 'In-house Portal', signOnMode: 'AUTO_LOGIN', settings: { signOn: { loginUrl: 'https://portal.example.com' } } } as never });
-    expect(custom.name).toMatch(/^[a-z0-9_]+inhouseportal[a-z0-9_]*$/);
-    await expect(okta.applicationApi.createApplication({ application: { name: 'bookmark', label: 'No URL', signOnMode: 'BOOKMARK' } as never })).rejects.toMatchObject({ status: 400 });
+    const custom = await okta.applicationApi.createApplication({
+      application: { label: 'In-house Portal', signOnMode: 'AUTO_LOGIN', settings: { signOn: { loginUrl: 'https://portal.example.com' } } } as never,
+    });
+    expect((custom as { name?: string }).name).toMatch(/^[a-z0-9_]+inhouseportal[a-z0-9_]*$/);
+    await expect(
+      okta.applicationApi.createApplication({ application: { name: 'bookmark', label: 'No URL', signOnMode: 'BOOKMARK' } as never }),
+    ).rejects.toMatchObject({ status: 400 });
   });
 });
 
@@ -61,7 +76,10 @@ describe('app users and app groups', () => {
   it('assigns, reads, lists (with q) and unassigns users', async () => {
     const app = await newBookmark();
     const user = await newUser();
-    const appUser = await okta.applicationApi.assignUserToApplication({ appId: app.id!, appUser: { id: user.id!, scope: 'USER', credentials: { userName: user.profile!.login } } as never });
+    const appUser = await okta.applicationApi.assignUserToApplication({
+      appId: app.id!,
+      appUser: { id: user.id!, scope: 'USER', credentials: { userName: user.profile!.login } } as never,
+    });
     expect(appUser).toMatchObject({ id: user.id, scope: 'USER' });
     expect((await okta.applicationApi.getApplicationUser({ appId: app.id!, userId: user.id! })).id).toBe(user.id);
     expect((await all(okta.applicationApi.listApplicationUsers({ appId: app.id!, q: 'Sdk' }))).map((u) => u.id)).toEqual([user.id]);
@@ -119,7 +137,9 @@ describe('users', () => {
     expect(staged).toMatchObject({ status: 'STAGED', activated: null });
     await okta.userApi.activateUser({ userId: staged.id!, sendEmail: false });
     expect((await okta.userApi.getUser({ userId: login })).status).toBe('PROVISIONED');
-    await expect(okta.userApi.createUser({ body: { profile: { firstName: 'Life', lastName: 'Cycle', email: login, login } } })).rejects.toMatchObject({ status: 400 });
+    await expect(okta.userApi.createUser({ body: { profile: { firstName: 'Life', lastName: 'Cycle', email: login, login } } })).rejects.toMatchObject({
+      status: 400,
+    });
     const replaced = await okta.userApi.replaceUser({ userId: staged.id!, user: { profile: { firstName: 'Life', lastName: 'Changed', email: login, login } } });
     expect(replaced.profile).toMatchObject({ lastName: 'Changed' });
     expect((await all(okta.userApi.listUsers({ search: `profile.login eq "${login}"` }))).map((u) => u.id)).toEqual([staged.id]);

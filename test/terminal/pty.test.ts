@@ -40,7 +40,8 @@ describe('under a real terminal', () => {
     s = await sandbox();
     const env = cleanEnv({ ...s.env, OKTA_ORG_URL: undefined, CLOUDFLARE_ACCOUNT_ID: undefined });
     const r = await runInPty(['okta', '--push-group', 'Engineering', '--dry-run'], {
-      env, columns: 120,
+      env,
+      columns: 120,
       steps: [
         { when: 'Okta org URL: ', send: 'acme dot okta\r' },
         { when: /Try again\.[\s\S]*Okta org URL: /, send: `${s.env.OKTA_ORG_URL}\r` },
@@ -57,7 +58,11 @@ describe('under a real terminal', () => {
 
   it('Ctrl-C while the guided step waits: says what was done and how to resume, exit 130', async () => {
     s = await sandbox({ admin: 'manual' });
-    const r = await runInPty(['okta', '--push-group', 'Engineering', '--yes'], { env: cleanEnv(s.env), columns: 160, steps: [{ when: 'Waiting for an admin', send: CTRL_C }] });
+    const r = await runInPty(['okta', '--push-group', 'Engineering', '--yes'], {
+      env: cleanEnv(s.env),
+      columns: 160,
+      steps: [{ when: 'Waiting for an admin', send: CTRL_C }],
+    });
     expect(r.code).toBe(130);
     const text = plain(r.screen);
     expect(text).toContain('interrupted: Stopped waiting for the guided step (provisioning is not on yet). Done before that: app.');
@@ -68,7 +73,11 @@ describe('under a real terminal', () => {
     s = await sandbox({ admin: 'auto', provisioningDelayMs: 30_000 });
     const set = await runInPty(['okta', '--push-group', 'Engineering', '--yes', '--no-verify', '--wait', '20s'], { env: cleanEnv(s.env), columns: 160 });
     expect(set.code, plain(set.screen)).toBe(0);
-    const r = await runInPty(['verify', '--wait', '60s'], { env: cleanEnv(s.env), columns: 160, steps: [{ when: /pending, provisioning is on its way/, send: CTRL_C }] });
+    const r = await runInPty(['verify', '--wait', '60s'], {
+      env: cleanEnv(s.env),
+      columns: 160,
+      steps: [{ when: /pending, provisioning is on its way/, send: CTRL_C }],
+    });
     expect(r.code).toBe(130);
     const text = plain(r.screen);
     expect(text).toContain('interrupted: Stopped waiting for provisioning to show up in Cloudflare (verification).');
@@ -77,7 +86,11 @@ describe('under a real terminal', () => {
 
   it('answering n at "Apply these changes?" cancels: nothing written, exit 1', async () => {
     s = await sandbox();
-    const r = await runInPty(['okta', '--push-group', 'Engineering'], { env: cleanEnv(s.env), columns: 120, steps: [{ when: 'Apply these changes? [y/N]', send: 'n\r' }] });
+    const r = await runInPty(['okta', '--push-group', 'Engineering'], {
+      env: cleanEnv(s.env),
+      columns: 120,
+      steps: [{ when: 'Apply these changes? [y/N]', send: 'n\r' }],
+    });
     expect(r.code).toBe(1);
     expect(plain(r.screen)).toContain('Apply cancelled; nothing was changed.');
     expect(s.okta.state.apps.size).toBe(0);

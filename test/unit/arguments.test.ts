@@ -18,7 +18,12 @@ vi.mock('../../src/commands/okta.js', () => ({
 }));
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
-const ENV = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00oktatoken1234567', CLOUDFLARE_ACCOUNT_ID: ACCOUNT, CLOUDFLARE_SCIM_TOKEN: 'cfat_scimtoken123456' };
+const ENV = {
+  OKTA_ORG_URL: 'https://acme.okta.com',
+  OKTA_API_TOKEN: '00oktatoken1234567',
+  CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+  CLOUDFLARE_SCIM_TOKEN: 'cfat_scimtoken123456',
+};
 const dir = mkdtempSync(join(tmpdir(), 'scim-args-'));
 const configFile = (name: string, text: string) => {
   const path = join(dir, name);
@@ -27,7 +32,15 @@ const configFile = (name: string, text: string) => {
 };
 
 async function parse(argv: string[], env: Record<string, string | undefined>): Promise<Inputs> {
-  const ctx = { env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, redactor: new Redactor(), signal: new AbortController().signal } as Context;
+  const ctx: Context = {
+    env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    redactor: new Redactor(),
+    signal: new AbortController().signal,
+    finalizers: [],
+  };
   captured.options = undefined;
   await buildProgram(ctx, () => {}).parseAsync(['node', 'scim-setup', 'okta', ...argv]);
   const options = captured.options!;
@@ -38,20 +51,64 @@ async function parse(argv: string[], env: Record<string, string | undefined>): P
 type Case = [name: string, argv: string[], env: Record<string, string | undefined>, expected: Partial<Inputs> | string];
 
 const cases: Case[] = [
-  ['env alone', [], ENV, { orgUrl: 'https://acme.okta.com', accountId: ACCOUNT, apiBaseUrl: 'https://api.cloudflare.com/client/v4', scimBaseUrl: `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT}/scim/v2`, appLabel: 'Cloudflare SCIM', waitMs: 120_000, assignGroups: [], pushGroups: [] }],
+  [
+    'env alone',
+    [],
+    ENV,
+    {
+      orgUrl: 'https://acme.okta.com',
+      accountId: ACCOUNT,
+      apiBaseUrl: 'https://api.cloudflare.com/client/v4',
+      scimBaseUrl: `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT}/scim/v2`,
+      appLabel: 'Cloudflare SCIM',
+      waitMs: 120_000,
+      assignGroups: [],
+      pushGroups: [],
+    },
+  ],
   ['a flag beats env', ['--org-url', 'https://other.okta.com/'], ENV, { orgUrl: 'https://other.okta.com' }],
   ['env beats the config file', ['--config', configFile('a.json', '{"okta":{"orgUrl":"https://file.okta.com"}}')], ENV, { orgUrl: 'https://acme.okta.com' }],
-  ['the config file beats defaults', ['--config', configFile('b.yaml', 'okta:\n  appLabel: From File\nwait: 5m\n')], ENV, { appLabel: 'From File', waitMs: 300_000 }],
-  ['repeatable groups; a pushed group is also assigned', ['--assign-group', 'Sales', '--push-group', 'Engineering', '--push-group', 'Sales'], ENV, { assignGroups: ['Sales', 'Engineering'], pushGroups: ['Engineering', 'Sales'] }],
-  ['groups from a YAML config', ['--config', configFile('c.yaml', 'assignGroups: [Sales]\npushGroups:\n  - Engineering\n')], ENV, { assignGroups: ['Sales', 'Engineering'], pushGroups: ['Engineering'] }],
+  [
+    'the config file beats defaults',
+    ['--config', configFile('b.yaml', 'okta:\n  appLabel: From File\nwait: 5m\n')],
+    ENV,
+    { appLabel: 'From File', waitMs: 300_000 },
+  ],
+  [
+    'repeatable groups; a pushed group is also assigned',
+    ['--assign-group', 'Sales', '--push-group', 'Engineering', '--push-group', 'Sales'],
+    ENV,
+    { assignGroups: ['Sales', 'Engineering'], pushGroups: ['Engineering', 'Sales'] },
+  ],
+  [
+    'groups from a YAML config',
+    ['--config', configFile('c.yaml', 'assignGroups: [Sales]\npushGroups:\n  - Engineering\n')],
+    ENV,
+    { assignGroups: ['Sales', 'Engineering'], pushGroups: ['Engineering'] },
+  ],
   ['tokens are trimmed of newlines', [], { ...ENV, CLOUDFLARE_SCIM_TOKEN: 'cfat_scimtoken123456\n' }, { scimToken: 'cfat_scimtoken123456' }],
   ['http is fine on loopback', ['--api-base-url', 'http://127.0.0.1:8787/client/v4/'], ENV, { apiBaseUrl: 'http://127.0.0.1:8787/client/v4' }],
-  ['a service app instead of a token', [], { ...ENV, OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY: '{"kty":"bad"}' }, 'Okta private key (from env OKTA_PRIVATE_KEY): it is not a PEM or JWK private key.'],
+  [
+    'a service app instead of a token',
+    [],
+    { ...ENV, OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY: '{"kty":"bad"}' },
+    'Okta private key (from env OKTA_PRIVATE_KEY): it is not a PEM or JWK private key.',
+  ],
   ['missing everything', [], {}, 'Missing required inputs:\n  - Okta org URL: set OKTA_ORG_URL or pass --org-url'],
   ['http org URL', [], { ...ENV, OKTA_ORG_URL: 'http://acme.okta.com' }, 'Okta org URL (from env OKTA_ORG_URL): "http://acme.okta.com" must use https'],
-  ['admin host', ['--org-url', 'https://acme-admin.okta.com'], ENV, 'Okta org URL (from --org-url): "https://acme-admin.okta.com" is the admin console host. Use the org URL without "-admin": https://acme.okta.com.'],
+  [
+    'admin host',
+    ['--org-url', 'https://acme-admin.okta.com'],
+    ENV,
+    'Okta org URL (from --org-url): "https://acme-admin.okta.com" is the admin console host. Use the org URL without "-admin": https://acme.okta.com.',
+  ],
   ['org URL with a path', [], { ...ENV, OKTA_ORG_URL: 'https://acme.okta.com/app/UserHome' }, 'has a path (/app/UserHome)'],
-  ['account ID too short', ['--account-id', 'abc'], ENV, 'Cloudflare account ID (from --account-id): "abc" is not a Cloudflare account ID (32 hex characters, got 3 characters).'],
+  [
+    'account ID too short',
+    ['--account-id', 'abc'],
+    ENV,
+    'Cloudflare account ID (from --account-id): "abc" is not a Cloudflare account ID (32 hex characters, got 3 characters).',
+  ],
   ['account ID in upper case', [], { ...ENV, CLOUDFLARE_ACCOUNT_ID: ACCOUNT.toUpperCase() }, 'has upper-case letters'],
   ['a token with its scheme', [], { ...ENV, OKTA_API_TOKEN: 'SSWS 00oktatoken1234567' }, 'Okta API token (from env OKTA_API_TOKEN): it starts with "SSWS ".'],
   ['a quoted token', [], { ...ENV, CLOUDFLARE_SCIM_TOKEN: '"cfat_scimtoken123456"' }, 'it is wrapped in quotes'],
@@ -60,7 +117,12 @@ const cases: Case[] = [
   ['a bad wait', ['--wait', 'soon'], ENV, 'Wait (from --wait): "soon" is not a duration.'],
   ['a config key that does not exist', ['--config', configFile('d.json', '{"okta":{"orgURL":"x"}}')], ENV, 'unknown key "okta.orgURL"'],
   ['a secret in the config file', ['--config', configFile('e.yaml', 'cloudflare:\n  scimToken: x\n')], ENV, 'Secrets do not belong in a config file'],
-  ['both a token and a service app', [], { ...ENV, OKTA_CLIENT_ID: '0oaclient' }, 'both an API token (env OKTA_API_TOKEN) and a service app (env OKTA_CLIENT_ID) are set'],
+  [
+    'both a token and a service app',
+    [],
+    { ...ENV, OKTA_CLIENT_ID: '0oaclient' },
+    'both an API token (env OKTA_API_TOKEN) and a service app (env OKTA_CLIENT_ID) are set',
+  ],
 ];
 
 describe('argv + env + config file → the input model or the exact error', () => {

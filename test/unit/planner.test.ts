@@ -5,47 +5,118 @@ import { inputContradictions, planDifferences, toSavedPlan } from '../../src/pla
 import type { Desired, Observed, ObservedApp } from '../../src/plan/types.js';
 
 const desired: Desired = {
-  appName: 'scim2testapp', appLabel: 'Cloudflare SCIM', accountId: 'acct', groupRoles: {}, scimBaseUrl: 'https://api.cloudflare.com/client/v4/accounts/x/scim/v2', scimTokenFingerprint: 'sha256:abc',
-  assignGroups: ['Sales', 'Engineering'], pushGroups: ['Engineering'], assignUsers: ['ada@example.com'],
+  appName: 'scim2testapp',
+  appLabel: 'Cloudflare SCIM',
+  accountId: 'acct',
+  groupRoles: {},
+  scimBaseUrl: 'https://api.cloudflare.com/client/v4/accounts/x/scim/v2',
+  scimTokenFingerprint: 'sha256:abc',
+  assignGroups: ['Sales', 'Engineering'],
+  pushGroups: ['Engineering'],
+  assignUsers: ['ada@example.com'],
 };
 const groups = { Sales: { id: 'g1', name: 'Sales' }, Engineering: { id: 'g2', name: 'Engineering' } };
 const users = { 'ada@example.com': { id: 'u1', login: 'ada@example.com' } };
 const hidden = { autoLaunch: false, autoSubmitToolbar: false, hide: { iOS: true, web: true } };
 const ON = ['GROUP_PUSH', 'PUSH_NEW_USERS', 'PUSH_USER_DEACTIVATION'];
-const app = (over: Partial<ObservedApp> = {}): ObservedApp => ({ id: 'a1', label: 'Cloudflare SCIM', status: 'ACTIVE', created: '2026-01-01T00:00:00Z', visibility: hidden, features: ON, ...over });
-const observed = (over: Partial<Observed> = {}): Observed => ({ duplicateApps: [], groups, users, assignedGroupIds: [], assignedUserIds: [], mappings: [], ...over });
+const app = (over: Partial<ObservedApp> = {}): ObservedApp => ({
+  id: 'a1',
+  label: 'Cloudflare SCIM',
+  status: 'ACTIVE',
+  created: '2026-01-01T00:00:00Z',
+  visibility: hidden,
+  features: ON,
+  ...over,
+});
+const observed = (over: Partial<Observed> = {}): Observed => ({
+  duplicateApps: [],
+  groups,
+  users,
+  assignedGroupIds: [],
+  assignedUserIds: [],
+  mappings: [],
+  ...over,
+});
 const kinds = (o: Observed) => Object.fromEntries(plan(desired, o).actions.map((a) => [a.id, a.kind]));
 
 describe('the planner (pure)', () => {
   it.each<[string, Observed, Record<string, string>]>([
-    ['nothing exists', observed(), { app: 'create', provisioning: 'update', 'group-assignment:Sales': 'create', 'group-assignment:Engineering': 'create', 'user-assignment:ada@example.com': 'create', 'push-mapping:Engineering': 'create' }],
-    ['converged', observed({ app: app(), assignedGroupIds: ['g1', 'g2'], assignedUserIds: ['u1'], mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ACTIVE' }] }), { app: 'noop', 'app-visibility': 'noop', provisioning: 'noop', 'group-assignment:Sales': 'noop', 'group-assignment:Engineering': 'noop', 'user-assignment:ada@example.com': 'noop', 'push-mapping:Engineering': 'noop' }],
+    [
+      'nothing exists',
+      observed(),
+      {
+        app: 'create',
+        provisioning: 'update',
+        'group-assignment:Sales': 'create',
+        'group-assignment:Engineering': 'create',
+        'user-assignment:ada@example.com': 'create',
+        'push-mapping:Engineering': 'create',
+      },
+    ],
+    [
+      'converged',
+      observed({ app: app(), assignedGroupIds: ['g1', 'g2'], assignedUserIds: ['u1'], mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ACTIVE' }] }),
+      {
+        app: 'noop',
+        'app-visibility': 'noop',
+        provisioning: 'noop',
+        'group-assignment:Sales': 'noop',
+        'group-assignment:Engineering': 'noop',
+        'user-assignment:ada@example.com': 'noop',
+        'push-mapping:Engineering': 'noop',
+      },
+    ],
     ['app inactive', observed({ app: app({ status: 'INACTIVE' }) }), { app: 'update' }],
-    ['visibility drift, provisioning off', observed({ app: app({ features: [], visibility: { ...hidden, autoSubmitToolbar: true } }) }), { 'app-visibility': 'update', provisioning: 'update' }],
-    ['visibility drift, provisioning on', observed({ app: app({ visibility: { ...hidden, hide: { iOS: true, web: false } } }) }), { 'app-visibility': 'manual', provisioning: 'noop' }],
+    [
+      'visibility drift, provisioning off',
+      observed({ app: app({ features: [], visibility: { ...hidden, autoSubmitToolbar: true } }) }),
+      { 'app-visibility': 'update', provisioning: 'update' },
+    ],
+    [
+      'visibility drift, provisioning on',
+      observed({ app: app({ visibility: { ...hidden, hide: { iOS: true, web: false } } }) }),
+      { 'app-visibility': 'manual', provisioning: 'noop' },
+    ],
     ['Update User Attributes turned on', observed({ app: app({ features: [...ON, 'PUSH_PROFILE_UPDATES'] }) }), { provisioning: 'manual' }],
     ['only Create Users on', observed({ app: app({ features: ['GROUP_PUSH', 'PUSH_NEW_USERS'] }) }), { provisioning: 'update' }],
     ['mapping inactive', observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'INACTIVE' }] }), { 'push-mapping:Engineering': 'update' }],
-    ['mapping in error', observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: 'boom' }] }), { 'push-mapping:Engineering': 'manual' }],
+    [
+      'mapping in error',
+      observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: 'boom' }] }),
+      { 'push-mapping:Engineering': 'manual' },
+    ],
   ])('%s', (_name, o, expected) => {
     expect(kinds(o)).toMatchObject(expected);
   });
 
   it('orders actions: app, visibility, provisioning, assignments, pushes', () => {
     expect(plan(desired, observed({ app: app({ features: [], visibility: { ...hidden, autoLaunch: true } }) })).actions.map((a) => a.resource)).toEqual([
-      'app', 'app-visibility', 'provisioning', 'group-assignment', 'group-assignment', 'user-assignment', 'push-mapping',
+      'app',
+      'app-visibility',
+      'provisioning',
+      'group-assignment',
+      'group-assignment',
+      'user-assignment',
+      'push-mapping',
     ]);
   });
 
   it('puts the visibility in the create body and redacts the token in the connection request', () => {
     const p = plan(desired, observed());
-    expect(p.actions[0].request).toEqual({ method: 'POST', path: '/api/v1/apps?activate=true', body: { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: hidden } });
+    expect(p.actions[0].request).toEqual({
+      method: 'POST',
+      path: '/api/v1/apps?activate=true',
+      body: { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN', visibility: hidden },
+    });
     expect(JSON.stringify(p.actions[1].request)).toContain('"token":"[redacted]"');
     expect(p.actions[2].request?.path).toBe('/api/v1/apps/{appId}/groups/g1');
   });
 
   it('warns of a CF-prefixed pushed group and of duplicate apps', () => {
-    const p = plan({ ...desired, assignGroups: ['CF Team'], pushGroups: ['CF Team'], assignUsers: [] }, observed({ groups: { 'CF Team': { id: 'g9', name: 'CF Team' } }, app: app(), duplicateApps: [{ id: 'a2', label: 'Cloudflare SCIM', created: 'x' }] }));
+    const p = plan(
+      { ...desired, assignGroups: ['CF Team'], pushGroups: ['CF Team'], assignUsers: [] },
+      observed({ groups: { 'CF Team': { id: 'g9', name: 'CF Team' } }, app: app(), duplicateApps: [{ id: 'a2', label: 'Cloudflare SCIM', created: 'x' }] }),
+    );
     expect(p.warnings).toEqual([expect.stringContaining('starts with "CF"'), expect.stringContaining('2 scim2testapp apps are labelled "Cloudflare SCIM"')]);
   });
 
@@ -54,12 +125,21 @@ describe('the planner (pure)', () => {
     const before = toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', 'acct', undefined, now);
     expect(planDifferences(before, toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', 'acct', undefined, now))).toEqual([]);
     const after = toSavedPlan(plan(desired, observed({ app: app(), assignedGroupIds: ['g1'] })), desired, 'https://acme.okta.com', 'acct', 'a1', now);
-    expect(planDifferences(before, after)).toEqual(expect.arrayContaining(['Okta app: plan (none yet), now a1', 'action app: plan create, now noop', 'action group-assignment:Sales: plan create, now noop', 'action app-visibility: needed now, not in the plan']));
+    expect(planDifferences(before, after)).toEqual(
+      expect.arrayContaining([
+        'Okta app: plan (none yet), now a1',
+        'action app: plan create, now noop',
+        'action group-assignment:Sales: plan create, now noop',
+        'action app-visibility: needed now, not in the plan',
+      ]),
+    );
     // Inputs that differ are not a changed world: they contradict the plan, and say where they came from.
     expect(inputContradictions(before, { orgUrl: 'https://acme.okta.com', desired: { ...desired, scimTokenFingerprint: 'sha256:def' } })).toEqual([
       'scimTokenFingerprint: plan "sha256:abc", given "sha256:def" (the SCIM token (CLOUDFLARE_SCIM_TOKEN or --scim-token-file))',
     ]);
-    expect(inputContradictions(before, { orgUrl: 'https://other.okta.com', desired })).toEqual(['Okta org: plan https://acme.okta.com, given https://other.okta.com (--org-url or OKTA_ORG_URL)']);
+    expect(inputContradictions(before, { orgUrl: 'https://other.okta.com', desired })).toEqual([
+      'Okta org: plan https://acme.okta.com, given https://other.okta.com (--org-url or OKTA_ORG_URL)',
+    ]);
   });
 
   it('counts a step that may fall back to a guided step as manual, and says so', () => {
@@ -70,7 +150,9 @@ describe('the planner (pure)', () => {
 
   it('warns of an empty group (assigned or pushed) and of a run that provisions nobody', () => {
     const empty = plan(desired, observed({ groups: { ...groups, Engineering: { ...groups.Engineering, members: 0 } } }));
-    expect(empty.warnings).toEqual([expect.stringContaining('Group "Engineering" has no members: assigning it provisions nobody, and Okta does not push an empty group')]);
+    expect(empty.warnings).toEqual([
+      expect.stringContaining('Group "Engineering" has no members: assigning it provisions nobody, and Okta does not push an empty group'),
+    ]);
     const nobody = plan({ ...desired, assignGroups: [], pushGroups: [], assignUsers: [] }, observed());
     expect(nobody.warnings).toEqual([expect.stringContaining('nobody will be provisioned')]);
   });
@@ -78,7 +160,11 @@ describe('the planner (pure)', () => {
 
 describe('roles in the plan', () => {
   const withRoles = { ...desired, groupRoles: { Engineering: ['Administrator Read Only'] } };
-  const roles = (userGroups: NonNullable<Observed['roles']>['userGroups']) => ({ roleIds: { 'Administrator Read Only': 'r1' }, userGroups, accountResourceGroupId: 'rg' });
+  const roles = (userGroups: NonNullable<Observed['roles']>['userGroups']) => ({
+    roleIds: { 'Administrator Read Only': 'r1' },
+    userGroups,
+    accountResourceGroupId: 'rg',
+  });
   const action = (o: Observed) => plan(withRoles, o).actions.find((a) => a.id === 'group-roles:Engineering')!;
 
   it('waits for the push when the user group is not in Cloudflare yet', () => {
@@ -88,12 +174,19 @@ describe('roles in the plan', () => {
   it('adds the missing role to the full policy list, keeping what is there', () => {
     const existing = { access: 'allow' as const, permission_groups: [{ id: 'r9' }], resource_groups: [{ id: 'rg' }] };
     expect(action(observed({ roles: roles({ Engineering: { id: 'ug', policies: [existing] } }) })).request).toEqual({
-      method: 'PUT', path: '/accounts/acct/iam/user_groups/ug',
+      method: 'PUT',
+      path: '/accounts/acct/iam/user_groups/ug',
       body: { policies: [existing, { access: 'allow', permission_groups: [{ id: 'r1' }], resource_groups: [{ id: 'rg' }] }] },
     });
   });
 
   it('is a noop once the role is granted on the account', () => {
-    expect(action(observed({ roles: roles({ Engineering: { id: 'ug', policies: [{ access: 'allow', permission_groups: [{ id: 'r1' }], resource_groups: [{ id: 'rg' }] }] } }) })).kind).toBe('noop');
+    expect(
+      action(
+        observed({
+          roles: roles({ Engineering: { id: 'ug', policies: [{ access: 'allow', permission_groups: [{ id: 'r1' }], resource_groups: [{ id: 'rg' }] }] } }),
+        }),
+      ).kind,
+    ).toBe('noop');
   });
 });

@@ -4,7 +4,8 @@ import { Redactor } from '../../src/lib/redact.js';
 import { Reporter } from '../../src/lib/reporter.js';
 
 const TOKEN = '00secretOktaToken0123456789';
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL\n-----END PRIVATE KEY-----\n';
+const PEM =
+  '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL\n-----END PRIVATE KEY-----\n';
 
 function stream(isTTY: boolean) {
   const s = new PassThrough() as PassThrough & { isTTY?: boolean; text: () => string };
@@ -26,7 +27,7 @@ describe('redaction: one place, every output face', () => {
     for (const leak of leaks) expect(r.redact(`x ${leak} y`)).not.toMatch(/00secretOktaToken|MIIEvQIBAD|abcdefghijklmnop/);
   });
 
-  it.each([
+  it.each<[string, { json: boolean; tty: boolean; env: NodeJS.ProcessEnv; debug?: boolean }]>([
     ['TTY face', { json: false, tty: true, env: { FORCE_COLOR: '1' } }],
     ['plain face', { json: false, tty: false, env: {} }],
     ['JSON face', { json: true, tty: false, env: {} }],

@@ -5,7 +5,10 @@ const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.
 
 describe('the request policy (pure parts)', () => {
   it('reads Okta and Cloudflare budgets', () => {
-    expect(readBudget(headers({ 'x-rate-limit-remaining': '7', 'x-rate-limit-reset': '1000', date: new Date(999_000).toUTCString() }), 999_000)).toEqual({ remaining: 7, resetAt: 1_000_000 });
+    expect(readBudget(headers({ 'x-rate-limit-remaining': '7', 'x-rate-limit-reset': '1000', date: new Date(999_000).toUTCString() }), 999_000)).toEqual({
+      remaining: 7,
+      resetAt: 1_000_000,
+    });
     expect(readBudget(headers({ ratelimit: '"default";r=50;t=30' }), 0)).toEqual({ remaining: 50, resetAt: 30_000 });
     expect(readBudget(headers({ 'x-rate-limit-remaining': '7', 'x-rate-limit-reset': '1,2' }), 0)).toBeUndefined();
   });

@@ -29,7 +29,14 @@ describe('terminal conventions', () => {
     expect(i.reason).toBe(reason);
   });
 
-  it.each([['90s', 90_000], ['5m', 300_000], ['1h', 3_600_000], ['1500ms', 1500], ['2', 2000], ['0', 0]])('duration %s', (text, ms) => {
+  it.each([
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1500ms', 1500],
+    ['2', 2000],
+    ['0', 0],
+  ])('duration %s', (text, ms) => {
     expect(parseDuration(text, '--wait')).toBe(ms);
   });
 });

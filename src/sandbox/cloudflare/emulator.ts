@@ -61,7 +61,11 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     template: '/__sandbox/tokens',
     handler: (req) => {
       const b = (req.body ?? {}) as { name?: string; permissions?: Permission[]; accountOwned?: boolean };
-      const token = state.addToken(b.name ?? 'sandbox token', (b.permissions ?? []).filter((p) => p in GRANTS), b.accountOwned !== false);
+      const token = state.addToken(
+        b.name ?? 'sandbox token',
+        (b.permissions ?? []).filter((p) => p in GRANTS),
+        b.accountOwned !== false,
+      );
       return { status: 201, body: { id: token.id, value: token.value } };
     },
   });
@@ -69,7 +73,7 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
   const authenticate = (headers: Req['headers'], path: string): Principal => {
     const match = /^Bearer\s+(\S+)$/.exec(String(headers.authorization ?? ''));
     const token = match ? state.tokens.get(match[1]) : undefined;
-    if (!token || token.status !== 'active') throw cfFailure(path, 401, match ? 'Invalid API Token' : 'Missing Authorization header', 10000);
+    if (token?.status !== 'active') throw cfFailure(path, 401, match ? 'Invalid API Token' : 'Missing Authorization header', 10000);
     return { id: token.id, grants: new Set([...token.permissions].flatMap((p) => GRANTS[p])), credential: token.value, name: token.name };
   };
 
@@ -85,10 +89,17 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
       methodNotAllowed: (path) => ({ status: 405, body: cfErrorBody(path, 405, 'Method not allowed for this route', 7001) }),
       badRequest: (path, message) => ({ status: 400, body: cfErrorBody(path, 400, message, 6007) }),
       internalError: (path, status) => ({ status, body: cfErrorBody(path, status, 'Internal server error', 10001) }),
-      rateLimited: (path, d) => ({ status: 429, body: cfErrorBody(path, 429, 'Rate limited. Please wait and consider throttling your request speed', 971), headers: { 'retry-after': String(Math.max(1, Math.ceil((d.resetAt - Date.now()) / 1000))) } }),
+      rateLimited: (path, d) => ({
+        status: 429,
+        body: cfErrorBody(path, 429, 'Rate limited. Please wait and consider throttling your request speed', 971),
+        headers: { 'retry-after': String(Math.max(1, Math.ceil((d.resetAt - Date.now()) / 1000))) },
+      }),
       rateHeaders: (d: RateDecision) => {
         const seconds = Math.max(0, Math.ceil((d.resetAt - Date.now()) / 1000));
-        return { ratelimit: `"default";r=${d.remaining};t=${seconds}`, 'ratelimit-policy': `"default";q=${d.limit};w=${Math.round(CLOUDFLARE_LIMITS.api.windowMs / 1000 / (options.rateLimitScale ?? 1))}` };
+        return {
+          ratelimit: `"default";r=${d.remaining};t=${seconds}`,
+          'ratelimit-policy': `"default";q=${d.limit};w=${Math.round(CLOUDFLARE_LIMITS.api.windowMs / 1000 / (options.rateLimitScale ?? 1))}`,
+        };
       },
       rateKey: (principal) => principal.credential,
       rateLimiter: limiter,

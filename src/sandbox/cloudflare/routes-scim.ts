@@ -17,7 +17,13 @@ function scim(body: unknown, status = 200): Res {
 
 /** Cloudflare's dashboard SCIM v2: users become account members, groups become IAM user groups. */
 export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
-  const route = (method: string, path: string, handler: Route['handler']): Route => ({ method, template: BASE + path, grants: ['scim'], bucket: 'api', handler });
+  const route = (method: string, path: string, handler: Route['handler']): Route => ({
+    method,
+    template: BASE + path,
+    grants: ['scim'],
+    bucket: 'api',
+    handler,
+  });
   const fail = (req: Req, status: number, detail: string, scimType?: string) => cfFailure(req.path, status, detail, 1000, scimType);
 
   const userView = (u: ScimUserRecord) => ({
@@ -32,20 +38,29 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     groups: [...state.userGroups.values()].filter((g) => u.memberId && g.members.has(u.memberId)).map((g) => g.id),
     meta: { resourceType: 'User' },
   });
-  const groupSummary = (g: UserGroupRecord) => ({ schemas: [GROUP_SCHEMA], id: g.id, displayName: g.name, ...(g.externalId ? { externalId: g.externalId } : {}), meta: { resourceType: 'Group' } });
+  const groupSummary = (g: UserGroupRecord) => ({
+    schemas: [GROUP_SCHEMA],
+    id: g.id,
+    displayName: g.name,
+    ...(g.externalId ? { externalId: g.externalId } : {}),
+    meta: { resourceType: 'Group' },
+  });
   const groupView = (g: UserGroupRecord) => ({
     ...groupSummary(g),
-    members: [...g.members].map((memberId) => state.members.get(memberId)).filter(Boolean).map((m) => ({ value: m!.userId, display: m!.email })),
+    members: [...g.members]
+      .map((memberId) => state.members.get(memberId))
+      .filter(Boolean)
+      .map((m) => ({ value: m!.userId, display: m!.email })),
   });
 
   /** Filters on the one attribute the endpoint takes, then builds views for the page alone (fast at 10,000 users). */
-  const list = <T>(req: Req, items: T[], attribute: string, valueOf: (item: T) => string, view: (item: T) => unknown) => {
+  const list = <T>(req: Req, items: T[], attribute: string, attributeOf: (item: T) => string, view: (item: T) => unknown) => {
     const filter = req.query.get('filter');
     let matched = items;
     if (filter) {
       try {
         const predicate = parseFilter(filter, [attribute]);
-        matched = items.filter((item) => predicate({ [attribute]: valueOf(item) }));
+        matched = items.filter((item) => predicate({ [attribute]: attributeOf(item) }));
       } catch (error) {
         if (error instanceof FilterSyntaxError) throw fail(req, 400, `Only ${attribute} eq filters are supported: ${error.message}`, 'invalidFilter');
         throw error;
@@ -64,7 +79,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
   };
   const findGroup = (req: Req) => {
     const g = state.userGroups.get(req.params.group_id);
-    if (!g || !g.scim) throw fail(req, 404, `Group ${req.params.group_id} not found`);
+    if (!g?.scim) throw fail(req, 404, `Group ${req.params.group_id} not found`);
     return g;
   };
   const audit = (req: Req, type: 'create' | 'update' | 'delete', description: string, resourceType: string, resourceId: string, status: number) =>
@@ -84,15 +99,26 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
 
   const createUser = (req: Req) => {
     const b = (req.body ?? {}) as Body;
-    if (!Array.isArray(b.schemas) || !b.schemas.includes(USER_SCHEMA)) throw fail(req, 400, 'schemas must include ' + USER_SCHEMA, 'invalidSyntax');
+    if (!Array.isArray(b.schemas) || !b.schemas.includes(USER_SCHEMA)) throw fail(req, 400, `schemas must include ${USER_SCHEMA}`, 'invalidSyntax');
     if (typeof b.userName !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(b.userName)) throw fail(req, 400, 'userName must be an email address', 'invalidValue');
-    const primary = Array.isArray(b.emails) ? b.emails.find((e: Body) => e?.primary) ?? b.emails[0] : undefined;
-    if (!primary || String(primary.value).toLowerCase() !== b.userName.toLowerCase()) throw fail(req, 400, 'emails must hold a primary work email matching userName', 'invalidValue');
+    const primary = Array.isArray(b.emails) ? (b.emails.find((e: Body) => e?.primary) ?? b.emails[0]) : undefined;
+    if (!primary || String(primary.value).toLowerCase() !== b.userName.toLowerCase())
+      throw fail(req, 400, 'emails must hold a primary work email matching userName', 'invalidValue');
     if (b.active !== true) throw fail(req, 400, 'active must be true on create', 'invalidValue');
-    if ([...state.scimUsers.values()].some((u) => u.userName.toLowerCase() === b.userName.toLowerCase())) throw fail(req, 409, `User ${b.userName} already exists`, 'uniqueness');
+    if ([...state.scimUsers.values()].some((u) => u.userName.toLowerCase() === b.userName.toLowerCase()))
+      throw fail(req, 409, `User ${b.userName} already exists`, 'uniqueness');
     const existingMember = [...state.members.values()].find((m) => m.email.toLowerCase() === b.userName.toLowerCase());
     const id = existingMember?.userId ?? hexId(`user:${b.userName.toLowerCase()}`);
-    const user: ScimUserRecord = { id, userName: b.userName, givenName: b.name?.givenName ?? '', familyName: b.name?.familyName ?? '', displayName: b.displayName, externalId: b.externalId, active: false, memberId: existingMember?.id };
+    const user: ScimUserRecord = {
+      id,
+      userName: b.userName,
+      givenName: b.name?.givenName ?? '',
+      familyName: b.name?.familyName ?? '',
+      displayName: b.displayName,
+      externalId: b.externalId,
+      active: false,
+      memberId: existingMember?.id,
+    };
     state.scimUsers.set(id, user);
     setActive(user, true);
     audit(req, 'create', 'Create SCIM User', 'user', id, 201);
@@ -114,7 +140,8 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
         } else if (path === 'userName' || path === 'emails[type eq "work"].value') u.userName = String(value);
         else if (path === 'name.givenName') u.givenName = String(value);
         else if (path === 'name.familyName') u.familyName = String(value);
-        else if (path === 'name' && typeof value === 'object') Object.assign(u, { givenName: value.givenName ?? u.givenName, familyName: value.familyName ?? u.familyName });
+        else if (path === 'name' && typeof value === 'object')
+          Object.assign(u, { givenName: value.givenName ?? u.givenName, familyName: value.familyName ?? u.familyName });
       }
     }
     audit(req, deprovisioned ? 'delete' : 'update', deprovisioned ? 'Delete SCIM User' : 'Update SCIM User', 'user', u.id, 200);
@@ -141,7 +168,16 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     if (/[\u0000-\u001f\u007f]/.test(b.displayName)) throw fail(req, 400, 'displayName contains control characters', 'invalidValue');
     if ([...state.userGroups.values()].some((g) => g.name === b.displayName)) throw fail(req, 409, `Group ${b.displayName} already exists`, 'uniqueness');
     const t = state.now();
-    const group: UserGroupRecord = { id: hexId(`group:${b.displayName}:${t}`), name: b.displayName, created_on: t, modified_on: t, policies: [], members: new Set(), scim: true, externalId: b.externalId };
+    const group: UserGroupRecord = {
+      id: hexId(`group:${b.displayName}:${t}`),
+      name: b.displayName,
+      created_on: t,
+      modified_on: t,
+      policies: [],
+      members: new Set(),
+      scim: true,
+      externalId: b.externalId,
+    };
     state.userGroups.set(group.id, group);
     audit(req, 'create', 'Create SCIM Group', 'group', group.id, 201);
     return scim(groupView(group), 201);
@@ -164,8 +200,8 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
         g.name = String(op.value);
       } else if (path === 'externalId' && kind === 'replace') g.externalId = String(op.value);
       else if (path === 'members' && kind === 'replace') g.members = new Set(values.map(memberIdFor));
-      else if (path === 'members' && kind === 'add') values.forEach((v) => g.members.add(memberIdFor(v)));
-      else if (path === 'members' && kind === 'remove') values.forEach((v) => g.members.delete(memberIdFor(v)));
+      else if (path === 'members' && kind === 'add') for (const v of values) g.members.add(memberIdFor(v));
+      else if (path === 'members' && kind === 'remove') for (const v of values) g.members.delete(memberIdFor(v));
       else if (filtered && kind === 'remove') g.members.delete(memberIdFor(filtered[1]));
       else throw fail(req, 400, `Unsupported operation ${kind} ${path}`, 'invalidPath');
     }
@@ -187,7 +223,15 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     route('GET', '/Users/{user_id}', (req) => scim(userView(findUser(req)))),
     route('PATCH', '/Users/{user_id}', patchUser),
     route('PUT', '/Users/{user_id}', putUser),
-    route('GET', '/Groups', (req) => list(req, [...state.userGroups.values()].filter((g) => g.scim), 'displayName', (g) => g.name, groupSummary)),
+    route('GET', '/Groups', (req) =>
+      list(
+        req,
+        [...state.userGroups.values()].filter((g) => g.scim),
+        'displayName',
+        (g) => g.name,
+        groupSummary,
+      ),
+    ),
     route('POST', '/Groups', createGroup),
     route('GET', '/Groups/{group_id}', (req) => scim(groupView(findGroup(req)))),
     route('PATCH', '/Groups/{group_id}', patchGroup),
@@ -204,15 +248,50 @@ function patchOps(req: Req, fail: (req: Req, status: number, detail: string, sci
 
 function discoveryRoutes(route: (method: string, path: string, handler: Route['handler']) => Route): Route[] {
   const meta = (resourceType: string) => ({ resourceType, location: '' });
-  const attr = (name: string, type: string, required: boolean, uniqueness: string, description: string) => ({ name, type, multiValued: false, description, required, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness });
-  const schemaOf = (id: string, name: string, attributes: unknown[]) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], id, name, description: name, attributes, meta: meta('Schema') });
-  const userSchema = schemaOf(USER_SCHEMA, 'User', [attr('userName', 'string', true, 'server', 'The email address of the user'), attr('active', 'boolean', false, 'none', 'Whether the user is an account member')]);
+  const attr = (name: string, type: string, required: boolean, uniqueness: string, description: string) => ({
+    name,
+    type,
+    multiValued: false,
+    description,
+    required,
+    caseExact: false,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness,
+  });
+  const schemaOf = (id: string, name: string, attributes: unknown[]) => ({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+    id,
+    name,
+    description: name,
+    attributes,
+    meta: meta('Schema'),
+  });
+  const userSchema = schemaOf(USER_SCHEMA, 'User', [
+    attr('userName', 'string', true, 'server', 'The email address of the user'),
+    attr('active', 'boolean', false, 'none', 'Whether the user is an account member'),
+  ]);
   const groupSchema = schemaOf(GROUP_SCHEMA, 'Group', [attr('displayName', 'string', true, 'none', 'The name of the user group')]);
   const resourceTypes = [
-    { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: USER_SCHEMA, meta: meta('ResourceType') },
-    { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'Group', name: 'Group', endpoint: '/Groups', schema: GROUP_SCHEMA, meta: meta('ResourceType') },
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+      id: 'User',
+      name: 'User',
+      endpoint: '/Users',
+      schema: USER_SCHEMA,
+      meta: meta('ResourceType'),
+    },
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+      id: 'Group',
+      name: 'Group',
+      endpoint: '/Groups',
+      schema: GROUP_SCHEMA,
+      meta: meta('ResourceType'),
+    },
   ];
-  const listOf = (items: unknown[]) => scim({ schemas: [LIST_SCHEMA], totalResults: items.length, startIndex: 1, itemsPerPage: items.length, Resources: items });
+  const listOf = (items: unknown[]) =>
+    scim({ schemas: [LIST_SCHEMA], totalResults: items.length, startIndex: 1, itemsPerPage: items.length, Resources: items });
   const one = <T extends { id: string }>(items: T[], id: string, req: Req) => {
     const found = items.find((i) => i.id === id);
     if (!found) throw cfFailure(req.path, 404, `${id} not found`);
@@ -222,9 +301,15 @@ function discoveryRoutes(route: (method: string, path: string, handler: Route['h
     route('GET', '/ServiceProviderConfig', () =>
       scim({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-        patch: { supported: true }, bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 }, filter: { supported: true, maxResults: 100 },
-        changePassword: { supported: false }, sort: { supported: false }, etag: { supported: false },
-        authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a Cloudflare API token', primary: true }],
+        patch: { supported: true },
+        bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+        filter: { supported: true, maxResults: 100 },
+        changePassword: { supported: false },
+        sort: { supported: false },
+        etag: { supported: false },
+        authenticationSchemes: [
+          { type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a Cloudflare API token', primary: true },
+        ],
         meta: { resourceType: 'ServiceProviderConfig' },
       }),
     ),

@@ -18,7 +18,13 @@ function pageOf<T>(req: Req, items: T[], defaultPer: number, maxPer: number, min
 export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
   const ACCOUNT = '/accounts/{account_id}';
   const read = ['read'];
-  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({ method, template, grants, bucket: 'api', handler });
+  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({
+    method,
+    template,
+    grants,
+    bucket: 'api',
+    handler,
+  });
   const ok = (result: unknown) => ({ status: 200, body: envelope(result) });
 
   const memberView = (m: MemberRecord) => ({
@@ -67,22 +73,39 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
   const updateGroup = (req: Req) => {
     const g = findGroup(req);
     const b = (req.body ?? {}) as Body;
-    if (b.name !== undefined && g.scim && b.name !== g.name) throw cfFailure(req.path, 400, 'This user group is managed by SCIM: its name can only change through the identity provider', 1004);
+    if (b.name !== undefined && g.scim && b.name !== g.name)
+      throw cfFailure(req.path, 400, 'This user group is managed by SCIM: its name can only change through the identity provider', 1004);
     if (b.policies !== undefined) {
       if (!Array.isArray(b.policies)) throw cfFailure(req.path, 400, 'policies must be a list', 1004);
       g.policies = b.policies.map((p: Body) => {
         if (p.access !== 'allow' && p.access !== 'deny') throw cfFailure(req.path, 400, 'policy access must be allow or deny', 1004);
         const pgs = (p.permission_groups ?? []) as Body[];
-        for (const pg of pgs) if (!state.permissionGroups.some((x) => x.id === pg.id)) throw cfFailure(req.path, 400, `Unknown permission group ${pg.id}`, 1004);
+        for (const pg of pgs)
+          if (!state.permissionGroups.some((x) => x.id === pg.id)) throw cfFailure(req.path, 400, `Unknown permission group ${pg.id}`, 1004);
         const rgs = (p.resource_groups ?? []) as Body[];
         if (rgs.length === 0) throw cfFailure(req.path, 400, 'a policy needs at least one resource group', 1004);
         for (const rg of rgs) if (!state.resourceGroups.has(rg.id)) throw cfFailure(req.path, 400, `Unknown resource group ${rg.id}`, 1004);
-        return { id: p.id ?? randomUUID().replace(/-/g, ''), access: p.access, permission_groups: pgs.map((x) => ({ id: x.id })), resource_groups: rgs.map((x) => ({ id: x.id })) };
+        return {
+          id: p.id ?? randomUUID().replace(/-/g, ''),
+          access: p.access,
+          permission_groups: pgs.map((x) => ({ id: x.id })),
+          resource_groups: rgs.map((x) => ({ id: x.id })),
+        };
       });
     }
     if (b.name !== undefined && !g.scim) g.name = String(b.name);
     g.modified_on = state.now();
-    state.record({ type: 'update', description: 'Update User Group', token: tokenOf(req), method: 'PUT', uri: req.path, status: 200, product: 'user_groups', resourceType: 'user_group', resourceId: g.id });
+    state.record({
+      type: 'update',
+      description: 'Update User Group',
+      token: tokenOf(req),
+      method: 'PUT',
+      uri: req.path,
+      status: 200,
+      product: 'user_groups',
+      resourceType: 'user_group',
+      resourceId: g.id,
+    });
     return ok(groupView(g));
   };
 
@@ -96,7 +119,14 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
     const types = wanted('action_type');
     const tokenIds = wanted('actor_token_id');
     const products = wanted('resource_product');
-    let entries = state.audit.filter((e) => e.action.time >= from && e.action.time < to && (!types.length || types.includes(e.action.type)) && (!tokenIds.length || tokenIds.includes(e.actor.token_id)) && (!products.length || products.includes(e.resource.product)));
+    let entries = state.audit.filter(
+      (e) =>
+        e.action.time >= from &&
+        e.action.time < to &&
+        (!types.length || types.includes(e.action.type)) &&
+        (!tokenIds.length || tokenIds.includes(e.actor.token_id)) &&
+        (!products.length || products.includes(e.resource.product)),
+    );
     if (req.query.get('direction') !== 'asc') entries = [...entries].reverse();
     const limit = Math.min(1000, Math.max(1, Number(req.query.get('limit') ?? 100) || 100));
     const start = req.query.get('cursor') ? decodeCursor(req.query.get('cursor')!) : 0;
@@ -129,7 +159,15 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
     route('GET', `${ACCOUNT}/iam/user_groups/{user_group_id}/members`, read, (req) => {
       const g = findGroup(req);
       const members = [...g.members].map((id) => state.members.get(id)).filter((m): m is MemberRecord => Boolean(m));
-      return { status: 200, body: pageOf(req, members.map((m) => ({ id: m.id, email: m.email, status: m.status })), 100, 500) };
+      return {
+        status: 200,
+        body: pageOf(
+          req,
+          members.map((m) => ({ id: m.id, email: m.email, status: m.status })),
+          100,
+          500,
+        ),
+      };
     }),
     route('GET', `${ACCOUNT}/iam/permission_groups`, read, (req) => {
       let groups = state.permissionGroups;
@@ -141,10 +179,26 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
     route('POST', `${ACCOUNT}/iam/resource_groups`, ['write'], (req) => {
       const b = (req.body ?? {}) as Body;
       const key = b.scope?.key;
-      if (typeof key !== 'string' || !Array.isArray(b.scope?.objects) || b.scope.objects.length === 0) throw cfFailure(req.path, 400, 'scope with key and objects is required', 1004);
-      const group = { id: hexId(`resource-group:${key}:${randomUUID()}`), name: String(b.name ?? key), scope: { key, objects: b.scope.objects.map((o: Body) => ({ key: String(o.key) })) }, meta: { editable: 'false' } };
+      if (typeof key !== 'string' || !Array.isArray(b.scope?.objects) || b.scope.objects.length === 0)
+        throw cfFailure(req.path, 400, 'scope with key and objects is required', 1004);
+      const group = {
+        id: hexId(`resource-group:${key}:${randomUUID()}`),
+        name: String(b.name ?? key),
+        scope: { key, objects: b.scope.objects.map((o: Body) => ({ key: String(o.key) })) },
+        meta: { editable: 'false' },
+      };
       state.resourceGroups.set(group.id, group);
-      state.record({ type: 'create', description: 'Create Resource Group', token: tokenOf(req), method: 'POST', uri: req.path, status: 200, product: 'resource_groups', resourceType: 'resource_group', resourceId: group.id });
+      state.record({
+        type: 'create',
+        description: 'Create Resource Group',
+        token: tokenOf(req),
+        method: 'POST',
+        uri: req.path,
+        status: 200,
+        product: 'resource_groups',
+        resourceType: 'resource_group',
+        resourceId: group.id,
+      });
       return ok(group);
     }),
     route('GET', `${ACCOUNT}/logs/audit`, ['audit'], auditV2),

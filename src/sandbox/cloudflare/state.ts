@@ -55,7 +55,15 @@ export interface AuditV2 {
   id: string;
   account: { id: string; name: string };
   action: { type: 'create' | 'update' | 'delete' | 'view'; description: string; result: 'success' | 'failure'; time: string };
-  actor: { id: string; context: string; ip_address: string; token_id: string; token_name: string; type: 'account' | 'user' | 'system' | 'cloudflare_admin'; email?: string };
+  actor: {
+    id: string;
+    context: string;
+    ip_address: string;
+    token_id: string;
+    token_name: string;
+    type: 'account' | 'user' | 'system' | 'cloudflare_admin';
+    email?: string;
+  };
   raw: { cf_ray_id: string; method: string; status_code: number; uri: string; user_agent: string };
   resource: { id: string; product: string; type: string; scope: Record<string, unknown>; request: Record<string, unknown>; response: Record<string, unknown> };
   zone: Record<string, never>;
@@ -93,8 +101,15 @@ export class CloudflareState {
   readonly members = new Map<string, MemberRecord>();
   readonly userGroups = new Map<string, UserGroupRecord>();
   readonly audit: AuditV2[] = [];
-  readonly resourceGroups = new Map<string, { id: string; name: string; scope: { key: string; objects: Array<{ key: string }> }; meta: Record<string, string> }>();
-  readonly permissionGroups = ROLE_NAMES.map((name) => ({ id: roleId(name), name, meta: { label: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), scopes: 'com.cloudflare.api.account' } }));
+  readonly resourceGroups = new Map<
+    string,
+    { id: string; name: string; scope: { key: string; objects: Array<{ key: string }> }; meta: Record<string, string> }
+  >();
+  readonly permissionGroups = ROLE_NAMES.map((name) => ({
+    id: roleId(name),
+    name,
+    meta: { label: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), scopes: 'com.cloudflare.api.account' },
+  }));
   private clock = 0;
 
   constructor(
@@ -133,12 +148,29 @@ export class CloudflareState {
     return [...this.members.values()].filter((m) => m.roles.includes(SUPER_ADMIN_ROLE_ID));
   }
 
-  record(entry: { type: AuditV2['action']['type']; description: string; token: TokenRecord; method: string; uri: string; status: number; product: string; resourceType: string; resourceId: string }): void {
+  record(entry: {
+    type: AuditV2['action']['type'];
+    description: string;
+    token: TokenRecord;
+    method: string;
+    uri: string;
+    status: number;
+    product: string;
+    resourceType: string;
+    resourceId: string;
+  }): void {
     this.audit.push({
       id: randomUUID(),
       account: { id: this.accountId, name: this.accountName },
       action: { type: entry.type, description: entry.description, result: entry.status < 400 ? 'success' : 'failure', time: this.now() },
-      actor: { id: entry.token.id, context: 'api_token', ip_address: '127.0.0.1', token_id: entry.token.id, token_name: entry.token.name, type: entry.token.accountOwned ? 'account' : 'user' },
+      actor: {
+        id: entry.token.id,
+        context: 'api_token',
+        ip_address: '127.0.0.1',
+        token_id: entry.token.id,
+        token_name: entry.token.name,
+        type: entry.token.accountOwned ? 'account' : 'user',
+      },
       raw: { cf_ray_id: randomBytes(8).toString('hex'), method: entry.method, status_code: entry.status, uri: entry.uri, user_agent: 'Okta SCIM Client' },
       resource: { id: entry.resourceId, product: entry.product, type: entry.resourceType, scope: { id: this.accountId }, request: {}, response: {} },
       zone: {},
@@ -148,7 +180,13 @@ export class CloudflareState {
   snapshot() {
     return {
       accountId: this.accountId,
-      tokens: [...this.tokens.values()].map((t) => ({ id: t.id, name: t.name, status: t.status, permissions: [...t.permissions], accountOwned: t.accountOwned })),
+      tokens: [...this.tokens.values()].map((t) => ({
+        id: t.id,
+        name: t.name,
+        status: t.status,
+        permissions: [...t.permissions],
+        accountOwned: t.accountOwned,
+      })),
       scimUsers: [...this.scimUsers.values()],
       members: [...this.members.values()],
       userGroups: [...this.userGroups.values()].map((g) => ({ ...g, members: [...g.members] })),

@@ -18,7 +18,6 @@ function literalValue(literal: string): unknown {
   }
 }
 
-
 export function parseFilter(expression: string, allowedAttributes?: string[]): Predicate {
   const orParts: Predicate[][] = [[]];
   let rest = expression;

@@ -10,7 +10,7 @@ export function oktaPage<T>(req: Req, items: T[], defaultLimit: number, maxLimit
   const start = after ? decodeCursor(after) : 0;
   const page = items.slice(start, start + limit);
   const self = new URL(req.path, req.baseUrl);
-  req.query.forEach((v, k) => self.searchParams.set(k, v));
+  for (const [k, v] of req.query) self.searchParams.set(k, v);
   const links = [`<${self.toString()}>; rel="self"`];
   if (start + limit < items.length) {
     const next = new URL(self);

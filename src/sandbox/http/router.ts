@@ -28,7 +28,9 @@ export class Router {
       pathMatched = true;
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
-      names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+      names.forEach((name, i) => {
+        params[name] = decodeURIComponent(m[i + 1]);
+      });
       return { route, params };
     }
     return pathMatched ? { methodNotAllowed: true } : undefined;

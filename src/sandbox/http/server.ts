@@ -102,7 +102,17 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     const result = withHeaders(await dispatch(method, url, req, rawBody, matched), spec.commonHeaders ?? {});
     record(result.status);
     const wire = encode(result);
-    for (const tap of taps) tap({ method, template, status: result.status, body: result.body, contentType: result.contentType, url: url.toString(), headers: wire.headers, payload: wire.payload });
+    for (const tap of taps)
+      tap({
+        method,
+        template,
+        status: result.status,
+        body: result.body,
+        contentType: result.contentType,
+        url: url.toString(),
+        headers: wire.headers,
+        payload: wire.payload,
+      });
     if (fault?.afterHandler) {
       if (fault.delayMs) await sleep(fault.delayMs);
       return void req.socket.destroy();
@@ -125,7 +135,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
           if (!decision.allowed) return withHeaders(spec.rateLimited(url.pathname, decision), rateHeaders);
         }
       }
-      let body: unknown = undefined;
+      let body: unknown;
       if (rawBody.length > 0 && JSON_TYPES.test(String(req.headers['content-type'] ?? 'application/json'))) {
         try {
           body = JSON.parse(rawBody);
@@ -133,7 +143,18 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
           return withHeaders(spec.badRequest(url.pathname, 'The request body was not well-formed.'), rateHeaders);
         }
       }
-      const request: Req = { method, path: url.pathname, template: route.template, params, query: url.searchParams, headers: req.headers, body, rawBody, principal, baseUrl };
+      const request: Req = {
+        method,
+        path: url.pathname,
+        template: route.template,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        rawBody,
+        principal,
+        baseUrl,
+      };
       return withHeaders(await route.handler(request), rateHeaders);
     } catch (error) {
       if (error instanceof HttpFailure) return withHeaders({ status: error.status, body: error.body, headers: error.headers }, rateHeaders);
@@ -169,8 +190,16 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     if (!matched || !('route' in matched)) return { status: 404, body: { error: `no control route ${method} ${path}` } };
     try {
       return await matched.route.handler({
-        method, path, template: matched.route.template, params: matched.params, query: url.searchParams, headers: {}, body, rawBody,
-        principal: { id: 'control', grants: new Set(), credential: '' }, baseUrl,
+        method,
+        path,
+        template: matched.route.template,
+        params: matched.params,
+        query: url.searchParams,
+        headers: {},
+        body,
+        rawBody,
+        principal: { id: 'control', grants: new Set(), credential: '' },
+        baseUrl,
       });
     } catch (error) {
       if (error instanceof HttpFailure) return { status: error.status, body: error.body };

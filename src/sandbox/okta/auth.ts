@@ -3,7 +3,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { HttpFailure, type Principal, type Req, type Route } from '../http/types.js';
 import { oktaErrorBody, oktaFailure } from './errors.js';
 
-export const ALL_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.users.manage', 'okta.logs.read'];
+export const ALL_SCOPES = [
+  'okta.apps.read',
+  'okta.apps.manage',
+  'okta.groups.read',
+  'okta.groups.manage',
+  'okta.users.read',
+  'okta.users.manage',
+  'okta.logs.read',
+];
 
 export interface ServiceApp {
   clientId: string;
@@ -56,8 +64,10 @@ export class OktaAuth {
   private issue(req: Req) {
     const form = new URLSearchParams(req.rawBody);
     const fail = (status: number, error: string, description: string) => ({ status, body: { error, error_description: description } });
-    if (form.get('grant_type') !== 'client_credentials') return fail(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
-    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return fail(401, 'invalid_client', 'client_assertion_type is missing or invalid.');
+    if (form.get('grant_type') !== 'client_credentials')
+      return fail(400, 'unsupported_grant_type', 'The authorization grant type is not supported by the authorization server.');
+    if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+      return fail(401, 'invalid_client', 'client_assertion_type is missing or invalid.');
     const claims = this.checkAssertion(form.get('client_assertion') ?? '', `${req.baseUrl}/oauth2/v1/token`);
     if (typeof claims === 'string') return fail(401, 'invalid_client', claims);
     const app = this.serviceApps.get(claims.sub)!;

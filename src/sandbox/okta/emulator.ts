@@ -61,7 +61,15 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
 
   const setProvisioning: OktaEmulator['setProvisioning'] = (appId, settings) => {
     const app = findApp(ctx, appId);
-    app.provisioning = { enabled: settings.enabled ?? true, baseUrl: settings.baseUrl, token: settings.token, createUsers: settings.createUsers, deactivateUsers: settings.deactivateUsers, updateUserAttributes: settings.updateUserAttributes, importGroups: settings.importGroups };
+    app.provisioning = {
+      enabled: settings.enabled ?? true,
+      baseUrl: settings.baseUrl,
+      token: settings.token,
+      createUsers: settings.createUsers,
+      deactivateUsers: settings.deactivateUsers,
+      updateUserAttributes: settings.updateUserAttributes,
+      importGroups: settings.importGroups,
+    };
     app.lastUpdated = state.now();
     state.log({ eventType: 'application.configuration.update', displayMessage: 'Update provisioning settings', result: 'SUCCESS', targets: [appTarget(app)] });
     engine.schedule(appId, 0);
@@ -73,8 +81,13 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     const b = (req.body ?? {}) as Record<string, unknown>;
     if (typeof b.baseUrl !== 'string' || typeof b.token !== 'string') throw validation('baseUrl and token are required');
     setProvisioning(req.params.appId, {
-      baseUrl: b.baseUrl, token: b.token, enabled: b.enabled !== false, createUsers: b.createUsers !== false, deactivateUsers: b.deactivateUsers !== false,
-      updateUserAttributes: b.updateUserAttributes === true, importGroups: b.importGroups === true,
+      baseUrl: b.baseUrl,
+      token: b.token,
+      enabled: b.enabled !== false,
+      createUsers: b.createUsers !== false,
+      deactivateUsers: b.deactivateUsers !== false,
+      updateUserAttributes: b.updateUserAttributes === true,
+      importGroups: b.importGroups === true,
     });
     return { status: 204 };
   });
@@ -108,7 +121,11 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
       badRequest: (_path, message) => ({ status: 400, body: oktaErrorBody('E0000003', message) }),
       internalError: (_path, status) => ({ status, body: oktaErrorBody('E0000009', 'Internal Server Error') }),
       rateLimited: () => ({ status: 429, body: oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.') }),
-      rateHeaders: (d: RateDecision) => ({ 'x-rate-limit-limit': String(d.limit), 'x-rate-limit-remaining': String(d.remaining), 'x-rate-limit-reset': String(Math.ceil(d.resetAt / 1000)) }),
+      rateHeaders: (d: RateDecision) => ({
+        'x-rate-limit-limit': String(d.limit),
+        'x-rate-limit-remaining': String(d.remaining),
+        'x-rate-limit-reset': String(Math.ceil(d.resetAt / 1000)),
+      }),
       rateKey: () => 'org',
       rateLimiter: limiter,
       state: () => state.snapshot(),
@@ -133,4 +150,3 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     },
   };
 }
-

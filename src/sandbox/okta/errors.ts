@@ -7,7 +7,7 @@ export function oktaErrorBody(code: string, summary: string, causes: string[] = 
     errorCode: code,
     errorSummary: summary,
     errorLink: code,
-    errorId: 'oae' + randomBytes(11).toString('base64url').slice(0, 19),
+    errorId: `oae${randomBytes(11).toString('base64url').slice(0, 19)}`,
     errorCauses: causes.map((errorSummary) => ({ errorSummary })),
   };
 }
@@ -18,4 +18,5 @@ export function oktaFailure(status: number, code: string, summary: string, cause
 
 export const notFound = (what: string) => oktaFailure(404, 'E0000007', `Not found: Resource not found: ${what} (${what.split(' ')[0]})`);
 export const validation = (...causes: string[]) => oktaFailure(400, 'E0000001', `Api validation failed: ${causes[0] ?? 'request'}`, causes);
-export const provisioningNotEnabled = () => oktaFailure(400, 'E0000001', 'Api validation failed: feature', ['Provisioning is not enabled for the app instance.']);
+export const provisioningNotEnabled = () =>
+  oktaFailure(400, 'E0000001', 'Api validation failed: feature', ['Provisioning is not enabled for the app instance.']);

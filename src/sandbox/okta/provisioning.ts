@@ -45,7 +45,10 @@ export class ProvisioningEngine {
         continue;
       }
       if (this.timers.has(id)) continue;
-      this.timers.set(id, setTimeout(() => this.start(id), delay));
+      this.timers.set(
+        id,
+        setTimeout(() => this.start(id), delay),
+      );
     }
   }
 
@@ -86,7 +89,11 @@ export class ProvisioningEngine {
   }
 
   private rerunLater(appId: string, delay: number): void {
-    if (!this.stopped && !this.timers.has(appId)) this.timers.set(appId, setTimeout(() => this.start(appId), delay));
+    if (!this.stopped && !this.timers.has(appId))
+      this.timers.set(
+        appId,
+        setTimeout(() => this.start(appId), delay),
+      );
   }
 
   /** One pass; returns true when something failed in a way worth retrying. */
@@ -120,7 +127,7 @@ export class ProvisioningEngine {
       return { status: 0, body: { detail: 'connection failed' } };
     }
     const text = await response.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
@@ -144,10 +151,14 @@ export class ProvisioningEngine {
         const existing = found.body?.Resources?.[0];
         if (existing) {
           externalId = existing.id;
-          if (existing.active === false) result = await scim('PATCH', `/Users/${existing.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: true }] });
+          if (existing.active === false)
+            result = await scim('PATCH', `/Users/${existing.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: true }] });
         } else {
           result = await scim('POST', '/Users', {
-            schemas: [USER_SCHEMA], userName: login, externalId: userId, active: true,
+            schemas: [USER_SCHEMA],
+            userName: login,
+            externalId: userId,
+            active: true,
             name: { givenName: user.profile.firstName, familyName: user.profile.lastName },
             displayName: `${user.profile.firstName} ${user.profile.lastName}`,
             emails: [{ value: user.profile.email, type: 'work', primary: true }],
@@ -157,10 +168,22 @@ export class ProvisioningEngine {
       }
       if (result.status >= 200 && result.status < 300 && externalId) {
         app.provisioned.set(userId, { externalId, lastSync: this.state.now(), syncState: 'SYNCHRONIZED' });
-        this.state.log({ eventType: 'application.provision.user.push', displayMessage: 'Push new user to external application', result: 'SUCCESS', targets: [userTarget(user), appTarget(app)] });
+        this.state.log({
+          eventType: 'application.provision.user.push',
+          displayMessage: 'Push new user to external application',
+          result: 'SUCCESS',
+          targets: [userTarget(user), appTarget(app)],
+        });
       } else {
         failed = true;
-        this.state.log({ eventType: 'application.provision.user.push', displayMessage: 'Push new user to external application', result: 'FAILURE', reason: scimDetail(result), targets: [userTarget(user), appTarget(app)], severity: 'WARN' });
+        this.state.log({
+          eventType: 'application.provision.user.push',
+          displayMessage: 'Push new user to external application',
+          result: 'FAILURE',
+          reason: scimDetail(result),
+          targets: [userTarget(user), appTarget(app)],
+          severity: 'WARN',
+        });
       }
     }
     return failed;
@@ -180,7 +203,14 @@ export class ProvisioningEngine {
       const ok = (r.status >= 200 && r.status < 300) || r.status === 404;
       if (ok) app.provisioned.delete(userId);
       else failed = true;
-      if (user) this.state.log({ eventType: 'application.provision.user.deactivate', displayMessage: 'Deactivate user in external application', result: ok ? 'SUCCESS' : 'FAILURE', reason: ok ? undefined : scimDetail(r), targets: [userTarget(user), appTarget(app)] });
+      if (user)
+        this.state.log({
+          eventType: 'application.provision.user.deactivate',
+          displayMessage: 'Deactivate user in external application',
+          result: ok ? 'SUCCESS' : 'FAILURE',
+          reason: ok ? undefined : scimDetail(r),
+          targets: [userTarget(user), appTarget(app)],
+        });
     }
     return failed;
   }
@@ -206,10 +236,18 @@ export class ProvisioningEngine {
           else failed = true;
           continue;
         }
-        this.state.log({ eventType: 'application.provision.group_push.pushed', displayMessage: 'Push group to external application', result: 'SUCCESS', targets: [groupTarget(source), appTarget(app)] });
+        this.state.log({
+          eventType: 'application.provision.group_push.pushed',
+          displayMessage: 'Push group to external application',
+          result: 'SUCCESS',
+          targets: [groupTarget(source), appTarget(app)],
+        });
       }
       if (sameMembers(m.pushedMembers, members)) continue;
-      const r = await scim('PATCH', `/Groups/${m.scimGroupId}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'members', value: members.map((value) => ({ value })) }] });
+      const r = await scim('PATCH', `/Groups/${m.scimGroupId}`, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'replace', path: 'members', value: members.map((value) => ({ value })) }],
+      });
       if (r.status === 404) {
         m.scimGroupId = undefined;
         m.pushedMembers = undefined;
@@ -217,7 +255,12 @@ export class ProvisioningEngine {
       } else if (r.status >= 200 && r.status < 300) {
         m.pushedMembers = members;
         m.lastPush = this.state.now();
-        this.state.log({ eventType: 'application.provision.group_membership.update', displayMessage: 'Update group membership in external application', result: 'SUCCESS', targets: [groupTarget(source), appTarget(app)] });
+        this.state.log({
+          eventType: 'application.provision.group_membership.update',
+          displayMessage: 'Update group membership in external application',
+          result: 'SUCCESS',
+          targets: [groupTarget(source), appTarget(app)],
+        });
       } else if (isPermanent(r.status)) {
         this.markError(app, m, scimDetail(r));
       } else failed = true;
@@ -248,7 +291,12 @@ export class ProvisioningEngine {
       const r = await scim('DELETE', `/Groups/${item.scimGroupId}`);
       if ((r.status >= 200 && r.status < 300) || r.status === 404) this.state.targetDeletes.splice(this.state.targetDeletes.indexOf(item), 1);
       else failed = true;
-      this.state.log({ eventType: 'application.provision.group_push.delete_appgroup', displayMessage: 'Delete group in external application', result: r.status < 300 || r.status === 404 ? 'SUCCESS' : 'FAILURE', targets: [appTarget(app)] });
+      this.state.log({
+        eventType: 'application.provision.group_push.delete_appgroup',
+        displayMessage: 'Delete group in external application',
+        result: r.status < 300 || r.status === 404 ? 'SUCCESS' : 'FAILURE',
+        targets: [appTarget(app)],
+      });
     }
     return failed;
   }
@@ -259,14 +307,25 @@ export class ProvisioningEngine {
     m.lastUpdated = this.state.now();
     const source = this.state.groups.get(m.sourceGroupId);
     this.state.log({
-      eventType: 'application.provision.group_push.mapping.update.or.delete.failed.with.error', displayMessage: 'Group push failed', result: 'FAILURE', reason: summary, severity: 'ERROR',
+      eventType: 'application.provision.group_push.mapping.update.or.delete.failed.with.error',
+      displayMessage: 'Group push failed',
+      result: 'FAILURE',
+      reason: summary,
+      severity: 'ERROR',
       targets: [...(source ? [groupTarget(source)] : []), appTarget(app)],
     });
   }
 
   private authenticationFailed(app: AppRecord, status: number): void {
     const summary = `Authentication to the external application failed (HTTP ${status}); check the API token on the Provisioning tab.`;
-    this.state.log({ eventType: 'application.integration.authentication_failure', displayMessage: 'Authentication failure with the external application', result: 'FAILURE', reason: summary, severity: 'ERROR', targets: [appTarget(app)] });
+    this.state.log({
+      eventType: 'application.integration.authentication_failure',
+      displayMessage: 'Authentication failure with the external application',
+      result: 'FAILURE',
+      reason: summary,
+      severity: 'ERROR',
+      targets: [appTarget(app)],
+    });
     for (const m of app.mappings.values()) if (m.status === 'ACTIVE') this.markError(app, m, summary);
   }
 }

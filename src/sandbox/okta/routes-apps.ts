@@ -17,7 +17,17 @@ const DEFAULT_SETTINGS = {
   emOptInStatus: 'NONE',
   notes: { admin: null, enduser: null },
 };
-const SIGN_ON_MODES = new Set(['AUTO_LOGIN', 'BASIC_AUTH', 'BOOKMARK', 'BROWSER_PLUGIN', 'OPENID_CONNECT', 'SAML_1_1', 'SAML_2_0', 'SECURE_PASSWORD_STORE', 'WS_FEDERATION']);
+const SIGN_ON_MODES = new Set([
+  'AUTO_LOGIN',
+  'BASIC_AUTH',
+  'BOOKMARK',
+  'BROWSER_PLUGIN',
+  'OPENID_CONNECT',
+  'SAML_1_1',
+  'SAML_2_0',
+  'SECURE_PASSWORD_STORE',
+  'WS_FEDERATION',
+]);
 
 export function findApp(ctx: OktaContext, appId: string): AppRecord {
   const app = ctx.state.apps.get(appId);
@@ -39,7 +49,11 @@ function visibilityFrom(body: Body, name: string): AppRecord['visibility'] {
 
 /** Okta names a custom app after the org and its label: `<org>_<label>_<n>`. */
 function customAppName(label: unknown, n: number): string {
-  const slug = String(label ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 40) || 'app';
+  const slug =
+    String(label ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '')
+      .slice(0, 40) || 'app';
   return `sandbox_${slug}_${n + 1}`;
 }
 
@@ -49,7 +63,12 @@ function accessibilityFrom(body: Body): AppRecord['accessibility'] {
 
 function settingsFrom(body: Body): Record<string, unknown> {
   const given = (body.settings ?? {}) as Body;
-  return { ...DEFAULT_SETTINGS, ...given, notifications: { ...DEFAULT_SETTINGS.notifications, ...(given.notifications ?? {}) }, notes: { ...DEFAULT_SETTINGS.notes, ...(given.notes ?? {}) } };
+  return {
+    ...DEFAULT_SETTINGS,
+    ...given,
+    notifications: { ...DEFAULT_SETTINGS.notifications, ...(given.notifications ?? {}) },
+    notes: { ...DEFAULT_SETTINGS.notes, ...(given.notes ?? {}) },
+  };
 }
 
 function validateAppBody(body: unknown): Body {
@@ -64,7 +83,13 @@ function validateAppBody(body: unknown): Body {
 
 export function appRoutes(ctx: OktaContext): Route[] {
   const { state } = ctx;
-  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({ method, template, grants, bucket: BUCKETS.apps, handler });
+  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({
+    method,
+    template,
+    grants,
+    bucket: BUCKETS.apps,
+    handler,
+  });
 
   const list = (req: Req) => {
     let apps = [...state.apps.values()];
@@ -72,7 +97,7 @@ export function appRoutes(ctx: OktaContext): Route[] {
     if (q) apps = apps.filter((a) => a.name.toLowerCase().startsWith(q.toLowerCase()) || a.label.toLowerCase().startsWith(q.toLowerCase()));
     const filter = req.query.get('filter');
     if (filter) {
-      let predicate;
+      let predicate: ReturnType<typeof parseFilter>;
       try {
         predicate = parseFilter(filter, ['name', 'status', 'user.id', 'group.id', 'credentials.signing.kid']);
       } catch (error) {
@@ -92,13 +117,28 @@ export function appRoutes(ctx: OktaContext): Route[] {
     if (body.signOnMode === 'BOOKMARK' && typeof body.settings?.app?.url !== 'string') throw validation('settings.app.url: The field cannot be left blank.');
     const t = state.now();
     const app: AppRecord = {
-      id: state.ids.next('0oa'), name, label: body.label.trim(), signOnMode: body.signOnMode,
-      status: req.query.get('activate') === 'false' ? 'INACTIVE' : 'ACTIVE', created: t, lastUpdated: t,
+      id: state.ids.next('0oa'),
+      name,
+      label: body.label.trim(),
+      signOnMode: body.signOnMode,
+      status: req.query.get('activate') === 'false' ? 'INACTIVE' : 'ACTIVE',
+      created: t,
+      lastUpdated: t,
       visibility: visibilityFrom(body, name),
       accessibility: accessibilityFrom(body),
       settings: settingsFrom(body),
-      credentials: { scheme: 'EDIT_USERNAME_AND_PASSWORD', userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' }, revealPassword: false, signing: {} },
-      provisioning: null, groups: new Map(), users: new Map(), provisioned: new Map(), mappings: new Map(),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta's own user name template, not a JavaScript one
+      credentials: {
+        scheme: 'EDIT_USERNAME_AND_PASSWORD',
+        userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' },
+        revealPassword: false,
+        signing: {},
+      },
+      provisioning: null,
+      groups: new Map(),
+      users: new Map(),
+      provisioned: new Map(),
+      mappings: new Map(),
     };
     state.apps.set(app.id, app);
     state.log({ eventType: 'application.lifecycle.create', displayMessage: 'Create application', result: 'SUCCESS', targets: [appTarget(app)] });
@@ -120,7 +160,12 @@ export function appRoutes(ctx: OktaContext): Route[] {
     if (app.provisioning?.enabled) {
       // Seen at Okta (terraform-provider-okta #655): a PUT through the apps API resets the Provisioning tab.
       app.provisioning = { ...app.provisioning, enabled: false };
-      state.log({ eventType: 'application.configuration.update', displayMessage: 'Provisioning settings reset by an application update', result: 'SUCCESS', targets: [appTarget(app)] });
+      state.log({
+        eventType: 'application.configuration.update',
+        displayMessage: 'Provisioning settings reset by an application update',
+        result: 'SUCCESS',
+        targets: [appTarget(app)],
+      });
     }
     app.lastUpdated = state.now();
     state.log({ eventType: 'application.lifecycle.update', displayMessage: 'Update application', result: 'SUCCESS', targets: [appTarget(app)] });
@@ -141,7 +186,12 @@ export function appRoutes(ctx: OktaContext): Route[] {
     if (app.status !== status) {
       app.status = status;
       app.lastUpdated = state.now();
-      state.log({ eventType: status === 'ACTIVE' ? 'application.lifecycle.activate' : 'application.lifecycle.deactivate', displayMessage: status === 'ACTIVE' ? 'Activate application' : 'Deactivate application', result: 'SUCCESS', targets: [appTarget(app)] });
+      state.log({
+        eventType: status === 'ACTIVE' ? 'application.lifecycle.activate' : 'application.lifecycle.deactivate',
+        displayMessage: status === 'ACTIVE' ? 'Activate application' : 'Deactivate application',
+        result: 'SUCCESS',
+        targets: [appTarget(app)],
+      });
       ctx.changed(app.id);
     }
     return { status: 200, body: {} };
@@ -188,22 +238,33 @@ function connectionRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     return { status: 204 };
   };
   return [
-    route('GET', '/api/v1/apps/{appId}/connections/default', SCOPES.appsRead, (req) => ({ status: 200, body: view(findApp(ctx, req.params.appId), req.baseUrl) })),
+    route('GET', '/api/v1/apps/{appId}/connections/default', SCOPES.appsRead, (req) => ({
+      status: 200,
+      body: view(findApp(ctx, req.params.appId), req.baseUrl),
+    })),
     route('POST', '/api/v1/apps/{appId}/connections/default', SCOPES.appsManage, (req) => {
       const app = findApp(ctx, req.params.appId);
       const body = (req.body ?? {}) as Body;
       const scheme = body.profile?.authScheme;
       if (scheme !== 'TOKEN' && scheme !== 'OAUTH2') throw validation('profile.authScheme: must be TOKEN or OAUTH2.');
-      if (scheme === 'TOKEN' && (typeof body.profile.token !== 'string' || body.profile.token === '')) throw validation('profile.token: The field cannot be left blank.');
+      if (scheme === 'TOKEN' && (typeof body.profile.token !== 'string' || body.profile.token === ''))
+        throw validation('profile.token: The field cannot be left blank.');
       // At Okta, an app outside the supported list answers 200 with UNKNOWN and changes nothing.
       if (!supported()) return { status: 200, body: view(app, req.baseUrl) };
       // As recorded: without ?activate=true the connection is saved DISABLED, to be activated by lifecycle/activate.
       const activate = req.query.get('activate') === 'true';
       app.provisioning = {
         ...(app.provisioning ?? { createUsers: false, deactivateUsers: false, updateUserAttributes: false, importGroups: false }),
-        enabled: activate, baseUrl: String(body.baseUrl ?? ''), token: body.profile.token,
+        enabled: activate,
+        baseUrl: String(body.baseUrl ?? ''),
+        token: body.profile.token,
       };
-      ctx.state.log({ eventType: 'application.configuration.update', displayMessage: 'Update provisioning connection', result: 'SUCCESS', targets: [{ id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label }] });
+      ctx.state.log({
+        eventType: 'application.configuration.update',
+        displayMessage: 'Update provisioning connection',
+        result: 'SUCCESS',
+        targets: [{ id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label }],
+      });
       ctx.changed(app.id);
       return { status: 200, body: view(app, req.baseUrl) };
     }),

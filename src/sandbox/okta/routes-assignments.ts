@@ -12,7 +12,13 @@ type Body = Record<string, any>;
 /** App group and user assignments, and group-push mappings: all in Okta's /api/v1/apps* bucket. */
 export function assignmentRoutes(ctx: OktaContext): Route[] {
   const { state } = ctx;
-  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({ method, template, grants, bucket: BUCKETS.apps, handler });
+  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({
+    method,
+    template,
+    grants,
+    bucket: BUCKETS.apps,
+    handler,
+  });
   const group = (id: string) => findGroup(state, id);
   const user = (id: string) => findUser(state, id);
 
@@ -23,7 +29,13 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
     const existing = app.groups.get(g.id);
     const priority = typeof body.priority === 'number' ? body.priority : (existing?.priority ?? app.groups.size);
     app.groups.set(g.id, { priority, lastUpdated: state.now(), profile: body.profile ?? existing?.profile ?? {} });
-    if (!existing) state.log({ eventType: 'group.application_assignment.add', displayMessage: 'Add assigned application to group', result: 'SUCCESS', targets: [groupTarget(g), appTarget(app)] });
+    if (!existing)
+      state.log({
+        eventType: 'group.application_assignment.add',
+        displayMessage: 'Add assigned application to group',
+        result: 'SUCCESS',
+        targets: [groupTarget(g), appTarget(app)],
+      });
     ctx.changed(app.id);
     return { status: 200, body: serializeAppGroup(app, g.id, state, req.baseUrl, false) };
   };
@@ -32,7 +44,13 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
     const app = findApp(ctx, req.params.appId);
     if (!app.groups.delete(req.params.groupId)) throw notFound(`ApplicationGroupAssignment ${req.params.groupId}`);
     const g = state.groups.get(req.params.groupId);
-    if (g) state.log({ eventType: 'group.application_assignment.remove', displayMessage: 'Remove assigned application from group', result: 'SUCCESS', targets: [groupTarget(g), appTarget(app)] });
+    if (g)
+      state.log({
+        eventType: 'group.application_assignment.remove',
+        displayMessage: 'Remove assigned application from group',
+        result: 'SUCCESS',
+        targets: [groupTarget(g), appTarget(app)],
+      });
     ctx.changed(app.id);
     return { status: 204 };
   };
@@ -45,7 +63,13 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
     const t = state.now();
     const existing = app.users.get(u.id);
     app.users.set(u.id, { created: existing?.created ?? t, lastUpdated: t });
-    if (!existing) state.log({ eventType: 'application.user_membership.add', displayMessage: 'Add user to application membership', result: 'SUCCESS', targets: [userTarget(u), appTarget(app)] });
+    if (!existing)
+      state.log({
+        eventType: 'application.user_membership.add',
+        displayMessage: 'Add user to application membership',
+        result: 'SUCCESS',
+        targets: [userTarget(u), appTarget(app)],
+      });
     ctx.changed(app.id);
     return { status: 200, body: serializeAppUser(app, u.id, 'USER', state, req.baseUrl, false) };
   };
@@ -65,7 +89,13 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
     }
     app.users.delete(req.params.userId);
     const u = state.users.get(req.params.userId);
-    if (u) state.log({ eventType: 'application.user_membership.remove', displayMessage: 'Remove user from application membership', result: 'SUCCESS', targets: [userTarget(u), appTarget(app)] });
+    if (u)
+      state.log({
+        eventType: 'application.user_membership.remove',
+        displayMessage: 'Remove user from application membership',
+        result: 'SUCCESS',
+        targets: [userTarget(u), appTarget(app)],
+      });
     ctx.changed(app.id);
     return { status: 204 };
   };
@@ -137,7 +167,7 @@ function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     let targetGroupId: string;
     if (hasId) {
       const target = state.groups.get(body.targetGroupId);
-      if (!target || target.type !== 'APP_GROUP') throw notFound(`AppGroup ${body.targetGroupId}`);
+      if (target?.type !== 'APP_GROUP') throw notFound(`AppGroup ${body.targetGroupId}`);
       targetGroupId = target.id;
       targetName = target.profile.name;
     } else {
@@ -145,11 +175,24 @@ function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     }
     const t = state.now();
     const mapping: MappingRecord = {
-      id: state.ids.next('gPm'), sourceGroupId: source.id, targetGroupId, targetGroupName: targetName, status,
-      errorSummary: null, lastPush: null, created: t, lastUpdated: t, linkOnly: hasId,
+      id: state.ids.next('gPm'),
+      sourceGroupId: source.id,
+      targetGroupId,
+      targetGroupName: targetName,
+      status,
+      errorSummary: null,
+      lastPush: null,
+      created: t,
+      lastUpdated: t,
+      linkOnly: hasId,
     };
     app.mappings.set(mapping.id, mapping);
-    state.log({ eventType: 'application.provision.group_push.mapping.created', displayMessage: 'Group push mapping created', result: 'SUCCESS', targets: [groupTarget(source), appTarget(app)] });
+    state.log({
+      eventType: 'application.provision.group_push.mapping.created',
+      displayMessage: 'Group push mapping created',
+      result: 'SUCCESS',
+      targets: [groupTarget(source), appTarget(app)],
+    });
     ctx.changed(app.id);
     return { status: 200, body: serializeMapping(app, mapping, req.baseUrl) };
   };
@@ -160,13 +203,19 @@ function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     const status = ((req.body ?? {}) as Body).status;
     if (status !== 'ACTIVE' && status !== 'INACTIVE') throw validation('status: must be ACTIVE or INACTIVE.');
     // A mapping in ERROR can only be switched off (then fixed or deleted), not back on.
-    if (m.status === 'ERROR' && status === 'ACTIVE') throw validation('status: A mapping in ERROR cannot be activated; fix the cause, set it INACTIVE, then ACTIVE.');
+    if (m.status === 'ERROR' && status === 'ACTIVE')
+      throw validation('status: A mapping in ERROR cannot be activated; fix the cause, set it INACTIVE, then ACTIVE.');
     m.status = status;
     m.errorSummary = null;
     // Setting ACTIVE makes Okta push the group again (an initial push), as the API reference says.
     if (status === 'ACTIVE') m.pushedMembers = undefined;
     m.lastUpdated = state.now();
-    state.log({ eventType: status === 'ACTIVE' ? 'application.provision.group_push.activate_mapping' : 'application.provision.group_push.deactivate_mapping', displayMessage: 'Group push mapping updated', result: 'SUCCESS', targets: [appTarget(app)] });
+    state.log({
+      eventType: status === 'ACTIVE' ? 'application.provision.group_push.activate_mapping' : 'application.provision.group_push.deactivate_mapping',
+      displayMessage: 'Group push mapping updated',
+      result: 'SUCCESS',
+      targets: [appTarget(app)],
+    });
     ctx.changed(app.id);
     return { status: 200, body: serializeMapping(app, m, req.baseUrl) };
   };
@@ -178,7 +227,13 @@ function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     if (deleteTarget !== 'true' && deleteTarget !== 'false') throw validation('deleteTargetGroup: The query parameter is required (true or false).');
     if (m.status !== 'INACTIVE') throw validation('The group push mapping must be in an INACTIVE state to be deleted.');
     app.mappings.delete(m.id);
-    state.log({ eventType: 'application.provision.group_push.mapping.removed', displayMessage: 'Group push mapping removed', result: 'SUCCESS', targets: [appTarget(app)], debugData: { deleteTargetGroup: deleteTarget } });
+    state.log({
+      eventType: 'application.provision.group_push.mapping.removed',
+      displayMessage: 'Group push mapping removed',
+      result: 'SUCCESS',
+      targets: [appTarget(app)],
+      debugData: { deleteTargetGroup: deleteTarget },
+    });
     ctx.changed(app.id);
     if (deleteTarget === 'true' && m.scimGroupId) state.targetDeletes.push({ appId: app.id, scimGroupId: m.scimGroupId });
     // Recorded: 200 with an empty body, where most deletes answer 204.
@@ -205,4 +260,3 @@ function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     route('DELETE', '/api/v1/apps/{appId}/group-push/mappings/{mappingId}', SCOPES.pushManage, remove),
   ];
 }
-

@@ -27,7 +27,13 @@ function predicate(expression: string | null): Predicate | undefined {
 /** Users, groups, group members and the System Log. */
 export function directoryRoutes(ctx: OktaContext): Route[] {
   const { state } = ctx;
-  const route = (method: string, template: string, grants: string[], bucket: string, handler: Route['handler']): Route => ({ method, template, grants, bucket, handler });
+  const route = (method: string, template: string, grants: string[], bucket: string, handler: Route['handler']): Route => ({
+    method,
+    template,
+    grants,
+    bucket,
+    handler,
+  });
 
   const listGroups = (req: Req) => {
     let groups = [...state.groups.values()];
@@ -79,7 +85,8 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     if (p) events = events.filter(p);
     // `q`: every word must appear in the event (its message, type, actor or targets), case-insensitive.
     const words = (req.query.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    if (words.length) events = events.filter((e) => words.every((w) => JSON.stringify([e.displayMessage, e.eventType, e.actor, e.target]).toLowerCase().includes(w)));
+    if (words.length)
+      events = events.filter((e) => words.every((w) => JSON.stringify([e.displayMessage, e.eventType, e.actor, e.target]).toLowerCase().includes(w)));
     if (req.query.get('sortOrder') === 'DESCENDING') events = [...events].reverse();
     const { page, headers } = oktaPage(req, events, 100, 1000);
     return { status: 200, body: page, headers };
@@ -88,7 +95,8 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
   const createGroup = (req: Req) => {
     const name = (req.body as { profile?: { name?: unknown; description?: unknown } } | undefined)?.profile?.name;
     if (typeof name !== 'string' || name.trim() === '') throw validation('profile.name: The field cannot be left blank.');
-    if ([...state.groups.values()].some((g) => g.type === 'OKTA_GROUP' && g.profile.name === name)) throw validation('profile.name: An object with this field already exists in the current organization');
+    if ([...state.groups.values()].some((g) => g.type === 'OKTA_GROUP' && g.profile.name === name))
+      throw validation('profile.name: An object with this field already exists in the current organization');
     const description = (req.body as { profile?: { description?: unknown } }).profile?.description;
     const group = state.addGroup(name, typeof description === 'string' ? description : '', 'OKTA_GROUP');
     state.log({ eventType: 'group.lifecycle.create', displayMessage: 'Create Okta group', result: 'SUCCESS', targets: [groupTarget(group)] });
@@ -114,7 +122,8 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
 
   const deleteGroup = (req: Req) => {
     const g = findGroup(req.params.groupId);
-    if (g.type === 'BUILT_IN') throw oktaFailure(403, 'E0000006', 'You do not have permission to perform the requested action', ['The Everyone group cannot be deleted.']);
+    if (g.type === 'BUILT_IN')
+      throw oktaFailure(403, 'E0000006', 'You do not have permission to perform the requested action', ['The Everyone group cannot be deleted.']);
     state.deleteGroup(g.id);
     state.log({ eventType: 'group.lifecycle.delete', displayMessage: 'Delete Okta group', result: 'SUCCESS', targets: [groupTarget(g)] });
     ctx.changed();
@@ -127,7 +136,12 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     const member = findUser(req.params.userId);
     state.members.get(g.id)!.delete(member.id);
     g.lastMembershipUpdated = state.now();
-    state.log({ eventType: 'group.user_membership.remove', displayMessage: 'Remove user from group membership', result: 'SUCCESS', targets: [userTarget(member), groupTarget(g)] });
+    state.log({
+      eventType: 'group.user_membership.remove',
+      displayMessage: 'Remove user from group membership',
+      result: 'SUCCESS',
+      targets: [userTarget(member), groupTarget(g)],
+    });
     ctx.changed();
     return { status: 204 };
   };
@@ -135,9 +149,12 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
   const createUser = (req: Req) => {
     const body = (req.body ?? {}) as { profile?: Record<string, unknown>; credentials?: { password?: { value?: unknown } } };
     const p = body.profile ?? {};
-    const causes = ['login', 'email', 'firstName', 'lastName'].filter((k) => typeof p[k] !== 'string' || (p[k] as string).trim() === '').map((k) => `${k}: The field cannot be left blank`);
+    const causes = ['login', 'email', 'firstName', 'lastName']
+      .filter((k) => typeof p[k] !== 'string' || (p[k] as string).trim() === '')
+      .map((k) => `${k}: The field cannot be left blank`);
     if (causes.length) throw validation(...causes);
-    if ([...state.users.values()].some((u) => u.profile.login.toLowerCase() === String(p.login).toLowerCase())) throw validation('login: An object with this field already exists in the current organization');
+    if ([...state.users.values()].some((u) => u.profile.login.toLowerCase() === String(p.login).toLowerCase()))
+      throw validation('login: An object with this field already exists in the current organization');
     const user = state.addUser(String(p.login), String(p.firstName), String(p.lastName), String(p.email));
     Object.assign(user.profile, withoutCore(p));
     user.status = 'STAGED';
@@ -154,7 +171,15 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     const p = ((req.body ?? {}) as { profile?: Record<string, unknown> }).profile;
     if (!p || typeof p.login !== 'string') throw validation('login: The field cannot be left blank');
     // PUT replaces the profile: what the body leaves out is cleared.
-    user.profile = { firstName: String(p.firstName ?? ''), lastName: String(p.lastName ?? ''), email: String(p.email ?? ''), login: p.login, mobilePhone: null, secondEmail: null, ...withoutCore(p) };
+    user.profile = {
+      firstName: String(p.firstName ?? ''),
+      lastName: String(p.lastName ?? ''),
+      email: String(p.email ?? ''),
+      login: p.login,
+      mobilePhone: null,
+      secondEmail: null,
+      ...withoutCore(p),
+    };
     user.lastUpdated = state.now();
     ctx.changed();
     return { status: 200, body: serializeUser(user, req.baseUrl) };
@@ -168,7 +193,12 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     } else {
       state.setUserStatus(user, 'DEPROVISIONED');
     }
-    state.log({ eventType: `user.lifecycle.${to}`, displayMessage: to === 'activate' ? 'Activate Okta user' : 'Deactivate Okta user', result: 'SUCCESS', targets: [userTarget(user)] });
+    state.log({
+      eventType: `user.lifecycle.${to}`,
+      displayMessage: to === 'activate' ? 'Activate Okta user' : 'Deactivate Okta user',
+      result: 'SUCCESS',
+      targets: [userTarget(user)],
+    });
     ctx.changed();
     return { status: 200, body: {} };
   };
@@ -179,7 +209,12 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     const deleting = user.status === 'DEPROVISIONED';
     if (deleting) state.deleteUser(user.id);
     else state.setUserStatus(user, 'DEPROVISIONED');
-    state.log({ eventType: deleting ? 'user.lifecycle.delete.initiated' : 'user.lifecycle.deactivate', displayMessage: deleting ? 'Delete Okta user' : 'Deactivate Okta user', result: 'SUCCESS', targets: [userTarget(user)] });
+    state.log({
+      eventType: deleting ? 'user.lifecycle.delete.initiated' : 'user.lifecycle.deactivate',
+      displayMessage: deleting ? 'Delete Okta user' : 'Deactivate Okta user',
+      result: 'SUCCESS',
+      targets: [userTarget(user)],
+    });
     ctx.changed();
     return { status: 204 };
   };
@@ -192,7 +227,12 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     if (!state.users.has(req.params.userId)) throw notFound(`User ${req.params.userId}`);
     members.add(req.params.userId);
     group.lastMembershipUpdated = state.now();
-    state.log({ eventType: 'group.user_membership.add', displayMessage: 'Add user to group membership', result: 'SUCCESS', targets: [userTarget(state.users.get(req.params.userId)!), groupTarget(group)] });
+    state.log({
+      eventType: 'group.user_membership.add',
+      displayMessage: 'Add user to group membership',
+      result: 'SUCCESS',
+      targets: [userTarget(state.users.get(req.params.userId)!), groupTarget(group)],
+    });
     ctx.changed();
     return { status: 204 };
   };
@@ -209,7 +249,10 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
     route('DELETE', '/api/v1/users/{userId}', SCOPES.usersManage, BUCKETS.users, deleteUser),
     route('POST', '/api/v1/users/{userId}/lifecycle/activate', SCOPES.usersManage, BUCKETS.users, lifecycle('activate')),
     route('POST', '/api/v1/users/{userId}/lifecycle/deactivate', SCOPES.usersManage, BUCKETS.users, lifecycle('deactivate')),
-    route('GET', '/api/v1/groups/{groupId}', SCOPES.groupsRead, BUCKETS.groups, (req) => ({ status: 200, body: serializeGroup(findGroup(req.params.groupId), req.baseUrl) })),
+    route('GET', '/api/v1/groups/{groupId}', SCOPES.groupsRead, BUCKETS.groups, (req) => ({
+      status: 200,
+      body: serializeGroup(findGroup(req.params.groupId), req.baseUrl),
+    })),
     route('GET', '/api/v1/groups/{groupId}/users', SCOPES.groupsRead, BUCKETS.groups, (req) => {
       const members = state.members.get(req.params.groupId);
       if (!members) throw notFound(`UserGroup ${req.params.groupId}`);
@@ -217,7 +260,10 @@ export function directoryRoutes(ctx: OktaContext): Route[] {
       return { status: 200, body: page.map((id) => serializeUser(state.users.get(id)!, req.baseUrl, true)), headers };
     }),
     route('GET', '/api/v1/users', SCOPES.usersRead, BUCKETS.users, listUsers),
-    route('GET', '/api/v1/users/{userId}', SCOPES.usersRead, BUCKETS.users, (req) => ({ status: 200, body: serializeUser(findUser(req.params.userId), req.baseUrl) })),
+    route('GET', '/api/v1/users/{userId}', SCOPES.usersRead, BUCKETS.users, (req) => ({
+      status: 200,
+      body: serializeUser(findUser(req.params.userId), req.baseUrl),
+    })),
     route('GET', '/api/v1/users/{userId}/groups', SCOPES.usersRead, BUCKETS.users, (req) => {
       const user = findUser(req.params.userId);
       const groups = [...state.groups.values()].filter((g) => state.members.get(g.id)?.has(user.id));

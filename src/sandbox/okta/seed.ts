@@ -4,14 +4,56 @@ export interface OktaSeed {
   groups: Array<{ name: string; description?: string; members: string[] }>;
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Dennis', 'Margaret', 'Linus', 'Radia', 'Frances', 'John', 'Katherine', 'Tim', 'Leslie', 'Donald', 'Shafi', 'Whitfield', 'Adele', 'Guido'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson', 'Ritchie', 'Hamilton', 'Torvalds', 'Perlman', 'Allen', 'McCarthy', 'Johnson', 'Berners-Lee', 'Lamport', 'Knuth', 'Goldwasser', 'Diffie', 'Goldberg', 'van Rossum'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Ken',
+  'Dennis',
+  'Margaret',
+  'Linus',
+  'Radia',
+  'Frances',
+  'John',
+  'Katherine',
+  'Tim',
+  'Leslie',
+  'Donald',
+  'Shafi',
+  'Whitfield',
+  'Adele',
+  'Guido',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Thompson',
+  'Ritchie',
+  'Hamilton',
+  'Torvalds',
+  'Perlman',
+  'Allen',
+  'McCarthy',
+  'Johnson',
+  'Berners-Lee',
+  'Lamport',
+  'Knuth',
+  'Goldwasser',
+  'Diffie',
+  'Goldberg',
+  'van Rossum',
+];
 
 function makeUsers(count: number, domain: string): OktaSeed['users'] {
   return Array.from({ length: count }, (_, i) => {
     const firstName = FIRST[i % FIRST.length];
     const lastName = LAST[Math.floor(i / FIRST.length) % LAST.length];
-    const login = `${firstName}.${lastName}${i >= FIRST.length * LAST.length ? i : ''}`.toLowerCase().replace(/[^a-z0-9.-]/g, '') + `.${i}@${domain}`;
+    const login = `${`${firstName}.${lastName}${i >= FIRST.length * LAST.length ? i : ''}`.toLowerCase().replace(/[^a-z0-9.-]/g, '')}.${i}@${domain}`;
     return { login, firstName, lastName };
   });
 }

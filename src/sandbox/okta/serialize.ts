@@ -58,7 +58,13 @@ export function serializeUser(user: OktaUser, base: string, brief = false) {
   const self = `${base}/api/v1/users/${user.id}`;
   if (brief) return { ...user, credentials: { provider: { type: 'OKTA', name: 'OKTA' } }, _links: { self: { href: self } } };
   const lifecycle = Object.fromEntries(
-    USER_LIFECYCLE[user.status].map((name) => [name, { href: name === 'delete' ? self : `${self}/lifecycle/${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, method: name === 'delete' ? 'DELETE' : 'POST' }]),
+    USER_LIFECYCLE[user.status].map((name) => [
+      name,
+      {
+        href: name === 'delete' ? self : `${self}/lifecycle/${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
+        method: name === 'delete' ? 'DELETE' : 'POST',
+      },
+    ]),
   );
   return {
     ...user,

@@ -14,7 +14,15 @@ export interface OktaUser {
   lastUpdated: string;
   passwordChanged: null;
   type: { id: string };
-  profile: { firstName: string; lastName: string; email: string; login: string; mobilePhone: string | null; secondEmail: string | null; [attribute: string]: unknown };
+  profile: {
+    firstName: string;
+    lastName: string;
+    email: string;
+    login: string;
+    mobilePhone: string | null;
+    secondEmail: string | null;
+    [attribute: string]: unknown;
+  };
 }
 
 export interface OktaGroup {
@@ -133,7 +141,14 @@ export class OktaState {
   addUser(login: string, firstName: string, lastName: string, email: string): OktaUser {
     const t = this.now();
     const user: OktaUser = {
-      id: this.ids.next('00u'), status: 'ACTIVE', created: t, activated: t, statusChanged: t, lastLogin: null, lastUpdated: t, passwordChanged: null,
+      id: this.ids.next('00u'),
+      status: 'ACTIVE',
+      created: t,
+      activated: t,
+      statusChanged: t,
+      lastLogin: null,
+      lastUpdated: t,
+      passwordChanged: null,
       type: { id: 'oty1defaultusertype00' },
       profile: { firstName, lastName, email, login, mobilePhone: null, secondEmail: null },
     };
@@ -145,8 +160,13 @@ export class OktaState {
   addGroup(name: string, description: string | null, type: OktaGroup['type']): OktaGroup {
     const t = this.now();
     const group: OktaGroup = {
-      id: this.ids.next('00g'), created: t, lastUpdated: t, lastMembershipUpdated: t,
-      objectClass: [type === 'APP_GROUP' ? 'okta:app_group' : 'okta:user_group'], type, profile: description === null ? { name } : { name, description },
+      id: this.ids.next('00g'),
+      created: t,
+      lastUpdated: t,
+      lastMembershipUpdated: t,
+      objectClass: [type === 'APP_GROUP' ? 'okta:app_group' : 'okta:user_group'],
+      type,
+      profile: description === null ? { name } : { name, description },
     };
     this.groups.set(group.id, group);
     this.members.set(group.id, new Set());
@@ -199,7 +219,11 @@ export class OktaState {
     debugData?: Record<string, unknown>;
   }): void {
     this.logs.push({
-      uuid: randomUUID(), published: this.now(), eventType: event.eventType, version: '0', severity: event.severity ?? (event.result === 'FAILURE' ? 'WARN' : 'INFO'),
+      uuid: randomUUID(),
+      published: this.now(),
+      eventType: event.eventType,
+      version: '0',
+      severity: event.severity ?? (event.result === 'FAILURE' ? 'WARN' : 'INFO'),
       displayMessage: event.displayMessage,
       actor: { id: '0oaokta0provisioning0', type: 'PublicClientApp', alternateId: 'Okta Provisioning', displayName: 'Okta Provisioning' },
       client: { zone: 'null', device: 'Unknown', ipAddress: '127.0.0.1' },

@@ -33,11 +33,12 @@ function cloudflareBase(url: URL): string {
   return `${url.origin}${m ? m[1] : ''}`;
 }
 
-
 /** Pairs the ids of two answers of the same request, found at the same place in each. */
 function learnIds(recorded: unknown, replayed: unknown, ids: Map<string, string>): void {
   if (Array.isArray(recorded) && Array.isArray(replayed)) {
-    recorded.forEach((r, i) => learnIds(r, replayed[i], ids));
+    recorded.forEach((r, i) => {
+      learnIds(r, replayed[i], ids);
+    });
     return;
   }
   if (!recorded || !replayed || typeof recorded !== 'object' || typeof replayed !== 'object') return;
@@ -60,9 +61,16 @@ function seedFromRecording(exchanges: RecordedExchange[], sandbox: Sandbox, ids:
   const groupsByName = new Map([...state.groups.values()].filter((g) => g.type === 'OKTA_GROUP').map((g) => [g.profile.name, g.id]));
   const usersByLogin = new Map([...state.users.values()].map((u) => [u.profile.login, u.id]));
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
     if (!value || typeof value !== 'object') return;
-    const o = value as { id?: unknown; type?: unknown; profile?: { name?: unknown; login?: unknown; firstName?: unknown; lastName?: unknown; email?: unknown } };
+    const o = value as {
+      id?: unknown;
+      type?: unknown;
+      profile?: { name?: unknown; login?: unknown; firstName?: unknown; lastName?: unknown; email?: unknown };
+    };
     if (typeof o.id === 'string' && o.id.startsWith('00g') && o.type === 'OKTA_GROUP' && typeof o.profile?.name === 'string' && !ids.has(o.id)) {
       const name = o.profile.name;
       const id = groupsByName.get(name) ?? state.addGroup(name, null, 'OKTA_GROUP').id;
@@ -70,7 +78,9 @@ function seedFromRecording(exchanges: RecordedExchange[], sandbox: Sandbox, ids:
       ids.set(o.id, id);
     } else if (typeof o.id === 'string' && o.id.startsWith('00u') && typeof o.profile?.login === 'string' && !ids.has(o.id)) {
       const login = o.profile.login;
-      const id = usersByLogin.get(login) ?? state.addUser(login, String(o.profile.firstName ?? 'Recorded'), String(o.profile.lastName ?? 'User'), String(o.profile.email ?? login)).id;
+      const id =
+        usersByLogin.get(login) ??
+        state.addUser(login, String(o.profile.firstName ?? 'Recorded'), String(o.profile.lastName ?? 'User'), String(o.profile.email ?? login)).id;
       usersByLogin.set(login, id);
       ids.set(o.id, id);
     }
@@ -115,7 +125,7 @@ export async function compareRecording(exchanges: RecordedExchange[], sandbox: S
     if (signal?.aborted) break;
     const url = new URL(x.url);
     if (url.pathname.startsWith('/oauth2/')) {
-      skipped.push({ request: `${x.method} ${url.pathname}`, reason: 'the replay authenticates with the sandbox\'s own token' });
+      skipped.push({ request: `${x.method} ${url.pathname}`, reason: "the replay authenticates with the sandbox's own token" });
       continue;
     }
     if (previous !== undefined && x.startedAt > previous) await new Promise((r) => setTimeout(r, Math.min(MAX_GAP_MS, x.startedAt - previous!)));
@@ -125,14 +135,20 @@ export async function compareRecording(exchanges: RecordedExchange[], sandbox: S
     const target = substitute(origins.get(base)! + x.url.slice(base.length), ids);
     const response = await fetch(target, {
       method: x.method,
-      headers: { authorization: credentialFor(service, url, sandbox), accept: 'application/json', ...(x.requestBody ? { 'content-type': x.requestHeaders['content-type'] ?? 'application/json' } : {}) },
+      headers: {
+        authorization: credentialFor(service, url, sandbox),
+        accept: 'application/json',
+        ...(x.requestBody ? { 'content-type': x.requestHeaders['content-type'] ?? 'application/json' } : {}),
+      },
       // The one secret a recorded request body carries is the SCIM token (redacted): the sandbox's own stands in.
       body: x.requestBody ? substitute(x.requestBody, ids).split(REDACTED).join(sandbox.cloudflare.scimToken.value) : undefined,
       signal,
     });
     const body = await response.text();
     const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name] = value));
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     learnIds(parseJsonOrUndefined(x.responseBody), parseJsonOrUndefined(body), ids);
     recorded.push(x);
     replayed.push({ method: x.method, url: x.url, status: response.status, responseHeaders: headers, responseBody: body });

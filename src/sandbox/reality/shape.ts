@@ -38,10 +38,34 @@ export interface Exchange {
 }
 
 /** Objects whose keys are data, not schema: their members share one wildcard path. */
-const DATA_KEYED = [/^(\[\]\.)?visibility\.appLinks$/, /^(\[\]\.)?settings\.app$/, /^(\[\]\.)?debugContext\.debugData$/, /^(\[\]\.)?_embedded\.user\.profile$/, /^(\[\]\.)?profile$/];
+const DATA_KEYED = [
+  /^(\[\]\.)?visibility\.appLinks$/,
+  /^(\[\]\.)?settings\.app$/,
+  /^(\[\]\.)?debugContext\.debugData$/,
+  /^(\[\]\.)?_embedded\.user\.profile$/,
+  /^(\[\]\.)?profile$/,
+];
 
 /** Headers that say nothing of the API: transport, and those a recorder strips (X-*). */
-const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'vary', 'server', 'strict-transport-security', 'cache-control', 'expires', 'pragma', 'set-cookie', 'content-security-policy', 'p3p', 'report-to', 'nel', 'etag']);
+const TRANSPORT_HEADERS = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'vary',
+  'server',
+  'strict-transport-security',
+  'cache-control',
+  'expires',
+  'pragma',
+  'set-cookie',
+  'content-security-policy',
+  'p3p',
+  'report-to',
+  'nel',
+  'etag',
+]);
 
 export function isComparableHeader(name: string): boolean {
   const n = name.toLowerCase();
@@ -109,7 +133,8 @@ export function addSample(shape: OperationShape, exchange: Pick<Exchange, 'statu
   if (body !== undefined) {
     const { types, containers } = pathsOf(body);
     for (const [path, seenTypes] of types) {
-      const known = (paths[path] ??= { types: [], seen: 0 });
+      paths[path] ??= { types: [], seen: 0 };
+      const known = paths[path];
       known.seen += 1;
       for (const t of seenTypes) known.types = add(known.types, t);
     }
@@ -160,9 +185,12 @@ export function compareShapes(operation: string, recorded: OperationShape, emula
   const diff = (kind: DifferenceKind, subject: string, r: string, e: string) => out.push({ operation, kind, subject, recorded: r, emulated: e });
   // A success status must be one recorded; an error status counts only where the recordings show the operation never failing.
   const recordedErrors = recorded.status.some((s) => s >= 400);
-  for (const s of emulated.status) if (!recorded.status.includes(s) && (s < 400 || !recordedErrors)) diff('status', String(s), recorded.status.join(','), String(s));
-  for (const m of emulated.mediaTypes) if (!recorded.mediaTypes.includes(m)) diff('media-type', m || '(none)', recorded.mediaTypes.map((x) => x || '(none)').join(','), m || '(none)');
-  for (const [name, count] of Object.entries(recorded.headers)) if (count === recorded.samples && !emulated.headers[name]) diff('header-missing', name, 'always', 'never');
+  for (const s of emulated.status)
+    if (!recorded.status.includes(s) && (s < 400 || !recordedErrors)) diff('status', String(s), recorded.status.join(','), String(s));
+  for (const m of emulated.mediaTypes)
+    if (!recorded.mediaTypes.includes(m)) diff('media-type', m || '(none)', recorded.mediaTypes.map((x) => x || '(none)').join(','), m || '(none)');
+  for (const [name, count] of Object.entries(recorded.headers))
+    if (count === recorded.samples && !emulated.headers[name]) diff('header-missing', name, 'always', 'never');
   for (const name of Object.keys(emulated.headers)) if (!recorded.headers[name]) diff('header-extra', name, 'never', 'sent');
   // A path can be judged only where the recordings showed its parent filled (not an empty list).
   const judged = (path: string) => (recorded.containers[parentOf(path)] ?? 0) > 0;
@@ -203,8 +231,18 @@ export function formatDifference(d: Difference): string {
 
 /** Collection segments whose next segment is an id or a name: the path template of an Okta or Cloudflare URL. */
 const ID_AFTER: Record<string, string> = {
-  apps: 'appId', groups: 'groupId', users: 'userId', mappings: 'mappingId', features: 'featureName',
-  accounts: 'accountId', Users: 'scimUserId', Groups: 'scimGroupId', members: 'memberId', iam_user_groups: 'userGroupId', user_groups: 'userGroupId', tokens: 'tokenId',
+  apps: 'appId',
+  groups: 'groupId',
+  users: 'userId',
+  mappings: 'mappingId',
+  features: 'featureName',
+  accounts: 'accountId',
+  Users: 'scimUserId',
+  Groups: 'scimGroupId',
+  members: 'memberId',
+  iam_user_groups: 'userGroupId',
+  user_groups: 'userGroupId',
+  tokens: 'tokenId',
 };
 const NOT_IDS = new Set(['lifecycle', 'connections', 'group-push', 'users', 'groups', 'features', 'mappings', 'scim', 'v2', 'iam', 'verify']);
 
@@ -229,7 +267,11 @@ export const ERROR_OPERATION = 'ERROR';
  * Folds one answer into the shapes of its operation: a success body into the operation's own
  * shape, an error body into ERROR (the operation keeps only the error's status).
  */
-export function foldAnswer(shapes: Map<string, OperationShape>, operation: string, answer: Pick<Exchange, 'status' | 'responseHeaders' | 'responseBody'>): void {
+export function foldAnswer(
+  shapes: Map<string, OperationShape>,
+  operation: string,
+  answer: Pick<Exchange, 'status' | 'responseHeaders' | 'responseBody'>,
+): void {
   if (answer.status < 400) return void shapes.set(operation, addSample(shapes.get(operation) ?? emptyShape(), answer));
   shapes.set(ERROR_OPERATION, { ...addSample(shapes.get(ERROR_OPERATION) ?? emptyShape(), answer), status: [] });
   const own = shapes.get(operation) ?? emptyShape();

@@ -27,7 +27,7 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
     title: 'Turn on provisioning in Okta (Okta does not take this step through its API for this app)',
     link: provisioningTabLink(orgUrl, appId),
     steps: [
-      'Open the link above (the app\'s Provisioning tab) and select Configure API Integration.',
+      "Open the link above (the app's Provisioning tab) and select Configure API Integration.",
       'Select Enable API integration.',
       // Values to copy stand on their own line: a terminal that wraps them mid-token breaks a copy.
       `SCIM 2.0 Base URL:\n${scimBaseUrl}`,

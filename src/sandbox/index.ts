@@ -1,0 +1,5 @@
+// The sandbox's one entry: what the product's commands may use of it.
+export { compareRecording, type CompareReport } from './reality/replay.js';
+export { formatDifference } from './reality/shape.js';
+export { parseSeed, type OktaSeed } from './okta/seed.js';
+export { SandboxPortError, startSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
