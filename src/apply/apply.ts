@@ -1,7 +1,7 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
-import { InterruptedError, PendingError, RemoteError } from '../lib/errors.js';
+import { CliError, InterruptedError, PendingError, RemoteError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
@@ -84,7 +84,7 @@ export async function applyPlan(plan: Plan, appId: string | undefined, deps: App
     }
     if (errors.length > 0) {
       task.fail(`${CONCURRENT[phase[0].resource]}: ${done} of ${phase.length} done, then failed`);
-      throw errors[0] instanceof PendingError ? Object.assign(errors[0], { applyResult: result }) : errors[0];
+      throw errors[0] instanceof PendingError ? errors[0].withPartial(result) : errors[0];
     }
     task.succeed(
       `${CONCURRENT[phase[0].resource]}: ${phase.length <= 5 ? phase.map((a) => a.id.slice(a.id.indexOf(':') + 1)).join(', ') : `${phase.length} done`}`,
@@ -121,7 +121,7 @@ async function runOne(action: Action, result: ApplyResult, deps: ApplyDeps): Pro
     if (error instanceof PendingError) {
       task.stop(`${action.summary}: waiting (a manual step)`);
       result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
-      throw Object.assign(error, { applyResult: result });
+      throw error.withPartial(result);
     }
     if (error instanceof InterruptedError) {
       task.stop(`${action.summary}: interrupted`);
@@ -139,10 +139,14 @@ function interrupted(result: ApplyResult, what = 'Interrupted after the request 
       .filter((a) => a.result === 'done')
       .map((a) => a.id)
       .join(', ') || 'nothing';
-  return Object.assign(
-    new InterruptedError(`${what} Done before that: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.'),
-    { applyResult: result },
+  return new InterruptedError(`${what} Done before that: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.').withPartial(
+    result,
   );
+}
+
+/** What an apply that stopped half-way had done, where the error carries it. */
+export function partialApply(error: unknown): ApplyResult | undefined {
+  return error instanceof CliError ? (error.partial as ApplyResult | undefined) : undefined;
 }
 
 async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<'done'> {

@@ -1,4 +1,4 @@
-import { applyPlan, type ApplyResult } from '../apply/apply.js';
+import { applyPlan, partialApply, type ApplyResult } from '../apply/apply.js';
 import { renderManualStep } from '../plan/guided-step.js';
 import type { Context } from '../context.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
@@ -119,8 +119,8 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
         revealToken: Boolean(options.revealToken),
         waitMs: interactivity.interactive && !session.waitExplicit ? undefined : inputs.waitMs,
       }).catch(async (error) => {
-        if (error instanceof PendingError || (error as { applyResult?: ApplyResult }).applyResult) {
-          const partial = (error as { applyResult?: ApplyResult }).applyResult;
+        const partial = partialApply(error);
+        if (error instanceof PendingError || partial) {
           await ci({ actions: plan.actions, manualSteps: partial?.manualSteps ?? [] });
           reporter.result({
             ...document,

@@ -122,7 +122,7 @@ export async function withJsonErrors(reporter: Reporter, command: string, body: 
   } catch (error) {
     if (reporter.json && !reporter.resultWritten) {
       const e = error instanceof CliError ? error : undefined;
-      const partial = (error as { applyResult?: unknown }).applyResult;
+      const partial = e?.partial;
       reporter.result({
         formatVersion: 1,
         command,

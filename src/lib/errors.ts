@@ -21,6 +21,9 @@ export const EXIT_CODE_HELP = `Exit codes:
 
 /** Base for every error the CLI expects; deep code throws these and never exits. */
 export class CliError extends Error {
+  /** What was done before the error (an apply stopped half-way), for the report and the JSON document. */
+  partial?: unknown;
+
   constructor(
     message: string,
     readonly exitCode: ExitCodeValue,
@@ -28,6 +31,12 @@ export class CliError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+  }
+
+  /** The same error, carrying what was done before it. */
+  withPartial(partial: unknown): this {
+    this.partial = partial;
+    return this;
   }
 }
 

@@ -25,6 +25,8 @@ export interface SandboxOptions {
   /** Serve both emulators over https with this key and certificate. */
   tls?: { key: string; cert: string };
   provisioningDelayMs?: number;
+  /** The Okta rate limiter's clock, for tests. */
+  oktaClock?: () => number;
 }
 
 export interface Sandbox {
@@ -64,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimits: options.rateLimits,
     tls: options.tls,
     provisioningDelayMs: options.provisioningDelayMs,
+    clock: options.oktaClock,
     serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
   }).catch(async (error: unknown) => {
     await cloudflare.close();

@@ -131,8 +131,8 @@ describe('never hang, never duplicate', () => {
 
   it('two runs at once end with one app: the run that made a duplicate removes its own and says so', async () => {
     s = await sandbox({ admin: 'auto' });
-    // Both runs must read "no app" before either creates one: the creates are held back longer than two CLI start-ups take.
-    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '^/api/v1/apps\\?', delayMs: 3000, times: 2 }] });
+    // Both runs must read "no app" before either creates one: a barrier holds the first create until the second arrives.
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '^/api/v1/apps\\?', barrier: 2, times: 2 }] });
     const [a, b] = await Promise.all([
       okta(['--assign-group', 'Sales', '--yes', '--wait', '20s']),
       okta(['--assign-group', 'Sales', '--yes', '--wait', '20s']),

@@ -12,6 +12,8 @@ export interface FaultRule {
   probability?: number;
   /** Let the request through first, then drop the connection (an ambiguous write). */
   afterHandler?: boolean;
+  /** Hold each matching request until this many have arrived, then let them all through at once (races, without timing). */
+  barrier?: number;
 }
 
 interface ActiveRule extends FaultRule {
@@ -21,6 +23,18 @@ interface ActiveRule extends FaultRule {
 
 export class FaultInjector {
   private rules: ActiveRule[] = [];
+  private readonly held = new Map<FaultRule, Array<() => void>>();
+
+  /** Waits at the rule's barrier: the last of `barrier` requests to arrive releases them all. */
+  arrive(rule: FaultRule): Promise<void> {
+    return new Promise((release) => {
+      const waiting = [...(this.held.get(rule) ?? []), release];
+      if (waiting.length >= (rule.barrier ?? 1)) {
+        this.held.delete(rule);
+        for (const go of waiting) go();
+      } else this.held.set(rule, waiting);
+    });
+  }
 
   set(rules: FaultRule[]): void {
     this.rules.push(
@@ -33,6 +47,8 @@ export class FaultInjector {
 
   clear(): void {
     this.rules = [];
+    for (const waiting of this.held.values()) for (const go of waiting) go();
+    this.held.clear();
   }
 
   list(): FaultRule[] {

@@ -87,6 +87,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     const record = (status: number) => requests.record(method, template, status);
 
     if (fault && !fault.afterHandler) {
+      if (fault.barrier) await faults.arrive(fault);
       if (fault.delayMs) await sleep(fault.delayMs);
       if (fault.hang) return record(0);
       if (fault.reset) {

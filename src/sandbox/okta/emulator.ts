@@ -33,6 +33,8 @@ export interface OktaEmulatorOptions {
   provisioningDelayMs?: number;
   apiToken?: string;
   serviceApps?: ServiceApp[];
+  /** The rate limiter's clock (tests that must not depend on where the wall clock is in a minute). */
+  clock?: () => number;
 }
 
 export interface OktaEmulator {
@@ -108,7 +110,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     return { status: 204 };
   });
 
-  const limiter = new RateLimiter(options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1));
+  const limiter = new RateLimiter(options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1), options.clock);
   const server = await startEmulator(
     {
       name: 'okta',
