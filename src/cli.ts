@@ -22,10 +22,12 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${EXIT_CODE_HELP}\n`,
     );
 
-  const run = (load: () => Promise<CommandModule>) => async (options: Record<string, unknown>) => {
-    const module = await load();
-    setExitCode(await module.run(options, ctx));
-  };
+  const run =
+    <O>(load: () => Promise<CommandModule<O>>) =>
+    async (options: O) => {
+      const module = await load();
+      setExitCode(await module.run(options, ctx));
+    };
 
   const docs = (section: string) => `\nDocs: README.md, "${section}" (in the package and its repository).\n`;
   const help = (examples: string[], section: string) => `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n${docs(section)}\n${EXIT_CODE_HELP}\n`;
@@ -166,8 +168,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   return program;
 }
 
-export interface CommandModule {
-  run(options: Record<string, unknown>, ctx: Context): Promise<number>;
+export interface CommandModule<O> {
+  run(options: O, ctx: Context): Promise<number>;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

@@ -1,10 +1,11 @@
 import type { Context } from '../context.js';
+import type { DemoOptions, OktaOptions } from './options.js';
 import { makeReporter } from './session.js';
 import { startSandbox } from '../sandbox/index.js';
 import { run as runOkta } from './okta.js';
 
 /** `scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
-export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+export async function run(options: DemoOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150 });
   try {
@@ -15,19 +16,18 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     );
     const env = { ...ctx.env, ...sandbox.env };
     delete env.CI;
-    const code = await runOkta(
-      {
-        assignGroup: ['Sales'],
-        pushGroup: ['Engineering'],
-        role: ['Engineering=Administrator Read Only'],
-        yes: true,
-        wait: '60s',
-        json: options.json,
-        color: options.color,
-        verify: true,
-      },
-      { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) },
-    );
+    // Through the same typed options as `scim-setup okta`: a misspelt key does not compile.
+    const oktaOptions: OktaOptions = {
+      assignGroup: ['Sales'],
+      pushGroup: ['Engineering'],
+      role: ['Engineering=Administrator Read Only'],
+      yes: true,
+      wait: '60s',
+      json: options.json,
+      color: options.color,
+      verify: true,
+    };
+    const code = await runOkta(oktaOptions, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) });
     const members = sandbox.cloudflare.state.members.size;
     const groups = [...sandbox.cloudflare.state.userGroups.values()].map((g) => `${g.name} (${g.members.size} members)`);
     reporter.info(`\nCloudflare now has ${members} account members and user groups: ${groups.join(', ') || 'none'}.`);

@@ -1,5 +1,6 @@
 import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import type { Context } from '../context.js';
+import type { DestroyOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { ask } from '../lib/prompt.js';
 import { filterString } from '../lib/filter-string.js';
@@ -11,7 +12,7 @@ import type { Action } from '../plan/types.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 /** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
-export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+export async function run(options: DestroyOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'destroy', async () => {
     const session = await openSession(options, ctx, reporter, '2m');
@@ -101,7 +102,7 @@ async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved)
   }
 }
 
-async function confirmDestroy(options: Record<string, unknown>, ctx: Context, session: Session, label: string): Promise<void> {
+async function confirmDestroy(options: DestroyOptions, ctx: Context, session: Session, label: string): Promise<void> {
   if (options.yes) return;
   if (!session.interactivity.interactive) {
     throw new InputError(

@@ -2,6 +2,7 @@ import type { CloudflareClient } from '../cloudflare/client.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
 import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
+import type { MigrateOptions } from './options.js';
 import { ExitCode, InputError, InterruptedError, PendingError } from '../lib/errors.js';
 import { filterString } from '../lib/filter-string.js';
 import { confirm } from '../lib/prompt.js';
@@ -22,11 +23,11 @@ interface RawGroup {
 }
 
 /** `scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
-export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+export async function run(options: MigrateOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'migrate', async () => {
     const session = await openSession(options, ctx, reporter, '2m');
-    const prefix = typeof options.namePrefix === 'string' ? options.namePrefix : 'Cloudflare ';
+    const prefix = options.namePrefix ?? 'Cloudflare ';
     const [app] = await findApps(session.okta, session.inputs.appLabel);
     if (!app) throw new InputError(`No Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
     if (!provisioningOn(app.features ?? []))

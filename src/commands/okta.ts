@@ -1,6 +1,7 @@
 import { applyPlan, partialApply, type ApplyResult } from '../apply/apply.js';
 import { renderManualStep } from '../plan/guided-step.js';
 import type { Context } from '../context.js';
+import type { OktaOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { confirm } from '../lib/prompt.js';
@@ -18,22 +19,19 @@ import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
 
 /** `scim-setup okta`: read → plan → confirm → apply → verify. */
-export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+export async function run(options: OktaOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'okta', async () => {
     if (options.plan && options.dryRun)
       throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
     if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
-    if (typeof options.out === 'string') await checkOutputPath(options.out, '--out');
-    if (typeof options.junit === 'string') await checkOutputPath(options.junit, '--junit');
+    if (options.out !== undefined) await checkOutputPath(options.out, '--out');
+    if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const ci = (report: Omit<CiReport, 'command'>) =>
-      publishCiOutputs(
-        { command: 'okta', ...report },
-        { junit: options.junit as string | undefined, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor },
-      );
+      publishCiOutputs({ command: 'okta', ...report }, { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
     // A broken plan file is an input error: found before any request. The plan carries its inputs.
-    const savedPlan = typeof options.plan === 'string' ? await readSavedPlan(options.plan) : undefined;
-    const session = await openSession(options, ctx, reporter, '2m', savedPlan && savedInputs(savedPlan, options.plan as string));
+    const savedPlan = options.plan !== undefined ? await readSavedPlan(options.plan) : undefined;
+    const session = await openSession(options, ctx, reporter, '2m', savedPlan && options.plan ? savedInputs(savedPlan, options.plan) : undefined);
     const { okta, scim, inputs, desired, interactivity } = session;
     const startedAt = new Date();
     if (savedPlan) {
@@ -69,7 +67,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
     }
     if (!reporter.json || options.dryRun)
       reporter.info(`\n${renderPlan(plan, reporter.style, `Okta app "${desired.appLabel}" in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`)}\n`);
-    if (typeof options.out === 'string') {
+    if (options.out !== undefined) {
       await writeFileAtomic(options.out, `${ctx.redactor.redact(JSON.stringify(saved, null, 2))}\n`);
       reporter.info(`Plan saved to ${options.out}; apply it with: scim-setup okta --plan ${options.out}`);
     }

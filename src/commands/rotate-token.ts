@@ -1,6 +1,7 @@
 import { renderManualStep, provisioningTabLink } from '../plan/guided-step.js';
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
+import type { RotateTokenOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { confirm } from '../lib/prompt.js';
 import { maskToken } from '../lib/redact.js';
@@ -22,7 +23,7 @@ interface LogEvent {
  * Cloudflare first, then handed to Okta (by API where Okta takes it, else a guided step for the
  * token field alone), then proved in use: a push after the change, made with the new token.
  */
-export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+export async function run(options: RotateTokenOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'rotate-token', async () => {
     // Said before anything is asked: without the read token the rotation cannot be proved, so it would end pending.

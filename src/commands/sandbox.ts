@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Context } from '../context.js';
+import type { SandboxCommandOptions } from './options.js';
 import { ExitCode, InputError } from '../lib/errors.js';
 import { exchangesOfHar, type RecordedExchange } from '../lib/har.js';
 import { makeReporter } from './session.js';
@@ -53,12 +54,12 @@ function connectionApiOf(exchanges: RecordedExchange[]): 'supported' | 'unsuppor
 }
 
 /** `scim-setup sandbox --compare FILE.har`: replays a recording against a fresh sandbox; exit 1 on any shape difference. */
-async function compare(path: string, options: Record<string, unknown>, ctx: Context): Promise<number> {
+async function compare(path: string, options: SandboxCommandOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   const exchanges = await loadRecording(path);
   const sandbox = await startSandbox({
     connectionApi: connectionApiOf(exchanges),
-    admin: (options.admin as 'auto' | 'manual' | undefined) ?? 'auto',
+    admin: options.admin ?? 'auto',
     adminDelayMs: 300,
   });
   try {
@@ -81,17 +82,17 @@ async function compare(path: string, options: Record<string, unknown>, ctx: Cont
 }
 
 /** `scim-setup sandbox`: both emulators until SIGINT or SIGTERM. Its tokens are sandbox-only. */
-export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
-  if (typeof options.compare === 'string') return compare(options.compare, options, ctx);
+export async function run(options: SandboxCommandOptions, ctx: Context): Promise<number> {
+  if (options.compare !== undefined) return compare(options.compare, options, ctx);
   const reporter = makeReporter(options, ctx);
   const scale = nonNegative(options.rateLimitScale, '--rate-limit-scale');
   if (scale === 0) throw new InputError('--rate-limit-scale must be above 0.', 'Pass e.g. --rate-limit-scale 10.');
   const sandbox = await startSandbox({
     oktaPort: port(options.oktaPort, '--okta-port'),
     cloudflarePort: port(options.cloudflarePort, '--cloudflare-port'),
-    seed: await loadSeed(options.seed as string | undefined),
-    connectionApi: (options.connectionApi as 'supported' | 'unsupported' | undefined) ?? 'unsupported',
-    admin: (options.admin as 'auto' | 'manual' | undefined) ?? 'manual',
+    seed: await loadSeed(options.seed),
+    connectionApi: options.connectionApi ?? 'unsupported',
+    admin: options.admin ?? 'manual',
     latencyMs: nonNegative(options.latency, '--latency'),
     rateLimitScale: scale,
   }).catch((error: unknown) => {

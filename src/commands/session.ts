@@ -1,5 +1,6 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
+import type { OutputOptions, SessionOptions } from './options.js';
 import { loadConfigFile } from '../lib/config-file.js';
 import { CliError, ExitCode, InputError } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
@@ -31,7 +32,7 @@ export interface Session {
   signal: AbortSignal;
 }
 
-export function makeReporter(options: Record<string, unknown>, ctx: Context): Reporter {
+export function makeReporter(options: OutputOptions, ctx: Context): Reporter {
   return new Reporter({
     json: Boolean(options.json),
     noColor: options.color === false,
@@ -44,15 +45,9 @@ export function makeReporter(options: Record<string, unknown>, ctx: Context): Re
 }
 
 /** Validates every input before any request is made; a bad one exits 2 with nothing sent. */
-export async function openSession(
-  options: Record<string, unknown>,
-  ctx: Context,
-  reporter: Reporter,
-  defaultWait: string,
-  saved?: SavedInputs,
-): Promise<Session> {
+export async function openSession(options: SessionOptions, ctx: Context, reporter: Reporter, defaultWait: string, saved?: SavedInputs): Promise<Session> {
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
-  const configPath = typeof options.config === 'string' ? options.config : undefined;
+  const configPath = options.config;
   const config = configPath ? { path: configPath, data: await loadConfigFile(configPath) } : undefined;
   const secretFiles = await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
   const prompt = Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
@@ -92,13 +87,13 @@ export async function openSession(
     scim: new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.scimToken, 'scim', policy, ctx.env),
     read: inputs.cloudflareApiToken ? new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.cloudflareApiToken, 'read', policy, ctx.env) : undefined,
     desired,
-    waitExplicit: typeof options.wait === 'string',
+    waitExplicit: options.wait !== undefined,
     signal: ctx.signal,
   };
 }
 
 /** --record FILE: the path is checked now, before any request; the HAR is written however the run ends. */
-async function startRecording(options: Record<string, unknown>, ctx: Context, reporter: Reporter): Promise<HarRecorder | undefined> {
+async function startRecording(options: OutputOptions, ctx: Context, reporter: Reporter): Promise<HarRecorder | undefined> {
   if (typeof options.record !== 'string') {
     if (options.recordRedactPii) throw new InputError('--record-redact-pii needs --record <file>.', 'Add --record run.har, or drop --record-redact-pii.');
     return undefined;

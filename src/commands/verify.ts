@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import type { VerifyOptions } from './options.js';
 import { InputError } from '../lib/errors.js';
 import { parseDuration } from '../lib/duration.js';
 import { checkOutputPath } from '../lib/output-file.js';
@@ -8,12 +9,12 @@ import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
 
 /** `scim-setup verify`: read-only; one look by default (--wait 0), or poll up to --wait. */
-export async function run(options: Record<string, unknown>, ctx: Context): Promise<number> {
+export async function run(options: VerifyOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'verify', async () => {
-    if (typeof options.junit === 'string') await checkOutputPath(options.junit, '--junit');
+    if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const session = await openSession(options, ctx, reporter, '0s');
-    const lookback = parseDuration(typeof options.since === 'string' ? options.since : '1h', '--since');
+    const lookback = parseDuration(options.since ?? '1h', '--since');
     const [app] = await findApps(session.okta, session.inputs.appLabel);
     if (!app)
       throw new InputError(
@@ -26,10 +27,7 @@ export async function run(options: Record<string, unknown>, ctx: Context): Promi
       waitMs: session.inputs.waitMs,
       signal: ctx.signal,
     });
-    await publishCiOutputs(
-      { command: 'verify', checks: report.checks },
-      { junit: options.junit as string | undefined, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor },
-    );
+    await publishCiOutputs({ command: 'verify', checks: report.checks }, { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
     reporter.result({ formatVersion: 1, command: 'verify', app: { id: app.id, label: app.label }, checks: report.checks, rounds: report.rounds });
     return verificationExitCode(report.checks);
   });

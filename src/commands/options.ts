@@ -1,0 +1,75 @@
+/**
+ * Each command's options as commander parses them (camel-cased flags): typed once here, so that a
+ * misspelt option is a compile error, in the commands and in `demo`, which builds okta's options.
+ */
+export type OutputOptions = {
+  json?: boolean;
+  /** false with --no-color. */
+  color?: boolean;
+  debug?: boolean;
+  record?: string;
+  recordRedactPii?: boolean;
+};
+
+export type ConnectionOptions = {
+  orgUrl?: string;
+  accountId?: string;
+  apiBaseUrl?: string;
+  oktaTokenFile?: string;
+  oktaClientId?: string;
+  oktaKeyId?: string;
+  oktaPrivateKeyFile?: string;
+  scimTokenFile?: string;
+  cloudflareTokenFile?: string;
+  config?: string;
+  appLabel?: string;
+};
+
+export type WaitOptions = {
+  wait?: string;
+  maxWait?: string;
+  requestTimeout?: string;
+};
+
+export type DesiredOptions = {
+  assignGroup?: string[];
+  assignUser?: string[];
+  pushGroup?: string[];
+  role?: string[];
+};
+
+/** What every command that talks to Okta and Cloudflare takes. */
+export type SessionOptions = ConnectionOptions & WaitOptions & OutputOptions & DesiredOptions;
+
+export type OktaOptions = SessionOptions & {
+  dryRun?: boolean;
+  detailedExitcode?: boolean;
+  out?: string;
+  plan?: string;
+  yes?: boolean;
+  revealToken?: boolean;
+  /** false with --no-verify. */
+  verify?: boolean;
+  junit?: string;
+};
+
+export type VerifyOptions = SessionOptions & { since: string; junit?: string };
+
+export type DestroyOptions = SessionOptions & { dryRun?: boolean; yes?: boolean; deleteCloudflareGroups?: boolean; deprovisionUsers?: boolean };
+
+export type MigrateOptions = SessionOptions & { dryRun?: boolean; yes?: boolean; namePrefix?: string };
+
+export type RotateTokenOptions = SessionOptions & { dryRun?: boolean; yes?: boolean; revealToken?: boolean };
+
+export type SandboxCommandOptions = OutputOptions & {
+  oktaPort: string;
+  cloudflarePort: string;
+  seed?: string;
+  connectionApi?: 'supported' | 'unsupported';
+  admin?: 'auto' | 'manual';
+  latency: string;
+  rateLimitScale: string;
+  compare?: string;
+};
+
+export type DemoOptions = OutputOptions;
