@@ -108,7 +108,11 @@ for (const size of SIZES) {
     dry: { ms: dry.ms, okta: dryOkta, cf: dryCf },
   });
   console.log(
-    `${size} groups (${pushed.length} pushed): ${okta.total + cf.total} requests (${necessary} necessary), ${okta.rateLimited + cf.rateLimited} × 429, wall ${fmt(run.ms)}, floor ${fmt(floor)}, ratio ${(run.ms / floor).toFixed(2)}, peak ${run.rssMb.toFixed(0)} MB; dry run ${dryOkta.total + dryCf.total} requests in ${fmt(dry.ms)}`,
+    `${size} groups (${pushed.length} pushed): ` +
+      `${okta.total + cf.total} requests (${necessary} ` +
+      `necessary), ${okta.rateLimited + cf.rateLimited} × 429, wall ${fmt(run.ms)}, ` +
+      `floor ${fmt(floor)}, ratio ${(run.ms / floor).toFixed(2)}, peak ${run.rssMb.toFixed(0)} ` +
+      `MB; dry run ${dryOkta.total + dryCf.total} requests in ${fmt(dry.ms)}`,
   );
   await sandbox.close();
 }
@@ -153,9 +157,15 @@ console.log(`--help ${help.toFixed(0)} ms, node -e 0 ${bare.toFixed(0)} ms, rati
 
 const rows = results.map(
   (r) =>
-    `| ${r.size} (${r.pushed} pushed) | ${byKind(r.okta)}; Cloudflare: ${byKind(r.cf)} | ${r.necessary} | ${r.appsMade} / ${r.appsNecessary} | ${fmt(r.floor)} (rate ${fmt(r.rateFloor)}, latency ${fmt(r.latencyFloor)}) | ${fmt(r.ms)} | ${(r.ms / r.floor).toFixed(2)} | ${((r.ms - startup) / r.floor).toFixed(2)} | ${r.okta.rateLimited + r.cf.rateLimited} | ${r.rssMb.toFixed(0)} MB |`,
+    `| ${r.size} (${r.pushed} pushed) | ${byKind(r.okta)}; Cloudflare: ${byKind(r.cf)} | ${r.necessary} ` +
+    `| ${r.appsMade} / ${r.appsNecessary} | ${fmt(r.floor)} (rate ${fmt(r.rateFloor)}, latency ` +
+    `${fmt(r.latencyFloor)}) | ${fmt(r.ms)} | ${(r.ms / r.floor).toFixed(2)} | ` +
+    `${((r.ms - startup) / r.floor).toFixed(2)} | ` +
+    `${r.okta.rateLimited + r.cf.rateLimited} | ${r.rssMb.toFixed(0)} MB |`,
 );
 const dryRows = results.map((r) => `| ${r.size} | ${r.dry.okta.total} Okta (${byKind(r.dry.okta)}) + ${r.dry.cf.total} Cloudflare | ${fmt(r.dry.ms)} |`);
+const ratios = results.map((r) => `${r.size} groups ${(r.ms / r.floor).toFixed(2)}×`).join(', ');
+const limited = results.reduce((n, r) => n + r.okta.rateLimited + r.cf.rateLimited, 0);
 const md = `# Performance
 
 Measured by \`npm run bench\` (\`scripts/bench.mjs\`) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, against the
@@ -195,7 +205,7 @@ Neither \`--help\` nor an input error loads the Okta or Cloudflare SDK.
 
 ## Targets
 
-- Wall within 1.2× the floor, no 429 reaching a retry: ${results.map((r) => `${r.size} groups ${(r.ms / r.floor).toFixed(2)}×`).join(', ')}; 429s: ${results.reduce((n, r) => n + r.okta.rateLimited + r.cf.rateLimited, 0)}.
+- Wall within 1.2× the floor, no 429 reaching a retry: ${ratios}; 429s: ${limited}.
   Where it is missed, the fixed start-up is why: Node and the two SDKs take ${startup.toFixed(0)} ms to load before the first
   request, which the floor does not count (the column "(wall − start-up) / floor"); at small sizes the floor is a few
   round trips, so that fixed cost dominates. At the largest size the floor is the apps bucket's rate, and what is left

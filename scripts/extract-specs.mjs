@@ -90,5 +90,8 @@ const cloudflare = strip({
 });
 writeFileSync(join(out, 'cloudflare.json'), `${JSON.stringify(cloudflare)}\n`);
 console.log(
-  `okta: ${Object.keys(okta.paths).length} paths, ${Object.keys(okta.components.schemas).length} schemas; cloudflare: ${Object.keys(cloudflare.paths).length} paths, ${Object.keys(cloudflare.components.schemas).length} schemas`,
+  `okta: ${Object.keys(okta.paths).length} paths, ` +
+    `${Object.keys(okta.components.schemas).length} schemas; cloudflare: ` +
+    `${Object.keys(cloudflare.paths).length} paths, ` +
+    `${Object.keys(cloudflare.components.schemas).length} schemas`,
 );

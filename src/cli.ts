@@ -52,7 +52,9 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       help(
         [
           'npx scim-setup okta                                   # interactive: asks, plans, confirms',
-          'OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
+          'OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n' +
+            '    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n' +
+            '    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
           'npx scim-setup okta --dry-run --detailed-exitcode      # what would change?',
           'npx scim-setup okta --dry-run --out plan.json && npx scim-setup okta --plan plan.json',
         ],
@@ -138,7 +140,11 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--json', 'print one JSON line with the env vars')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup sandbox --seed big.json\n  $ scim-setup sandbox --compare run.har          # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`,
+      `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has ` +
+        `written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node ` +
+        `scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup ` +
+        `sandbox --seed big.json\n  $ scim-setup sandbox --compare run.har   ` +
+        `       # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`,
     )
     .action(run(() => import('./commands/sandbox.js')));
 
@@ -156,7 +162,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .argument('<shell>', 'bash, zsh or fish')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ eval "$(npx scim-setup completion bash)"\n  $ npx scim-setup completion zsh > "\${fpath[1]}/_scim-setup"\n  $ npx scim-setup completion fish > ~/.config/fish/completions/scim-setup.fish\n`,
+      `\nExamples:\n  $ eval "$(npx scim-setup completion ` +
+        `bash)"\n  $ npx scim-setup completion zsh > ` +
+        `"\${fpath[1]}/_scim-setup"\n  $ npx scim-setup completion ` +
+        `fish > ~/.config/fish/completions/scim-setup.fish\n`,
     )
     .action(async (shell: string) => {
       const { completionScript } = await import('./commands/completion.js');

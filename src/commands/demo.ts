@@ -12,7 +12,10 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
     const s = reporter.style;
     reporter.info(`${s.bold('scim-setup demo')}: a sandbox Okta org and Cloudflare account are running on 127.0.0.1.`);
     reporter.info(
-      `It will create the SCIM app, assign "Sales", assign and push "Engineering" with the Cloudflare role\n"Administrator Read Only", wait for the emulated admin to turn on provisioning (the guided step), then prove\nthe result by reading Cloudflare back.\n`,
+      `It will create the SCIM app, assign "Sales", assign and push ` +
+        `"Engineering" with the Cloudflare role\n"Administrator Read Only", ` +
+        `wait for the emulated admin to turn on provisioning (the guided ` +
+        `step), then prove\nthe result by reading Cloudflare back.\n`,
     );
     const env = { ...ctx.env, ...sandbox.env };
     delete env.CI;

@@ -86,7 +86,10 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     }
     for (const g of legacy) {
       reporter.info(
-        `Migrated "${g.name}": its ${g.memberLogins.length} member${g.memberLogins.length === 1 ? '' : 's'} hold ${g.role} through the Cloudflare user group "${g.target.name}", and "${g.name}" is no longer assigned.`,
+        `Migrated "${g.name}": its ${g.memberLogins.length} ` +
+          `member${g.memberLogins.length === 1 ? '' : 's'} hold ` +
+          `${g.role} through the Cloudflare user group ` +
+          `"${g.target.name}", and "${g.name}" is no longer assigned.`,
       );
     }
     // The same proof as after `okta`, over the whole app: the new groups pushed, with their roles and members.
@@ -250,7 +253,10 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
   );
   if (proven) return;
   throw new PendingError(
-    `Not yet proven that every member of "${g.name}" holds ${g.role} through "${g.target.name}" (${missing.length} not in it yet${userGroupSeen ? '' : '; the user group is not in Cloudflare yet'}). "${g.name}" stays assigned, so nobody has lost access.`,
+    `Not yet proven that every member of "${g.name}" holds ${g.role} ` +
+      `through "${g.target.name}" (${missing.length} not in it ` +
+      `yet${userGroupSeen ? '' : '; the user group is not in Cloudflare yet'}). ` +
+      `"${g.name}" stays assigned, so nobody has lost access.`,
     'Re-run `scim-setup migrate` once Okta has pushed the group; it carries on from here.',
   );
 }

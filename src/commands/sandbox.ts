@@ -109,7 +109,11 @@ export async function run(options: SandboxCommandOptions, ctx: Context): Promise
     ctx.stdout.write(`These are sandbox-only credentials; paste them into another shell:\n\n`);
     for (const [name, value] of Object.entries(sandbox.env)) ctx.stdout.write(`export ${name}=${value}\n`);
     ctx.stdout.write(
-      `\nThen: scim-setup okta --push-group Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop with Ctrl-C.\n`,
+      `\nThen: scim-setup okta --push-group ` +
+        `Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop ` +
+        `` +
+        `` +
+        `with Ctrl-C.\n`,
     );
   }
   // main turns SIGINT and SIGTERM into this signal.

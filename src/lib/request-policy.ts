@@ -191,7 +191,10 @@ export function guardOrigin(service: Service, method: string, url: string): void
   const target = new URL(url).origin;
   if (target !== service.origin) {
     throw new RemoteError(
-      `Refused to send ${method} ${new URL(url).pathname} to ${target}: a paging link or a redirect pointed away from ${service.name} at ${service.origin}, and the request carries your ${service.name} credentials.`,
+      `Refused to send ${method} ${new URL(url).pathname} to ` +
+        `${target}: a paging link or a redirect pointed away ` +
+        `from ${service.name} at ${service.origin}, and the ` +
+        `request carries your ${service.name} credentials.`,
       `Something between you and ${service.name} (a proxy, a captive portal, a misconfigured host) is rewriting answers; check the network, then re-run.`,
     );
   }
@@ -206,7 +209,10 @@ function refuseRedirect(service: Service, method: string, url: string, status: n
     /* keep the raw text; it is neutralised on output */
   }
   return new RemoteError(
-    `${service.name} at ${service.origin} answered ${method} ${new URL(url).pathname} with a redirect (${status}) to ${where}; scim-setup does not follow redirects from an admin API, since the request carries your credentials${method === 'GET' ? '' : ' and its body'}.`,
+    `${service.name} at ${service.origin} answered ${method} ` +
+      `${new URL(url).pathname} with a redirect (${status}) to ${where}; scim-setup ` +
+      `does not follow redirects from an admin API, since the request ` +
+      `carries your credentials${method === 'GET' ? '' : ' and its body'}.`,
     `Check ${service.name === 'Okta' ? 'OKTA_ORG_URL' : 'CLOUDFLARE_API_BASE_URL'} (the API host itself, not a login or vanity URL) and any proxy in between, then re-run.`,
   );
 }

@@ -56,7 +56,11 @@ export function plan(desired: Desired, observed: Observed): Plan {
   }
   if (observed.duplicateApps.length > 0) {
     warnings.push(
-      `${observed.duplicateApps.length + 1} scim2testapp apps are labelled "${desired.appLabel}"; scim-setup uses the oldest (${app?.id}) and leaves the others (${observed.duplicateApps.map((d) => d.id).join(', ')}) alone. Delete the extra ones in the Okta admin console.`,
+      `${observed.duplicateApps.length + 1} scim2testapp apps are labelled ` +
+        `"${desired.appLabel}"; scim-setup uses the oldest (${app?.id}) ` +
+        `and leaves the others ` +
+        `(${observed.duplicateApps.map((d) => d.id).join(', ')}) ` +
+        `alone. Delete the extra ones in the Okta admin console.`,
     );
   }
   return { actions, warnings };

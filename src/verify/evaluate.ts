@@ -222,7 +222,11 @@ function warnings(e: Evidence): Check[] {
         status: 'warn',
         summary: `user group "${g.name}" has no role in Cloudflare: its members can reach nothing through it`,
         evidence: [`user group ${ug.id}: 0 policies`],
-        fix: `Give it a role: scim-setup okta --push-group "${g.name}" --role "${g.name}=<Role>" (or pushGroups roles in the config), or in the dashboard under Manage Account → Members → User Groups.`,
+        fix:
+          `Give it a role: scim-setup okta --push-group ` +
+          `"${g.name}" --role "${g.name}=<Role>" (or pushGroups ` +
+          `roles in the config), or in the dashboard ` +
+          `under Manage Account → Members → User Groups.`,
       });
   }
   const legacy = e.assignedGroupNames.filter((n) => LEGACY_GROUP.test(n));
@@ -232,7 +236,11 @@ function warnings(e: Evidence): Check[] {
       status: 'warn',
       summary: `deprecated CF-<accountID> - <Role> groups are still assigned: ${legacy.join(', ')}`,
       evidence: [],
-      fix: 'SCIM virtual groups reached end of life on 2025-12-02: replace them with pushed user groups with roles (`scim-setup migrate` does it without anyone losing access; `scim-setup migrate --dry-run` shows how).',
+      fix:
+        'SCIM virtual groups reached end of life on 2025-12-02: ' +
+        'replace them with pushed user groups with roles ' +
+        '(`scim-setup migrate` does it without anyone losing ' +
+        'access; `scim-setup migrate --dry-run` shows how).',
     });
   }
   const assigned = new Set(e.assignedLogins.map((l) => l.toLowerCase()));

@@ -19,7 +19,10 @@ const laughs = [
   ...Array.from(
     { length: 8 },
     (_, i) =>
-      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} ` +
+      `[${Array(9)
+        .fill(`*${String.fromCharCode(97 + i)}`)
+        .join(',')}]`,
   ),
   'assignGroups: *i',
 ].join('\n');

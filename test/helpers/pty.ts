@@ -24,7 +24,9 @@ export function runInPty(
   args: string[],
   options: { env: Record<string, string>; columns: number; steps?: PtyStep[]; timeoutMs?: number; maxBytes?: number },
 ): Promise<PtyResult> {
-  const command = `stty cols ${options.columns} rows ${options.columns ? 24 : 0} 2>/dev/null; exec node ${join(ROOT, 'bin', 'scim-setup.js')} ${args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')}`;
+  const command =
+    `stty cols ${options.columns} rows ${options.columns ? 24 : 0} 2>/dev/null; ` +
+    `exec node ${join(ROOT, 'bin', 'scim-setup.js')} ${args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')}`;
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...options.env, TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -152,7 +152,10 @@ describe('the Okta emulator against recordings of real Okta', () => {
       for (const d of compareShapes(op, recorded, shape)) if (!isAllowed(d, fixture.allowances)) unexplained.push(formatDifference(d));
     }
     console.log(
-      `reality: ${compared.length} recorded operations compared, ${productOperations.size} operations sent by the product, ${fixture.allowances.length} differences allowed with reasons, ${fixture.unrecorded.length} unrecorded`,
+      `reality: ${compared.length} recorded operations compared, ` +
+        `${productOperations.size} operations sent by the ` +
+        `product, ${fixture.allowances.length} differences allowed ` +
+        `with reasons, ${fixture.unrecorded.length} unrecorded`,
     );
     expect(unexplained).toEqual([]);
     // Every recorded operation of the families the emulator serves was driven.
