@@ -3,6 +3,7 @@ import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
 import { CliError, InterruptedError, PendingError, RemoteError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
+import { interruptedAfter, settleFailedTask } from './run-steps.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
@@ -117,31 +118,19 @@ async function runOne(action: Action, result: ApplyResult, deps: ApplyDeps): Pro
     task.succeed(action.summary);
     result.applied.push({ id: action.id, kind: action.kind, result: 'done' });
   } catch (error) {
-    // Waiting on someone, or stopped by the user, is not a failure: the line says which.
+    settleFailedTask(task, action.summary, error, 'waiting (a manual step)');
     if (error instanceof PendingError) {
-      task.stop(`${action.summary}: waiting (a manual step)`);
       result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
       throw error.withPartial(result);
     }
-    if (error instanceof InterruptedError) {
-      task.stop(`${action.summary}: interrupted`);
-      throw interrupted(result, error.message);
-    }
-    task.fail(`${action.summary}: failed`);
+    if (error instanceof InterruptedError) throw interrupted(result, error.message);
     throw error;
   }
 }
 
-/** What the user is told on Ctrl-C: what was done, and that a re-run carries on. */
-function interrupted(result: ApplyResult, what = 'Interrupted after the request in flight.'): InterruptedError {
-  const done =
-    result.applied
-      .filter((a) => a.result === 'done')
-      .map((a) => a.id)
-      .join(', ') || 'nothing';
-  return new InterruptedError(`${what} Done before that: ${done}.`, 'Re-run the same command: it reads the state again and carries on from here.').withPartial(
-    result,
-  );
+function interrupted(result: ApplyResult, what?: string): InterruptedError {
+  const done = result.applied.filter((a) => a.result === 'done').map((a) => a.id);
+  return interruptedAfter(done, what).withPartial(result);
 }
 
 /** What an apply that stopped half-way had done, where the error carries it. */

@@ -9,6 +9,7 @@ import { findApps } from '../okta/observe.js';
 import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import type { Action } from '../plan/types.js';
+import { runSteps } from '../apply/run-steps.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 /** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
@@ -42,18 +43,17 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
     await confirmDestroy(options, ctx, session, observed.app.label);
     const applied: string[] = [];
     let settled = false;
-    for (const action of actions) {
+    await runSteps(actions, { reporter, signal: session.signal }, applied, async (action, progress) => {
       // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
       if (action.resource === 'app' && !settled) {
-        if (options.deleteCloudflareGroups) await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', () => groupsGone(session, observed));
-        if (deprovisionUsers) await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', () => usersGone(session, observed));
+        if (options.deleteCloudflareGroups)
+          await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', progress, () => groupsGone(session, observed));
+        if (deprovisionUsers) await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', progress, () => usersGone(session, observed));
         settled = true;
+        progress(action.summary);
       }
-      const task = reporter.task(action.summary);
       await execute(action, session);
-      applied.push(action.id);
-      task.succeed();
-    }
+    });
     const groups = options.deleteCloudflareGroups
       ? 'The pushed user groups were deleted in Cloudflare'
       : 'Cloudflare keeps the pushed user groups (delete them with --delete-cloudflare-groups)';
@@ -122,7 +122,8 @@ async function execute(action: Action, session: Session): Promise<void> {
   else await okta.delete(r.path);
 }
 
-async function waitFor(session: Session, what: string, done: () => Promise<boolean>): Promise<void> {
+async function waitFor(session: Session, what: string, progress: (text: string) => void, done: () => Promise<boolean>): Promise<void> {
+  progress(`waiting for ${what}`);
   if (!(await pollUntil(async () => ((await done()) ? true : undefined), { waitMs: session.inputs.waitMs, signal: session.signal, waitingFor: what }))) {
     throw new PendingError(`Still waiting for ${what}.`, 'Re-run the same command later: it carries on from here.');
   }

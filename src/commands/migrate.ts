@@ -3,7 +3,8 @@ import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolve
 import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
 import type { MigrateOptions } from './options.js';
-import { ExitCode, InputError, InterruptedError, PendingError } from '../lib/errors.js';
+import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { runSteps } from '../apply/run-steps.js';
 import { filterString } from '../lib/filter-string.js';
 import { confirm } from '../lib/prompt.js';
 import { pollUntil } from '../lib/poll.js';
@@ -175,53 +176,41 @@ async function scimMemberEmails(scim: CloudflareClient, groupId: string): Promis
 async function migrateOne(session: Session, appId: string, g: LegacyGroup, actions: Action[], applied: string[], signal: AbortSignal): Promise<void> {
   const { okta, scim, reporter, inputs } = session;
   let targetId = g.target.id;
-  for (const action of actions) {
-    if (action.kind === 'noop') continue;
-    const step = action.id.split(':').pop();
-    const task = reporter.task(action.summary);
-    try {
-      switch (step) {
-        case 'group':
-          targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;
-          break;
-        case 'members':
-          for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id)))
-            await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
-          break;
-        case 'assign':
-          await okta.put(`/api/v1/apps/${appId}/groups/${targetId}`, {});
-          break;
-        case 'push':
-          if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
-          else
-            await okta
-              .post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' })
-              .catch((error) => {
-                if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
-              });
-          break;
-        case 'role':
-          await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress: task.update });
-          break;
-        case 'legacy-push':
-          await proveMembersHoldRole(session, g, signal, task.update);
-          if (g.mapping!.status !== 'INACTIVE') await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { status: 'INACTIVE' });
-          await okta.delete(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { deleteTargetGroup: 'false' });
-          break;
-        case 'legacy-unassign':
-          await proveMembersHoldRole(session, g, signal, task.update);
-          await okta.delete(`/api/v1/apps/${appId}/groups/${g.id}`);
-          break;
-      }
-    } catch (error) {
-      if (error instanceof InterruptedError) task.stop(`${action.summary}: interrupted`);
-      else if (error instanceof PendingError) task.stop(`${action.summary}: waiting`);
-      else task.fail(`${action.summary}: failed`);
-      throw error;
+  await runSteps(actions, { reporter, signal }, applied, async (action, progress) => {
+    switch (action.id.split(':').pop()) {
+      case 'group':
+        targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;
+        break;
+      case 'members':
+        for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id)))
+          await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
+        break;
+      case 'assign':
+        await okta.put(`/api/v1/apps/${appId}/groups/${targetId}`, {});
+        break;
+      case 'push':
+        if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
+        else
+          await okta
+            .post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' })
+            .catch((error) => {
+              if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
+            });
+        break;
+      case 'role':
+        await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress });
+        break;
+      case 'legacy-push':
+        await proveMembersHoldRole(session, g, signal, progress);
+        if (g.mapping!.status !== 'INACTIVE') await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { status: 'INACTIVE' });
+        await okta.delete(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { deleteTargetGroup: 'false' });
+        break;
+      case 'legacy-unassign':
+        await proveMembersHoldRole(session, g, signal, progress);
+        await okta.delete(`/api/v1/apps/${appId}/groups/${g.id}`);
+        break;
     }
-    task.succeed();
-    applied.push(action.id);
-  }
+  });
 }
 
 /** The proof that nobody loses access: every legacy member is in the new Cloudflare user group, which has the role. */
