@@ -127,9 +127,9 @@ export function appRoutes(ctx: OktaContext): Route[] {
       visibility: visibilityFrom(body, name),
       accessibility: accessibilityFrom(body),
       settings: settingsFrom(body),
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta's own user name template, not a JavaScript one
       credentials: {
         scheme: 'EDIT_USERNAME_AND_PASSWORD',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Okta's own user name template, not a JavaScript one
         userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' },
         revealPassword: false,
         signing: {},
