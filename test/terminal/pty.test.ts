@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { plain, runInPty } from '../helpers/pty.js';
-import { sandbox } from '../helpers/sandbox.js';
+import { control, sandbox } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
 afterEach(async () => {
@@ -82,6 +82,33 @@ describe('under a real terminal', () => {
     const text = plain(r.screen);
     expect(text).toContain('interrupted: Stopped waiting for provisioning to show up in Cloudflare (verification).');
     expect(text).toMatch(/PENDING\s+push-group:Engineering/);
+  });
+
+  it('Ctrl-C while destroy waits for Okta to delete the pushed groups: what was done, exit 130, and a re-run finishes', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const env = cleanEnv(s.env);
+    const set = await runInPty(['okta', '--push-group', 'Engineering', '--yes', '--no-verify', '--wait', '20s'], { env, columns: 160 });
+    expect(set.code, plain(set.screen)).toBe(0);
+    await s.okta.engine.idle();
+    // Cloudflare refuses Okta's group deletes for now, so the wait cannot end by itself.
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'DELETE', path: '/scim/v2/Groups/', status: 503, times: 1000 }] });
+    const r = await runInPty(['destroy', '--yes', '--delete-cloudflare-groups', '--wait', '60s'], {
+      env,
+      columns: 160,
+      steps: [{ when: 'waiting for Okta to delete the pushed groups in Cloudflare', send: CTRL_C }],
+    });
+    expect(r.code, plain(r.screen)).toBe(130);
+    const text = plain(r.screen);
+    expect(text).toContain(
+      'Stopped waiting for Okta to delete the pushed groups in Cloudflare. Done before that: push-off:Engineering, push-delete:Engineering',
+    );
+    expect(text).toContain('Re-run the same command');
+    expect(s.okta.state.apps.size).toBe(1);
+
+    await control(s.cloudflare.url, 'DELETE', '/__sandbox/faults');
+    const again = await runInPty(['destroy', '--yes', '--delete-cloudflare-groups', '--wait', '20s'], { env, columns: 160 });
+    expect(again.code, plain(again.screen)).toBe(0);
+    expect(s.okta.state.apps.size).toBe(0);
   });
 
   it('answering n at "Apply these changes?" cancels: nothing written, exit 1', async () => {
