@@ -9,6 +9,9 @@ import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
 
 interface AppUser {
   id: string;
+  status?: string;
+  syncState?: string;
+  lastSync?: string;
   credentials?: { userName?: string };
 }
 
@@ -116,6 +119,11 @@ export async function collectEvidence(
     scimToken,
     app: { id: rawApp.id, label: rawApp.label, status: app.status, features: app.features, visibility: app.visibility },
     assignedLogins,
+    oktaSynced: Object.fromEntries(
+      appUsers
+        .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
+        .map((u) => [(u.credentials?.userName ?? u.id).toLowerCase(), u.lastSync ?? 'an unknown time']),
+    ),
     assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
     pushGroups,
     cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),

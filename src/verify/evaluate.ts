@@ -137,6 +137,22 @@ function members(e: Evidence): Check {
   ];
   if (missing.length === 0)
     return { id: 'members', status: 'pass', summary: `all ${e.assignedLogins.length} users assigned in Okta are Cloudflare account members`, evidence };
+  // Okta pushes only on changes in Okta: a user it reports as done but Cloudflare lacks was changed
+  // there, behind Okta's back, and waiting will not bring it back.
+  const drifted = missing.filter((l) => e.oktaSynced[l.toLowerCase()] !== undefined);
+  if (drifted.length > 0) {
+    const sides = (l: string) => {
+      const cf = e.cloudflareUsers[l.toLowerCase()];
+      return `${l}: Okta PROVISIONED, SYNCHRONIZED at ${e.oktaSynced[l.toLowerCase()]}; Cloudflare: ${cf ? `SCIM user ${cf.id} deactivated` : 'no SCIM user'}`;
+    };
+    return {
+      id: 'members',
+      status: 'fail',
+      summary: `${drifted.length} assigned user${drifted.length > 1 ? 's' : ''} that Okta reports as provisioned ${drifted.length > 1 ? 'are' : 'is'} not Cloudflare member${drifted.length > 1 ? 's' : ''}: changed in Cloudflare, and Okta will not push ${drifted.length > 1 ? 'them' : 'it'} again by itself`,
+      evidence: [...evidence, ...drifted.slice(0, 5).map(sides), ...(drifted.length > 5 ? [`and ${drifted.length - 5} more`] : [])],
+      fix: "Okta pushes a user only when the user changes in Okta. For each user named: remove the user from the assigned group and add it back (or, for a direct assignment, unassign and assign it again on the app's Assignments tab), then run verify.",
+    };
+  }
   const failures = new Set(e.oktaFailures.map((f) => f.target?.toLowerCase()));
   const failed = missing.filter((l) => failures.has(l.toLowerCase()));
   return {

@@ -41,6 +41,12 @@ export interface Evidence {
   };
   /** Logins of every user assigned to the app, directly or through a group. */
   assignedLogins: string[];
+  /**
+   * Assigned users Okta reports as done (PROVISIONED and SYNCHRONIZED), by login (lower-case), with
+   * when it last synchronised them. Okta pushes only on changes in Okta, so a difference for one of
+   * them is drift, which no wait repairs.
+   */
+  oktaSynced: Record<string, string>;
   assignedGroupNames: string[];
   pushGroups: Array<{ name: string; groupId?: string; mapping?: { id: string; status: string; errorSummary?: string }; assignedMemberLogins: string[] }>;
   /** Cloudflare SCIM users by userName (lower-case). */

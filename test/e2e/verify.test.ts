@@ -130,6 +130,33 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(r.check('okta-log').evidence.join('\n')).toContain(`application.provision.user.push (${victim}): HTTP 500`);
   });
 
+  it("a member deactivated in Cloudflare behind Okta's back is drift: a failure naming both sides, never pending", async () => {
+    s = await sandbox();
+    await setUp({ assign: ['Support'] });
+    const victim = [...s.cloudflare.state.scimUsers.values()].find((u) => u.active)!;
+    // What an admin does in Cloudflare's dashboard, or any other SCIM client: the member is deactivated.
+    const r0 = await fetch(`${s.scimBaseUrl}/Users/${victim.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${s.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+    });
+    expect(r0.status).toBe(200);
+    await s.okta.engine.idle();
+    const r = await verify(['--wait', '30s']);
+    expect(r.code).toBe(1);
+    expect(r.statuses.members).toBe('fail');
+    expect(Object.values(r.statuses)).not.toContain('pending');
+    expect(r.check('members').summary).toBe(
+      '1 assigned user that Okta reports as provisioned is not Cloudflare member: changed in Cloudflare, and Okta will not push it again by itself',
+    );
+    expect(r.check('members').evidence[1]).toMatch(
+      new RegExp(`^${victim.userName.replace(/\./g, '\\.')}: Okta PROVISIONED, SYNCHRONIZED at \\d{4}-.*; Cloudflare: SCIM user ${victim.id} deactivated$`),
+    );
+    expect(r.check('members').fix).toContain('remove the user from the assigned group and add it back');
+    // Okta pushes only on changes in Okta: the sandbox has not repaired it behind the test's back.
+    expect(s.cloudflare.state.scimUsers.get(victim.id)!.active).toBe(false);
+  });
+
   it('Update User Attributes turned on fails the Okta check', async () => {
     s = await sandbox();
     await setUp({ assign: ['Sales'], updateUserAttributes: true });
