@@ -15,6 +15,12 @@ interface AppUser {
   credentials?: { userName?: string };
 }
 
+interface OktaGroup {
+  id: string;
+  lastMembershipUpdated?: string;
+  profile?: { name?: string };
+}
+
 interface LogEvent {
   eventType: string;
   displayMessage: string;
@@ -51,9 +57,11 @@ export async function collectEvidence(
   const scimWorks = scimToken.ok;
   const [appUsers, appGroups, mappings, failures, cfUsers, cfGroups, userGroups, audit] = await Promise.all([
     okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
-    okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
+    okta.list<{ id: string; _embedded?: { group?: OktaGroup } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
     // Whatever `features` says: real Okta keeps mappings made before provisioning was on (recorded).
-    okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string }>(`${appPath}/group-push/mappings`, { limit: 1000 }),
+    okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string; lastPush?: string | null }>(`${appPath}/group-push/mappings`, {
+      limit: 1000,
+    }),
     okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`, limit: 1000 }),
     scimWorks ? scim.scimAll<{ id: string; userName: string; active: boolean }>('/Users') : Promise.resolve([]),
     scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
@@ -89,20 +97,28 @@ export async function collectEvidence(
   const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
   const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
   // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
-  const nameById = new Map([...groupIdByName].map(([name, id]) => [id, name]));
-  const mappedNames = await Promise.all(
-    mappings.map(
-      async (m) => nameById.get(m.sourceGroupId) ?? (await okta.get<{ profile: { name: string } }>(`/api/v1/groups/${m.sourceGroupId}`)).profile.name,
-    ),
+  const groupById = new Map(appGroups.flatMap((g) => (g._embedded?.group ? [[g.id, g._embedded.group] as const] : [])));
+  const mappedGroups = await Promise.all(
+    mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await okta.get<OktaGroup>(`/api/v1/groups/${m.sourceGroupId}`))),
   );
-  for (const [i, m] of mappings.entries()) groupIdByName.set(mappedNames[i], m.sourceGroupId);
+  for (const [i, m] of mappings.entries()) {
+    groupById.set(m.sourceGroupId, mappedGroups[i]);
+    groupIdByName.set(mappedGroups[i].profile?.name ?? m.sourceGroupId, m.sourceGroupId);
+  }
+  const mappedNames = mappings.map((m, i) => mappedGroups[i].profile?.name ?? m.sourceGroupId);
   const pushedNames = [...new Set([...desired.pushGroups, ...mappedNames])];
   const pushGroups = await Promise.all(
     pushedNames.map(async (name) => {
       const groupId = groupIdByName.get(name);
       const members = groupId ? await okta.list<{ profile: { login: string } }>(`/api/v1/groups/${groupId}/users`, { limit: 1000 }) : [];
       const mapping = mappings.find((m) => m.sourceGroupId === groupId);
-      return { name, groupId, mapping, assignedMemberLogins: members.map((m) => m.profile.login).filter((l) => assigned.has(l.toLowerCase())) };
+      return {
+        name,
+        groupId,
+        mapping,
+        lastMembershipUpdated: groupId ? groupById.get(groupId)?.lastMembershipUpdated : undefined,
+        assignedMemberLogins: members.map((m) => m.profile.login).filter((l) => assigned.has(l.toLowerCase())),
+      };
     }),
   );
   const scimGroups: Evidence['scimGroups'] = {};

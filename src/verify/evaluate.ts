@@ -109,15 +109,24 @@ function pushedGroups(e: Evidence): Check[] {
       return { id, status: 'pending', summary: `group "${g.name}" is a SCIM group but not yet an IAM user group`, evidence };
     if (e.userGroups) evidence.push(`IAM user group ${e.userGroups[g.name].id}`);
     if (missing.length || extra.length) {
+      const lastPush = g.mapping.lastPush ?? undefined;
+      // Okta pushed after the group's last membership change and after it provisioned each missing
+      // member: it has nothing left to do, so the difference was made in Cloudflare and will stay.
+      const pushedAfter = (time: string | undefined) => lastPush !== undefined && time !== undefined && Date.parse(lastPush) >= Date.parse(time);
+      const drift = pushedAfter(g.lastMembershipUpdated) && missing.every((l) => pushedAfter(e.oktaSynced[l]));
+      if (drift)
+        return {
+          id,
+          status: 'fail',
+          summary: `group "${g.name}" in Cloudflare differs from Okta, which pushed it after its last membership change: changed in Cloudflare, and Okta will not push it again by itself`,
+          evidence: [...evidence, ...memberDifference(missing, extra), `Okta: last push ${lastPush}; last membership change ${g.lastMembershipUpdated}`],
+          fix: `In Okta, on the app's Push Groups tab, select Push Now for "${g.name}"; then run verify.`,
+        };
       return {
         id,
         status: 'pending',
         summary: `group "${g.name}" in Cloudflare differs from Okta`,
-        evidence: [
-          ...evidence,
-          ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`] : []),
-          ...(extra.length ? [`extra: ${extra.slice(0, 5).join(', ')}`] : []),
-        ],
+        evidence: [...evidence, ...memberDifference(missing, extra)],
       };
     }
     return {
@@ -127,6 +136,13 @@ function pushedGroups(e: Evidence): Check[] {
       evidence,
     };
   });
+}
+
+function memberDifference(missing: string[], extra: string[]): string[] {
+  return [
+    ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`] : []),
+    ...(extra.length ? [`extra: ${extra.slice(0, 5).join(', ')}`] : []),
+  ];
 }
 
 function members(e: Evidence): Check {

@@ -48,7 +48,14 @@ export interface Evidence {
    */
   oktaSynced: Record<string, string>;
   assignedGroupNames: string[];
-  pushGroups: Array<{ name: string; groupId?: string; mapping?: { id: string; status: string; errorSummary?: string }; assignedMemberLogins: string[] }>;
+  pushGroups: Array<{
+    name: string;
+    groupId?: string;
+    mapping?: { id: string; status: string; errorSummary?: string; lastPush?: string | null };
+    /** When the group's membership last changed in Okta: a push after it left nothing for Okta to do. */
+    lastMembershipUpdated?: string;
+    assignedMemberLogins: string[];
+  }>;
   /** Cloudflare SCIM users by userName (lower-case). */
   cloudflareUsers: Record<string, { id: string; active: boolean }>;
   scimGroups: Record<string, { id: string; memberEmails: string[] }>;

@@ -157,6 +157,32 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(s.cloudflare.state.scimUsers.get(victim.id)!.active).toBe(false);
   });
 
+  it("a member dropped from a pushed group in Cloudflare after Okta's last push is drift: fail, with both sides and when Okta pushed", async () => {
+    s = await sandbox();
+    await setUp({ push: ['Engineering'] });
+    const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+    const dropped = [...s.cloudflare.state.scimUsers.values()].find((u) => u.memberId && group.members.has(u.memberId))!;
+    const r0 = await fetch(`${s.scimBaseUrl}/Groups/${group.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${s.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'remove', path: `members[value eq "${dropped.id}"]` }],
+      }),
+    });
+    expect(r0.status).toBeLessThan(300);
+    await s.okta.engine.idle();
+    const r = await verify(['--wait', '30s']);
+    expect(r.code).toBe(1);
+    expect(Object.values(r.statuses)).not.toContain('pending');
+    const check = r.check('push-group:Engineering');
+    expect(check.status).toBe('fail');
+    expect(check.summary).toContain('which pushed it after its last membership change: changed in Cloudflare');
+    expect(check.evidence).toContain(`missing: ${dropped.userName.toLowerCase()}`);
+    expect(check.evidence.join('\n')).toMatch(/Okta: last push \d{4}-\S+; last membership change \d{4}-\S+/);
+    expect(check.fix).toBe('In Okta, on the app\'s Push Groups tab, select Push Now for "Engineering"; then run verify.');
+  });
+
   it('Update User Attributes turned on fails the Okta check', async () => {
     s = await sandbox();
     await setUp({ assign: ['Sales'], updateUserAttributes: true });
