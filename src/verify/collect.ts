@@ -18,6 +18,7 @@ interface AppUser {
 interface OktaGroup {
   id: string;
   lastMembershipUpdated?: string;
+  lastUpdated?: string;
   profile?: { name?: string };
 }
 
@@ -117,6 +118,7 @@ export async function collectEvidence(
         groupId,
         mapping,
         lastMembershipUpdated: groupId ? groupById.get(groupId)?.lastMembershipUpdated : undefined,
+        lastUpdated: groupId ? groupById.get(groupId)?.lastUpdated : undefined,
         assignedMemberLogins: members.map((m) => m.profile.login).filter((l) => assigned.has(l.toLowerCase())),
       };
     }),

@@ -93,6 +93,19 @@ function pushedGroups(e: Evidence): Check[] {
         fix: 'Add members to the group in Okta, or create the group in Cloudflare first.',
       };
     const scimGroup = e.scimGroups[g.name];
+    const pushedAfter = (time: string | undefined) => e.scimToken.ok && pushedSince(g.mapping?.lastPush, time);
+    if (!scimGroup && pushedAfter(g.lastMembershipUpdated) && pushedAfter(g.lastUpdated))
+      return {
+        id,
+        status: 'fail',
+        summary: `group "${g.name}" is not in Cloudflare by that name, though Okta pushed it after its last change: deleted or renamed in Cloudflare, and Okta will not push it again by itself`,
+        evidence: [
+          `mapping ${g.mapping.id} ACTIVE`,
+          'no SCIM group of that name',
+          `Okta: last push ${g.mapping.lastPush}; group last changed ${g.lastUpdated}`,
+        ],
+        fix: `If it was renamed in Cloudflare, rename it back to "${g.name}" there. If it was deleted, unlink the push in Okta (Push Groups tab) and run \`scim-setup okta\` to push it afresh.`,
+      };
     if (!scimGroup)
       return {
         id,
@@ -109,17 +122,19 @@ function pushedGroups(e: Evidence): Check[] {
       return { id, status: 'pending', summary: `group "${g.name}" is a SCIM group but not yet an IAM user group`, evidence };
     if (e.userGroups) evidence.push(`IAM user group ${e.userGroups[g.name].id}`);
     if (missing.length || extra.length) {
-      const lastPush = g.mapping.lastPush ?? undefined;
       // Okta pushed after the group's last membership change and after it provisioned each missing
       // member: it has nothing left to do, so the difference was made in Cloudflare and will stay.
-      const pushedAfter = (time: string | undefined) => lastPush !== undefined && time !== undefined && Date.parse(lastPush) >= Date.parse(time);
       const drift = pushedAfter(g.lastMembershipUpdated) && missing.every((l) => pushedAfter(e.oktaSynced[l]));
       if (drift)
         return {
           id,
           status: 'fail',
           summary: `group "${g.name}" in Cloudflare differs from Okta, which pushed it after its last membership change: changed in Cloudflare, and Okta will not push it again by itself`,
-          evidence: [...evidence, ...memberDifference(missing, extra), `Okta: last push ${lastPush}; last membership change ${g.lastMembershipUpdated}`],
+          evidence: [
+            ...evidence,
+            ...memberDifference(missing, extra),
+            `Okta: last push ${g.mapping.lastPush}; last membership change ${g.lastMembershipUpdated}`,
+          ],
           fix: `In Okta, on the app's Push Groups tab, select Push Now for "${g.name}"; then run verify.`,
         };
       return {
@@ -136,6 +151,11 @@ function pushedGroups(e: Evidence): Check[] {
       evidence,
     };
   });
+}
+
+/** Okta's push came at or after `time`; unknown on either side is not "after". */
+function pushedSince(lastPush: string | null | undefined, time: string | undefined): boolean {
+  return typeof lastPush === 'string' && time !== undefined && Date.parse(lastPush) >= Date.parse(time);
 }
 
 function memberDifference(missing: string[], extra: string[]): string[] {
@@ -155,7 +175,8 @@ function members(e: Evidence): Check {
     return { id: 'members', status: 'pass', summary: `all ${e.assignedLogins.length} users assigned in Okta are Cloudflare account members`, evidence };
   // Okta pushes only on changes in Okta: a user it reports as done but Cloudflare lacks was changed
   // there, behind Okta's back, and waiting will not bring it back.
-  const drifted = missing.filter((l) => e.oktaSynced[l.toLowerCase()] !== undefined);
+  // Only what Cloudflare answered is evidence: with the SCIM token refused, nothing was read there.
+  const drifted = e.scimToken.ok ? missing.filter((l) => e.oktaSynced[l.toLowerCase()] !== undefined) : [];
   if (drifted.length > 0) {
     const sides = (l: string) => {
       const cf = e.cloudflareUsers[l.toLowerCase()];

@@ -52,8 +52,9 @@ export interface Evidence {
     name: string;
     groupId?: string;
     mapping?: { id: string; status: string; errorSummary?: string; lastPush?: string | null };
-    /** When the group's membership last changed in Okta: a push after it left nothing for Okta to do. */
+    /** When the group's membership, and the group itself (its name), last changed in Okta: a push after both left nothing for Okta to do. */
     lastMembershipUpdated?: string;
+    lastUpdated?: string;
     assignedMemberLogins: string[];
   }>;
   /** Cloudflare SCIM users by userName (lower-case). */

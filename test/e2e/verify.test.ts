@@ -92,6 +92,8 @@ describe('scim-setup verify: checks that cannot lie', () => {
       summary: 'Cloudflare refused the SCIM token (HTTP 401)',
       fix: expect.stringContaining('"SCIM Provisioning: Edit"'),
     });
+    // Nothing was read in Cloudflare, so nothing is diagnosed as changed there.
+    for (const id of ['members', 'push-group:Engineering']) expect(r.check(id).summary).not.toMatch(/changed in Cloudflare|deleted or renamed/);
   });
 
   it("a push mapping in ERROR fails with its errorSummary, and Okta's log failure is reported", async () => {
@@ -181,6 +183,39 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(check.evidence).toContain(`missing: ${dropped.userName.toLowerCase()}`);
     expect(check.evidence.join('\n')).toMatch(/Okta: last push \d{4}-\S+; last membership change \d{4}-\S+/);
     expect(check.fix).toBe('In Okta, on the app\'s Push Groups tab, select Push Now for "Engineering"; then run verify.');
+  });
+
+  it('a pushed group renamed, then deleted, in Cloudflare after Okta pushed it is drift: fail, not "not in Cloudflare yet"', async () => {
+    s = await sandbox();
+    await setUp({ push: ['Engineering'] });
+    const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+    const scim = (method: string, body?: unknown) =>
+      fetch(`${s!.scimBaseUrl}/Groups/${group.id}`, {
+        method,
+        headers: { authorization: `Bearer ${s!.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const expectDrift = async () => {
+      await s!.okta.engine.idle();
+      const r = await verify(['--wait', '30s']);
+      expect(r.code).toBe(1);
+      expect(Object.values(r.statuses)).not.toContain('pending');
+      const check = r.check('push-group:Engineering');
+      expect(check).toMatchObject({
+        status: 'fail',
+        summary: expect.stringContaining('not in Cloudflare by that name, though Okta pushed it after its last change'),
+      });
+      expect(check.evidence.join('\n')).toMatch(/Okta: last push \d{4}-\S+; group last changed \d{4}-\S+/);
+      expect(check.fix).toContain('rename it back to "Engineering"');
+    };
+    const renamed = await scim('PATCH', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Engineering (old)' }],
+    });
+    expect(renamed.status).toBeLessThan(300);
+    await expectDrift();
+    expect((await scim('DELETE')).status).toBeLessThan(300);
+    await expectDrift();
   });
 
   it('Update User Attributes turned on fails the Okta check', async () => {
