@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
 import { Redactor } from './redact.js';
-import { foldLines, neutralise, untrusted } from './terminal-text.js';
+import { foldLines, jsonForTerminal, neutralise, untrusted } from './terminal-text.js';
 import { colorLevel } from './tty.js';
 
 export interface ReporterOptions {
@@ -81,7 +81,7 @@ export class Reporter {
     if (!this.json) return;
     if (this.jsonWritten) throw new Error('Reporter.result called twice: --json prints one document');
     this.jsonWritten = true;
-    this.options.stdout.write(`${this.redactor.redact(JSON.stringify(document, null, 2))}\n`);
+    this.options.stdout.write(`${this.redactor.redact(jsonForTerminal(document))}\n`);
   }
 
   /** The one exit point of human text: redacted, then neutralised (only its own colours and line breaks pass). */

@@ -25,6 +25,15 @@ export function fromWire(value: unknown, max = 300): string {
 }
 
 /**
+ * A JSON document safe to print: the controls JSON.stringify leaves raw (DEL, C1, direction
+ * overrides, zero-width) become \u escapes. Outside strings a document has no such characters, so
+ * it parses to the same data.
+ */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(CONTROL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
+/**
  * The exit point: all the program writes to a terminal passes here. Its own colour sequences and
  * line breaks stay; every other control character becomes a visible escape.
  */

@@ -52,10 +52,15 @@ export function toOktaError(error: unknown, orgUrl: string): Error {
   }
   if (e.status === 403) {
     return new AuthError(
-      `Okta denied ${path} (403 ${e.errorCode ?? ''}: ${summary}).`,
+      `Okta denied ${path} (403 ${fromWire(e.errorCode ?? '')}: ${summary}).`,
       "The token's admin (or the service app) needs the Application Administrator and Group Administrator roles, " +
         'and for a service app the scopes okta.apps.manage okta.groups.manage okta.users.read okta.logs.read.',
     );
   }
-  return new OktaRequestError(`Okta answered ${e.status} ${e.errorCode ?? ''} on ${path}: ${summary}`.replace(/\s+/g, ' '), e.status, e.errorCode, causes);
+  return new OktaRequestError(
+    `Okta answered ${e.status} ${fromWire(e.errorCode ?? '')} on ${path}: ${summary}`.replace(/\s+/g, ' '),
+    e.status,
+    e.errorCode,
+    causes,
+  );
 }

@@ -6,6 +6,11 @@ export interface AdminOptions {
   delayMs: number;
 }
 
+/** The Provisioning tab filled in as Cloudflare's guide says. */
+export function guideProvisioning(scimBaseUrl: string, scimToken: string) {
+  return { baseUrl: scimBaseUrl, token: scimToken, createUsers: true, deactivateUsers: true, updateUserAttributes: false, importGroups: false };
+}
+
 /**
  * The emulated admin of `--admin auto`: once a scim2testapp instance exists whose provisioning
  * was never set up, it fills in the Provisioning tab as the guide says, after a short delay.
@@ -20,14 +25,7 @@ export function startAutoAdmin(okta: OktaEmulator, options: AdminOptions): () =>
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!okta.state.apps.has(app.id)) return;
-        okta.setProvisioning(app.id, {
-          baseUrl: options.scimBaseUrl,
-          token: options.scimToken,
-          createUsers: true,
-          deactivateUsers: true,
-          updateUserAttributes: false,
-          importGroups: false,
-        });
+        okta.setProvisioning(app.id, guideProvisioning(options.scimBaseUrl, options.scimToken));
       }, options.delayMs);
       timers.add(timer);
     }

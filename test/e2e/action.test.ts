@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, ROOT } from '../helpers/cli.js';
-import { sandbox } from '../helpers/sandbox.js';
+import { provisionAsGuide, sandbox } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
 afterEach(async () => {
@@ -99,14 +99,7 @@ describe('the GitHub Action', () => {
     expect(first.code).toBe(3);
     expect(first.outputs['exit-code']).toBe('3');
     const app = [...s.okta.state.apps.values()][0];
-    s.okta.setProvisioning(app.id, {
-      baseUrl: s.scimBaseUrl,
-      token: s.env.CLOUDFLARE_SCIM_TOKEN,
-      createUsers: true,
-      deactivateUsers: true,
-      updateUserAttributes: false,
-      importGroups: false,
-    });
+    provisionAsGuide(s, app.id);
     const again = await runAction({ ...inputs, INPUT_WAIT: '30s' });
     expect(again.code, again.stderr).toBe(0);
     expect(again.outputs['app-id']).toBe(app.id);

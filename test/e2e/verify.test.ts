@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
 afterEach(async () => {
@@ -38,14 +38,7 @@ async function setUp(options: { assign?: string[]; push?: string[]; updateUserAt
     signOnMode: 'AUTO_LOGIN',
     visibility: { hide: { web: true, iOS: true } },
   });
-  s!.okta.setProvisioning(app.id, {
-    baseUrl: s!.scimBaseUrl,
-    token: s!.env.CLOUDFLARE_SCIM_TOKEN,
-    createUsers: true,
-    deactivateUsers: true,
-    updateUserAttributes: options.updateUserAttributes ?? false,
-    importGroups: false,
-  });
+  provisionAsGuide(s!, app.id, { updateUserAttributes: options.updateUserAttributes ?? false });
   for (const name of [...(options.assign ?? []), ...(options.push ?? [])]) await api('PUT', `/api/v1/apps/${app.id}/groups/${groupId(name)}`, {});
   for (const name of options.push ?? [])
     await api('POST', `/api/v1/apps/${app.id}/group-push/mappings`, { sourceGroupId: groupId(name), targetGroupName: name });

@@ -1,3 +1,4 @@
+import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
 
 /** A fresh sandbox per test, fast: provisioning and the emulated admin act within a few hundred ms. */
@@ -18,4 +19,9 @@ export async function control(baseUrl: string, method: string, path: string, bod
   const text = await r.text();
   if (r.status >= 400) throw new Error(`${method} ${path}: ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** What the guide's admin does on the app's Provisioning tab, with the sandbox's SCIM token unless told otherwise. */
+export function provisionAsGuide(s: Sandbox, appId: string, overrides: { token?: string; updateUserAttributes?: boolean } = {}): void {
+  s.okta.setProvisioning(appId, { ...guideProvisioning(s.scimBaseUrl, s.env.CLOUDFLARE_SCIM_TOKEN), ...overrides });
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { control, sandbox } from '../helpers/sandbox.js';
+import { control, provisionAsGuide, sandbox } from '../helpers/sandbox.js';
 
 let s: Sandbox;
 afterEach(() => s?.close());
@@ -92,14 +92,7 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     const app = (
       await okta('POST', '/api/v1/apps', { name: 'scim2testapp', label: 'L', signOnMode: 'AUTO_LOGIN', visibility: { hide: { web: true, iOS: true } } })
     ).body;
-    s.okta.setProvisioning(app.id, {
-      baseUrl: s.scimBaseUrl,
-      token: 'x',
-      createUsers: true,
-      deactivateUsers: true,
-      updateUserAttributes: false,
-      importGroups: false,
-    });
+    provisionAsGuide(s, app.id, { token: 'x' });
     const r = await okta('PUT', `/api/v1/apps/${app.id}`, { name: 'scim2testapp', label: 'L2', signOnMode: 'AUTO_LOGIN' });
     expect(r.body.visibility.hide).toEqual({ iOS: false, web: false });
     expect(r.body.features).toEqual([]);
@@ -115,14 +108,7 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     expect(m.body).not.toHaveProperty('lastPush');
     expect((await okta('GET', `/api/v1/apps/${app.id}`)).body.features).toEqual([]);
     await okta('PUT', `/api/v1/apps/${app.id}/groups/${groupId('Engineering')}`, {});
-    s.okta.setProvisioning(app.id, {
-      baseUrl: s.scimBaseUrl,
-      token: s.env.CLOUDFLARE_SCIM_TOKEN,
-      createUsers: true,
-      deactivateUsers: true,
-      updateUserAttributes: false,
-      importGroups: false,
-    });
+    provisionAsGuide(s, app.id);
     await s.okta.engine.idle();
     expect((await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`)).body.lastPush).toEqual(expect.any(String));
     expect((await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, body)).status).toBe(400);
@@ -273,14 +259,7 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
 describe('provisioning, end to end between the emulators', () => {
   async function provisionedApp() {
     const app = (await createApp()).body;
-    s.okta.setProvisioning(app.id, {
-      baseUrl: s.scimBaseUrl,
-      token: s.env.CLOUDFLARE_SCIM_TOKEN,
-      createUsers: true,
-      deactivateUsers: true,
-      updateUserAttributes: false,
-      importGroups: false,
-    });
+    provisionAsGuide(s, app.id);
     return app;
   }
 

@@ -66,7 +66,7 @@ describe('waits', () => {
 });
 
 describe('folding to the terminal', async () => {
-  const { foldLines, neutralise, untrusted } = await import('../../src/lib/terminal-text.js');
+  const { foldLines, jsonForTerminal, neutralise, untrusted } = await import('../../src/lib/terminal-text.js');
 
   it('folds a long line at spaces and commas, indented under it, and never cuts a URL', () => {
     const url = `https://acme-admin.okta.com/admin/app/scim2testapp/instance/0oa1234567890abcdefg/#tab-provisioning`;
@@ -83,5 +83,13 @@ describe('folding to the terminal', async () => {
   it('neutralises what drives a terminal, keeping its own colour and line breaks; untrusted text stays one line', () => {
     expect(neutralise('\u001b[32mok\u001b[39m\nname \u001b]52;c;aGk=\u0007 \u202e\r')).toBe('\u001b[32mok\u001b[39m\nname \\x1b]52;c;aGk=\\x07 \\u202e\\x0d');
     expect(untrusted('Evil\r\n✓ verified')).toBe('Evil\\x0d\\n✓ verified');
+  });
+
+  it('--json output carries wire text as data: the controls JSON leaves raw are escaped, and it parses back the same', () => {
+    const doc = { name: 'Eng\u202eering\u009b2J\u007f\u200b', ok: true };
+    const text = jsonForTerminal(doc);
+    expect(text).toContain('"Eng\\u202eering\\u009b2J\\u007f\\u200b"');
+    expect(text).not.toMatch(/[\u007f-\u009f\u200b\u202e]/);
+    expect(JSON.parse(text)).toEqual(doc);
   });
 });

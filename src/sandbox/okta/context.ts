@@ -1,3 +1,4 @@
+import type { Route } from '../http/types.js';
 import type { OktaState } from './state.js';
 
 export type ConnectionApiMode = 'unsupported' | 'supported';
@@ -24,3 +25,10 @@ export const SCOPES = {
 
 /** Okta's rate-limit buckets: all of /api/v1/apps* shares one (DESIGN §1, research okta.md §g). */
 export const BUCKETS = { apps: 'apps', groups: 'groups', users: 'users', logs: 'logs' };
+
+export type RouteMaker = (method: string, template: string, grants: string[], handler: Route['handler']) => Route;
+
+/** Routes that count against one rate-limit bucket. */
+export function routesIn(bucket: string): RouteMaker {
+  return (method, template, grants, handler) => ({ method, template, grants, bucket, handler });
+}

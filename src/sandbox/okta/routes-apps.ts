@@ -1,7 +1,7 @@
 import { parseFilter } from '../http/filter.js';
 import { oktaPage } from '../http/paginate.js';
 import type { Req, Route } from '../http/types.js';
-import { BUCKETS, SCOPES, type OktaContext } from './context.js';
+import { BUCKETS, routesIn, SCOPES, type OktaContext, type RouteMaker } from './context.js';
 import { notFound, oktaFailure, provisioningNotEnabled, validation } from './errors.js';
 import { serializeApp } from './serialize.js';
 import { appTarget, type AppRecord } from './state.js';
@@ -83,13 +83,7 @@ function validateAppBody(body: unknown): Body {
 
 export function appRoutes(ctx: OktaContext): Route[] {
   const { state } = ctx;
-  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({
-    method,
-    template,
-    grants,
-    bucket: BUCKETS.apps,
-    handler,
-  });
+  const route = routesIn(BUCKETS.apps);
 
   const list = (req: Req) => {
     let apps = [...state.apps.values()];
@@ -209,8 +203,6 @@ export function appRoutes(ctx: OktaContext): Route[] {
     ...featureRoutes(ctx, route),
   ];
 }
-
-type RouteMaker = (method: string, template: string, grants: string[], handler: Route['handler']) => Route;
 
 // The top-level authScheme is TOKEN-only in the spec; an unsupported app shows UNKNOWN in the profile.
 const UNKNOWN_CONNECTION = { status: 'UNKNOWN', profile: { authScheme: 'UNKNOWN' } };

@@ -1,6 +1,6 @@
 import { oktaPage } from '../http/paginate.js';
 import type { Req, Route } from '../http/types.js';
-import { BUCKETS, SCOPES, type OktaContext } from './context.js';
+import { BUCKETS, routesIn, SCOPES, type OktaContext, type RouteMaker } from './context.js';
 import { notFound, validation } from './errors.js';
 import { findGroup, findUser } from './lookup.js';
 import { findApp } from './routes-apps.js';
@@ -12,13 +12,7 @@ type Body = Record<string, any>;
 /** App group and user assignments, and group-push mappings: all in Okta's /api/v1/apps* bucket. */
 export function assignmentRoutes(ctx: OktaContext): Route[] {
   const { state } = ctx;
-  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({
-    method,
-    template,
-    grants,
-    bucket: BUCKETS.apps,
-    handler,
-  });
+  const route = routesIn(BUCKETS.apps);
   const group = (id: string) => findGroup(state, id);
   const user = (id: string) => findUser(state, id);
 
@@ -137,8 +131,6 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
     ...mappingRoutes(ctx, route),
   ];
 }
-
-type RouteMaker = (method: string, template: string, grants: string[], handler: Route['handler']) => Route;
 
 function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
   const { state } = ctx;

@@ -1,7 +1,7 @@
 import { FilterSyntaxError, parseFilter, type Predicate } from '../http/filter.js';
 import { oktaPage } from '../http/paginate.js';
 import type { Req, Route } from '../http/types.js';
-import { BUCKETS, SCOPES, type OktaContext } from './context.js';
+import { BUCKETS, routesIn, SCOPES, type OktaContext } from './context.js';
 import { notFound, oktaFailure, validation } from './errors.js';
 import { serializeGroup, serializeUser } from './serialize.js';
 import { findGroup as lookupGroup, findUser as lookupUser } from './lookup.js';
@@ -27,13 +27,8 @@ function predicate(expression: string | null): Predicate | undefined {
 /** Users, groups, group members and the System Log. */
 export function directoryRoutes(ctx: OktaContext): Route[] {
   const { state } = ctx;
-  const route = (method: string, template: string, grants: string[], bucket: string, handler: Route['handler']): Route => ({
-    method,
-    template,
-    grants,
-    bucket,
-    handler,
-  });
+  const route = (method: string, template: string, grants: string[], bucket: string, handler: Route['handler']): Route =>
+    routesIn(bucket)(method, template, grants, handler);
 
   const listGroups = (req: Req) => {
     let groups = [...state.groups.values()];
