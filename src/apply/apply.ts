@@ -114,9 +114,10 @@ async function runOne(action: Action, result: ApplyResult, deps: ApplyDeps): Pro
   }
   const task = deps.reporter.task(action.summary);
   try {
-    await execute(action, result, deps, task.update);
-    task.succeed(action.summary);
-    result.applied.push({ id: action.id, kind: action.kind, result: 'done' });
+    const outcome = await execute(action, result, deps, task.update);
+    if (outcome === 'done') task.succeed(action.summary);
+    else task.warn(`${action.summary}: left as a manual step`);
+    result.applied.push({ id: action.id, kind: action.kind, result: outcome });
   } catch (error) {
     settleFailedTask(task, action.summary, error, 'waiting (a manual step)');
     if (error instanceof PendingError) {
@@ -138,7 +139,7 @@ export function partialApply(error: unknown): ApplyResult | undefined {
   return error instanceof CliError ? (error.partial as ApplyResult | undefined) : undefined;
 }
 
-async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<'done'> {
+async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<'done' | 'manual'> {
   const { okta } = deps;
   const appPath = () => `/api/v1/apps/${requireApp(result)}`;
   switch (action.resource) {
@@ -161,6 +162,8 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
     case 'push-mapping':
       await pushGroup(action, result, deps);
       return 'done';
+    case 'repair':
+      return action.id.startsWith('repair:user:') ? reassignUser(action, result, deps) : sendInOrder(action, deps);
     case 'group-roles':
       await grantRoles(action.id.slice('group-roles:'.length), deps, progress);
       return 'done';
@@ -292,6 +295,40 @@ async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps):
     if (error instanceof OktaRequestError || !(error instanceof RemoteError)) throw error;
     await deps.okta.get(`${path}/${body.id}`);
   }
+}
+
+/** A repair's requests in order; a run stopped between two is finished by the next plan's own actions. */
+async function sendInOrder(action: Action, deps: ApplyDeps): Promise<'done'> {
+  for (const request of [action.request!, ...(action.then ?? [])]) await deps.okta.send(request);
+  return 'done';
+}
+
+/**
+ * Unassigns, then assigns again, a user Cloudflare dropped. A user that a group assigns too keeps
+ * its app user through the unassignment, so Okta would push nothing: the direct assignment is put
+ * back at once and the repair becomes the manual step (through the group).
+ */
+async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<'done' | 'manual'> {
+  const [unassign, assign] = [action.request!, ...(action.then ?? [])];
+  await deps.okta.send(unassign);
+  const stillAssigned = await deps.okta.get(unassign.path).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof OktaRequestError && error.status === 404) return false;
+      throw error;
+    },
+  );
+  await deps.okta.send(assign);
+  if (!stillAssigned) return 'done';
+  const login = action.id.slice('repair:user:'.length);
+  result.manualSteps.push({
+    id: action.id,
+    title: `bring ${login} back in Cloudflare`,
+    steps: [
+      `${login} is assigned to the app through a group as well, so re-assigning it directly makes Okta push nothing. In Okta, remove ${login} from that group and add it back; then run verify.`,
+    ],
+  });
+  return 'manual';
 }
 
 /** Creates the push mapping, or links to one that an interrupted run or a parallel run made. */

@@ -10,8 +10,10 @@ import { observe } from '../okta/observe.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { inputContradictions, planDifferences, readSavedPlan, savedInputs, toSavedPlan } from '../plan/saved-plan.js';
-import { hasChanges } from '../plan/types.js';
+import { findDrift } from '../plan/drift.js';
+import { hasChanges, provisioningOn } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
+import { readBothSides } from '../verify/collect.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import type { CiReport } from '../verify/ci-report.js';
 import { expectedActivity } from '../verify/expected.js';
@@ -45,12 +47,17 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
     }
 
     const reading = reporter.task('reading Okta and Cloudflare');
-    const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)]).catch(
-      (error) => {
+    const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)])
+      .then(async ([proof, { observed, assignments }, roles]) => {
+        // Once the app provisions, both sides are compared: drift Okta will not repair by itself is planned here.
+        const app = observed.app;
+        if (app && provisioningOn(app.features)) observed.drift = findDrift(await readBothSides(okta, scim, app.id, desired.pushGroups, true, assignments));
+        return [proof, observed, roles] as const;
+      })
+      .catch((error) => {
         reading.fail('reading Okta and Cloudflare: failed');
         throw error;
-      },
-    );
+      });
     reading.succeed(`read Okta (${inputs.orgUrl}) and Cloudflare (account ${inputs.accountId})`);
 
     observed.roles = roles;

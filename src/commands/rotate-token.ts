@@ -5,6 +5,7 @@ import type { RotateTokenOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { confirm } from '../lib/prompt.js';
 import { maskToken } from '../lib/redact.js';
+import { repush } from '../plan/repair.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
@@ -141,7 +142,7 @@ async function handToOktaByApi(session: Session, appId: string): Promise<boolean
 }
 
 /**
- * Asks Okta for a push (setting a mapping ACTIVE makes it push again) and waits for Cloudflare's
+ * Asks Okta for a push (a mapping set INACTIVE, then ACTIVE, is pushed afresh) and waits for Cloudflare's
  * audit log to show SCIM requests made with the new token's id, and no authentication failure
  * in Okta's System Log after the change.
  */
@@ -166,7 +167,7 @@ async function proveInUse(session: Session, appId: string, newTokenId: string, s
   );
   const proof = await pollUntil(
     async () => {
-      if (round++ % 4 === 0) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${mappings[0].id}`, { status: 'ACTIVE' });
+      if (round++ % 4 === 0) for (const request of repush(`/api/v1/apps/${appId}`, mappings[0].id)) await okta.send(request);
       const failures = await okta.list<LogEvent>('/api/v1/logs', {
         since: since.toISOString(),
         filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,

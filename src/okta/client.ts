@@ -5,6 +5,7 @@ import { Http } from '@okta/okta-sdk-nodejs/src/http.js';
 import { OAuth } from '@okta/okta-sdk-nodejs/src/oauth.js';
 import type { OktaAuth } from '../lib/inputs.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
+import type { PlannedRequest } from '../plan/types.js';
 import { toOktaError } from './errors.js';
 import { PolicyExecutor } from './executor.js';
 import { proxyFromEnv } from '../lib/proxy.js';
@@ -93,6 +94,16 @@ export class OktaClient {
 
   async delete(path: string, query?: Record<string, string | number | undefined>): Promise<void> {
     await this.call(() => this.http.delete(this.url(path, query)));
+  }
+
+  /** One request as a plan shows it: how a repair's steps are sent. */
+  async send(request: PlannedRequest): Promise<void> {
+    const { method, path, body } = request;
+    if (method === 'GET') await this.get(path);
+    else if (method === 'POST') await this.post(path, body ?? {});
+    else if (method === 'PUT') await this.put(path, body ?? {});
+    else if (method === 'PATCH') await this.patch(path, body ?? {});
+    else await this.delete(path);
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {

@@ -1,9 +1,9 @@
 import { InputError } from '../lib/errors.js';
 import { filterString } from '../lib/filter-string.js';
 import { nearMatches } from '../lib/near-matches.js';
-import type { Desired, Observed, ObservedApp, ObservedMapping } from '../plan/types.js';
+import type { Desired, Observed, ObservedApp } from '../plan/types.js';
+import { readAppAssignments, type AppAssignments } from './app-assignments.js';
 import type { OktaClient } from './client.js';
-import { OktaRequestError } from './errors.js';
 
 /** Names per search request: long enough to keep requests few, short enough for any URL limit. */
 const NAMES_PER_SEARCH = 40;
@@ -134,8 +134,8 @@ async function allOrInputErrors<T extends readonly unknown[]>(work: { [K in keyo
   return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-/** Everything the planner needs, read once. */
-export async function observe(okta: OktaClient, desired: Desired): Promise<Observed> {
+/** Everything the planner needs, read once; with the app's assignments as read, for drift. */
+export async function observe(okta: OktaClient, desired: Desired): Promise<{ observed: Observed; assignments?: AppAssignments }> {
   const [apps, groups, users] = await allOrInputErrors([
     findApps(okta, desired.appLabel),
     resolveGroups(okta, desired.assignGroups),
@@ -151,27 +151,11 @@ export async function observe(okta: OktaClient, desired: Desired): Promise<Obser
     assignedUserIds: [],
     mappings: [],
   };
-  if (!first) return observed;
-  const appPath = `/api/v1/apps/${first.id}`;
-  const [assignedGroups, assignedUsers, mappings] = await Promise.all([
-    desired.assignGroups.length ? okta.list<{ id: string }>(`${appPath}/groups`, { limit: 200 }) : Promise.resolve([]),
-    Promise.all(Object.values(users).map((u) => appUserAssigned(okta, appPath, u.id))),
-    // Read whatever `features` says: real Okta keeps mappings made before provisioning was on (recorded).
-    desired.pushGroups.length ? okta.list<ObservedMapping>(`${appPath}/group-push/mappings`, { limit: 1000 }) : Promise.resolve([]),
-  ]);
-  observed.assignedGroupIds = assignedGroups.map((g) => g.id);
-  observed.assignedUserIds = assignedUsers.filter((u): u is string => u !== undefined);
-  observed.mappings = mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, status: m.status, errorSummary: m.errorSummary }));
-  return observed;
-}
-
-/** A user assigned directly (scope USER); group-scoped users need no direct assignment. */
-async function appUserAssigned(okta: OktaClient, appPath: string, userId: string): Promise<string | undefined> {
-  try {
-    const appUser = await okta.get<{ id: string; scope: string }>(`${appPath}/users/${userId}`);
-    return appUser.scope === 'USER' ? appUser.id : undefined;
-  } catch (error) {
-    if (error instanceof OktaRequestError && error.status === 404) return undefined;
-    throw error;
-  }
+  if (!first) return { observed };
+  const assignments = await readAppAssignments(okta, first.id);
+  observed.assignedGroupIds = assignments.groups.map((g) => g.id);
+  // A user assigned through a group only still needs its direct assignment.
+  observed.assignedUserIds = assignments.users.filter((u) => u.scope === 'USER').map((u) => u.id);
+  observed.mappings = assignments.mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, status: m.status, errorSummary: m.errorSummary }));
+  return { observed, assignments };
 }

@@ -1,5 +1,6 @@
 import { grantedRoles, withRoles } from './roles.js';
 import { REDACTED } from '../lib/redact.js';
+import { repairs } from './repair.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
 
 const APP = '{appId}';
@@ -40,6 +41,11 @@ export function plan(desired: Desired, observed: Observed): Plan {
       warnings.push(
         `Group "${name}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push will fail. Rename the group in Okta.`,
       );
+  }
+  if (app) {
+    const repair = repairs(observed.drift ?? [], app.id, desired);
+    actions.push(...repair.actions);
+    warnings.push(...repair.warnings);
   }
   for (const [name, roles] of Object.entries(desired.groupRoles)) actions.push(rolesAction(desired, name, roles, observed));
   for (const name of desired.assignGroups) {

@@ -38,6 +38,7 @@ function renderAction(a: Action, paint: (s: string) => string): string[] {
   // Summaries and details quote names from Okta and Cloudflare: each stays one line.
   const out = [paint(`  ${a.guided ? SYMBOL.manual : SYMBOL[a.kind]} ${a.kind === 'manual' ? 'manual: ' : ''}${untrusted(a.summary)}`)];
   if (a.detail) out.push(`      ${untrusted(a.detail)}`);
-  if (a.request) out.push(`      ${a.request.method} ${untrusted(a.request.path)}${a.request.body !== undefined ? ` ${JSON.stringify(a.request.body)}` : ''}`);
+  for (const r of [...(a.request ? [a.request] : []), ...(a.then ?? [])])
+    out.push(`      ${r.method} ${untrusted(r.path)}${r.body !== undefined ? ` ${JSON.stringify(r.body)}` : ''}`);
   return out;
 }

@@ -1,3 +1,4 @@
+import type { Drift } from './drift.js';
 import type { PolicyWrite } from './roles.js';
 
 /** What the user asked for, from the validated inputs. */
@@ -53,6 +54,8 @@ export interface Observed {
   mappings: ObservedMapping[];
   /** Cloudflare's side of roles; read only when roles are wanted. */
   roles?: ObservedRoles;
+  /** Differences Okta reports as done; read only once the app provisions. */
+  drift?: Drift[];
 }
 
 export interface ObservedRoles {
@@ -65,7 +68,7 @@ export interface ObservedRoles {
 
 export type ActionKind = 'create' | 'update' | 'noop' | 'manual' | 'delete';
 
-export type ActionResource = 'app' | 'app-visibility' | 'provisioning' | 'group-assignment' | 'user-assignment' | 'push-mapping' | 'group-roles';
+export type ActionResource = 'app' | 'app-visibility' | 'provisioning' | 'group-assignment' | 'user-assignment' | 'push-mapping' | 'repair' | 'group-roles';
 
 /** The request an action implies; `{appId}` stands for an app that a previous action creates. */
 export interface PlannedRequest {
@@ -81,6 +84,8 @@ export interface Action {
   resource: ActionResource;
   summary: string;
   request?: PlannedRequest;
+  /** Requests sent after `request`, in order, as one action. */
+  then?: PlannedRequest[];
   /** Why the action is what it is (drift found, a reason for manual). */
   detail?: string;
   /** Done by API where the service takes it, else by a person through a guided step: counted as manual. */

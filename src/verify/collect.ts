@@ -4,23 +4,11 @@ import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import { grantedRoles, toWrite } from '../plan/roles.js';
 import { toObservedApp } from '../okta/observe.js';
+import { readAppAssignments, type AppAssignments, type AppUser, type OktaGroup } from '../okta/app-assignments.js';
+import type { OktaClient } from '../okta/client.js';
+import type { DriftFacts } from '../plan/drift.js';
 import { checkScimToken } from './checks-scim.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
-
-interface AppUser {
-  id: string;
-  status?: string;
-  syncState?: string;
-  lastSync?: string;
-  credentials?: { userName?: string };
-}
-
-interface OktaGroup {
-  id: string;
-  lastMembershipUpdated?: string;
-  lastUpdated?: string;
-  profile?: { name?: string };
-}
 
 interface LogEvent {
   eventType: string;
@@ -28,6 +16,84 @@ interface LogEvent {
   published: string;
   outcome?: { reason?: string | null };
   target?: Array<{ type: string; alternateId: string }>;
+}
+
+interface ScimUser {
+  id: string;
+  userName: string;
+  active: boolean;
+  /** The ids of the groups the user is in (Cloudflare's spec): group members without a read per group. */
+  groups?: string[];
+}
+
+/** Drift facts, with the rest of what was read on the way that verify's checks use. */
+export type ReadBack = DriftFacts & Pick<Evidence, 'pushGroups' | 'assignedGroupNames'>;
+
+/**
+ * Reads both sides as they are now: Okta's app users, groups and push mappings, and Cloudflare's
+ * SCIM users and groups. `okta` reads this before planning (to repair drift) and verify after.
+ */
+export async function readBothSides(
+  okta: OktaClient,
+  scim: CloudflareClient,
+  appId: string,
+  wantedPushGroups: string[],
+  scimWorks: boolean,
+  /** The app's assignments where the caller has just read them. */
+  known?: AppAssignments,
+): Promise<ReadBack> {
+  const [{ users: appUsers, groups: appGroups, mappings }, cfUsers, cfGroups] = await Promise.all([
+    known ?? readAppAssignments(okta, appId),
+    scimWorks ? scim.scimAll<ScimUser>('/Users') : Promise.resolve([]),
+    scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
+  ]);
+  const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
+  const login = (u: AppUser) => u.credentials?.userName ?? u.id;
+  const assignedLogins = appUsers.map(login);
+  const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
+  // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
+  const groupById = new Map(appGroups.flatMap((g) => (g._embedded?.group ? [[g.id, g._embedded.group] as const] : [])));
+  const mappedGroups = await Promise.all(
+    mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await okta.get<OktaGroup>(`/api/v1/groups/${m.sourceGroupId}`))),
+  );
+  for (const [i, m] of mappings.entries()) {
+    groupById.set(m.sourceGroupId, mappedGroups[i]);
+    groupIdByName.set(mappedGroups[i].profile?.name ?? m.sourceGroupId, m.sourceGroupId);
+  }
+  const mappedNames = mappings.map((m, i) => mappedGroups[i].profile?.name ?? m.sourceGroupId);
+  const pushedNames = [...new Set([...wantedPushGroups, ...mappedNames])];
+  const pushGroups = await Promise.all(
+    pushedNames.map(async (name) => {
+      const groupId = groupIdByName.get(name);
+      const members = groupId ? await okta.list<{ profile: { login: string } }>(`/api/v1/groups/${groupId}/users`, { limit: 1000 }) : [];
+      return {
+        name,
+        groupId,
+        mapping: mappings.find((m) => m.sourceGroupId === groupId),
+        lastMembershipUpdated: groupId ? groupById.get(groupId)?.lastMembershipUpdated : undefined,
+        lastUpdated: groupId ? groupById.get(groupId)?.lastUpdated : undefined,
+        assignedMemberLogins: members.map((m) => m.profile.login).filter((l) => assigned.has(l.toLowerCase())),
+      };
+    }),
+  );
+  const scimGroups: DriftFacts['scimGroups'] = {};
+  for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName)))
+    scimGroups[g.displayName] = { id: g.id, memberEmails: cfUsers.filter((u) => u.groups?.includes(g.id)).map((u) => u.userName) };
+  return {
+    scimToken: { ok: scimWorks },
+    assignedLogins,
+    oktaSynced: Object.fromEntries(
+      appUsers
+        .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
+        .map((u) => [login(u).toLowerCase(), u.lastSync ?? 'an unknown time']),
+    ),
+    appUsers: Object.fromEntries(appUsers.map((u) => [login(u).toLowerCase(), { id: u.id, scope: u.scope ?? 'USER' }])),
+    cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
+    pushGroups,
+    scimGroups,
+    otherScimGroups: cfGroups.map((g) => g.displayName).filter((n) => !pushedNames.includes(n)),
+    assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
+  };
 }
 
 /** Reads back everything the checks need, in one pass, with independent reads in parallel. */
@@ -53,19 +119,11 @@ export async function collectEvidence(
     },
   );
   const appPath = `/api/v1/apps/${appId}`;
-  const rawApp = await okta.get<Parameters<typeof toObservedApp>[0]>(appPath);
-  const app = toObservedApp(rawApp);
   const scimWorks = scimToken.ok;
-  const [appUsers, appGroups, mappings, failures, cfUsers, cfGroups, userGroups, audit] = await Promise.all([
-    okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
-    okta.list<{ id: string; _embedded?: { group?: OktaGroup } }>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
-    // Whatever `features` says: real Okta keeps mappings made before provisioning was on (recorded).
-    okta.list<{ id: string; sourceGroupId: string; status: string; errorSummary?: string; lastPush?: string | null }>(`${appPath}/group-push/mappings`, {
-      limit: 1000,
-    }),
+  const [rawApp, sides, failures, userGroups, audit] = await Promise.all([
+    okta.get<Parameters<typeof toObservedApp>[0]>(appPath),
+    readBothSides(okta, scim, appId, desired.pushGroups, scimWorks),
     okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`, limit: 1000 }),
-    scimWorks ? scim.scimAll<{ id: string; userName: string; active: boolean }>('/Users') : Promise.resolve([]),
-    scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
     // User groups accept the SCIM token too, so roles are checked even without the read token.
     (read ?? scim)
       .listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500)
@@ -74,6 +132,7 @@ export async function collectEvidence(
       ? auditActivity(scim, read, since)
       : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
+  const app = toObservedApp(rawApp);
   const wantedNames = Object.values(desired.groupRoles).flat();
   const [roleIds, accountResourceGroupId] =
     wantedNames.length && scimWorks
@@ -84,8 +143,8 @@ export async function collectEvidence(
   );
   // Members (50 a page) are read only when someone active in Cloudflare is no longer assigned in
   // Okta: only then can a Super Administrator be about to be deactivated.
-  const assignedSet = new Set(appUsers.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()));
-  const leaving = cfUsers.some((u) => u.active && !assignedSet.has(u.userName.toLowerCase()));
+  const assignedSet = new Set(sides.assignedLogins.map((l) => l.toLowerCase()));
+  const leaving = Object.entries(sides.cloudflareUsers).some(([userName, u]) => u.active && !assignedSet.has(userName));
   const superAdmins =
     read && leaving
       ? (await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${inputs.accountId}/members`, 50))
@@ -94,58 +153,11 @@ export async function collectEvidence(
       : read
         ? []
         : undefined;
-  const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
-  const assignedLogins = appUsers.map((u) => u.credentials?.userName ?? u.id);
-  const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
-  // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
-  const groupById = new Map(appGroups.flatMap((g) => (g._embedded?.group ? [[g.id, g._embedded.group] as const] : [])));
-  const mappedGroups = await Promise.all(
-    mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await okta.get<OktaGroup>(`/api/v1/groups/${m.sourceGroupId}`))),
-  );
-  for (const [i, m] of mappings.entries()) {
-    groupById.set(m.sourceGroupId, mappedGroups[i]);
-    groupIdByName.set(mappedGroups[i].profile?.name ?? m.sourceGroupId, m.sourceGroupId);
-  }
-  const mappedNames = mappings.map((m, i) => mappedGroups[i].profile?.name ?? m.sourceGroupId);
-  const pushedNames = [...new Set([...desired.pushGroups, ...mappedNames])];
-  const pushGroups = await Promise.all(
-    pushedNames.map(async (name) => {
-      const groupId = groupIdByName.get(name);
-      const members = groupId ? await okta.list<{ profile: { login: string } }>(`/api/v1/groups/${groupId}/users`, { limit: 1000 }) : [];
-      const mapping = mappings.find((m) => m.sourceGroupId === groupId);
-      return {
-        name,
-        groupId,
-        mapping,
-        lastMembershipUpdated: groupId ? groupById.get(groupId)?.lastMembershipUpdated : undefined,
-        lastUpdated: groupId ? groupById.get(groupId)?.lastUpdated : undefined,
-        assignedMemberLogins: members.map((m) => m.profile.login).filter((l) => assigned.has(l.toLowerCase())),
-      };
-    }),
-  );
-  const scimGroups: Evidence['scimGroups'] = {};
-  await Promise.all(
-    cfGroups
-      .filter((g) => pushedNames.includes(g.displayName))
-      .map(async (g) => {
-        const full = await scim.get<{ members?: Array<{ value: string; display?: string }> }>(`${scim.scimPath}/Groups/${g.id}`);
-        scimGroups[g.displayName] = { id: g.id, memberEmails: (full.members ?? []).map((m) => m.display ?? m.value) };
-      }),
-  );
   return {
+    ...sides,
     accountId: inputs.accountId,
     scimToken,
     app: { id: rawApp.id, label: rawApp.label, status: app.status, features: app.features, visibility: app.visibility },
-    assignedLogins,
-    oktaSynced: Object.fromEntries(
-      appUsers
-        .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
-        .map((u) => [(u.credentials?.userName ?? u.id).toLowerCase(), u.lastSync ?? 'an unknown time']),
-    ),
-    assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
-    pushGroups,
-    cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
-    scimGroups,
     userGroups: userGroups
       ? Object.fromEntries(
           userGroups.map((g) => [

@@ -1,3 +1,13 @@
+import {
+  findDrift,
+  memberDifference,
+  membershipDifference,
+  missingMembers,
+  type Drift,
+  type GroupGoneDrift,
+  type GroupMembersDrift,
+  type MemberDrift,
+} from '../plan/drift.js';
 import { visibilityDrift } from '../plan/planner.js';
 import { provisioningOn } from '../plan/types.js';
 import type { Check, Evidence } from './types.js';
@@ -9,7 +19,8 @@ const LEGACY_GROUP = /^CF-([0-9a-f]{32}) - (.+)$/;
  * is asynchronous, and only evidence of a failure (an ERROR, a refused token, a log entry) fails.
  */
 export function evaluate(e: Evidence): Check[] {
-  return [scimToken(e), oktaProvisioning(e), ...pushedGroups(e), ...roles(e), members(e), oktaLog(e), audit(e), ...warnings(e)];
+  const drift = findDrift(e);
+  return [scimToken(e), oktaProvisioning(e), ...pushedGroups(e, drift), ...roles(e), members(e, drift), oktaLog(e), audit(e), ...warnings(e)];
 }
 
 function scimToken(e: Evidence): Check {
@@ -60,7 +71,7 @@ function oktaProvisioning(e: Evidence): Check {
   };
 }
 
-function pushedGroups(e: Evidence): Check[] {
+function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
   return e.pushGroups.map((g) => {
     const id = `push-group:${g.name}`;
     if (!g.mapping)
@@ -93,19 +104,8 @@ function pushedGroups(e: Evidence): Check[] {
         fix: 'Add members to the group in Okta, or create the group in Cloudflare first.',
       };
     const scimGroup = e.scimGroups[g.name];
-    const pushedAfter = (time: string | undefined) => e.scimToken.ok && pushedSince(g.mapping?.lastPush, time);
-    if (!scimGroup && pushedAfter(g.lastMembershipUpdated) && pushedAfter(g.lastUpdated))
-      return {
-        id,
-        status: 'fail',
-        summary: `group "${g.name}" is not in Cloudflare by that name, though Okta pushed it after its last change: deleted or renamed in Cloudflare, and Okta will not push it again by itself`,
-        evidence: [
-          `mapping ${g.mapping.id} ACTIVE`,
-          'no SCIM group of that name',
-          `Okta: last push ${g.mapping.lastPush}; group last changed ${g.lastUpdated}`,
-        ],
-        fix: `If it was renamed in Cloudflare, rename it back to "${g.name}" there. If it was deleted, unlink the push in Okta (Push Groups tab) and run \`scim-setup okta\` to push it afresh.`,
-      };
+    const drifted = drift.find((d): d is GroupGoneDrift | GroupMembersDrift => d.kind !== 'member' && d.group === g.name);
+    if (drifted?.kind === 'group-gone') return groupGone(id, drifted);
     if (!scimGroup)
       return {
         id,
@@ -113,19 +113,15 @@ function pushedGroups(e: Evidence): Check[] {
         summary: `group "${g.name}" is not in Cloudflare yet`,
         evidence: [`mapping ${g.mapping.id} ACTIVE`, 'no SCIM group of that name'],
       };
+    const { missing, extra } = membershipDifference(g.assignedMemberLogins, scimGroup.memberEmails);
     const want = new Set(g.assignedMemberLogins.map((l) => l.toLowerCase()));
     const have = new Set(scimGroup.memberEmails.map((m) => m.toLowerCase()));
-    const missing = [...want].filter((x) => !have.has(x));
-    const extra = [...have].filter((x) => !want.has(x));
     const evidence = [`SCIM group ${scimGroup.id}: ${have.size} members; Okta: ${want.size} assigned members`];
     if (e.userGroups && !e.userGroups[g.name])
       return { id, status: 'pending', summary: `group "${g.name}" is a SCIM group but not yet an IAM user group`, evidence };
     if (e.userGroups) evidence.push(`IAM user group ${e.userGroups[g.name].id}`);
     if (missing.length || extra.length) {
-      // Okta pushed after the group's last membership change and after it provisioned each missing
-      // member: it has nothing left to do, so the difference was made in Cloudflare and will stay.
-      const drift = pushedAfter(g.lastMembershipUpdated) && missing.every((l) => pushedAfter(e.oktaSynced[l]));
-      if (drift)
+      if (drifted?.kind === 'group-members')
         return {
           id,
           status: 'fail',
@@ -133,9 +129,9 @@ function pushedGroups(e: Evidence): Check[] {
           evidence: [
             ...evidence,
             ...memberDifference(missing, extra),
-            `Okta: last push ${g.mapping.lastPush}; last membership change ${g.lastMembershipUpdated}`,
+            `Okta: last push ${drifted.lastPush}; last membership change ${drifted.lastMembershipUpdated}`,
           ],
-          fix: `In Okta, on the app's Push Groups tab, select Push Now for "${g.name}"; then run verify.`,
+          fix: `Run \`scim-setup okta\` to push "${g.name}" again (it sets the push mapping inactive, then active), or in Okta, on the app's Push Groups tab, select Push Now for "${g.name}"; then run verify.`,
         };
       return {
         id,
@@ -153,41 +149,49 @@ function pushedGroups(e: Evidence): Check[] {
   });
 }
 
-/** Okta's push came at or after `time`; unknown on either side is not "after". */
-function pushedSince(lastPush: string | null | undefined, time: string | undefined): boolean {
-  return typeof lastPush === 'string' && time !== undefined && Date.parse(lastPush) >= Date.parse(time);
+function groupGone(id: string, d: GroupGoneDrift): Check {
+  const others = d.otherScimGroups;
+  return {
+    id,
+    status: 'fail',
+    summary: `group "${d.group}" is not in Cloudflare by that name, though Okta pushed it after its last change: deleted or renamed in Cloudflare, and Okta will not push it again by itself`,
+    evidence: [
+      `mapping ${d.mappingId} ACTIVE`,
+      'no SCIM group of that name',
+      ...(others.length
+        ? [
+            `Cloudflare SCIM groups that no push names (a renamed one would be here): ${others
+              .slice(0, 5)
+              .map((n) => `"${n}"`)
+              .join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}`,
+          ]
+        : []),
+      `Okta: last push ${d.lastPush}; group last changed ${d.lastUpdated}`,
+    ],
+    fix: `Run \`scim-setup okta\`: it pushes "${d.group}" afresh (it unlinks the push mapping and creates it again by name). If it was renamed in Cloudflare, the renamed copy stays there and no longer follows Okta: delete it with the SCIM token (DELETE …/scim/v2/Groups/{id}).`,
+  };
 }
 
-function memberDifference(missing: string[], extra: string[]): string[] {
-  return [
-    ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`] : []),
-    ...(extra.length ? [`extra: ${extra.slice(0, 5).join(', ')}`] : []),
-  ];
-}
-
-function members(e: Evidence): Check {
-  const missing = e.assignedLogins.filter((l) => !e.cloudflareUsers[l.toLowerCase()]?.active);
+function members(e: Evidence, drift: Drift[]): Check {
+  const missing = missingMembers(e);
   const deactivated = Object.entries(e.cloudflareUsers).filter(([, u]) => !u.active).length;
   const evidence = [
     `${e.assignedLogins.length} users assigned in Okta; ${Object.values(e.cloudflareUsers).filter((u) => u.active).length} active SCIM users in Cloudflare; ${deactivated} deactivated (not members)`,
   ];
   if (missing.length === 0)
     return { id: 'members', status: 'pass', summary: `all ${e.assignedLogins.length} users assigned in Okta are Cloudflare account members`, evidence };
-  // Okta pushes only on changes in Okta: a user it reports as done but Cloudflare lacks was changed
-  // there, behind Okta's back, and waiting will not bring it back.
-  // Only what Cloudflare answered is evidence: with the SCIM token refused, nothing was read there.
-  const drifted = e.scimToken.ok ? missing.filter((l) => e.oktaSynced[l.toLowerCase()] !== undefined) : [];
+  const drifted = drift.filter((d): d is MemberDrift => d.kind === 'member');
   if (drifted.length > 0) {
-    const sides = (l: string) => {
-      const cf = e.cloudflareUsers[l.toLowerCase()];
-      return `${l}: Okta PROVISIONED, SYNCHRONIZED at ${e.oktaSynced[l.toLowerCase()]}; Cloudflare: ${cf ? `SCIM user ${cf.id} deactivated` : 'no SCIM user'}`;
-    };
+    const sides = (d: MemberDrift) => `${d.login}: Okta PROVISIONED, SYNCHRONIZED at ${d.syncedAt}; Cloudflare: ${d.cloudflare}`;
+    const viaGroup = drifted.filter((d) => !d.direct).map((d) => d.login);
     return {
       id: 'members',
       status: 'fail',
       summary: `${drifted.length} assigned user${drifted.length > 1 ? 's' : ''} that Okta reports as provisioned ${drifted.length > 1 ? 'are' : 'is'} not Cloudflare member${drifted.length > 1 ? 's' : ''}: changed in Cloudflare, and Okta will not push ${drifted.length > 1 ? 'them' : 'it'} again by itself`,
       evidence: [...evidence, ...drifted.slice(0, 5).map(sides), ...(drifted.length > 5 ? [`and ${drifted.length - 5} more`] : [])],
-      fix: "Okta pushes a user only when the user changes in Okta. For each user named: remove the user from the assigned group and add it back (or, for a direct assignment, unassign and assign it again on the app's Assignments tab), then run verify.",
+      fix: viaGroup.length
+        ? `Okta pushes a user only when the user changes in Okta, and a user assigned through a group cannot be re-assigned alone by API. In Okta, remove each of ${viaGroup.slice(0, 5).join(', ')}${viaGroup.length > 5 ? ' …' : ''} from the assigned group and add it back${viaGroup.length < drifted.length ? '; run `scim-setup okta` for the users assigned directly (it assigns them again)' : ''}; then run verify.`
+        : 'Run `scim-setup okta`: it assigns each user named again, and Okta then reactivates them in Cloudflare. Then run verify.',
     };
   }
   const failures = new Set(e.oktaFailures.map((f) => f.target?.toLowerCase()));

@@ -9,11 +9,12 @@ export function expectedActivity(applied: Array<{ id: string; result: string }>,
   const done = applied.filter((a) => a.result === 'done').map((a) => a.id);
   const named = (prefix: string) => done.filter((id) => id.startsWith(`${prefix}:`)).map((id) => id.slice(prefix.length + 1));
   const withMembers = (name: string) => groups[name]?.members !== 0;
-  const pushedGroups = named('push-mapping');
+  // A repair is a change Okta answers with a push, like the action it repeats.
+  const pushedGroups = [...named('push-mapping'), ...named('repair:push')];
   return {
     provisioning: done.includes('provisioning'),
     assignedGroups: named('group-assignment').filter((name) => !pushedGroups.includes(name) && withMembers(name)),
     pushedGroups,
-    users: named('user-assignment').length,
+    users: named('user-assignment').length + named('repair:user').length,
   };
 }

@@ -2,6 +2,7 @@ import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Inputs } from '../lib/inputs.js';
 import type { Reporter } from '../lib/reporter.js';
 import type { OktaClient } from '../okta/client.js';
+import type { DriftFacts } from '../plan/drift.js';
 import type { Desired } from '../plan/types.js';
 
 /** What verification reads with: the clients, the inputs and the reporter of the command that runs it. */
@@ -28,8 +29,8 @@ export interface Check {
   authRefused?: boolean;
 }
 
-/** What verify read back from Okta and Cloudflare in one pass. */
-export interface Evidence {
+/** What verify read back from Okta and Cloudflare in one pass: the drift facts, and the rest the checks need. */
+export interface Evidence extends DriftFacts {
   accountId: string;
   scimToken: { ok: true; detail: string } | { ok: false; status: number; message: string; auth: boolean; fix?: string };
   app?: {
@@ -39,27 +40,8 @@ export interface Evidence {
     features: string[];
     visibility: { autoLaunch: boolean; autoSubmitToolbar: boolean; hide: { iOS: boolean; web: boolean } };
   };
-  /** Logins of every user assigned to the app, directly or through a group. */
-  assignedLogins: string[];
-  /**
-   * Assigned users Okta reports as done (PROVISIONED and SYNCHRONIZED), by login (lower-case), with
-   * when it last synchronised them. Okta pushes only on changes in Okta, so a difference for one of
-   * them is drift, which no wait repairs.
-   */
-  oktaSynced: Record<string, string>;
   assignedGroupNames: string[];
-  pushGroups: Array<{
-    name: string;
-    groupId?: string;
-    mapping?: { id: string; status: string; errorSummary?: string; lastPush?: string | null };
-    /** When the group's membership, and the group itself (its name), last changed in Okta: a push after both left nothing for Okta to do. */
-    lastMembershipUpdated?: string;
-    lastUpdated?: string;
-    assignedMemberLogins: string[];
-  }>;
-  /** Cloudflare SCIM users by userName (lower-case). */
-  cloudflareUsers: Record<string, { id: string; active: boolean }>;
-  scimGroups: Record<string, { id: string; memberEmails: string[] }>;
+  pushGroups: Array<DriftFacts['pushGroups'][number] & { mapping?: { id: string; status: string; errorSummary?: string; lastPush?: string | null } }>;
   /** IAM user groups by name; undefined without the read token. */
   userGroups?: Record<string, { id: string; policies: number; grantedRoleIds: string[] }>;
   /** Roles the inputs ask for, by pushed group, with their permission group ids. */

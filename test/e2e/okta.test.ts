@@ -280,13 +280,25 @@ describe('scim-setup okta against the sandbox', () => {
     const r = await okta(s, [...args, '--dry-run', '--detailed-exitcode']);
     expect(r.code).toBe(0);
     const oktaCounts = await control(s.okta.url, 'GET', '/__sandbox/requests');
-    // apps list 1, group search 2 (40 names a request), app groups 1 page, push mappings 1 page.
+    // apps list 1, group search 2 (40 names a request), app groups, app users and push mappings a
+    // page each; then, to tell drift, each pushed group's members in Okta (the groups bucket, not
+    // the scarce apps bucket), and in Cloudflare the SCIM users and groups (a page each, members
+    // come with the users, 100 a page).
     expect(oktaCounts.byRoute).toEqual({
       'GET /api/v1/apps': 1,
       'GET /api/v1/groups': 2,
       'GET /api/v1/apps/{appId}/groups': 1,
+      'GET /api/v1/apps/{appId}/users': 1,
       'GET /api/v1/apps/{appId}/group-push/mappings': 1,
+      'GET /api/v1/groups/{groupId}/users': 20,
     });
-    expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).total).toBe(2);
+    const cloudflareCounts = await control(s.cloudflare.url, 'GET', '/__sandbox/requests');
+    const scim = '/client/v4/accounts/{account_id}/scim/v2';
+    expect(cloudflareCounts.byRoute).toEqual({
+      [`GET ${scim}/ServiceProviderConfig`]: 1,
+      // The token's proof reads one user; the drift read every user.
+      [`GET ${scim}/Users`]: 1 + Math.ceil(s.cloudflare.state.scimUsers.size / 100),
+      [`GET ${scim}/Groups`]: 1,
+    });
   });
 });

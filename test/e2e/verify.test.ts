@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
@@ -8,14 +8,6 @@ afterEach(async () => {
   await s?.close();
   s = undefined;
 });
-
-interface CheckDoc {
-  id: string;
-  status: string;
-  summary: string;
-  evidence: string[];
-  fix?: string;
-}
 
 async function api(method: string, path: string, body?: unknown) {
   const r = await fetch(s!.okta.url + path, {
@@ -147,7 +139,8 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(r.check('members').evidence[1]).toMatch(
       new RegExp(`^${victim.userName.replace(/\./g, '\\.')}: Okta PROVISIONED, SYNCHRONIZED at \\d{4}-.*; Cloudflare: SCIM user ${victim.id} deactivated$`),
     );
-    expect(r.check('members').fix).toContain('remove the user from the assigned group and add it back');
+    // Assigned through Support: no API can re-assign it alone, so the fix is Okta's console.
+    expect(r.check('members').fix).toContain(`remove each of ${victim.userName} from the assigned group and add it back`);
     // Okta pushes only on changes in Okta: the sandbox has not repaired it behind the test's back.
     expect(s.cloudflare.state.scimUsers.get(victim.id)!.active).toBe(false);
   });
@@ -175,7 +168,9 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(check.summary).toContain('which pushed it after its last membership change: changed in Cloudflare');
     expect(check.evidence).toContain(`missing: ${dropped.userName.toLowerCase()}`);
     expect(check.evidence.join('\n')).toMatch(/Okta: last push \d{4}-\S+; last membership change \d{4}-\S+/);
-    expect(check.fix).toBe('In Okta, on the app\'s Push Groups tab, select Push Now for "Engineering"; then run verify.');
+    expect(check.fix).toBe(
+      'Run `scim-setup okta` to push "Engineering" again (it sets the push mapping inactive, then active), or in Okta, on the app\'s Push Groups tab, select Push Now for "Engineering"; then run verify.',
+    );
   });
 
   it('a pushed group renamed, then deleted, in Cloudflare after Okta pushed it is drift: fail, not "not in Cloudflare yet"', async () => {
@@ -199,7 +194,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
         summary: expect.stringContaining('not in Cloudflare by that name, though Okta pushed it after its last change'),
       });
       expect(check.evidence.join('\n')).toMatch(/Okta: last push \d{4}-\S+; group last changed \d{4}-\S+/);
-      expect(check.fix).toContain('rename it back to "Engineering"');
+      expect(check.fix).toContain('Run `scim-setup okta`: it pushes "Engineering" afresh');
     };
     const renamed = await scim('PATCH', {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],

@@ -6,6 +6,15 @@ import { expect } from 'vitest';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'scim-setup.js');
 
+/** One check as `verify --json` and `okta --json` print it. */
+export interface CheckDoc {
+  id: string;
+  status: string;
+  summary: string;
+  evidence: string[];
+  fix?: string;
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;

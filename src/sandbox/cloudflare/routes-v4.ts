@@ -153,6 +153,31 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
       if (!m) throw cfFailure(req.path, 404, 'Member not found', 1003);
       return ok(memberView(m));
     }),
+    // The dashboard's "Remove member", or any API client: a SCIM user's `active` is its membership, so it turns false.
+    route('DELETE', `${ACCOUNT}/members/{member_id}`, ['write'], (req) => {
+      const m = state.members.get(req.params.member_id);
+      if (!m) throw cfFailure(req.path, 404, 'Member not found', 1003);
+      if (state.superAdmins().length === 1 && state.superAdmins()[0].id === m.id)
+        throw cfFailure(req.path, 400, 'Cannot remove the last Super Administrator', 1001);
+      state.removeMember(m.id);
+      for (const u of state.scimUsers.values())
+        if (u.memberId === m.id) {
+          u.memberId = undefined;
+          u.active = false;
+        }
+      state.record({
+        type: 'delete',
+        description: 'Remove Member',
+        token: tokenOf(req),
+        method: req.method,
+        uri: req.path,
+        status: 200,
+        product: 'members',
+        resourceType: 'member',
+        resourceId: m.id,
+      });
+      return ok({ id: m.id });
+    }),
     route('GET', `${ACCOUNT}/iam/user_groups`, read, listGroups),
     route('GET', `${ACCOUNT}/iam/user_groups/{user_group_id}`, read, (req) => ok(groupView(findGroup(req)))),
     route('PUT', `${ACCOUNT}/iam/user_groups/{user_group_id}`, ['write'], updateGroup),

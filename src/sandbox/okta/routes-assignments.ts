@@ -56,6 +56,9 @@ export function assignmentRoutes(ctx: OktaContext): Route[] {
     const u = user(body.id);
     const t = state.now();
     const existing = app.users.get(u.id);
+    // A user not assigned in any way gets a new app user, which Okta provisions afresh: it finds
+    // the user in Cloudflare by userName and reactivates it there.
+    if (!state.assignedUsers(app).has(u.id)) app.provisioned.delete(u.id);
     app.users.set(u.id, { created: existing?.created ?? t, lastUpdated: t });
     if (!existing)
       state.log({
@@ -197,10 +200,11 @@ function mappingRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
     // A mapping in ERROR can only be switched off (then fixed or deleted), not back on.
     if (m.status === 'ERROR' && status === 'ACTIVE')
       throw validation('status: A mapping in ERROR cannot be activated; fix the cause, set it INACTIVE, then ACTIVE.');
+    // "If changing … to ACTIVE, Okta performs an initial push" (the API reference): a change, not
+    // setting ACTIVE again, which pushes nothing.
+    if (status === 'ACTIVE' && m.status !== 'ACTIVE') m.pushedMembers = undefined;
     m.status = status;
     m.errorSummary = null;
-    // Setting ACTIVE makes Okta push the group again (an initial push), as the API reference says.
-    if (status === 'ACTIVE') m.pushedMembers = undefined;
     m.lastUpdated = state.now();
     state.log({
       eventType: status === 'ACTIVE' ? 'application.provision.group_push.activate_mapping' : 'application.provision.group_push.deactivate_mapping',

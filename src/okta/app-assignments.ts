@@ -1,0 +1,45 @@
+import type { OktaClient } from './client.js';
+
+export interface AppUser {
+  id: string;
+  scope?: string;
+  status?: string;
+  syncState?: string;
+  lastSync?: string;
+  credentials?: { userName?: string };
+}
+
+export interface OktaGroup {
+  id: string;
+  lastMembershipUpdated?: string;
+  lastUpdated?: string;
+  profile?: { name?: string };
+}
+
+export interface PushMapping {
+  id: string;
+  sourceGroupId: string;
+  status: 'ACTIVE' | 'INACTIVE' | 'ERROR';
+  errorSummary?: string;
+  lastPush?: string | null;
+  lastUpdated?: string;
+}
+
+/** Who and what the app is given to, and what it pushes: read once, for the plan and for drift alike. */
+export interface AppAssignments {
+  users: AppUser[];
+  groups: Array<{ id: string; _embedded?: { group?: OktaGroup } }>;
+  mappings: PushMapping[];
+}
+
+/** Three lists, a page each for most orgs (500 users, 200 groups, 1000 mappings a page). */
+export async function readAppAssignments(okta: OktaClient, appId: string): Promise<AppAssignments> {
+  const appPath = `/api/v1/apps/${appId}`;
+  const [users, groups, mappings] = await Promise.all([
+    okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
+    okta.list<AppAssignments['groups'][number]>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
+    // Whatever `features` says: real Okta keeps mappings made before provisioning was on (recorded).
+    okta.list<PushMapping>(`${appPath}/group-push/mappings`, { limit: 1000 }),
+  ]);
+  return { users, groups, mappings };
+}

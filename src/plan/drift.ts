@@ -1,0 +1,146 @@
+/**
+ * Drift: a difference between Okta and Cloudflare that Okta reports as done. Okta pushes only
+ * when something changes in Okta, so such a difference was made in Cloudflare, behind Okta's
+ * back, and no wait repairs it. Everything else that differs is work in flight (pending).
+ * Pure: verify reports drift as failed checks, and the planner plans its repair, from one rule.
+ */
+
+/** What drift is judged from: read back from both sides (verify's evidence carries all of it). */
+export interface DriftFacts {
+  /** Only what Cloudflare answered is evidence: with the SCIM token refused, nothing was read there. */
+  scimToken: { ok: boolean };
+  /** Logins of every user assigned to the app, directly or through a group. */
+  assignedLogins: string[];
+  /** Assigned users Okta reports as PROVISIONED and SYNCHRONIZED, by login (lower-case), with when. */
+  oktaSynced: Record<string, string>;
+  /** Assigned users by login (lower-case): their Okta id, and whether they are assigned directly (scope USER). */
+  appUsers: Record<string, { id: string; scope: string }>;
+  /** Cloudflare SCIM users by userName (lower-case). */
+  cloudflareUsers: Record<string, { id: string; active: boolean }>;
+  pushGroups: Array<{
+    name: string;
+    groupId?: string;
+    /** `lastUpdated`: when the mapping itself last changed (set ACTIVE again, say): a push before it is not the last word. */
+    mapping?: { id: string; status: string; lastPush?: string | null; lastUpdated?: string };
+    /** When the group's membership, and the group itself (its name), last changed in Okta. */
+    lastMembershipUpdated?: string;
+    lastUpdated?: string;
+    assignedMemberLogins: string[];
+  }>;
+  /** Cloudflare SCIM groups of the pushed names, by name. */
+  scimGroups: Record<string, { id: string; memberEmails: string[] }>;
+  /** Names of Cloudflare SCIM groups that no push names: where a renamed group turns up. */
+  otherScimGroups: string[];
+}
+
+export type Drift = MemberDrift | GroupMembersDrift | GroupGoneDrift;
+
+/** An assigned user Okta reports as provisioned that is not an active member in Cloudflare. */
+export interface MemberDrift {
+  kind: 'member';
+  login: string;
+  /** The Okta user; `direct` when assigned to the app directly, not through a group. */
+  userId?: string;
+  direct: boolean;
+  syncedAt: string;
+  cloudflare: string;
+}
+
+/** A pushed group whose Cloudflare members differ after Okta pushed its last membership change. */
+export interface GroupMembersDrift {
+  kind: 'group-members';
+  group: string;
+  mappingId: string;
+  missing: string[];
+  extra: string[];
+  lastPush: string;
+  lastMembershipUpdated?: string;
+}
+
+/** A pushed group Cloudflare no longer has by its name, after Okta pushed its last change: renamed or deleted there. */
+export interface GroupGoneDrift {
+  kind: 'group-gone';
+  group: string;
+  mappingId: string;
+  sourceGroupId: string;
+  lastPush: string;
+  lastUpdated?: string;
+  otherScimGroups: string[];
+}
+
+export function findDrift(facts: DriftFacts): Drift[] {
+  if (!facts.scimToken.ok) return [];
+  return [...memberDrift(facts), ...facts.pushGroups.flatMap((g) => groupDrift(facts, g))];
+}
+
+/** Assigned logins that are not active Cloudflare members. */
+export function missingMembers(facts: Pick<DriftFacts, 'assignedLogins' | 'cloudflareUsers'>): string[] {
+  return facts.assignedLogins.filter((l) => !facts.cloudflareUsers[l.toLowerCase()]?.active);
+}
+
+function memberDrift(facts: DriftFacts): MemberDrift[] {
+  return missingMembers(facts)
+    .filter((l) => facts.oktaSynced[l.toLowerCase()] !== undefined)
+    .map((login) => {
+      const key = login.toLowerCase();
+      const cf = facts.cloudflareUsers[key];
+      const appUser = facts.appUsers[key];
+      return {
+        kind: 'member',
+        login,
+        userId: appUser?.id,
+        direct: appUser?.scope === 'USER',
+        syncedAt: facts.oktaSynced[key],
+        cloudflare: cf ? `SCIM user ${cf.id} deactivated` : 'no SCIM user',
+      };
+    });
+}
+
+function groupDrift(facts: DriftFacts, g: DriftFacts['pushGroups'][number]): Drift[] {
+  const m = g.mapping;
+  if (m?.status !== 'ACTIVE' || !g.groupId || g.assignedMemberLogins.length === 0 || typeof m.lastPush !== 'string') return [];
+  const lastPush = m.lastPush;
+  const pushedAfter = (time: string | undefined) => pushedSince(lastPush, time);
+  // A mapping changed since its last push (a repair sets it INACTIVE, then ACTIVE) has a push to come.
+  if (m.lastUpdated !== undefined && !pushedAfter(m.lastUpdated)) return [];
+  const scimGroup = facts.scimGroups[g.name];
+  if (!scimGroup) {
+    if (!pushedAfter(g.lastMembershipUpdated) || !pushedAfter(g.lastUpdated)) return [];
+    return [
+      {
+        kind: 'group-gone',
+        group: g.name,
+        mappingId: m.id,
+        sourceGroupId: g.groupId,
+        lastPush,
+        lastUpdated: g.lastUpdated,
+        otherScimGroups: facts.otherScimGroups,
+      },
+    ];
+  }
+  const { missing, extra } = membershipDifference(g.assignedMemberLogins, scimGroup.memberEmails);
+  if (missing.length === 0 && extra.length === 0) return [];
+  // Okta pushed after the group's last membership change and after it provisioned each missing
+  // member: it has nothing left to do, so the difference was made in Cloudflare and will stay.
+  const drift = pushedAfter(g.lastMembershipUpdated) && missing.every((l) => pushedAfter(facts.oktaSynced[l]));
+  return drift ? [{ kind: 'group-members', group: g.name, mappingId: m.id, missing, extra, lastPush, lastMembershipUpdated: g.lastMembershipUpdated }] : [];
+}
+
+/** Who Okta would have in the group and Cloudflare lacks, and the reverse; lower-case logins. */
+export function membershipDifference(wanted: string[], present: string[]): { missing: string[]; extra: string[] } {
+  const want = new Set(wanted.map((l) => l.toLowerCase()));
+  const have = new Set(present.map((m) => m.toLowerCase()));
+  return { missing: [...want].filter((x) => !have.has(x)), extra: [...have].filter((x) => !want.has(x)) };
+}
+
+/** Okta's push came at or after `time`; unknown on either side is not "after". */
+export function pushedSince(lastPush: string | null | undefined, time: string | undefined): boolean {
+  return typeof lastPush === 'string' && time !== undefined && Date.parse(lastPush) >= Date.parse(time);
+}
+
+export function memberDifference(missing: string[], extra: string[]): string[] {
+  return [
+    ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`] : []),
+    ...(extra.length ? [`extra: ${extra.slice(0, 5).join(', ')}`] : []),
+  ];
+}

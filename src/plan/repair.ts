@@ -1,0 +1,99 @@
+import type { Drift } from './drift.js';
+import type { Action, Desired, PlannedRequest } from './types.js';
+
+/**
+ * Repairs of drift, through Okta so that Okta stays the source of truth. Okta pushes only on
+ * changes in Okta, so each repair is a change Okta answers with a push:
+ * - a group whose Cloudflare members differ: its mapping set INACTIVE, then ACTIVE ("If changing
+ *   … to ACTIVE, Okta performs an initial push to the target group": the API reference);
+ * - a group Cloudflare no longer has by name: the mapping unlinked (INACTIVE, then deleted without
+ *   its target) and made again by name, which "creates a new group" in Cloudflare;
+ * - a user assigned directly: unassigned and assigned again, which Okta pushes as a new user and
+ *   Cloudflare takes as a reactivation of the same SCIM user.
+ * A user assigned only through a group has no such API: the repair is a manual step. Repairs by API
+ * touch only what the inputs name, so that a run stopped between two steps is finished by the
+ * next run's own actions (a mapping left INACTIVE is activated, a user left unassigned assigned).
+ */
+export function repairs(drift: Drift[], appId: string, inputs: Pick<Desired, 'pushGroups' | 'assignUsers'>): { actions: Action[]; warnings: string[] } {
+  // A user a group assigns gets a manual step whatever the inputs: no API step could be left half-done.
+  const named = (d: Drift) =>
+    d.kind === 'member' ? !d.direct || inputs.assignUsers.some((l) => l.toLowerCase() === d.login.toLowerCase()) : inputs.pushGroups.includes(d.group);
+  // A group that lacks only users Cloudflare dropped from the account is mended by bringing them
+  // back: a push cannot add a user that is not an account member.
+  const dropped = new Set(drift.flatMap((d) => (d.kind === 'member' ? [d.login.toLowerCase()] : [])));
+  const pushable = (d: Drift) => d.kind !== 'group-members' || d.extra.length > 0 || d.missing.some((l) => !dropped.has(l));
+  const wanted = drift.filter(pushable);
+  return { actions: wanted.filter(named).map((d) => repairAction(d, appId)), warnings: wanted.filter((d) => !named(d)).map(unnamed) };
+}
+
+function repairAction(d: Drift, appId: string): Action {
+  const app = `/api/v1/apps/${appId}`;
+  switch (d.kind) {
+    case 'group-members':
+      return {
+        id: `repair:push:${d.group}`,
+        kind: 'update',
+        resource: 'repair',
+        summary: `push group "${d.group}" to Cloudflare again: its members there differ from Okta`,
+        detail: `drift since Okta's last push (${d.lastPush}): ${[d.missing.length ? `missing ${list(d.missing)}` : '', d.extra.length ? `extra ${list(d.extra)}` : ''].filter(Boolean).join('; ')}`,
+        ...sequence(repush(app, d.mappingId)),
+      };
+    case 'group-gone':
+      return {
+        id: `repair:push:${d.group}`,
+        kind: 'update',
+        resource: 'repair',
+        summary: `push group "${d.group}" to Cloudflare afresh: it is not there by that name (renamed or deleted there)`,
+        detail: `drift since Okta's last push (${d.lastPush})${d.otherScimGroups.length ? `; SCIM groups no push names: ${list(d.otherScimGroups.map((n) => `"${n}"`))} (a renamed copy stays, no longer following Okta)` : ''}`,
+        ...sequence([
+          { method: 'PATCH', path: `${app}/group-push/mappings/${d.mappingId}`, body: { status: 'INACTIVE' } },
+          { method: 'DELETE', path: `${app}/group-push/mappings/${d.mappingId}?deleteTargetGroup=false` },
+          { method: 'POST', path: `${app}/group-push/mappings`, body: { sourceGroupId: d.sourceGroupId, targetGroupName: d.group, status: 'ACTIVE' } },
+        ]),
+      };
+    case 'member':
+      if (d.direct && d.userId)
+        return {
+          id: `repair:user:${d.login}`,
+          kind: 'update',
+          resource: 'repair',
+          summary: `assign user ${d.login} to the app again: Cloudflare dropped it behind Okta's back`,
+          detail: `Okta: provisioned at ${d.syncedAt}; Cloudflare: ${d.cloudflare}`,
+          ...sequence([
+            { method: 'DELETE', path: `${app}/users/${d.userId}` },
+            { method: 'POST', path: `${app}/users`, body: { id: d.userId, scope: 'USER', credentials: { userName: d.login } } },
+          ]),
+        };
+      return {
+        id: `repair:user:${d.login}`,
+        kind: 'manual',
+        resource: 'repair',
+        summary: `bring ${d.login} back in Cloudflare: in Okta, remove the user from the group that assigns it to the app, then add it back`,
+        detail: `Okta: provisioned at ${d.syncedAt}; Cloudflare: ${d.cloudflare}. Okta's API cannot re-assign a user that a group assigns; changing the group is a directory change, left to you.`,
+      };
+  }
+}
+
+/** Drift in what the inputs do not name: the run says so and how, and leaves it alone. */
+function unnamed(d: Drift): string {
+  return d.kind === 'member'
+    ? `User ${d.login} is assigned in Okta but ${d.cloudflare === 'no SCIM user' ? 'missing' : 'deactivated'} in Cloudflare, changed there behind Okta's back; this run does not name it, so it is not repaired. Add --assign-user ${d.login} to repair it.`
+    : `Pushed group "${d.group}" differs in Cloudflare from what Okta pushed; this run does not name it, so it is not repaired. Add --push-group "${d.group}" to repair it.`;
+}
+
+/** Set a push mapping INACTIVE, then ACTIVE: Okta pushes the group afresh. */
+export function repush(appPath: string, mappingId: string): PlannedRequest[] {
+  const path = `${appPath}/group-push/mappings/${mappingId}`;
+  return [
+    { method: 'PATCH', path, body: { status: 'INACTIVE' } },
+    { method: 'PATCH', path, body: { status: 'ACTIVE' } },
+  ];
+}
+
+function sequence([request, ...then]: PlannedRequest[]): Pick<Action, 'request' | 'then'> {
+  return { request, then };
+}
+
+function list(items: string[]): string {
+  return `${items.slice(0, 5).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''}`;
+}

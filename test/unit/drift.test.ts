@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { findDrift, type DriftFacts } from '../../src/plan/drift.js';
+import { repairs } from '../../src/plan/repair.js';
+
+// Times: Okta provisioned the users at T1, the group changed at T0, Okta pushed at T2.
+const T0 = '2026-11-01T10:00:00.000Z';
+const T1 = '2026-11-01T10:00:01.000Z';
+const T2 = '2026-11-01T10:00:02.000Z';
+const T3 = '2026-11-01T10:00:03.000Z';
+
+const converged = (): DriftFacts => ({
+  scimToken: { ok: true },
+  assignedLogins: ['ada@x.com', 'bob@x.com', 'cy@x.com'],
+  oktaSynced: { 'ada@x.com': T1, 'bob@x.com': T1, 'cy@x.com': T1 },
+  appUsers: { 'ada@x.com': { id: 'u1', scope: 'GROUP' }, 'bob@x.com': { id: 'u2', scope: 'GROUP' }, 'cy@x.com': { id: 'u3', scope: 'USER' } },
+  cloudflareUsers: { 'ada@x.com': { id: 's1', active: true }, 'bob@x.com': { id: 's2', active: true }, 'cy@x.com': { id: 's3', active: true } },
+  pushGroups: [
+    {
+      name: 'Eng',
+      groupId: 'g1',
+      mapping: { id: 'm1', status: 'ACTIVE', lastPush: T2, lastUpdated: T0 },
+      lastMembershipUpdated: T0,
+      lastUpdated: T0,
+      assignedMemberLogins: ['ada@x.com', 'bob@x.com'],
+    },
+  ],
+  scimGroups: { Eng: { id: 'c1', memberEmails: ['ada@x.com', 'bob@x.com'] } },
+  otherScimGroups: [],
+});
+
+type Change = (f: DriftFacts) => void;
+const deactivate =
+  (login: string): Change =>
+  (f) => {
+    f.cloudflareUsers[login].active = false;
+  };
+const dropFromGroup: Change = (f) => {
+  f.scimGroups.Eng.memberEmails = ['ada@x.com'];
+};
+const renameGroup: Change = (f) => {
+  delete f.scimGroups.Eng;
+  f.otherScimGroups = ['Eng (old)'];
+};
+const with_ = (...changes: Change[]): DriftFacts => {
+  const f = converged();
+  for (const c of changes) c(f);
+  return f;
+};
+const kinds = (f: DriftFacts) => findDrift(f).map((d) => `${d.kind}:${d.kind === 'member' ? d.login : d.group}`);
+
+describe('drift: a difference Okta reports as done (pure)', () => {
+  it.each<[string, DriftFacts, string[]]>([
+    ['converged', converged(), []],
+    ['a directly assigned user deactivated in Cloudflare', with_(deactivate('cy@x.com')), ['member:cy@x.com']],
+    ['a member dropped from the pushed group after the push', with_(dropFromGroup), ['group-members:Eng']],
+    ['the pushed group gone by name after the push', with_(renameGroup), ['group-gone:Eng']],
+    [
+      'a user Okta has not provisioned yet: in flight',
+      with_(deactivate('cy@x.com'), (f) => {
+        delete f.oktaSynced['cy@x.com'];
+      }),
+      [],
+    ],
+    [
+      'membership changed in Okta after the last push: in flight',
+      with_(dropFromGroup, (f) => {
+        f.pushGroups[0].lastMembershipUpdated = T3;
+      }),
+      [],
+    ],
+    [
+      'the group renamed in Okta after the last push: in flight',
+      with_(renameGroup, (f) => {
+        f.pushGroups[0].lastUpdated = T3;
+      }),
+      [],
+    ],
+    [
+      'the mapping changed (set ACTIVE again) after the last push: a push is to come',
+      with_(dropFromGroup, (f) => {
+        f.pushGroups[0].mapping!.lastUpdated = T3;
+      }),
+      [],
+    ],
+    [
+      'never pushed (lastPush null): in flight',
+      with_(renameGroup, (f) => {
+        f.pushGroups[0].mapping!.lastPush = null;
+      }),
+      [],
+    ],
+    [
+      'a member missing who Okta provisioned after the push: in flight',
+      with_(dropFromGroup, (f) => {
+        f.oktaSynced['bob@x.com'] = T3;
+      }),
+      [],
+    ],
+    [
+      'the SCIM token refused: nothing read in Cloudflare is evidence',
+      with_(deactivate('cy@x.com'), (f) => {
+        f.scimToken = { ok: false };
+      }),
+      [],
+    ],
+  ])('%s', (_, facts, expected) => {
+    expect(kinds(facts)).toEqual(expected);
+  });
+});
+
+describe('repairs: planned through Okta (pure)', () => {
+  const inputs = { pushGroups: ['Eng'], assignUsers: ['cy@x.com'] };
+  const plan = (f: DriftFacts, given = inputs) => repairs(findDrift(f), 'a1', given);
+  const steps = (f: DriftFacts) => plan(f).actions.map((a) => [a.id, a.kind, [a.request, ...(a.then ?? [])].map((r) => r && `${r.method} ${r.path}`)]);
+
+  it.each<[string, DriftFacts, unknown[]]>([
+    ['converged: nothing', converged(), []],
+    [
+      'a direct user: unassigned and assigned again',
+      with_(deactivate('cy@x.com')),
+      [['repair:user:cy@x.com', 'update', ['DELETE /api/v1/apps/a1/users/u3', 'POST /api/v1/apps/a1/users']]],
+    ],
+    [
+      'a user a group assigns: a manual step, no request',
+      with_(deactivate('ada@x.com')),
+      // Eng lacks only ada, whom a push cannot add while Cloudflare has dropped it: no re-push.
+      [['repair:user:ada@x.com', 'manual', [undefined]]],
+    ],
+    [
+      'members differ: the mapping INACTIVE, then ACTIVE',
+      with_(dropFromGroup),
+      [['repair:push:Eng', 'update', ['PATCH /api/v1/apps/a1/group-push/mappings/m1', 'PATCH /api/v1/apps/a1/group-push/mappings/m1']]],
+    ],
+    [
+      'gone by name: unlinked and pushed afresh by name',
+      with_(renameGroup),
+      [
+        [
+          'repair:push:Eng',
+          'update',
+          [
+            'PATCH /api/v1/apps/a1/group-push/mappings/m1',
+            'DELETE /api/v1/apps/a1/group-push/mappings/m1?deleteTargetGroup=false',
+            'POST /api/v1/apps/a1/group-push/mappings',
+          ],
+        ],
+      ],
+    ],
+  ])('%s', (_, facts, expected) => {
+    expect(steps(facts)).toEqual(expected);
+  });
+
+  it('drift in what the inputs do not name is a warning that says which flag repairs it, not a change', () => {
+    const r = plan(with_(deactivate('cy@x.com'), dropFromGroup), { pushGroups: [], assignUsers: [] });
+    expect(r.actions).toEqual([]);
+    expect(r.warnings).toEqual([
+      expect.stringContaining('Add --assign-user cy@x.com to repair it.'),
+      expect.stringContaining('Add --push-group "Eng" to repair it.'),
+    ]);
+  });
+
+  it('the re-created mapping pushes by the Okta name, and the detail names what Cloudflare has instead', () => {
+    const [action] = plan(with_(renameGroup)).actions;
+    expect(action.then?.[1].body).toEqual({ sourceGroupId: 'g1', targetGroupName: 'Eng', status: 'ACTIVE' });
+    expect(action.detail).toContain('"Eng (old)"');
+  });
+});
