@@ -29,8 +29,8 @@ export interface DriftFacts {
   }>;
   /** Cloudflare SCIM groups of the pushed names, by name. */
   scimGroups: Record<string, { id: string; memberEmails: string[] }>;
-  /** Names of Cloudflare SCIM groups that no push names: where a renamed group turns up. */
-  otherScimGroups: string[];
+  /** Cloudflare SCIM groups that no push names: where a renamed group turns up. */
+  otherScimGroups: Array<{ name: string; memberEmails: string[] }>;
 }
 
 export type Drift = MemberDrift | GroupMembersDrift | GroupGoneDrift;
@@ -65,7 +65,10 @@ export interface GroupGoneDrift {
   sourceGroupId: string;
   lastPush: string;
   lastUpdated?: string;
+  /** SCIM groups no push names; a renamed group is among them. */
   otherScimGroups: string[];
+  /** The one among them with exactly the group's members: what it was most likely renamed to. */
+  renamedTo?: string;
 }
 
 export function findDrift(facts: DriftFacts): Drift[] {
@@ -114,7 +117,8 @@ function groupDrift(facts: DriftFacts, g: DriftFacts['pushGroups'][number]): Dri
         sourceGroupId: g.groupId,
         lastPush,
         lastUpdated: g.lastUpdated,
-        otherScimGroups: facts.otherScimGroups,
+        otherScimGroups: facts.otherScimGroups.map((o) => o.name),
+        renamedTo: likelyRename(g.assignedMemberLogins, facts.otherScimGroups),
       },
     ];
   }
@@ -124,6 +128,15 @@ function groupDrift(facts: DriftFacts, g: DriftFacts['pushGroups'][number]): Dri
   // member: it has nothing left to do, so the difference was made in Cloudflare and will stay.
   const drift = pushedAfter(g.lastMembershipUpdated) && missing.every((l) => pushedAfter(facts.oktaSynced[l]));
   return drift ? [{ kind: 'group-members', group: g.name, mappingId: m.id, missing, extra, lastPush, lastMembershipUpdated: g.lastMembershipUpdated }] : [];
+}
+
+/** Okta follows a pushed group by its Cloudflare id, which no public API shows: a group with exactly its members, and only one, is the likely rename. */
+function likelyRename(members: string[], others: DriftFacts['otherScimGroups']): string | undefined {
+  const same = others.filter((o) => {
+    const { missing, extra } = membershipDifference(members, o.memberEmails);
+    return missing.length === 0 && extra.length === 0;
+  });
+  return same.length === 1 ? same[0].name : undefined;
 }
 
 /** Who Okta would have in the group and Cloudflare lacks, and the reverse; lower-case logins. */

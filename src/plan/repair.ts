@@ -6,8 +6,9 @@ import type { Action, Desired, PlannedRequest } from './types.js';
  * changes in Okta, so each repair is a change Okta answers with a push:
  * - a group whose Cloudflare members differ: its mapping set INACTIVE, then ACTIVE ("If changing
  *   … to ACTIVE, Okta performs an initial push to the target group": the API reference);
- * - a group Cloudflare no longer has by name: the mapping unlinked (INACTIVE, then deleted without
- *   its target) and made again by name, which "creates a new group" in Cloudflare;
+ * - a group renamed in Cloudflare: pushed again the same way; Okta sends its name with each push;
+ * - a group deleted in Cloudflare: the mapping unlinked (INACTIVE, then deleted without its
+ *   target) and made again by name, which "creates a new group" in Cloudflare;
  * - a user assigned directly: unassigned and assigned again, which Okta pushes as a new user and
  *   Cloudflare takes as a reactivation of the same SCIM user.
  * A user assigned only through a group has no such API: the repair is a manual step. Repairs by API
@@ -39,18 +40,31 @@ function repairAction(d: Drift, appId: string): Action {
         ...sequence(repush(app, d.mappingId)),
       };
     case 'group-gone':
-      return {
-        id: `repair:push:${d.group}`,
-        kind: 'update',
-        resource: 'repair',
-        summary: `push group "${d.group}" to Cloudflare afresh: it is not there by that name (renamed or deleted there)`,
-        detail: `drift since Okta's last push (${d.lastPush})${d.otherScimGroups.length ? `; SCIM groups no push names: ${list(d.otherScimGroups.map((n) => `"${n}"`))} (a renamed copy stays, no longer following Okta)` : ''}`,
-        ...sequence([
-          { method: 'PATCH', path: `${app}/group-push/mappings/${d.mappingId}`, body: { status: 'INACTIVE' } },
-          { method: 'DELETE', path: `${app}/group-push/mappings/${d.mappingId}?deleteTargetGroup=false` },
-          { method: 'POST', path: `${app}/group-push/mappings`, body: { sourceGroupId: d.sourceGroupId, targetGroupName: d.group, status: 'ACTIVE' } },
-        ]),
-      };
+      // A rename shows as a SCIM group no push names. Okta follows the group by its Cloudflare id
+      // and sends its own name with every push (Okta's SCIM guide), so a push names it back. With
+      // no such group, it was deleted: the mapping is unlinked and made again by name, which
+      // creates the group.
+      return d.otherScimGroups.length > 0
+        ? {
+            id: `repair:push:${d.group}`,
+            kind: 'update',
+            resource: 'repair',
+            summary: `push group "${d.group}" to Cloudflare again: it is not there by that name${d.renamedTo ? ` (renamed there to "${d.renamedTo}")` : ' (renamed there, or deleted)'}`,
+            detail: `drift since Okta's last push (${d.lastPush}); SCIM groups no push names: ${list(d.otherScimGroups.map((n) => `"${n}"`))}. Okta sends the group's name with each push.`,
+            ...sequence(repush(app, d.mappingId)),
+          }
+        : {
+            id: `repair:push:${d.group}`,
+            kind: 'update',
+            resource: 'repair',
+            summary: `push group "${d.group}" to Cloudflare afresh: it was deleted there`,
+            detail: `drift since Okta's last push (${d.lastPush}); no SCIM group has another name, so none was renamed`,
+            ...sequence([
+              { method: 'PATCH', path: `${app}/group-push/mappings/${d.mappingId}`, body: { status: 'INACTIVE' } },
+              { method: 'DELETE', path: `${app}/group-push/mappings/${d.mappingId}?deleteTargetGroup=false` },
+              { method: 'POST', path: `${app}/group-push/mappings`, body: { sourceGroupId: d.sourceGroupId, targetGroupName: d.group, status: 'ACTIVE' } },
+            ]),
+          };
     case 'member':
       if (d.direct && d.userId)
         return {

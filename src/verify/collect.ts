@@ -76,9 +76,9 @@ export async function readBothSides(
       };
     }),
   );
+  const membersOf = (groupId: string) => cfUsers.filter((u) => u.groups?.includes(groupId)).map((u) => u.userName);
   const scimGroups: DriftFacts['scimGroups'] = {};
-  for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName)))
-    scimGroups[g.displayName] = { id: g.id, memberEmails: cfUsers.filter((u) => u.groups?.includes(g.id)).map((u) => u.userName) };
+  for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName))) scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
   return {
     scimToken: { ok: scimWorks },
     assignedLogins,
@@ -91,7 +91,7 @@ export async function readBothSides(
     cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
     pushGroups,
     scimGroups,
-    otherScimGroups: cfGroups.map((g) => g.displayName).filter((n) => !pushedNames.includes(n)),
+    otherScimGroups: cfGroups.filter((g) => !pushedNames.includes(g.displayName)).map((g) => ({ name: g.displayName, memberEmails: membersOf(g.id) })),
     assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
   };
 }

@@ -151,24 +151,27 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
 
 function groupGone(id: string, d: GroupGoneDrift): Check {
   const others = d.otherScimGroups;
+  const what = d.renamedTo ? `renamed in Cloudflare to "${d.renamedTo}"` : others.length ? 'renamed or deleted in Cloudflare' : 'deleted in Cloudflare';
   return {
     id,
     status: 'fail',
-    summary: `group "${d.group}" is not in Cloudflare by that name, though Okta pushed it after its last change: deleted or renamed in Cloudflare, and Okta will not push it again by itself`,
+    summary: `group "${d.group}" is not in Cloudflare by that name, though Okta pushed it after its last change: ${what}, and Okta will not push it again by itself`,
     evidence: [
       `mapping ${d.mappingId} ACTIVE`,
       'no SCIM group of that name',
-      ...(others.length
-        ? [
-            `Cloudflare SCIM groups that no push names (a renamed one would be here): ${others
+      d.renamedTo
+        ? `SCIM group "${d.renamedTo}" has exactly its members and no push names it: the group under its new name`
+        : others.length
+          ? `SCIM groups that no push names (a renamed one would be here): ${others
               .slice(0, 5)
               .map((n) => `"${n}"`)
-              .join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}`,
-          ]
-        : []),
+              .join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}`
+          : 'every SCIM group is named by a push: none was renamed',
       `Okta: last push ${d.lastPush}; group last changed ${d.lastUpdated}`,
     ],
-    fix: `Run \`scim-setup okta\`: it pushes "${d.group}" afresh (it unlinks the push mapping and creates it again by name). If it was renamed in Cloudflare, the renamed copy stays there and no longer follows Okta: delete it with the SCIM token (DELETE …/scim/v2/Groups/{id}).`,
+    fix: others.length
+      ? `Run \`scim-setup okta\`: it makes Okta push "${d.group}" again (the push mapping set inactive, then active), and Okta's push names the group back.`
+      : `Run \`scim-setup okta\`: it pushes "${d.group}" afresh (it unlinks the push mapping and creates it again by name).`,
   };
 }
 

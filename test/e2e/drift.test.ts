@@ -128,19 +128,22 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
     expect(scimGroup('Engineering')!.members.has(dropped.memberId!)).toBe(true);
   });
 
-  it('a pushed group renamed in Cloudflare (SCIM): reported with the name it has now, and pushed afresh by name', async () => {
+  it("a pushed group renamed in Cloudflare (SCIM): reported under its new name, and Okta's push names the same group back", async () => {
     await setUp();
     const group = scimGroup('Engineering')!;
     await scim('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Engineering (old)' }] });
-    const action = await expectRepairCycle('push-group:Engineering', 'repair:push:Engineering', /SCIM groups that no push names.*"Engineering \(old\)"/);
-    expect([action.request?.method, ...(action.then ?? []).map((r) => r.method)]).toEqual(['PATCH', 'DELETE', 'POST']);
-    expect(scimGroup('Engineering')!.members.size).toBe(24);
+    const action = await expectRepairCycle('push-group:Engineering', 'repair:push:Engineering', /SCIM group "Engineering \(old\)" has exactly its members/);
+    expect([action.request?.method, ...(action.then ?? []).map((r) => r.method)]).toEqual(['PATCH', 'PATCH']);
+    // The same group, by its id: no copy left behind.
+    expect(scimGroup('Engineering')!.id).toBe(group.id);
+    expect(scimGroup('Engineering (old)')).toBeUndefined();
   });
 
-  it('a pushed group deleted in Cloudflare (SCIM): pushed afresh by name', async () => {
+  it('a pushed group deleted in Cloudflare (SCIM): the push is unlinked and made again by name, which creates it', async () => {
     await setUp();
     await scim('DELETE', `/Groups/${scimGroup('Engineering')!.id}`);
-    await expectRepairCycle('push-group:Engineering', 'repair:push:Engineering', /no SCIM group of that name/);
+    const action = await expectRepairCycle('push-group:Engineering', 'repair:push:Engineering', /every SCIM group is named by a push: none was renamed/);
+    expect([action.request?.method, ...(action.then ?? []).map((r) => r.method)]).toEqual(['PATCH', 'DELETE', 'POST']);
     expect(scimGroup('Engineering')!.members.size).toBe(24);
   });
 

@@ -9,7 +9,10 @@ export default class SummaryReporter implements Reporter {
     for (const module of modules) {
       // A file whose setup failed ran none of its tests: each counts as failed, not skipped.
       const moduleFailed = module.state() === 'failed' || module.errors().length > 0;
-      for (const test of module.children.allTests()) {
+      const tests = [...module.children.allTests()];
+      // A file that did not load (a syntax error) has no tests to count: it is one failure.
+      if (moduleFailed && tests.length === 0) failed += 1;
+      for (const test of tests) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
         else if (state === 'failed' || moduleFailed) failed += 1;

@@ -38,8 +38,11 @@ const dropFromGroup: Change = (f) => {
   f.scimGroups.Eng.memberEmails = ['ada@x.com'];
 };
 const renameGroup: Change = (f) => {
+  f.otherScimGroups = [{ name: 'Eng (old)', memberEmails: f.scimGroups.Eng.memberEmails }];
   delete f.scimGroups.Eng;
-  f.otherScimGroups = ['Eng (old)'];
+};
+const deleteGroup: Change = (f) => {
+  delete f.scimGroups.Eng;
 };
 const with_ = (...changes: Change[]): DriftFacts => {
   const f = converged();
@@ -53,7 +56,8 @@ describe('drift: a difference Okta reports as done (pure)', () => {
     ['converged', converged(), []],
     ['a directly assigned user deactivated in Cloudflare', with_(deactivate('cy@x.com')), ['member:cy@x.com']],
     ['a member dropped from the pushed group after the push', with_(dropFromGroup), ['group-members:Eng']],
-    ['the pushed group gone by name after the push', with_(renameGroup), ['group-gone:Eng']],
+    ['the pushed group renamed after the push', with_(renameGroup), ['group-gone:Eng']],
+    ['the pushed group deleted after the push', with_(deleteGroup), ['group-gone:Eng']],
     [
       'a user Okta has not provisioned yet: in flight',
       with_(deactivate('cy@x.com'), (f) => {
@@ -132,8 +136,13 @@ describe('repairs: planned through Okta (pure)', () => {
       [['repair:push:Eng', 'update', ['PATCH /api/v1/apps/a1/group-push/mappings/m1', 'PATCH /api/v1/apps/a1/group-push/mappings/m1']]],
     ],
     [
-      'gone by name: unlinked and pushed afresh by name',
+      'renamed: pushed again, as Okta sends its name with each push',
       with_(renameGroup),
+      [['repair:push:Eng', 'update', ['PATCH /api/v1/apps/a1/group-push/mappings/m1', 'PATCH /api/v1/apps/a1/group-push/mappings/m1']]],
+    ],
+    [
+      'deleted (no SCIM group has another name): unlinked and pushed afresh by name',
+      with_(deleteGroup),
       [
         [
           'repair:push:Eng',
@@ -159,9 +168,22 @@ describe('repairs: planned through Okta (pure)', () => {
     ]);
   });
 
-  it('the re-created mapping pushes by the Okta name, and the detail names what Cloudflare has instead', () => {
-    const [action] = plan(with_(renameGroup)).actions;
+  it('a deleted group gets a mapping made again by its Okta name', () => {
+    const [action] = plan(with_(deleteGroup)).actions;
     expect(action.then?.[1].body).toEqual({ sourceGroupId: 'g1', targetGroupName: 'Eng', status: 'ACTIVE' });
-    expect(action.detail).toContain('"Eng (old)"');
+  });
+
+  it('a rename is named when exactly one unnamed SCIM group has the same members, and only then', () => {
+    const renamed = findDrift(with_(renameGroup))[0];
+    expect(renamed).toMatchObject({ kind: 'group-gone', renamedTo: 'Eng (old)', otherScimGroups: ['Eng (old)'] });
+    expect(plan(with_(renameGroup)).actions[0].summary).toContain('(renamed there to "Eng (old)")');
+    const twins = with_(renameGroup, (f) => {
+      f.otherScimGroups.push({ name: 'Eng (copy)', memberEmails: ['bob@x.com', 'ada@x.com'] });
+    });
+    expect(findDrift(twins)[0]).toMatchObject({ renamedTo: undefined, otherScimGroups: ['Eng (old)', 'Eng (copy)'] });
+    const other = with_(deleteGroup, (f) => {
+      f.otherScimGroups = [{ name: 'Finance', memberEmails: ['cy@x.com'] }];
+    });
+    expect(findDrift(other)[0]).toMatchObject({ renamedTo: undefined, otherScimGroups: ['Finance'] });
   });
 });

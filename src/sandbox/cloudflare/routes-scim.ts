@@ -190,7 +190,15 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
       if (!u?.memberId) throw fail(req, 400, `User ${userTag} is not an account member`, 'invalidValue');
       return u.memberId;
     };
-    for (const op of patchOps(req, fail)) {
+    // A replace without a path carries its attributes in the value (RFC 7644 §3.5.2.3), as Okta sends a name.
+    const ops = patchOps(req, fail).flatMap((op: Body) =>
+      String(op.op).toLowerCase() === 'replace' && op.path === undefined && op.value && typeof op.value === 'object' && !Array.isArray(op.value)
+        ? Object.entries(op.value as Body)
+            .filter(([path]) => path !== 'id')
+            .map(([path, value]) => ({ op: 'replace', path, value }))
+        : [op],
+    );
+    for (const op of ops) {
       const kind = String(op.op).toLowerCase();
       const path = String(op.path ?? '');
       const filtered = /^members\[value eq "([^"]+)"\]$/.exec(path);

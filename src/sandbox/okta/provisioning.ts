@@ -151,8 +151,7 @@ export class ProvisioningEngine {
         const existing = found.body?.Resources?.[0];
         if (existing) {
           externalId = existing.id;
-          if (existing.active === false)
-            result = await scim('PATCH', `/Users/${existing.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: true }] });
+          if (existing.active === false) result = await scim('PATCH', `/Users/${existing.id}`, activePatch(true));
         } else {
           result = await scim('POST', '/Users', {
             schemas: [USER_SCHEMA],
@@ -199,7 +198,7 @@ export class ProvisioningEngine {
         app.provisioned.delete(userId);
         continue;
       }
-      const r = await scim('PATCH', `/Users/${pushed.externalId}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: false }] });
+      const r = await scim('PATCH', `/Users/${pushed.externalId}`, activePatch(false));
       const ok = (r.status >= 200 && r.status < 300) || r.status === 404;
       if (ok) app.provisioned.delete(userId);
       else failed = true;
@@ -244,10 +243,19 @@ export class ProvisioningEngine {
         });
       }
       if (sameMembers(m.pushedMembers, members)) continue;
-      const r = await scim('PATCH', `/Groups/${m.scimGroupId}`, {
+      // "The group name update operation is triggered each time there's a group membership update
+      // operation" (Okta's SCIM guide): the name goes first, by the group's id, then the members.
+      const named = await scim('PATCH', `/Groups/${m.scimGroupId}`, {
         schemas: [PATCH_SCHEMA],
-        Operations: [{ op: 'replace', path: 'members', value: members.map((value) => ({ value })) }],
+        Operations: [{ op: 'replace', value: { id: m.scimGroupId, displayName: source.profile.name } }],
       });
+      const r =
+        named.status >= 200 && named.status < 300
+          ? await scim('PATCH', `/Groups/${m.scimGroupId}`, {
+              schemas: [PATCH_SCHEMA],
+              Operations: [{ op: 'replace', path: 'members', value: members.map((value) => ({ value })) }],
+            })
+          : named;
       if (r.status === 404) {
         m.scimGroupId = undefined;
         m.pushedMembers = undefined;
@@ -276,7 +284,8 @@ export class ProvisioningEngine {
       m.scimGroupId = existing.id;
       return { ok: true };
     }
-    const created = await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: m.targetGroupName, externalId: m.targetGroupId });
+    // As Okta's SCIM guide shows it: a name and no members, no externalId.
+    const created = await scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: m.targetGroupName, members: [] });
     if (created.status === 201 || created.status === 200) {
       m.scimGroupId = created.body?.id;
       m.pushedMembers = [];
@@ -331,6 +340,11 @@ export class ProvisioningEngine {
 }
 
 type Scim = (method: string, path: string, body?: unknown) => Promise<ScimResult>;
+
+/** Activation and deactivation as Okta's SCIM guide shows them: a path-less replace. */
+function activePatch(active: boolean) {
+  return { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active } }] };
+}
 
 function scimDetail(r: ScimResult): string {
   const detail = r.body?.detail ?? r.body?.errors?.[0]?.message;
