@@ -190,7 +190,7 @@ function members(e: Evidence, drift: Drift[]): Check {
     return {
       id: 'members',
       status: 'fail',
-      summary: `${drifted.length} assigned user${drifted.length > 1 ? 's' : ''} that Okta reports as provisioned ${drifted.length > 1 ? 'are' : 'is'} not Cloudflare member${drifted.length > 1 ? 's' : ''}: changed in Cloudflare, and Okta will not push ${drifted.length > 1 ? 'them' : 'it'} again by itself`,
+      summary: `${drifted.length} assigned user${drifted.length > 1 ? 's' : ''} that Okta reports as provisioned ${drifted.length > 1 ? 'are not Cloudflare members' : 'is not a Cloudflare member'}: changed in Cloudflare, and Okta will not push ${drifted.length > 1 ? 'them' : 'it'} again by itself`,
       evidence: [...evidence, ...drifted.slice(0, 5).map(sides), ...(drifted.length > 5 ? [`and ${drifted.length - 5} more`] : [])],
       fix: viaGroup.length
         ? `Okta pushes a user only when the user changes in Okta, and a user assigned through a group cannot be re-assigned alone by API. In Okta, remove each of ${viaGroup.slice(0, 5).join(', ')}${viaGroup.length > 5 ? ' …' : ''} from the assigned group and add it back${viaGroup.length < drifted.length ? '; run `scim-setup okta` for the users assigned directly (it assigns them again)' : ''}; then run verify.`

@@ -134,7 +134,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(r.statuses.members).toBe('fail');
     expect(Object.values(r.statuses)).not.toContain('pending');
     expect(r.check('members').summary).toBe(
-      '1 assigned user that Okta reports as provisioned is not Cloudflare member: changed in Cloudflare, and Okta will not push it again by itself',
+      '1 assigned user that Okta reports as provisioned is not a Cloudflare member: changed in Cloudflare, and Okta will not push it again by itself',
     );
     expect(r.check('members').evidence[1]).toMatch(
       new RegExp(`^${victim.userName.replace(/\./g, '\\.')}: Okta PROVISIONED, SYNCHRONIZED at \\d{4}-.*; Cloudflare: SCIM user ${victim.id} deactivated$`),

@@ -98,6 +98,33 @@ describe('the faces of a run, without and with colour', () => {
     });
   }
 
+  it('drift: the failed checks, and the plan that repairs it (plain)', async () => {
+    const box = await sandbox({ admin: 'auto' });
+    try {
+      const inputs = ['--push-group', 'Engineering', '--assign-user', 'dennis.turing.46@example.com'];
+      expect((await run(box, ['okta', ...inputs, '--yes', '--wait', '20s', '--no-verify'])).code).toBe(0);
+      await box.okta.engine.idle();
+      // Behind Okta's back: the pushed group renamed, the direct user deactivated, over SCIM.
+      const patch = (path: string, operation: object) =>
+        fetch(`${box.scimBaseUrl}${path}`, {
+          method: 'PATCH',
+          headers: { authorization: `Bearer ${box.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+          body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [operation] }),
+        });
+      const group = [...box.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+      const user = [...box.cloudflare.state.scimUsers.values()].find((u) => u.userName === 'dennis.turing.46@example.com')!;
+      await patch(`/Groups/${group.id}`, { op: 'replace', path: 'displayName', value: 'Engineering (old)' });
+      await patch(`/Users/${user.id}`, { op: 'replace', path: 'active', value: false });
+      const verify = await run(box, ['verify', '--push-group', 'Engineering'], { NO_COLOR: '1' });
+      expect(verify.code).toBe(1);
+      const plan = await run(box, ['okta', ...inputs, '--dry-run'], { NO_COLOR: '1' });
+      expect(plan.code).toBe(0);
+      await expect(normalise(`${verify.stdout}${verify.stderr}\n---\n${plan.stdout}${plan.stderr}`, box)).toMatchFileSnapshot(golden('drift-plain'));
+    } finally {
+      await box.close();
+    }
+  });
+
   it('missing inputs off a terminal', async () => {
     const r = await runInProcess(['okta'], { env: cleanEnv({ CI: 'true' }) as Record<string, string> });
     expect(r.code).toBe(2);
