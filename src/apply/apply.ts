@@ -164,6 +164,8 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
       return 'done';
     case 'repair':
       return action.id.startsWith('repair:user:') ? reassignUser(action, result, deps) : sendInOrder(action, deps);
+    case 'token-proof':
+      throw new RemoteError("internal: rotate-token's proof is not an action of okta's plan");
     case 'group-roles':
       await grantRoles(action.id.slice('group-roles:'.length), deps, progress);
       return 'done';
@@ -299,7 +301,7 @@ async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps):
 
 /** A repair's requests in order; a run stopped between two is finished by the next plan's own actions. */
 async function sendInOrder(action: Action, deps: ApplyDeps): Promise<'done'> {
-  for (const request of [action.request!, ...(action.then ?? [])]) await deps.okta.send(request);
+  for (const request of [action.request!, ...(action.followUps ?? [])]) await deps.okta.send(request);
   return 'done';
 }
 
@@ -309,7 +311,7 @@ async function sendInOrder(action: Action, deps: ApplyDeps): Promise<'done'> {
  * back at once and the repair becomes the manual step (through the group).
  */
 async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<'done' | 'manual'> {
-  const [unassign, assign] = [action.request!, ...(action.then ?? [])];
+  const [unassign, assign] = [action.request!, ...(action.followUps ?? [])];
   await deps.okta.send(unassign);
   const stillAssigned = await deps.okta.get(unassign.path).then(
     () => true,

@@ -34,20 +34,22 @@ export async function runSteps(
   actions: readonly Action[],
   context: StepContext,
   applied: string[],
-  step: (action: Action, progress: (text: string) => void) => Promise<void>,
+  /** Does the action; what it returns, if anything, ends its task line (a proof, how it was done). */
+  step: (action: Action, progress: (text: string) => void) => Promise<string | undefined | void>,
 ): Promise<void> {
   for (const action of actions) {
     if (action.kind === 'noop') continue;
     if (context.signal.aborted) throw interruptedAfter(applied, 'Interrupted.').withPartial({ applied: [...applied] });
     const task = context.reporter.task(action.summary);
+    let outcome: string | undefined | void;
     try {
-      await step(action, task.update);
+      outcome = await step(action, task.update);
     } catch (error) {
       settleFailedTask(task, action.summary, error);
       if (error instanceof InterruptedError) throw interruptedAfter(applied, error.message).withPartial({ applied: [...applied] });
       throw error;
     }
-    task.succeed();
+    task.succeed(outcome ? `${action.summary}: ${outcome}` : undefined);
     applied.push(action.id);
   }
 }

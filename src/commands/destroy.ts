@@ -8,7 +8,6 @@ import { pollUntil } from '../lib/poll.js';
 import { findApps } from '../okta/observe.js';
 import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
-import type { Action } from '../plan/types.js';
 import { runSteps } from '../apply/run-steps.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
@@ -52,7 +51,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
         settled = true;
         progress(action.summary);
       }
-      await execute(action, session);
+      await session.okta.send(action.request!);
     });
     const groups = options.deleteCloudflareGroups
       ? 'The pushed user groups were deleted in Cloudflare'
@@ -112,14 +111,6 @@ async function confirmDestroy(options: DestroyOptions, ctx: Context, session: Se
   }
   const typed = await ask(ctx.stdin, ctx.stderr, `Type the app label ("${label}") to destroy it: `);
   if (typed.trim() !== label) throw new InputError('The label typed does not match; nothing was destroyed.', `Type exactly: ${label}`);
-}
-
-async function execute(action: Action, session: Session): Promise<void> {
-  const { okta } = session;
-  const r = action.request!;
-  if (r.method === 'PATCH') await okta.patch(r.path, r.body);
-  else if (r.method === 'POST') await okta.postNoContent(r.path);
-  else await okta.delete(r.path);
 }
 
 async function waitFor(session: Session, what: string, progress: (text: string) => void, done: () => Promise<boolean>): Promise<void> {

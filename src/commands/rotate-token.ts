@@ -2,14 +2,16 @@ import { renderManualStep, provisioningTabLink } from '../plan/guided-step.js';
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
-import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { CliError, ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { confirm } from '../lib/prompt.js';
 import { maskToken } from '../lib/redact.js';
-import { repush } from '../plan/repair.js';
+import { runSteps } from '../apply/run-steps.js';
+import { planRotation } from '../plan/rotate-plan.js';
+import { renderPlan, summarize } from '../plan/render.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
-import { provisioningOn } from '../plan/types.js';
+import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
@@ -37,12 +39,10 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     const session = await openSession(options, ctx, reporter, '2m');
     const { okta, scim, inputs } = session;
     const steps: Array<{ step: string; result: string }> = [];
-    const note = (step: string, result: string) => {
-      steps.push({ step, result });
-      reporter.task(step).succeed(`${step}: ${result}`);
-    };
+    const proved = await checkScimToken(scim);
+    steps.push({ step: 'prove the new token against Cloudflare', result: proved });
+    reporter.task('prove the new token against Cloudflare').succeed(`prove the new token against Cloudflare: ${proved}`);
 
-    note('prove the new token against Cloudflare', await checkScimToken(scim));
     const [app] = await findApps(okta, inputs.appLabel);
     if (!app) throw new InputError(`No Okta app "${inputs.appLabel}" (scim2testapp) in ${inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
     if (!provisioningOn(app.features ?? []))
@@ -51,23 +51,23 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
         'Run `scim-setup okta` to set provisioning up with this token.',
       );
     const newTokenId = await tokenId(scim);
+    const [inUse, mappings] = await Promise.all([
+      alreadyInUse(session, app.id, newTokenId),
+      okta.list<{ id: string }>(`/api/v1/apps/${app.id}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 }),
+    ]);
+    const actions = planRotation({ app, alreadyInUse: inUse, activeMappingId: mappings[0]?.id }, inputs.scimBaseUrl);
+    const plan = { actions, warnings: [] as string[] };
+    const document = { formatVersion: 1, command: 'rotate-token', app: { id: app.id, label: app.label }, actions, summary: summarize(plan) };
+    if (!reporter.json || options.dryRun)
+      reporter.info(`\n${renderPlan(plan, reporter.style, `Rotate the SCIM token of Okta app "${app.label}" to ${maskToken(inputs.scimToken)}`)}\n`);
     if (options.dryRun) {
-      reporter.info(`Would hand the new token (${maskToken(inputs.scimToken)}) to app ${app.id} and prove Okta uses it.`);
-      reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: true, app: { id: app.id, label: app.label }, steps });
+      reporter.result({ ...document, dryRun: true, steps });
       return ExitCode.ok;
     }
-    const already = await alreadyInUse(session, app.id, newTokenId);
-    if (already) {
-      note('Okta already uses the new token', already);
-      reporter.result({
-        formatVersion: 1,
-        command: 'rotate-token',
-        dryRun: false,
-        app: { id: app.id, label: app.label },
-        byApi: false,
-        alreadyRotated: true,
-        steps,
-      });
+    if (!hasChanges(plan)) {
+      steps.push({ step: 'Okta already uses the new token', result: inUse! });
+      reporter.info('Nothing to change: Okta already uses the new token.');
+      reporter.result({ ...document, dryRun: false, byApi: false, alreadyRotated: true, applied: [], steps });
       return ExitCode.ok;
     }
     if (!options.yes) {
@@ -76,35 +76,47 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
           `Handing Okta the new token needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
           'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).',
         );
-      reporter.info(`App ${app.id} ("${app.label}") will get the new token (${maskToken(inputs.scimToken)}); Okta then provisions with it.`);
       if (!(await confirm(ctx.stdin, ctx.stderr, 'Hand Okta the new token?'))) {
         reporter.info('Rotation cancelled; Okta keeps its token.');
         return ExitCode.failed;
       }
     }
     const changedAt = new Date(Date.now() - 1000);
-    const byApi = await handToOktaByApi(session, app.id);
-    if (byApi) note('update the token in Okta', 'by the provisioning connection API');
-    else {
-      reporter.info(
-        `\n${renderManualStep({
-          id: 'rotate-token',
-          title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
-          link: provisioningTabLink(inputs.orgUrl, app.id),
-          steps: [
-            "Open the link above (the app's Provisioning tab), Integration, and select Edit.",
-            `OAuth Bearer Token: ${options.revealToken ? inputs.scimToken : `${maskToken(inputs.scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`,
-            'Select Test API Credentials, then Save.',
-          ],
-        })}\n`,
-      );
-    }
-    const proof = await proveInUse(session, app.id, newTokenId, changedAt);
-    steps.push({ step: 'prove Okta uses the new token', result: proof });
+    let byApi = false;
+    const applied: string[] = [];
+    await runSteps(actions, { reporter, signal: session.signal }, applied, async (action, progress) => {
+      if (action.id === 'token-handover') {
+        byApi = await handToOktaByApi(session, app.id);
+        if (!byApi) showGuidedStep(session, app.id, Boolean(options.revealToken));
+        return byApi ? 'by the provisioning connection API' : 'by the guided step above';
+      }
+      const proof = await proveInUse(session, action, app.id, newTokenId, changedAt, progress);
+      steps.push({ step: action.summary, result: proof });
+      return proof;
+    }).catch((error: unknown) => {
+      if (error instanceof CliError) reporter.result({ ...document, dryRun: false, byApi, applied, steps });
+      throw error;
+    });
     reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
-    reporter.result({ formatVersion: 1, command: 'rotate-token', dryRun: false, app: { id: app.id, label: app.label }, byApi, steps });
+    reporter.result({ ...document, dryRun: false, byApi, applied, steps });
     return ExitCode.ok;
   });
+}
+
+function showGuidedStep(session: Session, appId: string, reveal: boolean): void {
+  const { inputs } = session;
+  session.reporter.info(
+    `\n${renderManualStep({
+      id: 'rotate-token',
+      title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
+      link: provisioningTabLink(inputs.orgUrl, appId),
+      steps: [
+        "Open the link above (the app's Provisioning tab), Integration, and select Edit.",
+        `OAuth Bearer Token: ${reveal ? inputs.scimToken : `${maskToken(inputs.scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`,
+        'Select Test API Credentials, then Save.',
+      ],
+    })}\n`,
+  );
 }
 
 const LOOKBACK_MS = 3600_000;
@@ -142,32 +154,22 @@ async function handToOktaByApi(session: Session, appId: string): Promise<boolean
 }
 
 /**
- * Asks Okta for a push (a mapping set INACTIVE, then ACTIVE, is pushed afresh) and waits for Cloudflare's
- * audit log to show SCIM requests made with the new token's id, and no authentication failure
- * in Okta's System Log after the change.
+ * Asks Okta for a push with the action's requests (a mapping set INACTIVE, then ACTIVE, is pushed
+ * afresh) and waits for Cloudflare's audit log to show SCIM requests made with the new token's
+ * id, and no authentication failure in Okta's System Log after the change.
  */
-async function proveInUse(session: Session, appId: string, newTokenId: string, since: Date): Promise<string> {
+async function proveInUse(session: Session, action: Action, appId: string, newTokenId: string, since: Date, progress: (text: string) => void): Promise<string> {
   const { okta, read, inputs } = session;
-  if (!read)
-    throw new PendingError(
-      'Cannot prove that Okta uses the new token without CLOUDFLARE_API_TOKEN ("Account Settings: Read"): only Cloudflare\'s audit log tells which token made a request.',
-      'Set CLOUDFLARE_API_TOKEN and re-run rotate-token; it is safe to repeat.',
-    );
-  const mappings = await okta.list<{ id: string; status: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
-  if (mappings.length === 0)
-    throw new PendingError(
-      'No active push mapping can make Okta push now, so its use of the new token cannot be proved yet.',
-      'Push a group (`scim-setup okta --push-group …`), then re-run rotate-token.',
-    );
+  if (action.kind === 'manual' || !action.request)
+    throw new PendingError(`Cannot prove yet that Okta uses the new token: ${action.detail}.`, 'Re-run rotate-token then; it is safe to repeat.');
   let round = 0;
-  const task = session.reporter.task('prove Okta uses the new token');
   // Said in a plain line too: in a CI log the spinner does not show.
   session.reporter.info(
     `Waiting up to ${Math.round(inputs.waitMs / 1000)}s for Okta to push with the new token (asking it to push, then reading Cloudflare's audit log).`,
   );
   const proof = await pollUntil(
     async () => {
-      if (round++ % 4 === 0) for (const request of repush(`/api/v1/apps/${appId}`, mappings[0].id)) await okta.send(request);
+      if (round++ % 4 === 0) for (const request of [action.request!, ...(action.followUps ?? [])]) await okta.send(request);
       const failures = await okta.list<LogEvent>('/api/v1/logs', {
         since: since.toISOString(),
         filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
@@ -178,7 +180,7 @@ async function proveInUse(session: Session, appId: string, newTokenId: string, s
           `Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`,
           'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.',
         );
-      const used = await scimRequestsBy(read, newTokenId, since);
+      const used = await scimRequestsBy(read!, newTokenId, since);
       return used.length > 0
         ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change`
         : undefined;
@@ -187,14 +189,9 @@ async function proveInUse(session: Session, appId: string, newTokenId: string, s
       waitMs: inputs.waitMs,
       signal: session.signal,
       waitingFor: 'Okta to use the new token',
-      onWait: () => task.update(`prove Okta uses the new token: no SCIM request with it yet (look ${round}), asking Okta to push again`),
+      onWait: () => progress(`${action.summary}: no SCIM request with it yet (look ${round}), asking Okta to push again`),
     },
-  ).catch((error: unknown) => {
-    task.stop('prove Okta uses the new token: interrupted');
-    throw error;
-  });
-  if (proof) task.succeed(`prove Okta uses the new token: ${proof}`);
-  else task.stop('prove Okta uses the new token: not yet');
+  );
   if (!proof)
     throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
   return proof;

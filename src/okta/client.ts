@@ -100,7 +100,8 @@ export class OktaClient {
   async send(request: PlannedRequest): Promise<void> {
     const { method, path, body } = request;
     if (method === 'GET') await this.get(path);
-    else if (method === 'POST') await this.post(path, body ?? {});
+    // A POST without a body is a lifecycle operation, answered without one.
+    else if (method === 'POST') await (body === undefined ? this.postNoContent(path) : this.post(path, body));
     else if (method === 'PUT') await this.put(path, body ?? {});
     else if (method === 'PATCH') await this.patch(path, body ?? {});
     else await this.delete(path);

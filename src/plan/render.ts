@@ -38,7 +38,7 @@ function renderAction(a: Action, paint: (s: string) => string): string[] {
   // Summaries and details quote names from Okta and Cloudflare: each stays one line.
   const out = [paint(`  ${a.guided ? SYMBOL.manual : SYMBOL[a.kind]} ${a.kind === 'manual' ? 'manual: ' : ''}${untrusted(a.summary)}`)];
   if (a.detail) out.push(`      ${untrusted(a.detail)}`);
-  for (const r of [...(a.request ? [a.request] : []), ...(a.then ?? [])])
+  for (const r of [...(a.request ? [a.request] : []), ...(a.followUps ?? [])])
     out.push(`      ${r.method} ${untrusted(r.path)}${r.body !== undefined ? ` ${JSON.stringify(r.body)}` : ''}`);
   return out;
 }

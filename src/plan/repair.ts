@@ -104,8 +104,8 @@ export function repush(appPath: string, mappingId: string): PlannedRequest[] {
   ];
 }
 
-function sequence([request, ...then]: PlannedRequest[]): Pick<Action, 'request' | 'then'> {
-  return { request, then };
+function sequence([request, ...followUps]: PlannedRequest[]): Pick<Action, 'request' | 'followUps'> {
+  return { request, followUps };
 }
 
 function list(items: string[]): string {

@@ -128,7 +128,7 @@ export function planDifferences(saved: SavedPlan, fresh: SavedPlan): string[] {
   for (const a of saved.actions) {
     const now = byId.get(a.id);
     if (!now) diffs.push(`action ${a.id}: in the plan, not needed now`);
-    else if (now.kind !== a.kind || JSON.stringify([now.request, now.then]) !== JSON.stringify([a.request, a.then]))
+    else if (now.kind !== a.kind || JSON.stringify([now.request, now.followUps]) !== JSON.stringify([a.request, a.followUps]))
       diffs.push(`action ${a.id}: plan ${a.kind}, now ${now.kind}${now.detail ? ` (${now.detail})` : ''}`);
     byId.delete(a.id);
   }

@@ -68,7 +68,16 @@ export interface ObservedRoles {
 
 export type ActionKind = 'create' | 'update' | 'noop' | 'manual' | 'delete';
 
-export type ActionResource = 'app' | 'app-visibility' | 'provisioning' | 'group-assignment' | 'user-assignment' | 'push-mapping' | 'repair' | 'group-roles';
+export type ActionResource =
+  | 'app'
+  | 'app-visibility'
+  | 'provisioning'
+  | 'group-assignment'
+  | 'user-assignment'
+  | 'push-mapping'
+  | 'repair'
+  | 'group-roles'
+  | 'token-proof';
 
 /** The request an action implies; `{appId}` stands for an app that a previous action creates. */
 export interface PlannedRequest {
@@ -85,7 +94,7 @@ export interface Action {
   summary: string;
   request?: PlannedRequest;
   /** Requests sent after `request`, in order, as one action. */
-  then?: PlannedRequest[];
+  followUps?: PlannedRequest[];
   /** Why the action is what it is (drift found, a reason for manual). */
   detail?: string;
   /** Done by API where the service takes it, else by a person through a guided step: counted as manual. */

@@ -18,7 +18,7 @@ interface ActionDoc {
   id: string;
   kind: string;
   request?: { method: string; path: string };
-  then?: Array<{ method: string; path: string }>;
+  followUps?: Array<{ method: string; path: string }>;
 }
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -97,7 +97,7 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
       `repair:user:${DIRECT_USER}`,
       new RegExp(`${DIRECT_USER}: Okta PROVISIONED.*; Cloudflare: SCIM user ${victim.id} deactivated`),
     );
-    expect([action.request?.method, ...(action.then ?? []).map((r) => r.method)]).toEqual(['DELETE', 'POST']);
+    expect([action.request?.method, ...(action.followUps ?? []).map((r) => r.method)]).toEqual(['DELETE', 'POST']);
     // The same SCIM user, reactivated: not a second one.
     expect(scimUser(DIRECT_USER).id).toBe(victim.id);
     expect(scimUser(DIRECT_USER).active).toBe(true);
@@ -121,7 +121,7 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
     const dropped = [...s!.cloudflare.state.scimUsers.values()].find((u) => u.memberId && group.members.has(u.memberId))!;
     await scim('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${dropped.id}"]` }] });
     const action = await expectRepairCycle('push-group:Engineering', 'repair:push:Engineering', new RegExp(`missing: ${dropped.userName.toLowerCase()}`));
-    expect([action.request, ...(action.then ?? [])]).toEqual([
+    expect([action.request, ...(action.followUps ?? [])]).toEqual([
       expect.objectContaining({ method: 'PATCH', body: { status: 'INACTIVE' } }),
       expect.objectContaining({ method: 'PATCH', body: { status: 'ACTIVE' } }),
     ]);
@@ -133,7 +133,7 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
     const group = scimGroup('Engineering')!;
     await scim('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Engineering (old)' }] });
     const action = await expectRepairCycle('push-group:Engineering', 'repair:push:Engineering', /SCIM group "Engineering \(old\)" has exactly its members/);
-    expect([action.request?.method, ...(action.then ?? []).map((r) => r.method)]).toEqual(['PATCH', 'PATCH']);
+    expect([action.request?.method, ...(action.followUps ?? []).map((r) => r.method)]).toEqual(['PATCH', 'PATCH']);
     // The same group, by its id: no copy left behind.
     expect(scimGroup('Engineering')!.id).toBe(group.id);
     expect(scimGroup('Engineering (old)')).toBeUndefined();
@@ -143,7 +143,7 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
     await setUp();
     await scim('DELETE', `/Groups/${scimGroup('Engineering')!.id}`);
     const action = await expectRepairCycle('push-group:Engineering', 'repair:push:Engineering', /every SCIM group is named by a push: none was renamed/);
-    expect([action.request?.method, ...(action.then ?? []).map((r) => r.method)]).toEqual(['PATCH', 'DELETE', 'POST']);
+    expect([action.request?.method, ...(action.followUps ?? []).map((r) => r.method)]).toEqual(['PATCH', 'DELETE', 'POST']);
     expect(scimGroup('Engineering')!.members.size).toBe(24);
   });
 

@@ -125,6 +125,22 @@ describe('the faces of a run, without and with colour', () => {
     }
   });
 
+  it('the token rotation plan (plain)', async () => {
+    const box = await sandbox({ admin: 'auto' });
+    try {
+      expect((await run(box, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--no-verify'])).code).toBe(0);
+      const fresh = box.cloudflare.state.addToken('rotated', ['scim']).value;
+      const r = await runInProcess(['rotate-token', '--dry-run'], {
+        env: cleanEnv({ ...box.env, CLOUDFLARE_SCIM_TOKEN: fresh, NO_COLOR: '1' }) as Record<string, string>,
+        secrets: [...sandboxSecrets(box), fresh],
+      });
+      expect(r.code).toBe(0);
+      await expect(normalise(r.stdout + r.stderr, box)).toMatchFileSnapshot(golden('rotate-token-plan-plain'));
+    } finally {
+      await box.close();
+    }
+  });
+
   it('missing inputs off a terminal', async () => {
     const r = await runInProcess(['okta'], { env: cleanEnv({ CI: 'true' }) as Record<string, string> });
     expect(r.code).toBe(2);

@@ -115,7 +115,7 @@ describe('drift: a difference Okta reports as done (pure)', () => {
 describe('repairs: planned through Okta (pure)', () => {
   const inputs = { pushGroups: ['Eng'], assignUsers: ['cy@x.com'] };
   const plan = (f: DriftFacts, given = inputs) => repairs(findDrift(f), 'a1', given);
-  const steps = (f: DriftFacts) => plan(f).actions.map((a) => [a.id, a.kind, [a.request, ...(a.then ?? [])].map((r) => r && `${r.method} ${r.path}`)]);
+  const steps = (f: DriftFacts) => plan(f).actions.map((a) => [a.id, a.kind, [a.request, ...(a.followUps ?? [])].map((r) => r && `${r.method} ${r.path}`)]);
 
   it.each<[string, DriftFacts, unknown[]]>([
     ['converged: nothing', converged(), []],
@@ -170,7 +170,7 @@ describe('repairs: planned through Okta (pure)', () => {
 
   it('a deleted group gets a mapping made again by its Okta name', () => {
     const [action] = plan(with_(deleteGroup)).actions;
-    expect(action.then?.[1].body).toEqual({ sourceGroupId: 'g1', targetGroupName: 'Eng', status: 'ACTIVE' });
+    expect(action.followUps?.[1].body).toEqual({ sourceGroupId: 'g1', targetGroupName: 'Eng', status: 'ACTIVE' });
   });
 
   it('a rename is named when exactly one unnamed SCIM group has the same members, and only then', () => {

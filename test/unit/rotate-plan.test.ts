@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { planRotation, type RotateObserved } from '../../src/plan/rotate-plan.js';
+
+const app = { id: 'a1', label: 'Cloudflare SCIM' };
+const shape = (o: RotateObserved) =>
+  planRotation(o, 'https://api.cloudflare.com/client/v4/accounts/x/scim/v2').map((a) => [
+    a.id,
+    a.kind,
+    [a.request, ...(a.followUps ?? [])].filter(Boolean).length,
+  ]);
+
+describe('the rotation plan (pure)', () => {
+  it.each<[string, RotateObserved, unknown[]]>([
+    [
+      'a push mapping to prove it with: hand over, then push and read the audit log',
+      { app, activeMappingId: 'm1' },
+      [
+        ['token-handover', 'update', 1],
+        ['token-proof', 'update', 2],
+      ],
+    ],
+    [
+      'no ACTIVE push mapping: the proof waits for one (manual)',
+      { app },
+      [
+        ['token-handover', 'update', 1],
+        ['token-proof', 'manual', 0],
+      ],
+    ],
+    [
+      'Okta already uses the new token: nothing to do',
+      { app, alreadyInUse: 'audit log shows it', activeMappingId: 'm1' },
+      [
+        ['token-handover', 'noop', 0],
+        ['token-proof', 'noop', 0],
+      ],
+    ],
+  ])('%s', (_, observed, expected) => {
+    expect(shape(observed)).toEqual(expected);
+  });
+
+  it('the plan carries no token: the handover body holds a placeholder', () => {
+    const [handover] = planRotation({ app, activeMappingId: 'm1' }, 'https://x');
+    expect(JSON.stringify(handover.request)).toContain('[redacted]');
+    expect(handover.guided).toBe(true);
+  });
+});
