@@ -1,15 +1,15 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
-import { CliError, InterruptedError, PendingError, RemoteError } from '../lib/errors.js';
+import { CliError, PendingError, RemoteError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
-import { interruptedAfter, settleFailedTask } from './run-steps.js';
+import { LEFT_MANUAL, runActions, type RunResult } from './executor.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../plan/types.js';
-import { provisioningChecklistState, provisioningGuidedStep, renderManualStep, type ManualStep } from '../plan/guided-step.js';
+import { provisioningChecklistState, provisioningGuidedStep, renderManualStep } from '../plan/guided-step.js';
 
 export interface ApplyDeps {
   okta: OktaClient;
@@ -26,17 +26,8 @@ export interface ApplyDeps {
   revealToken: boolean;
 }
 
-export interface AppliedAction {
-  id: string;
-  kind: Action['kind'];
-  result: 'done' | 'manual' | 'pending';
-  detail?: string;
-}
-
-export interface ApplyResult {
+export interface ApplyResult extends RunResult {
   appId?: string;
-  applied: AppliedAction[];
-  manualSteps: ManualStep[];
 }
 
 /** Actions of these kinds do not depend on each other, so a phase of them runs concurrently. */
@@ -46,92 +37,17 @@ const CONCURRENT: Partial<Record<Action['resource'], string>> = {
   'push-mapping': 'push groups to Cloudflare',
   'group-roles': 'give user groups their roles',
 };
-const POOL = 4;
 
 /**
- * Runs the plan's actions in order: the app, its visibility and provisioning one by one, then
- * each phase of independent actions (assignments, pushes, roles) a few at a time, paced by the
- * rate-limit budget. Each action is idempotent, so a re-run after any failure converges.
+ * Runs okta's plan through the one executor: the app, its visibility and provisioning one by one,
+ * then each phase of independent actions (assignments, pushes, roles) a few at a time, paced by
+ * the rate-limit budget. Each action is idempotent, so a re-run after any failure converges.
  */
-export async function applyPlan(plan: Plan, appId: string | undefined, deps: ApplyDeps): Promise<ApplyResult> {
+export function applyPlan(plan: Plan, appId: string | undefined, deps: ApplyDeps): Promise<ApplyResult> {
   const result: ApplyResult = { appId, applied: [], manualSteps: [] };
-  for (const phase of phases(plan.actions.filter((a) => a.kind !== 'noop'))) {
-    if (deps.signal.aborted) throw interrupted(result);
-    if (phase.length === 1 || !CONCURRENT[phase[0].resource]) {
-      for (const action of phase) await runOne(action, result, deps);
-      continue;
-    }
-    const task = deps.reporter.task(`${CONCURRENT[phase[0].resource]} (0/${phase.length})`);
-    let done = 0;
-    const errors: unknown[] = [];
-    const queue = [...phase];
-    const worker = async () => {
-      for (let action = queue.shift(); action && errors.length === 0 && !deps.signal.aborted; action = queue.shift()) {
-        try {
-          await execute(action, result, deps, () => {});
-          result.applied.push({ id: action.id, kind: action.kind, result: 'done' });
-          task.update(`${CONCURRENT[action.resource]} (${++done}/${phase.length})`);
-        } catch (error) {
-          errors.push(error);
-          if (error instanceof PendingError) result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(POOL, phase.length) }, worker));
-    const interruption = errors.find((e): e is InterruptedError => e instanceof InterruptedError);
-    if (interruption || (deps.signal.aborted && errors.length === 0)) {
-      task.stop(`${CONCURRENT[phase[0].resource]}: ${done} of ${phase.length} done, then interrupted`);
-      throw interrupted(result, interruption?.message);
-    }
-    if (errors.length > 0) {
-      task.fail(`${CONCURRENT[phase[0].resource]}: ${done} of ${phase.length} done, then failed`);
-      throw errors[0] instanceof PendingError ? errors[0].withPartial(result) : errors[0];
-    }
-    task.succeed(
-      `${CONCURRENT[phase[0].resource]}: ${phase.length <= 5 ? phase.map((a) => a.id.slice(a.id.indexOf(':') + 1)).join(', ') : `${phase.length} done`}`,
-    );
-  }
-  return result;
-}
-
-/** Consecutive actions of one resource form a phase. */
-function phases(actions: Action[]): Action[][] {
-  const out: Action[][] = [];
-  for (const a of actions) {
-    const last = out[out.length - 1];
-    if (last && last[0].resource === a.resource && a.kind !== 'manual' && last[0].kind !== 'manual') last.push(a);
-    else out.push([a]);
-  }
-  return out;
-}
-
-async function runOne(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
-  if (action.kind === 'manual') {
-    result.manualSteps.push({ id: action.id, title: action.summary, steps: action.detail ? [action.detail] : [] });
-    result.applied.push({ id: action.id, kind: action.kind, result: 'manual', detail: action.detail });
-    deps.reporter.task(action.summary).warn(`${action.summary} (manual step)`);
-    return;
-  }
-  const task = deps.reporter.task(action.summary);
-  try {
-    const outcome = await execute(action, result, deps, task.update);
-    if (outcome === 'done') task.succeed(action.summary);
-    else task.warn(`${action.summary}: left as a manual step`);
-    result.applied.push({ id: action.id, kind: action.kind, result: outcome });
-  } catch (error) {
-    settleFailedTask(task, action.summary, error, 'waiting (a manual step)');
-    if (error instanceof PendingError) {
-      result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
-      throw error.withPartial(result);
-    }
-    if (error instanceof InterruptedError) throw interrupted(result, error.message);
-    throw error;
-  }
-}
-
-function interrupted(result: ApplyResult, what?: string): InterruptedError {
-  const done = result.applied.filter((a) => a.result === 'done').map((a) => a.id);
-  return interruptedAfter(done, what).withPartial(result);
+  return runActions(plan.actions, { reporter: deps.reporter, signal: deps.signal, concurrent: CONCURRENT }, result, (action, progress) =>
+    execute(action, result, deps, progress),
+  );
 }
 
 /** What an apply that stopped half-way had done, where the error carries it. */
@@ -139,36 +55,31 @@ export function partialApply(error: unknown): ApplyResult | undefined {
   return error instanceof CliError ? (error.partial as ApplyResult | undefined) : undefined;
 }
 
-async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<'done' | 'manual'> {
+async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<unknown> {
   const { okta } = deps;
   const appPath = () => `/api/v1/apps/${requireApp(result)}`;
   switch (action.resource) {
     case 'app':
       if (action.kind === 'create') result.appId = await createApp(action, deps);
       else await okta.postNoContent(`${appPath()}/lifecycle/activate`);
-      return 'done';
+      return;
     case 'app-visibility':
-      await fixVisibility(appPath(), deps);
-      return 'done';
+      return fixVisibility(appPath(), deps);
     case 'provisioning':
-      await turnOnProvisioning(requireApp(result), result, deps, progress);
-      return 'done';
+      return turnOnProvisioning(requireApp(result), result, deps, progress);
     case 'group-assignment':
       await okta.put(resolvePath(action, result), action.request?.body ?? {});
-      return 'done';
+      return;
     case 'user-assignment':
-      await assignUser(action, result, deps);
-      return 'done';
+      return assignUser(action, result, deps);
     case 'push-mapping':
-      await pushGroup(action, result, deps);
-      return 'done';
+      return pushGroup(action, result, deps);
     case 'repair':
       return action.id.startsWith('repair:user:') ? reassignUser(action, result, deps) : sendInOrder(action, deps);
     case 'token-proof':
       throw new RemoteError("internal: rotate-token's proof is not an action of okta's plan");
     case 'group-roles':
-      await grantRoles(action.id.slice('group-roles:'.length), deps, progress);
-      return 'done';
+      return grantRoles(action.id.slice('group-roles:'.length), deps, progress);
   }
 }
 
@@ -300,9 +211,8 @@ async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps):
 }
 
 /** A repair's requests in order; a run stopped between two is finished by the next plan's own actions. */
-async function sendInOrder(action: Action, deps: ApplyDeps): Promise<'done'> {
+async function sendInOrder(action: Action, deps: ApplyDeps): Promise<void> {
   for (const request of [action.request!, ...(action.followUps ?? [])]) await deps.okta.send(request);
-  return 'done';
 }
 
 /**
@@ -310,7 +220,7 @@ async function sendInOrder(action: Action, deps: ApplyDeps): Promise<'done'> {
  * its app user through the unassignment, so Okta would push nothing: the direct assignment is put
  * back at once and the repair becomes the manual step (through the group).
  */
-async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<'done' | 'manual'> {
+async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<typeof LEFT_MANUAL | undefined> {
   const [unassign, assign] = [action.request!, ...(action.followUps ?? [])];
   await deps.okta.send(unassign);
   const stillAssigned = await deps.okta.get(unassign.path).then(
@@ -321,7 +231,7 @@ async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps
     },
   );
   await deps.okta.send(assign);
-  if (!stillAssigned) return 'done';
+  if (!stillAssigned) return;
   const login = action.id.slice('repair:user:'.length);
   result.manualSteps.push({
     id: action.id,
@@ -330,7 +240,7 @@ async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps
       `${login} is assigned to the app through a group as well, so re-assigning it directly makes Okta push nothing. In Okta, remove ${login} from that group and add it back; then run verify.`,
     ],
   });
-  return 'manual';
+  return LEFT_MANUAL;
 }
 
 /** Creates the push mapping, or links to one that an interrupted run or a parallel run made. */

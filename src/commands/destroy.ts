@@ -8,7 +8,7 @@ import { pollUntil } from '../lib/poll.js';
 import { findApps } from '../okta/observe.js';
 import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
-import { runSteps } from '../apply/run-steps.js';
+import { runActions } from '../apply/executor.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 /** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
@@ -40,9 +40,8 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
       return ExitCode.ok;
     }
     await confirmDestroy(options, ctx, session, observed.app.label);
-    const applied: string[] = [];
     let settled = false;
-    await runSteps(actions, { reporter, signal: session.signal }, applied, async (action, progress) => {
+    const { applied } = await runActions(actions, { reporter, signal: session.signal }, { applied: [], manualSteps: [] }, async (action, progress) => {
       // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
       if (action.resource === 'app' && !settled) {
         if (options.deleteCloudflareGroups)

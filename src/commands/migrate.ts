@@ -4,7 +4,7 @@ import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
 import type { MigrateOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
-import { runSteps } from '../apply/run-steps.js';
+import { runActions, type RunResult } from '../apply/executor.js';
 import { filterString } from '../lib/filter-string.js';
 import { confirm } from '../lib/prompt.js';
 import { pollUntil } from '../lib/poll.js';
@@ -68,7 +68,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
         return ExitCode.failed;
       }
     }
-    const applied: string[] = [];
+    const result: RunResult = { applied: [], manualSteps: [] };
     const startedAt = new Date();
     for (const g of legacy) {
       await migrateOne(
@@ -76,7 +76,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
         app.id,
         g,
         actions.filter((a) => a.id.startsWith(`migrate:${g.role}:`)),
-        applied,
+        result,
         ctx.signal,
       ).catch((error) => {
         // Whatever step waits, the legacy group is still assigned: say so, since it is what users fear.
@@ -95,7 +95,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     }
     // The same proof as after `okta`, over the whole app: the new groups pushed, with their roles and members.
     const { report } = await runVerification(session, { appId: app.id, since: startedAt, waitMs: session.inputs.waitMs, signal: ctx.signal });
-    reporter.result({ ...document, dryRun: false, applied, verification: report });
+    reporter.result({ ...document, dryRun: false, applied: result.applied, verification: report });
     return verificationExitCode(report.checks);
   });
 }
@@ -173,10 +173,10 @@ async function scimMemberEmails(scim: CloudflareClient, groupId: string): Promis
 }
 
 /** One legacy group, step by step; the legacy steps run only once the proof is in. */
-async function migrateOne(session: Session, appId: string, g: LegacyGroup, actions: Action[], applied: string[], signal: AbortSignal): Promise<void> {
+async function migrateOne(session: Session, appId: string, g: LegacyGroup, actions: Action[], result: RunResult, signal: AbortSignal): Promise<void> {
   const { okta, scim, reporter, inputs } = session;
   let targetId = g.target.id;
-  await runSteps(actions, { reporter, signal }, applied, async (action, progress) => {
+  await runActions(actions, { reporter, signal }, result, async (action, progress) => {
     switch (action.id.split(':').pop()) {
       case 'group':
         targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;

@@ -5,7 +5,7 @@ import type { RotateTokenOptions } from './options.js';
 import { CliError, ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { confirm } from '../lib/prompt.js';
 import { maskToken } from '../lib/redact.js';
-import { runSteps } from '../apply/run-steps.js';
+import { runActions, type RunResult } from '../apply/executor.js';
 import { planRotation } from '../plan/rotate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { pollUntil } from '../lib/poll.js';
@@ -83,8 +83,8 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     }
     const changedAt = new Date(Date.now() - 1000);
     let byApi = false;
-    const applied: string[] = [];
-    await runSteps(actions, { reporter, signal: session.signal }, applied, async (action, progress) => {
+    const result: RunResult = { applied: [], manualSteps: [] };
+    await runActions(actions, { reporter, signal: session.signal }, result, async (action, progress) => {
       if (action.id === 'token-handover') {
         byApi = await handToOktaByApi(session, app.id);
         if (!byApi) showGuidedStep(session, app.id, Boolean(options.revealToken));
@@ -94,11 +94,15 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
       steps.push({ step: action.summary, result: proof });
       return proof;
     }).catch((error: unknown) => {
-      if (error instanceof CliError) reporter.result({ ...document, dryRun: false, byApi, applied, steps });
+      if (error instanceof CliError) reporter.result({ ...document, dryRun: false, byApi, applied: result.applied, steps });
       throw error;
     });
+    reporter.result({ ...document, dryRun: false, byApi, applied: result.applied, manualSteps: result.manualSteps, steps });
+    if (result.manualSteps.length > 0) {
+      for (const step of result.manualSteps) reporter.warn(`manual step left:\n${renderManualStep(step)}`);
+      return ExitCode.pending;
+    }
     reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
-    reporter.result({ ...document, dryRun: false, byApi, applied, steps });
     return ExitCode.ok;
   });
 }
