@@ -35,12 +35,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   const okta = program.command('okta').description('Create and configure the Okta SCIM app for Cloudflare, then verify it (plan → confirm → apply → verify).');
   connectionOptions(okta);
   desiredOptions(okta, 'all');
-  okta
-    .optionsGroup('Behaviour:')
-    .option('--dry-run', 'do every read and no write; print the plan')
+  planOptions(okta.optionsGroup('Behaviour:'))
     .option('--detailed-exitcode', 'with --dry-run: exit 0 when nothing to do, 2 when changes are pending')
-    .option('--out <file>', 'save the plan (no secrets) to a file')
-    .option('--plan <file>', 'apply this saved plan as saved (its inputs included), after checking that the world has not changed')
     .option('-y, --yes', 'apply without asking (needed when not interactive)')
     .option('--reveal-token', 'show the SCIM token in full in the guided step (masked by default)')
     .option('--no-verify', 'skip verification after apply');
@@ -77,24 +73,30 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .command('destroy')
     .description('Tear the setup down: push mappings, assignments, the Okta app. Cloudflare keeps its groups and members unless asked.');
   connectionOptions(destroy);
-  destroy
-    .optionsGroup('Behaviour:')
-    .option('--dry-run', 'do every read and no write; print the plan')
+  planOptions(destroy.optionsGroup('Behaviour:'))
     .option('-y, --yes', 'destroy without typing the app label (needed when not interactive)')
     .option('--delete-cloudflare-groups', 'also delete the pushed groups in Cloudflare')
     .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)');
   waitOptions(destroy, 'bound on waiting for Okta to deactivate users (default 2m)');
   outputOptions(destroy)
-    .addHelpText('after', help(['npx scim-setup destroy --dry-run', 'npx scim-setup destroy --yes --delete-cloudflare-groups'], 'After day one'))
+    .addHelpText(
+      'after',
+      help(
+        [
+          'npx scim-setup destroy --dry-run',
+          'npx scim-setup destroy --yes --delete-cloudflare-groups',
+          'npx scim-setup destroy --dry-run --out teardown.json && npx scim-setup destroy --plan teardown.json',
+        ],
+        'After day one',
+      ),
+    )
     .action(run(() => import('./commands/destroy.js')));
 
   const migrate = program
     .command('migrate')
     .description('Replace the deprecated CF-<accountID> - <Role Name> groups with pushed user groups that hold the role; nobody loses access.');
   connectionOptions(migrate);
-  migrate
-    .optionsGroup('Behaviour:')
-    .option('--dry-run', 'do every read and no write; print the plan')
+  planOptions(migrate.optionsGroup('Behaviour:'))
     .option('-y, --yes', 'migrate without asking (needed when not interactive)')
     .option('--name-prefix <prefix>', 'name of each new group: prefix + role name (default "Cloudflare ")');
   waitOptions(migrate, 'bound on waiting for the proof that every member holds the role (default 2m)');
@@ -106,9 +108,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .command('rotate-token')
     .description('Hand Okta a new SCIM token (the value of CLOUDFLARE_SCIM_TOKEN): proved against Cloudflare first, then proved in use.');
   connectionOptions(rotate);
-  rotate
-    .optionsGroup('Behaviour:')
-    .option('--dry-run', 'prove the new token against Cloudflare and stop')
+  planOptions(rotate.optionsGroup('Behaviour:'))
     .option('-y, --yes', 'hand Okta the new token without asking (needed when not interactive)')
     .option('--reveal-token', 'show the new token in full in the guided step (masked by default)');
   waitOptions(rotate, 'bound on waiting for the proof that Okta uses the new token (default 2m)');
@@ -217,6 +217,14 @@ function desiredOptions(command: Command, which: 'all' | 'roles'): Command {
       collect,
     )
     .option('--role <group=role>', 'a pushed group\'s Cloudflare role, e.g. "Engineering=Administrator Read Only" (repeatable)', collect);
+}
+
+/** Dry run and saved plans, the same for every command that plans. */
+function planOptions(command: Command): Command {
+  return command
+    .option('--dry-run', 'do every read and no write; print the plan')
+    .option('--out <file>', 'save the plan (no secrets) to a file')
+    .option('--plan <file>', 'apply this saved plan as saved (its inputs included), after checking that the world has not changed');
 }
 
 function waitOptions(command: Command, wait: string): Command {

@@ -7,6 +7,8 @@ import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
 import { findApps } from '../okta/observe.js';
 import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
+import { toSavedPlan } from '../plan/saved-plan.js';
+import { PlanFile } from './plan-file.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { runActions } from '../apply/executor.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
@@ -15,8 +17,16 @@ import { makeReporter, openSession, withJsonErrors, type Session } from './sessi
 export async function run(options: DestroyOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'destroy', async () => {
-    const session = await openSession(options, ctx, reporter, '2m');
-    const deprovisionUsers = Boolean(options.deprovisionUsers);
+    const planFile = await PlanFile.open('destroy', options);
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
+    const given = { deleteCloudflareGroups: options.deleteCloudflareGroups, deprovisionUsers: options.deprovisionUsers };
+    planFile.refuseContradictions({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: given });
+    const flags = planFile.options<{ deleteCloudflareGroups: boolean; deprovisionUsers: boolean }>(given, {
+      deleteCloudflareGroups: false,
+      deprovisionUsers: false,
+    });
+    const deprovisionUsers = flags.deprovisionUsers;
+    const startedAt = new Date();
     if (deprovisionUsers && !session.read) {
       throw new InputError(
         '--deprovision-users needs CLOUDFLARE_API_TOKEN ("Account Settings: Read") to make sure the last Super Administrator is not deactivated.',
@@ -24,8 +34,10 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
       );
     }
     const observed = await observeForDestroy(session);
-    const actions = planDestroy(observed, { deleteCloudflareGroups: Boolean(options.deleteCloudflareGroups), deprovisionUsers });
+    const actions = planDestroy(observed, flags);
     const plan = { actions, warnings: [] as string[] };
+    const saved = toSavedPlan(plan, session.desired, session.inputs.orgUrl, session.inputs.accountId, observed.app?.id, startedAt, 'destroy', flags);
+    planFile.refuseStale(saved);
     const document = { formatVersion: 1, command: 'destroy', app: observed.app ?? null, actions, summary: summarize(plan) };
     if (!observed.app) {
       reporter.info(`Nothing to destroy: no Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`);
@@ -35,16 +47,17 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
     if (deprovisionUsers) await refuseLastSuperAdmin(session, observed);
     if (!reporter.json || options.dryRun)
       reporter.info(`\n${renderPlan(plan, reporter.style, `Tear down Okta app "${observed.app.label}" in ${session.inputs.orgUrl}`)}\n`);
+    await planFile.save(saved, ctx, reporter);
     if (options.dryRun) {
       reporter.result({ ...document, dryRun: true });
       return ExitCode.ok;
     }
-    await confirmDestroy(options, ctx, session, observed.app.label);
+    if (!planFile.applying) await confirmDestroy(options, ctx, session, observed.app.label);
     let settled = false;
     const { applied } = await runActions(actions, { reporter, signal: session.signal }, { applied: [], manualSteps: [] }, async (action, progress) => {
       // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
       if (action.resource === 'app' && !settled) {
-        if (options.deleteCloudflareGroups)
+        if (flags.deleteCloudflareGroups)
           await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', progress, () => groupsGone(session, observed));
         if (deprovisionUsers) await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', progress, () => usersGone(session, observed));
         settled = true;
@@ -52,7 +65,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
       }
       await session.okta.send(action.request!);
     });
-    const groups = options.deleteCloudflareGroups
+    const groups = flags.deleteCloudflareGroups
       ? 'The pushed user groups were deleted in Cloudflare'
       : 'Cloudflare keeps the pushed user groups (delete them with --delete-cloudflare-groups)';
     const members = deprovisionUsers ? 'the provisioned members were deactivated there' : 'it keeps its members (remove them with --deprovision-users)';

@@ -13,6 +13,8 @@ import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
 import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
+import { toSavedPlan } from '../plan/saved-plan.js';
+import { PlanFile } from './plan-file.js';
 import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
@@ -27,8 +29,11 @@ interface RawGroup {
 export async function run(options: MigrateOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'migrate', async () => {
-    const session = await openSession(options, ctx, reporter, '2m');
-    const prefix = options.namePrefix ?? 'Cloudflare ';
+    const planFile = await PlanFile.open('migrate', options);
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
+    planFile.refuseContradictions({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: { namePrefix: options.namePrefix } });
+    const prefix = planFile.options({ namePrefix: options.namePrefix }, { namePrefix: 'Cloudflare ' }).namePrefix;
+    const startedAt = new Date();
     const [app] = await findApps(session.okta, session.inputs.appLabel);
     if (!app) throw new InputError(`No Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
     if (!provisioningOn(app.features ?? []))
@@ -36,6 +41,8 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     const legacy = await observeLegacy(session, app.id, prefix);
     const actions = legacy.flatMap((g) => planMigration(app.id, session.inputs.accountId, g));
     const plan = { actions, warnings: [] };
+    const saved = toSavedPlan(plan, session.desired, session.inputs.orgUrl, session.inputs.accountId, app.id, startedAt, 'migrate', { namePrefix: prefix });
+    planFile.refuseStale(saved);
     const document = {
       formatVersion: 1,
       command: 'migrate',
@@ -45,6 +52,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
       summary: summarize(plan),
     };
     if (legacy.length === 0) {
+      await planFile.save(saved, ctx, reporter);
       reporter.info(`Nothing to migrate: no CF-${session.inputs.accountId} - <Role> group is assigned to app ${app.id}.`);
       reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
       return ExitCode.ok;
@@ -53,11 +61,12 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
       reporter.info(
         `\n${renderPlan(plan, reporter.style, `Migrate ${legacy.length} SCIM virtual group${legacy.length > 1 ? 's' : ''} of app "${app.label}" to user groups with roles`)}\n`,
       );
+    await planFile.save(saved, ctx, reporter);
     if (options.dryRun) {
       reporter.result({ ...document, dryRun: true });
       return ExitCode.ok;
     }
-    if (hasChanges(plan) && !options.yes) {
+    if (hasChanges(plan) && !options.yes && !planFile.applying) {
       if (!session.interactivity.interactive)
         throw new InputError(
           `Migrating needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
@@ -69,7 +78,6 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
       }
     }
     const result: RunResult = { applied: [], manualSteps: [] };
-    const startedAt = new Date();
     for (const g of legacy) {
       await migrateOne(
         session,

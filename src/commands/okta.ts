@@ -3,13 +3,14 @@ import { renderManualStep } from '../plan/guided-step.js';
 import type { Context } from '../context.js';
 import type { OktaOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
-import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
+import { checkOutputPath } from '../lib/output-file.js';
 import { confirm } from '../lib/prompt.js';
 import { observeRoles } from '../cloudflare/roles.js';
 import { observe } from '../okta/observe.js';
 import { plan as makePlan } from '../plan/planner.js';
 import { renderPlan, summarize } from '../plan/render.js';
-import { inputContradictions, planDifferences, readSavedPlan, savedInputs, toSavedPlan } from '../plan/saved-plan.js';
+import { toSavedPlan } from '../plan/saved-plan.js';
+import { PlanFile } from './plan-file.js';
 import { findDrift } from '../plan/drift.js';
 import { hasChanges, provisioningOn } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
@@ -24,27 +25,15 @@ import { makeReporter, openSession, withJsonErrors } from './session.js';
 export async function run(options: OktaOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'okta', async () => {
-    if (options.plan && options.dryRun)
-      throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
     if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
-    if (options.out !== undefined) await checkOutputPath(options.out, '--out');
+    const planFile = await PlanFile.open('okta', options);
     if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const ci = (report: Omit<CiReport, 'command'>) =>
       publishCiOutputs({ command: 'okta', ...report }, { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
-    // A broken plan file is an input error: found before any request. The plan carries its inputs.
-    const savedPlan = options.plan !== undefined ? await readSavedPlan(options.plan) : undefined;
-    const session = await openSession(options, ctx, reporter, '2m', savedPlan && options.plan ? savedInputs(savedPlan, options.plan) : undefined);
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
     const { okta, scim, inputs, desired, interactivity } = session;
     const startedAt = new Date();
-    if (savedPlan) {
-      const contradictions = inputContradictions(savedPlan, { orgUrl: inputs.orgUrl, desired });
-      if (contradictions.length > 0) {
-        throw new InputError(
-          `This run was given inputs that contradict the saved plan ${options.plan}:\n${contradictions.map((d) => `  - ${d}`).join('\n')}`,
-          'A saved plan carries its inputs: apply it with --plan alone, or make a new plan with these inputs (--dry-run --out). Nothing was changed.',
-        );
-      }
-    }
+    planFile.refuseContradictions({ orgUrl: inputs.orgUrl, desired });
 
     const reading = reporter.task('reading Okta and Cloudflare');
     const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)])
@@ -63,21 +52,10 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
     observed.roles = roles;
     const plan = makePlan(desired, observed);
     const saved = toSavedPlan(plan, desired, inputs.orgUrl, inputs.accountId, observed.app?.id, startedAt);
-    if (savedPlan) {
-      const differences = planDifferences(savedPlan, saved);
-      if (differences.length > 0) {
-        throw new InputError(
-          `The saved plan ${options.plan} is stale; the world changed since it was made:\n${differences.map((d) => `  - ${d}`).join('\n')}`,
-          'Make a new plan with --dry-run --out, review it, and apply that one. Nothing was changed.',
-        );
-      }
-    }
+    planFile.refuseStale(saved);
     if (!reporter.json || options.dryRun)
       reporter.info(`\n${renderPlan(plan, reporter.style, `Okta app "${desired.appLabel}" in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`)}\n`);
-    if (options.out !== undefined) {
-      await writeFileAtomic(options.out, `${ctx.redactor.redact(JSON.stringify(saved, null, 2))}\n`);
-      reporter.info(`Plan saved to ${options.out}; apply it with: scim-setup okta --plan ${options.out}`);
-    }
+    await planFile.save(saved, ctx, reporter);
     const document = {
       formatVersion: 1,
       command: 'okta',
@@ -98,7 +76,7 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
 
     let applied: ApplyResult = { appId: observed.app?.id, applied: [], manualSteps: [] };
     if (hasChanges(plan)) {
-      if (!options.yes && typeof options.plan !== 'string') {
+      if (!options.yes && !planFile.applying) {
         if (!interactivity.interactive) {
           throw new InputError(
             `Applying changes needs confirmation, and the run is non-interactive (${interactivity.reason}).`,

@@ -41,25 +41,26 @@ export type DesiredOptions = {
 /** What every command that talks to Okta and Cloudflare takes. */
 export type SessionOptions = ConnectionOptions & WaitOptions & OutputOptions & DesiredOptions;
 
-export type OktaOptions = SessionOptions & {
-  dryRun?: boolean;
-  detailedExitcode?: boolean;
-  out?: string;
-  plan?: string;
-  yes?: boolean;
-  revealToken?: boolean;
-  /** false with --no-verify. */
-  verify?: boolean;
-  junit?: string;
-};
+/** Saved plans: --dry-run --out FILE, then --plan FILE (every planning command). */
+export type PlanFileOptions = { dryRun?: boolean; out?: string; plan?: string };
+
+export type OktaOptions = SessionOptions &
+  PlanFileOptions & {
+    detailedExitcode?: boolean;
+    yes?: boolean;
+    revealToken?: boolean;
+    /** false with --no-verify. */
+    verify?: boolean;
+    junit?: string;
+  };
 
 export type VerifyOptions = SessionOptions & { since: string; junit?: string };
 
-export type DestroyOptions = SessionOptions & { dryRun?: boolean; yes?: boolean; deleteCloudflareGroups?: boolean; deprovisionUsers?: boolean };
+export type DestroyOptions = SessionOptions & PlanFileOptions & { yes?: boolean; deleteCloudflareGroups?: boolean; deprovisionUsers?: boolean };
 
-export type MigrateOptions = SessionOptions & { dryRun?: boolean; yes?: boolean; namePrefix?: string };
+export type MigrateOptions = SessionOptions & PlanFileOptions & { yes?: boolean; namePrefix?: string };
 
-export type RotateTokenOptions = SessionOptions & { dryRun?: boolean; yes?: boolean; revealToken?: boolean };
+export type RotateTokenOptions = SessionOptions & PlanFileOptions & { yes?: boolean; revealToken?: boolean };
 
 export type SandboxCommandOptions = OutputOptions & {
   oktaPort: string;

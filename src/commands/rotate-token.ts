@@ -8,6 +8,8 @@ import { maskToken } from '../lib/redact.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { planRotation } from '../plan/rotate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
+import { toSavedPlan } from '../plan/saved-plan.js';
+import { PlanFile } from './plan-file.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
@@ -36,8 +38,12 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
         'Set CLOUDFLARE_API_TOKEN (or --cloudflare-token-file), then run rotate-token again. Nothing was changed.',
       );
     }
-    const session = await openSession(options, ctx, reporter, '2m');
+    const planFile = await PlanFile.open('rotate-token', options);
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
     const { okta, scim, inputs } = session;
+    // The plan carries the new token's fingerprint: a plan for another token is refused.
+    planFile.refuseContradictions({ orgUrl: inputs.orgUrl, desired: session.desired });
+    const startedAt = new Date();
     const steps: Array<{ step: string; result: string }> = [];
     const proved = await checkScimToken(scim);
     steps.push({ step: 'prove the new token against Cloudflare', result: proved });
@@ -57,9 +63,12 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     ]);
     const actions = planRotation({ app, alreadyInUse: inUse, activeMappingId: mappings[0]?.id }, inputs.scimBaseUrl);
     const plan = { actions, warnings: [] as string[] };
+    const saved = toSavedPlan(plan, session.desired, inputs.orgUrl, inputs.accountId, app.id, startedAt, 'rotate-token');
+    planFile.refuseStale(saved);
     const document = { formatVersion: 1, command: 'rotate-token', app: { id: app.id, label: app.label }, actions, summary: summarize(plan) };
     if (!reporter.json || options.dryRun)
       reporter.info(`\n${renderPlan(plan, reporter.style, `Rotate the SCIM token of Okta app "${app.label}" to ${maskToken(inputs.scimToken)}`)}\n`);
+    await planFile.save(saved, ctx, reporter);
     if (options.dryRun) {
       reporter.result({ ...document, dryRun: true, steps });
       return ExitCode.ok;
@@ -70,7 +79,7 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
       reporter.result({ ...document, dryRun: false, byApi: false, alreadyRotated: true, applied: [], steps });
       return ExitCode.ok;
     }
-    if (!options.yes) {
+    if (!options.yes && !planFile.applying) {
       if (!session.interactivity.interactive)
         throw new InputError(
           `Handing Okta the new token needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,

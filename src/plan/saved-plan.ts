@@ -7,10 +7,19 @@ export const PLAN_FORMAT_VERSION = 1;
 /** A plan for thousands of groups is well under this. */
 const MAX_PLAN_BYTES = 8 * 1024 * 1024;
 
+/** The commands that save and apply plans. */
+export type PlanCommand = 'okta' | 'destroy' | 'migrate' | 'rotate-token';
+
+/** A command's own flags that shape its plan (destroy's --delete-cloudflare-groups, say): a plan carries them. */
+export type PlanOptions = Record<string, boolean | string>;
+
 /** A plan saved with --out: versioned, no secrets (a token fingerprint only). */
 export interface SavedPlan {
   formatVersion: number;
   kind: 'scim-setup-plan';
+  /** Absent in plans from before other commands saved theirs: those are okta's. */
+  command?: PlanCommand;
+  options?: PlanOptions;
   createdAt: string;
   orgUrl: string;
   accountId: string;
@@ -19,10 +28,21 @@ export interface SavedPlan {
   actions: Action[];
 }
 
-export function toSavedPlan(plan: Plan, desired: Desired, orgUrl: string, accountId: string, appId: string | undefined, now: Date): SavedPlan {
+export function toSavedPlan(
+  plan: Plan,
+  desired: Desired,
+  orgUrl: string,
+  accountId: string,
+  appId: string | undefined,
+  now: Date,
+  command: PlanCommand = 'okta',
+  options: PlanOptions = {},
+): SavedPlan {
   return {
     formatVersion: PLAN_FORMAT_VERSION,
     kind: 'scim-setup-plan',
+    command,
+    options,
     createdAt: now.toISOString(),
     orgUrl,
     accountId,
@@ -32,33 +52,36 @@ export function toSavedPlan(plan: Plan, desired: Desired, orgUrl: string, accoun
   };
 }
 
-export async function readSavedPlan(path: string): Promise<SavedPlan> {
+export async function readSavedPlan(path: string, command: PlanCommand = 'okta'): Promise<SavedPlan> {
+  const make = `\`scim-setup ${command} --dry-run --out <file>\``;
   let bytes: Buffer;
   try {
     bytes = await readBounded(path, MAX_PLAN_BYTES);
   } catch (error) {
     const why = error instanceof TooLarge ? 'it is over 8 MB' : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
-    throw new InputError(`--plan ${path}: not a saved plan: ${why}.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
+    throw new InputError(`--plan ${path}: not a saved plan: ${why}.`, `Pass a file written by ${make}.`);
   }
   let data: SavedPlan;
   try {
     data = JSON.parse(bytes.toString('utf8')) as SavedPlan;
   } catch {
     // The parser's message quotes the file; a wrong file may be a secret, so none of it is shown.
-    throw new InputError(`--plan ${path}: not a saved plan: it is not JSON.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
+    throw new InputError(`--plan ${path}: not a saved plan: it is not JSON.`, `Pass a file written by ${make}.`);
   }
   if (data?.kind !== 'scim-setup-plan' || !Array.isArray(data.actions))
-    throw new InputError(`--plan ${path}: not a scim-setup plan.`, 'Pass a file written by `scim-setup okta --dry-run --out <file>`.');
+    throw new InputError(`--plan ${path}: not a scim-setup plan.`, `Pass a file written by ${make}.`);
   const broken = planShapeProblem(data);
-  if (broken)
-    throw new InputError(
-      `--plan ${path}: the plan is damaged (${broken}); was it edited by hand?`,
-      'Make the plan again with `scim-setup okta --dry-run --out <file>`.',
-    );
+  if (broken) throw new InputError(`--plan ${path}: the plan is damaged (${broken}); was it edited by hand?`, `Make the plan again with ${make}.`);
   if (data.formatVersion !== PLAN_FORMAT_VERSION)
     throw new InputError(
       `--plan ${path}: plan format ${data.formatVersion} is not supported by this version (${PLAN_FORMAT_VERSION}).`,
       'Make the plan again with this version of scim-setup.',
+    );
+  const planned = data.command ?? 'okta';
+  if (planned !== command)
+    throw new InputError(
+      `--plan ${path}: this is a plan of \`scim-setup ${planned}\`, not of \`scim-setup ${command}\`.`,
+      `Apply it with \`scim-setup ${planned} --plan ${path}\`, or make one with ${make}.`,
     );
   return data;
 }
@@ -76,6 +99,11 @@ export function planShapeProblem(data: SavedPlan): string | undefined {
   for (const key of ['assignGroups', 'pushGroups', 'assignUsers'] as const) if (!isTextList(d[key])) return `desired.${key} is not a list of names`;
   if (!d.groupRoles || typeof d.groupRoles !== 'object' || !Object.values(d.groupRoles).every(isTextList))
     return 'desired.groupRoles is not a map of role lists';
+  if (
+    data.options !== undefined &&
+    (typeof data.options !== 'object' || !Object.values(data.options).every((v) => typeof v === 'boolean' || typeof v === 'string'))
+  )
+    return '"options" is not a map of flags';
   const badAction = data.actions.findIndex((a) => !a || typeof a !== 'object' || !isText(a.id) || !ACTION_KINDS.has(a.kind) || !isText(a.resource));
   if (badAction >= 0) return `action ${badAction + 1} is not an action`;
   return undefined;
@@ -110,14 +138,22 @@ const INPUT_SOURCES: Partial<Record<keyof Desired, string>> = {
 };
 
 /** Pure: inputs given to this run that contradict the saved plan (a flag, or where to connect). */
-export function inputContradictions(saved: SavedPlan, given: { orgUrl: string; desired: Desired }): string[] {
+export function inputContradictions(saved: SavedPlan, given: { orgUrl: string; desired: Desired; options?: PlanOptions }): string[] {
   const diffs: string[] = [];
+  for (const [key, value] of Object.entries(given.options ?? {}))
+    if (saved.options?.[key] !== undefined && saved.options[key] !== value)
+      diffs.push(`${key}: plan ${JSON.stringify(saved.options[key])}, given ${JSON.stringify(value)} (${flagOf(key)})`);
   if (saved.orgUrl !== given.orgUrl) diffs.push(`Okta org: plan ${saved.orgUrl}, given ${given.orgUrl} (--org-url or OKTA_ORG_URL)`);
   for (const key of Object.keys(saved.desired) as Array<keyof Desired>) {
     if (JSON.stringify(saved.desired[key]) !== JSON.stringify(given.desired[key]))
       diffs.push(`${key}: plan ${JSON.stringify(saved.desired[key])}, given ${JSON.stringify(given.desired[key])} (${INPUT_SOURCES[key] ?? key})`);
   }
   return diffs;
+}
+
+/** deleteCloudflareGroups → --delete-cloudflare-groups. */
+function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** Pure: what changed in Okta or Cloudflare since the plan was made, in the ways that change its actions; empty means apply it. */

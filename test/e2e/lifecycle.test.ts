@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,5 +226,67 @@ describe('teardown', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('would deactivate every Super Administrator of the Cloudflare account (owner@example.com)');
     expect(await writes()).toBe(0);
+  });
+});
+
+describe('saved plans, the same for every command that plans', () => {
+  const planPath = (name: string) => join(mkdtempSync(join(tmpdir(), 'scim-plan-')), name);
+
+  it('destroy: saved with its flags, refused by another command, by a contradicting flag or once stale; applied as saved without asking', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    const file = planPath('teardown.json');
+    const dry = await cli(['destroy', '--dry-run', '--delete-cloudflare-groups', '--out', file]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout + dry.stderr).toContain(`apply it with: scim-setup destroy --plan ${file}`);
+    await resetCounts();
+    const wrong = await cli(['okta', '--plan', file]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('this is a plan of `scim-setup destroy`, not of `scim-setup okta`');
+    const contradicted = await cli(['destroy', '--plan', file, '--deprovision-users']);
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.stderr).toContain('deprovisionUsers: plan false, given true (--deprovision-users)');
+    expect(await writes()).toBe(0);
+
+    // The world moves on: another group is pushed, so the saved teardown would leave its mapping.
+    expect((await cli(['okta', '--push-group', 'Engineering', '--push-group', 'Sales', '--yes', '--wait', '20s', '--no-verify'])).code).toBe(0);
+    await resetCounts();
+    const stale = await cli(['destroy', '--plan', file]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('is stale');
+    expect(stale.stderr).toContain('action push-off:Sales: needed now, not in the plan');
+    expect(await writes()).toBe(0);
+
+    expect((await cli(['destroy', '--dry-run', '--delete-cloudflare-groups', '--out', file])).code).toBe(0);
+    // Off a terminal and without --yes: the saved plan was the review.
+    const applied = await cli(['destroy', '--plan', file, '--wait', '20s'], { CI: 'true' });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(s.okta.state.apps.size).toBe(0);
+    // The flag rode in the plan: the groups went too.
+    expect(userGroup('Engineering')).toBeUndefined();
+  });
+
+  it('rotate-token: a saved rotation applies with the token it was made for, and is refused with another', async () => {
+    s = await sandbox({ connectionApi: 'supported' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
+    const other = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'other', permissions: ['scim'] })).value as string;
+    const file = planPath('rotation.json');
+    expect((await cli(['rotate-token', '--dry-run', '--out', file], { CLOUDFLARE_SCIM_TOKEN: fresh }, [fresh])).code).toBe(0);
+    const saved = readFileSync(file, 'utf8');
+    expect(saved).not.toContain(fresh);
+    expect(JSON.parse(saved)).toMatchObject({ command: 'rotate-token', actions: [{ id: 'token-handover' }, { id: 'token-proof' }] });
+    await resetCounts();
+    const mismatch = await cli(['rotate-token', '--plan', file], { CLOUDFLARE_SCIM_TOKEN: other }, [fresh, other]);
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toContain('scimTokenFingerprint: plan');
+    expect(await writes()).toBe(0);
+    const applied = await cli(['rotate-token', '--plan', file, '--wait', '20s', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh, CI: 'true' }, [fresh, other]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout).applied).toEqual([
+      { id: 'token-handover', kind: 'update', result: 'done' },
+      { id: 'token-proof', kind: 'update', result: 'done' },
+    ]);
+    expect(app().provisioning?.token).toBe(fresh);
   });
 });
