@@ -224,7 +224,9 @@ function planOptions(command: Command): Command {
   return command
     .option('--dry-run', 'do every read and no write; print the plan')
     .option('--out <file>', 'save the plan (no secrets) to a file')
-    .option('--plan <file>', 'apply this saved plan as saved (its inputs included), after checking that the world has not changed');
+    .addOption(
+      new Option('--plan <file>', 'apply this saved plan as saved (its inputs included), after checking that the world has not changed').conflicts('dryRun'),
+    );
 }
 
 function waitOptions(command: Command, wait: string): Command {

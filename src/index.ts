@@ -55,7 +55,7 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    exitCode = reportError(error, ctx, argv.includes('--debug'));
+    exitCode = reportError(error, ctx, argv);
     // With --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1.
     if (argv.includes('--detailed-exitcode') && argv.includes('--dry-run') && exitCode !== ExitCode.interrupted) exitCode = ExitCode.failed;
     // SIGTERM gets the same report as Ctrl-C, and the exit code a terminated process has (128 + 15).
@@ -72,13 +72,20 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
   }
 }
 
-function reportError(error: unknown, ctx: Context, debug: boolean): number {
+function reportError(error: unknown, ctx: Context, argv: string[]): number {
+  const debug = argv.includes('--debug');
   const code = commanderCode(error);
   if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.ok;
-  // Commander has already printed its own usage message; a secret on argv gets the way to pass it instead.
+  // Commander has already printed its own usage message; the fix is added where one is known.
   if (code?.startsWith('commander.')) {
-    const hint = secretFlagHint(error instanceof Error ? error.message : '');
-    if (hint) ctx.stderr.write(`${hint}\n`);
+    const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
+    const fix = usageFix(message);
+    if (fix) ctx.stderr.write(`  fix: ${fix}\n`);
+    // --json promises one document on stdout, a usage error included.
+    if (argv.includes('--json'))
+      ctx.stdout.write(
+        `${JSON.stringify({ formatVersion: 1, command: commandOf(argv), error: { message: ctx.redactor.redact(message), fix, exitCode: ExitCode.usage } })}\n`,
+      );
     return ExitCode.usage;
   }
   const say = (text: string) => ctx.stderr.write(`${neutralise(ctx.redactor.redact(text))}\n`);
@@ -109,9 +116,18 @@ const SECRET_FLAGS: Array<[RegExp, string]> = [
   [/--(okta-)?private-key\b/, '--okta-private-key-file <path>, or env OKTA_PRIVATE_KEY'],
 ];
 
-function secretFlagHint(message: string): string | undefined {
-  const match = SECRET_FLAGS.find(([flag]) => /unknown option/.test(message) && flag.test(message));
-  return match ? `  fix: secrets are never taken on the command line, where ps and shell history see them. Use ${match[1]}.` : undefined;
+/** The fix for a usage error commander reports: a secret flag gets where secrets go, a conflict how to do both. */
+function usageFix(message: string): string | undefined {
+  const secret = SECRET_FLAGS.find(([flag]) => /unknown option/.test(message) && flag.test(message));
+  if (secret) return `secrets are never taken on the command line, where ps and shell history see them. Use ${secret[1]}.`;
+  if (/'--plan <file>' cannot be used with option '--dry-run'/.test(message))
+    return 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.';
+  return undefined;
+}
+
+/** The command a usage error belongs to: the first word that is not an option. */
+function commandOf(argv: string[]): string | null {
+  return argv.slice(2).find((a) => !a.startsWith('-')) ?? null;
 }
 
 function commanderCode(error: unknown): string | undefined {

@@ -26,8 +26,6 @@ export class PlanFile {
   ) {}
 
   static async open(command: PlanCommand, flags: PlanFileFlags): Promise<PlanFile> {
-    if (flags.plan !== undefined && flags.dryRun)
-      throw new InputError('--plan and --dry-run cannot be used together.', 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.');
     if (flags.out !== undefined) await checkOutputPath(flags.out, '--out');
     // A broken plan file is an input error: found before any request. The plan carries its inputs.
     const saved = flags.plan !== undefined ? await readSavedPlan(flags.plan, command) : undefined;

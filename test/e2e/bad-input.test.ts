@@ -167,7 +167,7 @@ const cases = (): Case[] => [
     { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: '0oaclient', OKTA_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' },
     'it is not a PEM or JWK private key',
   ],
-  ['--plan with --dry-run', ['--plan', 'p.json', '--dry-run'], {}, '--plan and --dry-run cannot be used together'],
+  ['--plan with --dry-run', ['--plan', 'p.json', '--dry-run'], {}, "option '--plan <file>' cannot be used with option '--dry-run'"],
   ['--detailed-exitcode alone', ['--detailed-exitcode'], {}, '--detailed-exitcode goes with --dry-run'],
   ['a saved plan that is not one', ['--plan', file('notplan.json', '{"hello":1}'), '--yes'], {}, 'not a scim-setup plan'],
   ['missing inputs when not interactive', [], { OKTA_ORG_URL: undefined, CLOUDFLARE_ACCOUNT_ID: undefined }, 'Missing required inputs:'],

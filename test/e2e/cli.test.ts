@@ -32,6 +32,22 @@ describe('the CLI as a user runs it (black box)', () => {
     expect(r.stderr).toContain("unknown option '--no-such-flag'");
   });
 
+  it('with --json, a usage error is still one document on stdout, with its fix', async () => {
+    for (const command of ['okta', 'destroy', 'migrate', 'rotate-token']) {
+      const r = await runCli([command, '--json', '--dry-run', '--plan', 'plan.json']);
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout)).toEqual({
+        formatVersion: 1,
+        command,
+        error: {
+          message: "option '--plan <file>' cannot be used with option '--dry-run'",
+          fix: 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.',
+          exitCode: 2,
+        },
+      });
+    }
+  });
+
   it('missing inputs in a non-interactive run exit 2 and name OKTA_ORG_URL and why it cannot ask', async () => {
     const r = await runCli(['okta', '--dry-run'], { env: cleanEnv({ CI: 'true' }) });
     expect(r.code).toBe(2);
