@@ -186,7 +186,7 @@ write, and the provisioning readback.
 |---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-## \`--dry-run\` on the converged setup (grows with pages, not with groups)
+## \`--dry-run\` on the converged setup (pages, plus one read a pushed group to tell drift)
 
 | groups | requests | wall |
 |---|---|---|
@@ -211,8 +211,11 @@ Neither \`--help\` nor an input error loads the Okta or Cloudflare SDK.
   round trips, so that fixed cost dominates. At the largest size the floor is the apps bucket's rate, and what is left
   over is the pacing granularity: Okta's reset is given in whole seconds, so the client waits up to a second past it.
   The extra apps-bucket read over the plan's needs is the list after creating the app that catches a racing run.
-- A dry run on a converged setup grows with pages, not with groups: group names are searched 40 a request, app groups
-  read 200 a page (see the table above).
+- A dry run on a converged setup grows with pages, and with pushed groups: group names are searched 40 a request, app
+  groups read 200 a page and app users 500 a page (the apps bucket); then, to tell drift (a difference Okta reports as
+  done) from work in flight, each pushed group's members are read once (the groups bucket, not the scarce apps bucket)
+  and Cloudflare's SCIM users and groups a page each (a group's members come with the users). Only an app that already
+  provisions is compared; the request policy paces these reads by the rate-limit headers like any other.
 - verify over 10,000 members in the minimum pages: SCIM \`/Users\` at 100 a page (${Math.ceil(members / 100)} pages), fetched 4 at a time.
 - \`--help\` within 1.5× a bare \`node -e 0\`: ${(help / bare).toFixed(2)}×.
 - Peak memory under 200 MB at 10,000 users: the runs above peak at ${Math.max(verify.rssMb, ...results.map((r) => r.rssMb)).toFixed(0)} MB, of which about
