@@ -110,8 +110,8 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
       return {
         id,
         status: 'pending',
-        summary: `group "${g.name}" is not in Cloudflare yet`,
-        evidence: [`mapping ${g.mapping.id} ACTIVE`, 'no SCIM group of that name'],
+        summary: `group "${g.name}" is not in Cloudflare yet: waiting for Okta to push it`,
+        evidence: [`mapping ${g.mapping.id} ACTIVE`, 'no SCIM group of that name', waitingForPush(g)],
       };
     const { missing, extra } = membershipDifference(g.assignedMemberLogins, scimGroup.memberEmails);
     const want = new Set(g.assignedMemberLogins.map((l) => l.toLowerCase()));
@@ -136,8 +136,8 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
       return {
         id,
         status: 'pending',
-        summary: `group "${g.name}" in Cloudflare differs from Okta`,
-        evidence: [...evidence, ...memberDifference(missing, extra)],
+        summary: `group "${g.name}" in Cloudflare differs from Okta: waiting for Okta to push its change`,
+        evidence: [...evidence, ...memberDifference(missing, extra), waitingForPush(g)],
       };
     }
     return {
@@ -147,6 +147,12 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
       evidence,
     };
   });
+}
+
+/** What a pending group waits for, from Okta's own times: a change in Okta after its last push. */
+function waitingForPush(g: Evidence['pushGroups'][number]): string {
+  const last = g.mapping?.lastPush ? `last push ${g.mapping.lastPush}` : 'not pushed yet';
+  return `Okta: ${last}; membership last changed ${g.lastMembershipUpdated ?? 'at an unknown time'}${g.mapping?.lastUpdated ? `; mapping last changed ${g.mapping.lastUpdated}` : ''}`;
 }
 
 function groupGone(id: string, d: GroupGoneDrift): Check {
@@ -202,7 +208,7 @@ function members(e: Evidence, drift: Drift[]): Check {
   return {
     id: 'members',
     status: failed.length ? 'fail' : 'pending',
-    summary: `${missing.length} of ${e.assignedLogins.length} assigned users are not Cloudflare members yet`,
+    summary: `${missing.length} of ${e.assignedLogins.length} assigned users are not Cloudflare members yet${failed.length ? '' : ': waiting for Okta to provision them (it does not report them PROVISIONED and SYNCHRONIZED yet)'}`,
     evidence: [...evidence, `missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`],
     fix: failed.length ? 'Okta reported provisioning failures for them: see the okta-log check.' : undefined,
   };

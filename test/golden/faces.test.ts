@@ -125,6 +125,19 @@ describe('the faces of a run, without and with colour', () => {
     }
   });
 
+  it('verification pending: what each check waits for (plain)', async () => {
+    // Provisioning held back: everything asked of Okta is in flight, nothing is drift.
+    const box = await sandbox({ admin: 'auto', provisioningDelayMs: 600_000 });
+    try {
+      expect((await run(box, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--no-verify'])).code).toBe(0);
+      const r = await run(box, ['verify', '--push-group', 'Engineering'], { NO_COLOR: '1' });
+      expect(r.code).toBe(3);
+      await expect(normalise(r.stdout + r.stderr, box)).toMatchFileSnapshot(golden('verify-pending-plain'));
+    } finally {
+      await box.close();
+    }
+  });
+
   it('the token rotation plan (plain)', async () => {
     const box = await sandbox({ admin: 'auto' });
     try {
