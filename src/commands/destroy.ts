@@ -5,6 +5,7 @@ import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { ask } from '../lib/prompt.js';
 import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
+import { readAppAssignments } from '../okta/app-assignments.js';
 import { findApps } from '../okta/observe.js';
 import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
@@ -83,17 +84,11 @@ async function observeForDestroy(session: Session): Promise<DestroyObserved> {
       `${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`,
     );
   if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [] };
-  const path = `/api/v1/apps/${app.id}`;
-  const [groups, users, mappings] = await Promise.all([
-    okta.list<{ id: string; _embedded?: { group?: { profile?: { name?: string } } } }>(`${path}/groups`, { limit: 200, expand: 'group' }),
-    okta.list<{ id: string; scope: string; credentials?: { userName?: string } }>(`${path}/users`, { limit: 500 }),
-    // Whatever `features` says: a mapping made before provisioning was on exists all the same.
-    okta.list<{ id: string; sourceGroupId: string; status: string }>(`${path}/group-push/mappings`, { limit: 1000 }),
-  ]);
+  const { groups, users, mappings } = await readAppAssignments(okta, app.id);
   const names = new Map(groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
   return {
     app: { id: app.id, label: app.label, status: app.status },
-    mappings: mappings.map((m) => ({ ...m, groupName: names.get(m.sourceGroupId) ?? m.sourceGroupId })),
+    mappings: mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, status: m.status, groupName: names.get(m.sourceGroupId) ?? m.sourceGroupId })),
     assignedGroups: groups.map((g) => ({ id: g.id, name: names.get(g.id)! })),
     directUsers: users.filter((u) => u.scope === 'USER').map((u) => ({ id: u.id, login: u.credentials?.userName ?? u.id })),
     assignedLogins: users.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()),

@@ -104,7 +104,8 @@ export function repush(appPath: string, mappingId: string): PlannedRequest[] {
   ];
 }
 
-function sequence([request, ...followUps]: PlannedRequest[]): Pick<Action, 'request' | 'followUps'> {
+/** Requests in order, as one action: the first, then the rest. */
+export function sequence([request, ...followUps]: PlannedRequest[]): Pick<Action, 'request' | 'followUps'> {
   return { request, followUps };
 }
 

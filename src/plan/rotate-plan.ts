@@ -1,5 +1,5 @@
 import { REDACTED } from '../lib/redact.js';
-import { repush } from './repair.js';
+import { repush, sequence } from './repair.js';
 import type { Action } from './types.js';
 
 export interface RotateObserved {
@@ -25,8 +25,7 @@ export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
         resource: 'token-proof',
         summary: 'prove Okta uses the new token',
         detail: "ask Okta to push (a push mapping set INACTIVE, then ACTIVE), then read Cloudflare's audit log for a SCIM request made with the new token",
-        request: repush(app, o.activeMappingId)[0],
-        followUps: repush(app, o.activeMappingId).slice(1),
+        ...sequence(repush(app, o.activeMappingId)),
       }
     : {
         id: 'token-proof',
