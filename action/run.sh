@@ -4,29 +4,50 @@
 # do the guided step (the job summary shows it), and a re-run carries on from there.
 set -uo pipefail
 
+# Every line of every secret is masked before anything else is printed: the runner masks a value
+# line by line, and a PEM key or a pasted token with a line break would otherwise show its rest.
+mask() {
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%$'\r'}"
+    [ -n "${line//[[:space:]]/}" ] && printf '::add-mask::%s\n' "${line//%/%25}"
+  done <<< "$1"
+}
 for secret in "${OKTA_API_TOKEN:-}" "${CLOUDFLARE_SCIM_TOKEN:-}" "${CLOUDFLARE_API_TOKEN:-}"; do
-  [ -n "$secret" ] && echo "::add-mask::$secret"
+  [ -n "$secret" ] && mask "$secret"
 done
 [ -z "${CLOUDFLARE_API_TOKEN:-}" ] && unset CLOUDFLARE_API_TOKEN
 
 version=$(node -p "require(process.argv[1]).version" "$SCIM_SETUP_ACTION_PATH/package.json")
 args=(okta --json --wait "${INPUT_WAIT:-10m}" --app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}")
 if [ "${INPUT_DRY_RUN:-false}" = "true" ]; then args+=(--dry-run); else args+=(--yes); fi
+[ "${INPUT_REDACT_PII:-false}" = "true" ] && args+=(--redact-pii)
 
-# Lists: one per line or comma-separated; names keep their inner spaces.
-each() { printf '%s\n' "$1" | tr ',' '\n' | sed 's/^[[:space:]]*//;s/[[:space:]]*$//' | sed '/^$/d'; }
+# Lists: one per line; a one-line input may be comma-separated instead. A name with a comma
+# ("Engineering, Contractors") stands on a line of its own and is never split.
+each() {
+  local text="${1%$'\n'}"
+  if [[ "$text" == *$'\n'* ]]; then printf '%s\n' "$text"; else printf '%s\n' "$text" | tr ',' '\n'; fi |
+    sed 's/\r$//;s/^[[:space:]]*//;s/[[:space:]]*$//' | sed '/^$/d'
+}
 while IFS= read -r group; do args+=(--assign-group "$group"); done < <(each "${INPUT_ASSIGN_GROUPS:-}")
 while IFS= read -r group; do args+=(--push-group "$group"); done < <(each "${INPUT_PUSH_GROUPS:-}")
-while IFS= read -r role; do args+=(--role "$role"); done < <(printf '%s\n' "${INPUT_ROLES:-}" | sed '/^[[:space:]]*$/d')
+while IFS= read -r role; do args+=(--role "$role"); done < <(printf '%s\n' "${INPUT_ROLES:-}" | sed 's/\r$//;/^[[:space:]]*$/d')
 
 result="${RUNNER_TEMP:-/tmp}/scim-setup-result.json"
 npx --yes "scim-setup@${version}" "${args[@]}" > "$result"
 code=$?
 
-app_id=$(node -e 'try { const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write((d.app && d.app.id) || ""); } catch {}' "$result")
+# The app id comes from Okta: written only if it has an Okta id's shape (letters and digits).
+app_id=$(node -e 'try { const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const id = d.app && d.app.id; process.stdout.write(typeof id === "string" && /^[A-Za-z0-9]{1,64}$/.test(id) ? id : ""); } catch {}' "$result")
+# Outputs as heredocs with a random delimiter, as @actions/core writes them: no value can end one early.
+output() {
+  local delimiter="ghadelimiter_$(node -p 'require("crypto").randomUUID()')"
+  printf '%s<<%s\n%s\n%s\n' "$1" "$delimiter" "$2" "$delimiter"
+}
 {
-  echo "exit-code=$code"
-  echo "result=$result"
-  echo "app-id=$app_id"
+  output exit-code "$code"
+  output result "$result"
+  output app-id "$app_id"
 } >> "${GITHUB_OUTPUT:-/dev/null}"
 exit "$code"

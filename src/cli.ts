@@ -226,7 +226,8 @@ function planOptions(command: Command): Command {
     .option('--out <file>', 'save the plan (no secrets) to a file')
     .addOption(
       new Option('--plan <file>', 'apply this saved plan as saved (its inputs included), after checking that the world has not changed').conflicts('dryRun'),
-    );
+    )
+    .option('--plan-sha256 <digest>', 'with --plan: refuse the file unless its SHA-256 is this (pin the plan you reviewed)');
 }
 
 function waitOptions(command: Command, wait: string): Command {
@@ -243,5 +244,6 @@ function outputOptions(command: Command): Command {
     .option('--no-color', 'no colour (also NO_COLOR=1)')
     .option('--debug', 'print debug traces (secrets redacted) and stacks')
     .option('--record <file>', 'write every HTTP exchange with Okta and Cloudflare to a HAR file, secrets redacted')
-    .option('--record-redact-pii', "with --record: replace people's names, logins and e-mail addresses by stable hashes");
+    .option('--record-redact-pii', "with --record: replace people's names, logins and e-mail addresses by stable hashes")
+    .option('--redact-pii', 'in CI outputs (job summary, annotations, --junit): logins and e-mail addresses as stable hashes (public repositories)');
 }

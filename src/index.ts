@@ -1,8 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import type { Context } from './context.js';
 import { CliError, ExitCode, exitCodeFor, InterruptedError, PendingError } from './lib/errors.js';
 import { Redactor } from './lib/redact.js';
-import { neutralise } from './lib/terminal-text.js';
+import { jsonForTerminal, neutralise } from './lib/terminal-text.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
+import { guardStream } from './lib/workflow-commands.js';
 
 /**
  * The process entry (bin): runs, then exits once output is flushed, whatever sockets a server left
@@ -27,7 +29,16 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     finalizers: [],
     ...overrides,
   };
+  // Under GitHub Actions, every line either stream carries is read for workflow commands: names
+  // from Okta must not be able to issue one, so both streams pass the guard for the whole run.
+  if (ctx.env.GITHUB_ACTIONS === 'true') {
+    ctx.stdout = guardStream(ctx.stdout);
+    ctx.stderr = guardStream(ctx.stderr);
+  }
   registerEnvSecrets(ctx.env, ctx.redactor);
+  // Every request in flight listens on the run's signal (so that Ctrl-C ends it): a dozen push
+  // mappings read at once are a dozen listeners, not a leak. A real leak still shows past this.
+  setMaxListeners(256, ctx.signal);
   // `scim-setup --help | head` closes the pipe early: that is the reader's choice, not a crash.
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount('error') === 0)
@@ -55,11 +66,12 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
+    // SIGTERM gets the same report as Ctrl-C, and the exit code a terminated process has (128 + 15).
     exitCode = reportError(error, ctx, argv);
     // With --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1.
-    if (argv.includes('--detailed-exitcode') && argv.includes('--dry-run') && exitCode !== ExitCode.interrupted) exitCode = ExitCode.failed;
-    // SIGTERM gets the same report as Ctrl-C, and the exit code a terminated process has (128 + 15).
-    if (exitCode === ExitCode.interrupted && ctx.signal.reason === 'SIGTERM') exitCode = ExitCode.terminated;
+    if (argv.includes('--detailed-exitcode') && argv.includes('--dry-run') && exitCode !== ExitCode.interrupted && exitCode !== ExitCode.terminated)
+      exitCode = ExitCode.failed;
+    if (ctx.env.GITHUB_ACTIONS === 'true') await reportOutcomeToCi(error, exitCode, ctx, argv);
     return exitCode;
   } finally {
     process.off('SIGINT', onSigint);
@@ -75,7 +87,7 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
 function reportError(error: unknown, ctx: Context, argv: string[]): number {
   const debug = argv.includes('--debug');
   const code = commanderCode(error);
-  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.ok;
+  if (isHelpOrVersion(error)) return ExitCode.ok;
   // Commander has already printed its own usage message; the fix is added where one is known.
   if (code?.startsWith('commander.')) {
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
@@ -84,7 +96,7 @@ function reportError(error: unknown, ctx: Context, argv: string[]): number {
     // --json promises one document on stdout, a usage error included.
     if (argv.includes('--json'))
       ctx.stdout.write(
-        `${JSON.stringify({ formatVersion: 1, command: commandOf(argv), error: { message: ctx.redactor.redact(message), fix, exitCode: ExitCode.usage } })}\n`,
+        `${jsonForTerminal({ formatVersion: 1, command: commandOf(argv), error: { message: ctx.redactor.redact(message), fix, exitCode: ExitCode.usage } })}\n`,
       );
     return ExitCode.usage;
   }
@@ -105,7 +117,26 @@ function reportError(error: unknown, ctx: Context, argv: string[]): number {
     if (!debug) say('  (run again with --debug for details)');
   }
   if (debug && error instanceof Error && error.stack) say(error.stack);
-  return exitCodeFor(error);
+  return exitCodeFor(error, ctx.signal);
+}
+
+/** A run that ends in an error still leaves its annotation and a job summary: the place a CI user looks first. */
+async function reportOutcomeToCi(error: unknown, exitCode: number, ctx: Context, argv: string[]): Promise<void> {
+  const command = commandOf(argv);
+  if (!command || isHelpOrVersion(error)) return;
+  const kind = error instanceof PendingError ? 'waiting' : error instanceof InterruptedError ? 'interrupted' : 'failed';
+  const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
+  const fix = error instanceof CliError ? error.fix : undefined;
+  const { publishCiOutputs } = await import('./verify/ci-outputs.js');
+  await publishCiOutputs(
+    { command, outcome: { kind, message, fix, exitCode } },
+    { env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: argv.includes('--redact-pii') },
+  ).catch((e: unknown) => ctx.stderr.write(`${neutralise(ctx.redactor.redact(`warning: the job summary could not be written: ${String(e)}`))}\n`));
+}
+
+function isHelpOrVersion(error: unknown): boolean {
+  const code = commanderCode(error);
+  return code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help';
 }
 
 /** Secrets are not taken on the command line (ps and shell history see it); say where they go. */

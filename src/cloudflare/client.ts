@@ -1,4 +1,5 @@
 import Cloudflare from 'cloudflare';
+import { checkedPath } from '../lib/safe-path.js';
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
 import { proxyFromEnv } from '../lib/proxy.js';
 import { fromWire } from '../lib/terminal-text.js';
@@ -142,6 +143,7 @@ export class CloudflareClient {
 
   async call<T>(path: string, fn: () => Promise<T>): Promise<T> {
     try {
+      checkedPath('Cloudflare', path);
       return await fn();
     } catch (error) {
       throw this.translate(error, path);

@@ -17,11 +17,11 @@ import { makeReporter, openSession, withJsonErrors, type Session } from './sessi
 /** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
 export async function run(options: DestroyOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'destroy', async () => {
+  return withJsonErrors(reporter, 'destroy', ctx.signal, async () => {
     const planFile = await PlanFile.open('destroy', options);
     const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
     const given = { deleteCloudflareGroups: options.deleteCloudflareGroups, deprovisionUsers: options.deprovisionUsers };
-    planFile.refuseContradictions({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: given });
+    planFile.admit({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: given }, reporter);
     const flags = planFile.options<{ deleteCloudflareGroups: boolean; deprovisionUsers: boolean }>(given, {
       deleteCloudflareGroups: false,
       deprovisionUsers: false,

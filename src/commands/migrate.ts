@@ -28,10 +28,10 @@ interface RawGroup {
 /** `scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
 export async function run(options: MigrateOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'migrate', async () => {
+  return withJsonErrors(reporter, 'migrate', ctx.signal, async () => {
     const planFile = await PlanFile.open('migrate', options);
     const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
-    planFile.refuseContradictions({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: { namePrefix: options.namePrefix } });
+    planFile.admit({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: { namePrefix: options.namePrefix } }, reporter);
     const prefix = planFile.options({ namePrefix: options.namePrefix }, { namePrefix: 'Cloudflare ' }).namePrefix;
     const startedAt = new Date();
     const [app] = await findApps(session.okta, session.inputs.appLabel);

@@ -24,16 +24,19 @@ import { makeReporter, openSession, withJsonErrors } from './session.js';
 /** `scim-setup okta`: read → plan → confirm → apply → verify. */
 export async function run(options: OktaOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'okta', async () => {
+  return withJsonErrors(reporter, 'okta', ctx.signal, async () => {
     if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
     const planFile = await PlanFile.open('okta', options);
     if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const ci = (report: Omit<CiReport, 'command'>) =>
-      publishCiOutputs({ command: 'okta', ...report }, { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
+      publishCiOutputs(
+        { command: 'okta', ...report },
+        { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
+      );
     const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
     const { okta, scim, inputs, desired, interactivity } = session;
     const startedAt = new Date();
-    planFile.refuseContradictions({ orgUrl: inputs.orgUrl, desired });
+    planFile.admit({ orgUrl: inputs.orgUrl, desired }, reporter);
 
     const reading = reporter.task('reading Okta and Cloudflare');
     const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)])

@@ -9,6 +9,7 @@ export type OutputOptions = {
   debug?: boolean;
   record?: string;
   recordRedactPii?: boolean;
+  redactPii?: boolean;
 };
 
 export type ConnectionOptions = {
@@ -42,7 +43,7 @@ export type DesiredOptions = {
 export type SessionOptions = ConnectionOptions & WaitOptions & OutputOptions & DesiredOptions;
 
 /** Saved plans: --dry-run --out FILE, then --plan FILE (every planning command). */
-export type PlanFileOptions = { dryRun?: boolean; out?: string; plan?: string };
+export type PlanFileOptions = { dryRun?: boolean; out?: string; plan?: string; planSha256?: string };
 
 export type OktaOptions = SessionOptions &
   PlanFileOptions & {

@@ -3,7 +3,17 @@ import { InputError } from '../lib/errors.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import type { SavedInputs } from '../lib/inputs.js';
 import type { Reporter } from '../lib/reporter.js';
-import { inputContradictions, planDifferences, readSavedPlan, savedInputs, type PlanCommand, type PlanOptions, type SavedPlan } from '../plan/saved-plan.js';
+import {
+  inputContradictions,
+  planDifferences,
+  readSavedPlan,
+  savedInputs,
+  targetMismatches,
+  type PlanCommand,
+  type PlanOptions,
+  type ReadPlan,
+  type SavedPlan,
+} from '../plan/saved-plan.js';
 import type { Desired } from '../plan/types.js';
 
 /** The flags every planning command takes for saved plans. */
@@ -11,6 +21,7 @@ export interface PlanFileFlags {
   dryRun?: boolean;
   out?: string;
   plan?: string;
+  planSha256?: string;
 }
 
 /**
@@ -22,14 +33,21 @@ export class PlanFile {
   private constructor(
     private readonly command: PlanCommand,
     private readonly flags: PlanFileFlags,
-    readonly saved: SavedPlan | undefined,
+    private readonly read: ReadPlan | undefined,
   ) {}
 
   static async open(command: PlanCommand, flags: PlanFileFlags): Promise<PlanFile> {
     if (flags.out !== undefined) await checkOutputPath(flags.out, '--out');
+    if (flags.planSha256 !== undefined && flags.plan === undefined)
+      throw new InputError('--plan-sha256 pins the file given to --plan, and no --plan was given.', 'Add --plan <file>, or drop --plan-sha256.');
     // A broken plan file is an input error: found before any request. The plan carries its inputs.
-    const saved = flags.plan !== undefined ? await readSavedPlan(flags.plan, command) : undefined;
-    return new PlanFile(command, flags, saved);
+    const read = flags.plan !== undefined ? await readSavedPlan(flags.plan, command) : undefined;
+    if (read && flags.planSha256 !== undefined) refuseUnpinned(flags.plan!, read.sha256, flags.planSha256);
+    return new PlanFile(command, flags, read);
+  }
+
+  get saved(): SavedPlan | undefined {
+    return this.read?.plan;
   }
 
   /** The saved plan's inputs, for the session to start from. */
@@ -48,16 +66,35 @@ export class PlanFile {
     return this.saved !== undefined;
   }
 
-  /** Inputs or flags given to this run that contradict the saved plan are refused, each named. */
-  refuseContradictions(given: { orgUrl: string; desired: Desired; options?: Record<string, boolean | string | undefined> }): void {
-    if (!this.saved) return;
+  /**
+   * Before any request: the plan's targets must be where this run connects (a plan never chooses
+   * where credentials go), and no input given may contradict it. Then what is applied is said:
+   * the file, its digest and its targets.
+   */
+  admit(given: { orgUrl: string; desired: Desired; options?: Record<string, boolean | string | undefined> }, reporter: Reporter): void {
+    if (!this.read) return;
+    const path = this.flags.plan!;
+    const mismatches = targetMismatches(this.read.plan, { orgUrl: given.orgUrl, scimBaseUrl: given.desired.scimBaseUrl });
+    if (mismatches.length > 0)
+      throw new InputError(
+        `The saved plan ${path} was made for another destination than this run's:\n${mismatches.map((d) => `  - ${d}`).join('\n')}`,
+        'A saved plan never decides where your tokens go: set --org-url/OKTA_ORG_URL, --api-base-url/CLOUDFLARE_API_BASE_URL and ' +
+          '--account-id/CLOUDFLARE_ACCOUNT_ID to where you mean to apply it, or make a new plan there. Nothing was sent.',
+      );
     const options = Object.fromEntries(Object.entries(given.options ?? {}).filter((e): e is [string, boolean | string] => e[1] !== undefined));
-    const contradictions = inputContradictions(this.saved, { ...given, options });
+    const contradictions = inputContradictions(this.read.plan, { desired: given.desired, options });
     if (contradictions.length > 0)
       throw new InputError(
-        `This run was given inputs that contradict the saved plan ${this.flags.plan}:\n${contradictions.map((d) => `  - ${d}`).join('\n')}`,
+        `This run was given inputs that contradict the saved plan ${path}:\n${contradictions.map((d) => `  - ${d}`).join('\n')}`,
         'A saved plan carries its inputs: apply it with --plan alone, or make a new plan with these inputs (--dry-run --out). Nothing was changed.',
       );
+    reporter.info(
+      `Applying saved plan ${path} (sha256 ${this.read.sha256})\n` +
+        `  Okta org:   ${given.orgUrl}\n  Cloudflare: ${given.desired.scimBaseUrl}\n` +
+        (this.flags.planSha256 === undefined
+          ? `  Pin the file you reviewed with --plan-sha256 ${this.read.sha256}`
+          : '  Pinned by --plan-sha256: the file is the one reviewed'),
+    );
   }
 
   /** The fresh plan against the saved one: a plan made in another world is refused, each change named. */
@@ -77,4 +114,19 @@ export class PlanFile {
     await writeFileAtomic(this.flags.out, `${ctx.redactor.redact(JSON.stringify(fresh, null, 2))}\n`);
     reporter.info(`Plan saved to ${this.flags.out}; apply it with: scim-setup ${this.command} --plan ${this.flags.out}`);
   }
+}
+
+/** --plan-sha256: the file applied is the file reviewed, byte for byte. */
+function refuseUnpinned(path: string, actual: string, pinned: string): void {
+  const want = pinned
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '');
+  if (!/^[0-9a-f]{64}$/.test(want))
+    throw new InputError(`--plan-sha256: "${pinned}" is not a SHA-256 digest (64 hex characters).`, `Use the digest of the reviewed file: sha256sum ${path}.`);
+  if (want !== actual)
+    throw new InputError(
+      `--plan ${path}: the file's SHA-256 is ${actual}, not ${want} as --plan-sha256 pins: it is not the file that was reviewed.`,
+      'Review the plan that is there now and pin its digest, or restore the reviewed file. Nothing was sent.',
+    );
 }

@@ -30,7 +30,7 @@ interface LogEvent {
  */
 export async function run(options: RotateTokenOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'rotate-token', async () => {
+  return withJsonErrors(reporter, 'rotate-token', ctx.signal, async () => {
     // Said before anything is asked: without the read token the rotation cannot be proved, so it would end pending.
     if (!ctx.env.CLOUDFLARE_API_TOKEN && typeof options.cloudflareTokenFile !== 'string') {
       throw new InputError(
@@ -42,7 +42,7 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
     const { okta, scim, inputs } = session;
     // The plan carries the new token's fingerprint: a plan for another token is refused.
-    planFile.refuseContradictions({ orgUrl: inputs.orgUrl, desired: session.desired });
+    planFile.admit({ orgUrl: inputs.orgUrl, desired: session.desired }, reporter);
     const startedAt = new Date();
     const steps: Array<{ step: string; result: string }> = [];
     const proved = await checkScimToken(scim);

@@ -2,7 +2,7 @@ import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
 import { loadConfigFile } from '../lib/config-file.js';
-import { CliError, ExitCode, InputError } from '../lib/errors.js';
+import { CliError, exitCodeFor, InputError } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { VERSION } from '../lib/version.js';
@@ -111,7 +111,7 @@ async function startRecording(options: OutputOptions, ctx: Context, reporter: Re
 }
 
 /** With --json, a failure still prints one document on stdout, then the error goes on to its exit code. */
-export async function withJsonErrors(reporter: Reporter, command: string, body: () => Promise<number>): Promise<number> {
+export async function withJsonErrors(reporter: Reporter, command: string, signal: AbortSignal, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
@@ -121,7 +121,7 @@ export async function withJsonErrors(reporter: Reporter, command: string, body: 
       reporter.result({
         formatVersion: 1,
         command,
-        error: { message: error instanceof Error ? error.message : String(error), fix: e?.fix, exitCode: e?.exitCode ?? ExitCode.failed },
+        error: { message: error instanceof Error ? error.message : String(error), fix: e?.fix, exitCode: exitCodeFor(error, signal) },
         ...(partial ? { applyResult: partial } : {}),
       });
     }

@@ -11,7 +11,7 @@ import { makeReporter, openSession, withJsonErrors } from './session.js';
 /** `scim-setup verify`: read-only; one look by default (--wait 0), or poll up to --wait. */
 export async function run(options: VerifyOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'verify', async () => {
+  return withJsonErrors(reporter, 'verify', ctx.signal, async () => {
     if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const session = await openSession(options, ctx, reporter, '0s');
     const lookback = parseDuration(options.since ?? '1h', '--since');
@@ -27,7 +27,10 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
       waitMs: session.inputs.waitMs,
       signal: ctx.signal,
     });
-    await publishCiOutputs({ command: 'verify', checks: report.checks }, { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor });
+    await publishCiOutputs(
+      { command: 'verify', checks: report.checks },
+      { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
+    );
     reporter.result({ formatVersion: 1, command: 'verify', app: { id: app.id, label: app.label }, checks: report.checks, rounds: report.rounds });
     return verificationExitCode(report.checks);
   });

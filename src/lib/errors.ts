@@ -74,9 +74,9 @@ export class InterruptedError extends CliError {
   }
 }
 
-/** The one mapping from anything thrown to an exit code. */
-export function exitCodeFor(error: unknown): ExitCodeValue {
-  if (error instanceof CliError) return error.exitCode;
+/** The one mapping from anything thrown to an exit code; a stop by SIGTERM is 143, as a terminated process's. */
+export function exitCodeFor(error: unknown, signal?: AbortSignal): ExitCodeValue {
+  if (error instanceof CliError) return error.exitCode === ExitCode.interrupted && signal?.reason === 'SIGTERM' ? ExitCode.terminated : error.exitCode;
   if (isCommanderUsageError(error)) return ExitCode.usage;
   return ExitCode.failed;
 }

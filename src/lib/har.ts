@@ -76,6 +76,15 @@ function walk(value: unknown, visit: (key: string, v: unknown) => unknown): unkn
   return value;
 }
 
+/** Every string inside a value, passed through `clean`; keys included. */
+function cleanStrings<T>(value: T, clean: (text: string) => string): T {
+  if (typeof value === 'string') return clean(value) as T;
+  if (Array.isArray(value)) return value.map((v) => cleanStrings(v, clean)) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [clean(k), cleanStrings(v, clean)])) as T;
+  return value;
+}
+
 /**
  * The people a body names. Group names stay (they are what a comparison needs); a person's whole
  * name is found from its parts, since logs and SCIM spell it out (displayName, formatted).
@@ -191,7 +200,9 @@ export class HarRecorder {
           timings: { send: 0, wait: x.durationMs, receive: 0 },
         };
       });
-    return { log: { version: '1.2', creator: { name: 'scim-setup', version: this.version }, entries } };
+    // Every string of every entry passes the redactor, not only those known to carry secrets: a
+    // gateway can reflect a token in a status text or a redirect, and a HAR is made to be shared.
+    return { log: { version: '1.2', creator: { name: 'scim-setup', version: this.version }, entries: entries.map((e) => cleanStrings(e, clean)) } };
   }
 }
 

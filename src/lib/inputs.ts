@@ -69,10 +69,10 @@ function candidates(raw: RawInputs) {
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? (v as string[]) : undefined);
   const saved = raw.saved;
-  // A plan applies as saved: its inputs come before env and config. Where to connect stays
-  // env-overridable, so that a plan made for one org meets a refusal, not another org, if env differs.
+  // A plan applies as saved: its inputs come before env and config. Where credentials go (the Okta
+  // org, the Cloudflare API base) is never the plan's to say: a plan is a file made to be shared and
+  // edited in review, so those come from flags, env, config or defaults, and the plan must agree.
   const plan = (value: string | string[] | undefined): Candidate[] => (saved ? [{ value, source: `saved plan ${saved.path}` }] : []);
-  const savedApiBase = saved?.scimBaseUrl.replace(/\/accounts\/[^/]+\/scim\/v2$/, '');
   // Pushed groups are assigned too: the plan's assigned list less those, as --assign-group would give them.
   const savedAssigned = saved?.assignGroups.filter((g) => !saved.pushGroups.includes(g));
   const secret = (name: SecretName, envName: string): Candidate[] => [
@@ -83,7 +83,6 @@ function candidates(raw: RawInputs) {
     orgUrl: [
       { value: str(flags.orgUrl), source: '--org-url' },
       { value: env.OKTA_ORG_URL, source: 'env OKTA_ORG_URL' },
-      ...plan(saved?.orgUrl),
       { value: file?.okta?.orgUrl, source: cfg('okta.orgUrl') },
     ],
     oktaToken: secret('oktaToken', 'OKTA_API_TOKEN'),
@@ -113,7 +112,6 @@ function candidates(raw: RawInputs) {
     apiBaseUrl: [
       { value: str(flags.apiBaseUrl), source: '--api-base-url' },
       { value: env.CLOUDFLARE_API_BASE_URL, source: 'env CLOUDFLARE_API_BASE_URL' },
-      ...plan(savedApiBase),
       { value: file?.cloudflare?.apiBaseUrl, source: cfg('cloudflare.apiBaseUrl') },
       { value: DEFAULT_API_BASE_URL, source: 'default' },
     ],
@@ -199,7 +197,11 @@ export type Prompter = ((input: MissingInput) => Promise<string>) & { tell?: (li
 export async function resolveInputs(raw: RawInputs, interactivity: Interactivity, prompt?: Prompter): Promise<Inputs> {
   const c = candidates(raw);
   const usesServiceApp = !pick(c.oktaToken) && pick(c.oktaClientId) !== undefined;
-  const missing = REQUIRED.filter((m) => !pick(c[m.key]) && !(m.key === 'oktaToken' && usesServiceApp));
+  const missing = REQUIRED.filter((m) => !pick(c[m.key]) && !(m.key === 'oktaToken' && usesServiceApp)).map((m) =>
+    m.key === 'orgUrl' && raw.saved
+      ? { ...m, how: `${m.how}; the saved plan was made for ${raw.saved.orgUrl}, but a plan never chooses where your Okta token goes` }
+      : m,
+  );
   if (missing.length > 0) {
     if (!interactivity.interactive || !prompt) {
       const lines = missing.map((m) => `  - ${m.label}: ${m.how}`);

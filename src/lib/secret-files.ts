@@ -14,7 +14,13 @@ const SECRET_ENV = ['OKTA_API_TOKEN', 'OKTA_PRIVATE_KEY', 'CLOUDFLARE_SCIM_TOKEN
 
 /** Registers secrets from the environment before anything can echo them, even invalid ones. */
 export function registerEnvSecrets(env: NodeJS.ProcessEnv, redactor: Redactor): void {
-  for (const name of SECRET_ENV) redactor.register(env[name]);
+  for (const name of SECRET_ENV) if (!(name === 'OKTA_PRIVATE_KEY' && namesKeyFile(env[name]))) redactor.register(env[name]);
+}
+
+/** OKTA_PRIVATE_KEY may be a path to the key: the key is the secret (registered once read), not its path. */
+function namesKeyFile(value: string | undefined): boolean {
+  const v = value?.trim();
+  return Boolean(v) && !v!.startsWith('-----') && !v!.startsWith('{');
 }
 
 /**
@@ -43,7 +49,7 @@ export async function readSecretFiles(
     out[name] = { value, source: path === '-' ? `${flag} - (stdin)` : `${flag} ${path}` };
   }
   const keyEnv = env.OKTA_PRIVATE_KEY?.trim();
-  if (!out.oktaPrivateKey && keyEnv && !keyEnv.startsWith('-----') && !keyEnv.startsWith('{')) {
+  if (!out.oktaPrivateKey && keyEnv && namesKeyFile(keyEnv)) {
     const value = await readSecretFile(keyEnv, 'OKTA_PRIVATE_KEY');
     redactor.register(value);
     out.oktaPrivateKey = { value, source: `env OKTA_PRIVATE_KEY (file ${keyEnv})` };

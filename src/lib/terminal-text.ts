@@ -30,7 +30,10 @@ export function fromWire(value: unknown, max = 300): string {
  * it parses to the same data.
  */
 export function jsonForTerminal(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(CONTROL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  // `##[` is a workflow command wherever a CI runner reads it; inside a JSON string `[` escaped reads back the same.
+  return JSON.stringify(value, null, 2)
+    .replace(CONTROL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+    .replaceAll('##[', '##\\u005b');
 }
 
 /**

@@ -9,6 +9,7 @@ import type { PlannedRequest } from '../plan/types.js';
 import { toOktaError } from './errors.js';
 import { PolicyExecutor } from './executor.js';
 import { proxyFromEnv } from '../lib/proxy.js';
+import { checkedPath } from '../lib/safe-path.js';
 
 /**
  * A thin client over the official SDK: its auth (SSWS or OAuth private_key_jwt), its HTTP layer
@@ -54,7 +55,7 @@ export class OktaClient {
   }
 
   private url(path: string, query: Record<string, string | number | undefined> = {}): string {
-    const url = new URL(path, this.orgUrl);
+    const url = new URL(checkedPath('Okta', path), this.orgUrl);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
     return url.toString();
   }

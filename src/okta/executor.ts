@@ -51,6 +51,7 @@ export class PolicyExecutor extends RequestExecutor {
 
   override fetch(request: OktaRequest): Promise<OktaResponse> {
     const method = String(request.method ?? 'GET').toUpperCase();
+    this.learnClientAssertion(request);
     const via = proxyFor(request.url, this.proxy);
     const agent = via ? this.agentFor(via) : undefined;
     return withPolicy(
@@ -66,6 +67,13 @@ export class PolicyExecutor extends RequestExecutor {
     )
       .then((response) => requireJson(this.service, response, method, request.url, () => response.text()))
       .then((response) => this.learnAccessToken(request.url, response));
+  }
+
+  /** The service app's signed client assertion proves the key for minutes: redacted before it is sent, wherever it may be echoed. */
+  private learnClientAssertion(request: OktaRequest): void {
+    if (typeof request.body !== 'string' || !this.policy.options.onSecret) return;
+    const assertion = new URLSearchParams(request.body).get('client_assertion');
+    if (assertion) this.policy.options.onSecret(assertion);
   }
 
   /** The service-app mode's access token is a credential too: redacted from the moment it arrives. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readBounded, TooLarge } from '../lib/bounded-read.js';
 import { InputError } from '../lib/errors.js';
 import type { SavedInputs } from '../lib/inputs.js';
@@ -52,7 +53,13 @@ export function toSavedPlan(
   };
 }
 
-export async function readSavedPlan(path: string, command: PlanCommand = 'okta'): Promise<SavedPlan> {
+/** A saved plan as read: the plan, and the SHA-256 of the file's bytes (what a reviewer pins with --plan-sha256). */
+export interface ReadPlan {
+  plan: SavedPlan;
+  sha256: string;
+}
+
+export async function readSavedPlan(path: string, command: PlanCommand = 'okta'): Promise<ReadPlan> {
   const make = `\`scim-setup ${command} --dry-run --out <file>\``;
   let bytes: Buffer;
   try {
@@ -83,7 +90,25 @@ export async function readSavedPlan(path: string, command: PlanCommand = 'okta')
       `--plan ${path}: this is a plan of \`scim-setup ${planned}\`, not of \`scim-setup ${command}\`.`,
       `Apply it with \`scim-setup ${planned} --plan ${path}\`, or make one with ${make}.`,
     );
-  return data;
+  return { plan: data, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Where a run sends its credentials: the Okta org and the Cloudflare SCIM base (API base and account). */
+export interface PlanTargets {
+  orgUrl: string;
+  scimBaseUrl: string;
+}
+
+/**
+ * Pure: where the saved plan was made for, against where this run's own inputs (flags, env, config,
+ * defaults) connect. A plan never chooses a destination: any difference refuses it.
+ */
+export function targetMismatches(saved: SavedPlan, given: PlanTargets): string[] {
+  const out: string[] = [];
+  if (saved.orgUrl !== given.orgUrl) out.push(`Okta org: the plan names ${saved.orgUrl}; this run connects to ${given.orgUrl}`);
+  if (saved.desired.scimBaseUrl !== given.scimBaseUrl)
+    out.push(`Cloudflare SCIM base: the plan names ${saved.desired.scimBaseUrl}; this run connects to ${given.scimBaseUrl}`);
+  return out;
 }
 
 const ACTION_KINDS = new Set(['create', 'update', 'delete', 'manual', 'noop']);
@@ -138,13 +163,14 @@ const INPUT_SOURCES: Partial<Record<keyof Desired, string>> = {
 };
 
 /** Pure: inputs given to this run that contradict the saved plan (a flag, or where to connect). */
-export function inputContradictions(saved: SavedPlan, given: { orgUrl: string; desired: Desired; options?: PlanOptions }): string[] {
+export function inputContradictions(saved: SavedPlan, given: { desired: Desired; options?: PlanOptions }): string[] {
   const diffs: string[] = [];
   for (const [key, value] of Object.entries(given.options ?? {}))
     if (saved.options?.[key] !== undefined && saved.options[key] !== value)
       diffs.push(`${key}: plan ${JSON.stringify(saved.options[key])}, given ${JSON.stringify(value)} (${flagOf(key)})`);
-  if (saved.orgUrl !== given.orgUrl) diffs.push(`Okta org: plan ${saved.orgUrl}, given ${given.orgUrl} (--org-url or OKTA_ORG_URL)`);
+  // Where to connect (the org, the SCIM base) is checked first and apart, by targetMismatches.
   for (const key of Object.keys(saved.desired) as Array<keyof Desired>) {
+    if (key === 'scimBaseUrl') continue;
     if (JSON.stringify(saved.desired[key]) !== JSON.stringify(given.desired[key]))
       diffs.push(`${key}: plan ${JSON.stringify(saved.desired[key])}, given ${JSON.stringify(given.desired[key])} (${INPUT_SOURCES[key] ?? key})`);
   }

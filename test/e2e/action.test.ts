@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, ROOT } from '../helpers/cli.js';
 import { provisionAsGuide, sandbox } from '../helpers/sandbox.js';
+import { parseGithubOutput, parseWorkflowCommands } from '../helpers/workflow-parser.js';
 
 let s: Sandbox | undefined;
 afterEach(async () => {
@@ -16,12 +17,18 @@ afterEach(async () => {
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 
 /** The action's step as a runner runs it, with `npx` standing for the registry: it must ask for this very version. */
-function runAction(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string> }> {
+function runAction(
+  env: Record<string, string>,
+  fake?: { result: string; code: number },
+): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'scim-action-'));
   const npx = join(dir, 'npx');
+  // `fake`: what a hostile Okta could make the CLI print, without needing one.
+  const run = fake ? `cat ${JSON.stringify(join(dir, 'fake.json'))}; exit ${fake.code}` : `exec node ${join(ROOT, 'bin', 'scim-setup.js')} "$@"`;
+  if (fake) writeFileSync(join(dir, 'fake.json'), fake.result);
   writeFileSync(
     npx,
-    `#!/usr/bin/env bash\n[ "$1" = "--yes" ] && shift\n[ "$1" = "scim-setup@${version}" ] || { echo "npx asked for $1" >&2; exit 99; }\nshift\nexec node ${join(ROOT, 'bin', 'scim-setup.js')} "$@"\n`,
+    `#!/usr/bin/env bash\n[ "$1" = "--yes" ] && shift\n[ "$1" = "scim-setup@${version}" ] || { echo "npx asked for $1" >&2; exit 99; }\nshift\n${run}\n`,
   );
   chmodSync(npx, 0o755);
   const output = join(dir, 'output');
@@ -45,13 +52,7 @@ function runAction(env: Record<string, string>): Promise<{ code: number | null; 
         timeout: 60_000,
       },
       (error, stdout, stderr) => {
-        const outputs = Object.fromEntries(
-          readFileSync(output, 'utf8')
-            .trim()
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
-        );
+        const outputs = parseGithubOutput(readFileSync(output, 'utf8'));
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs });
       },
     );
@@ -74,10 +75,13 @@ describe('the GitHub Action', () => {
 
   it("masks the secrets, runs the CLI at the action's own version, and sets app-id, exit-code and result", async () => {
     s = await sandbox({ admin: 'auto' });
+    const contractors = s.okta.state.addGroup('Engineering, Contractors', null, 'OKTA_GROUP');
+    s.okta.state.members.get(contractors.id)!.add([...s.okta.state.users.values()][0].id);
     const r = await runAction({
       ...s.env,
+      // Multi-line: one name a line, a comma is part of a name. One line: comma-separated.
+      INPUT_ASSIGN_GROUPS: 'Sales\nEngineering, Contractors\r\nSupport\n',
       INPUT_PUSH_GROUPS: 'Engineering',
-      INPUT_ASSIGN_GROUPS: 'Sales,\nSupport',
       INPUT_ROLES: 'Engineering=Billing',
       INPUT_WAIT: '30s',
       INPUT_APP_LABEL: 'Cloudflare SCIM',
@@ -89,7 +93,41 @@ describe('the GitHub Action', () => {
     const app = [...s.okta.state.apps.values()][0];
     expect(r.outputs['app-id']).toBe(app.id);
     expect(JSON.parse(readFileSync(r.outputs.result, 'utf8'))).toMatchObject({ command: 'okta', app: { id: app.id } });
-    expect([...app.groups.keys()].map((id) => s!.okta.state.groups.get(id)!.profile.name).sort()).toEqual(['Engineering', 'Sales', 'Support']);
+    expect([...app.groups.keys()].map((id) => s!.okta.state.groups.get(id)!.profile.name).sort()).toEqual([
+      'Engineering',
+      'Engineering, Contractors',
+      'Sales',
+      'Support',
+    ]);
+  });
+
+  it('a one-line list is split on commas', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const r = await runAction({ ...s.env, INPUT_ASSIGN_GROUPS: 'Sales, Support', INPUT_WAIT: '30s', INPUT_DRY_RUN: 'true' });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(r.outputs.result, 'utf8'));
+    expect(doc.actions.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining(['group-assignment:Sales', 'group-assignment:Support']));
+  });
+
+  it('masks every line of a multi-line secret before anything else is printed', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const secret = 'first-line-of-a-secret\r\nsecond-line-of-a-secret 100%\nthird-line-of-a-secret';
+    const r = await runAction({ ...s.env, CLOUDFLARE_SCIM_TOKEN: secret, INPUT_DRY_RUN: 'true' });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.split('\n');
+    const masks = parseWorkflowCommands(r.stdout).filter((c) => c.name === 'add-mask');
+    expect(masks.map((c) => c.data)).toEqual(expect.arrayContaining(['first-line-of-a-secret', 'second-line-of-a-secret 100%', 'third-line-of-a-secret']));
+    // Nothing before the masks.
+    expect(lines.slice(0, masks.length).every((l) => l.startsWith('::add-mask::'))).toBe(true);
+  });
+
+  it('writes outputs with a delimiter: an id with a line break from a hostile Okta cannot forge exit-code', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const forged = JSON.stringify({ command: 'okta', app: { id: '0oa1\nexit-code=0\nx<<EOF' } });
+    const r = await runAction({ ...s.env, INPUT_DRY_RUN: 'true' }, { result: forged, code: 1 });
+    expect(r.code).toBe(1);
+    expect(r.outputs['exit-code']).toBe('1');
+    expect(r.outputs['app-id']).toBe('');
   });
 
   it('waiting for an admin: exit-code 3, the step fails, and a re-run after the admin acts completes', async () => {

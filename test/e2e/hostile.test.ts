@@ -7,7 +7,7 @@ import { OktaClient } from '../../src/okta/client.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, ROOT, runCli, secretPieces } from '../helpers/cli.js';
 import { startCapture, startHostileFront, type HostileMode, type Listening } from '../helpers/hostile-front.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, pushNamedGroups, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
  * A hostile world: a server in front of either emulator that redirects, points paging links at
@@ -170,28 +170,8 @@ describe('names from Okta do not drive the terminal', () => {
 
   it('hostile group names pushed through Okta are shown as visible escapes, on one line, in every face; --json stays exact', async () => {
     s = await sandbox({ admin: 'auto' });
-    const users = [...s.okta.state.users.values()];
-    const groups = HOSTILE.map((name, i) => {
-      const g = s!.okta.state.addGroup(name, null, 'OKTA_GROUP');
-      s!.okta.state.members.get(g.id)!.add(users[i].id);
-      return g;
-    });
     expect((await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env: cleanEnv(s.env) })).code).toBe(0);
-    const app = [...s.okta.state.apps.values()][0];
-    const token = `SSWS ${s.env.OKTA_API_TOKEN}`;
-    for (const g of groups) {
-      await fetch(`${s.okta.url}/api/v1/apps/${app.id}/groups/${g.id}`, {
-        method: 'PUT',
-        headers: { authorization: token, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      await fetch(`${s.okta.url}/api/v1/apps/${app.id}/group-push/mappings`, {
-        method: 'POST',
-        headers: { authorization: token, 'content-type': 'application/json' },
-        body: JSON.stringify({ sourceGroupId: g.id, targetGroupName: g.profile.name, status: 'ACTIVE' }),
-      });
-    }
-    await s.okta.engine.idle();
+    await pushNamedGroups(s, HOSTILE);
     const human = await runCli(['verify'], { env: cleanEnv({ ...s.env, FORCE_COLOR: '1' }) });
     const text = human.stdout + human.stderr;
     // Colour (SGR) is the program's own; nothing else escapes.

@@ -112,6 +112,22 @@ describe('never hang, never duplicate', () => {
     expect(doc).toMatchObject({ formatVersion: 1, command: 'okta', manualSteps: [expect.objectContaining({ id: 'provisioning' })] });
   });
 
+  it('SIGTERM during a request: the --json document says exit 143, as the process exits (#20)', async () => {
+    s = await sandbox({ admin: 'manual' });
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '/api/v1/apps', hang: true }] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'verify', '--json', '--request-timeout', '60s'], { env: cleanEnv(s.env) });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // Once the request hangs at the sandbox, the run is inside it.
+    const deadline = Date.now() + 20_000;
+    while (((await control(s.okta.url, 'GET', '/__sandbox/requests')).byRoute['GET /api/v1/apps'] ?? 0) === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(143);
+    expect(JSON.parse(stdout).error.exitCode).toBe(143);
+  });
+
   it('Ctrl-C during a request that hangs ends the run within a second (no retries), exit 130', async () => {
     s = await sandbox({ admin: 'manual' });
     await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '/api/v1/apps', hang: true }] });

@@ -25,3 +25,21 @@ export async function control(baseUrl: string, method: string, path: string, bod
 export function provisionAsGuide(s: Sandbox, appId: string, overrides: { token?: string; updateUserAttributes?: boolean } = {}): void {
   s.okta.setProvisioning(appId, { ...guideProvisioning(s.scimBaseUrl, s.env.CLOUDFLARE_SCIM_TOKEN), ...overrides });
 }
+
+/** Groups with these names, one member each, assigned to the app and pushed through Okta's API, as an admin would; provisioning settled. */
+export async function pushNamedGroups(s: Sandbox, names: string[]): Promise<void> {
+  const users = [...s.okta.state.users.values()];
+  const groups = names.map((name, i) => {
+    const g = s.okta.state.addGroup(name, null, 'OKTA_GROUP');
+    s.okta.state.members.get(g.id)!.add(users[i].id);
+    return g;
+  });
+  const app = [...s.okta.state.apps.values()][0];
+  const headers = { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' };
+  for (const g of groups) {
+    await fetch(`${s.okta.url}/api/v1/apps/${app.id}/groups/${g.id}`, { method: 'PUT', headers, body: '{}' });
+    const body = JSON.stringify({ sourceGroupId: g.id, targetGroupName: g.profile.name, status: 'ACTIVE' });
+    await fetch(`${s.okta.url}/api/v1/apps/${app.id}/group-push/mappings`, { method: 'POST', headers, body });
+  }
+  await s.okta.engine.idle();
+}

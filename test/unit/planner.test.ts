@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/planner.js';
 import { summarize, summaryLine } from '../../src/plan/render.js';
-import { inputContradictions, planDifferences, toSavedPlan } from '../../src/plan/saved-plan.js';
+import { inputContradictions, planDifferences, targetMismatches, toSavedPlan } from '../../src/plan/saved-plan.js';
 import type { Desired, Observed, ObservedApp } from '../../src/plan/types.js';
 
 const desired: Desired = {
@@ -134,12 +134,18 @@ describe('the planner (pure)', () => {
       ]),
     );
     // Inputs that differ are not a changed world: they contradict the plan, and say where they came from.
-    expect(inputContradictions(before, { orgUrl: 'https://acme.okta.com', desired: { ...desired, scimTokenFingerprint: 'sha256:def' } })).toEqual([
+    expect(inputContradictions(before, { desired: { ...desired, scimTokenFingerprint: 'sha256:def' } })).toEqual([
       'scimTokenFingerprint: plan "sha256:abc", given "sha256:def" (the SCIM token (CLOUDFLARE_SCIM_TOKEN or --scim-token-file))',
     ]);
-    expect(inputContradictions(before, { orgUrl: 'https://other.okta.com', desired })).toEqual([
-      'Okta org: plan https://acme.okta.com, given https://other.okta.com (--org-url or OKTA_ORG_URL)',
+    // Where credentials go is not an input a plan carries: it is a target the run's own inputs set, checked apart.
+    expect(inputContradictions(before, { desired: { ...desired, scimBaseUrl: 'https://evil.example/accounts/x/scim/v2' } })).toEqual([]);
+    expect(targetMismatches(before, { orgUrl: 'https://other.okta.com', scimBaseUrl: desired.scimBaseUrl })).toEqual([
+      'Okta org: the plan names https://acme.okta.com; this run connects to https://other.okta.com',
     ]);
+    expect(targetMismatches(before, { orgUrl: 'https://acme.okta.com', scimBaseUrl: 'https://evil.example/accounts/x/scim/v2' })).toEqual([
+      `Cloudflare SCIM base: the plan names ${desired.scimBaseUrl}; this run connects to https://evil.example/accounts/x/scim/v2`,
+    ]);
+    expect(targetMismatches(before, { orgUrl: 'https://acme.okta.com', scimBaseUrl: desired.scimBaseUrl })).toEqual([]);
   });
 
   it('counts a step that may fall back to a guided step as manual, and says so', () => {

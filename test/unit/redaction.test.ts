@@ -1,6 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { HarRecorder } from '../../src/lib/har.js';
 import { Redactor } from '../../src/lib/redact.js';
+import { readSecretFiles, registerEnvSecrets } from '../../src/lib/secret-files.js';
 import { Reporter } from '../../src/lib/reporter.js';
 
 const TOKEN = '00secretOktaToken0123456789';
@@ -51,5 +56,66 @@ describe('redaction: one place, every output face', () => {
     expect(all).not.toContain(TOKEN);
     expect(all).not.toContain('MIIEvQIBAD');
     expect(all).toContain('[redacted]');
+  });
+});
+
+describe('HAR redaction has no exceptions (#20)', () => {
+  const SCIM = 'cfat_scimTokenValue_0123456789abcdefABCDEF';
+  /** Every spelling of a secret a gateway or a server could echo. */
+  const spellings = (secret: string) => [
+    secret,
+    secret.slice(0, 20),
+    secret.slice(-20),
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    Buffer.from(`Bearer ${secret}`).toString('base64'),
+    Buffer.from(`SSWS ${secret}`).toString('base64'),
+    // Inside a longer base64 text, at each alignment.
+    ...[1, 2, 3].map((n) => Buffer.from(`{"t":"${'x'.repeat(n)}${secret}"}`).toString('base64')),
+  ];
+  /** What base64 runs in a text decode to, read from each of the four offsets: a token inside them is found however aligned. */
+  const decoded = (text: string) =>
+    [...text.matchAll(/[A-Za-z0-9+/_-]{16,}/g)].flatMap((m) => [0, 1, 2, 3].map((k) => Buffer.from(m[0].slice(k), 'base64').toString('latin1')));
+  /** Every 12-character piece of a secret but its first and last two characters (which base64 alignment may leave). */
+  const pieces = (secret: string) => Array.from({ length: secret.length - 15 }, (_, i) => secret.slice(i + 2, i + 14));
+
+  it('every string field of every entry passes the redactor: status text, redirect, headers, bodies, in every encoding', async () => {
+    const redactor = new Redactor();
+    redactor.register(SCIM);
+    redactor.register(TOKEN);
+    const assertion = 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJjbGllbnQifQ.c2lnbmF0dXJlLW9mLXRoZS1hc3NlcnRpb24tdGhhdC1pcy1sb25n';
+    redactor.register(assertion);
+    const recorder = new HarRecorder(redactor, false, 'test');
+    const reflect = (secret: string) => spellings(secret).join(' | ');
+    recorder.add({
+      startedAt: 0,
+      durationMs: 1,
+      method: 'GET',
+      url: `https://api.example/x?echo=${encodeURIComponent(SCIM)}`,
+      requestHeaders: { authorization: `Bearer ${SCIM}`, 'x-echo': reflect(SCIM) },
+      status: 401,
+      statusText: `Unauthorized ${reflect(SCIM)} ${reflect(TOKEN)}`,
+      responseHeaders: { location: `https://evil.example/?t=${SCIM}`, 'content-type': 'application/json', 'x-reflect': reflect(TOKEN) },
+      responseBody: JSON.stringify({ message: reflect(SCIM), error_description: `assertion ${assertion} rejected`, nested: [{ v: reflect(TOKEN) }] }),
+    });
+    const har = JSON.stringify(await recorder.toHar());
+    for (const secret of [SCIM, TOKEN]) {
+      for (const spelling of spellings(secret)) expect(har, spelling).not.toContain(spelling);
+      for (const text of decoded(har)) for (const piece of pieces(secret)) expect(text, piece).not.toContain(piece);
+    }
+    expect(har).not.toContain(assertion);
+    expect(har).toContain('Unauthorized [redacted]');
+  });
+
+  it('a key given as a path registers the key, not the path (nor the folders beside it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-key-folder-'));
+    const path = join(dir, 'service-app-key.pem');
+    writeFileSync(path, PEM);
+    const redactor = new Redactor();
+    const env = { OKTA_PRIVATE_KEY: path };
+    registerEnvSecrets(env, redactor);
+    await readSecretFiles({}, env, redactor, async () => '');
+    expect(redactor.redact(`wrote ${join(dir, 'plan.json')} and ${path}`)).toBe(`wrote ${join(dir, 'plan.json')} and ${path}`);
+    expect(redactor.redact(PEM.split('\n')[2])).toBe('[redacted]');
   });
 });

@@ -2,6 +2,8 @@ import { filterString } from '../../lib/filter-string.js';
 import type { AppRecord, MappingRecord, OktaState } from './state.js';
 import { appTarget, groupTarget, userTarget } from './state.js';
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -277,7 +279,9 @@ export class ProvisioningEngine {
   }
 
   private async linkOrCreateGroup(m: MappingRecord, scim: Scim): Promise<{ ok: true } | { ok: false; permanent: boolean; summary: string }> {
-    const found = await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq ${filterString(m.targetGroupName)}`)}`);
+    // A name with a lone surrogate has no UTF-8 form: Okta's client sends U+FFFD in its place, as any UTF-8 encoder does.
+    const filter = `displayName eq ${filterString(m.targetGroupName)}`.replace(LONE_SURROGATE, '\ufffd');
+    const found = await scim('GET', `/Groups?filter=${encodeURIComponent(filter)}`);
     if (found.status !== 200) return { ok: false, permanent: isPermanent(found.status), summary: scimDetail(found) };
     const existing = found.body?.Resources?.[0];
     if (existing) {

@@ -1,0 +1,21 @@
+/** Names an Okta admin (or a proxy) could give: each aimed at one machine reader of the run's output. */
+export const HOSTILE_NAMES = [
+  'Quiet ##[stop-commands]',
+  '##[add-mask]Engineering',
+  '##[set-output name=exit-code;]0',
+  '::error::forged failure',
+  'Line\n::set-output name=exit-code::0',
+  'Carriage\r::warning::forged',
+  'Comma, colon: title=forged,file=/etc/passwd',
+  '[click me](https://evil.example/phish)',
+  '![pixel](https://evil.example/track.png)',
+  '</table><h1>All checks passed</h1>',
+  '<img src=x onerror=alert(1)>',
+  'www.evil.example and https://evil.example/x',
+  'Cell | split | row',
+  '`code` and ``more``',
+  ']]><injected/>',
+  'Not XML \uffff\ufffe',
+  'Lone \ud800 surrogate',
+  'Ctrl \u0001\u001b[2J',
+];
