@@ -14,9 +14,15 @@ execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 
 rmSync(`${root}dist`, { recursive: true, force: true });
 const result = await build({
   // The CLI, plus the modules the scripts (bench, seeds, shapes) use from the build.
-  entryPoints: ['src/index.ts', 'src/sandbox/sandbox.ts', 'src/sandbox/okta/seed.ts', 'src/sandbox/okta/emulator.ts', 'src/sandbox/reality/shape.ts'].map(
-    (p) => `${root}${p}`,
-  ),
+  entryPoints: [
+    'src/index.ts',
+    'src/sandbox/sandbox.ts',
+    'src/sandbox/admin.ts',
+    'src/sandbox/timing.ts',
+    'src/sandbox/okta/seed.ts',
+    'src/sandbox/okta/emulator.ts',
+    'src/sandbox/reality/shape.ts',
+  ].map((p) => `${root}${p}`),
   outdir: `${root}dist`,
   outbase: `${root}src`,
   bundle: true,

@@ -40,7 +40,9 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('-y, --yes', 'apply without asking (needed when not interactive)')
     .option('--reveal-token', 'show the SCIM token in full in the guided step (masked by default)')
     .option('--no-verify', 'skip verification after apply');
-  waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)');
+  settleOption(
+    waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)'),
+  );
   outputOptions(okta)
     .option('--junit <file>', 'write the verification as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
     .addHelpText(
@@ -63,7 +65,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   connectionOptions(verify);
   desiredOptions(verify, 'roles');
   verify.optionsGroup('Behaviour:').option('--since <duration>', "how far back to read Okta's System Log and Cloudflare's audit log", '1h');
-  waitOptions(verify, 'poll until every check settles, up to this long (default 0: one look)');
+  settleOption(waitOptions(verify, 'poll until every check settles, up to this long (default 0: one look)'));
   outputOptions(verify)
     .option('--junit <file>', 'write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
     .addHelpText('after', help(['npx scim-setup verify', 'npx scim-setup verify --wait 5m --json'], 'Real use'))
@@ -138,6 +140,12 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--latency <ms>', 'added latency per request', '0')
     .option('--rate-limit-scale <n>', 'multiply rate limits (and shrink their windows) by N', '1')
     .option('--json', 'print one JSON line with the env vars')
+    .optionsGroup('Timing of real services (docs/sandbox.md):')
+    .option('--listing-lag <ms>', "Cloudflare's SCIM listings trail its writes by up to this long")
+    .option('--stamp-offset <ms>', 'Okta stamps lastSync/lastPush this long after (or, negative, before) its SCIM request')
+    .option('--okta-skew <ms>', "Okta's clock minus the true time")
+    .option('--cloudflare-skew <ms>', "Cloudflare's clock minus the true time")
+    .option('--jitter <ms>', 'each answer is delayed by a further 0 to this many ms')
     .addHelpText(
       'after',
       `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has ` +
@@ -235,6 +243,14 @@ function waitOptions(command: Command, wait: string): Command {
     .option('--wait <duration>', wait)
     .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default 60s)')
     .option('--request-timeout <duration>', 'fail a request that gets no answer in this time (default 30s)');
+}
+
+/** For the commands that tell drift from work in flight (README, "Pending or drift"). */
+function settleOption(command: Command): Command {
+  return command.option(
+    '--settle <duration>',
+    "how long Cloudflare's listings may trail its writes: a difference younger than this is pending, never drift (default 10s)",
+  );
 }
 
 function outputOptions(command: Command): Command {

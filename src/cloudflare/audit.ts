@@ -2,6 +2,8 @@ import type { CloudflareClient } from './client.js';
 
 export interface AuditEntry {
   action: { time: string };
+  /** Who made the request: for a token, its id (Cloudflare's audit log v2). */
+  actor?: { token_id?: string };
   raw?: { uri?: string };
 }
 
@@ -15,10 +17,21 @@ export async function tokenId(client: CloudflareClient): Promise<string> {
 
 /** SCIM requests the token made since `since`, newest first, from the v2 audit log (which needs the read token). */
 export async function scimRequestsBy(read: CloudflareClient, actorTokenId: string, since: Date): Promise<AuditEntry[]> {
+  return scimRequests(read, since, actorTokenId);
+}
+
+/** SCIM requests by any token since `since`: whose tokens Okta's traffic carries. */
+export async function scimRequestsByAnyToken(read: CloudflareClient, since: Date): Promise<AuditEntry[]> {
+  return scimRequests(read, since);
+}
+
+async function scimRequests(read: CloudflareClient, since: Date, actorTokenId?: string): Promise<AuditEntry[]> {
   const audit = await read.get<{ result: AuditEntry[] }>(`/accounts/${read.accountId}/logs/audit`, {
-    since: since.toISOString(),
-    before: new Date(Date.now() + 1000).toISOString(),
-    actor_token_id: actorTokenId,
+    // Entries carry Cloudflare's clock: `since` moved onto it (never later than it names), and `before`
+    // far enough ahead that a clock running fast hides nothing.
+    since: read.onCloudflareClock(since).toISOString(),
+    before: new Date(Date.now() + 600_000).toISOString(),
+    ...(actorTokenId ? { actor_token_id: actorTokenId } : {}),
     limit: 1000,
     direction: 'desc',
   });

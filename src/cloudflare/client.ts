@@ -80,7 +80,7 @@ export class CloudflareClient {
     readonly accountId: string,
     token: string,
     readonly role: TokenRole,
-    policy: RequestPolicy,
+    private readonly policy: RequestPolicy,
     env: NodeJS.ProcessEnv,
   ) {
     this.sdk = new Cloudflare({
@@ -90,6 +90,16 @@ export class CloudflareClient {
       fetch: policyFetch(policy, env, { name: 'Cloudflare', origin: new URL(apiBaseUrl).origin }),
       timeout: policy.options.timeoutMs,
     });
+  }
+
+  /** This machine's clock minus Cloudflare's, at most (from its `Date` headers); a minute where none came. */
+  get clockOffsetMs(): number {
+    return this.policy.clockOffsetMs('Cloudflare') ?? 60_000;
+  }
+
+  /** A moment on this clock, as Cloudflare's clock would name it at the earliest: for `since` filters on its audit log. */
+  onCloudflareClock(moment: Date): Date {
+    return new Date(moment.getTime() - Math.max(0, this.clockOffsetMs));
   }
 
   get scimPath(): string {

@@ -43,7 +43,8 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
       .then(async ([proof, { observed, assignments }, roles]) => {
         // Once the app provisions, both sides are compared: drift Okta will not repair by itself is planned here.
         const app = observed.app;
-        if (app && provisioningOn(app.features)) observed.drift = findDrift(await readBothSides(okta, scim, app.id, desired.pushGroups, true, assignments));
+        if (app && provisioningOn(app.features))
+          observed.drift = findDrift(await readBothSides(okta, scim, app.id, desired.pushGroups, true, { settleMs: inputs.settleMs, known: assignments }));
         return [proof, observed, roles] as const;
       })
       .catch((error) => {

@@ -30,6 +30,7 @@ export type WaitOptions = {
   wait?: string;
   maxWait?: string;
   requestTimeout?: string;
+  settle?: string;
 };
 
 export type DesiredOptions = {
@@ -70,6 +71,11 @@ export type SandboxCommandOptions = OutputOptions & {
   connectionApi?: 'supported' | 'unsupported';
   admin?: 'auto' | 'manual';
   latency: string;
+  listingLag?: string;
+  stampOffset?: string;
+  oktaSkew?: string;
+  cloudflareSkew?: string;
+  jitter?: string;
   rateLimitScale: string;
   compare?: string;
 };

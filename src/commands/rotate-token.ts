@@ -140,9 +140,10 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string)
   const since = new Date(Date.now() - LOOKBACK_MS);
   const used = await scimRequestsBy(session.read, newTokenId, since);
   if (used.length === 0) return undefined;
-  const after = new Date(used[0].action.time);
+  // The last use is on Cloudflare's clock: onto ours (less the Date headers' second), then onto Okta's.
+  const after = new Date(Date.parse(used[0].action.time) + session.read.clockOffsetMs - 2000);
   const failures = await session.okta.list<LogEvent>('/api/v1/logs', {
-    since: after.toISOString(),
+    since: session.okta.onOktaClock(after).toISOString(),
     filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
     limit: 100,
   });
@@ -184,7 +185,7 @@ async function proveInUse(session: Session, action: Action, appId: string, newTo
     async () => {
       if (round++ % 4 === 0) for (const request of [action.request!, ...(action.followUps ?? [])]) await okta.send(request);
       const failures = await okta.list<LogEvent>('/api/v1/logs', {
-        since: since.toISOString(),
+        since: okta.onOktaClock(since).toISOString(),
         filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
         limit: 100,
       });

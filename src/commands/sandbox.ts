@@ -4,7 +4,7 @@ import type { SandboxCommandOptions } from './options.js';
 import { ExitCode, InputError } from '../lib/errors.js';
 import { exchangesOfHar, type RecordedExchange } from '../lib/har.js';
 import { makeReporter } from './session.js';
-import { compareRecording, formatDifference, parseSeed, SandboxPortError, startSandbox, type OktaSeed } from '../sandbox/index.js';
+import { compareRecording, formatDifference, parseSeed, SandboxPortError, startSandbox, type OktaSeed, type SandboxTiming } from '../sandbox/index.js';
 
 function port(value: unknown, flag: string): number {
   const n = Number(value);
@@ -81,6 +81,24 @@ async function compare(path: string, options: SandboxCommandOptions, ctx: Contex
   }
 }
 
+/** Milliseconds that may be negative (a stamp before its request, a clock behind). */
+function signedMs(value: unknown, flag: string): number {
+  const n = Number(value ?? 0);
+  if (!Number.isFinite(n)) throw new InputError(`${flag}: "${value}" is not a number of milliseconds.`, `Pass e.g. ${flag} -2000.`);
+  return n;
+}
+
+/** Real services' timing, from the sandbox's flags (docs/sandbox.md, "Timing"). */
+function timingOf(options: SandboxCommandOptions): SandboxTiming {
+  return {
+    cloudflareListingLagMs: nonNegative(options.listingLag ?? 0, '--listing-lag'),
+    oktaStampOffsetMs: signedMs(options.stampOffset, '--stamp-offset'),
+    oktaClockSkewMs: signedMs(options.oktaSkew, '--okta-skew'),
+    cloudflareClockSkewMs: signedMs(options.cloudflareSkew, '--cloudflare-skew'),
+    jitterMs: nonNegative(options.jitter ?? 0, '--jitter'),
+  };
+}
+
 /** `scim-setup sandbox`: both emulators until SIGINT or SIGTERM. Its tokens are sandbox-only. */
 export async function run(options: SandboxCommandOptions, ctx: Context): Promise<number> {
   if (options.compare !== undefined) return compare(options.compare, options, ctx);
@@ -94,6 +112,7 @@ export async function run(options: SandboxCommandOptions, ctx: Context): Promise
     connectionApi: options.connectionApi ?? 'unsupported',
     admin: options.admin ?? 'manual',
     latencyMs: nonNegative(options.latency, '--latency'),
+    timing: timingOf(options),
     rateLimitScale: scale,
   }).catch((error: unknown) => {
     if (!(error instanceof SandboxPortError)) throw error;

@@ -7,6 +7,8 @@ import { InvalidValue, validateAccountId, validateApiBaseUrl, validateLabel, val
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export const DEFAULT_APP_LABEL = 'Cloudflare SCIM';
+/** How long Cloudflare's listings may trail its writes before a difference can be drift (README, "Pending or drift"). */
+export const DEFAULT_SETTLE = '10s';
 export const DEFAULT_OKTA_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.logs.read'];
 
 export type OktaAuth = { kind: 'ssws'; token: string } | { kind: 'privateKey'; clientId: string; privateKey: string; keyId?: string; scopes: string[] };
@@ -30,6 +32,8 @@ export interface Inputs {
   /** Cap on waiting out one 429 (Retry-After, X-Rate-Limit-Reset). */
   maxWaitMs: number;
   requestTimeoutMs: number;
+  /** --settle: a difference younger than this, between Okta's "done" and Cloudflare's reading, is pending, never drift. */
+  settleMs: number;
   warnings: string[];
 }
 
@@ -151,6 +155,10 @@ function candidates(raw: RawInputs) {
     requestTimeout: [
       { value: str(flags.requestTimeout), source: '--request-timeout' },
       { value: '30s', source: 'default' },
+    ],
+    settle: [
+      { value: str(flags.settle), source: '--settle' },
+      { value: DEFAULT_SETTLE, source: 'default' },
     ],
     wait: [
       { value: str(flags.wait), source: '--wait' },
@@ -279,6 +287,7 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
     if (ms < 100) throw new InvalidValue(`"${v}" is too short for a request timeout.`, 'Use at least 1s, e.g. 30s.');
     return ms;
   });
+  const settleMs = check(c.settle, 'Settle', duration);
   if (problems.length > 0) {
     throw new InputError(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.join('\n')}`);
   }
@@ -298,6 +307,7 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
     waitMs: waitMs!,
     maxWaitMs: maxWaitMs!,
     requestTimeoutMs: requestTimeoutMs!,
+    settleMs: settleMs!,
     warnings,
   };
 }

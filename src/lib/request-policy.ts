@@ -75,6 +75,8 @@ export function retryAfterMs(headers: HeaderReader, now: number): number | undef
 
 export class RequestPolicy {
   private readonly budgets = new Map<string, Budget>();
+  /** Per service: this machine's clock minus the service's, at most (the least of every answer's bound). */
+  private readonly clockOffsets = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
   private readonly random: () => number;
   private readonly now: () => number;
@@ -115,6 +117,24 @@ export class RequestPolicy {
     const sameWindow = known && Math.abs(known.resetAt - budget.resetAt) < 1000;
     if (!known || budget.resetAt > known.resetAt + 999) this.budgets.set(bucket, budget);
     else if (sameWindow) this.budgets.set(bucket, { remaining: Math.min(known.remaining, budget.remaining), resetAt: known.resetAt });
+  }
+
+  /**
+   * A service's `Date` header (whole seconds) read on an answer's arrival: the service's clock was
+   * at least `date` when it answered, which was no later than now, so our clock minus its clock is
+   * at most now − date. The least such bound over every answer is kept.
+   */
+  observeClock(service: string, date: string | null, receivedAt: number): void {
+    const at = date ? Date.parse(date) : Number.NaN;
+    if (!Number.isFinite(at)) return;
+    const bound = receivedAt - at;
+    const known = this.clockOffsets.get(service);
+    if (known === undefined || bound < known) this.clockOffsets.set(service, bound);
+  }
+
+  /** Our clock minus the service's, at most; undefined before any answer carried a `Date`. */
+  clockOffsetMs(service: string): number | undefined {
+    return this.clockOffsets.get(service);
   }
 
   /** Milliseconds to wait before a retry, or undefined when the outcome is final. */
@@ -279,6 +299,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     }
     policy.release(bucket);
     policy.observe(bucket, response.headers);
+    if (service) policy.observeClock(service.name, response.headers.get('date'), Date.now());
     policy.trace(`${method} ${url} → ${response.status} (${Date.now() - started}ms)`);
     if (service && response.status >= 300 && response.status < 400) {
       await discard(response);

@@ -37,7 +37,7 @@ export class OktaClient {
   constructor(
     readonly orgUrl: string,
     auth: OktaAuth,
-    policy: RequestPolicy,
+    private readonly policy: RequestPolicy,
     env: NodeJS.ProcessEnv,
   ) {
     // The executor picks the proxy for every request; the SDK's own (HTTPS_PROXY, no NO_PROXY) is overridden there.
@@ -52,6 +52,23 @@ export class OktaClient {
     if (auth.kind === 'ssws') this.sdkHttp.defaultHeaders.Authorization = `SSWS ${auth.token}`;
     this.sdkHttp.defaultHeaders['User-Agent'] = USER_AGENT;
     this.http = this.sdkHttp as unknown as SdkHttp;
+  }
+
+  /**
+   * This machine's clock minus Okta's, at most, from the answers so far. Where no `Date` came,
+   * Okta's times are read as a minute later than they say, so that nothing it reports is taken
+   * as earlier than it may have been.
+   */
+  get clockOffsetMs(): number {
+    return this.policy.clockOffsetMs('Okta') ?? 60_000;
+  }
+
+  /**
+   * A moment on this clock, as Okta's clock would name it at the earliest: for `since` filters on
+   * its System Log, so that an event made after the moment is never filtered out by clock skew.
+   */
+  onOktaClock(moment: Date): Date {
+    return new Date(moment.getTime() - Math.max(0, this.clockOffsetMs));
   }
 
   private url(path: string, query: Record<string, string | number | undefined> = {}): string {

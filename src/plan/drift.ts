@@ -5,8 +5,26 @@
  * Pure: verify reports drift as failed checks, and the planner plans its repair, from one rule.
  */
 
+/**
+ * When each side was read. The two readings are taken at different moments, by different clocks,
+ * and Cloudflare's listings may trail its writes: a difference is drift only if Okta reported the
+ * work done well before Cloudflare was read (see `doneBeforeReading`).
+ */
+export interface ReadingMoments {
+  /** When the Cloudflare listings were asked for, on this machine's clock (ms since the epoch). */
+  cloudflareReadAt: number;
+  /**
+   * This machine's clock minus Okta's, at most, from Okta's `Date` headers (whole seconds, read on
+   * arrival): an Okta timestamp plus this is no earlier than the moment it names, on this clock.
+   */
+  oktaClockOffsetMs: number;
+  /** How long Cloudflare's listings may trail its writes, and Okta's "done" its SCIM request (--settle). */
+  settleMs: number;
+}
+
 /** What drift is judged from: read back from both sides (verify's evidence carries all of it). */
 export interface DriftFacts {
+  moments: ReadingMoments;
   /** Only what Cloudflare answered is evidence: with the SCIM token refused, nothing was read there. */
   scimToken: { ok: boolean };
   /** Logins of every user assigned to the app, directly or through a group. */
@@ -81,9 +99,20 @@ export function missingMembers(facts: Pick<DriftFacts, 'assignedLogins' | 'cloud
   return facts.assignedLogins.filter((l) => !facts.cloudflareUsers[l.toLowerCase()]?.active);
 }
 
+/**
+ * The one rule where the two readings meet: Okta's "done at `oktaTime`" (Okta's clock) proves a
+ * difference lasting only if it happened, on this clock, at least the settle time before Cloudflare
+ * was read. Otherwise Cloudflare may have been read before Okta's request, or before its listing
+ * showed it: work in flight, not drift. An unknown time proves nothing.
+ */
+export function doneBeforeReading(oktaTime: string | null | undefined, moments: ReadingMoments): boolean {
+  const at = typeof oktaTime === 'string' ? Date.parse(oktaTime) : Number.NaN;
+  return Number.isFinite(at) && at + moments.oktaClockOffsetMs + moments.settleMs <= moments.cloudflareReadAt;
+}
+
 function memberDrift(facts: DriftFacts): MemberDrift[] {
   return missingMembers(facts)
-    .filter((l) => facts.oktaSynced[l.toLowerCase()] !== undefined)
+    .filter((l) => doneBeforeReading(facts.oktaSynced[l.toLowerCase()], facts.moments))
     .map((login) => {
       const key = login.toLowerCase();
       const cf = facts.cloudflareUsers[key];
@@ -103,6 +132,8 @@ function groupDrift(facts: DriftFacts, g: DriftFacts['pushGroups'][number]): Dri
   const m = g.mapping;
   if (m?.status !== 'ACTIVE' || !g.groupId || g.assignedMemberLogins.length === 0 || typeof m.lastPush !== 'string') return [];
   const lastPush = m.lastPush;
+  // A push Cloudflare may not have listed yet when it was read proves nothing yet.
+  if (!doneBeforeReading(lastPush, facts.moments)) return [];
   const pushedAfter = (time: string | undefined) => pushedSince(lastPush, time);
   // A mapping changed since its last push (a repair sets it INACTIVE, then ACTIVE) has a push to come.
   if (m.lastUpdated !== undefined && !pushedAfter(m.lastUpdated)) return [];
@@ -126,7 +157,8 @@ function groupDrift(facts: DriftFacts, g: DriftFacts['pushGroups'][number]): Dri
   if (missing.length === 0 && extra.length === 0) return [];
   // Okta pushed after the group's last membership change and after it provisioned each missing
   // member: it has nothing left to do, so the difference was made in Cloudflare and will stay.
-  const drift = pushedAfter(g.lastMembershipUpdated) && missing.every((l) => pushedAfter(facts.oktaSynced[l]));
+  const drift =
+    pushedAfter(g.lastMembershipUpdated) && missing.every((l) => pushedAfter(facts.oktaSynced[l]) && doneBeforeReading(facts.oktaSynced[l], facts.moments));
   return drift ? [{ kind: 'group-members', group: g.name, mappingId: m.id, missing, extra, lastPush, lastMembershipUpdated: g.lastMembershipUpdated }] : [];
 }
 
@@ -156,4 +188,9 @@ export function memberDifference(missing: string[], extra: string[]): string[] {
     ...(missing.length ? [`missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`] : []),
     ...(extra.length ? [`extra: ${extra.slice(0, 5).join(', ')}`] : []),
   ];
+}
+
+/** A drift's identity across readings: the same difference seen again is the same drift. */
+export function driftKey(d: Drift): string {
+  return d.kind === 'member' ? `member:${d.login.toLowerCase()}` : `${d.kind}:${d.group}`;
 }

@@ -3,3 +3,4 @@ export { compareRecording, type CompareReport } from './reality/replay.js';
 export { formatDifference } from './reality/shape.js';
 export { parseSeed, type OktaSeed } from './okta/seed.js';
 export { SandboxPortError, startSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
+export type { SandboxTiming } from './timing.js';

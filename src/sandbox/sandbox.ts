@@ -5,6 +5,7 @@ import type { ConnectionApiMode } from './okta/context.js';
 import { startOktaEmulator, type OktaEmulator } from './okta/emulator.js';
 import { ALL_SCOPES } from './okta/auth.js';
 import { defaultSeed, type OktaSeed } from './okta/seed.js';
+import type { SandboxTiming } from './timing.js';
 
 export const SANDBOX_ACCOUNT_ID = '5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e';
 
@@ -17,6 +18,8 @@ export interface SandboxOptions {
   admin?: 'auto' | 'manual';
   adminDelayMs?: number;
   latencyMs?: number;
+  /** Real services' timing: listing lag, stamps, clock skew, jitter (all off by default). */
+  timing?: SandboxTiming;
   rateLimitScale?: number;
   /** false: no rate limits (benchmarks of the emulators themselves). */
   rateLimits?: boolean;
@@ -50,6 +53,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accountId,
     port: options.cloudflarePort,
     latencyMs: options.latencyMs,
+    timing: options.timing,
     rateLimitScale: options.rateLimitScale,
     rateLimits: options.cloudflareRateLimits ?? options.rateLimits,
     tls: options.tls,
@@ -62,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: options.oktaPort,
     connectionApi: options.connectionApi,
     latencyMs: options.latencyMs,
+    timing: options.timing,
     rateLimitScale: options.rateLimitScale,
     rateLimits: options.rateLimits,
     tls: options.tls,

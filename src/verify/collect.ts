@@ -1,4 +1,4 @@
-import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
+import { scimRequestsByAnyToken, tokenId } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
@@ -39,11 +39,17 @@ export async function readBothSides(
   appId: string,
   wantedPushGroups: string[],
   scimWorks: boolean,
-  /** The app's assignments where the caller has just read them. */
-  known?: AppAssignments,
+  options: {
+    /** --settle: how long Cloudflare's listings may trail its writes. */
+    settleMs: number;
+    /** The app's assignments where the caller has just read them. */
+    known?: AppAssignments;
+  },
 ): Promise<ReadBack> {
+  // The moment Cloudflare is read, on this clock: its listings show it as of then, less their lag.
+  const cloudflareReadAt = Date.now();
   const [{ users: appUsers, groups: appGroups, mappings }, cfUsers, cfGroups] = await Promise.all([
-    known ?? readAppAssignments(okta, appId),
+    options.known ?? readAppAssignments(okta, appId),
     scimWorks ? scim.scimAll<ScimUser>('/Users') : Promise.resolve([]),
     scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
   ]);
@@ -80,6 +86,8 @@ export async function readBothSides(
   const scimGroups: DriftFacts['scimGroups'] = {};
   for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName))) scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
   return {
+    // Okta's clock as its answers so far bound it, read after them.
+    moments: { cloudflareReadAt, oktaClockOffsetMs: okta.clockOffsetMs, settleMs: options.settleMs },
     scimToken: { ok: scimWorks },
     assignedLogins,
     oktaSynced: Object.fromEntries(
@@ -122,8 +130,12 @@ export async function collectEvidence(
   const scimWorks = scimToken.ok;
   const [rawApp, sides, failures, userGroups, audit] = await Promise.all([
     okta.get<Parameters<typeof toObservedApp>[0]>(appPath),
-    readBothSides(okta, scim, appId, desired.pushGroups, scimWorks),
-    okta.list<LogEvent>('/api/v1/logs', { since: since.toISOString(), filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`, limit: 1000 }),
+    readBothSides(okta, scim, appId, desired.pushGroups, scimWorks, { settleMs: inputs.settleMs }),
+    okta.list<LogEvent>('/api/v1/logs', {
+      since: okta.onOktaClock(since).toISOString(),
+      filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`,
+      limit: 1000,
+    }),
     // User groups accept the SCIM token too, so roles are checked even without the read token.
     (read ?? scim)
       .listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500)
@@ -177,8 +189,16 @@ export async function collectEvidence(
 
 /** SCIM requests made with the SCIM token since `since`, from the v2 audit log. */
 async function auditActivity(scim: CloudflareClient, read: CloudflareClient, since: Date): Promise<Evidence['audit']> {
-  const entries = await scimRequestsBy(read, await tokenId(scim), since);
-  return { count: entries.length, latest: entries[0]?.action.time };
+  const id = await tokenId(scim);
+  const entries = await scimRequestsByAnyToken(read, since);
+  const mine = entries.filter((e) => e.actor?.token_id === id);
+  const others = entries.filter((e) => e.actor?.token_id !== undefined && e.actor.token_id !== id);
+  return {
+    count: mine.length,
+    latest: mine[0]?.action.time,
+    tokenId: id,
+    others: { count: others.length, tokenIds: [...new Set(others.map((e) => e.actor!.token_id!))] },
+  };
 }
 const isProvisioning = (e: LogEvent) => e.eventType.startsWith('application.provision.') || e.eventType === 'application.integration.authentication_failure';
 const subject = (e: LogEvent) => e.target?.find((t) => t.type === 'User' || t.type === 'UserGroup')?.alternateId;

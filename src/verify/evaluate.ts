@@ -3,6 +3,7 @@ import {
   memberDifference,
   membershipDifference,
   missingMembers,
+  pushedSince,
   type Drift,
   type GroupGoneDrift,
   type GroupMembersDrift,
@@ -17,9 +18,9 @@ const LEGACY_GROUP = /^CF-([0-9a-f]{32}) - (.+)$/;
 /**
  * Pure: evidence → checks. A check that has not converged is `pending`, never `fail`: provisioning
  * is asynchronous, and only evidence of a failure (an ERROR, a refused token, a log entry) fails.
+ * `drift` is what the caller holds proven (by default, what this one reading proves).
  */
-export function evaluate(e: Evidence): Check[] {
-  const drift = findDrift(e);
+export function evaluate(e: Evidence, drift: Drift[] = findDrift(e)): Check[] {
   return [scimToken(e), oktaProvisioning(e), ...pushedGroups(e, drift), ...roles(e), members(e, drift), oktaLog(e), audit(e), ...warnings(e)];
 }
 
@@ -133,10 +134,13 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
           ],
           fix: `Run \`scim-setup okta\` to push "${g.name}" again (it sets the push mapping inactive, then active), or in Okta, on the app's Push Groups tab, select Push Now for "${g.name}"; then run verify.`,
         };
+      const pushedAlready = pushedSince(g.mapping.lastPush, g.lastMembershipUpdated);
       return {
         id,
         status: 'pending',
-        summary: `group "${g.name}" in Cloudflare differs from Okta: waiting for Okta to push its change`,
+        summary: pushedAlready
+          ? `group "${g.name}" in Cloudflare differs from Okta, which reports it pushed, but not long enough before Cloudflare was read (${readAt(e)}) to rule out a listing that trails; read again to tell it from drift`
+          : `group "${g.name}" in Cloudflare differs from Okta: waiting for Okta to push its change`,
         evidence: [...evidence, ...memberDifference(missing, extra), waitingForPush(g)],
       };
     }
@@ -147,6 +151,11 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
       evidence,
     };
   });
+}
+
+/** When Cloudflare was read, on this clock, and the settle time a difference must outlast. */
+function readAt(e: Evidence): string {
+  return `${new Date(e.moments.cloudflareReadAt).toISOString()}; settle ${Math.round(e.moments.settleMs / 1000)}s`;
 }
 
 /** What a pending group waits for, from Okta's own times: a change in Okta after its last push. */
@@ -205,10 +214,16 @@ function members(e: Evidence, drift: Drift[]): Check {
   }
   const failures = new Set(e.oktaFailures.map((f) => f.target?.toLowerCase()));
   const failed = missing.filter((l) => failures.has(l.toLowerCase()));
+  const reportedDone = missing.filter((l) => e.oktaSynced[l.toLowerCase()] !== undefined);
+  const why = failed.length
+    ? ''
+    : reportedDone.length
+      ? `: Okta reports ${reportedDone.length === missing.length ? 'them' : `${reportedDone.length} of them`} provisioned, but not long enough before Cloudflare was read (${readAt(e)}) to rule out a listing that trails; read again to tell it from drift`
+      : ': waiting for Okta to provision them (it does not report them PROVISIONED and SYNCHRONIZED yet)';
   return {
     id: 'members',
     status: failed.length ? 'fail' : 'pending',
-    summary: `${missing.length} of ${e.assignedLogins.length} assigned users are not Cloudflare members yet${failed.length ? '' : ': waiting for Okta to provision them (it does not report them PROVISIONED and SYNCHRONIZED yet)'}`,
+    summary: `${missing.length} of ${e.assignedLogins.length} assigned users are not Cloudflare members yet${why}`,
     evidence: [...evidence, `missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`],
     fix: failed.length ? 'Okta reported provisioning failures for them: see the okta-log check.' : undefined,
   };
@@ -243,6 +258,16 @@ function audit(e: Evidence): Check {
       summary: "Cloudflare's audit log was not read",
       evidence: [e.audit.skipped],
       fix: 'Set CLOUDFLARE_API_TOKEN to a token with "Account Settings: Read" to check it.',
+    };
+  // The token given must be the one Okta's SCIM traffic carries; traffic by another token alone means
+  // Okta holds another (another SCIM client may also be at work, so this warns, never fails).
+  if (e.audit.count === 0 && e.audit.others.count > 0)
+    return {
+      id: 'cloudflare-audit',
+      status: 'warn',
+      summary: `Cloudflare's audit log shows ${e.audit.others.count} SCIM request${e.audit.others.count > 1 ? 's' : ''} ${window}, none by the SCIM token given: Okta may hold another token`,
+      evidence: [`given token ${e.audit.tokenId}; requests by ${e.audit.others.tokenIds.slice(0, 3).join(', ')}`],
+      fix: "If Okta's Provisioning tab holds another token, hand it this one: `scim-setup rotate-token` with CLOUDFLARE_SCIM_TOKEN set to it.",
     };
   if (e.audit.count > 0)
     return {

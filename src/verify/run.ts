@@ -1,6 +1,8 @@
 import { ExitCode, type ExitCodeValue } from '../lib/errors.js';
 import { pollUntil } from '../lib/poll.js';
+import { findDrift } from '../plan/drift.js';
 import { collectEvidence } from './collect.js';
+import { DriftSightings } from './drift-sightings.js';
 import { evaluate } from './evaluate.js';
 import { renderChecks } from './render.js';
 import type { Check, ExpectedActivity, VerifySession } from './types.js';
@@ -39,10 +41,12 @@ export async function runVerification(
   const task = reporter.task('verifying: reading Okta and Cloudflare back');
   let rounds = 0;
   let checks: Check[] = [];
+  const sightings = new DriftSightings(options.waitMs > 0 ? session.inputs.settleMs : undefined);
   await pollUntil(
     async () => {
       rounds += 1;
-      checks = evaluate(await collectEvidence(session, options.appId, options.since, options.expected, rounds === 1 ? options.scimTokenProof : undefined));
+      const evidence = await collectEvidence(session, options.appId, options.since, options.expected, rounds === 1 ? options.scimTokenProof : undefined);
+      checks = evaluate(evidence, sightings.confirm(findDrift(evidence), Date.now()));
       const settled = !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail');
       return settled ? true : undefined;
     },

@@ -48,7 +48,8 @@ export interface Evidence extends DriftFacts {
   wantedRoles: Record<string, Array<{ name: string; id: string }>>;
   superAdminEmails?: string[];
   oktaFailures: Array<{ eventType: string; displayMessage: string; reason?: string; target?: string; published: string }>;
-  audit: { skipped: string } | { count: number; latest?: string };
+  /** SCIM requests by the given token since `since`, and by other tokens (whose ids: Okta may hold another). */
+  audit: { skipped: string } | { count: number; latest?: string; tokenId: string; others: { count: number; tokenIds: string[] } };
   /** From when the audit log was read: the run's start, or verify's --since. */
   since: string;
   /** What the run just changed that makes Okta send SCIM requests; none for `verify` alone. */

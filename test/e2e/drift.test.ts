@@ -25,8 +25,9 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 /** A member of Support only: Support is not assigned in these runs, so the user is assigned directly alone. */
 const DIRECT_USER = 'dennis.turing.46@example.com';
 
+/** A second is enough settle time on the sandbox, whose listings do not trail (the timing tests set a lag). */
 async function run(command: string, args: string[]) {
-  const r = await runCli([command, '--json', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) });
+  const r = await runCli([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) });
   return { ...r, doc: r.stdout ? JSON.parse(r.stdout) : undefined };
 }
 

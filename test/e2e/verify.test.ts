@@ -129,7 +129,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
     });
     expect(r0.status).toBe(200);
     await s.okta.engine.idle();
-    const r = await verify(['--wait', '30s']);
+    const r = await verify(['--wait', '30s', '--settle', '1s']);
     expect(r.code).toBe(1);
     expect(r.statuses.members).toBe('fail');
     expect(Object.values(r.statuses)).not.toContain('pending');
@@ -160,7 +160,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
     });
     expect(r0.status).toBeLessThan(300);
     await s.okta.engine.idle();
-    const r = await verify(['--wait', '30s']);
+    const r = await verify(['--wait', '30s', '--settle', '1s']);
     expect(r.code).toBe(1);
     expect(Object.values(r.statuses)).not.toContain('pending');
     const check = r.check('push-group:Engineering');
@@ -185,7 +185,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
       });
     const expectDrift = async () => {
       await s!.okta.engine.idle();
-      const r = await verify(['--wait', '30s']);
+      const r = await verify(['--wait', '30s', '--settle', '1s']);
       expect(r.code).toBe(1);
       expect(Object.values(r.statuses)).not.toContain('pending');
       const check = r.check('push-group:Engineering');
@@ -204,6 +204,19 @@ describe('scim-setup verify: checks that cannot lie', () => {
     await expectDrift();
     expect((await scim('DELETE')).status).toBeLessThan(300);
     await expectDrift();
+  });
+
+  it("proves whose token Okta's SCIM traffic carries: a working token Okta does not hold is a warning naming both (#22)", async () => {
+    s = await sandbox();
+    await setUp({ push: ['Engineering'] });
+    const other = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'another SCIM token', permissions: ['scim'] });
+    const r = await verify([], { CLOUDFLARE_SCIM_TOKEN: other.value });
+    // The token works (its own check passes), but Okta's requests were made with another.
+    expect(r.check('scim-token').status).toBe('pass');
+    expect(r.check('cloudflare-audit')).toMatchObject({ status: 'warn', summary: expect.stringContaining('none by the SCIM token given') });
+    expect(r.check('cloudflare-audit').evidence.join(' ')).toContain(`given token ${other.id}`);
+    // With Okta's own token, the same traffic proves it.
+    expect((await verify()).check('cloudflare-audit').status).toBe('pass');
   });
 
   it('Update User Attributes turned on fails the Okta check', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findDrift, type DriftFacts } from '../../src/plan/drift.js';
+import { doneBeforeReading, findDrift, type DriftFacts, type ReadingMoments } from '../../src/plan/drift.js';
+import { DriftSightings } from '../../src/verify/drift-sightings.js';
 import { repairs } from '../../src/plan/repair.js';
 
 // Times: Okta provisioned the users at T1, the group changed at T0, Okta pushed at T2.
@@ -8,7 +9,11 @@ const T1 = '2026-11-01T10:00:01.000Z';
 const T2 = '2026-11-01T10:00:02.000Z';
 const T3 = '2026-11-01T10:00:03.000Z';
 
+// Cloudflare was read a minute after all of it, on a clock Okta's agrees with; listings may trail by 10 s.
+const READ_LATER = { cloudflareReadAt: Date.parse(T3) + 60_000, oktaClockOffsetMs: 0, settleMs: 10_000 };
+
 const converged = (): DriftFacts => ({
+  moments: { ...READ_LATER },
   scimToken: { ok: true },
   assignedLogins: ['ada@x.com', 'bob@x.com', 'cy@x.com'],
   oktaSynced: { 'ada@x.com': T1, 'bob@x.com': T1, 'cy@x.com': T1 },
@@ -185,5 +190,61 @@ describe('repairs: planned through Okta (pure)', () => {
       f.otherScimGroups = [{ name: 'Finance', memberEmails: ['cy@x.com'] }];
     });
     expect(findDrift(other)[0]).toMatchObject({ renamedTo: undefined, otherScimGroups: ['Finance'] });
+  });
+});
+
+describe('drift only on evidence that predates the reading of the other side (#22)', () => {
+  const at = (ms: number, offset = 0, settle = 10_000): ReadingMoments => ({
+    cloudflareReadAt: Date.parse(T1) + ms,
+    oktaClockOffsetMs: offset,
+    settleMs: settle,
+  });
+  const timed = (moments: ReadingMoments, ...changes: Change[]) => {
+    const f = with_(...changes);
+    f.moments = moments;
+    return kinds(f);
+  };
+
+  it.each<[string, ReadingMoments, string[]]>([
+    // The report's race: Cloudflare read first, Okta after it provisioned.
+    ['Cloudflare read before Okta synced the user', at(-500), []],
+    ['read at the moment Okta synced', at(0), []],
+    ['read within the settle time after it (a listing may trail)', at(9_999), []],
+    ['read the settle time after it', at(10_000), ['member:cy@x.com']],
+    ['read long after it', at(3_600_000), ['member:cy@x.com']],
+    // Skew from Date headers: our clock minus Okta's.
+    ["Okta's clock 30 s ahead of ours: its stamp is later than the event", at(20_000, -30_000), ['member:cy@x.com']],
+    ["Okta's clock 30 s behind ours: its stamp is earlier than the event", at(20_000, 30_000), []],
+    ['no settle time: any read after the stamp', at(1, 0, 0), ['member:cy@x.com']],
+  ])('a deactivated user: %s', (_, moments, expected) => {
+    expect(timed(moments, deactivate('cy@x.com'))).toEqual(expected);
+  });
+
+  it.each<[string, ReadingMoments, Change, string[]]>([
+    ['a group read before its push', at(0), dropFromGroup, []],
+    ['a group read the settle time after its push', at(11_000), dropFromGroup, ['group-members:Eng']],
+    ['a deleted group read before the push', at(500), deleteGroup, []],
+    ['a deleted group read long after the push', at(60_000), deleteGroup, ['group-gone:Eng']],
+  ])('a pushed group: %s', (_, moments, change, expected) => {
+    expect(timed(moments, change)).toEqual(expected);
+  });
+
+  it('an unknown time proves nothing', () => {
+    expect(doneBeforeReading('an unknown time', READ_LATER)).toBe(false);
+    expect(doneBeforeReading(null, READ_LATER)).toBe(false);
+    expect(doneBeforeReading(undefined, READ_LATER)).toBe(false);
+  });
+
+  it('with --wait, drift is confirmed only by a reading the settle time after the first that showed it', () => {
+    const drift = findDrift(with_(deactivate('cy@x.com')));
+    const sightings = new DriftSightings(5_000);
+    expect(sightings.confirm(drift, 1_000)).toEqual([]);
+    expect(sightings.confirm(drift, 4_000)).toEqual([]);
+    expect(sightings.confirm(drift, 6_000)).toEqual(drift);
+    // Gone in between: a later sighting starts again.
+    expect(sightings.confirm([], 7_000)).toEqual([]);
+    expect(sightings.confirm(drift, 8_000)).toEqual([]);
+    // One look (no --wait): the time rule is all the proof.
+    expect(new DriftSightings(undefined).confirm(drift, 0)).toEqual(drift);
   });
 });

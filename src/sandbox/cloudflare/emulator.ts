@@ -3,6 +3,7 @@ import { Router } from '../http/router.js';
 import { startEmulator, type RunningEmulator } from '../http/server.js';
 import type { Principal, Req, Route } from '../http/types.js';
 import { cfErrorBody, cfFailure } from './errors.js';
+import { jitter, serviceClock, type SandboxTiming } from '../timing.js';
 import { routesScimOrV4 } from './routes.js';
 import { CloudflareState, type Permission, type TokenRecord } from './state.js';
 
@@ -19,6 +20,7 @@ export interface CloudflareEmulatorOptions {
   accountId: string;
   port?: number;
   latencyMs?: number;
+  timing?: SandboxTiming;
   rateLimitScale?: number;
   rateLimits?: boolean;
   tls?: { key: string; cert: string };
@@ -38,12 +40,14 @@ export interface CloudflareEmulator {
 
 export async function startCloudflareEmulator(options: CloudflareEmulatorOptions): Promise<CloudflareEmulator> {
   const state = new CloudflareState(options.accountId, 'Sandbox Account', 'owner@example.com');
+  const timing = options.timing ?? {};
+  state.useClock(serviceClock(timing.cloudflareClockSkewMs));
   const scimToken = state.addToken('Okta SCIM provisioning', ['scim']);
   const readToken = state.addToken('scim-setup verification (read)', ['accountRead']);
 
   const tokenOf = (req: Req): TokenRecord => state.tokens.get(req.principal.credential)!;
   const router = new Router();
-  for (const route of routesScimOrV4(state, tokenOf)) router.add(guardAccount(route, state.accountId));
+  for (const route of routesScimOrV4(state, tokenOf, timing.cloudflareListingLagMs)) router.add(guardAccount(route, state.accountId));
 
   const control = new Router();
   control.add({
@@ -105,6 +109,8 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
       rateLimiter: limiter,
       state: () => state.snapshot(),
       latencyMs: options.latencyMs ?? 0,
+      jitter: jitter(timing.jitterMs, (timing.jitterSeed ?? 1) + 1),
+      clock: state.timeNow,
       tls: options.tls,
     },
     options.port ?? 0,

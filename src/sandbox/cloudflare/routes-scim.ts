@@ -1,5 +1,6 @@
 import { FilterSyntaxError, parseFilter } from '../http/filter.js';
 import type { Req, Res, Route } from '../http/types.js';
+import { TrailingListing } from '../timing.js';
 import { cfFailure } from './errors.js';
 import { hexId, roleId, type CloudflareState, type ScimUserRecord, type TokenRecord, type UserGroupRecord } from './state.js';
 
@@ -16,7 +17,9 @@ function scim(body: unknown, status = 200): Res {
 }
 
 /** Cloudflare's dashboard SCIM v2: users become account members, groups become IAM user groups. */
-export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
+export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord, listingLagMs = 0): Route[] {
+  // Unfiltered listings trail writes by up to the lag (sandbox timing); lookups by filter or id are fresh.
+  const trailing = { users: new TrailingListing<unknown>(listingLagMs), groups: new TrailingListing<unknown>(listingLagMs) };
   const route = (method: string, path: string, handler: Route['handler']): Route => ({
     method,
     template: BASE + path,
@@ -54,8 +57,22 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
   });
 
   /** Filters on the one attribute the endpoint takes, then builds views for the page alone (fast at 10,000 users). */
-  const list = <T>(req: Req, items: T[], attribute: string, attributeOf: (item: T) => string, view: (item: T) => unknown) => {
+  const list = <T>(
+    req: Req,
+    items: T[],
+    attribute: string,
+    attributeOf: (item: T) => string,
+    view: (item: T) => unknown,
+    listing?: TrailingListing<unknown>,
+  ) => {
     const filter = req.query.get('filter');
+    const startIndex = Math.max(1, Number(req.query.get('startIndex') ?? 1) || 1);
+    const count = Math.min(100, Math.max(0, Number(req.query.get('count') ?? 100)));
+    if (!filter && listing && listingLagMs > 0) {
+      const views = listing.read(state.timeNow(), () => items.map(view));
+      const page = views.slice(startIndex - 1, startIndex - 1 + count);
+      return scim({ schemas: [LIST_SCHEMA], totalResults: views.length, startIndex, itemsPerPage: page.length, Resources: page });
+    }
     let matched = items;
     if (filter) {
       try {
@@ -66,8 +83,6 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
         throw error;
       }
     }
-    const startIndex = Math.max(1, Number(req.query.get('startIndex') ?? 1) || 1);
-    const count = Math.min(100, Math.max(0, Number(req.query.get('count') ?? 100)));
     const page = matched.slice(startIndex - 1, startIndex - 1 + count);
     return scim({ schemas: [LIST_SCHEMA], totalResults: matched.length, startIndex, itemsPerPage: page.length, Resources: page.map(view) });
   };
@@ -226,7 +241,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
   };
 
   return [
-    route('GET', '/Users', (req) => list(req, [...state.scimUsers.values()], 'userName', (u) => u.userName, userView)),
+    route('GET', '/Users', (req) => list(req, [...state.scimUsers.values()], 'userName', (u) => u.userName, userView, trailing.users)),
     route('POST', '/Users', createUser),
     route('GET', '/Users/{user_id}', (req) => scim(userView(findUser(req)))),
     route('PATCH', '/Users/{user_id}', patchUser),
@@ -238,6 +253,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
         'displayName',
         (g) => g.name,
         groupSummary,
+        trailing.groups,
       ),
     ),
     route('POST', '/Groups', createGroup),

@@ -111,6 +111,14 @@ export class CloudflareState {
     meta: { label: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), scopes: 'com.cloudflare.api.account' },
   }));
   private clock = 0;
+  /** Cloudflare's clock (the true time plus the sandbox's skew, if any). */
+  timeNow: () => number = Date.now;
+
+  /** Sets Cloudflare's clock; timestamps made before (the seed's) stay, and new ones follow the new clock. */
+  useClock(clock: () => number): void {
+    this.timeNow = clock;
+    this.clock = 0;
+  }
 
   constructor(
     readonly accountId: string,
@@ -121,7 +129,7 @@ export class CloudflareState {
   }
 
   now(): string {
-    const t = Math.max(Date.now(), this.clock + 1);
+    const t = Math.max(this.timeNow(), this.clock + 1);
     this.clock = t;
     return new Date(t).toISOString();
   }

@@ -26,6 +26,10 @@ export interface EmulatorSpec {
   rateLimiter: RateLimiter;
   state(): unknown;
   latencyMs: number;
+  /** A further delay for each answer (sandbox timing: jitter). */
+  jitter?: () => number;
+  /** The service's clock, for its `Date` header (sandbox timing: skew). */
+  clock?: () => number;
   /** Headers the service sends on every answer of its API (not the control API). */
   commonHeaders?: Record<string, string>;
   /** Serve https with this key and certificate (tests of custom CAs). */
@@ -78,7 +82,8 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     const method = (req.method ?? 'GET').toUpperCase();
     const rawBody = await readBody(req);
     if (url.pathname.startsWith('/__sandbox/')) return send(res, await control(method, url, rawBody));
-    if (spec.latencyMs > 0) await sleep(spec.latencyMs);
+    const delay = spec.latencyMs + (spec.jitter?.() ?? 0);
+    if (delay > 0) await sleep(delay);
 
     const matched = spec.router.match(method, url.pathname);
     const template = matched && 'route' in matched ? matched.route.template : url.pathname;
@@ -96,7 +101,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
       }
       if (fault.status) {
         record(fault.status);
-        return send(res, fault.body !== undefined ? { status: fault.status, body: fault.body } : spec.internalError(url.pathname, fault.status));
+        return send(res, fault.body !== undefined ? { status: fault.status, body: fault.body } : spec.internalError(url.pathname, fault.status), spec.clock);
       }
     }
 
@@ -118,7 +123,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
       if (fault.delayMs) await sleep(fault.delayMs);
       return void req.socket.destroy();
     }
-    send(res, result);
+    send(res, result, spec.clock);
   }
 
   async function dispatch(method: string, url: URL, req: IncomingMessage, rawBody: string, matched: ReturnType<Router['match']>): Promise<Res> {
@@ -246,9 +251,9 @@ function encode(result: Res): { headers: Record<string, string>; payload: string
   return { headers: { ...headers, 'content-length': Buffer.byteLength(payload).toString() }, payload };
 }
 
-function send(res: ServerResponse, result: Res): void {
+function send(res: ServerResponse, result: Res, clock: () => number = Date.now): void {
   const { headers, payload } = encode(result);
-  res.writeHead(result.status, { ...headers, date: new Date().toUTCString() });
+  res.writeHead(result.status, { ...headers, date: new Date(clock()).toUTCString() });
   res.end(payload);
 }
 

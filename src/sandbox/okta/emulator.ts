@@ -6,6 +6,7 @@ import type { Req, Route } from '../http/types.js';
 import { OktaAuth, type ServiceApp } from './auth.js';
 import { BUCKETS, type ConnectionApiMode, type OktaContext } from './context.js';
 import { oktaErrorBody, validation } from './errors.js';
+import { jitter, serviceClock, type SandboxTiming } from '../timing.js';
 import { ProvisioningEngine } from './provisioning.js';
 import { appRoutes, findApp } from './routes-apps.js';
 import { assignmentRoutes } from './routes-assignments.js';
@@ -26,6 +27,7 @@ export interface OktaEmulatorOptions {
   port?: number;
   connectionApi?: ConnectionApiMode;
   latencyMs?: number;
+  timing?: SandboxTiming;
   rateLimitScale?: number;
   /** false: no rate limit at all (benchmarks of the emulator itself). */
   rateLimits?: boolean;
@@ -51,6 +53,9 @@ export interface OktaEmulator {
 
 export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<OktaEmulator> {
   const state = new OktaState(options.seed);
+  const timing = options.timing ?? {};
+  state.useClock(serviceClock(timing.oktaClockSkewMs));
+  state.stampOffsetMs = timing.oktaStampOffsetMs ?? 0;
   const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300);
   const auth = new OktaAuth();
   const apiToken = options.apiToken ?? `00${randomBytes(20).toString('base64url')}`;
@@ -132,6 +137,8 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
       rateLimiter: limiter,
       state: () => state.snapshot(),
       latencyMs: options.latencyMs ?? 0,
+      jitter: jitter(timing.jitterMs, timing.jitterSeed ?? 1),
+      clock: state.timeNow,
       // Sent by Okta on every API answer, as recorded.
       commonHeaders: { 'accept-ch': 'Sec-CH-UA-Platform-Version', 'referrer-policy': 'strict-origin-when-cross-origin' },
       tls: options.tls,

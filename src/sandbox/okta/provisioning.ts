@@ -104,9 +104,10 @@ export class ProvisioningEngine {
     if (!p?.enabled || app.status !== 'ACTIVE' || !p.baseUrl) return false;
     const scim = (method: string, path: string, body?: unknown) => this.send(p.baseUrl, p.token, method, path, body);
     try {
-      const a = await this.pushUsers(app, scim);
+      const passStartedAt = this.state.now();
+      const a = await this.pushUsers(app, scim, passStartedAt);
       const b = await this.deprovisionUsers(app, scim);
-      const c = await this.pushGroups(app, scim);
+      const c = await this.pushGroups(app, scim, passStartedAt);
       const d = await this.deleteTargets(app, scim);
       return a || b || c || d;
     } catch (error) {
@@ -139,7 +140,7 @@ export class ProvisioningEngine {
     return { status: response.status, body: parsed };
   }
 
-  private async pushUsers(app: AppRecord, scim: Scim): Promise<boolean> {
+  private async pushUsers(app: AppRecord, scim: Scim, passStartedAt: string): Promise<boolean> {
     if (!app.provisioning!.createUsers) return false;
     let failed = false;
     for (const userId of this.state.assignedUsers(app).keys()) {
@@ -168,7 +169,7 @@ export class ProvisioningEngine {
         }
       }
       if (result.status >= 200 && result.status < 300 && externalId) {
-        app.provisioned.set(userId, { externalId, lastSync: this.state.now(), syncState: 'SYNCHRONIZED' });
+        app.provisioned.set(userId, { externalId, lastSync: this.state.provisioningStamp(passStartedAt), syncState: 'SYNCHRONIZED' });
         this.state.log({
           eventType: 'application.provision.user.push',
           displayMessage: 'Push new user to external application',
@@ -216,7 +217,7 @@ export class ProvisioningEngine {
     return failed;
   }
 
-  private async pushGroups(app: AppRecord, scim: Scim): Promise<boolean> {
+  private async pushGroups(app: AppRecord, scim: Scim, passStartedAt: string): Promise<boolean> {
     const assigned = this.state.assignedUsers(app);
     let failed = false;
     for (const m of app.mappings.values()) {
@@ -264,7 +265,7 @@ export class ProvisioningEngine {
         failed = true;
       } else if (r.status >= 200 && r.status < 300) {
         m.pushedMembers = members;
-        m.lastPush = this.state.now();
+        m.lastPush = this.state.provisioningStamp(passStartedAt);
         this.state.log({
           eventType: 'application.provision.group_membership.update',
           displayMessage: 'Update group membership in external application',

@@ -131,10 +131,31 @@ export class OktaState {
     }
   }
 
+  /** Okta's clock (the true time plus the sandbox's skew, if any). */
+  timeNow: () => number = Date.now;
+
+  /** Sets Okta's clock; timestamps made before (the seed's) stay, and new ones follow the new clock. */
+  useClock(clock: () => number): void {
+    this.timeNow = clock;
+    this.clock = 0;
+  }
+  /** How far Okta's provisioning stamps (`lastSync`, `lastPush`) stand from its SCIM request (sandbox timing). */
+  stampOffsetMs = 0;
+
   /** Strictly increasing timestamps, so that `since` filters and ordering are exact. */
   now(): string {
-    const t = Math.max(Date.now(), this.clock + 1);
+    const t = Math.max(this.timeNow(), this.clock + 1);
     this.clock = t;
+    return new Date(t).toISOString();
+  }
+
+  /**
+   * When provisioning says it did what it just did: now, moved by the stamp offset, but never before
+   * the pass that did it began (a stamp "before the request" is the moment the task was taken up,
+   * which follows the change it carries out).
+   */
+  provisioningStamp(passStartedAt: string): string {
+    const t = Math.max(Date.parse(this.now()) + this.stampOffsetMs, Date.parse(passStartedAt));
     return new Date(t).toISOString();
   }
 
