@@ -34,12 +34,13 @@ export interface DriftFacts {
   /** Assigned users by login (lower-case): their Okta id, and whether they are assigned directly (scope USER). */
   appUsers: Record<string, { id: string; scope: string }>;
   /** Cloudflare SCIM users by userName (lower-case). */
-  cloudflareUsers: Record<string, { id: string; active: boolean }>;
+  /** `provisioned`: made by an identity provider over SCIM (it carries an externalId); the owner and invited members are not. */
+  cloudflareUsers: Record<string, { id: string; active: boolean; provisioned?: boolean }>;
   pushGroups: Array<{
     name: string;
     groupId?: string;
     /** `lastUpdated`: when the mapping itself last changed (set ACTIVE again, say): a push before it is not the last word. */
-    mapping?: { id: string; status: string; lastPush?: string | null; lastUpdated?: string };
+    mapping?: { id: string; status: string; lastPush?: string | null; lastUpdated?: string; errorSummary?: string | null };
     /** When the group's membership, and the group itself (its name), last changed in Okta. */
     lastMembershipUpdated?: string;
     lastUpdated?: string;
@@ -50,6 +51,12 @@ export interface DriftFacts {
   /** Cloudflare SCIM groups that no push names: where a renamed group turns up. */
   otherScimGroups: Array<{ name: string; memberEmails: string[] }>;
 }
+
+/** Cloudflare's system groups, one per permission group members hold (its spec): never a push's. */
+export const SYSTEM_GROUP_PREFIX = 'cloudflare-v1-';
+
+/** Okta's word for a pushed group deleted in the target: it does not create it again (Okta Help, Group Push troubleshooting). */
+const LINKED_GROUP_MISSING = /linked group is missing/i;
 
 export type Drift = MemberDrift | GroupMembersDrift | GroupGoneDrift;
 
@@ -87,6 +94,8 @@ export interface GroupGoneDrift {
   otherScimGroups: string[];
   /** The one among them with exactly the group's members: what it was most likely renamed to. */
   renamedTo?: string;
+  /** Okta's own message, where it put the mapping in error for it ("Linked group is missing…"). */
+  oktaSays?: string;
 }
 
 export function findDrift(facts: DriftFacts): Drift[] {
@@ -130,6 +139,20 @@ function memberDrift(facts: DriftFacts): MemberDrift[] {
 
 function groupDrift(facts: DriftFacts, g: DriftFacts['pushGroups'][number]): Drift[] {
   const m = g.mapping;
+  // Okta itself reports the linked group gone: its word is the evidence, and it will not push it again.
+  if (m?.status === 'ERROR' && LINKED_GROUP_MISSING.test(m.errorSummary ?? '') && g.groupId && !facts.scimGroups[g.name])
+    return [
+      {
+        kind: 'group-gone',
+        group: g.name,
+        mappingId: m.id,
+        sourceGroupId: g.groupId,
+        lastPush: m.lastPush ?? 'never',
+        lastUpdated: g.lastUpdated,
+        otherScimGroups: [],
+        oktaSays: m.errorSummary ?? undefined,
+      },
+    ];
   if (m?.status !== 'ACTIVE' || !g.groupId || g.assignedMemberLogins.length === 0 || typeof m.lastPush !== 'string') return [];
   const lastPush = m.lastPush;
   // A push Cloudflare may not have listed yet when it was read proves nothing yet.

@@ -44,7 +44,7 @@ function repairAction(d: Drift, appId: string): Action {
       // and sends its own name with every push (Okta's SCIM guide), so a push names it back. With
       // no such group, it was deleted: the mapping is unlinked and made again by name, which
       // creates the group.
-      return d.otherScimGroups.length > 0
+      return d.otherScimGroups.length > 0 && !d.oktaSays
         ? {
             id: `repair:push:${d.group}`,
             kind: 'update',
@@ -58,7 +58,9 @@ function repairAction(d: Drift, appId: string): Action {
             kind: 'update',
             resource: 'repair',
             summary: `push group "${d.group}" to Cloudflare afresh: it was deleted there`,
-            detail: `drift since Okta's last push (${d.lastPush}); no SCIM group has another name, so none was renamed`,
+            detail: d.oktaSays
+              ? `Okta put the push in error: "${d.oktaSays}"; it does not create a deleted group again`
+              : `drift since Okta's last push (${d.lastPush}); no SCIM group has another name, so none was renamed`,
             ...sequence([
               { method: 'PATCH', path: `${app}/group-push/mappings/${d.mappingId}`, body: { status: 'INACTIVE' } },
               { method: 'DELETE', path: `${app}/group-push/mappings/${d.mappingId}?deleteTargetGroup=false` },

@@ -6,8 +6,9 @@ import { grantedRoles, toWrite } from '../plan/roles.js';
 import { toObservedApp } from '../okta/observe.js';
 import { readAppAssignments, type AppAssignments, type AppUser, type OktaGroup } from '../okta/app-assignments.js';
 import type { OktaClient } from '../okta/client.js';
-import type { DriftFacts } from '../plan/drift.js';
+import { SYSTEM_GROUP_PREFIX, type DriftFacts } from '../plan/drift.js';
 import { checkScimToken } from './checks-scim.js';
+import { resolvedBy } from './log-pairs.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
 
 interface LogEvent {
@@ -22,6 +23,8 @@ interface ScimUser {
   id: string;
   userName: string;
   active: boolean;
+  /** Set by the identity provider that made the user (Okta sends its user id); absent for members who joined otherwise. */
+  externalId?: string;
   /** The ids of the groups the user is in (Cloudflare's spec): group members without a read per group. */
   groups?: string[];
 }
@@ -84,7 +87,8 @@ export async function readBothSides(
   );
   const membersOf = (groupId: string) => cfUsers.filter((u) => u.groups?.includes(groupId)).map((u) => u.userName);
   const scimGroups: DriftFacts['scimGroups'] = {};
-  for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName))) scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
+  for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX)))
+    scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
   return {
     // Okta's clock as its answers so far bound it, read after them.
     moments: { cloudflareReadAt, oktaClockOffsetMs: okta.clockOffsetMs, settleMs: options.settleMs },
@@ -96,10 +100,15 @@ export async function readBothSides(
         .map((u) => [login(u).toLowerCase(), u.lastSync ?? 'an unknown time']),
     ),
     appUsers: Object.fromEntries(appUsers.map((u) => [login(u).toLowerCase(), { id: u.id, scope: u.scope ?? 'USER' }])),
-    cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active }])),
+    cloudflareUsers: Object.fromEntries(
+      cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, provisioned: typeof u.externalId === 'string' && u.externalId !== '' }]),
+    ),
     pushGroups,
     scimGroups,
-    otherScimGroups: cfGroups.filter((g) => !pushedNames.includes(g.displayName)).map((g) => ({ name: g.displayName, memberEmails: membersOf(g.id) })),
+    // System groups (`cloudflare-v1-<permission group>`, one per role members hold) are no push's: never a renamed one.
+    otherScimGroups: cfGroups
+      .filter((g) => !pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX))
+      .map((g) => ({ name: g.displayName, memberEmails: membersOf(g.id) })),
     assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
   };
 }
@@ -153,10 +162,11 @@ export async function collectEvidence(
   const wantedRoles = Object.fromEntries(
     Object.entries(desired.groupRoles).map(([group, names]) => [group, names.map((name) => ({ name, id: roleIds[name] }))]),
   );
-  // Members (50 a page) are read only when someone active in Cloudflare is no longer assigned in
-  // Okta: only then can a Super Administrator be about to be deactivated.
+  // Members (50 a page) are read only when someone an identity provider provisioned is active in
+  // Cloudflare and no longer assigned in Okta: only then can a Super Administrator be about to be
+  // deactivated. SCIM lists every member (the owner, invited members): Okta never touches those.
   const assignedSet = new Set(sides.assignedLogins.map((l) => l.toLowerCase()));
-  const leaving = Object.entries(sides.cloudflareUsers).some(([userName, u]) => u.active && !assignedSet.has(userName));
+  const leaving = Object.entries(sides.cloudflareUsers).some(([userName, u]) => u.active && u.provisioned && !assignedSet.has(userName));
   const superAdmins =
     read && leaving
       ? (await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${inputs.accountId}/members`, 50))
@@ -200,13 +210,13 @@ async function auditActivity(scim: CloudflareClient, read: CloudflareClient, sin
     others: { count: others.length, tokenIds: [...new Set(others.map((e) => e.actor!.token_id!))] },
   };
 }
-const isProvisioning = (e: LogEvent) => e.eventType.startsWith('application.provision.') || e.eventType === 'application.integration.authentication_failure';
+const isProvisioning = (e: LogEvent) => e.eventType.startsWith('application.provision.') || e.eventType.startsWith('application.integration.');
 const subject = (e: LogEvent) => e.target?.find((t) => t.type === 'User' || t.type === 'UserGroup')?.alternateId;
 
 /**
- * Failures that Okta did not get past: a failed push of a user or group that a later push of the
- * same one succeeded (Okta retries) is resolved, and so is an authentication failure followed by
- * a successful push. Successes are read only when there are failures to weigh.
+ * Failures that Okta did not get past: a failure that a later success resolves, as Okta's event
+ * catalogue pairs them (log-pairs.ts), is resolved. Successes are read only when there are
+ * failures to weigh.
  */
 async function unresolvedFailures(okta: VerifySession['okta'], appId: string, failures: LogEvent[]): Promise<Evidence['oktaFailures']> {
   const relevant = failures.filter(isProvisioning);
@@ -215,14 +225,8 @@ async function unresolvedFailures(okta: VerifySession['okta'], appId: string, fa
   const successes = (
     await okta.list<LogEvent>('/api/v1/logs', { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })
   ).filter(isProvisioning);
-  const resolved = (f: LogEvent) =>
-    successes.some(
-      (s) =>
-        s.published > f.published &&
-        (f.eventType === 'application.integration.authentication_failure'
-          ? s.eventType.startsWith('application.provision.')
-          : s.eventType === f.eventType && subject(s) === subject(f)),
-    );
+  const logged = (e: LogEvent) => ({ eventType: e.eventType, published: e.published, subject: subject(e) });
+  const resolved = (f: LogEvent) => resolvedBy(logged(f), successes.map(logged));
   return relevant
     .filter((f) => !resolved(f))
     .map((f) => ({

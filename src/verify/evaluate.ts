@@ -85,7 +85,9 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
         evidence: [`mapping ${g.mapping.id}`],
         fix: /^cf/i.test(g.name)
           ? `Rename "${g.name}" in Okta so that it does not start with CF, then push it again.`
-          : 'Fix the cause (often the SCIM token), then set the mapping inactive and active again on the Push Groups tab.',
+          : /linked group is missing/i.test(g.mapping.errorSummary ?? '')
+            ? `The group was deleted in Cloudflare, and Okta does not create it again. Run \`scim-setup okta --push-group "${g.name}"\`: it unlinks the push and pushes the group afresh by name.`
+            : 'Fix the cause (often the SCIM token), then run `scim-setup okta` with the same groups: it pushes the group again (INACTIVE, then ACTIVE).',
       };
     }
     if (g.mapping.status !== 'ACTIVE')
@@ -335,12 +337,15 @@ function warnings(e: Evidence): Check[] {
     });
   }
   const assigned = new Set(e.assignedLogins.map((l) => l.toLowerCase()));
-  const leaving = (e.superAdminEmails ?? []).filter((email) => e.cloudflareUsers[email.toLowerCase()]?.active && !assigned.has(email.toLowerCase()));
+  const leaving = (e.superAdminEmails ?? []).filter((email) => {
+    const u = e.cloudflareUsers[email.toLowerCase()];
+    return u?.active && u.provisioned && !assigned.has(email.toLowerCase());
+  });
   if (leaving.length)
     out.push({
       id: 'warn-super-admins',
       status: 'warn',
-      summary: `Super Administrators managed by SCIM but not assigned in Okta will be deactivated: ${leaving.join(', ')}`,
+      summary: `Super Administrators provisioned over SCIM but not assigned in Okta will be deactivated: ${leaving.join(', ')}`,
       evidence: [],
       fix: 'Assign them to the app in Okta, or make sure another Super Administrator remains.',
     });

@@ -120,7 +120,8 @@ describe('scim-setup verify: checks that cannot lie', () => {
   it("a member deactivated in Cloudflare behind Okta's back is drift: a failure naming both sides, never pending", async () => {
     s = await sandbox();
     await setUp({ assign: ['Support'] });
-    const victim = [...s.cloudflare.state.scimUsers.values()].find((u) => u.active)!;
+    // One Okta provisioned (the account owner is listed too, as every member is, with no externalId).
+    const victim = [...s.cloudflare.state.scimUsers.values()].find((u) => u.active && u.externalId)!;
     // What an admin does in Cloudflare's dashboard, or any other SCIM client: the member is deactivated.
     const r0 = await fetch(`${s.scimBaseUrl}/Users/${victim.id}`, {
       method: 'PATCH',

@@ -80,10 +80,31 @@ describe('the planner (pure)', () => {
     ['Update User Attributes turned on', observed({ app: app({ features: [...ON, 'PUSH_PROFILE_UPDATES'] }) }), { provisioning: 'manual' }],
     ['only Create Users on', observed({ app: app({ features: ['GROUP_PUSH', 'PUSH_NEW_USERS'] }) }), { provisioning: 'update' }],
     ['mapping inactive', observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'INACTIVE' }] }), { 'push-mapping:Engineering': 'update' }],
+    // Pushed again as Okta's API allows (INACTIVE, then ACTIVE): a cause since fixed needs no hands (#24 item 35).
     [
       'mapping in error',
       observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: 'boom' }] }),
-      { 'push-mapping:Engineering': 'manual' },
+      { 'push-mapping:Engineering': 'update' },
+    ],
+    // A group deleted in Cloudflare: Okta's error is drift, repaired by unlinking and pushing afresh (#21 item 12).
+    [
+      'mapping in error: linked group missing',
+      observed({
+        app: app(),
+        mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: 'Linked group is missing in Cloudflare SCIM.' }],
+        drift: [
+          {
+            kind: 'group-gone',
+            group: 'Engineering',
+            mappingId: 'm1',
+            sourceGroupId: 'g2',
+            lastPush: 'never',
+            otherScimGroups: [],
+            oktaSays: 'Linked group is missing in Cloudflare SCIM.',
+          },
+        ],
+      }),
+      { 'push-mapping:Engineering': 'noop', 'repair:push:Engineering': 'update' },
     ],
   ])('%s', (_name, o, expected) => {
     expect(kinds(o)).toMatchObject(expected);

@@ -2,7 +2,7 @@ import { FilterSyntaxError, parseFilter } from '../http/filter.js';
 import type { Req, Res, Route } from '../http/types.js';
 import { TrailingListing } from '../timing.js';
 import { cfFailure } from './errors.js';
-import { hexId, roleId, type CloudflareState, type ScimUserRecord, type TokenRecord, type UserGroupRecord } from './state.js';
+import { hexId, roleId, SYSTEM_GROUP_PREFIX, type CloudflareState, type ScimUserRecord, type TokenRecord, type UserGroupRecord } from './state.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -38,7 +38,13 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     emails: [{ value: u.userName, type: 'work', primary: true }],
     ...(u.externalId ? { externalId: u.externalId } : {}),
     active: u.active,
-    groups: [...state.userGroups.values()].filter((g) => u.memberId && g.members.has(u.memberId)).map((g) => g.id),
+    groups: [
+      ...[...state.userGroups.values()].filter((g) => u.memberId && g.members.has(u.memberId)).map((g) => g.id),
+      ...state
+        .systemGroups()
+        .filter((g) => u.memberId && g.memberIds.includes(u.memberId))
+        .map((g) => g.id),
+    ],
     meta: { resourceType: 'User' },
   });
   const groupSummary = (g: UserGroupRecord) => ({
@@ -233,7 +239,38 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     return scim(groupView(g));
   };
 
+  /** A system group, as the spec describes it: its id prefixed, its members not listed on reads. */
+  const systemSummary = (g: { id: string; name: string }) => ({ schemas: [GROUP_SCHEMA], id: g.id, displayName: g.name, meta: { resourceType: 'Group' } });
+  const findSystemGroup = (req: Req) => {
+    const g = state.systemGroups().find((x) => x.id === req.params.group_id);
+    if (g) return g;
+    const permission = state.permissionGroups.find((p) => `${SYSTEM_GROUP_PREFIX}${p.id}` === req.params.group_id);
+    if (!permission) throw fail(req, 404, `Group ${req.params.group_id} not found`);
+    return { id: req.params.group_id, name: permission.name, memberIds: [] };
+  };
+  /** "For system groups, only member management operations are supported": membership is holding the role. */
+  const patchSystemGroup = (req: Req) => {
+    const g = findSystemGroup(req);
+    const roleId = g.id.slice(SYSTEM_GROUP_PREFIX.length);
+    for (const op of patchOps(req, fail)) {
+      const kind = String(op.op).toLowerCase();
+      const path = String(op.path ?? '');
+      const filtered = /^members\[value eq "([^"]+)"\]$/.exec(path);
+      if (path !== 'members' && !filtered) throw fail(req, 400, 'Only member operations are supported on system groups', 'mutability');
+      const tags: string[] = filtered ? [filtered[1]] : Array.isArray(op.value) ? op.value.map((v: Body) => String(v.value)) : [];
+      for (const tag of tags) {
+        const member = state.members.get(state.scimUsers.get(tag)?.memberId ?? '');
+        if (!member) throw fail(req, 400, `User ${tag} is not an account member`, 'invalidValue');
+        if (kind === 'add' && !member.roles.includes(roleId)) member.roles.push(roleId);
+        if (kind === 'remove') member.roles = member.roles.filter((r) => r !== roleId);
+      }
+    }
+    audit(req, 'update', 'Update SCIM Group', 'group', g.id, 200);
+    return scim(systemSummary(findSystemGroup(req)));
+  };
+
   const deleteGroup = (req: Req) => {
+    if (req.params.group_id.startsWith(SYSTEM_GROUP_PREFIX)) throw fail(req, 400, 'System groups cannot be deleted', 'mutability');
     const g = findGroup(req);
     state.userGroups.delete(g.id);
     audit(req, 'delete', 'Delete SCIM Group', 'group', g.id, 204);
@@ -246,19 +283,25 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     route('GET', '/Users/{user_id}', (req) => scim(userView(findUser(req)))),
     route('PATCH', '/Users/{user_id}', patchUser),
     route('PUT', '/Users/{user_id}', putUser),
+    // "Returns both system groups (backed by Cloudflare permission groups, prefixed cloudflare-v1-) and custom user groups."
     route('GET', '/Groups', (req) =>
       list(
         req,
-        [...state.userGroups.values()].filter((g) => g.scim),
+        [
+          ...[...state.userGroups.values()].filter((g) => g.scim).map((g) => ({ name: g.name, view: () => groupSummary(g) })),
+          ...state.systemGroups().map((g) => ({ name: g.name, view: () => systemSummary(g) })),
+        ],
         'displayName',
         (g) => g.name,
-        groupSummary,
+        (g) => g.view(),
         trailing.groups,
       ),
     ),
     route('POST', '/Groups', createGroup),
-    route('GET', '/Groups/{group_id}', (req) => scim(groupView(findGroup(req)))),
-    route('PATCH', '/Groups/{group_id}', patchGroup),
+    route('GET', '/Groups/{group_id}', (req) =>
+      scim(req.params.group_id.startsWith(SYSTEM_GROUP_PREFIX) ? systemSummary(findSystemGroup(req)) : groupView(findGroup(req))),
+    ),
+    route('PATCH', '/Groups/{group_id}', (req) => (req.params.group_id.startsWith(SYSTEM_GROUP_PREFIX) ? patchSystemGroup(req) : patchGroup(req))),
     route('DELETE', '/Groups/{group_id}', deleteGroup),
     ...discoveryRoutes(route),
   ];

@@ -141,12 +141,40 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
     return ok({ id: token.id, status: 'active' });
   };
 
+  /** A change to the account's members, in the audit log as Cloudflare writes it. */
+  const recordMember = (req: Req, type: 'create' | 'delete', description: string, memberId: string) =>
+    state.record({
+      type,
+      description,
+      token: tokenOf(req),
+      method: req.method,
+      uri: req.path,
+      status: 200,
+      product: 'members',
+      resourceType: 'member',
+      resourceId: memberId,
+    });
+
   return [
     route('GET', `${ACCOUNT}/members`, read, (req) => {
       let members = [...state.members.values()];
       const status = req.query.get('status');
       if (status) members = members.filter((m) => m.status === status);
       return { status: 200, body: pageOf(req, members.map(memberView), 20, 50, 5) };
+    }),
+    // An invitation (the dashboard's "Invite", or this API): a member, and so a SCIM user, with no externalId.
+    // The sandbox takes the invitation as accepted at once (status "accepted" asked or not).
+    route('POST', `${ACCOUNT}/members`, ['write'], (req) => {
+      const b = (req.body ?? {}) as { email?: unknown; roles?: unknown };
+      if (typeof b.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(b.email)) throw cfFailure(req.path, 400, 'email is required', 1001);
+      const roles = Array.isArray(b.roles) ? b.roles.map((r) => String(typeof r === 'object' && r ? (r as { id?: unknown }).id : r)) : [];
+      if (!roles.length || roles.some((id) => !state.permissionGroups.some((p) => p.id === id)))
+        throw cfFailure(req.path, 400, 'roles must name permission groups', 1001);
+      const email = b.email;
+      if ([...state.members.values()].some((m) => m.email.toLowerCase() === email.toLowerCase())) throw cfFailure(req.path, 409, 'Member already exists', 1001);
+      const m = state.addMember(email, null, null, roles, false);
+      recordMember(req, 'create', 'Add Member', m.id);
+      return ok(memberView(m));
     }),
     route('GET', `${ACCOUNT}/members/{member_id}`, read, (req) => {
       const m = state.members.get(req.params.member_id);
@@ -165,17 +193,7 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
           u.memberId = undefined;
           u.active = false;
         }
-      state.record({
-        type: 'delete',
-        description: 'Remove Member',
-        token: tokenOf(req),
-        method: req.method,
-        uri: req.path,
-        status: 200,
-        product: 'members',
-        resourceType: 'member',
-        resourceId: m.id,
-      });
+      recordMember(req, 'delete', 'Remove Member', m.id);
       return ok({ id: m.id });
     }),
     route('GET', `${ACCOUNT}/iam/user_groups`, read, listGroups),

@@ -86,6 +86,7 @@ export const ROLE_NAMES = [
   'SSL/TLS, Caching, Performance, Page Rules, and Customization',
 ];
 export const SUPER_ADMIN_ROLE_ID = '33666b9c79b9a5273fc7344ff42f953d';
+export const SYSTEM_GROUP_PREFIX = 'cloudflare-v1-';
 
 export function hexId(seed: string): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, 32);
@@ -141,10 +142,32 @@ export class CloudflareState {
     return token;
   }
 
+  /**
+   * A member of the account. SCIM `/Users` "lists account members" (the spec): one joined any other
+   * way (the owner, a dashboard or API invitation) is a SCIM user too, with no externalId.
+   */
   addMember(email: string, firstName: string | null, lastName: string | null, roles: string[], scim: boolean, userId = hexId(`user:${email}`)): MemberRecord {
     const member: MemberRecord = { id: hexId(`member:${email}:${randomUUID()}`), email, status: 'accepted', userId, firstName, lastName, roles, scim };
     this.members.set(member.id, member);
+    const known = [...this.scimUsers.values()].find((u) => u.userName.toLowerCase() === email.toLowerCase());
+    if (!scim && !known)
+      this.scimUsers.set(userId, { id: userId, userName: email, givenName: firstName ?? '', familyName: lastName ?? '', active: true, memberId: member.id });
+    else if (!scim && known) Object.assign(known, { active: true, memberId: member.id });
     return member;
+  }
+
+  /**
+   * System groups (the spec: "backed by Cloudflare permission groups, prefixed `cloudflare-v1-`"):
+   * one for each permission group some member holds, its id `cloudflare-v1-<permission group id>`.
+   */
+  systemGroups(): Array<{ id: string; name: string; memberIds: string[] }> {
+    return this.permissionGroups
+      .map((p) => ({
+        id: `${SYSTEM_GROUP_PREFIX}${p.id}`,
+        name: p.name,
+        memberIds: [...this.members.values()].filter((m) => m.roles.includes(p.id)).map((m) => m.id),
+      }))
+      .filter((g) => g.memberIds.length > 0);
   }
 
   removeMember(memberId: string): void {

@@ -54,6 +54,14 @@ export class ProvisioningEngine {
     }
   }
 
+  /** Starts the work queued now instead of when its delay ends (tests that hold provisioning back, then let it go). */
+  flush(): void {
+    for (const [id, timer] of [...this.timers]) {
+      clearTimeout(timer);
+      this.start(id);
+    }
+  }
+
   /** Resolves once no provisioning work is queued or running (for tests and the demo). */
   async idle(): Promise<void> {
     while (this.timers.size > 0 || this.running.size > 0) {
@@ -260,9 +268,9 @@ export class ProvisioningEngine {
             })
           : named;
       if (r.status === 404) {
-        m.scimGroupId = undefined;
-        m.pushedMembers = undefined;
-        failed = true;
+        // Okta does not re-create a linked group deleted in the target: the mapping goes into error
+        // (Okta Help, "Group Push troubleshooting"; logged as ...mapping.update.or.delete.failed.with.error).
+        this.markError(app, m, `Linked group is missing in ${app.label}. Unlink the group and push it again.`);
       } else if (r.status >= 200 && r.status < 300) {
         m.pushedMembers = members;
         m.lastPush = this.state.provisioningStamp(passStartedAt);

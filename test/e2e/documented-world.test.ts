@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/state.js';
+import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
+import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+/**
+ * The world as the vendors document it (#21). Each test names the fact and the source it follows:
+ * - CF-SPEC: shared/specs/cloudflare/cloudflare-scim-setup-subset.json, the operations' descriptions;
+ * - OKTA-GUIDE: shared/reference/okta-scim-protocol/ (scim-20-reference.md, event-types-provisioning.json);
+ * - Okta Help, "Group Push troubleshooting" (no text copied): a linked group deleted in the target
+ *   puts the push mapping in error ("Linked group is missing …") and is not created again.
+ */
+let s: Sandbox | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const scim = (method: string, path: string, body?: unknown) =>
+  fetch(`${s!.scimBaseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${s!.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+const run = (command: string, args: string[]) =>
+  runCli([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) }).then((r) => ({
+    ...r,
+    doc: JSON.parse(r.stdout),
+  }));
+const check = (doc: { checks?: CheckDoc[]; verification?: { checks: CheckDoc[] } }, id: string) =>
+  (doc.checks ?? doc.verification!.checks).find((c) => c.id === id);
+
+describe('Cloudflare as its spec describes it', () => {
+  it('1. SCIM /Users lists every account member: the owner and an invited member, with no externalId (CF-SPEC: "Lists account members as SCIM User resources")', async () => {
+    s = await sandbox();
+    const invited = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/members`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'invited.admin@example.com', roles: [SUPER_ADMIN_ROLE_ID] }),
+    });
+    expect(invited.status).toBe(200);
+    const users = (await (await scim('GET', '/Users')).json()).Resources as Array<{ id: string; userName: string; active: boolean; externalId?: string }>;
+    const owner = users.find((u) => u.userName === 'owner@example.com');
+    expect(owner).toMatchObject({ active: true });
+    expect(owner?.externalId).toBeUndefined();
+    expect(users.find((u) => u.userName === 'invited.admin@example.com')).toMatchObject({ active: true });
+    // And by id, as GET /Users/{id} reads "a single account member".
+    expect((await scim('GET', `/Users/${owner!.id}`)).status).toBe(200);
+  });
+
+  it("2. system groups cloudflare-v1-<tag> are listed in /Groups and in members' groups; only member operations on them (CF-SPEC: GET/PATCH/DELETE /Groups)", async () => {
+    s = await sandbox();
+    const systemId = `cloudflare-v1-${SUPER_ADMIN_ROLE_ID}`;
+    const groups = (await (await scim('GET', '/Groups')).json()).Resources as Array<{ id: string; displayName: string }>;
+    expect(groups).toContainEqual(expect.objectContaining({ id: systemId, displayName: 'Super Administrator - All Privileges' }));
+    const users = (await (await scim('GET', '/Users')).json()).Resources as Array<{ userName: string; groups: string[] }>;
+    expect(users.find((u) => u.userName === 'owner@example.com')?.groups).toContain(systemId);
+    const rename = await scim('PATCH', `/Groups/${systemId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Mine now' }] });
+    expect(rename.status).toBe(400);
+    expect((await scim('DELETE', `/Groups/${systemId}`)).status).toBe(400);
+  });
+});
+
+describe("Okta's engine as Okta documents it", () => {
+  it("10. a pushed group deleted in Cloudflare puts the push in error with Okta's message and is not created again; its event is the catalogue's failure type", async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+    expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
+    // A membership change in Okta makes it push, and find the linked group gone.
+    const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
+    const newcomer = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)!.has(u.id))!;
+    s.okta.state.members.get(engineering.id)!.add(newcomer.id);
+    s.okta.engine.schedule();
+    await s.okta.engine.idle();
+    const mapping = [...[...s.okta.state.apps.values()][0].mappings.values()][0];
+    expect(mapping).toMatchObject({ status: 'ERROR', errorSummary: expect.stringMatching(/^Linked group is missing/) });
+    expect([...s.cloudflare.state.userGroups.values()].some((g) => g.name === 'Engineering')).toBe(false);
+    expect(s.okta.state.logs.map((e) => e.eventType)).toContain('application.provision.group_push.mapping.update.or.delete.failed.with.error');
+  });
+});
+
+describe('the product, right in that world', () => {
+  it('11. no Super Administrator warning for members Okta never provisioned (the owner, an invited admin)', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
+    s.cloudflare.state.addMember('invited.admin@example.com', 'Invited', 'Admin', [SUPER_ADMIN_ROLE_ID], false);
+    const r = await run('verify', []);
+    expect(r.code, r.stderr).toBe(0);
+    expect(check(r.doc, 'warn-super-admins')).toBeUndefined();
+  });
+
+  it('12. system groups are never taken for a renamed push: a deletion is told as a deletion on an account full of them', async () => {
+    s = await sandbox({ admin: 'auto' });
+    for (const [i, role] of s.cloudflare.state.permissionGroups.slice(1, 6).entries())
+      s.cloudflare.state.addMember(`holder.${i}@example.com`, null, null, [role.id], false);
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+    expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
+    const r = await run('verify', ['--wait', '30s']);
+    expect(r.code).toBe(1);
+    expect(check(r.doc, 'push-group:Engineering')?.summary).toContain('deleted in Cloudflare');
+  });
+
+  it("12. a push in error because its group was deleted is reported with Okta's message, and okta repairs it", async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+    await scim('DELETE', `/Groups/${group.id}`);
+    const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
+    s.okta.state.members.get(engineering.id)!.add([...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)!.has(u.id))!.id);
+    s.okta.engine.schedule();
+    await s.okta.engine.idle();
+    const broken = await run('verify', []);
+    expect(broken.code).toBe(1);
+    expect(check(broken.doc, 'push-group:Engineering')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('Linked group is missing'),
+      fix: expect.stringContaining('unlinks the push and pushes the group afresh'),
+    });
+    const dry = await run('okta', ['--push-group', 'Engineering', '--dry-run']);
+    expect(dry.doc.actions.find((a: { id: string }) => a.id === 'repair:push:Engineering')).toMatchObject({ kind: 'update' });
+    const repaired = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s']);
+    expect(repaired.code, `${repaired.stderr}\n${JSON.stringify(repaired.doc.verification?.checks?.filter((c: CheckDoc) => c.status !== 'pass'))}`).toBe(0);
+    expect([...s.cloudflare.state.userGroups.values()].some((g) => g.name === 'Engineering' && g.scim)).toBe(true);
+    const after = await run('verify', []);
+    expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
+  });
+});
