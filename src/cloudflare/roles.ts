@@ -92,7 +92,7 @@ export async function grantRolesWhenPushed(
       `Okta has not pushed "${group}" to Cloudflare yet, so its roles cannot be set.`,
       'Re-run the same command once the push has gone through (verify shows it); --wait sets how long a run waits.',
     );
-  const policies = withRoles(userGroup.policies, roleIds, rg);
+  const policies = withRoles(userGroup.policies, roleIds, { accountId: client.accountId, resourceGroupId: rg });
   if (policies) await client.put(`/accounts/${client.accountId}/iam/user_groups/${userGroup.id}`, { policies });
   return rg;
 }

@@ -158,7 +158,9 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
           memberIds: targetMembers.map((m) => m.id),
           assigned: Boolean(target && appGroups.some((a) => a.id === target.id)),
           mapping: target ? mappings.find((m) => m.sourceGroupId === target.id) : undefined,
-          userGroup: userGroup ? { id: userGroup.id, grantedRoleIds: grantedRoles(userGroup.policies, rg) } : undefined,
+          userGroup: userGroup
+            ? { id: userGroup.id, grantedRoleIds: grantedRoles(userGroup.policies, { accountId: session.inputs.accountId, resourceGroupId: rg }) }
+            : undefined,
           membersInCloudflare: members.every((m) => inCloudflare.includes(m.profile.login!.toLowerCase())),
         },
       };
@@ -238,7 +240,11 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
       const emails = scimGroup ? await scimMemberEmails(scim, scimGroup.id) : [];
       missing = g.memberLogins.filter((l) => !emails.includes(l.toLowerCase()));
       userGroupSeen = Boolean(userGroup);
-      return userGroup && grantedRoles(userGroup.policies, rg).includes(g.roleId) && missing.length === 0 ? true : undefined;
+      return userGroup &&
+        grantedRoles(userGroup.policies, { accountId: session.inputs.accountId, resourceGroupId: rg }).includes(g.roleId) &&
+        missing.length === 0
+        ? true
+        : undefined;
     },
     {
       waitMs: inputs.waitMs,

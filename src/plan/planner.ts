@@ -220,9 +220,10 @@ function rolesAction(desired: Desired, name: string, roles: string[], observed: 
       detail: 'once Okta has pushed the group to Cloudflare (waits up to --wait)',
       request: { method: 'PUT', path, body: { policies: [newPolicy] } },
     };
-  const granted = new Set(grantedRoles(group.policies, rg));
+  const account = { accountId: desired.accountId, resourceGroupId: rg };
+  const granted = new Set(grantedRoles(group.policies, account));
   const missing = roles.filter((role) => !granted.has(r.roleIds[role]));
-  if (rg && !withRoles(group.policies, ids, rg)) return { ...base, kind: 'noop' };
+  if (missing.length === 0) return { ...base, kind: 'noop' };
   return {
     ...base,
     kind: 'update',

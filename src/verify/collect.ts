@@ -184,7 +184,11 @@ export async function collectEvidence(
       ? Object.fromEntries(
           userGroups.map((g) => [
             g.name,
-            { id: g.id, policies: (g.policies ?? []).length, grantedRoleIds: grantedRoles(toWrite(g.policies), accountResourceGroupId) },
+            {
+              id: g.id,
+              policies: (g.policies ?? []).length,
+              grantedRoleIds: grantedRoles(toWrite(g.policies), { accountId: inputs.accountId, resourceGroupId: accountResourceGroupId }),
+            },
           ]),
         )
       : undefined,

@@ -64,6 +64,54 @@ describe('Cloudflare as its spec describes it', () => {
 });
 
 describe("Okta's engine as Okta documents it", () => {
+  it("7. Okta's requests are its SCIM guide's: the lookup, the headers, the create body, membership as add and remove after the name (OKTA-GUIDE: scim20-exchanges.json)", async () => {
+    s = await sandbox({ admin: 'auto' });
+    const seen: Array<{ method: string; url: URL; headers: Record<string, unknown>; body: Record<string, any> | undefined }> = [];
+    s.cloudflare.server.taps.push((x) =>
+      seen.push({ method: x.method, url: new URL(x.url), headers: x.request.headers, body: x.request.body ? JSON.parse(x.request.body) : undefined }),
+    );
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const okta = () => seen.filter((x) => x.headers['user-agent'] === 'Okta SCIM Client 1.0.0');
+    const lookup = okta().find((x) => x.method === 'GET' && x.url.pathname.endsWith('/Users'))!;
+    expect(lookup.url.searchParams.get('filter')).toMatch(/^userName eq ".+@.+"$/);
+    expect([lookup.url.searchParams.get('startIndex'), lookup.url.searchParams.get('count')]).toEqual(['1', '100']);
+    const create = okta().find((x) => x.method === 'POST' && x.url.pathname.endsWith('/Users'))!;
+    expect(create.headers['content-type']).toBe('application/scim+json; charset=utf-8');
+    expect(Object.keys(create.body!).sort()).toEqual(
+      ['active', 'displayName', 'emails', 'externalId', 'groups', 'locale', 'name', 'password', 'schemas', 'userName'].sort(),
+    );
+    expect(create.body!.groups).toEqual([]);
+    // Every membership push follows a name PATCH; a later change goes as an incremental add.
+    const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
+    const newcomer = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)!.has(u.id))!;
+    s.okta.state.members.get(engineering.id)!.add(newcomer.id);
+    s.okta.engine.schedule();
+    await s.okta.engine.idle();
+    const patches = okta()
+      .filter((x) => x.method === 'PATCH' && x.url.pathname.includes('/Groups/'))
+      .map((x) => x.body!.Operations[0]);
+    const last = patches.slice(-2);
+    expect(last[0]).toMatchObject({ op: 'replace', value: { displayName: 'Engineering' } });
+    expect(last[1]).toEqual({ op: 'add', path: 'members', value: [{ value: expect.any(String), display: newcomer.profile.login }] });
+    s.okta.state.members.get(engineering.id)!.delete(newcomer.id);
+    s.okta.engine.schedule();
+    await s.okta.engine.idle();
+    const removal = okta()
+      .filter((x) => x.method === 'PATCH' && x.url.pathname.includes('/Groups/'))
+      .at(-1)!.body!.Operations[0];
+    expect(removal).toMatchObject({ op: 'remove', path: expect.stringMatching(/^members\[value eq "[^"]+"\]$/) });
+  });
+
+  it("6. the audit log's raw.user_agent is the request's, as Cloudflare's docs show it", async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const scimEntries = s.cloudflare.state.audit.filter((e) => e.raw.uri.includes('/scim/v2'));
+    expect(scimEntries.length).toBeGreaterThan(0);
+    expect(new Set(scimEntries.map((e) => e.raw.user_agent))).toEqual(new Set(['Okta SCIM Client 1.0.0']));
+  });
+
   it("10. a pushed group deleted in Cloudflare puts the push in error with Okta's message and is not created again; its event is the catalogue's failure type", async () => {
     s = await sandbox({ admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
@@ -130,5 +178,40 @@ describe('the product, right in that world', () => {
     expect([...s.cloudflare.state.userGroups.values()].some((g) => g.name === 'Engineering' && g.scim)).toBe(true);
     const after = await run('verify', []);
     expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
+  });
+
+  it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+    const role = s.cloudflare.state.permissionGroups.find((p) => p.name === 'Administrator Read Only')!;
+    // The request of Cloudflare's user-groups page, as written there.
+    const put = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/iam/user_groups/${group.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        policies: [
+          {
+            access: 'allow',
+            permission_groups: [{ id: role.id }],
+            resource_groups: [{ scope: { key: `com.cloudflare.api.account.${s.accountId}`, objects: [{ key: '*' }] } }],
+          },
+        ],
+      }),
+    });
+    expect(put.status).toBe(200);
+    const read = (await put.json()).result.policies[0].resource_groups[0];
+    expect(read.id).toBeUndefined();
+    const args = ['--push-group', 'Engineering', '--role', 'Engineering=Administrator Read Only'];
+    const dry = await run('okta', [...args, '--dry-run']);
+    expect(dry.doc.actions.find((a: { id: string }) => a.id === 'group-roles:Engineering')).toMatchObject({ kind: 'noop' });
+    expect((await run('okta', [...args, '--yes', '--wait', '30s'])).code).toBe(0);
+    expect(group.policies).toHaveLength(1);
+    expect(
+      check((await run('verify', ['--role', 'Engineering=Administrator Read Only', '--push-group', 'Engineering'])).doc, 'roles:Engineering'),
+    ).toMatchObject({
+      status: 'pass',
+    });
   });
 });

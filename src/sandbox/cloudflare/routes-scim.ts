@@ -104,7 +104,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     return g;
   };
   const audit = (req: Req, type: 'create' | 'update' | 'delete', description: string, resourceType: string, resourceId: string, status: number) =>
-    state.record({ type, description, token: tokenOf(req), method: req.method, uri: req.path, status, product: 'scim', resourceType, resourceId });
+    state.record(req, tokenOf(req), { type, description, status, product: 'scim', resourceType, resourceId });
 
   /** Activation is account membership: active=false removes the member, except the last Super Administrator. */
   const setActive = (u: ScimUserRecord, active: boolean) => {
@@ -211,6 +211,10 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
       if (!u?.memberId) throw fail(req, 400, `User ${userTag} is not an account member`, 'invalidValue');
       return u.memberId;
     };
+    const removeMember = (userTag: string) => {
+      const memberId = state.scimUsers.get(userTag)?.memberId;
+      if (memberId) g.members.delete(memberId);
+    };
     // A replace without a path carries its attributes in the value (RFC 7644 §3.5.2.3), as Okta sends a name.
     const ops = patchOps(req, fail).flatMap((op: Body) =>
       String(op.op).toLowerCase() === 'replace' && op.path === undefined && op.value && typeof op.value === 'object' && !Array.isArray(op.value)
@@ -230,8 +234,9 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
       } else if (path === 'externalId' && kind === 'replace') g.externalId = String(op.value);
       else if (path === 'members' && kind === 'replace') g.members = new Set(values.map(memberIdFor));
       else if (path === 'members' && kind === 'add') for (const v of values) g.members.add(memberIdFor(v));
-      else if (path === 'members' && kind === 'remove') for (const v of values) g.members.delete(memberIdFor(v));
-      else if (filtered && kind === 'remove') g.members.delete(memberIdFor(filtered[1]));
+      // Removing someone who is no longer a member (deactivated since) leaves the group as it is (RFC 7644 §3.5.2.2).
+      else if (path === 'members' && kind === 'remove') for (const v of values) removeMember(v);
+      else if (filtered && kind === 'remove') removeMember(filtered[1]);
       else throw fail(req, 400, `Unsupported operation ${kind} ${path}`, 'invalidPath');
     }
     g.modified_on = state.now();

@@ -43,15 +43,25 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
     name: g.name,
     created_on: g.created_on,
     modified_on: g.modified_on,
-    policies: g.policies.map((p) => ({
-      id: p.id,
-      access: p.access,
-      permission_groups: p.permission_groups.map((pg) => ({ id: pg.id, name: state.permissionGroups.find((x) => x.id === pg.id)?.name ?? pg.id, meta: {} })),
-      resource_groups: p.resource_groups.map((rg) => {
-        const found = state.resourceGroups.get(rg.id)!;
-        return { id: rg.id, name: found.name, meta: {}, scope: found.scope };
-      }),
-    })),
+    // Cloudflare's docs show a group with no policy without a `policies` key.
+    ...(g.policies.length
+      ? {
+          policies: g.policies.map((p) => ({
+            id: p.id,
+            access: p.access,
+            permission_groups: p.permission_groups.map((pg) => ({
+              id: pg.id,
+              name: state.permissionGroups.find((x) => x.id === pg.id)?.name ?? pg.id,
+              meta: {},
+            })),
+            resource_groups: p.resource_groups.map((rg) => {
+              if (!('id' in rg)) return rg;
+              const found = state.resourceGroups.get(rg.id)!;
+              return { id: rg.id, name: found.name, meta: {}, scope: found.scope };
+            }),
+          })),
+        }
+      : {}),
   });
   const findGroup = (req: Req) => {
     const g = state.userGroups.get(req.params.user_group_id);
@@ -84,23 +94,29 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
           if (!state.permissionGroups.some((x) => x.id === pg.id)) throw cfFailure(req.path, 400, `Unknown permission group ${pg.id}`, 1004);
         const rgs = (p.resource_groups ?? []) as Body[];
         if (rgs.length === 0) throw cfFailure(req.path, 400, 'a policy needs at least one resource group', 1004);
-        for (const rg of rgs) if (!state.resourceGroups.has(rg.id)) throw cfFailure(req.path, 400, `Unknown resource group ${rg.id}`, 1004);
+        const t = state.now();
         return {
           id: p.id ?? randomUUID().replace(/-/g, ''),
           access: p.access,
           permission_groups: pgs.map((x) => ({ id: x.id })),
-          resource_groups: rgs.map((x) => ({ id: x.id })),
+          resource_groups: rgs.map((x) => {
+            // The documented way: the account's scope inline, read back with no resource-group id.
+            if (x.id === undefined && x.scope && typeof x.scope.key === 'string') {
+              if (x.scope.key !== `com.cloudflare.api.account.${state.accountId}`) throw cfFailure(req.path, 400, `Unknown scope ${x.scope.key}`, 1004);
+              const objects = Array.isArray(x.scope.objects) ? x.scope.objects.map((o: Body) => ({ key: String(o.key) })) : [];
+              return { scope: { key: x.scope.key, objects }, created_on: t, modified_on: t };
+            }
+            if (!state.resourceGroups.has(x.id)) throw cfFailure(req.path, 400, `Unknown resource group ${x.id}`, 1004);
+            return { id: x.id };
+          }),
         };
       });
     }
     if (b.name !== undefined && !g.scim) g.name = String(b.name);
     g.modified_on = state.now();
-    state.record({
+    state.record(req, tokenOf(req), {
       type: 'update',
       description: 'Update User Group',
-      token: tokenOf(req),
-      method: 'PUT',
-      uri: req.path,
       status: 200,
       product: 'user_groups',
       resourceType: 'user_group',
@@ -143,17 +159,7 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
 
   /** A change to the account's members, in the audit log as Cloudflare writes it. */
   const recordMember = (req: Req, type: 'create' | 'delete', description: string, memberId: string) =>
-    state.record({
-      type,
-      description,
-      token: tokenOf(req),
-      method: req.method,
-      uri: req.path,
-      status: 200,
-      product: 'members',
-      resourceType: 'member',
-      resourceId: memberId,
-    });
+    state.record(req, tokenOf(req), { type, description, status: 200, product: 'members', resourceType: 'member', resourceId: memberId });
 
   return [
     route('GET', `${ACCOUNT}/members`, read, (req) => {
@@ -231,12 +237,9 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
         meta: { editable: 'false' },
       };
       state.resourceGroups.set(group.id, group);
-      state.record({
+      state.record(req, tokenOf(req), {
         type: 'create',
         description: 'Create Resource Group',
-        token: tokenOf(req),
-        method: 'POST',
-        uri: req.path,
         status: 200,
         product: 'resource_groups',
         resourceType: 'resource_group',

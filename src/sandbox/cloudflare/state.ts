@@ -37,7 +37,8 @@ export interface PolicyRecord {
   id: string;
   access: 'allow' | 'deny';
   permission_groups: Array<{ id: string }>;
-  resource_groups: Array<{ id: string }>;
+  /** By id, or inline by scope as Cloudflare's docs write a policy (read back with no id). */
+  resource_groups: Array<{ id: string } | { scope: { key: string; objects: Array<{ key: string }> }; created_on: string; modified_on: string }>;
 }
 
 export interface UserGroupRecord {
@@ -179,30 +180,32 @@ export class CloudflareState {
     return [...this.members.values()].filter((m) => m.roles.includes(SUPER_ADMIN_ROLE_ID));
   }
 
-  record(entry: {
-    type: AuditV2['action']['type'];
-    description: string;
-    token: TokenRecord;
-    method: string;
-    uri: string;
-    status: number;
-    product: string;
-    resourceType: string;
-    resourceId: string;
-  }): void {
+  /** One request in the audit log v2, as Cloudflare writes it: who (the token), what, and the request as sent. */
+  record(
+    request: { method: string; path: string; headers: Record<string, string | string[] | undefined> },
+    token: TokenRecord,
+    entry: { type: AuditV2['action']['type']; description: string; status: number; product: string; resourceType: string; resourceId: string },
+  ): void {
     this.audit.push({
       id: randomUUID(),
       account: { id: this.accountId, name: this.accountName },
       action: { type: entry.type, description: entry.description, result: entry.status < 400 ? 'success' : 'failure', time: this.now() },
       actor: {
-        id: entry.token.id,
+        id: token.id,
         context: 'api_token',
         ip_address: '127.0.0.1',
-        token_id: entry.token.id,
-        token_name: entry.token.name,
-        type: entry.token.accountOwned ? 'account' : 'user',
+        token_id: token.id,
+        token_name: token.name,
+        type: token.accountOwned ? 'account' : 'user',
       },
-      raw: { cf_ray_id: randomBytes(8).toString('hex'), method: entry.method, status_code: entry.status, uri: entry.uri, user_agent: 'Okta SCIM Client' },
+      // raw.user_agent is the request's, as Cloudflare's audit-log examples show it.
+      raw: {
+        cf_ray_id: randomBytes(8).toString('hex'),
+        method: request.method,
+        status_code: entry.status,
+        uri: request.path,
+        user_agent: String(request.headers['user-agent'] ?? ''),
+      },
       resource: { id: entry.resourceId, product: entry.product, type: entry.resourceType, scope: { id: this.accountId }, request: {}, response: {} },
       zone: {},
     });

@@ -43,6 +43,8 @@ export interface Exchange {
   status: number;
   body: unknown;
   contentType?: string;
+  /** The request as it came: its headers and body text (tests that hold the sandbox's own clients to a guide). */
+  request: { headers: Record<string, string | string[] | undefined>; body: string };
   /** The request's URL, and the answer as it went on the wire (headers lower-cased, body text). */
   url: string;
   headers: Record<string, string>;
@@ -115,6 +117,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
         status: result.status,
         body: result.body,
         contentType: result.contentType,
+        request: { headers: req.headers, body: rawBody },
         url: url.toString(),
         headers: wire.headers,
         payload: wire.payload,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { filterString } from '../../lib/filter-string.js';
 import type { AppRecord, MappingRecord, OktaState } from './state.js';
 import { appTarget, groupTarget, userTarget } from './state.js';
@@ -8,6 +9,8 @@ const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const RETRY_LIMIT = 5;
+/** The User-Agent of Okta's SCIM client, as its guide shows every request. */
+export const OKTA_SCIM_USER_AGENT = 'Okta SCIM Client 1.0.0';
 
 interface ScimResult {
   status: number;
@@ -130,7 +133,13 @@ export class ProvisioningEngine {
     try {
       response = await fetch(baseUrl.replace(/\/+$/, '') + path, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/scim+json', ...(body ? { 'content-type': 'application/scim+json' } : {}) },
+        // The headers of every request in Okta's SCIM guide.
+        headers: {
+          authorization: `Bearer ${token}`,
+          'user-agent': OKTA_SCIM_USER_AGENT,
+          accept: 'application/scim+json',
+          ...(body ? { 'content-type': 'application/scim+json; charset=utf-8' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(10_000),
       });
@@ -155,7 +164,7 @@ export class ProvisioningEngine {
       if (app.provisioned.has(userId)) continue;
       const user = this.state.users.get(userId)!;
       const login = user.profile.login;
-      const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq ${filterString(login)}`)}`);
+      const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq ${filterString(login)}`)}&startIndex=1&count=100`);
       let externalId: string | undefined;
       let result: ScimResult = found;
       if (found.status === 200) {
@@ -172,6 +181,10 @@ export class ProvisioningEngine {
             name: { givenName: user.profile.firstName, familyName: user.profile.lastName },
             displayName: `${user.profile.firstName} ${user.profile.lastName}`,
             emails: [{ value: user.profile.email, type: 'work', primary: true }],
+            // As the guide's create request shows: a locale, no groups, and a generated password.
+            locale: 'en-US',
+            groups: [],
+            password: randomBytes(6).toString('base64url'),
           });
           externalId = result.body?.id;
         }
@@ -260,11 +273,12 @@ export class ProvisioningEngine {
         schemas: [PATCH_SCHEMA],
         Operations: [{ op: 'replace', value: { id: m.scimGroupId, displayName: source.profile.name } }],
       });
+      const loginOf = new Map([...app.provisioned].map(([userId, p]) => [p.externalId, this.state.users.get(userId)?.profile.login ?? '']));
       const r =
         named.status >= 200 && named.status < 300
           ? await scim('PATCH', `/Groups/${m.scimGroupId}`, {
               schemas: [PATCH_SCHEMA],
-              Operations: [{ op: 'replace', path: 'members', value: members.map((value) => ({ value })) }],
+              Operations: membershipOperations(m.pushedMembers, members, (id) => loginOf.get(id) ?? ''),
             })
           : named;
       if (r.status === 404) {
@@ -355,6 +369,22 @@ export class ProvisioningEngine {
 type Scim = (method: string, path: string, body?: unknown) => Promise<ScimResult>;
 
 /** Activation and deactivation as Okta's SCIM guide shows them: a path-less replace. */
+/**
+ * Okta's SCIM guide ("Update specific Group membership"): changes go as incremental `add` of
+ * `[{value, display}]` and `remove` at `members[value eq "…"]`. The first push after the group is
+ * linked or its push activated knows nothing of the target's members, so it sends them whole.
+ */
+export function membershipOperations(before: string[] | undefined, after: string[], display: (id: string) => string): Array<Record<string, unknown>> {
+  const entry = (value: string) => ({ value, display: display(value) });
+  if (before === undefined) return [{ op: 'replace', path: 'members', value: after.map(entry) }];
+  const added = after.filter((id) => !before.includes(id));
+  const removed = before.filter((id) => !after.includes(id));
+  return [
+    ...(added.length ? [{ op: 'add', path: 'members', value: added.map(entry) }] : []),
+    ...removed.map((id) => ({ op: 'remove', path: `members[value eq "${id}"]` })),
+  ];
+}
+
 function activePatch(active: boolean) {
   return { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active } }] };
 }
