@@ -1,4 +1,5 @@
 import Cloudflare from 'cloudflare';
+import { inWords } from '../lib/errno.js';
 import { checkedPath } from '../lib/safe-path.js';
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
 import { proxyFromEnv } from '../lib/proxy.js';
@@ -168,7 +169,7 @@ export class CloudflareClient {
     const network = findCause(error, NetworkError);
     if (network) {
       return new RemoteError(
-        `Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed (${network.causeText})`}.`,
+        `Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed: ${inWords(network.causeText)}`}.`,
         networkFix(network, 'CLOUDFLARE_API_BASE_URL'),
       );
     }

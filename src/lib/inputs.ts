@@ -265,7 +265,9 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
   const org = check(c.orgUrl, 'Okta org URL', validateOrgUrl);
   if (org?.warning) warnings.push(org.warning);
   const oktaAuth = resolveOktaAuth(c, check, problems);
-  const accountId = check(c.accountId, 'Cloudflare account ID', validateAccountId);
+  const account = check(c.accountId, 'Cloudflare account ID', validateAccountId);
+  if (account?.warning) warnings.push(account.warning);
+  const accountId = account?.value;
   const scimToken = check(c.scimToken, 'Cloudflare SCIM token', (v: string) => validateToken(v, 'Bearer'));
   const cloudflareApiToken = check(c.cloudflareApiToken, 'Cloudflare API token', (v: string) => validateToken(v, 'Bearer'));
   const apiBaseUrl = check(c.apiBaseUrl, 'Cloudflare API base URL', validateApiBaseUrl);
@@ -276,7 +278,7 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
   const groupRoles = check(c.groupRoles, 'Roles', (v: string[]) => parseGroupRoles(v, pushGroups)) ?? {};
   const duration = (v: string) => {
     const ms = durationMs(v);
-    if (ms === 'not a duration') throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m or 1h.');
+    if (ms === 'not a duration') throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m, 1h30m or 1d.');
     if (ms === 'too long') throw new InvalidValue(`"${v}" is longer than scim-setup can wait (24 days).`, 'Use a shorter duration, e.g. 10m or 24h.');
     return ms;
   };

@@ -1,4 +1,5 @@
 import { readBounded, readStreamBounded, TooLarge } from './bounded-read.js';
+import { inWords } from './errno.js';
 import { InputError } from './errors.js';
 import type { SecretName, SecretValue } from './inputs.js';
 import type { Redactor } from './redact.js';
@@ -65,7 +66,7 @@ async function readSecretFile(path: string, flag: string): Promise<string> {
     return (await readBounded(path, MAX_SECRET_BYTES)).toString('utf8');
   } catch (error) {
     if (error instanceof TooLarge) throw new InputError(`${flag}: ${path} is over 64 KB; it is not a token or key file.`, 'Check the path.');
-    throw new InputError(`${flag}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the file exists and is readable.');
+    throw new InputError(`${flag}: cannot read ${path}: ${inWords((error as NodeJS.ErrnoException).code)}.`, 'Check that the file exists and is readable.');
   }
 }
 

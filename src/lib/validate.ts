@@ -56,6 +56,15 @@ export interface OrgUrlResult {
 }
 
 export function validateOrgUrl(raw: string): OrgUrlResult {
+  // A bare host (`acme.okta.com`) is what people copy from a browser's address bar: taken as https, and said so.
+  const bare = /^\s*[a-z0-9-]+(\.[a-z0-9-]+)+\/?\s*$/i.test(raw) && !/^\s*[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  const result = checkedOrgUrl(bare ? `https://${raw.trim()}` : raw);
+  if (!bare) return result;
+  const said = `Okta org URL "${raw.trim()}" taken as ${result.value}.`;
+  return { value: result.value, warning: result.warning ? `${said} ${result.warning}` : said };
+}
+
+function checkedOrgUrl(raw: string): OrgUrlResult {
   const url = parseServiceUrl(raw, 'https://acme.okta.com');
   if (url.pathname !== '/' && url.pathname !== '') {
     throw new InvalidValue(`"${raw}" has a path (${url.pathname}).`, `Use the org URL alone: ${url.origin}.`);
@@ -76,18 +85,18 @@ export function validateApiBaseUrl(raw: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-export function validateAccountId(raw: string): string {
+/** A Cloudflare account ID, and a note where it was normalised (upper-case hex is the same ID in lower case). */
+export function validateAccountId(raw: string): { value: string; warning?: string } {
   const value = raw.trim();
-  if (/^[0-9A-Fa-f]{32}$/.test(value) && value !== value.toLowerCase()) {
-    throw new InvalidValue(`"${raw}" has upper-case letters; Cloudflare account IDs are lower-case hex.`, `Use ${value.toLowerCase()}.`);
-  }
+  if (/^[0-9A-Fa-f]{32}$/.test(value) && value !== value.toLowerCase())
+    return { value: value.toLowerCase(), warning: `Cloudflare account ID ${value} taken in lower case, as Cloudflare writes it: ${value.toLowerCase()}.` };
   if (!/^[0-9a-f]{32}$/.test(value)) {
     throw new InvalidValue(
       `"${raw}" is not a Cloudflare account ID (32 hex characters, got ${value.length} characters).`,
       'Copy it from the dashboard: Account Home, under API, or from https://dash.cloudflare.com/<account ID>.',
     );
   }
-  return value;
+  return { value };
 }
 
 /** Tokens arrive from env vars and files with stray newlines, quotes and scheme prefixes. */

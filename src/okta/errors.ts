@@ -1,4 +1,5 @@
 import { AuthError, CliError, RemoteError } from '../lib/errors.js';
+import { inWords } from '../lib/errno.js';
 import { NetworkError, networkFix } from '../lib/request-policy.js';
 import { fromWire } from '../lib/terminal-text.js';
 
@@ -20,7 +21,7 @@ export function toOktaError(error: unknown, orgUrl: string): Error {
   if (error instanceof CliError) return error;
   if (error instanceof NetworkError) {
     return new RemoteError(
-      `Cannot reach Okta at ${orgUrl}: ${error.method} ${new URL(error.url).pathname} ${error.timedOut ? 'timed out' : `failed (${error.causeText})`}.`,
+      `Cannot reach Okta at ${orgUrl}: ${error.method} ${new URL(error.url).pathname} ${error.timedOut ? 'timed out' : `failed: ${inWords(error.causeText)}`}.`,
       networkFix(error, 'OKTA_ORG_URL'),
     );
   }

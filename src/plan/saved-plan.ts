@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { inWords } from '../lib/errno.js';
 import { readBounded, TooLarge } from '../lib/bounded-read.js';
 import { InputError } from '../lib/errors.js';
 import type { SavedInputs } from '../lib/inputs.js';
@@ -65,7 +66,7 @@ export async function readSavedPlan(path: string, command: PlanCommand = 'okta')
   try {
     bytes = await readBounded(path, MAX_PLAN_BYTES);
   } catch (error) {
-    const why = error instanceof TooLarge ? 'it is over 8 MB' : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    const why = error instanceof TooLarge ? 'it is over 8 MB' : `it cannot be read: ${inWords((error as NodeJS.ErrnoException).code)}`;
     throw new InputError(`--plan ${path}: not a saved plan: ${why}.`, `Pass a file written by ${make}.`);
   }
   let data: SavedPlan;

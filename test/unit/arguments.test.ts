@@ -51,6 +51,20 @@ async function parse(argv: string[], env: Record<string, string | undefined>): P
 type Case = [name: string, argv: string[], env: Record<string, string | undefined>, expected: Partial<Inputs> | string];
 
 const cases: Case[] = [
+  // Inputs the tool can fix are normalised, and said so (#24 item 20).
+  [
+    'an account ID in upper case is taken in lower case',
+    [],
+    { ...ENV, CLOUDFLARE_ACCOUNT_ID: ACCOUNT.toUpperCase() },
+    { accountId: ACCOUNT, warnings: [`Cloudflare account ID ${ACCOUNT.toUpperCase()} taken in lower case, as Cloudflare writes it: ${ACCOUNT}.`] },
+  ],
+  [
+    'an org URL without https:// is taken as https',
+    ['--org-url', 'acme.okta.com'],
+    ENV,
+    { orgUrl: 'https://acme.okta.com', warnings: ['Okta org URL "acme.okta.com" taken as https://acme.okta.com.'] },
+  ],
+  ['a compound wait', ['--wait', '1h30m'], ENV, { waitMs: 5_400_000 }],
   [
     'env alone',
     [],
@@ -109,7 +123,6 @@ const cases: Case[] = [
     ENV,
     'Cloudflare account ID (from --account-id): "abc" is not a Cloudflare account ID (32 hex characters, got 3 characters).',
   ],
-  ['account ID in upper case', [], { ...ENV, CLOUDFLARE_ACCOUNT_ID: ACCOUNT.toUpperCase() }, 'has upper-case letters'],
   ['a token with its scheme', [], { ...ENV, OKTA_API_TOKEN: 'SSWS 00oktatoken1234567' }, 'Okta API token (from env OKTA_API_TOKEN): it starts with "SSWS ".'],
   ['a quoted token', [], { ...ENV, CLOUDFLARE_SCIM_TOKEN: '"cfat_scimtoken123456"' }, 'it is wrapped in quotes'],
   ['a group with trailing spaces', ['--push-group', 'Engineering '], ENV, 'group "Engineering " has leading or trailing spaces'],

@@ -36,8 +36,24 @@ describe('terminal conventions', () => {
     ['1500ms', 1500],
     ['2', 2000],
     ['0', 0],
+    // Compound and day durations, largest part first (#24 item 30).
+    ['1d', 86_400_000],
+    ['10m30s', 630_000],
+    ['1h30m', 5_400_000],
+    ['1h 30m', 5_400_000],
+    ['2d12h', 216_000_000],
   ])('duration %s', (text, ms) => {
     expect(parseDuration(text, '--wait')).toBe(ms);
+  });
+
+  it.each(['30s10m', '5m5m', 'm', '1x', '1h-30m'])('not a duration we take: %s', (text) => {
+    expect(() => parseDuration(text, '--wait')).toThrow(
+      expect.objectContaining({ message: `--wait: "${text}" is not a duration.`, fix: expect.stringContaining('1h30m or 1d') }),
+    );
+  });
+
+  it('too long to wait: 25d', () => {
+    expect(() => parseDuration('25d', '--wait')).toThrow(/longer than scim-setup can wait/);
   });
 });
 
@@ -60,5 +76,18 @@ describe('proxy choice', async () => {
     expect(proxyFor('http://127.0.0.1/', proxy)).toBe('http://p:2');
     expect(proxyFor('http://127.0.0.1/', { ...proxy, httpProxy: undefined })).toBe('http://s:1');
     expect(proxyFor('https://x.internal/', proxy)).toBeUndefined();
+  });
+});
+
+describe('system error codes in words (#24 item 34)', async () => {
+  const { inWords } = await import('../../src/lib/errno.js');
+  it.each([
+    ['ENOENT', 'no such file or folder (ENOENT)'],
+    ['ENOTFOUND', 'the host name does not resolve (DNS) (ENOTFOUND)'],
+    ['ECONNREFUSED', 'the connection was refused (nothing listens there) (ECONNREFUSED)'],
+    ['UND_ERR_SOCKET', 'UND_ERR_SOCKET'],
+    [undefined, 'an error'],
+  ])('%s', (code, words) => {
+    expect(inWords(code)).toBe(words);
   });
 });
