@@ -73,6 +73,9 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
     };
 
     if (options.dryRun) {
+      // What to do next, where there is something to do (#24 item 23).
+      if (hasChanges(plan) && !options.out)
+        reporter.info('Next: run the same command without --dry-run to apply it, or save it for review with --dry-run --out plan.json.');
       await ci({ actions: plan.actions });
       reporter.result({ ...document, dryRun: true });
       return options.detailedExitcode && hasChanges(plan) ? ExitCode.usage : ExitCode.ok;
@@ -136,6 +139,7 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
             signal: ctx.signal,
             scimTokenProof,
           });
+    if (options.verify === false && appId) reporter.info('Next: prove it with `npx scim-setup verify --wait 5m` once Okta has provisioned.');
     await ci({ actions: plan.actions, manualSteps: applied.manualSteps, checks: verification?.report.checks });
     reporter.result({
       ...document,

@@ -198,6 +198,15 @@ function members(e: Evidence, drift: Drift[]): Check {
   const evidence = [
     `${e.assignedLogins.length} users assigned in Okta; ${Object.values(e.cloudflareUsers).filter((u) => u.active).length} active SCIM users in Cloudflare; ${deactivated} deactivated (not members)`,
   ];
+  // Nobody assigned is not "all 0 are members": it provisions nobody, which is worth a word (#24 item 26).
+  if (e.assignedLogins.length === 0)
+    return {
+      id: 'members',
+      status: 'warn',
+      summary: 'no user is assigned to the app in Okta, so nobody is provisioned to Cloudflare',
+      evidence,
+      fix: 'Assign groups or users: `npx scim-setup okta --assign-group <group>` (or --push-group, --assign-user).',
+    };
   if (missing.length === 0)
     return { id: 'members', status: 'pass', summary: `all ${e.assignedLogins.length} users assigned in Okta are Cloudflare account members`, evidence };
   const drifted = drift.filter((d): d is MemberDrift => d.kind === 'member');

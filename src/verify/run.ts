@@ -1,4 +1,4 @@
-import { ExitCode, type ExitCodeValue } from '../lib/errors.js';
+import { ExitCode, InterruptedError, type ExitCodeValue } from '../lib/errors.js';
 import { pollUntil } from '../lib/poll.js';
 import { findDrift } from '../plan/drift.js';
 import { collectEvidence } from './collect.js';
@@ -61,8 +61,10 @@ export async function runVerification(
       },
     },
   ).catch((error: unknown) => {
-    // Stopped by the user: what was seen so far is still worth showing.
-    task.stop(`verifying: interrupted after ${rounds} round${rounds === 1 ? '' : 's'}`);
+    // Stopped by the user, or by an error (a token refused mid-way): said as what it is; what was seen so far is still worth showing.
+    const after = `after ${rounds} round${rounds === 1 ? '' : 's'}`;
+    if (error instanceof InterruptedError) task.stop(`verifying: interrupted ${after}`);
+    else task.fail(`verifying: stopped by an error ${after}`);
     if (!reporter.json && checks.length) reporter.info(renderChecks(checks, reporter.style));
     throw error;
   });

@@ -73,7 +73,12 @@ const cases = (): Case[] => [
   ['token of spaces', [], { CLOUDFLARE_API_TOKEN: '   ' }, 'Cloudflare API token (from env CLOUDFLARE_API_TOKEN): it is empty'],
   ['token with non-ASCII', [], { CLOUDFLARE_SCIM_TOKEN: 'cfat_tökenvalue' }, 'contains non-ASCII characters'],
   // The system's code in words, the code beside them (#24 item 34).
-  ['token file missing', ['--okta-token-file', join(dir, 'no-token')], {}, `--okta-token-file: cannot read ${join(dir, 'no-token')}: no such file or folder (ENOENT).`],
+  [
+    'token file missing',
+    ['--okta-token-file', join(dir, 'no-token')],
+    {},
+    `--okta-token-file: cannot read ${join(dir, 'no-token')}: no such file or folder (ENOENT).`,
+  ],
   ['two secrets from stdin', ['--okta-token-file', '-', '--scim-token-file', '-'], {}, 'Only one secret can be read from stdin'],
   ['group with a trailing space', ['--push-group', 'Engineering '], {}, 'has leading or trailing spaces'],
   ['group with a leading space', ['--assign-group', ' Sales'], {}, 'has leading or trailing spaces'],

@@ -220,6 +220,28 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect((await verify()).check('cloudflare-audit').status).toBe('pass');
   });
 
+  it('an auth error during verification is said as an error, not as "interrupted" (#24 item 12)', async () => {
+    s = await sandbox({ provisioningDelayMs: 600_000 });
+    await setUp({ push: ['Engineering'], settle: false });
+    const child = runCli(['verify', '--wait', '60s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    // Once verify is polling (pending), the Okta token is revoked under it.
+    const deadline = Date.now() + 20_000;
+    while (((await control(s.okta.url, 'GET', '/__sandbox/requests')).byRoute['GET /api/v1/apps/{appId}'] ?? 0) === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    await control(s.okta.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.OKTA_API_TOKEN });
+    const r = await child;
+    expect(r.code).toBe(4);
+    expect(r.stdout + r.stderr).toMatch(/verifying: stopped by an error after \d+ rounds?/);
+    expect(r.stdout + r.stderr).not.toContain('interrupted');
+  });
+
+  it('nobody assigned is a warning, not "all 0 users are members" (#24 item 26)', async () => {
+    s = await sandbox();
+    await setUp({});
+    const r = await verify();
+    expect(r.check('members')).toMatchObject({ status: 'warn', summary: 'no user is assigned to the app in Okta, so nobody is provisioned to Cloudflare' });
+  });
+
   it('Update User Attributes turned on fails the Okta check', async () => {
     s = await sandbox();
     await setUp({ assign: ['Sales'], updateUserAttributes: true });
