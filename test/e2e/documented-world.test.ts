@@ -63,6 +63,22 @@ describe('Cloudflare as its spec describes it', () => {
   });
 });
 
+describe('SCIM attributes as RFC 7643 types them', () => {
+  it('4/15. userName is case-insensitive in filters and uniqueness (RFC 7643 §4.1.1: caseExact false)', async () => {
+    s = await sandbox();
+    const upper = encodeURIComponent('userName eq "OWNER@EXAMPLE.COM"');
+    const found = (await (await scim('GET', `/Users?filter=${upper}`)).json()).Resources as Array<{ userName: string }>;
+    expect(found.map((u) => u.userName)).toEqual(['owner@example.com']);
+    const again = await scim('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'Owner@Example.com',
+      emails: [{ value: 'Owner@Example.com', type: 'work', primary: true }],
+      active: true,
+    });
+    expect(again.status).toBe(409);
+  });
+});
+
 describe("Okta's engine as Okta documents it", () => {
   it("7. Okta's requests are its SCIM guide's: the lookup, the headers, the create body, membership as add and remove after the name (OKTA-GUIDE: scim20-exchanges.json)", async () => {
     s = await sandbox({ admin: 'auto' });

@@ -82,7 +82,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     let matched = items;
     if (filter) {
       try {
-        const predicate = parseFilter(filter, [attribute]);
+        const predicate = parseFilter(filter, [attribute], [attribute]);
         matched = items.filter((item) => predicate({ [attribute]: attributeOf(item) }));
       } catch (error) {
         if (error instanceof FilterSyntaxError) throw fail(req, 400, `Only ${attribute} eq filters are supported: ${error.message}`, 'invalidFilter');
@@ -187,7 +187,8 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     if (typeof b.displayName !== 'string' || b.displayName.trim() === '') throw fail(req, 400, 'displayName is required', 'invalidValue');
     if (/^cf/i.test(b.displayName)) throw fail(req, 400, 'Group names cannot begin with "CF"', 'invalidValue');
     if (/[\u0000-\u001f\u007f]/.test(b.displayName)) throw fail(req, 400, 'displayName contains control characters', 'invalidValue');
-    if ([...state.userGroups.values()].some((g) => g.name === b.displayName)) throw fail(req, 409, `Group ${b.displayName} already exists`, 'uniqueness');
+    if ([...state.userGroups.values()].some((g) => g.name.toLowerCase() === b.displayName.toLowerCase()))
+      throw fail(req, 409, `Group ${b.displayName} already exists`, 'uniqueness');
     const t = state.now();
     const group: UserGroupRecord = {
       id: hexId(`group:${b.displayName}:${t}`),

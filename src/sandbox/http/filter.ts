@@ -18,7 +18,8 @@ function literalValue(literal: string): unknown {
   }
 }
 
-export function parseFilter(expression: string, allowedAttributes?: string[]): Predicate {
+/** `caseInsensitive`: attributes compared without case (SCIM's userName and displayName: RFC 7643 §4.1.1, §4.2, caseExact false). */
+export function parseFilter(expression: string, allowedAttributes?: string[], caseInsensitive: string[] = []): Predicate {
   const orParts: Predicate[][] = [[]];
   let rest = expression;
   while (rest.trim().length > 0) {
@@ -28,7 +29,7 @@ export function parseFilter(expression: string, allowedAttributes?: string[]): P
     const op = opRaw.toLowerCase();
     if (allowedAttributes && !allowedAttributes.includes(attr)) throw new FilterSyntaxError(`Unsupported filter attribute: ${attr}`);
     if (op !== 'pr' && literal === undefined) throw new FilterSyntaxError(`Missing value for ${attr} ${op}`);
-    orParts[orParts.length - 1].push(clause(attr, op, literal === undefined ? undefined : literalValue(literal)));
+    orParts[orParts.length - 1].push(clause(attr, op, literal === undefined ? undefined : literalValue(literal), caseInsensitive.includes(attr)));
     rest = rest.slice(m[0].length);
     const joiner = /^(and|or)\s+/i.exec(rest);
     if (joiner) {
@@ -41,9 +42,10 @@ export function parseFilter(expression: string, allowedAttributes?: string[]): P
   return (item) => orParts.some((ands) => ands.length > 0 && ands.every((p) => p(item)));
 }
 
-function clause(attr: string, op: string, value: unknown): Predicate {
+function clause(attr: string, op: string, value: unknown, ignoreCase: boolean): Predicate {
+  const fold = (v: unknown) => (ignoreCase && typeof v === 'string' ? v.toLowerCase() : v);
   return (item) => {
-    return valuesAt(item, attr.split('.')).some((v) => compare(v, op, value));
+    return valuesAt(item, attr.split('.')).some((v) => compare(fold(v), op, fold(value)));
   };
 }
 
