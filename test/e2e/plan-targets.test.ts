@@ -98,4 +98,33 @@ describe('a saved plan never chooses where credentials go (#20)', () => {
     expect(out).toContain(`Cloudflare: ${s.env.CLOUDFLARE_API_BASE_URL}/accounts/`);
     expect(out).toContain('Pinned by --plan-sha256');
   });
+
+  it('an edited action is refused with no write: the plan is held to the plan made afresh from the same inputs', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const t = await listener();
+    trap = t.server;
+    const dir = mkdtempSync(join(tmpdir(), 'scim-plan-actions-'));
+    const file = join(dir, 'plan.json');
+    expect((await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', file])).code).toBe(0);
+    const plan = JSON.parse(readFileSync(file, 'utf8'));
+    // A request steered elsewhere in the same org, and one that names another host outright.
+    const assignment = plan.actions.find((a: { id: string }) => a.id === 'group-assignment:Sales');
+    const edited = join(dir, 'edited.json');
+    writeFileSync(
+      edited,
+      JSON.stringify({
+        ...plan,
+        actions: plan.actions.map((a: { id: string; request?: { path: string } }) =>
+          a === assignment ? { ...a, request: { ...a.request, path: `${t.url}/api/v1/users/00uvictim/lifecycle/deactivate` } } : a,
+        ),
+      }),
+    );
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    const r = await okta(s, ['--plan', edited, '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is stale');
+    expect(r.stderr).toContain('action group-assignment:Sales');
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+    expect(t.seen).toEqual([]);
+  });
 });
