@@ -56,8 +56,13 @@ export function plan(desired: Desired, observed: Observed): Plan {
     );
   }
   if (desired.assignGroups.length === 0 && desired.assignUsers.length === 0) {
+    // What Okta already has assigned stays: the warning says what is there, not that nothing is (#24 item 3).
+    const groups = observed.assignedGroupIds.length;
+    const users = observed.assignedUserIds.length;
     warnings.push(
-      'No group or user is assigned to the app: provisioning will be on, but nobody will be provisioned. Add --push-group or --assign-group (or --assign-user).',
+      groups + users > 0
+        ? `This run names no group or user; the app keeps what Okta has assigned (${plural(groups, 'group')} and ${plural(users, 'user')} assigned directly), which it leaves as it is.`
+        : 'No group or user is assigned to the app: provisioning will be on, but nobody will be provisioned. Add --push-group or --assign-group (or --assign-user).',
     );
   }
   if (observed.duplicateApps.length > 0) {
@@ -234,4 +239,8 @@ function rolesAction(desired: Desired, name: string, roles: string[], observed: 
       body: { policies: [...group.policies, { ...newPolicy, permission_groups: missing.map((role) => ({ id: r.roleIds[role] })) }] },
     },
   };
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -182,6 +182,14 @@ describe('the planner (pure)', () => {
     ]);
     const nobody = plan({ ...desired, assignGroups: [], pushGroups: [], assignUsers: [] }, observed());
     expect(nobody.warnings).toEqual([expect.stringContaining('nobody will be provisioned')]);
+    // What Okta has assigned already is said as it is (#24 item 3).
+    const kept = plan(
+      { ...desired, assignGroups: [], pushGroups: [], assignUsers: [] },
+      observed({ app: app(), assignedGroupIds: ['g1', 'g2', 'g3', 'g4'], assignedUserIds: ['u1'] }),
+    );
+    expect(kept.warnings).toContain(
+      'This run names no group or user; the app keeps what Okta has assigned (4 groups and 1 user assigned directly), which it leaves as it is.',
+    );
   });
 });
 
