@@ -29,7 +29,19 @@ export function ask(input: NodeJS.ReadableStream, output: NodeJS.WritableStream,
   });
 }
 
+/** Pure: what an answer to a yes/no question means; anything but a clear yes, no or nothing is asked again. */
+export function readAnswer(answer: string): 'yes' | 'no' | 'unclear' {
+  const a = answer.trim();
+  if (/^y(es)?$/i.test(a)) return 'yes';
+  if (a === '' || /^no?$/i.test(a)) return 'no';
+  return 'unclear';
+}
+
+/** A yes/no question; an empty answer is No, a mistyped one (`yse`) is asked again rather than read as No (#24 item 18). */
 export async function confirm(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, question: string): Promise<boolean> {
-  const answer = await ask(input, output, `${question} [y/N] `);
-  return /^y(es)?$/i.test(answer.trim());
+  for (;;) {
+    const answer = readAnswer(await ask(input, output, `${question} [y/N] `));
+    if (answer !== 'unclear') return answer === 'yes';
+    output.write('  Please answer y (yes) or n (no).\n');
+  }
 }

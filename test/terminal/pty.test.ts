@@ -116,7 +116,11 @@ describe('under a real terminal', () => {
     const r = await runInPty(['okta', '--push-group', 'Engineering'], {
       env: cleanEnv(s.env),
       columns: 120,
-      steps: [{ when: 'Apply these changes? [y/N]', send: 'n\r' }],
+      steps: [
+        // A slip is asked again, not taken for No (#24 item 18).
+        { when: 'Apply these changes? [y/N]', send: 'yse\r' },
+        { when: /Please answer y \(yes\) or n \(no\)\.[\s\S]*Apply these changes\? \[y\/N\]/, send: 'n\r' },
+      ],
     });
     expect(r.code).toBe(1);
     expect(plain(r.screen)).toContain('Apply cancelled; nothing was changed.');

@@ -91,3 +91,20 @@ describe('system error codes in words (#24 item 34)', async () => {
     expect(inWords(code)).toBe(words);
   });
 });
+
+describe('a yes/no answer (#24 item 18)', async () => {
+  const { readAnswer } = await import('../../src/lib/prompt.js');
+  it.each([
+    ['y', 'yes'],
+    ['YES', 'yes'],
+    [' yes ', 'yes'],
+    ['', 'no'],
+    ['n', 'no'],
+    ['No', 'no'],
+    ['yse', 'unclear'],
+    ['yeah', 'unclear'],
+    ['ok', 'unclear'],
+  ])('%j means %s', (answer, meaning) => {
+    expect(readAnswer(answer)).toBe(meaning);
+  });
+});
