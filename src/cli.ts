@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Context } from './context.js';
-import { EXIT_CODE_HELP } from './lib/errors.js';
+import { exitCodeHelp, SANDBOX_EXIT_CODE_HELP } from './lib/errors.js';
 import { VERSION } from './lib/version.js';
 
 /** Commander wiring only. Each command's code is imported when it runs, so `--help` stays fast. */
@@ -19,7 +19,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     })
     .addHelpText(
       'after',
-      `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${EXIT_CODE_HELP}\n`,
+      `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${exitCodeHelp({ root: true })}\n`,
     );
 
   const run =
@@ -30,7 +30,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     };
 
   const docs = (section: string) => `\nDocs: README.md, "${section}" (in the package and its repository).\n`;
-  const help = (examples: string[], section: string) => `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n${docs(section)}\n${EXIT_CODE_HELP}\n`;
+  const help = (examples: string[], section: string, codes = exitCodeHelp()) =>
+    `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n${docs(section)}\n${codes}\n`;
 
   const okta = program.command('okta').description('Create and configure the Okta SCIM app for Cloudflare, then verify it (plan → confirm → apply → verify).');
   connectionOptions(okta);
@@ -57,6 +58,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
           'npx scim-setup okta --dry-run --out plan.json && npx scim-setup okta --plan plan.json',
         ],
         'Real use',
+        exitCodeHelp({ detailedExitcode: true }),
       ),
     )
     .action(run(() => import('./commands/okta.js')));
@@ -152,7 +154,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
         `written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node ` +
         `scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup ` +
         `sandbox --seed big.json\n  $ scim-setup sandbox --compare run.har   ` +
-        `       # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${EXIT_CODE_HELP}\n`,
+        `       # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${SANDBOX_EXIT_CODE_HELP}\n`,
     )
     .action(run(() => import('./commands/sandbox.js')));
 
@@ -161,7 +163,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .description('Start the sandbox and run the whole setup against it: the first command to try.')
     .option('--json', 'print one JSON document with the result')
     .option('--no-color', 'no colour')
-    .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n\n${EXIT_CODE_HELP}\n`)
+    .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n\n${exitCodeHelp()}\n`)
     .action(run(() => import('./commands/demo.js')));
 
   program

@@ -10,14 +10,33 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-export const EXIT_CODE_HELP = `Exit codes:
-  0  done, or nothing to do
-  1  failed
-  2  usage or input error (nothing was written)
-     with --dry-run --detailed-exitcode: 0 no changes, 2 changes pending, 1 any error
-  3  waiting on a manual step or on provisioning to show up (re-run later)
-  4  authentication or permission refused
-  130 interrupted (Ctrl-C); 143 on SIGTERM: what was done is reported; re-run to converge`;
+/**
+ * The exit codes a command's --help lists: each command only the ones it can return (#24 items
+ * 13, 36). `detailedExitcode`: the command takes --detailed-exitcode (okta); `root`: the overview.
+ */
+export function exitCodeHelp(options: { detailedExitcode?: boolean; root?: boolean } = {}): string {
+  const detailed = options.root
+    ? ['     with okta --dry-run --detailed-exitcode: 0 no changes, 2 changes pending, 1 any error']
+    : options.detailedExitcode
+      ? ['     with --dry-run --detailed-exitcode: 0 no changes, 2 changes pending, 1 any error']
+      : [];
+  return [
+    'Exit codes:',
+    '  0  done, or nothing to do',
+    '  1  failed',
+    '  2  usage or input error (nothing was written)',
+    ...detailed,
+    '  3  waiting on a manual step or on provisioning to show up (re-run later)',
+    '  4  authentication or permission refused',
+    '  130 interrupted (Ctrl-C); 143 on SIGTERM: what was done is reported; re-run to converge',
+  ].join('\n');
+}
+
+/** The sandbox's own: it runs until stopped, and compares recordings. */
+export const SANDBOX_EXIT_CODE_HELP = `Exit codes:
+  0  stopped (Ctrl-C or SIGTERM), or --compare found no difference
+  1  --compare found differences, or the sandbox failed
+  2  usage or input error (a port in use, a bad seed or recording)`;
 
 /** Base for every error the CLI expects; deep code throws these and never exits. */
 export class CliError extends Error {
