@@ -186,6 +186,7 @@ export class CloudflareClient {
       return new AuthError(
         `Cloudflare denied ${where} to the token in ${ENV[this.role]} (403 ${detail}).`,
         `Check that CLOUDFLARE_ACCOUNT_ID (${this.accountId}) is the account the token belongs to, and that the token has ${PERMISSION[this.role]}.`,
+        403,
       );
     }
     return new CloudflareRequestError(`Cloudflare answered ${e.status ?? 'an error'} on ${where}: ${detail}`, e.status ?? 0);

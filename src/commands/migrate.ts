@@ -88,7 +88,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
         ctx.signal,
       ).catch((error) => {
         // Whatever step waits, the legacy group is still assigned: say so, since it is what users fear.
-        if (error instanceof PendingError && !error.message.includes('stays assigned'))
+        if (error instanceof PendingError && !(error instanceof LegacyKeptPending))
           throw new PendingError(`${error.message} "${g.name}" stays assigned, so nobody has lost access.`, error.fix);
         throw error;
       });
@@ -255,7 +255,7 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
     },
   );
   if (proven) return;
-  throw new PendingError(
+  throw new LegacyKeptPending(
     `Not yet proven that every member of "${g.name}" holds ${g.role} ` +
       `through "${g.target.name}" (${missing.length} not in it ` +
       `yet${userGroupSeen ? '' : '; the user group is not in Cloudflare yet'}). ` +
@@ -263,3 +263,6 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
     'Re-run `scim-setup migrate` once Okta has pushed the group; it carries on from here.',
   );
 }
+
+/** A wait whose message already says that the legacy group stays assigned (so it is not said twice). */
+class LegacyKeptPending extends PendingError {}

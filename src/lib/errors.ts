@@ -66,9 +66,13 @@ export class InputError extends CliError {
   }
 }
 
-/** A token was refused (401) or lacks a permission (403). */
+/** A token was refused (401) or lacks a permission (403): the status rides on the error, so nothing reads it from the message. */
 export class AuthError extends CliError {
-  constructor(message: string, fix?: string) {
+  constructor(
+    message: string,
+    fix?: string,
+    readonly status: 401 | 403 = 401,
+  ) {
     super(message, ExitCode.auth, fix);
   }
 }

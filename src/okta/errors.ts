@@ -56,6 +56,7 @@ export function toOktaError(error: unknown, orgUrl: string): Error {
       `Okta denied ${path} (403 ${fromWire(e.errorCode ?? '')}: ${summary}).`,
       "The token's admin (or the service app) needs the Application Administrator and Group Administrator roles, " +
         'and for a service app the scopes okta.apps.manage okta.groups.manage okta.users.read okta.logs.read.',
+      403,
     );
   }
   return new OktaRequestError(

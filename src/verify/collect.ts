@@ -128,7 +128,7 @@ export async function collectEvidence(
       if (!(error instanceof CliError)) throw error;
       return {
         ok: false as const,
-        status: error instanceof AuthError ? (/\b401\b/.test(error.message) ? 401 : 403) : 0,
+        status: error instanceof AuthError ? error.status : 0,
         message: error.message,
         auth: error instanceof AuthError,
         fix: error.fix,

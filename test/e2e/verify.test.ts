@@ -66,6 +66,15 @@ describe('scim-setup verify: checks that cannot lie', () => {
     }
   });
 
+  it('a token without the SCIM permission is a 403, carried by the error itself (not read from its message)', async () => {
+    s = await sandbox();
+    await setUp({ push: ['Engineering'] });
+    const readOnly = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'read only', permissions: ['accountRead'] });
+    const r = await verify([], { CLOUDFLARE_SCIM_TOKEN: readOnly.value });
+    expect(r.code).toBe(4);
+    expect(r.check('scim-token')).toMatchObject({ status: 'fail', summary: 'Cloudflare refused the SCIM token (HTTP 403)' });
+  });
+
   it('a revoked SCIM token fails the token check (exit 4) and names the permission', async () => {
     s = await sandbox();
     await setUp({ push: ['Engineering'] });
