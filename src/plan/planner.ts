@@ -48,6 +48,13 @@ export function plan(desired: Desired, observed: Observed): Plan {
     warnings.push(...repair.warnings);
   }
   for (const [name, roles] of Object.entries(desired.groupRoles)) actions.push(rolesAction(desired, name, roles, observed));
+  // Everyone is every user of the org (Okta's built-in group): worth a word with its size before it is provisioned (#24 item 32).
+  if (desired.assignGroups.includes('Everyone') && observed.groups.Everyone) {
+    const n = observed.groups.Everyone.members;
+    warnings.push(
+      `Group "Everyone" holds every user in the Okta org${n === undefined ? '' : ` (${n})`}: each of them becomes a Cloudflare account member. Assign a narrower group unless that is meant.`,
+    );
+  }
   for (const name of desired.assignGroups) {
     if (observed.groups[name].members !== 0) continue;
     const pushed = desired.pushGroups.includes(name);

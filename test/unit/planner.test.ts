@@ -182,6 +182,14 @@ describe('the planner (pure)', () => {
     ]);
     const nobody = plan({ ...desired, assignGroups: [], pushGroups: [], assignUsers: [] }, observed());
     expect(nobody.warnings).toEqual([expect.stringContaining('nobody will be provisioned')]);
+    // Everyone is every user of the org: said with its size (#24 item 32).
+    const everyone = plan(
+      { ...desired, assignGroups: ['Everyone'], pushGroups: [] },
+      observed({ groups: { ...groups, Everyone: { id: 'g0', name: 'Everyone', members: 10_000 } } }),
+    );
+    expect(everyone.warnings).toContain(
+      'Group "Everyone" holds every user in the Okta org (10000): each of them becomes a Cloudflare account member. Assign a narrower group unless that is meant.',
+    );
     // What Okta has assigned already is said as it is (#24 item 3).
     const kept = plan(
       { ...desired, assignGroups: [], pushGroups: [], assignUsers: [] },
