@@ -10,7 +10,7 @@ import { confirm } from '../lib/prompt.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
-import { findApps } from '../okta/observe.js';
+import { appNotFound, findApps } from '../okta/observe.js';
 import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
@@ -35,7 +35,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     const prefix = planFile.options({ namePrefix: options.namePrefix }, { namePrefix: 'Cloudflare ' }).namePrefix;
     const startedAt = new Date();
     const [app] = await findApps(session.okta, session.inputs.appLabel);
-    if (!app) throw new InputError(`No Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`, 'Run `scim-setup okta` first.');
+    if (!app) throw await appNotFound(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
     if (!provisioningOn(app.features ?? []))
       throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `scim-setup okta` first.');
     const legacy = await observeLegacy(session, app.id, prefix);

@@ -1,9 +1,8 @@
 import type { Context } from '../context.js';
 import type { VerifyOptions } from './options.js';
-import { InputError } from '../lib/errors.js';
 import { parseDuration } from '../lib/duration.js';
 import { checkOutputPath } from '../lib/output-file.js';
-import { findApps } from '../okta/observe.js';
+import { appNotFound, findApps } from '../okta/observe.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
@@ -16,11 +15,9 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
     const session = await openSession(options, ctx, reporter, '0s');
     const lookback = parseDuration(options.since ?? '1h', '--since');
     const [app] = await findApps(session.okta, session.inputs.appLabel);
-    if (!app)
-      throw new InputError(
-        `No Okta app "${session.inputs.appLabel}" (scim2testapp) exists in ${session.inputs.orgUrl}.`,
-        'Run `scim-setup okta` first, or pass the --app-label of the app to verify.',
-      );
+    if (!app) throw await appNotFound(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
+    // What it looks at, as okta says it (#24 item 33).
+    reporter.info(`Verifying Okta app "${app.label}" (${app.id}) in ${session.inputs.orgUrl} → Cloudflare account ${session.inputs.accountId}`);
     const { report } = await runVerification(session, {
       appId: app.id,
       since: new Date(Date.now() - lookback),

@@ -1,6 +1,7 @@
 import { InputError } from '../lib/errors.js';
 import { filterString } from '../lib/filter-string.js';
 import { nearMatches } from '../lib/near-matches.js';
+import { fromWire } from '../lib/terminal-text.js';
 import type { Desired, Observed, ObservedApp } from '../plan/types.js';
 import { readAppAssignments, type AppAssignments } from './app-assignments.js';
 import type { OktaClient } from './client.js';
@@ -56,6 +57,27 @@ export function toObservedApp(raw: RawApp): ObservedApp {
 export async function findApps(okta: OktaClient, label: string): Promise<RawApp[]> {
   const apps = await okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 });
   return apps.filter((a) => a.label === label).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+}
+
+/**
+ * The error for an app label that names no scim2testapp app: it lists the labels the org's apps of
+ * this kind have, nearest first, so that a slip (`cloudflare scim`) is one flag away (#24 item 10).
+ */
+export async function appNotFound(okta: OktaClient, label: string, orgUrl: string): Promise<InputError> {
+  const labels = [...new Set((await okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 })).map((a) => a.label))];
+  const near = nearMatches(label, labels, 1);
+  const listed = labels.length
+    ? `; its scim2testapp apps are labelled ${labels
+        .slice(0, 10)
+        .map((l) => `"${fromWire(l, 80)}"`)
+        .join(', ')}`
+    : '';
+  return new InputError(
+    `No Okta app "${label}" (scim2testapp) exists in ${orgUrl}${listed}.`,
+    near.length
+      ? `Did you mean --app-label "${fromWire(near[0], 80)}"? Otherwise run \`scim-setup okta\` first.`
+      : 'Run `scim-setup okta` first, or pass the --app-label of the app.',
+  );
 }
 
 /** Resolves group names exactly, in as few search requests as the names allow; unknown names are an input error. */

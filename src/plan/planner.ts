@@ -1,4 +1,4 @@
-import { grantedRoles, withRoles } from './roles.js';
+import { grantedRoles } from './roles.js';
 import { REDACTED } from '../lib/redact.js';
 import { repairs, repush, sequence } from './repair.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';

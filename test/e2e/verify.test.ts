@@ -244,6 +244,18 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(r.stdout + r.stderr).not.toContain('interrupted');
   });
 
+  it('a mistyped --app-label is refused naming the labels that exist, nearest first; a found app is named as it is looked at (#24 items 10, 33)', async () => {
+    s = await sandbox();
+    await setUp({ push: ['Engineering'] });
+    const wrong = await runCli(['verify', '--app-label', 'cloudflare scim'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('No Okta app "cloudflare scim" (scim2testapp) exists in');
+    expect(wrong.stderr).toContain('its scim2testapp apps are labelled "Cloudflare SCIM"');
+    expect(wrong.stderr).toContain('Did you mean --app-label "Cloudflare SCIM"?');
+    const right = await runCli(['verify'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(right.stdout).toMatch(/Verifying Okta app "Cloudflare SCIM" \(0oa\w+\) in http:\/\/127\.0\.0\.1:\d+ → Cloudflare account [0-9a-f]{32}/);
+  });
+
   it('nobody assigned is a warning, not "all 0 users are members" (#24 item 26)', async () => {
     s = await sandbox();
     await setUp({});
