@@ -138,5 +138,7 @@ export async function run(options: SandboxCommandOptions, ctx: Context): Promise
   // main turns SIGINT and SIGTERM into this signal.
   await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
   await sandbox.close();
+  // Said on stderr, so that --json's one line stays alone on stdout (#24 item 37).
+  ctx.stderr.write(`scim-setup sandbox stopped (${String(ctx.signal.reason ?? 'signal')}); its state is gone. A new one starts empty.\n`);
   return 0;
 }

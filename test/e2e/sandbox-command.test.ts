@@ -28,11 +28,15 @@ describe('scim-setup sandbox', () => {
     ]);
     const r = await fetch(`${doc.env.OKTA_ORG_URL}/api/v1/groups?limit=1`, { headers: { authorization: `SSWS ${doc.env.OKTA_API_TOKEN}` } });
     expect(r.status).toBe(200);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => {
       child.on('exit', resolve);
       child.kill('SIGTERM');
     });
     expect(code).toBe(0);
+    // It says it stopped (#24 item 37), on stderr: stdout keeps its one JSON line.
+    expect(stderr).toContain('scim-setup sandbox stopped (SIGTERM); its state is gone.');
   });
 
   it.each(['--okta-port', '--cloudflare-port'])('%s on a port in use: exit 2 naming the port and the flag, and the process is gone', async (flag) => {
