@@ -1,4 +1,4 @@
-import { renderManualStep, provisioningTabLink } from '../plan/guided-step.js';
+import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
@@ -118,18 +118,7 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
 
 function showGuidedStep(session: Session, appId: string, reveal: boolean): void {
   const { inputs } = session;
-  session.reporter.info(
-    `\n${renderManualStep({
-      id: 'rotate-token',
-      title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
-      link: provisioningTabLink(inputs.orgUrl, appId),
-      steps: [
-        "Open the link above (the app's Provisioning tab), Integration, and select Edit.",
-        `OAuth Bearer Token: ${reveal ? inputs.scimToken : `${maskToken(inputs.scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`,
-        'Select Test API Credentials, then Save.',
-      ],
-    })}\n`,
-  );
+  session.reporter.info(`\n${renderManualStep(tokenGuidedStep(inputs.orgUrl, appId, inputs.scimToken, reveal))}\n`);
 }
 
 const LOOKBACK_MS = 3600_000;

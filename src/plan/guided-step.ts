@@ -21,6 +21,11 @@ export function provisioningTabLink(orgUrl: string, appId: string): string {
 }
 
 /** The guide's steps 3 and 4 in its own words, with the exact values to paste. */
+/** The lines both checklists share, written once (#24 items 6, 38): the token field, and Okta's own test of it. */
+const tokenLine = (scimToken: string, revealToken: boolean) =>
+  `OAuth Bearer Token: ${revealToken ? scimToken : `${maskToken(scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`;
+const TEST_CREDENTIALS = 'Select Test API Credentials: Okta says the credentials were verified.';
+
 export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUrl: string, scimToken: string, revealToken: boolean): ManualStep {
   return {
     id: 'provisioning',
@@ -31,10 +36,26 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
       'Select Enable API integration.',
       // Values to copy stand on their own line: a terminal that wraps them mid-token breaks a copy.
       `SCIM 2.0 Base URL:\n${scimBaseUrl}`,
-      `OAuth Bearer Token: ${revealToken ? scimToken : `${maskToken(scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`,
+      tokenLine(scimToken, revealToken),
+      TEST_CREDENTIALS,
       'Deselect Import Groups.',
       'Select Save.',
       'Under Provisioning → To App, select Edit: enable Create Users and Deactivate Users; leave Update User Attributes off. Select Save.',
+    ],
+  };
+}
+
+/** The guided step of a token rotation: the token field alone, from the same lines. */
+export function tokenGuidedStep(orgUrl: string, appId: string, scimToken: string, revealToken: boolean): ManualStep {
+  return {
+    id: 'rotate-token',
+    title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
+    link: provisioningTabLink(orgUrl, appId),
+    steps: [
+      "Open the link above (the app's Provisioning tab), Integration, and select Edit.",
+      tokenLine(scimToken, revealToken),
+      TEST_CREDENTIALS,
+      'Select Save.',
     ],
   };
 }
