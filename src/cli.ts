@@ -244,7 +244,7 @@ function waitOptions(command: Command, wait: string): Command {
   return command
     .option('--wait <duration>', wait)
     .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default 60s)')
-    .option('--request-timeout <duration>', 'fail a request that gets no answer in this time (default 30s)');
+    .option('--request-timeout <duration>', 'give up on one attempt of a request after this long (default 30s); a retry has its own timeout');
 }
 
 /** For the commands that tell drift from work in flight (README, "Pending or drift"). */
