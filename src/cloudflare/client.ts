@@ -93,14 +93,14 @@ export class CloudflareClient {
     });
   }
 
-  /** This machine's clock minus Cloudflare's, at most (from its `Date` headers); a minute where none came. */
+  /** This machine's clock minus Cloudflare's, at most (RequestPolicy.clockOffsetMs). */
   get clockOffsetMs(): number {
-    return this.policy.clockOffsetMs('Cloudflare') ?? 60_000;
+    return this.policy.clockOffsetMs('Cloudflare');
   }
 
-  /** A moment on this clock, as Cloudflare's clock would name it at the earliest: for `since` filters on its audit log. */
+  /** A moment on this clock as Cloudflare's names it at the earliest: for `since` filters on its audit log. */
   onCloudflareClock(moment: Date): Date {
-    return new Date(moment.getTime() - Math.max(0, this.clockOffsetMs));
+    return this.policy.onServiceClock('Cloudflare', moment);
   }
 
   get scimPath(): string {

@@ -10,7 +10,7 @@ import { confirm } from '../lib/prompt.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
-import { appNotFound, findApps } from '../okta/observe.js';
+import { requireApp } from '../okta/observe.js';
 import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
@@ -34,8 +34,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     planFile.admit({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: { namePrefix: options.namePrefix } }, reporter);
     const prefix = planFile.options({ namePrefix: options.namePrefix }, { namePrefix: 'Cloudflare ' }).namePrefix;
     const startedAt = new Date();
-    const [app] = await findApps(session.okta, session.inputs.appLabel);
-    if (!app) throw await appNotFound(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
+    const app = await requireApp(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
     if (!provisioningOn(app.features ?? []))
       throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `scim-setup okta` first.');
     const legacy = await observeLegacy(session, app.id, prefix);

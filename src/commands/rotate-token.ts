@@ -12,7 +12,7 @@ import { toSavedPlan } from '../plan/saved-plan.js';
 import { PlanFile } from './plan-file.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
-import { appNotFound, findApps } from '../okta/observe.js';
+import { requireApp } from '../okta/observe.js';
 import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
@@ -49,8 +49,7 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     steps.push({ step: 'prove the new token against Cloudflare', result: proved });
     reporter.task('prove the new token against Cloudflare').succeed(`prove the new token against Cloudflare: ${proved}`);
 
-    const [app] = await findApps(okta, inputs.appLabel);
-    if (!app) throw await appNotFound(okta, inputs.appLabel, inputs.orgUrl);
+    const app = await requireApp(okta, inputs.appLabel, inputs.orgUrl);
     if (!provisioningOn(app.features ?? []))
       throw new InputError(
         `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import type { VerifyOptions } from './options.js';
 import { parseDuration } from '../lib/duration.js';
 import { checkOutputPath } from '../lib/output-file.js';
-import { appNotFound, findApps } from '../okta/observe.js';
+import { requireApp } from '../okta/observe.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
@@ -14,8 +14,7 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
     if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const session = await openSession(options, ctx, reporter, '0s');
     const lookback = parseDuration(options.since ?? '1h', '--since');
-    const [app] = await findApps(session.okta, session.inputs.appLabel);
-    if (!app) throw await appNotFound(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
+    const app = await requireApp(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
     // What it looks at, as okta says it (#24 item 33).
     reporter.info(`Verifying Okta app "${app.label}" (${app.id}) in ${session.inputs.orgUrl} → Cloudflare account ${session.inputs.accountId}`);
     const { report } = await runVerification(session, {

@@ -73,6 +73,9 @@ export function retryAfterMs(headers: HeaderReader, now: number): number | undef
   return budget ? Math.max(0, budget.resetAt - now) : undefined;
 }
 
+/** The offset assumed for a service that has sent no `Date` header yet. */
+const UNKNOWN_CLOCK_OFFSET_MS = 60_000;
+
 export class RequestPolicy {
   private readonly budgets = new Map<string, Budget>();
   /** Per service: this machine's clock minus the service's, at most (the least of every answer's bound). */
@@ -132,9 +135,18 @@ export class RequestPolicy {
     if (known === undefined || bound < known) this.clockOffsets.set(service, bound);
   }
 
-  /** Our clock minus the service's, at most; undefined before any answer carried a `Date`. */
-  clockOffsetMs(service: string): number | undefined {
-    return this.clockOffsets.get(service);
+  /**
+   * Our clock minus the service's, at most, from its answers so far. Where no `Date` came, the
+   * service's times are read as a minute later than they say, so that nothing it reports is taken
+   * as earlier than it may have been.
+   */
+  clockOffsetMs(service: Service['name']): number {
+    return this.clockOffsets.get(service) ?? UNKNOWN_CLOCK_OFFSET_MS;
+  }
+
+  /** A moment on our clock as the service's clock names it at the earliest: for `since` filters on its logs. */
+  onServiceClock(service: Service['name'], moment: Date): Date {
+    return new Date(moment.getTime() - Math.max(0, this.clockOffsetMs(service)));
   }
 
   /** Milliseconds to wait before a retry, or undefined when the outcome is final. */

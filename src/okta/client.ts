@@ -54,21 +54,14 @@ export class OktaClient {
     this.http = this.sdkHttp as unknown as SdkHttp;
   }
 
-  /**
-   * This machine's clock minus Okta's, at most, from the answers so far. Where no `Date` came,
-   * Okta's times are read as a minute later than they say, so that nothing it reports is taken
-   * as earlier than it may have been.
-   */
+  /** This machine's clock minus Okta's, at most (RequestPolicy.clockOffsetMs). */
   get clockOffsetMs(): number {
-    return this.policy.clockOffsetMs('Okta') ?? 60_000;
+    return this.policy.clockOffsetMs('Okta');
   }
 
-  /**
-   * A moment on this clock, as Okta's clock would name it at the earliest: for `since` filters on
-   * its System Log, so that an event made after the moment is never filtered out by clock skew.
-   */
+  /** A moment on this clock as Okta's names it at the earliest: for `since` filters on its System Log. */
   onOktaClock(moment: Date): Date {
-    return new Date(moment.getTime() - Math.max(0, this.clockOffsetMs));
+    return this.policy.onServiceClock('Okta', moment);
   }
 
   private url(path: string, query: Record<string, string | number | undefined> = {}): string {

@@ -55,16 +55,33 @@ export function toObservedApp(raw: RawApp): ObservedApp {
 
 /** The scim2testapp instances labelled as wanted, oldest first. */
 export async function findApps(okta: OktaClient, label: string): Promise<RawApp[]> {
-  const apps = await okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 });
+  return appsLabelled(await scimApps(okta), label);
+}
+
+/** Every scim2testapp app of the org, in one listing. */
+function scimApps(okta: OktaClient): Promise<RawApp[]> {
+  return okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 });
+}
+
+/** Pure: the apps with this label, oldest first (the one scim-setup uses). */
+function appsLabelled(apps: RawApp[], label: string): RawApp[] {
   return apps.filter((a) => a.label === label).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+}
+
+/** The app a command acts on, from one listing; none is an input error naming the labels that exist. */
+export async function requireApp(okta: OktaClient, label: string, orgUrl: string): Promise<RawApp> {
+  const apps = await scimApps(okta);
+  const [app] = appsLabelled(apps, label);
+  if (!app) throw appNotFound(apps, label, orgUrl);
+  return app;
 }
 
 /**
  * The error for an app label that names no scim2testapp app: it lists the labels the org's apps of
  * this kind have, nearest first, so that a slip (`cloudflare scim`) is one flag away (#24 item 10).
  */
-export async function appNotFound(okta: OktaClient, label: string, orgUrl: string): Promise<InputError> {
-  const labels = [...new Set((await okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 })).map((a) => a.label))];
+function appNotFound(apps: RawApp[], label: string, orgUrl: string): InputError {
+  const labels = [...new Set(apps.map((a) => a.label))];
   const near = nearMatches(label, labels, 1);
   const listed = labels.length
     ? `; its scim2testapp apps are labelled ${labels

@@ -1,5 +1,6 @@
 import { grantedRoles } from './roles.js';
 import { REDACTED } from '../lib/redact.js';
+import { fromWire } from '../lib/terminal-text.js';
 import { repairs, repush, sequence } from './repair.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
 
@@ -201,13 +202,13 @@ function pushAction(name: string, observed: Observed, appPath: string): Action {
     };
   // A group deleted in Cloudflare puts the push in error for good: the repair unlinks it and pushes afresh.
   if (observed.drift?.some((d) => d.kind === 'group-gone' && d.group === name && d.oktaSays))
-    return { ...base, kind: 'noop', detail: `the push mapping is in ERROR (${mapping.errorSummary}): repaired below` };
+    return { ...base, kind: 'noop', detail: `the push mapping is in ERROR (${fromWire(mapping.errorSummary)}): repaired below` };
   // Any other error: pushed again the way Okta's API allows (INACTIVE, then ACTIVE); if its cause is
   // still there, the push goes back into ERROR and verify says so with Okta's message.
   return {
     ...base,
     kind: 'update',
-    detail: `the push mapping is in ERROR: ${mapping.errorSummary ?? 'no summary'}; pushed again (set INACTIVE, then ACTIVE)`,
+    detail: `the push mapping is in ERROR: ${mapping.errorSummary ? fromWire(mapping.errorSummary) : 'no summary'}; pushed again (set INACTIVE, then ACTIVE)`,
     ...sequence(repush(appPath, mapping.id)),
   };
 }

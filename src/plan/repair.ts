@@ -1,3 +1,4 @@
+import { fromWire } from '../lib/terminal-text.js';
 import type { Drift } from './drift.js';
 import type { Action, Desired, PlannedRequest } from './types.js';
 
@@ -59,7 +60,7 @@ function repairAction(d: Drift, appId: string): Action {
             resource: 'repair',
             summary: `push group "${d.group}" to Cloudflare afresh: it was deleted there`,
             detail: d.oktaSays
-              ? `Okta put the push in error: "${d.oktaSays}"; it does not create a deleted group again`
+              ? `Okta put the push in error: "${fromWire(d.oktaSays)}"; it does not create a deleted group again`
               : `drift since Okta's last push (${d.lastPush}); no SCIM group has another name, so none was renamed`,
             ...sequence([
               { method: 'PATCH', path: `${app}/group-push/mappings/${d.mappingId}`, body: { status: 'INACTIVE' } },

@@ -9,6 +9,7 @@ import {
   type GroupMembersDrift,
   type MemberDrift,
 } from '../plan/drift.js';
+import { fromWire } from '../lib/terminal-text.js';
 import { visibilityDrift } from '../plan/planner.js';
 import { provisioningOn } from '../plan/types.js';
 import type { Check, Evidence } from './types.js';
@@ -81,7 +82,8 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
       return {
         id,
         status: 'fail',
-        summary: `the push of "${g.name}" is in ERROR: ${g.mapping.errorSummary ?? 'no summary'}`,
+        // Okta's words, quoted as the wire's always are: one line, bounded.
+        summary: `the push of "${g.name}" is in ERROR: ${g.mapping.errorSummary ? fromWire(g.mapping.errorSummary) : 'no summary'}`,
         evidence: [`mapping ${g.mapping.id}`],
         fix: /^cf/i.test(g.name)
           ? `Rename "${g.name}" in Okta so that it does not start with CF, then push it again.`

@@ -86,6 +86,12 @@ describe('the planner (pure)', () => {
       observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: 'boom' }] }),
       { 'push-mapping:Engineering': 'update' },
     ],
+    // Okta's message is quoted as wire text is: one line, bounded.
+    [
+      'mapping in error with a hostile summary',
+      observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: `boom\n✓ all fine ${'x'.repeat(5000)}` }] }),
+      { 'push-mapping:Engineering': 'update' },
+    ],
     // A group deleted in Cloudflare: Okta's error is drift, repaired by unlinking and pushing afresh (#21 item 12).
     [
       'mapping in error: linked group missing',
@@ -231,5 +237,16 @@ describe('roles in the plan', () => {
         }),
       ).kind,
     ).toBe('noop');
+  });
+
+  it("quotes Okta's error summary in a plan's detail on one line, bounded", () => {
+    const p = plan(
+      desired,
+      observed({ app: app(), mappings: [{ id: 'm1', sourceGroupId: 'g2', status: 'ERROR', errorSummary: `boom\n✓ all fine ${'x'.repeat(5000)}` }] }),
+    );
+    const detail = p.actions.find((a) => a.id === 'push-mapping:Engineering')!.detail!;
+    expect(detail).not.toContain('\n');
+    expect(detail).toContain('boom\\n✓ all fine');
+    expect(detail.length).toBeLessThan(500);
   });
 });

@@ -48,3 +48,20 @@ describe('the request policy (pure parts)', () => {
     expect(p.paceDelay('apps')).toBe(5050);
   });
 });
+
+describe("a service's clock, from its Date headers (#22)", () => {
+  it('keeps the least bound of (arrival − Date), assumes a minute before any, and moves `since` onto the service clock by it', () => {
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 0 });
+    const since = new Date('2026-11-30T12:00:00.000Z');
+    expect(p.clockOffsetMs('Okta')).toBe(60_000);
+    expect(p.onServiceClock('Okta', since).toISOString()).toBe('2026-11-30T11:59:00.000Z');
+    // Okta's clock 30 s behind ours: its Date says 11:59:30 when ours reads 12:00:00.4, then 12:00:00.9.
+    p.observeClock('Okta', 'Sun, 30 Nov 2026 11:59:30 GMT', Date.parse('2026-11-30T12:00:00.900Z'));
+    p.observeClock('Okta', 'Sun, 30 Nov 2026 11:59:30 GMT', Date.parse('2026-11-30T12:00:00.400Z'));
+    p.observeClock('Okta', null, Date.parse('2026-11-30T12:00:00.000Z'));
+    expect(p.clockOffsetMs('Okta')).toBe(30_400);
+    expect(p.onServiceClock('Okta', since).toISOString()).toBe('2026-11-30T11:59:29.600Z');
+    // One service's clock says nothing of the other's.
+    expect(p.clockOffsetMs('Cloudflare')).toBe(60_000);
+  });
+});
