@@ -1,9 +1,10 @@
 import Cloudflare from 'cloudflare';
 import { inWords } from '../lib/errno.js';
 import { checkedPath } from '../lib/safe-path.js';
-import { AuthError, CliError, RemoteError } from '../lib/errors.js';
+import { CliError, RemoteError } from '../lib/errors.js';
 import { proxyFromEnv } from '../lib/proxy.js';
 import { fromWire } from '../lib/terminal-text.js';
+import { diagnoseRefusal, gatewayRefusal, mayBeUnknownToken } from './gateway-errors.js';
 import { headerRecord, NetworkError, networkFix, requireJson, withPolicy, type RequestPolicy, type Service } from '../lib/request-policy.js';
 
 export type TokenRole = 'scim' | 'read';
@@ -157,11 +158,28 @@ export class CloudflareClient {
       checkedPath('Cloudflare', path);
       return await fn();
     } catch (error) {
-      throw this.translate(error, path);
+      const e = error as { status?: number; error?: unknown };
+      const refusal = gatewayRefusal(e.error);
+      // Only a refusal that may be the token itself is worth a second request, and never for the check itself.
+      const live = e.status && mayBeUnknownToken(e.status, refusal) && !path.endsWith('/tokens/verify') ? await this.tokenLive() : undefined;
+      throw this.translate(error, path, live);
     }
   }
 
-  private translate(error: unknown, path: string): Error {
+  /** Whether Cloudflare calls this token valid and active (an account token at its account, a user token at /user); undefined when neither answers. */
+  private async tokenLive(): Promise<boolean | undefined> {
+    const verdicts = await Promise.all(
+      [`/accounts/${this.accountId}/tokens/verify`, '/user/tokens/verify'].map((path) =>
+        (this.sdk.get(path) as Promise<{ result?: { status?: string } }>).then(
+          (r) => r?.result?.status === 'active',
+          (error: { status?: number }) => (error?.status === 400 || error?.status === 401 || error?.status === 403 ? false : undefined),
+        ),
+      ),
+    );
+    return verdicts.includes(true) ? true : verdicts.every((v) => v === false) ? false : undefined;
+  }
+
+  private translate(error: unknown, path: string, tokenLive?: boolean): Error {
     // The SDK wraps what its fetch throws: an interruption or another CLI error is found in the causes.
     const known = findCause(error, CliError);
     if (known) return known;
@@ -176,19 +194,14 @@ export class CloudflareClient {
     const e = error as { status?: number; error?: unknown; message?: string };
     // Cloudflare's words come from the wire: one line, no control characters, bounded.
     const detail = fromWire(errorDetail(e.error) ?? e.message ?? error);
-    if (e.status === 401) {
-      return new AuthError(
-        `Cloudflare refused the ${this.role === 'scim' ? 'SCIM' : 'API'} token (${ENV[this.role]}): 401 ${detail}.`,
-        `The token is invalid, revoked or expired: create an account API token with ${PERMISSION[this.role]} and set ${ENV[this.role]}.`,
-      );
-    }
-    if (e.status === 403) {
-      return new AuthError(
-        `Cloudflare denied ${where} to the token in ${ENV[this.role]} (403 ${detail}).`,
-        `Check that CLOUDFLARE_ACCOUNT_ID (${this.accountId}) is the account the token belongs to, and that the token has ${PERMISSION[this.role]}.`,
-        403,
-      );
-    }
+    const diagnosed = diagnoseRefusal(e.status ?? 0, gatewayRefusal(e.error), tokenLive, {
+      env: ENV[this.role],
+      permission: PERMISSION[this.role],
+      accountId: this.accountId,
+      where,
+      detail,
+    });
+    if (diagnosed) return diagnosed;
     return new CloudflareRequestError(`Cloudflare answered ${e.status ?? 'an error'} on ${where}: ${detail}`, e.status ?? 0);
   }
 }

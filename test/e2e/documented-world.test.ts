@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/state.js';
 import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
-import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
  * The world as the vendors document it (#21). Each test names the fact and the source it follows:
@@ -60,6 +60,66 @@ describe('Cloudflare as its spec describes it', () => {
     const rename = await scim('PATCH', `/Groups/${systemId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Mine now' }] });
     expect(rename.status).toBe(400);
     expect((await scim('DELETE', `/Groups/${systemId}`)).status).toBe(400);
+  });
+});
+
+describe('Groups made over SCIM belong to the identity provider', () => {
+  const v4 = (method: string, path: string, body?: unknown) =>
+    fetch(`${s!.cloudflare.apiBaseUrl}/accounts/${s!.accountId}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${s!.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it('3. a SCIM group cannot be renamed, re-membered or deleted through the v4 API; its policies can be set (CF docs user-groups.excerpt.mdx: "you cannot change the name, members, or delete a group")', async () => {
+    s = await sandbox();
+    const made = await (
+      await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering', members: [] })
+    ).json();
+    const members = (await (await v4('GET', '/members')).json()).result as Array<{ id: string }>;
+    const refusals = await Promise.all([
+      v4('PUT', `/iam/user_groups/${made.id}`, { name: 'Renamed' }),
+      v4('DELETE', `/iam/user_groups/${made.id}`),
+      v4('POST', `/iam/user_groups/${made.id}/members`, [{ id: members[0].id }]),
+      v4('PUT', `/iam/user_groups/${made.id}/members`, []),
+    ]);
+    expect(refusals.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+    expect(((await refusals[1].json()).errors as Array<{ message: string }>)[0].message).toMatch(/managed by SCIM/);
+    const roles = (await (await v4('GET', '/iam/permission_groups')).json()).result as Array<{ id: string }>;
+    const scope = { key: `com.cloudflare.api.account.${s.accountId}`, objects: [{ key: '*' }] };
+    const policies = await v4('PUT', `/iam/user_groups/${made.id}`, {
+      policies: [{ access: 'allow', permission_groups: [{ id: roles[0].id }], resource_groups: [{ scope }] }],
+    });
+    expect(policies.status).toBe(200);
+    // A group made in the dashboard or the v4 API is the account's own: its members and its existence change there.
+    const own = (await (await v4('POST', '/iam/user_groups', { name: 'Contractors' })).json()).result as { id: string };
+    expect((await v4('POST', `/iam/user_groups/${own.id}/members`, [{ id: members[0].id }])).status).toBe(200);
+    expect((await v4('DELETE', `/iam/user_groups/${own.id}`)).status).toBe(200);
+    expect((await scim('GET', `/Groups/${made.id}`)).status).toBe(200);
+  });
+
+  it('3. PUT /Groups/{id} replaces a group whole: name, externalId and members (CF changelog 2026-08-21, changelogs-and-notes.excerpt.mdx; RFC 7644 §3.5.1)', async () => {
+    s = await sandbox();
+    const made = await (
+      await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering', members: [] })
+    ).json();
+    const owner = ((await (await scim('GET', '/Users')).json()).Resources as Array<{ id: string; userName: string }>).find(
+      (u) => u.userName === 'owner@example.com',
+    )!;
+    const put = await scim('PUT', `/Groups/${made.id}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Platform',
+      externalId: 'okta-00g1',
+      members: [{ value: owner.id }],
+    });
+    expect(put.status).toBe(200);
+    const read = await (await scim('GET', `/Groups/${made.id}`)).json();
+    expect(read).toMatchObject({ displayName: 'Platform', externalId: 'okta-00g1', members: [expect.objectContaining({ value: owner.id })] });
+    const emptied = await (
+      await scim('PUT', `/Groups/${made.id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Platform' })
+    ).json();
+    expect(emptied.members ?? []).toEqual([]);
+    expect((await scim('PUT', `/Groups/cloudflare-v1-${SUPER_ADMIN_ROLE_ID}`, { displayName: 'x' })).status).toBe(400);
   });
 });
 
@@ -194,6 +254,29 @@ describe('the product, right in that world', () => {
     expect([...s.cloudflare.state.userGroups.values()].some((g) => g.name === 'Engineering' && g.scim)).toBe(true);
     const after = await run('verify', []);
     expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
+  });
+
+  it("16. Cloudflare's refusals are diagnosed by their codes: a token that cannot be one (exit 2, nothing sent), a revoked one, one without the permission (exit 4)", async () => {
+    s = await sandbox({ admin: 'auto' });
+    const before = s.cloudflare.state.audit.length;
+    const sent = { count: 0 };
+    s.cloudflare.server.taps.push(() => sent.count++);
+    const pasted = await runCli(['okta', '--dry-run', '--json'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: `${s.env.CLOUDFLARE_SCIM_TOKEN}"` }), secrets: sandboxSecrets(s) });
+    expect(pasted.code).toBe(2);
+    expect(pasted.stderr).toContain('a character no Cloudflare token has');
+    expect(sent.count).toBe(0);
+    // A token of the account that may read settings but not provision: valid, active, denied.
+    const readOnly = s.cloudflare.state.addToken('read only', ['accountRead']).value;
+    const denied = await runCli(['okta', '--dry-run', '--json'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: readOnly }), secrets: [...sandboxSecrets(s), readOnly] });
+    expect(denied.code, denied.stderr + denied.stdout).toBe(4);
+    const deniedDoc = JSON.parse(denied.stdout);
+    expect(deniedDoc.error.message).toContain('the token is valid and active, but may not do this');
+    expect(deniedDoc.error.fix).toMatch(/"SCIM Provisioning: Edit".*https:\/\/developers\.cloudflare\.com\/api\//);
+    await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
+    const revoked = await run('okta', ['--dry-run']);
+    expect(revoked.code).toBe(4);
+    expect(revoked.doc.error.message).toContain('Cloudflare does not know the token in CLOUDFLARE_SCIM_TOKEN: it is wrong, revoked or expired');
+    expect(s.cloudflare.state.audit.length).toBe(before);
   });
 
   it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {

@@ -193,15 +193,36 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
 });
 
 describe('the Cloudflare emulator behaves like Cloudflare', () => {
-  it('refuses unknown and revoked tokens (401), a missing permission (403) and another account (403)', async () => {
+  // #21 fact 5: the gateway answers before the service, in the v4 envelope, SCIM paths included. Codes as public
+  // reports of real answers show them; 403 for an unknown token is our choice (README, assumptions);
+  // documentation_url: Cloudflare's changelog 2026-08-21 (shared/reference/cloudflare-docs-examples/changelogs-and-notes.excerpt.mdx).
+  it("5. the gateway's answers: a malformed header 400 (6003/6111), an unknown or revoked token 10000, a denied request 403 10000 Forbidden with documentation_url, another account 9109, verify's words", async () => {
     s = await sandbox();
     const users = `/accounts/${s.accountId}/scim/v2/Users`;
-    expect((await cf('GET', users, 'cfat_unknown')).body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' });
-    expect((await cf('GET', `/accounts/${s.accountId}/logs/audit?since=2026-01-01&before=2099-01-01`)).status).toBe(403);
-    expect((await cf('GET', `/accounts/${'f'.repeat(32)}/scim/v2/Users`)).status).toBe(403);
-    expect((await cf('GET', `/accounts/${s.accountId}/members`, 'cfat_unknown')).body).toMatchObject({ success: false, errors: [{ code: 10000 }] });
+    const raw = await fetch(s.cloudflare.apiBaseUrl + users, { headers: { authorization: `Bearer "${s.env.CLOUDFLARE_SCIM_TOKEN}"` } });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toEqual({
+      success: false,
+      errors: [{ code: 6003, message: 'Invalid request headers', error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }] }],
+      messages: [],
+      result: null,
+    });
+    expect((await fetch(s.cloudflare.apiBaseUrl + users)).status).toBe(400);
+    const unknown = await cf('GET', users, 'cfat_unknown');
+    expect(unknown).toMatchObject({ status: 403, body: { success: false, errors: [{ code: 10000, message: 'Authentication error' }] } });
+    const denied = await cf('GET', `/accounts/${s.accountId}/logs/audit?since=2026-01-01&before=2099-01-01`);
+    expect(denied).toMatchObject({
+      status: 403,
+      body: { errors: [{ code: 10000, message: 'Forbidden', documentation_url: expect.stringMatching(/^https:\/\/developers\.cloudflare\.com\/api\//) }] },
+    });
+    expect((await cf('GET', `/accounts/${'f'.repeat(32)}/scim/v2/Users`)).body).toMatchObject({ errors: [{ code: 9109 }] });
+    expect((await cf('GET', `/accounts/${s.accountId}/tokens/verify`)).body).toMatchObject({
+      success: true,
+      result: { status: 'active' },
+      messages: [{ code: 10000, message: 'This API Token is valid and active' }],
+    });
     await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
-    expect((await cf('GET', users)).status).toBe(401);
+    expect((await cf('GET', users)).body).toMatchObject({ errors: [{ code: 10000, message: 'Authentication error' }] });
   });
 
   it('makes SCIM users account members and takes them away on active=false; refuses CF group names; PATCH is replace-only', async () => {
@@ -312,7 +333,7 @@ describe('provisioning, end to end between the emulators', () => {
     const after = (await okta('GET', `/api/v1/apps/${app.id}/group-push/mappings`)).body;
     expect(after.find((m: { sourceGroupId: string }) => m.sourceGroupId === groupId('Sales'))).toMatchObject({
       status: 'ERROR',
-      errorSummary: expect.stringContaining('HTTP 401'),
+      errorSummary: expect.stringContaining('HTTP 403'),
     });
     const failures = await okta('GET', `/api/v1/logs?filter=${encodeURIComponent('eventType eq "application.integration.authentication_failure"')}`);
     expect(failures.body[0].outcome).toMatchObject({ result: 'FAILURE' });

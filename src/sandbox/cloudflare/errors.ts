@@ -19,3 +19,32 @@ export function cfFailure(path: string, status: number, message: string, code = 
 export function envelope(result: unknown, resultInfo?: Record<string, unknown>) {
   return { success: true, errors: [], messages: [], result, ...(resultInfo ? { result_info: resultInfo } : {}) };
 }
+
+/**
+ * The API gateway answers before the service behind it, so always in the v4 envelope, SCIM paths
+ * included. Its codes are the ones public reports of real answers show: 6003 with 6111 in its
+ * `error_chain` for an Authorization header it cannot read, 10000 "Authentication error" for a token
+ * it does not know, 10000 "Forbidden" with a `documentation_url` for a denied request (Cloudflare's
+ * changelog 2026-08-21), 971 for a rate limit.
+ */
+export function gatewayFailure(status: number, code: number, message: string, extra: Record<string, unknown> = {}): HttpFailure {
+  return new HttpFailure(status, { success: false, errors: [{ code, message, ...extra }], messages: [], result: null });
+}
+
+/** Token values are URL-safe base64 and the `cfat_`/`cfut_` prefixes: anything else is not a token. */
+export const TOKEN_SHAPE = /^Bearer ([A-Za-z0-9_-]+)$/;
+
+export function malformedAuthorization(): HttpFailure {
+  return gatewayFailure(400, 6003, 'Invalid request headers', { error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }] });
+}
+
+/** The page of Cloudflare's API reference for a route, as a denied request links it. */
+export function documentationUrl(template: string, method: string): string {
+  const resource = template
+    .replace(/^\/client\/v4/, '')
+    .split('/')
+    .filter((part) => part && !part.startsWith('{') && part !== 'accounts' && part !== 'v2')
+    .map((part) => part.toLowerCase())
+    .join('/subresources/');
+  return `https://developers.cloudflare.com/api/resources/${resource}/methods/${method.toLowerCase()}`;
+}

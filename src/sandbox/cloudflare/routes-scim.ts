@@ -245,6 +245,31 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     return scim(groupView(g));
   };
 
+  /**
+   * "Dashboard SCIM now supports replacing groups using HTTP PUT" (Cloudflare changelog 2026-08-21,
+   * RFC 7644 §3.5.1): the display name, external id and members, whole, in one request.
+   */
+  const putGroup = (req: Req) => {
+    if (req.params.group_id.startsWith(SYSTEM_GROUP_PREFIX)) throw fail(req, 400, 'Only member operations are supported on system groups', 'mutability');
+    const g = findGroup(req);
+    const b = (req.body ?? {}) as Body;
+    if (typeof b.displayName !== 'string' || b.displayName.trim() === '') throw fail(req, 400, 'displayName is required', 'invalidValue');
+    if (/^cf/i.test(b.displayName)) throw fail(req, 400, 'Group names cannot begin with "CF"', 'invalidValue');
+    if ([...state.userGroups.values()].some((o) => o.id !== g.id && o.name.toLowerCase() === b.displayName.toLowerCase()))
+      throw fail(req, 409, `Group ${b.displayName} already exists`, 'uniqueness');
+    const members = (Array.isArray(b.members) ? b.members : []).map((m: Body) => {
+      const memberId = state.scimUsers.get(String(m?.value))?.memberId;
+      if (!memberId) throw fail(req, 400, `User ${String(m?.value)} is not an account member`, 'invalidValue');
+      return memberId;
+    });
+    g.name = b.displayName;
+    g.externalId = typeof b.externalId === 'string' ? b.externalId : undefined;
+    g.members = new Set(members);
+    g.modified_on = state.now();
+    audit(req, 'update', 'Replace SCIM Group', 'group', g.id, 200);
+    return scim(groupView(g));
+  };
+
   /** A system group, as the spec describes it: its id prefixed, its members not listed on reads. */
   const systemSummary = (g: { id: string; name: string }) => ({ schemas: [GROUP_SCHEMA], id: g.id, displayName: g.name, meta: { resourceType: 'Group' } });
   const findSystemGroup = (req: Req) => {
@@ -308,6 +333,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
       scim(req.params.group_id.startsWith(SYSTEM_GROUP_PREFIX) ? systemSummary(findSystemGroup(req)) : groupView(findGroup(req))),
     ),
     route('PATCH', '/Groups/{group_id}', (req) => (req.params.group_id.startsWith(SYSTEM_GROUP_PREFIX) ? patchSystemGroup(req) : patchGroup(req))),
+    route('PUT', '/Groups/{group_id}', putGroup),
     route('DELETE', '/Groups/{group_id}', deleteGroup),
     ...discoveryRoutes(route),
   ];

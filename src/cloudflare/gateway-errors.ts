@@ -1,0 +1,92 @@
+import { AuthError } from '../lib/errors.js';
+import { fromWire } from '../lib/terminal-text.js';
+
+/**
+ * What Cloudflare's API gateway says when it refuses a token, read from its codes, never its words
+ * (public reports of real answers; Cloudflare's changelog 2026-08-21 for `documentation_url`):
+ * - 400, code 6003 with 6111 in `error_chain`: the Authorization header is not a bearer token;
+ * - code 10000 "Authentication error": a token the gateway does not know (wrong, revoked, expired);
+ * - 403, code 10000 "Forbidden" with `documentation_url`: a known token without the permission;
+ * - 403, code 9109: a token of another account.
+ * The two kinds of 10000 share a code, so which one it is comes from asking /tokens/verify.
+ */
+export interface GatewayRefusal {
+  codes: number[];
+  documentationUrl?: string;
+}
+
+interface WireError {
+  code?: unknown;
+  documentation_url?: unknown;
+  error_chain?: WireError[];
+}
+
+/** Pure: every code in the v4 envelope's errors and their chains, and the first documentation link Cloudflare's own site serves. */
+export function gatewayRefusal(body: unknown): GatewayRefusal {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  const flat: WireError[] = [];
+  const walk = (list: unknown, depth: number) => {
+    if (!Array.isArray(list) || depth > 3) return;
+    for (const e of list.slice(0, 10) as WireError[]) {
+      if (!e || typeof e !== 'object') continue;
+      flat.push(e);
+      walk(e.error_chain, depth + 1);
+    }
+  };
+  walk(errors, 0);
+  const codes = flat.map((e) => e.code).filter((c): c is number => typeof c === 'number');
+  const link = flat
+    .map((e) => e.documentation_url)
+    .find((u): u is string => typeof u === 'string' && /^https:\/\/developers\.cloudflare\.com\/[\w./-]{1,300}$/.test(u));
+  return { codes, ...(link ? { documentationUrl: link } : {}) };
+}
+
+/** Whether the refusal may be the token itself rather than what it may do: worth asking /tokens/verify. */
+export function mayBeUnknownToken(status: number, refusal: GatewayRefusal): boolean {
+  return status === 401 || (status === 403 && refusal.codes.includes(10000));
+}
+
+export interface TokenContext {
+  env: string;
+  permission: string;
+  accountId: string;
+  /** The request, with the account ID in it replaced. */
+  where: string;
+  /** Cloudflare's words for the refusal, neutralised. */
+  detail: string;
+}
+
+/**
+ * Pure: the refusal in words that say what to change. `tokenLive` is what /tokens/verify said of the
+ * same token just after: true (valid and active), false (refused), undefined (not asked or no answer).
+ */
+export function diagnoseRefusal(status: number, refusal: GatewayRefusal, tokenLive: boolean | undefined, t: TokenContext): AuthError | undefined {
+  const { codes } = refusal;
+  if (status === 400 && (codes.includes(6003) || codes.includes(6111)))
+    return new AuthError(
+      `Cloudflare could not read the token in ${t.env} as a bearer token (400 ${t.detail}).`,
+      `The value is not a token as Cloudflare writes them (letters, digits, - and _): it most likely carries a stray space, quote or line break from copying. Set ${t.env} to the token alone.`,
+    );
+  if (codes.includes(9109))
+    return new AuthError(
+      `Cloudflare denied ${t.where} to the token in ${t.env}: it belongs to another account than ${t.accountId} (${status} ${t.detail}).`,
+      `Check CLOUDFLARE_ACCOUNT_ID, or create the token in account ${t.accountId}.`,
+      403,
+    );
+  if (tokenLive === false || (status === 401 && tokenLive === undefined))
+    return new AuthError(
+      `Cloudflare does not know the token in ${t.env}: it is wrong, revoked or expired (${status} ${t.detail}).`,
+      `Create an account API token with ${t.permission} in account ${t.accountId} and set ${t.env} to it.`,
+    );
+  if (status === 403 || status === 401) {
+    const docs = refusal.documentationUrl ? ` Cloudflare's reference for the request: ${fromWire(refusal.documentationUrl)}` : '';
+    return new AuthError(
+      tokenLive
+        ? `Cloudflare denied ${t.where} to the token in ${t.env}: the token is valid and active, but may not do this (${status} ${t.detail}).`
+        : `Cloudflare denied ${t.where} to the token in ${t.env} (${status} ${t.detail}).`,
+      `Give the token ${t.permission} on account ${t.accountId} (or use one that has it), and check that CLOUDFLARE_ACCOUNT_ID is the account the token belongs to.${docs}`,
+      403,
+    );
+  }
+  return undefined;
+}
