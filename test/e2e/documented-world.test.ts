@@ -261,13 +261,19 @@ describe('the product, right in that world', () => {
     const before = s.cloudflare.state.audit.length;
     const sent = { count: 0 };
     s.cloudflare.server.taps.push(() => sent.count++);
-    const pasted = await runCli(['okta', '--dry-run', '--json'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: `${s.env.CLOUDFLARE_SCIM_TOKEN}"` }), secrets: sandboxSecrets(s) });
+    const pasted = await runCli(['okta', '--dry-run', '--json'], {
+      env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: `${s.env.CLOUDFLARE_SCIM_TOKEN}"` }),
+      secrets: sandboxSecrets(s),
+    });
     expect(pasted.code).toBe(2);
     expect(pasted.stderr).toContain('a character no Cloudflare token has');
     expect(sent.count).toBe(0);
     // A token of the account that may read settings but not provision: valid, active, denied.
     const readOnly = s.cloudflare.state.addToken('read only', ['accountRead']).value;
-    const denied = await runCli(['okta', '--dry-run', '--json'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: readOnly }), secrets: [...sandboxSecrets(s), readOnly] });
+    const denied = await runCli(['okta', '--dry-run', '--json'], {
+      env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: readOnly }),
+      secrets: [...sandboxSecrets(s), readOnly],
+    });
     expect(denied.code, denied.stderr + denied.stdout).toBe(4);
     const deniedDoc = JSON.parse(denied.stdout);
     expect(deniedDoc.error.message).toContain('the token is valid and active, but may not do this');

@@ -3,7 +3,13 @@ import { diagnoseRefusal, gatewayRefusal, mayBeUnknownToken } from '../../src/cl
 import { ExitCode } from '../../src/lib/errors.js';
 
 /** #21 fact 16: Cloudflare's refusals told apart by their codes (public reports of real answers; changelog 2026-08-21). */
-const context = { env: 'CLOUDFLARE_SCIM_TOKEN', permission: '"SCIM Provisioning: Edit"', accountId: 'a'.repeat(32), where: '/accounts/<account>/scim/v2/Users', detail: 'x' };
+const context = {
+  env: 'CLOUDFLARE_SCIM_TOKEN',
+  permission: '"SCIM Provisioning: Edit"',
+  accountId: 'a'.repeat(32),
+  where: '/accounts/<account>/scim/v2/Users',
+  detail: 'x',
+};
 const envelope = (...errors: unknown[]) => ({ success: false, errors, messages: [], result: null });
 
 describe('gatewayRefusal', () => {
@@ -20,8 +26,22 @@ describe('gatewayRefusal', () => {
 
 describe('diagnoseRefusal', () => {
   const cases: Array<[string, number, unknown, boolean | undefined, RegExp | undefined, 401 | 403 | undefined]> = [
-    ['a malformed header: a stray character', 400, envelope({ code: 6003, error_chain: [{ code: 6111 }] }), undefined, /could not read the token .* as a bearer token/, 401],
-    ['an unknown token (verify refuses it)', 403, envelope({ code: 10000, message: 'Authentication error' }), false, /does not know the token .*wrong, revoked or expired/, 401],
+    [
+      'a malformed header: a stray character',
+      400,
+      envelope({ code: 6003, error_chain: [{ code: 6111 }] }),
+      undefined,
+      /could not read the token .* as a bearer token/,
+      401,
+    ],
+    [
+      'an unknown token (verify refuses it)',
+      403,
+      envelope({ code: 10000, message: 'Authentication error' }),
+      false,
+      /does not know the token .*wrong, revoked or expired/,
+      401,
+    ],
     ['a 401 with no verdict', 401, envelope({ code: 1000 }), undefined, /does not know the token/, 401],
     ['a known token without the permission', 403, envelope({ code: 10000, message: 'Forbidden' }), true, /valid and active, but may not do this/, 403],
     ['another account', 403, envelope({ code: 9109 }), true, /belongs to another account/, 403],
