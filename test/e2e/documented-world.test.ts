@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/state.js';
 import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
  * The world as the vendors document it (#21). Each test names the fact and the source it follows:
@@ -18,6 +18,10 @@ afterEach(async () => {
 });
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+/** Waits for a condition the sandbox reaches by itself (a timer), however slow the machine. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+}
 const scim = (method: string, path: string, body?: unknown) =>
   fetch(`${s!.scimBaseUrl}${path}`, {
     method,
@@ -204,6 +208,98 @@ describe("Okta's engine as Okta documents it", () => {
     expect(mapping).toMatchObject({ status: 'ERROR', errorSummary: expect.stringMatching(/^Linked group is missing/) });
     expect([...s.cloudflare.state.userGroups.values()].some((g) => g.name === 'Engineering')).toBe(false);
     expect(s.okta.state.logs.map((e) => e.eventType)).toContain('application.provision.group_push.mapping.update.or.delete.failed.with.error');
+  });
+});
+
+describe('Users assigned before provisioning was on (Okta Help, "Provision unprovisioned users")', () => {
+  it('8. stay unprovisioned when it is turned on (app user ACTIVE, DISABLED, no externalId), until an admin provisions them or they are assigned afresh', async () => {
+    s = await sandbox();
+    const admin = { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' };
+    const okta = (method: string, path: string, body?: unknown) =>
+      fetch(`${s!.okta.url}${path}`, { method, headers: admin, body: body === undefined ? undefined : JSON.stringify(body) });
+    const app = await (await okta('POST', '/api/v1/apps', { name: 'scim2testapp', label: 'Cloudflare SCIM', signOnMode: 'AUTO_LOGIN' })).json();
+    const [early, late, again] = [...s.okta.state.users.values()].slice(0, 3);
+    for (const u of [early, again]) await okta('POST', `/api/v1/apps/${app.id}/users`, { id: u.id, scope: 'USER' });
+    provisionAsGuide(s, app.id);
+    await okta('POST', `/api/v1/apps/${app.id}/users`, { id: late.id, scope: 'USER' });
+    await s.okta.engine.idle();
+    const members = () => [...s!.cloudflare.state.scimUsers.values()].filter((u) => u.active).map((u) => u.userName);
+    expect(members()).toContain(late.profile.login);
+    expect(members()).not.toContain(early.profile.login);
+    const appUser = await (await okta('GET', `/api/v1/apps/${app.id}/users/${early.id}`)).json();
+    expect(appUser).toMatchObject({ status: 'ACTIVE', syncState: 'DISABLED', externalId: null });
+    // Unassigned and assigned again, it is a new app user, provisioned as any other.
+    await okta('DELETE', `/api/v1/apps/${app.id}/users/${again.id}`);
+    await okta('POST', `/api/v1/apps/${app.id}/users`, { id: again.id, scope: 'USER' });
+    await s.okta.engine.idle();
+    expect(members()).toContain(again.profile.login);
+    expect(members()).not.toContain(early.profile.login);
+    // The admin's "Provision User" on the Assignments tab.
+    await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/provision-users`);
+    await s.okta.engine.idle();
+    expect(members()).toContain(early.profile.login);
+  });
+});
+
+describe("Okta's rule for a SCIM server's 429 (OKTA-GUIDE: scim-rate-limiting-429.md)", () => {
+  const rateLimited = (retryAfter: string | undefined, times: number) =>
+    control(s!.cloudflare.url, 'POST', '/__sandbox/faults', {
+      rules: [
+        {
+          method: 'GET',
+          path: '/scim/v2/Users\\?filter=',
+          status: 429,
+          times,
+          body: { success: false, errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }], messages: [], result: null },
+          headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+        },
+      ],
+    });
+  const reasons = () => s!.okta.state.logs.filter((e) => e.eventType === 'application.integration.rate_limit_exceeded').map((e) => e.outcome.reason);
+
+  it("9. an integer Retry-After is waited for, then retried; the pause is logged as the catalogue's rate_limit_exceeded", async () => {
+    s = await sandbox({ admin: 'auto' });
+    const login = [...s.okta.state.users.values()][0].profile.login;
+    await rateLimited('0', 2);
+    expect((await run('okta', ['--assign-user', login, '--yes', '--no-verify'])).code).toBe(0);
+    await s.okta.engine.idle();
+    expect(reasons()).toEqual([expect.stringMatching(/retry 1 of 10 in 0 s$/), expect.stringMatching(/retry 2 of 10 in 0 s$/)]);
+    expect([...s.cloudflare.state.scimUsers.values()].some((u) => u.userName === login && u.active)).toBe(true);
+  });
+
+  it('9. no Retry-After, or one that is not an integer, waits five minutes; a long wait holds the task', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const login = [...s.okta.state.users.values()][0].profile.login;
+    await rateLimited('Wed, 11 Mar 2026 23:29:00 GMT', 1);
+    expect((await run('okta', ['--assign-user', login, '--yes', '--no-verify'])).code).toBe(0);
+    await waitFor(() => reasons().length === 1);
+    expect(reasons()[0]).toMatch(/retry 1 of 10 in 300 s$/);
+    expect([...s.cloudflare.state.scimUsers.values()].some((u) => u.userName === login)).toBe(false);
+  });
+
+  it('9. the tenth retry rate-limited too fails the task for good: the app user shows ERROR and the System Log an ERROR', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const login = [...s.okta.state.users.values()][0].profile.login;
+    await rateLimited('0', 11);
+    expect((await run('okta', ['--assign-user', login, '--yes', '--no-verify'])).code).toBe(0);
+    await s.okta.engine.idle();
+    expect(reasons()).toHaveLength(10);
+    const app = [...s.okta.state.apps.values()][0];
+    const user = [...s.okta.state.users.values()][0];
+    expect(app.failedTasks.get(user.id)).toMatch(/Okta stopped retrying/);
+    const failed = s.okta.state.logs.filter((e) => e.eventType === 'application.provision.user.push' && e.outcome.result === 'FAILURE');
+    expect(failed).toEqual([expect.objectContaining({ severity: 'ERROR' })]);
+    const appUser = await (
+      await fetch(`${s.okta.url}/api/v1/apps/${app.id}/users/${user.id}`, { headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` } })
+    ).json();
+    expect(appUser).toMatchObject({ syncState: 'ERROR', externalId: null });
+    // Nothing more is sent until an admin retries the task.
+    s.okta.engine.schedule(app.id, 0);
+    await s.okta.engine.idle();
+    expect(reasons()).toHaveLength(10);
+    await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/tasks/retry`);
+    await s.okta.engine.idle();
+    expect([...s.cloudflare.state.scimUsers.values()].some((u) => u.userName === login && u.active)).toBe(true);
   });
 });
 

@@ -4,6 +4,8 @@ export interface FaultRule {
   path: string;
   status?: number;
   body?: unknown;
+  /** Headers of the answer `status` gives (a `Retry-After` on a 429). */
+  headers?: Record<string, string>;
   reset?: boolean;
   /** Accept the request and never answer (until the connection is closed). */
   hang?: boolean;

@@ -103,7 +103,8 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
       }
       if (fault.status) {
         record(fault.status);
-        return send(res, fault.body !== undefined ? { status: fault.status, body: fault.body } : spec.internalError(url.pathname, fault.status), spec.clock);
+        const answer = fault.body !== undefined ? { status: fault.status, body: fault.body } : spec.internalError(url.pathname, fault.status);
+        return send(res, withHeaders(answer, fault.headers ?? {}), spec.clock);
       }
     }
 

@@ -61,13 +61,18 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   const apiToken = options.apiToken ?? `00${randomBytes(20).toString('base64url')}`;
   auth.addApiToken(apiToken);
   for (const app of options.serviceApps ?? []) auth.addServiceApp(app);
-  const ctx: OktaContext = { state, connectionApi: options.connectionApi ?? 'unsupported', changed: (appId) => engine.schedule(appId) };
+  const changed = (appId?: string) => {
+    for (const app of appId ? [state.apps.get(appId)] : [...state.apps.values()]) if (app) state.settleAssignments(app);
+    engine.schedule(appId);
+  };
+  const ctx: OktaContext = { state, connectionApi: options.connectionApi ?? 'unsupported', changed };
 
   const router = new Router();
   for (const route of [...appRoutes(ctx), ...assignmentRoutes(ctx), ...directoryRoutes(ctx), auth.tokenRoute()]) router.add(route);
 
   const setProvisioning: OktaEmulator['setProvisioning'] = (appId, settings) => {
     const app = findApp(ctx, appId);
+    state.settleAssignments(app);
     app.provisioning = {
       enabled: settings.enabled ?? true,
       baseUrl: settings.baseUrl,
@@ -103,7 +108,21 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     const userId = (req.body as { userId?: string } | undefined)?.userId;
     if (!members || !userId || !state.users.has(userId)) throw validation('unknown group or user');
     members.add(userId);
-    engine.schedule();
+    changed();
+    return { status: 204 };
+  });
+  // What an admin does in the Admin Console: "Provision User" on the app's Assignments tab for
+  // the users assigned before provisioning was on, and Retry on Dashboard → Tasks for failed tasks.
+  controlRoute('POST', '/__sandbox/apps/{appId}/provision-users', (req: Req) => {
+    const app = findApp(ctx, req.params.appId);
+    app.unprovisioned.clear();
+    engine.schedule(app.id, 0);
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/apps/{appId}/tasks/retry', (req: Req) => {
+    const app = findApp(ctx, req.params.appId);
+    app.failedTasks.clear();
+    engine.schedule(app.id, 0);
     return { status: 204 };
   });
   controlRoute('POST', '/__sandbox/tokens/revoke', (req: Req) => {

@@ -9,6 +9,13 @@ const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const RETRY_LIMIT = 5;
+/**
+ * Okta's rule for a SCIM server's 429 (its SCIM docs, shared/reference/okta-scim-protocol/scim-rate-limiting-429.md):
+ * the task pauses; the first retry waits an integer `Retry-After` in seconds, else five minutes; each
+ * further one twice the last; after the tenth retry is rate-limited too, the task fails for good.
+ */
+const RATE_LIMIT_RETRIES = 10;
+const RATE_LIMIT_DEFAULT_WAIT_MS = 5 * 60_000;
 /** The User-Agent of Okta's SCIM client, as its guide shows every request. */
 export const OKTA_SCIM_USER_AGENT = 'Okta SCIM Client 1.0.0';
 
@@ -23,6 +30,22 @@ class AuthFailed extends Error {
   }
 }
 
+/** What a task was about when the target rate-limited it: a user's provisioning or a group's push. */
+type TaskSubject = { user: string } | { mapping: MappingRecord } | undefined;
+
+class RateLimited extends Error {
+  subject: TaskSubject;
+  constructor(readonly retryAfter: string | null) {
+    super('HTTP 429');
+  }
+}
+
+/** Pure: Okta's wait before retry `n` (1-based), from the first 429's `Retry-After`. */
+export function rateLimitWaitMs(retryAfter: string | null, n: number): number {
+  const first = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) * 1000 : RATE_LIMIT_DEFAULT_WAIT_MS;
+  return first * 2 ** (n - 1);
+}
+
 /**
  * Okta's provisioning, emulated: once provisioning is on for an app, it really sends SCIM
  * requests to the configured base URL with the configured bearer token, some time after each
@@ -33,6 +56,8 @@ export class ProvisioningEngine {
   private readonly running = new Map<string, Promise<void>>();
   private readonly rerun = new Set<string>();
   private readonly retries = new Map<string, number>();
+  /** Apps whose provisioning the target rate-limited: the retries made so far, and the first 429's Retry-After. */
+  private readonly paused = new Map<string, { retries: number; retryAfter: string | null }>();
   private stopped = false;
 
   constructor(
@@ -120,12 +145,65 @@ export class ProvisioningEngine {
       const b = await this.deprovisionUsers(app, scim);
       const c = await this.pushGroups(app, scim, passStartedAt);
       const d = await this.deleteTargets(app, scim);
+      this.paused.delete(app.id);
       return a || b || c || d;
     } catch (error) {
+      if (error instanceof RateLimited) {
+        this.rateLimited(app, error);
+        return false;
+      }
       if (!(error instanceof AuthFailed)) throw error;
       this.authenticationFailed(app, error.status);
       return false;
     }
+  }
+
+  /** Okta's 429 rule: pause, log, and retry later; after the tenth retry, the task fails for good. */
+  private rateLimited(app: AppRecord, error: RateLimited): void {
+    const before = this.paused.get(app.id);
+    const retryAfter = before ? before.retryAfter : error.retryAfter;
+    const retry = (before?.retries ?? 0) + 1;
+    const subject = error.subject;
+    const targets = [...this.subjectTargets(subject), appTarget(app)];
+    if (retry > RATE_LIMIT_RETRIES) {
+      this.paused.delete(app.id);
+      const summary = `${app.label} answered HTTP 429 (rate limited) ${RATE_LIMIT_RETRIES + 1} times; Okta stopped retrying: retry the task under Dashboard > Tasks.`;
+      if (subject && 'mapping' in subject) {
+        this.markError(app, subject.mapping, summary);
+        return;
+      }
+      if (subject) app.failedTasks.set(subject.user, summary);
+      this.state.log({
+        eventType: 'application.provision.user.push',
+        displayMessage: 'Push new user to external application',
+        result: 'FAILURE',
+        reason: summary,
+        severity: 'ERROR',
+        targets,
+      });
+      return;
+    }
+    const waitMs = rateLimitWaitMs(retryAfter, retry);
+    this.paused.set(app.id, { retries: retry, retryAfter });
+    this.state.log({
+      eventType: 'application.integration.rate_limit_exceeded',
+      displayMessage: 'API rate limit exceeded',
+      result: 'FAILURE',
+      reason: `${app.label} answered HTTP 429 (rate limited): provisioning paused; retry ${retry} of ${RATE_LIMIT_RETRIES} in ${waitMs / 1000} s`,
+      severity: 'WARN',
+      targets,
+    });
+    this.rerunLater(app.id, waitMs);
+  }
+
+  private subjectTargets(subject: TaskSubject) {
+    if (!subject) return [];
+    if ('user' in subject) {
+      const user = this.state.users.get(subject.user);
+      return user ? [userTarget(user)] : [];
+    }
+    const group = this.state.groups.get(subject.mapping.sourceGroupId);
+    return group ? [groupTarget(group)] : [];
   }
 
   private async send(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<ScimResult> {
@@ -154,15 +232,17 @@ export class ProvisioningEngine {
       parsed = { detail: text.slice(0, 200) };
     }
     if (response.status === 401 || response.status === 403) throw new AuthFailed(response.status);
+    if (response.status === 429) throw new RateLimited(response.headers.get('retry-after'));
     return { status: response.status, body: parsed };
   }
 
-  private async pushUsers(app: AppRecord, scim: Scim, passStartedAt: string): Promise<boolean> {
+  private async pushUsers(app: AppRecord, send: Scim, passStartedAt: string): Promise<boolean> {
     if (!app.provisioning!.createUsers) return false;
     let failed = false;
     for (const userId of this.state.assignedUsers(app).keys()) {
-      if (app.provisioned.has(userId)) continue;
+      if (app.provisioned.has(userId) || app.unprovisioned.has(userId) || app.failedTasks.has(userId)) continue;
       const user = this.state.users.get(userId)!;
+      const scim = about({ user: userId }, send);
       const login = user.profile.login;
       const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq ${filterString(login)}`)}&startIndex=1&count=100`);
       let externalId: string | undefined;
@@ -212,7 +292,7 @@ export class ProvisioningEngine {
     return failed;
   }
 
-  private async deprovisionUsers(app: AppRecord, scim: Scim): Promise<boolean> {
+  private async deprovisionUsers(app: AppRecord, send: Scim): Promise<boolean> {
     const assigned = this.state.assignedUsers(app);
     let failed = false;
     for (const [userId, pushed] of [...app.provisioned]) {
@@ -222,7 +302,7 @@ export class ProvisioningEngine {
         app.provisioned.delete(userId);
         continue;
       }
-      const r = await scim('PATCH', `/Users/${pushed.externalId}`, activePatch(false));
+      const r = await about({ user: userId }, send)('PATCH', `/Users/${pushed.externalId}`, activePatch(false));
       const ok = (r.status >= 200 && r.status < 300) || r.status === 404;
       if (ok) app.provisioned.delete(userId);
       else failed = true;
@@ -238,11 +318,12 @@ export class ProvisioningEngine {
     return failed;
   }
 
-  private async pushGroups(app: AppRecord, scim: Scim, passStartedAt: string): Promise<boolean> {
+  private async pushGroups(app: AppRecord, send: Scim, passStartedAt: string): Promise<boolean> {
     const assigned = this.state.assignedUsers(app);
     let failed = false;
     for (const m of app.mappings.values()) {
       if (m.status !== 'ACTIVE') continue;
+      const scim = about({ mapping: m }, send);
       const source = this.state.groups.get(m.sourceGroupId);
       if (!source) continue;
       const members = [...(this.state.members.get(source.id) ?? [])]
@@ -367,6 +448,18 @@ export class ProvisioningEngine {
 }
 
 type Scim = (method: string, path: string, body?: unknown) => Promise<ScimResult>;
+
+/** The requests of one task: a 429 among them is marked with what the task was about. */
+function about(subject: TaskSubject, send: Scim): Scim {
+  return async (method, path, body) => {
+    try {
+      return await send(method, path, body);
+    } catch (error) {
+      if (error instanceof RateLimited) error.subject ??= subject;
+      throw error;
+    }
+  };
+}
 
 /** Activation and deactivation as Okta's SCIM guide shows them: a path-less replace. */
 /**

@@ -132,6 +132,8 @@ export function appRoutes(ctx: OktaContext): Route[] {
       groups: new Map(),
       users: new Map(),
       provisioned: new Map(),
+      unprovisioned: new Set(),
+      failedTasks: new Map(),
       mappings: new Map(),
     };
     state.apps.set(app.id, app);

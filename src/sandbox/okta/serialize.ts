@@ -120,7 +120,10 @@ export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' |
     status: pushed ? 'PROVISIONED' : 'ACTIVE',
     statusChanged: pushed?.lastSync ?? created,
     passwordChanged: null,
-    syncState: pushed?.syncState ?? (app.provisioning?.enabled ? 'SYNCING' : 'DISABLED'),
+    // Assigned before provisioning was on: still as a no-provisioning app shows it (DISABLED), with no
+    // externalId, after provisioning is on (an assumption: README). A task that failed for good: ERROR.
+    syncState:
+      pushed?.syncState ?? (app.failedTasks.has(userId) ? 'ERROR' : app.provisioning?.enabled && !app.unprovisioned.has(userId) ? 'SYNCING' : 'DISABLED'),
     ...(pushed ? { lastSync: pushed.lastSync } : {}),
     credentials: { userName: user.profile.login },
     profile: {},

@@ -81,6 +81,13 @@ export interface AppRecord {
   users: Map<string, { created: string; lastUpdated: string }>;
   /** Engine state: users pushed to the target, by Okta user id. */
   provisioned: Map<string, { externalId: string; lastSync: string; syncState: 'SYNCHRONIZED' | 'ERROR' }>;
+  /**
+   * App users that came into being while Create Users was off: Okta does not provision them when it
+   * is turned on, until an admin does ("Provision unprovisioned users", Okta Help).
+   */
+  unprovisioned: Set<string>;
+  /** Users whose provisioning task failed for good (Okta's 429 rule ran out): an admin retries it under Dashboard → Tasks. */
+  failedTasks: Map<string, string>;
   mappings: Map<string, MappingRecord>;
 }
 
@@ -203,6 +210,19 @@ export class OktaState {
     return out;
   }
 
+  /**
+   * Called after every change to an app's assignments or provisioning settings: an app user that
+   * exists while Create Users is off is one Okta will not provision by itself; one no longer
+   * assigned is gone, and assigned again is a new app user, provisioned afresh.
+   */
+  settleAssignments(app: AppRecord): void {
+    const assigned = this.assignedUsers(app);
+    const pushing = Boolean(app.provisioning?.enabled && app.provisioning.createUsers);
+    for (const userId of assigned.keys()) if (!pushing && !app.provisioned.has(userId)) app.unprovisioned.add(userId);
+    for (const userId of [...app.unprovisioned]) if (!assigned.has(userId)) app.unprovisioned.delete(userId);
+    for (const userId of [...app.failedTasks.keys()]) if (!assigned.has(userId)) app.failedTasks.delete(userId);
+  }
+
   /** Okta's user lifecycle: a status change stamps statusChanged (and activated on first activation). */
   setUserStatus(user: OktaUser, status: UserStatus): void {
     if (user.status === status) return;
@@ -268,6 +288,8 @@ export class OktaState {
         groups: Object.fromEntries(a.groups),
         users: Object.fromEntries(a.users),
         provisioned: Object.fromEntries(a.provisioned),
+        unprovisioned: [...a.unprovisioned],
+        failedTasks: Object.fromEntries(a.failedTasks),
         mappings: [...a.mappings.values()],
       })),
       logs: this.logs,
