@@ -232,13 +232,15 @@ async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps
   );
   await deps.okta.send(assign);
   if (!stillAssigned) return;
-  const login = action.id.slice('repair:user:'.length);
+  const login = (assign.body as { credentials?: { userName?: string } } | undefined)?.credentials?.userName ?? 'the user';
   result.manualSteps.push({
     id: action.id,
-    title: `bring ${login} back in Cloudflare`,
-    steps: [
-      `${login} is assigned to the app through a group as well, so re-assigning it directly makes Okta push nothing. In Okta, remove ${login} from that group and add it back; then run verify.`,
-    ],
+    ...(action.manualFallback ?? {
+      title: `bring ${login} back in Cloudflare`,
+      steps: [
+        `${login} is assigned to the app through a group as well, so re-assigning it directly makes Okta push nothing. In Okta, remove ${login} from that group and add it back; then run verify.`,
+      ],
+    }),
   });
   return LEFT_MANUAL;
 }

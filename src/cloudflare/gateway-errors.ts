@@ -43,7 +43,8 @@ export function gatewayRefusal(body: unknown): GatewayRefusal {
 
 /** Whether the refusal may be the token itself rather than what it may do: worth asking /tokens/verify. */
 export function mayBeUnknownToken(status: number, refusal: GatewayRefusal): boolean {
-  return status === 401 || (status === 403 && refusal.codes.includes(10000));
+  // SCIM's error shape carries no code (the spec's 4XX answers on SCIM paths): a 403 there may be either.
+  return status === 401 || (status === 403 && (refusal.codes.includes(10000) || refusal.codes.length === 0));
 }
 
 export interface TokenContext {

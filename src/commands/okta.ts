@@ -15,6 +15,7 @@ import { findDrift } from '../plan/drift.js';
 import { hasChanges, provisioningOn } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
 import { readBothSides } from '../verify/collect.js';
+import { readUnprovisioned } from '../okta/unprovisioned.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import type { CiReport } from '../verify/ci-report.js';
 import { expectedActivity } from '../verify/expected.js';
@@ -43,8 +44,11 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
       .then(async ([proof, { observed, assignments }, roles]) => {
         // Once the app provisions, both sides are compared: drift Okta will not repair by itself is planned here.
         const app = observed.app;
-        if (app && provisioningOn(app.features))
-          observed.drift = findDrift(await readBothSides(okta, scim, app.id, desired.pushGroups, true, { settleMs: inputs.settleMs, known: assignments }));
+        if (app && assignments && provisioningOn(app.features)) {
+          const sides = await readBothSides(okta, scim, app.id, desired.pushGroups, true, { settleMs: inputs.settleMs, known: assignments });
+          observed.drift = findDrift(sides);
+          observed.unprovisioned = await readUnprovisioned(okta, inputs.orgUrl, app.id, sides.appUsers, assignments.groups);
+        }
         return [proof, observed, roles] as const;
       })
       .catch((error) => {

@@ -6,6 +6,8 @@ export interface AppUser {
   status?: string;
   syncState?: string;
   lastSync?: string;
+  /** The user's id in Cloudflare, once Okta has provisioned it. */
+  externalId?: string | null;
   credentials?: { userName?: string };
 }
 
@@ -28,7 +30,7 @@ export interface PushMapping {
 /** Who and what the app is given to, and what it pushes: read once, for the plan and for drift alike. */
 export interface AppAssignments {
   users: AppUser[];
-  groups: Array<{ id: string; _embedded?: { group?: OktaGroup } }>;
+  groups: Array<{ id: string; priority?: number; _embedded?: { group?: OktaGroup } }>;
   mappings: PushMapping[];
 }
 

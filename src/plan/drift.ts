@@ -1,3 +1,5 @@
+import type { StuckState } from './unprovisioned.js';
+
 /**
  * Drift: a difference between Okta and Cloudflare that Okta reports as done. Okta pushes only
  * when something changes in Okta, so such a difference was made in Cloudflare, behind Okta's
@@ -31,8 +33,8 @@ export interface DriftFacts {
   assignedLogins: string[];
   /** Assigned users Okta reports as PROVISIONED and SYNCHRONIZED, by login (lower-case), with when. */
   oktaSynced: Record<string, string>;
-  /** Assigned users by login (lower-case): their Okta id, and whether they are assigned directly (scope USER). */
-  appUsers: Record<string, { id: string; scope: string }>;
+  /** Assigned users by login (lower-case): their Okta id, whether they are assigned directly (scope USER), and whether Okta will not provision them by itself. */
+  appUsers: Record<string, { id: string; scope: string; stuck?: StuckState; provisioned: boolean }>;
   /** Cloudflare SCIM users by userName (lower-case). */
   /** `provisioned`: made by an identity provider over SCIM (it carries an externalId); the owner and invited members are not. */
   cloudflareUsers: Record<string, { id: string; active: boolean; provisioned?: boolean }>;

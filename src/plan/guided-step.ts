@@ -20,6 +20,16 @@ export function provisioningTabLink(orgUrl: string, appId: string): string {
   return `${adminOrigin(orgUrl)}/admin/app/scim2testapp/instance/${appId}/#tab-provisioning`;
 }
 
+/** Where Provision User is, for users assigned before provisioning was on. */
+export function assignmentsTabLink(orgUrl: string, appId: string): string {
+  return `${adminOrigin(orgUrl)}/admin/app/scim2testapp/instance/${appId}/#tab-assignments`;
+}
+
+/** Dashboard → Tasks, where an admin retries a provisioning task that failed for good. */
+export function tasksLink(orgUrl: string): string {
+  return `${adminOrigin(orgUrl)}/admin/tasks`;
+}
+
 /** The guide's steps 3 and 4 in its own words, with the exact values to paste. */
 /** The lines both checklists share, written once (#24 items 6, 38): the token field, and Okta's own test of it. */
 const tokenLine = (scimToken: string, revealToken: boolean) =>

@@ -2,6 +2,7 @@ import { grantedRoles } from './roles.js';
 import { REDACTED } from '../lib/redact.js';
 import { fromWire } from '../lib/terminal-text.js';
 import { repairs, repush, sequence } from './repair.js';
+import { provisionRepairs } from './unprovisioned.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
 
 const APP = '{appId}';
@@ -47,6 +48,7 @@ export function plan(desired: Desired, observed: Observed): Plan {
     const repair = repairs(observed.drift ?? [], app.id, desired);
     actions.push(...repair.actions);
     warnings.push(...repair.warnings);
+    if (observed.unprovisioned) actions.push(...provisionRepairs(observed.unprovisioned, app.id, desired));
   }
   for (const [name, roles] of Object.entries(desired.groupRoles)) actions.push(rolesAction(desired, name, roles, observed));
   // Everyone is every user of the org (Okta's built-in group): worth a word with its size before it is provisioned (#24 item 32).

@@ -1,5 +1,6 @@
 import type { Drift } from './drift.js';
 import type { PolicyWrite } from './roles.js';
+import type { UnprovisionedFacts } from './unprovisioned.js';
 
 /** What the user asked for, from the validated inputs. */
 export interface Desired {
@@ -56,6 +57,8 @@ export interface Observed {
   roles?: ObservedRoles;
   /** Differences Okta reports as done; read only once the app provisions. */
   drift?: Drift[];
+  /** Users Okta left unprovisioned (assigned before provisioning was on); read only once the app provisions. */
+  unprovisioned?: UnprovisionedFacts;
 }
 
 export interface ObservedRoles {
@@ -99,6 +102,8 @@ export interface Action {
   detail?: string;
   /** Done by API where the service takes it, else by a person through a guided step: counted as manual. */
   guided?: boolean;
+  /** The person's step, where sending the requests turns out not to do the work (a user a group assigns too). */
+  manualFallback?: { title: string; steps: string[] };
 }
 
 export interface Plan {

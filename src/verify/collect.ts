@@ -7,6 +7,8 @@ import { toObservedApp } from '../okta/observe.js';
 import { readAppAssignments, type AppAssignments, type AppUser, type OktaGroup } from '../okta/app-assignments.js';
 import type { OktaClient } from '../okta/client.js';
 import { SYSTEM_GROUP_PREFIX, type DriftFacts } from '../plan/drift.js';
+import { stuckState } from '../plan/unprovisioned.js';
+import { assignmentsTabLink, tasksLink } from '../plan/guided-step.js';
 import { checkScimToken } from './checks-scim.js';
 import { resolvedBy } from './log-pairs.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
@@ -99,7 +101,12 @@ export async function readBothSides(
         .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
         .map((u) => [login(u).toLowerCase(), u.lastSync ?? 'an unknown time']),
     ),
-    appUsers: Object.fromEntries(appUsers.map((u) => [login(u).toLowerCase(), { id: u.id, scope: u.scope ?? 'USER' }])),
+    appUsers: Object.fromEntries(
+      appUsers.map((u) => [
+        login(u).toLowerCase(),
+        { id: u.id, scope: u.scope ?? 'USER', stuck: stuckState(u), provisioned: Boolean(u.externalId) || u.status === 'PROVISIONED' },
+      ]),
+    ),
     cloudflareUsers: Object.fromEntries(
       cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, provisioned: typeof u.externalId === 'string' && u.externalId !== '' }]),
     ),
@@ -198,6 +205,7 @@ export async function collectEvidence(
     audit,
     since: since.toISOString(),
     expected,
+    adminLinks: { assignments: assignmentsTabLink(inputs.orgUrl, rawApp.id), tasks: tasksLink(inputs.orgUrl) },
   };
 }
 

@@ -12,6 +12,7 @@ import {
 import { fromWire } from '../lib/terminal-text.js';
 import { visibilityDrift } from '../plan/planner.js';
 import { provisioningOn } from '../plan/types.js';
+import { OKTA_RETRIES, RATE_LIMIT_EVENT, retryOutlook } from './rate-limit.js';
 import type { Check, Evidence } from './types.js';
 
 const LEGACY_GROUP = /^CF-([0-9a-f]{32}) - (.+)$/;
@@ -225,14 +226,19 @@ function members(e: Evidence, drift: Drift[]): Check {
         : 'Run `scim-setup okta`: it assigns each user named again, and Okta then reactivates them in Cloudflare. Then run verify.',
     };
   }
-  const failures = new Set(e.oktaFailures.map((f) => f.target?.toLowerCase()));
+  const stuck = stuckUsers(e, missing);
+  if (stuck) return { ...stuck, evidence: [...evidence, ...stuck.evidence] };
+  const failures = new Set(e.oktaFailures.filter((f) => f.eventType !== RATE_LIMIT_EVENT).map((f) => f.target?.toLowerCase()));
+  const rateLimited = new Set(e.oktaFailures.filter((f) => f.eventType === RATE_LIMIT_EVENT).map((f) => f.target?.toLowerCase()));
   const failed = missing.filter((l) => failures.has(l.toLowerCase()));
   const reportedDone = missing.filter((l) => e.oktaSynced[l.toLowerCase()] !== undefined);
   const why = failed.length
     ? ''
     : reportedDone.length
       ? `: Okta reports ${reportedDone.length === missing.length ? 'them' : `${reportedDone.length} of them`} provisioned, but not long enough before Cloudflare was read (${readAt(e)}) to rule out a listing that trails; read again to tell it from drift`
-      : ': waiting for Okta to provision them (it does not report them PROVISIONED and SYNCHRONIZED yet)';
+      : missing.some((l) => rateLimited.has(l.toLowerCase()))
+        ? ": Cloudflare rate-limited Okta's provisioning, and Okta retries by itself (see the okta-log check)"
+        : ': waiting for Okta to provision them (it does not report them PROVISIONED and SYNCHRONIZED yet)';
   return {
     id: 'members',
     status: failed.length ? 'fail' : 'pending',
@@ -242,9 +248,50 @@ function members(e: Evidence, drift: Drift[]): Check {
   };
 }
 
+/**
+ * Assigned users Okta will not provision by itself (plan/unprovisioned.ts): never "pending", since
+ * no wait brings them; each kind with what a person, or a run naming them, does about it.
+ */
+function stuckUsers(e: Evidence, missing: string[]): Check | undefined {
+  if (!e.app || !provisioningOn(e.app.features)) return undefined;
+  const of = (state: string) => missing.filter((l) => e.appUsers[l.toLowerCase()]?.stuck === state);
+  const [unprovisioned, failedTasks] = [of('unprovisioned'), of('failed-task')];
+  const names = (logins: string[]) => `${logins.slice(0, 5).join(', ')}${logins.length > 5 ? ` and ${logins.length - 5} more` : ''}`;
+  if (failedTasks.length)
+    return {
+      id: 'members',
+      status: 'fail',
+      summary: `Okta's provisioning of ${failedTasks.length === 1 ? '1 assigned user' : `${failedTasks.length} assigned users`} failed for good and waits for an admin (Okta shows the app user in ERROR)`,
+      evidence: [`in ERROR: ${names(failedTasks)}`],
+      fix: `In Okta, open Dashboard → Tasks (${e.adminLinks.tasks}), retry the app's failed provisioning tasks, then run verify. If Cloudflare rate-limited them, the okta-log check shows it.`,
+    };
+  if (unprovisioned.length)
+    return {
+      id: 'members',
+      status: 'fail',
+      summary: `${unprovisioned.length === 1 ? '1 assigned user was' : `${unprovisioned.length} assigned users were`} assigned before provisioning was on: Okta does not provision ${unprovisioned.length === 1 ? 'it' : 'them'} by itself`,
+      evidence: [`never provisioned (ACTIVE, sync DISABLED, no external id): ${names(unprovisioned)}`],
+      fix: `Run \`scim-setup okta\` naming them (--assign-user, or --assign-group for the one group that assigns them): it assigns them afresh where that deprovisions nobody. Or in Okta, select Provision User on the app's Assignments tab: ${e.adminLinks.assignments}`,
+    };
+  return undefined;
+}
+
 function oktaLog(e: Evidence): Check {
   if (e.oktaFailures.length === 0)
     return { id: 'okta-log', status: 'pass', summary: "Okta's System Log shows no provisioning failure for the app", evidence: [] };
+  // Paused by Cloudflare's rate limit only: Okta retries by itself, so this is waiting, not failing.
+  const pauses = e.oktaFailures.filter((f) => f.eventType === RATE_LIMIT_EVENT);
+  const outlook = pauses.length === e.oktaFailures.length ? retryOutlook(pauses.map((f) => f.published)) : undefined;
+  if (outlook)
+    return {
+      id: 'okta-log',
+      status: 'pending',
+      summary: `Cloudflare rate-limited Okta's provisioning (${outlook.pauses} pause${outlook.pauses > 1 ? 's' : ''} since its last success, the last at ${outlook.last}): Okta retries by itself`,
+      evidence: [
+        `Okta waits Cloudflare's Retry-After, else 5 minutes, twice as long each time, for at most ${OKTA_RETRIES} retries: the next is due by ${outlook.dueBy} at the latest (Okta's clock)`,
+        ...pauses.slice(0, 3).map((f) => `${f.published}: ${f.reason ?? f.displayMessage}`),
+      ],
+    };
   const lines = e.oktaFailures.slice(0, 5).map((f) => `${f.published} ${f.eventType}${f.target ? ` (${f.target})` : ''}: ${f.reason ?? f.displayMessage}`);
   const auth = e.oktaFailures.some((f) => f.eventType === 'application.integration.authentication_failure');
   return {

@@ -54,6 +54,8 @@ export interface Evidence extends DriftFacts {
   since: string;
   /** What the run just changed that makes Okta send SCIM requests; none for `verify` alone. */
   expected?: ExpectedActivity;
+  /** Where in Okta's Admin Console an admin does what the API cannot: Provision User, and retrying a failed task. */
+  adminLinks: { assignments: string; tasks: string };
 }
 
 /** Changes that make Okta send SCIM requests: provisioning turned on, groups with members assigned or pushed, users assigned. */

@@ -373,12 +373,100 @@ describe('the product, right in that world', () => {
     expect(denied.code, denied.stderr + denied.stdout).toBe(4);
     const deniedDoc = JSON.parse(denied.stdout);
     expect(deniedDoc.error.message).toContain('the token is valid and active, but may not do this');
-    expect(deniedDoc.error.fix).toMatch(/"SCIM Provisioning: Edit".*https:\/\/developers\.cloudflare\.com\/api\//);
+    // SCIM's error shape carries no documentation link (the v4 envelope's is in the unit test).
+    expect(deniedDoc.error.fix).toContain(`Give the token "SCIM Provisioning: Edit" on account ${s.accountId}`);
     await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
     const revoked = await run('okta', ['--dry-run']);
     expect(revoked.code).toBe(4);
     expect(revoked.doc.error.message).toContain('Cloudflare does not know the token in CLOUDFLARE_SCIM_TOKEN: it is wrong, revoked or expired');
     expect(s.cloudflare.state.audit.length).toBe(before);
+  });
+
+  it("13. a task Cloudflare rate-limited is waiting on Okta's retry, with when (pending, exit 3)", async () => {
+    s = await sandbox({ admin: 'auto' });
+    const [first] = [...s.okta.state.users.values()];
+    const slowLimit = (retryAfter: string, times: number) =>
+      control(s!.cloudflare.url, 'POST', '/__sandbox/faults', {
+        rules: [{ method: 'GET', path: '/scim/v2/Users\\?filter=', status: 429, times, headers: { 'retry-after': retryAfter } }],
+      });
+    await slowLimit('3600', 1);
+    expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
+    await waitFor(() => s!.okta.state.logs.some((e) => e.eventType === 'application.integration.rate_limit_exceeded'));
+    const waiting = await run('verify', []);
+    expect(waiting.code, JSON.stringify(waiting.doc.checks)).toBe(3);
+    expect(check(waiting.doc, 'okta-log')).toMatchObject({ status: 'pending', summary: expect.stringContaining('Okta retries by itself') });
+    expect(check(waiting.doc, 'okta-log')?.evidence[0]).toMatch(/the next is due by \d{4}-\d\d-\d\dT.* at the latest/);
+    expect(check(waiting.doc, 'members')).toMatchObject({ status: 'pending', summary: expect.stringContaining('rate-limited') });
+  });
+
+  it('13. a task that ran out of retries needs an admin, with Dashboard → Tasks (exit 1)', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const [first] = [...s.okta.state.users.values()];
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
+      rules: [{ method: 'GET', path: '/scim/v2/Users\\?filter=', status: 429, times: 11, headers: { 'retry-after': '0' } }],
+    });
+    expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
+    await waitFor(() => [...s!.okta.state.apps.values()][0].failedTasks.size > 0);
+    const stuck = await run('verify', []);
+    expect(stuck.code).toBe(1);
+    expect(check(stuck.doc, 'members')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining('failed for good and waits for an admin'),
+      fix: expect.stringContaining(`Dashboard → Tasks (${s.okta.url}/admin/tasks)`),
+    });
+  });
+
+  it('14. users assigned before provisioning are said as such, repaired by API where safe (a direct assignment, a group none of whose members is provisioned), else a manual step with Provision User', async () => {
+    s = await sandbox();
+    // The app made and the guided step left waiting: the admin assigns before turning provisioning on.
+    expect((await run('okta', ['--yes', '--wait', '0s'])).code).toBe(3);
+    const app = [...s.okta.state.apps.values()][0];
+    const [direct, viaSafe, viaMixed, provisionedLater] = [...s.okta.state.users.values()];
+    const safe = s.okta.state.addGroup('Safe Team', null, 'OKTA_GROUP');
+    const mixed = s.okta.state.addGroup('Mixed Team', null, 'OKTA_GROUP');
+    s.okta.state.members.get(safe.id)!.add(viaSafe.id);
+    for (const u of [viaMixed, provisionedLater]) s.okta.state.members.get(mixed.id)!.add(u.id);
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${s!.okta.url}${path}`, {
+        method,
+        headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    await admin('POST', `/api/v1/apps/${app.id}/users`, { id: direct.id, scope: 'USER' });
+    await admin('PUT', `/api/v1/apps/${app.id}/groups/${safe.id}`, {});
+    await admin('PUT', `/api/v1/apps/${app.id}/groups/${mixed.id}`, {});
+    provisionAsGuide(s, app.id);
+    // One of the mixed group's members is provisioned since: unassigning that group would deprovision it.
+    s.okta.state.setUserStatus(provisionedLater, 'ACTIVE');
+    app.unprovisioned.delete(provisionedLater.id);
+    s.okta.engine.schedule(app.id, 0);
+    await s.okta.engine.idle();
+
+    const before = await run('verify', []);
+    expect(before.code).toBe(1);
+    expect(check(before.doc, 'members')).toMatchObject({
+      status: 'fail',
+      summary: '3 assigned users were assigned before provisioning was on: Okta does not provision them by itself',
+      fix: expect.stringContaining(`${s.okta.url}/admin/app/scim2testapp/instance/${app.id}/#tab-assignments`),
+    });
+    const args = ['--assign-user', direct.profile.login, '--assign-group', 'Safe Team', '--assign-group', 'Mixed Team'];
+    const dry = await run('okta', [...args, '--dry-run']);
+    const byId = (id: string) => dry.doc.actions.find((a: { id: string }) => a.id === id);
+    expect(byId(`repair:user:${direct.profile.login}`)).toMatchObject({ kind: 'update', request: { method: 'DELETE' } });
+    expect(byId('repair:provision-group:Safe Team')).toMatchObject({ kind: 'update', followUps: [{ method: 'PUT' }] });
+    expect(byId('repair:provision-group:Mixed Team')).toBeUndefined();
+    expect(byId('repair:provision-users')).toMatchObject({ kind: 'manual', detail: expect.stringContaining(viaMixed.profile.login) });
+    const repaired = await run('okta', [...args, '--yes', '--wait', '30s']);
+    expect(repaired.code).toBe(3);
+    expect(repaired.doc.manualSteps.map((m: { id: string }) => m.id)).toEqual(['repair:provision-users']);
+    await s.okta.engine.idle();
+    const active = new Set([...s.cloudflare.state.scimUsers.values()].filter((u) => u.active).map((u) => u.userName));
+    expect([direct, viaSafe, provisionedLater].map((u) => active.has(u.profile.login))).toEqual([true, true, true]);
+    expect(active.has(viaMixed.profile.login)).toBe(false);
+    await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/provision-users`);
+    await s.okta.engine.idle();
+    const after = await run('verify', []);
+    expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
   });
 
   it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {

@@ -16,6 +16,8 @@ async function okta(method: string, path: string, body?: unknown, auth = `SSWS $
   return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : undefined };
 }
 
+const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
 async function cf(method: string, path: string, token = s.env.CLOUDFLARE_SCIM_TOKEN, body?: unknown) {
   const r = await fetch(s.cloudflare.apiBaseUrl + path, {
     method,
@@ -197,7 +199,7 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
   // #21 fact 5: the gateway answers before the service, in the v4 envelope, SCIM paths included. Codes as public
   // reports of real answers show them; 403 for an unknown token is our choice (README, assumptions);
   // documentation_url: Cloudflare's changelog 2026-08-21 (shared/reference/cloudflare-docs-examples/changelogs-and-notes.excerpt.mdx).
-  it("5. the gateway's answers: a malformed header 400 (6003/6111), an unknown or revoked token 10000, a denied request 403 10000 Forbidden with documentation_url, another account 9109, verify's words", async () => {
+  it("5. the gateway's answers: a malformed header 400 (6003/6111) on every path; an unknown or revoked token 10000, a denied request 403 10000 Forbidden with documentation_url, another account 9109 (in SCIM's shape on SCIM paths); verify's words", async () => {
     s = await sandbox();
     const users = `/accounts/${s.accountId}/scim/v2/Users`;
     const raw = await fetch(s.cloudflare.apiBaseUrl + users, { headers: { authorization: `Bearer "${s.env.CLOUDFLARE_SCIM_TOKEN}"` } });
@@ -209,21 +211,27 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
       result: null,
     });
     expect((await fetch(s.cloudflare.apiBaseUrl + users)).status).toBe(400);
-    const unknown = await cf('GET', users, 'cfat_unknown');
+    // On SCIM paths a refusal comes in SCIM's error shape, as the spec's 4XX answers say; elsewhere in the v4 envelope with its code.
+    expect(await cf('GET', users, 'cfat_unknown')).toMatchObject({
+      status: 403,
+      body: { schemas: [SCIM_ERROR], status: '403', detail: 'Authentication error' },
+    });
+    const unknown = await cf('GET', `/accounts/${s.accountId}/members`, 'cfat_unknown');
     expect(unknown).toMatchObject({ status: 403, body: { success: false, errors: [{ code: 10000, message: 'Authentication error' }] } });
     const denied = await cf('GET', `/accounts/${s.accountId}/logs/audit?since=2026-01-01&before=2099-01-01`);
     expect(denied).toMatchObject({
       status: 403,
       body: { errors: [{ code: 10000, message: 'Forbidden', documentation_url: expect.stringMatching(/^https:\/\/developers\.cloudflare\.com\/api\//) }] },
     });
-    expect((await cf('GET', `/accounts/${'f'.repeat(32)}/scim/v2/Users`)).body).toMatchObject({ errors: [{ code: 9109 }] });
+    expect((await cf('GET', `/accounts/${'f'.repeat(32)}/members`)).body).toMatchObject({ errors: [{ code: 9109 }] });
+    expect((await cf('GET', `/accounts/${'f'.repeat(32)}/scim/v2/Users`)).status).toBe(403);
     expect((await cf('GET', `/accounts/${s.accountId}/tokens/verify`)).body).toMatchObject({
       success: true,
       result: { status: 'active' },
       messages: [{ code: 10000, message: 'This API Token is valid and active' }],
     });
     await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
-    expect((await cf('GET', users)).body).toMatchObject({ errors: [{ code: 10000, message: 'Authentication error' }] });
+    expect((await cf('GET', users)).body).toMatchObject({ status: '403', detail: 'Authentication error' });
   });
 
   it('makes SCIM users account members and takes them away on active=false; refuses CF group names; PATCH is replace-only', async () => {

@@ -17,7 +17,11 @@ const converged = (): DriftFacts => ({
   scimToken: { ok: true },
   assignedLogins: ['ada@x.com', 'bob@x.com', 'cy@x.com'],
   oktaSynced: { 'ada@x.com': T1, 'bob@x.com': T1, 'cy@x.com': T1 },
-  appUsers: { 'ada@x.com': { id: 'u1', scope: 'GROUP' }, 'bob@x.com': { id: 'u2', scope: 'GROUP' }, 'cy@x.com': { id: 'u3', scope: 'USER' } },
+  appUsers: {
+    'ada@x.com': { id: 'u1', scope: 'GROUP', provisioned: true },
+    'bob@x.com': { id: 'u2', scope: 'GROUP', provisioned: true },
+    'cy@x.com': { id: 'u3', scope: 'USER', provisioned: true },
+  },
   cloudflareUsers: { 'ada@x.com': { id: 's1', active: true }, 'bob@x.com': { id: 's2', active: true }, 'cy@x.com': { id: 's3', active: true } },
   pushGroups: [
     {

@@ -2,7 +2,7 @@ import { RateLimiter, scaledLimits, type RateDecision } from '../http/rate-limit
 import { Router } from '../http/router.js';
 import { startEmulator, type RunningEmulator } from '../http/server.js';
 import type { Principal, Req, Route } from '../http/types.js';
-import { cfErrorBody, documentationUrl, gatewayFailure, malformedAuthorization, TOKEN_SHAPE } from './errors.js';
+import { cfErrorBody, documentationUrl, malformedAuthorization, refusal, TOKEN_SHAPE } from './errors.js';
 import { jitter, serviceClock, type SandboxTiming } from '../timing.js';
 import { routesScimOrV4 } from './routes.js';
 import { CloudflareState, type Permission, type TokenRecord } from './state.js';
@@ -74,12 +74,12 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     },
   });
 
-  const authenticate = (headers: Req['headers']): Principal => {
+  const authenticate = (headers: Req['headers'], path: string): Principal => {
     const match = TOKEN_SHAPE.exec(String(headers.authorization ?? ''));
     if (!match) throw malformedAuthorization();
     const token = state.tokens.get(match[1]);
     // An unknown, revoked or expired token: the status is our choice (README, assumptions); the code is Cloudflare's.
-    if (token?.status !== 'active') throw gatewayFailure(403, 10000, 'Authentication error');
+    if (token?.status !== 'active') throw refusal(path, 403, 10000, 'Authentication error');
     return { id: token.id, grants: new Set([...token.permissions].flatMap((p) => GRANTS[p])), credential: token.value, name: token.name };
   };
 
@@ -90,14 +90,14 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
       router,
       control,
       authenticate,
-      forbidden: (route) => gatewayFailure(403, 10000, 'Forbidden', { documentation_url: documentationUrl(route.template, route.method) }),
+      forbidden: (route, path) => refusal(path, 403, 10000, 'Forbidden', { documentation_url: documentationUrl(route.template, route.method) }),
       notFound: (path) => ({ status: 404, body: cfErrorBody(path, 404, 'No route for the URI', 7003) }),
       methodNotAllowed: (path) => ({ status: 405, body: cfErrorBody(path, 405, 'Method not allowed for this route', 7001) }),
       badRequest: (path, message) => ({ status: 400, body: cfErrorBody(path, 400, message, 6007) }),
       internalError: (path, status) => ({ status, body: cfErrorBody(path, status, 'Internal server error', 10001) }),
-      rateLimited: (_path, d) => ({
+      rateLimited: (path, d) => ({
         status: 429,
-        body: gatewayFailure(429, 971, 'Please wait and consider throttling your request speed').body,
+        body: refusal(path, 429, 971, 'Please wait and consider throttling your request speed').body,
         headers: { 'retry-after': String(Math.max(1, Math.ceil((d.resetAt - Date.now()) / 1000))) },
       }),
       rateHeaders: (d: RateDecision) => {
@@ -134,7 +134,7 @@ function guardAccount(route: Route, accountId: string): Route {
     ...route,
     handler: (req) => {
       if (req.params.account_id !== undefined && req.params.account_id !== accountId) {
-        throw gatewayFailure(403, 9109, 'Unauthorized to access requested resource');
+        throw refusal(req.path, 403, 9109, 'Unauthorized to access requested resource');
       }
       return route.handler(req);
     },

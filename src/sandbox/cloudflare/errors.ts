@@ -21,14 +21,22 @@ export function envelope(result: unknown, resultInfo?: Record<string, unknown>) 
 }
 
 /**
- * The API gateway answers before the service behind it, so always in the v4 envelope, SCIM paths
- * included. Its codes are the ones public reports of real answers show: 6003 with 6111 in its
+ * The API gateway answers before the service behind it: an Authorization header it cannot read is
+ * refused in the v4 envelope on every path (public reports show no other shape). Its codes are the ones public reports of real answers show: 6003 with 6111 in its
  * `error_chain` for an Authorization header it cannot read, 10000 "Authentication error" for a token
  * it does not know, 10000 "Forbidden" with a `documentation_url` for a denied request (Cloudflare's
  * changelog 2026-08-21), 971 for a rate limit.
  */
 export function gatewayFailure(status: number, code: number, message: string, extra: Record<string, unknown> = {}): HttpFailure {
   return new HttpFailure(status, { success: false, errors: [{ code, message, ...extra }], messages: [], result: null });
+}
+
+/**
+ * A refused token or request: on SCIM paths in SCIM's error shape, as the spec's 4XX answers for
+ * every SCIM operation say (the code is not there to read); elsewhere the gateway's v4 envelope.
+ */
+export function refusal(path: string, status: number, code: number, message: string, extra: Record<string, unknown> = {}): HttpFailure {
+  return isScimPath(path) ? cfFailure(path, status, message, code) : gatewayFailure(status, code, message, extra);
 }
 
 /** Token values are URL-safe base64 and the `cfat_`/`cfut_` prefixes: anything else is not a token. */
