@@ -67,6 +67,34 @@ describe('Cloudflare as its spec describes it', () => {
   });
 });
 
+describe('SCIM as Cloudflare takes it', () => {
+  it("4. only the filters the spec names are taken (userName eq, displayName eq: CF-SPEC filter parameters); a PATCH or PUT may not change a member's e-mail domain", async () => {
+    s = await sandbox();
+    for (const filter of ['userName sw "owner"', 'userName eq "a@x.com" or userName eq "b@x.com"', 'userName pr', 'emails.value eq "owner@example.com"'])
+      expect((await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`)).status, filter).toBe(400);
+    expect((await scim('GET', `/Groups?filter=${encodeURIComponent('displayName co "Eng"')}`)).status).toBe(400);
+    expect((await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Nobody"')}`)).status).toBe(200);
+    const made = await (
+      await scim('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'ada@example.com',
+        emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
+        active: true,
+      })
+    ).json();
+    const rename = (userName: string) =>
+      scim('PATCH', `/Users/${made.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: userName }] });
+    expect((await rename('ada.lovelace@example.com')).status).toBe(200);
+    expect((await rename('ada@elsewhere.example')).status).toBe(400);
+    const put = await scim('PUT', `/Users/${made.id}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'ada@elsewhere.example',
+      active: true,
+    });
+    expect(put.status).toBe(400);
+  });
+});
+
 describe('Groups made over SCIM belong to the identity provider', () => {
   const v4 = (method: string, path: string, body?: unknown) =>
     fetch(`${s!.cloudflare.apiBaseUrl}/accounts/${s!.accountId}${path}`, {

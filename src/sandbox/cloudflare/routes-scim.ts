@@ -81,6 +81,9 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     }
     let matched = items;
     if (filter) {
+      // "Only `userName eq "value"` is supported" (and `displayName eq` on Groups): the spec's filter parameters.
+      if (!new RegExp(`^\\s*${attribute}\\s+eq\\s+"(?:[^"\\\\]|\\\\.)*"\\s*$`, 'i').test(filter))
+        throw fail(req, 400, `Only ${attribute} eq "value" filters are supported`, 'invalidFilter');
       try {
         const predicate = parseFilter(filter, [attribute], [attribute]);
         matched = items.filter((item) => predicate({ [attribute]: attributeOf(item) }));
@@ -146,6 +149,15 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     return scim(userView(user), 201);
   };
 
+  /** A new userName keeps the member's e-mail domain (#21 fact 4, from public reports): a new domain is a new person to Cloudflare. */
+  const renamed = (req: Req, u: { userName: string }, value: unknown): string => {
+    const next = String(value);
+    const domain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    if (!next.includes('@') || domain(next) !== domain(u.userName))
+      throw fail(req, 400, `userName ${next} changes the e-mail domain of ${u.userName}: the domain of an account member cannot change`, 'mutability');
+    return next;
+  };
+
   const patchUser = (req: Req) => {
     const u = findUser(req);
     const ops = patchOps(req, fail);
@@ -158,7 +170,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
         if (path === 'active') {
           deprovisioned = value === false && u.active;
           setActive(u, value === true || value === 'true');
-        } else if (path === 'userName' || path === 'emails[type eq "work"].value') u.userName = String(value);
+        } else if (path === 'userName' || path === 'emails[type eq "work"].value') u.userName = renamed(req, u, value);
         else if (path === 'name.givenName') u.givenName = String(value);
         else if (path === 'name.familyName') u.familyName = String(value);
         else if (path === 'name' && typeof value === 'object')
@@ -173,7 +185,7 @@ export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenR
     const u = findUser(req);
     const b = (req.body ?? {}) as Body;
     if (!Array.isArray(b.schemas) || typeof b.userName !== 'string') throw fail(req, 400, 'schemas and userName are required', 'invalidSyntax');
-    u.userName = b.userName;
+    u.userName = renamed(req, u, b.userName);
     u.givenName = b.name?.givenName ?? u.givenName;
     u.familyName = b.name?.familyName ?? u.familyName;
     const deprovisioned = b.active === false && u.active;
