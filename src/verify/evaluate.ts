@@ -278,7 +278,7 @@ function stuckUsers(e: Evidence, missing: string[]): Check | undefined {
 
 function oktaLog(e: Evidence): Check {
   if (e.oktaFailures.length === 0)
-    return { id: 'okta-log', status: 'pass', summary: "Okta's System Log shows no provisioning failure for the app", evidence: [] };
+    return { id: 'okta-log', status: 'pass', summary: `Okta's System Log shows no provisioning failure for the app since ${e.since}`, evidence: [] };
   // Paused by Cloudflare's rate limit only: Okta retries by itself, so this is waiting, not failing.
   const pauses = e.oktaFailures.filter((f) => f.eventType === RATE_LIMIT_EVENT);
   const outlook = pauses.length === e.oktaFailures.length ? retryOutlook(pauses.map((f) => f.published)) : undefined;
@@ -297,7 +297,7 @@ function oktaLog(e: Evidence): Check {
   return {
     id: 'okta-log',
     status: 'fail',
-    summary: `Okta's System Log shows ${e.oktaFailures.length} provisioning failure${e.oktaFailures.length > 1 ? 's' : ''} for the app`,
+    summary: `Okta's System Log shows ${e.oktaFailures.length} provisioning failure${e.oktaFailures.length > 1 ? 's' : ''} for the app since ${e.since} that no later success resolved`,
     evidence: lines,
     fix: auth
       ? "Cloudflare refused the token Okta holds: put a working SCIM token on the app's Provisioning tab."

@@ -22,6 +22,28 @@ export function verificationExitCode(checks: Check[]): ExitCodeValue {
 }
 
 /**
+ * Pure: whether waiting longer can change the verdict. A wait polls what is pending even beside a
+ * failure (a later success may resolve a logged failure, #24 item 1); only a refused token, which
+ * no wait mends, ends it early.
+ */
+export function settledChecks(checks: Check[]): boolean {
+  return !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail' && c.authRefused);
+}
+
+/** Pure: the wait as a person wants it: which checks are pending, time elapsed of the time allowed. */
+export function waitingLine(checks: Check[], elapsedMs: number, waitMs: number): string {
+  const pending = checks.filter((c) => c.status === 'pending').map((c) => c.id);
+  const ids = `${pending.slice(0, 3).join(', ')}${pending.length > 3 ? ` and ${pending.length - 3} more` : ''}`;
+  const time = Number.isFinite(waitMs) ? `${formatSeconds(elapsedMs)} of ${formatSeconds(waitMs)}` : `${formatSeconds(elapsedMs)}, until Ctrl-C`;
+  return `verifying: waiting on ${pending.length} check${pending.length === 1 ? '' : 's'} (${ids}); ${time}`;
+}
+
+function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
+}
+
+/**
  * Polls with backoff until every check has converged or `waitMs` runs out. Only the final round
  * is reported; while time is left, an unconverged check is pending, not failed.
  */
@@ -47,18 +69,14 @@ export async function runVerification(
       rounds += 1;
       const evidence = await collectEvidence(session, options.appId, options.since, options.expected, rounds === 1 ? options.scimTokenProof : undefined);
       checks = evaluate(evidence, sightings.confirm(findDrift(evidence), Date.now()));
-      const settled = !checks.some((c) => c.status === 'pending') || checks.some((c) => c.status === 'fail');
-      return settled ? true : undefined;
+      return settledChecks(checks) ? true : undefined;
     },
     {
       waitMs: options.waitMs,
       signal: options.signal,
       waitingFor: 'provisioning to show up in Cloudflare (verification)',
       maxDelayMs: 10_000,
-      onWait: () => {
-        const pending = checks.filter((c) => c.status === 'pending').length;
-        task.update(`verifying: ${pending} check${pending > 1 ? 's' : ''} pending, provisioning is on its way (round ${rounds})`);
-      },
+      onWait: () => task.update(waitingLine(checks, Date.now() - started, options.waitMs)),
     },
   ).catch((error: unknown) => {
     // Stopped by the user, or by an error (a token refused mid-way): said as what it is; what was seen so far is still worth showing.

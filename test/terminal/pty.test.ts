@@ -76,7 +76,7 @@ describe('under a real terminal', () => {
     const r = await runInPty(['verify', '--wait', '60s'], {
       env: cleanEnv(s.env),
       columns: 160,
-      steps: [{ when: /pending, provisioning is on its way/, send: CTRL_C }],
+      steps: [{ when: /waiting on \d+ checks? \(.*push-group:Engineering.*\); \d+s of 1m/, send: CTRL_C }],
     });
     expect(r.code).toBe(130);
     const text = plain(r.screen);

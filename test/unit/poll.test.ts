@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/lib/errors.js';
 import { pollUntil } from '../../src/lib/poll.js';
+import { settledChecks, waitingLine } from '../../src/verify/run.js';
+import type { Check } from '../../src/verify/types.js';
 
 describe('pollUntil: the one wait of every asynchronous step', () => {
   it('returns the first value, after as many tries as it takes', async () => {
@@ -26,5 +28,25 @@ describe('pollUntil: the one wait of every asynchronous step', () => {
     aborted.abort();
     await expect(pollUntil(async () => void tries++, { waitMs: Infinity, signal: aborted.signal, delayFirst: true })).rejects.toBeInstanceOf(InterruptedError);
     expect(tries).toBe(0);
+  });
+});
+
+describe('a verification wait (#24 items 1, 24)', () => {
+  const check = (id: string, status: Check['status'], authRefused?: boolean): Check => ({
+    id,
+    status,
+    summary: '',
+    evidence: [],
+    ...(authRefused ? { authRefused } : {}),
+  });
+  it('keeps polling what is pending beside a failure; stops on a refused token, or when nothing is pending', () => {
+    expect(settledChecks([check('okta-log', 'fail'), check('members', 'pending')])).toBe(false);
+    expect(settledChecks([check('scim-token', 'fail', true), check('members', 'pending')])).toBe(true);
+    expect(settledChecks([check('okta-log', 'fail'), check('members', 'pass')])).toBe(true);
+  });
+  it('says which checks it waits on and the time elapsed of the time allowed', () => {
+    const checks = [check('members', 'pending'), check('okta-log', 'pass'), check('push-group:Eng', 'pending')];
+    expect(waitingLine(checks, 12_400, 60_000)).toBe('verifying: waiting on 2 checks (members, push-group:Eng); 12s of 1m');
+    expect(waitingLine(checks.slice(0, 1), 75_000, Number.POSITIVE_INFINITY)).toBe('verifying: waiting on 1 check (members); 1m15s, until Ctrl-C');
   });
 });
