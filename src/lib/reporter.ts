@@ -49,18 +49,24 @@ export class Reporter {
     this.spinners = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI;
   }
 
+  /** The width of the terminal human text goes to; 0 when it is not a terminal (a pipe, a file): lines stay whole. */
+  get columns(): number {
+    return widthOf(this.human);
+  }
+
   /** Human text for the main flow of the command; folded to the terminal's width on a terminal. */
   info(text: string): void {
-    const columns = this.human.isTTY ? ((this.human as { columns?: number }).columns ?? 0) : 0;
+    const columns = this.columns;
     this.write(this.human, columns ? foldLines(text, columns) : text);
   }
 
+  /** Warnings and errors, folded like the rest, at spaces: a message cut mid-word is hard to read (#24 item 2). */
   warn(text: string): void {
-    this.write(this.options.stderr, `${this.style.yellow('warning:')} ${text}`);
+    this.write(this.options.stderr, foldLines(`${this.style.yellow('warning:')} ${text}`, widthOf(this.options.stderr)));
   }
 
   error(text: string): void {
-    this.write(this.options.stderr, `${this.style.red('error:')} ${text}`);
+    this.write(this.options.stderr, foldLines(`${this.style.red('error:')} ${text}`, widthOf(this.options.stderr)));
   }
 
   debug(text: string): void {
@@ -123,4 +129,8 @@ export class Reporter {
       stop: (text) => void spinner.stopAndPersist({ symbol: this.style.cyan('…'), text: r(text) }),
     };
   }
+}
+
+function widthOf(stream: NodeJS.WritableStream): number {
+  return (stream as { isTTY?: boolean }).isTTY ? ((stream as { columns?: number }).columns ?? 0) : 0;
 }

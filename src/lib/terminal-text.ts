@@ -64,17 +64,25 @@ export function foldLines(text: string, columns: number): string {
     .map((line) => {
       if (visibleLength(line) <= columns) return line;
       const indent = ' '.repeat((/^ */.exec(line.replace(SGR, ''))?.[0].length ?? 0) + 2);
-      const tokens = line.match(/[^ ,]*(,|\s+|$)/g)!.filter((t) => t !== '');
-      const out: string[] = [];
-      let current = '';
-      for (const token of tokens) {
-        if (current !== '' && visibleLength(current + token.trimEnd()) > columns) {
-          out.push(current.trimEnd());
-          current = indent + token.trimStart();
-        } else current += token;
-      }
-      if (current.trim() !== '') out.push(current.trimEnd());
-      return out.join('\n');
+      return wrapWords(line, columns, indent).join('\n');
     })
     .join('\n');
+}
+
+/**
+ * One line broken at spaces and after commas into lines of at most `columns` visible characters,
+ * every line after the first starting with `indent`; a token longer than that is left whole.
+ */
+export function wrapWords(line: string, columns: number, indent = ''): string[] {
+  const tokens = line.match(/[^ ,]*(,|\s+|$)/g)!.filter((t) => t !== '');
+  const out: string[] = [];
+  let current = '';
+  for (const token of tokens) {
+    if (current.trim() !== '' && visibleLength(current + token.trimEnd()) > columns) {
+      out.push(current.trimEnd());
+      current = indent + token.trimStart();
+    } else current += token;
+  }
+  if (current.trim() !== '') out.push(current.trimEnd());
+  return out;
 }

@@ -83,7 +83,7 @@ export async function runVerification(
     const after = `after ${rounds} round${rounds === 1 ? '' : 's'}`;
     if (error instanceof InterruptedError) task.stop(`verifying: interrupted ${after}`);
     else task.fail(`verifying: stopped by an error ${after}`);
-    if (!reporter.json && checks.length) reporter.info(renderChecks(checks, reporter.style));
+    if (!reporter.json && checks.length) reporter.info(renderChecks(checks, reporter.style, reporter.columns));
     throw error;
   });
   const code = verificationExitCode(checks);
@@ -91,6 +91,6 @@ export async function runVerification(
   (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(
     `${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`,
   );
-  if (!reporter.json) reporter.info(renderChecks(checks, reporter.style));
+  if (!reporter.json) reporter.info(renderChecks(checks, reporter.style, reporter.columns));
   return { report: { checks, rounds, waitedMs: Date.now() - started } };
 }

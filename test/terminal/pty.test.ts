@@ -27,6 +27,21 @@ describe('under a real terminal', () => {
     expect(r.screen).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
   });
 
+  it('a 40-column terminal gets the checks stacked, status and id on a line, the text folded at spaces under them (#24 item 2)', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const set = await runInPty(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s'], { env: cleanEnv(s.env), columns: 160 });
+    expect(set.code, plain(set.screen)).toBe(0);
+    const r = await runInPty(['verify'], { env: cleanEnv(s.env), columns: 40 });
+    expect(r.code, plain(r.screen)).toBe(0);
+    const text = plain(r.screen);
+    expect(text).toMatch(/^ {2}PASS {4}scim-token\r?$/m);
+    expect(text).toMatch(/^ {4}the SCIM token works against\r?$/m);
+    // Folded by the program at spaces, not cut by the terminal: joined at line ends by a space, every word is whole.
+    const joined = text.replace(/\s+/g, ' ');
+    expect(joined).toContain("the SCIM token works against Cloudflare's SCIM endpoint");
+    expect(joined).toMatch(/Checks: 6 passed, 0 failed, 0 pending, 1 warning, \d+ skipped\./);
+  });
+
   it('Ctrl-C at a prompt: says nothing was changed, exit 130', async () => {
     s = await sandbox();
     const env = cleanEnv({ ...s.env, OKTA_ORG_URL: undefined });
