@@ -144,8 +144,13 @@ export async function collectEvidence(
   );
   const appPath = `/api/v1/apps/${appId}`;
   const scimWorks = scimToken.ok;
-  const [rawApp, sides, failures, userGroups, audit] = await Promise.all([
+  const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
     okta.get<Parameters<typeof toObservedApp>[0]>(appPath),
+    // Where Okta shows it (apps that take the connection API), the Base URL it sends to; else it cannot be read back.
+    okta.get<{ baseUrl?: string }>(`${appPath}/connections/default`).then(
+      (c) => c?.baseUrl ?? null,
+      () => null,
+    ),
     readBothSides(okta, scim, appId, desired.pushGroups, scimWorks, { settleMs: inputs.settleMs }),
     okta.list<LogEvent>('/api/v1/logs', {
       since: okta.onOktaClock(since).toISOString(),
@@ -206,6 +211,7 @@ export async function collectEvidence(
     since: since.toISOString(),
     expected,
     adminLinks: { assignments: assignmentsTabLink(inputs.orgUrl, rawApp.id), tasks: tasksLink(inputs.orgUrl) },
+    baseUrl: { expected: desired.scimBaseUrl, okta: connection },
   };
 }
 

@@ -57,12 +57,19 @@ function oktaProvisioning(e: Evidence): Check {
   if (!provisioningOn(app.features)) problems.push(`provisioning is not on (features: ${app.features.join(', ') || 'none'})`);
   if (app.features.includes('PUSH_PROFILE_UPDATES')) problems.push('Update User Attributes is on; Cloudflare does not support it');
   problems.push(...visibilityDrift(app.visibility));
-  const evidence = [`app ${app.id} "${app.label}": status ${app.status}, features ${app.features.join(', ') || 'none'}`];
+  const { expected, okta } = e.baseUrl;
+  if (okta !== null && okta.replace(/\/+$/, '') !== expected) problems.push(`its Base URL is ${okta}; this account's is ${expected}`);
+  const evidence = [
+    `app ${app.id} "${app.label}": status ${app.status}, features ${app.features.join(', ') || 'none'}`,
+    okta === null
+      ? `Base URL: not readable through Okta's API for this app; okta-log and cloudflare-audit show whether Okta reaches ${expected}`
+      : `Base URL: ${okta}`,
+  ];
   if (problems.length === 0)
     return {
       id: 'okta-provisioning',
       status: 'pass',
-      summary: 'Okta has provisioning on with Create Users and Deactivate Users, without Update User Attributes; the app is active and hidden',
+      summary: `Okta has provisioning on with Create Users and Deactivate Users, without Update User Attributes; the app is active and hidden${okta === null ? '' : "; its Base URL is this account's"}`,
       evidence,
     };
   return {
@@ -300,8 +307,9 @@ function oktaLog(e: Evidence): Check {
     summary: `Okta's System Log shows ${e.oktaFailures.length} provisioning failure${e.oktaFailures.length > 1 ? 's' : ''} for the app since ${e.since} that no later success resolved`,
     evidence: lines,
     fix: auth
-      ? "Cloudflare refused the token Okta holds: put a working SCIM token on the app's Provisioning tab."
-      : "Open the app's View Logs in Okta for details, fix the cause, and retry the failed tasks (Dashboard → Tasks).",
+      ? // A refusal names no cause: the token Okta holds, or a Base URL with another account's ID in it (#24 item 4).
+        `Cloudflare refused Okta's requests: check the Base URL on the app's Provisioning tab first (it must be exactly ${e.baseUrl.expected}, ending in /accounts/<account ID>/scim/v2)${e.scimToken.ok ? ', since the SCIM token given here works against it' : ''}; then put a working SCIM token there and select Test API Credentials.`
+      : `Open the app's View Logs in Okta for details. If Okta cannot reach Cloudflare, check the Base URL (it must be exactly ${e.baseUrl.expected}); fix the cause and retry the failed tasks (Dashboard → Tasks).`,
   };
 }
 

@@ -56,6 +56,8 @@ export interface Evidence extends DriftFacts {
   expected?: ExpectedActivity;
   /** Where in Okta's Admin Console an admin does what the API cannot: Provision User, and retrying a failed task. */
   adminLinks: { assignments: string; tasks: string };
+  /** The SCIM base URL this account needs, and the one Okta holds where its API shows it (null where it cannot be read back). */
+  baseUrl: { expected: string; okta: string | null };
 }
 
 /** Changes that make Okta send SCIM requests: provisioning turned on, groups with members assigned or pushed, users assigned. */

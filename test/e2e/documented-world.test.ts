@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/state.js';
 import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
@@ -495,6 +496,35 @@ describe('the product, right in that world', () => {
     await s.okta.engine.idle();
     const after = await run('verify', []);
     expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
+  });
+
+  it('#24 item 4: a Base URL one character off is blamed as the Base URL, not the token that works; where Okta shows it, it is compared', async () => {
+    s = await sandbox();
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '0s'])).code).toBe(3);
+    const app = [...s.okta.state.apps.values()][0];
+    const typo = s.scimBaseUrl.replace(/([0-9a-f])\/scim\/v2$/, (_, c: string) => `${c === 'a' ? 'b' : 'a'}/scim/v2`);
+    s.okta.setProvisioning(app.id, guideProvisioning(typo, s.env.CLOUDFLARE_SCIM_TOKEN));
+    await run('okta', ['--push-group', 'Engineering', '--yes', '--no-verify']);
+    await s.okta.engine.idle();
+    const r = await run('verify', []);
+    expect(r.code).toBe(1);
+    expect(check(r.doc, 'scim-token')?.status).toBe('pass');
+    expect(check(r.doc, 'okta-provisioning')?.evidence).toContainEqual(expect.stringContaining("Base URL: not readable through Okta's API"));
+    expect(check(r.doc, 'okta-log')?.fix).toContain(`check the Base URL on the app's Provisioning tab first (it must be exactly ${s.scimBaseUrl}`);
+    expect(check(r.doc, 'okta-log')?.fix).toContain('since the SCIM token given here works against it');
+  });
+
+  it('#24 item 4: where Okta shows its Base URL (the connection API), one for another account fails okta-provisioning by name', async () => {
+    s = await sandbox({ admin: 'auto', connectionApi: 'supported' });
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--no-verify'])).code).toBe(0);
+    const app = [...s.okta.state.apps.values()][0];
+    const other = s.scimBaseUrl.replace(s.accountId, 'f'.repeat(32));
+    app.provisioning!.baseUrl = other;
+    const r = await run('verify', []);
+    expect(check(r.doc, 'okta-provisioning')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringContaining(`its Base URL is ${other}; this account's is ${s.scimBaseUrl}`),
+    });
   });
 
   it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {
