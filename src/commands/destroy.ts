@@ -7,7 +7,7 @@ import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
 import { readAppAssignments } from '../okta/app-assignments.js';
 import { findApps } from '../okta/observe.js';
-import { planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
+import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
 import { PlanFile } from './plan-file.js';
 import { renderPlan, summarize } from '../plan/render.js';
@@ -36,10 +36,10 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
     }
     const observed = await observeForDestroy(session);
     const actions = planDestroy(observed, flags);
-    const plan = { actions, warnings: [] as string[] };
+    const plan = { actions, warnings: destroyWarnings(observed, flags) };
     const saved = toSavedPlan(plan, session.desired, session.inputs.orgUrl, session.inputs.accountId, observed.app?.id, startedAt, 'destroy', flags);
     planFile.refuseStale(saved);
-    const document = { formatVersion: 1, command: 'destroy', app: observed.app ?? null, actions, summary: summarize(plan) };
+    const document = { formatVersion: 1, command: 'destroy', app: observed.app ?? null, actions, warnings: plan.warnings, summary: summarize(plan) };
     if (!observed.app) {
       reporter.info(`Nothing to destroy: no Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`);
       reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
@@ -66,11 +66,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
       }
       await session.okta.send(action.request!);
     });
-    const groups = flags.deleteCloudflareGroups
-      ? 'The pushed user groups were deleted in Cloudflare'
-      : 'Cloudflare keeps the pushed user groups (delete them with --delete-cloudflare-groups)';
-    const members = deprovisionUsers ? 'the provisioned members were deactivated there' : 'it keeps its members (remove them with --deprovision-users)';
-    reporter.info(`Done: the Okta app is gone. ${groups}, and ${members}.`);
+    reporter.info(destroyOutcome(observed, flags));
     reporter.result({ ...document, dryRun: false, applied });
     return ExitCode.ok;
   });

@@ -76,3 +76,36 @@ export function planDestroy(o: DestroyObserved, options: DestroyOptions): Action
   });
   return actions;
 }
+
+/**
+ * Pure: what the teardown leaves in Cloudflare, said before anything is deleted, while a flag can
+ * still change it: once the app is gone, Okta can no longer deactivate anyone it provisioned
+ * (#24 item 5). Groups are mentioned only where some were pushed, members only where some are assigned.
+ */
+export function destroyWarnings(o: DestroyObserved, options: DestroyOptions): string[] {
+  if (!o.app) return [];
+  const warnings: string[] = [];
+  if (!options.deprovisionUsers && o.assignedLogins.length > 0)
+    warnings.push(
+      `Cloudflare keeps the ${o.assignedLogins.length} member${o.assignedLogins.length === 1 ? '' : 's'} this app provisions: once the app is deleted, Okta can no longer deactivate them. To remove them, run with --deprovision-users (now, not after).`,
+    );
+  if (!options.deleteCloudflareGroups && o.mappings.length > 0)
+    warnings.push(
+      `Cloudflare keeps the ${o.mappings.length} user group${o.mappings.length === 1 ? '' : 's'} this app pushed (${o.mappings
+        .slice(0, 3)
+        .map((m) => `"${m.groupName}"`)
+        .join(
+          ', ',
+        )}${o.mappings.length > 3 ? ' …' : ''}). To delete ${o.mappings.length === 1 ? 'it' : 'them'} with the pushes, run with --delete-cloudflare-groups.`,
+    );
+  return warnings;
+}
+
+/** Pure: the last line of a teardown, naming only what there was. */
+export function destroyOutcome(o: DestroyObserved, options: DestroyOptions): string {
+  const parts: string[] = [];
+  if (o.mappings.length)
+    parts.push(options.deleteCloudflareGroups ? 'the pushed user groups were deleted in Cloudflare' : 'Cloudflare keeps the pushed user groups');
+  if (o.assignedLogins.length) parts.push(options.deprovisionUsers ? 'the provisioned members were deactivated there' : 'Cloudflare keeps its members');
+  return `Done: the Okta app is gone${parts.length ? `; ${parts.join(', and ')}` : ''}.`;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { destroyOutcome, destroyWarnings, type DestroyObserved } from '../../src/plan/destroy-plan.js';
+
+/** #24 item 5: what a teardown leaves is said before anything is deleted, and only what there was. */
+const app = { id: '0oa1', label: 'Cloudflare SCIM', status: 'ACTIVE' };
+const pushed: DestroyObserved = {
+  app,
+  mappings: [{ id: 'm1', sourceGroupId: 'g1', status: 'ACTIVE', groupName: 'Engineering' }],
+  assignedGroups: [{ id: 'g1', name: 'Engineering' }],
+  directUsers: [],
+  assignedLogins: ['ada@example.com', 'bob@example.com'],
+};
+const assignedOnly: DestroyObserved = { ...pushed, mappings: [] };
+const empty: DestroyObserved = { ...pushed, mappings: [], assignedGroups: [], assignedLogins: [] };
+
+describe('destroyWarnings', () => {
+  it('names the members and the pushed groups Cloudflare keeps, with the flag that changes it, before deleting', () => {
+    expect(destroyWarnings(pushed, { deprovisionUsers: false, deleteCloudflareGroups: false })).toEqual([
+      'Cloudflare keeps the 2 members this app provisions: once the app is deleted, Okta can no longer deactivate them. To remove them, run with --deprovision-users (now, not after).',
+      'Cloudflare keeps the 1 user group this app pushed ("Engineering"). To delete it with the pushes, run with --delete-cloudflare-groups.',
+    ]);
+  });
+  it('says nothing of groups when none was pushed, nor of what the flags already remove', () => {
+    expect(destroyWarnings(assignedOnly, { deprovisionUsers: false, deleteCloudflareGroups: false })).toHaveLength(1);
+    expect(destroyWarnings(pushed, { deprovisionUsers: true, deleteCloudflareGroups: true })).toEqual([]);
+    expect(destroyWarnings(empty, { deprovisionUsers: false, deleteCloudflareGroups: false })).toEqual([]);
+  });
+});
+
+describe('destroyOutcome', () => {
+  it('names only what there was, with no advice that can no longer work', () => {
+    expect(destroyOutcome(pushed, { deprovisionUsers: false, deleteCloudflareGroups: false })).toBe(
+      'Done: the Okta app is gone; Cloudflare keeps the pushed user groups, and Cloudflare keeps its members.',
+    );
+    expect(destroyOutcome(assignedOnly, { deprovisionUsers: true, deleteCloudflareGroups: false })).toBe(
+      'Done: the Okta app is gone; the provisioned members were deactivated there.',
+    );
+    expect(destroyOutcome(empty, { deprovisionUsers: false, deleteCloudflareGroups: false })).toBe('Done: the Okta app is gone.');
+  });
+});
