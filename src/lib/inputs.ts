@@ -3,7 +3,16 @@ import type { ConfigFile } from './config-file.js';
 import { durationMs } from './duration.js';
 import { InputError } from './errors.js';
 import type { Interactivity } from './tty.js';
-import { InvalidValue, validateAccountId, validateApiBaseUrl, validateLabel, validateNames, validateOrgUrl, validateToken } from './validate.js';
+import {
+  InvalidValue,
+  validateAccountId,
+  validateApiBaseUrl,
+  validateLabel,
+  validateNames,
+  validateOrgUrl,
+  validatePushGroups,
+  validateToken,
+} from './validate.js';
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export const DEFAULT_APP_LABEL = 'Cloudflare SCIM';
@@ -273,7 +282,7 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
   const apiBaseUrl = check(c.apiBaseUrl, 'Cloudflare API base URL', validateApiBaseUrl);
   const appLabel = check(c.appLabel, 'App label', validateLabel);
   const assignGroups = check(c.assignGroups, 'Assigned groups', (v: string[]) => validateNames(v, 'group')) ?? [];
-  const pushGroups = check(c.pushGroups, 'Pushed groups', (v: string[]) => validateNames(v, 'group')) ?? [];
+  const pushGroups = check(c.pushGroups, 'Pushed groups', validatePushGroups) ?? [];
   const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
   const groupRoles = check(c.groupRoles, 'Roles', (v: string[]) => parseGroupRoles(v, pushGroups)) ?? {};
   const duration = (v: string) => {

@@ -119,6 +119,24 @@ export function validateToken(raw: string, scheme: 'SSWS' | 'Bearer'): string {
   return value;
 }
 
+/** Cloudflare's legacy role groups: assigned in Okta, never pushed (Cloudflare reads them by name). */
+const LEGACY_ROLE_GROUP = /^CF-[0-9a-f]{32} - .+$/i;
+
+/**
+ * Pure: a group given to --push-group. A legacy `CF-<account ID> - <Role>` group is Cloudflare's
+ * older way of granting a role by assignment; pushed, its name is refused (no SCIM group name may
+ * begin with CF), and renaming it would drop the role (#24 item 15).
+ */
+export function validatePushGroups(names: string[]): string[] {
+  const legacy = names.find((n) => LEGACY_ROLE_GROUP.test(n));
+  if (legacy)
+    throw new InvalidValue(
+      `"${legacy}" is a legacy Cloudflare role group: it grants its role by being assigned, and Cloudflare refuses SCIM group names that begin with CF, so it cannot be pushed.`,
+      'Run `scim-setup migrate` to move its members to a pushed group with that role, or assign it with --assign-group as it is.',
+    );
+  return validateNames(names, 'group');
+}
+
 /** Okta's longest group name and login. */
 const MAX_NAME = 255;
 

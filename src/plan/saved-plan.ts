@@ -173,9 +173,24 @@ export function inputContradictions(saved: SavedPlan, given: { desired: Desired;
   for (const key of Object.keys(saved.desired) as Array<keyof Desired>) {
     if (key === 'scimBaseUrl') continue;
     if (JSON.stringify(saved.desired[key]) !== JSON.stringify(given.desired[key]))
-      diffs.push(`${key}: plan ${JSON.stringify(saved.desired[key])}, given ${JSON.stringify(given.desired[key])} (${INPUT_SOURCES[key] ?? key})`);
+      diffs.push(
+        `${key}: plan ${JSON.stringify(saved.desired[key])}, given ${JSON.stringify(given.desired[key])} (${sourceOf(key, saved.desired, given.desired)})`,
+      );
   }
   return diffs;
+}
+
+/** The flag behind a difference; a pushed group is assigned too, so an assigned group may come from --push-group alone (#24 item 14). */
+function sourceOf(key: keyof Desired, saved: Desired, given: Desired): string {
+  if (key !== 'assignGroups') return INPUT_SOURCES[key] ?? key;
+  const differing = [
+    ...saved.assignGroups.filter((g) => !given.assignGroups.includes(g)),
+    ...given.assignGroups.filter((g) => !saved.assignGroups.includes(g)),
+  ];
+  const pushed = new Set([...saved.pushGroups, ...given.pushGroups]);
+  const implied = differing.filter((g) => pushed.has(g));
+  if (implied.length === 0) return '--assign-group';
+  return `${implied.length === differing.length ? '' : '--assign-group, and '}implied by --push-group: a pushed group is assigned too`;
 }
 
 /** deleteCloudflareGroups → --delete-cloudflare-groups. */

@@ -51,6 +51,13 @@ async function parse(argv: string[], env: Record<string, string | undefined>): P
 type Case = [name: string, argv: string[], env: Record<string, string | undefined>, expected: Partial<Inputs> | string];
 
 const cases: Case[] = [
+  // #24 item 15: a legacy role group is refused as an input, with the command that handles it.
+  [
+    'a legacy CF-<account> - <Role> group given to --push-group is refused, pointing to migrate',
+    ['--push-group', `CF-${'a'.repeat(32)} - Administrator`],
+    ENV,
+    'is a legacy Cloudflare role group',
+  ],
   // Inputs the tool can fix are normalised, and said so (#24 item 20).
   [
     'an account ID in upper case is taken in lower case',

@@ -164,6 +164,13 @@ describe('the planner (pure)', () => {
     expect(inputContradictions(before, { desired: { ...desired, scimTokenFingerprint: 'sha256:def' } })).toEqual([
       'scimTokenFingerprint: plan "sha256:abc", given "sha256:def" (the SCIM token (CLOUDFLARE_SCIM_TOKEN or --scim-token-file))',
     ]);
+    // A pushed group is assigned too: a difference it alone makes is said as implied by --push-group (#24 item 14).
+    const pushing = { ...desired, pushGroups: [...desired.pushGroups, 'Ops'], assignGroups: [...desired.assignGroups, 'Ops'] };
+    expect(inputContradictions(before, { desired: pushing })).toEqual([
+      `assignGroups: plan ${JSON.stringify(desired.assignGroups)}, given ${JSON.stringify(pushing.assignGroups)} (implied by --push-group: a pushed group is assigned too)`,
+      `pushGroups: plan ${JSON.stringify(desired.pushGroups)}, given ${JSON.stringify(pushing.pushGroups)} (--push-group)`,
+    ]);
+    expect(inputContradictions(before, { desired: { ...desired, assignGroups: [...desired.assignGroups, 'Ops'] } })[0]).toMatch(/\(--assign-group\)$/);
     // Where credentials go is not an input a plan carries: it is a target the run's own inputs set, checked apart.
     expect(inputContradictions(before, { desired: { ...desired, scimBaseUrl: 'https://evil.example/accounts/x/scim/v2' } })).toEqual([]);
     expect(targetMismatches(before, { orgUrl: 'https://other.okta.com', scimBaseUrl: desired.scimBaseUrl })).toEqual([
