@@ -1,5 +1,6 @@
 import { readBounded, TooLarge } from './bounded-read.js';
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { nearMatches } from './near-matches.js';
 import { InputError } from './errors.js';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -51,8 +52,9 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
     throw new InputError(`Config file ${path} is binary, not JSON or YAML.`, 'Check that --config names the right file.');
   }
   const text = Buffer.from(bytes).toString('utf8');
+  const lines = new LineCounter();
   // JSON is YAML 1.2, so one parser serves both; it also refuses duplicate keys.
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const where = first.linePos ? ` (line ${first.linePos[0].line}, column ${first.linePos[0].col})` : '';
@@ -62,60 +64,95 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
     );
   }
   if (doc.contents === null) return {};
-  return validateNode(doc.contents as Node, SCHEMA, '', path) as ConfigFile;
+  // Every problem of the file at once, each at its line and column: a file with two typos is fixed in one go (#24 items 21, 22).
+  const problems: Problem[] = [];
+  const at = (node: Node | null | undefined) => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return '';
+    const { line, col } = lines.linePos(offset);
+    return `line ${line}, column ${col}: `;
+  };
+  const config = validateNode(doc.contents as Node, SCHEMA, '', (node, message, fix) => problems.push({ where: at(node), message, fix })) as ConfigFile;
+  if (problems.length === 1) throw new InputError(`Config file ${path}, ${problems[0].where}${problems[0].message}`, problems[0].fix);
+  if (problems.length > 1)
+    throw new InputError(
+      `Config file ${path} has ${problems.length} problems:\n${problems.map((p) => `  - ${p.where}${p.message} ${p.fix}`).join('\n')}`,
+      'Fix each of them; see the README for an example config.',
+    );
+  return config;
 }
 
-function validateNode(node: Node, kind: FieldKind, key: string, path: string): unknown {
-  const where = key ? `key "${key}"` : 'top level';
+interface Problem {
+  where: string;
+  message: string;
+  fix: string;
+}
+
+type Report = (node: Node | null | undefined, message: string, fix: string) => void;
+
+/** Validates one node against its kind, reporting each problem; what is wrong is left out of the value. */
+function validateNode(node: Node, kind: FieldKind, key: string, report: Report): unknown {
+  const where = key ? `key "${key}"` : 'the top level';
   // Aliases are refused outright: a config has no use for them, and they can expand hugely.
-  if (isAlias(node)) throw new InputError(`Config file ${path}: ${where} uses a YAML alias (*name); aliases are not allowed.`, 'Write the value out in full.');
+  if (isAlias(node)) return report(node, `${where} uses a YAML alias (*name); aliases are not allowed.`, 'Write the value out in full.');
   if (typeof kind === 'object' && 'items' in kind) {
     if (!isSeq(node))
-      throw new InputError(
-        `Config file ${path}: key "${key}" must be a list.`,
+      return report(
+        node,
+        `key "${key}" must be a list.`,
         `Write "${key}" as a list, e.g. ["Engineering"] or [{"name":"Engineering","roles":["Administrator Read Only"]}].`,
       );
-    return node.items.map((item, index) => {
-      if (isScalar(item) && typeof item.value === 'string') return item.value;
-      const value = validateNode(item as Node, kind.items, `${key}[${index}]`, path) as { name?: string };
-      if (typeof value.name !== 'string')
-        throw new InputError(
-          `Config file ${path}: item ${index + 1} of "${key}" needs a "name".`,
+    return node.items.flatMap((item, index): Array<string | { name?: string }> => {
+      if (isScalar(item) && typeof item.value === 'string') return [item.value];
+      const value = validateNode(item as Node, kind.items, `${key}[${index}]`, report) as { name?: string } | undefined;
+      if (value && typeof value.name !== 'string') {
+        report(
+          item as Node,
+          `item ${index + 1} of "${key}" needs a "name".`,
           'Give each entry a name, e.g. {"name":"Engineering","roles":["Administrator Read Only"]}.',
         );
-      return value;
+        return [];
+      }
+      return value ? [value] : [];
     });
   }
   if (typeof kind === 'object') {
-    if (!isMap(node)) throw new InputError(`Config file ${path}: ${where} must be a mapping of keys to values.`, exampleFix());
+    if (!isMap(node)) return report(node, `${where} must be a mapping of keys to values.`, exampleFix());
     const out: Record<string, unknown> = Object.create(null);
     const fields = kind as { [key: string]: FieldKind };
     for (const pair of node.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '';
       const full = key ? `${key}.${name}` : name;
       if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
-        throw new InputError(`Config file ${path}: key "${full}" is not allowed.`, 'Remove it.');
+        report(pair.key as Node, `key "${full}" is not allowed.`, 'Remove it.');
+        continue;
       }
       if (!(name in fields)) {
         const secretHint = SECRET_KEYS.test(name) ? ' Secrets do not belong in a config file: use the env vars or the --*-token-file flags.' : '';
-        throw new InputError(`Config file ${path}: unknown key "${full}".${secretHint}`, `Known keys here: ${Object.keys(fields).join(', ')}.`);
+        const near = nearMatches(name, Object.keys(fields), 1);
+        report(
+          pair.key as Node,
+          `unknown key "${full}"${near.length ? `; did you mean "${near[0]}"?` : '.'}${secretHint}`,
+          `Known keys${key ? ` under "${key}"` : ''}: ${Object.keys(fields).join(', ')}.`,
+        );
+        continue;
       }
-      out[name] = validateNode(pair.value as Node, fields[name], full, path);
+      const value = validateNode(pair.value as Node, fields[name], full, report);
+      if (value !== undefined) out[name] = value;
     }
     return { ...out };
   }
   if (kind === 'string' || (kind === 'string-or-list' && isScalar(node))) {
-    if (!isScalar(node) || typeof node.value !== 'string') {
-      throw new InputError(`Config file ${path}: key "${key}" must be a string.`, `Quote the value of "${key}".`);
-    }
+    if (!isScalar(node) || typeof node.value !== 'string') return report(node, `key "${key}" must be a string.`, `Quote the value of "${key}".`);
     return node.value;
   }
-  if (!isSeq(node)) throw new InputError(`Config file ${path}: key "${key}" must be a list of strings.`, `Write "${key}" as a list, e.g. ["Engineering"].`);
-  return node.items.map((item, index) => {
+  if (!isSeq(node)) return report(node, `key "${key}" must be a list of strings.`, `Write "${key}" as a list, e.g. ["Engineering"].`);
+  return node.items.flatMap((item, index) => {
     if (!isScalar(item) || typeof item.value !== 'string') {
-      throw new InputError(`Config file ${path}: item ${index + 1} of "${key}" must be a string.`, 'Quote it.');
+      report(item as Node, `item ${index + 1} of "${key}" must be a string.`, 'Quote it.');
+      return [];
     }
-    return item.value;
+    return [item.value];
   });
 }
 

@@ -26,6 +26,27 @@ describe('config files: JSON or YAML, strict', () => {
     expect(() => parse(text)).toThrow(message);
   });
 
+  // #24 items 21, 22: every problem at once, each at its line and column, a typo with its did-you-mean.
+  it('reports every problem of a file at once, each at its line and column, with a did-you-mean for a mistyped key', () => {
+    const text = 'okta:\n  orgURL: https://a.okta.com\nasignGroups: [A]\npushGroups: [B]\ncloudflare:\n  accountId: 12\n';
+    let message = '';
+    try {
+      parse(text);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'Config file cfg.yaml has 3 problems:',
+      '  - line 2, column 3: unknown key "okta.orgURL"; did you mean "orgUrl"? Known keys under "okta": orgUrl, appLabel, clientId, keyId, scopes.',
+      '  - line 3, column 1: unknown key "asignGroups"; did you mean "assignGroups"? Known keys: okta, cloudflare, assignGroups, pushGroups, assignUsers, wait.',
+      '  - line 6, column 14: key "cloudflare.accountId" must be a string. Quote the value of "cloudflare.accountId".',
+    ]);
+  });
+
+  it('one problem is said on one line, with its place', () => {
+    expect(() => parse('pushGroups:\n  - roles: [Administrator]\n')).toThrow('Config file cfg.yaml, line 2, column 5: item 1 of "pushGroups" needs a "name".');
+  });
+
   it('refuses a binary file', () => {
     expect(() => parse(new Uint8Array([0x7b, 0, 0x7d]))).toThrow('is binary');
   });
