@@ -8,7 +8,13 @@ export interface AppliedAction {
   id: string;
   kind: Action['kind'];
   result: 'done' | 'manual' | 'pending';
+  /** The action in words, as the plan showed it: what an interruption says was done. */
+  summary: string;
   detail?: string;
+}
+
+function applied(action: Action, result: AppliedAction['result'], detail?: string): AppliedAction {
+  return { id: action.id, kind: action.kind, result, summary: action.summary, ...(detail === undefined ? {} : { detail }) };
 }
 
 /** What a run has done so far: it rides on any error (`CliError.partial`), so a report survives a failure. */
@@ -62,7 +68,7 @@ function phases(actions: Action[]): Action[][] {
 async function runOne(action: Action, options: ExecutorOptions, result: RunResult, step: Step): Promise<void> {
   if (action.kind === 'manual') {
     result.manualSteps.push({ id: action.id, title: action.summary, steps: action.detail ? [action.detail] : [] });
-    result.applied.push({ id: action.id, kind: action.kind, result: 'manual', detail: action.detail });
+    result.applied.push(applied(action, 'manual', action.detail));
     options.reporter.task(action.summary).warn(`${action.summary} (manual step)`);
     return;
   }
@@ -72,7 +78,7 @@ async function runOne(action: Action, options: ExecutorOptions, result: RunResul
     const outcome = await step(action, task.update);
     if (outcome === LEFT_MANUAL) task.warn(`${action.summary}: left as a manual step`);
     else task.succeed(typeof outcome === 'string' && outcome ? `${action.summary}: ${outcome}` : action.summary);
-    result.applied.push({ id: action.id, kind: action.kind, result: outcome === LEFT_MANUAL ? 'manual' : 'done' });
+    result.applied.push(applied(action, outcome === LEFT_MANUAL ? 'manual' : 'done'));
   } catch (error) {
     settleFailedTask(task, action.summary, error, 'waiting (a manual step)');
     throw settled(error, action, result);
@@ -88,10 +94,10 @@ async function runConcurrently(phase: Action[], label: string, options: Executor
     for (let action = queue.shift(); action && errors.length === 0 && !options.signal.aborted; action = queue.shift()) {
       try {
         await step(action, () => {});
-        result.applied.push({ id: action.id, kind: action.kind, result: 'done' });
+        result.applied.push(applied(action, 'done'));
         task.update(`${label} (${++done}/${phase.length})`);
       } catch (error) {
-        if (error instanceof PendingError) result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
+        if (error instanceof PendingError) result.applied.push(applied(action, 'pending'));
         errors.push(error);
       }
     }
@@ -113,7 +119,7 @@ async function runConcurrently(phase: Action[], label: string, options: Executor
 /** An action's error, with what the run had done riding on it: a wait is recorded as pending, Ctrl-C says what was done. */
 function settled(error: unknown, action: Action, result: RunResult): unknown {
   if (error instanceof PendingError) {
-    result.applied.push({ id: action.id, kind: action.kind, result: 'pending' });
+    result.applied.push(applied(action, 'pending'));
     return error.withPartial(result);
   }
   if (error instanceof InterruptedError) return interrupted(result, error.message);
@@ -121,7 +127,8 @@ function settled(error: unknown, action: Action, result: RunResult): unknown {
 }
 
 function interrupted(result: RunResult, what?: string): InterruptedError {
-  const done = result.applied.filter((a) => a.result === 'done').map((a) => a.id);
+  // Named as the plan named them (#24 item 25): "create Okta app …", not the internal id "app".
+  const done = result.applied.filter((a) => a.result === 'done').map((a) => a.summary);
   return interruptedAfter(done, what).withPartial(result);
 }
 
@@ -136,9 +143,9 @@ export function settleFailedTask(task: Task, summary: string, error: unknown, wa
 }
 
 /** What the user is told on Ctrl-C: what was done, and that a re-run carries on. */
-export function interruptedAfter(doneIds: string[], what = 'Interrupted after the request in flight.'): InterruptedError {
+export function interruptedAfter(done: string[], what = 'Interrupted after the request in flight.'): InterruptedError {
   return new InterruptedError(
-    `${what} Done before that: ${doneIds.join(', ') || 'nothing'}.`,
+    `${what} Done before that: ${done.length ? done.join('; ') : 'nothing'}.`,
     'Re-run the same command: it reads the state again and carries on from here.',
   );
 }

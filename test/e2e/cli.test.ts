@@ -93,7 +93,7 @@ describe('the CLI as a user runs it (black box)', () => {
     writeFileSync(file, 'okta:\n  orgUrl: https://acme.okta.com\n  tokn: x\n');
     const r = await runCli(['okta', '--dry-run', '--config', file], { env: cleanEnv(GOOD), secrets: SECRETS });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`Config file ${file}: unknown key "okta.tokn"`);
+    expect(r.stderr).toContain(`Config file ${file}, line 3, column 3: unknown key "okta.tokn"`);
   });
 
   it('reads a secret from stdin with --scim-token-file - and never echoes it', async () => {

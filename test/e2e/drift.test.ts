@@ -77,7 +77,7 @@ async function expectRepairCycle(checkId: string, actionId: string, sides: RegEx
 
   const repair = await run('okta', okta(['--yes', '--wait', '30s']));
   expect(repair.code, repair.stderr).toBe(0);
-  expect(repair.doc.applied).toEqual([{ id: actionId, kind: 'update', result: 'done' }]);
+  expect(repair.doc.applied).toEqual([{ id: actionId, kind: 'update', result: 'done', summary: expect.any(String) }]);
   expect(repair.doc.verification.checks.find((c: CheckDoc) => c.id === checkId).status).toBe('pass');
 
   await s!.okta.engine.idle();

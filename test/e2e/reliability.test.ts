@@ -89,7 +89,9 @@ describe('never hang, never duplicate', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(130);
-    expect(out).toContain('interrupted: Stopped waiting for the guided step (provisioning is not on yet). Done before that: app.');
+    expect(out).toContain(
+      'interrupted: Stopped waiting for the guided step (provisioning is not on yet). Done before that: create Okta app "Cloudflare SCIM" (SCIM 2.0 Test App, OAuth Bearer Token).',
+    );
     expect(out).toContain('Re-run the same command');
     expect(out).toContain('… turn on provisioning to Cloudflare (by API where Okta takes it, else a guided step): interrupted');
     expect(out).not.toContain('failed');

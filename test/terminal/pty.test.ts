@@ -80,7 +80,9 @@ describe('under a real terminal', () => {
     });
     expect(r.code).toBe(130);
     const text = plain(r.screen);
-    expect(text).toContain('interrupted: Stopped waiting for the guided step (provisioning is not on yet). Done before that: app.');
+    expect(text).toContain(
+      'interrupted: Stopped waiting for the guided step (provisioning is not on yet). Done before that: create Okta app "Cloudflare SCIM" (SCIM 2.0 Test App, OAuth Bearer Token).',
+    );
     expect(text).toContain('Re-run the same command');
   });
 
@@ -115,7 +117,7 @@ describe('under a real terminal', () => {
     expect(r.code, plain(r.screen)).toBe(130);
     const text = plain(r.screen);
     expect(text).toContain(
-      'Stopped waiting for Okta to delete the pushed groups in Cloudflare. Done before that: push-off:Engineering, push-delete:Engineering',
+      'Stopped waiting for Okta to delete the pushed groups in Cloudflare. Done before that: stop pushing "Engineering"; delete the push mapping of "Engineering" and its Cloudflare group',
     );
     expect(text).toContain('Re-run the same command');
     expect(s.okta.state.apps.size).toBe(1);

@@ -64,7 +64,7 @@ describe('runActions: the one executor of every command', () => {
       if (a.id === 'b') throw new InterruptedError('Interrupted during DELETE /api/v1/apps/x.');
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InterruptedError);
-    expect((error as InterruptedError).message).toBe('Interrupted during DELETE /api/v1/apps/x. Done before that: a.');
+    expect((error as InterruptedError).message).toBe('Interrupted during DELETE /api/v1/apps/x. Done before that: do a.');
     expect(ids((error as InterruptedError).partial as RunResult)).toEqual(['a:done']);
     expect(lines).toEqual(['ok do a', 'stop do b: interrupted']);
   });
@@ -78,7 +78,7 @@ describe('runActions: the one executor of every command', () => {
       controller.abort();
     }).catch((e: unknown) => e);
     expect(ran).toEqual(['a']);
-    expect((error as InterruptedError).message).toBe('Interrupted after the request in flight. Done before that: a.');
+    expect((error as InterruptedError).message).toBe('Interrupted after the request in flight. Done before that: do a.');
   });
 
   it('a manual action becomes a manual step without running; a step may find the work is manual after all', async () => {
