@@ -19,7 +19,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     })
     .addHelpText(
       'after',
-      `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ scim-setup okta --dry-run --json\n\n${exitCodeHelp({ root: true })}\n`,
+      `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup okta --push-group Engineering\n  $ npx scim-setup okta --dry-run --json\n\n${exitCodeHelp({ root: true })}\n`,
     );
 
   const run =
@@ -150,10 +150,10 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--jitter <ms>', 'each answer is delayed by a further 0 to this many ms')
     .addHelpText(
       'after',
-      `\nExamples:\n  $ scim-setup sandbox --admin auto\n  $ scim-setup sandbox --json > sandbox.json &   # then, once it has ` +
+      `\nExamples:\n  $ npx scim-setup sandbox --admin auto\n  $ npx scim-setup sandbox --json > sandbox.json &   # then, once it has ` +
         `written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node ` +
-        `scripts/generate-seed.mjs 10000 1000 > big.json && scim-setup ` +
-        `sandbox --seed big.json\n  $ scim-setup sandbox --compare run.har   ` +
+        `scripts/generate-seed.mjs 10000 1000 > big.json && npx scim-setup ` +
+        `sandbox --seed big.json\n  $ npx scim-setup sandbox --compare run.har   ` +
         `       # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${SANDBOX_EXIT_CODE_HELP}\n`,
     )
     .action(run(() => import('./commands/sandbox.js')));

@@ -39,7 +39,7 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
   // Every request in flight listens on the run's signal (so that Ctrl-C ends it): a dozen push
   // mappings read at once are a dozen listeners, not a leak. A real leak still shows past this.
   setMaxListeners(256, ctx.signal);
-  // `scim-setup --help | head` closes the pipe early: that is the reader's choice, not a crash.
+  // `npx scim-setup --help | head` closes the pipe early: that is the reader's choice, not a crash.
   for (const stream of [process.stdout, process.stderr]) {
     if (stream.listenerCount('error') === 0)
       stream.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : undefined));

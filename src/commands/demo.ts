@@ -4,7 +4,7 @@ import { makeReporter } from './session.js';
 import { startSandbox } from '../sandbox/index.js';
 import { run as runOkta } from './okta.js';
 
-/** `scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
+/** `npx scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
 export async function run(options: DemoOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150 });
@@ -19,7 +19,7 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
     );
     const env = { ...ctx.env, ...sandbox.env };
     delete env.CI;
-    // Through the same typed options as `scim-setup okta`: a misspelt key does not compile.
+    // Through the same typed options as `npx scim-setup okta`: a misspelt key does not compile.
     const oktaOptions: OktaOptions = {
       assignGroup: ['Sales'],
       pushGroup: ['Engineering'],

@@ -14,7 +14,7 @@ import { renderPlan, summarize } from '../plan/render.js';
 import { runActions } from '../apply/executor.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
-/** `scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
+/** `npx scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
 export async function run(options: DestroyOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'destroy', ctx.signal, async () => {

@@ -25,7 +25,7 @@ interface RawGroup {
   profile: { name: string; login?: string };
 }
 
-/** `scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
+/** `npx scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
 export async function run(options: MigrateOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'migrate', ctx.signal, async () => {
@@ -36,7 +36,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     const startedAt = new Date();
     const app = await requireApp(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
     if (!provisioningOn(app.features ?? []))
-      throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `scim-setup okta` first.');
+      throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `npx scim-setup okta` first.');
     const legacy = await observeLegacy(session, app.id, prefix);
     const actions = legacy.flatMap((g) => planMigration(app.id, session.inputs.accountId, g));
     const plan = { actions, warnings: [] };
@@ -259,7 +259,7 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
       `through "${g.target.name}" (${missing.length} not in it ` +
       `yet${userGroupSeen ? '' : '; the user group is not in Cloudflare yet'}). ` +
       `"${g.name}" stays assigned, so nobody has lost access.`,
-    'Re-run `scim-setup migrate` once Okta has pushed the group; it carries on from here.',
+    'Re-run `npx scim-setup migrate` once Okta has pushed the group; it carries on from here.',
   );
 }
 

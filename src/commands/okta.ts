@@ -22,7 +22,7 @@ import { expectedActivity } from '../verify/expected.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
 
-/** `scim-setup okta`: read → plan → confirm → apply → verify. */
+/** `npx scim-setup okta`: read → plan → confirm → apply → verify. */
 export async function run(options: OktaOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'okta', ctx.signal, async () => {

@@ -112,7 +112,7 @@ export class PlanFile {
   async save(fresh: SavedPlan, ctx: Context, reporter: Reporter): Promise<void> {
     if (this.flags.out === undefined) return;
     await writeFileAtomic(this.flags.out, `${ctx.redactor.redact(JSON.stringify(fresh, null, 2))}\n`);
-    reporter.info(`Plan saved to ${this.flags.out}; apply it with: scim-setup ${this.command} --plan ${this.flags.out}`);
+    reporter.info(`Plan saved to ${this.flags.out}; apply it with: npx scim-setup ${this.command} --plan ${this.flags.out}`);
   }
 }
 

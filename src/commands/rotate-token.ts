@@ -24,7 +24,7 @@ interface LogEvent {
 }
 
 /**
- * `scim-setup rotate-token`: CLOUDFLARE_SCIM_TOKEN holds the new token. It is proved against
+ * `npx scim-setup rotate-token`: CLOUDFLARE_SCIM_TOKEN holds the new token. It is proved against
  * Cloudflare first, then handed to Okta (by API where Okta takes it, else a guided step for the
  * token field alone), then proved in use: a push after the change, made with the new token.
  */
@@ -53,7 +53,7 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     if (!provisioningOn(app.features ?? []))
       throw new InputError(
         `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
-        'Run `scim-setup okta` to set provisioning up with this token.',
+        'Run `npx scim-setup okta` to set provisioning up with this token.',
       );
     const newTokenId = await tokenId(scim);
     const [inUse, mappings] = await Promise.all([

@@ -32,7 +32,7 @@ const MAX_HAR_BYTES = 256 * 1024 * 1024;
 
 async function loadRecording(path: string): Promise<RecordedExchange[]> {
   const size = (await stat(path).catch(() => undefined))?.size;
-  if (size === undefined) throw new InputError(`--compare ${path}: no such file.`, 'Pass a HAR file written by `scim-setup <command> --record <file>`.');
+  if (size === undefined) throw new InputError(`--compare ${path}: no such file.`, 'Pass a HAR file written by `npx scim-setup <command> --record <file>`.');
   if (size > MAX_HAR_BYTES)
     throw new InputError(`--compare ${path}: ${size} bytes is more than a recording can be (${MAX_HAR_BYTES}).`, 'Record one run per file.');
   try {
@@ -40,7 +40,7 @@ async function loadRecording(path: string): Promise<RecordedExchange[]> {
   } catch (error) {
     throw new InputError(
       `--compare ${path}: ${(error as Error).message.split('\n')[0]}.`,
-      'Pass a HAR file written by `scim-setup <command> --record <file>`.',
+      'Pass a HAR file written by `npx scim-setup <command> --record <file>`.',
     );
   }
 }
@@ -53,7 +53,7 @@ function connectionApiOf(exchanges: RecordedExchange[]): 'supported' | 'unsuppor
   return took ? 'supported' : 'unsupported';
 }
 
-/** `scim-setup sandbox --compare FILE.har`: replays a recording against a fresh sandbox; exit 1 on any shape difference. */
+/** `npx scim-setup sandbox --compare FILE.har`: replays a recording against a fresh sandbox; exit 1 on any shape difference. */
 async function compare(path: string, options: SandboxCommandOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   const exchanges = await loadRecording(path);
@@ -99,7 +99,7 @@ function timingOf(options: SandboxCommandOptions): SandboxTiming {
   };
 }
 
-/** `scim-setup sandbox`: both emulators until SIGINT or SIGTERM. Its tokens are sandbox-only. */
+/** `npx scim-setup sandbox`: both emulators until SIGINT or SIGTERM. Its tokens are sandbox-only. */
 export async function run(options: SandboxCommandOptions, ctx: Context): Promise<number> {
   if (options.compare !== undefined) return compare(options.compare, options, ctx);
   const reporter = makeReporter(options, ctx);
@@ -128,7 +128,7 @@ export async function run(options: SandboxCommandOptions, ctx: Context): Promise
     ctx.stdout.write(`These are sandbox-only credentials; paste them into another shell:\n\n`);
     for (const [name, value] of Object.entries(sandbox.env)) ctx.stdout.write(`export ${name}=${value}\n`);
     ctx.stdout.write(
-      `\nThen: scim-setup okta --push-group ` +
+      `\nThen: npx scim-setup okta --push-group ` +
         `Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop ` +
         `` +
         `` +

@@ -7,7 +7,7 @@ import { publishCiOutputs } from '../verify/ci-outputs.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
 
-/** `scim-setup verify`: read-only; one look by default (--wait 0), or poll up to --wait. */
+/** `npx scim-setup verify`: read-only; one look by default (--wait 0), or poll up to --wait. */
 export async function run(options: VerifyOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'verify', ctx.signal, async () => {

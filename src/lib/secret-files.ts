@@ -77,7 +77,7 @@ export async function readAllStdin(stdin: NodeJS.ReadableStream): Promise<string
     if (error instanceof TooLarge)
       throw new InputError(
         'stdin: over 64 KB were piped in; a token is a line.',
-        'Pipe the token alone, e.g. `op read … | scim-setup okta --scim-token-file -`.',
+        'Pipe the token alone, e.g. `op read … | npx scim-setup okta --scim-token-file -`.',
       );
     throw error;
   }

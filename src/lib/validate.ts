@@ -132,7 +132,7 @@ export function validatePushGroups(names: string[]): string[] {
   if (legacy)
     throw new InvalidValue(
       `"${legacy}" is a legacy Cloudflare role group: it grants its role by being assigned, and Cloudflare refuses SCIM group names that begin with CF, so it cannot be pushed.`,
-      'Run `scim-setup migrate` to move its members to a pushed group with that role, or assign it with --assign-group as it is.',
+      'Run `npx scim-setup migrate` to move its members to a pushed group with that role, or assign it with --assign-group as it is.',
     );
   return validateNames(names, 'group');
 }

@@ -92,8 +92,8 @@ function appNotFound(apps: RawApp[], label: string, orgUrl: string): InputError 
   return new InputError(
     `No Okta app "${label}" (scim2testapp) exists in ${orgUrl}${listed}.`,
     near.length
-      ? `Did you mean --app-label "${fromWire(near[0], 80)}"? Otherwise run \`scim-setup okta\` first.`
-      : 'Run `scim-setup okta` first, or pass the --app-label of the app.',
+      ? `Did you mean --app-label "${fromWire(near[0], 80)}"? Otherwise run \`npx scim-setup okta\` first.`
+      : 'Run `npx scim-setup okta` first, or pass the --app-label of the app.',
   );
 }
 

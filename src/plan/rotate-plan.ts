@@ -32,7 +32,7 @@ export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
         kind: 'manual',
         resource: 'token-proof',
         summary: 'prove Okta uses the new token',
-        detail: 'no ACTIVE push mapping can make Okta push now; push a group (`scim-setup okta --push-group …`), then re-run rotate-token',
+        detail: 'no ACTIVE push mapping can make Okta push now; push a group (`npx scim-setup okta --push-group …`), then re-run rotate-token',
       };
   return [
     {

@@ -61,7 +61,7 @@ export interface ReadPlan {
 }
 
 export async function readSavedPlan(path: string, command: PlanCommand = 'okta'): Promise<ReadPlan> {
-  const make = `\`scim-setup ${command} --dry-run --out <file>\``;
+  const make = `\`npx scim-setup ${command} --dry-run --out <file>\``;
   let bytes: Buffer;
   try {
     bytes = await readBounded(path, MAX_PLAN_BYTES);
@@ -88,8 +88,8 @@ export async function readSavedPlan(path: string, command: PlanCommand = 'okta')
   const planned = data.command ?? 'okta';
   if (planned !== command)
     throw new InputError(
-      `--plan ${path}: this is a plan of \`scim-setup ${planned}\`, not of \`scim-setup ${command}\`.`,
-      `Apply it with \`scim-setup ${planned} --plan ${path}\`, or make one with ${make}.`,
+      `--plan ${path}: this is a plan of \`npx scim-setup ${planned}\`, not of \`npx scim-setup ${command}\`.`,
+      `Apply it with \`npx scim-setup ${planned} --plan ${path}\`, or make one with ${make}.`,
     );
   return { plan: data, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

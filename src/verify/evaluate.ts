@@ -51,7 +51,8 @@ function scimToken(e: Evidence): Check {
 
 function oktaProvisioning(e: Evidence): Check {
   const app = e.app;
-  if (!app) return { id: 'okta-provisioning', status: 'fail', summary: 'the Okta app was not found', evidence: [], fix: 'Run `scim-setup okta` to create it.' };
+  if (!app)
+    return { id: 'okta-provisioning', status: 'fail', summary: 'the Okta app was not found', evidence: [], fix: 'Run `npx scim-setup okta` to create it.' };
   const problems: string[] = [];
   if (app.status !== 'ACTIVE') problems.push(`the app is ${app.status}`);
   if (!provisioningOn(app.features)) problems.push(`provisioning is not on (features: ${app.features.join(', ') || 'none'})`);
@@ -77,7 +78,7 @@ function oktaProvisioning(e: Evidence): Check {
     status: 'fail',
     summary: `Okta's app is not set up as the guide asks: ${problems.join('; ')}`,
     evidence,
-    fix: "Run `scim-setup okta`, or fix it on the app's General and Provisioning tabs.",
+    fix: "Run `npx scim-setup okta`, or fix it on the app's General and Provisioning tabs.",
   };
 }
 
@@ -85,7 +86,7 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
   return e.pushGroups.map((g) => {
     const id = `push-group:${g.name}`;
     if (!g.mapping)
-      return { id, status: 'fail', summary: `group "${g.name}" is not pushed`, evidence: [], fix: `Run \`scim-setup okta --push-group "${g.name}"\`.` };
+      return { id, status: 'fail', summary: `group "${g.name}" is not pushed`, evidence: [], fix: `Run \`npx scim-setup okta --push-group "${g.name}"\`.` };
     if (g.mapping.status === 'ERROR') {
       return {
         id,
@@ -96,8 +97,8 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
         fix: /^cf/i.test(g.name)
           ? `Rename "${g.name}" in Okta so that it does not start with CF, then push it again.`
           : /linked group is missing/i.test(g.mapping.errorSummary ?? '')
-            ? `The group was deleted in Cloudflare, and Okta does not create it again. Run \`scim-setup okta --push-group "${g.name}"\`: it unlinks the push and pushes the group afresh by name.`
-            : 'Fix the cause (often the SCIM token), then run `scim-setup okta` with the same groups: it pushes the group again (INACTIVE, then ACTIVE).',
+            ? `The group was deleted in Cloudflare, and Okta does not create it again. Run \`npx scim-setup okta --push-group "${g.name}"\`: it unlinks the push and pushes the group afresh by name.`
+            : 'Fix the cause (often the SCIM token), then run `npx scim-setup okta` with the same groups: it pushes the group again (INACTIVE, then ACTIVE).',
       };
     }
     if (g.mapping.status !== 'ACTIVE')
@@ -106,7 +107,7 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
         status: 'fail',
         summary: `the push of "${g.name}" is ${g.mapping.status}`,
         evidence: [`mapping ${g.mapping.id}`],
-        fix: 'Run `scim-setup okta` to activate it.',
+        fix: 'Run `npx scim-setup okta` to activate it.',
       };
     if (g.assignedMemberLogins.length === 0)
       return {
@@ -144,7 +145,7 @@ function pushedGroups(e: Evidence, drift: Drift[]): Check[] {
             ...memberDifference(missing, extra),
             `Okta: last push ${drifted.lastPush}; last membership change ${drifted.lastMembershipUpdated}`,
           ],
-          fix: `Run \`scim-setup okta\` to push "${g.name}" again (it sets the push mapping inactive, then active), or in Okta, on the app's Push Groups tab, select Push Now for "${g.name}"; then run verify.`,
+          fix: `Run \`npx scim-setup okta\` to push "${g.name}" again (it sets the push mapping inactive, then active), or in Okta, on the app's Push Groups tab, select Push Now for "${g.name}"; then run verify.`,
         };
       const pushedAlready = pushedSince(g.mapping.lastPush, g.lastMembershipUpdated);
       return {
@@ -197,8 +198,8 @@ function groupGone(id: string, d: GroupGoneDrift): Check {
       `Okta: last push ${d.lastPush}; group last changed ${d.lastUpdated}`,
     ],
     fix: others.length
-      ? `Run \`scim-setup okta\`: it makes Okta push "${d.group}" again (the push mapping set inactive, then active), and Okta's push names the group back.`
-      : `Run \`scim-setup okta\`: it pushes "${d.group}" afresh (it unlinks the push mapping and creates it again by name).`,
+      ? `Run \`npx scim-setup okta\`: it makes Okta push "${d.group}" again (the push mapping set inactive, then active), and Okta's push names the group back.`
+      : `Run \`npx scim-setup okta\`: it pushes "${d.group}" afresh (it unlinks the push mapping and creates it again by name).`,
   };
 }
 
@@ -229,8 +230,8 @@ function members(e: Evidence, drift: Drift[]): Check {
       summary: `${drifted.length} assigned user${drifted.length > 1 ? 's' : ''} that Okta reports as provisioned ${drifted.length > 1 ? 'are not Cloudflare members' : 'is not a Cloudflare member'}: changed in Cloudflare, and Okta will not push ${drifted.length > 1 ? 'them' : 'it'} again by itself`,
       evidence: [...evidence, ...drifted.slice(0, 5).map(sides), ...(drifted.length > 5 ? [`and ${drifted.length - 5} more`] : [])],
       fix: viaGroup.length
-        ? `Okta pushes a user only when the user changes in Okta, and a user assigned through a group cannot be re-assigned alone by API. In Okta, remove each of ${viaGroup.slice(0, 5).join(', ')}${viaGroup.length > 5 ? ' …' : ''} from the assigned group and add it back${viaGroup.length < drifted.length ? '; run `scim-setup okta` for the users assigned directly (it assigns them again)' : ''}; then run verify.`
-        : 'Run `scim-setup okta`: it assigns each user named again, and Okta then reactivates them in Cloudflare. Then run verify.',
+        ? `Okta pushes a user only when the user changes in Okta, and a user assigned through a group cannot be re-assigned alone by API. In Okta, remove each of ${viaGroup.slice(0, 5).join(', ')}${viaGroup.length > 5 ? ' …' : ''} from the assigned group and add it back${viaGroup.length < drifted.length ? '; run `npx scim-setup okta` for the users assigned directly (it assigns them again)' : ''}; then run verify.`
+        : 'Run `npx scim-setup okta`: it assigns each user named again, and Okta then reactivates them in Cloudflare. Then run verify.',
     };
   }
   const stuck = stuckUsers(e, missing);
@@ -278,7 +279,7 @@ function stuckUsers(e: Evidence, missing: string[]): Check | undefined {
       status: 'fail',
       summary: `${unprovisioned.length === 1 ? '1 assigned user was' : `${unprovisioned.length} assigned users were`} assigned before provisioning was on: Okta does not provision ${unprovisioned.length === 1 ? 'it' : 'them'} by itself`,
       evidence: [`never provisioned (ACTIVE, sync DISABLED, no external id): ${names(unprovisioned)}`],
-      fix: `Run \`scim-setup okta\` naming them (--assign-user, or --assign-group for the one group that assigns them): it assigns them afresh where that deprovisions nobody. Or in Okta, select Provision User on the app's Assignments tab: ${e.adminLinks.assignments}`,
+      fix: `Run \`npx scim-setup okta\` naming them (--assign-user, or --assign-group for the one group that assigns them): it assigns them afresh where that deprovisions nobody. Or in Okta, select Provision User on the app's Assignments tab: ${e.adminLinks.assignments}`,
     };
   return undefined;
 }
@@ -335,7 +336,7 @@ function audit(e: Evidence): Check {
       status: 'warn',
       summary: `Cloudflare's audit log shows ${e.audit.others.count} SCIM request${e.audit.others.count > 1 ? 's' : ''} ${window}, none by the SCIM token given: Okta may hold another token`,
       evidence: [`given token ${e.audit.tokenId}; requests by ${e.audit.others.tokenIds.slice(0, 3).join(', ')}`],
-      fix: "If Okta's Provisioning tab holds another token, hand it this one: `scim-setup rotate-token` with CLOUDFLARE_SCIM_TOKEN set to it.",
+      fix: "If Okta's Provisioning tab holds another token, hand it this one: `npx scim-setup rotate-token` with CLOUDFLARE_SCIM_TOKEN set to it.",
     };
   if (e.audit.count > 0)
     return {
@@ -382,7 +383,7 @@ function warnings(e: Evidence): Check[] {
         summary: `user group "${g.name}" has no role in Cloudflare: its members can reach nothing through it`,
         evidence: [`user group ${ug.id}: 0 policies`],
         fix:
-          `Give it a role: scim-setup okta --push-group ` +
+          `Give it a role: npx scim-setup okta --push-group ` +
           `"${g.name}" --role "${g.name}=<Role>" (or pushGroups ` +
           `roles in the config), or in the dashboard ` +
           `under Manage Account → Members → User Groups.`,
@@ -398,8 +399,8 @@ function warnings(e: Evidence): Check[] {
       fix:
         'SCIM virtual groups reached end of life on 2025-12-02: ' +
         'replace them with pushed user groups with roles ' +
-        '(`scim-setup migrate` does it without anyone losing ' +
-        'access; `scim-setup migrate --dry-run` shows how).',
+        '(`npx scim-setup migrate` does it without anyone losing ' +
+        'access; `npx scim-setup migrate --dry-run` shows how).',
     });
   }
   const assigned = new Set(e.assignedLogins.map((l) => l.toLowerCase()));
@@ -433,7 +434,7 @@ function roles(e: Evidence): Check[] {
       status: 'fail',
       summary: `user group "${group}" lacks ${missing.join(', ')}`,
       evidence,
-      fix: 'Run `scim-setup okta` with the same roles to add them.',
+      fix: 'Run `npx scim-setup okta` with the same roles to add them.',
     };
   });
 }

@@ -238,11 +238,11 @@ describe('saved plans, the same for every command that plans', () => {
     const file = planPath('teardown.json');
     const dry = await cli(['destroy', '--dry-run', '--delete-cloudflare-groups', '--out', file]);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout + dry.stderr).toContain(`apply it with: scim-setup destroy --plan ${file}`);
+    expect(dry.stdout + dry.stderr).toContain(`apply it with: npx scim-setup destroy --plan ${file}`);
     await resetCounts();
     const wrong = await cli(['okta', '--plan', file]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('this is a plan of `scim-setup destroy`, not of `scim-setup okta`');
+    expect(wrong.stderr).toContain('this is a plan of `npx scim-setup destroy`, not of `npx scim-setup okta`');
     const contradicted = await cli(['destroy', '--plan', file, '--deprovision-users']);
     expect(contradicted.code).toBe(2);
     expect(contradicted.stderr).toContain('deprovisionUsers: plan false, given true (--deprovision-users)');

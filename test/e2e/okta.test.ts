@@ -104,7 +104,7 @@ describe('scim-setup okta against the sandbox', () => {
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
     // Exactly as the tool printed it: the plan carries its inputs.
     const dryRun = await okta(s, ['--assign-group', 'Sales', '--dry-run', '--out', file]);
-    expect(dryRun.stdout + dryRun.stderr).toContain(`apply it with: scim-setup okta --plan ${file}`);
+    expect(dryRun.stdout + dryRun.stderr).toContain(`apply it with: npx scim-setup okta --plan ${file}`);
     const applied = await okta(s, ['--plan', file, '--wait', '20s']);
     expect(applied.code, applied.stderr).toBe(0);
     expect(s.okta.state.apps.size).toBe(1);

@@ -179,7 +179,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(check.evidence).toContain(`missing: ${dropped.userName.toLowerCase()}`);
     expect(check.evidence.join('\n')).toMatch(/Okta: last push \d{4}-\S+; last membership change \d{4}-\S+/);
     expect(check.fix).toBe(
-      'Run `scim-setup okta` to push "Engineering" again (it sets the push mapping inactive, then active), or in Okta, on the app\'s Push Groups tab, select Push Now for "Engineering"; then run verify.',
+      'Run `npx scim-setup okta` to push "Engineering" again (it sets the push mapping inactive, then active), or in Okta, on the app\'s Push Groups tab, select Push Now for "Engineering"; then run verify.',
     );
   });
 
@@ -204,7 +204,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
         summary: expect.stringContaining('not in Cloudflare by that name, though Okta pushed it after its last change'),
       });
       expect(check.evidence.join('\n')).toMatch(/Okta: last push \d{4}-\S+; group last changed \d{4}-\S+/);
-      expect(check.fix).toMatch(/^Run `scim-setup okta`: it (makes Okta push|pushes) "Engineering"/);
+      expect(check.fix).toMatch(/^Run `npx scim-setup okta`: it (makes Okta push|pushes) "Engineering"/);
     };
     const renamed = await scim('PATCH', {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
