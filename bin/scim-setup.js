@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-import { runProcess } from '../dist/index.js';
+// With --debug, a stack goes through the shipped source maps and names src/ files and lines, not
+// minified chunks (#24 item 31). Enabled before the bundle loads: it applies to what loads after.
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
+const { runProcess } = await import('../dist/index.js');
 await runProcess(process.argv);

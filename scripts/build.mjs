@@ -32,6 +32,8 @@ const result = await build({
   target: 'node20',
   minify: true,
   sourcemap: 'linked',
+  // Maps without the sources: small enough to ship, and a --debug stack names src/ files and lines (#24 item 31).
+  sourcesContent: false,
   metafile: true,
   legalComments: 'none',
   define: { __VERSION__: JSON.stringify(pkg.version) },

@@ -527,6 +527,37 @@ describe('the product, right in that world', () => {
     });
   });
 
+  it("#24 item 11: the guided step's deep link opens a Provisioning tab in the sandbox, whose form turns provisioning on as the admin's clicks would", async () => {
+    s = await sandbox();
+    const waiting = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '0s']);
+    expect(waiting.code).toBe(3);
+    const app = [...s.okta.state.apps.values()][0];
+    const link = `${s.okta.url}/admin/app/scim2testapp/instance/${app.id}/#tab-provisioning`;
+    expect(waiting.stderr + waiting.stdout).toContain(link);
+    const page = await fetch(link);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const html = await page.text();
+    expect(html).toContain('<section id="tab-provisioning">');
+    expect(html).toContain('name="baseUrl"');
+    // What the form's script sends on Save, to the endpoint it names.
+    const endpoint = /send\('([^']+\/provisioning)'/.exec(html)![1];
+    const saved = await fetch(`${s.okta.url}${endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        baseUrl: s.scimBaseUrl,
+        token: s.env.CLOUDFLARE_SCIM_TOKEN,
+        createUsers: true,
+        deactivateUsers: true,
+        updateUserAttributes: false,
+      }),
+    });
+    expect(saved.status).toBe(204);
+    const done = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s']);
+    expect(done.code, JSON.stringify(done.doc.verification?.checks?.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
+    expect((await fetch(`${s.okta.url}/admin/tasks`)).status).toBe(200);
+  });
+
   it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {
     s = await sandbox({ admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);

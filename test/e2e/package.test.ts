@@ -52,11 +52,27 @@ describe('the published package', () => {
     expect(readdirSync(join(installed, 'node_modules')).filter((d) => !d.startsWith('.'))).toEqual(['scim-setup']);
   });
 
-  it('carries the bundle, the README, the LICENSE and the licence notices, and no source, tests or source maps', () => {
+  it('carries the bundle with its source maps (mappings only: no source text), the README, the LICENSE and the licence notices, and no source or tests', () => {
     const list = files();
-    for (const needed of ['bin/scim-setup.js', 'dist/index.js', 'README.md', 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'package.json'])
+    for (const needed of ['bin/scim-setup.js', 'dist/index.js', 'dist/index.js.map', 'README.md', 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'package.json'])
       expect(list).toContain(needed);
-    expect(list.filter((f) => /\.map$|^src\/|^test\/|^scripts\/|meta\.json$|\.env|\.har$/.test(f))).toEqual([]);
+    expect(list.filter((f) => /^src\/|^test\/|^scripts\/|meta\.json$|\.env|\.har$/.test(f))).toEqual([]);
+    const maps = list.filter((f) => f.endsWith('.map'));
+    expect(maps.every((f) => f.startsWith('dist/'))).toBe(true);
+    expect(maps.filter((f) => 'sourcesContent' in JSON.parse(readFileSync(join(installed, 'node_modules', 'scim-setup', f), 'utf8')))).toEqual([]);
+  });
+
+  it('with --debug, a stack names the src/ files and lines through the shipped source maps (#24 item 31)', async () => {
+    const stderr = await new Promise<string>((resolve) => {
+      execFile(
+        join(installed, 'node_modules', '.bin', 'scim-setup'),
+        ['okta', '--dry-run', '--debug', '--push-group', `CF-${'a'.repeat(32)} - Administrator`],
+        { env: cleanEnv(s.env), encoding: 'utf8', timeout: 30_000 },
+        (_error, _stdout, err) => resolve(err),
+      );
+    });
+    expect(stderr).toContain('is a legacy Cloudflare role group');
+    expect(stderr).toMatch(/at .*src\/lib\/inputs\.ts:\d+:\d+/);
   });
 
   it('names every bundled package in its notices, with the licence', async () => {

@@ -34,6 +34,8 @@ export interface EmulatorSpec {
   commonHeaders?: Record<string, string>;
   /** Serve https with this key and certificate (tests of custom CAs). */
   tls?: { key: string; cert: string };
+  /** Pages under /admin/ a person opens from a guided step (Okta's Admin Console), outside the API. */
+  pages?: Router;
 }
 
 /** One response as served, for contract tests that hold every answer against the spec. */
@@ -84,6 +86,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     const method = (req.method ?? 'GET').toUpperCase();
     const rawBody = await readBody(req);
     if (url.pathname.startsWith('/__sandbox/')) return send(res, await control(method, url, rawBody));
+    if (url.pathname.startsWith('/admin/') && spec.pages) return send(res, await controlRoute(spec.pages, method, url, rawBody));
     const delay = spec.latencyMs + (spec.jitter?.() ?? 0);
     if (delay > 0) await sleep(delay);
 
@@ -196,7 +199,14 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
       requests.reset();
       return { status: 204 };
     }
-    const matched = spec.control.match(method, path);
+    return controlRoute(spec.control, method, url, rawBody);
+  }
+
+  /** A route of the sandbox's own (control API, console pages): no auth, no limits, no faults. */
+  async function controlRoute(router: Router, method: string, url: URL, rawBody: string): Promise<Res> {
+    const path = url.pathname;
+    const body = rawBody ? safeJson(rawBody) : undefined;
+    const matched = router.match(method, path);
     if (!matched || !('route' in matched)) return { status: 404, body: { error: `no control route ${method} ${path}` } };
     try {
       return await matched.route.handler({

@@ -5,6 +5,7 @@ import { startEmulator, type RunningEmulator } from '../http/server.js';
 import type { Req, Route } from '../http/types.js';
 import { OktaAuth, type ServiceApp } from './auth.js';
 import { BUCKETS, type ConnectionApiMode, type OktaContext } from './context.js';
+import { consolePages } from './console.js';
 import { oktaErrorBody, validation } from './errors.js';
 import { jitter, serviceClock, type SandboxTiming } from '../timing.js';
 import { ProvisioningEngine } from './provisioning.js';
@@ -140,6 +141,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
       name: 'okta',
       router,
       control,
+      pages: consolePages(state),
       authenticate: (headers) => auth.authenticate(headers),
       forbidden: () => auth.forbidden(),
       notFound: () => ({ status: 404, body: oktaErrorBody('E0000022', 'The endpoint does not support the provided HTTP method') }),
