@@ -1,12 +1,15 @@
 import type { Context } from '../context.js';
 import { InputError } from '../lib/errors.js';
+import { readBounded, TooLarge } from '../lib/bounded-read.js';
+import { inWords } from '../lib/errno.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import type { SavedInputs } from '../lib/inputs.js';
 import type { Reporter } from '../lib/reporter.js';
 import {
   inputContradictions,
+  MAX_PLAN_BYTES,
+  parseSavedPlan,
   planDifferences,
-  readSavedPlan,
   savedInputs,
   targetMismatches,
   type PlanCommand,
@@ -41,7 +44,7 @@ export class PlanFile {
     if (flags.planSha256 !== undefined && flags.plan === undefined)
       throw new InputError('--plan-sha256 pins the file given to --plan, and no --plan was given.', 'Add --plan <file>, or drop --plan-sha256.');
     // A broken plan file is an input error: found before any request. The plan carries its inputs.
-    const read = flags.plan !== undefined ? await readSavedPlan(flags.plan, command) : undefined;
+    const read = flags.plan !== undefined ? parseSavedPlan(flags.plan, await readPlanBytes(flags.plan), command) : undefined;
     if (read && flags.planSha256 !== undefined) refuseUnpinned(flags.plan!, read.sha256, flags.planSha256);
     return new PlanFile(command, flags, read);
   }
@@ -129,4 +132,13 @@ function refuseUnpinned(path: string, actual: string, pinned: string): void {
       `--plan ${path}: the file's SHA-256 is ${actual}, not ${want} as --plan-sha256 pins: it is not the file that was reviewed.`,
       'Review the plan that is there now and pin its digest, or restore the reviewed file. Nothing was sent.',
     );
+}
+
+/** The plan file's bytes, bounded, or why they could not be read (the I/O edge of saved plans). */
+async function readPlanBytes(path: string): Promise<{ bytes: Buffer } | { unreadable: string }> {
+  try {
+    return { bytes: await readBounded(path, MAX_PLAN_BYTES) };
+  } catch (error) {
+    return { unreadable: error instanceof TooLarge ? 'it is over 8 MB' : `it cannot be read: ${inWords((error as NodeJS.ErrnoException).code)}` };
+  }
 }

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { inWords } from '../lib/errno.js';
-import { readBounded, TooLarge } from '../lib/bounded-read.js';
 import { InputError } from '../lib/errors.js';
 import type { SavedInputs } from '../lib/inputs.js';
 import type { Action, Desired, Plan } from './types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 /** A plan for thousands of groups is well under this. */
-const MAX_PLAN_BYTES = 8 * 1024 * 1024;
+export const MAX_PLAN_BYTES = 8 * 1024 * 1024;
 
 /** The commands that save and apply plans. */
 export type PlanCommand = 'okta' | 'destroy' | 'migrate' | 'rotate-token';
@@ -60,15 +58,14 @@ export interface ReadPlan {
   sha256: string;
 }
 
-export async function readSavedPlan(path: string, command: PlanCommand = 'okta'): Promise<ReadPlan> {
+/**
+ * Pure: a saved plan's bytes (or why they could not be read) → the plan, or an input error that
+ * says why not. Reading the file is the caller's (commands/plan-file.ts): plan/ does no I/O.
+ */
+export function parseSavedPlan(path: string, read: { bytes: Buffer } | { unreadable: string }, command: PlanCommand = 'okta'): ReadPlan {
   const make = `\`npx scim-setup ${command} --dry-run --out <file>\``;
-  let bytes: Buffer;
-  try {
-    bytes = await readBounded(path, MAX_PLAN_BYTES);
-  } catch (error) {
-    const why = error instanceof TooLarge ? 'it is over 8 MB' : `it cannot be read: ${inWords((error as NodeJS.ErrnoException).code)}`;
-    throw new InputError(`--plan ${path}: not a saved plan: ${why}.`, `Pass a file written by ${make}.`);
-  }
+  if ('unreadable' in read) throw new InputError(`--plan ${path}: not a saved plan: ${read.unreadable}.`, `Pass a file written by ${make}.`);
+  const { bytes } = read;
   let data: SavedPlan;
   try {
     data = JSON.parse(bytes.toString('utf8')) as SavedPlan;

@@ -50,4 +50,33 @@ describe('the layer rule', () => {
     expect(r.out).toContain('okta/client.ts: only commands start the sandbox');
     expect(r.out).toContain('commands/demo.ts: the sandbox is used through its one entry');
   });
+
+  it('fails closed (#23 item 8): a file or folder with no layer, a side-effect import, a computed dynamic import, I/O reached through lib/', async () => {
+    const r = await check(
+      tree({
+        'cli.ts': "import { run } from './commands/okta.js';\nconst m = await import('./commands/okta.js');\n",
+        'commands/okta.ts': "import type { Context } from '../context.js';\nexport const run = 1;\n",
+        'context.ts': "import type { Redactor } from './lib/redact.js';\n",
+        'lib/redact.ts': 'export class Redactor {}\n',
+        'extra.ts': 'export const stray = 1;\n',
+        'tools/helper.ts': 'export const h = 1;\n',
+        'okta/client.ts': "import '../tools/helper.js';\nconst name = 'x';\nawait import(`./${name}.js`);\n",
+        'lib/disk.ts': "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n",
+        'lib/config.ts': "import { read } from './disk.js';\nexport const load = read;\nexport type Config = {};\n",
+        'plan/planner.ts': "import '../lib/disk.js';\nimport { load } from '../lib/config.js';\nimport type { Config } from '../lib/config.js';\n",
+      }),
+    );
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n').filter((l) => l.startsWith('  - '));
+    expect(lines.sort()).toEqual(
+      [
+        '  - extra.ts: has no layer (a new folder or root file): add it to the layer rule in scripts/check-layers.mjs',
+        '  - tools/helper.ts: has no layer (a new folder or root file): add it to the layer rule in scripts/check-layers.mjs',
+        '  - okta/client.ts: imports ../tools/helper.js, which has no layer',
+        '  - okta/client.ts: a dynamic import with a computed path cannot be checked; import a literal path',
+        '  - plan/planner.ts: plan/ does no I/O, but imports ../lib/disk.js, which does',
+        '  - plan/planner.ts: plan/ does no I/O, but imports ../lib/config.js, which does',
+      ].sort(),
+    );
+  });
 });
