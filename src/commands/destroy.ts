@@ -2,7 +2,6 @@ import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import type { Context } from '../context.js';
 import type { DestroyOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
-import { ask } from '../lib/prompt.js';
 import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
 import { readAppAssignments } from '../okta/app-assignments.js';
@@ -12,6 +11,7 @@ import { toSavedPlan } from '../plan/saved-plan.js';
 import { PlanFile } from './plan-file.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { runActions } from '../apply/executor.js';
+import { confirmOrCancel } from './confirmation.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 /** `npx scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
@@ -53,7 +53,18 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
       reporter.result({ ...document, dryRun: true });
       return ExitCode.ok;
     }
-    if (!planFile.applying) await confirmDestroy(options, ctx, session, observed.app.label);
+    // A label typed wrong declines, as a "no" does in every command (#23 item 2): exit 1, a cancel document.
+    const declined = await confirmOrCancel(
+      {
+        ask: { typeToConfirm: observed.app.label },
+        doing: 'Destroying',
+        yesHint: 'Pass --yes to destroy without asking.',
+        cancelled: 'Destroy cancelled: the label typed does not match; nothing was changed.',
+      },
+      { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
+      { ctx, reporter, document },
+    );
+    if (declined !== undefined) return declined;
     let settled = false;
     const { applied } = await runActions(actions, { reporter, signal: session.signal }, { applied: [], manualSteps: [] }, async (action, progress) => {
       // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
@@ -102,18 +113,6 @@ async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved)
       'Make another member Super Administrator in Cloudflare first, or tear down without --deprovision-users.',
     );
   }
-}
-
-async function confirmDestroy(options: DestroyOptions, ctx: Context, session: Session, label: string): Promise<void> {
-  if (options.yes) return;
-  if (!session.interactivity.interactive) {
-    throw new InputError(
-      `Destroying needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
-      'Pass --yes to destroy without asking.',
-    );
-  }
-  const typed = await ask(ctx.stdin, ctx.stderr, `Type the app label ("${label}") to destroy it: `);
-  if (typed.trim() !== label) throw new InputError('The label typed does not match; nothing was destroyed.', `Type exactly: ${label}`);
 }
 
 async function waitFor(session: Session, what: string, progress: (text: string) => void, done: () => Promise<boolean>): Promise<void> {

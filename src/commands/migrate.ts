@@ -6,7 +6,6 @@ import type { MigrateOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { filterString } from '../lib/filter-string.js';
-import { confirm } from '../lib/prompt.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
@@ -17,6 +16,7 @@ import { toSavedPlan } from '../plan/saved-plan.js';
 import { PlanFile } from './plan-file.js';
 import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
+import { confirmOrCancel } from './confirmation.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 interface RawGroup {
@@ -65,16 +65,13 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
       reporter.result({ ...document, dryRun: true });
       return ExitCode.ok;
     }
-    if (hasChanges(plan) && !options.yes && !planFile.applying) {
-      if (!session.interactivity.interactive)
-        throw new InputError(
-          `Migrating needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
-          'Pass --yes to migrate without asking.',
-        );
-      if (!(await confirm(ctx.stdin, ctx.stderr, 'Migrate?'))) {
-        reporter.info('Migration cancelled; nothing was changed.');
-        return ExitCode.failed;
-      }
+    if (hasChanges(plan)) {
+      const declined = await confirmOrCancel(
+        { ask: 'Migrate?', doing: 'Migrating', yesHint: 'Pass --yes to migrate without asking.', cancelled: 'Migration cancelled; nothing was changed.' },
+        { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
+        { ctx, reporter, document },
+      );
+      if (declined !== undefined) return declined;
     }
     const result: RunResult = { applied: [], manualSteps: [] };
     for (const g of legacy) {

@@ -4,7 +4,6 @@ import type { Context } from '../context.js';
 import type { OktaOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { checkOutputPath } from '../lib/output-file.js';
-import { confirm } from '../lib/prompt.js';
 import { observeRoles } from '../cloudflare/roles.js';
 import { observe } from '../okta/observe.js';
 import { plan as makePlan } from '../plan/planner.js';
@@ -15,12 +14,13 @@ import { findDrift } from '../plan/drift.js';
 import { hasChanges, provisioningOn } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
 import { readBothSides } from '../verify/collect.js';
+import { confirmOrCancel } from './confirmation.js';
 import { readUnprovisioned } from '../okta/unprovisioned.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import type { CiReport } from '../verify/ci-report.js';
 import { expectedActivity } from '../verify/expected.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
-import { makeReporter, openSession, withJsonErrors } from './session.js';
+import { errorDocument, makeReporter, openSession, withJsonErrors } from './session.js';
 
 /** `npx scim-setup okta`: read → plan → confirm → apply → verify. */
 export async function run(options: OktaOptions, ctx: Context): Promise<number> {
@@ -87,20 +87,17 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
 
     let applied: ApplyResult = { appId: observed.app?.id, applied: [], manualSteps: [] };
     if (hasChanges(plan)) {
-      if (!options.yes && !planFile.applying) {
-        if (!interactivity.interactive) {
-          throw new InputError(
-            `Applying changes needs confirmation, and the run is non-interactive (${interactivity.reason}).`,
-            'Pass --yes to apply without asking, or review a saved plan: --dry-run --out plan.json, then --plan plan.json.',
-          );
-        }
-        if (!(await confirm(ctx.stdin, ctx.stderr, 'Apply these changes?'))) {
-          // As terraform's "Apply cancelled": a run that did not do what it was asked is not a success.
-          reporter.info('Apply cancelled; nothing was changed.');
-          reporter.result({ ...document, dryRun: false, cancelled: true });
-          return ExitCode.failed;
-        }
-      }
+      const declined = await confirmOrCancel(
+        {
+          ask: 'Apply these changes?',
+          doing: 'Applying changes',
+          yesHint: 'Pass --yes to apply without asking, or review a saved plan: --dry-run --out plan.json, then --plan plan.json.',
+          cancelled: 'Apply cancelled; nothing was changed.',
+        },
+        { yes: options.yes, applying: planFile.applying, interactivity },
+        { ctx, reporter, document },
+      );
+      if (declined !== undefined) return declined;
       applied = await applyPlan(plan, observed.app?.id, {
         okta,
         scim,
@@ -122,6 +119,8 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
             applied: partial?.applied ?? [],
             manualSteps: partial?.manualSteps ?? [],
             app: partial?.appId ? { id: partial.appId, label: desired.appLabel } : document.app,
+            // The same `error` every command's document carries when it stops on one (#23 item 2).
+            error: errorDocument(error, ctx.signal),
           });
         }
         throw error;

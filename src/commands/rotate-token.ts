@@ -3,7 +3,6 @@ import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
 import { CliError, ExitCode, InputError, PendingError } from '../lib/errors.js';
-import { confirm } from '../lib/prompt.js';
 import { maskToken } from '../lib/redact.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { planRotation } from '../plan/rotate-plan.js';
@@ -15,6 +14,7 @@ import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
 import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
+import { confirmOrCancel } from './confirmation.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 interface LogEvent {
@@ -78,17 +78,17 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
       reporter.result({ ...document, dryRun: false, byApi: false, alreadyRotated: true, applied: [], steps });
       return ExitCode.ok;
     }
-    if (!options.yes && !planFile.applying) {
-      if (!session.interactivity.interactive)
-        throw new InputError(
-          `Handing Okta the new token needs confirmation, and the run is non-interactive (${session.interactivity.reason}).`,
-          'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).',
-        );
-      if (!(await confirm(ctx.stdin, ctx.stderr, 'Hand Okta the new token?'))) {
-        reporter.info('Rotation cancelled; Okta keeps its token.');
-        return ExitCode.failed;
-      }
-    }
+    const declined = await confirmOrCancel(
+      {
+        ask: 'Hand Okta the new token?',
+        doing: 'Handing Okta the new token',
+        yesHint: 'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).',
+        cancelled: 'Rotation cancelled; Okta keeps its token.',
+      },
+      { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
+      { ctx, reporter, document: { ...document, steps } },
+    );
+    if (declined !== undefined) return declined;
     const changedAt = new Date(Date.now() - 1000);
     let byApi = false;
     const result: RunResult = { applied: [], manualSteps: [] };

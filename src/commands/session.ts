@@ -116,15 +116,24 @@ export async function withJsonErrors(reporter: Reporter, command: string, signal
     return await body();
   } catch (error) {
     if (reporter.json && !reporter.resultWritten) {
-      const e = error instanceof CliError ? error : undefined;
-      const partial = e?.partial;
+      const partial = error instanceof CliError ? (error.partial as { applied?: unknown; manualSteps?: unknown } | undefined) : undefined;
+      // What was done before the error sits where a finished run puts it: `applied` and `manualSteps` (#23 item 2).
       reporter.result({
         formatVersion: 1,
         command,
-        error: { message: error instanceof Error ? error.message : String(error), fix: e?.fix, exitCode: exitCodeFor(error, signal) },
-        ...(partial ? { applyResult: partial } : {}),
+        error: errorDocument(error, signal),
+        ...(partial ? { applied: partial.applied ?? [], manualSteps: partial.manualSteps ?? [] } : {}),
       });
     }
     throw error;
   }
+}
+
+/** The `error` of every JSON document that ends on one: the words, the fix, and the exit code. */
+export function errorDocument(error: unknown, signal: AbortSignal): { message: string; fix?: string; exitCode: number } {
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    fix: error instanceof CliError ? error.fix : undefined,
+    exitCode: exitCodeFor(error, signal),
+  };
 }

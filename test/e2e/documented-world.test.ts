@@ -532,6 +532,8 @@ describe('the product, right in that world', () => {
     s = await sandbox();
     const waiting = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '0s']);
     expect(waiting.code).toBe(3);
+    // A run that stops carries the same `error` as every command's document, beside what it did (#23 item 2).
+    expect(waiting.doc).toMatchObject({ error: { exitCode: 3, message: expect.stringContaining('Provisioning is not on yet') }, applied: expect.any(Array) });
     const app = [...s.okta.state.apps.values()][0];
     const link = `${s.okta.url}/admin/app/scim2testapp/instance/${app.id}/#tab-provisioning`;
     expect(waiting.stderr + waiting.stdout).toContain(link);

@@ -128,6 +128,23 @@ describe('under a real terminal', () => {
     expect(s.okta.state.apps.size).toBe(0);
   });
 
+  it('declining is the same in every command (#23 item 2): a "no", or a wrong label for destroy, is exit 1 with one document that says cancelled', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const env = cleanEnv(s.env);
+    expect((await runInPty(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s'], { env, columns: 160 })).code).toBe(0);
+    const declined = async (args: string[], when: string, answer: string, extraEnv: Record<string, string> = {}) => {
+      const r = await runInPty([...args, '--json'], { env: { ...env, ...extraEnv }, columns: 160, steps: [{ when, send: answer }] });
+      const json = /\{\s*"formatVersion"[\s\S]*\}/.exec(plain(r.screen).replace(/\r?\n/g, ''))?.[0];
+      return { code: r.code, doc: JSON.parse(json ?? '{}') };
+    };
+    const destroy = await declined(['destroy'], 'Type the app label ("Cloudflare SCIM") to confirm:', 'Cloudflare SCIN\r');
+    expect(destroy).toMatchObject({ code: 1, doc: { command: 'destroy', cancelled: true } });
+    const fresh = s.cloudflare.state.addToken('the next SCIM token', ['scim']).value;
+    const rotate = await declined(['rotate-token'], 'Hand Okta the new token? [y/N]', 'n\r', { CLOUDFLARE_SCIM_TOKEN: fresh });
+    expect(rotate).toMatchObject({ code: 1, doc: { command: 'rotate-token', cancelled: true } });
+    expect(s.okta.state.apps.size).toBe(1);
+  });
+
   it('answering n at "Apply these changes?" cancels: nothing written, exit 1', async () => {
     s = await sandbox();
     const r = await runInPty(['okta', '--push-group', 'Engineering'], {
