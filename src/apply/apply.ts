@@ -8,7 +8,7 @@ import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
-import { WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../plan/types.js';
+import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../plan/types.js';
 import { provisioningChecklistState, provisioningGuidedStep, renderManualStep } from '../plan/guided-step.js';
 
 export interface ApplyDeps {
@@ -58,6 +58,19 @@ export function partialApply(error: unknown): ApplyResult | undefined {
 async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<unknown> {
   const { okta } = deps;
   const appPath = () => `/api/v1/apps/${requireApp(result)}`;
+  // A step more than its requests says so with a typed operation; the rest are told by what they change.
+  const op = action.operation;
+  if (op)
+    switch (op.kind) {
+      case 'reassign-user':
+        return reassignUser(action, op.login, result, deps);
+      case 'grant-roles':
+        return grantRoles(op.group, deps, progress);
+      case 'migrate':
+      case 'token-handover':
+      case 'token-proof':
+        throw new RemoteError(`internal: ${action.id} is a step of another command, not of okta's plan`);
+    }
   switch (action.resource) {
     case 'app':
       if (action.kind === 'create') result.appId = await createApp(action, deps);
@@ -75,11 +88,10 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
     case 'push-mapping':
       return pushGroup(action, result, deps);
     case 'repair':
-      return action.id.startsWith('repair:user:') ? reassignUser(action, result, deps) : sendInOrder(action, deps);
+      return sendInOrder(action, deps);
     case 'token-proof':
-      throw new RemoteError("internal: rotate-token's proof is not an action of okta's plan");
     case 'group-roles':
-      return grantRoles(action.id.slice('group-roles:'.length), deps, progress);
+      throw new RemoteError(`internal: ${action.id} carries no operation`);
   }
 }
 
@@ -101,7 +113,7 @@ function requireApp(result: ApplyResult): string {
 }
 
 function resolvePath(action: Action, result: ApplyResult): string {
-  return action.request!.path.replace('{appId}', requireApp(result));
+  return requestsOf(action)[0].path.replace('{appId}', requireApp(result));
 }
 
 /**
@@ -111,7 +123,7 @@ function resolvePath(action: Action, result: ApplyResult): string {
 async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
   let created: string;
   try {
-    created = (await deps.okta.post<{ id: string }>('/api/v1/apps', action.request!.body, { activate: 'true' })).id;
+    created = (await deps.okta.post<{ id: string }>('/api/v1/apps', requestsOf(action)[0].body, { activate: 'true' })).id;
   } catch (error) {
     if (error instanceof OktaRequestError || !(error instanceof RemoteError)) throw error;
     const [existing] = await findApps(deps.okta, deps.inputs.appLabel);
@@ -201,7 +213,7 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
 /** POST /apps/{id}/users after an ambiguous failure: check the assignment before assigning again. */
 async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
   const path = resolvePath(action, result);
-  const body = action.request!.body as { id: string };
+  const body = requestsOf(action)[0].body as { id: string };
   try {
     await deps.okta.post(path, body);
   } catch (error) {
@@ -212,7 +224,7 @@ async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps):
 
 /** A repair's requests in order; a run stopped between two is finished by the next plan's own actions. */
 async function sendInOrder(action: Action, deps: ApplyDeps): Promise<void> {
-  for (const request of [action.request!, ...(action.followUps ?? [])]) await deps.okta.send(request);
+  for (const request of requestsOf(action)) await deps.okta.send(request);
 }
 
 /**
@@ -220,8 +232,8 @@ async function sendInOrder(action: Action, deps: ApplyDeps): Promise<void> {
  * its app user through the unassignment, so Okta would push nothing: the direct assignment is put
  * back at once and the repair becomes the manual step (through the group).
  */
-async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<typeof LEFT_MANUAL | undefined> {
-  const [unassign, assign] = [action.request!, ...(action.followUps ?? [])];
+async function reassignUser(action: Action, login: string, result: ApplyResult, deps: ApplyDeps): Promise<typeof LEFT_MANUAL | undefined> {
+  const [unassign, assign] = requestsOf(action);
   await deps.okta.send(unassign);
   const stillAssigned = await deps.okta.get(unassign.path).then(
     () => true,
@@ -232,7 +244,6 @@ async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps
   );
   await deps.okta.send(assign);
   if (!stillAssigned) return;
-  const login = (assign.body as { credentials?: { userName?: string } } | undefined)?.credentials?.userName ?? 'the user';
   result.manualSteps.push({
     id: action.id,
     ...(action.manualFallback ?? {
@@ -249,10 +260,10 @@ async function reassignUser(action: Action, result: ApplyResult, deps: ApplyDeps
 async function pushGroup(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
   const path = resolvePath(action, result);
   if (action.kind === 'update') {
-    await deps.okta.patch(path, action.request!.body);
+    await deps.okta.patch(path, requestsOf(action)[0].body);
     return;
   }
-  const body = action.request!.body as { sourceGroupId: string };
+  const body = requestsOf(action)[0].body as { sourceGroupId: string };
   try {
     await deps.okta.post(path, body);
   } catch (error) {

@@ -113,7 +113,7 @@ async function runConcurrently(phase: Action[], label: string, options: Executor
     task.fail(`${label}: ${done} of ${phase.length} done, then failed`);
     throw errors[0] instanceof PendingError ? errors[0].withPartial(result) : errors[0];
   }
-  task.succeed(`${label}: ${phase.length <= 5 ? phase.map((a) => a.id.slice(a.id.indexOf(':') + 1)).join(', ') : `${phase.length} done`}`);
+  task.succeed(`${label}: ${phase.length <= 5 ? phase.map((a) => a.subject ?? a.summary).join(', ') : `${phase.length} done`}`);
 }
 
 /** An action's error, with what the run had done riding on it: a wait is recorded as pending, Ctrl-C says what was done. */

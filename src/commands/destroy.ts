@@ -8,6 +8,7 @@ import { readAppAssignments } from '../okta/app-assignments.js';
 import { findApps } from '../okta/observe.js';
 import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
+import { requestsOf } from '../plan/types.js';
 import { PlanFile } from './plan-file.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { runActions } from '../apply/executor.js';
@@ -75,7 +76,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
         settled = true;
         progress(action.summary);
       }
-      await session.okta.send(action.request!);
+      for (const request of requestsOf(action)) await session.okta.send(request);
     });
     reporter.info(destroyOutcome(observed, flags));
     reporter.result({ ...document, dryRun: false, applied });

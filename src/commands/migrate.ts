@@ -3,7 +3,7 @@ import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolve
 import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
 import type { MigrateOptions } from './options.js';
-import { ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
@@ -14,7 +14,7 @@ import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
 import { PlanFile } from './plan-file.js';
-import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
+import { hasChanges, provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import { confirmOrCancel } from './confirmation.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
@@ -79,7 +79,7 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
         session,
         app.id,
         g,
-        actions.filter((a) => a.id.startsWith(`migrate:${g.role}:`)),
+        actions.filter((a) => a.operation?.kind === 'migrate' && a.operation.role === g.role),
         result,
         ctx.signal,
       ).catch((error) => {
@@ -183,9 +183,10 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
   const { okta, scim, reporter, inputs } = session;
   let targetId = g.target.id;
   await runActions(actions, { reporter, signal }, result, async (action, progress) => {
-    switch (action.id.split(':').pop()) {
+    if (action.operation?.kind !== 'migrate') throw new RemoteError(`internal: ${action.id} is not a migration step`);
+    switch (action.operation.step) {
       case 'group':
-        targetId = (await okta.post<{ id: string }>('/api/v1/groups', action.request!.body)).id;
+        targetId = (await okta.post<{ id: string }>('/api/v1/groups', requestsOf(action)[0].body)).id;
         break;
       case 'members':
         for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id)))

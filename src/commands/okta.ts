@@ -138,7 +138,7 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
             appId,
             since: startedAt,
             waitMs: inputs.waitMs,
-            expected: expectedActivity(applied.applied, observed.groups),
+            expected: expectedActivity(plan.actions, applied.applied, observed.groups),
             signal: ctx.signal,
             scimTokenProof,
           });

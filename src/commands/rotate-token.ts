@@ -2,7 +2,7 @@ import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
 import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
-import { CliError, ExitCode, InputError, PendingError } from '../lib/errors.js';
+import { CliError, ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { maskToken } from '../lib/redact.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { planRotation } from '../plan/rotate-plan.js';
@@ -12,10 +12,10 @@ import { PlanFile } from './plan-file.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
-import { hasChanges, provisioningOn, type Action } from '../plan/types.js';
+import { hasChanges, provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { checkScimToken } from '../verify/checks-scim.js';
 import { confirmOrCancel } from './confirmation.js';
-import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+import { errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 interface LogEvent {
   eventType: string;
@@ -93,16 +93,30 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     let byApi = false;
     const result: RunResult = { applied: [], manualSteps: [] };
     await runActions(actions, { reporter, signal: session.signal }, result, async (action, progress) => {
-      if (action.id === 'token-handover') {
-        byApi = await handToOktaByApi(session, app.id);
-        if (!byApi) showGuidedStep(session, app.id, Boolean(options.revealToken));
-        return byApi ? 'by the provisioning connection API' : 'by the guided step above';
+      switch (action.operation?.kind) {
+        case 'token-handover':
+          byApi = await handToOktaByApi(session, app.id);
+          if (!byApi) showGuidedStep(session, app.id, Boolean(options.revealToken));
+          return byApi ? 'by the provisioning connection API' : 'by the guided step above';
+        case 'token-proof': {
+          const proof = await proveInUse(session, action, app.id, newTokenId, changedAt, progress);
+          steps.push({ step: action.summary, result: proof });
+          return proof;
+        }
+        default:
+          throw new RemoteError(`internal: ${action.id} is not a step of a rotation`);
       }
-      const proof = await proveInUse(session, action, app.id, newTokenId, changedAt, progress);
-      steps.push({ step: action.summary, result: proof });
-      return proof;
     }).catch((error: unknown) => {
-      if (error instanceof CliError) reporter.result({ ...document, dryRun: false, byApi, applied: result.applied, steps });
+      if (error instanceof CliError)
+        reporter.result({
+          ...document,
+          dryRun: false,
+          byApi,
+          applied: result.applied,
+          manualSteps: result.manualSteps,
+          steps,
+          error: errorDocument(error, ctx.signal),
+        });
       throw error;
     });
     reporter.result({ ...document, dryRun: false, byApi, applied: result.applied, manualSteps: result.manualSteps, steps });
@@ -171,7 +185,7 @@ async function proveInUse(session: Session, action: Action, appId: string, newTo
   );
   const proof = await pollUntil(
     async () => {
-      if (round++ % 4 === 0) for (const request of [action.request!, ...(action.followUps ?? [])]) await okta.send(request);
+      if (round++ % 4 === 0) for (const request of requestsOf(action)) await okta.send(request);
       const failures = await okta.list<LogEvent>('/api/v1/logs', {
         since: okta.onOktaClock(since).toISOString(),
         filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,

@@ -1,4 +1,4 @@
-import type { Action } from './types.js';
+import type { Action, MigrateStep } from './types.js';
 
 /** One legacy `CF-<accountID> - <Role Name>` group assigned to the app, and what replaces it. */
 export interface LegacyGroup {
@@ -34,10 +34,12 @@ export function planMigration(appId: string, accountId: string, g: LegacyGroup):
   const keep = `members keep access: still assigned through "${g.name}"`;
   const groupId = t.id ?? '{groupId}';
   const missing = g.memberIds.filter((id) => !t.memberIds.includes(id));
-  const step = (suffix: string, kind: Action['kind'], summary: string, detail: string, request?: Action['request']): Action => ({
+  const step = (suffix: MigrateStep, kind: Action['kind'], summary: string, detail: string, request?: Action['request']): Action => ({
     id: `migrate:${g.role}:${suffix}`,
     kind,
     resource: 'group-assignment',
+    subject: t.name,
+    operation: { kind: 'migrate', role: g.role, step: suffix },
     summary,
     detail,
     request,

@@ -88,7 +88,7 @@ export function plan(desired: Desired, observed: Observed): Plan {
 }
 
 function assignment(resource: 'group-assignment' | 'user-assignment', key: string, summary: string, assigned: boolean, request: Action['request']): Action {
-  return { id: `${resource}:${key}`, kind: assigned ? 'noop' : 'create', resource, summary, request: assigned ? undefined : request };
+  return { id: `${resource}:${key}`, kind: assigned ? 'noop' : 'create', resource, subject: key, summary, request: assigned ? undefined : request };
 }
 
 function appAction(desired: Desired, observed: Observed): Action {
@@ -187,7 +187,7 @@ function provisioningAction(desired: Desired, observed: Observed, appPath: strin
 function pushAction(name: string, observed: Observed, appPath: string): Action {
   const group = observed.groups[name];
   const mapping = observed.mappings.find((m) => m.sourceGroupId === group.id);
-  const base = { id: `push-mapping:${name}`, resource: 'push-mapping' as const, summary: `push group "${name}" to Cloudflare` };
+  const base = { id: `push-mapping:${name}`, resource: 'push-mapping' as const, subject: name, summary: `push group "${name}" to Cloudflare` };
   if (!mapping)
     return {
       ...base,
@@ -224,6 +224,8 @@ function rolesAction(desired: Desired, name: string, roles: string[], observed: 
   const base = {
     id: `group-roles:${name}`,
     resource: 'group-roles' as const,
+    subject: name,
+    operation: { kind: 'grant-roles' as const, group: name },
     summary: `give Cloudflare user group "${name}" the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} (whole account)`,
   };
   const path = `/accounts/${desired.accountId}/iam/user_groups/${group?.id ?? '{userGroupId}'}`;

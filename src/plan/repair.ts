@@ -36,6 +36,7 @@ function repairAction(d: Drift, appId: string): Action {
         id: `repair:push:${d.group}`,
         kind: 'update',
         resource: 'repair',
+        subject: d.group,
         summary: `push group "${d.group}" to Cloudflare again: its members there differ from Okta`,
         detail: `drift since Okta's last push (${d.lastPush}): ${[d.missing.length ? `missing ${list(d.missing)}` : '', d.extra.length ? `extra ${list(d.extra)}` : ''].filter(Boolean).join('; ')}`,
         ...sequence(repush(app, d.mappingId)),
@@ -50,6 +51,7 @@ function repairAction(d: Drift, appId: string): Action {
             id: `repair:push:${d.group}`,
             kind: 'update',
             resource: 'repair',
+            subject: d.group,
             summary: `push group "${d.group}" to Cloudflare again: it is not there by that name${d.renamedTo ? ` (renamed there to "${d.renamedTo}")` : ' (renamed there, or deleted)'}`,
             detail: `drift since Okta's last push (${d.lastPush}); SCIM groups no push names: ${list(d.otherScimGroups.map((n) => `"${n}"`))}. Okta sends the group's name with each push.`,
             ...sequence(repush(app, d.mappingId)),
@@ -58,6 +60,7 @@ function repairAction(d: Drift, appId: string): Action {
             id: `repair:push:${d.group}`,
             kind: 'update',
             resource: 'repair',
+            subject: d.group,
             summary: `push group "${d.group}" to Cloudflare afresh: it was deleted there`,
             detail: d.oktaSays
               ? `Okta put the push in error: "${fromWire(d.oktaSays)}"; it does not create a deleted group again`
@@ -74,6 +77,8 @@ function repairAction(d: Drift, appId: string): Action {
           id: `repair:user:${d.login}`,
           kind: 'update',
           resource: 'repair',
+          subject: d.login,
+          operation: { kind: 'reassign-user', login: d.login },
           summary: `assign user ${d.login} to the app again: Cloudflare dropped it behind Okta's back`,
           detail: `Okta: provisioned at ${d.syncedAt}; Cloudflare: ${d.cloudflare}`,
           ...sequence([
@@ -85,6 +90,7 @@ function repairAction(d: Drift, appId: string): Action {
         id: `repair:user:${d.login}`,
         kind: 'manual',
         resource: 'repair',
+        subject: d.login,
         summary: `bring ${d.login} back in Cloudflare: in Okta, remove the user from the group that assigns it to the app, then add it back`,
         detail: `Okta: provisioned at ${d.syncedAt}; Cloudflare: ${d.cloudflare}. Okta's API cannot re-assign a user that a group assigns; changing the group is a directory change, left to you.`,
       };

@@ -104,6 +104,32 @@ export interface Action {
   guided?: boolean;
   /** The person's step, where sending the requests turns out not to do the work (a user a group assigns too). */
   manualFallback?: { title: string; steps: string[] };
+  /** The group or user the action is about, by name: what a result and a report name (never parsed out of `id`). */
+  subject?: string;
+  /** A step more than its requests: what the executor does, typed, with an exhaustive switch (#23 item 1). */
+  operation?: Operation;
+}
+
+/** The steps of a migration off one legacy group, in order. */
+export type MigrateStep = 'group' | 'members' | 'assign' | 'push' | 'role' | 'legacy-push' | 'legacy-unassign';
+
+export type Operation =
+  /** Unassign, then assign again; a manual step where a group keeps the user assigned. */
+  | { kind: 'reassign-user'; login: string }
+  /** The roles of a pushed group's Cloudflare user group, once Okta has pushed it. */
+  | { kind: 'grant-roles'; group: string }
+  | { kind: 'migrate'; role: string; step: MigrateStep }
+  /** rotate-token: the new token to Okta (by API where it takes it, else a guided step), then the proof that Okta uses it. */
+  | { kind: 'token-handover' }
+  | { kind: 'token-proof' };
+
+/**
+ * The requests an action sends, in order, as the plan showed them: the one accessor every executor
+ * uses, so that an action planned without a request fails loudly instead of sending `undefined`.
+ */
+export function requestsOf(action: Action): [PlannedRequest, ...PlannedRequest[]] {
+  if (!action.request) throw new Error(`internal: action ${action.id} (${action.kind}) has no request to send`);
+  return [action.request, ...(action.followUps ?? [])];
 }
 
 export interface Plan {
