@@ -5,7 +5,7 @@ import { ExitCode, InputError, PendingError } from '../lib/errors.js';
 import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
 import { readAppAssignments } from '../okta/app-assignments.js';
-import { findApps } from '../okta/observe.js';
+import { findAppsAndOthers, otherLabelsHint } from '../okta/observe.js';
 import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
 import { requestsOf } from '../plan/types.js';
@@ -42,7 +42,13 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
     planFile.refuseStale(saved);
     const document = { formatVersion: 1, command: 'destroy', app: observed.app ?? null, actions, warnings: plan.warnings, summary: summarize(plan) };
     if (!observed.app) {
-      reporter.info(`Nothing to destroy: no Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.`);
+      // Nothing to destroy is a success (a re-run after a teardown), but a slip in the label is said, with the labels there are (#24 item 10).
+      const hint = otherLabelsHint(session.inputs.appLabel, observed.otherLabels);
+      reporter.info(
+        `Nothing to destroy: no Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.${
+          hint ? ` Its scim2testapp apps are labelled ${hint.listed}${hint.nearest ? `; did you mean --app-label "${hint.nearest}"?` : '.'}` : ''
+        }`,
+      );
       reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
       return ExitCode.ok;
     }
@@ -84,14 +90,17 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
   });
 }
 
-async function observeForDestroy(session: Session): Promise<DestroyObserved> {
+async function observeForDestroy(session: Session): Promise<DestroyObserved & { otherLabels: string[] }> {
   const { okta } = session;
-  const [app, ...duplicates] = await findApps(okta, session.inputs.appLabel);
+  const {
+    labelled: [app, ...duplicates],
+    otherLabels,
+  } = await findAppsAndOthers(okta, session.inputs.appLabel);
   if (duplicates.length)
     session.reporter.warn(
       `${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`,
     );
-  if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [] };
+  if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [], otherLabels };
   const { groups, users, mappings } = await readAppAssignments(okta, app.id);
   const names = new Map(groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
   return {
@@ -100,6 +109,7 @@ async function observeForDestroy(session: Session): Promise<DestroyObserved> {
     assignedGroups: groups.map((g) => ({ id: g.id, name: names.get(g.id)! })),
     directUsers: users.filter((u) => u.scope === 'USER').map((u) => ({ id: u.id, login: u.credentials?.userName ?? u.id })),
     assignedLogins: users.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()),
+    otherLabels,
   };
 }
 

@@ -58,6 +58,26 @@ export async function findApps(okta: OktaClient, label: string): Promise<RawApp[
   return appsLabelled(await scimApps(okta), label);
 }
 
+/** The apps with this label, and the labels of the org's other scim2testapp apps: one listing for both. */
+export async function findAppsAndOthers(okta: OktaClient, label: string): Promise<{ labelled: RawApp[]; otherLabels: string[] }> {
+  const apps = await scimApps(okta);
+  return { labelled: appsLabelled(apps, label), otherLabels: [...new Set(apps.filter((a) => a.label !== label).map((a) => a.label))] };
+}
+
+/**
+ * Pure: what to say of an app label no scim2testapp app has, when others exist: their labels,
+ * nearest first, and the likely one (#24 item 10).
+ */
+export function otherLabelsHint(label: string, others: string[]): { listed: string; nearest?: string } | undefined {
+  if (others.length === 0) return undefined;
+  const [nearest] = nearMatches(label, others, 1);
+  const listed = others
+    .slice(0, 10)
+    .map((l) => `"${fromWire(l, 80)}"`)
+    .join(', ');
+  return { listed, ...(nearest ? { nearest: fromWire(nearest, 80) } : {}) };
+}
+
 /** Every scim2testapp app of the org, in one listing. */
 function scimApps(okta: OktaClient): Promise<RawApp[]> {
   return okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 });
@@ -81,18 +101,11 @@ export async function requireApp(okta: OktaClient, label: string, orgUrl: string
  * this kind have, nearest first, so that a slip (`cloudflare scim`) is one flag away (#24 item 10).
  */
 function appNotFound(apps: RawApp[], label: string, orgUrl: string): InputError {
-  const labels = [...new Set(apps.map((a) => a.label))];
-  const near = nearMatches(label, labels, 1);
-  const listed = labels.length
-    ? `; its scim2testapp apps are labelled ${labels
-        .slice(0, 10)
-        .map((l) => `"${fromWire(l, 80)}"`)
-        .join(', ')}`
-    : '';
+  const hint = otherLabelsHint(label, [...new Set(apps.map((a) => a.label))]);
   return new InputError(
-    `No Okta app "${label}" (scim2testapp) exists in ${orgUrl}${listed}.`,
-    near.length
-      ? `Did you mean --app-label "${fromWire(near[0], 80)}"? Otherwise run \`npx scim-setup okta\` first.`
+    `No Okta app "${label}" (scim2testapp) exists in ${orgUrl}${hint ? `; its scim2testapp apps are labelled ${hint.listed}` : ''}.`,
+    hint?.nearest
+      ? `Did you mean --app-label "${hint.nearest}"? Otherwise run \`npx scim-setup okta\` first.`
       : 'Run `npx scim-setup okta` first, or pass the --app-label of the app.',
   );
 }
@@ -175,8 +188,8 @@ async function allOrInputErrors<T extends readonly unknown[]>(work: { [K in keyo
 
 /** Everything the planner needs, read once; with the app's assignments as read, for drift. */
 export async function observe(okta: OktaClient, desired: Desired): Promise<{ observed: Observed; assignments?: AppAssignments }> {
-  const [apps, groups, users] = await allOrInputErrors([
-    findApps(okta, desired.appLabel),
+  const [{ labelled: apps, otherLabels }, groups, users] = await allOrInputErrors([
+    findAppsAndOthers(okta, desired.appLabel),
     resolveGroups(okta, desired.assignGroups),
     desired.assignUsers.length ? resolveUsers(okta, desired.assignUsers) : Promise.resolve({} as Record<string, { id: string; login: string }>),
   ] as const);
@@ -184,6 +197,7 @@ export async function observe(okta: OktaClient, desired: Desired): Promise<{ obs
   const observed: Observed = {
     app: first ? toObservedApp(first) : undefined,
     duplicateApps: duplicates.map((d) => ({ id: d.id, label: d.label, created: d.created })),
+    otherAppLabels: otherLabels,
     groups,
     users,
     assignedGroupIds: [],
@@ -193,6 +207,7 @@ export async function observe(okta: OktaClient, desired: Desired): Promise<{ obs
   if (!first) return { observed };
   const assignments = await readAppAssignments(okta, first.id);
   observed.assignedGroupIds = assignments.groups.map((g) => g.id);
+  observed.assignedGroupNames = Object.fromEntries(assignments.groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
   // A user assigned through a group only still needs its direct assignment.
   observed.assignedUserIds = assignments.users.filter((u) => u.scope === 'USER').map((u) => u.id);
   observed.mappings = assignments.mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, status: m.status, errorSummary: m.errorSummary }));

@@ -1,5 +1,6 @@
 import { grantedRoles } from './roles.js';
 import { REDACTED } from '../lib/redact.js';
+import { nearMatches } from '../lib/near-matches.js';
 import { fromWire } from '../lib/terminal-text.js';
 import { repairs, repush, sequence } from './repair.js';
 import { provisionRepairs } from './unprovisioned.js';
@@ -65,6 +66,16 @@ export function plan(desired: Desired, observed: Observed): Plan {
       `Group "${name}" has no members: assigning it provisions nobody${pushed ? ', and Okta does not push an empty group (its Cloudflare user group appears once it has a member)' : ''}.`,
     );
   }
+  // What the app has that this run does not name is left alone, and said (#24 item 32).
+  const named = new Set(desired.assignGroups.map((n) => observed.groups[n]?.id));
+  const others = observed.assignedGroupIds.filter((id) => !named.has(id)).map((id) => observed.assignedGroupNames?.[id] ?? id);
+  if (others.length > 0 && desired.assignGroups.length > 0)
+    warnings.push(
+      `Also assigned to the app, not named by this run, and left as ${others.length === 1 ? 'it is' : 'they are'}: ${others
+        .slice(0, 5)
+        .map((n) => `"${fromWire(n)}"`)
+        .join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}.`,
+    );
   if (desired.assignGroups.length === 0 && desired.assignUsers.length === 0) {
     // What Okta already has assigned stays: the warning says what is there, not that nothing is (#24 item 3).
     const groups = observed.assignedGroupIds.length;
@@ -73,6 +84,18 @@ export function plan(desired: Desired, observed: Observed): Plan {
       groups + users > 0
         ? `This run names no group or user; the app keeps what Okta has assigned (${plural(groups, 'group')} and ${plural(users, 'user')} assigned directly), which it leaves as it is.`
         : 'No group or user is assigned to the app: provisioning will be on, but nobody will be provisioned. Add --push-group or --assign-group (or --assign-user).',
+    );
+  }
+  // A label typed differently plans a second app, perhaps for the same account (#24 item 10).
+  if (!app && observed.otherAppLabels?.length) {
+    const [nearest] = nearMatches(desired.appLabel, observed.otherAppLabels, 1);
+    warnings.push(
+      `This run creates app "${desired.appLabel}", and the org already has scim2testapp app${observed.otherAppLabels.length > 1 ? 's' : ''} ${observed.otherAppLabels
+        .slice(0, 5)
+        .map((l) => `"${fromWire(l, 80)}"`)
+        .join(
+          ', ',
+        )}: if one provisions account ${desired.accountId}, two apps would provision it.${nearest ? ` Did you mean --app-label "${fromWire(nearest, 80)}"?` : ''}`,
     );
   }
   if (observed.duplicateApps.length > 0) {

@@ -254,6 +254,15 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(wrong.stderr).toContain('Did you mean --app-label "Cloudflare SCIM"?');
     const right = await runCli(['verify'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(right.stdout).toMatch(/Verifying Okta app "Cloudflare SCIM" \(0oa\w+\) in http:\/\/127\.0\.0\.1:\d+ → Cloudflare account [0-9a-f]{32}/);
+    // okta would plan a second app for the same account; destroy would find nothing: both say which labels exist.
+    const second = await runCli(['okta', '--app-label', 'cloudflare scim', '--push-group', 'Engineering', '--dry-run', '--json'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
+    expect(JSON.parse(second.stdout).warnings).toContainEqual(expect.stringContaining('Did you mean --app-label "Cloudflare SCIM"?'));
+    const teardown = await runCli(['destroy', '--app-label', 'cloudflare scim', '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(teardown.code).toBe(0);
+    expect(teardown.stdout + teardown.stderr).toContain('Its scim2testapp apps are labelled "Cloudflare SCIM"; did you mean --app-label "Cloudflare SCIM"?');
   });
 
   it('nobody assigned is a warning, not "all 0 users are members" (#24 item 26)', async () => {

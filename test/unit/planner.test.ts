@@ -211,6 +211,9 @@ describe('the planner (pure)', () => {
     expect(kept.warnings).toContain(
       'This run names no group or user; the app keeps what Okta has assigned (4 groups and 1 user assigned directly), which it leaves as it is.',
     );
+    // What the app has beyond what a run names is left alone, and said by name (#24 item 32).
+    const beyond = plan(desired, observed({ app: app(), assignedGroupIds: ['g1', 'g3'], assignedGroupNames: { g1: 'Sales', g3: 'Contractors' } }));
+    expect(beyond.warnings).toContain('Also assigned to the app, not named by this run, and left as it is: "Contractors".');
   });
 });
 
