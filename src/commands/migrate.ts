@@ -6,6 +6,7 @@ import type { MigrateOptions } from './options.js';
 import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { filterString } from '../lib/filter-string.js';
+import { fromWire } from '../lib/terminal-text.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
@@ -36,7 +37,10 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     const startedAt = new Date();
     const app = await requireApp(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
     if (!provisioningOn(app.features ?? []))
-      throw new InputError(`Provisioning is not on for app ${app.id}; the new groups could not be pushed.`, 'Run `npx scim-setup okta` first.');
+      throw new InputError(
+        `Provisioning is not on for app "${app.label}" (${app.id}); the new groups could not be pushed.`,
+        'Run `npx scim-setup okta` first.',
+      );
     const legacy = await observeLegacy(session, app.id, prefix);
     const actions = legacy.flatMap((g) => planMigration(app.id, session.inputs.accountId, g));
     const plan = { actions, warnings: [] };
@@ -52,7 +56,24 @@ export async function run(options: MigrateOptions, ctx: Context): Promise<number
     };
     if (legacy.length === 0) {
       await planFile.save(saved, ctx, reporter);
-      reporter.info(`Nothing to migrate: no CF-${session.inputs.accountId} - <Role> group is assigned to app ${app.id}.`);
+      // Named by its label, with any legacy group the org still has that no assignment makes count (#24 item 33).
+      const unassigned = await session.okta.list<RawGroup>('/api/v1/groups', {
+        search: `profile.name sw ${filterString(`CF-${session.inputs.accountId} - `)}`,
+        limit: 200,
+      });
+      const left = unassigned.filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name);
+      reporter.info(
+        `Nothing to migrate: no CF-${session.inputs.accountId} - <Role> group is assigned to app "${app.label}" (${app.id}).${
+          left.length
+            ? ` Okta still has ${left.length === 1 ? 'one' : left.length} such group${left.length === 1 ? '' : 's'}, not assigned to the app (${left
+                .slice(0, 3)
+                .map((n) => `"${fromWire(n, 80)}"`)
+                .join(
+                  ', ',
+                )}${left.length > 3 ? ' …' : ''}): ${left.length === 1 ? 'it grants' : 'they grant'} nothing through this app; delete ${left.length === 1 ? 'it' : 'them'} in Okta if left over.`
+            : ''
+        }`,
+      );
       reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
       return ExitCode.ok;
     }
