@@ -42,7 +42,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--reveal-token', 'show the SCIM token in full in the guided step (masked by default)')
     .option('--no-verify', 'skip verification after apply');
   settleOption(
-    waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)'),
+    waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default: 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)'),
   );
   outputOptions(okta)
     .option('--junit <file>', 'write the verification as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
@@ -67,7 +67,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   connectionOptions(verify);
   desiredOptions(verify, 'roles');
   verify.optionsGroup('Behaviour:').option('--since <duration>', "how far back to read Okta's System Log and Cloudflare's audit log", '1h');
-  settleOption(waitOptions(verify, 'poll until every check settles, up to this long (default 0: one look)'));
+  settleOption(waitOptions(verify, 'poll until every check settles, up to this long (default: 0: one look)'));
   outputOptions(verify)
     .option('--junit <file>', 'write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
     .addHelpText('after', help(['npx scim-setup verify', 'npx scim-setup verify --wait 5m --json'], 'Real use'))
@@ -81,7 +81,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('-y, --yes', 'destroy without typing the app label (needed when not interactive)')
     .option('--delete-cloudflare-groups', 'also delete the pushed groups in Cloudflare')
     .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)');
-  waitOptions(destroy, 'bound on waiting for Okta to deactivate users (default 2m)');
+  waitOptions(destroy, 'bound on waiting for Okta to deactivate users (default: 2m)');
   outputOptions(destroy)
     .addHelpText(
       'after',
@@ -102,8 +102,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   connectionOptions(migrate);
   planOptions(migrate.optionsGroup('Behaviour:'))
     .option('-y, --yes', 'migrate without asking (needed when not interactive)')
-    .option('--name-prefix <prefix>', 'name of each new group: prefix + role name (default "Cloudflare ")');
-  waitOptions(migrate, 'bound on waiting for the proof that every member holds the role (default 2m)');
+    .option('--name-prefix <prefix>', 'name of each new group: prefix + role name (default: "Cloudflare ")');
+  waitOptions(migrate, 'bound on waiting for the proof that every member holds the role (default: 2m)');
   outputOptions(migrate)
     .addHelpText('after', help(['npx scim-setup migrate --dry-run', 'npx scim-setup migrate --yes --wait 10m'], 'After day one'))
     .action(run(() => import('./commands/migrate.js')));
@@ -115,7 +115,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   planOptions(rotate.optionsGroup('Behaviour:'))
     .option('-y, --yes', 'hand Okta the new token without asking (needed when not interactive)')
     .option('--reveal-token', 'show the new token in full in the guided step (masked by default)');
-  waitOptions(rotate, 'bound on waiting for the proof that Okta uses the new token (default 2m)');
+  waitOptions(rotate, 'bound on waiting for the proof that Okta uses the new token (default: 2m)');
   outputOptions(rotate)
     .addHelpText(
       'after',
@@ -209,12 +209,13 @@ function connectionOptions(command: Command): Command {
     .option('--scim-token-file <path>', 'read the Cloudflare SCIM token from a file, or - for stdin (env CLOUDFLARE_SCIM_TOKEN)')
     .option('--cloudflare-token-file <path>', 'read the Cloudflare read token from a file (env CLOUDFLARE_API_TOKEN)')
     .option('--config <file>', 'config file, JSON or YAML')
-    .option('--app-label <label>', 'label of the Okta app (default "Cloudflare SCIM")');
+    .option('--app-label <label>', 'label of the Okta app (default: "Cloudflare SCIM")');
 }
 
 /** What to provision: `okta` takes them all; `verify` the roles it checks. */
 function desiredOptions(command: Command, which: 'all' | 'roles'): Command {
-  command.optionsGroup('What to provision:');
+  // verify provisions nothing: the same flags say what it checks (#24 item 36).
+  command.optionsGroup(which === 'all' ? 'What to provision:' : 'What to check:');
   if (which === 'all') {
     command
       .option('--assign-group <name>', 'assign an Okta group to the app (repeatable)', collect)
@@ -243,15 +244,15 @@ function planOptions(command: Command): Command {
 function waitOptions(command: Command, wait: string): Command {
   return command
     .option('--wait <duration>', wait)
-    .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default 60s)')
-    .option('--request-timeout <duration>', 'give up on one attempt of a request after this long (default 30s); a retry has its own timeout');
+    .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default: 60s)')
+    .option('--request-timeout <duration>', 'give up on one attempt of a request after this long (default: 30s); a retry has its own timeout');
 }
 
 /** For the commands that tell drift from work in flight (README, "Pending or drift"). */
 function settleOption(command: Command): Command {
   return command.option(
     '--settle <duration>',
-    "how long Cloudflare's listings may trail its writes: a difference younger than this is pending, never drift (default 10s)",
+    "how long Cloudflare's listings may trail its writes: a difference younger than this is pending, never drift (default: 10s)",
   );
 }
 

@@ -91,7 +91,7 @@ function reportError(error: unknown, ctx: Context, argv: string[]): number {
   // Commander has already printed its own usage message; the fix is added where one is known.
   if (code?.startsWith('commander.')) {
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
-    const fix = usageFix(message);
+    const fix = usageFix(code, message, argv);
     if (fix) ctx.stderr.write(`  fix: ${fix}\n`);
     // --json promises one document on stdout, a usage error included.
     if (argv.includes('--json'))
@@ -148,12 +148,21 @@ const SECRET_FLAGS: Array<[RegExp, string]> = [
 ];
 
 /** The fix for a usage error commander reports: a secret flag gets where secrets go, a conflict how to do both. */
-function usageFix(message: string): string | undefined {
-  const secret = SECRET_FLAGS.find(([flag]) => /unknown option/.test(message) && flag.test(message));
-  if (secret) return `secrets are never taken on the command line, where ps and shell history see them. Use ${secret[1]}.`;
-  if (/'--plan <file>' cannot be used with option '--dry-run'/.test(message))
-    return 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.';
-  return undefined;
+/** The fix for a usage error, chosen by commander's error code; the message is read only for the flag it names. */
+function usageFix(code: string, message: string, argv: string[]): string | undefined {
+  switch (code) {
+    case 'commander.unknownOption': {
+      const secret = SECRET_FLAGS.find(([flag]) => flag.test(message));
+      if (secret) return `secrets are never taken on the command line, where ps and shell history see them. Use ${secret[1]}.`;
+      // -v is the version in many tools; here it is -V (#24 item 36).
+      if (argv.slice(2).includes('-v')) return 'For the version, use -V (or --version).';
+      return undefined;
+    }
+    case 'commander.conflictingOption':
+      return argv.includes('--plan') && argv.includes('--dry-run') ? 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.' : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** The command a usage error belongs to: the first word that is not an option. */

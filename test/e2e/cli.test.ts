@@ -32,6 +32,12 @@ describe('the CLI as a user runs it (black box)', () => {
     expect(r.stderr).toContain("unknown option '--no-such-flag'");
   });
 
+  it('-v is a usage error that points to -V for the version (#24 item 36)', async () => {
+    const r = await runCli(['-v'], { env: cleanEnv(), secrets: SECRETS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('fix: For the version, use -V (or --version).');
+  });
+
   it('with --json, a usage error is still one document on stdout, with its fix', async () => {
     for (const command of ['okta', 'destroy', 'migrate', 'rotate-token']) {
       const r = await runCli([command, '--json', '--dry-run', '--plan', 'plan.json']);
