@@ -90,16 +90,24 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     );
     if (declined !== undefined) return declined;
     const changedAt = new Date(Date.now() - 1000);
+    // okta's wait policy: on a terminal, an admin's step is waited for until Ctrl-C unless --wait says otherwise.
+    const waitMs = session.interactivity.interactive && !session.waitExplicit ? Number.POSITIVE_INFINITY : inputs.waitMs;
     let byApi = false;
     const result: RunResult = { applied: [], manualSteps: [] };
     await runActions(actions, { reporter, signal: session.signal }, result, async (action, progress) => {
       switch (action.operation?.kind) {
-        case 'token-handover':
+        case 'token-handover': {
           byApi = await handToOktaByApi(session, app.id);
-          if (!byApi) showGuidedStep(session, app.id, Boolean(options.revealToken));
-          return byApi ? 'by the provisioning connection API' : 'by the guided step above';
+          if (byApi) return 'by the provisioning connection API';
+          showGuidedStep(session, app.id, Boolean(options.revealToken));
+          // Not ticked before it happens (#24 item 6): the hand-over is done when Okta uses the new token.
+          const proofAction = actions.find((a) => a.operation?.kind === 'token-proof');
+          if (!proofAction || proofAction.kind === 'manual') return 'shown as the guided step above; nothing can prove it yet (see the next step)';
+          progress('waiting for an admin to put the new token on the Provisioning tab (the guided step above)');
+          return `by an admin, through the guided step: ${await proveInUse(session, proofAction, app.id, newTokenId, changedAt, progress, waitMs)}`;
+        }
         case 'token-proof': {
-          const proof = await proveInUse(session, action, app.id, newTokenId, changedAt, progress);
+          const proof = await proveInUse(session, action, app.id, newTokenId, changedAt, progress, waitMs);
           steps.push({ step: action.summary, result: proof });
           return proof;
         }
@@ -174,14 +182,22 @@ async function handToOktaByApi(session: Session, appId: string): Promise<boolean
  * afresh) and waits for Cloudflare's audit log to show SCIM requests made with the new token's
  * id, and no authentication failure in Okta's System Log after the change.
  */
-async function proveInUse(session: Session, action: Action, appId: string, newTokenId: string, since: Date, progress: (text: string) => void): Promise<string> {
+async function proveInUse(
+  session: Session,
+  action: Action,
+  appId: string,
+  newTokenId: string,
+  since: Date,
+  progress: (text: string) => void,
+  waitMs: number,
+): Promise<string> {
   const { okta, read, inputs } = session;
   if (action.kind === 'manual' || !action.request)
     throw new PendingError(`Cannot prove yet that Okta uses the new token: ${action.detail}.`, 'Re-run rotate-token then; it is safe to repeat.');
   let round = 0;
   // Said in a plain line too: in a CI log the spinner does not show.
   session.reporter.info(
-    `Waiting up to ${Math.round(inputs.waitMs / 1000)}s for Okta to push with the new token (asking it to push, then reading Cloudflare's audit log).`,
+    `Waiting ${Number.isFinite(waitMs) ? `up to ${Math.round(waitMs / 1000)}s` : 'until Ctrl-C'} for Okta to push with the new token (asking it to push, then reading Cloudflare's audit log).`,
   );
   const proof = await pollUntil(
     async () => {
@@ -202,7 +218,7 @@ async function proveInUse(session: Session, action: Action, appId: string, newTo
         : undefined;
     },
     {
-      waitMs: inputs.waitMs,
+      waitMs,
       signal: session.signal,
       waitingFor: 'Okta to use the new token',
       onWait: () => progress(`${action.summary}: no SCIM request with it yet (look ${round}), asking Okta to push again`),

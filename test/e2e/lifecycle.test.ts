@@ -163,6 +163,11 @@ describe('token rotation', () => {
     expect(code, out).toBe(0);
     expect(out).toContain('SCIM request');
     expect(out).toContain('Waiting up to 30s for Okta to push with the new token');
+    // The hand-over is ticked once it happened: when Okta uses the new token, not when the step is shown (#24 item 6).
+    expect(out).toMatch(
+      /✓ hand the new token to Okta .*: by an admin, through the guided step: Cloudflare's audit log shows \d+ SCIM requests? made with the new token/,
+    );
+    expect(out.indexOf('Test API Credentials')).toBeLessThan(out.indexOf('by an admin, through the guided step'));
   });
 
   it('says what it needs before asking for anything: no CLOUDFLARE_API_TOKEN is exit 2 at once; no --yes off a terminal is exit 2 before any write', async () => {
