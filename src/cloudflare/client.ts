@@ -187,7 +187,7 @@ export class CloudflareClient {
     const network = findCause(error, NetworkError);
     if (network) {
       return new RemoteError(
-        `Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed: ${inWords(network.causeText)}`}.`,
+        `Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed: ${inWords(network.causeText)}`}${network.tally}.`,
         networkFix(network, 'CLOUDFLARE_API_BASE_URL'),
       );
     }

@@ -10,7 +10,7 @@ import { resolveInputs, secretsOf, type Inputs, type MissingInput, type SavedInp
 import { ask } from '../lib/prompt.js';
 import { fingerprint } from '../lib/redact.js';
 import { Reporter } from '../lib/reporter.js';
-import { RequestPolicy } from '../lib/request-policy.js';
+import { RequestPolicy, retryLine } from '../lib/request-policy.js';
 import { readAllStdin, readSecretFiles } from '../lib/secret-files.js';
 import { detectInteractivity, type Interactivity } from '../lib/tty.js';
 import type { OktaClient } from '../okta/client.js';
@@ -65,6 +65,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
     recorder,
     signal: ctx.signal,
     onSecret: (secret) => ctx.redactor.register(secret),
+    onRetry: (note) => reporter.warn(retryLine(note)),
   });
   const desired: Desired = {
     appName: 'scim2testapp',

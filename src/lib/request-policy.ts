@@ -20,6 +20,28 @@ export interface PolicyOptions {
   signal?: AbortSignal;
   /** A credential the run obtains on the way (an OAuth access token): registered for redaction at once. */
   onSecret?: (secret: string) => void;
+  /** Each retry after no answer, a lost connection or a 5xx: said where a person sees it (#24 item 16). A 429 is paced, not said. */
+  onRetry?: (note: RetryNote) => void;
+}
+
+/** One retry, as a person wants it said. */
+export interface RetryNote {
+  /** Okta or Cloudflare, where the client says which. */
+  service?: string;
+  method: string;
+  /** The path alone: no host, no query. */
+  path: string;
+  /** What went wrong: "no answer within 30s", "HTTP 503", a network error in words. */
+  reason: string;
+  /** The attempt about to be made, and how many there are at most. */
+  attempt: number;
+  of: number;
+  delayMs: number;
+}
+
+/** Pure: a retry note as one line. */
+export function retryLine(n: RetryNote): string {
+  return `${n.service ?? 'request'}: ${n.method} ${n.path}: ${n.reason}; trying again in ${Math.max(1, Math.round(n.delayMs / 1000))}s (attempt ${n.attempt} of ${n.of})`;
 }
 
 /** What a request carried, for the recording. */
@@ -204,8 +226,18 @@ export class NetworkError extends Error {
     readonly url: string,
     readonly causeText: string,
     readonly timedOut: boolean,
+    /** How many attempts were made, and how long they took in all: what the error says (#24 item 16). */
+    readonly attempts = 1,
+    readonly elapsedMs = 0,
   ) {
     super(`${method} ${url}: ${causeText}`);
+  }
+
+  /** " (3 attempts, 1m32s in all)", or nothing for one attempt. */
+  get tally(): string {
+    if (this.attempts <= 1) return '';
+    const s = Math.round(this.elapsedMs / 1000);
+    return ` (${this.attempts} attempts, ${s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`} in all)`;
   }
 }
 
@@ -290,6 +322,17 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
 ): Promise<R> {
   const signal = policy.options.signal;
   if (service) guardOrigin(service, method, url);
+  const firstStarted = Date.now();
+  const note = (attempt: number, reason: string, delayMs: number) =>
+    policy.options.onRetry?.({
+      service: service?.name,
+      method,
+      path: new URL(url).pathname,
+      reason,
+      attempt: attempt + 2,
+      of: policy.options.maxRetries + 1,
+      delayMs,
+    });
   for (let attempt = 0; ; attempt += 1) {
     if (signal?.aborted) throw aborted(method, url);
     await policy.acquire(bucket);
@@ -305,7 +348,9 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
       policy.trace(`${method} ${url} → ${text} (${Date.now() - started}ms)`);
       // An untrusted certificate will not be trusted on the next try either.
       const delay = isCertificateError(text) ? undefined : policy.retryDelay(method, attempt, { error });
-      if (delay === undefined) throw new NetworkError(method, url, text, /timeout|timed out|abort/i.test(text));
+      const timedOut = /timeout|timed out|abort/i.test(text);
+      if (delay === undefined) throw new NetworkError(method, url, text, timedOut, attempt + 1, Date.now() - firstStarted);
+      note(attempt, timedOut ? `no answer within ${Math.round(policy.options.timeoutMs / 1000)}s` : text, delay);
       await sleep(delay, signal);
       continue;
     }
@@ -321,6 +366,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     if (delay === undefined) return response;
     await discard(response);
     policy.trace(`retrying ${method} ${url} in ${delay}ms`);
+    if (response.status >= 500) note(attempt, `HTTP ${response.status}`, delay);
     await sleep(delay, signal);
   }
 }

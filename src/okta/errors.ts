@@ -21,7 +21,7 @@ export function toOktaError(error: unknown, orgUrl: string): Error {
   if (error instanceof CliError) return error;
   if (error instanceof NetworkError) {
     return new RemoteError(
-      `Cannot reach Okta at ${orgUrl}: ${error.method} ${new URL(error.url).pathname} ${error.timedOut ? 'timed out' : `failed: ${inWords(error.causeText)}`}.`,
+      `Cannot reach Okta at ${orgUrl}: ${error.method} ${new URL(error.url).pathname} ${error.timedOut ? 'timed out' : `failed: ${inWords(error.causeText)}`}${error.tally}.`,
       networkFix(error, 'OKTA_ORG_URL'),
     );
   }

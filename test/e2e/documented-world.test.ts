@@ -561,6 +561,14 @@ describe('the product, right in that world', () => {
     expect((await fetch(`${s.okta.url}/admin/tasks`)).status).toBe(200);
   });
 
+  it('#24 item 16: a request that gets no answer is said as it is retried, on stderr, with the attempt', async () => {
+    s = await sandbox({ admin: 'auto' });
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/apps\\?', hang: true, times: 1 }] });
+    const r = await runCli(['okta', '--dry-run', '--request-timeout', '1s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: Okta: GET \/api\/v1\/apps: no answer within 1s; trying again in \d+s \(attempt 2 of 5\)/);
+  });
+
   it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {
     s = await sandbox({ admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBudget, RequestPolicy, retryAfterMs } from '../../src/lib/request-policy.js';
+import { NetworkError, retryLine } from '../../src/lib/request-policy.js';
 
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
 
@@ -63,5 +64,17 @@ describe("a service's clock, from its Date headers (#22)", () => {
     expect(p.onServiceClock('Okta', since).toISOString()).toBe('2026-11-30T11:59:29.600Z');
     // One service's clock says nothing of the other's.
     expect(p.clockOffsetMs('Cloudflare')).toBe(60_000);
+  });
+});
+
+describe('retries said where a person sees them (#24 item 16)', () => {
+  it('one line per retry: the service, the request, why, when, which attempt', () => {
+    expect(retryLine({ service: 'Okta', method: 'GET', path: '/api/v1/apps', reason: 'no answer within 30s', attempt: 2, of: 5, delayMs: 500 })).toBe(
+      'Okta: GET /api/v1/apps: no answer within 30s; trying again in 1s (attempt 2 of 5)',
+    );
+  });
+  it('the final error counts the attempts and the time they took', () => {
+    expect(new NetworkError('GET', 'https://x/api', 'timeout', true, 5, 151_000).tally).toBe(' (5 attempts, 2m31s in all)');
+    expect(new NetworkError('GET', 'https://x/api', 'timeout', true).tally).toBe('');
   });
 });
