@@ -7,6 +7,8 @@ export interface ManualStep {
   title: string;
   link?: string;
   steps: string[];
+  /** The values to paste, by field, for a machine reader (--json, CI): the same as in `steps` (#24 item 29). */
+  values?: Record<string, string>;
 }
 
 /** `https://acme.okta.com` → `https://acme-admin.okta.com`; other hosts keep their origin. */
@@ -42,7 +44,7 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
     title: 'Turn on provisioning in Okta (Okta does not take this step through its API for this app)',
     link: provisioningTabLink(orgUrl, appId),
     steps: [
-      "Open the link above (the app's Provisioning tab) and select Configure API Integration.",
+      "Open the link (the app's Provisioning tab) and select Configure API Integration.",
       'Select Enable API integration.',
       // Values to copy stand on their own line: a terminal that wraps them mid-token breaks a copy.
       `SCIM 2.0 Base URL:\n${scimBaseUrl}`,
@@ -52,6 +54,7 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
       'Select Save.',
       'Under Provisioning → To App, select Edit: enable Create Users and Deactivate Users; leave Update User Attributes off. Select Save.',
     ],
+    values: { 'SCIM 2.0 Base URL': scimBaseUrl, 'OAuth Bearer Token': tokenValue(scimToken, revealToken) },
   };
 }
 
@@ -61,13 +64,14 @@ export function tokenGuidedStep(orgUrl: string, appId: string, scimToken: string
     id: 'rotate-token',
     title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
     link: provisioningTabLink(orgUrl, appId),
-    steps: [
-      "Open the link above (the app's Provisioning tab), Integration, and select Edit.",
-      tokenLine(scimToken, revealToken),
-      TEST_CREDENTIALS,
-      'Select Save.',
-    ],
+    steps: ["Open the link (the app's Provisioning tab), Integration, and select Edit.", tokenLine(scimToken, revealToken), TEST_CREDENTIALS, 'Select Save.'],
+    values: { 'OAuth Bearer Token': tokenValue(scimToken, revealToken) },
   };
+}
+
+/** The token as a step may show it: masked unless --reveal-token. */
+function tokenValue(scimToken: string, revealToken: boolean): string {
+  return revealToken ? scimToken : maskToken(scimToken);
 }
 
 export function renderManualStep(step: ManualStep): string {

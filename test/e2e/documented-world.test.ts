@@ -534,6 +534,12 @@ describe('the product, right in that world', () => {
     expect(waiting.code).toBe(3);
     // A run that stops carries the same `error` as every command's document, beside what it did (#23 item 2).
     expect(waiting.doc).toMatchObject({ error: { exitCode: 3, message: expect.stringContaining('Provisioning is not on yet') }, applied: expect.any(Array) });
+    // The guided step for a machine reader: its link and the values to paste as fields, the token masked (#24 item 29).
+    expect(waiting.doc.manualSteps[0]).toMatchObject({
+      link: expect.stringContaining('#tab-provisioning'),
+      values: { 'SCIM 2.0 Base URL': s.scimBaseUrl, 'OAuth Bearer Token': expect.not.stringContaining(s.env.CLOUDFLARE_SCIM_TOKEN) },
+    });
+    expect(waiting.doc.manualSteps[0].steps[0]).not.toContain('above');
     const app = [...s.okta.state.apps.values()][0];
     const link = `${s.okta.url}/admin/app/scim2testapp/instance/${app.id}/#tab-provisioning`;
     expect(waiting.stderr + waiting.stdout).toContain(link);
