@@ -81,8 +81,9 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
       if (hasChanges(plan) && !options.out)
         reporter.info('Next: run the same command without --dry-run to apply it, or save it for review with --dry-run --out plan.json.');
       await ci({ actions: plan.actions });
-      reporter.result({ ...document, dryRun: true });
-      return options.detailedExitcode && hasChanges(plan) ? ExitCode.usage : ExitCode.ok;
+      const changes = Boolean(options.detailedExitcode && hasChanges(plan));
+      reporter.result({ ...document, dryRun: true, ...(changes ? { status: 'changes' } : {}) });
+      return changes ? ExitCode.usage : ExitCode.ok;
     }
 
     let applied: ApplyResult = { appId: observed.app?.id, applied: [], manualSteps: [] };

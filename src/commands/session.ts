@@ -114,7 +114,9 @@ async function startRecording(options: OutputOptions, ctx: Context, reporter: Re
 /** With --json, a failure still prints one document on stdout, then the error goes on to its exit code. */
 export async function withJsonErrors(reporter: Reporter, command: string, signal: AbortSignal, body: () => Promise<number>): Promise<number> {
   try {
-    return await body();
+    const code = await body();
+    reporter.finish(code);
+    return code;
   } catch (error) {
     if (reporter.json && !reporter.resultWritten) {
       const partial = error instanceof CliError ? (error.partial as { applied?: unknown; manualSteps?: unknown } | undefined) : undefined;
@@ -126,6 +128,7 @@ export async function withJsonErrors(reporter: Reporter, command: string, signal
         ...(partial ? { applied: partial.applied ?? [], manualSteps: partial.manualSteps ?? [] } : {}),
       });
     }
+    reporter.finish(exitCodeFor(error, signal));
     throw error;
   }
 }

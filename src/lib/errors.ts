@@ -10,6 +10,12 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** An exit code in a word, for the `status` of every JSON document. */
+export function exitStatus(code: number): 'ok' | 'failed' | 'usage' | 'pending' | 'auth' | 'interrupted' | 'terminated' {
+  const found = (Object.entries(ExitCode) as Array<[keyof typeof ExitCode, number]>).find(([, value]) => value === code);
+  return found ? found[0] : 'failed';
+}
+
 /**
  * The exit codes a command's --help lists: each command only the ones it can return (#24 items
  * 13, 36). `detailedExitcode`: the command takes --detailed-exitcode (okta); `root`: the overview.

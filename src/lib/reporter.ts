@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import ora, { type Ora } from 'ora';
 import { Redactor } from './redact.js';
+import { exitStatus } from './errors.js';
 import { foldLines, jsonForTerminal, neutralise, untrusted } from './terminal-text.js';
 import { colorLevel } from './tty.js';
 
@@ -36,6 +37,7 @@ export class Reporter {
   private readonly human: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly spinners: boolean;
   private jsonWritten = false;
+  private document: Record<string, unknown> | undefined;
 
   constructor(private readonly options: ReporterOptions) {
     this.redactor = options.redactor ?? new Redactor();
@@ -79,14 +81,25 @@ export class Reporter {
   }
 
   get resultWritten(): boolean {
-    return this.jsonWritten;
+    return this.jsonWritten || this.document !== undefined;
   }
 
-  /** The single `--json` document. */
+  /** The single `--json` document, held until the run's exit code is known (`finish`). */
   result(document: Record<string, unknown>): void {
     if (!this.json) return;
-    if (this.jsonWritten) throw new Error('Reporter.result called twice: --json prints one document');
+    if (this.resultWritten) throw new Error('Reporter.result called twice: --json prints one document');
+    this.document = document;
+  }
+
+  /**
+   * Writes the document with the run's `exitCode` and its `status` in a word, the same in every
+   * command (#24 item 28): a reader branches on one field whatever the command.
+   */
+  finish(exitCode: number): void {
+    if (!this.json || this.jsonWritten || this.document === undefined) return;
     this.jsonWritten = true;
+    // A command may name its status where the code has two meanings (--detailed-exitcode's 2 is "changes").
+    const document = { ...this.document, status: this.document.status ?? exitStatus(exitCode), exitCode };
     this.options.stdout.write(`${this.redactor.redact(jsonForTerminal(document))}\n`);
   }
 

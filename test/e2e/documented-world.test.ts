@@ -533,7 +533,12 @@ describe('the product, right in that world', () => {
     const waiting = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '0s']);
     expect(waiting.code).toBe(3);
     // A run that stops carries the same `error` as every command's document, beside what it did (#23 item 2).
-    expect(waiting.doc).toMatchObject({ error: { exitCode: 3, message: expect.stringContaining('Provisioning is not on yet') }, applied: expect.any(Array) });
+    expect(waiting.doc).toMatchObject({
+      status: 'pending',
+      exitCode: 3,
+      error: { exitCode: 3, message: expect.stringContaining('Provisioning is not on yet') },
+      applied: expect.any(Array),
+    });
     // The guided step for a machine reader: its link and the values to paste as fields, the token masked (#24 item 29).
     expect(waiting.doc.manualSteps[0]).toMatchObject({
       link: expect.stringContaining('#tab-provisioning'),

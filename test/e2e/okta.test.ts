@@ -74,6 +74,8 @@ describe('scim-setup okta against the sandbox', () => {
     const s = await start();
     const r = await okta(s, ['--push-group', 'Engineering', '--dry-run', '--detailed-exitcode', '--json']);
     expect(r.code).toBe(2);
+    // Every document carries its exit code and a status in a word; here 2 means changes, and says so (#24 item 28).
+    expect(json(r.stdout)).toMatchObject({ status: 'changes', exitCode: 2 });
     expect(json(r.stdout).actions.map((a: { kind: string }) => a.kind)).toEqual(['create', 'update', 'create', 'create']);
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
     expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
