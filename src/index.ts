@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Context } from './context.js';
-import { CliError, ExitCode, exitCodeFor, InterruptedError, PendingError } from './lib/errors.js';
+import { CliError, ExitCode, exitCodeFor, exitStatus, InterruptedError, PendingError } from './lib/errors.js';
 import { Redactor } from './lib/redact.js';
 import { jsonForTerminal, neutralise } from './lib/terminal-text.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
@@ -96,7 +96,13 @@ function reportError(error: unknown, ctx: Context, argv: string[]): number {
     // --json promises one document on stdout, a usage error included.
     if (argv.includes('--json'))
       ctx.stdout.write(
-        `${jsonForTerminal({ formatVersion: 1, command: commandOf(argv), error: { message: ctx.redactor.redact(message), fix, exitCode: ExitCode.usage } })}\n`,
+        `${jsonForTerminal({
+          formatVersion: 1,
+          command: commandOf(argv),
+          error: { message: ctx.redactor.redact(message), fix, exitCode: ExitCode.usage },
+          status: exitStatus(ExitCode.usage),
+          exitCode: ExitCode.usage,
+        })}\n`,
       );
     return ExitCode.usage;
   }

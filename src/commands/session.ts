@@ -2,7 +2,7 @@ import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
 import { loadConfigFile } from '../lib/config-file.js';
-import { CliError, exitCodeFor, InputError } from '../lib/errors.js';
+import { CliError, exitCodeFor, InputError, type InputProblem } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { VERSION } from '../lib/version.js';
@@ -134,10 +134,11 @@ export async function withJsonErrors(reporter: Reporter, command: string, signal
 }
 
 /** The `error` of every JSON document that ends on one: the words, the fix, and the exit code. */
-export function errorDocument(error: unknown, signal: AbortSignal): { message: string; fix?: string; exitCode: number } {
+export function errorDocument(error: unknown, signal: AbortSignal): { message: string; fix?: string; exitCode: number; problems?: InputProblem[] } {
   return {
     message: error instanceof Error ? error.message : String(error),
     fix: error instanceof CliError ? error.fix : undefined,
     exitCode: exitCodeFor(error, signal),
+    ...(error instanceof InputError && error.problems ? { problems: error.problems } : {}),
   };
 }

@@ -27,7 +27,18 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
       { command: 'verify', checks: report.checks },
       { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
     );
-    reporter.result({ formatVersion: 1, command: 'verify', app: { id: app.id, label: app.label }, checks: report.checks, rounds: report.rounds });
+    // What was looked at, and the tally a reader wants first (#24 item 28), beside every check.
+    const count = (status: string) => report.checks.filter((c) => c.status === status).length;
+    reporter.result({
+      formatVersion: 1,
+      command: 'verify',
+      orgUrl: session.inputs.orgUrl,
+      accountId: session.inputs.accountId,
+      app: { id: app.id, label: app.label },
+      counts: { pass: count('pass'), fail: count('fail'), pending: count('pending'), warn: count('warn'), skipped: count('skipped') },
+      checks: report.checks,
+      rounds: report.rounds,
+    });
     return verificationExitCode(report.checks);
   });
 }

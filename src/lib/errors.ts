@@ -66,8 +66,19 @@ export class CliError extends Error {
 }
 
 /** Bad or missing input: nothing was written. */
+/** One input that is wrong: which, from where, and what to do; a list of them in --json (#24 item 28). */
+export interface InputProblem {
+  input: string;
+  source?: string;
+  message: string;
+}
+
 export class InputError extends CliError {
-  constructor(message: string, fix?: string) {
+  constructor(
+    message: string,
+    fix?: string,
+    readonly problems?: InputProblem[],
+  ) {
     super(message, ExitCode.usage, fix);
   }
 }

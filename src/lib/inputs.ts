@@ -1,7 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { ConfigFile } from './config-file.js';
 import { durationMs } from './duration.js';
-import { InputError } from './errors.js';
+import { InputError, type InputProblem } from './errors.js';
 import type { Interactivity } from './tty.js';
 import {
   InvalidValue,
@@ -258,7 +258,7 @@ async function askValid(input: MissingInput, prompt: Prompter): Promise<string> 
 }
 
 function validateAll(c: ReturnType<typeof candidates>): Inputs {
-  const problems: string[] = [];
+  const problems: InputProblem[] = [];
   const warnings: string[] = [];
   const check = <T>(list: Candidate[], label: string, fn: (value: never) => T): T | undefined => {
     const chosen = pick(list);
@@ -267,7 +267,7 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
       return fn(chosen.value as never);
     } catch (error) {
       if (!(error instanceof InvalidValue)) throw error;
-      problems.push(`  - ${label} (from ${chosen.source}): ${error.message} ${error.fix}`);
+      problems.push({ input: label, source: chosen.source, message: `${error.message} ${error.fix}` });
       return undefined;
     }
   };
@@ -300,7 +300,11 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
   });
   const settleMs = check(c.settle, 'Settle', duration);
   if (problems.length > 0) {
-    throw new InputError(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.join('\n')}`);
+    throw new InputError(
+      `Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p.input}${p.source ? ` (from ${p.source})` : ''}: ${p.message}`).join('\n')}`,
+      undefined,
+      problems,
+    );
   }
   return {
     orgUrl: org!.value,
@@ -330,11 +334,11 @@ function mergeNames(assigned: string[], pushed: string[]): string[] {
 
 type Check = <T>(list: Candidate[], label: string, fn: (value: never) => T) => T | undefined;
 
-function resolveOktaAuth(c: ReturnType<typeof candidates>, check: Check, problems: string[]): OktaAuth | undefined {
+function resolveOktaAuth(c: ReturnType<typeof candidates>, check: Check, problems: InputProblem[]): OktaAuth | undefined {
   const token = pick(c.oktaToken);
   const clientId = pick(c.oktaClientId);
   if (token && clientId) {
-    problems.push(`  - Okta auth: both an API token (${token.source}) and a service app (${clientId.source}) are set. Unset one of them.`);
+    problems.push({ input: 'Okta auth', message: `both an API token (${token.source}) and a service app (${clientId.source}) are set. Unset one of them.` });
     return undefined;
   }
   if (token) {
@@ -344,9 +348,11 @@ function resolveOktaAuth(c: ReturnType<typeof candidates>, check: Check, problem
   if (!clientId) return undefined;
   const key = pick(c.oktaPrivateKey);
   if (!key) {
-    problems.push(
-      `  - Okta service app (from ${clientId.source}): no private key. Set OKTA_PRIVATE_KEY (PEM or JWK, or a path to one) or pass --okta-private-key-file.`,
-    );
+    problems.push({
+      input: 'Okta service app',
+      source: clientId.source,
+      message: 'no private key. Set OKTA_PRIVATE_KEY (PEM or JWK, or a path to one) or pass --okta-private-key-file.',
+    });
     return undefined;
   }
   const privateKey = check(c.oktaPrivateKey, 'Okta private key', validatePrivateKey);

@@ -50,8 +50,24 @@ describe('the CLI as a user runs it (black box)', () => {
           fix: 'Use --dry-run --out <file> to save a plan, then --plan <file> to apply it.',
           exitCode: 2,
         },
+        status: 'usage',
+        exitCode: 2,
       });
     }
+  });
+
+  it('with --json, invalid inputs are a list: which input, from where, what to do (#24 item 28)', async () => {
+    const r = await runCli(['okta', '--json', '--dry-run', '--org-url', 'http://acme.okta.com', '--account-id', 'nope'], {
+      env: cleanEnv(GOOD),
+      secrets: SECRETS,
+    });
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ status: 'usage', exitCode: 2 });
+    expect(doc.error.problems.map((p: { input: string; source: string }) => [p.input, p.source])).toEqual([
+      ['Okta org URL', '--org-url'],
+      ['Cloudflare account ID', '--account-id'],
+    ]);
   });
 
   it('missing inputs in a non-interactive run exit 2 and name OKTA_ORG_URL and why it cannot ask', async () => {

@@ -252,6 +252,16 @@ describe('scim-setup verify: checks that cannot lie', () => {
     expect(wrong.stderr).toContain('No Okta app "cloudflare scim" (scim2testapp) exists in');
     expect(wrong.stderr).toContain('its scim2testapp apps are labelled "Cloudflare SCIM"');
     expect(wrong.stderr).toContain('Did you mean --app-label "Cloudflare SCIM"?');
+    const asJson = await runCli(['verify', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    // The document names what it looked at and the tally (#24 item 28).
+    expect(JSON.parse(asJson.stdout)).toMatchObject({
+      orgUrl: s.okta.url,
+      accountId: s.accountId,
+      app: { label: 'Cloudflare SCIM' },
+      counts: { pass: expect.any(Number), fail: expect.any(Number), pending: expect.any(Number) },
+      status: expect.any(String),
+      exitCode: asJson.code,
+    });
     const right = await runCli(['verify'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(right.stdout).toMatch(/Verifying Okta app "Cloudflare SCIM" \(0oa\w+\) in http:\/\/127\.0\.0\.1:\d+ → Cloudflare account [0-9a-f]{32}/);
     // okta would plan a second app for the same account; destroy would find nothing: both say which labels exist.
