@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+/**
+ * #23 item 2, #24 item 28: each command's --json document is the one docs/json.md describes. The
+ * tables are read from the file itself, so that the description and the program cannot drift apart.
+ */
+interface Field {
+  always: boolean;
+}
+function documented(): Record<string, Record<string, Field>> {
+  const text = readFileSync(join(ROOT, 'docs', 'json.md'), 'utf8');
+  const sections: Record<string, Record<string, Field>> = {};
+  let current = '';
+  for (const line of text.split('\n')) {
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) current = heading[1] === 'Every document' ? '*' : heading[1];
+    const row = /^\| `(\w+)` \|.*\| (.+) \|$/.exec(line);
+    if (!row || !current) continue;
+    sections[current] = { ...sections[current], [row[1]]: { always: row[2].trim() === 'always' } };
+  }
+  return sections;
+}
+
+let s: Sandbox;
+beforeAll(async () => {
+  s = await sandbox({ admin: 'auto' });
+});
+afterAll(() => s?.close());
+
+const run = async (args: string[]) => {
+  const r = await runCli([...args, '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+  return { code: r.code, doc: JSON.parse(r.stdout) as Record<string, unknown> };
+};
+
+describe('the --json documents are the ones docs/json.md describes', () => {
+  it('every field of every command is described, and every "always" field is there', async () => {
+    const docs = documented();
+    expect(Object.keys(docs).sort()).toEqual(['*', 'destroy', 'migrate', 'okta', 'rotate-token', 'verify']);
+    const runs = [
+      await run(['okta', '--push-group', 'Engineering', '--dry-run']),
+      await run(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s']),
+      await run(['verify']),
+      await run(['migrate', '--dry-run']),
+      await run(['rotate-token', '--dry-run']),
+      await run(['destroy', '--dry-run']),
+      await run(['okta', '--org-url', 'http://nope.example', '--dry-run']),
+    ];
+    for (const { code, doc } of runs) {
+      const command = String(doc.command);
+      const fields = { ...docs['*'], ...docs[command] };
+      const where = `${command} (exit ${code})`;
+      expect(
+        Object.keys(doc).filter((k) => !(k in fields)),
+        `${where}: fields not in docs/json.md`,
+      ).toEqual([]);
+      const always = Object.entries(fields)
+        .filter(([, f]) => f.always)
+        .map(([k]) => k);
+      // A run that stops before its plan carries the common fields alone.
+      const required = doc.error && !doc.actions && !doc.checks ? Object.keys(docs['*']).filter((k) => docs['*'][k].always) : always;
+      expect(
+        required.filter((k) => !(k in doc)),
+        `${where}: "always" fields missing`,
+      ).toEqual([]);
+      expect(doc.exitCode, where).toBe(code);
+    }
+  });
+});
