@@ -189,18 +189,45 @@ export interface MissingInput {
   key: 'orgUrl' | 'oktaToken' | 'accountId' | 'scimToken';
   /** Asked again after an invalid answer. */
   retry?: boolean;
+  /** Where to find the value, said before it is asked for (#24 item 19). */
+  hint: string;
+  /** The env var that gives it without asking. */
+  env: string;
 }
 
 const REQUIRED: MissingInput[] = [
-  { key: 'orgUrl', label: 'Okta org URL', how: 'set OKTA_ORG_URL or pass --org-url', secret: false },
+  {
+    key: 'orgUrl',
+    label: 'Okta org URL',
+    how: 'set OKTA_ORG_URL or pass --org-url',
+    secret: false,
+    env: 'OKTA_ORG_URL',
+    hint: "Your Okta org's address, e.g. https://acme.okta.com (the one you sign in at, without -admin).",
+  },
   {
     key: 'oktaToken',
     label: 'Okta API token',
     how: 'set OKTA_API_TOKEN (or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY for a service app), or pass --okta-token-file',
     secret: true,
+    env: 'OKTA_API_TOKEN',
+    hint: 'An Okta API token of an admin who may manage apps and groups (Admin Console: Security → API → Tokens → Create Token). Typing is hidden.',
   },
-  { key: 'accountId', label: 'Cloudflare account ID', how: 'set CLOUDFLARE_ACCOUNT_ID or pass --account-id', secret: false },
-  { key: 'scimToken', label: 'Cloudflare SCIM token', how: 'set CLOUDFLARE_SCIM_TOKEN or pass --scim-token-file', secret: true },
+  {
+    key: 'accountId',
+    label: 'Cloudflare account ID',
+    how: 'set CLOUDFLARE_ACCOUNT_ID or pass --account-id',
+    secret: false,
+    env: 'CLOUDFLARE_ACCOUNT_ID',
+    hint: 'The 32 hex characters of your Cloudflare account (dashboard: Account Home → the account → Account ID, or the URL after dash.cloudflare.com/).',
+  },
+  {
+    key: 'scimToken',
+    label: 'Cloudflare SCIM token',
+    how: 'set CLOUDFLARE_SCIM_TOKEN or pass --scim-token-file',
+    secret: true,
+    env: 'CLOUDFLARE_SCIM_TOKEN',
+    hint: 'A Cloudflare account API token with "SCIM Provisioning: Edit" (dashboard: Manage Account → Account API Tokens → Create Token). Typing is hidden.',
+  },
 ];
 
 /** Asks for one input; `tell` says why the last answer was refused. */
@@ -227,9 +254,27 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
         interactivity.interactive ? undefined : `The run is non-interactive (${interactivity.reason}), so scim-setup cannot ask; set the values above.`,
       );
     }
-    for (const m of missing) c[m.key].unshift({ value: await askValid(m, prompt), source: 'prompt' });
+    const answered: Array<[MissingInput, string]> = [];
+    for (const m of missing) {
+      await prompt.tell?.(m.hint);
+      const value = await askValid(m, prompt);
+      answered.push([m, value]);
+      c[m.key].unshift({ value, source: 'prompt' });
+    }
+    await prompt.tell?.(exportLines(answered));
   }
   return validateAll(c);
+}
+
+/**
+ * Pure: what to paste so that a re-run asks nothing, said once the answers are in (a later failure
+ * then costs no retyping). Secrets are never printed: their lines name the variable to set.
+ */
+export function exportLines(answered: Array<[MissingInput, string]>): string {
+  const lines = answered.map(([m, value]) =>
+    m.secret ? `#   export ${m.env}=…   (set it yourself: scim-setup never prints a secret)` : `    export ${m.env}=${value}`,
+  );
+  return `To run again without these questions:\n${lines.join('\n')}`;
 }
 
 /** The validator of each prompted input: a typo is caught as it is typed, not after every other prompt. */

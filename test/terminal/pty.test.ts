@@ -69,6 +69,13 @@ describe('under a real terminal', () => {
     expect(prompts).toEqual(['Okta org URL: acme', 'Okta org URL: http']);
     expect(plain(r.screen)).toContain('is not a URL');
     expect(plain(r.screen)).toContain('Plan:');
+    // Each question says where its answer is found; the answers come back as lines to paste (#24 item 19).
+    const text = plain(r.screen).replace(/\r/g, '');
+    expect(text).toContain("Your Okta org's address, e.g. https://acme.okta.com");
+    expect(text).toContain('The 32 hex characters of your Cloudflare account');
+    expect(text).toContain(
+      `To run again without these questions:\n    export OKTA_ORG_URL=${s.env.OKTA_ORG_URL}\n    export CLOUDFLARE_ACCOUNT_ID=${s.accountId}`,
+    );
   });
 
   it('Ctrl-C while the guided step waits: says what was done and how to resume, exit 130', async () => {

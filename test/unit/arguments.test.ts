@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import type { Context } from '../../src/context.js';
 import { loadConfigFile } from '../../src/lib/config-file.js';
-import { resolveInputs, type Inputs } from '../../src/lib/inputs.js';
+import { exportLines, resolveInputs, type Inputs } from '../../src/lib/inputs.js';
 import { Redactor } from '../../src/lib/redact.js';
 
 // Changesets-style: the command is mocked, and each case asserts what the parser hands it.
@@ -150,5 +150,20 @@ describe('argv + env + config file → the input model or the exact error', () =
     const result = parse(argv, env);
     if (typeof expected === 'string') await expect(result).rejects.toThrow(expected);
     else expect(await result).toMatchObject(expected);
+  });
+});
+
+describe('after the questions, what to paste next time (#24 item 19)', () => {
+  it('names each value to export, and never prints a secret', () => {
+    const org = { key: 'orgUrl', label: 'Okta org URL', how: '', secret: false, env: 'OKTA_ORG_URL', hint: '' } as const;
+    const token = { key: 'scimToken', label: 'Cloudflare SCIM token', how: '', secret: true, env: 'CLOUDFLARE_SCIM_TOKEN', hint: '' } as const;
+    const text = exportLines([
+      [org, 'https://acme.okta.com'],
+      [token, 'cfat_secretvalue'],
+    ]);
+    expect(text).toBe(
+      'To run again without these questions:\n    export OKTA_ORG_URL=https://acme.okta.com\n#   export CLOUDFLARE_SCIM_TOKEN=…   (set it yourself: scim-setup never prints a secret)',
+    );
+    expect(text).not.toContain('cfat_secretvalue');
   });
 });
