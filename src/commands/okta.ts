@@ -19,7 +19,8 @@ import { readUnprovisioned } from '../okta/unprovisioned.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import type { CiReport } from '../verify/ci-report.js';
 import { expectedActivity } from '../verify/expected.js';
-import { runVerification, verificationExitCode } from '../verify/run.js';
+import { DEFAULT_LOOKBACK, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
+import { parseDuration } from '../lib/duration.js';
 import { errorDocument, makeReporter, openSession, withJsonErrors } from './session.js';
 
 /** `npx scim-setup okta`: read → plan → confirm → apply → verify. */
@@ -137,7 +138,8 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
         ? undefined
         : await runVerification(session, {
             appId,
-            since: startedAt,
+            // verify's window, which the run's own start never falls outside of: one window, one verdict (#24 item 7).
+            since: windowStart(parseDuration(DEFAULT_LOOKBACK, '--since'), Date.now(), startedAt),
             waitMs: inputs.waitMs,
             expected: expectedActivity(plan.actions, applied.applied, observed.groups),
             signal: ctx.signal,

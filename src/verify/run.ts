@@ -7,6 +7,17 @@ import { evaluate } from './evaluate.js';
 import { renderChecks } from './render.js';
 import type { Check, ExpectedActivity, VerifySession } from './types.js';
 
+/**
+ * How far back the logs are read by default: verify's --since, and okta's own verification too, so
+ * that on the same state the two give one verdict over one window (#24 item 7).
+ */
+export const DEFAULT_LOOKBACK = '1h';
+
+/** Pure: the start of the window a verification reads: the lookback, and never after the run began. */
+export function windowStart(lookbackMs: number, now: number, runStartedAt?: Date): Date {
+  return new Date(Math.min(now - lookbackMs, runStartedAt?.getTime() ?? Number.POSITIVE_INFINITY));
+}
+
 export interface VerificationReport {
   checks: Check[];
   rounds: number;

@@ -580,6 +580,32 @@ describe('the product, right in that world', () => {
     expect(r.stderr).toMatch(/warning: Okta: GET \/api\/v1\/apps: no answer within 1s; trying again in \d+s \(attempt 2 of 5\)/);
   });
 
+  it('#24 item 7: okta and verify read one window and give one verdict on the same state: a failure from before the run, never resolved, fails both', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const app = [...s.okta.state.apps.values()][0];
+    // A failure Okta logged for a user no later success mends (a user outside every push and assignment).
+    const stranger = [...s.okta.state.users.values()].find((u) => !s!.okta.state.assignedUsers(app).has(u.id))!;
+    s.okta.state.log({
+      eventType: 'application.provision.user.push',
+      displayMessage: 'Push new user to external application',
+      result: 'FAILURE',
+      reason: 'HTTP 400: userName is not an e-mail address',
+      targets: [
+        { id: stranger.id, type: 'User', alternateId: stranger.profile.login, displayName: stranger.profile.login },
+        { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label },
+      ],
+    });
+    const again = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s']);
+    const looked = await run('verify', []);
+    expect([again.code, looked.code]).toEqual([1, 1]);
+    // The same words, but for the moment each window starts (an hour before each run).
+    const words = (doc: CheckDoc | undefined) => doc?.summary.replace(/since \S+/, 'since <an hour ago>');
+    expect(words(check(again.doc, 'okta-log'))).toBe(words(check(looked.doc, 'okta-log')));
+    expect(words(check(again.doc, 'okta-log'))).toContain('shows 1 provisioning failure');
+  });
+
   it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {
     s = await sandbox({ admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/lib/errors.js';
 import { pollUntil } from '../../src/lib/poll.js';
-import { settledChecks, waitingLine } from '../../src/verify/run.js';
+import { settledChecks, waitingLine, windowStart } from '../../src/verify/run.js';
 import type { Check } from '../../src/verify/types.js';
 
 describe('pollUntil: the one wait of every asynchronous step', () => {
@@ -48,5 +48,14 @@ describe('a verification wait (#24 items 1, 24)', () => {
     const checks = [check('members', 'pending'), check('okta-log', 'pass'), check('push-group:Eng', 'pending')];
     expect(waitingLine(checks, 12_400, 60_000)).toBe('verifying: waiting on 2 checks (members, push-group:Eng); 12s of 1m');
     expect(waitingLine(checks.slice(0, 1), 75_000, Number.POSITIVE_INFINITY)).toBe('verifying: waiting on 1 check (members); 1m15s, until Ctrl-C');
+  });
+});
+
+describe('one window for okta and verify (#24 item 7)', () => {
+  it("starts at the lookback, or at the run's start if that is earlier", () => {
+    const now = Date.parse('2026-11-30T12:00:00Z');
+    expect(windowStart(3600_000, now).toISOString()).toBe('2026-11-30T11:00:00.000Z');
+    expect(windowStart(3600_000, now, new Date('2026-11-30T11:30:00Z')).toISOString()).toBe('2026-11-30T11:00:00.000Z');
+    expect(windowStart(3600_000, now, new Date('2026-11-30T10:00:00Z')).toISOString()).toBe('2026-11-30T10:00:00.000Z');
   });
 });
