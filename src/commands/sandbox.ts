@@ -3,7 +3,9 @@ import type { Context } from '../context.js';
 import type { SandboxCommandOptions } from './options.js';
 import { ExitCode, InputError } from '../lib/errors.js';
 import { exchangesOfHar, type RecordedExchange } from '../lib/har.js';
-import { makeReporter } from './session.js';
+import { makeReporter, withJsonErrors } from './session.js';
+import { inWords } from '../lib/errno.js';
+import type { Reporter } from '../lib/reporter.js';
 import { compareRecording, formatDifference, parseSeed, SandboxPortError, startSandbox, type OktaSeed, type SandboxTiming } from '../sandbox/index.js';
 
 function port(value: unknown, flag: string): number {
@@ -20,10 +22,17 @@ function nonNegative(value: unknown, flag: string): number {
 
 async function loadSeed(path: string | undefined): Promise<OktaSeed | undefined> {
   if (!path) return undefined;
+  let text: string;
   try {
-    return parseSeed(JSON.parse(await readFile(path, 'utf8')));
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`--seed ${path}: ${(error as Error).message}`, 'See docs/sandbox.md for the seed format.');
+    // Said in words, as every file the CLI reads (#24 item 34).
+    throw new InputError(`--seed ${path}: it cannot be read: ${inWords((error as NodeJS.ErrnoException).code)}.`, 'Check the path given to --seed.');
+  }
+  try {
+    return parseSeed(JSON.parse(text));
+  } catch (error) {
+    throw new InputError(`--seed ${path}: ${(error as Error).message.split('\n')[0]}`, 'See docs/sandbox.md for the seed format.');
   }
 }
 
@@ -103,6 +112,11 @@ function timingOf(options: SandboxCommandOptions): SandboxTiming {
 export async function run(options: SandboxCommandOptions, ctx: Context): Promise<number> {
   if (options.compare !== undefined) return compare(options.compare, options, ctx);
   const reporter = makeReporter(options, ctx);
+  // A sandbox that cannot start still prints one document with --json, as every command does (#24 item 28).
+  return withJsonErrors(reporter, 'sandbox', ctx.signal, () => serve(options, ctx, reporter));
+}
+
+async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Reporter): Promise<number> {
   const scale = nonNegative(options.rateLimitScale, '--rate-limit-scale');
   if (scale === 0) throw new InputError('--rate-limit-scale must be above 0.', 'Pass e.g. --rate-limit-scale 10.');
   const sandbox = await startSandbox({

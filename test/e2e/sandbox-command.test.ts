@@ -5,6 +5,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
 
 describe('scim-setup sandbox', () => {
+  it('a sandbox that cannot start prints one JSON document with --json, and says a missing file in words (#24 items 28, 34)', async () => {
+    const r = await runCli(['sandbox', '--json', '--seed', join(ROOT, 'no-such-seed.json')], { env: cleanEnv() });
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ formatVersion: 1, command: 'sandbox', status: 'usage', exitCode: 2 });
+    expect(doc.error.message).toContain('it cannot be read: no such file or folder (ENOENT)');
+  });
+
   it('prints the env vars as one JSON line when ready, serves them, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'sandbox', '--json', '--admin', 'auto', '--rate-limit-scale', '10'], {
       env: cleanEnv(),
