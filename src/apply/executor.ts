@@ -11,10 +11,19 @@ export interface AppliedAction {
   /** The action in words, as the plan showed it: what an interruption says was done. */
   summary: string;
   detail?: string;
+  /** As in the plan: done by API where the service takes it, else by a person (#24 item 29). */
+  guided?: boolean;
 }
 
 function applied(action: Action, result: AppliedAction['result'], detail?: string): AppliedAction {
-  return { id: action.id, kind: action.kind, result, summary: action.summary, ...(detail === undefined ? {} : { detail }) };
+  return {
+    id: action.id,
+    kind: action.kind,
+    result,
+    summary: action.summary,
+    ...(detail === undefined ? {} : { detail }),
+    ...(action.guided ? { guided: true } : {}),
+  };
 }
 
 /** What a run has done so far: it rides on any error (`CliError.partial`), so a report survives a failure. */

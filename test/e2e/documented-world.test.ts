@@ -569,6 +569,8 @@ describe('the product, right in that world', () => {
     expect(saved.status).toBe(204);
     const done = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s']);
     expect(done.code, JSON.stringify(done.doc.verification?.checks?.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
+    // The applied step keeps what the plan said of it: a person's step where Okta takes no API (#24 item 29).
+    expect(waiting.doc.applied.find((a: { id: string }) => a.id === 'provisioning')).toMatchObject({ result: 'pending', guided: true });
     expect((await fetch(`${s.okta.url}/admin/tasks`)).status).toBe(200);
   });
 

@@ -291,7 +291,7 @@ describe('saved plans, the same for every command that plans', () => {
     const applied = await cli(['rotate-token', '--plan', file, '--wait', '20s', '--json'], { CLOUDFLARE_SCIM_TOKEN: fresh, CI: 'true' }, [fresh, other]);
     expect(applied.code, applied.stderr).toBe(0);
     expect(JSON.parse(applied.stdout).applied).toEqual([
-      { id: 'token-handover', kind: 'update', result: 'done', summary: expect.stringContaining('hand the new token to Okta') },
+      { id: 'token-handover', kind: 'update', result: 'done', summary: expect.stringContaining('hand the new token to Okta'), guided: true },
       { id: 'token-proof', kind: 'update', result: 'done', summary: 'prove Okta uses the new token' },
     ]);
     expect(app().provisioning?.token).toBe(fresh);
