@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Context } from './context.js';
 import { exitCodeHelp, SANDBOX_EXIT_CODE_HELP } from './lib/errors.js';
 import { VERSION } from './lib/version.js';
+import { hideFlagValues } from './lib/redact.js';
 
 /** Commander wiring only. Each command's code is imported when it runs, so `--help` stays fast. */
 export function buildProgram(ctx: Context, setExitCode: (code: number) => void): Command {
@@ -12,7 +13,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
+      writeErr: (s) => ctx.stderr.write(hideFlagValues(s)),
       // Help fits the terminal it is printed on; 80 where there is none.
       getOutHelpWidth: () => (ctx.stdout as { columns?: number }).columns || 80,
       getErrHelpWidth: () => (ctx.stderr as { columns?: number }).columns || 80,

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Context } from './context.js';
 import { CliError, ExitCode, exitCodeFor, exitStatus, InterruptedError, PendingError } from './lib/errors.js';
-import { Redactor } from './lib/redact.js';
+import { hideFlagValues, Redactor } from './lib/redact.js';
 import { jsonForTerminal, neutralise } from './lib/terminal-text.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
 import { guardStream } from './lib/workflow-commands.js';
@@ -91,7 +91,7 @@ function reportError(error: unknown, ctx: Context, argv: string[]): number {
   // Commander has already printed its own usage message; the fix is added where one is known.
   if (code?.startsWith('commander.')) {
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
-    const fix = usageFix(code, message, argv);
+    const fix = usageFix(code, argv);
     if (fix) ctx.stderr.write(`  fix: ${fix}\n`);
     // --json promises one document on stdout, a usage error included.
     if (argv.includes('--json'))
@@ -99,7 +99,7 @@ function reportError(error: unknown, ctx: Context, argv: string[]): number {
         `${jsonForTerminal({
           formatVersion: 1,
           command: commandOf(argv),
-          error: { message: ctx.redactor.redact(message), fix, exitCode: ExitCode.usage },
+          error: { message: hideFlagValues(ctx.redactor.redact(message)), fix, exitCode: ExitCode.usage },
           status: exitStatus(ExitCode.usage),
           exitCode: ExitCode.usage,
         })}\n`,
@@ -146,19 +146,21 @@ function isHelpOrVersion(error: unknown): boolean {
 }
 
 /** Secrets are not taken on the command line (ps and shell history see it); say where they go. */
+/** Flags a user may try for a secret, matched against the arguments as given (`--flag` or `--flag=value`). */
 const SECRET_FLAGS: Array<[RegExp, string]> = [
-  [/--okta-(api-)?token\b/, '--okta-token-file <path> (or - for stdin), or env OKTA_API_TOKEN'],
-  [/--scim-token\b/, '--scim-token-file <path> (or - for stdin), or env CLOUDFLARE_SCIM_TOKEN'],
-  [/--(cloudflare|api)-token\b/, '--cloudflare-token-file <path>, or env CLOUDFLARE_API_TOKEN'],
-  [/--(okta-)?private-key\b/, '--okta-private-key-file <path>, or env OKTA_PRIVATE_KEY'],
+  [/^--okta-(api-)?token(=|$)/, '--okta-token-file <path> (or - for stdin), or env OKTA_API_TOKEN'],
+  [/^--scim-token(=|$)/, '--scim-token-file <path> (or - for stdin), or env CLOUDFLARE_SCIM_TOKEN'],
+  [/^--(cloudflare|api)-token(=|$)/, '--cloudflare-token-file <path>, or env CLOUDFLARE_API_TOKEN'],
+  [/^--(okta-)?private-key(=|$)/, '--okta-private-key-file <path>, or env OKTA_PRIVATE_KEY'],
 ];
 
 /** The fix for a usage error commander reports: a secret flag gets where secrets go, a conflict how to do both. */
 /** The fix for a usage error, chosen by commander's error code; the message is read only for the flag it names. */
-function usageFix(code: string, message: string, argv: string[]): string | undefined {
+function usageFix(code: string, argv: string[]): string | undefined {
   switch (code) {
     case 'commander.unknownOption': {
-      const secret = SECRET_FLAGS.find(([flag]) => flag.test(message));
+      // Read from the arguments, not commander's words: none of these flags exists, so any given is the unknown one.
+      const secret = SECRET_FLAGS.find(([flag]) => argv.slice(2).some((arg) => flag.test(arg)));
       if (secret) return `secrets are never taken on the command line, where ps and shell history see them. Use ${secret[1]}.`;
       // -v is the version in many tools; here it is -V (#24 item 36).
       if (argv.slice(2).includes('-v')) return 'For the version, use -V (or --version).';

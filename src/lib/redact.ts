@@ -89,3 +89,11 @@ export function maskToken(secret: string): string {
   if (secret.length <= 8) return '*'.repeat(secret.length);
   return `${secret.slice(0, 4)}${'*'.repeat(Math.min(secret.length - 8, 24))}${secret.slice(-4)}`;
 }
+
+/**
+ * Commander quotes an unknown option whole, `--scim-token=<value>` included: a value given that way
+ * may be a secret the program never learnt, so every quoted `--flag=value` is shown without it.
+ */
+export function hideFlagValues(text: string): string {
+  return text.replace(/'(--[\w-]+)=[^']*'/g, "'$1=…'");
+}

@@ -32,6 +32,15 @@ describe('the CLI as a user runs it (black box)', () => {
     expect(r.stderr).toContain("unknown option '--no-such-flag'");
   });
 
+  it('a secret given as a flag is refused with the way to give it; a real file flag beside another typo is not taken for one', async () => {
+    const given = await runCli(['okta', '--scim-token=cfat_abc'], { env: cleanEnv(), secrets: [...SECRETS, 'cfat_abc'] });
+    expect(given.code).toBe(2);
+    expect(given.stderr).toContain('fix: secrets are never taken on the command line, where ps and shell history see them. Use --scim-token-file');
+    const typo = await runCli(['okta', '--scim-token-file', 'token.txt', '--no-such-flag'], { env: cleanEnv(), secrets: SECRETS });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).not.toContain('secrets are never taken');
+  });
+
   it('-v is a usage error that points to -V for the version (#24 item 36)', async () => {
     const r = await runCli(['-v'], { env: cleanEnv(), secrets: SECRETS });
     expect(r.code).toBe(2);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { HarRecorder } from '../../src/lib/har.js';
-import { Redactor } from '../../src/lib/redact.js';
+import { hideFlagValues, Redactor } from '../../src/lib/redact.js';
 import { readSecretFiles, registerEnvSecrets } from '../../src/lib/secret-files.js';
 import { Reporter } from '../../src/lib/reporter.js';
 
@@ -117,5 +117,12 @@ describe('HAR redaction has no exceptions (#20)', () => {
     await readSecretFiles({}, env, redactor, async () => '');
     expect(redactor.redact(`wrote ${join(dir, 'plan.json')} and ${path}`)).toBe(`wrote ${join(dir, 'plan.json')} and ${path}`);
     expect(redactor.redact(PEM.split('\n')[2])).toBe('[redacted]');
+  });
+});
+
+describe('values given as --flag=value in a usage error', () => {
+  it('are hidden: a secret typed as a flag is never echoed back', () => {
+    expect(hideFlagValues("error: unknown option '--scim-token=cfat_abc'")).toBe("error: unknown option '--scim-token=…'");
+    expect(hideFlagValues("error: unknown option '--no-such-flag'")).toBe("error: unknown option '--no-such-flag'");
   });
 });
