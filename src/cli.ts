@@ -67,7 +67,12 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   const verify = program.command('verify').description('Read Okta and Cloudflare back and prove that provisioning works (read-only).');
   connectionOptions(verify);
   desiredOptions(verify, 'roles');
-  verify.optionsGroup('Behaviour:').option('--since <duration>', "how far back to read Okta's System Log and Cloudflare's audit log", '1h');
+  verify
+    .optionsGroup('Behaviour:')
+    .option(
+      '--since <duration>',
+      "how far back to read Okta's System Log and Cloudflare's audit log (default: 1h, the window okta's own verification reads too)",
+    );
   settleOption(waitOptions(verify, 'poll until every check settles, up to this long (default: 0: one look)'));
   outputOptions(verify)
     .option('--junit <file>', 'write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')

@@ -19,8 +19,7 @@ import { readUnprovisioned } from '../okta/unprovisioned.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import type { CiReport } from '../verify/ci-report.js';
 import { expectedActivity } from '../verify/expected.js';
-import { DEFAULT_LOOKBACK, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
-import { parseDuration } from '../lib/duration.js';
+import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
 import { errorDocument, makeReporter, openSession, withJsonErrors } from './session.js';
 
 /** `npx scim-setup okta`: read → plan → confirm → apply → verify. */
@@ -139,7 +138,7 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
         : await runVerification(session, {
             appId,
             // verify's window, which the run's own start never falls outside of: one window, one verdict (#24 item 7).
-            since: windowStart(parseDuration(DEFAULT_LOOKBACK, '--since'), Date.now(), startedAt),
+            since: windowStart(DEFAULT_LOOKBACK_MS, Date.now(), startedAt),
             waitMs: inputs.waitMs,
             expected: expectedActivity(plan.actions, applied.applied, observed.groups),
             signal: ctx.signal,

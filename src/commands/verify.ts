@@ -4,7 +4,7 @@ import { parseDuration } from '../lib/duration.js';
 import { checkOutputPath } from '../lib/output-file.js';
 import { requireApp } from '../okta/observe.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
-import { DEFAULT_LOOKBACK, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
+import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
 import { makeReporter, openSession, withJsonErrors } from './session.js';
 
 /** `npx scim-setup verify`: read-only; one look by default (--wait 0), or poll up to --wait. */
@@ -13,7 +13,7 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
   return withJsonErrors(reporter, 'verify', ctx.signal, async () => {
     if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const session = await openSession(options, ctx, reporter, '0s');
-    const lookback = parseDuration(options.since ?? DEFAULT_LOOKBACK, '--since');
+    const lookback = options.since === undefined ? DEFAULT_LOOKBACK_MS : parseDuration(options.since, '--since');
     const app = await requireApp(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
     // What it looks at, as okta says it (#24 item 33).
     reporter.info(`Verifying Okta app "${app.label}" (${app.id}) in ${session.inputs.orgUrl} → Cloudflare account ${session.inputs.accountId}`);

@@ -12,7 +12,8 @@ import {
 import { fromWire } from '../lib/terminal-text.js';
 import { visibilityDrift } from '../plan/planner.js';
 import { provisioningOn } from '../plan/types.js';
-import { OKTA_RETRIES, RATE_LIMIT_EVENT, retryOutlook } from './rate-limit.js';
+import { OKTA_RATE_LIMIT_RETRIES } from '../lib/okta-retry-rule.js';
+import { RATE_LIMIT_EVENT, retryOutlook } from './rate-limit.js';
 import type { Check, Evidence } from './types.js';
 
 const LEGACY_GROUP = /^CF-([0-9a-f]{32}) - (.+)$/;
@@ -296,7 +297,7 @@ function oktaLog(e: Evidence): Check {
       status: 'pending',
       summary: `Cloudflare rate-limited Okta's provisioning (${outlook.pauses} pause${outlook.pauses > 1 ? 's' : ''} since its last success, the last at ${outlook.last}): Okta retries by itself`,
       evidence: [
-        `Okta waits Cloudflare's Retry-After, else 5 minutes, twice as long each time, for at most ${OKTA_RETRIES} retries: the next is due by ${outlook.dueBy} at the latest (Okta's clock)`,
+        `Okta waits Cloudflare's Retry-After, else 5 minutes, twice as long each time, for at most ${OKTA_RATE_LIMIT_RETRIES} retries: the next is due by ${outlook.dueBy} at the latest (Okta's clock)`,
         ...pauses.slice(0, 3).map((f) => `${f.published}: ${f.reason ?? f.displayMessage}`),
       ],
     };

@@ -1,3 +1,5 @@
+import { OKTA_RATE_LIMIT_RETRIES, oktaRetryWaitMs } from '../lib/okta-retry-rule.js';
+
 /**
  * Okta's rule for a SCIM server's 429 (its SCIM docs, "Handle SCIM server rate limiting"): the task
  * pauses; the first retry waits Cloudflare's integer Retry-After, else five minutes; each further
@@ -5,8 +7,6 @@
  * pause as `application.integration.rate_limit_exceeded` (its event catalogue).
  */
 export const RATE_LIMIT_EVENT = 'application.integration.rate_limit_exceeded';
-export const OKTA_RETRIES = 10;
-const DEFAULT_WAIT_MS = 5 * 60_000;
 
 export interface RetryOutlook {
   /** Pauses logged since the task last succeeded (within the window read). */
@@ -21,6 +21,6 @@ export function retryOutlook(pausedAt: string[]): RetryOutlook | undefined {
   const sorted = pausedAt.filter((t) => Number.isFinite(Date.parse(t))).sort();
   const last = sorted.at(-1);
   if (!last) return undefined;
-  const n = Math.min(sorted.length, OKTA_RETRIES);
-  return { pauses: sorted.length, last, dueBy: new Date(Date.parse(last) + DEFAULT_WAIT_MS * 2 ** (n - 1)).toISOString() };
+  const n = Math.min(sorted.length, OKTA_RATE_LIMIT_RETRIES);
+  return { pauses: sorted.length, last, dueBy: new Date(Date.parse(last) + oktaRetryWaitMs(null, n)).toISOString() };
 }

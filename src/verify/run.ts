@@ -11,7 +11,7 @@ import type { Check, ExpectedActivity, VerifySession } from './types.js';
  * How far back the logs are read by default: verify's --since, and okta's own verification too, so
  * that on the same state the two give one verdict over one window (#24 item 7).
  */
-export const DEFAULT_LOOKBACK = '1h';
+export const DEFAULT_LOOKBACK_MS = 3600_000;
 
 /** Pure: the start of the window a verification reads: the lookback, and never after the run began. */
 export function windowStart(lookbackMs: number, now: number, runStartedAt?: Date): Date {

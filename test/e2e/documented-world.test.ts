@@ -240,6 +240,20 @@ describe("Okta's engine as Okta documents it", () => {
   });
 });
 
+/** Cloudflare rate-limits Okta's user lookups, with its own 429 body, `times` times. */
+const rateLimited = (retryAfter: string | undefined, times: number) =>
+  control(s!.cloudflare.url, 'POST', '/__sandbox/faults', {
+    rules: [
+      {
+        method: 'GET',
+        path: '/scim/v2/Users\\?filter=',
+        status: 429,
+        times,
+        body: { success: false, errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }], messages: [], result: null },
+        headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+      },
+    ],
+  });
 describe('Users assigned before provisioning was on (Okta Help, "Provision unprovisioned users")', () => {
   it('8. stay unprovisioned when it is turned on (app user ACTIVE, DISABLED, no externalId), until an admin provisions them or they are assigned afresh', async () => {
     s = await sandbox();
@@ -271,19 +285,6 @@ describe('Users assigned before provisioning was on (Okta Help, "Provision unpro
 });
 
 describe("Okta's rule for a SCIM server's 429 (OKTA-GUIDE: scim-rate-limiting-429.md)", () => {
-  const rateLimited = (retryAfter: string | undefined, times: number) =>
-    control(s!.cloudflare.url, 'POST', '/__sandbox/faults', {
-      rules: [
-        {
-          method: 'GET',
-          path: '/scim/v2/Users\\?filter=',
-          status: 429,
-          times,
-          body: { success: false, errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }], messages: [], result: null },
-          headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
-        },
-      ],
-    });
   const reasons = () => s!.okta.state.logs.filter((e) => e.eventType === 'application.integration.rate_limit_exceeded').map((e) => e.outcome.reason);
 
   it("9. an integer Retry-After is waited for, then retried; the pause is logged as the catalogue's rate_limit_exceeded", async () => {
@@ -414,11 +415,7 @@ describe('the product, right in that world', () => {
   it("13. a task Cloudflare rate-limited is waiting on Okta's retry, with when (pending, exit 3)", async () => {
     s = await sandbox({ admin: 'auto' });
     const [first] = [...s.okta.state.users.values()];
-    const slowLimit = (retryAfter: string, times: number) =>
-      control(s!.cloudflare.url, 'POST', '/__sandbox/faults', {
-        rules: [{ method: 'GET', path: '/scim/v2/Users\\?filter=', status: 429, times, headers: { 'retry-after': retryAfter } }],
-      });
-    await slowLimit('3600', 1);
+    await rateLimited('3600', 1);
     expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
     await waitFor(() => s!.okta.state.logs.some((e) => e.eventType === 'application.integration.rate_limit_exceeded'));
     const waiting = await run('verify', []);
@@ -431,9 +428,7 @@ describe('the product, right in that world', () => {
   it('13. a task that ran out of retries needs an admin, with Dashboard → Tasks (exit 1)', async () => {
     s = await sandbox({ admin: 'auto' });
     const [first] = [...s.okta.state.users.values()];
-    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
-      rules: [{ method: 'GET', path: '/scim/v2/Users\\?filter=', status: 429, times: 11, headers: { 'retry-after': '0' } }],
-    });
+    await rateLimited('0', 11);
     expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
     await waitFor(() => [...s!.okta.state.apps.values()][0].failedTasks.size > 0);
     const stuck = await run('verify', []);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimitWaitMs } from '../../src/sandbox/okta/provisioning.js';
+import { oktaRetryWaitMs } from '../../src/lib/okta-retry-rule.js';
 
 /** #21 fact 9: Okta's waits after a SCIM server's 429 (shared/reference/okta-scim-protocol/scim-rate-limiting-429.md). */
 describe("Okta's wait before each retry of a rate-limited task", () => {
@@ -11,6 +11,6 @@ describe("Okta's wait before each retry of a rate-limited task", () => {
     ['a non-integer: five minutes', '1.5', 1, 300_000],
     ['the tenth retry with the default', null, 10, 300_000 * 512],
   ] as const)('%s', (_name, retryAfter, n, ms) => {
-    expect(rateLimitWaitMs(retryAfter, n)).toBe(ms);
+    expect(oktaRetryWaitMs(retryAfter, n)).toBe(ms);
   });
 });

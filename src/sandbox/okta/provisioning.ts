@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { filterString } from '../../lib/filter-string.js';
+import { OKTA_RATE_LIMIT_RETRIES, oktaRetryWaitMs } from '../../lib/okta-retry-rule.js';
 import type { AppRecord, MappingRecord, OktaState } from './state.js';
 import { appTarget, groupTarget, userTarget } from './state.js';
 
@@ -9,13 +10,6 @@ const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const RETRY_LIMIT = 5;
-/**
- * Okta's rule for a SCIM server's 429 (its SCIM docs, shared/reference/okta-scim-protocol/scim-rate-limiting-429.md):
- * the task pauses; the first retry waits an integer `Retry-After` in seconds, else five minutes; each
- * further one twice the last; after the tenth retry is rate-limited too, the task fails for good.
- */
-const RATE_LIMIT_RETRIES = 10;
-const RATE_LIMIT_DEFAULT_WAIT_MS = 5 * 60_000;
 /** The User-Agent of Okta's SCIM client, as its guide shows every request. */
 export const OKTA_SCIM_USER_AGENT = 'Okta SCIM Client 1.0.0';
 
@@ -38,12 +32,6 @@ class RateLimited extends Error {
   constructor(readonly retryAfter: string | null) {
     super('HTTP 429');
   }
-}
-
-/** Pure: Okta's wait before retry `n` (1-based), from the first 429's `Retry-After`. */
-export function rateLimitWaitMs(retryAfter: string | null, n: number): number {
-  const first = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) * 1000 : RATE_LIMIT_DEFAULT_WAIT_MS;
-  return first * 2 ** (n - 1);
 }
 
 /**
@@ -165,9 +153,9 @@ export class ProvisioningEngine {
     const retry = (before?.retries ?? 0) + 1;
     const subject = error.subject;
     const targets = [...this.subjectTargets(subject), appTarget(app)];
-    if (retry > RATE_LIMIT_RETRIES) {
+    if (retry > OKTA_RATE_LIMIT_RETRIES) {
       this.paused.delete(app.id);
-      const summary = `${app.label} answered HTTP 429 (rate limited) ${RATE_LIMIT_RETRIES + 1} times; Okta stopped retrying: retry the task under Dashboard > Tasks.`;
+      const summary = `${app.label} answered HTTP 429 (rate limited) ${OKTA_RATE_LIMIT_RETRIES + 1} times; Okta stopped retrying: retry the task under Dashboard > Tasks.`;
       if (subject && 'mapping' in subject) {
         this.markError(app, subject.mapping, summary);
         return;
@@ -183,13 +171,13 @@ export class ProvisioningEngine {
       });
       return;
     }
-    const waitMs = rateLimitWaitMs(retryAfter, retry);
+    const waitMs = oktaRetryWaitMs(retryAfter, retry);
     this.paused.set(app.id, { retries: retry, retryAfter });
     this.state.log({
       eventType: 'application.integration.rate_limit_exceeded',
       displayMessage: 'API rate limit exceeded',
       result: 'FAILURE',
-      reason: `${app.label} answered HTTP 429 (rate limited): provisioning paused; retry ${retry} of ${RATE_LIMIT_RETRIES} in ${waitMs / 1000} s`,
+      reason: `${app.label} answered HTTP 429 (rate limited): provisioning paused; retry ${retry} of ${OKTA_RATE_LIMIT_RETRIES} in ${waitMs / 1000} s`,
       severity: 'WARN',
       targets,
     });
