@@ -17,11 +17,20 @@ for secret in "${OKTA_API_TOKEN:-}" "${CLOUDFLARE_SCIM_TOKEN:-}" "${CLOUDFLARE_A
   [ -n "$secret" ] && mask "$secret"
 done
 [ -z "${CLOUDFLARE_API_TOKEN:-}" ] && unset CLOUDFLARE_API_TOKEN
+# No SCIM token: scim-setup makes one with CLOUDFLARE_API_TOKEN (an empty variable would be a value).
+[ -z "${CLOUDFLARE_SCIM_TOKEN:-}" ] && unset CLOUDFLARE_SCIM_TOKEN
 
 version=$(node -p "require(process.argv[1]).version" "$SCIM_SETUP_ACTION_PATH/package.json")
-args=(okta --json --wait "${INPUT_WAIT:-10m}" --app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}")
+# rotate: true runs the scheduled rotation, which makes its own token; otherwise the setup.
+if [ "${INPUT_ROTATE:-false}" = "true" ]; then
+  args=(rotate-token --create --json --wait "${INPUT_WAIT:-10m}" --app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}")
+else
+  args=(okta --json --wait "${INPUT_WAIT:-10m}" --app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}")
+  [ "${INPUT_REDACT_PII:-false}" = "true" ] && args+=(--redact-pii)
+fi
 if [ "${INPUT_DRY_RUN:-false}" = "true" ]; then args+=(--dry-run); else args+=(--yes); fi
-[ "${INPUT_REDACT_PII:-false}" = "true" ] && args+=(--redact-pii)
+# The lifetime shapes only a token scim-setup makes: with a SCIM token given, it is not passed.
+[ -z "${CLOUDFLARE_SCIM_TOKEN:-}" ] && [ -n "${INPUT_SCIM_TOKEN_TTL:-}" ] && args+=(--scim-token-ttl "$INPUT_SCIM_TOKEN_TTL")
 
 # Lists: one per line; a one-line input may be comma-separated instead. A name with a comma
 # ("Engineering, Contractors") stands on a line of its own and is never split.
@@ -30,9 +39,11 @@ each() {
   if [[ "$text" == *$'\n'* ]]; then printf '%s\n' "$text"; else printf '%s\n' "$text" | tr ',' '\n'; fi |
     sed 's/\r$//;s/^[[:space:]]*//;s/[[:space:]]*$//' | sed '/^$/d'
 }
-while IFS= read -r group; do args+=(--assign-group "$group"); done < <(each "${INPUT_ASSIGN_GROUPS:-}")
-while IFS= read -r group; do args+=(--push-group "$group"); done < <(each "${INPUT_PUSH_GROUPS:-}")
-while IFS= read -r role; do args+=(--role "$role"); done < <(printf '%s\n' "${INPUT_ROLES:-}" | sed 's/\r$//;/^[[:space:]]*$/d')
+if [ "${INPUT_ROTATE:-false}" != "true" ]; then
+  while IFS= read -r group; do args+=(--assign-group "$group"); done < <(each "${INPUT_ASSIGN_GROUPS:-}")
+  while IFS= read -r group; do args+=(--push-group "$group"); done < <(each "${INPUT_PUSH_GROUPS:-}")
+  while IFS= read -r role; do args+=(--role "$role"); done < <(printf '%s\n' "${INPUT_ROLES:-}" | sed 's/\r$//;/^[[:space:]]*$/d')
+fi
 
 result="${RUNNER_TEMP:-/tmp}/scim-setup-result.json"
 npx --yes "scim-setup@${version}" "${args[@]}" > "$result"

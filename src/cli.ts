@@ -42,6 +42,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('-y, --yes', 'apply without asking (needed when not interactive)')
     .option('--reveal-token', 'show the SCIM token in full in the guided step (masked by default)')
     .option('--no-verify', 'skip verification after apply');
+  tokenCreationOptions(okta);
   settleOption(
     waitOptions(okta, 'bound on every asynchronous wait, e.g. 90s, 5m (default: 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)'),
   );
@@ -52,6 +53,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       help(
         [
           'npx scim-setup okta                                   # interactive: asks, plans, confirms',
+          'OKTA_ORG_URL=… OKTA_API_TOKEN=… CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_API_TOKEN=… \\\n' +
+            '    npx scim-setup okta --yes --push-group Engineering      # zero-touch: makes the SCIM token too',
           'OKTA_ORG_URL=https://acme.okta.com OKTA_API_TOKEN=… \\\n' +
             '    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n' +
             '    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
@@ -86,7 +89,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   planOptions(destroy.optionsGroup('Behaviour:'))
     .option('-y, --yes', 'destroy without typing the app label (needed when not interactive)')
     .option('--delete-cloudflare-groups', 'also delete the pushed groups in Cloudflare')
-    .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)');
+    .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)')
+    .option('--revoke-scim-token', 'after the app is gone, revoke the SCIM token scim-setup made for it (needs CLOUDFLARE_API_TOKEN)');
   waitOptions(destroy, 'bound on waiting for Okta to deactivate users (default: 2m)');
   outputOptions(destroy)
     .addHelpText(
@@ -120,13 +124,19 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   connectionOptions(rotate);
   planOptions(rotate.optionsGroup('Behaviour:'))
     .option('-y, --yes', 'hand Okta the new token without asking (needed when not interactive)')
-    .option('--reveal-token', 'show the new token in full in the guided step (masked by default)');
+    .option('--reveal-token', 'show the new token in full in the guided step (masked by default)')
+    .option('--create', 'make the new token with CLOUDFLARE_API_TOKEN ("Account API Tokens: Edit"), and revoke the old one once Okta is proved to use it');
+  tokenCreationOptions(rotate);
   waitOptions(rotate, 'bound on waiting for the proof that Okta uses the new token (default: 2m)');
   outputOptions(rotate)
     .addHelpText(
       'after',
       help(
-        ['CLOUDFLARE_SCIM_TOKEN=<new token> npx scim-setup rotate-token', 'npx scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m'],
+        [
+          'npx scim-setup rotate-token --create --yes             # make, hand over, prove, then revoke the old one',
+          'CLOUDFLARE_SCIM_TOKEN=<new token> npx scim-setup rotate-token',
+          'npx scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m',
+        ],
         'After day one',
       ),
     )
@@ -195,6 +205,18 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
 
 export interface CommandModule<O> {
   run(options: O, ctx: Context): Promise<number>;
+}
+
+/** How a SCIM token that scim-setup makes is made: okta without a SCIM token, and rotate-token --create. */
+function tokenCreationOptions(command: Command): Command {
+  return command
+    .optionsGroup('SCIM token that scim-setup makes (no CLOUDFLARE_SCIM_TOKEN given):')
+    .option('--scim-token-ttl <days>', 'its lifetime, e.g. 30d, or never (default: 90d)')
+    .option(
+      '--scim-token-allow-cidr <cidr>',
+      "a client IP range it may be used from (repeatable); Okta publishes its IP ranges: give all of your cell's (default: any address)",
+      collect,
+    );
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

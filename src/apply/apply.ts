@@ -1,20 +1,36 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
-import { CliError, PendingError, RemoteError } from '../lib/errors.js';
+import { AuthError, CliError, PendingError, RemoteError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
 import { LEFT_MANUAL, runActions, type RunResult } from './executor.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { findApps } from '../okta/observe.js';
-import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../plan/types.js';
+import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Operation, type Plan } from '../plan/types.js';
+import { createAccountToken, revokeAccountToken, rollAccountToken } from '../cloudflare/account-tokens.js';
+import { tokenCreateBody } from '../plan/scim-token.js';
+import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { provisioningChecklistState, provisioningGuidedStep, renderManualStep } from '../plan/guided-step.js';
+
+/** The SCIM token as the run holds it: given, or made by its first step (never in a result, a plan or a file). */
+export interface HeldScimToken {
+  value?: string;
+  /** Set when this run made (or adopted) the token. */
+  made?: { id: string; proof: string; client: CloudflareClient };
+}
 
 export interface ApplyDeps {
   okta: OktaClient;
   /** The SCIM token's client: "SCIM Provisioning" also covers user groups, so roles need no other token. */
   scim: CloudflareClient;
+  /** The SCIM token for Okta; `made` once this run has made it. */
+  scimToken: HeldScimToken;
+  /** CLOUDFLARE_API_TOKEN's client, which makes the token; absent when one was given. */
+  tokenApi?: CloudflareClient;
+  /** A client on a token this run made. */
+  clientFor(token: string): CloudflareClient;
   roles?: ObservedRoles;
   groupRoles: Record<string, string[]>;
   inputs: Inputs;
@@ -66,9 +82,12 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
         return reassignUser(action, op.login, result, deps);
       case 'grant-roles':
         return grantRoles(op.group, deps, progress);
+      case 'make-scim-token':
+        return makeScimToken(op, deps, progress);
       case 'migrate':
       case 'token-handover':
       case 'token-proof':
+      case 'revoke-scim-tokens':
         throw new RemoteError(`internal: ${action.id} is a step of another command, not of okta's plan`);
     }
   switch (action.resource) {
@@ -91,6 +110,7 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
       return sendInOrder(action, deps);
     case 'token-proof':
     case 'group-roles':
+    case 'scim-token':
       throw new RemoteError(`internal: ${action.id} carries no operation`);
   }
 }
@@ -159,7 +179,7 @@ async function turnOnProvisioning(appId: string, result: ApplyResult, deps: Appl
   // Okta documents this API for a few apps only; on others it answers 200 UNKNOWN and changes nothing.
   const connection = await okta.post<{ status?: string }>(
     `${appPath}/connections/default`,
-    { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: inputs.scimToken } },
+    { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: heldValue(deps.scimToken) } },
     { activate: 'true' },
   );
   if (connection.status === 'ENABLED') {
@@ -178,7 +198,7 @@ async function turnOnProvisioning(appId: string, result: ApplyResult, deps: Appl
 
 async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { inputs, reporter } = deps;
-  const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, inputs.scimToken, deps.revealToken);
+  const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, heldValue(deps.scimToken), deps.revealToken, deps.scimToken.made !== undefined);
   reporter.info(`\n${renderManualStep(step)}\n`);
   progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
   // Said in plain lines too: in a CI log the spinner above does not show.
@@ -208,6 +228,54 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
     `Provisioning is not on yet for app ${appId}: the guided step above is waiting for an admin.`,
     `Do the steps above, then re-run the same command; it carries on from here.${deps.interactive ? '' : ' (--wait sets how long a run waits.)'}`,
   );
+}
+
+export function heldValue(held: HeldScimToken): string {
+  if (!held.value) throw new RemoteError('internal: no SCIM token to hand to Okta (the plan makes one before provisioning)');
+  return held.value;
+}
+
+/**
+ * Makes the SCIM token (or adopts an earlier run's by rolling it), revokes older ones of its name,
+ * and proves the new value against SCIM before Okta is given it. A just-made token may take a
+ * moment to be known everywhere, so a refusal as unknown is asked again for a short while.
+ */
+export async function makeScimToken(
+  op: Extract<Operation, { kind: 'make-scim-token' }>,
+  deps: Pick<ApplyDeps, 'tokenApi' | 'inputs' | 'clientFor' | 'scimToken' | 'scim' | 'signal'>,
+  progress: (text: string) => void,
+): Promise<string> {
+  const api = deps.tokenApi;
+  const creation = deps.inputs.tokenCreation;
+  if (!api || !creation) throw new RemoteError('internal: a token to make, and no CLOUDFLARE_API_TOKEN or token settings');
+  let id: string;
+  let value: string;
+  if (op.adopt) {
+    value = await rollAccountToken(api, op.adopt);
+    id = op.adopt;
+  } else {
+    const made = await createAccountToken(api, tokenCreateBody(op.name, deps.inputs.accountId, op.permissionGroupId, creation, new Date()));
+    value = made.value;
+    id = made.token.id;
+  }
+  const client = deps.clientFor(value);
+  for (const old of op.revoke) await revokeAccountToken(api, old);
+  progress(`proving the new token ${id} against SCIM`);
+  const proof = await pollUntil(
+    () =>
+      checkScimToken(client).catch((error: unknown) => {
+        if (error instanceof AuthError && error.refusal === 'unknown-token') return undefined;
+        throw error;
+      }),
+    { waitMs: 30_000, signal: deps.signal, waitingFor: 'Cloudflare to accept the new token' },
+  );
+  if (!proof)
+    throw new RemoteError(`Cloudflare made token ${id} but does not accept it yet.`, 'Re-run the same command in a minute: it adopts the token it made.');
+  deps.scimToken.value = value;
+  deps.scimToken.made = { id, proof, client };
+  // From here the token Okta gets is the one that writes roles too.
+  deps.scim = client;
+  return `${op.adopt ? 'rolled' : 'made'} token ${id}; ${proof}`;
 }
 
 /** POST /apps/{id}/users after an ambiguous failure: check the assignment before assigning again. */

@@ -153,6 +153,10 @@ export class CloudflareClient {
     return this.call(path, () => this.sdk.put(path, { body }) as unknown as Promise<T>);
   }
 
+  async delete<T>(path: string): Promise<T> {
+    return this.call(path, () => this.sdk.delete(path) as unknown as Promise<T>);
+  }
+
   async call<T>(path: string, fn: () => Promise<T>): Promise<T> {
     try {
       checkedPath('Cloudflare', path);

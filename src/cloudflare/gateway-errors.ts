@@ -13,10 +13,13 @@ import { fromWire } from '../lib/terminal-text.js';
 export interface GatewayRefusal {
   codes: number[];
   documentationUrl?: string;
+  /** Code 9109 also refuses a token used outside its client IP ranges, naming the caller's address (public reports: "Cannot use the access token from location: <ip>"). */
+  location?: string;
 }
 
 interface WireError {
   code?: unknown;
+  message?: unknown;
   documentation_url?: unknown;
   error_chain?: WireError[];
 }
@@ -38,7 +41,13 @@ export function gatewayRefusal(body: unknown): GatewayRefusal {
   const link = flat
     .map((e) => e.documentation_url)
     .find((u): u is string => typeof u === 'string' && /^https:\/\/developers\.cloudflare\.com\/[\w./-]{1,300}$/.test(u));
-  return { codes, ...(link ? { documentationUrl: link } : {}) };
+  // The one refusal whose code is shared: 9109 for another account, and for an address outside the token's ranges.
+  // On SCIM paths the words are SCIM's `detail` (the spec's error shape), with no code to read.
+  const detail = (body as { detail?: unknown } | undefined)?.detail;
+  const location = [...flat.map((e) => e.message), detail]
+    .map((m) => (typeof m === 'string' ? /^Cannot use the access token from location: ([0-9a-fA-F.:]{2,45})$/.exec(m)?.[1] : undefined))
+    .find(Boolean);
+  return { codes, ...(link ? { documentationUrl: link } : {}), ...(location ? { location } : {}) };
 }
 
 /** Whether the refusal may be the token itself rather than what it may do: worth asking /tokens/verify. */
@@ -67,17 +76,29 @@ export function diagnoseRefusal(status: number, refusal: GatewayRefusal, tokenLi
     return new AuthError(
       `Cloudflare could not read the token in ${t.env} as a bearer token (400 ${t.detail}).`,
       `The value is not a token as Cloudflare writes them (letters, digits, - and _): it most likely carries a stray space, quote or line break from copying. Set ${t.env} to the token alone.`,
+      401,
+      'unreadable',
+    );
+  if (refusal.location)
+    return new AuthError(
+      `Cloudflare refused the token in ${t.env} from this machine's address (${refusal.location}): the token may be used only from its client IP ranges.`,
+      `Run from an address the token allows, or widen its ranges (Account API Tokens → the token → Client IP Address Filtering); for the SCIM token, Okta's published IP ranges must be in them.`,
+      403,
+      'outside-ip-ranges',
     );
   if (codes.includes(9109))
     return new AuthError(
       `Cloudflare denied ${t.where} to the token in ${t.env}: it belongs to another account than ${t.accountId} (${status} ${t.detail}).`,
       `Check CLOUDFLARE_ACCOUNT_ID, or create the token in account ${t.accountId}.`,
       403,
+      'other-account',
     );
   if (tokenLive === false || (status === 401 && tokenLive === undefined))
     return new AuthError(
       `Cloudflare does not know the token in ${t.env}: it is wrong, revoked or expired (${status} ${t.detail}).`,
       `Create an account API token with ${t.permission} in account ${t.accountId} and set ${t.env} to it.`,
+      401,
+      'unknown-token',
     );
   if (status === 403 || status === 401) {
     const docs = refusal.documentationUrl ? ` Cloudflare's reference for the request: ${fromWire(refusal.documentationUrl)}` : '';
@@ -87,6 +108,7 @@ export function diagnoseRefusal(status: number, refusal: GatewayRefusal, tokenLi
         : `Cloudflare denied ${t.where} to the token in ${t.env} (${status} ${t.detail}).`,
       `Give the token ${t.permission} on account ${t.accountId} (or use one that has it), and check that CLOUDFLARE_ACCOUNT_ID is the account the token belongs to.${docs}`,
       403,
+      'no-permission',
     );
   }
   return undefined;

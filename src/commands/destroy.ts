@@ -1,4 +1,7 @@
 import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
+import { listAccountTokens, revokeAccountToken } from '../cloudflare/account-tokens.js';
+import type { CloudflareClient } from '../cloudflare/client.js';
+import { scimTokenName } from '../plan/scim-token.js';
 import type { Context } from '../context.js';
 import type { DestroyOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
@@ -20,13 +23,23 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'destroy', ctx.signal, async () => {
     const planFile = await PlanFile.open('destroy', options);
-    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
-    const given = { deleteCloudflareGroups: options.deleteCloudflareGroups, deprovisionUsers: options.deprovisionUsers };
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs, 'read');
+    const given = {
+      deleteCloudflareGroups: options.deleteCloudflareGroups,
+      deprovisionUsers: options.deprovisionUsers,
+      revokeScimToken: options.revokeScimToken,
+    };
     planFile.admit({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: given }, reporter);
-    const flags = planFile.options<{ deleteCloudflareGroups: boolean; deprovisionUsers: boolean }>(given, {
+    const flags = planFile.options<{ deleteCloudflareGroups: boolean; deprovisionUsers: boolean; revokeScimToken: boolean }>(given, {
       deleteCloudflareGroups: false,
       deprovisionUsers: false,
+      revokeScimToken: false,
     });
+    if (flags.revokeScimToken && !session.read)
+      throw new InputError(
+        '--revoke-scim-token needs CLOUDFLARE_API_TOKEN ("Account API Tokens: Edit") to find and revoke the token scim-setup made.',
+        'Set CLOUDFLARE_API_TOKEN, or drop --revoke-scim-token and revoke the token in Cloudflare yourself.',
+      );
     const deprovisionUsers = flags.deprovisionUsers;
     const startedAt = new Date();
     if (deprovisionUsers && !session.read) {
@@ -35,13 +48,13 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
         'Set CLOUDFLARE_API_TOKEN, or leave the members in Cloudflare (drop --deprovision-users).',
       );
     }
-    const observed = await observeForDestroy(session);
+    const observed = await observeForDestroy(session, flags.revokeScimToken);
     const actions = planDestroy(observed, flags);
     const plan = { actions, warnings: destroyWarnings(observed, flags) };
     const saved = toSavedPlan(plan, session.desired, session.inputs.orgUrl, session.inputs.accountId, observed.app?.id, startedAt, 'destroy', flags);
     planFile.refuseStale(saved);
     const document = { formatVersion: 1, command: 'destroy', app: observed.app ?? null, actions, warnings: plan.warnings, summary: summarize(plan) };
-    if (!observed.app) {
+    if (!observed.app && actions.length === 0) {
       // Nothing to destroy is a success (a re-run after a teardown), but a slip in the label is said, with the labels there are (#24 item 10).
       const hint = otherLabelsHint(session.inputs.appLabel, observed.otherLabels);
       reporter.info(
@@ -53,8 +66,8 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
       return ExitCode.ok;
     }
     if (deprovisionUsers) await refuseLastSuperAdmin(session, observed);
-    if (!reporter.json || options.dryRun)
-      reporter.info(`\n${renderPlan(plan, reporter.style, `Tear down Okta app "${observed.app.label}" in ${session.inputs.orgUrl}`)}\n`);
+    const label = observed.app?.label ?? session.inputs.appLabel;
+    if (!reporter.json || options.dryRun) reporter.info(`\n${renderPlan(plan, reporter.style, `Tear down Okta app "${label}" in ${session.inputs.orgUrl}`)}\n`);
     await planFile.save(saved, ctx, reporter);
     if (options.dryRun) {
       reporter.result({ ...document, dryRun: true });
@@ -63,7 +76,7 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
     // A label typed wrong declines, as a "no" does in every command (#23 item 2): exit 1, a cancel document.
     const declined = await confirmOrCancel(
       {
-        ask: { typeToConfirm: observed.app.label },
+        ask: { typeToConfirm: label },
         doing: 'Destroying',
         yesHint: 'Pass --yes to destroy without asking.',
         cancelled: 'Destroy cancelled: the label typed does not match; nothing was changed.',
@@ -82,6 +95,12 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
         settled = true;
         progress(action.summary);
       }
+      const op = action.operation;
+      if (op?.kind === 'revoke-scim-tokens') {
+        const outcomes: string[] = [];
+        for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(session.read as CloudflareClient, id)}`);
+        return outcomes.join('; ');
+      }
       for (const request of requestsOf(action)) await session.okta.send(request);
     });
     reporter.info(destroyOutcome(observed, flags));
@@ -90,8 +109,13 @@ export async function run(options: DestroyOptions, ctx: Context): Promise<number
   });
 }
 
-async function observeForDestroy(session: Session): Promise<DestroyObserved & { otherLabels: string[] }> {
+async function observeForDestroy(session: Session, revokeScimToken: boolean): Promise<DestroyObserved & { otherLabels: string[] }> {
   const { okta } = session;
+  const name = scimTokenName(session.inputs.appLabel);
+  const scimTokens =
+    revokeScimToken && session.read
+      ? { name, ids: (await listAccountTokens(session.read, { includeExpired: true })).filter((t) => t.name === name).map((t) => t.id) }
+      : undefined;
   const {
     labelled: [app, ...duplicates],
     otherLabels,
@@ -100,7 +124,7 @@ async function observeForDestroy(session: Session): Promise<DestroyObserved & { 
     session.reporter.warn(
       `${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`,
     );
-  if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [], otherLabels };
+  if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [], otherLabels, scimTokens };
   const { groups, users, mappings } = await readAppAssignments(okta, app.id);
   const names = new Map(groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
   return {
@@ -110,6 +134,7 @@ async function observeForDestroy(session: Session): Promise<DestroyObserved & { 
     directUsers: users.filter((u) => u.scope === 'USER').map((u) => ({ id: u.id, login: u.credentials?.userName ?? u.id })),
     assignedLogins: users.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()),
     otherLabels,
+    scimTokens,
   };
 }
 

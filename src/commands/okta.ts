@@ -1,4 +1,6 @@
-import { applyPlan, partialApply, type ApplyResult } from '../apply/apply.js';
+import { applyPlan, partialApply, type ApplyResult, type HeldScimToken } from '../apply/apply.js';
+import { observeScimTokens } from '../cloudflare/account-tokens.js';
+import { scimTokenName } from '../plan/scim-token.js';
 import { renderManualStep } from '../plan/guided-step.js';
 import type { Context } from '../context.js';
 import type { OktaOptions } from './options.js';
@@ -12,7 +14,7 @@ import { toSavedPlan } from '../plan/saved-plan.js';
 import { PlanFile } from './plan-file.js';
 import { findDrift } from '../plan/drift.js';
 import { hasChanges, provisioningOn } from '../plan/types.js';
-import { checkScimToken } from '../verify/checks-scim.js';
+import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { readBothSides } from '../verify/collect.js';
 import { confirmOrCancel } from './confirmation.js';
 import { readUnprovisioned } from '../okta/unprovisioned.js';
@@ -34,14 +36,21 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
         { command: 'okta', ...report },
         { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
       );
-    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
+    // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one (#25).
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs, 'create');
     const { okta, scim, inputs, desired, interactivity } = session;
     const startedAt = new Date();
     planFile.admit({ orgUrl: inputs.orgUrl, desired }, reporter);
 
     const reading = reporter.task('reading Okta and Cloudflare');
-    const [scimTokenProof, observed, roles] = await Promise.all([checkScimToken(scim), observe(okta, desired), observeRoles(scim, desired.groupRoles)])
-      .then(async ([proof, { observed, assignments }, roles]) => {
+    const tokens = inputs.tokenCreation && session.read ? observeScimTokens(session.read, scimTokenName(inputs.appLabel)) : Promise.resolve(undefined);
+    const [scimTokenProof, observed, roles, scimTokens] = await Promise.all([
+      checkScimToken(scim),
+      observe(okta, desired),
+      observeRoles(scim, desired.groupRoles),
+      tokens,
+    ])
+      .then(async ([proof, { observed, assignments }, roles, scimTokens]) => {
         // Once the app provisions, both sides are compared: drift Okta will not repair by itself is planned here.
         const app = observed.app;
         if (app && assignments && provisioningOn(app.features)) {
@@ -49,7 +58,7 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
           observed.drift = findDrift(sides);
           observed.unprovisioned = await readUnprovisioned(okta, inputs.orgUrl, app.id, sides.appUsers, assignments.groups);
         }
-        return [proof, observed, roles] as const;
+        return [proof, observed, roles, scimTokens] as const;
       })
       .catch((error) => {
         reading.fail('reading Okta and Cloudflare: failed');
@@ -58,6 +67,7 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
     reading.succeed(`read Okta (${inputs.orgUrl}) and Cloudflare (account ${inputs.accountId})`);
 
     observed.roles = roles;
+    observed.scimTokens = scimTokens;
     const plan = makePlan(desired, observed);
     const saved = toSavedPlan(plan, desired, inputs.orgUrl, inputs.accountId, observed.app?.id, startedAt);
     planFile.refuseStale(saved);
@@ -87,6 +97,7 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
     }
 
     let applied: ApplyResult = { appId: observed.app?.id, applied: [], manualSteps: [] };
+    const heldToken: HeldScimToken = { value: inputs.scimToken };
     if (hasChanges(plan)) {
       const declined = await confirmOrCancel(
         {
@@ -102,6 +113,9 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
       applied = await applyPlan(plan, observed.app?.id, {
         okta,
         scim,
+        scimToken: heldToken,
+        tokenApi: inputs.tokenCreation ? session.read : undefined,
+        clientFor: session.clientFor,
         roles,
         groupRoles: desired.groupRoles,
         inputs,
@@ -132,6 +146,9 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
     for (const step of applied.manualSteps) reporter.warn(`manual step left:\n${renderManualStep(step)}`);
 
     const appId = applied.appId;
+    // A token this run made is the SCIM client from here: verification reads SCIM as Okta will.
+    const made = heldToken.made;
+    if (made) session.scim = made.client;
     const verification =
       options.verify === false || !appId
         ? undefined
@@ -142,7 +159,8 @@ export async function run(options: OktaOptions, ctx: Context): Promise<number> {
             waitMs: inputs.waitMs,
             expected: expectedActivity(plan.actions, applied.applied, observed.groups),
             signal: ctx.signal,
-            scimTokenProof,
+            scimTokenProof: made?.proof ?? scimTokenProof,
+            madeTokenId: made?.id,
           });
     if (options.verify === false && appId) reporter.info('Next: prove it with `npx scim-setup verify --wait 5m` once Okta has provisioned.');
     await ci({ actions: plan.actions, manualSteps: applied.manualSteps, checks: verification?.report.checks });

@@ -47,7 +47,8 @@ export type SessionOptions = ConnectionOptions & WaitOptions & OutputOptions & D
 export type PlanFileOptions = { dryRun?: boolean; out?: string; plan?: string; planSha256?: string };
 
 export type OktaOptions = SessionOptions &
-  PlanFileOptions & {
+  PlanFileOptions &
+  TokenCreationOptions & {
     detailedExitcode?: boolean;
     yes?: boolean;
     revealToken?: boolean;
@@ -58,11 +59,15 @@ export type OktaOptions = SessionOptions &
 
 export type VerifyOptions = SessionOptions & { since: string; junit?: string };
 
-export type DestroyOptions = SessionOptions & PlanFileOptions & { yes?: boolean; deleteCloudflareGroups?: boolean; deprovisionUsers?: boolean };
+export type DestroyOptions = SessionOptions &
+  PlanFileOptions & { yes?: boolean; deleteCloudflareGroups?: boolean; deprovisionUsers?: boolean; revokeScimToken?: boolean };
 
 export type MigrateOptions = SessionOptions & PlanFileOptions & { yes?: boolean; namePrefix?: string };
 
-export type RotateTokenOptions = SessionOptions & PlanFileOptions & { yes?: boolean; revealToken?: boolean };
+/** How a token scim-setup makes is made (okta, rotate-token --create). */
+export type TokenCreationOptions = { scimTokenTtl?: string; scimTokenAllowCidr?: string[] };
+
+export type RotateTokenOptions = SessionOptions & PlanFileOptions & TokenCreationOptions & { yes?: boolean; revealToken?: boolean; create?: boolean };
 
 export type SandboxCommandOptions = OutputOptions & {
   oktaPort: string;

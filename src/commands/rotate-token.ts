@@ -1,11 +1,16 @@
 import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
-import { scimRequestsBy, tokenId } from '../cloudflare/audit.js';
+import { scimRequestsBy, scimRequestsByAnyToken, tokenId } from '../cloudflare/audit.js';
+import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
+import type { CloudflareClient } from '../cloudflare/client.js';
+import { heldValue, makeScimToken, type HeldScimToken } from '../apply/apply.js';
+import type { TokenCreation } from '../lib/inputs.js';
+import { describeCreation, newestFirst, scimTokenName } from '../plan/scim-token.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
 import { CliError, ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { maskToken } from '../lib/redact.js';
 import { runActions, type RunResult } from '../apply/executor.js';
-import { planRotation } from '../plan/rotate-plan.js';
+import { planRotation, planTokenRotation } from '../plan/rotate-plan.js';
 import { renderPlan, summarize } from '../plan/render.js';
 import { toSavedPlan } from '../plan/saved-plan.js';
 import { PlanFile } from './plan-file.js';
@@ -13,7 +18,7 @@ import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
 import { hasChanges, provisioningOn, requestsOf, type Action } from '../plan/types.js';
-import { checkScimToken } from '../verify/checks-scim.js';
+import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { confirmOrCancel } from './confirmation.js';
 import { errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
@@ -31,6 +36,12 @@ interface LogEvent {
 export async function run(options: RotateTokenOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'rotate-token', ctx.signal, async () => {
+    // --create makes the new token itself: a token given by hand as well would leave it unclear which one Okta is to get.
+    if (options.create && (ctx.env.CLOUDFLARE_SCIM_TOKEN || typeof options.scimTokenFile === 'string'))
+      throw new InputError(
+        '--create makes the new SCIM token, and a SCIM token is given too (CLOUDFLARE_SCIM_TOKEN or --scim-token-file).',
+        'Unset CLOUDFLARE_SCIM_TOKEN (and drop --scim-token-file) to let scim-setup make the token, or drop --create to hand Okta the token given.',
+      );
     // Said before anything is asked: without the read token the rotation cannot be proved, so it would end pending.
     if (!ctx.env.CLOUDFLARE_API_TOKEN && typeof options.cloudflareTokenFile !== 'string') {
       throw new InputError(
@@ -39,15 +50,18 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
       );
     }
     const planFile = await PlanFile.open('rotate-token', options);
-    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs, options.create ? 'create' : 'required');
     const { okta, scim, inputs } = session;
     // The plan carries the new token's fingerprint: a plan for another token is refused.
     planFile.admit({ orgUrl: inputs.orgUrl, desired: session.desired }, reporter);
     const startedAt = new Date();
     const steps: Array<{ step: string; result: string }> = [];
-    const proved = await checkScimToken(scim);
-    steps.push({ step: 'prove the new token against Cloudflare', result: proved });
-    reporter.task('prove the new token against Cloudflare').succeed(`prove the new token against Cloudflare: ${proved}`);
+    const held: HeldScimToken = { value: inputs.scimToken };
+    if (inputs.scimToken) {
+      const proved = await checkScimToken(scim);
+      steps.push({ step: 'prove the new token against Cloudflare', result: proved });
+      reporter.task('prove the new token against Cloudflare').succeed(`prove the new token against Cloudflare: ${proved}`);
+    }
 
     const app = await requireApp(okta, inputs.appLabel, inputs.orgUrl);
     if (!provisioningOn(app.features ?? []))
@@ -55,25 +69,30 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
         `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
         'Run `npx scim-setup okta` to set provisioning up with this token.',
       );
-    const newTokenId = await tokenId(scim);
-    const [inUse, mappings] = await Promise.all([
-      alreadyInUse(session, app.id, newTokenId),
-      okta.list<{ id: string }>(`/api/v1/apps/${app.id}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 }),
-    ]);
-    const actions = planRotation({ app, alreadyInUse: inUse, activeMappingId: mappings[0]?.id }, inputs.scimBaseUrl);
-    const plan = { actions, warnings: [] as string[] };
+    const mappings = okta.list<{ id: string }>(`/api/v1/apps/${app.id}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
+    const made = inputs.tokenCreation ? await planMadeToken(session, app.id, inputs.tokenCreation) : undefined;
+    let newTokenId = made ? made.newTokenId : await tokenId(scim);
+    const inUse = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
+    const actions = [
+      ...(made?.make ? [made.make] : []),
+      ...planRotation({ app, alreadyInUse: inUse, activeMappingId: (await mappings)[0]?.id }, inputs.scimBaseUrl),
+      ...(made?.revoke ? [made.revoke] : []),
+    ];
+    const plan = { actions, warnings: made?.notes ?? [] };
     const saved = toSavedPlan(plan, session.desired, inputs.orgUrl, inputs.accountId, app.id, startedAt, 'rotate-token');
     planFile.refuseStale(saved);
     const document = { formatVersion: 1, command: 'rotate-token', app: { id: app.id, label: app.label }, actions, summary: summarize(plan) };
     if (!reporter.json || options.dryRun)
-      reporter.info(`\n${renderPlan(plan, reporter.style, `Rotate the SCIM token of Okta app "${app.label}" to ${maskToken(inputs.scimToken)}`)}\n`);
+      reporter.info(
+        `\n${renderPlan(plan, reporter.style, `Rotate the SCIM token of Okta app "${app.label}" to ${inputs.scimToken ? maskToken(inputs.scimToken) : 'a token scim-setup makes'}`)}\n`,
+      );
     await planFile.save(saved, ctx, reporter);
     if (options.dryRun) {
       reporter.result({ ...document, dryRun: true, steps });
       return ExitCode.ok;
     }
     if (!hasChanges(plan)) {
-      steps.push({ step: 'Okta already uses the new token', result: inUse! });
+      steps.push({ step: 'Okta already uses the new token', result: inUse ?? '' });
       reporter.info('Nothing to change: Okta already uses the new token.');
       reporter.result({ ...document, dryRun: false, byApi: false, alreadyRotated: true, applied: [], steps });
       return ExitCode.ok;
@@ -94,20 +113,35 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
     const waitMs = session.interactivity.interactive && !session.waitExplicit ? Number.POSITIVE_INFINITY : inputs.waitMs;
     let byApi = false;
     const result: RunResult = { applied: [], manualSteps: [] };
-    await runActions(actions, { reporter, signal: session.signal }, result, async (action, progress) => {
-      switch (action.operation?.kind) {
+    const deps = { reporter, signal: session.signal };
+    await runActions(actions, deps, result, async (action, progress) => {
+      const op = action.operation;
+      switch (op?.kind) {
+        case 'make-scim-token': {
+          const outcome = await makeScimToken(op, { ...applyDepsOf(session, held), signal: session.signal }, progress);
+          newTokenId = held.made?.id;
+          steps.push({ step: action.summary, result: outcome });
+          return outcome;
+        }
+        case 'revoke-scim-tokens': {
+          const api = requireRead(session);
+          const outcomes = [];
+          for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(api, id)}`);
+          steps.push({ step: action.summary, result: outcomes.join('; ') });
+          return outcomes.join('; ');
+        }
         case 'token-handover': {
-          byApi = await handToOktaByApi(session, app.id);
+          byApi = await handToOktaByApi(session, app.id, heldValue(held));
           if (byApi) return 'by the provisioning connection API';
-          showGuidedStep(session, app.id, Boolean(options.revealToken));
+          showGuidedStep(session, app.id, heldValue(held), Boolean(options.revealToken));
           // Not ticked before it happens (#24 item 6): the hand-over is done when Okta uses the new token.
           const proofAction = actions.find((a) => a.operation?.kind === 'token-proof');
           if (!proofAction || proofAction.kind === 'manual') return 'shown as the guided step above; nothing can prove it yet (see the next step)';
           progress('waiting for an admin to put the new token on the Provisioning tab (the guided step above)');
-          return `by an admin, through the guided step: ${await proveInUse(session, proofAction, app.id, newTokenId, changedAt, progress, waitMs)}`;
+          return `by an admin, through the guided step: ${await proveInUse(session, proofAction, app.id, requireId(newTokenId), changedAt, progress, waitMs)}`;
         }
         case 'token-proof': {
-          const proof = await proveInUse(session, action, app.id, newTokenId, changedAt, progress, waitMs);
+          const proof = await proveInUse(session, action, app.id, requireId(newTokenId), changedAt, progress, waitMs);
           steps.push({ step: action.summary, result: proof });
           return proof;
         }
@@ -132,14 +166,55 @@ export async function run(options: RotateTokenOptions, ctx: Context): Promise<nu
       for (const step of result.manualSteps) reporter.warn(`manual step left:\n${renderManualStep(step)}`);
       return ExitCode.pending;
     }
-    reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
+    for (const note of plan.warnings) reporter.warn(note);
+    if (!made) reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
     return ExitCode.ok;
   });
 }
 
-function showGuidedStep(session: Session, appId: string, reveal: boolean): void {
-  const { inputs } = session;
-  session.reporter.info(`\n${renderManualStep(tokenGuidedStep(inputs.orgUrl, appId, inputs.scimToken, reveal))}\n`);
+function showGuidedStep(session: Session, appId: string, token: string, reveal: boolean): void {
+  session.reporter.info(`\n${renderManualStep(tokenGuidedStep(session.inputs.orgUrl, appId, token, reveal, !session.inputs.scimToken))}\n`);
+}
+
+function requireRead(session: Session): CloudflareClient {
+  if (!session.read) throw new RemoteError('internal: rotate-token runs only with CLOUDFLARE_API_TOKEN');
+  return session.read;
+}
+
+function requireId(id: string | undefined): string {
+  if (!id) throw new RemoteError('internal: the new token has no id before its proof (the plan makes it first)');
+  return id;
+}
+
+function applyDepsOf(session: Session, held: HeldScimToken) {
+  return { tokenApi: session.read, inputs: session.inputs, clientFor: session.clientFor, scimToken: held, scim: session.scim };
+}
+
+/**
+ * The token rotate-token --create makes, planned from one reading: the tokens of scim-setup's name,
+ * the token Okta's latest SCIM request carried, and SCIM's permission group.
+ */
+async function planMadeToken(session: Session, appId: string, creation: TokenCreation) {
+  const api = requireRead(session);
+  const name = scimTokenName(session.inputs.appLabel);
+  const [tokens, group, requests] = await Promise.all([
+    listAccountTokens(api),
+    scimPermissionGroup(api),
+    scimRequestsByAnyToken(api, new Date(Date.now() - LOOKBACK_MS)),
+  ]);
+  const named = newestFirst(tokens.filter((t) => t.name === name));
+  const inUseId = requests.find((r) => r.actor?.token_id)?.actor?.token_id;
+  // Only a rotation an earlier run began can already be in use: one token of the name, which Okta already carries, is the one to replace.
+  const newestInUse = named[0] && (named.length > 1 || named[0].id !== inUseId) ? await alreadyInUse(session, appId, named[0].id) : undefined;
+  return planTokenRotation({
+    name,
+    permissionGroupId: group.id,
+    named,
+    inUseId,
+    accountTokenIds: tokens.map((t) => t.id),
+    newestInUse,
+    creationDetail: describeCreation(session.inputs.accountId, creation),
+  });
 }
 
 const LOOKBACK_MS = 3600_000;
@@ -162,12 +237,12 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string)
     : undefined;
 }
 
-async function handToOktaByApi(session: Session, appId: string): Promise<boolean> {
+async function handToOktaByApi(session: Session, appId: string, token: string): Promise<boolean> {
   const { okta, inputs } = session;
   try {
     const r = await okta.post<{ status?: string }>(
       `/api/v1/apps/${appId}/connections/default`,
-      { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: inputs.scimToken } },
+      { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token } },
       { activate: 'true' },
     );
     return r.status === 'ENABLED';

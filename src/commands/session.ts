@@ -6,7 +6,7 @@ import { CliError, exitCodeFor, InputError, type InputProblem } from '../lib/err
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { VERSION } from '../lib/version.js';
-import { resolveInputs, secretsOf, type Inputs, type MissingInput, type SavedInputs } from '../lib/inputs.js';
+import { resolveInputs, secretsOf, type Inputs, type MissingInput, type SavedInputs, type ScimTokenNeed } from '../lib/inputs.js';
 import { ask } from '../lib/prompt.js';
 import { fingerprint } from '../lib/redact.js';
 import { Reporter } from '../lib/reporter.js';
@@ -15,6 +15,9 @@ import { readAllStdin, readSecretFiles } from '../lib/secret-files.js';
 import { detectInteractivity, type Interactivity } from '../lib/tty.js';
 import type { OktaClient } from '../okta/client.js';
 import type { Desired } from '../plan/types.js';
+
+/** What a plan names in place of a token's fingerprint when scim-setup is to make the token. */
+export const MADE_BY_SCIM_SETUP = 'made by scim-setup';
 
 /** Everything `okta` and `verify` share: validated inputs, the reporter, and the two clients. */
 export interface Session {
@@ -25,6 +28,8 @@ export interface Session {
   scim: CloudflareClient;
   /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN. */
   read?: CloudflareClient;
+  /** A client on a token this run made (its value known only in memory), for Okta's side of the check. */
+  clientFor(token: string): CloudflareClient;
   desired: Desired;
   /** Whether --wait was given (an interactive guided step waits until Ctrl-C otherwise). */
   waitExplicit: boolean;
@@ -45,7 +50,14 @@ export function makeReporter(options: OutputOptions, ctx: Context): Reporter {
 }
 
 /** Validates every input before any request is made; a bad one exits 2 with nothing sent. */
-export async function openSession(options: SessionOptions, ctx: Context, reporter: Reporter, defaultWait: string, saved?: SavedInputs): Promise<Session> {
+export async function openSession(
+  options: SessionOptions,
+  ctx: Context,
+  reporter: Reporter,
+  defaultWait: string,
+  saved?: SavedInputs,
+  scimTokenNeed: ScimTokenNeed = 'required',
+): Promise<Session> {
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
   const configPath = options.config;
   const config = configPath ? { path: configPath, data: await loadConfigFile(configPath) } : undefined;
@@ -53,7 +65,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
   const prompt = Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
     tell: (line: string) => void ctx.stderr.write(`${line}\n`),
   });
-  const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait, saved }, interactivity, prompt);
+  const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait, saved, scimTokenNeed }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   const recorder = await startRecording(options, ctx, reporter);
@@ -72,21 +84,30 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
     appLabel: inputs.appLabel,
     accountId: inputs.accountId,
     scimBaseUrl: inputs.scimBaseUrl,
-    scimTokenFingerprint: await fingerprint(inputs.scimToken),
+    // A token scim-setup makes has no value yet: the plan names the making, and a plan for a given token is refused.
+    scimTokenFingerprint: inputs.scimToken ? await fingerprint(inputs.scimToken) : MADE_BY_SCIM_SETUP,
     assignGroups: inputs.assignGroups,
     pushGroups: inputs.pushGroups,
     groupRoles: inputs.groupRoles,
     assignUsers: inputs.assignUsers,
+    ...(inputs.tokenCreation ? { tokenCreation: inputs.tokenCreation } : {}),
   };
   // The SDKs load only once the inputs are valid, so that an input error answers at once.
   const [{ OktaClient }, { CloudflareClient }] = await Promise.all([import('../okta/client.js'), import('../cloudflare/client.js')]);
+  const clientFor = (token: string, role: 'scim' | 'read' = 'scim') => new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, token, role, policy, ctx.env);
+  const read = inputs.cloudflareApiToken ? clientFor(inputs.cloudflareApiToken, 'read') : undefined;
   return {
     reporter,
     inputs,
     interactivity,
     okta: new OktaClient(inputs.orgUrl, inputs.oktaAuth, policy, ctx.env),
-    scim: new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.scimToken, 'scim', policy, ctx.env),
-    read: inputs.cloudflareApiToken ? new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, inputs.cloudflareApiToken, 'read', policy, ctx.env) : undefined,
+    // Without a SCIM token, SCIM is read with CLOUDFLARE_API_TOKEN (the spec lets Account Settings tokens read it).
+    scim: inputs.scimToken ? clientFor(inputs.scimToken) : (read as CloudflareClient),
+    read,
+    clientFor: (token) => {
+      ctx.redactor.register(token);
+      return clientFor(token);
+    },
     desired,
     waitExplicit: options.wait !== undefined,
     signal: ctx.signal,

@@ -12,7 +12,8 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, 'verify', ctx.signal, async () => {
     if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
-    const session = await openSession(options, ctx, reporter, '0s');
+    // Without a SCIM token, CLOUDFLARE_API_TOKEN reads SCIM and Okta's token is watched by its id (#25).
+    const session = await openSession(options, ctx, reporter, '0s', undefined, 'read');
     const lookback = options.since === undefined ? DEFAULT_LOOKBACK_MS : parseDuration(options.since, '--since');
     const app = await requireApp(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
     // What it looks at, as okta says it (#24 item 33).

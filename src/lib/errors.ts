@@ -84,11 +84,15 @@ export class InputError extends CliError {
 }
 
 /** A token was refused (401) or lacks a permission (403): the status rides on the error, so nothing reads it from the message. */
+/** Why a credential was refused, where the service's codes tell: what a caller branches on. */
+export type AuthRefusal = 'unreadable' | 'unknown-token' | 'other-account' | 'outside-ip-ranges' | 'no-permission';
+
 export class AuthError extends CliError {
   constructor(
     message: string,
     fix?: string,
     readonly status: 401 | 403 = 401,
+    readonly refusal?: AuthRefusal,
   ) {
     super(message, ExitCode.auth, fix);
   }

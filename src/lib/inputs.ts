@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { ConfigFile } from './config-file.js';
 import { durationMs } from './duration.js';
 import { InputError, type InputProblem } from './errors.js';
@@ -16,6 +17,7 @@ import {
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export const DEFAULT_APP_LABEL = 'Cloudflare SCIM';
+export const DEFAULT_SCIM_TOKEN_TTL_DAYS = 90;
 /** How long Cloudflare's listings may trail its writes before a difference can be drift (README, "Pending or drift"). */
 export const DEFAULT_SETTLE = '10s';
 export const DEFAULT_OKTA_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.logs.read'];
@@ -27,7 +29,10 @@ export interface Inputs {
   orgUrl: string;
   oktaAuth: OktaAuth;
   accountId: string;
-  scimToken: string;
+  /** Absent where the command may go without one: scim-setup makes it (okta), or reads with CLOUDFLARE_API_TOKEN (verify, destroy). */
+  scimToken?: string;
+  /** Set when scim-setup is to make the SCIM token (none given, and CLOUDFLARE_API_TOKEN may make one). */
+  tokenCreation?: TokenCreation;
   cloudflareApiToken?: string;
   apiBaseUrl: string;
   scimBaseUrl: string;
@@ -46,6 +51,21 @@ export interface Inputs {
   warnings: string[];
 }
 
+/** How a token scim-setup makes is made: its life and, when asked, where it may be used from. */
+export interface TokenCreation {
+  /** Days from its making to its expiry; null: it never expires. */
+  ttlDays: number | null;
+  /** Client IP ranges (CIDR); empty: any address. */
+  allowCidrs: string[];
+}
+
+/**
+ * Whether the command needs a SCIM token given: `required` (migrate, a rotation to a token made by
+ * hand); `create` (okta: without one, it makes one with CLOUDFLARE_API_TOKEN); `read` (verify,
+ * destroy: without one, CLOUDFLARE_API_TOKEN reads SCIM, as the spec allows Account Settings tokens).
+ */
+export type ScimTokenNeed = 'required' | 'create' | 'read';
+
 /** A secret read at the edge (file or stdin), with where it came from. */
 export interface SecretValue {
   value: string;
@@ -62,6 +82,7 @@ export interface RawInputs {
   defaultWait: string;
   /** A saved plan (--plan): its inputs are applied as saved; only flags (and, for where to connect, env vars) override them. */
   saved?: SavedInputs;
+  scimTokenNeed?: ScimTokenNeed;
 }
 
 /** The non-secret inputs a saved plan carries, and the plan's path. */
@@ -121,6 +142,11 @@ function candidates(raw: RawInputs) {
       { value: file?.cloudflare?.accountId, source: cfg('cloudflare.accountId') },
     ],
     scimToken: secret('scimToken', 'CLOUDFLARE_SCIM_TOKEN'),
+    scimTokenTtl: [
+      { value: str(flags.scimTokenTtl), source: '--scim-token-ttl' },
+      { value: String(DEFAULT_SCIM_TOKEN_TTL_DAYS) + 'd', source: 'default' },
+    ],
+    scimTokenAllowCidr: [{ value: list(flags.scimTokenAllowCidr), source: '--scim-token-allow-cidr' }],
     cloudflareApiToken: secret('cloudflareApiToken', 'CLOUDFLARE_API_TOKEN'),
     apiBaseUrl: [
       { value: str(flags.apiBaseUrl), source: '--api-base-url' },
@@ -241,10 +267,13 @@ export type Prompter = ((input: MissingInput) => Promise<string>) & { tell?: (li
 export async function resolveInputs(raw: RawInputs, interactivity: Interactivity, prompt?: Prompter): Promise<Inputs> {
   const c = candidates(raw);
   const usesServiceApp = !pick(c.oktaToken) && pick(c.oktaClientId) !== undefined;
-  const missing = REQUIRED.filter((m) => !pick(c[m.key]) && !(m.key === 'oktaToken' && usesServiceApp)).map((m) =>
-    m.key === 'orgUrl' && raw.saved
-      ? { ...m, how: `${m.how}; the saved plan was made for ${raw.saved.orgUrl}, but a plan never chooses where your Okta token goes` }
-      : m,
+  // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one (okta) or reads SCIM itself (verify, destroy).
+  const scimTokenOptional = (raw.scimTokenNeed ?? 'required') !== 'required' && pick(c.cloudflareApiToken) !== undefined;
+  const missing = REQUIRED.filter((m) => !pick(c[m.key]) && !(m.key === 'oktaToken' && usesServiceApp) && !(m.key === 'scimToken' && scimTokenOptional)).map(
+    (m) =>
+      m.key === 'orgUrl' && raw.saved
+        ? { ...m, how: `${m.how}; the saved plan was made for ${raw.saved.orgUrl}, but a plan never chooses where your Okta token goes` }
+        : m,
   );
   if (missing.length > 0) {
     if (!interactivity.interactive || !prompt) {
@@ -263,7 +292,7 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
     }
     await prompt.tell?.(exportLines(answered));
   }
-  return validateAll(c);
+  return validateAll(c, raw.scimTokenNeed ?? 'required');
 }
 
 /**
@@ -302,7 +331,7 @@ async function askValid(input: MissingInput, prompt: Prompter): Promise<string> 
   }
 }
 
-function validateAll(c: ReturnType<typeof candidates>): Inputs {
+function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenNeed): Inputs {
   const problems: InputProblem[] = [];
   const warnings: string[] = [];
   const check = <T>(list: Candidate[], label: string, fn: (value: never) => T): T | undefined => {
@@ -344,6 +373,17 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
     return ms;
   });
   const settleMs = check(c.settle, 'Settle', duration);
+  const tokenCreation = scimToken === undefined && scimTokenNeed === 'create' ? resolveTokenCreation(c, check) : undefined;
+  for (const [flag, list] of [
+    ['--scim-token-ttl', c.scimTokenTtl],
+    ['--scim-token-allow-cidr', c.scimTokenAllowCidr],
+  ] as const)
+    if (!tokenCreation && pick(list)?.source === flag)
+      problems.push({
+        input: flag,
+        source: flag,
+        message: `it shapes a SCIM token that scim-setup makes, and ${pick(c.scimToken) ? 'a SCIM token is given (CLOUDFLARE_SCIM_TOKEN or --scim-token-file)' : 'this command makes none'}. Drop ${flag}, or unset the SCIM token to let scim-setup make one.`,
+      });
   if (problems.length > 0) {
     throw new InputError(
       `Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p.input}${p.source ? ` (from ${p.source})` : ''}: ${p.message}`).join('\n')}`,
@@ -355,7 +395,8 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
     orgUrl: org!.value,
     oktaAuth: oktaAuth!,
     accountId: accountId!,
-    scimToken: scimToken!,
+    scimToken,
+    tokenCreation,
     cloudflareApiToken,
     apiBaseUrl: apiBaseUrl!,
     scimBaseUrl: `${apiBaseUrl}/accounts/${accountId}/scim/v2`,
@@ -370,6 +411,30 @@ function validateAll(c: ReturnType<typeof candidates>): Inputs {
     settleMs: settleMs!,
     warnings,
   };
+}
+
+/** --scim-token-ttl (days, or never) and --scim-token-allow-cidr (repeatable), checked before anything is sent. */
+function resolveTokenCreation(c: ReturnType<typeof candidates>, check: Check): TokenCreation | undefined {
+  const ttlDays = check(c.scimTokenTtl, 'SCIM token lifetime', (v: string): number | null => {
+    if (v.trim().toLowerCase() === 'never') return null;
+    const m = /^(\d{1,4})d$/.exec(v.trim());
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 3650)
+      throw new InvalidValue(`"${v}" is not a token lifetime.`, 'Give days, e.g. 90d (1d to 3650d), or never.');
+    return Number(m[1]);
+  });
+  const allowCidrs = check(c.scimTokenAllowCidr, 'SCIM token client IP ranges', (v: string[]) => v.map(validateCidr)) ?? [];
+  return ttlDays === undefined ? undefined : { ttlDays, allowCidrs };
+}
+
+/** An IPv4 or IPv6 range as Cloudflare's token conditions take it. */
+function validateCidr(raw: string): string {
+  const value = raw.trim();
+  const [address, bits, ...rest] = value.split('/');
+  const family = isIP(address);
+  const max = family === 4 ? 32 : 128;
+  if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max)))
+    throw new InvalidValue(`"${raw}" is not an IP range.`, 'Write a CIDR such as 203.0.113.0/24 or 2001:db8::/32 (Okta publishes its IP ranges).');
+  return bits === undefined ? `${address}/${max}` : value;
 }
 
 /** Okta pushes only assigned members, so every pushed group is also assigned. */

@@ -7,11 +7,14 @@ export interface DestroyObserved {
   directUsers: Array<{ id: string; login: string }>;
   /** Every assigned login (lower-case), directly or through a group. */
   assignedLogins: string[];
+  /** With --revoke-scim-token: the tokens scim-setup made for this app (by name). */
+  scimTokens?: { name: string; ids: string[] };
 }
 
 export interface DestroyOptions {
   deleteCloudflareGroups: boolean;
   deprovisionUsers: boolean;
+  revokeScimToken?: boolean;
 }
 
 /**
@@ -21,6 +24,26 @@ export interface DestroyOptions {
  * provisioning, before it is deleted with whatever assignments remain.
  */
 export function planDestroy(o: DestroyObserved, options: DestroyOptions): Action[] {
+  return [...appTeardown(o, options), ...tokenRevocation(o, options)];
+}
+
+/** The token goes last, once the app that held it is gone: nothing can still use it then (a re-run after the app is gone revokes it alone). */
+function tokenRevocation(o: DestroyObserved, options: DestroyOptions): Action[] {
+  if (!options.revokeScimToken || !o.scimTokens?.ids.length) return [];
+  const { name, ids } = o.scimTokens;
+  return [
+    {
+      id: 'revoke-scim-token',
+      kind: 'delete',
+      resource: 'scim-token',
+      subject: name,
+      summary: `revoke the SCIM token${ids.length > 1 ? 's' : ''} scim-setup made for the app ("${name}": ${ids.join(', ')})`,
+      operation: { kind: 'revoke-scim-tokens', ids, name },
+    },
+  ];
+}
+
+function appTeardown(o: DestroyObserved, options: DestroyOptions): Action[] {
   if (!o.app) return [];
   const app = `/api/v1/apps/${o.app.id}`;
   const actions: Action[] = [];

@@ -34,11 +34,19 @@ export function tasksLink(orgUrl: string): string {
 
 /** The guide's steps 3 and 4 in its own words, with the exact values to paste. */
 /** The lines both checklists share, written once (#24 items 6, 38): the token field, and Okta's own test of it. */
-const tokenLine = (scimToken: string, revealToken: boolean) =>
-  `OAuth Bearer Token: ${revealToken ? scimToken : `${maskToken(scimToken)} (the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it)`}`;
+const tokenLine = (scimToken: string, revealToken: boolean, made: boolean) =>
+  `OAuth Bearer Token: ${
+    revealToken
+      ? scimToken
+      : `${maskToken(scimToken)} (${
+          made
+            ? 'the token scim-setup made, whose value nothing else holds: re-run with --reveal-token to print it (the re-run gives it a new value)'
+            : 'the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it'
+        })`
+  }`;
 const TEST_CREDENTIALS = 'Select Test API Credentials: Okta says the credentials were verified.';
 
-export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUrl: string, scimToken: string, revealToken: boolean): ManualStep {
+export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUrl: string, scimToken: string, revealToken: boolean, made = false): ManualStep {
   return {
     id: 'provisioning',
     title: 'Turn on provisioning in Okta (Okta does not take this step through its API for this app)',
@@ -48,7 +56,7 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
       'Select Enable API integration.',
       // Values to copy stand on their own line: a terminal that wraps them mid-token breaks a copy.
       `SCIM 2.0 Base URL:\n${scimBaseUrl}`,
-      tokenLine(scimToken, revealToken),
+      tokenLine(scimToken, revealToken, made),
       TEST_CREDENTIALS,
       'Deselect Import Groups.',
       'Select Save.',
@@ -59,12 +67,17 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
 }
 
 /** The guided step of a token rotation: the token field alone, from the same lines. */
-export function tokenGuidedStep(orgUrl: string, appId: string, scimToken: string, revealToken: boolean): ManualStep {
+export function tokenGuidedStep(orgUrl: string, appId: string, scimToken: string, revealToken: boolean, made = false): ManualStep {
   return {
     id: 'rotate-token',
     title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
     link: provisioningTabLink(orgUrl, appId),
-    steps: ["Open the link (the app's Provisioning tab), Integration, and select Edit.", tokenLine(scimToken, revealToken), TEST_CREDENTIALS, 'Select Save.'],
+    steps: [
+      "Open the link (the app's Provisioning tab), Integration, and select Edit.",
+      tokenLine(scimToken, revealToken, made),
+      TEST_CREDENTIALS,
+      'Select Save.',
+    ],
     values: { 'OAuth Bearer Token': tokenValue(scimToken, revealToken) },
   };
 }

@@ -4,6 +4,7 @@ import { nearMatches } from '../lib/near-matches.js';
 import { fromWire } from '../lib/terminal-text.js';
 import { repairs, repush, sequence } from './repair.js';
 import { provisionRepairs } from './unprovisioned.js';
+import { scimTokenAction } from './scim-token.js';
 import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
 
 const APP = '{appId}';
@@ -15,6 +16,9 @@ export function plan(desired: Desired, observed: Observed): Plan {
   const appPath = `/api/v1/apps/${app?.id ?? APP}`;
   const actions: Action[] = [appAction(desired, observed), ...visibilityActions(observed, appPath)];
 
+  // The token Okta is to get is made just before Okta gets it, so that nothing earlier can leave it unused.
+  if (desired.tokenCreation && observed.scimTokens)
+    actions.push(scimTokenAction(desired.appLabel, desired.accountId, desired.tokenCreation, observed.scimTokens, provisioningOn(app?.features ?? [])));
   const provisioning = provisioningAction(desired, observed, appPath);
   actions.push(provisioning);
 

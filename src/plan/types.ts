@@ -1,6 +1,8 @@
 import type { Drift } from './drift.js';
 import type { PolicyWrite } from './roles.js';
 import type { UnprovisionedFacts } from './unprovisioned.js';
+import type { ObservedScimTokens } from './scim-token.js';
+import type { TokenCreation } from '../lib/inputs.js';
 
 /** What the user asked for, from the validated inputs. */
 export interface Desired {
@@ -15,6 +17,8 @@ export interface Desired {
   /** Cloudflare role names for the user groups of pushed groups. */
   groupRoles: Record<string, string[]>;
   assignUsers: string[];
+  /** Set when scim-setup makes the SCIM token: its life and ranges (never a value). */
+  tokenCreation?: TokenCreation;
 }
 
 export interface Visibility {
@@ -63,6 +67,8 @@ export interface Observed {
   drift?: Drift[];
   /** Users Okta left unprovisioned (assigned before provisioning was on); read only once the app provisions. */
   unprovisioned?: UnprovisionedFacts;
+  /** The tokens scim-setup made for this app; read only when it is to make one. */
+  scimTokens?: ObservedScimTokens;
 }
 
 export interface ObservedRoles {
@@ -84,7 +90,8 @@ export type ActionResource =
   | 'push-mapping'
   | 'repair'
   | 'group-roles'
-  | 'token-proof';
+  | 'token-proof'
+  | 'scim-token';
 
 /** The request an action implies; `{appId}` stands for an app that a previous action creates. */
 export interface PlannedRequest {
@@ -125,7 +132,11 @@ export type Operation =
   | { kind: 'migrate'; role: string; step: MigrateStep }
   /** rotate-token: the new token to Okta (by API where it takes it, else a guided step), then the proof that Okta uses it. */
   | { kind: 'token-handover' }
-  | { kind: 'token-proof' };
+  | { kind: 'token-proof' }
+  /** A Cloudflare account token for Okta: made, or an earlier run's adopted by rolling it; `revoke`: older ones of the same name. */
+  | { kind: 'make-scim-token'; name: string; permissionGroupId: string; adopt?: string; revoke: string[] }
+  /** Tokens revoked once they are no longer needed (a rotation proved, an app torn down). */
+  | { kind: 'revoke-scim-tokens'; ids: string[]; name: string };
 
 /**
  * The requests an action sends, in order, as the plan showed them: the one accessor every executor

@@ -2,7 +2,8 @@ import type { OktaEmulator } from './okta/emulator.js';
 
 export interface AdminOptions {
   scimBaseUrl: string;
-  scimToken: string;
+  /** The token the admin pastes for an app, by its label: the one the guided step shows. */
+  scimToken: (appLabel: string) => string;
   delayMs: number;
 }
 
@@ -25,7 +26,7 @@ export function startAutoAdmin(okta: OktaEmulator, options: AdminOptions): () =>
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!okta.state.apps.has(app.id)) return;
-        okta.setProvisioning(app.id, guideProvisioning(options.scimBaseUrl, options.scimToken));
+        okta.setProvisioning(app.id, guideProvisioning(options.scimBaseUrl, options.scimToken(app.label)));
       }, options.delayMs);
       timers.add(timer);
     }

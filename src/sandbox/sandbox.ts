@@ -79,7 +79,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const scimBaseUrl = `${cloudflare.apiBaseUrl}/accounts/${accountId}/scim/v2`;
   const stopAdmin =
-    options.admin === 'auto' ? startAutoAdmin(okta, { scimBaseUrl, scimToken: cloudflare.scimToken.value, delayMs: options.adminDelayMs ?? 800 }) : () => {};
+    options.admin === 'auto'
+      ? startAutoAdmin(okta, { scimBaseUrl, scimToken: (label) => tokenForApp(cloudflare, label), delayMs: options.adminDelayMs ?? 800 })
+      : () => {};
   return {
     okta,
     cloudflare,
@@ -99,6 +101,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([okta.close(), cloudflare.close()]);
     },
   };
+}
+
+/**
+ * The token an admin pastes for an app: the newest that scim-setup made for it (`scim-setup: <label>`,
+ * whose value the guided step shows with --reveal-token), else the sandbox's SCIM token.
+ */
+function tokenForApp(cloudflare: CloudflareEmulator, appLabel: string): string {
+  const made = [...cloudflare.state.tokens.values()]
+    .filter((t) => t.status === 'active' && t.name === `scim-setup: ${appLabel}`)
+    .sort((a, b) => Date.parse(b.issuedOn) - Date.parse(a.issuedOn));
+  return made[0]?.value ?? cloudflare.scimToken.value;
 }
 
 /** A port the sandbox could not listen on: which emulator, and which port. */

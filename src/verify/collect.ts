@@ -9,8 +9,9 @@ import type { OktaClient } from '../okta/client.js';
 import { SYSTEM_GROUP_PREFIX, type DriftFacts } from '../plan/drift.js';
 import { stuckState } from '../plan/unprovisioned.js';
 import { assignmentsTabLink, tasksLink } from '../plan/guided-step.js';
-import { checkScimToken } from './checks-scim.js';
+import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { resolvedBy } from './log-pairs.js';
+import { readTokenLife } from './token-life.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
 
 interface LogEvent {
@@ -127,10 +128,14 @@ export async function collectEvidence(
   since: Date,
   expected: ExpectedActivity | undefined,
   scimTokenProof?: string,
+  madeTokenId?: string,
 ): Promise<Evidence> {
   const { okta, scim, read, desired, inputs } = session;
+  // No SCIM token held here (verify after scim-setup made it): SCIM is read with CLOUDFLARE_API_TOKEN, and Okta's token watched by its id.
+  const watched = !inputs.scimToken && !madeTokenId;
+  const tokenLife = readTokenLife(session, since, madeTokenId);
   const scimToken = await (scimTokenProof !== undefined ? Promise.resolve(scimTokenProof) : checkScimToken(scim)).then(
-    (detail) => ({ ok: true as const, detail }),
+    (detail) => ({ ok: true as const, detail: watched ? `${detail}, read with CLOUDFLARE_API_TOKEN` : detail, ...(watched ? { watched } : {}) }),
     (error: unknown) => {
       if (!(error instanceof CliError)) throw error;
       return {
@@ -162,7 +167,7 @@ export async function collectEvidence(
       .listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500)
       .catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
     read && scimWorks
-      ? auditActivity(scim, read, since)
+      ? tokenLife.then((life) => auditActivity(scim, read, since, life.known ? life.id : undefined, watched))
       : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
   const app = toObservedApp(rawApp);
@@ -191,6 +196,7 @@ export async function collectEvidence(
     ...sides,
     accountId: inputs.accountId,
     scimToken,
+    tokenLife: await tokenLife,
     app: { id: rawApp.id, label: rawApp.label, status: app.status, features: app.features, visibility: app.visibility },
     userGroups: userGroups
       ? Object.fromEntries(
@@ -216,9 +222,21 @@ export async function collectEvidence(
 }
 
 /** SCIM requests made with the SCIM token since `since`, from the v2 audit log. */
-async function auditActivity(scim: CloudflareClient, read: CloudflareClient, since: Date): Promise<Evidence['audit']> {
-  const id = await tokenId(scim);
+/**
+ * Okta's SCIM requests in Cloudflare's audit log, by the SCIM token's id: the one given (or made),
+ * or, with none held here, the one found by scim-setup's name. With none known, every SCIM
+ * request counts as Okta's.
+ */
+async function auditActivity(
+  scim: CloudflareClient,
+  read: CloudflareClient,
+  since: Date,
+  knownId: string | undefined,
+  watched: boolean,
+): Promise<Evidence['audit']> {
+  const id = knownId ?? (watched ? undefined : await tokenId(scim));
   const entries = await scimRequestsByAnyToken(read, since);
+  if (id === undefined) return { count: entries.length, latest: entries[0]?.action.time, tokenId: 'any', others: { count: 0, tokenIds: [] } };
   const mine = entries.filter((e) => e.actor?.token_id === id);
   const others = entries.filter((e) => e.actor?.token_id !== undefined && e.actor.token_id !== id);
   return {

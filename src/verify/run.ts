@@ -67,6 +67,8 @@ export async function runVerification(
     expected?: ExpectedActivity;
     signal?: AbortSignal /** The run's own proof of the SCIM token, reused in the first round. */;
     scimTokenProof?: string;
+    /** The token this run made for Okta: its value is not held by the session, its id is. */
+    madeTokenId?: string;
   },
 ): Promise<{ report: VerificationReport }> {
   const { reporter } = session;
@@ -78,7 +80,14 @@ export async function runVerification(
   await pollUntil(
     async () => {
       rounds += 1;
-      const evidence = await collectEvidence(session, options.appId, options.since, options.expected, rounds === 1 ? options.scimTokenProof : undefined);
+      const evidence = await collectEvidence(
+        session,
+        options.appId,
+        options.since,
+        options.expected,
+        rounds === 1 ? options.scimTokenProof : undefined,
+        options.madeTokenId,
+      );
       checks = evaluate(evidence, sightings.confirm(findDrift(evidence), Date.now()));
       return settledChecks(checks) ? true : undefined;
     },

@@ -16,6 +16,24 @@ export interface VerifySession {
   read?: CloudflareClient;
 }
 
+/** The SCIM token Okta holds, as read at one moment: which, until when, and what else it may do. */
+export type TokenLife =
+  | { known: false; reason: string }
+  | {
+      known: true;
+      id: string;
+      name?: string;
+      /** given: its value is held here; made: by this run; named: found by scim-setup's name, its value held by Okta alone. */
+      source: 'given' | 'made' | 'named';
+      status: string;
+      expiresOn?: string;
+      /** Whole days left at the reading; negative once expired. */
+      daysLeft?: number;
+      accountOwned: boolean;
+      /** Beyond SCIM Provisioning on this account; absent where the API token may not read the token's policies. */
+      rights?: { extra: string[]; otherResources: string[] };
+    };
+
 export type CheckStatus = 'pass' | 'fail' | 'pending' | 'warn' | 'skipped';
 
 /** One verification check: a verdict, the evidence read back, and how to fix it. */
@@ -32,7 +50,9 @@ export interface Check {
 /** What verify read back from Okta and Cloudflare in one pass: the drift facts, and the rest the checks need. */
 export interface Evidence extends DriftFacts {
   accountId: string;
-  scimToken: { ok: true; detail: string } | { ok: false; status: number; message: string; auth: boolean; fix?: string };
+  /** `watched`: no SCIM token is held here; SCIM was read with CLOUDFLARE_API_TOKEN, and Okta's token is known by its id. */
+  scimToken: { ok: true; detail: string; watched?: boolean } | { ok: false; status: number; message: string; auth: boolean; fix?: string };
+  tokenLife: TokenLife;
   app?: {
     id: string;
     label: string;

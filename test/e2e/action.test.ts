@@ -101,6 +101,30 @@ describe('the GitHub Action', () => {
     ]);
   });
 
+  it('with no SCIM token it makes one, and rotate: true rotates it on a schedule: a new token in use, the old one revoked (#25)', async () => {
+    s = await sandbox({ connectionApi: 'supported' });
+    const named = () => [...s!.cloudflare.state.tokens.values()].filter((t) => t.name === 'scim-setup: Cloudflare SCIM');
+    const env = {
+      ...s.env,
+      CLOUDFLARE_SCIM_TOKEN: '',
+      INPUT_PUSH_GROUPS: 'Engineering',
+      INPUT_WAIT: '30s',
+      INPUT_DRY_RUN: 'false',
+      INPUT_SCIM_TOKEN_TTL: '30d',
+    };
+    const setUp = await runAction(env);
+    expect(setUp.code, setUp.stderr).toBe(0);
+    const [first] = named();
+    expect(named()).toHaveLength(1);
+    expect(Date.parse(first.expiresOn as string) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    const rotated = await runAction({ ...env, INPUT_ROTATE: 'true' });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(rotated.outputs.result, 'utf8'))).toMatchObject({ command: 'rotate-token', exitCode: 0 });
+    expect(named()).toHaveLength(1);
+    expect(named()[0].id).not.toBe(first.id);
+    for (const t of [first, ...named()]) expect(setUp.stdout + setUp.stderr + rotated.stdout + rotated.stderr).not.toContain(t.value);
+  });
+
   it('a one-line list is split on commas', async () => {
     s = await sandbox({ admin: 'auto' });
     const r = await runAction({ ...s.env, INPUT_ASSIGN_GROUPS: 'Sales, Support', INPUT_WAIT: '30s', INPUT_DRY_RUN: 'true' });

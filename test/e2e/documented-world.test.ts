@@ -394,8 +394,8 @@ describe('the product, right in that world', () => {
     expect(pasted.code).toBe(2);
     expect(pasted.stderr).toContain('a character no Cloudflare token has');
     expect(sent.count).toBe(0);
-    // A token of the account that may read settings but not provision: valid, active, denied.
-    const readOnly = s.cloudflare.state.addToken('read only', ['accountRead']).value;
+    // A token of the account that may not read SCIM ("Account API Tokens: Read" alone; Account Settings tokens may read it): valid, active, denied.
+    const readOnly = s.cloudflare.state.addToken('tokens only', ['tokensRead']).value;
     const denied = await runCli(['okta', '--dry-run', '--json'], {
       env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: readOnly }),
       secrets: [...sandboxSecrets(s), readOnly],

@@ -54,6 +54,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.statuses).toEqual({
         'scim-token': 'pass',
+        'scim-token-life': 'pass',
         'okta-provisioning': 'pass',
         'push-group:Engineering': 'pass',
         members: 'pass',
@@ -69,7 +70,8 @@ describe('scim-setup verify: checks that cannot lie', () => {
   it('a token without the SCIM permission is a 403, carried by the error itself (not read from its message)', async () => {
     s = await sandbox();
     await setUp({ push: ['Engineering'] });
-    const readOnly = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'read only', permissions: ['accountRead'] });
+    // Valid and active, but may not read SCIM: "Account API Tokens: Read" alone (Account Settings tokens may read SCIM, the spec says).
+    const readOnly = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'tokens only', permissions: ['tokensRead'] });
     const r = await verify([], { CLOUDFLARE_SCIM_TOKEN: readOnly.value });
     expect(r.code).toBe(4);
     expect(r.check('scim-token')).toMatchObject({ status: 'fail', summary: 'Cloudflare refused the SCIM token (HTTP 403)' });

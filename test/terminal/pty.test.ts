@@ -39,7 +39,7 @@ describe('under a real terminal', () => {
     // Folded by the program at spaces, not cut by the terminal: joined at line ends by a space, every word is whole.
     const joined = text.replace(/\s+/g, ' ');
     expect(joined).toContain("the SCIM token works against Cloudflare's SCIM endpoint");
-    expect(joined).toMatch(/Checks: 6 passed, 0 failed, 0 pending, 1 warning, \d+ skipped\./);
+    expect(joined).toMatch(/Checks: 7 passed, 0 failed, 0 pending, 1 warning, \d+ skipped\./);
   });
 
   it('Ctrl-C at a prompt: says nothing was changed, exit 130', async () => {

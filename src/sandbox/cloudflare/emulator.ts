@@ -5,15 +5,18 @@ import type { Principal, Req, Route } from '../http/types.js';
 import { cfErrorBody, documentationUrl, malformedAuthorization, refusal, TOKEN_SHAPE } from './errors.js';
 import { jitter, serviceClock, type SandboxTiming } from '../timing.js';
 import { routesScimOrV4 } from './routes.js';
-import { CloudflareState, type Permission, type TokenRecord } from './state.js';
+import { ipAllowed } from './routes-tokens.js';
+import { CloudflareState, expired, type Permission, type TokenRecord } from './state.js';
 
 /** 1,200 requests per 5 minutes per token (research cloudflare.md §f). */
 export const CLOUDFLARE_LIMITS = { api: { limit: 1200, windowMs: 300_000 } };
 
 const GRANTS: Record<Permission, string[]> = {
-  scim: ['scim', 'read', 'write'],
-  accountRead: ['read', 'audit'],
-  accountWrite: ['read', 'write', 'audit', 'scim'],
+  scim: ['scim', 'scim-read', 'read', 'write'],
+  accountRead: ['read', 'audit', 'scim-read'],
+  accountWrite: ['read', 'write', 'audit', 'scim', 'scim-read'],
+  tokensRead: ['tokens-read'],
+  tokensWrite: ['tokens-read', 'tokens-write'],
 };
 
 export interface CloudflareEmulatorOptions {
@@ -33,7 +36,7 @@ export interface CloudflareEmulator {
   server: RunningEmulator;
   /** "SCIM Provisioning: Edit", for Okta. */
   scimToken: TokenRecord;
-  /** "Account Settings: Read", for verification. */
+  /** "Account Settings: Read" and "Account API Tokens: Edit": verification, and the SCIM token made when none is given. */
   readToken: TokenRecord;
   close(): Promise<void>;
 }
@@ -43,7 +46,8 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
   const timing = options.timing ?? {};
   state.useClock(serviceClock(timing.cloudflareClockSkewMs));
   const scimToken = state.addToken('Okta SCIM provisioning', ['scim']);
-  const readToken = state.addToken('scim-setup verification (read)', ['accountRead']);
+  // CLOUDFLARE_API_TOKEN: reads for verification, and makes the SCIM token when none is given (#25).
+  const readToken = state.addToken('scim-setup (Account Settings: Read, Account API Tokens: Edit)', ['accountRead', 'tokensWrite']);
 
   const tokenOf = (req: Req): TokenRecord => state.tokens.get(req.principal.credential)!;
   const router = new Router();
@@ -64,22 +68,30 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     method: 'POST',
     template: '/__sandbox/tokens',
     handler: (req) => {
-      const b = (req.body ?? {}) as { name?: string; permissions?: Permission[]; accountOwned?: boolean };
+      const b = (req.body ?? {}) as { name?: string; permissions?: Permission[]; accountOwned?: boolean; expiresOn?: string };
       const token = state.addToken(
         b.name ?? 'sandbox token',
         (b.permissions ?? []).filter((p) => p in GRANTS),
         b.accountOwned !== false,
+        b.expiresOn ? { expiresOn: new Date(b.expiresOn).toISOString() } : {},
       );
       return { status: 201, body: { id: token.id, value: token.value } };
     },
   });
 
-  const authenticate = (headers: Req['headers'], path: string): Principal => {
+  const authenticate = (headers: Req['headers'], path: string, remoteAddress: string): Principal => {
     const match = TOKEN_SHAPE.exec(String(headers.authorization ?? ''));
     if (!match) throw malformedAuthorization();
     const token = state.tokens.get(match[1]);
+    const now = state.now();
+    // An expired token still learns its status at /tokens/verify (the schema's `expired`); everywhere else it is refused.
+    const outOfLife =
+      token && ((expired(token, now) && !path.endsWith('/tokens/verify')) || (token.notBefore && Date.parse(token.notBefore) > Date.parse(now)));
     // An unknown, revoked or expired token: the status is our choice (README, assumptions); the code is Cloudflare's.
-    if (token?.status !== 'active') throw refusal(path, 403, 10000, 'Authentication error');
+    if (token?.status !== 'active' || outOfLife) throw refusal(path, 403, 10000, 'Authentication error');
+    // A request from outside the token's client IP ranges, in Cloudflare's words (public reports: 403, code 9109).
+    if (!ipAllowed(token, remoteAddress)) throw refusal(path, 403, 9109, `Cannot use the access token from location: ${remoteAddress.replace(/^::ffff:/, '')}`);
+    token.lastUsedOn = now;
     return { id: token.id, grants: new Set([...token.permissions].flatMap((p) => GRANTS[p])), credential: token.value, name: token.name };
   };
 

@@ -1,4 +1,4 @@
-import { HttpFailure } from '../http/types.js';
+import { HttpFailure, type Res, type Route } from '../http/types.js';
 
 export const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -14,6 +14,16 @@ export function cfErrorBody(path: string, status: number, message: string, code 
 
 export function cfFailure(path: string, status: number, message: string, code = 1000, scimType?: string): HttpFailure {
   return new HttpFailure(status, cfErrorBody(path, status, message, code, scimType), isScimPath(path) ? { 'content-type': 'application/scim+json' } : {});
+}
+
+/** A v4 route: rate-limited in the API bucket, with the grants its token must carry. */
+export function v4Route(method: string, template: string, grants: string[], handler: Route['handler']): Route {
+  return { method, template, grants, bucket: 'api', handler };
+}
+
+/** A success in the v4 envelope. */
+export function ok(result: unknown): Res {
+  return { status: 200, body: envelope(result) };
 }
 
 export function envelope(result: unknown, resultInfo?: Record<string, unknown>) {

@@ -20,10 +20,11 @@ function scim(body: unknown, status = 200): Res {
 export function scimRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord, listingLagMs = 0): Route[] {
   // Unfiltered listings trail writes by up to the lag (sandbox timing); lookups by filter or id are fresh.
   const trailing = { users: new TrailingListing<unknown>(listingLagMs), groups: new TrailingListing<unknown>(listingLagMs) };
+  // The spec lets "Account Settings Read" and "Write" tokens read SCIM (its x-api-token-group of each GET); writes need SCIM's own.
   const route = (method: string, path: string, handler: Route['handler']): Route => ({
     method,
     template: BASE + path,
-    grants: ['scim'],
+    grants: [method === 'GET' ? 'scim-read' : 'scim'],
     bucket: 'api',
     handler,
   });

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor } from '../http/paginate.js';
 import type { Req, Route } from '../http/types.js';
-import { cfFailure, envelope } from './errors.js';
-import { hexId, type CloudflareState, type MemberRecord, type TokenRecord, type UserGroupRecord } from './state.js';
+import { cfFailure, envelope, ok, v4Route } from './errors.js';
+import { hexId, expired, type CloudflareState, type MemberRecord, type TokenRecord, type UserGroupRecord } from './state.js';
 
 type Body = Record<string, any>;
 
 /** v4 page/per_page paging with result_info. */
-function pageOf<T>(req: Req, items: T[], defaultPer: number, maxPer: number, minPer = 1) {
+export function pageOf<T>(req: Req, items: T[], defaultPer: number, maxPer: number, minPer = 1) {
   const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
   const per = Math.min(maxPer, Math.max(minPer, Number(req.query.get('per_page') ?? defaultPer) || defaultPer));
   const slice = items.slice((page - 1) * per, page * per);
@@ -18,14 +18,7 @@ function pageOf<T>(req: Req, items: T[], defaultPer: number, maxPer: number, min
 export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
   const ACCOUNT = '/accounts/{account_id}';
   const read = ['read'];
-  const route = (method: string, template: string, grants: string[], handler: Route['handler']): Route => ({
-    method,
-    template,
-    grants,
-    bucket: 'api',
-    handler,
-  });
-  const ok = (result: unknown) => ({ status: 200, body: envelope(result) });
+  const route = v4Route;
 
   const memberView = (m: MemberRecord) => ({
     id: m.id,
@@ -218,10 +211,16 @@ export function v4Routes(state: CloudflareState, tokenOf: (req: Req) => TokenRec
   const verify = (accountScoped: boolean) => (req: Req) => {
     const token = tokenOf(req);
     if (token.accountOwned !== accountScoped) throw cfFailure(req.path, 401, 'Invalid API Token', 1000);
+    // An expired token still verifies, with its status (the response schema's `expired`); it is refused everywhere else.
+    const isExpired = expired(token, state.now());
+    const life = { ...(token.expiresOn ? { expires_on: token.expiresOn } : {}), ...(token.notBefore ? { not_before: token.notBefore } : {}) };
     // As public reports of real answers show it: the verdict in `messages`, code 10000.
     return {
       status: 200,
-      body: { ...envelope({ id: token.id, status: 'active' }), messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }] },
+      body: {
+        ...envelope({ id: token.id, status: isExpired ? 'expired' : 'active', ...life }),
+        messages: isExpired ? [] : [{ code: 10000, message: 'This API Token is valid and active', type: null }],
+      },
     };
   };
 

@@ -1,15 +1,57 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-export type Permission = 'scim' | 'accountRead' | 'accountWrite';
+export type Permission = 'scim' | 'accountRead' | 'accountWrite' | 'tokensRead' | 'tokensWrite';
+
+/** A token's policy as Cloudflare's token API writes it: permission groups on resources. */
+export interface TokenPolicy {
+  id: string;
+  effect: 'allow' | 'deny';
+  permission_groups: Array<{ id: string; name: string }>;
+  resources: Record<string, string>;
+}
 
 export interface TokenRecord {
   id: string;
   name: string;
   value: string;
   status: 'active' | 'revoked';
+  /** What the token may do in the sandbox: read from its policies on this account. */
   permissions: Set<Permission>;
   accountOwned: boolean;
+  policies: TokenPolicy[];
+  issuedOn: string;
+  modifiedOn: string;
+  lastUsedOn?: string;
+  /** On or after it the token is refused ("MUST NOT be accepted"), as before `notBefore`. */
+  expiresOn?: string;
+  notBefore?: string;
+  condition?: { request_ip?: { in?: string[]; not_in?: string[] } };
 }
+
+/**
+ * The account-token permission-group catalogue (`GET /accounts/{id}/tokens/permission_groups`), with
+ * the names its API gives (the dashboard's "Edit" is the API's "Write"; SCIM's has no suffix, as the
+ * Cloudflare provider's list of accepted permissions names it). Those with a `permission` mean
+ * something to the sandbox; the others are there to be chosen, and make a token over-privileged.
+ */
+export const TOKEN_PERMISSION_GROUPS: Array<{ id: string; name: string; scopes: string[]; permission?: Permission }> = [
+  { name: 'SCIM Provisioning', permission: 'scim' as const },
+  { name: 'Account Settings Read', permission: 'accountRead' as const },
+  { name: 'Account Settings Write', permission: 'accountWrite' as const },
+  { name: 'Account API Tokens Read', permission: 'tokensRead' as const },
+  { name: 'Account API Tokens Write', permission: 'tokensWrite' as const },
+  { name: 'Workers Scripts Write' },
+  { name: 'Billing Read' },
+  { name: 'DNS Read', zone: true },
+].map((g) => ({
+  id: hexId(`token-permission-group:${g.name}`),
+  name: g.name,
+  scopes: ['zone' in g ? 'com.cloudflare.api.account.zone' : 'com.cloudflare.api.account'],
+  ...('permission' in g ? { permission: g.permission } : {}),
+}));
+
+/** Account tokens per account (research cloudflare.md §f). */
+export const ACCOUNT_TOKEN_QUOTA = 500;
 
 export interface ScimUserRecord {
   id: string;
@@ -89,6 +131,15 @@ export const ROLE_NAMES = [
 export const SUPER_ADMIN_ROLE_ID = '33666b9c79b9a5273fc7344ff42f953d';
 export const SYSTEM_GROUP_PREFIX = 'cloudflare-v1-';
 
+/** Past its `expires_on` on Cloudflare's clock. */
+export function expired(t: TokenRecord, now: string): boolean {
+  return t.expiresOn !== undefined && Date.parse(t.expiresOn) <= Date.parse(now);
+}
+
+function newTokenValue(accountOwned: boolean): string {
+  return `${accountOwned ? 'cfat_' : 'cfut_'}${randomBytes(30).toString('base64url')}`;
+}
+
 export function hexId(seed: string): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, 32);
 }
@@ -136,11 +187,56 @@ export class CloudflareState {
     return new Date(t).toISOString();
   }
 
-  addToken(name: string, permissions: Permission[], accountOwned = true): TokenRecord {
-    const value = `${accountOwned ? 'cfat_' : 'cfut_'}${randomBytes(30).toString('base64url')}`;
-    const token: TokenRecord = { id: hexId(`token:${value}`), name, value, status: 'active', permissions: new Set(permissions), accountOwned };
-    this.tokens.set(value, token);
+  /** The resource key of this account in a token policy. */
+  get accountResource(): string {
+    return `com.cloudflare.api.account.${this.accountId}`;
+  }
+
+  /** A token made outside the API (the seed, the control API): one policy with the permissions' groups on this account. */
+  addToken(name: string, permissions: Permission[], accountOwned = true, life: Pick<TokenRecord, 'expiresOn' | 'notBefore'> = {}): TokenRecord {
+    const groups = TOKEN_PERMISSION_GROUPS.filter((g) => g.permission && permissions.includes(g.permission)).map((g) => ({ id: g.id, name: g.name }));
+    const policies: TokenPolicy[] = [
+      { id: hexId(`policy:${name}:${randomUUID()}`), effect: 'allow', permission_groups: groups, resources: { [this.accountResource]: '*' } },
+    ];
+    return this.issueToken({ name, policies, accountOwned, ...life });
+  }
+
+  /** A new token with a new value; its permissions are what its policies allow on this account. */
+  issueToken(spec: Pick<TokenRecord, 'name' | 'policies' | 'accountOwned' | 'expiresOn' | 'notBefore' | 'condition'>): TokenRecord {
+    const now = this.now();
+    const token: TokenRecord = {
+      ...spec,
+      id: randomBytes(16).toString('hex'),
+      value: newTokenValue(spec.accountOwned),
+      status: 'active',
+      permissions: this.permissionsOf(spec.policies),
+      issuedOn: now,
+      modifiedOn: now,
+    };
+    this.tokens.set(token.value, token);
     return token;
+  }
+
+  /** Rolls a token: the same token (id, policies) under a new value; the old value stops working at once. */
+  rollToken(token: TokenRecord): TokenRecord {
+    this.tokens.delete(token.value);
+    token.value = newTokenValue(token.accountOwned);
+    token.modifiedOn = this.now();
+    this.tokens.set(token.value, token);
+    return token;
+  }
+
+  tokenById(id: string): TokenRecord | undefined {
+    return [...this.tokens.values()].find((t) => t.id === id && t.status === 'active');
+  }
+
+  /** Allow policies on this account (or every account) grant their groups' permissions; a deny takes them away. */
+  permissionsOf(policies: TokenPolicy[]): Set<Permission> {
+    const onThisAccount = (p: TokenPolicy) => Object.keys(p.resources).some((key) => key === this.accountResource || key === 'com.cloudflare.api.account.*');
+    const permissionsIn = (p: TokenPolicy) => p.permission_groups.flatMap((pg) => TOKEN_PERMISSION_GROUPS.find((g) => g.id === pg.id)?.permission ?? []);
+    const allowed = new Set(policies.filter((p) => p.effect === 'allow' && onThisAccount(p)).flatMap(permissionsIn));
+    for (const denied of policies.filter((p) => p.effect === 'deny' && onThisAccount(p)).flatMap(permissionsIn)) allowed.delete(denied);
+    return allowed;
   }
 
   /**
@@ -220,6 +316,9 @@ export class CloudflareState {
         status: t.status,
         permissions: [...t.permissions],
         accountOwned: t.accountOwned,
+        policies: t.policies,
+        expiresOn: t.expiresOn,
+        condition: t.condition,
       })),
       scimUsers: [...this.scimUsers.values()],
       members: [...this.members.values()],

@@ -13,7 +13,8 @@ export interface EmulatorSpec {
   router: Router;
   /** Routes under /__sandbox/ beyond the common ones (state, faults, requests). */
   control: Router;
-  authenticate(headers: IncomingMessage['headers'], path: string): Principal;
+  /** `remoteAddress`: the client's, for a token's IP conditions. */
+  authenticate(headers: IncomingMessage['headers'], path: string, remoteAddress: string): Principal;
   forbidden(route: Route, path: string): HttpFailure;
   notFound(path: string): Res;
   methodNotAllowed(path: string): Res;
@@ -139,7 +140,9 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     const { route, params } = matched;
     let rateHeaders: Record<string, string> = {};
     try {
-      const principal: Principal = route.grants ? spec.authenticate(req.headers, url.pathname) : { id: 'anonymous', grants: new Set(), credential: '' };
+      const principal: Principal = route.grants
+        ? spec.authenticate(req.headers, url.pathname, req.socket.remoteAddress ?? '')
+        : { id: 'anonymous', grants: new Set(), credential: '' };
       if (route.grants && !route.grants.every((g) => principal.grants.has(g))) throw spec.forbidden(route, url.pathname);
       if (route.bucket) {
         const decision = spec.rateLimiter.take(route.bucket, spec.rateKey(principal));

@@ -1,4 +1,4 @@
-import type { CloudflareClient } from '../cloudflare/client.js';
+import type { CloudflareClient } from './client.js';
 import { RemoteError } from '../lib/errors.js';
 
 const SERVICE_PROVIDER_CONFIG = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';

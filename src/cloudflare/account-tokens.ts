@@ -1,0 +1,143 @@
+import { AuthError, InputError } from '../lib/errors.js';
+import type { CloudflareClient } from './client.js';
+import { CloudflareRequestError } from './client.js';
+import type { ObservedScimTokens } from '../plan/scim-token.js';
+
+/** A token policy as the token API reads and writes it. */
+export interface TokenPolicy {
+  id?: string;
+  effect: 'allow' | 'deny';
+  permission_groups: Array<{ id: string; name?: string }>;
+  resources: Record<string, string>;
+}
+
+/** An account-owned API token as `GET /accounts/{id}/tokens` shows it (the SDK's `Token`): never its value. */
+export interface AccountToken {
+  id: string;
+  name: string;
+  status: 'active' | 'disabled' | 'expired';
+  issued_on?: string;
+  modified_on?: string;
+  last_used_on?: string;
+  expires_on?: string;
+  not_before?: string;
+  policies?: TokenPolicy[];
+  condition?: { request_ip?: { in?: string[]; not_in?: string[] } };
+}
+
+export interface TokenCreateBody {
+  name: string;
+  policies: TokenPolicy[];
+  expires_on?: string;
+  condition?: { request_ip: { in: string[] } };
+}
+
+/**
+ * The names the catalogue may give SCIM's permission group: the API's is "SCIM Provisioning" (the
+ * Cloudflare provider's accepted permissions), the dashboard says "SCIM Provisioning: Edit", and
+ * the API writes "Edit" as "Write" for every other group.
+ */
+const SCIM_GROUP_NAMES = ['SCIM Provisioning', 'SCIM Provisioning Write', 'SCIM Provisioning Edit'];
+
+/** What creating, listing and revoking tokens needs, in the dashboard's words. */
+export const TOKENS_PERMISSION = '"Account API Tokens: Edit"';
+
+const tokensPath = (client: CloudflareClient) => `/accounts/${client.accountId}/tokens`;
+
+/**
+ * Every account-owned token the API token may list. A refusal is the one thing this module adds
+ * words to: without "Account API Tokens", scim-setup cannot make the SCIM token, and says the two
+ * ways forward.
+ */
+export async function listAccountTokens(api: CloudflareClient, options: { includeExpired?: boolean } = {}): Promise<AccountToken[]> {
+  return withTokenRights(api, () => api.listAll<AccountToken>(tokensPath(api), 50, options.includeExpired ? { include_expired: true } : {}));
+}
+
+/** SCIM's permission group in the catalogue, or an error that says the API token cannot grant it. */
+export async function scimPermissionGroup(api: CloudflareClient): Promise<{ id: string; name: string }> {
+  const groups = await withTokenRights(api, () =>
+    api.get<{ result: Array<{ id?: string; name?: string; is_selectable?: boolean }> }>(`${tokensPath(api)}/permission_groups`, {}),
+  );
+  const scim = groups.result.filter((g) => typeof g.id === 'string' && SCIM_GROUP_NAMES.includes(String(g.name)));
+  const selectable = scim.find((g) => g.is_selectable !== false);
+  if (!selectable)
+    throw new AuthError(
+      scim.length
+        ? `The token in CLOUDFLARE_API_TOKEN may not grant "SCIM Provisioning" (the catalogue lists it as not selectable): a token can only give what its maker holds.`
+        : `Cloudflare's permission-group catalogue for account ${api.accountId} has no "SCIM Provisioning" group: SCIM is not enabled on this account.`,
+      scim.length
+        ? `Make CLOUDFLARE_API_TOKEN with an account member who holds SCIM Provisioning (a Super Administrator), or pass a SCIM token made by hand as CLOUDFLARE_SCIM_TOKEN.`
+        : 'Ask your Cloudflare account team to enable SCIM provisioning (Enterprise), then re-run.',
+      403,
+    );
+  return { id: selectable.id as string, name: selectable.name as string };
+}
+
+/** Creates a token; the value is in this answer only, so it is returned apart from the token's facts. */
+export async function createAccountToken(api: CloudflareClient, body: TokenCreateBody): Promise<{ token: AccountToken; value: string }> {
+  const r = await withTokenRights(api, () => api.post<{ result: AccountToken & { value?: string } }>(tokensPath(api), body));
+  const { value, ...token } = r.result;
+  if (typeof value !== 'string' || value === '') throw new InputError('internal: Cloudflare created a token but returned no value');
+  return { token, value };
+}
+
+/** A new value for the same token (same id, policies and expiry): the old value stops working at once. */
+export async function rollAccountToken(api: CloudflareClient, tokenId: string): Promise<string> {
+  const r = await withTokenRights(api, () => api.put<{ result: string }>(`${tokensPath(api)}/${tokenId}/value`, {}));
+  return r.result;
+}
+
+/** One token's facts, or undefined when the account has no such token (revoked, or not an account token). */
+export async function getAccountToken(api: CloudflareClient, tokenId: string): Promise<AccountToken | undefined> {
+  return withTokenRights(api, () => api.get<{ result: AccountToken }>(`${tokensPath(api)}/${tokenId}`)).then(
+    (r) => r.result,
+    (error: unknown) => {
+      if (error instanceof CloudflareRequestError && error.status === 404) return undefined;
+      throw error;
+    },
+  );
+}
+
+/** Revokes a token; one already gone counts as revoked, so that a re-run converges. */
+export async function revokeAccountToken(api: CloudflareClient, tokenId: string): Promise<'revoked' | 'already gone'> {
+  return withTokenRights(api, () => api.delete(`${tokensPath(api)}/${tokenId}`)).then(
+    () => 'revoked' as const,
+    (error: unknown) => {
+      if (error instanceof CloudflareRequestError && error.status === 404) return 'already gone' as const;
+      throw error;
+    },
+  );
+}
+
+/** The token a SCIM token's own verification names (account tokens at the account, user tokens at /user), with its life. */
+export async function verifiedToken(client: CloudflareClient): Promise<{ id: string; status: string; expires_on?: string; accountOwned: boolean }> {
+  const at = (path: string, accountOwned: boolean) =>
+    client.get<{ result: { id: string; status: string; expires_on?: string } }>(path).then((r) => ({ ...r.result, accountOwned }));
+  return at(`/accounts/${client.accountId}/tokens/verify`, true).catch(() => at('/user/tokens/verify', false));
+}
+
+async function withTokenRights<T>(api: CloudflareClient, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AuthError && error.refusal === 'no-permission')
+      throw new AuthError(
+        `The token in CLOUDFLARE_API_TOKEN may not manage account API tokens in account ${api.accountId} (it lacks ${TOKENS_PERMISSION}). Nothing was changed.`,
+        `Either add ${TOKENS_PERMISSION} to that token (Manage Account → Account API Tokens → the token → Edit), or make a SCIM token by hand ("SCIM Provisioning: Edit") and pass it as CLOUDFLARE_SCIM_TOKEN (or --scim-token-file), as before.`,
+        403,
+        'no-permission',
+      );
+    throw error;
+  }
+}
+
+/** What okta plans the token from: the tokens scim-setup made for this app (by name), and SCIM's permission group. */
+export async function observeScimTokens(api: CloudflareClient, name: string): Promise<ObservedScimTokens> {
+  const [tokens, group] = await Promise.all([listAccountTokens(api), scimPermissionGroup(api)]);
+  return {
+    named: tokens
+      .filter((t) => t.name === name)
+      .map((t) => ({ id: t.id, name: t.name, issued_on: t.issued_on, expires_on: t.expires_on, allowCidrs: t.condition?.request_ip?.in ?? [] })),
+    permissionGroupId: group.id,
+  };
+}

@@ -1,0 +1,156 @@
+import { BlockList, isIP } from 'node:net';
+import type { Req, Route } from '../http/types.js';
+import { cfFailure, ok, v4Route } from './errors.js';
+import { pageOf } from './routes-v4.js';
+import { ACCOUNT_TOKEN_QUOTA, expired, hexId, TOKEN_PERMISSION_GROUPS, type CloudflareState, type TokenPolicy, type TokenRecord } from './state.js';
+
+const ACCOUNT = '/accounts/{account_id}';
+
+/** A token as Cloudflare's token API shows it (the SDK's `Token`): never its value. */
+export function tokenView(t: TokenRecord, now: string) {
+  return {
+    id: t.id,
+    name: t.name,
+    status: expired(t, now) ? 'expired' : 'active',
+    issued_on: t.issuedOn,
+    modified_on: t.modifiedOn,
+    ...(t.lastUsedOn ? { last_used_on: t.lastUsedOn } : {}),
+    ...(t.expiresOn ? { expires_on: t.expiresOn } : {}),
+    ...(t.notBefore ? { not_before: t.notBefore } : {}),
+    ...(t.condition ? { condition: t.condition } : {}),
+    policies: t.policies,
+  };
+}
+
+/**
+ * Account-owned API tokens (`/accounts/{id}/tokens`, the SDK's `client.accounts.tokens`): the
+ * permission-group catalogue, create (the value is in this answer only), list, get, roll
+ * (`PUT …/value`) and delete, which takes effect at once.
+ */
+export function accountTokenRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
+  const route = v4Route;
+  const find = (req: Req) => {
+    const token = state.tokenById(req.params.token_id);
+    if (!token?.accountOwned) throw cfFailure(req.path, 404, 'Invalid token', 1003);
+    return token;
+  };
+  const record = (req: Req, type: 'create' | 'update' | 'delete', description: string, id: string) =>
+    state.record(req, tokenOf(req), { type, description, status: 200, product: 'api_tokens', resourceType: 'account_token', resourceId: id });
+
+  return [
+    route('GET', `${ACCOUNT}/tokens/permission_groups`, ['tokens-read'], (req) => {
+      const name = req.query.get('name');
+      const scope = req.query.get('scope');
+      const groups = TOKEN_PERMISSION_GROUPS.filter((g) => (!name || g.name === name) && (!scope || g.scopes.includes(scope)));
+      return ok(groups.map((g) => ({ id: g.id, name: g.name, scopes: g.scopes, category: 'account_and_billing', is_selectable: true })));
+    }),
+    route('GET', `${ACCOUNT}/tokens`, ['tokens-read'], (req) => {
+      // Expired tokens only when asked (the SDK: "recently-expired tokens when include_expired is set to true").
+      const now = state.now();
+      const withExpired = req.query.get('include_expired') === 'true';
+      const tokens = [...state.tokens.values()].filter((t) => t.accountOwned && t.status === 'active' && (withExpired || !expired(t, now)));
+      return {
+        status: 200,
+        body: pageOf(
+          req,
+          tokens.map((t) => tokenView(t, now)),
+          20,
+          50,
+          5,
+        ),
+      };
+    }),
+    route('POST', `${ACCOUNT}/tokens`, ['tokens-write'], (req) => {
+      const spec = tokenSpec(req, state);
+      if ([...state.tokens.values()].filter((t) => t.accountOwned && t.status === 'active').length >= ACCOUNT_TOKEN_QUOTA)
+        throw cfFailure(req.path, 400, `The account has reached its limit of ${ACCOUNT_TOKEN_QUOTA} API tokens`, 1009);
+      const token = state.issueToken({ ...spec, accountOwned: true });
+      record(req, 'create', 'Create account API token', token.id);
+      return ok({ ...tokenView(token, state.now()), value: token.value });
+    }),
+    route('GET', `${ACCOUNT}/tokens/{token_id}`, ['tokens-read'], (req) => ok(tokenView(find(req), state.now()))),
+    route('PUT', `${ACCOUNT}/tokens/{token_id}/value`, ['tokens-write'], (req) => {
+      const token = state.rollToken(find(req));
+      record(req, 'update', 'Roll account API token', token.id);
+      return ok(token.value);
+    }),
+    route('DELETE', `${ACCOUNT}/tokens/{token_id}`, ['tokens-write'], (req) => {
+      const token = find(req);
+      state.tokens.delete(token.value);
+      record(req, 'delete', 'Delete account API token', token.id);
+      return ok({ id: token.id });
+    }),
+  ];
+}
+
+type Body = Record<string, unknown>;
+
+/** A create request checked as the API checks it: a name, known permission groups, this account's resources, valid dates and CIDRs. */
+function tokenSpec(req: Req, state: CloudflareState): Pick<TokenRecord, 'name' | 'policies' | 'expiresOn' | 'notBefore' | 'condition'> {
+  const b = (req.body ?? {}) as Body;
+  const bad = (message: string) => cfFailure(req.path, 400, message, 1001);
+  if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 120) throw bad('name is required (1-120 characters)');
+  if (!Array.isArray(b.policies) || b.policies.length === 0) throw bad('policies are required');
+  const policies: TokenPolicy[] = (b.policies as Body[]).map((p, i) => {
+    if (p.effect !== 'allow' && p.effect !== 'deny') throw bad(`policies[${i}].effect must be allow or deny`);
+    const groups = Array.isArray(p.permission_groups) ? (p.permission_groups as Body[]) : [];
+    if (groups.length === 0) throw bad(`policies[${i}].permission_groups is required`);
+    const resources = (p.resources ?? {}) as Record<string, unknown>;
+    if (Object.keys(resources).length === 0) throw bad(`policies[${i}].resources is required`);
+    for (const key of Object.keys(resources))
+      if (key.startsWith('com.cloudflare.api.account.') && !key.startsWith('com.cloudflare.api.account.zone') && key !== state.accountResource)
+        throw cfFailure(req.path, 403, 'Unauthorized to access requested resource', 9109);
+    return {
+      id: hexId(`policy:${i}:${b.name}:${state.now()}`),
+      effect: p.effect,
+      permission_groups: groups.map((g) => {
+        const known = TOKEN_PERMISSION_GROUPS.find((k) => k.id === g.id);
+        if (!known) throw bad(`permission group ${String(g.id)} does not exist`);
+        return { id: known.id, name: known.name };
+      }),
+      resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, String(v)])),
+    };
+  });
+  const date = (field: 'expires_on' | 'not_before') => {
+    const v = b[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw bad(`${field} must be an RFC 3339 date-time`);
+    return new Date(Date.parse(v)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  };
+  const expiresOn = date('expires_on');
+  if (expiresOn && Date.parse(expiresOn) <= Date.parse(state.now())) throw bad('expires_on must be in the future');
+  const requestIp = ((b.condition ?? {}) as Body).request_ip as { in?: unknown; not_in?: unknown } | undefined;
+  for (const list of [requestIp?.in, requestIp?.not_in])
+    if (list !== undefined && (!Array.isArray(list) || !list.every((c) => typeof c === 'string' && cidrBlock(c))))
+      throw bad('condition.request_ip lists must hold IPv4 or IPv6 CIDR addresses');
+  return {
+    name: b.name,
+    policies,
+    expiresOn,
+    notBefore: date('not_before'),
+    ...(requestIp ? { condition: { request_ip: requestIp as { in?: string[]; not_in?: string[] } } } : {}),
+  };
+}
+
+/** A CIDR (or a bare address) as a BlockList, or undefined when it is not one. */
+function cidrBlock(cidr: string): BlockList | undefined {
+  const [address, bits] = cidr.split('/');
+  const family = isIP(address);
+  if (family === 0) return undefined;
+  const prefix = bits === undefined ? (family === 4 ? 32 : 128) : Number(bits);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) return undefined;
+  const list = new BlockList();
+  list.addSubnet(address, prefix, family === 4 ? 'ipv4' : 'ipv6');
+  return list;
+}
+
+/** Whether a token's `condition.request_ip` lets a request from `ip` through. */
+export function ipAllowed(token: TokenRecord, ip: string): boolean {
+  const rule = token.condition?.request_ip;
+  if (!rule) return true;
+  const address = ip.replace(/^::ffff:/, '');
+  const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+  const inAny = (list: string[] | undefined) => (list ?? []).some((c) => cidrBlock(c)?.check(address, family));
+  if (rule.in && rule.in.length > 0 && !inAny(rule.in)) return false;
+  return !inAny(rule.not_in);
+}

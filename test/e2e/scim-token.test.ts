@@ -1,0 +1,262 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import type { TokenRecord } from '../../src/sandbox/cloudflare/state.js';
+import { cleanEnv, runInProcess, secretPieces } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+// #25: the SCIM token's whole life. Every run here gives no CLOUDFLARE_SCIM_TOKEN: scim-setup makes it with
+// CLOUDFLARE_API_TOKEN ("Account Settings: Read" and "Account API Tokens: Edit", the sandbox's).
+
+let current: Sandbox | undefined;
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+async function start(options: Parameters<typeof sandbox>[0] = {}): Promise<Sandbox> {
+  current = await sandbox(options);
+  return current;
+}
+
+const NAME = 'scim-setup: Cloudflare SCIM';
+const made = (s: Sandbox): TokenRecord[] => [...s.cloudflare.state.tokens.values()].filter((t) => t.name === NAME && t.status === 'active');
+/** Every value a made token has had: none may be printed. */
+const seen = new Set<string>();
+const remember = (s: Sandbox) => {
+  for (const t of made(s)) seen.add(t.value);
+};
+
+async function cli(s: Sandbox, args: string[], env: Record<string, string | undefined> = {}) {
+  const r = await runInProcess(args, {
+    env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, ...env }),
+    secrets: sandboxSecrets(s),
+  });
+  remember(s);
+  for (const value of seen) expect(r.stdout + r.stderr, `a made token leaked by scim-setup ${args.join(' ')}`).not.toContain(value);
+  return r;
+}
+
+const json = (stdout: string) => JSON.parse(stdout);
+/** okta's zero-touch run: no SCIM token, one group pushed, applied without asking, one JSON document. */
+const SETUP = ['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '20s'];
+
+describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => {
+  it('a first run given only a Cloudflare token that may make tokens ends verified; the token has one permission, on this account, an expiry and its name', async () => {
+    const s = await start({ admin: 'auto' });
+    const dir = mkdtempSync(join(tmpdir(), 'scim-token-'));
+    const before = Date.now();
+    const r = await cli(s, [...SETUP, '--record', join(dir, 'run.har'), '--scim-token-ttl', '45d']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json(r.stdout);
+    expect(doc.actions[0]).toMatchObject({ id: 'app', kind: 'create' });
+    expect(doc.actions.find((a: { id: string }) => a.id === 'scim-token')).toMatchObject({ kind: 'create', resource: 'scim-token', subject: NAME });
+    expect(doc.verification.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'pending')).toEqual([]);
+    const life = doc.verification.checks.find((c: { id: string }) => c.id === 'scim-token-life');
+    expect(life.summary).toMatch(/the SCIM token this run made .* is active and expires .* \(4\d days left\)/);
+
+    const [token] = made(s);
+    expect(made(s)).toHaveLength(1);
+    expect(token.accountOwned).toBe(true);
+    expect(token.policies).toHaveLength(1);
+    expect(token.policies[0].permission_groups.map((g) => g.name)).toEqual(['SCIM Provisioning']);
+    expect(Object.keys(token.policies[0].resources)).toEqual([`com.cloudflare.api.account.${s.accountId}`]);
+    const days = (Date.parse(token.expiresOn as string) - before) / 86_400_000;
+    expect(days).toBeGreaterThan(44.9);
+    expect(days).toBeLessThan(45.1);
+    // Okta holds it: its SCIM requests carry the made token's id in the audit log.
+    const app = [...s.okta.state.apps.values()][0];
+    expect(app.provisioning?.token).toBe(token.value);
+    expect(s.cloudflare.state.audit.some((e) => e.actor.token_id === token.id && e.raw.uri.includes('/scim/v2/'))).toBe(true);
+    // Nowhere written: the recording has no value of it either.
+    const har = readFileSync(join(dir, 'run.har'), 'utf8');
+    for (const secret of [...seen, ...sandboxSecrets(s)]) for (const piece of secretPieces(secret)) expect(har).not.toContain(piece);
+
+    // A re-run changes nothing and makes no second token.
+    const again = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(json(again.stdout).actions.find((a: { id: string }) => a.id === 'scim-token')).toMatchObject({ kind: 'noop' });
+    expect(made(s)).toHaveLength(1);
+
+    // Watched: verify holds no SCIM token, reads SCIM with the API token and knows Okta's by its id.
+    const verify = await cli(s, ['verify', '--push-group', 'Engineering', '--json']);
+    expect(verify.code, verify.stderr).toBe(0);
+    const checks = json(verify.stdout).verification?.checks ?? json(verify.stdout).checks;
+    expect(checks.find((c: { id: string }) => c.id === 'scim-token').summary).toContain('watched by its id');
+    expect(checks.find((c: { id: string }) => c.id === 'scim-token-life').summary).toContain(`"${NAME}" (${token.id}) is active`);
+    expect(checks.find((c: { id: string }) => c.id === 'cloudflare-audit').status).toBe('pass');
+
+    // A SCIM token with more rights than SCIM needs is said, with the rotation that fixes it.
+    const broad = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'broad', permissions: ['scim', 'accountWrite'] });
+    seen.add(broad.value);
+    const over = await cli(s, ['verify', '--push-group', 'Engineering', '--json'], { CLOUDFLARE_SCIM_TOKEN: broad.value });
+    expect(json(over.stdout).checks.find((c: { id: string }) => c.id === 'scim-token-life')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('it may do more than SCIM needs (Account Settings Write)'),
+      fix: expect.stringContaining('npx scim-setup rotate-token --create'),
+    });
+
+    // Retire: the token goes once the app is gone.
+    const destroy = await cli(s, ['destroy', '--yes', '--revoke-scim-token', '--json']);
+    expect(destroy.code, destroy.stderr).toBe(0);
+    expect(json(destroy.stdout).applied.map((a: { id: string }) => a.id)).toContain('revoke-scim-token');
+    expect(made(s)).toHaveLength(0);
+    expect(s.okta.state.apps.size).toBe(0);
+  }, 60_000);
+
+  it('verify warns when the token it watches expires within 30 days, with the rotation that fixes it', async () => {
+    const s = await start({ admin: 'auto' });
+    const r = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--scim-token-ttl', '10d', '--no-verify']);
+    expect(r.code, r.stderr).toBe(0);
+    const v = await cli(s, ['verify', '--push-group', 'Engineering', '--json', '--wait', '20s']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(json(v.stdout).checks.find((c: { id: string }) => c.id === 'scim-token-life')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringMatching(/^the SCIM token "scim-setup: Cloudflare SCIM" \(\w+\): it expires in 9 days$/),
+      fix: expect.stringContaining('npx scim-setup rotate-token --create'),
+    });
+  }, 60_000);
+
+  it('a run whose answer to the token creation is lost, then re-run, leaves one token: the earlier one adopted by rolling it', async () => {
+    const s = await start({ admin: 'auto' });
+    // Cloudflare makes the token, and the answer never arrives: an ambiguous write, as a crash after it would be.
+    await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '/tokens$', afterHandler: true, times: 1 }] });
+    const first = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s']);
+    expect(first.code).not.toBe(0);
+    expect(made(s)).toHaveLength(1);
+    const [orphan] = made(s);
+    expect(s.okta.state.apps.size).toBe(1);
+
+    const second = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '20s']);
+    expect(second.code, second.stderr).toBe(0);
+    const step = json(second.stdout).applied.find((a: { id: string }) => a.id === 'scim-token');
+    expect(step.summary).toMatch(/^adopt account API token .* made by an earlier run before Okta had it: roll it/);
+    expect(made(s).map((t) => t.id)).toEqual([orphan.id]);
+    expect([...s.okta.state.apps.values()][0].provisioning?.token).toBe(made(s)[0].value);
+  }, 60_000);
+
+  it('a Cloudflare token that may not make tokens is exit 4 that names the permission and both ways forward, with nothing written', async () => {
+    const s = await start({ admin: 'auto' });
+    const readOnly = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'read only', permissions: ['accountRead'] });
+    seen.add(readOnly.value);
+    const r = await cli(s, ['okta', '--push-group', 'Engineering', '--yes'], { CLOUDFLARE_API_TOKEN: readOnly.value });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('"Account API Tokens: Edit"');
+    expect(r.stderr).toContain('CLOUDFLARE_SCIM_TOKEN');
+    expect(s.okta.state.apps.size).toBe(0);
+    expect(made(s)).toHaveLength(0);
+  });
+
+  it('a token limited to IP ranges this machine is outside of is refused as Cloudflare refuses it (exit 4, the address named); a re-run with a range it is in replaces it', async () => {
+    const s = await start({ admin: 'auto' });
+    const refused = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--scim-token-allow-cidr', '203.0.113.0/24']);
+    expect(refused.code, refused.stderr).toBe(4);
+    expect(refused.stderr).toContain("from this machine's address (127.0.0.1)");
+    const [outside] = made(s);
+    expect(outside.condition).toEqual({ request_ip: { in: ['203.0.113.0/24'] } });
+
+    const r = await cli(s, [...SETUP, '--scim-token-allow-cidr', '127.0.0.1/32', '--scim-token-allow-cidr', '203.0.113.0/24']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r.stdout).applied.find((a: { id: string }) => a.id === 'scim-token').summary).toMatch(/^replace account API token .* other IP ranges/);
+    expect(made(s)).toHaveLength(1);
+    expect(made(s)[0].id).not.toBe(outside.id);
+  }, 60_000);
+});
+
+describe('rotate-token --create (#25 item 2)', () => {
+  /** A setup whose token scim-setup made, Okta taking the connection API. */
+  async function setUp(): Promise<{ s: Sandbox; old: TokenRecord }> {
+    const s = await start({ connectionApi: 'supported' });
+    const r = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s']);
+    expect(r.code, r.stderr).toBe(0);
+    const [old] = made(s);
+    return { s, old };
+  }
+  const oktaToken = (s: Sandbox) => [...s.okta.state.apps.values()][0].provisioning?.token;
+  const rotate = (s: Sandbox, extra: string[] = []) => cli(s, ['rotate-token', '--create', '--yes', '--wait', '20s', '--json', ...extra]);
+  const oktaFault = (s: Sandbox, rule: Record<string, unknown>) => control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [rule] });
+
+  it('makes the new token, hands it to Okta, proves Okta uses it, and only then revokes the old one', async () => {
+    const { s, old } = await setUp();
+    const r = await rotate(s);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = json(r.stdout);
+    expect(doc.actions.map((a: { id: string }) => a.id)).toEqual(['scim-token', 'token-handover', 'token-proof', 'revoke-old-tokens']);
+    const [fresh] = made(s);
+    expect(made(s)).toHaveLength(1);
+    expect(fresh.id).not.toBe(old.id);
+    expect(oktaToken(s)).toBe(fresh.value);
+    // Revoked only after the proof: the audit log has Okta's SCIM request with the new token before the deletion.
+    const audit = s.cloudflare.state.audit;
+    const used = audit.findIndex((e) => e.actor.token_id === fresh.id && e.raw.uri.includes('/scim/v2/'));
+    const revoked = audit.findIndex((e) => e.action.description === 'Delete account API token' && e.resource.id === old.id);
+    expect(used).toBeGreaterThan(-1);
+    expect(revoked).toBeGreaterThan(used);
+  }, 60_000);
+
+  /**
+   * A rotation stopped by a fault at `service` after Okta has the new token: two tokens, Okta on the new one. Then the
+   * fault is cleared and the re-run's document returned.
+   */
+  async function stoppedThenRerun(s: Sandbox, service: string, rule: Record<string, unknown>) {
+    const [before] = made(s);
+    await control(service, 'POST', '/__sandbox/faults', { rules: [rule] });
+    const stopped = await rotate(s);
+    expect(stopped.code).not.toBe(0);
+    expect(made(s)).toHaveLength(2);
+    const fresh = made(s).find((t) => t.id !== before.id) as TokenRecord;
+    expect(oktaToken(s)).toBe(fresh.value);
+    await control(service, 'DELETE', '/__sandbox/faults');
+    const rerun = await rotate(s);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    return { fresh, rerun: json(rerun.stdout) };
+  }
+
+  it('a rotation stopped at each step leaves a working setup, and a re-run finishes it with one token', async () => {
+    const { s, old } = await setUp();
+    // 1. Stopped after the new token is made, before Okta has it: Okta keeps the old one, which still works.
+    await oktaFault(s, { method: 'POST', path: '/connections/default', status: 409, times: 20 });
+    const stopped = await rotate(s);
+    expect(stopped.code).not.toBe(0);
+    expect(made(s)).toHaveLength(2);
+    expect(oktaToken(s)).toBe(old.value);
+    await control(s.okta.url, 'DELETE', '/__sandbox/faults');
+    const finished = await rotate(s);
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(json(finished.stdout).actions[0].summary).toMatch(/^finish the rotation an earlier run began: adopt token/);
+    expect(made(s)).toHaveLength(1);
+    expect(made(s)[0].id).not.toBe(old.id);
+    expect(oktaToken(s)).toBe(made(s)[0].value);
+
+    // 2. Stopped after Okta has the new token, before the proof: both work. Okta has sent nothing with the new one yet, so
+    //    the re-run cannot know it in use: it finishes the rotation from the hand-over (same token, rolled), and revokes the other.
+    // (The proof's push is refused, so the proof cannot be made.)
+    const { fresh: handed, rerun: proved } = await stoppedThenRerun(s, s.okta.url, { method: 'PATCH', path: '/group-push/mappings/', status: 409, times: 50 });
+    expect(proved.actions[0].summary).toMatch(/^finish the rotation an earlier run began: adopt token/);
+    expect(made(s).map((t) => t.id)).toEqual([handed.id]);
+    expect(oktaToken(s)).toBe(made(s)[0].value);
+
+    // 3. Stopped after the proof, before the old token is revoked: the re-run only revokes it.
+    const second = made(s)[0];
+    const { fresh: third, rerun: cleaned } = await stoppedThenRerun(s, s.cloudflare.url, {
+      method: 'DELETE',
+      path: '/tokens/[0-9a-f]+$',
+      status: 409,
+      times: 20,
+    });
+    const actions = cleaned.actions;
+    expect(actions[0]).toMatchObject({ kind: 'noop' });
+    expect(actions.at(-1)).toMatchObject({ id: 'revoke-old-tokens', operation: { ids: [second.id] } });
+    expect(made(s).map((t) => t.id)).toEqual([third.id]);
+    expect(oktaToken(s)).toBe(third.value);
+  }, 90_000);
+
+  it('--create with a SCIM token given as well is exit 2 before anything is read', async () => {
+    const { s } = await setUp();
+    const r = await cli(s, ['rotate-token', '--create', '--yes'], { CLOUDFLARE_SCIM_TOKEN: s.env.CLOUDFLARE_SCIM_TOKEN });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--create makes the new SCIM token, and a SCIM token is given too');
+  });
+});
