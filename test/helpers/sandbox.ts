@@ -10,6 +10,7 @@ export function sandboxSecrets(s: Sandbox): string[] {
   return [s.env.OKTA_API_TOKEN, s.env.CLOUDFLARE_SCIM_TOKEN, s.env.CLOUDFLARE_API_TOKEN, s.serviceApp.privateKeyPem];
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a control answer is read by each test as it knows it (a token, a list), with expect
 export async function control(baseUrl: string, method: string, path: string, body?: unknown): Promise<any> {
   const r = await fetch(baseUrl + path, {
     method,

@@ -17,6 +17,7 @@ const secretsOf = (t: LiveTarget) => [t.env.OKTA_API_TOKEN, t.env.CLOUDFLARE_SCI
 const cli = (args: string[]) => runCli([...args, '--app-label', appLabel], { env: cleanEnv(target.env), secrets: secretsOf(target), timeoutMs: 30 * 60_000 });
 
 /** The Okta API as an admin, for the suite's own group; a failed call is an error. */
+// biome-ignore lint/suspicious/noExplicitAny: a live Okta answer is read as the test knows it, with expect
 async function okta(method: string, path: string, body?: unknown): Promise<any> {
   const r = await oktaApi(target.env.OKTA_ORG_URL, target.env.OKTA_API_TOKEN)(method, path, body);
   if (r.status >= 400) throw new Error(`${method} ${path}: HTTP ${r.status}`);

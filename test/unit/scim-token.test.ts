@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveInputs, type Inputs } from '../../src/lib/inputs.js';
 import { planTokenRotation, type TokenRotationFacts } from '../../src/plan/rotate-plan.js';
 import { scimTokenAction, tokenCreateBody, type ObservedScimTokens } from '../../src/plan/scim-token.js';
-import { scimTokenLife } from '../../src/verify/evaluate.js';
+import { scimTokenLife } from '../../src/verify/checks/scim-token-life.js';
 import { rightsOf } from '../../src/verify/token-life.js';
 import type { TokenLife } from '../../src/verify/types.js';
 

@@ -1,5 +1,5 @@
 import { FilterSyntaxError, parseFilter } from '../http/filter.js';
-import type { Req, Res, Route } from '../http/types.js';
+import type { Req, Res, Route, UntypedBody } from '../http/types.js';
 import { TrailingListing } from '../timing.js';
 import { cfFailure } from './errors.js';
 import { hexId, roleId, SYSTEM_GROUP_PREFIX, type CloudflareState, type ScimUserRecord, type TokenRecord, type UserGroupRecord } from './state.js';
@@ -10,7 +10,7 @@ const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const MINIMAL_ROLE = roleId('Minimal Account Access');
 const BASE = '/accounts/{account_id}/scim/v2';
 
-type Body = Record<string, any>;
+type Body = UntypedBody;
 
 function scim(body: unknown, status = 200): Res {
   return { status, body, contentType: 'application/scim+json' };

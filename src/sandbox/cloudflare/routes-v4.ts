@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor } from '../http/paginate.js';
-import type { Req, Route } from '../http/types.js';
+import type { Req, Route, UntypedBody } from '../http/types.js';
 import { cfFailure, envelope, ok, v4Route } from './errors.js';
 import { hexId, expired, type CloudflareState, type MemberRecord, type TokenRecord, type UserGroupRecord } from './state.js';
 
-type Body = Record<string, any>;
+type Body = UntypedBody;
 
 /** v4 page/per_page paging with result_info. */
 export function pageOf<T>(req: Req, items: T[], defaultPer: number, maxPer: number, minPer = 1) {

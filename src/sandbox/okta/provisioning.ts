@@ -13,9 +13,15 @@ const RETRY_LIMIT = 5;
 /** The User-Agent of Okta's SCIM client, as its guide shows every request. */
 export const OKTA_SCIM_USER_AGENT = 'Okta SCIM Client 1.0.0';
 
+/** What Cloudflare answered Okta's engine, as far as the engine reads it: a resource's id, a list's first, an error's words. */
 interface ScimResult {
   status: number;
-  body: any;
+  body?: {
+    id?: string;
+    Resources?: Array<{ id: string; active?: boolean }>;
+    detail?: string;
+    errors?: Array<{ message?: string }>;
+  };
 }
 
 class AuthFailed extends Error {
@@ -221,7 +227,8 @@ export class ProvisioningEngine {
     }
     if (response.status === 401 || response.status === 403) throw new AuthFailed(response.status);
     if (response.status === 429) throw new RateLimited(response.headers.get('retry-after'));
-    return { status: response.status, body: parsed };
+    // The engine's reads of it (an id, the first resource, an error's words) are each optional.
+    return { status: response.status, body: parsed as ScimResult['body'] };
   }
 
   private async pushUsers(app: AppRecord, send: Scim, passStartedAt: string): Promise<boolean> {

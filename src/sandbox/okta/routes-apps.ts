@@ -1,6 +1,6 @@
 import { parseFilter } from '../http/filter.js';
 import { oktaPage } from '../http/paginate.js';
-import type { Req, Route } from '../http/types.js';
+import type { Req, Route, UntypedBody } from '../http/types.js';
 import { BUCKETS, routesIn, SCOPES, type OktaContext, type RouteMaker } from './context.js';
 import { notFound, oktaFailure, provisioningNotEnabled, validation } from './errors.js';
 import { serializeApp } from './serialize.js';
@@ -35,7 +35,7 @@ export function findApp(ctx: OktaContext, appId: string): AppRecord {
   return app;
 }
 
-type Body = Record<string, any>;
+type Body = UntypedBody;
 
 function visibilityFrom(body: Body, name: string): AppRecord['visibility'] {
   const v = (body.visibility ?? {}) as Body;
@@ -308,7 +308,7 @@ function featureRoutes(ctx: OktaContext, route: RouteMaker): Route[] {
       if (ctx.connectionApi !== 'supported') throw validation('feature: Updating USER_PROVISIONING is not supported for this application.');
       const body = (req.body ?? {}) as Body;
       const p = app.provisioning!;
-      const read = (v: any, current: boolean) => (v?.status === 'ENABLED' ? true : v?.status === 'DISABLED' ? false : current);
+      const read = (v: { status?: unknown } | undefined, current: boolean) => (v?.status === 'ENABLED' ? true : v?.status === 'DISABLED' ? false : current);
       p.createUsers = read(body.create?.lifecycleCreate, p.createUsers);
       p.deactivateUsers = read(body.update?.lifecycleDeactivate, p.deactivateUsers);
       p.updateUserAttributes = read(body.update?.profile, p.updateUserAttributes);

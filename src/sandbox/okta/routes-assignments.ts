@@ -1,5 +1,5 @@
 import { oktaPage } from '../http/paginate.js';
-import type { Req, Route } from '../http/types.js';
+import type { Req, Route, UntypedBody } from '../http/types.js';
 import { BUCKETS, routesIn, SCOPES, type OktaContext, type RouteMaker } from './context.js';
 import { notFound, validation } from './errors.js';
 import { findGroup, findUser } from './lookup.js';
@@ -7,7 +7,7 @@ import { findApp } from './routes-apps.js';
 import { serializeAppGroup, serializeAppUser, serializeMapping } from './serialize.js';
 import { appTarget, groupTarget, userTarget, type AppRecord, type MappingRecord } from './state.js';
 
-type Body = Record<string, any>;
+type Body = UntypedBody;
 
 /** App group and user assignments, and group-push mappings: all in Okta's /api/v1/apps* bucket. */
 export function assignmentRoutes(ctx: OktaContext): Route[] {
