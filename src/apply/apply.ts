@@ -55,12 +55,12 @@ const CONCURRENT: Partial<Record<Action['resource'], string>> = {
 };
 
 /**
- * Runs okta's plan through the one executor: the app, its visibility and provisioning one by one,
+ * Runs okta's plan through the one executor, filling `result` (its `appId` set to the app planned
+ * on, if any) as it goes: the app, its visibility and provisioning one by one,
  * then each phase of independent actions (assignments, pushes, roles) a few at a time, paced by
  * the rate-limit budget. Each action is idempotent, so a re-run after any failure converges.
  */
-export function applyPlan(plan: Plan, appId: string | undefined, deps: ApplyDeps): Promise<ApplyResult> {
-  const result: ApplyResult = { appId, applied: [], manualSteps: [] };
+export function applyPlan(plan: Plan, result: ApplyResult, deps: ApplyDeps): Promise<ApplyResult> {
   return runActions(plan.actions, { reporter: deps.reporter, signal: deps.signal, concurrent: CONCURRENT }, result, (action, progress) =>
     execute(action, result, deps, progress),
   );

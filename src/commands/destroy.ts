@@ -10,103 +10,89 @@ import { pollUntil } from '../lib/poll.js';
 import { readAppAssignments } from '../okta/app-assignments.js';
 import { findAppsAndOthers, otherLabelsHint } from '../okta/observe.js';
 import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
-import { toSavedPlan } from '../plan/saved-plan.js';
 import { requestsOf } from '../plan/types.js';
-import { PlanFile } from './plan-file.js';
-import { renderPlan, summarize } from '../plan/render.js';
+import { summarize } from '../plan/render.js';
 import { runActions } from '../apply/executor.js';
-import { confirmOrCancel } from './confirmation.js';
-import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+import type { Session } from './session.js';
+import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
 
 /** `npx scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
-export async function run(options: DestroyOptions, ctx: Context): Promise<number> {
-  const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'destroy', ctx.signal, async () => {
-    const planFile = await PlanFile.open('destroy', options);
-    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs, 'read');
-    const given = {
-      deleteCloudflareGroups: options.deleteCloudflareGroups,
-      deprovisionUsers: options.deprovisionUsers,
-      revokeScimToken: options.revokeScimToken,
-    };
-    planFile.admit({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: given }, reporter);
-    const flags = planFile.options<{ deleteCloudflareGroups: boolean; deprovisionUsers: boolean; revokeScimToken: boolean }>(given, {
-      deleteCloudflareGroups: false,
-      deprovisionUsers: false,
-      revokeScimToken: false,
-    });
-    if (flags.revokeScimToken && !session.read)
-      throw new InputError(
-        '--revoke-scim-token needs CLOUDFLARE_API_TOKEN ("Account API Tokens: Edit") to find and revoke the token scim-setup made.',
-        'Set CLOUDFLARE_API_TOKEN, or drop --revoke-scim-token and revoke the token in Cloudflare yourself.',
-      );
-    const deprovisionUsers = flags.deprovisionUsers;
-    const startedAt = new Date();
-    if (deprovisionUsers && !session.read) {
-      throw new InputError(
-        '--deprovision-users needs CLOUDFLARE_API_TOKEN ("Account Settings: Read") to make sure the last Super Administrator is not deactivated.',
-        'Set CLOUDFLARE_API_TOKEN, or leave the members in Cloudflare (drop --deprovision-users).',
-      );
-    }
-    const observed = await observeForDestroy(session, flags.revokeScimToken);
-    const actions = planDestroy(observed, flags);
-    const plan = { actions, warnings: destroyWarnings(observed, flags) };
-    const saved = toSavedPlan(plan, session.desired, session.inputs.orgUrl, session.inputs.accountId, observed.app?.id, startedAt, 'destroy', flags);
-    planFile.refuseStale(saved);
-    const document = { formatVersion: 1, command: 'destroy', app: observed.app ?? null, actions, warnings: plan.warnings, summary: summarize(plan) };
-    if (!observed.app && actions.length === 0) {
-      // Nothing to destroy is a success (a re-run after a teardown), but a slip in the label is said, with the labels there are (#24 item 10).
-      const hint = otherLabelsHint(session.inputs.appLabel, observed.otherLabels);
-      reporter.info(
-        `Nothing to destroy: no Okta app "${session.inputs.appLabel}" (scim2testapp) in ${session.inputs.orgUrl}.${
-          hint ? ` Its scim2testapp apps are labelled ${hint.listed}${hint.nearest ? `; did you mean --app-label "${hint.nearest}"?` : '.'}` : ''
-        }`,
-      );
-      reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
-      return ExitCode.ok;
-    }
-    if (deprovisionUsers) await refuseLastSuperAdmin(session, observed);
-    const label = observed.app?.label ?? session.inputs.appLabel;
-    if (!reporter.json || options.dryRun) reporter.info(`\n${renderPlan(plan, reporter.style, `Tear down Okta app "${label}" in ${session.inputs.orgUrl}`)}\n`);
-    await planFile.save(saved, ctx, reporter);
-    if (options.dryRun) {
-      reporter.result({ ...document, dryRun: true });
-      return ExitCode.ok;
-    }
+export function run(options: DestroyOptions, ctx: Context): Promise<number> {
+  return runPlanning(destroyCommand(options), options, ctx);
+}
+
+type Flags = { deleteCloudflareGroups: boolean; deprovisionUsers: boolean; revokeScimToken: boolean };
+type DestroyPlanned = Planned & { observed: DestroyObserved & { otherLabels: string[] }; label: string };
+
+function destroyCommand(options: DestroyOptions): PlanningCommand<Flags, DestroyPlanned> {
+  return {
+    name: 'destroy',
+    scimTokenNeed: 'read',
+    flags: {
+      given: { deleteCloudflareGroups: options.deleteCloudflareGroups, deprovisionUsers: options.deprovisionUsers, revokeScimToken: options.revokeScimToken },
+      defaults: { deleteCloudflareGroups: false, deprovisionUsers: false, revokeScimToken: false },
+    },
+    async plan(session, flags) {
+      if (flags.deprovisionUsers && !session.read)
+        throw new InputError(
+          '--deprovision-users needs CLOUDFLARE_API_TOKEN ("Account Settings: Read") to make sure the last Super Administrator is not deactivated.',
+          'Set CLOUDFLARE_API_TOKEN, or leave the members in Cloudflare (drop --deprovision-users).',
+        );
+      if (flags.revokeScimToken && !session.read)
+        throw new InputError(
+          '--revoke-scim-token needs CLOUDFLARE_API_TOKEN ("Account API Tokens: Edit") to find and revoke the token scim-setup made.',
+          'Set CLOUDFLARE_API_TOKEN, or drop --revoke-scim-token and revoke the token in Cloudflare yourself.',
+        );
+      const observed = await observeForDestroy(session, flags.revokeScimToken);
+      const plan = { actions: planDestroy(observed, flags), warnings: destroyWarnings(observed, flags) };
+      const document = { app: observed.app ?? null, actions: plan.actions, warnings: plan.warnings, summary: summarize(plan) };
+      const { inputs } = session;
+      const label = observed.app?.label ?? inputs.appLabel;
+      const planned = { plan, document, observed, label, appId: observed.app?.id, title: `Tear down Okta app "${label}" in ${inputs.orgUrl}` };
+      if (!observed.app && plan.actions.length === 0) {
+        // Nothing to destroy is a success (a re-run after a teardown), but a slip in the label is said, with the labels there are (#24 item 10).
+        const hint = otherLabelsHint(inputs.appLabel, observed.otherLabels);
+        return {
+          ...planned,
+          nothing: `Nothing to destroy: no Okta app "${inputs.appLabel}" (scim2testapp) in ${inputs.orgUrl}.${
+            hint ? ` Its scim2testapp apps are labelled ${hint.listed}${hint.nearest ? `; did you mean --app-label "${hint.nearest}"?` : '.'}` : ''
+          }`,
+        };
+      }
+      if (flags.deprovisionUsers) await refuseLastSuperAdmin(session, observed);
+      return planned;
+    },
     // A label typed wrong declines, as a "no" does in every command (#23 item 2): exit 1, a cancel document.
-    const declined = await confirmOrCancel(
-      {
-        ask: { typeToConfirm: label },
-        doing: 'Destroying',
-        yesHint: 'Pass --yes to destroy without asking.',
-        cancelled: 'Destroy cancelled: the label typed does not match; nothing was changed.',
-      },
-      { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
-      { ctx, reporter, document },
-    );
-    if (declined !== undefined) return declined;
-    let settled = false;
-    const { applied } = await runActions(actions, { reporter, signal: session.signal }, { applied: [], manualSteps: [] }, async (action, progress) => {
-      // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
-      if (action.resource === 'app' && !settled) {
-        if (flags.deleteCloudflareGroups)
-          await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', progress, () => groupsGone(session, observed));
-        if (deprovisionUsers) await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', progress, () => usersGone(session, observed));
-        settled = true;
-        progress(action.summary);
-      }
-      const op = action.operation;
-      if (op?.kind === 'revoke-scim-tokens') {
-        const outcomes: string[] = [];
-        for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(session.read as CloudflareClient, id)}`);
-        return outcomes.join('; ');
-      }
-      for (const request of requestsOf(action)) await session.okta.send(request);
-    });
-    reporter.info(destroyOutcome(observed, flags));
-    reporter.result({ ...document, dryRun: false, applied });
-    return ExitCode.ok;
-  });
+    question: ({ label }) => ({
+      ask: { typeToConfirm: label },
+      doing: 'Destroying',
+      yesHint: 'Pass --yes to destroy without asking.',
+      cancelled: 'Destroy cancelled: the label typed does not match; nothing was changed.',
+    }),
+    async execute({ plan, observed }, session, flags, result) {
+      let settled = false;
+      await runActions(plan.actions, { reporter: session.reporter, signal: session.signal }, result, async (action, progress) => {
+        // Okta acts asynchronously: before the app stops provisioning, let it finish what was asked of it.
+        if (action.resource === 'app' && !settled) {
+          if (flags.deleteCloudflareGroups)
+            await waitFor(session, 'Okta to delete the pushed groups in Cloudflare', progress, () => groupsGone(session, observed));
+          if (flags.deprovisionUsers)
+            await waitFor(session, 'Okta to deactivate the unassigned users in Cloudflare', progress, () => usersGone(session, observed));
+          settled = true;
+          progress(action.summary);
+        }
+        const op = action.operation;
+        if (op?.kind === 'revoke-scim-tokens') {
+          const outcomes: string[] = [];
+          for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(session.read as CloudflareClient, id)}`);
+          return outcomes.join('; ');
+        }
+        for (const request of requestsOf(action)) await session.okta.send(request);
+      });
+      session.reporter.info(destroyOutcome(observed, flags));
+      return { exitCode: ExitCode.ok };
+    },
+  };
 }
 
 async function observeForDestroy(session: Session, revokeScimToken: boolean): Promise<DestroyObserved & { otherLabels: string[] }> {

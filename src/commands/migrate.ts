@@ -3,7 +3,7 @@ import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolve
 import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
 import type { MigrateOptions } from './options.js';
-import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
+import { InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { filterString } from '../lib/filter-string.js';
 import { fromWire } from '../lib/terminal-text.js';
@@ -12,13 +12,11 @@ import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
 import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
-import { renderPlan, summarize } from '../plan/render.js';
-import { toSavedPlan } from '../plan/saved-plan.js';
-import { PlanFile } from './plan-file.js';
-import { hasChanges, provisioningOn, requestsOf, type Action } from '../plan/types.js';
+import { summarize } from '../plan/render.js';
+import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
-import { confirmOrCancel } from './confirmation.js';
-import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+import type { Session } from './session.js';
+import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
 
 interface RawGroup {
   id: string;
@@ -27,102 +25,97 @@ interface RawGroup {
 }
 
 /** `npx scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
-export async function run(options: MigrateOptions, ctx: Context): Promise<number> {
-  const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'migrate', ctx.signal, async () => {
-    const planFile = await PlanFile.open('migrate', options);
-    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs);
-    planFile.admit({ orgUrl: session.inputs.orgUrl, desired: session.desired, options: { namePrefix: options.namePrefix } }, reporter);
-    const prefix = planFile.options({ namePrefix: options.namePrefix }, { namePrefix: 'Cloudflare ' }).namePrefix;
-    const startedAt = new Date();
-    const app = await requireApp(session.okta, session.inputs.appLabel, session.inputs.orgUrl);
-    if (!provisioningOn(app.features ?? []))
-      throw new InputError(
-        `Provisioning is not on for app "${app.label}" (${app.id}); the new groups could not be pushed.`,
-        'Run `npx scim-setup okta` first.',
-      );
-    const legacy = await observeLegacy(session, app.id, prefix);
-    const actions = legacy.flatMap((g) => planMigration(app.id, session.inputs.accountId, g));
-    const plan = { actions, warnings: [] };
-    const saved = toSavedPlan(plan, session.desired, session.inputs.orgUrl, session.inputs.accountId, app.id, startedAt, 'migrate', { namePrefix: prefix });
-    planFile.refuseStale(saved);
-    const document = {
-      formatVersion: 1,
-      command: 'migrate',
-      app: { id: app.id, label: app.label },
-      legacyGroups: legacy.map((g) => g.name),
-      actions,
-      summary: summarize(plan),
-    };
-    if (legacy.length === 0) {
-      await planFile.save(saved, ctx, reporter);
-      // Named by its label, with any legacy group the org still has that no assignment makes count (#24 item 33).
-      const unassigned = await session.okta.list<RawGroup>('/api/v1/groups', {
-        search: `profile.name sw ${filterString(`CF-${session.inputs.accountId} - `)}`,
-        limit: 200,
-      });
-      const left = unassigned.filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name);
-      reporter.info(
-        `Nothing to migrate: no CF-${session.inputs.accountId} - <Role> group is assigned to app "${app.label}" (${app.id}).${
-          left.length
-            ? ` Okta still has ${left.length === 1 ? 'one' : left.length} such group${left.length === 1 ? '' : 's'}, not assigned to the app (${left
-                .slice(0, 3)
-                .map((n) => `"${fromWire(n, 80)}"`)
-                .join(
-                  ', ',
-                )}${left.length > 3 ? ' …' : ''}): ${left.length === 1 ? 'it grants' : 'they grant'} nothing through this app; delete ${left.length === 1 ? 'it' : 'them'} in Okta if left over.`
-            : ''
-        }`,
-      );
-      reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
-      return ExitCode.ok;
-    }
-    if (!reporter.json || options.dryRun)
-      reporter.info(
-        `\n${renderPlan(plan, reporter.style, `Migrate ${legacy.length} SCIM virtual group${legacy.length > 1 ? 's' : ''} of app "${app.label}" to user groups with roles`)}\n`,
-      );
-    await planFile.save(saved, ctx, reporter);
-    if (options.dryRun) {
-      reporter.result({ ...document, dryRun: true });
-      return ExitCode.ok;
-    }
-    if (hasChanges(plan)) {
-      const declined = await confirmOrCancel(
-        { ask: 'Migrate?', doing: 'Migrating', yesHint: 'Pass --yes to migrate without asking.', cancelled: 'Migration cancelled; nothing was changed.' },
-        { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
-        { ctx, reporter, document },
-      );
-      if (declined !== undefined) return declined;
-    }
-    const result: RunResult = { applied: [], manualSteps: [] };
-    for (const g of legacy) {
-      await migrateOne(
-        session,
-        app.id,
-        g,
-        actions.filter((a) => a.operation?.kind === 'migrate' && a.operation.role === g.role),
-        result,
-        ctx.signal,
-      ).catch((error) => {
-        // Whatever step waits, the legacy group is still assigned: say so, since it is what users fear.
-        if (error instanceof PendingError && !(error instanceof LegacyKeptPending))
-          throw new PendingError(`${error.message} "${g.name}" stays assigned, so nobody has lost access.`, error.fix);
-        throw error;
-      });
-    }
-    for (const g of legacy) {
-      reporter.info(
-        `Migrated "${g.name}": its ${g.memberLogins.length} ` +
-          `member${g.memberLogins.length === 1 ? '' : 's'} hold ` +
-          `${g.role} through the Cloudflare user group ` +
-          `"${g.target.name}", and "${g.name}" is no longer assigned.`,
-      );
-    }
-    // The same proof as after `okta`, over the whole app: the new groups pushed, with their roles and members.
-    const { report } = await runVerification(session, { appId: app.id, since: startedAt, waitMs: session.inputs.waitMs, signal: ctx.signal });
-    reporter.result({ ...document, dryRun: false, applied: result.applied, verification: report });
-    return verificationExitCode(report.checks);
+export function run(options: MigrateOptions, ctx: Context): Promise<number> {
+  return runPlanning(migrateCommand(options), options, ctx);
+}
+
+type Flags = { namePrefix: string };
+type MigratePlanned = Planned & { app: { id: string; label: string }; legacy: LegacyGroup[]; startedAt: Date };
+
+function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, MigratePlanned> {
+  return {
+    name: 'migrate',
+    scimTokenNeed: 'required',
+    flags: { given: { namePrefix: options.namePrefix }, defaults: { namePrefix: 'Cloudflare ' } },
+    async plan(session, { namePrefix }) {
+      const { okta, inputs } = session;
+      const startedAt = new Date();
+      const app = await requireApp(okta, inputs.appLabel, inputs.orgUrl);
+      if (!provisioningOn(app.features ?? []))
+        throw new InputError(
+          `Provisioning is not on for app "${app.label}" (${app.id}); the new groups could not be pushed.`,
+          'Run `npx scim-setup okta` first.',
+        );
+      const legacy = await observeLegacy(session, app.id, namePrefix);
+      const actions = legacy.flatMap((g) => planMigration(app.id, inputs.accountId, g));
+      const plan = { actions, warnings: [] };
+      const planned = {
+        plan,
+        app: { id: app.id, label: app.label },
+        legacy,
+        startedAt,
+        appId: app.id,
+        title: `Migrate ${legacy.length} SCIM virtual group${legacy.length > 1 ? 's' : ''} of app "${app.label}" to user groups with roles`,
+        document: { app: { id: app.id, label: app.label }, legacyGroups: legacy.map((g) => g.name), actions, summary: summarize(plan) },
+      };
+      return legacy.length === 0 ? { ...planned, nothing: await nothingToMigrate(session, app) } : planned;
+    },
+    question: () => ({
+      ask: 'Migrate?',
+      doing: 'Migrating',
+      yesHint: 'Pass --yes to migrate without asking.',
+      cancelled: 'Migration cancelled; nothing was changed.',
+    }),
+    async execute({ plan, app, legacy, startedAt }, session, _flags, result) {
+      const { reporter } = session;
+      for (const g of legacy) {
+        await migrateOne(
+          session,
+          app.id,
+          g,
+          plan.actions.filter((a) => a.operation?.kind === 'migrate' && a.operation.role === g.role),
+          result,
+          session.signal,
+        ).catch((error) => {
+          // Whatever step waits, the legacy group is still assigned: say so, since it is what users fear.
+          if (error instanceof PendingError && !(error instanceof LegacyKeptPending))
+            throw new PendingError(`${error.message} "${g.name}" stays assigned, so nobody has lost access.`, error.fix);
+          throw error;
+        });
+      }
+      for (const g of legacy) {
+        reporter.info(
+          `Migrated "${g.name}": its ${g.memberLogins.length} ` +
+            `member${g.memberLogins.length === 1 ? '' : 's'} hold ` +
+            `${g.role} through the Cloudflare user group ` +
+            `"${g.target.name}", and "${g.name}" is no longer assigned.`,
+        );
+      }
+      // The same proof as after `okta`, over the whole app: the new groups pushed, with their roles and members.
+      const { report } = await runVerification(session, { appId: app.id, since: startedAt, waitMs: session.inputs.waitMs, signal: session.signal });
+      return { document: { verification: report }, exitCode: verificationExitCode(report.checks) };
+    },
+  };
+}
+
+/** Named by its label, with any legacy group the org still has that no assignment makes count (#24 item 33). */
+async function nothingToMigrate(session: Session, app: { id: string; label: string }): Promise<string> {
+  const { inputs } = session;
+  const unassigned = await session.okta.list<RawGroup>('/api/v1/groups', {
+    search: `profile.name sw ${filterString(`CF-${inputs.accountId} - `)}`,
+    limit: 200,
   });
+  const left = unassigned.filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name);
+  return `Nothing to migrate: no CF-${inputs.accountId} - <Role> group is assigned to app "${app.label}" (${app.id}).${
+    left.length
+      ? ` Okta still has ${left.length === 1 ? 'one' : left.length} such group${left.length === 1 ? '' : 's'}, not assigned to the app (${left
+          .slice(0, 3)
+          .map((n) => `"${fromWire(n, 80)}"`)
+          .join(
+            ', ',
+          )}${left.length > 3 ? ' …' : ''}): ${left.length === 1 ? 'it grants' : 'they grant'} nothing through this app; delete ${left.length === 1 ? 'it' : 'them'} in Okta if left over.`
+      : ''
+  }`;
 }
 
 async function observeLegacy(session: Session, appId: string, prefix: string): Promise<LegacyGroup[]> {

@@ -7,20 +7,18 @@ import type { TokenCreation } from '../lib/inputs.js';
 import { describeCreation, newestFirst, scimTokenName } from '../plan/scim-token.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
-import { CliError, ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
+import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { maskToken } from '../lib/redact.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { planRotation, planTokenRotation } from '../plan/rotate-plan.js';
-import { renderPlan, summarize } from '../plan/render.js';
-import { toSavedPlan } from '../plan/saved-plan.js';
-import { PlanFile } from './plan-file.js';
+import { summarize } from '../plan/render.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
-import { hasChanges, provisioningOn, requestsOf, type Action } from '../plan/types.js';
+import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { checkScimToken } from '../cloudflare/scim-proof.js';
-import { confirmOrCancel } from './confirmation.js';
-import { errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+import type { Session } from './session.js';
+import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
 
 interface LogEvent {
   eventType: string;
@@ -33,143 +31,146 @@ interface LogEvent {
  * Cloudflare first, then handed to Okta (by API where Okta takes it, else a guided step for the
  * token field alone), then proved in use: a push after the change, made with the new token.
  */
-export async function run(options: RotateTokenOptions, ctx: Context): Promise<number> {
-  const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, 'rotate-token', ctx.signal, async () => {
-    // --create makes the new token itself: a token given by hand as well would leave it unclear which one Okta is to get.
-    if (options.create && (ctx.env.CLOUDFLARE_SCIM_TOKEN || typeof options.scimTokenFile === 'string'))
-      throw new InputError(
-        '--create makes the new SCIM token, and a SCIM token is given too (CLOUDFLARE_SCIM_TOKEN or --scim-token-file).',
-        'Unset CLOUDFLARE_SCIM_TOKEN (and drop --scim-token-file) to let scim-setup make the token, or drop --create to hand Okta the token given.',
-      );
-    // Said before anything is asked: without the read token the rotation cannot be proved, so it would end pending.
-    if (!ctx.env.CLOUDFLARE_API_TOKEN && typeof options.cloudflareTokenFile !== 'string') {
-      throw new InputError(
-        'rotate-token proves that Okta uses the new token through Cloudflare\'s audit log, and reading it needs CLOUDFLARE_API_TOKEN ("Account Settings: Read").',
-        'Set CLOUDFLARE_API_TOKEN (or --cloudflare-token-file), then run rotate-token again. Nothing was changed.',
-      );
-    }
-    const planFile = await PlanFile.open('rotate-token', options);
-    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs, options.create ? 'create' : 'required');
-    const { okta, scim, inputs } = session;
-    // The plan carries the new token's fingerprint: a plan for another token is refused.
-    planFile.admit({ orgUrl: inputs.orgUrl, desired: session.desired }, reporter);
-    const startedAt = new Date();
-    const steps: Array<{ step: string; result: string }> = [];
-    const held: HeldScimToken = { value: inputs.scimToken };
-    if (inputs.scimToken) {
-      const proved = await checkScimToken(scim);
-      steps.push({ step: 'prove the new token against Cloudflare', result: proved });
-      reporter.task('prove the new token against Cloudflare').succeed(`prove the new token against Cloudflare: ${proved}`);
-    }
+export function run(options: RotateTokenOptions, ctx: Context): Promise<number> {
+  return runPlanning(rotateCommand(options), options, ctx);
+}
 
-    const app = await requireApp(okta, inputs.appLabel, inputs.orgUrl);
-    if (!provisioningOn(app.features ?? []))
-      throw new InputError(
-        `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
-        'Run `npx scim-setup okta` to set provisioning up with this token.',
-      );
-    const mappings = okta.list<{ id: string }>(`/api/v1/apps/${app.id}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
-    const made = inputs.tokenCreation ? await planMadeToken(session, app.id, inputs.tokenCreation) : undefined;
-    let newTokenId = made ? made.newTokenId : await tokenId(scim);
-    const inUse = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
-    const actions = [
-      ...(made?.make ? [made.make] : []),
-      ...planRotation({ app, alreadyInUse: inUse, activeMappingId: (await mappings)[0]?.id }, inputs.scimBaseUrl),
-      ...(made?.revoke ? [made.revoke] : []),
-    ];
-    const plan = { actions, warnings: made?.notes ?? [] };
-    const saved = toSavedPlan(plan, session.desired, inputs.orgUrl, inputs.accountId, app.id, startedAt, 'rotate-token');
-    planFile.refuseStale(saved);
-    const document = { formatVersion: 1, command: 'rotate-token', app: { id: app.id, label: app.label }, actions, summary: summarize(plan) };
-    if (!reporter.json || options.dryRun)
-      reporter.info(
-        `\n${renderPlan(plan, reporter.style, `Rotate the SCIM token of Okta app "${app.label}" to ${inputs.scimToken ? maskToken(inputs.scimToken) : 'a token scim-setup makes'}`)}\n`,
-      );
-    await planFile.save(saved, ctx, reporter);
-    if (options.dryRun) {
-      reporter.result({ ...document, dryRun: true, steps });
-      return ExitCode.ok;
-    }
-    if (!hasChanges(plan)) {
-      steps.push({ step: 'Okta already uses the new token', result: inUse ?? '' });
-      reporter.info('Nothing to change: Okta already uses the new token.');
-      reporter.result({ ...document, dryRun: false, byApi: false, alreadyRotated: true, applied: [], steps });
-      return ExitCode.ok;
-    }
-    const declined = await confirmOrCancel(
-      {
-        ask: 'Hand Okta the new token?',
-        doing: 'Handing Okta the new token',
-        yesHint: 'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).',
-        cancelled: 'Rotation cancelled; Okta keeps its token.',
-      },
-      { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
-      { ctx, reporter, document: { ...document, steps } },
+interface RotatePlanned extends Planned {
+  app: { id: string; label: string };
+  /** What proved each step, as the run goes: in every document. */
+  steps: Array<{ step: string; result: string }>;
+  held: HeldScimToken;
+  /** The new token's id: known now for a token given or adopted, once made for a new one. */
+  newTokenId?: string;
+  alreadyInUse?: string;
+  byApi: boolean;
+  made: boolean;
+}
+
+function rotateCommand(options: RotateTokenOptions): PlanningCommand<Record<string, never>, RotatePlanned> {
+  return {
+    name: 'rotate-token',
+    scimTokenNeed: options.create ? 'create' : 'required',
+    preflight(ctx) {
+      // --create makes the new token itself: a token given by hand as well would leave it unclear which one Okta is to get.
+      if (options.create && (ctx.env.CLOUDFLARE_SCIM_TOKEN || typeof options.scimTokenFile === 'string'))
+        throw new InputError(
+          '--create makes the new SCIM token, and a SCIM token is given too (CLOUDFLARE_SCIM_TOKEN or --scim-token-file).',
+          'Unset CLOUDFLARE_SCIM_TOKEN (and drop --scim-token-file) to let scim-setup make the token, or drop --create to hand Okta the token given.',
+        );
+      // Said before anything is asked: without the read token the rotation cannot be proved, so it would end pending.
+      if (!ctx.env.CLOUDFLARE_API_TOKEN && typeof options.cloudflareTokenFile !== 'string')
+        throw new InputError(
+          'rotate-token proves that Okta uses the new token through Cloudflare\'s audit log, and reading it needs CLOUDFLARE_API_TOKEN ("Account Settings: Read").',
+          'Set CLOUDFLARE_API_TOKEN (or --cloudflare-token-file), then run rotate-token again. Nothing was changed.',
+        );
+    },
+    plan: (session) => planRotate(session),
+    question: () => ({
+      ask: 'Hand Okta the new token?',
+      doing: 'Handing Okta the new token',
+      yesHint: 'Pass --yes to rotate without asking (rotate-token --dry-run shows what it would do).',
+      cancelled: 'Rotation cancelled; Okta keeps its token.',
+    }),
+    execute: (planned, session, _flags, result, changes) => executeRotate(planned, session, result, changes, Boolean(options.revealToken)),
+    stopped: async (planned) => ({ byApi: planned.byApi }),
+  };
+}
+
+/** The new token proved against Cloudflare (a given one now; a made one when made), the app read, and the rotation planned. */
+async function planRotate(session: Session): Promise<RotatePlanned> {
+  const { okta, scim, inputs, reporter } = session;
+  const steps: RotatePlanned['steps'] = [];
+  if (inputs.scimToken) {
+    const proved = await checkScimToken(scim);
+    steps.push({ step: 'prove the new token against Cloudflare', result: proved });
+    reporter.task('prove the new token against Cloudflare').succeed(`prove the new token against Cloudflare: ${proved}`);
+  }
+  const app = await requireApp(okta, inputs.appLabel, inputs.orgUrl);
+  if (!provisioningOn(app.features ?? []))
+    throw new InputError(
+      `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
+      'Run `npx scim-setup okta` to set provisioning up with this token.',
     );
-    if (declined !== undefined) return declined;
-    const changedAt = new Date(Date.now() - 1000);
-    // okta's wait policy: on a terminal, an admin's step is waited for until Ctrl-C unless --wait says otherwise.
-    const waitMs = session.interactivity.interactive && !session.waitExplicit ? Number.POSITIVE_INFINITY : inputs.waitMs;
-    let byApi = false;
-    const result: RunResult = { applied: [], manualSteps: [] };
-    const deps = { reporter, signal: session.signal };
-    await runActions(actions, deps, result, async (action, progress) => {
-      const op = action.operation;
-      switch (op?.kind) {
-        case 'make-scim-token': {
-          const outcome = await makeScimToken(op, { ...applyDepsOf(session, held), signal: session.signal }, progress);
-          newTokenId = held.made?.id;
-          steps.push({ step: action.summary, result: outcome });
-          return outcome;
-        }
-        case 'revoke-scim-tokens': {
-          const api = requireRead(session);
-          const outcomes = [];
-          for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(api, id)}`);
-          steps.push({ step: action.summary, result: outcomes.join('; ') });
-          return outcomes.join('; ');
-        }
-        case 'token-handover': {
-          byApi = await handToOktaByApi(session, app.id, heldValue(held));
-          if (byApi) return 'by the provisioning connection API';
-          showGuidedStep(session, app.id, heldValue(held), Boolean(options.revealToken));
-          // Not ticked before it happens (#24 item 6): the hand-over is done when Okta uses the new token.
-          const proofAction = actions.find((a) => a.operation?.kind === 'token-proof');
-          if (!proofAction || proofAction.kind === 'manual') return 'shown as the guided step above; nothing can prove it yet (see the next step)';
-          progress('waiting for an admin to put the new token on the Provisioning tab (the guided step above)');
-          return `by an admin, through the guided step: ${await proveInUse(session, proofAction, app.id, requireId(newTokenId), changedAt, progress, waitMs)}`;
-        }
-        case 'token-proof': {
-          const proof = await proveInUse(session, action, app.id, requireId(newTokenId), changedAt, progress, waitMs);
-          steps.push({ step: action.summary, result: proof });
-          return proof;
-        }
-        default:
-          throw new RemoteError(`internal: ${action.id} is not a step of a rotation`);
+  const mappings = okta.list<{ id: string }>(`/api/v1/apps/${app.id}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
+  const made = inputs.tokenCreation ? await planMadeToken(session, app.id, inputs.tokenCreation) : undefined;
+  const newTokenId = made ? made.newTokenId : await tokenId(scim);
+  const alreadyRotated = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
+  const actions = [
+    ...(made?.make ? [made.make] : []),
+    ...planRotation({ app, alreadyInUse: alreadyRotated, activeMappingId: (await mappings)[0]?.id }, inputs.scimBaseUrl),
+    ...(made?.revoke ? [made.revoke] : []),
+  ];
+  const plan = { actions, warnings: made?.notes ?? [] };
+  return {
+    plan,
+    app: { id: app.id, label: app.label },
+    appId: app.id,
+    title: `Rotate the SCIM token of Okta app "${app.label}" to ${inputs.scimToken ? maskToken(inputs.scimToken) : 'a token scim-setup makes'}`,
+    document: { app: { id: app.id, label: app.label }, actions, summary: summarize(plan), steps },
+    steps,
+    held: { value: inputs.scimToken },
+    newTokenId,
+    alreadyInUse: alreadyRotated,
+    byApi: false,
+    made: made !== undefined,
+  };
+}
+
+async function executeRotate(planned: RotatePlanned, session: Session, result: RunResult, changes: boolean, revealToken: boolean): Promise<Outcome> {
+  const { reporter } = session;
+  const { app, steps, held, plan } = planned;
+  if (!changes) {
+    steps.push({ step: 'Okta already uses the new token', result: planned.alreadyInUse ?? '' });
+    reporter.info('Nothing to change: Okta already uses the new token.');
+    return { document: { byApi: false, alreadyRotated: true }, exitCode: ExitCode.ok };
+  }
+  const changedAt = new Date(Date.now() - 1000);
+  // okta's wait policy: on a terminal, an admin's step is waited for until Ctrl-C unless --wait says otherwise.
+  const waitMs = session.interactivity.interactive && !session.waitExplicit ? Number.POSITIVE_INFINITY : session.inputs.waitMs;
+  await runActions(plan.actions, { reporter, signal: session.signal }, result, async (action, progress) => {
+    const op = action.operation;
+    switch (op?.kind) {
+      case 'make-scim-token': {
+        const outcome = await makeScimToken(op, { ...applyDepsOf(session, held), signal: session.signal }, progress);
+        planned.newTokenId = held.made?.id;
+        steps.push({ step: action.summary, result: outcome });
+        return outcome;
       }
-    }).catch((error: unknown) => {
-      if (error instanceof CliError)
-        reporter.result({
-          ...document,
-          dryRun: false,
-          byApi,
-          applied: result.applied,
-          manualSteps: result.manualSteps,
-          steps,
-          error: errorDocument(error, ctx.signal),
-        });
-      throw error;
-    });
-    reporter.result({ ...document, dryRun: false, byApi, applied: result.applied, manualSteps: result.manualSteps, steps });
-    if (result.manualSteps.length > 0) {
-      for (const step of result.manualSteps) reporter.warn(`manual step left:\n${renderManualStep(step)}`);
-      return ExitCode.pending;
+      case 'revoke-scim-tokens': {
+        const api = requireRead(session);
+        const outcomes = [];
+        for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(api, id)}`);
+        steps.push({ step: action.summary, result: outcomes.join('; ') });
+        return outcomes.join('; ');
+      }
+      case 'token-handover': {
+        planned.byApi = await handToOktaByApi(session, app.id, heldValue(held));
+        if (planned.byApi) return 'by the provisioning connection API';
+        showGuidedStep(session, app.id, heldValue(held), revealToken);
+        // Not ticked before it happens (#24 item 6): the hand-over is done when Okta uses the new token.
+        const proofAction = plan.actions.find((a) => a.operation?.kind === 'token-proof');
+        if (!proofAction || proofAction.kind === 'manual') return 'shown as the guided step above; nothing can prove it yet (see the next step)';
+        progress('waiting for an admin to put the new token on the Provisioning tab (the guided step above)');
+        return `by an admin, through the guided step: ${await proveInUse(session, proofAction, app.id, requireId(planned.newTokenId), changedAt, progress, waitMs)}`;
+      }
+      case 'token-proof': {
+        const proof = await proveInUse(session, action, app.id, requireId(planned.newTokenId), changedAt, progress, waitMs);
+        steps.push({ step: action.summary, result: proof });
+        return proof;
+      }
+      default:
+        throw new RemoteError(`internal: ${action.id} is not a step of a rotation`);
     }
-    for (const note of plan.warnings) reporter.warn(note);
-    if (!made) reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
-    return ExitCode.ok;
   });
+  const document = { byApi: planned.byApi };
+  if (result.manualSteps.length > 0) {
+    for (const step of result.manualSteps) reporter.warn(`manual step left:\n${renderManualStep(step)}`);
+    return { document, exitCode: ExitCode.pending };
+  }
+  for (const note of plan.warnings) reporter.warn(note);
+  if (!planned.made) reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
+  return { document, exitCode: ExitCode.ok };
 }
 
 function showGuidedStep(session: Session, appId: string, token: string, reveal: boolean): void {
@@ -266,7 +267,7 @@ async function proveInUse(
   progress: (text: string) => void,
   waitMs: number,
 ): Promise<string> {
-  const { okta, read, inputs } = session;
+  const { okta, read } = session;
   if (action.kind === 'manual' || !action.request)
     throw new PendingError(`Cannot prove yet that Okta uses the new token: ${action.detail}.`, 'Re-run rotate-token then; it is safe to repeat.');
   let round = 0;

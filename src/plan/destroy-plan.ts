@@ -130,5 +130,7 @@ export function destroyOutcome(o: DestroyObserved, options: DestroyOptions): str
   if (o.mappings.length)
     parts.push(options.deleteCloudflareGroups ? 'the pushed user groups were deleted in Cloudflare' : 'Cloudflare keeps the pushed user groups');
   if (o.assignedLogins.length) parts.push(options.deprovisionUsers ? 'the provisioned members were deactivated there' : 'Cloudflare keeps its members');
-  return `Done: the Okta app is gone${parts.length ? `; ${parts.join(', and ')}` : ''}.`;
+  const token = options.revokeScimToken && o.scimTokens?.ids.length ? ', and the SCIM token scim-setup made for it is revoked' : '';
+  if (!o.app) return `Done: the Okta app was already gone${token}.`;
+  return `Done: the Okta app is gone${parts.length ? `; ${parts.join(', and ')}` : ''}${token}.`;
 }

@@ -1,0 +1,121 @@
+import type { RunResult } from '../apply/executor.js';
+import type { Context } from '../context.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../lib/errors.js';
+import type { ScimTokenNeed } from '../lib/inputs.js';
+import { renderPlan } from '../plan/render.js';
+import { toSavedPlan, type PlanCommand, type PlanOptions } from '../plan/saved-plan.js';
+import { hasChanges, type Plan } from '../plan/types.js';
+import { confirmOrCancel, type Question } from './confirmation.js';
+import type { PlanFileOptions, SessionOptions } from './options.js';
+import { PlanFile } from './plan-file.js';
+import { errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+
+/** One moment's reading, and the plan made from it, as the lifecycle needs them. */
+export interface Planned {
+  plan: Plan;
+  /** The plan's heading. */
+  title: string;
+  /** The command's own fields of its JSON document (app, actions, summary, warnings…). */
+  document: Record<string, unknown>;
+  /** The Okta app the plan is for, where there is one: a saved plan names it. */
+  appId?: string;
+  /** Nothing to do, in words: said instead of a plan, and a success (a re-run after a teardown). */
+  nothing?: string;
+}
+
+/** How a run ended: the document's further fields, and the exit code. */
+export interface Outcome {
+  document?: Record<string, unknown>;
+  exitCode: ExitCodeValue;
+}
+
+/**
+ * A planning command, declared by what it reads and plans and how it carries the plan out. The
+ * rest is the lifecycle's, the same for every command: the saved plan (admitted, refused when
+ * stale, saved), the plan shown, the dry run, the one confirmation, the document of a run that
+ * stops on an error, and the exit code.
+ */
+export interface PlanningCommand<F extends PlanOptions, P extends Planned> {
+  name: PlanCommand;
+  /** Whether the command needs a SCIM token given (lib/inputs.ts). */
+  scimTokenNeed: ScimTokenNeed;
+  /** This command's own inputs, checked before anything is read (exit 2). */
+  preflight?(ctx: Context): void | Promise<void>;
+  /** This command's flags that a saved plan carries, as given (undefined: not given), with their defaults. */
+  flags?: { given: { [K in keyof F]?: F[K] }; defaults: F };
+  plan(session: Session, flags: F): Promise<P>;
+  /** The one confirmation, in this command's words (destroy asks for the app's label as planned). */
+  question(planned: P): Question;
+  /** What a dry run adds (okta: CI outputs, --detailed-exitcode); by default nothing, exit 0. */
+  dryRun?(planned: P, session: Session): Promise<Outcome>;
+  /**
+   * Carries the plan out, filling `result` as it goes, so that a run stopped half-way reports what
+   * it did. Called when the plan changes nothing too (okta then verifies).
+   */
+  execute(planned: P, session: Session, flags: F, result: RunResult, changes: boolean): Promise<Outcome>;
+  /** What the document of a run stopped by an error says beyond `applied` and `manualSteps`. */
+  stopped?(planned: P, result: RunResult, error: CliError): Promise<Record<string, unknown>>;
+}
+
+export type PlanningOptions = SessionOptions & PlanFileOptions & { yes?: boolean };
+
+/** Runs a planning command: read → plan → show → save → (dry run) → confirm → execute → report. */
+export async function runPlanning<F extends PlanOptions, P extends Planned>(
+  cmd: PlanningCommand<F, P>,
+  options: PlanningOptions,
+  ctx: Context,
+): Promise<number> {
+  const reporter = makeReporter(options, ctx);
+  return withJsonErrors(reporter, cmd.name, ctx.signal, async () => {
+    await cmd.preflight?.(ctx);
+    const planFile = await PlanFile.open(cmd.name, options);
+    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs, cmd.scimTokenNeed);
+    const { inputs, desired } = session;
+    planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
+    const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);
+    const startedAt = new Date();
+    const planned = await cmd.plan(session, flags);
+    const saved = toSavedPlan(planned.plan, desired, inputs.orgUrl, inputs.accountId, planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
+    planFile.refuseStale(saved);
+    const document = { formatVersion: 1, command: cmd.name, ...planned.document };
+    if (planned.nothing === undefined && (!reporter.json || options.dryRun)) reporter.info(`\n${renderPlan(planned.plan, reporter.style, planned.title)}\n`);
+    await planFile.save(saved, ctx, reporter);
+    if (planned.nothing !== undefined) {
+      reporter.info(planned.nothing);
+      reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
+      return ExitCode.ok;
+    }
+    if (options.dryRun) {
+      const outcome = (await cmd.dryRun?.(planned, session)) ?? { exitCode: ExitCode.ok };
+      reporter.result({ ...document, dryRun: true, ...outcome.document });
+      return outcome.exitCode;
+    }
+    const changes = hasChanges(planned.plan);
+    if (changes) {
+      const declined = await confirmOrCancel(
+        cmd.question(planned),
+        { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
+        { ctx, reporter, document },
+      );
+      if (declined !== undefined) return declined;
+    }
+    const result: RunResult = { applied: [], manualSteps: [] };
+    const outcome = await cmd.execute(planned, session, flags, result, changes).catch(async (error: unknown) => {
+      // One shape for a run stopped half-way, in every command: the plan's document, what was done, and the error.
+      if (error instanceof CliError) {
+        const done = (error.partial as RunResult | undefined) ?? result;
+        reporter.result({
+          ...document,
+          dryRun: false,
+          ...(await cmd.stopped?.(planned, done, error)),
+          applied: done.applied,
+          manualSteps: done.manualSteps,
+          error: errorDocument(error, ctx.signal),
+        });
+      }
+      throw error;
+    });
+    reporter.result({ ...document, dryRun: false, applied: result.applied, manualSteps: result.manualSteps, ...outcome.document });
+    return outcome.exitCode;
+  });
+}
