@@ -60,8 +60,56 @@ function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv, service: Ser
       async (response) => void (await response.text().catch(() => '')),
       { headers: headerRecord(init?.headers), body: typeof init?.body === 'string' ? init.body : undefined },
       service,
-    ).then((response) => requireJson(service, response, method, url, () => response.body?.cancel()));
+    )
+      .then((response) => requireJson(service, response, method, url, () => response.body?.cancel()))
+      .then((response) => registerTokenValue(policy, method, url, response));
   };
+}
+
+/** A token's answer is a few hundred bytes: one far larger is not read for a value (the SDK reads it as any answer). */
+const TOKEN_ANSWER_LIMIT = 64 * 1024;
+
+/** The body as text, up to `limit` bytes; undefined past it. */
+async function boundedText(response: Response, limit: number): Promise<string | undefined> {
+  const reader = response.body?.getReader();
+  if (!reader) return undefined;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+}
+
+function parseOrUndefined(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Answers that carry a token's value: a token made (`POST …/tokens`) or rolled (`PUT …/tokens/{id}/value`). */
+const TOKEN_VALUE_ANSWER = /\/accounts\/[^/]+\/tokens(\/[^/]+\/value)?$/;
+
+/**
+ * A token's value is known to the redactor the moment its answer arrives, before anything else
+ * reads it: a run stopped right after still writes no value into a recording or a trace.
+ */
+async function registerTokenValue(policy: RequestPolicy, method: string, url: string, response: Response): Promise<Response> {
+  const onSecret = policy.options.onSecret;
+  if (!onSecret || !response.ok || !['POST', 'PUT'].includes(method) || !TOKEN_VALUE_ANSWER.test(new URL(url).pathname)) return response;
+  const text = await boundedText(response.clone(), TOKEN_ANSWER_LIMIT);
+  const body = parseOrUndefined(text) as { result?: { value?: unknown } | string } | undefined;
+  const value = typeof body?.result === 'string' ? body.result : body?.result?.value;
+  if (typeof value === 'string' && value !== '') onSecret(value);
+  return response;
 }
 
 export class CloudflareRequestError extends RemoteError {

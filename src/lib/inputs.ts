@@ -273,7 +273,9 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
     (m) =>
       m.key === 'orgUrl' && raw.saved
         ? { ...m, how: `${m.how}; the saved plan was made for ${raw.saved.orgUrl}, but a plan never chooses where your Okta token goes` }
-        : m,
+        : m.key === 'scimToken' && raw.scimTokenNeed === 'create'
+          ? { ...m, how: `${m.how}, or set CLOUDFLARE_API_TOKEN to a token with "Account API Tokens: Edit" and scim-setup makes one` }
+          : m,
   );
   if (missing.length > 0) {
     if (!interactivity.interactive || !prompt) {

@@ -99,3 +99,24 @@ describe('account tokens through the SDK', () => {
     expect(listed).not.toContain('old');
   });
 });
+
+describe("the product's Cloudflare client", () => {
+  it('knows a made or rolled token value as a secret the moment its answer arrives, before anything reads it', async () => {
+    s = await sandbox();
+    const { RequestPolicy } = await import('../../src/lib/request-policy.js');
+    const { CloudflareClient } = await import('../../src/cloudflare/client.js');
+    const { createAccountToken, rollAccountToken, scimPermissionGroup } = await import('../../src/cloudflare/account-tokens.js');
+    const secrets: string[] = [];
+    const policy = new RequestPolicy({ timeoutMs: 10_000, maxRetries: 0, maxWaitMs: 1000, onSecret: (v) => secrets.push(v) });
+    const api = new CloudflareClient(s.cloudflare.apiBaseUrl, s.accountId, s.env.CLOUDFLARE_API_TOKEN, 'read', policy, {});
+    const group = await scimPermissionGroup(api);
+    expect(secrets).toEqual([]);
+    const made = await createAccountToken(api, {
+      name: 'n',
+      policies: [{ effect: 'allow', permission_groups: [{ id: group.id }], resources: { [`com.cloudflare.api.account.${s.accountId}`]: '*' } }],
+    });
+    expect(secrets).toEqual([made.value]);
+    const rolled = await rollAccountToken(api, made.token.id);
+    expect(secrets).toEqual([made.value, rolled]);
+  });
+});

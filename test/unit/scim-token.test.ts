@@ -202,6 +202,15 @@ describe('the inputs of a token scim-setup makes', () => {
     await expect(resolve(flags, extraEnv)).rejects.toThrow(message);
   });
 
+  it('without either token, okta names both ways to give one', async () => {
+    const { CLOUDFLARE_API_TOKEN: _unset, ...noApiToken } = env;
+    await expect(
+      resolveInputs({ flags: {}, env: noApiToken, secretFiles: {}, defaultWait: '2m', scimTokenNeed: 'create' }, { interactive: false, reason: 'CI' }),
+    ).rejects.toThrow(
+      /Cloudflare SCIM token: set CLOUDFLARE_SCIM_TOKEN or pass --scim-token-file, or set CLOUDFLARE_API_TOKEN to a token with "Account API Tokens: Edit" and scim-setup makes one/,
+    );
+  });
+
   it('a command that needs the token given asks for it, API token or not', async () => {
     await expect(resolve({}, {}, 'required')).rejects.toThrow(/Cloudflare SCIM token: set CLOUDFLARE_SCIM_TOKEN/);
   });
