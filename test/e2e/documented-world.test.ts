@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/state.js';
-import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
+import { cleanEnv, runCli, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
@@ -30,7 +30,7 @@ const scim = (method: string, path: string, body?: unknown) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 const run = (command: string, args: string[]) =>
-  runCli([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) }).then((r) => ({
+  runInProcess([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) }).then((r) => ({
     ...r,
     doc: JSON.parse(r.stdout),
   }));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
+import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 // Each drift is made the way it happens in life: by another client of Cloudflare's APIs (SCIM,
@@ -27,7 +27,7 @@ const DIRECT_USER = 'dennis.turing.46@example.com';
 
 /** A second is enough settle time on the sandbox, whose listings do not trail (the timing tests set a lag). */
 async function run(command: string, args: string[]) {
-  const r = await runCli([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) });
+  const r = await runInProcess([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) });
   return { ...r, doc: r.stdout ? JSON.parse(r.stdout) : undefined };
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSeed } from '../../src/sandbox/okta/seed.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { cleanEnv, ROOT, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 const cli = (args: string[], env: Record<string, string | undefined> = {}, secrets: string[] = []) =>
-  runCli(args, { env: cleanEnv({ ...s!.env, ...env }), secrets: [...sandboxSecrets(s!), ...secrets] });
+  runInProcess(args, { env: cleanEnv({ ...s!.env, ...env }), secrets: [...sandboxSecrets(s!), ...secrets] });
 const writes = async () =>
   (await control(s!.okta.url, 'GET', '/__sandbox/requests')).writes + (await control(s!.cloudflare.url, 'GET', '/__sandbox/requests')).writes;
 const resetCounts = async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { SandboxTiming } from '../../src/sandbox/timing.js';
-import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
+import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const run = (command: string, args: string[]) =>
-  runCli([command, '--json', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!), timeoutMs: 90_000 }).then((r) => ({
+  runInProcess([command, '--json', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) }).then((r) => ({
     ...r,
     doc: JSON.parse(r.stdout),
   }));

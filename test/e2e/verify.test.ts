@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, runCli, type CheckDoc } from '../helpers/cli.js';
+import { cleanEnv, runCli, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
@@ -39,7 +39,7 @@ async function setUp(options: { assign?: string[]; push?: string[]; updateUserAt
 }
 
 async function verify(args: string[] = [], env: Record<string, string | undefined> = {}) {
-  const r = await runCli(['verify', '--json', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!) });
+  const r = await runInProcess(['verify', '--json', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!) });
   const doc = JSON.parse(r.stdout);
   const check = (id: string) => (doc.checks as CheckDoc[]).find((c) => c.id === id)!;
   return { ...r, doc, check, statuses: Object.fromEntries((doc.checks as CheckDoc[]).map((c) => [c.id, c.status])) };
