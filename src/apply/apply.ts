@@ -7,6 +7,7 @@ import { LEFT_MANUAL, runActions, type RunResult } from './executor.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
 import { OktaRequestError } from '../okta/errors.js';
+import { createOrAdopt } from '../okta/create-or-adopt.js';
 import { findApps } from '../okta/observe.js';
 import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Operation, type Plan } from '../plan/types.js';
 import { createAccountToken, revokeAccountToken, rollAccountToken } from '../cloudflare/account-tokens.js';
@@ -141,15 +142,11 @@ function resolvePath(action: Action, result: ApplyResult): string {
  * run racing another may both create: the oldest app wins, and a run removes only its own.
  */
 async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
-  let created: string;
-  try {
-    created = (await deps.okta.post<{ id: string }>('/api/v1/apps', requestsOf(action)[0].body, { activate: 'true' })).id;
-  } catch (error) {
-    if (error instanceof OktaRequestError || !(error instanceof RemoteError)) throw error;
-    const [existing] = await findApps(deps.okta, deps.inputs.appLabel);
-    if (existing) return existing.id;
-    throw error;
-  }
+  const { value: created, adopted } = await createOrAdopt(
+    async () => (await deps.okta.post<{ id: string }>('/api/v1/apps', requestsOf(action)[0].body, { activate: 'true' })).id,
+    async () => (await findApps(deps.okta, deps.inputs.appLabel))[0]?.id,
+  );
+  if (adopted) return created;
   const [oldest] = await findApps(deps.okta, deps.inputs.appLabel);
   if (!oldest || oldest.id === created) return created;
   await deps.okta.postNoContent(`/api/v1/apps/${created}/lifecycle/deactivate`);
@@ -282,12 +279,16 @@ export async function makeScimToken(
 async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
   const path = resolvePath(action, result);
   const body = requestsOf(action)[0].body as { id: string };
-  try {
-    await deps.okta.post(path, body);
-  } catch (error) {
-    if (error instanceof OktaRequestError || !(error instanceof RemoteError)) throw error;
-    await deps.okta.get(`${path}/${body.id}`);
-  }
+  await createOrAdopt(
+    () => deps.okta.post(path, body),
+    () => deps.okta.get(`${path}/${body.id}`).catch(notFoundAsUndefined),
+  );
+}
+
+/** A 404 read as "not there"; any other failure is one. */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (error instanceof OktaRequestError && error.status === 404) return undefined;
+  throw error;
 }
 
 /** A repair's requests in order; a run stopped between two is finished by the next plan's own actions. */
@@ -332,12 +333,10 @@ async function pushGroup(action: Action, result: ApplyResult, deps: ApplyDeps): 
     return;
   }
   const body = requestsOf(action)[0].body as { sourceGroupId: string };
-  try {
-    await deps.okta.post(path, body);
-  } catch (error) {
-    if (error instanceof OktaRequestError && error.status !== 400) throw error;
-    if (!(error instanceof RemoteError)) throw error;
-    const existing = await deps.okta.list<{ id: string; status: string }>(path, { sourceGroupId: body.sourceGroupId });
-    if (existing.length === 0) throw error;
-  }
+  await createOrAdopt(
+    () => deps.okta.post(path, body),
+    async () => (await deps.okta.list<{ id: string; status: string }>(path, { sourceGroupId: body.sourceGroupId }))[0],
+    // Okta refuses a second mapping of one group with a 400.
+    { conflictStatus: 400 },
+  );
 }

@@ -9,7 +9,7 @@ import { filterString } from '../lib/filter-string.js';
 import { fromWire } from '../lib/terminal-text.js';
 import { pollUntil } from '../lib/poll.js';
 import type { OktaClient } from '../okta/client.js';
-import { OktaRequestError } from '../okta/errors.js';
+import { createOrAdopt } from '../okta/create-or-adopt.js';
 import { requireApp } from '../okta/observe.js';
 import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
 import { summarize } from '../plan/render.js';
@@ -200,7 +200,12 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
     if (action.operation?.kind !== 'migrate') throw new RemoteError(`internal: ${action.id} is not a migration step`);
     switch (action.operation.step) {
       case 'group':
-        targetId = (await okta.post<{ id: string }>('/api/v1/groups', requestsOf(action)[0].body)).id;
+        targetId = (
+          await createOrAdopt(
+            async () => (await okta.post<{ id: string }>('/api/v1/groups', requestsOf(action)[0].body)).id,
+            async () => (await findOktaGroup(okta, g.target.name))?.id,
+          )
+        ).value;
         break;
       case 'members':
         for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id)))
@@ -212,11 +217,12 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
       case 'push':
         if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
         else
-          await okta
-            .post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' })
-            .catch((error) => {
-              if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
-            });
+          await createOrAdopt(
+            () => okta.post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' }),
+            // A 400 is adopted only when the mapping is there to see (it used to be taken for one without looking).
+            async () => (await okta.list<{ id: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, limit: 1000 }))[0],
+            { conflictStatus: 400 },
+          );
         break;
       case 'role':
         await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress });
