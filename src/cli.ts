@@ -148,6 +148,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--okta-port <port>', 'Okta emulator port (0 = any free port)', '0')
     .option('--cloudflare-port <port>', 'Cloudflare emulator port (0 = any free port)', '0')
     .option('--seed <file>', 'seed file (JSON) for the Okta org')
+    .option('--accounts <n>', 'Cloudflare accounts the one API host serves, each with its own tokens (default: 1)', '1')
     .addOption(
       new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API (default: unsupported)').choices(['unsupported', 'supported']),
     )

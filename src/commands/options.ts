@@ -70,6 +70,7 @@ export type TokenCreationOptions = { scimTokenTtl?: string; scimTokenAllowCidr?:
 export type RotateTokenOptions = SessionOptions & PlanFileOptions & TokenCreationOptions & { yes?: boolean; revealToken?: boolean; create?: boolean };
 
 export type SandboxCommandOptions = OutputOptions & {
+  accounts: string;
   oktaPort: string;
   cloudflarePort: string;
   seed?: string;

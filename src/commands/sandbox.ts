@@ -119,7 +119,11 @@ export async function run(options: SandboxCommandOptions, ctx: Context): Promise
 async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Reporter): Promise<number> {
   const scale = nonNegative(options.rateLimitScale, '--rate-limit-scale');
   if (scale === 0) throw new InputError('--rate-limit-scale must be above 0.', 'Pass e.g. --rate-limit-scale 10.');
+  const accounts = Number(options.accounts);
+  if (!Number.isInteger(accounts) || accounts < 1 || accounts > 50)
+    throw new InputError(`--accounts: "${options.accounts}" is not a number of accounts from 1 to 50.`, 'Pass e.g. --accounts 3.');
   const sandbox = await startSandbox({
+    accounts,
     oktaPort: port(options.oktaPort, '--okta-port'),
     cloudflarePort: port(options.cloudflarePort, '--cloudflare-port'),
     seed: await loadSeed(options.seed),
@@ -135,12 +139,21 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
     throw new InputError(`${flag} ${error.port}: port ${error.port} ${why}; ${error.message}.`, `Pass another ${flag}, or ${flag} 0 for any free port.`);
   });
   if (reporter.json) {
-    ctx.stdout.write(`${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: sandbox.env })}\n`);
+    ctx.stdout.write(
+      `${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: sandbox.env, accounts: sandbox.accounts.map((a) => ({ accountId: a.accountId, env: a.env })) })}\n`,
+    );
   } else {
     const s = reporter.style;
     ctx.stdout.write(`${s.bold('scim-setup sandbox')} is running (Okta ${sandbox.okta.url}, Cloudflare ${sandbox.cloudflare.url}).\n`);
     ctx.stdout.write(`These are sandbox-only credentials; paste them into another shell:\n\n`);
     for (const [name, value] of Object.entries(sandbox.env)) ctx.stdout.write(`export ${name}=${value}\n`);
+    // Further accounts: the same API host, their own ID and tokens (a token reaches its own account only).
+    for (const [i, a] of sandbox.accounts.slice(1).entries())
+      ctx.stdout.write(
+        `# account ${i + 2}: ${Object.entries(a.env)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(' ')}\n`,
+      );
     ctx.stdout.write(
       `\nThen: npx scim-setup okta --push-group ` +
         `Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop ` +

@@ -1,9 +1,8 @@
 import type { OktaEmulator } from './okta/emulator.js';
 
 export interface AdminOptions {
-  scimBaseUrl: string;
-  /** The token the admin pastes for an app, by its label: the one the guided step shows. */
-  scimToken: (appLabel: string) => string;
+  /** What the admin pastes for an app, by its label: the Base URL and token the guided step shows. */
+  provisioningFor: (appLabel: string) => { baseUrl: string; token: string };
   delayMs: number;
 }
 
@@ -26,7 +25,8 @@ export function startAutoAdmin(okta: OktaEmulator, options: AdminOptions): () =>
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!okta.state.apps.has(app.id)) return;
-        okta.setProvisioning(app.id, guideProvisioning(options.scimBaseUrl, options.scimToken(app.label)));
+        const { baseUrl, token } = options.provisioningFor(app.label);
+        okta.setProvisioning(app.id, guideProvisioning(baseUrl, token));
       }, options.delayMs);
       timers.add(timer);
     }

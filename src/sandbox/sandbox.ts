@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { startAutoAdmin } from './admin.js';
 import { startCloudflareEmulator, type CloudflareEmulator } from './cloudflare/emulator.js';
 import type { ConnectionApiMode } from './okta/context.js';
@@ -10,6 +10,8 @@ import type { SandboxTiming } from './timing.js';
 export const SANDBOX_ACCOUNT_ID = '5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e';
 
 export interface SandboxOptions {
+  /** How many Cloudflare accounts the one API host serves (#26); 1 by default. */
+  accounts?: number;
   oktaPort?: number;
   cloudflarePort?: number;
   seed?: OktaSeed;
@@ -37,8 +39,10 @@ export interface Sandbox {
   cloudflare: CloudflareEmulator;
   accountId: string;
   scimBaseUrl: string;
-  /** The env vars that point scim-setup at this sandbox. */
+  /** The env vars that point scim-setup at this sandbox (its first account). */
   env: Record<string, string>;
+  /** Every Cloudflare account, the first as in `env`: its ID, SCIM base URL and the env vars for it. */
+  accounts: Array<{ accountId: string; scimBaseUrl: string; env: Record<string, string> }>;
   /** An OAuth service app registered in the Okta org, for private_key_jwt auth. */
   serviceApp: { clientId: string; privateKeyPem: string; scopes: string[] };
   close(): Promise<void>;
@@ -51,6 +55,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const serviceApp = { clientId: '0oasandboxserviceapp', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ALL_SCOPES };
   const cloudflare = await startCloudflareEmulator({
     accountId,
+    otherAccountIds: Array.from({ length: Math.max(0, (options.accounts ?? 1) - 1) }, (_, i) => otherAccountId(i + 2)),
     port: options.cloudflarePort,
     latencyMs: options.latencyMs,
     timing: options.timing,
@@ -78,9 +83,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw withPort(error, 'okta', options.oktaPort);
   });
   const scimBaseUrl = `${cloudflare.apiBaseUrl}/accounts/${accountId}/scim/v2`;
+  const accounts = cloudflare.accounts.map((a) => ({
+    accountId: a.accountId,
+    scimBaseUrl: `${cloudflare.apiBaseUrl}/accounts/${a.accountId}/scim/v2`,
+    env: { CLOUDFLARE_ACCOUNT_ID: a.accountId, CLOUDFLARE_SCIM_TOKEN: a.scimToken.value, CLOUDFLARE_API_TOKEN: a.readToken.value },
+  }));
   const stopAdmin =
     options.admin === 'auto'
-      ? startAutoAdmin(okta, { scimBaseUrl, scimToken: (label) => tokenForApp(cloudflare, label), delayMs: options.adminDelayMs ?? 800 })
+      ? startAutoAdmin(okta, { provisioningFor: (label) => provisioningForApp(cloudflare, label), delayMs: options.adminDelayMs ?? 800 })
       : () => {};
   return {
     okta,
@@ -88,6 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accountId,
     scimBaseUrl,
     serviceApp,
+    accounts,
     env: {
       OKTA_ORG_URL: okta.url,
       OKTA_API_TOKEN: okta.apiToken,
@@ -104,14 +115,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 /**
- * The token an admin pastes for an app: the newest that scim-setup made for it (`scim-setup: <label>`,
- * whose value the guided step shows with --reveal-token), else the sandbox's SCIM token.
+ * What an admin pastes for an app: the newest token scim-setup made for it (`scim-setup: <label>`,
+ * whose value the guided step shows with --reveal-token) and its account's Base URL; else the first
+ * account's SCIM token and Base URL. With several accounts, an app's account is known only by such
+ * a token: the emulated admin stands for a person who read the guided step.
  */
-function tokenForApp(cloudflare: CloudflareEmulator, appLabel: string): string {
-  const made = [...cloudflare.state.tokens.values()]
-    .filter((t) => t.status === 'active' && t.name === `scim-setup: ${appLabel}`)
-    .sort((a, b) => Date.parse(b.issuedOn) - Date.parse(a.issuedOn));
-  return made[0]?.value ?? cloudflare.scimToken.value;
+function provisioningForApp(cloudflare: CloudflareEmulator, appLabel: string): { baseUrl: string; token: string } {
+  const made = cloudflare.accounts
+    .flatMap((a) => [...a.state.tokens.values()].map((token) => ({ token, accountId: a.accountId })))
+    .filter(({ token }) => token.status === 'active' && token.name === `scim-setup: ${appLabel}`)
+    .sort((a, b) => Date.parse(b.token.issuedOn) - Date.parse(a.token.issuedOn));
+  const [newest] = made;
+  const accountId = newest?.accountId ?? cloudflare.state.accountId;
+  return { baseUrl: `${cloudflare.apiBaseUrl}/accounts/${accountId}/scim/v2`, token: newest?.token.value ?? cloudflare.scimToken.value };
+}
+
+/** The IDs of a sandbox's further accounts: 32 hex characters, the same every run. */
+export function otherAccountId(n: number): string {
+  return createHash('sha256').update(`sandbox-account-${n}`).digest('hex').slice(0, 32);
 }
 
 /** A port the sandbox could not listen on: which emulator, and which port. */

@@ -13,10 +13,20 @@ describe('scim-setup sandbox', () => {
     expect(doc.error.message).toContain('it cannot be read: no such file or folder (ENOENT)');
   });
 
-  it('prints the env vars as one JSON line when ready, serves them, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'sandbox', '--json', '--admin', 'auto', '--rate-limit-scale', '10'], {
-      env: cleanEnv(),
-    });
+  it('--accounts takes 1 to 50: anything else is exit 2 before anything starts', async () => {
+    const r = await runCli(['sandbox', '--accounts', '0'], { env: cleanEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--accounts: "0" is not a number of accounts from 1 to 50.');
+  });
+
+  it("prints the env vars as one JSON line when ready (each account's too), serves them, and exits 0 on SIGTERM", async () => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'scim-setup.js'), 'sandbox', '--json', '--admin', 'auto', '--rate-limit-scale', '10', '--accounts', '2'],
+      {
+        env: cleanEnv(),
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d) => {
@@ -36,6 +46,15 @@ describe('scim-setup sandbox', () => {
     ]);
     const r = await fetch(`${doc.env.OKTA_ORG_URL}/api/v1/groups?limit=1`, { headers: { authorization: `SSWS ${doc.env.OKTA_API_TOKEN}` } });
     expect(r.status).toBe(200);
+    // The first account is the one `env` names; the second has its own ID and tokens on the same host.
+    expect(doc.accounts).toHaveLength(2);
+    expect(doc.accounts[0].env.CLOUDFLARE_ACCOUNT_ID).toBe(doc.env.CLOUDFLARE_ACCOUNT_ID);
+    const second = doc.accounts[1].env;
+    expect(second.CLOUDFLARE_ACCOUNT_ID).not.toBe(doc.env.CLOUDFLARE_ACCOUNT_ID);
+    const own = await fetch(`${doc.env.CLOUDFLARE_API_BASE_URL}/accounts/${second.CLOUDFLARE_ACCOUNT_ID}/scim/v2/Users?count=1`, {
+      headers: { authorization: `Bearer ${second.CLOUDFLARE_SCIM_TOKEN}` },
+    });
+    expect(own.status).toBe(200);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => {

@@ -260,3 +260,26 @@ describe('rotate-token --create (#25 item 2)', () => {
     expect(r.stderr).toContain('--create makes the new SCIM token, and a SCIM token is given too');
   });
 });
+
+describe('two Cloudflare accounts from one Okta org (#26, on the sandbox)', () => {
+  it('each account gets its own app, token and members; neither touches the other', async () => {
+    const s = await start({ admin: 'auto', accounts: 2 });
+    const [first, second] = s.accounts;
+    const a = await cli(s, [...SETUP, '--app-label', 'Cloudflare SCIM A'], first.env);
+    expect(a.code, a.stderr).toBe(0);
+    const b = await cli(s, ['okta', '--push-group', 'Sales', '--yes', '--json', '--wait', '20s', '--app-label', 'Cloudflare SCIM B'], {
+      ...second.env,
+      CLOUDFLARE_SCIM_TOKEN: undefined,
+    });
+    expect(b.code, b.stderr).toBe(0);
+    const [stateA, stateB] = s.cloudflare.accounts.map((x) => x.state);
+    const names = (st: typeof stateA) => [...st.userGroups.values()].map((g) => g.name);
+    expect(names(stateA)).toEqual(['Engineering']);
+    expect(names(stateB)).toEqual(['Sales']);
+    expect([...stateB.tokens.values()].filter((t) => t.name === 'scim-setup: Cloudflare SCIM B')).toHaveLength(1);
+    const apps = [...s.okta.state.apps.values()];
+    expect(apps.find((x) => x.label === 'Cloudflare SCIM B')?.provisioning?.baseUrl).toBe(second.scimBaseUrl);
+    // Okta's requests for B went to B with B's token: none of them reached A.
+    expect(stateA.audit.some((e) => e.actor.token_name === 'scim-setup: Cloudflare SCIM B')).toBe(false);
+  }, 60_000);
+});

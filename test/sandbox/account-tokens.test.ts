@@ -120,3 +120,45 @@ describe("the product's Cloudflare client", () => {
     expect(secrets).toEqual([made.value, rolled]);
   });
 });
+
+describe('several accounts on one API host (#26, the sandbox)', () => {
+  it('serves each account with its own tokens and state; a token reaches its own account only (9109 elsewhere)', async () => {
+    s = await sandbox({ accounts: 3 });
+    expect(s.accounts.map((a) => a.accountId)).toEqual([s.accountId, expect.stringMatching(/^[0-9a-f]{32}$/), expect.stringMatching(/^[0-9a-f]{32}$/)]);
+    expect(new Set(s.accounts.map((a) => a.accountId)).size).toBe(3);
+    const [first, second] = s.accounts;
+    const users = async (token: string, accountId: string) =>
+      fetch(`${s.cloudflare.apiBaseUrl}/accounts/${accountId}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await users(second.env.CLOUDFLARE_SCIM_TOKEN, second.accountId)).status).toBe(200);
+    const refused = await users(second.env.CLOUDFLARE_SCIM_TOKEN, first.accountId);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).detail).toBe('Unauthorized to access requested resource');
+    // A user made in the second account is not in the first.
+    const made = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${second.accountId}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${second.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: 'only.here@example.com',
+        externalId: '00u-only-here',
+        active: true,
+        name: { givenName: 'Only', familyName: 'Here' },
+        emails: [{ value: 'only.here@example.com', primary: true }],
+      }),
+    });
+    expect(made.status).toBe(201);
+    const inState = (i: number) => [...s.cloudflare.accounts[i].state.scimUsers.values()].map((u) => u.userName);
+    expect(inState(1)).toContain('only.here@example.com');
+    expect(inState(0)).not.toContain('only.here@example.com');
+    // Tokens made through an account's API belong to it, and verify there.
+    const api = sdk(second.env.CLOUDFLARE_API_TOKEN);
+    const [scim] = await api.accounts.tokens.permissionGroups.get({ account_id: second.accountId, name: 'SCIM Provisioning' });
+    const token = await api.accounts.tokens.create({
+      account_id: second.accountId,
+      name: 'second',
+      policies: [{ effect: 'allow', permission_groups: [{ id: scim.id as string }], resources: { [`com.cloudflare.api.account.${second.accountId}`]: '*' } }],
+    });
+    expect(await sdk(token.value as string).accounts.tokens.verify({ account_id: second.accountId })).toMatchObject({ status: 'active' });
+    expect(await status(sdk(token.value as string).accounts.tokens.verify({ account_id: first.accountId }))).toBe('403 9109');
+  });
+});

@@ -20,7 +20,10 @@ const GRANTS: Record<Permission, string[]> = {
 };
 
 export interface CloudflareEmulatorOptions {
+  /** The primary account: what `state`, `scimToken` and `readToken` are of. */
   accountId: string;
+  /** Further accounts served at once (#26: one API host, many accounts), each with its own tokens. */
+  otherAccountIds?: string[];
   port?: number;
   latencyMs?: number;
   timing?: SandboxTiming;
@@ -29,10 +32,20 @@ export interface CloudflareEmulatorOptions {
   tls?: { key: string; cert: string };
 }
 
+/** One account the emulator serves: its state and its two tokens. */
+export interface EmulatedAccount {
+  accountId: string;
+  state: CloudflareState;
+  scimToken: TokenRecord;
+  readToken: TokenRecord;
+}
+
 export interface CloudflareEmulator {
   url: string;
   apiBaseUrl: string;
   state: CloudflareState;
+  /** Every account served, the primary first. */
+  accounts: EmulatedAccount[];
   server: RunningEmulator;
   /** "SCIM Provisioning: Edit", for Okta. */
   scimToken: TokenRecord;
@@ -42,23 +55,38 @@ export interface CloudflareEmulator {
 }
 
 export async function startCloudflareEmulator(options: CloudflareEmulatorOptions): Promise<CloudflareEmulator> {
-  const state = new CloudflareState(options.accountId, 'Sandbox Account', 'owner@example.com');
   const timing = options.timing ?? {};
-  state.useClock(serviceClock(timing.cloudflareClockSkewMs));
-  const scimToken = state.addToken('Okta SCIM provisioning', ['scim']);
-  // CLOUDFLARE_API_TOKEN: reads for verification, and makes the SCIM token when none is given (#25).
-  const readToken = state.addToken('scim-setup (Account Settings: Read, Account API Tokens: Edit)', ['accountRead', 'tokensWrite']);
+  const accounts = [options.accountId, ...(options.otherAccountIds ?? [])].map((accountId, i): EmulatedAccount => {
+    const state = new CloudflareState(accountId, i === 0 ? 'Sandbox Account' : `Sandbox Account ${i + 1}`, 'owner@example.com');
+    state.useClock(serviceClock(timing.cloudflareClockSkewMs));
+    return {
+      accountId,
+      state,
+      scimToken: state.addToken('Okta SCIM provisioning', ['scim']),
+      // CLOUDFLARE_API_TOKEN: reads for verification, and makes the SCIM token when none is given (#25).
+      readToken: state.addToken('scim-setup (Account Settings: Read, Account API Tokens: Edit)', ['accountRead', 'tokensWrite']),
+    };
+  });
+  const [{ state, scimToken, readToken }] = accounts;
+  const stateOf = new Map(accounts.map((a) => [a.accountId, a.state]));
 
-  const tokenOf = (req: Req): TokenRecord => state.tokens.get(req.principal.credential)!;
+  // One set of routes per account, the same templates in the same order: a request is served by its
+  // account's, once its token is known to belong to that account.
+  const routesOf = new Map(
+    accounts.map((a) => [
+      a.accountId,
+      routesScimOrV4(a.state, (req: Req) => a.state.tokens.get(req.principal.credential) as TokenRecord, timing.cloudflareListingLagMs),
+    ]),
+  );
   const router = new Router();
-  for (const route of routesScimOrV4(state, tokenOf, timing.cloudflareListingLagMs)) router.add(guardAccount(route, state.accountId));
+  for (const [i, route] of (routesOf.get(options.accountId) as Route[]).entries()) router.add(forAccountOfRequest(route, i, routesOf));
 
   const control = new Router();
   control.add({
     method: 'POST',
     template: '/__sandbox/tokens/revoke',
     handler: (req) => {
-      const token = state.tokens.get(String((req.body as { token?: string } | undefined)?.token ?? ''));
+      const token = tokenAnywhere(String((req.body as { token?: string } | undefined)?.token ?? ''))?.token;
       if (!token) return { status: 404, body: { error: 'unknown token' } };
       token.status = 'revoked';
       return { status: 204 };
@@ -68,8 +96,10 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     method: 'POST',
     template: '/__sandbox/tokens',
     handler: (req) => {
-      const b = (req.body ?? {}) as { name?: string; permissions?: Permission[]; accountOwned?: boolean; expiresOn?: string };
-      const token = state.addToken(
+      const b = (req.body ?? {}) as { name?: string; permissions?: Permission[]; accountOwned?: boolean; expiresOn?: string; accountId?: string };
+      const target = stateOf.get(b.accountId ?? options.accountId);
+      if (!target) return { status: 404, body: { error: `no account ${b.accountId} in this sandbox` } };
+      const token = target.addToken(
         b.name ?? 'sandbox token',
         (b.permissions ?? []).filter((p) => p in GRANTS),
         b.accountOwned !== false,
@@ -79,11 +109,21 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     },
   });
 
+  /** A token and the account it belongs to: a value is unique across accounts. */
+  const tokenAnywhere = (value: string) => {
+    for (const a of accounts) {
+      const token = a.state.tokens.get(value);
+      if (token) return { token, state: a.state };
+    }
+    return undefined;
+  };
+
   const authenticate = (headers: Req['headers'], path: string, remoteAddress: string): Principal => {
     const match = TOKEN_SHAPE.exec(String(headers.authorization ?? ''));
     if (!match) throw malformedAuthorization();
-    const token = state.tokens.get(match[1]);
-    const now = state.now();
+    const found = tokenAnywhere(match[1]);
+    const token = found?.token;
+    const now = (found?.state ?? state).now();
     // An expired token still learns its status at /tokens/verify (the schema's `expired`); everywhere else it is refused.
     const outOfLife =
       token && ((expired(token, now) && !path.endsWith('/tokens/verify')) || (token.notBefore && Date.parse(token.notBefore) > Date.parse(now)));
@@ -92,7 +132,13 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     // A request from outside the token's client IP ranges, in Cloudflare's words (public reports: 403, code 9109).
     if (!ipAllowed(token, remoteAddress)) throw refusal(path, 403, 9109, `Cannot use the access token from location: ${remoteAddress.replace(/^::ffff:/, '')}`);
     token.lastUsedOn = now;
-    return { id: token.id, grants: new Set([...token.permissions].flatMap((p) => GRANTS[p])), credential: token.value, name: token.name };
+    return {
+      id: token.id,
+      grants: new Set([...token.permissions].flatMap((p) => GRANTS[p])),
+      credential: token.value,
+      name: token.name,
+      account: found?.state.accountId,
+    };
   };
 
   const limiter = new RateLimiter(options.rateLimits === false ? {} : scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1));
@@ -133,6 +179,7 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
     url: server.url,
     apiBaseUrl: `${server.url}/client/v4`,
     state,
+    accounts,
     server,
     scimToken,
     readToken,
@@ -140,15 +187,20 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
   };
 }
 
-/** A token reaches only its own account; another account ID is refused, as Cloudflare does. */
-function guardAccount(route: Route, accountId: string): Route {
+/**
+ * A token reaches only its own account; another account ID is refused, as Cloudflare does. The
+ * request is then served by its account's route (the one at the same place in its list); a route
+ * with no account in its path (`/user/tokens/verify`) by the token's account.
+ */
+function forAccountOfRequest(route: Route, index: number, routesOf: Map<string, Route[]>): Route {
   return {
     ...route,
     handler: (req) => {
-      if (req.params.account_id !== undefined && req.params.account_id !== accountId) {
+      const account = req.params.account_id ?? req.principal.account;
+      const routes = account === undefined ? undefined : routesOf.get(account);
+      if (req.params.account_id !== undefined && (req.params.account_id !== req.principal.account || !routes))
         throw refusal(req.path, 403, 9109, 'Unauthorized to access requested resource');
-      }
-      return route.handler(req);
+      return (routes ?? (routesOf.values().next().value as Route[]))[index].handler(req);
     },
   };
 }

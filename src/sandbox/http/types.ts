@@ -23,6 +23,8 @@ export interface Principal {
   /** The credential as sent; rate limits are kept per credential on Cloudflare. */
   credential: string;
   name?: string;
+  /** The account the credential belongs to (Cloudflare: a token reaches its own account only). */
+  account?: string;
 }
 
 export interface Res {
