@@ -1,3 +1,4 @@
+import { untrusted } from '../lib/terminal-text.js';
 import { InterruptedError, PendingError } from '../lib/errors.js';
 import type { Reporter, Task } from '../lib/reporter.js';
 import type { ManualStep } from '../plan/guided-step.js';
@@ -74,19 +75,25 @@ function phases(actions: Action[]): Action[][] {
   return out;
 }
 
+/**
+ * What a step reports is printed as one neutralised line: outcomes and subjects quote ids, names and
+ * messages from Okta and Cloudflare (a made token's id, a group a repair names), whatever the step.
+ */
+const line = untrusted;
+
 async function runOne(action: Action, options: ExecutorOptions, result: RunResult, step: Step): Promise<void> {
   if (action.kind === 'manual') {
     result.manualSteps.push({ id: action.id, title: action.summary, steps: action.detail ? [action.detail] : [] });
     result.applied.push(applied(action, 'manual', action.detail));
-    options.reporter.task(action.summary).warn(`${action.summary} (manual step)`);
+    options.reporter.task(line(action.summary)).warn(line(`${action.summary} (manual step)`));
     return;
   }
   if (options.signal.aborted) throw interrupted(result);
-  const task = options.reporter.task(action.summary);
+  const task = options.reporter.task(line(action.summary));
   try {
-    const outcome = await step(action, task.update);
-    if (outcome === LEFT_MANUAL) task.warn(`${action.summary}: left as a manual step`);
-    else task.succeed(typeof outcome === 'string' && outcome ? `${action.summary}: ${outcome}` : action.summary);
+    const outcome = await step(action, (text) => task.update(line(text)));
+    if (outcome === LEFT_MANUAL) task.warn(line(`${action.summary}: left as a manual step`));
+    else task.succeed(line(typeof outcome === 'string' && outcome ? `${action.summary}: ${outcome}` : action.summary));
     result.applied.push(applied(action, outcome === LEFT_MANUAL ? 'manual' : 'done'));
   } catch (error) {
     settleFailedTask(task, action.summary, error, 'waiting (a manual step)');
@@ -122,7 +129,7 @@ async function runConcurrently(phase: Action[], label: string, options: Executor
     task.fail(`${label}: ${done} of ${phase.length} done, then failed`);
     throw errors[0] instanceof PendingError ? errors[0].withPartial(result) : errors[0];
   }
-  task.succeed(`${label}: ${phase.length <= 5 ? phase.map((a) => a.subject ?? a.summary).join(', ') : `${phase.length} done`}`);
+  task.succeed(line(`${label}: ${phase.length <= 5 ? phase.map((a) => a.subject ?? a.summary).join(', ') : `${phase.length} done`}`));
 }
 
 /** An action's error, with what the run had done riding on it: a wait is recorded as pending, Ctrl-C says what was done. */

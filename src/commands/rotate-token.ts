@@ -1,5 +1,5 @@
 import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
-import { scimRequestsBy, scimRequestsByAnyToken, tokenId } from '../cloudflare/audit.js';
+import { scimRequestsBy, scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { heldValue, makeScimToken, type HeldScimToken } from '../apply/apply.js';
@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
 import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { maskToken } from '../lib/redact.js';
+import { untrusted } from '../lib/terminal-text.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { planRotation, planTokenRotation } from '../plan/rotate-plan.js';
 import { summarize } from '../plan/render.js';
@@ -168,7 +169,8 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
     for (const step of result.manualSteps) reporter.warn(`manual step left:\n${renderManualStep(step)}`);
     return { document, exitCode: ExitCode.pending };
   }
-  for (const note of plan.warnings) reporter.warn(note);
+  // The notes name token ids the audit log gave: one neutralised line each.
+  for (const note of plan.warnings) reporter.warn(untrusted(note));
   if (!planned.made) reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
   return { document, exitCode: ExitCode.ok };
 }
@@ -206,7 +208,7 @@ async function planMadeToken(session: Session, appId: string, creation: TokenCre
   const named = newestFirst(tokens.filter((t) => t.name === name));
   const inUseId = requests.find((r) => r.actor?.token_id)?.actor?.token_id;
   // Only a rotation an earlier run began can already be in use: one token of the name, which Okta already carries, is the one to replace.
-  const newestInUse = named[0] && (named.length > 1 || named[0].id !== inUseId) ? await alreadyInUse(session, appId, named[0].id) : undefined;
+  const newestInUse = named[0] && (named.length > 1 || named[0].id !== inUseId) ? await alreadyInUse(session, appId, named[0].id, requests) : undefined;
   return planTokenRotation({
     name,
     permissionGroupId: group.id,
@@ -221,10 +223,12 @@ async function planMadeToken(session: Session, appId: string, creation: TokenCre
 const LOOKBACK_MS = 3600_000;
 
 /** A re-run changes nothing when Cloudflare's audit log shows the new token in use, and Okta no auth failure since. */
-async function alreadyInUse(session: Session, appId: string, newTokenId: string): Promise<string | undefined> {
+async function alreadyInUse(session: Session, appId: string, newTokenId: string, lastHour?: AuditEntry[]): Promise<string | undefined> {
   if (!session.read) return undefined;
-  const since = new Date(Date.now() - LOOKBACK_MS);
-  const used = await scimRequestsBy(session.read, newTokenId, since);
+  // The last hour's SCIM requests, where the caller has read them already; else those of this token.
+  const used = lastHour
+    ? lastHour.filter((e) => e.actor?.token_id === newTokenId)
+    : await scimRequestsBy(session.read, newTokenId, new Date(Date.now() - LOOKBACK_MS));
   if (used.length === 0) return undefined;
   // The last use is on Cloudflare's clock: onto ours (less the Date headers' second), then onto Okta's.
   const after = new Date(Date.parse(used[0].action.time) + session.read.clockOffsetMs - 2000);

@@ -1,4 +1,4 @@
-import { scimRequestsByAnyToken, tokenId } from '../cloudflare/audit.js';
+import { scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
@@ -133,7 +133,14 @@ export async function collectEvidence(
   const { okta, scim, read, desired, inputs } = session;
   // No SCIM token held here (verify after scim-setup made it): SCIM is read with CLOUDFLARE_API_TOKEN, and Okta's token watched by its id.
   const watched = !inputs.scimToken && !madeTokenId;
-  const tokenLife = readTokenLife(session, since, madeTokenId);
+  // Cloudflare's audit log is read once a round: for Okta's traffic (cloudflare-audit) and, with no token held, to tell which token is Okta's.
+  let scimTraffic: Promise<AuditEntry[]> | undefined;
+  const trafficSince = () => {
+    if (!read) throw new Error('internal: the audit log is read only with CLOUDFLARE_API_TOKEN');
+    scimTraffic ??= scimRequestsByAnyToken(read, since);
+    return scimTraffic;
+  };
+  const tokenLife = readTokenLife(session, trafficSince, madeTokenId);
   const scimToken = await (scimTokenProof !== undefined ? Promise.resolve(scimTokenProof) : checkScimToken(scim)).then(
     (detail) => ({ ok: true as const, detail: watched ? `${detail}, read with CLOUDFLARE_API_TOKEN` : detail, ...(watched ? { watched } : {}) }),
     (error: unknown) => {
@@ -167,7 +174,7 @@ export async function collectEvidence(
       .listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500)
       .catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
     read && scimWorks
-      ? tokenLife.then((life) => auditActivity(scim, read, since, life.known ? life.id : undefined, watched))
+      ? tokenLife.then((life) => auditActivity(scim, trafficSince, life.known ? life.id : undefined, watched))
       : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
   const app = toObservedApp(rawApp);
@@ -229,13 +236,12 @@ export async function collectEvidence(
  */
 async function auditActivity(
   scim: CloudflareClient,
-  read: CloudflareClient,
-  since: Date,
+  traffic: () => Promise<AuditEntry[]>,
   knownId: string | undefined,
   watched: boolean,
 ): Promise<Evidence['audit']> {
   const id = knownId ?? (watched ? undefined : await tokenId(scim));
-  const entries = await scimRequestsByAnyToken(read, since);
+  const entries = await traffic();
   if (id === undefined) return { count: entries.length, latest: entries[0]?.action.time, tokenId: 'any', others: { count: 0, tokenIds: [] } };
   const mine = entries.filter((e) => e.actor?.token_id === id);
   const others = entries.filter((e) => e.actor?.token_id !== undefined && e.actor.token_id !== id);

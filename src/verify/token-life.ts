@@ -1,4 +1,4 @@
-import { scimRequestsByAnyToken } from '../cloudflare/audit.js';
+import type { AuditEntry } from '../cloudflare/audit.js';
 import { getAccountToken, listAccountTokens, verifiedToken, type AccountToken } from '../cloudflare/account-tokens.js';
 import { AuthError, CliError } from '../lib/errors.js';
 import { newestFirst, scimTokenName } from '../plan/scim-token.js';
@@ -10,9 +10,10 @@ const DAY_MS = 86_400_000;
  * The SCIM token's life and rights, read at one moment: the token given (its own verification
  * tells its id and expiry, with no permission needed), the one this run made, or, with no token
  * held here, the one scim-setup made for the app (found by name with CLOUDFLARE_API_TOKEN).
- * Its policies are read where the API token may read account tokens.
+ * Its policies are read where the API token may read account tokens. `scimTraffic` is the round's
+ * one reading of Cloudflare's audit log.
  */
-export async function readTokenLife(session: VerifySession, since: Date, madeId?: string): Promise<Evidence['tokenLife']> {
+export async function readTokenLife(session: VerifySession, scimTraffic: () => Promise<AuditEntry[]>, madeId?: string): Promise<Evidence['tokenLife']> {
   const { scim, read, inputs } = session;
   const now = Date.now();
   try {
@@ -29,7 +30,7 @@ export async function readTokenLife(session: VerifySession, since: Date, madeId?
         : { known: false, reason: `the token this run made (${madeId}) is gone` };
     }
     const name = scimTokenName(inputs.appLabel);
-    const [tokens, requests] = await Promise.all([listAccountTokens(read, { includeExpired: true }), scimRequestsByAnyToken(read, since)]);
+    const [tokens, requests] = await Promise.all([listAccountTokens(read, { includeExpired: true }), scimTraffic()]);
     const named = newestFirst(tokens.filter((t) => t.name === name));
     // Of several (a rotation under way), the one Okta's SCIM requests carry is Okta's; else the newest.
     const used = new Set(requests.map((r) => r.actor?.token_id));

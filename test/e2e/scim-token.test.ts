@@ -81,9 +81,13 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     expect(made(s)).toHaveLength(1);
 
     // Watched: verify holds no SCIM token, reads SCIM with the API token and knows Okta's by its id.
+    await control(s.cloudflare.url, 'DELETE', '/__sandbox/requests');
     const verify = await cli(s, ['verify', '--push-group', 'Engineering', '--json']);
     expect(verify.code, verify.stderr).toBe(0);
-    const checks = json(verify.stdout).verification?.checks ?? json(verify.stdout).checks;
+    // Cloudflare's audit log is read once a round, for both which token is Okta's and Okta's traffic.
+    const audits = (await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).byRoute['GET /client/v4/accounts/{account_id}/logs/audit'];
+    expect(audits).toBe(json(verify.stdout).rounds);
+    const checks = json(verify.stdout).checks;
     expect(checks.find((c: { id: string }) => c.id === 'scim-token').summary).toContain('watched by its id');
     expect(checks.find((c: { id: string }) => c.id === 'scim-token-life').summary).toContain(`"${NAME}" (${token.id}) is active`);
     expect(checks.find((c: { id: string }) => c.id === 'cloudflare-audit').status).toBe('pass');

@@ -37,6 +37,12 @@ describe('runActions: the one executor of every command', () => {
     expect(lines).toEqual(['ok do a', 'ok do b: proved']);
   });
 
+  it('prints what a step reports as one neutralised line: an id or name from the wire cannot steer the terminal', async () => {
+    const { lines, reporter } = recordingReporter();
+    await runActions([action('a')], { reporter, signal: never }, fresh(), async () => 'made token 1f\u001b]0;owned\u0007\nnext');
+    expect(lines).toEqual(['ok do a: made token 1f\\x1b]0;owned\\x07\\nnext']);
+  });
+
   it('stops at the first failure: the line says failed, later steps never run, applied keeps what was done', async () => {
     const { lines, reporter } = recordingReporter();
     const result = fresh();
