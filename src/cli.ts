@@ -59,6 +59,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
             '    CLOUDFLARE_ACCOUNT_ID=… CLOUDFLARE_SCIM_TOKEN=… \\\n' +
             '    npx scim-setup okta --yes --push-group Engineering      # CI one-shot',
           'npx scim-setup okta --dry-run --detailed-exitcode      # what would change?',
+          'npx scim-setup okta --config fleet.yaml --yes          # every account a fleet config lists (--account NAME for some)',
           'npx scim-setup okta --dry-run --out plan.json && npx scim-setup okta --plan plan.json',
         ],
         'Real use',
@@ -149,6 +150,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .option('--cloudflare-port <port>', 'Cloudflare emulator port (0 = any free port)', '0')
     .option('--seed <file>', 'seed file (JSON) for the Okta org')
     .option('--accounts <n>', 'Cloudflare accounts the one API host serves, each with its own tokens (default: 1)', '1')
+    .option('--fleet-config <file>', 'write a fleet config for its accounts, for okta --config FILE (their token env lines are printed)')
     .addOption(
       new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API (default: unsupported)').choices(['unsupported', 'supported']),
     )
@@ -237,7 +239,8 @@ function connectionOptions(command: Command): Command {
     .option('--okta-private-key-file <path>', 'Okta service app private key, PEM or JWK (env OKTA_PRIVATE_KEY)')
     .option('--scim-token-file <path>', 'read the Cloudflare SCIM token from a file, or - for stdin (env CLOUDFLARE_SCIM_TOKEN)')
     .option('--cloudflare-token-file <path>', 'read the Cloudflare read token from a file (env CLOUDFLARE_API_TOKEN)')
-    .option('--config <file>', 'config file, JSON or YAML')
+    .option('--config <file>', 'config file, JSON or YAML; with an "accounts" list, a fleet: one run for every account')
+    .option('--account <name>', 'with a fleet config, act on this account only (repeatable)', collect)
     .option('--app-label <label>', 'label of the Okta app (default: "Cloudflare SCIM")');
 }
 

@@ -132,6 +132,8 @@ export class CloudflareClient {
     readonly role: TokenRole,
     private readonly policy: RequestPolicy,
     env: NodeJS.ProcessEnv,
+    /** The env var the token came from, where not the usual one (a fleet account's own): errors name it. */
+    private readonly tokenEnv = ENV[role],
   ) {
     this.sdk = new Cloudflare({
       apiToken: token,
@@ -247,7 +249,7 @@ export class CloudflareClient {
     // Cloudflare's words come from the wire: one line, no control characters, bounded.
     const detail = fromWire(errorDetail(e.error) ?? e.message ?? error);
     const diagnosed = diagnoseRefusal(e.status ?? 0, gatewayRefusal(e.error), tokenLive, {
-      env: ENV[this.role],
+      env: this.tokenEnv,
       permission: PERMISSION[this.role],
       accountId: this.accountId,
       where,

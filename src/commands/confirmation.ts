@@ -7,7 +7,7 @@ import type { Interactivity } from '../lib/tty.js';
 /** How one command asks before it changes anything. */
 export interface Question {
   /** "Apply these changes?", or for destroy the label to type. */
-  ask: string | { typeToConfirm: string };
+  ask: string | { typeToConfirm: string; what?: string };
   /** What needs the confirmation, for the non-interactive refusal: "Applying changes". */
   doing: string;
   /** How to go on without asking. */
@@ -34,7 +34,8 @@ export async function confirmOrCancel(
   const agreed =
     typeof question.ask === 'string'
       ? await confirm(ctx.stdin, ctx.stderr, question.ask)
-      : (await ask(ctx.stdin, ctx.stderr, `Type the app label ("${question.ask.typeToConfirm}") to confirm: `)).trim() === question.ask.typeToConfirm;
+      : (await ask(ctx.stdin, ctx.stderr, `Type ${question.ask.what ?? 'the app label'} ("${question.ask.typeToConfirm}") to confirm: `)).trim() ===
+        question.ask.typeToConfirm;
   if (agreed) return undefined;
   // As terraform's "Apply cancelled": a run that did not do what it was asked is not a success.
   io.reporter.info(question.cancelled);

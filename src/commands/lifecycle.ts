@@ -8,6 +8,8 @@ import { hasChanges, type Plan } from '../plan/types.js';
 import { confirmOrCancel, type Question } from './confirmation.js';
 import type { PlanFileOptions, SessionOptions } from './options.js';
 import { PlanFile } from './plan-file.js';
+import { loadFleet, openFleet } from './fleet.js';
+import { runFleetPlanning } from './fleet-planning.js';
 import { errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 /** One moment's reading, and the plan made from it, as the lifecycle needs them. */
@@ -57,7 +59,7 @@ export interface PlanningCommand<F extends PlanOptions, P extends Planned> {
   stopped?(planned: P, result: RunResult, error: CliError): Promise<Record<string, unknown>>;
 }
 
-export type PlanningOptions = SessionOptions & PlanFileOptions & { yes?: boolean };
+export type PlanningOptions = SessionOptions & PlanFileOptions & { yes?: boolean; junit?: string; detailedExitcode?: boolean };
 
 /** Runs a planning command: read → plan → show → save → (dry run) → confirm → execute → report. */
 export async function runPlanning<F extends PlanOptions, P extends Planned>(
@@ -68,8 +70,14 @@ export async function runPlanning<F extends PlanOptions, P extends Planned>(
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, cmd.name, ctx.signal, async () => {
     await cmd.preflight?.(ctx);
+    // A fleet config runs every account, unless one account's saved plan is made or applied (#26).
+    const fleet = await loadFleet(options);
+    const oneSaved = fleet?.members.length === 1 && (options.plan !== undefined || options.out !== undefined);
+    if (fleet && !oneSaved) return runFleetPlanning(cmd, options, ctx, reporter, fleet);
     const planFile = await PlanFile.open(cmd.name, options);
-    const session = await openSession(options, ctx, reporter, '2m', planFile.inputs, cmd.scimTokenNeed);
+    const session = fleet
+      ? (await openFleet(fleet, options, ctx, reporter, '2m', cmd.scimTokenNeed, planFile.inputs))[0].session
+      : await openSession(options, ctx, reporter, '2m', planFile.inputs, cmd.scimTokenNeed);
     const { inputs, desired } = session;
     planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
     const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);

@@ -121,11 +121,13 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
       actions: plan.actions,
       warnings: plan.warnings,
     },
-    ci: (report) =>
-      publishCiOutputs(
-        { command: 'okta', ...report },
-        { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
-      ),
+    ci: async (report) =>
+      session.fleetCi
+        ? session.fleetCi({ command: 'okta', ...report })
+        : publishCiOutputs(
+            { command: 'okta', ...report },
+            { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
+          ),
   };
 }
 

@@ -23,6 +23,8 @@ export type ConnectionOptions = {
   scimTokenFile?: string;
   cloudflareTokenFile?: string;
   config?: string;
+  /** --account NAME (repeatable): the accounts of a fleet config to act on. */
+  account?: string[];
   appLabel?: string;
 };
 
@@ -71,6 +73,7 @@ export type RotateTokenOptions = SessionOptions & PlanFileOptions & TokenCreatio
 
 export type SandboxCommandOptions = OutputOptions & {
   accounts: string;
+  fleetConfig?: string;
   oktaPort: string;
   cloudflarePort: string;
   seed?: string;

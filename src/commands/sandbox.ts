@@ -6,7 +6,18 @@ import { exchangesOfHar, type RecordedExchange } from '../lib/har.js';
 import { makeReporter, withJsonErrors } from './session.js';
 import { inWords } from '../lib/errno.js';
 import type { Reporter } from '../lib/reporter.js';
-import { compareRecording, formatDifference, parseSeed, SandboxPortError, startSandbox, type OktaSeed, type SandboxTiming } from '../sandbox/index.js';
+import {
+  compareRecording,
+  formatDifference,
+  parseSeed,
+  SandboxPortError,
+  sandboxFleetConfig,
+  startSandbox,
+  type OktaSeed,
+  type Sandbox,
+  type SandboxTiming,
+} from '../sandbox/index.js';
+import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 
 function port(value: unknown, flag: string): number {
   const n = Number(value);
@@ -122,6 +133,7 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
   const accounts = Number(options.accounts);
   if (!Number.isInteger(accounts) || accounts < 1 || accounts > 50)
     throw new InputError(`--accounts: "${options.accounts}" is not a number of accounts from 1 to 50.`, 'Pass e.g. --accounts 3.');
+  if (options.fleetConfig !== undefined) await checkOutputPath(options.fleetConfig, '--fleet-config');
   const sandbox = await startSandbox({
     accounts,
     oktaPort: port(options.oktaPort, '--okta-port'),
@@ -138,21 +150,27 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
     const why = error.code === 'EADDRINUSE' ? 'is in use by another program' : 'needs privileges this user does not have';
     throw new InputError(`${flag} ${error.port}: port ${error.port} ${why}; ${error.message}.`, `Pass another ${flag}, or ${flag} 0 for any free port.`);
   });
+  const fleet = options.fleetConfig === undefined ? undefined : await writeFleetConfig(options.fleetConfig, sandbox);
   if (reporter.json) {
+    const accountsOut = sandbox.accounts.map((a) => ({ accountId: a.accountId, env: a.env }));
     ctx.stdout.write(
-      `${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: sandbox.env, accounts: sandbox.accounts.map((a) => ({ accountId: a.accountId, env: a.env })) })}\n`,
+      `${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: { ...sandbox.env, ...fleet?.env }, accounts: accountsOut, ...(fleet ? { fleetConfig: options.fleetConfig } : {}) })}\n`,
     );
   } else {
     const s = reporter.style;
     ctx.stdout.write(`${s.bold('scim-setup sandbox')} is running (Okta ${sandbox.okta.url}, Cloudflare ${sandbox.cloudflare.url}).\n`);
     ctx.stdout.write(`These are sandbox-only credentials; paste them into another shell:\n\n`);
-    for (const [name, value] of Object.entries(sandbox.env)) ctx.stdout.write(`export ${name}=${value}\n`);
+    for (const [name, value] of Object.entries({ ...sandbox.env, ...fleet?.env })) ctx.stdout.write(`export ${name}=${value}\n`);
     // Further accounts: the same API host, their own ID and tokens (a token reaches its own account only).
     for (const [i, a] of sandbox.accounts.slice(1).entries())
       ctx.stdout.write(
         `# account ${i + 2}: ${Object.entries(a.env)
           .map(([name, value]) => `${name}=${value}`)
           .join(' ')}\n`,
+      );
+    if (fleet)
+      ctx.stdout.write(
+        `\nWrote a fleet config for its ${sandbox.accounts.length} accounts to ${options.fleetConfig}: npx scim-setup okta --config ${options.fleetConfig}\n`,
       );
     ctx.stdout.write(
       `\nThen: npx scim-setup okta --push-group ` +
@@ -168,4 +186,11 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
   // Said on stderr, so that --json's one line stays alone on stdout (#24 item 37).
   ctx.stderr.write(`scim-setup sandbox stopped (${String(ctx.signal.reason ?? 'signal')}); its state is gone. A new one starts empty.\n`);
   return 0;
+}
+
+/** --fleet-config FILE: a config naming every account, written before the env lines it needs are printed. */
+async function writeFleetConfig(path: string, sandbox: Sandbox): Promise<{ env: Record<string, string> }> {
+  const { text, env } = sandboxFleetConfig({ oktaUrl: sandbox.okta.url, apiBaseUrl: sandbox.cloudflare.apiBaseUrl, accounts: sandbox.accounts });
+  await writeFileAtomic(path, text);
+  return { env };
 }

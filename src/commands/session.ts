@@ -15,6 +15,9 @@ import { readAllStdin, readSecretFiles } from '../lib/secret-files.js';
 import { detectInteractivity, type Interactivity } from '../lib/tty.js';
 import type { OktaClient } from '../okta/client.js';
 import type { Desired } from '../plan/types.js';
+import type { FleetMember } from '../lib/fleet.js';
+import type { SecretName, SecretValue } from '../lib/inputs.js';
+import type { CiReport } from '../verify/ci-report.js';
 
 /** What a plan names in place of a token's fingerprint when scim-setup is to make the token. */
 export const MADE_BY_SCIM_SETUP = 'made by scim-setup';
@@ -35,6 +38,20 @@ export interface Session {
   waitExplicit: boolean;
   /** Ctrl-C or SIGTERM: every wait of the command ends on it. */
   signal: AbortSignal;
+  /** In a fleet run, where this account's CI report goes (the fleet writes one for all); otherwise absent. */
+  fleetCi?: (report: CiReport) => void;
+}
+
+/** One account's seat in a fleet run: its inputs, and what the accounts share. */
+export interface FleetSeat {
+  member: FleetMember;
+  configPath: string;
+  /** The fleet's secret files, read once, with this account's own tokens. */
+  secretFiles: Partial<Record<SecretName, SecretValue>>;
+  env: NodeJS.ProcessEnv;
+  /** One Okta client and policy for every account: they all draw on the org's rate limits. */
+  shared: { okta?: OktaClient; recorder?: HarRecorder; reporter: Reporter };
+  ci(report: CiReport): void;
 }
 
 export function makeReporter(options: OutputOptions, ctx: Context): Reporter {
@@ -57,28 +74,41 @@ export async function openSession(
   defaultWait: string,
   saved?: SavedInputs,
   scimTokenNeed: ScimTokenNeed = 'required',
+  seat?: FleetSeat,
 ): Promise<Session> {
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
   const configPath = options.config;
-  const config = configPath ? { path: configPath, data: await loadConfigFile(configPath) } : undefined;
-  const secretFiles = await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
-  const prompt = Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
-    tell: (line: string) => void ctx.stderr.write(`${line}\n`),
-  });
-  const inputs = await resolveInputs({ flags: options, env: ctx.env, config, secretFiles, defaultWait, saved, scimTokenNeed }, interactivity, prompt);
+  const config = seat
+    ? { path: `${seat.configPath} (account "${seat.member.name}")`, data: seat.member.config }
+    : configPath
+      ? { path: configPath, data: await loadConfigFile(configPath) }
+      : undefined;
+  const secretFiles = seat?.secretFiles ?? (await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)));
+  // A fleet asks nothing: a question would be asked once per account; what is missing is said for all of them.
+  const prompt = seat
+    ? undefined
+    : Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
+        tell: (line: string) => void ctx.stderr.write(`${line}\n`),
+      });
+  const env = seat?.env ?? ctx.env;
+  const inputs = await resolveInputs({ flags: options, env, config, secretFiles, defaultWait, saved, scimTokenNeed }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
-  const recorder = await startRecording(options, ctx, reporter);
-  const policy = new RequestPolicy({
-    timeoutMs: inputs.requestTimeoutMs,
-    maxRetries: 4,
-    maxWaitMs: inputs.maxWaitMs,
-    trace: (line) => reporter.debug(line),
-    recorder,
-    signal: ctx.signal,
-    onSecret: (secret) => ctx.redactor.register(secret),
-    onRetry: (note) => reporter.warn(retryLine(note)),
-  });
+  // A fleet records every account into one file, started by its first account.
+  if (seat && !seat.shared.recorder) seat.shared.recorder = await startRecording(options, ctx, reporter);
+  const recorder = seat ? seat.shared.recorder : await startRecording(options, ctx, reporter);
+  const policyFor = (says: Reporter) =>
+    new RequestPolicy({
+      timeoutMs: inputs.requestTimeoutMs,
+      maxRetries: 4,
+      maxWaitMs: inputs.maxWaitMs,
+      trace: (line) => says.debug(line),
+      recorder,
+      signal: ctx.signal,
+      onSecret: (secret) => ctx.redactor.register(secret),
+      onRetry: (note) => says.warn(retryLine(note)),
+    });
+  const policy = policyFor(reporter);
   const desired: Desired = {
     appName: 'scim2testapp',
     appLabel: inputs.appLabel,
@@ -94,15 +124,19 @@ export async function openSession(
   };
   // The SDKs load only once the inputs are valid, so that an input error answers at once.
   const [{ OktaClient }, { CloudflareClient }] = await Promise.all([import('../okta/client.js'), import('../cloudflare/client.js')]);
-  const clientFor = (token: string, role: 'scim' | 'read' = 'scim') => new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, token, role, policy, ctx.env);
-  const read = inputs.cloudflareApiToken ? clientFor(inputs.cloudflareApiToken, 'read') : undefined;
+  const clientFor = (token: string, role: 'scim' | 'read' = 'scim', tokenEnv?: string) =>
+    new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, token, role, policy, ctx.env, tokenEnv);
+  const read = inputs.cloudflareApiToken ? clientFor(inputs.cloudflareApiToken, 'read', inputs.tokenEnv.read) : undefined;
+  // Each account's Cloudflare requests are paced by its own policy; Okta's by the one client all accounts share.
+  if (seat && !seat.shared.okta) seat.shared.okta = new OktaClient(inputs.orgUrl, inputs.oktaAuth, policyFor(seat.shared.reporter), ctx.env);
+  const okta = seat?.shared.okta ?? new OktaClient(inputs.orgUrl, inputs.oktaAuth, policy, ctx.env);
   return {
     reporter,
     inputs,
     interactivity,
-    okta: new OktaClient(inputs.orgUrl, inputs.oktaAuth, policy, ctx.env),
+    okta,
     // Without a SCIM token, SCIM is read with CLOUDFLARE_API_TOKEN (the spec lets Account Settings tokens read it).
-    scim: inputs.scimToken ? clientFor(inputs.scimToken) : (read as CloudflareClient),
+    scim: inputs.scimToken ? clientFor(inputs.scimToken, 'scim', inputs.tokenEnv.scim) : (read as CloudflareClient),
     read,
     clientFor: (token) => {
       ctx.redactor.register(token);
@@ -111,6 +145,7 @@ export async function openSession(
     desired,
     waitExplicit: options.wait !== undefined,
     signal: ctx.signal,
+    fleetCi: seat ? (report) => seat.ci(report) : undefined,
   };
 }
 

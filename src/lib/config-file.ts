@@ -2,6 +2,7 @@ import { readBounded, TooLarge } from './bounded-read.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { nearMatches } from './near-matches.js';
 import { InputError } from './errors.js';
+import { checkFleet } from './fleet-config.js';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -13,6 +14,23 @@ export interface ConfigFile {
   pushGroups?: Array<string | { name: string; roles?: string[] }>;
   assignUsers?: string[];
   wait?: string;
+  /** A fleet: one entry per Cloudflare account, each with its own Okta app (lib/fleet.ts). */
+  accounts?: FleetAccount[];
+}
+
+/** One Cloudflare account of a fleet config; what it leaves out comes from the top level. */
+export interface FleetAccount {
+  name: string;
+  accountId: string;
+  appLabel?: string;
+  assignGroups?: string[];
+  pushGroups?: Array<string | { name: string; roles?: string[] }>;
+  assignUsers?: string[];
+  /** The env var holding this account's SCIM token; with neither this nor scimTokenFile, scim-setup makes one. */
+  scimTokenEnv?: string;
+  scimTokenFile?: string;
+  /** The env var holding an API token for this account, where CLOUDFLARE_API_TOKEN does not reach it. */
+  apiTokenEnv?: string;
 }
 
 type FieldKind = 'string' | 'string-or-list' | 'list' | { [key: string]: FieldKind } | { items: FieldKind | 'string' };
@@ -25,6 +43,19 @@ const SCHEMA: { [key: string]: FieldKind } = {
   pushGroups: { items: { name: 'string', roles: 'list' } },
   assignUsers: 'list',
   wait: 'string',
+  accounts: {
+    items: {
+      name: 'string',
+      accountId: 'string',
+      appLabel: 'string',
+      assignGroups: 'list',
+      pushGroups: { items: { name: 'string', roles: 'list' } },
+      assignUsers: 'list',
+      scimTokenEnv: 'string',
+      scimTokenFile: 'string',
+      apiTokenEnv: 'string',
+    },
+  },
 };
 
 const SECRET_KEYS = /token|secret|password|privatekey|apikey/i;
@@ -72,7 +103,10 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
     const { line, col } = lines.linePos(offset);
     return `line ${line}, column ${col}: `;
   };
-  const config = validateNode(doc.contents as Node, SCHEMA, '', (node, message, fix) => problems.push({ where: at(node), message, fix })) as ConfigFile;
+  const report: Report = (node, message, fix) => problems.push({ where: at(node), message, fix });
+  const config = validateNode(doc.contents as Node, SCHEMA, '', report) as ConfigFile;
+  const accountsNode = isMap(doc.contents) ? doc.contents.get('accounts', true) : undefined;
+  if (config.accounts && isSeq(accountsNode)) config.accounts = checkFleet(config, accountsNode.items as Node[], report);
   if (problems.length === 1) throw new InputError(`Config file ${path}, ${problems[0].where}${problems[0].message}`, problems[0].fix);
   if (problems.length > 1)
     throw new InputError(
@@ -88,7 +122,7 @@ interface Problem {
   fix: string;
 }
 
-type Report = (node: Node | null | undefined, message: string, fix: string) => void;
+export type Report = (node: Node | null | undefined, message: string, fix: string) => void;
 
 /** Validates one node against its kind, reporting each problem; what is wrong is left out of the value. */
 function validateNode(node: Node, kind: FieldKind, key: string, report: Report): unknown {

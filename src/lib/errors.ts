@@ -16,6 +16,15 @@ export function exitStatus(code: number): 'ok' | 'failed' | 'usage' | 'pending' 
   return found ? found[0] : 'failed';
 }
 
+/** From the worst down: a stop by signal, a refused credential, an input error, a failure, a wait, success. */
+const SEVERITY: number[] = [ExitCode.terminated, ExitCode.interrupted, ExitCode.auth, ExitCode.usage, ExitCode.failed, ExitCode.pending, ExitCode.ok];
+
+/** Pure: the exit code of a run of several accounts: the most severe of theirs (0 for none). */
+export function mostSevere(codes: number[]): number {
+  const rank = (code: number) => (SEVERITY.includes(code) ? SEVERITY.indexOf(code) : SEVERITY.indexOf(ExitCode.failed));
+  return codes.reduce((worst, code) => (rank(code) < rank(worst) ? code : worst), ExitCode.ok as number);
+}
+
 /**
  * The exit codes a command's --help lists: each command only the ones it can return (#24 items
  * 13, 36). `detailedExitcode`: the command takes --detailed-exitcode (okta); `root`: the overview.

@@ -34,6 +34,8 @@ export interface Inputs {
   /** Set when scim-setup is to make the SCIM token (none given, and CLOUDFLARE_API_TOKEN may make one). */
   tokenCreation?: TokenCreation;
   cloudflareApiToken?: string;
+  /** The env vars the Cloudflare tokens came from, where one did (errors name the variable to fix). */
+  tokenEnv: { scim?: string; read?: string };
   apiBaseUrl: string;
   scimBaseUrl: string;
   appLabel: string;
@@ -400,6 +402,7 @@ function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenN
     scimToken,
     tokenCreation,
     cloudflareApiToken,
+    tokenEnv: { scim: envOf(pick(c.scimToken)), read: envOf(pick(c.cloudflareApiToken)) },
     apiBaseUrl: apiBaseUrl!,
     scimBaseUrl: `${apiBaseUrl}/accounts/${accountId}/scim/v2`,
     appLabel: appLabel!,
@@ -437,6 +440,11 @@ function validateCidr(raw: string): string {
   if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max)))
     throw new InvalidValue(`"${raw}" is not an IP range.`, 'Write a CIDR such as 203.0.113.0/24 or 2001:db8::/32 (Okta publishes its IP ranges).');
   return bits === undefined ? `${address}/${max}` : value;
+}
+
+/** The variable a value came from (`env X`, as candidates name it), or undefined for a file or a prompt. */
+function envOf(chosen: Candidate | undefined): string | undefined {
+  return chosen?.source.startsWith('env ') ? chosen.source.slice(4) : undefined;
 }
 
 /** Okta pushes only assigned members, so every pushed group is also assigned. */

@@ -13,6 +13,8 @@ export interface ReporterOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   redactor?: Redactor;
+  /** In a fleet run, the account each line is about ("[prod] "): accounts run at once, so their lines interleave. */
+  prefix?: string;
 }
 
 /** One step of work shown to the user: a spinner on a TTY, one plain line elsewhere. */
@@ -48,7 +50,13 @@ export class Reporter {
     this.style = new Chalk({ level: colorLevel(options.env, isTTY, options.noColor) });
     // A terminal that reports no width (some CI runners, `script`) has no room for a spinner: ora would redraw without end.
     const columns = (this.human as { columns?: number }).columns ?? 0;
-    this.spinners = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI;
+    // Several accounts' spinners on one terminal would overwrite each other: an account's reporter writes lines.
+    this.spinners = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI && options.prefix === undefined;
+  }
+
+  /** A reporter for one account of a fleet: the same streams and redactor, every line headed by the account's name. */
+  forAccount(name: string): Reporter {
+    return new Reporter({ ...this.options, redactor: this.redactor, prefix: `${this.style.bold(`[${name}]`)} ` });
   }
 
   /** The width of the terminal human text goes to; 0 when it is not a terminal (a pipe, a file): lines stay whole. */
@@ -105,7 +113,9 @@ export class Reporter {
 
   /** The one exit point of human text: redacted, then neutralised (only its own colours and line breaks pass). */
   private write(stream: NodeJS.WritableStream, text: string): void {
-    stream.write(`${neutralise(this.redactor.redact(text))}\n`);
+    const prefix = this.options.prefix;
+    const lines = prefix === undefined ? text : text.replace(/^(?=.)/gm, prefix);
+    stream.write(`${neutralise(this.redactor.redact(lines))}\n`);
   }
 
   private lineTask(label: string): Task {

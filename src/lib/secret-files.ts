@@ -61,7 +61,7 @@ export async function readSecretFiles(
 /** No token or key file is larger; a larger read (a device, a wrong path) stops here. */
 const MAX_SECRET_BYTES = 64 * 1024;
 
-async function readSecretFile(path: string, flag: string): Promise<string> {
+export async function readSecretFile(path: string, flag: string): Promise<string> {
   try {
     return (await readBounded(path, MAX_SECRET_BYTES)).toString('utf8');
   } catch (error) {

@@ -4,3 +4,4 @@ export { formatDifference } from './reality/shape.js';
 export { parseSeed, type OktaSeed } from './okta/seed.js';
 export { SandboxPortError, startSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
 export type { SandboxTiming } from './timing.js';
+export { sandboxFleetConfig } from './fleet-config.js';

@@ -23,6 +23,8 @@ export interface SandboxOptions {
   /** Real services' timing: listing lag, stamps, clock skew, jitter (all off by default). */
   timing?: SandboxTiming;
   rateLimitScale?: number;
+  /** A fraction of Okta's limits: the one budget a fleet's accounts share, lowered to put it under strain. */
+  oktaRateLimitFactor?: number;
   /** false: no rate limits (benchmarks of the emulators themselves). */
   rateLimits?: boolean;
   /** false: no rate limit on the Cloudflare emulator alone (benchmarks provisioning thousands of users). */
@@ -73,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latencyMs: options.latencyMs,
     timing: options.timing,
     rateLimitScale: options.rateLimitScale,
+    rateLimitFactor: options.oktaRateLimitFactor,
     rateLimits: options.rateLimits,
     tls: options.tls,
     provisioningDelayMs: options.provisioningDelayMs,

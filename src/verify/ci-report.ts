@@ -60,7 +60,38 @@ export function codeSpan(text: string): string {
 
 /** Pure: JUnit XML, one test case per check, and one for the run when it ended in an error (GitLab, Jenkins and Azure read it). */
 export function junitXml(report: CiReport, options: CiTextOptions = {}): string {
+  return junitDocument(`scim-setup ${report.command}`, [junitSuite(report, `scim-setup ${report.command}`, options)]);
+}
+
+/** Pure: a fleet's JUnit XML: one test suite per account, named by it. */
+export function fleetJunitXml(command: string, reports: Array<{ account: string; report: CiReport }>, options: CiTextOptions = {}): string {
+  return junitDocument(
+    `scim-setup ${command}`,
+    reports.map(({ account, report }) => junitSuite(report, `scim-setup ${command}: ${account}`, options, account)),
+  );
+}
+
+interface JunitSuite {
+  lines: string[];
+  tests: number;
+  failures: number;
+  skipped: number;
+}
+
+function junitDocument(name: string, suites: JunitSuite[]): string {
+  const total = (key: 'tests' | 'failures' | 'skipped') => suites.reduce((n, s) => n + s[key], 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(name)}" tests="${total('tests')}" failures="${total('failures')}" skipped="${total('skipped')}">`,
+    ...suites.flatMap((s) => s.lines),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function junitSuite(report: CiReport, name: string, options: CiTextOptions, account?: string): JunitSuite {
   const q = (text: string) => xml(quoted(text, options));
+  const classname = `scim-setup.${xml(report.command)}${account ? `.${xml(account)}` : ''}`;
   const checks = report.checks ?? [];
   const count = (s: Check['status']) => checks.filter((c) => c.status === s).length;
   const cases = checks.map((c) => {
@@ -73,26 +104,24 @@ export function junitXml(report: CiReport, options: CiTextOptions = {}): string 
           : c.status === 'skipped'
             ? `<skipped message="${q(c.summary)}"/>`
             : `<system-out>${detail}</system-out>`;
-    return `    <testcase classname="scim-setup.${xml(report.command)}" name="${q(c.id)}">${body}</testcase>`;
+    return `    <testcase classname="${classname}" name="${q(c.id)}">${body}</testcase>`;
   });
   const outcome = report.outcome && report.outcome.kind !== 'waiting' ? report.outcome : undefined;
   if (outcome)
     cases.push(
-      `    <testcase classname="scim-setup.${xml(report.command)}" name="run"><failure type="${outcome.kind}" message="${q(outcome.message)}">${q(
+      `    <testcase classname="${classname}" name="run"><failure type="${outcome.kind}" message="${q(outcome.message)}">${q(
         outcome.fix ? `fix: ${outcome.fix}` : '',
       )}</failure></testcase>`,
     );
   const failures = count('fail') + count('pending') + (outcome ? 1 : 0);
   const tests = cases.length;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="scim-setup ${xml(report.command)}" tests="${tests}" failures="${failures}" skipped="${count('skipped')}">`,
-    `  <testsuite name="scim-setup ${xml(report.command)}" tests="${tests}" failures="${failures}" skipped="${count('skipped')}">`,
-    ...cases,
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  const skipped = count('skipped');
+  return {
+    lines: [`  <testsuite name="${xml(name)}" tests="${tests}" failures="${failures}" skipped="${skipped}">`, ...cases, '  </testsuite>'],
+    tests,
+    failures,
+    skipped,
+  };
 }
 
 /**

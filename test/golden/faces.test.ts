@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
@@ -153,6 +156,37 @@ describe('the faces of a run, without and with colour', () => {
       });
       expect(r.code).toBe(0);
       await expect(normalise(r.stdout + r.stderr, box)).toMatchFileSnapshot(golden('rotate-token-plan-plain'));
+    } finally {
+      await box.close();
+    }
+  });
+
+  it("a fleet dry run: each account's plan, the total, one account refused, the table (plain)", async () => {
+    const box = await sandbox({ accounts: 2 });
+    try {
+      const [a, b] = box.accounts;
+      const dir = mkdtempSync(join(tmpdir(), 'fleet-golden-'));
+      const config = join(dir, 'fleet.yaml');
+      writeFileSync(
+        config,
+        `pushGroups: [Engineering]\naccounts:\n  - { name: prod, accountId: ${a.accountId}, apiTokenEnv: CF_API_PROD }\n  - { name: staging, accountId: ${b.accountId}, scimTokenEnv: CF_SCIM_STAGING }\n`,
+      );
+      const r = await runInProcess(['okta', '--config', config, '--dry-run'], {
+        env: cleanEnv({
+          ...box.env,
+          CLOUDFLARE_SCIM_TOKEN: undefined,
+          CLOUDFLARE_ACCOUNT_ID: undefined,
+          CF_API_PROD: a.env.CLOUDFLARE_API_TOKEN,
+          // The mistake the table shows: prod's SCIM token named for staging.
+          CF_SCIM_STAGING: a.env.CLOUDFLARE_SCIM_TOKEN,
+          NO_COLOR: '1',
+        }) as Record<string, string>,
+        secrets: [...sandboxSecrets(box), a.env.CLOUDFLARE_API_TOKEN],
+      });
+      expect(r.code).toBe(4);
+      // The accounts are read at once: their progress lines come in the order they finish, so they are left out.
+      const settled = (r.stdout + r.stderr).replace(/^\[\w+\] [✓✗] .*\n/gm, '');
+      await expect(normalise(settled.split(config).join('fleet.yaml'), box)).toMatchFileSnapshot(golden('fleet-dry-run-plain'));
     } finally {
       await box.close();
     }

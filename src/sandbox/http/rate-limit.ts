@@ -39,7 +39,15 @@ export class RateLimiter {
   }
 }
 
-/** Scale a per-window limit so that tests and benchmarks run fast: same burst, shorter window. */
-export function scaledLimits(base: Record<string, BucketLimit>, scale: number): Record<string, BucketLimit> {
-  return Object.fromEntries(Object.entries(base).map(([name, l]) => [name, { ...l, windowMs: Math.max(50, Math.round(l.windowMs / scale)) }]));
+/**
+ * Scale a per-window limit so that tests and benchmarks run fast: same burst, shorter window. A
+ * factor below 1 lowers the burst too (a smaller org's limits, or a fleet's shared budget under strain).
+ */
+export function scaledLimits(base: Record<string, BucketLimit>, scale: number, factor = 1): Record<string, BucketLimit> {
+  return Object.fromEntries(
+    Object.entries(base).map(([name, l]) => [
+      name,
+      { ...l, limit: Math.max(1, Math.floor(l.limit * factor)), windowMs: Math.max(50, Math.round(l.windowMs / scale)) },
+    ]),
+  );
 }

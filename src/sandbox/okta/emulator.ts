@@ -30,6 +30,8 @@ export interface OktaEmulatorOptions {
   latencyMs?: number;
   timing?: SandboxTiming;
   rateLimitScale?: number;
+  /** A fraction of Okta's limits (each bucket's burst multiplied by it); 1 by default. */
+  rateLimitFactor?: number;
   /** false: no rate limit at all (benchmarks of the emulator itself). */
   rateLimits?: boolean;
   tls?: { key: string; cert: string };
@@ -135,7 +137,10 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     return { status: 204 };
   });
 
-  const limiter = new RateLimiter(options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1), options.clock);
+  const limiter = new RateLimiter(
+    options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1, options.rateLimitFactor),
+    options.clock,
+  );
   const server = await startEmulator(
     {
       name: 'okta',

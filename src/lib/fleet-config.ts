@@ -1,0 +1,82 @@
+import { isMap, isScalar, type Node } from 'yaml';
+import type { ConfigFile, FleetAccount, Report } from './config-file.js';
+
+/** The shared label an account's app label is made from, when the account names none. */
+export const DEFAULT_FLEET_LABEL = 'Cloudflare SCIM';
+
+/** Pure: an account's Okta app label: its own, or the shared label and its name ("Cloudflare SCIM (prod)"). */
+export function fleetAppLabel(sharedLabel: string | undefined, account: Pick<FleetAccount, 'name' | 'appLabel'>): string {
+  return account.appLabel ?? `${sharedLabel ?? DEFAULT_FLEET_LABEL} (${account.name})`;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/**
+ * The rules of a fleet beyond each field's type, each problem at its line: every entry a mapping
+ * with a name and an account ID, names usable on the command line (--account NAME), no account,
+ * name or app label twice (two entries would fight over one app), token sources that name an env
+ * var rather than hold a token, and no top-level account ID beside the list.
+ * Returns the accounts that are whole; what is wrong has been reported.
+ */
+export function checkFleet(config: ConfigFile, nodes: Node[], report: Report): FleetAccount[] {
+  if (config.cloudflare?.accountId !== undefined)
+    report(
+      nodes[0] ?? null,
+      'both "cloudflare.accountId" and "accounts" are set.',
+      'A fleet config names its accounts in "accounts" only: remove "cloudflare.accountId".',
+    );
+  if (nodes.length === 0) report(null, '"accounts" is empty.', 'List at least one account, or remove "accounts" to configure one account.');
+  const seen = { name: new Map<string, number>(), accountId: new Map<string, number>(), appLabel: new Map<string, number>() };
+  const whole: FleetAccount[] = [];
+  nodes.forEach((node, index) => {
+    const place = `item ${index + 1} of "accounts"`;
+    if (!isMap(node)) {
+      report(node, `${place} must be a mapping with "name" and "accountId".`, 'Write e.g. {"name":"prod","accountId":"<32 hex>"}.');
+      return;
+    }
+    const field = (key: string) => {
+      const value = node.get(key, true);
+      return isScalar(value) && typeof value.value === 'string' ? { value: value.value, node: value as Node } : undefined;
+    };
+    const name = field('name');
+    const accountId = field('accountId');
+    // A missing name is reported by the field check, as for pushGroups.
+    if (!accountId && !node.has('accountId')) report(node, `${place} needs "accountId".`, 'Give each account its Cloudflare account ID (32 hex characters).');
+    if (node.has('scimTokenEnv') && node.has('scimTokenFile'))
+      report(node, `${place} has both "scimTokenEnv" and "scimTokenFile".`, 'Give its SCIM token one way, or neither to let scim-setup make it.');
+    if (name && !NAME.test(name.value))
+      report(name.node, `account name "${name.value.slice(0, 40)}" is not a short name.`, 'Use letters, digits, "-", "_" or "." (up to 32), e.g. "prod".');
+    for (const key of ['scimTokenEnv', 'apiTokenEnv']) {
+      const env = field(key);
+      // Never echoed: a value that is not a variable's name may be the token itself, pasted by mistake.
+      if (env && !ENV_NAME.test(env.value))
+        report(
+          env.node,
+          `"${key}" of ${place} is not the name of an environment variable.`,
+          `Name the variable that holds the token (e.g. CF_SCIM_TOKEN_PROD); the token itself never goes in a config file.`,
+        );
+    }
+    const duplicateName = name !== undefined && seen.name.has(name.value.toLowerCase());
+    const label = field('appLabel')?.value ?? (name ? fleetAppLabel(config.okta?.appLabel, { name: name.value }) : undefined);
+    for (const [key, value, at] of [
+      ['name', name?.value.toLowerCase(), name?.node],
+      ['accountId', accountId?.value.trim().toLowerCase(), accountId?.node],
+      ['appLabel', label?.toLowerCase(), field('appLabel')?.node ?? name?.node],
+    ] as const) {
+      // A label made from a name already said twice is not a second problem.
+      if (value === undefined || (key === 'appLabel' && !field('appLabel') && duplicateName)) continue;
+      const first = seen[key].get(value);
+      if (first === undefined) seen[key].set(value, index + 1);
+      else
+        report(
+          at ?? node,
+          `${place} has the same ${key === 'appLabel' ? 'app label' : key} as item ${first}${key === 'appLabel' ? ` ("${label}")` : ''}.`,
+          key === 'appLabel' ? 'Each account needs its own Okta app: give one of them its own "appLabel".' : `Each account is listed once, under one ${key}.`,
+        );
+    }
+    const account = config.accounts?.find((a) => typeof a === 'object' && a.name === name?.value && a.accountId === accountId?.value);
+    if (account && name && accountId) whole.push(account);
+  });
+  return whole;
+}

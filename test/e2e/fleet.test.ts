@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { cleanEnv, runInProcess } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+// #26: one Okta org, several Cloudflare accounts, one config, one run. The sandbox serves three
+// accounts on one API host; each account's API token reaches its own account only.
+
+let current: Sandbox | undefined;
+afterEach(async () => {
+  await current?.close();
+  current = undefined;
+});
+
+interface AccountDoc {
+  name: string;
+  accountId: string;
+  exitCode: number;
+  status?: string;
+  applied?: Array<{ id: string; result: string }>;
+  verification?: { checks: Array<{ id: string; status: string }> };
+  error?: { message: string; fix?: string; exitCode: number };
+}
+
+/** Every token value of every account, and every token scim-setup made: none may be printed. */
+function secretsOf(s: Sandbox): string[] {
+  const made = s.cloudflare.accounts.flatMap((a) => [...a.state.tokens.values()].map((t) => t.value));
+  return [...sandboxSecrets(s), ...s.accounts.flatMap((a) => Object.values(a.env).filter((v) => v.startsWith('cfat_'))), ...made];
+}
+
+async function cli(s: Sandbox, args: string[], env: Record<string, string | undefined>) {
+  const r = await runInProcess(args, {
+    env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, CLOUDFLARE_ACCOUNT_ID: undefined, CLOUDFLARE_API_TOKEN: undefined, ...env }),
+  });
+  for (const secret of secretsOf(s)) expect(r.stdout + r.stderr, `a token leaked by scim-setup ${args.join(' ')}`).not.toContain(secret);
+  return r;
+}
+
+/** A fleet config of the sandbox's three accounts: prod and staging made by scim-setup, the third given a token. */
+function fleetConfig(dir: string, s: Sandbox, third: Record<string, string>): string {
+  const path = join(dir, 'fleet.yaml');
+  const [prod, staging, ops] = s.accounts;
+  writeFileSync(
+    path,
+    [
+      'okta:',
+      `  orgUrl: ${s.env.OKTA_ORG_URL}`,
+      'cloudflare:',
+      `  apiBaseUrl: ${s.env.CLOUDFLARE_API_BASE_URL}`,
+      'pushGroups: [Engineering]',
+      'accounts:',
+      `  - { name: prod, accountId: ${prod.accountId}, apiTokenEnv: CF_API_PROD }`,
+      `  - { name: staging, accountId: ${staging.accountId}, apiTokenEnv: CF_API_STAGING, pushGroups: [Engineering, Sales] }`,
+      `  - { name: ops, accountId: ${ops.accountId}, ${Object.entries(third)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')} }`,
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+const byName = (doc: { accounts: AccountDoc[] }, name: string) => doc.accounts.find((a) => a.name === name) as AccountDoc;
+const unsettled = (a: AccountDoc) => (a.verification?.checks ?? []).filter((c) => c.status === 'fail' || c.status === 'pending');
+
+describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
+  it('runs three accounts at once under one shared Okta budget: a refused token fails its account alone (exit 4); a re-run after the fix completes it', async () => {
+    // Okta's limits at a fifth, in windows of a second: the accounts share one budget, and pacing must keep every request under it.
+    const s = await sandbox({ accounts: 3, admin: 'auto', oktaRateLimitFactor: 0.2, rateLimitScale: 60 });
+    current = s;
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    const [prod, staging, ops] = s.accounts;
+    const env = {
+      CF_API_PROD: prod.env.CLOUDFLARE_API_TOKEN,
+      CF_API_STAGING: staging.env.CLOUDFLARE_API_TOKEN,
+      CF_API_OPS: ops.env.CLOUDFLARE_API_TOKEN,
+      // The mistake: staging's SCIM token named for ops.
+      CF_SCIM_OPS: staging.env.CLOUDFLARE_SCIM_TOKEN,
+    };
+    const config = fleetConfig(dir, s, { scimTokenEnv: 'CF_SCIM_OPS' });
+    const junit = join(dir, 'fleet.xml');
+    const first = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s', '--junit', junit], env);
+    expect(first.code, first.stderr).toBe(4);
+    const doc = JSON.parse(first.stdout);
+    expect(doc).toMatchObject({ formatVersion: 1, command: 'okta', status: 'auth', exitCode: 4 });
+    expect(doc.accounts.map((a: AccountDoc) => [a.name, a.exitCode])).toEqual([
+      ['prod', 0],
+      ['staging', 0],
+      ['ops', 4],
+    ]);
+    for (const name of ['prod', 'staging']) {
+      const a = byName(doc, name);
+      expect(a.verification?.checks.length).toBeGreaterThan(5);
+      expect(unsettled(a), name).toEqual([]);
+    }
+    // Each good account got its own app, token and groups; staging both of its groups.
+    expect([...s.okta.state.apps.values()].map((a) => a.label).sort()).toEqual(['Cloudflare SCIM (prod)', 'Cloudflare SCIM (staging)']);
+    const groupsOf = (i: number) => [...s.cloudflare.accounts[i].state.userGroups.values()].map((g) => g.name).sort();
+    expect(groupsOf(0)).toEqual(['Engineering']);
+    expect(groupsOf(1)).toEqual(['Engineering', 'Sales']);
+    expect(groupsOf(2)).toEqual([]);
+    // The bad one says what is wrong and how to fix it, and nothing was written for it.
+    const bad = byName(doc, 'ops');
+    expect(bad.error?.exitCode).toBe(4);
+    expect(bad.error?.fix).toBeTruthy();
+    expect(bad.applied).toEqual([]);
+    expect(first.stderr).toMatch(/\[ops\] error: /);
+    expect(first.stderr).toMatch(/prod\s+Cloudflare SCIM \(prod\)\s+\d+\s+ok: \d+ of \d+ checks pass/);
+    // The shared budget held: no request ran into a 429.
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).rateLimited).toBe(0);
+    // JUnit: one suite per account, the bad one's run a failure.
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml.match(/<testsuite name="scim-setup okta: (\w+)"/g)).toEqual([
+      '<testsuite name="scim-setup okta: prod"',
+      '<testsuite name="scim-setup okta: staging"',
+      '<testsuite name="scim-setup okta: ops"',
+    ]);
+    expect(xml).toMatch(/classname="scim-setup\.okta\.ops" name="run"><failure type="failed"/);
+
+    // The fix: ops's own API token makes its SCIM token. The re-run converges the others (nothing to do) and completes ops.
+    const fixed = fleetConfig(dir, s, { apiTokenEnv: 'CF_API_OPS' });
+    const second = await cli(s, ['okta', '--config', fixed, '--yes', '--json', '--wait', '30s'], env);
+    expect(second.code, second.stderr).toBe(0);
+    const again = JSON.parse(second.stdout);
+    expect(byName(again, 'prod').applied).toEqual([]);
+    expect(byName(again, 'staging').applied).toEqual([]);
+    expect(byName(again, 'ops').applied?.length).toBeGreaterThan(3);
+    expect(unsettled(byName(again, 'ops'))).toEqual([]);
+    expect(groupsOf(2)).toEqual(['Engineering']);
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).rateLimited).toBe(0);
+
+    // --account picks: verify reads one account alone.
+    const one = await cli(s, ['verify', '--config', fixed, '--account', 'staging', '--json'], env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout).accounts.map((a: AccountDoc) => a.name)).toEqual(['staging']);
+  });
+
+  it('refuses before anything is sent: an unknown --account, a one-account flag, an unset token variable, each exit 2', async () => {
+    const s = await sandbox({ accounts: 3 });
+    current = s;
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    const config = fleetConfig(dir, s, { scimTokenEnv: 'CF_SCIM_OPS' });
+    const env = { CF_API_PROD: s.accounts[0].env.CLOUDFLARE_API_TOKEN, CF_API_STAGING: s.accounts[1].env.CLOUDFLARE_API_TOKEN };
+    await control(s.okta.url, 'DELETE', '/__sandbox/requests');
+    const unknown = await cli(s, ['okta', '--config', config, '--account', 'prd', '--dry-run'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--account "prd": no such account');
+    expect(unknown.stderr).toContain('did you mean "prod"?');
+    const flag = await cli(s, ['okta', '--config', config, '--push-group', 'Sales', '--dry-run'], env);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--push-group names one account');
+    const unset = await cli(s, ['okta', '--config', config, '--dry-run', '--json'], env);
+    expect(unset.code).toBe(2);
+    expect(JSON.parse(unset.stdout).error.message).toContain('account "ops": its SCIM token is to come from env CF_SCIM_OPS, which is not set.');
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
+  });
+});
