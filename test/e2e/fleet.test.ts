@@ -68,8 +68,10 @@ const unsettled = (a: AccountDoc) => (a.verification?.checks ?? []).filter((c) =
 
 describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
   it('runs three accounts at once under one shared Okta budget: a refused token fails its account alone (exit 4); a re-run after the fix completes it', async () => {
-    // Okta's limits at a fifth, in windows of a second: the accounts share one budget, and pacing must keep every request under it.
-    const s = await sandbox({ accounts: 3, admin: 'auto', oktaRateLimitFactor: 0.2, rateLimitScale: 60 });
+    // Okta's limits at a fifth, in windows of 6 s (Okta's headers tell the reset to the second, so a window
+    // must be several seconds for pacing to be exact): the accounts share one budget, and pacing must keep
+    // every request of the run under it.
+    const s = await sandbox({ accounts: 3, admin: 'auto', oktaRateLimitFactor: 0.2, rateLimitScale: 10 });
     current = s;
     const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
     const [prod, staging, ops] = s.accounts;
@@ -83,6 +85,7 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     const config = fleetConfig(dir, s, { scimTokenEnv: 'CF_SCIM_OPS' });
     const junit = join(dir, 'fleet.xml');
     const first = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s', '--junit', junit], env);
+
     expect(first.code, first.stderr).toBe(4);
     const doc = JSON.parse(first.stdout);
     expect(doc).toMatchObject({ formatVersion: 1, command: 'okta', status: 'auth', exitCode: 4 });
@@ -130,7 +133,8 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     expect(byName(again, 'ops').applied?.length).toBeGreaterThan(3);
     expect(unsettled(byName(again, 'ops'))).toEqual([]);
     expect(groupsOf(2)).toEqual(['Engineering']);
-    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).rateLimited).toBe(0);
+    // (No 429 count here: this second process starts inside a window the first one spent, which no client can know
+    // before its first answer; a 429 there is waited out, as Okta's rule says.)
 
     // --account picks: verify reads one account alone.
     const one = await cli(s, ['verify', '--config', fixed, '--account', 'staging', '--json'], env);

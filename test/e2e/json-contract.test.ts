@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
@@ -40,7 +41,7 @@ const run = async (args: string[]) => {
 describe('the --json documents are the ones docs/json.md describes', () => {
   it('every field of every command is described, and every "always" field is there', async () => {
     const docs = documented();
-    expect(Object.keys(docs).sort()).toEqual(['*', 'destroy', 'migrate', 'okta', 'rotate-token', 'verify']);
+    expect(Object.keys(docs).sort()).toEqual(['*', 'destroy', 'fleet', 'fleet account', 'migrate', 'okta', 'rotate-token', 'verify']);
     const runs = [
       await run(['okta', '--push-group', 'Engineering', '--dry-run']),
       await run(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s']),
@@ -50,6 +51,30 @@ describe('the --json documents are the ones docs/json.md describes', () => {
       await run(['destroy', '--dry-run']),
       await run(['okta', '--org-url', 'http://nope.example', '--dry-run']),
     ];
+    // A fleet of this sandbox's one account (#26): the document of all accounts, each entry its command's.
+    const config = join(mkdtempSync(join(tmpdir(), 'json-fleet-')), 'fleet.yaml');
+    writeFileSync(config, `accounts:\n  - { name: only, accountId: ${s.accountId}, appLabel: Cloudflare SCIM }\n`);
+    const fleetRuns = [await run(['verify', '--config', config]), await run(['okta', '--config', config, '--dry-run'])];
+    for (const { code, doc } of fleetRuns) {
+      const command = String(doc.command);
+      const top = { ...docs['*'], ...docs.fleet };
+      expect(
+        Object.keys(doc).filter((k) => !(k in top)),
+        `${command} fleet: fields not in docs/json.md`,
+      ).toEqual([]);
+      expect(
+        Object.keys(top).filter((k) => top[k].always && !(k in doc)),
+        `${command} fleet: "always" fields missing`,
+      ).toEqual([]);
+      expect(doc.exitCode).toBe(code);
+      const entry = (doc.accounts as Array<Record<string, unknown>>)[0];
+      const own = { ...docs['*'], ...docs[command], ...docs['fleet account'] };
+      expect(
+        Object.keys(entry).filter((k) => !(k in own) || ['formatVersion', 'command', 'status'].includes(k)),
+        `${command} fleet account: fields`,
+      ).toEqual([]);
+      expect(Object.keys(docs['fleet account']).filter((k) => docs['fleet account'][k].always && !(k in entry))).toEqual([]);
+    }
     for (const { code, doc } of runs) {
       const command = String(doc.command);
       const fields = { ...docs['*'], ...docs[command] };
