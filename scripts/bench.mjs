@@ -2,52 +2,24 @@
 // Benchmark (not a test): how close `scim-setup okta` runs to the rate-limit floor, against the
 // sandbox with 50 ms of latency and Okta's paid-org limits, scaled so that it runs in minutes.
 // Prints a table and writes docs/performance.md. Run: npm run bench
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSandbox } from '../dist/sandbox/sandbox.js';
 import { generatedSeed } from '../dist/sandbox/okta/seed.js';
 import { OKTA_LIMITS } from '../dist/sandbox/okta/emulator.js';
+import { appsBucket, BIN, cli, counts, fmt, resetCounts as reset, ROOT } from './bench-common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(ROOT, 'bin', 'scim-setup.js');
 const SCALE = Number(process.env.BENCH_SCALE ?? 20);
 const LATENCY = 50;
 const POOL = 4;
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,500').split(',').map(Number);
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const appsLimit = OKTA_LIMITS.apps.limit;
 const appsWindowMs = OKTA_LIMITS.apps.windowMs / SCALE;
-
-/** Runs the CLI as a user would; returns exit code, wall time and peak memory (maxRSS). */
-function cli(args, env) {
-  return new Promise((resolve) => {
-    const cmd = TIME ? [TIME, ['-f', '%M', process.execPath, BIN, ...args]] : [process.execPath, [BIN, ...args]];
-    const started = performance.now();
-    const child = spawn(cmd[0], cmd[1], { env: { ...process.env, ...env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => {
-      const kb = TIME ? Number(stderr.trim().split('\n').pop()) : NaN;
-      resolve({ code, ms: performance.now() - started, rssMb: kb / 1024, stdout, stderr });
-    });
-  });
-}
-
-const counts = async (url) => (await fetch(`${url}/__sandbox/requests`)).json();
-const reset = (url) => fetch(`${url}/__sandbox/requests`, { method: 'DELETE' });
 const byKind = (c) =>
   Object.entries(c.byRoute)
     .map(([k, v]) => `${v} ${k}`)
     .join('; ');
-const appsBucket = (c) =>
-  Object.entries(c.byRoute)
-    .filter(([k]) => k.includes(' /api/v1/apps'))
-    .reduce((n, [, v]) => n + v, 0);
-const fmt = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
 const results = [];
 for (const size of SIZES) {
@@ -224,5 +196,8 @@ Neither \`--help\` nor an input error loads the Okta or Cloudflare SDK.
 
 Reproduce: \`npm run bench\` (\`BENCH_SIZES=10,100\` and \`BENCH_SCALE\` to vary it).
 `;
-writeFileSync(join(ROOT, 'docs', 'performance.md'), md);
+// The fleet section is bench-fleet's (npm run bench:fleet): kept as it was.
+const performancePath = join(ROOT, 'docs', 'performance.md');
+const fleetSection = existsSync(performancePath) ? /<!-- fleet -->[\s\S]*<!-- \/fleet -->\n?/.exec(readFileSync(performancePath, 'utf8'))?.[0] : undefined;
+writeFileSync(performancePath, fleetSection ? `${md.trimEnd()}\n\n${fleetSection}` : md);
 console.log('wrote docs/performance.md');

@@ -102,7 +102,7 @@ function showPlans<P extends Planned>(runs: Array<PlannedRun<P>>, reporter: Repo
   const changing = runs.filter((r) => r.planned && r.error === undefined && hasChanges(r.planned.plan)).length;
   const failed = runs.filter((r) => r.error !== undefined).length;
   reporter.info(
-    `\n${reporter.style.bold(`Fleet: ${runs.length} account${runs.length === 1 ? '' : 's'}, ${changing} to change, ${runs.length - changing - failed} unchanged${failed ? `, ${failed} could not be planned` : ''}.`)}\n`,
+    `\n${reporter.style.bold(`Fleet: ${runs.length} account${runs.length === 1 ? '' : 's'}, ${changing} to change, ${runs.length - changing - failed} unchanged${failed ? `, ${failed} could not be planned` : ''}.`)}`,
   );
 }
 
