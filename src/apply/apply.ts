@@ -195,7 +195,14 @@ async function turnOnProvisioning(appId: string, result: ApplyResult, deps: Appl
 
 async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { inputs, reporter } = deps;
-  const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, heldValue(deps.scimToken), deps.revealToken, deps.scimToken.made !== undefined);
+  const step = provisioningGuidedStep(
+    inputs.orgUrl,
+    appId,
+    inputs.scimBaseUrl,
+    heldValue(deps.scimToken),
+    deps.revealToken,
+    deps.scimToken.made !== undefined ? 'made' : { env: inputs.tokenEnv.scim ?? 'CLOUDFLARE_SCIM_TOKEN' },
+  );
   reporter.info(`\n${renderManualStep(step)}\n`);
   progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
   // Said in plain lines too: in a CI log the spinner above does not show.

@@ -95,7 +95,7 @@ function showPlans<P extends Planned>(runs: Array<PlannedRun<P>>, reporter: Repo
   if (reporter.json) return;
   for (const run of runs) {
     const name = `[${run.member.name}]`;
-    if (run.error !== undefined) reporter.info(`\n${reporter.style.bold(name)} ${reporter.style.red('could not be read and planned (below)')}`);
+    if (run.error !== undefined) reporter.info(`\n${reporter.style.bold(name)} ${reporter.style.red('could not be read and planned (its error is above)')}`);
     else if (run.planned?.nothing !== undefined) reporter.info(`\n${reporter.style.bold(name)} ${run.planned.nothing}`);
     else if (run.planned) reporter.info(`\n${renderPlan(run.planned.plan, reporter.style, `${name} ${run.planned.title}`)}`);
   }

@@ -136,6 +136,8 @@ export async function eachAccount<R extends AccountRun>(runs: R[], step: (run: R
       } catch (error) {
         run.error = error;
         run.exitCode = exitCodeFor(error, signal);
+        // Said when it happens, under the account's name: the others may go on waiting for a long while.
+        if (!(error instanceof InterruptedError)) sayEnding(run.session.reporter, error);
       }
     }),
   );
@@ -178,7 +180,7 @@ export function fleetExitCode(runs: AccountRun[]): number {
 }
 
 /**
- * How a fleet run ends, the same for every command: each account's ending said under its name, the
+ * How a fleet run ends, the same for every command: the
  * table, the CI outputs (a JUnit suite and a summary section per account), and the one document.
  */
 export async function closeFleet(
@@ -190,7 +192,6 @@ export async function closeFleet(
   applies: boolean,
 ): Promise<void> {
   const { options, ctx, reporter } = io;
-  for (const run of runs) if (run.error !== undefined) sayEnding(run.session.reporter, run.error);
   const rows = runs.map((r) => ({
     account: r.member.name,
     app: r.member.appLabel,

@@ -176,7 +176,9 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
 }
 
 function showGuidedStep(session: Session, appId: string, token: string, reveal: boolean): void {
-  session.reporter.info(`\n${renderManualStep(tokenGuidedStep(session.inputs.orgUrl, appId, token, reveal, !session.inputs.scimToken))}\n`);
+  session.reporter.info(
+    `\n${renderManualStep(tokenGuidedStep(session.inputs.orgUrl, appId, token, reveal, session.inputs.scimToken ? { env: session.inputs.tokenEnv.scim ?? 'CLOUDFLARE_SCIM_TOKEN' } : 'made'))}\n`,
+  );
 }
 
 function requireRead(session: Session): CloudflareClient {

@@ -34,19 +34,30 @@ export function tasksLink(orgUrl: string): string {
 
 /** The guide's steps 3 and 4 in its own words, with the exact values to paste. */
 /** The lines both checklists share, written once (#24 items 6, 38): the token field, and Okta's own test of it. */
-const tokenLine = (scimToken: string, revealToken: boolean, made: boolean) =>
+const tokenLine = (scimToken: string, revealToken: boolean, origin: TokenOrigin) =>
   `OAuth Bearer Token: ${
     revealToken
       ? scimToken
       : `${maskToken(scimToken)} (${
-          made
+          origin === 'made'
             ? 'the token scim-setup made, whose value nothing else holds: re-run with --reveal-token to print it (the re-run gives it a new value)'
-            : 'the value of CLOUDFLARE_SCIM_TOKEN; --reveal-token prints it'
+            : `the value of ${origin.env}; --reveal-token prints it`
         })`
   }`;
+
+/** Where the token a checklist names comes from: made by this run, or the env var that holds it (a fleet account's own). */
+export type TokenOrigin = 'made' | { env: string };
+const GIVEN: TokenOrigin = { env: 'CLOUDFLARE_SCIM_TOKEN' };
 const TEST_CREDENTIALS = 'Select Test API Credentials: Okta says the credentials were verified.';
 
-export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUrl: string, scimToken: string, revealToken: boolean, made = false): ManualStep {
+export function provisioningGuidedStep(
+  orgUrl: string,
+  appId: string,
+  scimBaseUrl: string,
+  scimToken: string,
+  revealToken: boolean,
+  origin: TokenOrigin = GIVEN,
+): ManualStep {
   return {
     id: 'provisioning',
     title: 'Turn on provisioning in Okta (Okta does not take this step through its API for this app)',
@@ -56,7 +67,7 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
       'Select Enable API integration.',
       // Values to copy stand on their own line: a terminal that wraps them mid-token breaks a copy.
       `SCIM 2.0 Base URL:\n${scimBaseUrl}`,
-      tokenLine(scimToken, revealToken, made),
+      tokenLine(scimToken, revealToken, origin),
       TEST_CREDENTIALS,
       'Deselect Import Groups.',
       'Select Save.',
@@ -67,14 +78,14 @@ export function provisioningGuidedStep(orgUrl: string, appId: string, scimBaseUr
 }
 
 /** The guided step of a token rotation: the token field alone, from the same lines. */
-export function tokenGuidedStep(orgUrl: string, appId: string, scimToken: string, revealToken: boolean, made = false): ManualStep {
+export function tokenGuidedStep(orgUrl: string, appId: string, scimToken: string, revealToken: boolean, origin: TokenOrigin = GIVEN): ManualStep {
   return {
     id: 'rotate-token',
     title: 'Put the new token in Okta (Okta does not take it through its API for this app)',
     link: provisioningTabLink(orgUrl, appId),
     steps: [
       "Open the link (the app's Provisioning tab), Integration, and select Edit.",
-      tokenLine(scimToken, revealToken, made),
+      tokenLine(scimToken, revealToken, origin),
       TEST_CREDENTIALS,
       'Select Save.',
     ],

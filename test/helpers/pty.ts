@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
 
-/** A step of a terminal session: wait until the screen shows `when`, then type `send`. */
+/** A step of a terminal session: wait until the screen shows `when`, then type `send` (and do `act`, as someone elsewhere would). */
 export interface PtyStep {
   when: string | RegExp;
   send: string;
+  act?: () => void;
 }
 
 export interface PtyResult {
@@ -37,8 +38,11 @@ export function runInPty(
     const onData = (d: Buffer) => {
       screen += d.toString('utf8');
       if (screen.length > maxBytes) child.kill('SIGKILL');
-      while (steps.length && (typeof steps[0].when === 'string' ? screen.includes(steps[0].when) : steps[0].when.test(screen)))
-        child.stdin.write(steps.shift()!.send);
+      while (steps.length && (typeof steps[0].when === 'string' ? screen.includes(steps[0].when) : steps[0].when.test(screen))) {
+        const step = steps.shift()!;
+        step.act?.();
+        child.stdin.write(step.send);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

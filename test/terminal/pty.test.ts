@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { guideProvisioning } from '../../src/sandbox/admin.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { plain, runInPty } from '../helpers/pty.js';
@@ -150,6 +154,52 @@ describe('under a real terminal', () => {
     const rotate = await declined(['rotate-token'], 'Hand Okta the new token? [y/N]', 'n\r', { CLOUDFLARE_SCIM_TOKEN: fresh });
     expect(rotate).toMatchObject({ code: 1, doc: { command: 'rotate-token', cancelled: true } });
     expect(s.okta.state.apps.size).toBe(1);
+  });
+
+  it('a fleet (#26): one confirmation; both guided steps shown and polled at once; each account goes on as soon as its own is done', async () => {
+    const box = await sandbox({ accounts: 2, admin: 'manual' });
+    s = box;
+    const [a, b] = box.accounts;
+    const config = join(mkdtempSync(join(tmpdir(), 'pty-fleet-')), 'fleet.yaml');
+    writeFileSync(
+      config,
+      `pushGroups: [Engineering]\naccounts:\n  - { name: east, accountId: ${a.accountId}, scimTokenEnv: TOKEN_EAST, apiTokenEnv: API_EAST }\n  - { name: west, accountId: ${b.accountId}, scimTokenEnv: TOKEN_WEST, apiTokenEnv: API_WEST }\n`,
+    );
+    // The admin, in the Okta console: fills in one app's Provisioning tab, as its guided step says.
+    const provision = (label: string, account: typeof a) => () => {
+      const app = [...box.okta.state.apps.values()].find((x) => x.label === label);
+      if (app) box.okta.setProvisioning(app.id, guideProvisioning(account.scimBaseUrl, account.env.CLOUDFLARE_SCIM_TOKEN));
+    };
+    const r = await runInPty(['okta', '--config', config], {
+      env: cleanEnv({
+        ...box.env,
+        CLOUDFLARE_SCIM_TOKEN: undefined,
+        CLOUDFLARE_ACCOUNT_ID: undefined,
+        TOKEN_EAST: a.env.CLOUDFLARE_SCIM_TOKEN,
+        TOKEN_WEST: b.env.CLOUDFLARE_SCIM_TOKEN,
+        API_EAST: a.env.CLOUDFLARE_API_TOKEN,
+        API_WEST: b.env.CLOUDFLARE_API_TOKEN,
+      }),
+      columns: 160,
+      timeoutMs: 40_000,
+      steps: [
+        { when: 'Apply these changes in 2 accounts? [y/N]', send: 'y\r' },
+        // Both steps are on the screen before either is done: the admin does west's first.
+        {
+          when: /east\]\S* Waiting for an admin[\s\S]*west\]\S* Waiting for an admin|west\]\S* Waiting for an admin[\s\S]*east\]\S* Waiting for an admin/,
+          send: '',
+          act: provision('Cloudflare SCIM (west)', b),
+        },
+        // West is verified while east still waits; then east's.
+        { when: /west\][^\n]*Checks:[^\n]*passed/, send: '', act: provision('Cloudflare SCIM (east)', a) },
+      ],
+    });
+    const text = plain(r.screen);
+    expect(r.code, text).toBe(0);
+    expect(r.screen.match(/Apply these changes/g)).toHaveLength(1);
+    expect(text.indexOf('[west] Checks:')).toBeLessThan(text.indexOf('[east] Checks:'));
+    expect(text).toMatch(/east\s+Cloudflare SCIM \(east\)\s+\d+\s+ok/);
+    expect(text).toMatch(/west\s+Cloudflare SCIM \(west\)\s+\d+\s+ok/);
   });
 
   it('answering n at "Apply these changes?" cancels: nothing written, exit 1', async () => {
