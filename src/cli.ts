@@ -182,7 +182,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     .description('Start the sandbox and run the whole setup against it: the first command to try.')
     .option('--json', 'print one JSON document with the result')
     .option('--no-color', 'no colour')
-    .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n\n${exitCodeHelp()}\n`)
+    .option('--accounts <n>', 'a fleet: this many Cloudflare accounts set up in one run from one config (README, "Many accounts")')
+    .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup demo --accounts 3\n\n${exitCodeHelp()}\n`)
     .action(run(() => import('./commands/demo.js')));
 
   program

@@ -1,14 +1,23 @@
 import type { Context } from '../context.js';
 import type { DemoOptions, OktaOptions } from './options.js';
 import { makeReporter } from './session.js';
-import { startSandbox } from '../sandbox/index.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../lib/errors.js';
+import type { Reporter } from '../lib/reporter.js';
+import { sandboxFleetConfig, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { run as runOkta } from './okta.js';
 
 /** `npx scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
 export async function run(options: DemoOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
-  const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150 });
+  const accounts = options.accounts === undefined ? 1 : Number(options.accounts);
+  if (!Number.isInteger(accounts) || accounts < 1 || accounts > 20)
+    throw new InputError(`--accounts: "${options.accounts}" is not a number of accounts from 1 to 20.`, 'Pass e.g. --accounts 3.');
+  const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150, accounts });
   try {
+    if (options.accounts !== undefined) return await fleetDemo(sandbox, options, ctx, reporter);
     const s = reporter.style;
     reporter.info(`${s.bold('scim-setup demo')}: a sandbox Okta org and Cloudflare account are running on 127.0.0.1.`);
     reporter.info(
@@ -39,5 +48,32 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
     return code;
   } finally {
     await sandbox.close();
+  }
+}
+
+/** `demo --accounts N` (#26): the sandbox's N accounts as a fleet config, then one `okta --config` run for all of them. */
+async function fleetDemo(sandbox: Sandbox, options: DemoOptions, ctx: Context, reporter: Reporter): Promise<number> {
+  const s = reporter.style;
+  const dir = await mkdtemp(join(tmpdir(), 'scim-setup-demo-'));
+  try {
+    const { text, env: tokens } = sandboxFleetConfig({ oktaUrl: sandbox.okta.url, apiBaseUrl: sandbox.cloudflare.apiBaseUrl, accounts: sandbox.accounts });
+    const config = join(dir, 'fleet.json');
+    await writeFile(config, text);
+    reporter.info(`${s.bold('scim-setup demo')}: a sandbox Okta org and ${sandbox.accounts.length} Cloudflare accounts are running on 127.0.0.1.`);
+    reporter.info(
+      `One run sets up an app per account from this fleet config (${config}):\n${text}\n` +
+        'Each account makes its own SCIM token; the emulated admin turns on provisioning for each app.\n',
+    );
+    const env: NodeJS.ProcessEnv = { ...ctx.env, ...sandbox.env, ...tokens };
+    for (const name of ['CI', 'CLOUDFLARE_SCIM_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_API_TOKEN']) delete env[name];
+    const oktaOptions: OktaOptions = { config, yes: true, wait: '60s', json: options.json, color: options.color, verify: true };
+    const code = await runOkta(oktaOptions, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) });
+    reporter.info(
+      code === 0 ? s.green(`\nDemo finished: ${sandbox.accounts.length} accounts set up and verified.`) : s.red(`\nDemo finished with exit code ${code}.`),
+    );
+    reporter.info('Next: README, "Many accounts", for a fleet config of your own accounts.');
+    return code;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -89,4 +89,4 @@ export type SandboxCommandOptions = OutputOptions & {
   compare?: string;
 };
 
-export type DemoOptions = OutputOptions;
+export type DemoOptions = OutputOptions & { accounts?: string };

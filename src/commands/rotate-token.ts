@@ -52,21 +52,10 @@ function rotateCommand(options: RotateTokenOptions): PlanningCommand<Record<stri
   return {
     name: 'rotate-token',
     scimTokenNeed: options.create ? 'create' : 'required',
-    preflight(ctx) {
-      // --create makes the new token itself: a token given by hand as well would leave it unclear which one Okta is to get.
-      if (options.create && (ctx.env.CLOUDFLARE_SCIM_TOKEN || typeof options.scimTokenFile === 'string'))
-        throw new InputError(
-          '--create makes the new SCIM token, and a SCIM token is given too (CLOUDFLARE_SCIM_TOKEN or --scim-token-file).',
-          'Unset CLOUDFLARE_SCIM_TOKEN (and drop --scim-token-file) to let scim-setup make the token, or drop --create to hand Okta the token given.',
-        );
-      // Said before anything is asked: without the read token the rotation cannot be proved, so it would end pending.
-      if (!ctx.env.CLOUDFLARE_API_TOKEN && typeof options.cloudflareTokenFile !== 'string')
-        throw new InputError(
-          'rotate-token proves that Okta uses the new token through Cloudflare\'s audit log, and reading it needs CLOUDFLARE_API_TOKEN ("Account Settings: Read").',
-          'Set CLOUDFLARE_API_TOKEN (or --cloudflare-token-file), then run rotate-token again. Nothing was changed.',
-        );
+    plan(session) {
+      refuseUnprovable(session, Boolean(options.create));
+      return planRotate(session);
     },
-    plan: (session) => planRotate(session),
     question: () => ({
       ask: 'Hand Okta the new token?',
       doing: 'Handing Okta the new token',
@@ -79,6 +68,26 @@ function rotateCommand(options: RotateTokenOptions): PlanningCommand<Record<stri
 }
 
 /** The new token proved against Cloudflare (a given one now; a made one when made), the app read, and the rotation planned. */
+/**
+ * Said before anything is read, from this account's inputs (a fleet's accounts each have their own):
+ * --create with a token given too leaves unclear which one Okta is to get; without the read token the
+ * rotation cannot be proved, so it would end pending.
+ */
+function refuseUnprovable(session: Session, create: boolean): void {
+  const { inputs } = session;
+  const given = inputs.tokenEnv.scim ?? 'CLOUDFLARE_SCIM_TOKEN';
+  if (create && inputs.scimToken)
+    throw new InputError(
+      `--create makes the new SCIM token, and a SCIM token is given too (${given} or --scim-token-file).`,
+      `Unset ${given} (and drop --scim-token-file) to let scim-setup make the token, or drop --create to hand Okta the token given.`,
+    );
+  if (!session.read)
+    throw new InputError(
+      'rotate-token proves that Okta uses the new token through Cloudflare\'s audit log, and reading it needs CLOUDFLARE_API_TOKEN ("Account Settings: Read").',
+      'Set CLOUDFLARE_API_TOKEN (or --cloudflare-token-file), then run rotate-token again. Nothing was changed.',
+    );
+}
+
 async function planRotate(session: Session): Promise<RotatePlanned> {
   const { okta, scim, inputs, reporter } = session;
   const steps: RotatePlanned['steps'] = [];

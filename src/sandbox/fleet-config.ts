@@ -20,7 +20,7 @@ export function sandboxFleetConfig(source: FleetSource): { text: string; env: Re
   const config = {
     okta: { orgUrl: source.oktaUrl },
     cloudflare: { apiBaseUrl: source.apiBaseUrl },
-    pushGroups: ['Engineering'],
+    pushGroups: [{ name: 'Engineering', roles: ['Administrator Read Only'] }],
     accounts,
   };
   return { text: `${JSON.stringify(config, null, 2)}\n`, env };

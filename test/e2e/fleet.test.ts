@@ -161,4 +161,51 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     expect(JSON.parse(unset.stdout).error.message).toContain('account "ops": its SCIM token is to come from env CF_SCIM_OPS, which is not set.');
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
   });
+
+  it('the whole life across a fleet: okta, then rotate-token --create, then destroy --revoke-scim-token, each for every account at once', async () => {
+    // Okta takes provisioning and the token by API here, so rotation needs nobody.
+    const s = await sandbox({ accounts: 2, connectionApi: 'supported' });
+    current = s;
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    const [a, b] = s.accounts;
+    const config = join(dir, 'fleet.yaml');
+    writeFileSync(
+      config,
+      `pushGroups: [Engineering]\naccounts:\n  - { name: a, accountId: ${a.accountId}, apiTokenEnv: API_A }\n  - { name: b, accountId: ${b.accountId}, apiTokenEnv: API_B }\n`,
+    );
+    const env = { API_A: a.env.CLOUDFLARE_API_TOKEN, API_B: b.env.CLOUDFLARE_API_TOKEN };
+    const made = (i: number) =>
+      [...s.cloudflare.accounts[i].state.tokens.values()].filter((t) => t.name.startsWith('scim-setup: ') && t.status === 'active').map((t) => t.id);
+    const setup = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s'], env);
+    expect(setup.code, setup.stderr).toBe(0);
+    const before = [made(0), made(1)];
+    expect(before.map((ids) => ids.length)).toEqual([1, 1]);
+
+    const rotated = await cli(s, ['rotate-token', '--create', '--config', config, '--yes', '--json', '--wait', '30s'], env);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(JSON.parse(rotated.stdout).accounts.map((x: AccountDoc) => [x.name, x.exitCode])).toEqual([
+      ['a', 0],
+      ['b', 0],
+    ]);
+    // Each account has one token of scim-setup's, a new one: the old was revoked once Okta was proved to use the new.
+    for (const i of [0, 1]) {
+      expect(made(i)).toHaveLength(1);
+      expect(made(i)).not.toEqual(before[i]);
+    }
+
+    const gone = await cli(s, ['destroy', '--config', config, '--yes', '--revoke-scim-token', '--json'], env);
+    expect(gone.code, gone.stderr).toBe(0);
+    expect(s.okta.state.apps.size).toBe(0);
+    expect([made(0), made(1)]).toEqual([[], []]);
+  });
+
+  it("demo --accounts 2: the sandbox's accounts as a fleet config, one run for both, verified", async () => {
+    const r = await runInProcess(['demo', '--accounts', '2', '--json'], { env: cleanEnv({}) });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.accounts.map((x: AccountDoc) => [x.name, x.exitCode, unsettled(x).length])).toEqual([
+      ['account-1', 0, 0],
+      ['account-2', 0, 0],
+    ]);
+  });
 });
