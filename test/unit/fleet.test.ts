@@ -5,7 +5,12 @@ import { fleetMembers, memberEnv, refuseOneAccountFlags, selectMembers } from '.
 import { mostSevere } from '../../src/lib/errors.js';
 import { fleetTable } from '../../src/commands/fleet-report.js';
 import { sandboxFleetConfig } from '../../src/sandbox/fleet-config.js';
-import { fleetJunitXml } from '../../src/verify/ci-report.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redactor } from '../../src/lib/redact.js';
+import { publishFleetCiOutputs } from '../../src/verify/ci-outputs.js';
+import { fleetJunitXml, SUMMARY_BUDGET } from '../../src/verify/ci-report.js';
 
 const parse = (text: string) => parseConfigText(Buffer.from(text), 'fleet.yaml');
 const A = 'a'.repeat(32);
@@ -160,5 +165,30 @@ describe('fleet output', () => {
       ['account-1', A, 'CLOUDFLARE_API_TOKEN_1'],
       ['account-2', B, 'CLOUDFLARE_API_TOKEN_2'],
     ]);
+  });
+
+  it('under GitHub Actions: a job-summary section per account within one budget, annotations titled by account, one JUnit file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-ci-'));
+    const summary = join(dir, 'summary.md');
+    const junit = join(dir, 'junit.xml');
+    const lines: string[] = [];
+    const stderr = { write: (chunk: string) => lines.push(chunk) } as unknown as NodeJS.WritableStream;
+    const huge = 'x'.repeat(200_000);
+    const fail = { id: 'members', status: 'fail' as const, summary: huge, evidence: [huge], fix: 'run okta' };
+    await publishFleetCiOutputs(
+      'okta',
+      [
+        { account: 'prod', report: { command: 'okta', checks: [pass] } },
+        // Each account's report alone fills a whole summary's budget: together they must share it.
+        { account: 'staging', report: { command: 'okta', checks: Array.from({ length: 800 }, (_, i) => ({ ...fail, id: `members-${i}` })) } },
+        { account: 'ops', report: { command: 'okta', checks: Array.from({ length: 800 }, (_, i) => ({ ...fail, id: `members-${i}` })) } },
+      ],
+      { junit, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary }, stderr, redactor: new Redactor() },
+    );
+    const md = readFileSync(summary, 'utf8');
+    expect(md.match(/^## scim-setup okta: \w+/gm)).toEqual(['## scim-setup okta: prod', '## scim-setup okta: staging', '## scim-setup okta: ops']);
+    expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_BUDGET + 1024);
+    expect(lines.join('')).toContain('::error title=[staging] scim-setup members-0');
+    expect(readFileSync(junit, 'utf8').match(/<testsuite name/g)).toHaveLength(3);
   });
 });
