@@ -85,7 +85,9 @@ export async function openFleet(
       runs.push(Object.assign(box, { member, session, result: { applied: [], manualSteps: [] }, document: {} }));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      problems.push(`account "${member.name}": ${error.message}${error.fix ? `\n    ${error.fix}` : ''}`);
+      // The account's own lines, indented under its name.
+      const said = `${error.message}${error.fix ? `\n${error.fix}` : ''}`.replace(/\n/g, '\n    ');
+      problems.push(`account "${member.name}": ${said}`);
     }
   }
   if (problems.length === 1) throw new InputError(problems[0], `Fix it in ${fleet.path} or the environment; nothing was sent.`);

@@ -91,7 +91,10 @@ export async function openSession(
         tell: (line: string) => void ctx.stderr.write(`${line}\n`),
       });
   const env = seat?.env ?? ctx.env;
-  const inputs = await resolveInputs({ flags: options, env, config, secretFiles, defaultWait, saved, scimTokenNeed }, interactivity, prompt);
+  const scimTokenHow = seat
+    ? `name its token in ${seat.configPath}: "scimTokenEnv" (an env var) or "scimTokenFile" on account "${seat.member.name}"`
+    : undefined;
+  const inputs = await resolveInputs({ flags: options, env, config, secretFiles, defaultWait, saved, scimTokenNeed, scimTokenHow }, interactivity, prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   // A fleet records every account into one file, started by its first account.

@@ -85,6 +85,8 @@ export interface RawInputs {
   /** A saved plan (--plan): its inputs are applied as saved; only flags (and, for where to connect, env vars) override them. */
   saved?: SavedInputs;
   scimTokenNeed?: ScimTokenNeed;
+  /** How to give this run a SCIM token, where not the usual flag and env var (a fleet account: its entry in the config). */
+  scimTokenHow?: string;
 }
 
 /** The non-secret inputs a saved plan carries, and the plan's path. */
@@ -271,14 +273,19 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
   const usesServiceApp = !pick(c.oktaToken) && pick(c.oktaClientId) !== undefined;
   // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one (okta) or reads SCIM itself (verify, destroy).
   const scimTokenOptional = (raw.scimTokenNeed ?? 'required') !== 'required' && pick(c.cloudflareApiToken) !== undefined;
-  const missing = REQUIRED.filter((m) => !pick(c[m.key]) && !(m.key === 'oktaToken' && usesServiceApp) && !(m.key === 'scimToken' && scimTokenOptional)).map(
-    (m) =>
+  const required = REQUIRED.map((m) => (m.key === 'scimToken' && raw.scimTokenHow ? { ...m, how: raw.scimTokenHow } : m));
+  const missing = required
+    .filter((m) => !pick(c[m.key]) && !(m.key === 'oktaToken' && usesServiceApp) && !(m.key === 'scimToken' && scimTokenOptional))
+    .map((m) =>
       m.key === 'orgUrl' && raw.saved
         ? { ...m, how: `${m.how}; the saved plan was made for ${raw.saved.orgUrl}, but a plan never chooses where your Okta token goes` }
         : m.key === 'scimToken' && raw.scimTokenNeed === 'create'
-          ? { ...m, how: `${m.how}, or set CLOUDFLARE_API_TOKEN to a token with "Account API Tokens: Edit" and scim-setup makes one` }
+          ? {
+              ...m,
+              how: `${m.how}, or ${raw.scimTokenHow ? 'give it an API token' : 'set CLOUDFLARE_API_TOKEN to a token'} with "Account API Tokens: Edit" and scim-setup makes one`,
+            }
           : m,
-  );
+    );
   if (missing.length > 0) {
     if (!interactivity.interactive || !prompt) {
       const lines = missing.map((m) => `  - ${m.label}: ${m.how}`);
