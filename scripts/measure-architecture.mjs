@@ -32,7 +32,11 @@ function longFunctions(list) {
           if (ch === '}') depth -= 1;
         }
         if (seen && depth <= 0) {
-          if (j - i + 1 > 80) n += 1;
+          if (j - i + 1 > 80) {
+            n += 1;
+            // MEASURE_VERBOSE=1 names them.
+            if (process.env.MEASURE_VERBOSE) console.error(`long: ${relative(src, f)}:${i + 1} (${j - i + 1} lines)`);
+          }
           i = j;
           break;
         }

@@ -1,4 +1,5 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
+import { oktaPaths } from '../plan/okta-paths.js';
 import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
 import { AuthError, CliError, PendingError, RemoteError } from '../lib/errors.js';
@@ -74,7 +75,7 @@ export function partialApply(error: unknown): ApplyResult | undefined {
 
 async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<unknown> {
   const { okta } = deps;
-  const appPath = () => `/api/v1/apps/${requireApp(result)}`;
+  const appPath = () => oktaPaths.app(requireApp(result));
   // A step more than its requests says so with a typed operation; the rest are told by what they change.
   const op = action.operation;
   if (op)
@@ -143,14 +144,14 @@ function resolvePath(action: Action, result: ApplyResult): string {
  */
 async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
   const { value: created, adopted } = await createOrAdopt(
-    async () => (await deps.okta.post<{ id: string }>('/api/v1/apps', requestsOf(action)[0].body, { activate: 'true' })).id,
+    async () => (await deps.okta.post<{ id: string }>(oktaPaths.apps, requestsOf(action)[0].body, { activate: 'true' })).id,
     async () => (await findApps(deps.okta, deps.inputs.appLabel))[0]?.id,
   );
   if (adopted) return created;
   const [oldest] = await findApps(deps.okta, deps.inputs.appLabel);
   if (!oldest || oldest.id === created) return created;
-  await deps.okta.postNoContent(`/api/v1/apps/${created}/lifecycle/deactivate`);
-  await deps.okta.delete(`/api/v1/apps/${created}`);
+  await deps.okta.postNoContent(oktaPaths.lifecycle(created, 'deactivate'));
+  await deps.okta.delete(oktaPaths.app(created));
   deps.reporter.warn(
     `Another run created app ${oldest.id} "${deps.inputs.appLabel}" at the same time; this run removed the duplicate it had created (${created}) and uses ${oldest.id}.`,
   );
@@ -172,7 +173,7 @@ async function fixVisibility(appPath: string, deps: ApplyDeps): Promise<void> {
 
 async function turnOnProvisioning(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { okta, inputs } = deps;
-  const appPath = `/api/v1/apps/${appId}`;
+  const appPath = oktaPaths.app(appId);
   // Okta documents this API for a few apps only; on others it answers 200 UNKNOWN and changes nothing.
   const connection = await okta.post<{ status?: string }>(
     `${appPath}/connections/default`,
@@ -214,7 +215,7 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
   let shown = '';
   const on = await pollUntil(
     async () => {
-      const state = provisioningChecklistState((await deps.okta.get<{ features?: string[] }>(`/api/v1/apps/${appId}`)).features ?? []);
+      const state = provisioningChecklistState((await deps.okta.get<{ features?: string[] }>(oktaPaths.app(appId))).features ?? []);
       if (state.line !== shown) reporter.info(`Okta ${shown ? 'now ' : ''}shows: ${state.line}`);
       shown = state.line;
       progress(`waiting for provisioning in Okta: ${state.line} (Ctrl-C stops waiting)`);

@@ -10,6 +10,8 @@ import type { Planned, PlanningCommand, PlanningOptions } from './lifecycle.js';
 
 /** An account's run with its plan, once read. */
 type PlannedRun<P> = AccountRun & { planned?: P };
+/** An account whose reading and plan succeeded. */
+type ReadyRun<P> = AccountRun & { planned: P };
 
 /**
  * A planning command over a fleet (#26): every account's inputs first (an input error stops all),
@@ -45,7 +47,7 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
     await eachAccount(
       planned(runs),
       async (run) => {
-        const outcome = (await cmd.dryRun?.(run.planned as P, run.session)) ?? { exitCode: ExitCode.ok };
+        const outcome = (await cmd.dryRun?.(run.planned, run.session)) ?? { exitCode: ExitCode.ok };
         Object.assign(run.document, outcome.document);
         run.exitCode = outcome.exitCode;
       },
@@ -53,10 +55,10 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
     );
     return finish(true);
   }
-  const changing = planned(runs).filter((r) => hasChanges((r.planned as P).plan));
+  const changing = planned(runs).filter((r) => hasChanges(r.planned.plan));
   if (changing.length > 0) {
     const declined = await confirmOrCancel(
-      fleetQuestion(cmd.question(changing[0].planned as P), changing.length),
+      fleetQuestion(cmd.question(changing[0].planned), changing.length),
       { yes: options.yes, applying: false, interactivity: runs[0].session.interactivity },
       { ctx, reporter, document: fleetDocument(runs, cmd.name, fleet.path, ctx.signal) },
     );
@@ -65,7 +67,7 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
   await eachAccount(
     planned(runs),
     async (run) => {
-      const p = run.planned as P;
+      const p = run.planned;
       try {
         const outcome = await cmd.execute(p, run.session, flags, run.result, hasChanges(p.plan));
         Object.assign(run.document, outcome.document);
@@ -82,8 +84,8 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
 }
 
 /** The accounts whose reading and plan succeeded and that have something to do. */
-function planned<P extends Planned>(runs: Array<PlannedRun<P>>): Array<PlannedRun<P>> {
-  return runs.filter((r) => r.planned !== undefined && r.error === undefined && r.planned.nothing === undefined);
+function planned<P extends Planned>(runs: Array<PlannedRun<P>>): Array<ReadyRun<P>> {
+  return runs.filter((r): r is ReadyRun<P> => r.planned !== undefined && r.error === undefined && r.planned.nothing === undefined);
 }
 
 function definedOnly<T extends object>(given: T): Partial<T> {

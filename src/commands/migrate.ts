@@ -1,4 +1,5 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
+import { oktaPaths } from '../plan/okta-paths.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
 import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
@@ -101,7 +102,7 @@ function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, Migrate
 /** Named by its label, with any legacy group the org still has that no assignment makes count (#24 item 33). */
 async function nothingToMigrate(session: Session, app: { id: string; label: string }): Promise<string> {
   const { inputs } = session;
-  const unassigned = await session.okta.list<RawGroup>('/api/v1/groups', {
+  const unassigned = await session.okta.list<RawGroup>(oktaPaths.groups, {
     search: `profile.name sw ${filterString(`CF-${inputs.accountId} - `)}`,
     limit: 200,
   });
@@ -121,7 +122,7 @@ async function nothingToMigrate(session: Session, app: { id: string; label: stri
 async function observeLegacy(session: Session, appId: string, prefix: string): Promise<LegacyGroup[]> {
   const { okta, scim, inputs } = session;
   const pattern = new RegExp(`^CF-${inputs.accountId} - (.+)$`);
-  const appGroups = await okta.list<{ id: string; _embedded?: { group?: RawGroup } }>(`/api/v1/apps/${appId}/groups`, { limit: 200, expand: 'group' });
+  const appGroups = await okta.list<{ id: string; _embedded?: { group?: RawGroup } }>(oktaPaths.appGroups(appId), { limit: 200, expand: 'group' });
   const legacy = appGroups.map((g) => ({ id: g.id, name: g._embedded?.group?.profile.name ?? '' })).filter((g) => pattern.test(g.name));
   if (legacy.length === 0) return [];
   const roleOf = (name: string) => pattern.exec(name)![1];
@@ -138,7 +139,7 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
       scim,
       legacy.map((g) => roleOf(g.name)),
     ),
-    okta.list<{ id: string; sourceGroupId: string; status: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { limit: 1000 }),
+    okta.list<{ id: string; sourceGroupId: string; status: string }>(oktaPaths.pushMappings(appId), { limit: 1000 }),
     findUserGroups(
       scim,
       legacy.map((g) => targetOf(g.name)),
@@ -179,11 +180,11 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
 }
 
 async function groupMembers(okta: OktaClient, groupId: string): Promise<RawGroup[]> {
-  return okta.list<RawGroup>(`/api/v1/groups/${groupId}/users`, { limit: 1000 });
+  return okta.list<RawGroup>(oktaPaths.groupUsers(groupId), { limit: 1000 });
 }
 
 async function findOktaGroup(okta: OktaClient, name: string): Promise<RawGroup | undefined> {
-  const found = await okta.list<RawGroup>('/api/v1/groups', { search: `profile.name eq ${filterString(name)}`, limit: 200 });
+  const found = await okta.list<RawGroup>(oktaPaths.groups, { search: `profile.name eq ${filterString(name)}`, limit: 200 });
   return found.find((g) => g.type !== 'APP_GROUP');
 }
 
@@ -196,31 +197,35 @@ async function scimMemberEmails(scim: CloudflareClient, groupId: string): Promis
 async function migrateOne(session: Session, appId: string, g: LegacyGroup, actions: Action[], result: RunResult, signal: AbortSignal): Promise<void> {
   const { okta, scim, reporter, inputs } = session;
   let targetId = g.target.id;
+  // The steps after 'group' run only once it has made or found the target group.
+  const target = (): string => {
+    if (!targetId) throw new RemoteError(`internal: the group "${g.target.name}" is not made yet`);
+    return targetId;
+  };
   await runActions(actions, { reporter, signal }, result, async (action, progress) => {
     if (action.operation?.kind !== 'migrate') throw new RemoteError(`internal: ${action.id} is not a migration step`);
     switch (action.operation.step) {
       case 'group':
         targetId = (
           await createOrAdopt(
-            async () => (await okta.post<{ id: string }>('/api/v1/groups', requestsOf(action)[0].body)).id,
+            async () => (await okta.post<{ id: string }>(oktaPaths.groups, requestsOf(action)[0].body)).id,
             async () => (await findOktaGroup(okta, g.target.name))?.id,
           )
         ).value;
         break;
       case 'members':
-        for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id)))
-          await okta.putNoContent(`/api/v1/groups/${targetId}/users/${userId}`);
+        for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id))) await okta.putNoContent(oktaPaths.groupUser(target(), userId));
         break;
       case 'assign':
-        await okta.put(`/api/v1/apps/${appId}/groups/${targetId}`, {});
+        await okta.put(oktaPaths.appGroup(appId, target()), {});
         break;
       case 'push':
-        if (g.target.mapping) await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.target.mapping.id}`, { status: 'ACTIVE' });
+        if (g.target.mapping) await okta.patch(oktaPaths.pushMapping(appId, g.target.mapping.id), { status: 'ACTIVE' });
         else
           await createOrAdopt(
-            () => okta.post(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, targetGroupName: g.target.name, status: 'ACTIVE' }),
+            () => okta.post(oktaPaths.pushMappings(appId), { sourceGroupId: target(), targetGroupName: g.target.name, status: 'ACTIVE' }),
             // A 400 is adopted only when the mapping is there to see (it used to be taken for one without looking).
-            async () => (await okta.list<{ id: string }>(`/api/v1/apps/${appId}/group-push/mappings`, { sourceGroupId: targetId, limit: 1000 }))[0],
+            async () => (await okta.list<{ id: string }>(oktaPaths.pushMappings(appId), { sourceGroupId: target(), limit: 1000 }))[0],
             { conflictStatus: 400 },
           );
         break;
@@ -229,12 +234,12 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
         break;
       case 'legacy-push':
         await proveMembersHoldRole(session, g, signal, progress);
-        if (g.mapping!.status !== 'INACTIVE') await okta.patch(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { status: 'INACTIVE' });
-        await okta.delete(`/api/v1/apps/${appId}/group-push/mappings/${g.mapping!.id}`, { deleteTargetGroup: 'false' });
+        if (g.mapping!.status !== 'INACTIVE') await okta.patch(oktaPaths.pushMapping(appId, g.mapping!.id), { status: 'INACTIVE' });
+        await okta.delete(oktaPaths.pushMapping(appId, g.mapping!.id), { deleteTargetGroup: 'false' });
         break;
       case 'legacy-unassign':
         await proveMembersHoldRole(session, g, signal, progress);
-        await okta.delete(`/api/v1/apps/${appId}/groups/${g.id}`);
+        await okta.delete(oktaPaths.appGroup(appId, g.id));
         break;
     }
   });

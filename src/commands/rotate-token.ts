@@ -1,4 +1,5 @@
 import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
+import { oktaPaths } from '../plan/okta-paths.js';
 import { scimRequestsBy, scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
@@ -102,7 +103,7 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
       `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
       'Run `npx scim-setup okta` to set provisioning up with this token.',
     );
-  const mappings = okta.list<{ id: string }>(`/api/v1/apps/${app.id}/group-push/mappings`, { status: 'ACTIVE', limit: 1000 });
+  const mappings = okta.list<{ id: string }>(oktaPaths.pushMappings(app.id), { status: 'ACTIVE', limit: 1000 });
   const made = inputs.tokenCreation ? await planMadeToken(session, app.id, inputs.tokenCreation) : undefined;
   const newTokenId = made ? made.newTokenId : await tokenId(scim);
   const alreadyRotated = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
@@ -243,7 +244,7 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string,
   if (used.length === 0) return undefined;
   // The last use is on Cloudflare's clock: onto ours (less the Date headers' second), then onto Okta's.
   const after = new Date(Date.parse(used[0].action.time) + session.read.clockOffsetMs - 2000);
-  const failures = await session.okta.list<LogEvent>('/api/v1/logs', {
+  const failures = await session.okta.list<LogEvent>(oktaPaths.logs, {
     since: session.okta.onOktaClock(after).toISOString(),
     filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
     limit: 100,
@@ -257,7 +258,7 @@ async function handToOktaByApi(session: Session, appId: string, token: string): 
   const { okta, inputs } = session;
   try {
     const r = await okta.post<{ status?: string }>(
-      `/api/v1/apps/${appId}/connections/default`,
+      oktaPaths.connection(appId),
       { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token } },
       { activate: 'true' },
     );
@@ -293,7 +294,7 @@ async function proveInUse(
   const proof = await pollUntil(
     async () => {
       if (round++ % 4 === 0) for (const request of requestsOf(action)) await okta.send(request);
-      const failures = await okta.list<LogEvent>('/api/v1/logs', {
+      const failures = await okta.list<LogEvent>(oktaPaths.logs, {
         since: okta.onOktaClock(since).toISOString(),
         filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
         limit: 100,

@@ -77,24 +77,8 @@ export async function openSession(
   seat?: FleetSeat,
 ): Promise<Session> {
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
-  const configPath = options.config;
-  const config = seat
-    ? { path: `${seat.configPath} (account "${seat.member.name}")`, data: seat.member.config }
-    : configPath
-      ? { path: configPath, data: await loadConfigFile(configPath) }
-      : undefined;
-  const secretFiles = seat?.secretFiles ?? (await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)));
-  // A fleet asks nothing: a question would be asked once per account; what is missing is said for all of them.
-  const prompt = seat
-    ? undefined
-    : Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
-        tell: (line: string) => void ctx.stderr.write(`${line}\n`),
-      });
-  const env = seat?.env ?? ctx.env;
-  const scimTokenHow = seat
-    ? `name its token in ${seat.configPath}: "scimTokenEnv" (an env var) or "scimTokenFile" on account "${seat.member.name}"`
-    : undefined;
-  const inputs = await resolveInputs({ flags: options, env, config, secretFiles, defaultWait, saved, scimTokenNeed, scimTokenHow }, interactivity, prompt);
+  const sources = await inputSources(options, ctx, seat);
+  const inputs = await resolveInputs({ flags: options, defaultWait, saved, scimTokenNeed, ...sources }, interactivity, sources.prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   // A fleet records every account into one file, started by its first account.
@@ -112,19 +96,7 @@ export async function openSession(
       onRetry: (note) => says.warn(retryLine(note)),
     });
   const policy = policyFor(reporter);
-  const desired: Desired = {
-    appName: 'scim2testapp',
-    appLabel: inputs.appLabel,
-    accountId: inputs.accountId,
-    scimBaseUrl: inputs.scimBaseUrl,
-    // A token scim-setup makes has no value yet: the plan names the making, and a plan for a given token is refused.
-    scimTokenFingerprint: inputs.scimToken ? await fingerprint(inputs.scimToken) : MADE_BY_SCIM_SETUP,
-    assignGroups: inputs.assignGroups,
-    pushGroups: inputs.pushGroups,
-    groupRoles: inputs.groupRoles,
-    assignUsers: inputs.assignUsers,
-    ...(inputs.tokenCreation ? { tokenCreation: inputs.tokenCreation } : {}),
-  };
+  const desired = await desiredOf(inputs);
   // The SDKs load only once the inputs are valid, so that an input error answers at once.
   const [{ OktaClient }, { CloudflareClient }] = await Promise.all([import('../okta/client.js'), import('../cloudflare/client.js')]);
   const clientFor = (token: string, role: 'scim' | 'read' = 'scim', tokenEnv?: string) =>
@@ -149,6 +121,48 @@ export async function openSession(
     waitExplicit: options.wait !== undefined,
     signal: ctx.signal,
     fleetCi: seat ? (report) => seat.ci(report) : undefined,
+  };
+}
+
+/**
+ * Where the inputs come from: the config file, the secret files, the environment, and the prompt.
+ * A fleet's account has its own view of the config and its own tokens, and asks nothing (a question
+ * would be asked once per account; what is missing is said for all of them).
+ */
+async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSeat | undefined) {
+  if (seat)
+    return {
+      config: { path: `${seat.configPath} (account "${seat.member.name}")`, data: seat.member.config },
+      secretFiles: seat.secretFiles,
+      env: seat.env,
+      scimTokenHow: `name its token in ${seat.configPath}: "scimTokenEnv" (an env var) or "scimTokenFile" on account "${seat.member.name}"`,
+      prompt: undefined,
+    };
+  return {
+    config: options.config ? { path: options.config, data: await loadConfigFile(options.config) } : undefined,
+    secretFiles: await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)),
+    env: ctx.env,
+    scimTokenHow: undefined,
+    prompt: Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
+      tell: (line: string) => void ctx.stderr.write(`${line}\n`),
+    }),
+  };
+}
+
+/** What the run is to make true, from the validated inputs. */
+async function desiredOf(inputs: Inputs): Promise<Desired> {
+  return {
+    appName: 'scim2testapp',
+    appLabel: inputs.appLabel,
+    accountId: inputs.accountId,
+    scimBaseUrl: inputs.scimBaseUrl,
+    // A token scim-setup makes has no value yet: the plan names the making, and a plan for a given token is refused.
+    scimTokenFingerprint: inputs.scimToken ? await fingerprint(inputs.scimToken) : MADE_BY_SCIM_SETUP,
+    assignGroups: inputs.assignGroups,
+    pushGroups: inputs.pushGroups,
+    groupRoles: inputs.groupRoles,
+    assignUsers: inputs.assignUsers,
+    ...(inputs.tokenCreation ? { tokenCreation: inputs.tokenCreation } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { OktaClient } from './client.js';
+import { oktaPaths } from '../plan/okta-paths.js';
 
 export interface AppUser {
   id: string;
@@ -36,7 +37,7 @@ export interface AppAssignments {
 
 /** Three lists, a page each for most orgs (500 users, 200 groups, 1000 mappings a page). */
 export async function readAppAssignments(okta: OktaClient, appId: string): Promise<AppAssignments> {
-  const appPath = `/api/v1/apps/${appId}`;
+  const appPath = oktaPaths.app(appId);
   const [users, groups, mappings] = await Promise.all([
     okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
     okta.list<AppAssignments['groups'][number]>(`${appPath}/groups`, { limit: 200, expand: 'group' }),

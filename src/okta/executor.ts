@@ -1,4 +1,5 @@
 import RequestExecutor from '@okta/okta-sdk-nodejs/src/request-executor.js';
+import { bucketOfPath } from '../plan/okta-paths.js';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Agent } from 'node:http';
 import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
@@ -16,14 +17,9 @@ type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & {
 };
 type OktaResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
 
-/** Okta's rate-limit buckets, as the client must track them (research okta.md §g). */
+/** Okta's rate-limit bucket of a request's URL (plan/okta-paths.ts tells it from the path). */
 export function oktaBucket(url: string): string {
-  const path = new URL(url).pathname;
-  if (path.startsWith('/api/v1/apps')) return 'apps';
-  if (path.startsWith('/api/v1/groups')) return 'groups';
-  if (path.startsWith('/api/v1/users')) return 'users';
-  if (path.startsWith('/api/v1/logs')) return 'logs';
-  return 'other';
+  return bucketOfPath(new URL(url).pathname);
 }
 
 /** The proxy for a URL: none when NO_PROXY covers its host or no proxy is set. */

@@ -1,4 +1,5 @@
 import { InputError } from '../lib/errors.js';
+import { oktaPaths } from '../plan/okta-paths.js';
 import { filterString } from '../lib/filter-string.js';
 import { nearMatches } from '../lib/near-matches.js';
 import { fromWire } from '../lib/terminal-text.js';
@@ -80,7 +81,7 @@ export function otherLabelsHint(label: string, others: string[]): { listed: stri
 
 /** Every scim2testapp app of the org, in one listing. */
 function scimApps(okta: OktaClient): Promise<RawApp[]> {
-  return okta.list<RawApp>('/api/v1/apps', { filter: 'name eq "scim2testapp"', limit: 200 });
+  return okta.list<RawApp>(oktaPaths.apps, { filter: 'name eq "scim2testapp"', limit: 200 });
 }
 
 /** Pure: the apps with this label, oldest first (the one scim-setup uses). */
@@ -116,7 +117,7 @@ export async function resolveGroups(okta: OktaClient, names: string[]): Promise<
   for (const chunk of chunks(names, NAMES_PER_SEARCH)) {
     const search = chunk.map((n) => `profile.name eq ${filterString(n)}`).join(' or ');
     // expand=stats brings each group's member count in the same request: empty groups are warned of.
-    const groups = await okta.list<RawGroup>('/api/v1/groups', { search, limit: 10000, expand: 'stats' });
+    const groups = await okta.list<RawGroup>(oktaPaths.groups, { search, limit: 10000, expand: 'stats' });
     for (const g of groups) {
       // A pushed group has an APP_GROUP twin of the same name in Okta; the source is the user group.
       if (g.type === 'APP_GROUP') continue;
@@ -138,7 +139,7 @@ export async function resolveUsers(okta: OktaClient, logins: string[]): Promise<
   const found: Record<string, { id: string; login: string }> = {};
   for (const chunk of chunks(logins, NAMES_PER_SEARCH)) {
     const search = chunk.map((l) => `profile.login eq ${filterString(l)}`).join(' or ');
-    for (const u of await okta.list<RawUser>('/api/v1/users', { search, limit: 200 })) found[u.profile.login] = { id: u.id, login: u.profile.login };
+    for (const u of await okta.list<RawUser>(oktaPaths.users, { search, limit: 200 })) found[u.profile.login] = { id: u.id, login: u.profile.login };
   }
   const missing = logins.filter((l) => !found[l]);
   if (missing.length > 0) throw await unknownNames(okta, missing, 'user');
@@ -160,8 +161,8 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
     const prefix = name.slice(0, 2);
     const candidates =
       kind === 'group'
-        ? (await okta.get<RawGroup[]>('/api/v1/groups', { q: prefix, limit: 100 })).filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name)
-        : (await okta.get<RawUser[]>('/api/v1/users', { q: prefix, limit: 10 })).map((u) => u.profile.login);
+        ? (await okta.get<RawGroup[]>(oktaPaths.groups, { q: prefix, limit: 100 })).filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name)
+        : (await okta.get<RawUser[]>(oktaPaths.users, { q: prefix, limit: 10 })).map((u) => u.profile.login);
     const near = nearMatches(name, candidates);
     lines.push(`  - "${name}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : '; no similar name found.'}`);
   }

@@ -1,4 +1,5 @@
 import type { DriftFacts } from '../plan/drift.js';
+import { oktaPaths } from '../plan/okta-paths.js';
 import { assignmentsTabLink } from '../plan/guided-step.js';
 import type { UnprovisionedFacts } from '../plan/unprovisioned.js';
 import type { AppAssignments } from './app-assignments.js';
@@ -22,7 +23,7 @@ export async function readUnprovisioned(
   if (users.length === 0) return undefined;
   const byGroup = await Promise.all(
     groups.map(async (g) => {
-      const members = (await okta.list<{ profile: { login: string } }>(`/api/v1/groups/${g.id}/users`, { limit: 1000 }))
+      const members = (await okta.list<{ profile: { login: string } }>(oktaPaths.groupUsers(g.id), { limit: 1000 }))
         .map((m) => m.profile.login.toLowerCase())
         .filter((login) => appUsers[login]);
       return {

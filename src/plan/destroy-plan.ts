@@ -1,4 +1,5 @@
 import type { Action } from './types.js';
+import { oktaPaths } from './okta-paths.js';
 
 export interface DestroyObserved {
   app?: { id: string; label: string; status: string };
@@ -45,7 +46,7 @@ function tokenRevocation(o: DestroyObserved, options: DestroyOptions): Action[] 
 
 function appTeardown(o: DestroyObserved, options: DestroyOptions): Action[] {
   if (!o.app) return [];
-  const app = `/api/v1/apps/${o.app.id}`;
+  const app = oktaPaths.app(o.app.id);
   const actions: Action[] = [];
   for (const m of o.mappings) {
     if (m.status !== 'INACTIVE')

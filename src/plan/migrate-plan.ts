@@ -1,4 +1,5 @@
 import type { Action, MigrateStep } from './types.js';
+import { oktaPaths } from './okta-paths.js';
 
 /** One legacy `CF-<accountID> - <Role Name>` group assigned to the app, and what replaces it. */
 export interface LegacyGroup {
@@ -30,7 +31,7 @@ export interface LegacyGroup {
  */
 export function planMigration(appId: string, accountId: string, g: LegacyGroup): Action[] {
   const t = g.target;
-  const app = `/api/v1/apps/${appId}`;
+  const app = oktaPaths.app(appId);
   const keep = `members keep access: still assigned through "${g.name}"`;
   const groupId = t.id ?? '{groupId}';
   const missing = g.memberIds.filter((id) => !t.memberIds.includes(id));
@@ -49,14 +50,14 @@ export function planMigration(appId: string, accountId: string, g: LegacyGroup):
       ? step('group', 'noop', `Okta group "${t.name}" exists`, keep)
       : step('group', 'create', `create Okta group "${t.name}"`, keep, {
           method: 'POST',
-          path: '/api/v1/groups',
+          path: oktaPaths.groups,
           body: { profile: { name: t.name, description: `Replaces ${g.name} (scim-setup migrate)` } },
         }),
     missing.length === 0
       ? step('members', 'noop', `"${t.name}" has every member of "${g.name}"`, keep)
       : step('members', 'update', `add ${missing.length} member${missing.length > 1 ? 's' : ''} of "${g.name}" to "${t.name}"`, keep, {
           method: 'PUT',
-          path: `/api/v1/groups/${groupId}/users/{userId}`,
+          path: oktaPaths.groupUser(groupId, '{userId}'),
         }),
     t.assigned
       ? step('assign', 'noop', `"${t.name}" is assigned to the app`, keep)

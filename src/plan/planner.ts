@@ -1,4 +1,5 @@
 import { grantedRoles } from './roles.js';
+import { oktaPaths } from './okta-paths.js';
 import { REDACTED } from '../lib/redact.js';
 import { nearMatches } from '../lib/near-matches.js';
 import { fromWire } from '../lib/terminal-text.js';
@@ -13,7 +14,7 @@ const APP = '{appId}';
 export function plan(desired: Desired, observed: Observed): Plan {
   const warnings: string[] = [];
   const app = observed.app;
-  const appPath = `/api/v1/apps/${app?.id ?? APP}`;
+  const appPath = oktaPaths.app(app?.id ?? APP);
   const actions: Action[] = [appAction(desired, observed), ...visibilityActions(observed, appPath)];
 
   // The token Okta is to get is made just before Okta gets it, so that nothing earlier can leave it unused.
@@ -128,7 +129,7 @@ function appAction(desired: Desired, observed: Observed): Action {
       summary: `create Okta app "${desired.appLabel}" (SCIM 2.0 Test App, OAuth Bearer Token)`,
       request: {
         method: 'POST',
-        path: '/api/v1/apps?activate=true',
+        path: `${oktaPaths.apps}?activate=true`,
         body: { name: desired.appName, label: desired.appLabel, signOnMode: 'AUTO_LOGIN', visibility: WANTED_VISIBILITY },
       },
     };
@@ -139,7 +140,7 @@ function appAction(desired: Desired, observed: Observed): Action {
       kind: 'update',
       resource: 'app',
       summary: `activate Okta app "${app.label}" (${app.id})`,
-      request: { method: 'POST', path: `/api/v1/apps/${app.id}/lifecycle/activate` },
+      request: { method: 'POST', path: oktaPaths.lifecycle(app.id, 'activate') },
       detail: 'the app is INACTIVE',
     };
   }

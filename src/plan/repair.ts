@@ -1,4 +1,5 @@
 import { fromWire } from '../lib/terminal-text.js';
+import { oktaPaths } from './okta-paths.js';
 import type { Drift } from './drift.js';
 import type { Action, Desired, PlannedRequest } from './types.js';
 
@@ -29,7 +30,7 @@ export function repairs(drift: Drift[], appId: string, inputs: Pick<Desired, 'pu
 }
 
 function repairAction(d: Drift, appId: string): Action {
-  const app = `/api/v1/apps/${appId}`;
+  const app = oktaPaths.app(appId);
   switch (d.kind) {
     case 'group-members':
       return {

@@ -1,4 +1,5 @@
 import { REDACTED } from '../lib/redact.js';
+import { oktaPaths } from './okta-paths.js';
 import { repush, sequence } from './repair.js';
 import type { TokenFacts } from './scim-token.js';
 import type { Action } from './types.js';
@@ -17,7 +18,7 @@ export interface RotateObserved {
  * for and Cloudflare's audit log must show a SCIM request made with the new token.
  */
 export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
-  const app = `/api/v1/apps/${o.app.id}`;
+  const app = oktaPaths.app(o.app.id);
   const done = o.alreadyInUse !== undefined;
   const proof: Action = o.activeMappingId
     ? {

@@ -1,4 +1,5 @@
 import type { Action, Desired } from './types.js';
+import { oktaPaths } from './okta-paths.js';
 
 /**
  * Users Okta will not provision by itself though the app provisions:
@@ -38,7 +39,7 @@ export interface UnprovisionedFacts {
  * Provision User, with a link.
  */
 export function provisionRepairs(f: UnprovisionedFacts, appId: string, inputs: Pick<Desired, 'assignUsers' | 'assignGroups' | 'pushGroups'>): Action[] {
-  const app = `/api/v1/apps/${appId}`;
+  const app = oktaPaths.app(appId);
   const namedUsers = new Set(inputs.assignUsers.map((l) => l.toLowerCase()));
   const namedGroups = new Set([...inputs.assignGroups, ...inputs.pushGroups]);
   const groupsOf = (login: string) => f.groups.filter((g) => g.members.includes(login.toLowerCase()));

@@ -1,4 +1,5 @@
 import { scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
+import { oktaPaths } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
@@ -66,7 +67,7 @@ export async function readBothSides(
   // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
   const groupById = new Map(appGroups.flatMap((g) => (g._embedded?.group ? [[g.id, g._embedded.group] as const] : [])));
   const mappedGroups = await Promise.all(
-    mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await okta.get<OktaGroup>(`/api/v1/groups/${m.sourceGroupId}`))),
+    mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await okta.get<OktaGroup>(oktaPaths.group(m.sourceGroupId)))),
   );
   for (const [i, m] of mappings.entries()) {
     groupById.set(m.sourceGroupId, mappedGroups[i]);
@@ -77,7 +78,7 @@ export async function readBothSides(
   const pushGroups = await Promise.all(
     pushedNames.map(async (name) => {
       const groupId = groupIdByName.get(name);
-      const members = groupId ? await okta.list<{ profile: { login: string } }>(`/api/v1/groups/${groupId}/users`, { limit: 1000 }) : [];
+      const members = groupId ? await okta.list<{ profile: { login: string } }>(oktaPaths.groupUsers(groupId), { limit: 1000 }) : [];
       return {
         name,
         groupId,
@@ -154,7 +155,7 @@ export async function collectEvidence(
       };
     },
   );
-  const appPath = `/api/v1/apps/${appId}`;
+  const appPath = oktaPaths.app(appId);
   const scimWorks = scimToken.ok;
   const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
     okta.get<Parameters<typeof toObservedApp>[0]>(appPath),
@@ -164,7 +165,7 @@ export async function collectEvidence(
       () => null,
     ),
     readBothSides(okta, scim, appId, desired.pushGroups, scimWorks, { settleMs: inputs.settleMs }),
-    okta.list<LogEvent>('/api/v1/logs', {
+    okta.list<LogEvent>(oktaPaths.logs, {
       since: okta.onOktaClock(since).toISOString(),
       filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`,
       limit: 1000,
@@ -265,7 +266,7 @@ async function unresolvedFailures(okta: VerifySession['okta'], appId: string, fa
   if (relevant.length === 0) return [];
   const since = relevant.map((f) => f.published).sort()[0];
   const successes = (
-    await okta.list<LogEvent>('/api/v1/logs', { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })
+    await okta.list<LogEvent>(oktaPaths.logs, { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })
   ).filter(isProvisioning);
   const logged = (e: LogEvent) => ({ eventType: e.eventType, published: e.published, subject: subject(e) });
   const resolved = (f: LogEvent) => resolvedBy(logged(f), successes.map(logged));
