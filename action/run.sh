@@ -19,15 +19,19 @@ done
 [ -z "${CLOUDFLARE_API_TOKEN:-}" ] && unset CLOUDFLARE_API_TOKEN
 # No SCIM token: scim-setup makes one with CLOUDFLARE_API_TOKEN (an empty variable would be a value).
 [ -z "${CLOUDFLARE_SCIM_TOKEN:-}" ] && unset CLOUDFLARE_SCIM_TOKEN
+# A fleet config names its accounts: no account ID is given then.
+[ -z "${CLOUDFLARE_ACCOUNT_ID:-}" ] && unset CLOUDFLARE_ACCOUNT_ID
 
 version=$(node -p "require(process.argv[1]).version" "$SCIM_SETUP_ACTION_PATH/package.json")
 # rotate: true runs the scheduled rotation, which makes its own token; otherwise the setup.
 if [ "${INPUT_ROTATE:-false}" = "true" ]; then
-  args=(rotate-token --create --json --wait "${INPUT_WAIT:-10m}" --app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}")
+  args=(rotate-token --create --json --wait "${INPUT_WAIT:-10m}")
 else
-  args=(okta --json --wait "${INPUT_WAIT:-10m}" --app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}")
+  args=(okta --json --wait "${INPUT_WAIT:-10m}")
   [ "${INPUT_REDACT_PII:-false}" = "true" ] && args+=(--redact-pii)
 fi
+# With a config file, the file says the app label (a fleet's, each account's); otherwise the input does.
+if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); else args+=(--app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}"); fi
 if [ "${INPUT_DRY_RUN:-false}" = "true" ]; then args+=(--dry-run); else args+=(--yes); fi
 # The lifetime shapes only a token scim-setup makes: with a SCIM token given, it is not passed.
 [ -z "${CLOUDFLARE_SCIM_TOKEN:-}" ] && [ -n "${INPUT_SCIM_TOKEN_TTL:-}" ] && args+=(--scim-token-ttl "$INPUT_SCIM_TOKEN_TTL")
@@ -39,6 +43,7 @@ each() {
   if [[ "$text" == *$'\n'* ]]; then printf '%s\n' "$text"; else printf '%s\n' "$text" | tr ',' '\n'; fi |
     sed 's/\r$//;s/^[[:space:]]*//;s/[[:space:]]*$//' | sed '/^$/d'
 }
+while IFS= read -r account; do args+=(--account "$account"); done < <(each "${INPUT_ACCOUNTS:-}")
 if [ "${INPUT_ROTATE:-false}" != "true" ]; then
   while IFS= read -r group; do args+=(--assign-group "$group"); done < <(each "${INPUT_ASSIGN_GROUPS:-}")
   while IFS= read -r group; do args+=(--push-group "$group"); done < <(each "${INPUT_PUSH_GROUPS:-}")

@@ -125,6 +125,33 @@ describe('the GitHub Action', () => {
     for (const t of [first, ...named()]) expect(setUp.stdout + setUp.stderr + rotated.stdout + rotated.stderr).not.toContain(t.value);
   });
 
+  it('config: a fleet config in the repository runs every account, each token named by an env var of the step (#26)', async () => {
+    s = await sandbox({ accounts: 2, admin: 'auto' });
+    const [a, b] = s.accounts;
+    const config = join(mkdtempSync(join(tmpdir(), 'action-fleet-')), 'fleet.yaml');
+    writeFileSync(config, `pushGroups: [Engineering]\naccounts:\n  - { name: a, accountId: ${a.accountId}, apiTokenEnv: API_A }\n  - { name: b, accountId: ${b.accountId}, apiTokenEnv: API_B }\n`);
+    const r = await runAction({
+      OKTA_ORG_URL: s.env.OKTA_ORG_URL,
+      OKTA_API_TOKEN: s.env.OKTA_API_TOKEN,
+      CLOUDFLARE_API_BASE_URL: s.env.CLOUDFLARE_API_BASE_URL,
+      CLOUDFLARE_ACCOUNT_ID: '',
+      CLOUDFLARE_SCIM_TOKEN: '',
+      API_A: a.env.CLOUDFLARE_API_TOKEN,
+      API_B: b.env.CLOUDFLARE_API_TOKEN,
+      INPUT_CONFIG: config,
+      INPUT_WAIT: '30s',
+      INPUT_DRY_RUN: 'false',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(r.outputs.result, 'utf8'));
+    expect(doc.accounts.map((x: { name: string; exitCode: number }) => [x.name, x.exitCode])).toEqual([
+      ['a', 0],
+      ['b', 0],
+    ]);
+    expect(r.outputs['app-id']).toBe('');
+    expect([...s.okta.state.apps.values()].map((x) => x.label).sort()).toEqual(['Cloudflare SCIM (a)', 'Cloudflare SCIM (b)']);
+  });
+
   it('a one-line list is split on commas', async () => {
     s = await sandbox({ admin: 'auto' });
     const r = await runAction({ ...s.env, INPUT_ASSIGN_GROUPS: 'Sales, Support', INPUT_WAIT: '30s', INPUT_DRY_RUN: 'true' });
