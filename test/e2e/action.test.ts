@@ -129,7 +129,10 @@ describe('the GitHub Action', () => {
     s = await sandbox({ accounts: 2, admin: 'auto' });
     const [a, b] = s.accounts;
     const config = join(mkdtempSync(join(tmpdir(), 'action-fleet-')), 'fleet.yaml');
-    writeFileSync(config, `pushGroups: [Engineering]\naccounts:\n  - { name: a, accountId: ${a.accountId}, apiTokenEnv: API_A }\n  - { name: b, accountId: ${b.accountId}, apiTokenEnv: API_B }\n`);
+    writeFileSync(
+      config,
+      `pushGroups: [Engineering]\naccounts:\n  - { name: a, accountId: ${a.accountId}, apiTokenEnv: API_A }\n  - { name: b, accountId: ${b.accountId}, apiTokenEnv: API_B }\n`,
+    );
     const r = await runAction({
       OKTA_ORG_URL: s.env.OKTA_ORG_URL,
       OKTA_API_TOKEN: s.env.OKTA_API_TOKEN,
