@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { CliError, ExitCode, InputError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
-import { renderPlan } from '../plan/render.js';
+import { renderPlan, summarize } from '../plan/render.js';
 import type { PlanOptions } from '../plan/saved-plan.js';
 import { hasChanges } from '../plan/types.js';
 import { confirmOrCancel, type Question } from './confirmation.js';
@@ -101,11 +101,20 @@ function showPlans<P extends Planned>(runs: Array<PlannedRun<P>>, reporter: Repo
     else if (run.planned?.nothing !== undefined) reporter.info(`\n${reporter.style.bold(name)} ${run.planned.nothing}`);
     else if (run.planned) reporter.info(`\n${renderPlan(run.planned.plan, reporter.style, `${name} ${run.planned.title}`)}`);
   }
-  const changing = runs.filter((r) => r.planned && r.error === undefined && hasChanges(r.planned.plan)).length;
+  reporter.info(`\n${reporter.style.bold(fleetTotal(runs))}`);
+}
+
+/** Pure: what the fleet's plans add up to, in one line. */
+export function fleetTotal(runs: Array<PlannedRun<Planned>>): string {
+  const plans = runs.flatMap((r) => (r.planned && r.error === undefined && hasChanges(r.planned.plan) ? [r.planned.plan] : []));
+  const changes = plans.reduce((n, plan) => {
+    const c = summarize(plan);
+    return n + c.create + c.update + c.delete + c.manual;
+  }, 0);
   const failed = runs.filter((r) => r.error !== undefined).length;
-  reporter.info(
-    `\n${reporter.style.bold(`Fleet: ${runs.length} account${runs.length === 1 ? '' : 's'}, ${changing} to change, ${runs.length - changing - failed} unchanged${failed ? `, ${failed} could not be planned` : ''}.`)}`,
-  );
+  const accounts = `${runs.length} account${runs.length === 1 ? '' : 's'}`;
+  const toChange = `${plans.length} to change${plans.length ? ` (${changes} change${changes === 1 ? '' : 's'})` : ''}`;
+  return `Fleet: ${accounts}, ${toChange}, ${runs.length - plans.length - failed} unchanged${failed ? `, ${failed} could not be planned` : ''}.`;
 }
 
 /** The one confirmation for every account, in the command's words: destroy's typed answer is the number of accounts. */
