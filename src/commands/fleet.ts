@@ -10,7 +10,7 @@ import type { CiReport } from '../verify/ci-report.js';
 import type { OutputOptions, SessionOptions } from './options.js';
 import { publishFleetCiOutputs } from '../verify/ci-outputs.js';
 import { fleetTable } from './fleet-report.js';
-import { errorDocument, openSession, type FleetSeat, type Session } from './session.js';
+import { errorDocument, inputFlagsOf, openSession, secretFileFlagsOf, type FleetSeat, type Session } from './session.js';
 
 /** A fleet config: its path and the accounts this run acts on (all, or those --account names). */
 export interface Fleet {
@@ -60,9 +60,9 @@ export async function openFleet(
   need: ScimTokenNeed,
   saved?: SavedInputs,
 ): Promise<AccountRun[]> {
-  refuseOneAccountFlags(options, fleet.path);
+  refuseOneAccountFlags({ ...inputFlagsOf(options), ...secretFileFlagsOf(options) }, fleet.path);
   for (const name of ONE_ACCOUNT_ENV) if (ctx.env[name]) reporter.warn(`${name} is not used with a fleet config: each account's comes from ${fleet.path}.`);
-  const secrets = await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
+  const secrets = await readSecretFiles(secretFileFlagsOf(options), ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin));
   const shared: FleetSeat['shared'] = { reporter };
   const runs: AccountRun[] = [];
   const problems: string[] = [];

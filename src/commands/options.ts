@@ -1,92 +1,35 @@
+import type { Command, OptionValues } from '@commander-js/extra-typings';
+import type { connectionOptions, outputOptions, planOptions, provisionOptions, settleOption, tokenCreationOptions, waitOptions } from './declarations.js';
+
 /**
- * Each command's options as commander parses them (camel-cased flags): typed once here, so that a
- * misspelt option is a compile error, in the commands and in `demo`, which builds okta's options.
+ * The options each group of flags adds, inferred from its declaration in `declarations.ts` (#23
+ * item 3): a flag renamed there, or misspelt where it is read, is a compile error. Each command's
+ * own options (`OktaOptions`…) are inferred there from the whole command.
  */
-export type OutputOptions = {
-  json?: boolean;
-  /** false with --no-color. */
-  color?: boolean;
-  debug?: boolean;
-  record?: string;
-  recordRedactPii?: boolean;
-  redactPii?: boolean;
-};
+type Empty = Record<never, never>;
+type AddedBy<F extends (command: Command<[], Empty, Empty>, wait: string) => { opts(): OptionValues }> = ReturnType<ReturnType<F>['opts']>;
 
-export type ConnectionOptions = {
-  orgUrl?: string;
-  accountId?: string;
-  apiBaseUrl?: string;
-  oktaTokenFile?: string;
-  oktaClientId?: string;
-  oktaKeyId?: string;
-  oktaPrivateKeyFile?: string;
-  scimTokenFile?: string;
-  cloudflareTokenFile?: string;
-  config?: string;
-  /** --account NAME (repeatable): the accounts of a fleet config to act on. */
-  account?: string[];
-  appLabel?: string;
-};
-
-export type WaitOptions = {
-  wait?: string;
-  maxWait?: string;
-  requestTimeout?: string;
-  settle?: string;
-};
-
-export type DesiredOptions = {
-  assignGroup?: string[];
-  assignUser?: string[];
-  pushGroup?: string[];
-  role?: string[];
-};
+export type OutputOptions = AddedBy<typeof outputOptions<[], Empty, Empty>>;
+export type ConnectionOptions = AddedBy<typeof connectionOptions<[], Empty, Empty>>;
+export type WaitOptions = AddedBy<typeof waitOptions<[], Empty, Empty>> & Partial<AddedBy<typeof settleOption<[], Empty, Empty>>>;
+/** What to provision: okta declares all of it, verify the pushed groups and roles, the others none. */
+export type DesiredOptions = Partial<AddedBy<typeof provisionOptions<[], Empty, Empty>>>;
 
 /** What every command that talks to Okta and Cloudflare takes. */
-export type SessionOptions = ConnectionOptions & WaitOptions & OutputOptions & DesiredOptions;
+export type SessionOptions = ConnectionOptions & WaitOptions & OutputOptions & DesiredOptions & Partial<TokenCreationOptions>;
 
 /** Saved plans: --dry-run --out FILE, then --plan FILE (every planning command). */
-export type PlanFileOptions = { dryRun?: boolean; out?: string; plan?: string; planSha256?: string };
-
-export type OktaOptions = SessionOptions &
-  PlanFileOptions &
-  TokenCreationOptions & {
-    detailedExitcode?: boolean;
-    yes?: boolean;
-    revealToken?: boolean;
-    /** false with --no-verify. */
-    verify?: boolean;
-    junit?: string;
-  };
-
-export type VerifyOptions = SessionOptions & { since: string; junit?: string };
-
-export type DestroyOptions = SessionOptions &
-  PlanFileOptions & { yes?: boolean; deleteCloudflareGroups?: boolean; deprovisionUsers?: boolean; revokeScimToken?: boolean };
-
-export type MigrateOptions = SessionOptions & PlanFileOptions & { yes?: boolean; namePrefix?: string };
+export type PlanFileOptions = AddedBy<typeof planOptions<[], Empty, Empty>>;
 
 /** How a token scim-setup makes is made (okta, rotate-token --create). */
-export type TokenCreationOptions = { scimTokenTtl?: string; scimTokenAllowCidr?: string[] };
+export type TokenCreationOptions = AddedBy<typeof tokenCreationOptions<[], Empty, Empty>>;
 
-export type RotateTokenOptions = SessionOptions & PlanFileOptions & TokenCreationOptions & { yes?: boolean; revealToken?: boolean; create?: boolean };
-
-export type SandboxCommandOptions = OutputOptions & {
-  accounts: string;
-  fleetConfig?: string;
-  oktaPort: string;
-  cloudflarePort: string;
-  seed?: string;
-  connectionApi?: 'supported' | 'unsupported';
-  admin?: 'auto' | 'manual';
-  latency: string;
-  listingLag?: string;
-  stampOffset?: string;
-  oktaSkew?: string;
-  cloudflareSkew?: string;
-  jitter?: string;
-  rateLimitScale: string;
-  compare?: string;
-};
-
-export type DemoOptions = OutputOptions & { accounts?: string };
+export type {
+  DemoOptions,
+  DestroyOptions,
+  MigrateOptions,
+  OktaOptions,
+  RotateTokenOptions,
+  SandboxCommandOptions,
+  VerifyOptions,
+} from './declarations.js';

@@ -6,12 +6,21 @@ import { CliError, exitCodeFor, InputError, type InputProblem } from '../lib/err
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { VERSION } from '../lib/version.js';
-import { resolveInputs, secretsOf, type Inputs, type MissingInput, type SavedInputs, type ScimTokenNeed } from '../lib/inputs.js';
+import {
+  resolveInputs,
+  secretsOf,
+  type DeclaredFlags,
+  type InputFlags,
+  type Inputs,
+  type MissingInput,
+  type SavedInputs,
+  type ScimTokenNeed,
+} from '../lib/inputs.js';
 import { ask } from '../lib/prompt.js';
 import { fingerprint } from '../lib/redact.js';
 import { Reporter } from '../lib/reporter.js';
 import { RequestPolicy, retryLine } from '../lib/request-policy.js';
-import { readAllStdin, readSecretFiles } from '../lib/secret-files.js';
+import { readAllStdin, readSecretFiles, type SecretFileFlags } from '../lib/secret-files.js';
 import { detectInteractivity, type Interactivity } from '../lib/tty.js';
 import type { OktaClient } from '../okta/client.js';
 import type { Desired } from '../plan/types.js';
@@ -54,7 +63,7 @@ export interface FleetSeat {
   ci(report: CiReport): void;
 }
 
-export function makeReporter(options: OutputOptions, ctx: Context): Reporter {
+export function makeReporter(options: Partial<OutputOptions>, ctx: Context): Reporter {
   return new Reporter({
     json: Boolean(options.json),
     noColor: options.color === false,
@@ -78,7 +87,7 @@ export async function openSession(
 ): Promise<Session> {
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
   const sources = await inputSources(options, ctx, seat);
-  const inputs = await resolveInputs({ flags: options, defaultWait, saved, scimTokenNeed, ...sources }, interactivity, sources.prompt);
+  const inputs = await resolveInputs({ flags: inputFlagsOf(options), defaultWait, saved, scimTokenNeed, ...sources }, interactivity, sources.prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   // A fleet records every account into one file, started by its first account.
@@ -140,12 +149,43 @@ async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSe
     };
   return {
     config: options.config ? { path: options.config, data: await loadConfigFile(options.config) } : undefined,
-    secretFiles: await readSecretFiles(options, ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)),
+    secretFiles: await readSecretFiles(secretFileFlagsOf(options), ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)),
     env: ctx.env,
     scimTokenHow: undefined,
     prompt: Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
       tell: (line: string) => void ctx.stderr.write(`${line}\n`),
     }),
+  };
+}
+
+/** The flags lib/ reads, each named: a flag renamed in its declaration is a compile error here. */
+export function inputFlagsOf(options: SessionOptions): DeclaredFlags<InputFlags> {
+  return {
+    orgUrl: options.orgUrl,
+    accountId: options.accountId,
+    apiBaseUrl: options.apiBaseUrl,
+    oktaClientId: options.oktaClientId,
+    oktaKeyId: options.oktaKeyId,
+    appLabel: options.appLabel,
+    assignGroup: options.assignGroup,
+    pushGroup: options.pushGroup,
+    role: options.role,
+    assignUser: options.assignUser,
+    scimTokenTtl: options.scimTokenTtl,
+    scimTokenAllowCidr: options.scimTokenAllowCidr,
+    wait: options.wait,
+    maxWait: options.maxWait,
+    requestTimeout: options.requestTimeout,
+    settle: options.settle,
+  };
+}
+
+export function secretFileFlagsOf(options: SessionOptions): DeclaredFlags<SecretFileFlags> {
+  return {
+    oktaTokenFile: options.oktaTokenFile,
+    scimTokenFile: options.scimTokenFile,
+    cloudflareTokenFile: options.cloudflareTokenFile,
+    oktaPrivateKeyFile: options.oktaPrivateKeyFile,
   };
 }
 

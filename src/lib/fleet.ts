@@ -1,5 +1,7 @@
 import type { ConfigFile } from './config-file.js';
 import { InputError } from './errors.js';
+import type { InputFlags } from './inputs.js';
+import type { SecretFileFlags } from './secret-files.js';
 import { fleetAppLabel } from './fleet-config.js';
 import { nearMatches } from './near-matches.js';
 
@@ -55,7 +57,7 @@ export function selectMembers(members: FleetMember[], names: string[] | undefine
 }
 
 /** Flags that name one account's values: with a fleet config they would apply to every account, so the list says them. */
-const ONE_ACCOUNT_FLAGS: Array<[string, string]> = [
+const ONE_ACCOUNT_FLAGS: Array<[keyof (InputFlags & SecretFileFlags), string]> = [
   ['accountId', '--account-id'],
   ['scimTokenFile', '--scim-token-file'],
   ['appLabel', '--app-label'],
@@ -66,7 +68,7 @@ const ONE_ACCOUNT_FLAGS: Array<[string, string]> = [
 ];
 
 /** Refuses, before anything is read, what a fleet run cannot take. */
-export function refuseOneAccountFlags(flags: Record<string, unknown>, configPath: string): void {
+export function refuseOneAccountFlags(flags: InputFlags & SecretFileFlags, configPath: string): void {
   const given = ONE_ACCOUNT_FLAGS.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
   if (given.length > 0)
     throw new InputError(

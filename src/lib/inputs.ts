@@ -76,8 +76,35 @@ export interface SecretValue {
 
 export type SecretName = 'oktaToken' | 'scimToken' | 'cloudflareApiToken' | 'oktaPrivateKey';
 
+/**
+ * The flags the inputs are read from, typed (#23 item 3). A session fills every key from the
+ * command's options (`commands/session.ts` `inputFlagsOf`, typed by `DeclaredFlags`), so that a
+ * flag renamed in its declaration, or a key added here, is a compile error there.
+ */
+export interface InputFlags {
+  orgUrl?: string;
+  accountId?: string;
+  apiBaseUrl?: string;
+  oktaClientId?: string;
+  oktaKeyId?: string;
+  appLabel?: string;
+  assignGroup?: string[];
+  pushGroup?: string[];
+  role?: string[];
+  assignUser?: string[];
+  scimTokenTtl?: string;
+  scimTokenAllowCidr?: string[];
+  wait?: string;
+  maxWait?: string;
+  requestTimeout?: string;
+  settle?: string;
+}
+
+/** Every input flag, each named whether or not this command declares it (undefined where it does not). */
+export type DeclaredFlags<T> = { [K in keyof Required<T>]: T[K] | undefined };
+
 export interface RawInputs {
-  flags: Record<string, unknown>;
+  flags: InputFlags;
   env: NodeJS.ProcessEnv;
   config?: { path: string; data: ConfigFile };
   secretFiles: Partial<Record<SecretName, SecretValue>>;
@@ -104,8 +131,7 @@ function candidates(raw: RawInputs) {
   const { flags, env, secretFiles } = raw;
   const file = raw.config?.data;
   const cfg = (key: string) => `config file ${raw.config?.path} (${key})`;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const list = (v: unknown) => (Array.isArray(v) && v.length > 0 ? (v as string[]) : undefined);
+  const list = (v: string[] | undefined) => (v && v.length > 0 ? v : undefined);
   const saved = raw.saved;
   // A plan applies as saved: its inputs come before env and config. Where credentials go (the Okta
   // org, the Cloudflare API base) is never the plan's to say: a plan is a file made to be shared and
@@ -119,19 +145,19 @@ function candidates(raw: RawInputs) {
   ];
   return {
     orgUrl: [
-      { value: str(flags.orgUrl), source: '--org-url' },
+      { value: flags.orgUrl, source: '--org-url' },
       { value: env.OKTA_ORG_URL, source: 'env OKTA_ORG_URL' },
       { value: file?.okta?.orgUrl, source: cfg('okta.orgUrl') },
     ],
     oktaToken: secret('oktaToken', 'OKTA_API_TOKEN'),
     oktaClientId: [
-      { value: str(flags.oktaClientId), source: '--okta-client-id' },
+      { value: flags.oktaClientId, source: '--okta-client-id' },
       { value: env.OKTA_CLIENT_ID, source: 'env OKTA_CLIENT_ID' },
       { value: file?.okta?.clientId, source: cfg('okta.clientId') },
     ],
     oktaPrivateKey: secret('oktaPrivateKey', 'OKTA_PRIVATE_KEY'),
     oktaKeyId: [
-      { value: str(flags.oktaKeyId), source: '--okta-key-id' },
+      { value: flags.oktaKeyId, source: '--okta-key-id' },
       { value: env.OKTA_KEY_ID, source: 'env OKTA_KEY_ID' },
       { value: file?.okta?.keyId, source: cfg('okta.keyId') },
     ],
@@ -140,26 +166,26 @@ function candidates(raw: RawInputs) {
       { value: file?.okta?.scopes, source: cfg('okta.scopes') },
     ],
     accountId: [
-      { value: str(flags.accountId), source: '--account-id' },
+      { value: flags.accountId, source: '--account-id' },
       { value: env.CLOUDFLARE_ACCOUNT_ID, source: 'env CLOUDFLARE_ACCOUNT_ID' },
       ...plan(saved?.accountId),
       { value: file?.cloudflare?.accountId, source: cfg('cloudflare.accountId') },
     ],
     scimToken: secret('scimToken', 'CLOUDFLARE_SCIM_TOKEN'),
     scimTokenTtl: [
-      { value: str(flags.scimTokenTtl), source: '--scim-token-ttl' },
+      { value: flags.scimTokenTtl, source: '--scim-token-ttl' },
       { value: String(DEFAULT_SCIM_TOKEN_TTL_DAYS) + 'd', source: 'default' },
     ],
     scimTokenAllowCidr: [{ value: list(flags.scimTokenAllowCidr), source: '--scim-token-allow-cidr' }],
     cloudflareApiToken: secret('cloudflareApiToken', 'CLOUDFLARE_API_TOKEN'),
     apiBaseUrl: [
-      { value: str(flags.apiBaseUrl), source: '--api-base-url' },
+      { value: flags.apiBaseUrl, source: '--api-base-url' },
       { value: env.CLOUDFLARE_API_BASE_URL, source: 'env CLOUDFLARE_API_BASE_URL' },
       { value: file?.cloudflare?.apiBaseUrl, source: cfg('cloudflare.apiBaseUrl') },
       { value: DEFAULT_API_BASE_URL, source: 'default' },
     ],
     appLabel: [
-      { value: str(flags.appLabel), source: '--app-label' },
+      { value: flags.appLabel, source: '--app-label' },
       ...plan(saved?.appLabel),
       { value: file?.okta?.appLabel, source: cfg('okta.appLabel') },
       { value: DEFAULT_APP_LABEL, source: 'default' },
@@ -188,19 +214,19 @@ function candidates(raw: RawInputs) {
       { value: file?.assignUsers, source: cfg('assignUsers') },
     ],
     maxWait: [
-      { value: str(flags.maxWait), source: '--max-wait' },
+      { value: flags.maxWait, source: '--max-wait' },
       { value: '60s', source: 'default' },
     ],
     requestTimeout: [
-      { value: str(flags.requestTimeout), source: '--request-timeout' },
+      { value: flags.requestTimeout, source: '--request-timeout' },
       { value: '30s', source: 'default' },
     ],
     settle: [
-      { value: str(flags.settle), source: '--settle' },
+      { value: flags.settle, source: '--settle' },
       { value: DEFAULT_SETTLE, source: 'default' },
     ],
     wait: [
-      { value: str(flags.wait), source: '--wait' },
+      { value: flags.wait, source: '--wait' },
       { value: file?.wait, source: cfg('wait') },
       { value: raw.defaultWait, source: 'default' },
     ],

@@ -4,7 +4,15 @@ import { InputError } from './errors.js';
 import type { SecretName, SecretValue } from './inputs.js';
 import type { Redactor } from './redact.js';
 
-const FILE_FLAGS: Array<[SecretName, string, string]> = [
+/** The flags that name a secret's file (a path, or `-` for stdin). */
+export interface SecretFileFlags {
+  oktaTokenFile?: string;
+  scimTokenFile?: string;
+  cloudflareTokenFile?: string;
+  oktaPrivateKeyFile?: string;
+}
+
+const FILE_FLAGS: Array<[SecretName, keyof SecretFileFlags, string]> = [
   ['oktaToken', 'oktaTokenFile', '--okta-token-file'],
   ['scimToken', 'scimTokenFile', '--scim-token-file'],
   ['cloudflareApiToken', 'cloudflareTokenFile', '--cloudflare-token-file'],
@@ -29,7 +37,7 @@ function namesKeyFile(value: string | undefined): boolean {
  * OKTA_PRIVATE_KEY that names a file. Every value read is registered with the redactor at once.
  */
 export async function readSecretFiles(
-  flags: Record<string, unknown>,
+  flags: SecretFileFlags,
   env: NodeJS.ProcessEnv,
   redactor: Redactor,
   readStdin: () => Promise<string>,

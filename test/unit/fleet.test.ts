@@ -109,7 +109,7 @@ describe('fleet selection, flags and environment', () => {
 
   it('refuses the flags that say one account, and drops the env vars that would', () => {
     expect(() => refuseOneAccountFlags({ accountId: A, pushGroup: ['x'] }, 'f.yaml')).toThrow('--account-id, --push-group name one account');
-    expect(() => refuseOneAccountFlags({ yes: true, config: 'f.yaml' }, 'f.yaml')).not.toThrow();
+    expect(() => refuseOneAccountFlags({ wait: '1m', settle: '5s' }, 'f.yaml')).not.toThrow();
     expect(memberEnv({ CLOUDFLARE_ACCOUNT_ID: A, CLOUDFLARE_SCIM_TOKEN: 't', OKTA_ORG_URL: 'u' })).toEqual({ OKTA_ORG_URL: 'u' });
   });
 
