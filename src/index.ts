@@ -67,10 +67,8 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     return exitCode;
   } catch (error) {
     // SIGTERM gets the same report as Ctrl-C, and the exit code a terminated process has (128 + 15).
+    // A command decides its errors' exit code (okta's --detailed-exitcode, in commands/okta.ts); a usage error commander finds comes before any command.
     exitCode = reportError(error, ctx, argv);
-    // With --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1.
-    if (argv.includes('--detailed-exitcode') && argv.includes('--dry-run') && exitCode !== ExitCode.interrupted && exitCode !== ExitCode.terminated)
-      exitCode = ExitCode.failed;
     if (ctx.env.GITHUB_ACTIONS === 'true') await reportOutcomeToCi(error, exitCode, ctx, argv);
     return exitCode;
   } finally {
@@ -93,18 +91,20 @@ function reportError(error: unknown, ctx: Context, argv: string[]): number {
     const message = error instanceof Error ? error.message.replace(/^error: /, '') : String(error);
     const fix = usageFix(code, argv);
     if (fix) ctx.stderr.write(`  fix: ${fix}\n`);
+    // Before any command runs, only the arguments can say that 2 would read as okta's "changes pending": then it is 1, as any error.
+    const usage = argv.includes('--detailed-exitcode') && argv.includes('--dry-run') ? ExitCode.failed : ExitCode.usage;
     // --json promises one document on stdout, a usage error included.
     if (argv.includes('--json'))
       ctx.stdout.write(
         `${jsonForTerminal({
           formatVersion: 1,
           command: commandOf(argv),
-          error: { message: hideFlagValues(ctx.redactor.redact(message)), fix, exitCode: ExitCode.usage },
-          status: exitStatus(ExitCode.usage),
-          exitCode: ExitCode.usage,
+          error: { message: hideFlagValues(ctx.redactor.redact(message)), fix, exitCode: usage },
+          status: exitStatus(usage),
+          exitCode: usage,
         })}\n`,
       );
-    return ExitCode.usage;
+    return usage;
   }
   const say = (text: string) => ctx.stderr.write(`${neutralise(ctx.redactor.redact(text))}\n`);
   if (error instanceof InterruptedError) {

@@ -1,6 +1,7 @@
 import type { RunResult } from '../apply/executor.js';
 import type { Context } from '../context.js';
-import { CliError, ExitCode, type ExitCodeValue } from '../lib/errors.js';
+import { CliError, ExitCode, exitCodeFor, type ExitCodeValue } from '../lib/errors.js';
+import type { Reporter } from '../lib/reporter.js';
 import type { ScimTokenNeed } from '../lib/inputs.js';
 import { renderPlan } from '../plan/render.js';
 import { toSavedPlan, type PlanCommand, type PlanOptions } from '../plan/saved-plan.js';
@@ -57,6 +58,8 @@ export interface PlanningCommand<F extends PlanOptions, P extends Planned> {
   execute(planned: P, session: Session, flags: F, result: RunResult, changes: boolean): Promise<Outcome>;
   /** What the document of a run stopped by an error says beyond `applied` and `manualSteps`. */
   stopped?(planned: P, result: RunResult, error: CliError): Promise<Record<string, unknown>>;
+  /** The exit code of a run that ends on an error, where the command's flags change it (okta's --detailed-exitcode). */
+  errorExitCode?(code: ExitCodeValue): ExitCodeValue;
 }
 
 export type PlanningOptions = SessionOptions & PlanFileOptions & { yes?: boolean; junit?: string; detailedExitcode?: boolean };
@@ -68,62 +71,75 @@ export async function runPlanning<F extends PlanOptions, P extends Planned>(
   ctx: Context,
 ): Promise<number> {
   const reporter = makeReporter(options, ctx);
-  return withJsonErrors(reporter, cmd.name, ctx.signal, async () => {
-    await cmd.preflight?.(ctx);
-    // A fleet config runs every account, unless one account's saved plan is made or applied (#26).
-    const fleet = await loadFleet(options);
-    const oneSaved = fleet?.members.length === 1 && (options.plan !== undefined || options.out !== undefined);
-    if (fleet && !oneSaved) return runFleetPlanning(cmd, options, ctx, reporter, fleet);
-    const planFile = await PlanFile.open(cmd.name, options);
-    const session = fleet
-      ? (await openFleet(fleet, options, ctx, reporter, '2m', cmd.scimTokenNeed, planFile.inputs))[0].session
-      : await openSession(options, ctx, reporter, '2m', planFile.inputs, cmd.scimTokenNeed);
-    const { inputs, desired } = session;
-    planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
-    const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);
-    const startedAt = new Date();
-    const planned = await cmd.plan(session, flags);
-    const saved = toSavedPlan(planned.plan, desired, inputs.orgUrl, inputs.accountId, planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
-    planFile.refuseStale(saved);
-    const document = { formatVersion: 1, command: cmd.name, ...planned.document };
-    if (planned.nothing === undefined && (!reporter.json || options.dryRun)) reporter.info(`\n${renderPlan(planned.plan, reporter.style, planned.title)}\n`);
-    await planFile.save(saved, ctx, reporter);
-    if (planned.nothing !== undefined) {
-      reporter.info(planned.nothing);
-      reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
-      return ExitCode.ok;
-    }
-    if (options.dryRun) {
-      const outcome = (await cmd.dryRun?.(planned, session)) ?? { exitCode: ExitCode.ok };
-      reporter.result({ ...document, dryRun: true, ...outcome.document });
-      return outcome.exitCode;
-    }
-    const changes = hasChanges(planned.plan);
-    if (changes) {
-      const declined = await confirmOrCancel(
-        cmd.question(planned),
-        { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
-        { ctx, reporter, document },
-      );
-      if (declined !== undefined) return declined;
-    }
-    const result: RunResult = { applied: [], manualSteps: [] };
-    const outcome = await cmd.execute(planned, session, flags, result, changes).catch(async (error: unknown) => {
-      // One shape for a run stopped half-way, in every command: the plan's document, what was done, and the error.
-      if (error instanceof CliError) {
-        const done = (error.partial as RunResult | undefined) ?? result;
-        reporter.result({
-          ...document,
-          dryRun: false,
-          ...(await cmd.stopped?.(planned, done, error)),
-          applied: done.applied,
-          manualSteps: done.manualSteps,
-          error: errorDocument(error, ctx.signal),
-        });
-      }
+  return withJsonErrors(reporter, cmd.name, ctx.signal, () =>
+    lifecycle(cmd, options, ctx, reporter).catch((error: unknown) => {
+      // The command decides what an error ends the run with, in the document and the process alike.
+      if (error instanceof CliError && cmd.errorExitCode) error.withExitCode(cmd.errorExitCode(exitCodeFor(error, ctx.signal)));
       throw error;
-    });
-    reporter.result({ ...document, dryRun: false, applied: result.applied, manualSteps: result.manualSteps, ...outcome.document });
+    }),
+  );
+}
+
+async function lifecycle<F extends PlanOptions, P extends Planned>(
+  cmd: PlanningCommand<F, P>,
+  options: PlanningOptions,
+  ctx: Context,
+  reporter: Reporter,
+): Promise<number> {
+  await cmd.preflight?.(ctx);
+  // A fleet config runs every account, unless one account's saved plan is made or applied (#26).
+  const fleet = await loadFleet(options);
+  const oneSaved = fleet?.members.length === 1 && (options.plan !== undefined || options.out !== undefined);
+  if (fleet && !oneSaved) return runFleetPlanning(cmd, options, ctx, reporter, fleet);
+  const planFile = await PlanFile.open(cmd.name, options);
+  const session = fleet
+    ? (await openFleet(fleet, options, ctx, reporter, '2m', cmd.scimTokenNeed, planFile.inputs))[0].session
+    : await openSession(options, ctx, reporter, '2m', planFile.inputs, cmd.scimTokenNeed);
+  const { inputs, desired } = session;
+  planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
+  const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);
+  const startedAt = new Date();
+  const planned = await cmd.plan(session, flags);
+  const saved = toSavedPlan(planned.plan, desired, inputs.orgUrl, inputs.accountId, planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
+  planFile.refuseStale(saved);
+  const document = { formatVersion: 1, command: cmd.name, ...planned.document };
+  if (planned.nothing === undefined && (!reporter.json || options.dryRun)) reporter.info(`\n${renderPlan(planned.plan, reporter.style, planned.title)}\n`);
+  await planFile.save(saved, ctx, reporter);
+  if (planned.nothing !== undefined) {
+    reporter.info(planned.nothing);
+    reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
+    return ExitCode.ok;
+  }
+  if (options.dryRun) {
+    const outcome = (await cmd.dryRun?.(planned, session)) ?? { exitCode: ExitCode.ok };
+    reporter.result({ ...document, dryRun: true, ...outcome.document });
     return outcome.exitCode;
+  }
+  const changes = hasChanges(planned.plan);
+  if (changes) {
+    const declined = await confirmOrCancel(
+      cmd.question(planned),
+      { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
+      { ctx, reporter, document },
+    );
+    if (declined !== undefined) return declined;
+  }
+  const result: RunResult = { applied: [], manualSteps: [] };
+  const outcome = await cmd.execute(planned, session, flags, result, changes).catch(async (error: unknown) => {
+    // One shape for a run stopped half-way, in every command: the plan's document, what was done, and the error.
+    if (error instanceof CliError) {
+      const done = (error.partial as RunResult | undefined) ?? result;
+      reporter.result({
+        ...document,
+        dryRun: false,
+        ...(await cmd.stopped?.(planned, done, error)),
+        applied: done.applied,
+        manualSteps: done.manualSteps,
+        error: errorDocument(error, ctx.signal),
+      });
+    }
+    throw error;
   });
+  reporter.result({ ...document, dryRun: false, applied: result.applied, manualSteps: result.manualSteps, ...outcome.document });
+  return outcome.exitCode;
 }

@@ -64,6 +64,9 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
       cancelled: 'Apply cancelled; nothing was changed.',
     }),
     execute: (planned, session, _flags, result, changes) => applyAndVerify(planned, session, result as ApplyResult, changes, options),
+    // With --dry-run --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1; a stop by signal stays itself.
+    errorExitCode: (code) =>
+      options.detailedExitcode && options.dryRun && code !== ExitCode.interrupted && code !== ExitCode.terminated ? ExitCode.failed : code,
     async stopped({ plan, ci, document, appLabel }, done, error) {
       const { appId } = done as ApplyResult;
       if (error instanceof PendingError || done.applied.length > 0) await ci({ actions: plan.actions, manualSteps: done.manualSteps });

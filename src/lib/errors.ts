@@ -72,6 +72,15 @@ export class CliError extends Error {
     this.partial = partial;
     return this;
   }
+
+  /** The exit code its command decided for it, where that is not its kind's (okta --dry-run --detailed-exitcode: any error is 1). */
+  decidedExitCode?: ExitCodeValue;
+
+  /** The same error, ending the run with the exit code its command decided. */
+  withExitCode(code: ExitCodeValue): this {
+    this.decidedExitCode = code;
+    return this;
+  }
 }
 
 /** Bad or missing input: nothing was written. */
@@ -129,7 +138,8 @@ export class InterruptedError extends CliError {
 
 /** The one mapping from anything thrown to an exit code; a stop by SIGTERM is 143, as a terminated process's. */
 export function exitCodeFor(error: unknown, signal?: AbortSignal): ExitCodeValue {
-  if (error instanceof CliError) return error.exitCode === ExitCode.interrupted && signal?.reason === 'SIGTERM' ? ExitCode.terminated : error.exitCode;
+  if (error instanceof CliError)
+    return error.decidedExitCode ?? (error.exitCode === ExitCode.interrupted && signal?.reason === 'SIGTERM' ? ExitCode.terminated : error.exitCode);
   if (isCommanderUsageError(error)) return ExitCode.usage;
   return ExitCode.failed;
 }

@@ -232,6 +232,17 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
       secrets: sandboxSecrets(s),
     });
     expect(pending.code).toBe(2);
+    // The document says the exit code the process has (#23 item 2: the command decides it, not the arguments).
+    const json = await runCli(['okta', '--push-group', 'Enginering', '--dry-run', '--detailed-exitcode', '--json'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'failed', exitCode: 1, error: { exitCode: 1 } });
+    // A usage error commander finds, before any command runs, is 1 too.
+    const usage = await runCli(['okta', '--dry-run', '--detailed-exitcode', '--bogus', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(usage.code).toBe(1);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'failed', exitCode: 1 });
   });
 
   it('a non-Okta host is a warning, not an error', () => {
