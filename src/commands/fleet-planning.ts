@@ -53,6 +53,7 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
       },
       ctx.signal,
     );
+    if (planned(runs).some((r) => hasChanges(r.planned.plan))) reporter.info('Next: run the same command without --dry-run to apply these plans.');
     return finish(true);
   }
   const changing = planned(runs).filter((r) => hasChanges(r.planned.plan));

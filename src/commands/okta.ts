@@ -51,7 +51,8 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
     plan: (session) => planOkta(session, options, ctx),
     async dryRun({ plan, ci }, session) {
       // What to do next, where there is something to do (#24 item 23).
-      if (hasChanges(plan) && !options.out)
+      // A fleet says it once, for all its accounts (fleet-planning.ts).
+      if (hasChanges(plan) && !options.out && !session.fleetCi)
         session.reporter.info('Next: run the same command without --dry-run to apply it, or save it for review with --dry-run --out plan.json.');
       await ci({ actions: plan.actions });
       const changes = Boolean(options.detailedExitcode && hasChanges(plan));
