@@ -1,3 +1,4 @@
+import { readOkta } from '../okta/reads.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { oktaPaths } from '../plan/okta-paths.js';
 import { grantRolesWhenPushed } from '../cloudflare/roles.js';
@@ -190,7 +191,7 @@ async function turnOnProvisioning(appId: string, result: ApplyResult, deps: Appl
       if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
     }
   }
-  if (provisioningOn((await okta.get<{ features?: string[] }>(appPath)).features ?? [])) return;
+  if (provisioningOn((await readOkta.app(okta, appId)).features ?? [])) return;
   await guidedStep(appId, result, deps, progress);
 }
 
@@ -215,7 +216,7 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
   let shown = '';
   const on = await pollUntil(
     async () => {
-      const state = provisioningChecklistState((await deps.okta.get<{ features?: string[] }>(oktaPaths.app(appId))).features ?? []);
+      const state = provisioningChecklistState((await readOkta.app(deps.okta, appId)).features ?? []);
       if (state.line !== shown) reporter.info(`Okta ${shown ? 'now ' : ''}shows: ${state.line}`);
       shown = state.line;
       progress(`waiting for provisioning in Okta: ${state.line} (Ctrl-C stops waiting)`);

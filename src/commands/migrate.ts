@@ -4,6 +4,7 @@ import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolve
 import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
 import type { MigrateOptions } from './options.js';
+import { readOkta, type OktaDirectoryGroup, type OktaUser } from '../okta/reads.js';
 import { InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { runActions, type RunResult } from '../apply/executor.js';
 import { filterString } from '../lib/filter-string.js';
@@ -18,12 +19,6 @@ import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import type { Session } from './session.js';
 import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
-
-interface RawGroup {
-  id: string;
-  type?: string;
-  profile: { name: string; login?: string };
-}
 
 /** `npx scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
 export function run(options: MigrateOptions, ctx: Context): Promise<number> {
@@ -102,7 +97,7 @@ function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, Migrate
 /** Named by its label, with any legacy group the org still has that no assignment makes count (#24 item 33). */
 async function nothingToMigrate(session: Session, app: { id: string; label: string }): Promise<string> {
   const { inputs } = session;
-  const unassigned = await session.okta.list<RawGroup>(oktaPaths.groups, {
+  const unassigned = await readOkta.groups(session.okta, {
     search: `profile.name sw ${filterString(`CF-${inputs.accountId} - `)}`,
     limit: 200,
   });
@@ -122,7 +117,7 @@ async function nothingToMigrate(session: Session, app: { id: string; label: stri
 async function observeLegacy(session: Session, appId: string, prefix: string): Promise<LegacyGroup[]> {
   const { okta, scim, inputs } = session;
   const pattern = new RegExp(`^CF-${inputs.accountId} - (.+)$`);
-  const appGroups = await okta.list<{ id: string; _embedded?: { group?: RawGroup } }>(oktaPaths.appGroups(appId), { limit: 200, expand: 'group' });
+  const appGroups = await readOkta.appGroups(okta, appId);
   const legacy = appGroups.map((g) => ({ id: g.id, name: g._embedded?.group?.profile.name ?? '' })).filter((g) => pattern.test(g.name));
   if (legacy.length === 0) return [];
   const roleOf = (name: string) => pattern.exec(name)![1];
@@ -139,7 +134,7 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
       scim,
       legacy.map((g) => roleOf(g.name)),
     ),
-    okta.list<{ id: string; sourceGroupId: string; status: string }>(oktaPaths.pushMappings(appId), { limit: 1000 }),
+    readOkta.pushMappings(okta, appId),
     findUserGroups(
       scim,
       legacy.map((g) => targetOf(g.name)),
@@ -161,7 +156,7 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
         role: roleOf(g.name),
         roleId: roleIds[roleOf(g.name)],
         memberIds: members.map((m) => m.id),
-        memberLogins: members.map((m) => m.profile.login!),
+        memberLogins: members.map((m) => m.profile.login),
         mapping: mappings.find((m) => m.sourceGroupId === g.id),
         target: {
           name,
@@ -172,19 +167,19 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
           userGroup: userGroup
             ? { id: userGroup.id, grantedRoleIds: grantedRoles(userGroup.policies, { accountId: session.inputs.accountId, resourceGroupId: rg }) }
             : undefined,
-          membersInCloudflare: members.every((m) => inCloudflare.includes(m.profile.login!.toLowerCase())),
+          membersInCloudflare: members.every((m) => inCloudflare.includes(m.profile.login.toLowerCase())),
         },
       };
     }),
   );
 }
 
-async function groupMembers(okta: OktaClient, groupId: string): Promise<RawGroup[]> {
-  return okta.list<RawGroup>(oktaPaths.groupUsers(groupId), { limit: 1000 });
+async function groupMembers(okta: OktaClient, groupId: string): Promise<OktaUser[]> {
+  return readOkta.groupMembers(okta, groupId);
 }
 
-async function findOktaGroup(okta: OktaClient, name: string): Promise<RawGroup | undefined> {
-  const found = await okta.list<RawGroup>(oktaPaths.groups, { search: `profile.name eq ${filterString(name)}`, limit: 200 });
+async function findOktaGroup(okta: OktaClient, name: string): Promise<OktaDirectoryGroup | undefined> {
+  const found = await readOkta.groups(okta, { search: `profile.name eq ${filterString(name)}`, limit: 200 });
   return found.find((g) => g.type !== 'APP_GROUP');
 }
 
@@ -225,7 +220,7 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
           await createOrAdopt(
             () => okta.post(oktaPaths.pushMappings(appId), { sourceGroupId: target(), targetGroupName: g.target.name, status: 'ACTIVE' }),
             // A 400 is adopted only when the mapping is there to see (it used to be taken for one without looking).
-            async () => (await okta.list<{ id: string }>(oktaPaths.pushMappings(appId), { sourceGroupId: target(), limit: 1000 }))[0],
+            async () => (await readOkta.pushMappings(okta, appId, { sourceGroupId: target() }))[0],
             { conflictStatus: 400 },
           );
         break;

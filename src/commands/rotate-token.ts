@@ -8,6 +8,7 @@ import type { TokenCreation } from '../lib/inputs.js';
 import { describeCreation, newestFirst, scimTokenName } from '../plan/scim-token.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
+import { readOkta } from '../okta/reads.js';
 import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
 import { maskToken } from '../lib/redact.js';
 import { untrusted } from '../lib/terminal-text.js';
@@ -21,12 +22,6 @@ import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { checkScimToken } from '../cloudflare/scim-proof.js';
 import type { Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
-
-interface LogEvent {
-  eventType: string;
-  published: string;
-  outcome?: { result?: string; reason?: string };
-}
 
 /**
  * `npx scim-setup rotate-token`: CLOUDFLARE_SCIM_TOKEN holds the new token. It is proved against
@@ -103,7 +98,7 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
       `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
       'Run `npx scim-setup okta` to set provisioning up with this token.',
     );
-  const mappings = okta.list<{ id: string }>(oktaPaths.pushMappings(app.id), { status: 'ACTIVE', limit: 1000 });
+  const mappings = readOkta.pushMappings(okta, app.id, { status: 'ACTIVE' });
   const made = inputs.tokenCreation ? await planMadeToken(session, app.id, inputs.tokenCreation) : undefined;
   const newTokenId = made ? made.newTokenId : await tokenId(scim);
   const alreadyRotated = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
@@ -244,7 +239,7 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string,
   if (used.length === 0) return undefined;
   // The last use is on Cloudflare's clock: onto ours (less the Date headers' second), then onto Okta's.
   const after = new Date(Date.parse(used[0].action.time) + session.read.clockOffsetMs - 2000);
-  const failures = await session.okta.list<LogEvent>(oktaPaths.logs, {
+  const failures = await readOkta.logs(session.okta, {
     since: session.okta.onOktaClock(after).toISOString(),
     filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
     limit: 100,
@@ -294,7 +289,7 @@ async function proveInUse(
   const proof = await pollUntil(
     async () => {
       if (round++ % 4 === 0) for (const request of requestsOf(action)) await okta.send(request);
-      const failures = await okta.list<LogEvent>(oktaPaths.logs, {
+      const failures = await readOkta.logs(okta, {
         since: okta.onOktaClock(since).toISOString(),
         filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
         limit: 100,

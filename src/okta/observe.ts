@@ -1,36 +1,14 @@
 import { InputError } from '../lib/errors.js';
-import { oktaPaths } from '../plan/okta-paths.js';
 import { filterString } from '../lib/filter-string.js';
 import { nearMatches } from '../lib/near-matches.js';
 import { fromWire } from '../lib/terminal-text.js';
 import type { Desired, Observed, ObservedApp } from '../plan/types.js';
 import { readAppAssignments, type AppAssignments } from './app-assignments.js';
 import type { OktaClient } from './client.js';
+import { readOkta, type OktaApp } from './reads.js';
 
 /** Names per search request: long enough to keep requests few, short enough for any URL limit. */
 const NAMES_PER_SEARCH = 40;
-
-interface RawApp {
-  id: string;
-  name: string;
-  label: string;
-  status: 'ACTIVE' | 'INACTIVE';
-  created: string;
-  visibility?: { autoLaunch?: boolean; autoSubmitToolbar?: boolean; hide?: { iOS?: boolean; web?: boolean } };
-  features?: string[];
-}
-
-interface RawGroup {
-  id: string;
-  type: string;
-  profile: { name: string };
-  _embedded?: { stats?: { usersCount?: number } };
-}
-
-interface RawUser {
-  id: string;
-  profile: { login: string };
-}
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -38,7 +16,7 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-export function toObservedApp(raw: RawApp): ObservedApp {
+export function toObservedApp(raw: OktaApp): ObservedApp {
   const v = raw.visibility ?? {};
   return {
     id: raw.id,
@@ -55,12 +33,12 @@ export function toObservedApp(raw: RawApp): ObservedApp {
 }
 
 /** The scim2testapp instances labelled as wanted, oldest first. */
-export async function findApps(okta: OktaClient, label: string): Promise<RawApp[]> {
+export async function findApps(okta: OktaClient, label: string): Promise<OktaApp[]> {
   return appsLabelled(await scimApps(okta), label);
 }
 
 /** The apps with this label, and the labels of the org's other scim2testapp apps: one listing for both. */
-export async function findAppsAndOthers(okta: OktaClient, label: string): Promise<{ labelled: RawApp[]; otherLabels: string[] }> {
+export async function findAppsAndOthers(okta: OktaClient, label: string): Promise<{ labelled: OktaApp[]; otherLabels: string[] }> {
   const apps = await scimApps(okta);
   return { labelled: appsLabelled(apps, label), otherLabels: [...new Set(apps.filter((a) => a.label !== label).map((a) => a.label))] };
 }
@@ -80,17 +58,17 @@ export function otherLabelsHint(label: string, others: string[]): { listed: stri
 }
 
 /** Every scim2testapp app of the org, in one listing. */
-function scimApps(okta: OktaClient): Promise<RawApp[]> {
-  return okta.list<RawApp>(oktaPaths.apps, { filter: 'name eq "scim2testapp"', limit: 200 });
+function scimApps(okta: OktaClient): Promise<OktaApp[]> {
+  return readOkta.apps(okta, { filter: 'name eq "scim2testapp"', limit: 200 });
 }
 
 /** Pure: the apps with this label, oldest first (the one scim-setup uses). */
-function appsLabelled(apps: RawApp[], label: string): RawApp[] {
+function appsLabelled(apps: OktaApp[], label: string): OktaApp[] {
   return apps.filter((a) => a.label === label).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
 }
 
 /** The app a command acts on, from one listing; none is an input error naming the labels that exist. */
-export async function requireApp(okta: OktaClient, label: string, orgUrl: string): Promise<RawApp> {
+export async function requireApp(okta: OktaClient, label: string, orgUrl: string): Promise<OktaApp> {
   const apps = await scimApps(okta);
   const [app] = appsLabelled(apps, label);
   if (!app) throw appNotFound(apps, label, orgUrl);
@@ -101,7 +79,7 @@ export async function requireApp(okta: OktaClient, label: string, orgUrl: string
  * The error for an app label that names no scim2testapp app: it lists the labels the org's apps of
  * this kind have, nearest first, so that a slip (`cloudflare scim`) is one flag away (#24 item 10).
  */
-function appNotFound(apps: RawApp[], label: string, orgUrl: string): InputError {
+function appNotFound(apps: OktaApp[], label: string, orgUrl: string): InputError {
   const hint = otherLabelsHint(label, [...new Set(apps.map((a) => a.label))]);
   return new InputError(
     `No Okta app "${label}" (scim2testapp) exists in ${orgUrl}${hint ? `; its scim2testapp apps are labelled ${hint.listed}` : ''}.`,
@@ -117,7 +95,7 @@ export async function resolveGroups(okta: OktaClient, names: string[]): Promise<
   for (const chunk of chunks(names, NAMES_PER_SEARCH)) {
     const search = chunk.map((n) => `profile.name eq ${filterString(n)}`).join(' or ');
     // expand=stats brings each group's member count in the same request: empty groups are warned of.
-    const groups = await okta.list<RawGroup>(oktaPaths.groups, { search, limit: 10000, expand: 'stats' });
+    const groups = await readOkta.groups(okta, { search, limit: 10000, expand: 'stats' });
     for (const g of groups) {
       // A pushed group has an APP_GROUP twin of the same name in Okta; the source is the user group.
       if (g.type === 'APP_GROUP') continue;
@@ -139,7 +117,7 @@ export async function resolveUsers(okta: OktaClient, logins: string[]): Promise<
   const found: Record<string, { id: string; login: string }> = {};
   for (const chunk of chunks(logins, NAMES_PER_SEARCH)) {
     const search = chunk.map((l) => `profile.login eq ${filterString(l)}`).join(' or ');
-    for (const u of await okta.list<RawUser>(oktaPaths.users, { search, limit: 200 })) found[u.profile.login] = { id: u.id, login: u.profile.login };
+    for (const u of await readOkta.users(okta, { search, limit: 200 })) found[u.profile.login] = { id: u.id, login: u.profile.login };
   }
   const missing = logins.filter((l) => !found[l]);
   if (missing.length > 0) throw await unknownNames(okta, missing, 'user');
@@ -161,8 +139,8 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
     const prefix = name.slice(0, 2);
     const candidates =
       kind === 'group'
-        ? (await okta.get<RawGroup[]>(oktaPaths.groups, { q: prefix, limit: 100 })).filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name)
-        : (await okta.get<RawUser[]>(oktaPaths.users, { q: prefix, limit: 10 })).map((u) => u.profile.login);
+        ? (await readOkta.groupsStartingWith(okta, prefix, 100)).filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name)
+        : (await readOkta.usersStartingWith(okta, prefix, 10)).map((u) => u.profile.login);
     const near = nearMatches(name, candidates);
     lines.push(`  - "${name}"${near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(', ')}?` : '; no similar name found.'}`);
   }

@@ -1,9 +1,9 @@
 import type { DriftFacts } from '../plan/drift.js';
-import { oktaPaths } from '../plan/okta-paths.js';
 import { assignmentsTabLink } from '../plan/guided-step.js';
 import type { UnprovisionedFacts } from '../plan/unprovisioned.js';
 import type { AppAssignments } from './app-assignments.js';
 import type { OktaClient } from './client.js';
+import { readOkta } from './reads.js';
 
 /**
  * What the repair of users Okta left unprovisioned needs, read only when there are some: the
@@ -23,9 +23,7 @@ export async function readUnprovisioned(
   if (users.length === 0) return undefined;
   const byGroup = await Promise.all(
     groups.map(async (g) => {
-      const members = (await okta.list<{ profile: { login: string } }>(oktaPaths.groupUsers(g.id), { limit: 1000 }))
-        .map((m) => m.profile.login.toLowerCase())
-        .filter((login) => appUsers[login]);
+      const members = (await readOkta.groupMembers(okta, g.id)).map((m) => m.profile.login.toLowerCase()).filter((login) => appUsers[login]);
       return {
         id: g.id,
         name: g._embedded?.group?.profile?.name ?? g.id,

@@ -5,8 +5,9 @@ import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import { grantedRoles, toWrite } from '../plan/roles.js';
 import { toObservedApp } from '../okta/observe.js';
-import { readAppAssignments, type AppAssignments, type AppUser, type OktaGroup } from '../okta/app-assignments.js';
+import { readAppAssignments, type AppAssignments, type AppUser } from '../okta/app-assignments.js';
 import type { OktaClient } from '../okta/client.js';
+import { readOkta, type OktaLogEvent } from '../okta/reads.js';
 import { SYSTEM_GROUP_PREFIX, type DriftFacts } from '../plan/drift.js';
 import { stuckState } from '../plan/unprovisioned.js';
 import { assignmentsTabLink, tasksLink } from '../plan/guided-step.js';
@@ -14,14 +15,6 @@ import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { resolvedBy } from './log-pairs.js';
 import { readTokenLife } from './token-life.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
-
-interface LogEvent {
-  eventType: string;
-  displayMessage: string;
-  published: string;
-  outcome?: { reason?: string | null };
-  target?: Array<{ type: string; alternateId: string }>;
-}
 
 interface ScimUser {
   id: string;
@@ -66,9 +59,7 @@ export async function readBothSides(
   const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
   // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
   const groupById = new Map(appGroups.flatMap((g) => (g._embedded?.group ? [[g.id, g._embedded.group] as const] : [])));
-  const mappedGroups = await Promise.all(
-    mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await okta.get<OktaGroup>(oktaPaths.group(m.sourceGroupId)))),
-  );
+  const mappedGroups = await Promise.all(mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await readOkta.group(okta, m.sourceGroupId))));
   for (const [i, m] of mappings.entries()) {
     groupById.set(m.sourceGroupId, mappedGroups[i]);
     groupIdByName.set(mappedGroups[i].profile?.name ?? m.sourceGroupId, m.sourceGroupId);
@@ -78,7 +69,7 @@ export async function readBothSides(
   const pushGroups = await Promise.all(
     pushedNames.map(async (name) => {
       const groupId = groupIdByName.get(name);
-      const members = groupId ? await okta.list<{ profile: { login: string } }>(oktaPaths.groupUsers(groupId), { limit: 1000 }) : [];
+      const members = groupId ? await readOkta.groupMembers(okta, groupId) : [];
       return {
         name,
         groupId,
@@ -158,14 +149,14 @@ export async function collectEvidence(
   const appPath = oktaPaths.app(appId);
   const scimWorks = scimToken.ok;
   const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
-    okta.get<Parameters<typeof toObservedApp>[0]>(appPath),
+    readOkta.app(okta, appId),
     // Where Okta shows it (apps that take the connection API), the Base URL it sends to; else it cannot be read back.
-    okta.get<{ baseUrl?: string }>(`${appPath}/connections/default`).then(
+    readOkta.connection(okta, appId).then(
       (c) => c?.baseUrl ?? null,
       () => null,
     ),
     readBothSides(okta, scim, appId, desired.pushGroups, scimWorks, { settleMs: inputs.settleMs }),
-    okta.list<LogEvent>(oktaPaths.logs, {
+    readOkta.logs(okta, {
       since: okta.onOktaClock(since).toISOString(),
       filter: `target.id eq "${appId}" and outcome.result eq "FAILURE"`,
       limit: 1000,
@@ -253,23 +244,23 @@ async function auditActivity(
     others: { count: others.length, tokenIds: [...new Set(others.map((e) => e.actor!.token_id!))] },
   };
 }
-const isProvisioning = (e: LogEvent) => e.eventType.startsWith('application.provision.') || e.eventType.startsWith('application.integration.');
-const subject = (e: LogEvent) => e.target?.find((t) => t.type === 'User' || t.type === 'UserGroup')?.alternateId;
+const isProvisioning = (e: OktaLogEvent) => e.eventType.startsWith('application.provision.') || e.eventType.startsWith('application.integration.');
+const subject = (e: OktaLogEvent) => e.target?.find((t) => t.type === 'User' || t.type === 'UserGroup')?.alternateId;
 
 /**
  * Failures that Okta did not get past: a failure that a later success resolves, as Okta's event
  * catalogue pairs them (log-pairs.ts), is resolved. Successes are read only when there are
  * failures to weigh.
  */
-async function unresolvedFailures(okta: VerifySession['okta'], appId: string, failures: LogEvent[]): Promise<Evidence['oktaFailures']> {
+async function unresolvedFailures(okta: VerifySession['okta'], appId: string, failures: OktaLogEvent[]): Promise<Evidence['oktaFailures']> {
   const relevant = failures.filter(isProvisioning);
   if (relevant.length === 0) return [];
   const since = relevant.map((f) => f.published).sort()[0];
-  const successes = (
-    await okta.list<LogEvent>(oktaPaths.logs, { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })
-  ).filter(isProvisioning);
-  const logged = (e: LogEvent) => ({ eventType: e.eventType, published: e.published, subject: subject(e) });
-  const resolved = (f: LogEvent) => resolvedBy(logged(f), successes.map(logged));
+  const successes = (await readOkta.logs(okta, { since, filter: `target.id eq "${appId}" and outcome.result eq "SUCCESS"`, limit: 1000 })).filter(
+    isProvisioning,
+  );
+  const logged = (e: OktaLogEvent) => ({ eventType: e.eventType, published: e.published, subject: subject(e) });
+  const resolved = (f: OktaLogEvent) => resolvedBy(logged(f), successes.map(logged));
   return relevant
     .filter((f) => !resolved(f))
     .map((f) => ({
