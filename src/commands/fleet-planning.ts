@@ -7,6 +7,7 @@ import { hasChanges } from '../plan/types.js';
 import { confirmOrCancel, type Question } from './confirmation.js';
 import { closeFleet, eachAccount, fleetDocument, fleetExitCode, openFleet, type AccountRun, type Fleet } from './fleet.js';
 import type { Planned, PlanningCommand, PlanningOptions } from './lifecycle.js';
+import { commandFlags } from './plan-file.js';
 
 /** An account's run with its plan, once read. */
 type PlannedRun<P> = AccountRun & { planned?: P };
@@ -32,7 +33,7 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
       "Add --account NAME to save or apply one account's plan (one file per account).",
     );
   const runs: Array<PlannedRun<P>> = await openFleet(fleet, options, ctx, reporter, '2m', cmd.scimTokenNeed);
-  const flags = cmd.flags ? ({ ...cmd.flags.defaults, ...definedOnly(cmd.flags.given) } as F) : ({} as F);
+  const flags = cmd.flags ? commandFlags(cmd.flags.given, cmd.flags.defaults) : ({} as F);
   await eachAccount(
     runs,
     async (run) => {
@@ -87,10 +88,6 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
 /** The accounts whose reading and plan succeeded and that have something to do. */
 function planned<P extends Planned>(runs: Array<PlannedRun<P>>): Array<ReadyRun<P>> {
   return runs.filter((r): r is ReadyRun<P> => r.planned !== undefined && r.error === undefined && r.planned.nothing === undefined);
-}
-
-function definedOnly<T extends object>(given: T): Partial<T> {
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The plans together, each under its account, then what the fleet would do in total. */

@@ -1,6 +1,6 @@
 import type { RunResult } from '../apply/executor.js';
 import type { Context } from '../context.js';
-import { loadConfigFile } from '../lib/config-file.js';
+import { loadConfigFile, type LoadedConfig } from '../lib/config-file.js';
 import { CliError, ExitCode, exitCodeFor, InputError, InterruptedError, mostSevere, PendingError } from '../lib/errors.js';
 import { fleetMembers, memberEnv, ONE_ACCOUNT_ENV, refuseOneAccountFlags, selectMembers, type FleetMember } from '../lib/fleet.js';
 import type { SavedInputs, ScimTokenNeed, SecretName, SecretValue } from '../lib/inputs.js';
@@ -18,18 +18,25 @@ export interface Fleet {
   members: FleetMember[];
 }
 
-/** Reads the config once to tell a fleet from one account; undefined when it lists no accounts. */
-export async function loadFleet(options: { config?: string; account?: string[] }): Promise<Fleet | undefined> {
-  const config = options.config ? await loadConfigFile(options.config) : undefined;
-  if (!config?.accounts || !options.config) {
+/** The config file as read once, at the start: a fleet when it lists accounts, else one account's. */
+export interface ReadConfig {
+  /** One account's config, handed to its session (undefined without --config). */
+  config?: LoadedConfig;
+  fleet?: Fleet;
+}
+
+/** Reads the config once, to tell a fleet from one account; the session gets what was read, not a second reading. */
+export async function readConfig(options: { config?: string; account?: string[] }): Promise<ReadConfig> {
+  const config = options.config ? { path: options.config, data: await loadConfigFile(options.config) } : undefined;
+  if (!config?.data.accounts) {
     if (options.account?.length)
       throw new InputError(
         `--account picks accounts of a fleet config, and ${options.config ? `${options.config} lists none` : 'no --config is given'}.`,
         'Pass --config FILE whose "accounts" lists the accounts (README, "Many accounts"), or drop --account.',
       );
-    return undefined;
+    return { config };
   }
-  return { path: options.config, members: selectMembers(fleetMembers(config), options.account, options.config) };
+  return { fleet: { path: config.path, members: selectMembers(fleetMembers(config.data), options.account, config.path) } };
 }
 
 /** One account of a fleet run: its session, and how its run went, filled in as it goes. */
@@ -81,7 +88,7 @@ export async function openFleet(
           box.ci = report;
         },
       };
-      const session = await openSession(options, ctx, reporter.forAccount(member.name), defaultWait, saved, need, seat);
+      const session = await openSession(options, ctx, reporter.forAccount(member.name), { defaultWait, saved, scimTokenNeed: need, seat });
       runs.push(Object.assign(box, { member, session, result: { applied: [], manualSteps: [] }, document: {} }));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;

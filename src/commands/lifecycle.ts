@@ -9,7 +9,7 @@ import { hasChanges, type Plan } from '../plan/types.js';
 import { confirmOrCancel, type Question } from './confirmation.js';
 import type { PlanFileOptions, SessionOptions } from './options.js';
 import { PlanFile } from './plan-file.js';
-import { loadFleet, openFleet } from './fleet.js';
+import { openFleet, readConfig } from './fleet.js';
 import { runFleetPlanning } from './fleet-planning.js';
 import { errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
@@ -88,13 +88,13 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
 ): Promise<number> {
   await cmd.preflight?.(ctx);
   // A fleet config runs every account, unless one account's saved plan is made or applied (#26).
-  const fleet = await loadFleet(options);
+  const { fleet, config } = await readConfig(options);
   const oneSaved = fleet?.members.length === 1 && (options.plan !== undefined || options.out !== undefined);
   if (fleet && !oneSaved) return runFleetPlanning(cmd, options, ctx, reporter, fleet);
   const planFile = await PlanFile.open(cmd.name, options);
   const session = fleet
     ? (await openFleet(fleet, options, ctx, reporter, '2m', cmd.scimTokenNeed, planFile.inputs))[0].session
-    : await openSession(options, ctx, reporter, '2m', planFile.inputs, cmd.scimTokenNeed);
+    : await openSession(options, ctx, reporter, { defaultWait: '2m', saved: planFile.inputs, scimTokenNeed: cmd.scimTokenNeed, config });
   const { inputs, desired } = session;
   planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
   const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);

@@ -60,8 +60,7 @@ export class PlanFile {
 
   /** A saved plan's flags, under any given on this run (undefined = not given). */
   options<T extends PlanOptions>(given: { [K in keyof T]?: T[K] }, defaults: T): T {
-    const explicit = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-    return { ...defaults, ...(this.saved?.options as Partial<T> | undefined), ...explicit } as T;
+    return commandFlags(given, defaults, this.saved?.options as Partial<T> | undefined);
   }
 
   /** An applied plan is not confirmed again: it was reviewed when it was saved. */
@@ -141,4 +140,10 @@ async function readPlanBytes(path: string): Promise<{ bytes: Buffer } | { unread
   } catch (error) {
     return { unreadable: error instanceof TooLarge ? 'it is over 8 MB' : `it cannot be read: ${inWords((error as NodeJS.ErrnoException).code)}` };
   }
+}
+
+/** Pure: a command's own flags: those given, over a saved plan's, over the defaults. */
+export function commandFlags<T extends PlanOptions>(given: { [K in keyof T]?: T[K] }, defaults: T, saved?: Partial<T>): T {
+  const explicit = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return { ...defaults, ...saved, ...explicit } as T;
 }

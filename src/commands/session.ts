@@ -1,7 +1,7 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
-import { loadConfigFile } from '../lib/config-file.js';
+import { loadConfigFile, type LoadedConfig } from '../lib/config-file.js';
 import { CliError, exitCodeFor, InputError, type InputProblem } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
@@ -75,18 +75,23 @@ export function makeReporter(options: Partial<OutputOptions>, ctx: Context): Rep
   });
 }
 
+/** How a session is opened, beyond the command's options. */
+export interface SessionHow {
+  defaultWait: string;
+  /** A saved plan's inputs (--plan). */
+  saved?: SavedInputs;
+  scimTokenNeed?: ScimTokenNeed;
+  /** One account of a fleet. */
+  seat?: FleetSeat;
+  /** The config file as the command read it at its start (readConfig): not read a second time. */
+  config?: LoadedConfig;
+}
+
 /** Validates every input before any request is made; a bad one exits 2 with nothing sent. */
-export async function openSession(
-  options: SessionOptions,
-  ctx: Context,
-  reporter: Reporter,
-  defaultWait: string,
-  saved?: SavedInputs,
-  scimTokenNeed: ScimTokenNeed = 'required',
-  seat?: FleetSeat,
-): Promise<Session> {
+export async function openSession(options: SessionOptions, ctx: Context, reporter: Reporter, how: SessionHow): Promise<Session> {
+  const { defaultWait, saved, scimTokenNeed = 'required', seat } = how;
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
-  const sources = await inputSources(options, ctx, seat);
+  const sources = await inputSources(options, ctx, seat, how.config);
   const inputs = await resolveInputs({ flags: inputFlagsOf(options), defaultWait, saved, scimTokenNeed, ...sources }, interactivity, sources.prompt);
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
@@ -138,7 +143,7 @@ export async function openSession(
  * A fleet's account has its own view of the config and its own tokens, and asks nothing (a question
  * would be asked once per account; what is missing is said for all of them).
  */
-async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSeat | undefined) {
+async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSeat | undefined, config: LoadedConfig | undefined) {
   if (seat)
     return {
       config: { path: `${seat.configPath} (account "${seat.member.name}")`, data: seat.member.config },
@@ -148,7 +153,7 @@ async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSe
       prompt: undefined,
     };
   return {
-    config: options.config ? { path: options.config, data: await loadConfigFile(options.config) } : undefined,
+    config: config ?? (options.config ? { path: options.config, data: await loadConfigFile(options.config) } : undefined),
     secretFiles: await readSecretFiles(secretFileFlagsOf(options), ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)),
     env: ctx.env,
     scimTokenHow: undefined,

@@ -6,7 +6,7 @@ import type { Reporter } from '../lib/reporter.js';
 import { requireApp } from '../okta/observe.js';
 import { publishCiOutputs } from '../verify/ci-outputs.js';
 import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
-import { closeFleet, eachAccount, fleetExitCode, loadFleet, openFleet, type Fleet } from './fleet.js';
+import { closeFleet, eachAccount, fleetExitCode, openFleet, readConfig, type Fleet } from './fleet.js';
 import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 /** `npx scim-setup verify`: read-only; one look by default (--wait 0), or poll up to --wait. */
@@ -15,10 +15,10 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
   return withJsonErrors(reporter, 'verify', ctx.signal, async () => {
     if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     const lookback = options.since === undefined ? DEFAULT_LOOKBACK_MS : parseDuration(options.since, '--since');
-    const fleet = await loadFleet(options);
+    const { fleet, config } = await readConfig(options);
     if (fleet) return verifyFleet(fleet, options, ctx, reporter, lookback);
     // Without a SCIM token, CLOUDFLARE_API_TOKEN reads SCIM and Okta's token is watched by its id (#25).
-    const session = await openSession(options, ctx, reporter, '0s', undefined, 'read');
+    const session = await openSession(options, ctx, reporter, { defaultWait: '0s', scimTokenNeed: 'read', config });
     const { document, exitCode, checks } = await verifyAccount(session, lookback, ctx.signal);
     await publishCiOutputs(
       { command: 'verify', checks },

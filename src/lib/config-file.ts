@@ -33,6 +33,12 @@ export interface FleetAccount {
   apiTokenEnv?: string;
 }
 
+/** A config file as read: its path, for messages, and its validated content. */
+export interface LoadedConfig {
+  path: string;
+  data: ConfigFile;
+}
+
 type FieldKind = 'string' | 'string-or-list' | 'list' | { [key: string]: FieldKind } | { items: FieldKind | 'string' };
 
 const SCHEMA: { [key: string]: FieldKind } = {

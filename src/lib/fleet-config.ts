@@ -1,12 +1,10 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import type { ConfigFile, FleetAccount, Report } from './config-file.js';
-
-/** The shared label an account's app label is made from, when the account names none. */
-export const DEFAULT_FLEET_LABEL = 'Cloudflare SCIM';
+import { DEFAULT_APP_LABEL } from './inputs.js';
 
 /** Pure: an account's Okta app label: its own, or the shared label and its name ("Cloudflare SCIM (prod)"). */
 export function fleetAppLabel(sharedLabel: string | undefined, account: Pick<FleetAccount, 'name' | 'appLabel'>): string {
-  return account.appLabel ?? `${sharedLabel ?? DEFAULT_FLEET_LABEL} (${account.name})`;
+  return account.appLabel ?? `${sharedLabel ?? DEFAULT_APP_LABEL} (${account.name})`;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
