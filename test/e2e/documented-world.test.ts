@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { guideProvisioning } from '../../src/sandbox/admin.js';
-import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/state.js';
+import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/records.js';
 import { cleanEnv, runCli, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 

@@ -126,7 +126,7 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     // The fix: ops's own API token makes its SCIM token. The re-run converges the others (nothing to do) and completes ops.
     const fixed = fleetConfig(dir, s, { apiTokenEnv: 'CF_API_OPS' });
     const second = await cli(s, ['okta', '--config', fixed, '--yes', '--json', '--wait', '30s'], env);
-    expect(second.code, second.stderr).toBe(0);
+    expect(second.code, `${second.stderr}\n${JSON.stringify(JSON.parse(second.stdout || '{"accounts":[]}').accounts.map(unsettled))}`).toBe(0);
     const again = JSON.parse(second.stdout);
     expect(byName(again, 'prod').applied).toEqual([]);
     expect(byName(again, 'staging').applied).toEqual([]);

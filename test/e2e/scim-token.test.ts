@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import type { TokenRecord } from '../../src/sandbox/cloudflare/state.js';
+import type { TokenRecord } from '../../src/sandbox/cloudflare/records.js';
 import { cleanEnv, runInProcess, secretPieces } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 

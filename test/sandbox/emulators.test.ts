@@ -193,6 +193,25 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     await okta('GET', '/api/v1/logs');
     expect(Date.now() - t).toBeGreaterThanOrEqual(290);
   });
+
+  it("a change made through the control API (the admin's clicks) is the org's one change: stamped, logged and provisioned as through the API", async () => {
+    s = await sandbox();
+    const sales = groupId('Sales');
+    const newcomer = [...s.okta.state.users.values()].find((u) => !s.okta.state.members.get(sales)?.has(u.id));
+    if (!newcomer) throw new Error('the seed has no user outside Sales');
+    const before = s.okta.state.groups.get(sales)?.lastMembershipUpdated ?? '';
+    const app = (await createApp()).body;
+    expect((await okta('PUT', `/api/v1/apps/${app.id}/groups/${sales}`, {})).status).toBe(200);
+    provisionAsGuide(s, app.id);
+    await control(s.okta.url, 'POST', '/__sandbox/provisioning/idle');
+    await control(s.okta.url, 'POST', `/__sandbox/groups/${sales}/members`, { userId: newcomer.id });
+    // The drift rule reads lastMembershipUpdated; the event is the one the API's PUT writes.
+    expect((s.okta.state.groups.get(sales)?.lastMembershipUpdated ?? '') > before).toBe(true);
+    const added = s.okta.state.logs.filter((e) => e.eventType === 'group.user_membership.add' && e.target.some((t) => t.id === newcomer.id));
+    expect(added).toHaveLength(1);
+    // And provisioning was told: the newcomer becomes a Cloudflare member.
+    await until(() => [...s.cloudflare.state.scimUsers.values()].find((u) => u.userName === newcomer.profile.login && u.active));
+  });
 });
 
 describe('the Cloudflare emulator behaves like Cloudflare', () => {

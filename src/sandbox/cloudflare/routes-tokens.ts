@@ -1,8 +1,10 @@
 import { BlockList, isIP } from 'node:net';
-import type { Req, Route } from '../http/types.js';
-import { cfFailure, ok, v4Route } from './errors.js';
+import type { Req, Res, Route } from '../http/types.js';
+import { accountRoute, actor, type CloudflareContext } from './context.js';
+import { cfFailure, ok } from './errors.js';
+import { expired, hexId, TOKEN_PERMISSION_GROUPS, type TokenPolicy, type TokenRecord } from './records.js';
 import { pageOf } from './routes-v4.js';
-import { ACCOUNT_TOKEN_QUOTA, expired, hexId, TOKEN_PERMISSION_GROUPS, type CloudflareState, type TokenPolicy, type TokenRecord } from './state.js';
+import type { CloudflareState } from './state.js';
 
 const ACCOUNT = '/accounts/{account_id}';
 
@@ -22,64 +24,65 @@ export function tokenView(t: TokenRecord, now: string) {
   };
 }
 
+function findToken({ state }: CloudflareContext, req: Req): TokenRecord {
+  const token = state.tokenById(req.params.token_id);
+  if (!token?.accountOwned) throw cfFailure(req.path, 404, 'Invalid token', 1003);
+  return token;
+}
+
+function listPermissionGroups(_ctx: CloudflareContext, req: Req): Res {
+  const name = req.query.get('name');
+  const scope = req.query.get('scope');
+  const groups = TOKEN_PERMISSION_GROUPS.filter((g) => (!name || g.name === name) && (!scope || g.scopes.includes(scope)));
+  return ok(groups.map((g) => ({ id: g.id, name: g.name, scopes: g.scopes, category: 'account_and_billing', is_selectable: true })));
+}
+
+function listTokens({ state }: CloudflareContext, req: Req): Res {
+  // Expired tokens only when asked (the SDK: "recently-expired tokens when include_expired is set to true").
+  const now = state.now();
+  const withExpired = req.query.get('include_expired') === 'true';
+  const tokens = [...state.tokens.values()].filter((t) => t.accountOwned && t.status === 'active' && (withExpired || !expired(t, now)));
+  return {
+    status: 200,
+    body: pageOf(
+      req,
+      tokens.map((t) => tokenView(t, now)),
+      20,
+      50,
+      5,
+    ),
+  };
+}
+
+function createToken(ctx: CloudflareContext, req: Req): Res {
+  const token = ctx.state.createAccountToken(tokenSpec(req, ctx.state), actor(ctx, req));
+  return ok({ ...tokenView(token, ctx.state.now()), value: token.value });
+}
+
+function rollToken(ctx: CloudflareContext, req: Req): Res {
+  return ok(ctx.state.rollAccountToken(findToken(ctx, req), actor(ctx, req)).value);
+}
+
+function deleteToken(ctx: CloudflareContext, req: Req): Res {
+  const token = findToken(ctx, req);
+  ctx.state.deleteAccountToken(token, actor(ctx, req));
+  return ok({ id: token.id });
+}
+
 /**
  * Account-owned API tokens (`/accounts/{id}/tokens`, the SDK's `client.accounts.tokens`): the
  * permission-group catalogue, create (the value is in this answer only), list, get, roll
  * (`PUT …/value`) and delete, which takes effect at once.
  */
-export function accountTokenRoutes(state: CloudflareState, tokenOf: (req: Req) => TokenRecord): Route[] {
-  const route = v4Route;
-  const find = (req: Req) => {
-    const token = state.tokenById(req.params.token_id);
-    if (!token?.accountOwned) throw cfFailure(req.path, 404, 'Invalid token', 1003);
-    return token;
-  };
-  const record = (req: Req, type: 'create' | 'update' | 'delete', description: string, id: string) =>
-    state.record(req, tokenOf(req), { type, description, status: 200, product: 'api_tokens', resourceType: 'account_token', resourceId: id });
-
+export function accountTokenRoutes(ctx: CloudflareContext): Route[] {
+  const route = accountRoute(ctx);
   return [
-    route('GET', `${ACCOUNT}/tokens/permission_groups`, ['tokens-read'], (req) => {
-      const name = req.query.get('name');
-      const scope = req.query.get('scope');
-      const groups = TOKEN_PERMISSION_GROUPS.filter((g) => (!name || g.name === name) && (!scope || g.scopes.includes(scope)));
-      return ok(groups.map((g) => ({ id: g.id, name: g.name, scopes: g.scopes, category: 'account_and_billing', is_selectable: true })));
-    }),
-    route('GET', `${ACCOUNT}/tokens`, ['tokens-read'], (req) => {
-      // Expired tokens only when asked (the SDK: "recently-expired tokens when include_expired is set to true").
-      const now = state.now();
-      const withExpired = req.query.get('include_expired') === 'true';
-      const tokens = [...state.tokens.values()].filter((t) => t.accountOwned && t.status === 'active' && (withExpired || !expired(t, now)));
-      return {
-        status: 200,
-        body: pageOf(
-          req,
-          tokens.map((t) => tokenView(t, now)),
-          20,
-          50,
-          5,
-        ),
-      };
-    }),
-    route('POST', `${ACCOUNT}/tokens`, ['tokens-write'], (req) => {
-      const spec = tokenSpec(req, state);
-      if ([...state.tokens.values()].filter((t) => t.accountOwned && t.status === 'active').length >= ACCOUNT_TOKEN_QUOTA)
-        throw cfFailure(req.path, 400, `The account has reached its limit of ${ACCOUNT_TOKEN_QUOTA} API tokens`, 1009);
-      const token = state.issueToken({ ...spec, accountOwned: true });
-      record(req, 'create', 'Create account API token', token.id);
-      return ok({ ...tokenView(token, state.now()), value: token.value });
-    }),
-    route('GET', `${ACCOUNT}/tokens/{token_id}`, ['tokens-read'], (req) => ok(tokenView(find(req), state.now()))),
-    route('PUT', `${ACCOUNT}/tokens/{token_id}/value`, ['tokens-write'], (req) => {
-      const token = state.rollToken(find(req));
-      record(req, 'update', 'Roll account API token', token.id);
-      return ok(token.value);
-    }),
-    route('DELETE', `${ACCOUNT}/tokens/{token_id}`, ['tokens-write'], (req) => {
-      const token = find(req);
-      state.tokens.delete(token.value);
-      record(req, 'delete', 'Delete account API token', token.id);
-      return ok({ id: token.id });
-    }),
+    route('GET', `${ACCOUNT}/tokens/permission_groups`, ['tokens-read'], listPermissionGroups),
+    route('GET', `${ACCOUNT}/tokens`, ['tokens-read'], listTokens),
+    route('POST', `${ACCOUNT}/tokens`, ['tokens-write'], createToken),
+    route('GET', `${ACCOUNT}/tokens/{token_id}`, ['tokens-read'], (c, req) => ok(tokenView(findToken(c, req), c.state.now()))),
+    route('PUT', `${ACCOUNT}/tokens/{token_id}/value`, ['tokens-write'], rollToken),
+    route('DELETE', `${ACCOUNT}/tokens/{token_id}`, ['tokens-write'], deleteToken),
   ];
 }
 

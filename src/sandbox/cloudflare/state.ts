@@ -1,153 +1,53 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cfFailure } from './errors.js';
+import {
+  ACCOUNT_TOKEN_QUOTA,
+  hexId,
+  newTokenValue,
+  ROLE_NAMES,
+  roleId,
+  SUPER_ADMIN_ROLE_ID,
+  SYSTEM_GROUP_PREFIX,
+  TOKEN_PERMISSION_GROUPS,
+  type AuditV2,
+  type MemberRecord,
+  type Permission,
+  type ScimUserRecord,
+  type TokenPolicy,
+  type TokenRecord,
+  type UserGroupRecord,
+} from './records.js';
 
-export type Permission = 'scim' | 'accountRead' | 'accountWrite' | 'tokensRead' | 'tokensWrite';
-
-/** A token's policy as Cloudflare's token API writes it: permission groups on resources. */
-export interface TokenPolicy {
-  id: string;
-  effect: 'allow' | 'deny';
-  permission_groups: Array<{ id: string; name: string }>;
-  resources: Record<string, string>;
+/** Who asked for a change: the request (its method, path, User-Agent) and the token it carried. The audit log names both. */
+export interface Actor {
+  request: { method: string; path: string; headers: Record<string, string | string[] | undefined> };
+  token: TokenRecord;
 }
 
-export interface TokenRecord {
-  id: string;
-  name: string;
-  value: string;
-  status: 'active' | 'revoked';
-  /** What the token may do in the sandbox: read from its policies on this account. */
-  permissions: Set<Permission>;
-  accountOwned: boolean;
-  policies: TokenPolicy[];
-  issuedOn: string;
-  modifiedOn: string;
-  lastUsedOn?: string;
-  /** On or after it the token is refused ("MUST NOT be accepted"), as before `notBefore`. */
-  expiresOn?: string;
-  notBefore?: string;
-  condition?: { request_ip?: { in?: string[]; not_in?: string[] } };
+/** What a SCIM write may change on a user; undefined leaves a field as it is. */
+export interface ScimUserChange {
+  userName?: string;
+  givenName?: string;
+  familyName?: string;
+  active?: boolean;
 }
+
+/** One change to a SCIM group, as a PATCH operation or a PUT carries it. */
+export type ScimGroupChange =
+  | { kind: 'displayName'; value: string }
+  | { kind: 'externalId'; value: string | undefined }
+  | { kind: 'members'; how: 'replace' | 'add' | 'remove'; users: string[] };
+
+type MemberChange = 'add' | 'replace' | 'remove';
+
+const MINIMAL_ROLE = roleId('Minimal Account Access');
 
 /**
- * The account-token permission-group catalogue (`GET /accounts/{id}/tokens/permission_groups`), with
- * the names its API gives (the dashboard's "Edit" is the API's "Write"; SCIM's has no suffix, as the
- * Cloudflare provider's list of accepted permissions names it). Those with a `permission` mean
- * something to the sandbox; the others are there to be chosen, and make a token over-privileged.
+ * One Cloudflare account: its records, its clock and audit log, and its rules. Every change, from
+ * the SCIM API, the v4 API or the sandbox's control API, is one method here that stamps the
+ * records it touches and writes the audit-log entry Cloudflare writes, naming who asked; the
+ * routes only read requests and shape answers.
  */
-export const TOKEN_PERMISSION_GROUPS: Array<{ id: string; name: string; scopes: string[]; permission?: Permission }> = [
-  { name: 'SCIM Provisioning', permission: 'scim' as const },
-  { name: 'Account Settings Read', permission: 'accountRead' as const },
-  { name: 'Account Settings Write', permission: 'accountWrite' as const },
-  { name: 'Account API Tokens Read', permission: 'tokensRead' as const },
-  { name: 'Account API Tokens Write', permission: 'tokensWrite' as const },
-  { name: 'Workers Scripts Write' },
-  { name: 'Billing Read' },
-  { name: 'DNS Read', zone: true },
-].map((g) => ({
-  id: hexId(`token-permission-group:${g.name}`),
-  name: g.name,
-  scopes: ['zone' in g ? 'com.cloudflare.api.account.zone' : 'com.cloudflare.api.account'],
-  ...('permission' in g ? { permission: g.permission } : {}),
-}));
-
-/** Account tokens per account (research cloudflare.md §f). */
-export const ACCOUNT_TOKEN_QUOTA = 500;
-
-export interface ScimUserRecord {
-  id: string;
-  userName: string;
-  givenName: string;
-  familyName: string;
-  displayName?: string;
-  externalId?: string;
-  active: boolean;
-  memberId?: string;
-}
-
-export interface MemberRecord {
-  id: string;
-  email: string;
-  status: 'accepted';
-  userId: string;
-  firstName: string | null;
-  lastName: string | null;
-  roles: string[];
-  scim: boolean;
-}
-
-export interface PolicyRecord {
-  id: string;
-  access: 'allow' | 'deny';
-  permission_groups: Array<{ id: string }>;
-  /** By id, or inline by scope as Cloudflare's docs write a policy (read back with no id). */
-  resource_groups: Array<{ id: string } | { scope: { key: string; objects: Array<{ key: string }> }; created_on: string; modified_on: string }>;
-}
-
-export interface UserGroupRecord {
-  id: string;
-  name: string;
-  created_on: string;
-  modified_on: string;
-  policies: PolicyRecord[];
-  members: Set<string>;
-  scim: boolean;
-  externalId?: string;
-}
-
-export interface AuditV2 {
-  id: string;
-  account: { id: string; name: string };
-  action: { type: 'create' | 'update' | 'delete' | 'view'; description: string; result: 'success' | 'failure'; time: string };
-  actor: {
-    id: string;
-    context: string;
-    ip_address: string;
-    token_id: string;
-    token_name: string;
-    type: 'account' | 'user' | 'system' | 'cloudflare_admin';
-    email?: string;
-  };
-  raw: { cf_ray_id: string; method: string; status_code: number; uri: string; user_agent: string };
-  resource: { id: string; product: string; type: string; scope: Record<string, unknown>; request: Record<string, unknown>; response: Record<string, unknown> };
-  zone: Record<string, never>;
-}
-
-/** Real role names of the Cloudflare dashboard, as permission groups. */
-export const ROLE_NAMES = [
-  'Super Administrator - All Privileges',
-  'Administrator',
-  'Administrator Read Only',
-  'Minimal Account Access',
-  'Analytics',
-  'Audit Logs Viewer',
-  'Billing',
-  'DNS',
-  'Firewall',
-  'Cloudflare Access',
-  'Cloudflare Zero Trust',
-  'Cloudflare Workers Admin',
-  'SSL/TLS, Caching, Performance, Page Rules, and Customization',
-];
-export const SUPER_ADMIN_ROLE_ID = '33666b9c79b9a5273fc7344ff42f953d';
-export const SYSTEM_GROUP_PREFIX = 'cloudflare-v1-';
-
-/** Past its `expires_on` on Cloudflare's clock. */
-export function expired(t: TokenRecord, now: string): boolean {
-  return t.expiresOn !== undefined && Date.parse(t.expiresOn) <= Date.parse(now);
-}
-
-function newTokenValue(accountOwned: boolean): string {
-  return `${accountOwned ? 'cfat_' : 'cfut_'}${randomBytes(30).toString('base64url')}`;
-}
-
-export function hexId(seed: string): string {
-  return createHash('sha256').update(seed).digest('hex').slice(0, 32);
-}
-
-export function roleId(name: string): string {
-  return name === ROLE_NAMES[0] ? SUPER_ADMIN_ROLE_ID : hexId(`role:${name}`);
-}
-
 export class CloudflareState {
   readonly tokens = new Map<string, TokenRecord>();
   readonly scimUsers = new Map<string, ScimUserRecord>();
@@ -164,20 +64,16 @@ export class CloudflareState {
     meta: { label: name.toLowerCase().replace(/[^a-z0-9]+/g, '_'), scopes: 'com.cloudflare.api.account' },
   }));
   private clock = 0;
-  /** Cloudflare's clock (the true time plus the sandbox's skew, if any). */
-  timeNow: () => number = Date.now;
-
-  /** Sets Cloudflare's clock; timestamps made before (the seed's) stay, and new ones follow the new clock. */
-  useClock(clock: () => number): void {
-    this.timeNow = clock;
-    this.clock = 0;
-  }
+  /** Cloudflare's clock (the true time plus the sandbox's skew, if any): the owner and the first tokens are stamped by it too. */
+  readonly timeNow: () => number;
 
   constructor(
     readonly accountId: string,
     readonly accountName: string,
     ownerEmail: string,
+    clock: () => number = Date.now,
   ) {
+    this.timeNow = clock;
     this.addMember(ownerEmail, 'Account', 'Owner', [SUPER_ADMIN_ROLE_ID], false);
   }
 
@@ -224,6 +120,37 @@ export class CloudflareState {
     token.modifiedOn = this.now();
     this.tokens.set(token.value, token);
     return token;
+  }
+
+  /** An account API token made through the API, within the account's quota. */
+  createAccountToken(spec: Pick<TokenRecord, 'name' | 'policies' | 'expiresOn' | 'notBefore' | 'condition'>, by: Actor): TokenRecord {
+    if ([...this.tokens.values()].filter((t) => t.accountOwned && t.status === 'active').length >= ACCOUNT_TOKEN_QUOTA)
+      throw cfFailure(by.request.path, 400, `The account has reached its limit of ${ACCOUNT_TOKEN_QUOTA} API tokens`, 1009);
+    const token = this.issueToken({ ...spec, accountOwned: true });
+    this.recordToken(by, 'create', 'Create account API token', token.id);
+    return token;
+  }
+
+  rollAccountToken(token: TokenRecord, by: Actor): TokenRecord {
+    this.rollToken(token);
+    this.recordToken(by, 'update', 'Roll account API token', token.id);
+    return token;
+  }
+
+  /** A deleted token stops working at once. */
+  deleteAccountToken(token: TokenRecord, by: Actor): void {
+    this.tokens.delete(token.value);
+    this.recordToken(by, 'delete', 'Delete account API token', token.id);
+  }
+
+  /** Revoked outside the API (the dashboard; the sandbox's control API): refused from the next request on. */
+  revokeToken(token: TokenRecord): void {
+    token.status = 'revoked';
+    token.modifiedOn = this.now();
+  }
+
+  private recordToken(by: Actor, type: 'create' | 'update' | 'delete', description: string, id: string): void {
+    this.record(by, { type, description, status: 200, product: 'api_tokens', resourceType: 'account_token', resourceId: id });
   }
 
   tokenById(id: string): TokenRecord | undefined {
@@ -278,8 +205,7 @@ export class CloudflareState {
 
   /** One request in the audit log v2, as Cloudflare writes it: who (the token), what, and the request as sent. */
   record(
-    request: { method: string; path: string; headers: Record<string, string | string[] | undefined> },
-    token: TokenRecord,
+    { request, token }: Actor,
     entry: { type: AuditV2['action']['type']; description: string; status: number; product: string; resourceType: string; resourceId: string },
   ): void {
     this.audit.push({
@@ -307,6 +233,230 @@ export class CloudflareState {
     });
   }
 
+  // ---- SCIM users: account membership (the spec: SCIM /Users "lists account members") ----
+
+  createScimUser(
+    fields: Required<Pick<ScimUserRecord, 'userName' | 'givenName' | 'familyName'>> & Pick<ScimUserRecord, 'displayName' | 'externalId'>,
+    by: Actor,
+  ): ScimUserRecord {
+    const email = fields.userName.toLowerCase();
+    if ([...this.scimUsers.values()].some((u) => u.userName.toLowerCase() === email))
+      throw cfFailure(by.request.path, 409, `User ${fields.userName} already exists`, 1000, 'uniqueness');
+    const existingMember = [...this.members.values()].find((m) => m.email.toLowerCase() === email);
+    const id = existingMember?.userId ?? hexId(`user:${email}`);
+    const user: ScimUserRecord = { id, ...fields, active: false, memberId: existingMember?.id };
+    this.scimUsers.set(id, user);
+    this.setActive(user, true);
+    this.record(by, { type: 'create', description: 'Create SCIM User', status: 201, product: 'scim', resourceType: 'user', resourceId: id });
+    return user;
+  }
+
+  /** A PATCH or PUT of a user; deactivating one is recorded as Cloudflare records it, a delete. */
+  changeScimUser(user: ScimUserRecord, change: ScimUserChange, by: Actor, description: 'Update SCIM User' | 'Replace SCIM User'): void {
+    if (change.userName !== undefined) user.userName = this.renamed(user, change.userName, by);
+    user.givenName = change.givenName ?? user.givenName;
+    user.familyName = change.familyName ?? user.familyName;
+    const deprovisioned = change.active === false && user.active;
+    if (change.active !== undefined) this.setActive(user, change.active);
+    this.record(by, {
+      type: deprovisioned ? 'delete' : 'update',
+      description: deprovisioned ? 'Delete SCIM User' : description,
+      status: 200,
+      product: 'scim',
+      resourceType: 'user',
+      resourceId: user.id,
+    });
+  }
+
+  /** A new userName keeps the member's e-mail domain (#21 fact 4, from public reports): a new domain is a new person to Cloudflare. */
+  private renamed(user: ScimUserRecord, next: string, by: Actor): string {
+    const domain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+    if (!next.includes('@') || domain(next) !== domain(user.userName))
+      throw cfFailure(
+        by.request.path,
+        400,
+        `userName ${next} changes the e-mail domain of ${user.userName}: the domain of an account member cannot change`,
+        1000,
+        'mutability',
+      );
+    return next;
+  }
+
+  /** Activation is account membership: active=false removes the member, except the last Super Administrator. */
+  private setActive(user: ScimUserRecord, active: boolean): void {
+    if (active && !user.memberId) user.memberId = this.addMember(user.userName, user.givenName, user.familyName, [MINIMAL_ROLE], true, user.id).id;
+    if (!active && user.memberId) {
+      if (!this.isLastSuperAdmin(user.memberId)) {
+        this.removeMember(user.memberId);
+        user.memberId = undefined;
+      }
+    }
+    user.active = active;
+  }
+
+  private isLastSuperAdmin(memberId: string): boolean {
+    const admins = this.superAdmins();
+    return admins.length === 1 && admins[0].id === memberId;
+  }
+
+  // ---- SCIM groups: IAM user groups that the identity provider manages, and system groups (roles) ----
+
+  createScimGroup(name: string, externalId: string | undefined, by: Actor): UserGroupRecord {
+    this.checkGroupName(name, undefined, by);
+    if (/[\u0000-\u001f\u007f]/.test(name)) throw cfFailure(by.request.path, 400, 'displayName contains control characters', 1000, 'invalidValue');
+    const t = this.now();
+    const group: UserGroupRecord = {
+      id: hexId(`group:${name}:${t}`),
+      name,
+      created_on: t,
+      modified_on: t,
+      policies: [],
+      members: new Set(),
+      scim: true,
+      externalId,
+    };
+    this.userGroups.set(group.id, group);
+    this.record(by, { type: 'create', description: 'Create SCIM Group', status: 201, product: 'scim', resourceType: 'group', resourceId: group.id });
+    return group;
+  }
+
+  /** A PATCH (its operations in order) or a PUT (the name, external id and members, whole) of a SCIM group. */
+  changeScimGroup(group: UserGroupRecord, changes: ScimGroupChange[], by: Actor, description: 'Update SCIM Group' | 'Replace SCIM Group'): void {
+    for (const change of changes) {
+      if (change.kind === 'displayName') {
+        if (/^cf/i.test(change.value)) throw cfFailure(by.request.path, 400, 'Group names cannot begin with "CF"', 1000, 'invalidValue');
+        group.name = change.value;
+      } else if (change.kind === 'externalId') group.externalId = change.value;
+      else if (change.how === 'remove') {
+        // Removing someone who is no longer a member (deactivated since) leaves the group as it is (RFC 7644 §3.5.2.2).
+        for (const user of change.users) {
+          const memberId = this.scimUsers.get(user)?.memberId;
+          if (memberId) group.members.delete(memberId);
+        }
+      } else {
+        const ids = change.users.map((user) => this.memberOfScimUser(user, by).id);
+        if (change.how === 'replace') group.members = new Set(ids);
+        else for (const id of ids) group.members.add(id);
+      }
+    }
+    group.modified_on = this.now();
+    this.record(by, { type: 'update', description, status: 200, product: 'scim', resourceType: 'group', resourceId: group.id });
+  }
+
+  /** The name rules of a SCIM group: not beginning with "CF", and unique (case aside) among the account's user groups. */
+  checkGroupName(name: string, self: UserGroupRecord | undefined, by: Actor): void {
+    if (/^cf/i.test(name)) throw cfFailure(by.request.path, 400, 'Group names cannot begin with "CF"', 1000, 'invalidValue');
+    if ([...this.userGroups.values()].some((g) => g !== self && g.name.toLowerCase() === name.toLowerCase()))
+      throw cfFailure(by.request.path, 409, `Group ${name} already exists`, 1000, 'uniqueness');
+  }
+
+  /** The account member a SCIM user id stands for; a user who is not one is the request's error. */
+  memberOfScimUser(user: string, by: Actor): MemberRecord {
+    const member = this.members.get(this.scimUsers.get(user)?.memberId ?? '');
+    if (!member) throw cfFailure(by.request.path, 400, `User ${user} is not an account member`, 1000, 'invalidValue');
+    return member;
+  }
+
+  /** "For system groups, only member management operations are supported": membership is holding the role. */
+  changeSystemGroupMembers(groupId: string, changes: Array<{ how: 'add' | 'remove'; users: string[] }>, by: Actor): void {
+    const roleId = groupId.slice(SYSTEM_GROUP_PREFIX.length);
+    for (const change of changes)
+      for (const user of change.users) {
+        const member = this.memberOfScimUser(user, by);
+        if (change.how === 'add' && !member.roles.includes(roleId)) member.roles.push(roleId);
+        if (change.how === 'remove') member.roles = member.roles.filter((r) => r !== roleId);
+      }
+    this.record(by, { type: 'update', description: 'Update SCIM Group', status: 200, product: 'scim', resourceType: 'group', resourceId: groupId });
+  }
+
+  deleteScimGroup(group: UserGroupRecord, by: Actor): void {
+    this.userGroups.delete(group.id);
+    this.record(by, { type: 'delete', description: 'Delete SCIM Group', status: 204, product: 'scim', resourceType: 'group', resourceId: group.id });
+  }
+
+  // ---- The v4 API: members, IAM user groups, resource groups ----
+
+  /** An invitation (the dashboard's "Invite", or the API), taken as accepted at once: a member, and so a SCIM user, with no externalId. */
+  inviteMember(email: string, roles: string[], by: Actor): MemberRecord {
+    if ([...this.members.values()].some((m) => m.email.toLowerCase() === email.toLowerCase()))
+      throw cfFailure(by.request.path, 409, 'Member already exists', 1001);
+    const member = this.addMember(email, null, null, roles, false);
+    this.recordMember(by, 'create', 'Add Member', member.id);
+    return member;
+  }
+
+  /** The dashboard's "Remove member", or any API client: a SCIM user's `active` is its membership, so it turns false. */
+  removeAccountMember(member: MemberRecord, by: Actor): void {
+    if (this.isLastSuperAdmin(member.id)) throw cfFailure(by.request.path, 400, 'Cannot remove the last Super Administrator', 1001);
+    this.removeMember(member.id);
+    for (const user of this.scimUsers.values())
+      if (user.memberId === member.id) {
+        user.memberId = undefined;
+        user.active = false;
+      }
+    this.recordMember(by, 'delete', 'Remove Member', member.id);
+  }
+
+  createUserGroup(name: string, policies: UserGroupRecord['policies'], by: Actor): UserGroupRecord {
+    if ([...this.userGroups.values()].some((g) => g.name.toLowerCase() === name.toLowerCase()))
+      throw cfFailure(by.request.path, 400, `A user group named ${name} already exists`, 1004);
+    const t = this.now();
+    const group: UserGroupRecord = { id: hexId(`user-group:${name}:${t}`), name, created_on: t, modified_on: t, policies, members: new Set(), scim: false };
+    this.userGroups.set(group.id, group);
+    this.recordGroup(by, 'create', 'Create User Group', group.id);
+    return group;
+  }
+
+  /** A group's policies can always be set; its name only when SCIM does not manage it. */
+  updateUserGroup(group: UserGroupRecord, change: { name?: string; policies?: UserGroupRecord['policies'] }, by: Actor): void {
+    if (change.name !== undefined && change.name !== group.name) refuseIfScim(group, 'name', by);
+    if (change.policies !== undefined) group.policies = change.policies;
+    if (change.name !== undefined && !group.scim) group.name = change.name;
+    group.modified_on = this.now();
+    this.recordGroup(by, 'update', 'Update User Group', group.id);
+  }
+
+  deleteUserGroup(group: UserGroupRecord, by: Actor): void {
+    refuseIfScim(group, 'existence', by);
+    this.userGroups.delete(group.id);
+    this.recordGroup(by, 'delete', 'Delete User Group', group.id);
+  }
+
+  /** Members added, the whole list replaced, or one removed (a member not in the group is Cloudflare's 404). */
+  changeUserGroupMembers(group: UserGroupRecord, how: MemberChange, memberIds: string[], by: Actor): void {
+    refuseIfScim(group, 'members', by);
+    if (how === 'remove') {
+      if (!memberIds.every((id) => this.members.has(id) && group.members.delete(id)))
+        throw cfFailure(by.request.path, 404, 'Member not found in the user group', 1003);
+    } else for (const id of memberIds) if (!this.members.has(id)) throw cfFailure(by.request.path, 400, `Member ${id} not found`, 1003);
+    if (how === 'replace') group.members = new Set(memberIds);
+    else if (how === 'add') for (const id of memberIds) group.members.add(id);
+    group.modified_on = this.now();
+    this.recordGroup(by, 'update', 'Update User Group Members', group.id);
+  }
+
+  createResourceGroup(name: string, scope: { key: string; objects: Array<{ key: string }> }, by: Actor) {
+    const group = { id: hexId(`resource-group:${scope.key}:${randomUUID()}`), name, scope, meta: { editable: 'false' } };
+    this.resourceGroups.set(group.id, group);
+    this.record(by, {
+      type: 'create',
+      description: 'Create Resource Group',
+      status: 200,
+      product: 'resource_groups',
+      resourceType: 'resource_group',
+      resourceId: group.id,
+    });
+    return group;
+  }
+
+  private recordGroup(by: Actor, type: 'create' | 'update' | 'delete', description: string, id: string): void {
+    this.record(by, { type, description, status: 200, product: 'user_groups', resourceType: 'user_group', resourceId: id });
+  }
+
+  private recordMember(by: Actor, type: 'create' | 'delete', description: string, id: string): void {
+    this.record(by, { type, description, status: 200, product: 'members', resourceType: 'member', resourceId: id });
+  }
+
   snapshot() {
     return {
       accountId: this.accountId,
@@ -326,4 +476,12 @@ export class CloudflareState {
       audit: this.audit,
     };
   }
+}
+
+/**
+ * "When you manage User Groups with SCIM, you cannot change the name, members, or delete a group
+ * through either the Cloudflare dashboard or API" (Cloudflare's user-groups docs); its policies can be set.
+ */
+function refuseIfScim(group: UserGroupRecord, what: string, by: Actor): void {
+  if (group.scim) throw cfFailure(by.request.path, 400, `This user group is managed by SCIM: its ${what} can only change through the identity provider`, 1004);
 }

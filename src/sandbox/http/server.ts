@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { fieldsOf } from './body.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import type { RateDecision, RateLimiter } from './rate-limit.js';
 import { RequestLog } from './request-log.js';
@@ -68,180 +69,38 @@ export interface RunningEmulator {
 
 const JSON_TYPES = /^application\/(.+\+)?json/;
 
+/** One running emulator's parts, as its request handling reads them. */
+interface Served {
+  spec: EmulatorSpec;
+  faults: FaultInjector;
+  requests: RequestLog;
+  taps: RunningEmulator['taps'];
+  /** The emulator's own URL, known once it listens. */
+  baseUrl: string;
+}
+
 export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<RunningEmulator> {
-  const faults = new FaultInjector();
-  const requests = new RequestLog();
-  const taps: RunningEmulator['taps'] = [];
-  let baseUrl = '';
+  const served: Served = { spec, faults: new FaultInjector(), requests: new RequestLog(), taps: [], baseUrl: '' };
   const listener: RequestListener = (req, res) => {
-    void handle(req, res).catch((error: unknown) => {
+    void handle(served, req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, spec.internalError(req.url ?? '/', 500));
-      process.emitWarning(`${spec.name} emulator: ${(error as Error).stack ?? String(error)}`);
+      process.emitWarning(`${spec.name} emulator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     });
   };
   const server: Server = spec.tls ? createTlsServer(spec.tls, listener) : createServer(listener);
   server.keepAliveTimeout = 5000;
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', baseUrl);
-    const method = (req.method ?? 'GET').toUpperCase();
-    const rawBody = await readBody(req);
-    if (url.pathname.startsWith('/__sandbox/')) return send(res, await control(method, url, rawBody));
-    if (url.pathname.startsWith('/admin/') && spec.pages) return send(res, await controlRoute(spec.pages, method, url, rawBody));
-    const delay = spec.latencyMs + (spec.jitter?.() ?? 0);
-    if (delay > 0) await sleep(delay);
-
-    const matched = spec.router.match(method, url.pathname);
-    const template = matched && 'route' in matched ? matched.route.template : url.pathname;
-    // Rules match the path with its query string, so that one request among many can be targeted.
-    const fault = faults.take(method, url.pathname + url.search);
-    const record = (status: number) => requests.record(method, template, status);
-
-    if (fault && !fault.afterHandler) {
-      if (fault.barrier) await faults.arrive(fault);
-      if (fault.delayMs) await sleep(fault.delayMs);
-      if (fault.hang) return record(0);
-      if (fault.reset) {
-        record(0);
-        return void req.socket.destroy();
-      }
-      if (fault.status) {
-        record(fault.status);
-        const answer = fault.body !== undefined ? { status: fault.status, body: fault.body } : spec.internalError(url.pathname, fault.status);
-        return send(res, withHeaders(answer, fault.headers ?? {}), spec.clock);
-      }
-    }
-
-    const result = withHeaders(await dispatch(method, url, req, rawBody, matched), spec.commonHeaders ?? {});
-    record(result.status);
-    const wire = encode(result);
-    for (const tap of taps)
-      tap({
-        method,
-        template,
-        status: result.status,
-        body: result.body,
-        contentType: result.contentType,
-        request: { headers: req.headers, body: rawBody },
-        url: url.toString(),
-        headers: wire.headers,
-        payload: wire.payload,
-      });
-    if (fault?.afterHandler) {
-      if (fault.delayMs) await sleep(fault.delayMs);
-      return void req.socket.destroy();
-    }
-    send(res, result, spec.clock);
-  }
-
-  async function dispatch(method: string, url: URL, req: IncomingMessage, rawBody: string, matched: ReturnType<Router['match']>): Promise<Res> {
-    if (!matched) return spec.notFound(url.pathname);
-    if (!('route' in matched)) return spec.methodNotAllowed(url.pathname);
-    const { route, params } = matched;
-    let rateHeaders: Record<string, string> = {};
-    try {
-      const principal: Principal = route.grants
-        ? spec.authenticate(req.headers, url.pathname, req.socket.remoteAddress ?? '')
-        : { id: 'anonymous', grants: new Set(), credential: '' };
-      if (route.grants && !route.grants.every((g) => principal.grants.has(g))) throw spec.forbidden(route, url.pathname);
-      if (route.bucket) {
-        const decision = spec.rateLimiter.take(route.bucket, spec.rateKey(principal));
-        if (decision) {
-          rateHeaders = spec.rateHeaders(decision);
-          if (!decision.allowed) return withHeaders(spec.rateLimited(url.pathname, decision), rateHeaders);
-        }
-      }
-      let body: unknown;
-      if (rawBody.length > 0 && JSON_TYPES.test(String(req.headers['content-type'] ?? 'application/json'))) {
-        try {
-          body = JSON.parse(rawBody);
-        } catch {
-          return withHeaders(spec.badRequest(url.pathname, 'The request body was not well-formed.'), rateHeaders);
-        }
-      }
-      const request: Req = {
-        method,
-        path: url.pathname,
-        template: route.template,
-        params,
-        query: url.searchParams,
-        headers: req.headers,
-        body,
-        rawBody,
-        principal,
-        baseUrl,
-      };
-      return withHeaders(await route.handler(request), rateHeaders);
-    } catch (error) {
-      if (error instanceof HttpFailure) return withHeaders({ status: error.status, body: error.body, headers: error.headers }, rateHeaders);
-      throw error;
-    }
-  }
-
-  async function control(method: string, url: URL, rawBody: string): Promise<Res> {
-    const path = url.pathname;
-    const body = rawBody ? safeJson(rawBody) : undefined;
-    if (path === '/__sandbox/state' && method === 'GET') return { status: 200, body: spec.state() };
-    if (path === '/__sandbox/faults' && method === 'POST') {
-      const rules = (body as { rules?: FaultRule[] } | undefined)?.rules;
-      if (!Array.isArray(rules)) return { status: 400, body: { error: 'body must be {"rules":[...]}' } };
-      try {
-        faults.set(rules);
-      } catch (error) {
-        return { status: 400, body: { error: (error as Error).message } };
-      }
-      return { status: 200, body: { rules: faults.list() } };
-    }
-    if (path === '/__sandbox/faults' && method === 'GET') return { status: 200, body: { rules: faults.list() } };
-    if (path === '/__sandbox/faults' && method === 'DELETE') {
-      faults.clear();
-      return { status: 204 };
-    }
-    if (path === '/__sandbox/requests' && method === 'GET') return { status: 200, body: requests.snapshot() };
-    if (path === '/__sandbox/requests' && method === 'DELETE') {
-      requests.reset();
-      return { status: 204 };
-    }
-    return controlRoute(spec.control, method, url, rawBody);
-  }
-
-  /** A route of the sandbox's own (control API, console pages): no auth, no limits, no faults. */
-  async function controlRoute(router: Router, method: string, url: URL, rawBody: string): Promise<Res> {
-    const path = url.pathname;
-    const body = rawBody ? safeJson(rawBody) : undefined;
-    const matched = router.match(method, path);
-    if (!matched || !('route' in matched)) return { status: 404, body: { error: `no control route ${method} ${path}` } };
-    try {
-      return await matched.route.handler({
-        method,
-        path,
-        template: matched.route.template,
-        params: matched.params,
-        query: url.searchParams,
-        headers: {},
-        body,
-        rawBody,
-        principal: { id: 'control', grants: new Set(), credential: '' },
-        baseUrl,
-      });
-    } catch (error) {
-      if (error instanceof HttpFailure) return { status: error.status, body: error.body };
-      throw error;
-    }
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
-  baseUrl = `${spec.tls ? 'https' : 'http'}://127.0.0.1:${actualPort}`;
+  served.baseUrl = `${spec.tls ? 'https' : 'http'}://127.0.0.1:${actualPort}`;
   return {
-    url: baseUrl,
+    url: served.baseUrl,
     port: actualPort,
-    faults,
-    requests,
-    taps,
+    faults: served.faults,
+    requests: served.requests,
+    taps: served.taps,
     setLatency: (ms) => {
       spec.latencyMs = ms;
     },
@@ -251,6 +110,187 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
         server.closeAllConnections();
       }),
   };
+}
+
+/** One request: the control API and console pages as they are; the service's API after latency, faults, auth and limits. */
+async function handle(served: Served, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { spec, faults, requests } = served;
+  const url = new URL(req.url ?? '/', served.baseUrl);
+  const method = (req.method ?? 'GET').toUpperCase();
+  const rawBody = await readBody(req);
+  if (url.pathname.startsWith('/__sandbox/')) return send(res, await control(served, method, url, rawBody));
+  if (url.pathname.startsWith('/admin/') && spec.pages) return send(res, await controlRoute(served, spec.pages, method, url, rawBody));
+  const delay = spec.latencyMs + (spec.jitter?.() ?? 0);
+  if (delay > 0) await sleep(delay);
+
+  const matched = spec.router.match(method, url.pathname);
+  const template = matched && 'route' in matched ? matched.route.template : url.pathname;
+  // Rules match the path with its query string, so that one request among many can be targeted.
+  const fault = faults.take(method, url.pathname + url.search);
+  const record = (status: number) => requests.record(method, template, status);
+  if (fault && !fault.afterHandler && (await faultAnswered(served, fault, req, res, url, record))) return;
+
+  const result = withHeaders(await dispatch(served, { method, url, req, rawBody, matched }), spec.commonHeaders ?? {});
+  record(result.status);
+  const wire = encode(result);
+  const exchange: Exchange = {
+    method,
+    template,
+    status: result.status,
+    body: result.body,
+    contentType: result.contentType,
+    request: { headers: req.headers, body: rawBody },
+    url: url.toString(),
+    headers: wire.headers,
+    payload: wire.payload,
+  };
+  for (const tap of served.taps) tap(exchange);
+  if (fault?.afterHandler) {
+    if (fault.delayMs) await sleep(fault.delayMs);
+    return void req.socket.destroy();
+  }
+  send(res, result, spec.clock);
+}
+
+type Fault = NonNullable<ReturnType<FaultInjector['take']>>;
+
+/** A fault that strikes before the handler: a wait, a hang, a reset or a status. True when it answered (or never will). */
+async function faultAnswered(
+  { spec, faults }: Served,
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  record: (status: number) => void,
+): Promise<boolean> {
+  if (fault.barrier) await faults.arrive(fault);
+  if (fault.delayMs) await sleep(fault.delayMs);
+  if (fault.hang) {
+    record(0);
+    return true;
+  }
+  if (fault.reset) {
+    record(0);
+    req.socket.destroy();
+    return true;
+  }
+  if (!fault.status) return false;
+  record(fault.status);
+  const answer = fault.body !== undefined ? { status: fault.status, body: fault.body } : spec.internalError(url.pathname, fault.status);
+  send(res, withHeaders(answer, fault.headers ?? {}), spec.clock);
+  return true;
+}
+
+interface Incoming {
+  method: string;
+  url: URL;
+  req: IncomingMessage;
+  rawBody: string;
+  matched: ReturnType<Router['match']>;
+}
+
+/** The service's answer: its 404 or 405, its auth and rate limit, then the route's handler; a thrown HttpFailure is the answer it carries. */
+async function dispatch(served: Served, { method, url, req, rawBody, matched }: Incoming): Promise<Res> {
+  const { spec } = served;
+  if (!matched) return spec.notFound(url.pathname);
+  if (!('route' in matched)) return spec.methodNotAllowed(url.pathname);
+  const { route, params } = matched;
+  let rateHeaders: Record<string, string> = {};
+  try {
+    const principal: Principal = route.grants
+      ? spec.authenticate(req.headers, url.pathname, req.socket.remoteAddress ?? '')
+      : { id: 'anonymous', grants: new Set(), credential: '' };
+    if (route.grants && !route.grants.every((g) => principal.grants.has(g))) throw spec.forbidden(route, url.pathname);
+    const decision = route.bucket ? spec.rateLimiter.take(route.bucket, spec.rateKey(principal)) : undefined;
+    if (decision) {
+      rateHeaders = spec.rateHeaders(decision);
+      if (!decision.allowed) return withHeaders(spec.rateLimited(url.pathname, decision), rateHeaders);
+    }
+    const body = jsonBody(req, rawBody);
+    if (body === MALFORMED) return withHeaders(spec.badRequest(url.pathname, 'The request body was not well-formed.'), rateHeaders);
+    const request: Req = {
+      method,
+      path: url.pathname,
+      template: route.template,
+      params,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      rawBody,
+      principal,
+      baseUrl: served.baseUrl,
+    };
+    return withHeaders(await route.handler(request), rateHeaders);
+  } catch (error) {
+    if (error instanceof HttpFailure) return withHeaders({ status: error.status, body: error.body, headers: error.headers }, rateHeaders);
+    throw error;
+  }
+}
+
+const MALFORMED = Symbol('malformed JSON');
+
+/** A JSON body (by its media type, JSON when none is said), undefined when there is none, MALFORMED when it does not parse. */
+function jsonBody(req: IncomingMessage, rawBody: string): unknown {
+  if (rawBody.length === 0 || !JSON_TYPES.test(String(req.headers['content-type'] ?? 'application/json'))) return undefined;
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    return MALFORMED;
+  }
+}
+
+/** The common control API (state, faults, requests), then the emulator's own. */
+async function control(served: Served, method: string, url: URL, rawBody: string): Promise<Res> {
+  const { spec, faults, requests } = served;
+  const path = url.pathname;
+  if (path === '/__sandbox/state' && method === 'GET') return { status: 200, body: spec.state() };
+  if (path === '/__sandbox/faults' && method === 'POST') return setFaults(faults, rawBody ? safeJson(rawBody) : undefined);
+  if (path === '/__sandbox/faults' && method === 'GET') return { status: 200, body: { rules: faults.list() } };
+  if (path === '/__sandbox/faults' && method === 'DELETE') {
+    faults.clear();
+    return { status: 204 };
+  }
+  if (path === '/__sandbox/requests' && method === 'GET') return { status: 200, body: requests.snapshot() };
+  if (path === '/__sandbox/requests' && method === 'DELETE') {
+    requests.reset();
+    return { status: 204 };
+  }
+  return controlRoute(served, spec.control, method, url, rawBody);
+}
+
+function setFaults(faults: FaultInjector, body: unknown): Res {
+  const rules = fieldsOf<'rules'>(body).rules;
+  if (!Array.isArray(rules)) return { status: 400, body: { error: 'body must be {"rules":[...]}' } };
+  try {
+    faults.set(rules as FaultRule[]);
+  } catch (error) {
+    return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+  }
+  return { status: 200, body: { rules: faults.list() } };
+}
+
+/** A route of the sandbox's own (control API, console pages): no auth, no limits, no faults. */
+async function controlRoute(served: Served, router: Router, method: string, url: URL, rawBody: string): Promise<Res> {
+  const path = url.pathname;
+  const matched = router.match(method, path);
+  if (!matched || !('route' in matched)) return { status: 404, body: { error: `no control route ${method} ${path}` } };
+  try {
+    return await matched.route.handler({
+      method,
+      path,
+      template: matched.route.template,
+      params: matched.params,
+      query: url.searchParams,
+      headers: {},
+      body: rawBody ? safeJson(rawBody) : undefined,
+      rawBody,
+      principal: { id: 'control', grants: new Set(), credential: '' },
+      baseUrl: served.baseUrl,
+    });
+  } catch (error) {
+    if (error instanceof HttpFailure) return { status: error.status, body: error.body };
+    throw error;
+  }
 }
 
 function withHeaders(res: Res, headers: Record<string, string>): Res {

@@ -56,11 +56,3 @@ export class HttpFailure extends Error {
     super(`HTTP ${status}`);
   }
 }
-
-/**
- * A JSON request body as an emulator's handler reads it: untrusted, each field checked where it is
- * read (a missing or mistyped one is the service's 400). This is the codebase's one `any`: typing
- * every body from the specs is #23 item 7's work, and biome refuses any other.
- */
-// biome-ignore lint/suspicious/noExplicitAny: the one untyped request body, checked field by field where it is read
-export type UntypedBody = Record<string, any>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RateLimiter, scaledLimits, type RateDecision } from '../http/rate-limit.js';
 import { Router } from '../http/router.js';
 import { startEmulator, type RunningEmulator } from '../http/server.js';
+import { fieldsOf, text } from '../http/body.js';
 import type { Req, Route } from '../http/types.js';
 import { OktaAuth, type ServiceApp } from './auth.js';
 import { BUCKETS, type ConnectionApiMode, type OktaContext } from './context.js';
@@ -13,7 +14,8 @@ import { appRoutes, findApp } from './routes-apps.js';
 import { assignmentRoutes } from './routes-assignments.js';
 import { directoryRoutes } from './routes-directory.js';
 import type { OktaSeed } from './seed.js';
-import { appTarget, OktaState, type ProvisioningSettings } from './state.js';
+import type { ProvisioningSettings } from './records.js';
+import { OktaState } from './state.js';
 
 /** Okta's per-minute limits on a paid org (research okta.md §g). */
 export const OKTA_LIMITS = {
@@ -55,120 +57,24 @@ export interface OktaEmulator {
 }
 
 export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<OktaEmulator> {
-  const state = new OktaState(options.seed);
   const timing = options.timing ?? {};
-  state.useClock(serviceClock(timing.oktaClockSkewMs));
+  const state = new OktaState(options.seed, 'okta', serviceClock(timing.oktaClockSkewMs));
   state.stampOffsetMs = timing.oktaStampOffsetMs ?? 0;
   const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300);
+  state.onChange((appId, delayMs) => engine.schedule(appId, delayMs));
   const auth = new OktaAuth();
   const apiToken = options.apiToken ?? `00${randomBytes(20).toString('base64url')}`;
   auth.addApiToken(apiToken);
   for (const app of options.serviceApps ?? []) auth.addServiceApp(app);
-  const changed = (appId?: string) => {
-    for (const app of appId ? [state.apps.get(appId)] : [...state.apps.values()]) if (app) state.settleAssignments(app);
-    engine.schedule(appId);
-  };
-  const ctx: OktaContext = { state, connectionApi: options.connectionApi ?? 'unsupported', changed };
+  const ctx: OktaContext = { state, connectionApi: options.connectionApi ?? 'unsupported' };
 
   const router = new Router();
   for (const route of [...appRoutes(ctx), ...assignmentRoutes(ctx), ...directoryRoutes(ctx), auth.tokenRoute()]) router.add(route);
+  const setProvisioning: OktaEmulator['setProvisioning'] = (appId, settings) =>
+    state.setProvisioning(findApp(ctx, appId), { ...settings, enabled: settings.enabled ?? true });
 
-  const setProvisioning: OktaEmulator['setProvisioning'] = (appId, settings) => {
-    const app = findApp(ctx, appId);
-    state.settleAssignments(app);
-    app.provisioning = {
-      enabled: settings.enabled ?? true,
-      baseUrl: settings.baseUrl,
-      token: settings.token,
-      createUsers: settings.createUsers,
-      deactivateUsers: settings.deactivateUsers,
-      updateUserAttributes: settings.updateUserAttributes,
-      importGroups: settings.importGroups,
-    };
-    app.lastUpdated = state.now();
-    state.log({ eventType: 'application.configuration.update', displayMessage: 'Update provisioning settings', result: 'SUCCESS', targets: [appTarget(app)] });
-    engine.schedule(appId, 0);
-  };
-
-  const control = new Router();
-  const controlRoute = (method: string, template: string, handler: Route['handler']) => control.add({ method, template, handler });
-  controlRoute('POST', '/__sandbox/apps/{appId}/provisioning', (req: Req) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof b.baseUrl !== 'string' || typeof b.token !== 'string') throw validation('baseUrl and token are required');
-    setProvisioning(req.params.appId, {
-      baseUrl: b.baseUrl,
-      token: b.token,
-      enabled: b.enabled !== false,
-      createUsers: b.createUsers !== false,
-      deactivateUsers: b.deactivateUsers !== false,
-      updateUserAttributes: b.updateUserAttributes === true,
-      importGroups: b.importGroups === true,
-    });
-    return { status: 204 };
-  });
-  controlRoute('POST', '/__sandbox/groups/{groupId}/members', (req: Req) => {
-    const members = state.members.get(req.params.groupId);
-    const userId = (req.body as { userId?: string } | undefined)?.userId;
-    if (!members || !userId || !state.users.has(userId)) throw validation('unknown group or user');
-    members.add(userId);
-    changed();
-    return { status: 204 };
-  });
-  // What an admin does in the Admin Console: "Provision User" on the app's Assignments tab for
-  // the users assigned before provisioning was on, and Retry on Dashboard → Tasks for failed tasks.
-  controlRoute('POST', '/__sandbox/apps/{appId}/provision-users', (req: Req) => {
-    const app = findApp(ctx, req.params.appId);
-    app.unprovisioned.clear();
-    engine.schedule(app.id, 0);
-    return { status: 204 };
-  });
-  controlRoute('POST', '/__sandbox/apps/{appId}/tasks/retry', (req: Req) => {
-    const app = findApp(ctx, req.params.appId);
-    app.failedTasks.clear();
-    engine.schedule(app.id, 0);
-    return { status: 204 };
-  });
-  controlRoute('POST', '/__sandbox/tokens/revoke', (req: Req) => {
-    auth.revokeApiToken(String((req.body as { token?: string } | undefined)?.token ?? ''));
-    return { status: 204 };
-  });
-  controlRoute('POST', '/__sandbox/provisioning/idle', async () => {
-    await engine.idle();
-    return { status: 204 };
-  });
-
-  const limiter = new RateLimiter(
-    options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1, options.rateLimitFactor),
-    options.clock,
-  );
   const server = await startEmulator(
-    {
-      name: 'okta',
-      router,
-      control,
-      pages: consolePages(state),
-      authenticate: (headers) => auth.authenticate(headers),
-      forbidden: () => auth.forbidden(),
-      notFound: () => ({ status: 404, body: oktaErrorBody('E0000022', 'The endpoint does not support the provided HTTP method') }),
-      methodNotAllowed: () => ({ status: 405, body: oktaErrorBody('E0000022', 'The endpoint does not support the provided HTTP method') }),
-      badRequest: (_path, message) => ({ status: 400, body: oktaErrorBody('E0000003', message) }),
-      internalError: (_path, status) => ({ status, body: oktaErrorBody('E0000009', 'Internal Server Error') }),
-      rateLimited: () => ({ status: 429, body: oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.') }),
-      rateHeaders: (d: RateDecision) => ({
-        'x-rate-limit-limit': String(d.limit),
-        'x-rate-limit-remaining': String(d.remaining),
-        'x-rate-limit-reset': String(Math.ceil(d.resetAt / 1000)),
-      }),
-      rateKey: () => 'org',
-      rateLimiter: limiter,
-      state: () => state.snapshot(),
-      latencyMs: options.latencyMs ?? 0,
-      jitter: jitter(timing.jitterMs, timing.jitterSeed ?? 1),
-      clock: state.timeNow,
-      // Sent by Okta on every API answer, as recorded.
-      commonHeaders: { 'accept-ch': 'Sec-CH-UA-Platform-Version', 'referrer-policy': 'strict-origin-when-cross-origin' },
-      tls: options.tls,
-    },
+    { ...oktaFaces(auth), router, control: controlRoutes(ctx, auth, engine), pages: consolePages(state), ...oktaService(state, options, timing) },
     options.port ?? 0,
   );
   return {
@@ -183,5 +89,94 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
       engine.stop();
       await server.close();
     },
+  };
+}
+
+/**
+ * The sandbox's control API: what an admin does in the Admin Console (the Provisioning tab, a
+ * group's members, "Provision User" on the Assignments tab, Retry on Dashboard → Tasks), through
+ * the same methods of the org as the API, and what tests need (revoking a token, waiting for
+ * provisioning to settle).
+ */
+function controlRoutes(ctx: OktaContext, auth: OktaAuth, engine: ProvisioningEngine): Router {
+  const { state } = ctx;
+  const control = new Router();
+  const controlRoute = (method: string, template: string, handler: Route['handler']) => control.add({ method, template, handler });
+  controlRoute('POST', '/__sandbox/apps/{appId}/provisioning', (req: Req) => {
+    const b = fieldsOf<keyof ProvisioningSettings>(req.body);
+    const baseUrl = text(b.baseUrl);
+    const token = text(b.token);
+    if (baseUrl === undefined || token === undefined) throw validation('baseUrl and token are required');
+    state.setProvisioning(findApp(ctx, req.params.appId), {
+      baseUrl,
+      token,
+      enabled: b.enabled !== false,
+      createUsers: b.createUsers !== false,
+      deactivateUsers: b.deactivateUsers !== false,
+      updateUserAttributes: b.updateUserAttributes === true,
+      importGroups: b.importGroups === true,
+    });
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/groups/{groupId}/members', (req: Req) => {
+    const group = state.groups.get(req.params.groupId);
+    const user = state.users.get(text(fieldsOf<'userId'>(req.body).userId) ?? '');
+    if (!group || !user) throw validation('unknown group or user');
+    state.addMember(group, user);
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/apps/{appId}/provision-users', (req: Req) => {
+    state.provisionWaitingUsers(findApp(ctx, req.params.appId));
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/apps/{appId}/tasks/retry', (req: Req) => {
+    state.retryFailedTasks(findApp(ctx, req.params.appId));
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/tokens/revoke', (req: Req) => {
+    auth.revokeApiToken(text(fieldsOf<'token'>(req.body).token) ?? '');
+    return { status: 204 };
+  });
+  controlRoute('POST', '/__sandbox/provisioning/idle', async () => {
+    await engine.idle();
+    return { status: 204 };
+  });
+  return control;
+}
+
+const methodNotSupported = () => oktaErrorBody('E0000022', 'The endpoint does not support the provided HTTP method');
+
+/** How Okta authenticates and answers what no route does: its error bodies and rate-limit headers. */
+function oktaFaces(auth: OktaAuth) {
+  return {
+    name: 'okta',
+    authenticate: (headers: Req['headers']) => auth.authenticate(headers),
+    forbidden: () => auth.forbidden(),
+    notFound: () => ({ status: 404, body: methodNotSupported() }),
+    methodNotAllowed: () => ({ status: 405, body: methodNotSupported() }),
+    badRequest: (_path: string, message: string) => ({ status: 400, body: oktaErrorBody('E0000003', message) }),
+    internalError: (_path: string, status: number) => ({ status, body: oktaErrorBody('E0000009', 'Internal Server Error') }),
+    rateLimited: () => ({ status: 429, body: oktaErrorBody('E0000047', 'API call exceeded rate limit due to too many requests.') }),
+    rateHeaders: (d: RateDecision) => ({
+      'x-rate-limit-limit': String(d.limit),
+      'x-rate-limit-remaining': String(d.remaining),
+      'x-rate-limit-reset': String(Math.ceil(d.resetAt / 1000)),
+    }),
+    // Sent by Okta on every API answer, as recorded.
+    commonHeaders: { 'accept-ch': 'Sec-CH-UA-Platform-Version', 'referrer-policy': 'strict-origin-when-cross-origin' },
+  };
+}
+
+/** The org's limits (one set of buckets for the org), clock, latency and state for the server. */
+function oktaService(state: OktaState, options: OktaEmulatorOptions, timing: SandboxTiming) {
+  const limits = options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1, options.rateLimitFactor);
+  return {
+    rateKey: () => 'org',
+    rateLimiter: new RateLimiter(limits, options.clock),
+    state: () => state.snapshot(),
+    latencyMs: options.latencyMs ?? 0,
+    jitter: jitter(timing.jitterMs, timing.jitterSeed ?? 1),
+    clock: state.timeNow,
+    tls: options.tls,
   };
 }

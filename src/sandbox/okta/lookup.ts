@@ -1,5 +1,6 @@
 import { notFound } from './errors.js';
-import type { OktaGroup, OktaState, OktaUser } from './state.js';
+import type { OktaGroup, OktaUser } from './records.js';
+import type { OktaState } from './state.js';
 
 /** A group by id, or Okta's 404. */
 export function findGroup(state: OktaState, id: string): OktaGroup {

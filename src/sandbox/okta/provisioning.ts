@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { filterString } from '../../lib/filter-string.js';
 import { OKTA_RATE_LIMIT_RETRIES, oktaRetryWaitMs } from '../../lib/okta-retry-rule.js';
-import type { AppRecord, MappingRecord, OktaState } from './state.js';
-import { appTarget, groupTarget, userTarget } from './state.js';
+import { appTarget, groupTarget, userTarget, type AppRecord, type MappingRecord } from './records.js';
+import type { OktaState } from './state.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

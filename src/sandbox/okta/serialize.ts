@@ -1,4 +1,5 @@
-import type { AppRecord, MappingRecord, OktaGroup, OktaState, OktaUser } from './state.js';
+import type { AppRecord, MappingRecord, OktaGroup, OktaUser } from './records.js';
+import type { OktaState } from './state.js';
 
 /** State → the JSON Okta serves, with `_links` pointing back at the emulator. */
 export function appFeatures(app: AppRecord): string[] {
