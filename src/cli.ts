@@ -16,8 +16,8 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(hideFlagValues(s)),
       // Help fits the terminal it is printed on; 80 where there is none.
-      getOutHelpWidth: () => (ctx.stdout as { columns?: number }).columns || 80,
-      getErrHelpWidth: () => (ctx.stderr as { columns?: number }).columns || 80,
+      getOutHelpWidth: () => ctx.stdout.columns || 80,
+      getErrHelpWidth: () => ctx.stderr.columns || 80,
     })
     .addHelpText(
       'after',

@@ -4,8 +4,9 @@ import type { Redactor } from './lib/redact.js';
 export interface Context {
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** `columns`: a terminal's width, where the stream is one that reports it. */
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   redactor: Redactor;
   /** Resolves when the user asks to stop (SIGINT); commands stop after the request in flight. */
   signal: AbortSignal;

@@ -179,5 +179,5 @@ function commandOf(argv: string[]): string | null {
 }
 
 function commanderCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }

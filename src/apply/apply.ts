@@ -16,6 +16,7 @@ import { createAccountToken, revokeAccountToken, rollAccountToken } from '../clo
 import { tokenCreateBody } from '../plan/scim-token.js';
 import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { provisioningChecklistState, provisioningGuidedStep, renderManualStep } from '../plan/guided-step.js';
+import { isRecord } from '../lib/is-record.js';
 
 /** The SCIM token as the run holds it: given, or made by its first step (never in a result, a plan or a file). */
 export interface HeldScimToken {
@@ -45,9 +46,8 @@ export interface ApplyDeps {
   revealToken: boolean;
 }
 
-export interface ApplyResult extends RunResult {
-  appId?: string;
-}
+/** What okta's apply has done so far: the run's result, with the app it made or found. */
+export type ApplyResult = RunResult;
 
 /** Actions of these kinds do not depend on each other, so a phase of them runs concurrently. */
 const CONCURRENT: Partial<Record<Action['resource'], string>> = {
@@ -69,9 +69,11 @@ export function applyPlan(plan: Plan, result: ApplyResult, deps: ApplyDeps): Pro
   );
 }
 
-/** What an apply that stopped half-way had done, where the error carries it. */
-export function partialApply(error: unknown): ApplyResult | undefined {
-  return error instanceof CliError ? (error.partial as ApplyResult | undefined) : undefined;
+/** A string field of a planned request's body, which the planner wrote. */
+function bodyText(body: unknown, field: string): string {
+  const value = isRecord(body) ? body[field] : undefined;
+  if (typeof value !== 'string') throw new Error(`a planned request's body has no "${field}"`);
+  return value;
 }
 
 async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<unknown> {
@@ -120,7 +122,8 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
 
 async function grantRoles(group: string, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { roles } = deps;
-  const roleIds = deps.groupRoles[group].map((name) => roles!.roleIds[name]);
+  if (!roles) throw new Error(`the roles of "${group}" were planned without Cloudflare's role list`);
+  const roleIds = deps.groupRoles[group].map((name) => roles.roleIds[name]);
   const rg = await grantRolesWhenPushed(deps.scim, group, roleIds, {
     waitMs: deps.inputs.waitMs,
     signal: deps.signal,
@@ -287,10 +290,10 @@ export async function makeScimToken(
 /** POST /apps/{id}/users after an ambiguous failure: check the assignment before assigning again. */
 async function assignUser(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
   const path = resolvePath(action, result);
-  const body = requestsOf(action)[0].body as { id: string };
+  const { body } = requestsOf(action)[0];
   await createOrAdopt(
     () => deps.okta.post(path, body),
-    () => deps.okta.get(`${path}/${body.id}`).catch(notFoundAsUndefined),
+    () => deps.okta.get(`${path}/${bodyText(body, 'id')}`).catch(notFoundAsUndefined),
   );
 }
 
@@ -341,10 +344,10 @@ async function pushGroup(action: Action, result: ApplyResult, deps: ApplyDeps): 
     await deps.okta.patch(path, requestsOf(action)[0].body);
     return;
   }
-  const body = requestsOf(action)[0].body as { sourceGroupId: string };
+  const { body } = requestsOf(action)[0];
   await createOrAdopt(
     () => deps.okta.post(path, body),
-    async () => (await deps.okta.list<{ id: string; status: string }>(path, { sourceGroupId: body.sourceGroupId }))[0],
+    async () => (await deps.okta.list<{ id: string; status: string }>(path, { sourceGroupId: bodyText(body, 'sourceGroupId') }))[0],
     // Okta refuses a second mapping of one group with a 400.
     { conflictStatus: 400 },
   );

@@ -31,6 +31,8 @@ function applied(action: Action, result: AppliedAction['result'], detail?: strin
 export interface RunResult {
   applied: AppliedAction[];
   manualSteps: ManualStep[];
+  /** The Okta app the run made or found, where it works on one: named in the document of a run stopped half-way. */
+  appId?: string;
 }
 
 /** A step that found the work is a person's after all: it has added its manual step to the result. */

@@ -1,5 +1,6 @@
 import { AuthError } from '../lib/errors.js';
 import { fromWire } from '../lib/terminal-text.js';
+import { isRecord } from '../lib/is-record.js';
 
 /**
  * What Cloudflare's API gateway says when it refuses a token, read from its codes, never its words
@@ -17,34 +18,27 @@ export interface GatewayRefusal {
   location?: string;
 }
 
-interface WireError {
-  code?: unknown;
-  message?: unknown;
-  documentation_url?: unknown;
-  error_chain?: WireError[];
-}
-
 /** Pure: every code in the v4 envelope's errors and their chains, and the first documentation link Cloudflare's own site serves. */
 export function gatewayRefusal(body: unknown): GatewayRefusal {
-  const errors = (body as { errors?: unknown } | undefined)?.errors;
-  const flat: WireError[] = [];
+  const fields = isRecord(body) ? body : {};
+  // Each error of the envelope, and of their chains (bounded: the body is the wire's).
+  const flat: Array<Record<string, unknown>> = [];
   const walk = (list: unknown, depth: number) => {
     if (!Array.isArray(list) || depth > 3) return;
-    for (const e of list.slice(0, 10) as WireError[]) {
-      if (!e || typeof e !== 'object') continue;
+    for (const e of list.slice(0, 10)) {
+      if (!isRecord(e)) continue;
       flat.push(e);
       walk(e.error_chain, depth + 1);
     }
   };
-  walk(errors, 0);
+  walk(fields.errors, 0);
   const codes = flat.map((e) => e.code).filter((c): c is number => typeof c === 'number');
   const link = flat
     .map((e) => e.documentation_url)
     .find((u): u is string => typeof u === 'string' && /^https:\/\/developers\.cloudflare\.com\/[\w./-]{1,300}$/.test(u));
   // The one refusal whose code is shared: 9109 for another account, and for an address outside the token's ranges.
   // On SCIM paths the words are SCIM's `detail` (the spec's error shape), with no code to read.
-  const detail = (body as { detail?: unknown } | undefined)?.detail;
-  const location = [...flat.map((e) => e.message), detail]
+  const location = [...flat.map((e) => e.message), fields.detail]
     .map((m) => (typeof m === 'string' ? /^Cannot use the access token from location: ([0-9a-fA-F.:]{2,45})$/.exec(m)?.[1] : undefined))
     .find(Boolean);
   return { codes, ...(link ? { documentationUrl: link } : {}), ...(location ? { location } : {}) };

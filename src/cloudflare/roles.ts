@@ -31,7 +31,12 @@ export async function resolveRoles(client: CloudflareClient, wanted: string[]): 
       `Valid roles: ${names.join(', ')}. Nothing was changed.`,
     );
   }
-  return Object.fromEntries(wanted.map((n) => [n, byName.get(n)!]));
+  return Object.fromEntries(
+    wanted.flatMap((n) => {
+      const id = byName.get(n);
+      return id === undefined ? [] : [[n, id]];
+    }),
+  );
 }
 
 export async function findAccountResourceGroup(client: CloudflareClient): Promise<string | undefined> {

@@ -62,6 +62,7 @@ function fish(model: CompletionModel): string {
 
 /** Pure: the completion script for a shell; another shell name is an input error naming the ones there are. */
 export function completionScript(shell: string, model: CompletionModel): string {
-  if (!(SHELLS as readonly string[]).includes(shell)) throw new InputError(`No completion for shell "${shell}".`, `Use one of: ${SHELLS.join(', ')}.`);
-  return { bash, zsh, fish }[shell as Shell](model);
+  const known = SHELLS.find((s) => s === shell);
+  if (!known) throw new InputError(`No completion for shell "${shell}".`, `Use one of: ${SHELLS.join(', ')}.`);
+  return { bash, zsh, fish }[known](model);
 }

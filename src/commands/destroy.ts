@@ -1,6 +1,5 @@
 import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import { listAccountTokens, revokeAccountToken } from '../cloudflare/account-tokens.js';
-import type { CloudflareClient } from '../cloudflare/client.js';
 import { scimTokenName } from '../plan/scim-token.js';
 import type { Context } from '../context.js';
 import type { DestroyOptions } from './options.js';
@@ -13,7 +12,7 @@ import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } fr
 import { requestsOf } from '../plan/types.js';
 import { summarize } from '../plan/render.js';
 import { runActions } from '../apply/executor.js';
-import type { Session } from './session.js';
+import { readClient, type Session } from './session.js';
 import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
 
 /** `npx scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
@@ -84,7 +83,7 @@ function destroyCommand(options: DestroyOptions): PlanningCommand<Flags, Destroy
         const op = action.operation;
         if (op?.kind === 'revoke-scim-tokens') {
           const outcomes: string[] = [];
-          for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(session.read as CloudflareClient, id)}`);
+          for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(readClient(session, 'destroy'), id)}`);
           return outcomes.join('; ');
         }
         for (const request of requestsOf(action)) await session.okta.send(request);
@@ -116,7 +115,7 @@ async function observeForDestroy(session: Session, revokeScimToken: boolean): Pr
   return {
     app: { id: app.id, label: app.label, status: app.status },
     mappings: mappings.map((m) => ({ id: m.id, sourceGroupId: m.sourceGroupId, status: m.status, groupName: names.get(m.sourceGroupId) ?? m.sourceGroupId })),
-    assignedGroups: groups.map((g) => ({ id: g.id, name: names.get(g.id)! })),
+    assignedGroups: groups.map((g) => ({ id: g.id, name: names.get(g.id) ?? g.id })),
     directUsers: users.filter((u) => u.scope === 'USER').map((u) => ({ id: u.id, login: u.credentials?.userName ?? u.id })),
     assignedLogins: users.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()),
     otherLabels,
@@ -127,7 +126,10 @@ async function observeForDestroy(session: Session, revokeScimToken: boolean): Pr
 /** Cloudflare never removes its sole Super Administrator, and neither does this command. */
 async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved): Promise<void> {
   const leaving = new Set(observed.assignedLogins);
-  const members = await session.read!.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${session.inputs.accountId}/members`, 50);
+  const members = await readClient(session, 'destroy').listAll<{ email: string; roles?: Array<{ id: string }> }>(
+    `/accounts/${session.inputs.accountId}/members`,
+    50,
+  );
   const admins = members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email.toLowerCase());
   if (admins.length > 0 && admins.every((a) => leaving.has(a))) {
     throw new InputError(

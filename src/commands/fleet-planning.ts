@@ -76,7 +76,8 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
         run.exitCode = outcome.exitCode;
       } catch (error) {
         if (error instanceof CliError)
-          Object.assign(run.document, await cmd.stopped?.(p, (error.partial as typeof run.result | undefined) ?? run.result, error));
+          // The executor filled this account's result as it went.
+          Object.assign(run.document, await cmd.stopped?.(p, run.result, error));
         throw error;
       }
     },

@@ -128,7 +128,8 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   const outcome = await cmd.execute(planned, session, flags, result, changes).catch(async (error: unknown) => {
     // One shape for a run stopped half-way, in every command: the plan's document, what was done, and the error.
     if (error instanceof CliError) {
-      const done = (error.partial as RunResult | undefined) ?? result;
+      // The executor fills this run's result as it goes (and hands the same object to the error).
+      const done = result;
       reporter.result({
         ...document,
         dryRun: false,

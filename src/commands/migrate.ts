@@ -120,7 +120,7 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
   const appGroups = await readOkta.appGroups(okta, appId);
   const legacy = appGroups.map((g) => ({ id: g.id, name: g._embedded?.group?.profile.name ?? '' })).filter((g) => pattern.test(g.name));
   if (legacy.length === 0) return [];
-  const roleOf = (name: string) => pattern.exec(name)![1];
+  const roleOf = (name: string) => pattern.exec(name)?.[1] ?? '';
   const targetOf = (name: string) => `${prefix}${roleOf(name)}`;
   for (const g of legacy) {
     if (/^cf/i.test(targetOf(g.name)))
@@ -227,11 +227,14 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
       case 'role':
         await grantRolesWhenPushed(scim, g.target.name, [g.roleId], { waitMs: inputs.waitMs, signal, progress });
         break;
-      case 'legacy-push':
+      case 'legacy-push': {
+        const { mapping } = g;
+        if (!mapping) throw new RemoteError(`internal: "${g.name}" is not pushed, and its push was planned to be removed`);
         await proveMembersHoldRole(session, g, signal, progress);
-        if (g.mapping!.status !== 'INACTIVE') await okta.patch(oktaPaths.pushMapping(appId, g.mapping!.id), { status: 'INACTIVE' });
-        await okta.delete(oktaPaths.pushMapping(appId, g.mapping!.id), { deleteTargetGroup: 'false' });
+        if (mapping.status !== 'INACTIVE') await okta.patch(oktaPaths.pushMapping(appId, mapping.id), { status: 'INACTIVE' });
+        await okta.delete(oktaPaths.pushMapping(appId, mapping.id), { deleteTargetGroup: 'false' });
         break;
+      }
       case 'legacy-unassign':
         await proveMembersHoldRole(session, g, signal, progress);
         await okta.delete(oktaPaths.appGroup(appId, g.id));

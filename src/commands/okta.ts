@@ -64,12 +64,12 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
       yesHint: 'Pass --yes to apply without asking, or review a saved plan: --dry-run --out plan.json, then --plan plan.json.',
       cancelled: 'Apply cancelled; nothing was changed.',
     }),
-    execute: (planned, session, _flags, result, changes) => applyAndVerify(planned, session, result as ApplyResult, changes, options),
+    execute: (planned, session, _flags, result, changes) => applyAndVerify(planned, session, result, changes, options),
     // With --dry-run --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1; a stop by signal stays itself.
     errorExitCode: (code) =>
       options.detailedExitcode && options.dryRun && code !== ExitCode.interrupted && code !== ExitCode.terminated ? ExitCode.failed : code,
     async stopped({ plan, ci, document, appLabel }, done, error) {
-      const { appId } = done as ApplyResult;
+      const { appId } = done;
       if (error instanceof PendingError || done.applied.length > 0) await ci({ actions: plan.actions, manualSteps: done.manualSteps });
       // The app a run made before it stopped is named, as a finished run names it.
       return { app: appId ? { id: appId, label: appLabel } : document.app };

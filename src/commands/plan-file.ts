@@ -36,7 +36,8 @@ export class PlanFile {
   private constructor(
     private readonly command: PlanCommand,
     private readonly flags: PlanFileFlags,
-    private readonly read: ReadPlan | undefined,
+    /** The saved plan given to --plan, with its path. */
+    private readonly read: (ReadPlan & { path: string }) | undefined,
   ) {}
 
   static async open(command: PlanCommand, flags: PlanFileFlags): Promise<PlanFile> {
@@ -44,8 +45,9 @@ export class PlanFile {
     if (flags.planSha256 !== undefined && flags.plan === undefined)
       throw new InputError('--plan-sha256 pins the file given to --plan, and no --plan was given.', 'Add --plan <file>, or drop --plan-sha256.');
     // A broken plan file is an input error: found before any request. The plan carries its inputs.
-    const read = flags.plan !== undefined ? parseSavedPlan(flags.plan, await readPlanBytes(flags.plan), command) : undefined;
-    if (read && flags.planSha256 !== undefined) refuseUnpinned(flags.plan!, read.sha256, flags.planSha256);
+    const path = flags.plan;
+    const read = path !== undefined ? { ...parseSavedPlan(path, await readPlanBytes(path), command), path } : undefined;
+    if (read && flags.planSha256 !== undefined) refuseUnpinned(read.path, read.sha256, flags.planSha256);
     return new PlanFile(command, flags, read);
   }
 
@@ -55,7 +57,7 @@ export class PlanFile {
 
   /** The saved plan's inputs, for the session to start from. */
   get inputs(): SavedInputs | undefined {
-    return this.saved && this.flags.plan !== undefined ? savedInputs(this.saved, this.flags.plan) : undefined;
+    return this.read ? savedInputs(this.read.plan, this.read.path) : undefined;
   }
 
   /** A saved plan's flags, under any given on this run (undefined = not given). */
@@ -75,7 +77,7 @@ export class PlanFile {
    */
   admit(given: { orgUrl: string; desired: Desired; options?: Record<string, boolean | string | undefined> }, reporter: Reporter): void {
     if (!this.read) return;
-    const path = this.flags.plan!;
+    const { path } = this.read;
     const mismatches = targetMismatches(this.read.plan, { orgUrl: given.orgUrl, scimBaseUrl: given.desired.scimBaseUrl });
     if (mismatches.length > 0)
       throw new InputError(

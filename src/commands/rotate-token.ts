@@ -2,7 +2,6 @@ import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
 import { oktaPaths } from '../plan/okta-paths.js';
 import { scimRequestsBy, scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
-import type { CloudflareClient } from '../cloudflare/client.js';
 import { heldValue, makeScimToken, type HeldScimToken } from '../apply/apply.js';
 import type { TokenCreation } from '../lib/inputs.js';
 import { describeCreation, newestFirst, scimTokenName } from '../plan/scim-token.js';
@@ -20,7 +19,7 @@ import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
 import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { checkScimToken } from '../cloudflare/scim-proof.js';
-import type { Session } from './session.js';
+import { readClient, type Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
 
 /**
@@ -144,7 +143,7 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
         return outcome;
       }
       case 'revoke-scim-tokens': {
-        const api = requireRead(session);
+        const api = readClient(session, 'rotate-token');
         const outcomes = [];
         for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(api, id)}`);
         steps.push({ step: action.summary, result: outcomes.join('; ') });
@@ -186,11 +185,6 @@ function showGuidedStep(session: Session, appId: string, token: string, reveal: 
   );
 }
 
-function requireRead(session: Session): CloudflareClient {
-  if (!session.read) throw new RemoteError('internal: rotate-token runs only with CLOUDFLARE_API_TOKEN');
-  return session.read;
-}
-
 function requireId(id: string | undefined): string {
   if (!id) throw new RemoteError('internal: the new token has no id before its proof (the plan makes it first)');
   return id;
@@ -205,7 +199,7 @@ function applyDepsOf(session: Session, held: HeldScimToken) {
  * the token Okta's latest SCIM request carried, and SCIM's permission group.
  */
 async function planMadeToken(session: Session, appId: string, creation: TokenCreation) {
-  const api = requireRead(session);
+  const api = readClient(session, 'rotate-token');
   const name = scimTokenName(session.inputs.appLabel);
   const [tokens, group, requests] = await Promise.all([
     listAccountTokens(api),
@@ -278,7 +272,7 @@ async function proveInUse(
   progress: (text: string) => void,
   waitMs: number,
 ): Promise<string> {
-  const { okta, read } = session;
+  const { okta } = session;
   if (action.kind === 'manual' || !action.request)
     throw new PendingError(`Cannot prove yet that Okta uses the new token: ${action.detail}.`, 'Re-run rotate-token then; it is safe to repeat.');
   let round = 0;
@@ -299,7 +293,7 @@ async function proveInUse(
           `Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`,
           'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.',
         );
-      const used = await scimRequestsBy(read!, newTokenId, since);
+      const used = await scimRequestsBy(readClient(session, 'rotate-token'), newTokenId, since);
       return used.length > 0
         ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change`
         : undefined;

@@ -2,7 +2,7 @@ import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
 import { loadConfigFile, type LoadedConfig } from '../lib/config-file.js';
-import { CliError, exitCodeFor, InputError, type InputProblem } from '../lib/errors.js';
+import { CliError, exitCodeFor, InputError, RemoteError, type InputProblem } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { VERSION } from '../lib/version.js';
@@ -27,6 +27,7 @@ import type { Desired } from '../plan/types.js';
 import type { FleetMember } from '../lib/fleet.js';
 import type { SecretName, SecretValue } from '../lib/inputs.js';
 import type { CiReport } from '../verify/ci-report.js';
+import { isRecord } from '../lib/is-record.js';
 
 /** What a plan names in place of a token's fingerprint when scim-setup is to make the token. */
 export const MADE_BY_SCIM_SETUP = 'made by scim-setup';
@@ -38,7 +39,7 @@ export interface Session {
   interactivity: Interactivity;
   okta: OktaClient;
   scim: CloudflareClient;
-  /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN. */
+  /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN (`readClient` where a step needs it). */
   read?: CloudflareClient;
   /** A client on a token this run made (its value known only in memory), for Okta's side of the check. */
   clientFor(token: string): CloudflareClient;
@@ -237,7 +238,7 @@ export async function withJsonErrors(reporter: Reporter, command: string, signal
     return code;
   } catch (error) {
     if (reporter.json && !reporter.resultWritten) {
-      const partial = error instanceof CliError ? (error.partial as { applied?: unknown; manualSteps?: unknown } | undefined) : undefined;
+      const partial = error instanceof CliError && isRecord(error.partial) ? error.partial : undefined;
       // What was done before the error sits where a finished run puts it: `applied` and `manualSteps` (#23 item 2).
       reporter.result({
         formatVersion: 1,
@@ -259,4 +260,10 @@ export function errorDocument(error: unknown, signal: AbortSignal): { message: s
     exitCode: exitCodeFor(error, signal),
     ...(error instanceof InputError && error.problems ? { problems: error.problems } : {}),
   };
+}
+
+/** The CLOUDFLARE_API_TOKEN client, for a step that a command plans only when that token is set (its absence here is a defect). */
+export function readClient(session: Pick<Session, 'read'>, command: string): CloudflareClient {
+  if (!session.read) throw new RemoteError(`internal: this step of ${command} runs only with CLOUDFLARE_API_TOKEN`);
+  return session.read;
 }

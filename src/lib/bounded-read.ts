@@ -35,10 +35,10 @@ export async function readStreamBounded(stream: NodeJS.ReadableStream, limit: nu
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
-    const bytes = Buffer.from(chunk as Buffer);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
     total += bytes.length;
     if (total > limit) {
-      (stream as { destroy?: () => void }).destroy?.();
+      if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
       throw new TooLarge(limit);
     }
     chunks.push(bytes);

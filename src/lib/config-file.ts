@@ -1,5 +1,5 @@
 import { readBounded, TooLarge } from './bounded-read.js';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { nearMatches } from './near-matches.js';
 import { InputError } from './errors.js';
 import { checkFleet } from './fleet-config.js';
@@ -103,16 +103,16 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
   if (doc.contents === null) return {};
   // Every problem of the file at once, each at its line and column: a file with two typos is fixed in one go (#24 items 21, 22).
   const problems: Problem[] = [];
-  const at = (node: Node | null | undefined) => {
-    const offset = node?.range?.[0];
+  const at = (node: unknown) => {
+    const offset = isNode(node) ? node.range?.[0] : undefined;
     if (offset === undefined) return '';
     const { line, col } = lines.linePos(offset);
     return `line ${line}, column ${col}: `;
   };
   const report: Report = (node, message, fix) => problems.push({ where: at(node), message, fix });
-  const config = validateNode(doc.contents as Node, SCHEMA, '', report) as ConfigFile;
+  const config = validateNode(doc.contents, SCHEMA, '', report) as ConfigFile;
   const accountsNode = isMap(doc.contents) ? doc.contents.get('accounts', true) : undefined;
-  if (config.accounts && isSeq(accountsNode)) config.accounts = checkFleet(config, accountsNode.items as Node[], report);
+  if (config.accounts && isSeq(accountsNode)) config.accounts = checkFleet(config, accountsNode.items, report);
   if (problems.length === 1) throw new InputError(`Config file ${path}, ${problems[0].where}${problems[0].message}`, problems[0].fix);
   if (problems.length > 1)
     throw new InputError(
@@ -128,10 +128,11 @@ interface Problem {
   fix: string;
 }
 
-export type Report = (node: Node | null | undefined, message: string, fix: string) => void;
+/** A problem at a node of the file (its line and column are said; a node the parser did not place is said without). */
+export type Report = (node: unknown, message: string, fix: string) => void;
 
 /** Validates one node against its kind, reporting each problem; what is wrong is left out of the value. */
-function validateNode(node: Node, kind: FieldKind, key: string, report: Report): unknown {
+function validateNode(node: unknown, kind: FieldKind, key: string, report: Report): unknown {
   const where = key ? `key "${key}"` : 'the top level';
   // Aliases are refused outright: a config has no use for them, and they can expand hugely.
   if (isAlias(node)) return report(node, `${where} uses a YAML alias (*name); aliases are not allowed.`, 'Write the value out in full.');
@@ -144,40 +145,41 @@ function validateNode(node: Node, kind: FieldKind, key: string, report: Report):
       );
     return node.items.flatMap((item, index): Array<string | { name?: string }> => {
       if (isScalar(item) && typeof item.value === 'string') return [item.value];
-      const value = validateNode(item as Node, kind.items, `${key}[${index}]`, report) as { name?: string } | undefined;
-      if (value && typeof value.name !== 'string') {
-        report(
-          item as Node,
-          `item ${index + 1} of "${key}" needs a "name".`,
-          'Give each entry a name, e.g. {"name":"Engineering","roles":["Administrator Read Only"]}.',
-        );
+      const value = validateNode(item, kind.items, `${key}[${index}]`, report);
+      if (!isNamed(value)) {
+        if (value !== undefined)
+          report(
+            item,
+            `item ${index + 1} of "${key}" needs a "name".`,
+            'Give each entry a name, e.g. {"name":"Engineering","roles":["Administrator Read Only"]}.',
+          );
         return [];
       }
-      return value ? [value] : [];
+      return [value];
     });
   }
-  if (typeof kind === 'object') {
+  if (isFields(kind)) {
     if (!isMap(node)) return report(node, `${where} must be a mapping of keys to values.`, exampleFix());
     const out: Record<string, unknown> = Object.create(null);
-    const fields = kind as { [key: string]: FieldKind };
+    const fields = kind;
     for (const pair of node.items) {
       const name = isScalar(pair.key) ? String(pair.key.value) : '';
       const full = key ? `${key}.${name}` : name;
       if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
-        report(pair.key as Node, `key "${full}" is not allowed.`, 'Remove it.');
+        report(pair.key, `key "${full}" is not allowed.`, 'Remove it.');
         continue;
       }
       if (!(name in fields)) {
         const secretHint = SECRET_KEYS.test(name) ? ' Secrets do not belong in a config file: use the env vars or the --*-token-file flags.' : '';
         const near = nearMatches(name, Object.keys(fields), 1);
         report(
-          pair.key as Node,
+          pair.key,
           `unknown key "${full}"${near.length ? `; did you mean "${near[0]}"?` : '.'}${secretHint}`,
           `Known keys${key ? ` under "${key}"` : ''}: ${Object.keys(fields).join(', ')}.`,
         );
         continue;
       }
-      const value = validateNode(pair.value as Node, fields[name], full, report);
+      const value = validateNode(pair.value, fields[name], full, report);
       if (value !== undefined) out[name] = value;
     }
     return { ...out };
@@ -189,11 +191,21 @@ function validateNode(node: Node, kind: FieldKind, key: string, report: Report):
   if (!isSeq(node)) return report(node, `key "${key}" must be a list of strings.`, `Write "${key}" as a list, e.g. ["Engineering"].`);
   return node.items.flatMap((item, index) => {
     if (!isScalar(item) || typeof item.value !== 'string') {
-      report(item as Node, `item ${index + 1} of "${key}" must be a string.`, 'Quote it.');
+      report(item, `item ${index + 1} of "${key}" must be a string.`, 'Quote it.');
       return [];
     }
     return [item.value];
   });
+}
+
+/** A mapping's kind: its fields' kinds by name. */
+function isFields(kind: FieldKind): kind is { [key: string]: FieldKind } {
+  return typeof kind === 'object' && !('items' in kind);
+}
+
+/** A list entry given as a mapping with its name. */
+function isNamed(value: unknown): value is { name: string } {
+  return typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string';
 }
 
 function exampleFix(): string {

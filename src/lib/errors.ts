@@ -12,8 +12,8 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An exit code in a word, for the `status` of every JSON document. */
 export function exitStatus(code: number): 'ok' | 'failed' | 'usage' | 'pending' | 'auth' | 'interrupted' | 'terminated' {
-  const found = (Object.entries(ExitCode) as Array<[keyof typeof ExitCode, number]>).find(([, value]) => value === code);
-  return found ? found[0] : 'failed';
+  const statuses = ['ok', 'failed', 'usage', 'pending', 'auth', 'interrupted', 'terminated'] as const;
+  return statuses.find((status) => ExitCode[status] === code) ?? 'failed';
 }
 
 /** From the worst down: a stop by signal, a refused credential, an input error, a failure, a wait, success. */
@@ -22,7 +22,7 @@ const SEVERITY: number[] = [ExitCode.terminated, ExitCode.interrupted, ExitCode.
 /** Pure: the exit code of a run of several accounts: the most severe of theirs (0 for none). */
 export function mostSevere(codes: number[]): number {
   const rank = (code: number) => (SEVERITY.includes(code) ? SEVERITY.indexOf(code) : SEVERITY.indexOf(ExitCode.failed));
-  return codes.reduce((worst, code) => (rank(code) < rank(worst) ? code : worst), ExitCode.ok as number);
+  return codes.reduce<number>((worst, code) => (rank(code) < rank(worst) ? code : worst), ExitCode.ok);
 }
 
 /**
@@ -145,5 +145,5 @@ export function exitCodeFor(error: unknown, signal?: AbortSignal): ExitCodeValue
 }
 
 function isCommanderUsageError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && String((error as { code: unknown }).code).startsWith('commander.');
+  return typeof error === 'object' && error !== null && 'code' in error && String(error.code).startsWith('commander.');
 }

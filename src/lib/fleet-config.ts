@@ -1,4 +1,4 @@
-import { isMap, isScalar, type Node } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { ConfigFile, FleetAccount, Report } from './config-file.js';
 import { DEFAULT_APP_LABEL } from './inputs.js';
 
@@ -17,7 +17,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
  * var rather than hold a token, and no top-level account ID beside the list.
  * Returns the accounts that are whole; what is wrong has been reported.
  */
-export function checkFleet(config: ConfigFile, nodes: Node[], report: Report): FleetAccount[] {
+export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report): FleetAccount[] {
   if (config.cloudflare?.accountId !== undefined)
     report(
       nodes[0] ?? null,
@@ -35,7 +35,7 @@ export function checkFleet(config: ConfigFile, nodes: Node[], report: Report): F
     }
     const field = (key: string) => {
       const value = node.get(key, true);
-      return isScalar(value) && typeof value.value === 'string' ? { value: value.value, node: value as Node } : undefined;
+      return isScalar(value) && typeof value.value === 'string' ? { value: value.value, node: value } : undefined;
     };
     const name = field('name');
     const accountId = field('accountId');

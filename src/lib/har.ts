@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRecord } from './is-record.js';
 import { parseJsonOrUndefined } from './json.js';
 import { REDACTED, type Redactor } from './redact.js';
 
@@ -71,17 +72,16 @@ export function piiStandIn(value: string): string {
 function walk(value: unknown, visit: (key: string, v: unknown) => unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => walk(v, visit));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, walk(visit(k, v), visit)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(visit(k, v), visit)]));
   }
   return value;
 }
 
-/** Every string inside a value, passed through `clean`; keys included. */
-function cleanStrings<T>(value: T, clean: (text: string) => string): T {
-  if (typeof value === 'string') return clean(value) as T;
-  if (Array.isArray(value)) return value.map((v) => cleanStrings(v, clean)) as T;
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [clean(k), cleanStrings(v, clean)])) as T;
+/** Every string inside a value, passed through `clean`; keys included. The shape stays as it was. */
+function cleanStrings(value: unknown, clean: (text: string) => string): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (Array.isArray(value)) return value.map((v) => cleanStrings(v, clean));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), cleanStrings(v, clean)]));
   return value;
 }
 
@@ -92,11 +92,9 @@ function cleanStrings<T>(value: T, clean: (text: string) => string): T {
 function personalValues(value: unknown, into: Set<string>): void {
   walk(value, (key, v) => {
     if (typeof v === 'string' && v.length > 1 && PII_KEY.test(key)) into.add(v);
-    if (key === 'emails' && Array.isArray(v))
-      for (const e of v) if (e && typeof (e as { value?: unknown }).value === 'string') into.add((e as { value: string }).value);
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>;
-      const [first, last] = [o.firstName ?? o.givenName, o.lastName ?? o.familyName];
+    if (key === 'emails' && Array.isArray(v)) for (const e of v) if (isRecord(e) && typeof e.value === 'string') into.add(e.value);
+    if (isRecord(v)) {
+      const [first, last] = [v.firstName ?? v.givenName, v.lastName ?? v.familyName];
       if (typeof first === 'string' && typeof last === 'string') into.add(`${first} ${last}`);
     }
     return v;
@@ -202,7 +200,7 @@ export class HarRecorder {
       });
     // Every string of every entry passes the redactor, not only those known to carry secrets: a
     // gateway can reflect a token in a status text or a redirect, and a HAR is made to be shared.
-    return { log: { version: '1.2', creator: { name: 'scim-setup', version: this.version }, entries: entries.map((e) => cleanStrings(e, clean)) } };
+    return { log: { version: '1.2', creator: { name: 'scim-setup', version: this.version }, entries: entries.map((e) => cleanStrings(e, clean) as HarEntry) } };
   }
 }
 

@@ -192,7 +192,7 @@ function candidates(raw: RawInputs) {
     ],
     assignGroups: [
       { value: list(flags.assignGroup), source: '--assign-group' },
-      ...plan(saved && (savedAssigned!.length ? savedAssigned : [])),
+      ...plan(savedAssigned),
       { value: file?.assignGroups, source: cfg('assignGroups') },
     ],
     pushGroups: [
@@ -396,20 +396,7 @@ function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenN
   const pushGroups = check(c.pushGroups, 'Pushed groups', validatePushGroups) ?? [];
   const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
   const groupRoles = check(c.groupRoles, 'Roles', (v: string[]) => parseGroupRoles(v, pushGroups)) ?? {};
-  const duration = (v: string) => {
-    const ms = durationMs(v);
-    if (ms === 'not a duration') throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m, 1h30m or 1d.');
-    if (ms === 'too long') throw new InvalidValue(`"${v}" is longer than scim-setup can wait (24 days).`, 'Use a shorter duration, e.g. 10m or 24h.');
-    return ms;
-  };
-  const waitMs = check(c.wait, 'Wait', duration);
-  const maxWaitMs = check(c.maxWait, 'Max wait', duration);
-  const requestTimeoutMs = check(c.requestTimeout, 'Request timeout', (v: string) => {
-    const ms = duration(v);
-    if (ms < 100) throw new InvalidValue(`"${v}" is too short for a request timeout.`, 'Use at least 1s, e.g. 30s.');
-    return ms;
-  });
-  const settleMs = check(c.settle, 'Settle', duration);
+  const durations = resolveDurations(c, check);
   const tokenCreation = scimToken === undefined && scimTokenNeed === 'create' ? resolveTokenCreation(c, check) : undefined;
   for (const [flag, list] of [
     ['--scim-token-ttl', c.scimTokenTtl],
@@ -428,26 +415,51 @@ function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenN
       problems,
     );
   }
+  // Each of these has a default or was refused above when missing: undefined here is a defect, said as one.
+  const required = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} was neither given, defaulted nor refused`);
+    return value;
+  };
   return {
-    orgUrl: org!.value,
-    oktaAuth: oktaAuth!,
-    accountId: accountId!,
+    orgUrl: required(org, 'the Okta org URL').value,
+    oktaAuth: required(oktaAuth, 'the Okta credential'),
+    accountId: required(accountId, 'the account ID'),
     scimToken,
     tokenCreation,
     cloudflareApiToken,
     tokenEnv: { scim: envOf(pick(c.scimToken)), read: envOf(pick(c.cloudflareApiToken)) },
-    apiBaseUrl: apiBaseUrl!,
+    apiBaseUrl: required(apiBaseUrl, 'the API base URL'),
     scimBaseUrl: `${apiBaseUrl}/accounts/${accountId}/scim/v2`,
-    appLabel: appLabel!,
+    appLabel: required(appLabel, 'the app label'),
     assignGroups: mergeNames(assignGroups, pushGroups),
     pushGroups,
     groupRoles,
     assignUsers,
-    waitMs: waitMs!,
-    maxWaitMs: maxWaitMs!,
-    requestTimeoutMs: requestTimeoutMs!,
-    settleMs: settleMs!,
+    waitMs: required(durations.waitMs, 'the wait'),
+    maxWaitMs: required(durations.maxWaitMs, 'the max wait'),
+    requestTimeoutMs: required(durations.requestTimeoutMs, 'the request timeout'),
+    settleMs: required(durations.settleMs, 'the settle time'),
     warnings,
+  };
+}
+
+/** --wait, --max-wait, --request-timeout and --settle: durations scim-setup can wait. */
+function resolveDurations(c: ReturnType<typeof candidates>, check: Check) {
+  const duration = (v: string) => {
+    const ms = durationMs(v);
+    if (ms === 'not a duration') throw new InvalidValue(`"${v}" is not a duration.`, 'Use e.g. 90s, 5m, 1h30m or 1d.');
+    if (ms === 'too long') throw new InvalidValue(`"${v}" is longer than scim-setup can wait (24 days).`, 'Use a shorter duration, e.g. 10m or 24h.');
+    return ms;
+  };
+  return {
+    waitMs: check(c.wait, 'Wait', duration),
+    maxWaitMs: check(c.maxWait, 'Max wait', duration),
+    requestTimeoutMs: check(c.requestTimeout, 'Request timeout', (v: string) => {
+      const ms = duration(v);
+      if (ms < 100) throw new InvalidValue(`"${v}" is too short for a request timeout.`, 'Use at least 1s, e.g. 30s.');
+      return ms;
+    }),
+    settleMs: check(c.settle, 'Settle', duration),
   };
 }
 
@@ -511,7 +523,8 @@ function resolveOktaAuth(c: ReturnType<typeof candidates>, check: Check, problem
   const privateKey = check(c.oktaPrivateKey, 'Okta private key', validatePrivateKey);
   const scopesRaw = pick(c.oktaScopes)?.value;
   const scopes = scopesRaw === undefined ? DEFAULT_OKTA_SCOPES : Array.isArray(scopesRaw) ? scopesRaw : scopesRaw.split(/[\s,]+/).filter(Boolean);
-  const keyId = pick(c.oktaKeyId)?.value as string | undefined;
+  const keyIdGiven = pick(c.oktaKeyId)?.value;
+  const keyId = typeof keyIdGiven === 'string' ? keyIdGiven : undefined;
   return privateKey ? { kind: 'privateKey', clientId: String(clientId.value).trim(), privateKey, keyId, scopes } : undefined;
 }
 

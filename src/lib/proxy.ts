@@ -11,8 +11,8 @@ export function proxyFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
   const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
   const proxyUrl = (...names: string[]) => {
     const name = names.find((n) => env[n] !== undefined && env[n] !== '');
-    if (!name) return undefined;
-    const value = env[name]!;
+    const value = name === undefined ? undefined : env[name];
+    if (!name || !value) return undefined;
     // A broken proxy URL is the proxy's problem, named as such (not blamed on OKTA_ORG_URL later).
     let url: URL | undefined;
     try {

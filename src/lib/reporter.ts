@@ -49,7 +49,7 @@ export class Reporter {
     const isTTY = Boolean(this.human.isTTY);
     this.style = new Chalk({ level: colorLevel(options.env, isTTY, options.noColor) });
     // A terminal that reports no width (some CI runners, `script`) has no room for a spinner: ora would redraw without end.
-    const columns = (this.human as { columns?: number }).columns ?? 0;
+    const columns = widthOf(this.human);
     // Several accounts' spinners on one terminal would overwrite each other: an account's reporter writes lines.
     this.spinners = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI && options.prefix === undefined;
   }
@@ -154,6 +154,7 @@ export class Reporter {
   }
 }
 
-function widthOf(stream: NodeJS.WritableStream): number {
-  return (stream as { isTTY?: boolean }).isTTY ? ((stream as { columns?: number }).columns ?? 0) : 0;
+/** A terminal's width; 0 for a stream that is not one, or a terminal that reports none. */
+function widthOf(stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }): number {
+  return stream.isTTY ? (stream.columns ?? 0) : 0;
 }

@@ -1,4 +1,5 @@
 import { InterruptedError, RemoteError } from './errors.js';
+import { isRecord } from './is-record.js';
 import type { HarRecorder } from './har.js';
 
 /**
@@ -310,7 +311,7 @@ export async function requireJson<R extends { status: number; headers: HeaderRea
 }
 
 /** Runs one request under the policy; `send` makes one attempt. Shared by both SDK adapters. */
-export async function withPolicy<R extends { status: number; headers: HeaderReader }>(
+export async function withPolicy<R extends RecordableResponse & { headers: HeaderReader }>(
   policy: RequestPolicy,
   method: string,
   url: string,
@@ -340,7 +341,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
     let response: R;
     try {
       response = await send();
-      if (policy.options.recorder && sent) record(policy.options.recorder, { method, url, started, sent, response: response as unknown as RecordableResponse });
+      if (policy.options.recorder && sent) record(policy.options.recorder, { method, url, started, sent, response });
     } catch (error) {
       policy.release(bucket);
       if (signal?.aborted) throw aborted(method, url);
@@ -371,6 +372,7 @@ export async function withPolicy<R extends { status: number; headers: HeaderRead
   }
 }
 
+/** An answer as both SDKs' fetches give it: what a recording reads of it. */
 interface RecordableResponse {
   status: number;
   statusText?: string;
@@ -407,21 +409,29 @@ function record(recorder: HarRecorder, x: { method: string; url: string; started
 export function headerRecord(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
-  if (typeof (headers as Headers).forEach === 'function' && !Array.isArray(headers)) {
-    (headers as Headers).forEach((value, name) => {
-      out[name.toLowerCase()] = value;
+  // A Headers of any fetch (the global one, node-fetch's in the Okta SDK): read through its forEach.
+  const forEach = isRecord(headers) ? headers.forEach : undefined;
+  if (typeof forEach === 'function') {
+    forEach.call(headers, (value: unknown, name: unknown) => {
+      out[String(name).toLowerCase()] = String(value);
     });
     return out;
   }
-  const entries = Array.isArray(headers) ? (headers as Array<[string, string]>) : Object.entries(headers as Record<string, unknown>);
-  for (const [name, value] of entries) out[String(name).toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  const entries: unknown[] = Array.isArray(headers) ? headers : typeof headers === 'object' ? Object.entries(headers) : [];
+  for (const entry of entries) {
+    if (!Array.isArray(entry)) continue;
+    const [name, value] = entry;
+    out[String(name).toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
   return out;
 }
 
 function describeNetworkError(error: unknown): string {
-  const e = error as { code?: string; type?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.type === 'request-timeout' || e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'timed out';
-  return e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? String(error);
+  const e = isRecord(error) ? error : {};
+  const cause = isRecord(e.cause) ? e.cause : {};
+  if (e.type === 'request-timeout' || e.name === 'TimeoutError' || e.name === 'AbortError') return 'timed out';
+  const said = [cause.code, e.code, cause.message, e.message].find((v) => typeof v === 'string' && v !== '');
+  return typeof said === 'string' ? said : String(error);
 }
 
 function isCertificateError(text: string): boolean {

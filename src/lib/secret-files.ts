@@ -29,7 +29,7 @@ export function registerEnvSecrets(env: NodeJS.ProcessEnv, redactor: Redactor): 
 /** OKTA_PRIVATE_KEY may be a path to the key: the key is the secret (registered once read), not its path. */
 function namesKeyFile(value: string | undefined): boolean {
   const v = value?.trim();
-  return Boolean(v) && !v!.startsWith('-----') && !v!.startsWith('{');
+  return v !== undefined && v !== '' && !v.startsWith('-----') && !v.startsWith('{');
 }
 
 /**

@@ -9,7 +9,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u20
 const SGR = /\u001b\[[0-9;]{0,32}m/g;
 
 function visible(char: string): string {
-  const code = char.codePointAt(0)!;
+  const code = char.codePointAt(0) ?? 0;
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
@@ -32,7 +32,7 @@ export function fromWire(value: unknown, max = 300): string {
 export function jsonForTerminal(value: unknown): string {
   // `##[` is a workflow command wherever a CI runner reads it; inside a JSON string `[` escaped reads back the same.
   return JSON.stringify(value, null, 2)
-    .replace(CONTROL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+    .replace(CONTROL, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`)
     .replaceAll('##[', '##\\u005b');
 }
 
@@ -45,7 +45,7 @@ export function neutralise(text: string): string {
   let last = 0;
   for (const match of text.matchAll(SGR)) {
     out += text.slice(last, match.index).replace(CONTROL, visible) + match[0];
-    last = match.index! + match[0].length;
+    last = match.index + match[0].length;
   }
   return out + text.slice(last).replace(CONTROL, visible);
 }
@@ -74,7 +74,7 @@ export function foldLines(text: string, columns: number): string {
  * every line after the first starting with `indent`; a token longer than that is left whole.
  */
 export function wrapWords(line: string, columns: number, indent = ''): string[] {
-  const tokens = line.match(/[^ ,]*(,|\s+|$)/g)!.filter((t) => t !== '');
+  const tokens = (line.match(/[^ ,]*(,|\s+|$)/g) ?? []).filter((t) => t !== '');
   const out: string[] = [];
   let current = '';
   for (const token of tokens) {

@@ -49,7 +49,6 @@ export function workflowCommand(name: 'error' | 'warning' | 'notice', properties
 
 /** What a guarded stream offers beside `write`: the one way a real workflow command is written. */
 export const WORKFLOW_COMMAND = Symbol('workflow-command');
-type Guarded = NodeJS.WritableStream & { [WORKFLOW_COMMAND]?: (line: string) => void };
 
 /**
  * A stream whose every write is neutralised, for the life of a run under GitHub Actions. It keeps
@@ -61,7 +60,9 @@ export function guardStream<S extends NodeJS.WritableStream>(stream: S): S {
   let tail = '';
   const write = (chunk: unknown, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-    if (text === '') return (stream.write as (c: string, ...r: unknown[]) => boolean)('', ...rest);
+    // The stream's own write, with the caller's encoding and callback as they came.
+    const passOn = (out: string): boolean => Reflect.apply(stream.write, stream, [out, ...rest]) !== false;
+    if (text === '') return passOn('');
     // A `##[` or a line-start `::` cut in two by the writes: judged on the joined text, only the new part written.
     const joined = neutraliseWorkflowCommands(tail + text, atLineStart);
     const safe = joined.slice(neutraliseWorkflowCommands(tail, atLineStart).length);
@@ -75,7 +76,7 @@ export function guardStream<S extends NodeJS.WritableStream>(stream: S): S {
       atLineStart = false;
       tail = tail.slice(-2);
     }
-    return (stream.write as (c: string, ...r: unknown[]) => boolean)(safe, ...rest);
+    return passOn(safe);
   };
   const command = (line: string) => {
     stream.write(`${atLineStart && tail === '' ? '' : '\n'}${line}\n`);
@@ -94,7 +95,7 @@ export function guardStream<S extends NodeJS.WritableStream>(stream: S): S {
 
 /** Writes a workflow command built by `workflowCommand`: through the guard's own door where there is one. */
 export function issueWorkflowCommand(stream: NodeJS.WritableStream, line: string): void {
-  const door = (stream as Guarded)[WORKFLOW_COMMAND];
-  if (door) door(line);
+  const door: unknown = Reflect.get(stream, WORKFLOW_COMMAND);
+  if (typeof door === 'function') door(line);
   else stream.write(`${line}\n`);
 }

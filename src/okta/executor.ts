@@ -5,6 +5,8 @@ import type { Agent } from 'node:http';
 import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
 import { headerRecord, requireJson, withPolicy, type Service } from '../lib/request-policy.js';
+import { isRecord } from '../lib/is-record.js';
+import { parseJsonOrUndefined } from '../lib/json.js';
 
 type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & {
   url: string;
@@ -79,12 +81,10 @@ export class PolicyExecutor extends RequestExecutor {
       .clone()
       .text()
       .catch(() => '');
-    try {
-      const token = (JSON.parse(body) as { access_token?: unknown }).access_token;
-      if (typeof token === 'string') this.policy.options.onSecret(token);
-    } catch {
-      /* not JSON: requireJson has let it through only as JSON, so nothing to learn */
-    }
+    // Not JSON (requireJson lets only JSON through): nothing to learn.
+    const answer = parseJsonOrUndefined(body);
+    const token = isRecord(answer) ? answer.access_token : undefined;
+    if (typeof token === 'string') this.policy.options.onSecret(token);
     return response;
   }
 

@@ -151,27 +151,31 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
   );
 }
 
-/** Like Promise.all, but an unknown group does not hide an unknown user: every input error is reported at once. */
-async function allOrInputErrors<T extends readonly unknown[]>(work: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(work);
-  const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+/** Every input error of settled reads at once (an unknown group does not hide an unknown user); any other error as it is. */
+function throwRejections(settled: ReadonlyArray<PromiseSettledResult<unknown>>): void {
+  const failures = settled.flatMap((r): unknown[] => (r.status === 'rejected' ? [r.reason] : []));
   const other = failures.find((e) => !(e instanceof InputError));
   if (other) throw other;
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) {
-    const errors = failures as InputError[];
-    throw new InputError(errors.map((e) => e.message).join('\n'), [...new Set(errors.map((e) => e.fix).filter(Boolean))].join(' '));
-  }
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  const errors = failures.filter((e): e is InputError => e instanceof InputError);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new InputError(errors.map((e) => e.message).join('\n'), [...new Set(errors.map((e) => e.fix).filter(Boolean))].join(' '));
+}
+
+/** A settled read's value (its error once `throwRejections` has let it through). */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 /** Everything the planner needs, read once; with the app's assignments as read, for drift. */
 export async function observe(okta: OktaClient, desired: Desired): Promise<{ observed: Observed; assignments?: AppAssignments }> {
-  const [{ labelled: apps, otherLabels }, groups, users] = await allOrInputErrors([
+  const settled = await Promise.allSettled([
     findAppsAndOthers(okta, desired.appLabel),
     resolveGroups(okta, desired.assignGroups),
-    desired.assignUsers.length ? resolveUsers(okta, desired.assignUsers) : Promise.resolve({} as Record<string, { id: string; login: string }>),
-  ] as const);
+    desired.assignUsers.length ? resolveUsers(okta, desired.assignUsers) : Promise.resolve<Record<string, { id: string; login: string }>>({}),
+  ]);
+  throwRejections(settled);
+  const [{ labelled: apps, otherLabels }, groups, users] = [settledValue(settled[0]), settledValue(settled[1]), settledValue(settled[2])];
   const [first, ...duplicates] = apps;
   const observed: Observed = {
     app: first ? toObservedApp(first) : undefined,

@@ -245,7 +245,9 @@ function pushAction(name: string, observed: Observed, appPath: string): Action {
 
 /** Roles go on the Cloudflare user group that pushing the group makes; before the push, the action waits for it. */
 function rolesAction(desired: Desired, name: string, roles: string[], observed: Observed): Action {
-  const r = observed.roles!;
+  const r = observed.roles;
+  // The observer reads Cloudflare's roles whenever roles are wanted: without them here, it did not.
+  if (!r) throw new Error(`roles are wanted for "${name}" and Cloudflare's were not read`);
   const ids = roles.map((role) => r.roleIds[role]);
   const group = r.userGroups[name];
   const rg = r.accountResourceGroupId;

@@ -68,7 +68,8 @@ export function parseSavedPlan(path: string, read: { bytes: Buffer } | { unreada
   const { bytes } = read;
   let data: SavedPlan;
   try {
-    data = JSON.parse(bytes.toString('utf8')) as SavedPlan;
+    // Checked below, field by field, before anything reads it as a plan.
+    data = JSON.parse(bytes.toString('utf8'));
   } catch {
     // The parser's message quotes the file; a wrong file may be a secret, so none of it is shown.
     throw new InputError(`--plan ${path}: not a saved plan: it is not JSON.`, `Pass a file written by ${make}.`);
@@ -116,7 +117,7 @@ export function planShapeProblem(data: SavedPlan): string | undefined {
   const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
   const isTextList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (!isText(data.orgUrl) || !isText(data.accountId)) return 'orgUrl or accountId is missing';
-  const d = data.desired as Partial<Desired> | undefined;
+  const d: Partial<Desired> | undefined = data.desired;
   if (!d || typeof d !== 'object') return '"desired" is missing';
   for (const key of ['appLabel', 'accountId', 'scimBaseUrl', 'scimTokenFingerprint'] as const) if (!isText(d[key])) return `desired.${key} is missing`;
   for (const key of ['assignGroups', 'pushGroups', 'assignUsers'] as const) if (!isTextList(d[key])) return `desired.${key} is not a list of names`;

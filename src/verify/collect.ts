@@ -171,10 +171,8 @@ export async function collectEvidence(
   ]);
   const app = toObservedApp(rawApp);
   const wantedNames = Object.values(desired.groupRoles).flat();
-  const [roleIds, accountResourceGroupId] =
-    wantedNames.length && scimWorks
-      ? await Promise.all([resolveRoles(read ?? scim, wantedNames), findAccountResourceGroup(read ?? scim)])
-      : [{} as Record<string, string>, undefined];
+  const [roleIds, accountResourceGroupId]: [Record<string, string>, string | undefined] =
+    wantedNames.length && scimWorks ? await Promise.all([resolveRoles(read ?? scim, wantedNames), findAccountResourceGroup(read ?? scim)]) : [{}, undefined];
   const wantedRoles = Object.fromEntries(
     Object.entries(desired.groupRoles).map(([group, names]) => [group, names.map((name) => ({ name, id: roleIds[name] }))]),
   );
@@ -241,7 +239,7 @@ async function auditActivity(
     count: mine.length,
     latest: mine[0]?.action.time,
     tokenId: id,
-    others: { count: others.length, tokenIds: [...new Set(others.map((e) => e.actor!.token_id!))] },
+    others: { count: others.length, tokenIds: [...new Set(others.flatMap((e) => e.actor?.token_id ?? []))] },
   };
 }
 const isProvisioning = (e: OktaLogEvent) => e.eventType.startsWith('application.provision.') || e.eventType.startsWith('application.integration.');

@@ -19,6 +19,6 @@ export class DriftSightings {
     for (const key of keys) if (!this.firstSeen.has(key)) this.firstSeen.set(key, now);
     if (this.settleMs === undefined) return drift;
     const settle = this.settleMs;
-    return drift.filter((d) => now - this.firstSeen.get(driftKey(d))! >= settle);
+    return drift.filter((d) => now - (this.firstSeen.get(driftKey(d)) ?? now) >= settle);
   }
 }

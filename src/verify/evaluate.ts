@@ -1,5 +1,4 @@
 import { findDrift, type Drift } from '../plan/drift.js';
-import { evidenceFor } from './checks/define.js';
 import { CHECKS } from './checks/registry.js';
 import type { Check, Evidence } from './types.js';
 
@@ -10,5 +9,5 @@ import type { Check, Evidence } from './types.js';
  * sees only the evidence it declares (checks/registry.ts).
  */
 export function evaluate(e: Evidence, drift: Drift[] = findDrift(e)): Check[] {
-  return CHECKS.flatMap((check) => check.run(evidenceFor(e, check.reads), drift));
+  return CHECKS.flatMap((check) => check.run(e, drift));
 }

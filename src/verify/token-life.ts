@@ -80,7 +80,7 @@ function life(
     ...(t.name ? { name: t.name } : {}),
     source,
     status: expiresAt !== undefined && expiresAt <= now ? 'expired' : t.status,
-    ...(t.expires_on ? { expiresOn: t.expires_on, daysLeft: Math.floor(((expiresAt as number) - now) / DAY_MS) } : {}),
+    ...(t.expires_on && expiresAt !== undefined ? { expiresOn: t.expires_on, daysLeft: Math.floor((expiresAt - now) / DAY_MS) } : {}),
     accountOwned,
     ...(rights ? { rights } : {}),
   };

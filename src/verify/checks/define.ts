@@ -12,11 +12,18 @@ export interface CheckDefinition<K extends keyof Evidence = keyof Evidence> {
   run(e: Pick<Evidence, K>, drift: Drift[]): Check | Check[];
 }
 
-export function defineCheck<K extends keyof Evidence>(definition: CheckDefinition<K>): CheckDefinition {
-  return definition as unknown as CheckDefinition;
+/** A check in the registry: given the whole evidence, its rule sees only what the check declared. */
+export interface RegisteredCheck {
+  id: string;
+  reads: readonly (keyof Evidence)[];
+  run(e: Evidence, drift: Drift[]): Check | Check[];
+}
+
+export function defineCheck<K extends keyof Evidence>(definition: CheckDefinition<K>): RegisteredCheck {
+  return { id: definition.id, reads: definition.reads, run: (e, drift) => definition.run(evidenceFor(e, definition.reads), drift) };
 }
 
 /** The evidence a check declares, and nothing else. */
-export function evidenceFor(e: Evidence, reads: readonly (keyof Evidence)[]): Evidence {
-  return Object.fromEntries(reads.map((key) => [key, e[key]])) as unknown as Evidence;
+export function evidenceFor<K extends keyof Evidence>(e: Evidence, reads: readonly K[]): Pick<Evidence, K> {
+  return Object.fromEntries(reads.map((key) => [key, e[key]])) as Pick<Evidence, K>;
 }

@@ -1,5 +1,5 @@
 import { cloudflareAuditCheck } from './cloudflare-audit.js';
-import type { CheckDefinition } from './define.js';
+import type { RegisteredCheck } from './define.js';
 import { membersCheck } from './members.js';
 import { oktaLogCheck } from './okta-log.js';
 import { oktaProvisioningCheck } from './okta-provisioning.js';
@@ -10,7 +10,7 @@ import { scimTokenCheck } from './scim-token.js';
 import { warningsCheck } from './warnings.js';
 
 /** Every check, in the order a report lists them: adding a check is a file and a line here. */
-export const CHECKS: readonly CheckDefinition[] = [
+export const CHECKS: readonly RegisteredCheck[] = [
   scimTokenCheck,
   scimTokenLifeCheck,
   oktaProvisioningCheck,
