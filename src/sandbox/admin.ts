@@ -1,8 +1,6 @@
 import type { OktaEmulator } from './okta/emulator.js';
 
 export interface AdminOptions {
-  /** What the admin pastes for an app, by its label: the Base URL and token the guided step shows. */
-  provisioningFor: (appLabel: string) => { baseUrl: string; token: string };
   delayMs: number;
 }
 
@@ -12,21 +10,25 @@ export function guideProvisioning(scimBaseUrl: string, scimToken: string) {
 }
 
 /**
- * The emulated admin of `--admin auto`: once a scim2testapp instance exists whose provisioning
- * was never set up, it fills in the Provisioning tab as the guide says, after a short delay.
+ * The emulated admin of `--admin auto`: once a run has asked to hand a scim2testapp instance its
+ * provisioning over the connection API, and Okta kept nothing (the app is outside its supported
+ * list), the run's guided step shows the Base URL and token; after a short delay the admin fills
+ * in the Provisioning tab with them, as the guide says. It acts on what the guided step shows, not
+ * on the app's appearing: a run makes the app before its token, and an admin who pasted before
+ * the step was shown would paste a guess.
  */
 export function startAutoAdmin(okta: OktaEmulator, options: AdminOptions): () => void {
   const handled = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const poll = setInterval(() => {
     for (const app of okta.state.apps.values()) {
-      if (app.name !== 'scim2testapp' || app.provisioning || handled.has(app.id)) continue;
+      const shown = okta.state.handoverAsked.get(app.id);
+      if (app.name !== 'scim2testapp' || app.provisioning || handled.has(app.id) || !shown) continue;
       handled.add(app.id);
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!okta.state.apps.has(app.id)) return;
-        const { baseUrl, token } = options.provisioningFor(app.label);
-        okta.setProvisioning(app.id, guideProvisioning(baseUrl, token));
+        okta.setProvisioning(app.id, guideProvisioning(shown.baseUrl, shown.token));
       }, options.delayMs);
       timers.add(timer);
     }

@@ -91,10 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scimBaseUrl: `${cloudflare.apiBaseUrl}/accounts/${a.accountId}/scim/v2`,
     env: { CLOUDFLARE_ACCOUNT_ID: a.accountId, CLOUDFLARE_SCIM_TOKEN: a.scimToken.value, CLOUDFLARE_API_TOKEN: a.readToken.value },
   }));
-  const stopAdmin =
-    options.admin === 'auto'
-      ? startAutoAdmin(okta, { provisioningFor: (label) => provisioningForApp(cloudflare, label), delayMs: options.adminDelayMs ?? 800 })
-      : () => {};
+  const stopAdmin = options.admin === 'auto' ? startAutoAdmin(okta, { delayMs: options.adminDelayMs ?? 800 }) : () => {};
   return {
     okta,
     cloudflare,
@@ -115,22 +112,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([okta.close(), cloudflare.close()]);
     },
   };
-}
-
-/**
- * What an admin pastes for an app: the newest token scim-setup made for it (`scim-setup: <label>`,
- * whose value the guided step shows with --reveal-token) and its account's Base URL; else the first
- * account's SCIM token and Base URL. With several accounts, an app's account is known only by such
- * a token: the emulated admin stands for a person who read the guided step.
- */
-function provisioningForApp(cloudflare: CloudflareEmulator, appLabel: string): { baseUrl: string; token: string } {
-  const made = cloudflare.accounts
-    .flatMap((a) => [...a.state.tokens.values()].map((token) => ({ token, accountId: a.accountId })))
-    .filter(({ token }) => token.status === 'active' && token.name === `scim-setup: ${appLabel}`)
-    .sort((a, b) => Date.parse(b.token.issuedOn) - Date.parse(a.token.issuedOn));
-  const [newest] = made;
-  const accountId = newest?.accountId ?? cloudflare.state.accountId;
-  return { baseUrl: `${cloudflare.apiBaseUrl}/accounts/${accountId}/scim/v2`, token: newest?.token.value ?? cloudflare.scimToken.value };
 }
 
 /** The IDs of a sandbox's further accounts: 32 hex characters, the same every run. */

@@ -3,7 +3,7 @@ import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandb
 
 /** A fresh sandbox per test, fast: provisioning and the emulated admin act within a few hundred ms. */
 export function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({ provisioningDelayMs: 50, adminDelayMs: 300, ...options });
+  return startSandbox({ provisioningDelayMs: 50, adminDelayMs: 100, ...options });
 }
 
 export function sandboxSecrets(s: Sandbox): string[] {

@@ -190,7 +190,9 @@ function saveConnection(ctx: OktaContext, req: Req): Res {
   const token = text(profile.token);
   if (profile.authScheme === 'TOKEN' && !token) throw validation('profile.token: The field cannot be left blank.');
   // At Okta, an app outside the supported list answers 200 with UNKNOWN and changes nothing.
-  if (ctx.connectionApi === 'supported') ctx.state.connect(app, String(body.baseUrl ?? ''), token ?? '', req.query.get('activate') === 'true');
+  const baseUrl = String(body.baseUrl ?? '');
+  if (ctx.connectionApi === 'supported') ctx.state.connect(app, baseUrl, token ?? '', req.query.get('activate') === 'true');
+  else ctx.state.handoverAsked.set(app.id, { baseUrl, token: token ?? '' });
   return { status: 200, body: connectionView(ctx, app, req.baseUrl) };
 }
 

@@ -38,6 +38,12 @@ export class OktaState {
   readonly members = new Map<string, Set<string>>();
   readonly apps = new Map<string, AppRecord>();
   readonly logs: LogEventRecord[] = [];
+  /**
+   * The sandbox's own record, never served: the Base URL and token a run tried to hand an app over
+   * the connection API where Okta keeps nothing (an app outside its supported list). They are what
+   * the run's guided step then shows, so they are what the emulated admin pastes.
+   */
+  readonly handoverAsked = new Map<string, { baseUrl: string; token: string }>();
   /** Target groups to delete downstream (a mapping deleted with deleteTargetGroup=true), drained by provisioning. */
   readonly targetDeletes: Array<{ appId: string; scimGroupId: string }> = [];
   private clock = 0;

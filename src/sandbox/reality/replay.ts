@@ -100,6 +100,19 @@ function seedFromRecording(exchanges: RecordedExchange[], sandbox: Sandbox, ids:
   }
 }
 
+/**
+ * Text with each recorded service's base (origin, or Cloudflare's API base) replaced by the sandbox's:
+ * whole bases only (one that another merely starts with, such as a shorter port, is left), longest first.
+ */
+function retarget(text: string, origins: Map<string, string>): string {
+  let out = text;
+  for (const [recorded, sandbox] of [...origins].sort(([a], [b]) => b.length - a.length)) {
+    const escaped = recorded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`${escaped}(?![\\w.:-])`, 'g'), () => sandbox);
+  }
+  return out;
+}
+
 function credentialFor(service: Service, url: URL, sandbox: Sandbox): string {
   if (service === 'okta') return `SSWS ${sandbox.okta.apiToken}`;
   return `Bearer ${url.pathname.includes('/scim/') ? sandbox.cloudflare.scimToken.value : sandbox.cloudflare.readToken.value}`;
@@ -140,8 +153,9 @@ export async function compareRecording(exchanges: RecordedExchange[], sandbox: S
         accept: 'application/json',
         ...(x.requestBody ? { 'content-type': x.requestHeaders['content-type'] ?? 'application/json' } : {}),
       },
-      // The one secret a recorded request body carries is the SCIM token (redacted): the sandbox's own stands in.
-      body: x.requestBody ? substitute(x.requestBody, ids).split(REDACTED).join(sandbox.cloudflare.scimToken.value) : undefined,
+      // The one secret a recorded request body carries is the SCIM token (redacted): the sandbox's own stands in. A
+      // service's address in a body (the SCIM Base URL handed to Okta) is the sandbox's, as in the request's URL.
+      body: x.requestBody ? retarget(substitute(x.requestBody, ids), origins).split(REDACTED).join(sandbox.cloudflare.scimToken.value) : undefined,
       signal,
     });
     const body = await response.text();
