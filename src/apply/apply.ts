@@ -3,7 +3,7 @@ import type { CloudflareClient } from '../cloudflare/client.js';
 import { oktaPaths } from '../plan/okta-paths.js';
 import { grantRolesWhenPushed } from '../cloudflare/roles.js';
 import type { Inputs } from '../lib/inputs.js';
-import { AuthError, CliError, PendingError, RemoteError } from '../lib/errors.js';
+import { AuthError, PendingError, RemoteError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
 import { LEFT_MANUAL, runActions, type RunResult } from './executor.js';
 import { pollUntil } from '../lib/poll.js';
@@ -17,6 +17,7 @@ import { tokenCreateBody } from '../plan/scim-token.js';
 import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { provisioningChecklistState, provisioningGuidedStep, renderManualStep } from '../plan/guided-step.js';
 import { isRecord } from '../lib/is-record.js';
+import { writeOkta } from '../okta/writes.js';
 
 /** The SCIM token as the run holds it: given, or made by its first step (never in a result, a plan or a file). */
 export interface HeldScimToken {
@@ -98,10 +99,10 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
   switch (action.resource) {
     case 'app':
       if (action.kind === 'create') result.appId = await createApp(action, deps);
-      else await okta.postNoContent(`${appPath()}/lifecycle/activate`);
+      else await writeOkta.activateApp(okta, requireApp(result));
       return;
     case 'app-visibility':
-      return fixVisibility(appPath(), deps);
+      return fixVisibility(requireApp(result), deps);
     case 'provisioning':
       return turnOnProvisioning(requireApp(result), result, deps, progress);
     case 'group-assignment':
@@ -148,14 +149,13 @@ function resolvePath(action: Action, result: ApplyResult): string {
  */
 async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
   const { value: created, adopted } = await createOrAdopt(
-    async () => (await deps.okta.post<{ id: string }>(oktaPaths.apps, requestsOf(action)[0].body, { activate: 'true' })).id,
+    async () => (await writeOkta.createApp(deps.okta, requestsOf(action)[0].body)).id,
     async () => (await findApps(deps.okta, deps.inputs.appLabel))[0]?.id,
   );
   if (adopted) return created;
   const [oldest] = await findApps(deps.okta, deps.inputs.appLabel);
   if (!oldest || oldest.id === created) return created;
-  await deps.okta.postNoContent(oktaPaths.lifecycle(created, 'deactivate'));
-  await deps.okta.delete(oktaPaths.app(created));
+  await writeOkta.deleteApp(deps.okta, created);
   deps.reporter.warn(
     `Another run created app ${oldest.id} "${deps.inputs.appLabel}" at the same time; this run removed the duplicate it had created (${created}) and uses ${oldest.id}.`,
   );
@@ -163,8 +163,8 @@ async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
 }
 
 /** A PUT replaces the whole app: read it whole, change only visibility, and never once provisioning is on. */
-async function fixVisibility(appPath: string, deps: ApplyDeps): Promise<void> {
-  const app = await deps.okta.get<Record<string, unknown> & { features?: string[]; visibility?: Record<string, unknown> }>(appPath);
+async function fixVisibility(appId: string, deps: ApplyDeps): Promise<void> {
+  const app = await deps.okta.get<Record<string, unknown> & { features?: string[]; visibility?: Record<string, unknown> }>(oktaPaths.app(appId));
   if ((app.features ?? []).length > 0) {
     throw new RemoteError(
       'Provisioning was turned on while this run was planning; replacing the app now would reset it.',
@@ -172,24 +172,15 @@ async function fixVisibility(appPath: string, deps: ApplyDeps): Promise<void> {
     );
   }
   const { id: _id, created: _created, lastUpdated: _lastUpdated, _links: _l, _embedded: _e, features: _f, ...rest } = app;
-  await deps.okta.put(appPath, { ...rest, visibility: { ...(app.visibility ?? {}), ...WANTED_VISIBILITY } });
+  await writeOkta.replaceApp(deps.okta, appId, { ...rest, visibility: { ...(app.visibility ?? {}), ...WANTED_VISIBILITY } });
 }
 
 async function turnOnProvisioning(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { okta, inputs } = deps;
-  const appPath = oktaPaths.app(appId);
-  // Okta documents this API for a few apps only; on others it answers 200 UNKNOWN and changes nothing.
-  const connection = await okta.post<{ status?: string }>(
-    `${appPath}/connections/default`,
-    { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token: heldValue(deps.scimToken) } },
-    { activate: 'true' },
-  );
+  const connection = await writeOkta.saveConnection(okta, appId, inputs.scimBaseUrl, heldValue(deps.scimToken));
   if (connection.status === 'ENABLED') {
     try {
-      await okta.put(`${appPath}/features/USER_PROVISIONING`, {
-        create: { lifecycleCreate: { status: 'ENABLED' } },
-        update: { lifecycleDeactivate: { status: 'ENABLED' }, profile: { status: 'DISABLED' }, password: { status: 'DISABLED' } },
-      });
+      await writeOkta.enableUserProvisioning(okta, appId);
     } catch (error) {
       if (!(error instanceof OktaRequestError && error.status === 400)) throw error;
     }

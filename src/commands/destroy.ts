@@ -14,6 +14,7 @@ import { summarize } from '../plan/render.js';
 import { runActions } from '../apply/executor.js';
 import { readClient, type Session } from './session.js';
 import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
+import { appLabelHint } from '../lib/inputs.js';
 
 /** `npx scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
 export function run(options: DestroyOptions, ctx: Context): Promise<number> {
@@ -54,7 +55,9 @@ function destroyCommand(options: DestroyOptions): PlanningCommand<Flags, Destroy
         return {
           ...planned,
           nothing: `Nothing to destroy: no Okta app "${inputs.appLabel}" (scim2testapp) in ${inputs.orgUrl}.${
-            hint ? ` Its scim2testapp apps are labelled ${hint.listed}${hint.nearest ? `; did you mean --app-label "${hint.nearest}"?` : '.'}` : ''
+            hint
+              ? ` Its scim2testapp apps are labelled ${hint.listed}${hint.nearest ? `; did you mean ${appLabelHint(hint.nearest, inputs.appLabelIn)}?` : '.'}`
+              : ''
           }`,
         };
       }

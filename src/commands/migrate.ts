@@ -1,5 +1,4 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
-import { oktaPaths } from '../plan/okta-paths.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
 import { grantedRoles } from '../plan/roles.js';
 import type { Context } from '../context.js';
@@ -19,6 +18,7 @@ import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { runVerification, verificationExitCode } from '../verify/run.js';
 import type { Session } from './session.js';
 import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
+import { writeOkta } from '../okta/writes.js';
 
 /** `npx scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
 export function run(options: MigrateOptions, ctx: Context): Promise<number> {
@@ -36,7 +36,7 @@ function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, Migrate
     async plan(session, { namePrefix }) {
       const { okta, inputs } = session;
       const startedAt = new Date();
-      const app = await requireApp(okta, inputs.appLabel, inputs.orgUrl);
+      const app = await requireApp(okta, inputs);
       if (!provisioningOn(app.features ?? []))
         throw new InputError(
           `Provisioning is not on for app "${app.label}" (${app.id}); the new groups could not be pushed.`,
@@ -203,22 +203,22 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
       case 'group':
         targetId = (
           await createOrAdopt(
-            async () => (await okta.post<{ id: string }>(oktaPaths.groups, requestsOf(action)[0].body)).id,
+            async () => (await writeOkta.createGroup(okta, requestsOf(action)[0].body)).id,
             async () => (await findOktaGroup(okta, g.target.name))?.id,
           )
         ).value;
         break;
       case 'members':
-        for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id))) await okta.putNoContent(oktaPaths.groupUser(target(), userId));
+        for (const userId of g.memberIds.filter((id) => !g.target.memberIds.includes(id))) await writeOkta.addGroupMember(okta, target(), userId);
         break;
       case 'assign':
-        await okta.put(oktaPaths.appGroup(appId, target()), {});
+        await writeOkta.assignGroup(okta, appId, target());
         break;
       case 'push':
-        if (g.target.mapping) await okta.patch(oktaPaths.pushMapping(appId, g.target.mapping.id), { status: 'ACTIVE' });
+        if (g.target.mapping) await writeOkta.setPushMappingStatus(okta, appId, g.target.mapping.id, 'ACTIVE');
         else
           await createOrAdopt(
-            () => okta.post(oktaPaths.pushMappings(appId), { sourceGroupId: target(), targetGroupName: g.target.name, status: 'ACTIVE' }),
+            () => writeOkta.createPushMapping(okta, appId, target(), g.target.name),
             // A 400 is adopted only when the mapping is there to see (it used to be taken for one without looking).
             async () => (await readOkta.pushMappings(okta, appId, { sourceGroupId: target() }))[0],
             { conflictStatus: 400 },
@@ -231,13 +231,13 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
         const { mapping } = g;
         if (!mapping) throw new RemoteError(`internal: "${g.name}" is not pushed, and its push was planned to be removed`);
         await proveMembersHoldRole(session, g, signal, progress);
-        if (mapping.status !== 'INACTIVE') await okta.patch(oktaPaths.pushMapping(appId, mapping.id), { status: 'INACTIVE' });
-        await okta.delete(oktaPaths.pushMapping(appId, mapping.id), { deleteTargetGroup: 'false' });
+        if (mapping.status !== 'INACTIVE') await writeOkta.setPushMappingStatus(okta, appId, mapping.id, 'INACTIVE');
+        await writeOkta.deletePushMapping(okta, appId, mapping.id, false);
         break;
       }
       case 'legacy-unassign':
         await proveMembersHoldRole(session, g, signal, progress);
-        await okta.delete(oktaPaths.appGroup(appId, g.id));
+        await writeOkta.unassignGroup(okta, appId, g.id);
         break;
     }
   });

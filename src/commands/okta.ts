@@ -22,6 +22,7 @@ import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart
 import type { Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
 import type { Observed } from '../plan/types.js';
+import { appLabelHint } from '../lib/inputs.js';
 
 /** `npx scim-setup okta`: read → plan → confirm → apply → verify. */
 export function run(options: OktaOptions, ctx: Context): Promise<number> {
@@ -106,7 +107,7 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
   reading.succeed(`read Okta (${inputs.orgUrl}) and Cloudflare (account ${inputs.accountId})`);
   observed.roles = roles;
   observed.scimTokens = scimTokens;
-  const plan = makePlan(desired, observed);
+  const plan = makePlan(desired, observed, (label) => appLabelHint(label, inputs.appLabelIn));
   return {
     plan,
     appLabel: desired.appLabel,

@@ -1,5 +1,4 @@
 import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
-import { oktaPaths } from '../plan/okta-paths.js';
 import { scimRequestsBy, scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
 import { heldValue, makeScimToken, type HeldScimToken } from '../apply/apply.js';
@@ -21,6 +20,7 @@ import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { checkScimToken } from '../cloudflare/scim-proof.js';
 import { readClient, type Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
+import { writeOkta } from '../okta/writes.js';
 
 /**
  * `npx scim-setup rotate-token`: CLOUDFLARE_SCIM_TOKEN holds the new token. It is proved against
@@ -91,7 +91,7 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
     steps.push({ step: 'prove the new token against Cloudflare', result: proved });
     reporter.task('prove the new token against Cloudflare').succeed(`prove the new token against Cloudflare: ${proved}`);
   }
-  const app = await requireApp(okta, inputs.appLabel, inputs.orgUrl);
+  const app = await requireApp(okta, inputs);
   if (!provisioningOn(app.features ?? []))
     throw new InputError(
       `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
@@ -246,11 +246,7 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string,
 async function handToOktaByApi(session: Session, appId: string, token: string): Promise<boolean> {
   const { okta, inputs } = session;
   try {
-    const r = await okta.post<{ status?: string }>(
-      oktaPaths.connection(appId),
-      { baseUrl: inputs.scimBaseUrl, profile: { authScheme: 'TOKEN', token } },
-      { activate: 'true' },
-    );
+    const r = await writeOkta.saveConnection(okta, appId, inputs.scimBaseUrl, token);
     return r.status === 'ENABLED';
   } catch (error) {
     if (error instanceof OktaRequestError && error.status === 400) return false;

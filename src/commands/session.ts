@@ -151,6 +151,7 @@ async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSe
       secretFiles: seat.secretFiles,
       env: seat.env,
       scimTokenHow: `name its token in ${seat.configPath}: "scimTokenEnv" (an env var) or "scimTokenFile" on account "${seat.member.name}"`,
+      appLabelIn: { config: seat.configPath, account: seat.member.name },
       prompt: undefined,
     };
   return {
@@ -158,6 +159,7 @@ async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSe
     secretFiles: await readSecretFiles(secretFileFlagsOf(options), ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)),
     env: ctx.env,
     scimTokenHow: undefined,
+    appLabelIn: undefined,
     prompt: Object.assign((m: MissingInput) => ask(ctx.stdin, ctx.stderr, `${m.label}: `, m.secret), {
       tell: (line: string) => void ctx.stderr.write(`${line}\n`),
     }),

@@ -32,7 +32,7 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
 /** One account verified: its app found by label, then the checks, polled up to --wait. */
 async function verifyAccount(session: Session, lookback: number, signal: AbortSignal) {
   const { inputs, reporter } = session;
-  const app = await requireApp(session.okta, inputs.appLabel, inputs.orgUrl);
+  const app = await requireApp(session.okta, inputs);
   // What it looks at, as okta says it (#24 item 33).
   reporter.info(`Verifying Okta app "${app.label}" (${app.id}) in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`);
   const { report } = await runVerification(session, { appId: app.id, since: windowStart(lookback, Date.now()), waitMs: inputs.waitMs, signal });

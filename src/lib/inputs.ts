@@ -51,6 +51,8 @@ export interface Inputs {
   /** --settle: a difference younger than this, between Okta's "done" and Cloudflare's reading, is pending, never drift. */
   settleMs: number;
   warnings: string[];
+  /** A fleet account's: where its app label is given (hints name that, not --app-label). */
+  appLabelIn?: AppLabelPlace;
 }
 
 /** How a token scim-setup makes is made: its life and, when asked, where it may be used from. */
@@ -114,6 +116,19 @@ export interface RawInputs {
   scimTokenNeed?: ScimTokenNeed;
   /** How to give this run a SCIM token, where not the usual flag and env var (a fleet account: its entry in the config). */
   scimTokenHow?: string;
+  /** A fleet account's place in its config: where its app label is given, rather than --app-label. */
+  appLabelIn?: AppLabelPlace;
+}
+
+/** Where a fleet account's app label is written: its entry in the config file. */
+export interface AppLabelPlace {
+  config: string;
+  account: string;
+}
+
+/** Pure: how to name another app label in this run: --app-label, or a fleet account's "appLabel" entry. */
+export function appLabelHint(label: string, place: AppLabelPlace | undefined): string {
+  return place ? `"appLabel": "${label}" on account "${place.account}" in ${place.config}` : `--app-label "${label}"`;
 }
 
 /** The non-secret inputs a saved plan carries, and the plan's path. */
@@ -329,7 +344,8 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
     }
     await prompt.tell?.(exportLines(answered));
   }
-  return validateAll(c, raw.scimTokenNeed ?? 'required');
+  const inputs = validateAll(c, raw.scimTokenNeed ?? 'required');
+  return raw.appLabelIn ? { ...inputs, appLabelIn: raw.appLabelIn } : inputs;
 }
 
 /**

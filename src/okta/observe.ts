@@ -6,6 +6,7 @@ import type { Desired, Observed, ObservedApp } from '../plan/types.js';
 import { readAppAssignments, type AppAssignments } from './app-assignments.js';
 import type { OktaClient } from './client.js';
 import { readOkta, type OktaApp } from './reads.js';
+import { appLabelHint, type Inputs } from '../lib/inputs.js';
 
 /** Names per search request: long enough to keep requests few, short enough for any URL limit. */
 const NAMES_PER_SEARCH = 40;
@@ -68,10 +69,10 @@ function appsLabelled(apps: OktaApp[], label: string): OktaApp[] {
 }
 
 /** The app a command acts on, from one listing; none is an input error naming the labels that exist. */
-export async function requireApp(okta: OktaClient, label: string, orgUrl: string): Promise<OktaApp> {
+export async function requireApp(okta: OktaClient, inputs: Pick<Inputs, 'appLabel' | 'orgUrl' | 'appLabelIn'>): Promise<OktaApp> {
   const apps = await scimApps(okta);
-  const [app] = appsLabelled(apps, label);
-  if (!app) throw appNotFound(apps, label, orgUrl);
+  const [app] = appsLabelled(apps, inputs.appLabel);
+  if (!app) throw appNotFound(apps, inputs);
   return app;
 }
 
@@ -79,13 +80,15 @@ export async function requireApp(okta: OktaClient, label: string, orgUrl: string
  * The error for an app label that names no scim2testapp app: it lists the labels the org's apps of
  * this kind have, nearest first, so that a slip (`cloudflare scim`) is one flag away (#24 item 10).
  */
-function appNotFound(apps: OktaApp[], label: string, orgUrl: string): InputError {
+function appNotFound(apps: OktaApp[], { appLabel: label, orgUrl, appLabelIn }: Pick<Inputs, 'appLabel' | 'orgUrl' | 'appLabelIn'>): InputError {
   const hint = otherLabelsHint(label, [...new Set(apps.map((a) => a.label))]);
   return new InputError(
     `No Okta app "${label}" (scim2testapp) exists in ${orgUrl}${hint ? `; its scim2testapp apps are labelled ${hint.listed}` : ''}.`,
     hint?.nearest
-      ? `Did you mean --app-label "${hint.nearest}"? Otherwise run \`npx scim-setup okta\` first.`
-      : 'Run `npx scim-setup okta` first, or pass the --app-label of the app.',
+      ? `Did you mean ${appLabelHint(hint.nearest, appLabelIn)}? Otherwise run \`npx scim-setup okta\` first.`
+      : appLabelIn
+        ? `Run \`npx scim-setup okta\` first, or give the app's label as "appLabel" on account "${appLabelIn.account}" in ${appLabelIn.config}.`
+        : 'Run `npx scim-setup okta` first, or pass the --app-label of the app.',
   );
 }
 

@@ -15,6 +15,7 @@ export const oktaPaths = {
   pushMappings: (appId: string) => `${app(appId)}/group-push/mappings`,
   pushMapping: (appId: string, mappingId: string) => `${app(appId)}/group-push/mappings/${mappingId}`,
   connection: (appId: string) => `${app(appId)}/connections/default`,
+  feature: (appId: string, name: string) => `${app(appId)}/features/${name}`,
   lifecycle: (appId: string, to: 'activate' | 'deactivate') => `${app(appId)}/lifecycle/${to}`,
   groups: `${V1}/groups`,
   group,

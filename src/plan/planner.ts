@@ -10,8 +10,12 @@ import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Obse
 
 const APP = '{appId}';
 
+/** How a warning names another app label for this run: the flag, unless a fleet's config gives it. */
+export type LabelHint = (label: string) => string;
+const flagHint: LabelHint = (label) => `--app-label "${label}"`;
+
 /** Pure: (desired, observed) → ordered actions. No I/O; every branch is tested from tables. */
-export function plan(desired: Desired, observed: Observed): Plan {
+export function plan(desired: Desired, observed: Observed, labelHint: LabelHint = flagHint): Plan {
   const warnings: string[] = [];
   const app = observed.app;
   const appPath = oktaPaths.app(app?.id ?? APP);
@@ -57,6 +61,13 @@ export function plan(desired: Desired, observed: Observed): Plan {
     if (observed.unprovisioned) actions.push(...provisionRepairs(observed.unprovisioned, app.id, desired));
   }
   for (const [name, roles] of Object.entries(desired.groupRoles)) actions.push(rolesAction(desired, name, roles, observed));
+  warnings.push(...assignmentWarnings(desired, observed), ...appWarnings(desired, observed, labelHint));
+  return { actions, warnings };
+}
+
+/** Pure: what the assignments this run names (or does not) will do that a user may not expect. */
+function assignmentWarnings(desired: Desired, observed: Observed): string[] {
+  const warnings: string[] = [];
   // Everyone is every user of the org (Okta's built-in group): worth a word with its size before it is provisioned (#24 item 32).
   if (desired.assignGroups.includes('Everyone') && observed.groups.Everyone) {
     const n = observed.groups.Everyone.members;
@@ -91,6 +102,13 @@ export function plan(desired: Desired, observed: Observed): Plan {
         : 'No group or user is assigned to the app: provisioning will be on, but nobody will be provisioned. Add --push-group or --assign-group (or --assign-user).',
     );
   }
+  return warnings;
+}
+
+/** Pure: another app this run may be confused with: a near label, or duplicates of this one. */
+function appWarnings(desired: Desired, observed: Observed, labelHint: LabelHint): string[] {
+  const warnings: string[] = [];
+  const app = observed.app;
   // A label typed differently plans a second app, perhaps for the same account (#24 item 10).
   if (!app && observed.otherAppLabels?.length) {
     const [nearest] = nearMatches(desired.appLabel, observed.otherAppLabels, 1);
@@ -100,7 +118,7 @@ export function plan(desired: Desired, observed: Observed): Plan {
         .map((l) => `"${fromWire(l, 80)}"`)
         .join(
           ', ',
-        )}: if one provisions account ${desired.accountId}, two apps would provision it.${nearest ? ` Did you mean --app-label "${fromWire(nearest, 80)}"?` : ''}`,
+        )}: if one provisions account ${desired.accountId}, two apps would provision it.${nearest ? ` Did you mean ${labelHint(fromWire(nearest, 80))}?` : ''}`,
     );
   }
   if (observed.duplicateApps.length > 0) {
@@ -112,7 +130,7 @@ export function plan(desired: Desired, observed: Observed): Plan {
         `alone. Delete the extra ones in the Okta admin console.`,
     );
   }
-  return { actions, warnings };
+  return warnings;
 }
 
 function assignment(resource: 'group-assignment' | 'user-assignment', key: string, summary: string, assigned: boolean, request: Action['request']): Action {

@@ -133,19 +133,7 @@ export async function collectEvidence(
     return scimTraffic;
   };
   const tokenLife = readTokenLife(session, trafficSince, madeTokenId);
-  const scimToken = await (scimTokenProof !== undefined ? Promise.resolve(scimTokenProof) : checkScimToken(scim)).then(
-    (detail) => ({ ok: true as const, detail: watched ? `${detail}, read with CLOUDFLARE_API_TOKEN` : detail, ...(watched ? { watched } : {}) }),
-    (error: unknown) => {
-      if (!(error instanceof CliError)) throw error;
-      return {
-        ok: false as const,
-        status: error instanceof AuthError ? error.status : 0,
-        message: error.message,
-        auth: error instanceof AuthError,
-        fix: error.fix,
-      };
-    },
-  );
+  const scimToken = await proveScimToken(scim, scimTokenProof, watched);
   const appPath = oktaPaths.app(appId);
   const scimWorks = scimToken.ok;
   const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
@@ -181,32 +169,14 @@ export async function collectEvidence(
   // deactivated. SCIM lists every member (the owner, invited members): Okta never touches those.
   const assignedSet = new Set(sides.assignedLogins.map((l) => l.toLowerCase()));
   const leaving = Object.entries(sides.cloudflareUsers).some(([userName, u]) => u.active && u.provisioned && !assignedSet.has(userName));
-  const superAdmins =
-    read && leaving
-      ? (await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${inputs.accountId}/members`, 50))
-          .filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID))
-          .map((m) => m.email)
-      : read
-        ? []
-        : undefined;
+  const superAdmins = read && leaving ? await superAdminEmails(read, inputs.accountId) : read ? [] : undefined;
   return {
     ...sides,
     accountId: inputs.accountId,
     scimToken,
     tokenLife: await tokenLife,
     app: { id: rawApp.id, label: rawApp.label, status: app.status, features: app.features, visibility: app.visibility },
-    userGroups: userGroups
-      ? Object.fromEntries(
-          userGroups.map((g) => [
-            g.name,
-            {
-              id: g.id,
-              policies: (g.policies ?? []).length,
-              grantedRoleIds: grantedRoles(toWrite(g.policies), { accountId: inputs.accountId, resourceGroupId: accountResourceGroupId }),
-            },
-          ]),
-        )
-      : undefined,
+    userGroups: userGroups && userGroupsEvidence(userGroups, inputs.accountId, accountResourceGroupId),
     wantedRoles,
     superAdminEmails: superAdmins,
     oktaFailures: await unresolvedFailures(okta, appId, failures),
@@ -268,4 +238,41 @@ async function unresolvedFailures(okta: VerifySession['okta'], appId: string, fa
       target: f.target?.find((t) => t.type === 'User')?.alternateId,
       published: f.published,
     }));
+}
+
+/** The SCIM token proved (or the proof a run already made), or why Cloudflare refused it. */
+async function proveScimToken(scim: CloudflareClient, proof: string | undefined, watched: boolean): Promise<Evidence['scimToken']> {
+  return (proof !== undefined ? Promise.resolve(proof) : checkScimToken(scim)).then(
+    (detail) => ({ ok: true as const, detail: watched ? `${detail}, read with CLOUDFLARE_API_TOKEN` : detail, ...(watched ? { watched } : {}) }),
+    (error: unknown) => {
+      if (!(error instanceof CliError)) throw error;
+      return {
+        ok: false as const,
+        status: error instanceof AuthError ? error.status : 0,
+        message: error.message,
+        auth: error instanceof AuthError,
+        fix: error.fix,
+      };
+    },
+  );
+}
+
+/** The e-mails of the account's Super Administrators (members, 50 a page). */
+async function superAdminEmails(read: CloudflareClient, accountId: string): Promise<string[]> {
+  const members = await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${accountId}/members`, 50);
+  return members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email);
+}
+
+/** The account's user groups by name: their policies, and the roles those grant on the whole account. */
+function userGroupsEvidence(
+  groups: Array<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>,
+  accountId: string,
+  resourceGroupId: string | undefined,
+): NonNullable<Evidence['userGroups']> {
+  return Object.fromEntries(
+    groups.map((g) => [
+      g.name,
+      { id: g.id, policies: (g.policies ?? []).length, grantedRoleIds: grantedRoles(toWrite(g.policies), { accountId, resourceGroupId }) },
+    ]),
+  );
 }

@@ -160,6 +160,18 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     expect(unset.code).toBe(2);
     expect(JSON.parse(unset.stdout).error.message).toContain('account "ops": its SCIM token is to come from env CF_SCIM_OPS, which is not set.');
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
+
+    // An account's app label is its config entry, not a flag: a near miss is named where it is fixed.
+    const made = await fetch(`${s.okta.url}/api/v1/apps`, {
+      method: 'POST',
+      headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'scim2testapp', label: 'Cloudflare SCIM (prd)', signOnMode: 'AUTO_LOGIN' }),
+    });
+    expect(made.status).toBe(200);
+    const slip = await cli(s, ['verify', '--config', config, '--account', 'prod'], env);
+    expect(slip.code).toBe(2);
+    expect(slip.stderr).toContain(`Did you mean "appLabel": "Cloudflare SCIM (prd)" on account "prod" in ${config}?`);
+    expect(slip.stderr).not.toContain('--app-label');
   });
 
   it('the whole life across a fleet: okta, then rotate-token --create, then destroy --revoke-scim-token, each for every account at once', async () => {

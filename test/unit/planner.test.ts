@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { appLabelHint } from '../../src/lib/inputs.js';
 import { plan } from '../../src/plan/planner.js';
 import { summarize, summaryLine } from '../../src/plan/render.js';
 import { inputContradictions, planDifferences, targetMismatches, toSavedPlan } from '../../src/plan/saved-plan.js';
@@ -258,5 +259,19 @@ describe('roles in the plan', () => {
     expect(detail).not.toContain('\n');
     expect(detail).toContain('boom\\n✓ all fine');
     expect(detail.length).toBeLessThan(500);
+  });
+});
+
+describe('a label that names no app, beside one that nearly does', () => {
+  const near = observed({ app: undefined, otherAppLabels: ['Cloudflare SCIN'] });
+
+  it('suggests the flag for one account', () => {
+    expect(plan(desired, near).warnings.join('\n')).toContain('Did you mean --app-label "Cloudflare SCIN"?');
+  });
+
+  it("suggests a fleet account's config entry, as the command says where its label is given", () => {
+    const warnings = plan(desired, near, (label) => appLabelHint(label, { config: 'fleet.yaml', account: 'prod' })).warnings.join('\n');
+    expect(warnings).toContain('Did you mean "appLabel": "Cloudflare SCIN" on account "prod" in fleet.yaml?');
+    expect(warnings).not.toContain('--app-label');
   });
 });

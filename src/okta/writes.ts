@@ -1,0 +1,48 @@
+import { oktaPaths } from '../plan/okta-paths.js';
+import type { PushMapping } from './app-assignments.js';
+import type { OktaClient } from './client.js';
+import type { OktaApp } from './reads.js';
+
+/**
+ * The writes scim-setup's procedures make to Okta, one function per endpoint with the body its spec
+ * gives and the answer it reads (#23 item 4). A request action is sent as planned by the executor
+ * (`OktaClient.send`); these are the steps that are more than their requests (create or adopt, the
+ * connection, migrate's moves).
+ */
+export const writeOkta = {
+  /** POST /apps, activated at once: the app as created. */
+  createApp: (okta: OktaClient, body: unknown) => okta.post<OktaApp>(oktaPaths.apps, body, { activate: 'true' }),
+  activateApp: (okta: OktaClient, appId: string) => okta.postNoContent(oktaPaths.lifecycle(appId, 'activate')),
+  /** An app is deactivated before it can be deleted (Okta answers 403 E0000056 otherwise). */
+  deleteApp: async (okta: OktaClient, appId: string) => {
+    await okta.postNoContent(oktaPaths.lifecycle(appId, 'deactivate'));
+    await okta.delete(oktaPaths.app(appId));
+  },
+  /** PUT /apps/{id} replaces the whole app: `app` is the app as read, changed. */
+  replaceApp: (okta: OktaClient, appId: string, app: Record<string, unknown>) => okta.put<OktaApp>(oktaPaths.app(appId), app),
+  /**
+   * The provisioning connection (AppConnectionRequest, TOKEN), activated. Okta documents it for a
+   * few apps only; on others it answers 200 with status UNKNOWN and changes nothing.
+   */
+  saveConnection: (okta: OktaClient, appId: string, baseUrl: string, token: string) =>
+    okta.post<{ status?: string }>(oktaPaths.connection(appId), { baseUrl, profile: { authScheme: 'TOKEN', token } }, { activate: 'true' }),
+  /** USER_PROVISIONING as the guide sets it: create users and deactivate them, no profile updates, no passwords. */
+  enableUserProvisioning: (okta: OktaClient, appId: string) =>
+    okta.put(oktaPaths.feature(appId, 'USER_PROVISIONING'), {
+      create: { lifecycleCreate: { status: 'ENABLED' } },
+      update: { lifecycleDeactivate: { status: 'ENABLED' }, profile: { status: 'DISABLED' }, password: { status: 'DISABLED' } },
+    }),
+  assignGroup: (okta: OktaClient, appId: string, groupId: string) => okta.put(oktaPaths.appGroup(appId, groupId), {}),
+  unassignGroup: (okta: OktaClient, appId: string, groupId: string) => okta.delete(oktaPaths.appGroup(appId, groupId)),
+  /** POST /groups: an Okta group of this name. */
+  createGroup: (okta: OktaClient, body: unknown) => okta.post<{ id: string }>(oktaPaths.groups, body),
+  addGroupMember: (okta: OktaClient, groupId: string, userId: string) => okta.putNoContent(oktaPaths.groupUser(groupId, userId)),
+  /** A push of `sourceGroupId` to a new target group of `targetGroupName`, ACTIVE (CreateGroupPushMappingRequest). */
+  createPushMapping: (okta: OktaClient, appId: string, sourceGroupId: string, targetGroupName: string) =>
+    okta.post<PushMapping>(oktaPaths.pushMappings(appId), { sourceGroupId, targetGroupName, status: 'ACTIVE' }),
+  setPushMappingStatus: (okta: OktaClient, appId: string, mappingId: string, status: 'ACTIVE' | 'INACTIVE') =>
+    okta.patch<PushMapping>(oktaPaths.pushMapping(appId, mappingId), { status }),
+  /** An INACTIVE mapping removed; `deleteTargetGroup` false keeps the group it pushed. */
+  deletePushMapping: (okta: OktaClient, appId: string, mappingId: string, deleteTargetGroup: boolean) =>
+    okta.delete(oktaPaths.pushMapping(appId, mappingId), { deleteTargetGroup: String(deleteTargetGroup) }),
+};
