@@ -77,10 +77,13 @@ function connectionApiOf(exchanges: RecordedExchange[]): 'supported' | 'unsuppor
 async function compare(path: string, options: SandboxCommandOptions, ctx: Context): Promise<number> {
   const reporter = makeReporter(options, ctx);
   const exchanges = await loadRecording(path);
+  // The replayed world must not lag the recorded one: the admin pastes as soon as the run has shown its
+  // guided step (a recording's next look may come 0.5 s later), and provisioning acts within 50 ms.
   const sandbox = await startSandbox({
     connectionApi: connectionApiOf(exchanges),
     admin: options.admin ?? 'auto',
-    adminDelayMs: 300,
+    adminDelayMs: 0,
+    provisioningDelayMs: 50,
   });
   try {
     const report = await compareRecording(exchanges, sandbox, ctx.signal);

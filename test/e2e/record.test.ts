@@ -83,7 +83,8 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     expect(text).toContain('Engineering');
     expect(text).toMatch(/pii-[0-9a-f]{10}/);
     // Still comparable: the replay makes the hashed people in the sandbox.
-    expect((await runCli(['sandbox', '--compare', har])).code).toBe(0);
+    const compared = await runCli(['sandbox', '--compare', har]);
+    expect(compared.code, compared.stdout + compared.stderr).toBe(0);
   });
 
   it('a planted difference is reported, naming the operation and the path, with exit 1', async () => {

@@ -6,6 +6,7 @@ import { accountRoute, actor, type CloudflareContext, type CloudflareHandler } f
 import { cfFailure } from './errors.js';
 import { SYSTEM_GROUP_PREFIX, type ScimUserRecord, type UserGroupRecord } from './records.js';
 import type { CloudflareState, ScimGroupChange, ScimUserChange } from './state.js';
+import { cloudflareBody } from './bodies.js';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -124,7 +125,7 @@ function findSystemGroup({ state }: CloudflareContext, req: Req): { id: string; 
 
 /** The spec's SCIM User as a create reads it: schemas, an e-mail userName matching the primary work e-mail, active. */
 function createUser(ctx: CloudflareContext, req: Req): Res {
-  const b = fieldsOf<'schemas' | 'userName' | 'emails' | 'active' | 'name' | 'displayName' | 'externalId'>(req.body);
+  const b = cloudflareBody('POST /accounts/{account_id}/scim/v2/Users', req.body);
   if (!items(b.schemas).includes(USER_SCHEMA)) throw fail(req, 400, `schemas must include ${USER_SCHEMA}`, 'invalidSyntax');
   const userName = text(b.userName);
   if (userName === undefined || !/^[^@\s]+@[^@\s]+$/.test(userName)) throw fail(req, 400, 'userName must be an email address', 'invalidValue');
@@ -149,7 +150,8 @@ function createUser(ctx: CloudflareContext, req: Req): Res {
 
 /** The spec's PatchOp body: its Operations. */
 function patchOps(req: Req): Array<Fields<'op' | 'path' | 'value'>> {
-  const operations = fieldsOf<'Operations'>(req.body).Operations;
+  // Users and Groups take the same PatchOp body.
+  const operations = cloudflareBody('PATCH /accounts/{account_id}/scim/v2/Users/{user_id}', req.body).Operations;
   if (!Array.isArray(operations)) throw fail(req, 400, 'Operations is required', 'invalidSyntax');
   return operations.map((op) => fieldsOf<'op' | 'path' | 'value'>(op));
 }
@@ -175,7 +177,7 @@ function patchUser(ctx: CloudflareContext, req: Req): Res {
 
 function putUser(ctx: CloudflareContext, req: Req): Res {
   const u = findUser(ctx, req);
-  const b = fieldsOf<'schemas' | 'userName' | 'name' | 'active'>(req.body);
+  const b = cloudflareBody('PUT /accounts/{account_id}/scim/v2/Users/{user_id}', req.body);
   const userName = text(b.userName);
   if (!Array.isArray(b.schemas) || userName === undefined) throw fail(req, 400, 'schemas and userName are required', 'invalidSyntax');
   const name = nested<'givenName' | 'familyName'>(b.name);
@@ -186,7 +188,7 @@ function putUser(ctx: CloudflareContext, req: Req): Res {
 
 /** The spec's SCIM Group as a create reads it: a display name, and maybe an external id. */
 function createGroup(ctx: CloudflareContext, req: Req): Res {
-  const b = fieldsOf<'displayName' | 'externalId'>(req.body);
+  const b = cloudflareBody('POST /accounts/{account_id}/scim/v2/Groups', req.body);
   const name = filled(b.displayName);
   if (name === undefined) throw fail(req, 400, 'displayName is required', 'invalidValue');
   const group = ctx.state.createScimGroup(name, text(b.externalId), actor(ctx, req));
@@ -233,7 +235,7 @@ function patchGroup(ctx: CloudflareContext, req: Req): Res {
 function putGroup(ctx: CloudflareContext, req: Req): Res {
   if (isSystemGroup(req)) throw fail(req, 400, 'Only member operations are supported on system groups', 'mutability');
   const g = findGroup(ctx, req);
-  const b = fieldsOf<'displayName' | 'externalId' | 'members'>(req.body);
+  const b = cloudflareBody('PUT /accounts/{account_id}/scim/v2/Groups/{group_id}', req.body);
   const name = filled(b.displayName);
   if (name === undefined) throw fail(req, 400, 'displayName is required', 'invalidValue');
   const by = actor(ctx, req);

@@ -5,6 +5,8 @@ import { cfFailure, ok } from './errors.js';
 import { expired, hexId, TOKEN_PERMISSION_GROUPS, type TokenPolicy, type TokenRecord } from './records.js';
 import { pageOf } from './routes-v4.js';
 import type { CloudflareState } from './state.js';
+import { cloudflareBody } from './bodies.js';
+import { fieldsOf, filled, items, type Fields } from '../http/body.js';
 
 const ACCOUNT = '/accounts/{account_id}';
 
@@ -86,34 +88,15 @@ export function accountTokenRoutes(ctx: CloudflareContext): Route[] {
   ];
 }
 
-type Body = Record<string, unknown>;
-
 /** A create request checked as the API checks it: a name, known permission groups, this account's resources, valid dates and CIDRs. */
 function tokenSpec(req: Req, state: CloudflareState): Pick<TokenRecord, 'name' | 'policies' | 'expiresOn' | 'notBefore' | 'condition'> {
-  const b = (req.body ?? {}) as Body;
+  const b = cloudflareBody('POST /accounts/{account_id}/tokens', req.body);
   const bad = (message: string) => cfFailure(req.path, 400, message, 1001);
-  if (typeof b.name !== 'string' || b.name.trim() === '' || b.name.length > 120) throw bad('name is required (1-120 characters)');
-  if (!Array.isArray(b.policies) || b.policies.length === 0) throw bad('policies are required');
-  const policies: TokenPolicy[] = (b.policies as Body[]).map((p, i) => {
-    if (p.effect !== 'allow' && p.effect !== 'deny') throw bad(`policies[${i}].effect must be allow or deny`);
-    const groups = Array.isArray(p.permission_groups) ? (p.permission_groups as Body[]) : [];
-    if (groups.length === 0) throw bad(`policies[${i}].permission_groups is required`);
-    const resources = (p.resources ?? {}) as Record<string, unknown>;
-    if (Object.keys(resources).length === 0) throw bad(`policies[${i}].resources is required`);
-    for (const key of Object.keys(resources))
-      if (key.startsWith('com.cloudflare.api.account.') && !key.startsWith('com.cloudflare.api.account.zone') && key !== state.accountResource)
-        throw cfFailure(req.path, 403, 'Unauthorized to access requested resource', 9109);
-    return {
-      id: hexId(`policy:${i}:${b.name}:${state.now()}`),
-      effect: p.effect,
-      permission_groups: groups.map((g) => {
-        const known = TOKEN_PERMISSION_GROUPS.find((k) => k.id === g.id);
-        if (!known) throw bad(`permission group ${String(g.id)} does not exist`);
-        return { id: known.id, name: known.name };
-      }),
-      resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, String(v)])),
-    };
-  });
+  const name = filled(b.name);
+  if (name === undefined || name.length > 120) throw bad('name is required (1-120 characters)');
+  const given = items(b.policies);
+  if (given.length === 0) throw bad('policies are required');
+  const policies = given.map((policy, i) => tokenPolicy(req, state, fieldsOf(policy), `policies[${i}]`, `policy:${i}:${name}:${state.now()}`));
   const date = (field: 'expires_on' | 'not_before') => {
     const v = b[field];
     if (v === undefined || v === null) return undefined;
@@ -122,16 +105,44 @@ function tokenSpec(req: Req, state: CloudflareState): Pick<TokenRecord, 'name' |
   };
   const expiresOn = date('expires_on');
   if (expiresOn && Date.parse(expiresOn) <= Date.parse(state.now())) throw bad('expires_on must be in the future');
-  const requestIp = ((b.condition ?? {}) as Body).request_ip as { in?: unknown; not_in?: unknown } | undefined;
-  for (const list of [requestIp?.in, requestIp?.not_in])
-    if (list !== undefined && (!Array.isArray(list) || !list.every((c) => typeof c === 'string' && cidrBlock(c))))
+  const requestIp = fieldsOf<'request_ip'>(b.condition).request_ip;
+  const ranges = fieldsOf<'in' | 'not_in'>(requestIp);
+  const cidrs = (list: unknown): string[] | undefined => {
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list) || !list.every((c) => typeof c === 'string' && cidrBlock(c)))
       throw bad('condition.request_ip lists must hold IPv4 or IPv6 CIDR addresses');
+    return list;
+  };
+  const condition = { in: cidrs(ranges.in), not_in: cidrs(ranges.not_in) };
   return {
-    name: b.name,
+    name,
     policies,
     expiresOn,
     notBefore: date('not_before'),
-    ...(requestIp ? { condition: { request_ip: requestIp as { in?: string[]; not_in?: string[] } } } : {}),
+    ...(requestIp !== undefined ? { condition: { request_ip: Object.fromEntries(Object.entries(condition).filter(([, v]) => v !== undefined)) } } : {}),
+  };
+}
+
+/** One policy of a token: allow or deny, known permission groups, resources of this account (or zones). */
+function tokenPolicy(req: Req, state: CloudflareState, p: Fields<'effect' | 'permission_groups' | 'resources'>, where: string, seed: string): TokenPolicy {
+  const bad = (message: string) => cfFailure(req.path, 400, message, 1001);
+  if (p.effect !== 'allow' && p.effect !== 'deny') throw bad(`${where}.effect must be allow or deny`);
+  const groups = items(p.permission_groups).map((g) => fieldsOf<'id'>(g));
+  if (groups.length === 0) throw bad(`${where}.permission_groups is required`);
+  const resources = fieldsOf(p.resources);
+  if (Object.keys(resources).length === 0) throw bad(`${where}.resources is required`);
+  for (const key of Object.keys(resources))
+    if (key.startsWith('com.cloudflare.api.account.') && !key.startsWith('com.cloudflare.api.account.zone') && key !== state.accountResource)
+      throw cfFailure(req.path, 403, 'Unauthorized to access requested resource', 9109);
+  return {
+    id: hexId(seed),
+    effect: p.effect,
+    permission_groups: groups.map((g) => {
+      const known = TOKEN_PERMISSION_GROUPS.find((k) => k.id === g.id);
+      if (!known) throw bad(`permission group ${String(g.id)} does not exist`);
+      return { id: known.id, name: known.name };
+    }),
+    resources: Object.fromEntries(Object.entries(resources).map(([k, v]) => [k, String(v)])),
   };
 }
 

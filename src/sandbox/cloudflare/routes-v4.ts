@@ -6,6 +6,7 @@ import { accountRoute, actor, type CloudflareContext, type CloudflareHandler } f
 import { cfFailure, envelope, ok } from './errors.js';
 import { expired, type MemberRecord, type UserGroupRecord } from './records.js';
 import type { CloudflareState } from './state.js';
+import { cloudflareBody } from './bodies.js';
 
 const ACCOUNT = '/accounts/{account_id}';
 
@@ -113,7 +114,7 @@ function objectKeys(value: unknown): Array<{ key: string }> {
 }
 
 function createGroup(ctx: CloudflareContext, req: Req): Res {
-  const b = fieldsOf<'name' | 'policies'>(req.body);
+  const b = cloudflareBody('POST /accounts/{account_id}/iam/user_groups', req.body);
   const name = filled(b.name);
   if (name === undefined) throw cfFailure(req.path, 400, 'name is required', 1004);
   const group = ctx.state.createUserGroup(name, parsePolicies(ctx, req, b.policies ?? []), actor(ctx, req));
@@ -122,7 +123,7 @@ function createGroup(ctx: CloudflareContext, req: Req): Res {
 
 function updateGroup(ctx: CloudflareContext, req: Req): Res {
   const g = findGroup(ctx, req);
-  const b = fieldsOf<'name' | 'policies'>(req.body);
+  const b = cloudflareBody('PUT /accounts/{account_id}/iam/user_groups/{user_group_id}', req.body);
   const policies = b.policies === undefined ? undefined : parsePolicies(ctx, req, b.policies);
   ctx.state.updateUserGroup(g, { name: b.name === undefined ? undefined : String(b.name), policies }, actor(ctx, req));
   return ok(groupView(ctx.state, g));
@@ -139,7 +140,7 @@ const changeMembers =
   (how: 'add' | 'replace'): CloudflareHandler =>
   (ctx, req) => {
     const g = findGroup(ctx, req);
-    const ids = items(req.body).map((m) => String(fieldsOf<'id'>(m).id));
+    const ids = items(req.body).map((m) => String(cloudflareBody('PUT /accounts/{account_id}/iam/user_groups/{user_group_id}/members', m).id));
     ctx.state.changeUserGroupMembers(g, how, ids, actor(ctx, req));
     return ok([...g.members].map((id) => ({ id, email: ctx.state.members.get(id)?.email, status: ctx.state.members.get(id)?.status })));
   };
@@ -228,7 +229,7 @@ function listMembers(ctx: CloudflareContext, req: Req): Res {
  * externalId. The sandbox takes the invitation as accepted at once (status "accepted" asked or not).
  */
 function inviteMember(ctx: CloudflareContext, req: Req): Res {
-  const b = fieldsOf<'email' | 'roles'>(req.body);
+  const b = cloudflareBody('POST /accounts/{account_id}/members', req.body);
   const email = text(b.email);
   if (email === undefined || !/^[^@\s]+@[^@\s]+$/.test(email)) throw cfFailure(req.path, 400, 'email is required', 1001);
   const roles = items(b.roles).map((r) => String(typeof r === 'object' && r ? fieldsOf<'id'>(r).id : r));
@@ -245,7 +246,7 @@ function removeMember(ctx: CloudflareContext, req: Req): Res {
 
 /** The spec's resource group: a scope's key and its objects. */
 function createResourceGroup(ctx: CloudflareContext, req: Req): Res {
-  const b = fieldsOf<'name' | 'scope'>(req.body);
+  const b = cloudflareBody('POST /accounts/{account_id}/iam/resource_groups', req.body);
   const scope = nested<'key' | 'objects'>(b.scope);
   const key = text(scope.key);
   if (key === undefined || items(scope.objects).length === 0) throw cfFailure(req.path, 400, 'scope with key and objects is required', 1004);

@@ -1,11 +1,12 @@
 import { parseFilter } from '../http/filter.js';
 import { oktaPage } from '../http/paginate.js';
-import { fieldsOf, filled, isRecord, nested, text, type Fields } from '../http/body.js';
+import { fieldsOf, filled, isRecord, nested, text } from '../http/body.js';
 import type { Req, Res, Route } from '../http/types.js';
 import { BUCKETS, routesIn, SCOPES, type OktaContext, type OktaHandler, type RouteMaker } from './context.js';
 import { notFound, oktaFailure, provisioningNotEnabled, validation } from './errors.js';
 import { serializeApp } from './serialize.js';
 import type { AppRecord, ProvisioningSettings } from './records.js';
+import { oktaBody } from './bodies.js';
 
 /** Catalog app names are lower-case identifiers (scim2testapp, bookmark, deelhr); custom apps get one from their label. */
 const CATALOG_NAME = /^[a-z0-9_]{2,100}$/;
@@ -37,7 +38,7 @@ export function findApp(ctx: OktaContext, appId: string): AppRecord {
 }
 
 /** The spec's Application, as far as a create or replace reads it. */
-type AppBody = Fields<'name' | 'label' | 'signOnMode' | 'settings' | 'visibility' | 'accessibility' | 'credentials'>;
+type AppBody = ReturnType<typeof oktaBody<'POST /api/v1/apps'>>;
 
 function visibilityFrom(body: AppBody, name: string): AppRecord['visibility'] {
   const v = nested<'autoLaunch' | 'autoSubmitToolbar' | 'hide' | 'appLinks'>(body.visibility);
@@ -77,7 +78,7 @@ function settingsFrom(body: AppBody): Record<string, unknown> {
 /** An app body's two required fields, checked as Okta checks them. */
 function validateAppBody(body: unknown): AppBody & { label: string; signOnMode: string } {
   if (!isRecord(body)) throw oktaFailure(400, 'E0000003', 'The request body was not well-formed.');
-  const b = fieldsOf<keyof AppBody & string>(body);
+  const b = oktaBody('POST /api/v1/apps', body);
   const label = filled(b.label);
   const signOnMode = text(b.signOnMode);
   const causes: string[] = [];
@@ -184,7 +185,7 @@ function connectionView(ctx: OktaContext, app: AppRecord, base: string) {
 /** The spec's AppConnectionRequest (TOKEN or OAUTH2 profile). */
 function saveConnection(ctx: OktaContext, req: Req): Res {
   const app = findApp(ctx, req.params.appId);
-  const body = fieldsOf<'baseUrl' | 'profile'>(req.body);
+  const body = oktaBody('POST /api/v1/apps/{appId}/connections/default', req.body);
   const profile = nested<'authScheme' | 'token'>(body.profile);
   if (profile.authScheme !== 'TOKEN' && profile.authScheme !== 'OAUTH2') throw validation('profile.authScheme: must be TOKEN or OAUTH2.');
   const token = text(profile.token);
@@ -255,7 +256,7 @@ function updateFeature(ctx: OktaContext, req: Req): Res {
   const { app } = provisioningApp(ctx, req);
   if (ctx.connectionApi !== 'supported') throw validation('feature: Updating USER_PROVISIONING is not supported for this application.');
   // The spec's CapabilitiesObject.
-  const capabilities = fieldsOf<'create' | 'update'>(req.body);
+  const capabilities = oktaBody('PUT /api/v1/apps/{appId}/features/{featureName}', req.body);
   const update = nested<'lifecycleDeactivate' | 'profile'>(capabilities.update);
   ctx.state.setProvisioningFeatures(app, {
     createUsers: capability(nested<'lifecycleCreate'>(capabilities.create).lifecycleCreate),

@@ -7,6 +7,7 @@ import { findGroup, findUser } from './lookup.js';
 import type { AppRecord, MappingRecord } from './records.js';
 import { findApp } from './routes-apps.js';
 import { serializeAppGroup, serializeAppUser, serializeMapping } from './serialize.js';
+import { oktaBody } from './bodies.js';
 
 function listAppGroups(ctx: OktaContext, req: Req): Res {
   const { state } = ctx;
@@ -31,7 +32,7 @@ function getAppGroup(ctx: OktaContext, req: Req): Res {
 function assignGroup(ctx: OktaContext, req: Req): Res {
   const app = findApp(ctx, req.params.appId);
   const group = findGroup(ctx.state, req.params.groupId);
-  const body = fieldsOf<'priority' | 'profile'>(req.body);
+  const body = oktaBody('PUT /api/v1/apps/{appId}/groups/{groupId}', req.body);
   const profile = fieldsOf(body.profile);
   ctx.state.assignGroup(app, group, typeof body.priority === 'number' ? body.priority : undefined, body.profile === undefined ? undefined : profile);
   return { status: 200, body: serializeAppGroup(app, group.id, ctx.state, req.baseUrl, false) };
@@ -60,7 +61,7 @@ function listAppUsers(ctx: OktaContext, req: Req): Res {
 /** The spec's AppUserAssignRequest: the user's id. */
 function assignUser(ctx: OktaContext, req: Req): Res {
   const app = findApp(ctx, req.params.appId);
-  const id = text(fieldsOf<'id'>(req.body).id);
+  const id = text(oktaBody('POST /api/v1/apps/{appId}/users', req.body).id);
   if (id === undefined) throw validation('id: The field cannot be left blank.');
   const user = findUser(ctx.state, id);
   ctx.state.assignUser(app, user);
@@ -119,7 +120,7 @@ function listMappings(ctx: OktaContext, req: Req): Res {
 function createMapping(ctx: OktaContext, req: Req): Res {
   const app = findApp(ctx, req.params.appId);
   // Recorded: Okta creates a mapping (200, ACTIVE) on an app whose features are []; it pushes once provisioning is on.
-  const body = fieldsOf<'sourceGroupId' | 'targetGroupId' | 'targetGroupName' | 'status'>(req.body);
+  const body = oktaBody('POST /api/v1/apps/{appId}/group-push/mappings', req.body);
   const sourceId = text(body.sourceGroupId);
   if (sourceId === undefined) throw validation('sourceGroupId: The field cannot be left blank.');
   const name = text(body.targetGroupName) || undefined;
@@ -136,7 +137,7 @@ function createMapping(ctx: OktaContext, req: Req): Res {
 function updateMapping(ctx: OktaContext, req: Req): Res {
   const app = findApp(ctx, req.params.appId);
   const mapping = findMapping(app, req.params.mappingId);
-  ctx.state.setMappingStatus(app, mapping, mappingStatus(fieldsOf<'status'>(req.body).status));
+  ctx.state.setMappingStatus(app, mapping, mappingStatus(oktaBody('PATCH /api/v1/apps/{appId}/group-push/mappings/{mappingId}', req.body).status));
   return { status: 200, body: serializeMapping(app, mapping, req.baseUrl) };
 }
 

@@ -8,6 +8,7 @@ import { findGroup, findUser } from './lookup.js';
 import type { OktaGroup, OktaUser } from './records.js';
 import { serializeGroup, serializeUser } from './serialize.js';
 import type { OktaState } from './state.js';
+import { oktaBody } from './bodies.js';
 
 const CORE_PROFILE = new Set(['login', 'email', 'firstName', 'lastName']);
 
@@ -85,7 +86,7 @@ function listLogs({ state }: OktaContext, req: Req): Res {
 
 /** The spec's Group body: a profile with a name and a description. */
 function groupProfile(body: unknown): OktaGroup['profile'] {
-  const profile = nested<'name' | 'description'>(fieldsOf<'profile'>(body).profile);
+  const profile = nested<'name' | 'description'>(oktaBody('POST /api/v1/groups', body).profile);
   const name = filled(profile.name);
   if (name === undefined) throw validation('profile.name: The field cannot be left blank.');
   return { name, description: text(profile.description) ?? '' };
@@ -129,7 +130,7 @@ function listMembers({ state }: OktaContext, req: Req): Res {
 
 /** The spec's CreateUserRequest: the profile (login, email and both names required) and, maybe, a password. */
 function createUser({ state }: OktaContext, req: Req): Res {
-  const body = fieldsOf<'profile' | 'credentials'>(req.body);
+  const body = oktaBody('POST /api/v1/users', req.body);
   const p = fieldsOf(body.profile);
   const core = { login: filled(p.login), email: filled(p.email), firstName: filled(p.firstName), lastName: filled(p.lastName) };
   const causes = Object.entries(core)
@@ -157,7 +158,7 @@ function userProfile(p: Record<string, unknown>): OktaUser['profile'] {
 
 function updateUser({ state }: OktaContext, req: Req): Res {
   const user = findUser(state, req.params.userId);
-  const p = fieldsOf<'profile'>(req.body).profile;
+  const p = oktaBody('PUT /api/v1/users/{id}', req.body).profile;
   if (!isRecord(p) || typeof p.login !== 'string') throw validation('login: The field cannot be left blank');
   // PUT replaces the profile: what the body leaves out is cleared.
   state.replaceUserProfile(user, { ...userProfile(p), ...withoutCore(p) });
