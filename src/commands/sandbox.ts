@@ -79,11 +79,15 @@ async function compare(path: string, options: SandboxCommandOptions, ctx: Contex
   const exchanges = await loadRecording(path);
   // The replayed world must not lag the recorded one: the admin pastes as soon as the run has shown its
   // guided step (a recording's next look may come 0.5 s later), and provisioning acts within 50 ms.
+  // The replay sends at the recorded moments, unpaced, so that Okta's per-minute windows fall elsewhere
+  // than in the recording: its limits are ten times Okta's (the headers stay; a 429 would be the
+  // replay's own, not a difference of shape).
   const sandbox = await startSandbox({
     connectionApi: connectionApiOf(exchanges),
     admin: options.admin ?? 'auto',
     adminDelayMs: 0,
     provisioningDelayMs: 50,
+    oktaRateLimitFactor: 10,
   });
   try {
     const report = await compareRecording(exchanges, sandbox, ctx.signal);
