@@ -232,7 +232,7 @@ export class ProvisioningEngine {
   }
 
   private async pushUsers(app: AppRecord, send: Scim, passStartedAt: string): Promise<boolean> {
-    if (!app.provisioning!.createUsers) return false;
+    if (!app.provisioning?.createUsers) return false;
     let failed = false;
     for (const userId of this.state.assignedUsers(app).keys()) {
       if (app.provisioned.has(userId) || app.unprovisioned.has(userId) || app.failedTasks.has(userId)) continue;
@@ -293,7 +293,7 @@ export class ProvisioningEngine {
     for (const [userId, pushed] of [...app.provisioned]) {
       if (assigned.has(userId)) continue;
       const user = this.state.users.get(userId);
-      if (!app.provisioning!.deactivateUsers) {
+      if (!app.provisioning?.deactivateUsers) {
         app.provisioned.delete(userId);
         continue;
       }

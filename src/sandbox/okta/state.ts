@@ -65,7 +65,7 @@ export class OktaState {
       for (const login of g.members) {
         const id = byLogin.get(login);
         if (!id) throw new Error(`seed group "${g.name}" names unknown user ${login}`);
-        this.members.get(group.id)!.add(id);
+        this.members.get(group.id)?.add(id);
       }
     }
   }

@@ -141,11 +141,12 @@ export async function compareRecording(exchanges: RecordedExchange[], sandbox: S
       skipped.push({ request: `${x.method} ${url.pathname}`, reason: "the replay authenticates with the sandbox's own token" });
       continue;
     }
-    if (previous !== undefined && x.startedAt > previous) await new Promise((r) => setTimeout(r, Math.min(MAX_GAP_MS, x.startedAt - previous!)));
+    const gap = previous === undefined ? 0 : x.startedAt - previous;
+    if (gap > 0) await new Promise((r) => setTimeout(r, Math.min(MAX_GAP_MS, gap)));
     previous = x.startedAt;
     const service = serviceOf(url);
     const base = service === 'okta' ? url.origin : cloudflareBase(url);
-    const target = substitute(origins.get(base)! + x.url.slice(base.length), ids);
+    const target = substitute((origins.get(base) ?? base) + x.url.slice(base.length), ids);
     const response = await fetch(target, {
       method: x.method,
       headers: {

@@ -89,7 +89,11 @@ export function pathsOf(value: unknown): { types: Map<string, Set<JsonType>>; co
   const containers = new Set<string>();
   const visit = (v: unknown, path: string) => {
     const t = typeOf(v);
-    if (path !== '') (types.get(path) ?? types.set(path, new Set()).get(path)!).add(t);
+    if (path !== '') {
+      const seen = types.get(path) ?? new Set();
+      types.set(path, seen);
+      seen.add(t);
+    }
     if (t === 'array') {
       const items = v as unknown[];
       if (items.length > 0) containers.add(path);
