@@ -87,7 +87,7 @@ function appNotFound(apps: OktaApp[], { appLabel: label, orgUrl, appLabelIn }: P
     hint?.nearest
       ? `Did you mean ${appLabelHint(hint.nearest, appLabelIn)}? Otherwise run \`npx scim-setup okta\` first.`
       : appLabelIn
-        ? `Run \`npx scim-setup okta\` first, or give the app's label as "appLabel" on account "${appLabelIn.account}" in ${appLabelIn.config}.`
+        ? `Run \`npx scim-setup okta\` first, or give the app's label: ${appLabelHint('<label>', appLabelIn)}.`
         : 'Run `npx scim-setup okta` first, or pass the --app-label of the app.',
   );
 }

@@ -1,5 +1,5 @@
 import { FilterSyntaxError, parseFilter } from '../http/filter.js';
-import { fieldsOf, filled, isRecord, items, nested, text, type Fields } from '../http/body.js';
+import { fieldsOf, filled, isRecord, items, text, type Fields } from '../http/body.js';
 import type { Req, Res, Route } from '../http/types.js';
 import type { TrailingListing } from '../timing.js';
 import { accountRoute, actor, type CloudflareContext, type CloudflareHandler } from './context.js';
@@ -134,7 +134,7 @@ function createUser(ctx: CloudflareContext, req: Req): Res {
   if (!primary || String(primary.value).toLowerCase() !== userName.toLowerCase())
     throw fail(req, 400, 'emails must hold a primary work email matching userName', 'invalidValue');
   if (b.active !== true) throw fail(req, 400, 'active must be true on create', 'invalidValue');
-  const name = nested<'givenName' | 'familyName'>(b.name);
+  const name = fieldsOf<'givenName' | 'familyName'>(b.name);
   const user = ctx.state.createScimUser(
     {
       userName,
@@ -180,7 +180,7 @@ function putUser(ctx: CloudflareContext, req: Req): Res {
   const b = cloudflareBody('PUT /accounts/{account_id}/scim/v2/Users/{user_id}', req.body);
   const userName = text(b.userName);
   if (!Array.isArray(b.schemas) || userName === undefined) throw fail(req, 400, 'schemas and userName are required', 'invalidSyntax');
-  const name = nested<'givenName' | 'familyName'>(b.name);
+  const name = fieldsOf<'givenName' | 'familyName'>(b.name);
   const active = typeof b.active === 'boolean' ? b.active : undefined;
   ctx.state.changeScimUser(u, { userName, givenName: text(name.givenName), familyName: text(name.familyName), active }, actor(ctx, req), 'Replace SCIM User');
   return scim(userView(ctx.state, u));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fieldsOf, filled, items, nested, text } from '../http/body.js';
+import { fieldsOf, filled, items, text } from '../http/body.js';
 import { decodeCursor, encodeCursor } from '../http/paginate.js';
 import type { Req, Res, Route } from '../http/types.js';
 import { accountRoute, actor, type CloudflareContext, type CloudflareHandler } from './context.js';
@@ -94,7 +94,7 @@ function parsePolicies({ state }: CloudflareContext, req: Req, raw: unknown): Us
       access: p.access,
       permission_groups: permissionGroups.map((id) => ({ id })),
       resource_groups: resourceGroups.map((x) => {
-        const scope = nested<'key' | 'objects'>(x.scope);
+        const scope = fieldsOf<'key' | 'objects'>(x.scope);
         // The documented way: the account's scope inline, read back with no resource-group id.
         if (x.id === undefined && typeof scope.key === 'string') {
           if (scope.key !== `com.cloudflare.api.account.${state.accountId}`) throw bad(`Unknown scope ${scope.key}`);
@@ -247,7 +247,7 @@ function removeMember(ctx: CloudflareContext, req: Req): Res {
 /** The spec's resource group: a scope's key and its objects. */
 function createResourceGroup(ctx: CloudflareContext, req: Req): Res {
   const b = cloudflareBody('POST /accounts/{account_id}/iam/resource_groups', req.body);
-  const scope = nested<'key' | 'objects'>(b.scope);
+  const scope = fieldsOf<'key' | 'objects'>(b.scope);
   const key = text(scope.key);
   if (key === undefined || items(scope.objects).length === 0) throw cfFailure(req.path, 400, 'scope with key and objects is required', 1004);
   return ok(ctx.state.createResourceGroup(String(b.name ?? key), { key, objects: objectKeys(scope.objects) }, actor(ctx, req)));

@@ -14,11 +14,6 @@ export function fieldsOf<K extends string>(body: unknown): Fields<K> {
 
 export { isRecord };
 
-/** An object-valued field's own fields (none when it is absent or not an object). */
-export function nested<K extends string>(value: unknown): Fields<K> {
-  return fieldsOf<K>(value);
-}
-
 /** A string field, or undefined. */
 export function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

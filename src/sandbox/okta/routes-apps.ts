@@ -1,6 +1,6 @@
 import { parseFilter } from '../http/filter.js';
 import { oktaPage } from '../http/paginate.js';
-import { fieldsOf, filled, isRecord, nested, text } from '../http/body.js';
+import { fieldsOf, filled, isRecord, text } from '../http/body.js';
 import type { Req, Res, Route } from '../http/types.js';
 import { BUCKETS, routesIn, SCOPES, type OktaContext, type OktaHandler, type RouteMaker } from './context.js';
 import { notFound, oktaFailure, provisioningNotEnabled, validation } from './errors.js';
@@ -41,8 +41,8 @@ export function findApp(ctx: OktaContext, appId: string): AppRecord {
 type AppBody = ReturnType<typeof oktaBody<'POST /api/v1/apps'>>;
 
 function visibilityFrom(body: AppBody, name: string): AppRecord['visibility'] {
-  const v = nested<'autoLaunch' | 'autoSubmitToolbar' | 'hide' | 'appLinks'>(body.visibility);
-  const hide = nested<'iOS' | 'web'>(v.hide);
+  const v = fieldsOf<'autoLaunch' | 'autoSubmitToolbar' | 'hide' | 'appLinks'>(body.visibility);
+  const hide = fieldsOf<'iOS' | 'web'>(v.hide);
   return {
     autoLaunch: v.autoLaunch === true,
     autoSubmitToolbar: v.autoSubmitToolbar === true,
@@ -110,7 +110,7 @@ function createApp({ state }: OktaContext, req: Req): Res {
   const body = validateAppBody(req.body);
   const name = body.name === undefined ? customAppName(body.label, state.apps.size) : String(body.name);
   if (!CATALOG_NAME.test(name)) throw validation(`name: '${name}' is not a valid app name or is not available to this org.`);
-  if (body.signOnMode === 'BOOKMARK' && text(nested<'url'>(nested<'app'>(body.settings).app).url) === undefined)
+  if (body.signOnMode === 'BOOKMARK' && text(fieldsOf<'url'>(fieldsOf<'app'>(body.settings).app).url) === undefined)
     throw validation('settings.app.url: The field cannot be left blank.');
   const app = state.createApp({
     name,
@@ -186,7 +186,7 @@ function connectionView(ctx: OktaContext, app: AppRecord, base: string) {
 function saveConnection(ctx: OktaContext, req: Req): Res {
   const app = findApp(ctx, req.params.appId);
   const body = oktaBody('POST /api/v1/apps/{appId}/connections/default', req.body);
-  const profile = nested<'authScheme' | 'token'>(body.profile);
+  const profile = fieldsOf<'authScheme' | 'token'>(body.profile);
   if (profile.authScheme !== 'TOKEN' && profile.authScheme !== 'OAUTH2') throw validation('profile.authScheme: must be TOKEN or OAUTH2.');
   const token = text(profile.token);
   if (profile.authScheme === 'TOKEN' && !token) throw validation('profile.token: The field cannot be left blank.');
@@ -248,22 +248,22 @@ function provisioningApp(ctx: OktaContext, req: Req): { app: AppRecord; provisio
 
 /** A capability's ENABLED or DISABLED, or undefined when the body leaves it out. */
 function capability(value: unknown): boolean | undefined {
-  const status = nested<'status'>(value).status;
+  const status = fieldsOf<'status'>(value).status;
   return status === 'ENABLED' ? true : status === 'DISABLED' ? false : undefined;
 }
 
 function updateFeature(ctx: OktaContext, req: Req): Res {
-  const { app } = provisioningApp(ctx, req);
+  const { app, provisioning } = provisioningApp(ctx, req);
   if (ctx.connectionApi !== 'supported') throw validation('feature: Updating USER_PROVISIONING is not supported for this application.');
   // The spec's CapabilitiesObject.
   const capabilities = oktaBody('PUT /api/v1/apps/{appId}/features/{featureName}', req.body);
-  const update = nested<'lifecycleDeactivate' | 'profile'>(capabilities.update);
+  const update = fieldsOf<'lifecycleDeactivate' | 'profile'>(capabilities.update);
   ctx.state.setProvisioningFeatures(app, {
-    createUsers: capability(nested<'lifecycleCreate'>(capabilities.create).lifecycleCreate),
+    createUsers: capability(fieldsOf<'lifecycleCreate'>(capabilities.create).lifecycleCreate),
     deactivateUsers: capability(update.lifecycleDeactivate),
     updateUserAttributes: capability(update.profile),
   });
-  const { provisioning } = provisioningApp(ctx, req);
+  // The settings are changed in place: the answer shows them as they now are.
   return { status: 200, body: featureView(app, provisioning, req.baseUrl) };
 }
 

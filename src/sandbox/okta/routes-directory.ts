@@ -1,6 +1,6 @@
 import { FilterSyntaxError, parseFilter, type Predicate } from '../http/filter.js';
 import { oktaPage } from '../http/paginate.js';
-import { fieldsOf, filled, isRecord, nested, text } from '../http/body.js';
+import { fieldsOf, filled, isRecord, text } from '../http/body.js';
 import type { Req, Res, Route } from '../http/types.js';
 import { BUCKETS, routesIn, SCOPES, type OktaContext, type OktaHandler } from './context.js';
 import { notFound, validation } from './errors.js';
@@ -86,7 +86,7 @@ function listLogs({ state }: OktaContext, req: Req): Res {
 
 /** The spec's Group body: a profile with a name and a description. */
 function groupProfile(body: unknown): OktaGroup['profile'] {
-  const profile = nested<'name' | 'description'>(oktaBody('POST /api/v1/groups', body).profile);
+  const profile = fieldsOf<'name' | 'description'>(oktaBody('POST /api/v1/groups', body).profile);
   const name = filled(profile.name);
   if (name === undefined) throw validation('profile.name: The field cannot be left blank.');
   return { name, description: text(profile.description) ?? '' };
@@ -137,7 +137,7 @@ function createUser({ state }: OktaContext, req: Req): Res {
     .filter(([, v]) => v === undefined)
     .map(([k]) => `${k}: The field cannot be left blank`);
   if (causes.length) throw validation(...causes);
-  const password = nested<'value'>(nested<'password'>(body.credentials).password).value;
+  const password = fieldsOf<'value'>(fieldsOf<'password'>(body.credentials).password).value;
   const profile = { ...userProfile(p), ...withoutCore(p) };
   // Without a password an activated user waits for one: Okta calls that PROVISIONED.
   const user = state.createUser(profile, req.query.get('activate') !== 'false', typeof password === 'string');

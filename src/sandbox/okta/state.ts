@@ -170,7 +170,11 @@ export class OktaState {
   /** After a change to assignments, settings or the directory: settle the apps' assignments, then tell provisioning. */
   private changed(app?: AppRecord, delayMs?: number): void {
     for (const each of app ? [app] : this.apps.values()) this.settleAssignments(each);
-    for (const listener of this.listeners) listener(app?.id, delayMs);
+    this.tell(app?.id, delayMs);
+  }
+
+  private tell(appId: string | undefined, delayMs?: number): void {
+    for (const listener of this.listeners) listener(appId, delayMs);
   }
 
   // ---- Apps (POST/PUT/DELETE /api/v1/apps…) ----
@@ -284,13 +288,13 @@ export class OktaState {
   /** The admin's "Provision User" on the Assignments tab, for the users assigned before provisioning was on. */
   provisionWaitingUsers(app: AppRecord): void {
     app.unprovisioned.clear();
-    for (const listener of this.listeners) listener(app.id, 0);
+    this.tell(app.id, 0);
   }
 
   /** The admin's Retry on Dashboard → Tasks. */
   retryFailedTasks(app: AppRecord): void {
     app.failedTasks.clear();
-    for (const listener of this.listeners) listener(app.id, 0);
+    this.tell(app.id, 0);
   }
 
   // ---- Assignments (/api/v1/apps/{appId}/groups and /users) ----
