@@ -28,8 +28,9 @@ if [ "${INPUT_ROTATE:-false}" = "true" ]; then
   args=(rotate-token --create --json --wait "${INPUT_WAIT:-10m}")
 else
   args=(okta --json --wait "${INPUT_WAIT:-10m}")
-  [ "${INPUT_REDACT_PII:-false}" = "true" ] && args+=(--redact-pii)
 fi
+# Both write CI outputs (annotations, the job summary): a public repository's hashes its people in either.
+[ "${INPUT_REDACT_PII:-false}" = "true" ] && args+=(--redact-pii)
 # With a config file, the file says the app label (a fleet's, each account's); otherwise the input does.
 if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); else args+=(--app-label "${INPUT_APP_LABEL:-Cloudflare SCIM}"); fi
 if [ "${INPUT_DRY_RUN:-false}" = "true" ]; then args+=(--dry-run); else args+=(--yes); fi

@@ -84,7 +84,12 @@ async function healthySetup(i) {
 const BROKEN = [
   [
     'a revoked SCIM token',
-    async (s) => fetch(`${s.cloudflare.url}/__sandbox/tokens/revoke`, { method: 'POST', body: JSON.stringify({ token: s.env.CLOUDFLARE_SCIM_TOKEN }) }),
+    async (s) =>
+      fetch(`${s.cloudflare.url}/__sandbox/tokens/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: s.env.CLOUDFLARE_SCIM_TOKEN }),
+      }),
   ],
   [
     'a member deactivated in Cloudflare',

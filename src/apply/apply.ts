@@ -12,9 +12,10 @@ import { OktaRequestError } from '../okta/errors.js';
 import { createOrAdopt } from '../okta/create-or-adopt.js';
 import { findApps } from '../okta/observe.js';
 import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Operation, type Plan } from '../plan/types.js';
-import { createAccountToken, revokeAccountToken, rollAccountToken } from '../cloudflare/account-tokens.js';
+import { createAccountToken, proveMadeToken, revokeAccountToken, rollAccountToken } from '../cloudflare/account-tokens.js';
+import { resolveTokenName } from '../plan/token-ownership.js';
 import { tokenCreateBody } from '../plan/scim-token.js';
-import { checkScimToken } from '../cloudflare/scim-proof.js';
+import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
 import { provisioningChecklistState, provisioningGuidedStep, renderManualStep } from '../plan/guided-step.js';
 import { isRecord } from '../lib/is-record.js';
 import { writeOkta } from '../okta/writes.js';
@@ -64,7 +65,17 @@ const CONCURRENT: Partial<Record<Action['resource'], string>> = {
  * then each phase of independent actions (assignments, pushes, roles) a few at a time, paced by
  * the rate-limit budget. Each action is idempotent, so a re-run after any failure converges.
  */
-export function applyPlan(plan: Plan, result: ApplyResult, deps: ApplyDeps): Promise<ApplyResult> {
+export async function applyPlan(plan: Plan, result: ApplyResult, deps: ApplyDeps): Promise<ApplyResult> {
+  // A token given is proved able to write SCIM before anything is written, where Okta is to be given it (a made one is proved when made).
+  if (deps.scimToken.value && plan.actions.some((a) => a.resource === 'provisioning' && a.kind !== 'noop')) {
+    const task = deps.reporter.task('prove the SCIM token may write SCIM');
+    task.succeed(
+      `prove the SCIM token may write SCIM: ${await proveScimWrite(deps.scim).catch((error: unknown) => {
+        task.fail('prove the SCIM token may write SCIM: refused');
+        throw error;
+      })}`,
+    );
+  }
   return runActions(plan.actions, { reporter: deps.reporter, signal: deps.signal, concurrent: CONCURRENT }, result, (action, progress) =>
     execute(action, result, deps, progress),
   );
@@ -89,7 +100,7 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
       case 'grant-roles':
         return grantRoles(op.group, deps, progress);
       case 'make-scim-token':
-        return makeScimToken(op, deps, progress);
+        return makeScimToken(op, requireApp(result), deps, progress);
       case 'migrate':
       case 'token-handover':
       case 'token-proof':
@@ -236,46 +247,55 @@ export function heldValue(held: HeldScimToken): string {
 }
 
 /**
- * Makes the SCIM token (or adopts an earlier run's by rolling it), revokes older ones of its name,
- * and proves the new value against SCIM before Okta is given it. A just-made token may take a
- * moment to be known everywhere, so a refusal as unknown is asked again for a short while.
+ * Makes the SCIM token (or adopts an earlier run's by rolling it), proves it is the token asked for
+ * (read back: bound to the app, SCIM Provisioning on this account alone, the life asked) and that it
+ * may read and write SCIM, and only then revokes scim-setup's other tokens for the app and lets Okta
+ * be given it. A just-made token may take a moment to be known everywhere, so a refusal as unknown is
+ * asked again for a short while.
  */
 export async function makeScimToken(
   op: Extract<Operation, { kind: 'make-scim-token' }>,
+  appId: string,
   deps: Pick<ApplyDeps, 'tokenApi' | 'inputs' | 'clientFor' | 'scimToken' | 'scim' | 'signal'>,
   progress: (text: string) => void,
 ): Promise<string> {
   const api = deps.tokenApi;
   const creation = deps.inputs.tokenCreation;
   if (!api || !creation) throw new RemoteError('internal: a token to make, and no CLOUDFLARE_API_TOKEN or token settings');
+  const name = resolveTokenName(op.name, appId);
   let id: string;
   let value: string;
   if (op.adopt) {
     value = await rollAccountToken(api, op.adopt);
     id = op.adopt;
   } else {
-    const made = await createAccountToken(api, tokenCreateBody(op.name, deps.inputs.accountId, op.permissionGroupId, creation, new Date()));
+    const made = await createAccountToken(api, tokenCreateBody(name, deps.inputs.accountId, op.permissionGroupId, creation, new Date()));
     value = made.value;
     id = made.token.id;
   }
   const client = deps.clientFor(value);
-  for (const old of op.revoke) await revokeAccountToken(api, old);
-  progress(`proving the new token ${id} against SCIM`);
+  const expectation = { accountId: deps.inputs.accountId, scimGroupId: op.permissionGroupId, creation, now: new Date() };
+  progress(`proving the new token ${id} is the one asked for, and may read and write SCIM`);
   const proof = await pollUntil(
     () =>
-      checkScimToken(client).catch((error: unknown) => {
-        if (error instanceof AuthError && error.refusal === 'unknown-token') return undefined;
-        throw error;
-      }),
+      proveMadeToken(api, client, { id, appId, name }, expectation)
+        .then(() => checkScimToken(client))
+        .catch((error: unknown) => {
+          if (error instanceof AuthError && error.refusal === 'unknown-token') return undefined;
+          throw error;
+        }),
     { waitMs: 30_000, signal: deps.signal, waitingFor: 'Cloudflare to accept the new token' },
   );
   if (!proof)
     throw new RemoteError(`Cloudflare made token ${id} but does not accept it yet.`, 'Re-run the same command in a minute: it adopts the token it made.');
+  const written = await proveScimWrite(client, 'the token this run made');
+  // Okta holds none of these (okta makes its token only before Okta has one): revoked once the new one is proved.
+  for (const old of op.revoke) await revokeAccountToken(api, old);
   deps.scimToken.value = value;
   deps.scimToken.made = { id, proof, client };
   // From here the token Okta gets is the one that writes roles too.
   deps.scim = client;
-  return `${op.adopt ? 'rolled' : 'made'} token ${id}; ${proof}`;
+  return `${op.adopt ? 'rolled' : 'made'} token ${id}, read back as asked; ${proof}; ${written}`;
 }
 
 /** POST /apps/{id}/users after an ambiguous failure: check the assignment before assigning again. */

@@ -1,7 +1,9 @@
-import { AuthError, InputError } from '../lib/errors.js';
+import { AuthError, InputError, RemoteError } from '../lib/errors.js';
+import { fromWire } from '../lib/terminal-text.js';
 import type { CloudflareClient } from './client.js';
 import { CloudflareRequestError } from './client.js';
 import type { ObservedScimTokens } from '../plan/scim-token.js';
+import { lifeDiffers, namedForApp, rightsBeyondScim, type TokenExpectation } from '../plan/token-ownership.js';
 
 /** A token policy as the token API reads and writes it. */
 export interface TokenPolicy {
@@ -131,13 +133,34 @@ async function withTokenRights<T>(api: CloudflareClient, call: () => Promise<T>)
   }
 }
 
-/** What okta plans the token from: the tokens scim-setup made for this app (by name), and SCIM's permission group. */
-export async function observeScimTokens(api: CloudflareClient, name: string): Promise<ObservedScimTokens> {
-  const [tokens, group] = await Promise.all([listAccountTokens(api), scimPermissionGroup(api)]);
-  return {
-    named: tokens
-      .filter((t) => t.name === name)
-      .map((t) => ({ id: t.id, name: t.name, issued_on: t.issued_on, expires_on: t.expires_on, allowCidrs: t.condition?.request_ip?.in ?? [] })),
-    permissionGroupId: group.id,
-  };
+/** What okta plans the token from: every account token (never a value; ownership is the planner's to tell), and SCIM's permission group. */
+export async function observeScimTokens(api: CloudflareClient): Promise<ObservedScimTokens> {
+  const [tokens, group] = await Promise.all([listAccountTokens(api, { includeExpired: true }), scimPermissionGroup(api)]);
+  return { tokens, permissionGroupId: group.id, readAt: new Date().toISOString() };
+}
+
+/**
+ * A token this run made (or rolled) is the token asked for, before Okta is given it: its value
+ * verifies as that token at this account, and Cloudflare's own record of it, read back, is bound to
+ * the app and holds exactly what scim-setup gives. A create answer is never trusted on its own word.
+ */
+export async function proveMadeToken(
+  api: CloudflareClient,
+  made: CloudflareClient,
+  expected: { id: string; appId: string; name: string },
+  e: TokenExpectation,
+): Promise<void> {
+  const verified = await verifiedToken(made);
+  const refuse = (why: string) =>
+    new RemoteError(
+      `Cloudflare's answer for the new SCIM token is not the token asked for: ${why}. It was not handed to Okta.`,
+      "Look at the account's API tokens in Cloudflare (Manage Account → Account API Tokens) and revoke what nobody asked for; then re-run, which makes or adopts a token of its own.",
+    );
+  if (verified.id !== expected.id || !verified.accountOwned)
+    throw refuse(`its value verifies as token ${fromWire(verified.id, 64)}${verified.accountOwned ? '' : ' (a user token)'}, not as ${expected.id}`);
+  const token = await getAccountToken(api, expected.id);
+  if (!token) throw refuse(`account ${api.accountId} has no token ${expected.id}`);
+  if (token.name !== expected.name || !namedForApp(token.name, expected.appId)) throw refuse(`it is named "${fromWire(token.name, 120)}"`);
+  const why = rightsBeyondScim(token, e.accountId, e.scimGroupId) ?? lifeDiffers(token, e);
+  if (why) throw refuse(why);
 }

@@ -4,7 +4,31 @@ export interface AuditEntry {
   action: { time: string };
   /** Who made the request: for a token, its id (Cloudflare's audit log v2). */
   actor?: { token_id?: string };
-  raw?: { uri?: string };
+  raw?: { uri?: string; user_agent?: string };
+}
+
+/**
+ * Okta's SCIM client names itself in every request (Okta's SCIM guide: `User-Agent: Okta SCIM Client
+ * 1.0.0`), and Cloudflare's audit log keeps the request's User-Agent (`raw.user_agent`). Only such
+ * requests tell which token Okta holds: another integration's traffic, or scim-setup's own proofs,
+ * never do.
+ */
+export function isOktaRequest(entry: AuditEntry): boolean {
+  return /^Okta SCIM Client\b/i.test(entry.raw?.user_agent ?? '');
+}
+
+/**
+ * Pure: the token Okta's latest SCIM request carried, of entries newest first; with `among`, the
+ * latest of those tokens (every Okta app of the org sends with the same user agent, so which
+ * app's token is which comes from the tokens scim-setup made for each).
+ */
+export function oktaLatestTokenId(entries: AuditEntry[], among?: ReadonlySet<string>): string | undefined {
+  return entries.find((e) => isOktaRequest(e) && e.actor?.token_id && (!among || among.has(e.actor.token_id)))?.actor?.token_id;
+}
+
+/** Pure: the tokens Okta's requests carried that are not among these: another app's, or one made by hand. */
+export function oktaOtherTokenIds(entries: AuditEntry[], among: ReadonlySet<string>): string[] {
+  return [...new Set(entries.filter(isOktaRequest).flatMap((e) => (e.actor?.token_id && !among.has(e.actor.token_id) ? [e.actor.token_id] : [])))];
 }
 
 /** A token's id, which the audit log names as the actor: account tokens verify at the account, user tokens at /user. */
@@ -15,14 +39,14 @@ export async function tokenId(client: CloudflareClient): Promise<string> {
   return verified.result.id;
 }
 
-/** SCIM requests the token made since `since`, newest first, from the v2 audit log (which needs the read token). */
-export async function scimRequestsBy(read: CloudflareClient, actorTokenId: string, since: Date): Promise<AuditEntry[]> {
-  return scimRequests(read, since, actorTokenId);
+/** Okta's SCIM requests (its user agent) made with the token since `since`, newest first, from the v2 audit log (which needs the read token). */
+export async function oktaRequestsWith(read: CloudflareClient, actorTokenId: string, since: Date): Promise<AuditEntry[]> {
+  return (await scimRequests(read, since, actorTokenId)).filter(isOktaRequest);
 }
 
-/** SCIM requests by any token since `since`: whose tokens Okta's traffic carries. */
-export async function scimRequestsByAnyToken(read: CloudflareClient, since: Date): Promise<AuditEntry[]> {
-  return scimRequests(read, since);
+/** Okta's SCIM requests (its user agent) with any token since `since`, newest first: which tokens Okta's traffic carries. */
+export async function oktaRequests(read: CloudflareClient, since: Date): Promise<AuditEntry[]> {
+  return (await scimRequests(read, since)).filter(isOktaRequest);
 }
 
 async function scimRequests(read: CloudflareClient, since: Date, actorTokenId?: string): Promise<AuditEntry[]> {

@@ -133,7 +133,7 @@ export class CloudflareClient {
     private readonly policy: RequestPolicy,
     env: NodeJS.ProcessEnv,
     /** The env var the token came from, where not the usual one (a fleet account's own): errors name it. */
-    private readonly tokenEnv = ENV[role],
+    readonly tokenEnv = ENV[role],
   ) {
     this.sdk = new Cloudflare({
       apiToken: token,
@@ -160,7 +160,7 @@ export class CloudflareClient {
 
   /** Raw GET: the SDK has no SCIM v2 resources, and its audit-log paging stops after one page. */
   async get<T>(path: string, query?: Record<string, unknown>): Promise<T> {
-    return this.call(path, () => this.sdk.get(path, { query }) as unknown as Promise<T>);
+    return this.call('GET', path, () => this.sdk.get(path, { query }) as unknown as Promise<T>);
   }
 
   /**
@@ -196,18 +196,22 @@ export class CloudflareClient {
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    return this.call(path, () => this.sdk.post(path, { body }) as unknown as Promise<T>);
+    return this.call('POST', path, () => this.sdk.post(path, { body }) as unknown as Promise<T>);
   }
 
   async put<T>(path: string, body: unknown): Promise<T> {
-    return this.call(path, () => this.sdk.put(path, { body }) as unknown as Promise<T>);
+    return this.call('PUT', path, () => this.sdk.put(path, { body }) as unknown as Promise<T>);
+  }
+
+  async patch<T>(path: string, body: unknown): Promise<T> {
+    return this.call('PATCH', path, () => this.sdk.patch(path, { body }) as unknown as Promise<T>);
   }
 
   async delete<T>(path: string): Promise<T> {
-    return this.call(path, () => this.sdk.delete(path) as unknown as Promise<T>);
+    return this.call('DELETE', path, () => this.sdk.delete(path) as unknown as Promise<T>);
   }
 
-  async call<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(method: string, path: string, fn: () => Promise<T>): Promise<T> {
     try {
       checkedPath('Cloudflare', path);
       return await fn();
@@ -216,7 +220,7 @@ export class CloudflareClient {
       const refusal = gatewayRefusal(e.error);
       // Only a refusal that may be the token itself is worth a second request, and never for the check itself.
       const live = e.status && mayBeUnknownToken(e.status, refusal) && !path.endsWith('/tokens/verify') ? await this.tokenLive() : undefined;
-      throw this.translate(error, path, live);
+      throw this.translate(error, method, path, live);
     }
   }
 
@@ -233,7 +237,7 @@ export class CloudflareClient {
     return verdicts.includes(true) ? true : verdicts.every((v) => v === false) ? false : undefined;
   }
 
-  private translate(error: unknown, path: string, tokenLive?: boolean): Error {
+  private translate(error: unknown, method: string, path: string, tokenLive?: boolean): Error {
     // The SDK wraps what its fetch throws: an interruption or another CLI error is found in the causes.
     const known = findCause(error, CliError);
     if (known) return known;
@@ -241,7 +245,7 @@ export class CloudflareClient {
     const network = findCause(error, NetworkError);
     if (network) {
       return new RemoteError(
-        `Cannot reach Cloudflare at ${this.apiBaseUrl}: GET ${where} ${network.timedOut ? 'timed out' : `failed: ${inWords(network.causeText)}`}${network.tally}.`,
+        `Cannot reach Cloudflare at ${this.apiBaseUrl}: ${method} ${where} ${network.timedOut ? 'timed out' : `failed: ${inWords(network.causeText)}`}${network.tally}.`,
         networkFix(network, 'CLOUDFLARE_API_BASE_URL'),
       );
     }

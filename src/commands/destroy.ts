@@ -1,6 +1,8 @@
 import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
-import { listAccountTokens, revokeAccountToken } from '../cloudflare/account-tokens.js';
-import { scimTokenName } from '../plan/scim-token.js';
+import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
+import { appTokens, namedForApp, ownTokens, scimTokenName } from '../plan/token-ownership.js';
+import type { CloudflareClient } from '../cloudflare/client.js';
+import { fromWire } from '../lib/terminal-text.js';
 import type { Context } from '../context.js';
 import type { DestroyOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
@@ -99,11 +101,6 @@ function destroyCommand(options: DestroyOptions): PlanningCommand<Flags, Destroy
 
 async function observeForDestroy(session: Session, revokeScimToken: boolean): Promise<DestroyObserved & { otherLabels: string[] }> {
   const { okta } = session;
-  const name = scimTokenName(session.inputs.appLabel);
-  const scimTokens =
-    revokeScimToken && session.read
-      ? { name, ids: (await listAccountTokens(session.read, { includeExpired: true })).filter((t) => t.name === name).map((t) => t.id) }
-      : undefined;
   const {
     labelled: [app, ...duplicates],
     otherLabels,
@@ -112,6 +109,7 @@ async function observeForDestroy(session: Session, revokeScimToken: boolean): Pr
     session.reporter.warn(
       `${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`,
     );
+  const scimTokens = revokeScimToken && session.read ? await tokensToRevoke(session.read, session.inputs, app?.id) : undefined;
   if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [], otherLabels, scimTokens };
   const { groups, users, mappings } = await readAppAssignments(okta, app.id);
   const names = new Map(groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
@@ -123,6 +121,36 @@ async function observeForDestroy(session: Session, revokeScimToken: boolean): Pr
     assignedLogins: users.map((u) => (u.credentials?.userName ?? u.id).toLowerCase()),
     otherLabels,
     scimTokens,
+  };
+}
+
+/**
+ * scim-setup's own tokens for the app, the only ones revoked; the rest of what is named for it, or
+ * for an app of this label that the org no longer has (another Okta org may hold it), is said and left.
+ */
+async function tokensToRevoke(
+  read: CloudflareClient,
+  inputs: Session['inputs'],
+  appId: string | undefined,
+): Promise<NonNullable<DestroyObserved['scimTokens']>> {
+  const [tokens, group] = await Promise.all([listAccountTokens(read, { includeExpired: true }), scimPermissionGroup(read)]);
+  // Life does not matter here: expired or not, scim-setup's own tokens for the app all go.
+  const mine = appTokens(tokens, appId, { accountId: inputs.accountId, scimGroupId: group.id, creation: { ttlDays: null, allowCidrs: [] }, now: new Date() });
+  const labelPrefix = scimTokenName(inputs.appLabel, '');
+  const orphans = tokens.filter((t) => t.name.startsWith(labelPrefix.slice(0, -1)) && (appId === undefined || !namedForApp(t.name, appId)));
+  return {
+    name: scimTokenName(inputs.appLabel, appId ?? '(gone)'),
+    ids: ownTokens(mine).map((t) => t.id),
+    left: [
+      ...mine.foreign.map(
+        ({ token, why }) =>
+          `Token ${token.id} ("${fromWire(token.name, 120)}") is named for this app but ${fromWire(why, 200)}: scim-setup cannot prove it made it and leaves it. Revoke it in Cloudflare if nothing uses it.`,
+      ),
+      ...orphans.map(
+        (t) =>
+          `Token ${t.id} ("${fromWire(t.name, 120)}") was made for ${appId ? 'another Okta app of this label' : 'an Okta app of this label that is gone here'}; it may still be in use (by that app, or by another Okta org), so scim-setup leaves it. Revoke it in Cloudflare once you know nothing uses it.`,
+      ),
+    ],
   };
 }
 

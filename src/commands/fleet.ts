@@ -120,9 +120,9 @@ async function accountSecrets(member: FleetMember, ctx: Context): Promise<Partia
   if (token && 'env' in token)
     out.scimToken = fromEnv(token.env, 'its SCIM token', `Set ${token.env}, or drop "scimTokenEnv" from the account to let scim-setup make the token.`);
   if (token && 'file' in token) {
-    const value = await readSecretFile(token.file, `account "${member.name}" scimTokenFile`);
-    ctx.redactor.register(value);
-    out.scimToken = { value, source: `file ${token.file}` };
+    const read = await readSecretFile(token.file, `account "${member.name}" scimTokenFile`);
+    ctx.redactor.register(read.value);
+    out.scimToken = { ...read, source: `file ${token.file}` };
   }
   if (member.apiTokenEnv)
     out.cloudflareApiToken = fromEnv(

@@ -1,6 +1,7 @@
 import { applyPlan, type ApplyResult, type HeldScimToken } from '../apply/apply.js';
 import { observeScimTokens } from '../cloudflare/account-tokens.js';
-import { scimTokenName } from '../plan/scim-token.js';
+import { tokenExpectation } from '../plan/scim-token.js';
+import { appTokens, refuseForeignTokens } from '../plan/token-ownership.js';
 import { renderManualStep } from '../plan/guided-step.js';
 import type { Context } from '../context.js';
 import type { OktaOptions } from './options.js';
@@ -83,7 +84,7 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
   const { okta, scim, inputs, desired, reporter } = session;
   const startedAt = new Date();
   const reading = reporter.task('reading Okta and Cloudflare');
-  const tokens = inputs.tokenCreation && session.read ? observeScimTokens(session.read, scimTokenName(inputs.appLabel)) : Promise.resolve(undefined);
+  const tokens = inputs.tokenCreation && session.read ? observeScimTokens(session.read) : Promise.resolve(undefined);
   const [scimTokenProof, observed, roles, scimTokens] = await Promise.all([
     checkScimToken(scim),
     observe(okta, desired),
@@ -93,6 +94,9 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
     .then(async ([proof, { observed, assignments }, roles, scimTokens]) => {
       // Once the app provisions, both sides are compared: drift Okta will not repair by itself is planned here.
       const app = observed.app;
+      // A token named for this app that scim-setup cannot prove it made: the run touches nothing.
+      if (scimTokens && inputs.tokenCreation)
+        refuseForeignTokens(appTokens(scimTokens.tokens, app?.id, tokenExpectation(scimTokens, inputs.accountId, inputs.tokenCreation)).foreign);
       if (app && assignments && provisioningOn(app.features)) {
         const sides = await readBothSides(okta, scim, app.id, desired.pushGroups, true, { settleMs: inputs.settleMs, known: assignments });
         observed.drift = findDrift(sides);

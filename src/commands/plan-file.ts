@@ -78,7 +78,7 @@ export class PlanFile {
   admit(given: { orgUrl: string; desired: Desired; options?: Record<string, boolean | string | undefined> }, reporter: Reporter): void {
     if (!this.read) return;
     const { path } = this.read;
-    const mismatches = targetMismatches(this.read.plan, { orgUrl: given.orgUrl, scimBaseUrl: given.desired.scimBaseUrl });
+    const mismatches = targetMismatches(this.read.plan, { orgUrl: given.orgUrl, accountId: given.desired.accountId, scimBaseUrl: given.desired.scimBaseUrl });
     if (mismatches.length > 0)
       throw new InputError(
         `The saved plan ${path} was made for another destination than this run's:\n${mismatches.map((d) => `  - ${d}`).join('\n')}`,

@@ -1,9 +1,10 @@
 import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
-import { scimRequestsBy, scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
+import { isOktaRequest, oktaLatestTokenId, oktaOtherTokenIds, oktaRequests, oktaRequestsWith, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
 import { heldValue, makeScimToken, type HeldScimToken } from '../apply/apply.js';
 import type { TokenCreation } from '../lib/inputs.js';
-import { describeCreation, newestFirst, scimTokenName } from '../plan/scim-token.js';
+import { describeCreation } from '../plan/scim-token.js';
+import { appTokens, ownTokens, refuseForeignTokens, scimTokenName } from '../plan/token-ownership.js';
 import type { Context } from '../context.js';
 import type { RotateTokenOptions } from './options.js';
 import { readOkta } from '../okta/reads.js';
@@ -17,7 +18,7 @@ import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
 import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
-import { checkScimToken } from '../cloudflare/scim-proof.js';
+import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
 import { readClient, type Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
 import { writeOkta } from '../okta/writes.js';
@@ -41,6 +42,8 @@ interface RotatePlanned extends Planned {
   alreadyInUse?: string;
   byApi: boolean;
   made: boolean;
+  /** Okta's own requests with the new token, seen after the hand-over (or by an earlier run): the one thing that lets old tokens go. */
+  provedInUse?: string;
 }
 
 function rotateCommand(options: RotateTokenOptions): PlanningCommand<Record<string, never>, RotatePlanned> {
@@ -97,13 +100,15 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
       `Provisioning is not on for app ${app.id}, so there is no token to rotate.`,
       'Run `npx scim-setup okta` to set provisioning up with this token.',
     );
-  const mappings = readOkta.pushMappings(okta, app.id, { status: 'ACTIVE' });
-  const made = inputs.tokenCreation ? await planMadeToken(session, app.id, inputs.tokenCreation) : undefined;
+  const [mappings, made] = await Promise.all([
+    readOkta.pushMappings(okta, app.id, { status: 'ACTIVE' }),
+    inputs.tokenCreation ? planMadeToken(session, app, inputs.tokenCreation) : undefined,
+  ]);
   const newTokenId = made ? made.newTokenId : await tokenId(scim);
   const alreadyRotated = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
   const actions = [
-    ...(made?.make ? [made.make] : []),
-    ...planRotation({ app, alreadyInUse: alreadyRotated, activeMappingId: (await mappings)[0]?.id }, inputs.scimBaseUrl),
+    ...(made ? [made.make] : []),
+    ...planRotation({ app, alreadyInUse: alreadyRotated, activeMappingId: mappings[0]?.id }, inputs.scimBaseUrl),
     ...(made?.revoke ? [made.revoke] : []),
   ];
   const plan = { actions, warnings: made?.notes ?? [] };
@@ -112,11 +117,12 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
     app: { id: app.id, label: app.label },
     appId: app.id,
     title: `Rotate the SCIM token of Okta app "${app.label}" to ${inputs.scimToken ? maskToken(inputs.scimToken) : 'a token scim-setup makes'}`,
-    document: { app: { id: app.id, label: app.label }, actions, summary: summarize(plan), steps },
+    document: { app: { id: app.id, label: app.label }, actions, warnings: plan.warnings, summary: summarize(plan), steps },
     steps,
     held: { value: inputs.scimToken },
     newTokenId,
     alreadyInUse: alreadyRotated,
+    provedInUse: alreadyRotated,
     byApi: false,
     made: made !== undefined,
   };
@@ -137,12 +143,18 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
     const op = action.operation;
     switch (op?.kind) {
       case 'make-scim-token': {
-        const outcome = await makeScimToken(op, { ...applyDepsOf(session, held), signal: session.signal }, progress);
+        const outcome = await makeScimToken(op, app.id, { ...applyDepsOf(session, held), signal: session.signal }, progress);
         planned.newTokenId = held.made?.id;
         steps.push({ step: action.summary, result: outcome });
         return outcome;
       }
       case 'revoke-scim-tokens': {
+        // Never before Okta's own requests with the new token are seen: the old one may be all Okta has.
+        if (planned.provedInUse === undefined)
+          throw new PendingError(
+            `The old token${op.ids.length > 1 ? 's are' : ' is'} kept (${op.ids.join(', ')}): Okta has not been seen using the new one yet, so revoking could cut provisioning.`,
+            'Once Okta pushes with the new token (push a group, or wait for its next push), re-run rotate-token: it revokes them then.',
+          );
         const api = readClient(session, 'rotate-token');
         const outcomes = [];
         for (const id of op.ids) outcomes.push(`${id} ${await revokeAccountToken(api, id)}`);
@@ -150,6 +162,8 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
         return outcomes.join('; ');
       }
       case 'token-handover': {
+        // A token given is proved able to write SCIM before Okta holds it (a made one was, when made).
+        if (!planned.made) steps.push({ step: 'prove the new token may write SCIM', result: await proveScimWrite(session.scim) });
         planned.byApi = await handToOktaByApi(session, app.id, heldValue(held));
         if (planned.byApi) return 'by the provisioning connection API';
         showGuidedStep(session, app.id, heldValue(held), revealToken);
@@ -157,10 +171,12 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
         const proofAction = plan.actions.find((a) => a.operation?.kind === 'token-proof');
         if (!proofAction || proofAction.kind === 'manual') return 'shown as the guided step above; nothing can prove it yet (see the next step)';
         progress('waiting for an admin to put the new token on the Provisioning tab (the guided step above)');
-        return `by an admin, through the guided step: ${await proveInUse(session, proofAction, app.id, requireId(planned.newTokenId), changedAt, progress, waitMs)}`;
+        planned.provedInUse = await proveInUse(session, proofAction, app.id, requireId(planned.newTokenId), changedAt, progress, waitMs);
+        return `by an admin, through the guided step: ${planned.provedInUse}`;
       }
       case 'token-proof': {
         const proof = await proveInUse(session, action, app.id, requireId(planned.newTokenId), changedAt, progress, waitMs);
+        planned.provedInUse = proof;
         steps.push({ step: action.summary, result: proof });
         return proof;
       }
@@ -195,27 +211,31 @@ function applyDepsOf(session: Session, held: HeldScimToken) {
 }
 
 /**
- * The token rotate-token --create makes, planned from one reading: the tokens of scim-setup's name,
- * the token Okta's latest SCIM request carried, and SCIM's permission group.
+ * The token rotate-token --create makes, planned from one reading: the account's tokens (scim-setup's
+ * own for this app among them), the token Okta's latest SCIM request carried (Okta's user agent), and
+ * SCIM's permission group.
  */
-async function planMadeToken(session: Session, appId: string, creation: TokenCreation) {
+async function planMadeToken(session: Session, app: { id: string; label: string }, creation: TokenCreation) {
   const api = readClient(session, 'rotate-token');
-  const name = scimTokenName(session.inputs.appLabel);
+  const name = scimTokenName(session.inputs.appLabel, app.id);
   const [tokens, group, requests] = await Promise.all([
-    listAccountTokens(api),
+    listAccountTokens(api, { includeExpired: true }),
     scimPermissionGroup(api),
-    scimRequestsByAnyToken(api, new Date(Date.now() - LOOKBACK_MS)),
+    oktaRequests(api, new Date(Date.now() - LOOKBACK_MS)),
   ]);
-  const named = newestFirst(tokens.filter((t) => t.name === name));
-  const inUseId = requests.find((r) => r.actor?.token_id)?.actor?.token_id;
-  // Only a rotation an earlier run began can already be in use: one token of the name, which Okta already carries, is the one to replace.
-  const newestInUse = named[0] && (named.length > 1 || named[0].id !== inUseId) ? await alreadyInUse(session, appId, named[0].id, requests) : undefined;
+  const mine = appTokens(tokens, app.id, { accountId: session.inputs.accountId, scimGroupId: group.id, creation, now: new Date() });
+  refuseForeignTokens(mine.foreign);
+  const own = ownTokens(mine);
+  const ownIds = new Set(own.map((t) => t.id));
+  const oktaLatestId = oktaLatestTokenId(requests, ownIds);
+  // Only a rotation an earlier run began can already be in use: its token is the newest, and Okta's latest requests carry it.
+  const newestInUse = own[0] && own.length > 1 && own[0].id === oktaLatestId ? await alreadyInUse(session, app.id, own[0].id, requests) : undefined;
   return planTokenRotation({
     name,
     permissionGroupId: group.id,
-    named,
-    inUseId,
-    accountTokenIds: tokens.map((t) => t.id),
+    own,
+    oktaLatestId,
+    oktaOthers: oktaOtherTokenIds(requests, ownIds),
     newestInUse,
     creationDetail: describeCreation(session.inputs.accountId, creation),
   });
@@ -223,13 +243,13 @@ async function planMadeToken(session: Session, appId: string, creation: TokenCre
 
 const LOOKBACK_MS = 3600_000;
 
-/** A re-run changes nothing when Cloudflare's audit log shows the new token in use, and Okta no auth failure since. */
+/** A re-run changes nothing when Cloudflare's audit log shows Okta's requests with the new token, and Okta no auth failure since. */
 async function alreadyInUse(session: Session, appId: string, newTokenId: string, lastHour?: AuditEntry[]): Promise<string | undefined> {
   if (!session.read) return undefined;
-  // The last hour's SCIM requests, where the caller has read them already; else those of this token.
+  // Okta's requests of the last hour, where the caller has read them already; else those with this token.
   const used = lastHour
-    ? lastHour.filter((e) => e.actor?.token_id === newTokenId)
-    : await scimRequestsBy(session.read, newTokenId, new Date(Date.now() - LOOKBACK_MS));
+    ? lastHour.filter((e) => isOktaRequest(e) && e.actor?.token_id === newTokenId)
+    : await oktaRequestsWith(session.read, newTokenId, new Date(Date.now() - LOOKBACK_MS));
   if (used.length === 0) return undefined;
   // The last use is on Cloudflare's clock: onto ours (less the Date headers' second), then onto Okta's.
   const after = new Date(Date.parse(used[0].action.time) + session.read.clockOffsetMs - 2000);
@@ -239,7 +259,7 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string,
     limit: 100,
   });
   return failures.length === 0
-    ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} with it in the last hour, and Okta no authentication failure since`
+    ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} by Okta with it in the last hour, and Okta no authentication failure since`
     : undefined;
 }
 
@@ -289,9 +309,9 @@ async function proveInUse(
           `Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`,
           'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.',
         );
-      const used = await scimRequestsBy(readClient(session, 'rotate-token'), newTokenId, since);
+      const used = await oktaRequestsWith(readClient(session, 'rotate-token'), newTokenId, since);
       return used.length > 0
-        ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} made with the new token since the change`
+        ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} by Okta (its user agent) made with the new token since the change`
         : undefined;
     },
     {

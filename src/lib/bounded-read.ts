@@ -1,4 +1,5 @@
-import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** A read stopped at its bound: what was read is not used. */
 export class TooLarge extends Error {
@@ -12,8 +13,8 @@ export class TooLarge extends Error {
  * /dev/zero or a runaway pipe costs at most `limit` bytes of memory, never the size reported by
  * stat (a device reports 0).
  */
-export async function readBounded(path: string, limit: number): Promise<Buffer> {
-  const file = await open(path, 'r');
+export async function readBounded(path: string, limit: number, opened?: FileHandle): Promise<Buffer> {
+  const file = opened ?? (await open(path, 'r'));
   try {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -25,6 +26,42 @@ export async function readBounded(path: string, limit: number): Promise<Buffer> 
       if (total > limit) throw new TooLarge(limit);
       chunks.push(Buffer.from(chunk.subarray(0, bytesRead)));
     }
+  } finally {
+    if (!opened) await file.close();
+  }
+}
+
+/** What a path names when it is not a regular file: a FIFO, a device, a socket, a directory. */
+export class NotRegular extends Error {
+  constructor(readonly kind: string) {
+    super(`not a regular file (${kind})`);
+  }
+}
+
+/**
+ * A regular file, read up to `limit` bytes, with its mode. It is opened without blocking, so that a
+ * FIFO with no writer answers at once instead of holding the open in a thread no signal reaches,
+ * and anything but a regular file is refused before a byte is read.
+ */
+export async function readRegularFile(path: string, limit: number): Promise<{ bytes: Buffer; mode: number }> {
+  const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stat = await file.stat();
+    if (!stat.isFile())
+      throw new NotRegular(
+        stat.isFIFO()
+          ? 'a FIFO (named pipe)'
+          : stat.isCharacterDevice() || stat.isBlockDevice()
+            ? 'a device'
+            : stat.isSocket()
+              ? 'a socket'
+              : stat.isDirectory()
+                ? 'a directory'
+                : 'not a file',
+      );
+    if (stat.size > limit) throw new TooLarge(limit);
+    const bytes = await readBounded(path, limit, file);
+    return { bytes, mode: stat.mode };
   } finally {
     await file.close();
   }

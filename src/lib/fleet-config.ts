@@ -11,6 +11,28 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /**
+ * Variables a fleet entry may not name for a Cloudflare token: scim-setup's own Okta credentials
+ * (every OKTA_ variable it reads), and the CI runner's own secrets. A config file is often a
+ * repository file, so a change to it must not be able to send those to Cloudflare's host (or, as
+ * the SCIM token, to Okta).
+ */
+const NOT_A_CLOUDFLARE_TOKEN = /^(OKTA_.*|GITHUB_TOKEN|ACTIONS_.*|RUNNER_.*)$/i;
+/** The default variable of each role: the other role may not name it. */
+const DEFAULT_ENV = { scimTokenEnv: 'CLOUDFLARE_SCIM_TOKEN', apiTokenEnv: 'CLOUDFLARE_API_TOKEN' } as const;
+
+/** Pure: why a variable may not hold this role's token, or undefined. */
+function credentialRouting(key: 'scimTokenEnv' | 'apiTokenEnv', env: string, otherRole: ReadonlySet<string>): string | undefined {
+  if (NOT_A_CLOUDFLARE_TOKEN.test(env))
+    return `"${key}" names ${env}, which holds ${/^OKTA_/i.test(env) ? "scim-setup's Okta credentials" : "the CI runner's own secret"}, not a Cloudflare token: it would be sent to ${
+      key === 'scimTokenEnv' ? 'Cloudflare and handed to Okta' : "Cloudflare's API host"
+    }.`;
+  const other = key === 'scimTokenEnv' ? 'apiTokenEnv' : 'scimTokenEnv';
+  if (env.toUpperCase() === DEFAULT_ENV[other] || otherRole.has(env.toUpperCase()))
+    return `"${key}" names ${env}, which ${env.toUpperCase() === DEFAULT_ENV[other] ? 'is the default variable' : `another entry names as "${other}"`} of the other Cloudflare token: one variable cannot hold both the SCIM token Okta gets and the API token that makes and reads.`;
+  return undefined;
+}
+
+/**
  * The rules of a fleet beyond each field's type, each problem at its line: every entry a mapping
  * with a name and an account ID, names usable on the command line (--account NAME), no account,
  * name or app label twice (two entries would fight over one app), token sources that name an env
@@ -27,6 +49,14 @@ export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report)
   if (nodes.length === 0) report(null, '"accounts" is empty.', 'List at least one account, or remove "accounts" to configure one account.');
   const seen = { name: new Map<string, number>(), accountId: new Map<string, number>(), appLabel: new Map<string, number>() };
   const whole: FleetAccount[] = [];
+  // Which variables each role names anywhere in the fleet: one variable serves one role only.
+  const roleEnvs = { scimTokenEnv: new Set<string>(), apiTokenEnv: new Set<string>() };
+  for (const node of nodes)
+    if (isMap(node))
+      for (const key of ['scimTokenEnv', 'apiTokenEnv'] as const) {
+        const value = node.get(key, true);
+        if (isScalar(value) && typeof value.value === 'string') roleEnvs[key].add(value.value.toUpperCase());
+      }
   nodes.forEach((node, index) => {
     const place = `item ${index + 1} of "accounts"`;
     if (!isMap(node)) {
@@ -45,7 +75,7 @@ export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report)
       report(node, `${place} has both "scimTokenEnv" and "scimTokenFile".`, 'Give its SCIM token one way, or neither to let scim-setup make it.');
     if (name && !NAME.test(name.value))
       report(name.node, `account name "${name.value.slice(0, 40)}" is not a short name.`, 'Use letters, digits, "-", "_" or "." (up to 32), e.g. "prod".');
-    for (const key of ['scimTokenEnv', 'apiTokenEnv']) {
+    for (const key of ['scimTokenEnv', 'apiTokenEnv'] as const) {
       const env = field(key);
       // Never echoed: a value that is not a variable's name may be the token itself, pasted by mistake.
       if (env && !ENV_NAME.test(env.value))
@@ -54,9 +84,18 @@ export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report)
           `"${key}" of ${place} is not the name of an environment variable.`,
           `Name the variable that holds the token (e.g. CF_SCIM_TOKEN_PROD); the token itself never goes in a config file.`,
         );
+      const routing =
+        env && ENV_NAME.test(env.value) ? credentialRouting(key, env.value, roleEnvs[key === 'scimTokenEnv' ? 'apiTokenEnv' : 'scimTokenEnv']) : undefined;
+      if (env && routing)
+        report(
+          env.node,
+          `${place}: ${routing}`,
+          `Name a variable that holds this account's Cloudflare ${key === 'scimTokenEnv' ? 'SCIM' : 'API'} token alone (e.g. CF_${key === 'scimTokenEnv' ? 'SCIM' : 'API'}_TOKEN_PROD).`,
+        );
     }
     const duplicateName = name !== undefined && seen.name.has(name.value.toLowerCase());
-    const label = field('appLabel')?.value ?? (name ? fleetAppLabel(config.okta?.appLabel, { name: name.value }) : undefined);
+    // Okta's labels differ by what a person sees: a trailing space is not another app.
+    const label = (field('appLabel')?.value ?? (name ? fleetAppLabel(config.okta?.appLabel, { name: name.value }) : undefined))?.trim();
     for (const [key, value, at] of [
       ['name', name?.value.toLowerCase(), name?.node],
       ['accountId', accountId?.value.trim().toLowerCase(), accountId?.node],

@@ -74,6 +74,8 @@ export type ScimTokenNeed = 'required' | 'create' | 'read';
 export interface SecretValue {
   value: string;
   source: string;
+  /** Said once the value is used: a file others may read. */
+  warning?: string;
 }
 
 export type SecretName = 'oktaToken' | 'scimToken' | 'cloudflareApiToken' | 'oktaPrivateKey';
@@ -149,8 +151,8 @@ function candidates(raw: RawInputs) {
   const list = (v: string[] | undefined) => (v && v.length > 0 ? v : undefined);
   const saved = raw.saved;
   // A plan applies as saved: its inputs come before env and config. Where credentials go (the Okta
-  // org, the Cloudflare API base) is never the plan's to say: a plan is a file made to be shared and
-  // edited in review, so those come from flags, env, config or defaults, and the plan must agree.
+  // org, the Cloudflare API base and account) is never the plan's to say: a plan is a file made to be
+  // shared and edited in review, so those come from flags, env, config or defaults, and the plan must agree.
   const plan = (value: string | string[] | undefined): Candidate[] => (saved ? [{ value, source: `saved plan ${saved.path}` }] : []);
   // Pushed groups are assigned too: the plan's assigned list less those, as --assign-group would give them.
   const savedAssigned = saved?.assignGroups.filter((g) => !saved.pushGroups.includes(g));
@@ -183,7 +185,6 @@ function candidates(raw: RawInputs) {
     accountId: [
       { value: flags.accountId, source: '--account-id' },
       { value: env.CLOUDFLARE_ACCOUNT_ID, source: 'env CLOUDFLARE_ACCOUNT_ID' },
-      ...plan(saved?.accountId),
       { value: file?.cloudflare?.accountId, source: cfg('cloudflare.accountId') },
     ],
     scimToken: secret('scimToken', 'CLOUDFLARE_SCIM_TOKEN'),
@@ -320,12 +321,14 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
     .map((m) =>
       m.key === 'orgUrl' && raw.saved
         ? { ...m, how: `${m.how}; the saved plan was made for ${raw.saved.orgUrl}, but a plan never chooses where your Okta token goes` }
-        : m.key === 'scimToken' && raw.scimTokenNeed === 'create'
-          ? {
-              ...m,
-              how: `${m.how}, or ${raw.scimTokenHow ? 'give it an API token' : 'set CLOUDFLARE_API_TOKEN to a token'} with "Account API Tokens: Edit" and scim-setup makes one`,
-            }
-          : m,
+        : m.key === 'accountId' && raw.saved
+          ? { ...m, how: `${m.how}; the saved plan was made for account ${raw.saved.accountId}, but a plan never chooses where your Cloudflare tokens go` }
+          : m.key === 'scimToken' && raw.scimTokenNeed === 'create'
+            ? {
+                ...m,
+                how: `${m.how}, or ${raw.scimTokenHow ? 'give it an API token' : 'set CLOUDFLARE_API_TOKEN to a token'} with "Account API Tokens: Edit" and scim-setup makes one`,
+              }
+            : m,
     );
   if (missing.length > 0) {
     if (!interactivity.interactive || !prompt) {
@@ -344,7 +347,10 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
     }
     await prompt.tell?.(exportLines(answered));
   }
-  const inputs = validateAll(c, raw.scimTokenNeed ?? 'required');
+  const validated = validateAll(c, raw.scimTokenNeed ?? 'required');
+  // A secret file is read before anything else (the redactor learns its value first); a mode others may read is said here.
+  const fileWarnings = Object.values(raw.secretFiles).flatMap((secret) => (secret?.warning ? [secret.warning] : []));
+  const inputs = fileWarnings.length ? { ...validated, warnings: [...fileWarnings, ...validated.warnings] } : validated;
   return raw.appLabelIn ? { ...inputs, appLabelIn: raw.appLabelIn } : inputs;
 }
 
@@ -406,7 +412,9 @@ function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenN
   const accountId = account?.value;
   const scimToken = check(c.scimToken, 'Cloudflare SCIM token', (v: string) => validateToken(v, 'Bearer'));
   const cloudflareApiToken = check(c.cloudflareApiToken, 'Cloudflare API token', (v: string) => validateToken(v, 'Bearer'));
-  const apiBaseUrl = check(c.apiBaseUrl, 'Cloudflare API base URL', validateApiBaseUrl);
+  const apiBase = check(c.apiBaseUrl, 'Cloudflare API base URL', validateApiBaseUrl);
+  if (apiBase?.warning) warnings.push(apiBase.warning);
+  const apiBaseUrl = apiBase?.value;
   const appLabel = check(c.appLabel, 'App label', validateLabel);
   const assignGroups = check(c.assignGroups, 'Assigned groups', (v: string[]) => validateNames(v, 'group')) ?? [];
   const pushGroups = check(c.pushGroups, 'Pushed groups', validatePushGroups) ?? [];

@@ -1,4 +1,4 @@
-import { readBounded, readStreamBounded, TooLarge } from './bounded-read.js';
+import { NotRegular, readRegularFile, readStreamBounded, TooLarge } from './bounded-read.js';
 import { inWords } from './errno.js';
 import { InputError } from './errors.js';
 import type { SecretName, SecretValue } from './inputs.js';
@@ -53,15 +53,15 @@ export async function readSecretFiles(
   for (const [name, key, flag] of FILE_FLAGS) {
     const path = flags[key];
     if (typeof path !== 'string') continue;
-    const value = path === '-' ? await readStdin() : await readSecretFile(path, flag);
-    redactor.register(value);
-    out[name] = { value, source: path === '-' ? `${flag} - (stdin)` : `${flag} ${path}` };
+    const read = path === '-' ? { value: await readStdin() } : await readSecretFile(path, flag);
+    redactor.register(read.value);
+    out[name] = { ...read, source: path === '-' ? `${flag} - (stdin)` : `${flag} ${path}` };
   }
   const keyEnv = env.OKTA_PRIVATE_KEY?.trim();
   if (!out.oktaPrivateKey && keyEnv && namesKeyFile(keyEnv)) {
-    const value = await readSecretFile(keyEnv, 'OKTA_PRIVATE_KEY');
-    redactor.register(value);
-    out.oktaPrivateKey = { value, source: `env OKTA_PRIVATE_KEY (file ${keyEnv})` };
+    const read = await readSecretFile(keyEnv, 'OKTA_PRIVATE_KEY');
+    redactor.register(read.value);
+    out.oktaPrivateKey = { ...read, source: `env OKTA_PRIVATE_KEY (file ${keyEnv})` };
   }
   return out;
 }
@@ -69,11 +69,30 @@ export async function readSecretFiles(
 /** No token or key file is larger; a larger read (a device, a wrong path) stops here. */
 const MAX_SECRET_BYTES = 64 * 1024;
 
-export async function readSecretFile(path: string, flag: string): Promise<string> {
+/**
+ * A token or key file: a regular file only, opened without blocking (a FIFO nobody writes would
+ * hold the run for ever, past Ctrl-C and SIGTERM; a device is no token), read up to its bound. A
+ * file others may read is said, as ssh says of a private key.
+ */
+export async function readSecretFile(path: string, flag: string): Promise<{ value: string; warning?: string }> {
   try {
-    return (await readBounded(path, MAX_SECRET_BYTES)).toString('utf8');
+    const { bytes, mode } = await readRegularFile(path, MAX_SECRET_BYTES);
+    const value = bytes.toString('utf8');
+    // Group and others: on Windows the mode bits say nothing, so nothing is said there.
+    const exposed = process.platform !== 'win32' && (mode & 0o044) !== 0;
+    return exposed
+      ? {
+          value,
+          warning: `${flag}: ${path} may be read by other users of this machine (mode ${(mode & 0o777).toString(8).padStart(3, '0')}): run chmod 600 ${path}.`,
+        }
+      : { value };
   } catch (error) {
     if (error instanceof TooLarge) throw new InputError(`${flag}: ${path} is over 64 KB; it is not a token or key file.`, 'Check the path.');
+    if (error instanceof NotRegular)
+      throw new InputError(
+        `${flag}: ${path} is ${error.kind}, not a file; scim-setup reads tokens and keys from regular files only.`,
+        `Write the token to a file (mode 600) and name it, or pipe it in with ${flag} - (standard input).`,
+      );
     throw new InputError(`${flag}: cannot read ${path}: ${inWords((error as NodeJS.ErrnoException).code)}.`, 'Check that the file exists and is readable.');
   }
 }

@@ -13,6 +13,11 @@ function visible(char: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/** Text with every control shown as an escape (colour sequences and carriage returns too); line feeds kept: for what a CI runner reads. */
+export function controlsVisible(text: string): string {
+  return text.replace(CONTROL, visible);
+}
+
 /** One line of untrusted text, every control shown as an escape: for names and messages from the wire. */
 export function untrusted(text: string): string {
   return text.replace(/[\n\t]/g, (c) => (c === '\n' ? '\\n' : ' ')).replace(CONTROL, visible);

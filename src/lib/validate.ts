@@ -80,9 +80,19 @@ function checkedOrgUrl(raw: string): OrgUrlResult {
   return { value: url.origin, warning };
 }
 
-export function validateApiBaseUrl(raw: string): string {
+/**
+ * Cloudflare's API base, and a warning where it is not Cloudflare's own host: both Cloudflare tokens
+ * go there, and a config file (a repository file, in CI) may set it. Loopback (the sandbox) and a
+ * proxy in between are the usual reasons; anything else is worth a look.
+ */
+export function validateApiBaseUrl(raw: string): { value: string; warning?: string } {
   const url = parseServiceUrl(raw, 'https://api.cloudflare.com/client/v4');
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const value = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  if (url.hostname === 'api.cloudflare.com' || isLoopbackHost(url.hostname)) return { value };
+  return {
+    value,
+    warning: `The Cloudflare API base ${url.origin} is not api.cloudflare.com: both Cloudflare tokens are sent there. Fine for a proxy you run; otherwise check CLOUDFLARE_API_BASE_URL, --api-base-url and "cloudflare.apiBaseUrl" in the config file.`,
+  };
 }
 
 /** A Cloudflare account ID, and a note where it was normalised (upper-case hex is the same ID in lower case). */

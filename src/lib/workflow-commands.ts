@@ -8,6 +8,8 @@
  * one place, their data and properties escaped as @actions/core escapes them.
  */
 
+import { controlsVisible } from './terminal-text.js';
+
 /**
  * What breaks a command's syntax and stays readable: its last character as a visible escape, as
  * the terminal guard shows controls. Only the last character changes, so text already written
@@ -39,12 +41,16 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** Pure: one workflow command line, every part escaped; the data is made inert too, should the runner ever read it again. */
+/**
+ * Pure: one workflow command line, every part escaped; the data is made inert too, should the runner
+ * ever read it again, and every control character (ESC, BEL: from a config file or the wire) is shown
+ * as an escape, as on a terminal: the log viewer renders what an annotation holds.
+ */
 export function workflowCommand(name: 'error' | 'warning' | 'notice', properties: Record<string, string>, data: string): string {
   const props = Object.entries(properties)
-    .map(([k, v]) => `${k}=${escapeProperty(neutraliseWorkflowCommands(v))}`)
+    .map(([k, v]) => `${k}=${escapeProperty(neutraliseWorkflowCommands(controlsVisible(v)))}`)
     .join(',');
-  return `::${name}${props ? ` ${props}` : ''}::${escapeData(neutraliseWorkflowCommands(data))}`;
+  return `::${name}${props ? ` ${props}` : ''}::${escapeData(neutraliseWorkflowCommands(controlsVisible(data)))}`;
 }
 
 /** What a guarded stream offers beside `write`: the one way a real workflow command is written. */

@@ -8,8 +8,12 @@ export interface DestroyObserved {
   directUsers: Array<{ id: string; login: string }>;
   /** Every assigned login (lower-case), directly or through a group. */
   assignedLogins: string[];
-  /** With --revoke-scim-token: the tokens scim-setup made for this app (by name). */
-  scimTokens?: { name: string; ids: string[] };
+  /**
+   * With --revoke-scim-token: scim-setup's own tokens for this app (named for its id, SCIM
+   * Provisioning on this account alone), and what was seen and is left (a token named for the app
+   * with other rights; one named for an app this org no longer has).
+   */
+  scimTokens?: { name: string; ids: string[]; left: string[] };
 }
 
 export interface DestroyOptions {
@@ -25,10 +29,16 @@ export interface DestroyOptions {
  * provisioning, before it is deleted with whatever assignments remain.
  */
 export function planDestroy(o: DestroyObserved, options: DestroyOptions): Action[] {
-  return [...appTeardown(o, options), ...tokenRevocation(o, options)];
+  const teardown = appTeardown(o, options);
+  const deletion = teardown.filter((a) => a.id === 'app-delete');
+  return [...teardown.filter((a) => a.id !== 'app-delete'), ...tokenRevocation(o, options), ...deletion];
 }
 
-/** The token goes last, once the app that held it is gone: nothing can still use it then (a re-run after the app is gone revokes it alone). */
+/**
+ * The token goes once the app is deactivated (Okta provisions nothing more with it) and before the
+ * app is deleted: the app's id is what proves the token is scim-setup's for it, so a re-run after
+ * any failure still finds both.
+ */
 function tokenRevocation(o: DestroyObserved, options: DestroyOptions): Action[] {
   if (!options.revokeScimToken || !o.scimTokens?.ids.length) return [];
   const { name, ids } = o.scimTokens;
@@ -107,8 +117,9 @@ function appTeardown(o: DestroyObserved, options: DestroyOptions): Action[] {
  * (#24 item 5). Groups are mentioned only where some were pushed, members only where some are assigned.
  */
 export function destroyWarnings(o: DestroyObserved, options: DestroyOptions): string[] {
-  if (!o.app) return [];
-  const warnings: string[] = [];
+  const left = options.revokeScimToken ? (o.scimTokens?.left ?? []) : [];
+  if (!o.app) return left;
+  const warnings: string[] = [...left];
   if (!options.deprovisionUsers && o.assignedLogins.length > 0)
     warnings.push(
       `Cloudflare keeps the ${o.assignedLogins.length} member${o.assignedLogins.length === 1 ? '' : 's'} this app provisions: once the app is deleted, Okta can no longer deactivate them. To remove them, run with --deprovision-users (now, not after).`,
@@ -122,6 +133,10 @@ export function destroyWarnings(o: DestroyObserved, options: DestroyOptions): st
           ', ',
         )}${o.mappings.length > 3 ? ' …' : ''}). To delete ${o.mappings.length === 1 ? 'it' : 'them'} with the pushes, run with --delete-cloudflare-groups.`,
     );
+  if (!options.revokeScimToken)
+    warnings.push(
+      'The SCIM token Okta holds stays valid in Cloudflare once the app is gone. To revoke the one scim-setup made for this app, run with --revoke-scim-token (now, not after: the app is what binds the token to it); a token made by hand is yours to revoke in Cloudflare.',
+    );
   return warnings;
 }
 
@@ -131,7 +146,12 @@ export function destroyOutcome(o: DestroyObserved, options: DestroyOptions): str
   if (o.mappings.length)
     parts.push(options.deleteCloudflareGroups ? 'the pushed user groups were deleted in Cloudflare' : 'Cloudflare keeps the pushed user groups');
   if (o.assignedLogins.length) parts.push(options.deprovisionUsers ? 'the provisioned members were deactivated there' : 'Cloudflare keeps its members');
-  const token = options.revokeScimToken && o.scimTokens?.ids.length ? ', and the SCIM token scim-setup made for it is revoked' : '';
+  // Asked to revoke, what happened to the token is said either way (without the flag, the warning before said it).
+  const token = !options.revokeScimToken
+    ? ''
+    : o.scimTokens?.ids.length
+      ? ', and the SCIM token scim-setup made for it is revoked'
+      : '. scim-setup made no SCIM token for this app, so none was revoked: a token made by hand stays valid until you revoke it in Cloudflare (Manage Account → Account API Tokens)';
   if (!o.app) return `Done: the Okta app was already gone${token}.`;
   return `Done: the Okta app is gone${parts.length ? `; ${parts.join(', and ')}` : ''}${token}.`;
 }

@@ -23,7 +23,15 @@ export function plan(desired: Desired, observed: Observed, labelHint: LabelHint 
 
   // The token Okta is to get is made just before Okta gets it, so that nothing earlier can leave it unused.
   if (desired.tokenCreation && observed.scimTokens)
-    actions.push(scimTokenAction(desired.appLabel, desired.accountId, desired.tokenCreation, observed.scimTokens, provisioningOn(app?.features ?? [])));
+    actions.push(
+      scimTokenAction(
+        { label: desired.appLabel, id: app?.id },
+        desired.tokenCreation,
+        observed.scimTokens,
+        desired.accountId,
+        provisioningOn(app?.features ?? []),
+      ),
+    );
   const provisioning = provisioningAction(desired, observed, appPath);
   actions.push(provisioning);
 
@@ -221,7 +229,7 @@ function provisioningAction(desired: Desired, observed: Observed, appPath: strin
     kind: 'update',
     guided: true,
     summary: 'turn on provisioning to Cloudflare (by API where Okta takes it, else a guided step)',
-    detail: `SCIM base URL ${desired.scimBaseUrl}; Create Users and Deactivate Users on, Update User Attributes off`,
+    detail: `SCIM base URL ${desired.scimBaseUrl}; Create Users and Deactivate Users on, Update User Attributes off; the SCIM token is proved able to write SCIM before Okta is given it`,
     request: {
       method: 'POST',
       path: `${appPath}/connections/default?activate=true`,

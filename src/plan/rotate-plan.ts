@@ -1,7 +1,8 @@
 import { REDACTED } from '../lib/redact.js';
 import { oktaPaths } from './okta-paths.js';
 import { repush, sequence } from './repair.js';
-import type { TokenFacts } from './scim-token.js';
+import type { ListedToken } from './token-ownership.js';
+import { fromWire } from '../lib/terminal-text.js';
 import type { Action } from './types.js';
 
 export interface RotateObserved {
@@ -60,82 +61,77 @@ export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
 
 /** What a rotation that makes its token is planned from (read at one moment, before anything is sent). */
 export interface TokenRotationFacts {
-  /** scim-setup's name for the app's token. */
+  /** scim-setup's name for this app's token (bound to the app's id). */
   name: string;
   permissionGroupId: string;
-  /** Tokens of that name, newest first. */
-  named: TokenFacts[];
-  /** The token Okta's latest SCIM request carried (Cloudflare's audit log), where one was seen. */
-  inUseId?: string;
-  /** Every account token's id: an old token is revoked by API only if it is one of these. */
-  accountTokenIds: string[];
-  /** Why the newest named token is already proved in use, where it is (an earlier rotation that stopped before revoking). */
+  /** scim-setup's own tokens for this app (named for it, with SCIM Provisioning on this account alone), newest first. */
+  own: ListedToken[];
+  /** Of scim-setup's own tokens for this app, the one Okta's latest SCIM request carried (Okta's user agent), where one was seen. */
+  oktaLatestId?: string;
+  /** Tokens Okta's requests carried that scim-setup did not make for this app (another Okta app's, or one made by hand). */
+  oktaOthers?: string[];
+  /** Why the newest own token is already proved in use, where it is (an earlier rotation that stopped before revoking). */
   newestInUse?: string;
   /** How a new token is made (its permission, life and ranges), in words for the plan. */
   creationDetail: string;
 }
 
 export interface TokenRotationPlan {
-  /** The step that makes (or adopts) the new token; undefined when an earlier run's is already in use. */
-  make?: Action;
-  /** The new token's id where known now (an adopted one); a made one's is known once made. */
+  /** The step that makes the new token; a noop when an earlier run's is already proved in use. */
+  make: Action;
+  /** The new token's id where known now (one already in use); a made one's is known once made. */
   newTokenId?: string;
-  /** Revoking the old tokens: last, after the proof. */
+  /** Revoking scim-setup's old tokens for this app: last, after Okta's own requests with the new one are seen. */
   revoke?: Action;
   alreadyInUse?: string;
-  /** Old tokens this API cannot revoke (user-owned), or none identified: said at the end. */
+  /** What was seen and is left alone (a token Okta used that scim-setup did not make), or why no verdict: said at the end. */
   notes: string[];
 }
 
 /**
- * Pure: a rotation that makes its token. A token of scim-setup's name that Okta does not use is a
- * rotation an earlier run began: it is finished (adopted by rolling, since nobody holds its value)
- * rather than a third made. One already in use is only left to revoke the old ones.
+ * Pure: a rotation that makes its token. It never rolls a token (a roll kills the value at once, and
+ * whether Okta holds an earlier run's token cannot be told before Okta uses it): it makes a new one,
+ * and only once Okta's own requests with it are seen are scim-setup's older tokens for this app
+ * revoked. After that no older one can be Okta's: Okta holds one token per app. A rotation an earlier
+ * run proved (its token newest, Okta's latest requests carry it) is only left to revoke the rest.
  */
 export function planTokenRotation(f: TokenRotationFacts): TokenRotationPlan {
-  const [newest] = f.named;
-  const resuming = newest !== undefined && newest.id !== f.inUseId && (f.named.length >= 2 || f.inUseId !== undefined);
-  const finishing = newest !== undefined && f.newestInUse !== undefined && (f.named.length >= 2 || (f.inUseId !== undefined && f.inUseId !== newest.id));
-  const newId = finishing || resuming ? newest.id : undefined;
-  const old = [...new Set([...f.named.map((t) => t.id), ...(f.inUseId ? [f.inUseId] : [])])].filter((id) => id !== newId);
-  const revocable = old.filter((id) => f.accountTokenIds.includes(id) || f.named.some((t) => t.id === id));
+  const [newest] = f.own;
+  const finishing = newest !== undefined && f.own.length >= 2 && f.oktaLatestId === newest.id && f.newestInUse !== undefined;
+  const old = (finishing ? f.own.slice(1) : f.own).map((t) => t.id);
   const notes = [
-    ...old
-      .filter((id) => !revocable.includes(id))
-      .map((id) => `The old token ${id} is not an account token (user-owned?): revoke it by hand (My Profile → API Tokens) once the rotation is proved.`),
-    ...(f.inUseId === undefined && !finishing
+    ...(f.oktaLatestId === undefined && !finishing
       ? [
-          "No SCIM request by Okta in the last hour names the token it holds now: only tokens of scim-setup's name are revoked; revoke a token made by hand yourself.",
+          "No SCIM request by Okta (its user agent) in the last hour names a token, so scim-setup cannot tell which one Okta holds now: nothing is revoked until Okta's own requests with the new token are seen, and then only the tokens scim-setup made for this app.",
+        ]
+      : []),
+    ...(f.oktaOthers?.length
+      ? [
+          `Okta's SCIM requests in the last hour also carried ${f.oktaOthers.length > 1 ? 'tokens' : 'token'} ${f.oktaOthers.join(', ')}, which scim-setup did not make for this app (another Okta app's, or one made by hand): left as ${
+            f.oktaOthers.length > 1 ? 'they are' : 'it is'
+          }. If this app held one, revoke it by hand (Manage Account → Account API Tokens) once nothing else uses it.`,
         ]
       : []),
   ];
   const base = { id: 'scim-token', resource: 'scim-token' as const, subject: f.name };
-  const make: Action | undefined = finishing
-    ? { ...base, kind: 'noop', summary: `the new token ${newest.id} ("${f.name}") is already in use`, detail: f.newestInUse }
-    : resuming
-      ? {
-          ...base,
-          kind: 'update',
-          summary: `finish the rotation an earlier run began: adopt token ${newest.id} ("${f.name}") by rolling it for a new value`,
-          detail: 'nothing holds the value of a token made by a run that stopped; its id, permission and expiry stay',
-          operation: { kind: 'make-scim-token', name: f.name, permissionGroupId: f.permissionGroupId, adopt: newest.id, revoke: [] },
-        }
-      : {
-          ...base,
-          kind: 'create',
-          summary: `create account API token "${f.name}" for Okta`,
-          detail: f.creationDetail,
-          operation: { kind: 'make-scim-token', name: f.name, permissionGroupId: f.permissionGroupId, revoke: [] },
-        };
-  const revoke: Action | undefined = revocable.length
+  const make: Action = finishing
+    ? { ...base, kind: 'noop', summary: `the new token ${newest.id} ("${fromWire(f.name, 160)}") is already in use`, detail: f.newestInUse }
+    : {
+        ...base,
+        kind: 'create',
+        summary: `create account API token "${fromWire(f.name, 160)}" for Okta`,
+        detail: f.creationDetail,
+        operation: { kind: 'make-scim-token', name: f.name, permissionGroupId: f.permissionGroupId, revoke: [] },
+      };
+  const revoke: Action | undefined = old.length
     ? {
         id: 'revoke-old-tokens',
         kind: 'delete',
         resource: 'scim-token',
         subject: f.name,
-        summary: `revoke the old token${revocable.length > 1 ? 's' : ''} ${revocable.join(', ')}, once Okta is proved to use the new one`,
-        operation: { kind: 'revoke-scim-tokens', ids: revocable, name: f.name },
+        summary: `revoke scim-setup's old token${old.length > 1 ? 's' : ''} for this app (${old.join(', ')}), once Okta is proved to use the new one`,
+        operation: { kind: 'revoke-scim-tokens', ids: old, name: f.name },
       }
     : undefined;
-  return { make, newTokenId: newId, revoke, alreadyInUse: finishing ? f.newestInUse : undefined, notes };
+  return { make, newTokenId: finishing ? newest.id : undefined, revoke, alreadyInUse: finishing ? f.newestInUse : undefined, notes };
 }

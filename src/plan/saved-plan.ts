@@ -95,6 +95,7 @@ export function parseSavedPlan(path: string, read: { bytes: Buffer } | { unreada
 /** Where a run sends its credentials: the Okta org and the Cloudflare SCIM base (API base and account). */
 export interface PlanTargets {
   orgUrl: string;
+  accountId: string;
   scimBaseUrl: string;
 }
 
@@ -105,6 +106,8 @@ export interface PlanTargets {
 export function targetMismatches(saved: SavedPlan, given: PlanTargets): string[] {
   const out: string[] = [];
   if (saved.orgUrl !== given.orgUrl) out.push(`Okta org: the plan names ${saved.orgUrl}; this run connects to ${given.orgUrl}`);
+  if (saved.accountId !== given.accountId || saved.desired.accountId !== given.accountId)
+    out.push(`Cloudflare account: the plan names ${saved.accountId}; this run's is ${given.accountId}`);
   if (saved.desired.scimBaseUrl !== given.scimBaseUrl)
     out.push(`Cloudflare SCIM base: the plan names ${saved.desired.scimBaseUrl}; this run connects to ${given.scimBaseUrl}`);
   return out;
@@ -192,13 +195,29 @@ function sourceOf(key: keyof Desired, saved: Desired, given: Desired): string {
 }
 
 /** deleteCloudflareGroups → --delete-cloudflare-groups. */
+/** An operation as a reviewer would compare it: what it makes, adopts or revokes. */
+function operationWords(a: Action): string {
+  const op = a.operation;
+  if (!op) return 'no operation';
+  if (op.kind === 'make-scim-token')
+    return `${op.adopt ? `adopt ${op.adopt}` : `make "${op.name}"`} (permission group ${op.permissionGroupId})${op.revoke.length ? `, revoke ${op.revoke.join(', ')}` : ''}`;
+  if (op.kind === 'revoke-scim-tokens') return `revoke ${op.ids.join(', ') || 'nothing'}`;
+  return JSON.stringify(op);
+}
+
 function flagOf(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-/** Pure: what changed in Okta or Cloudflare since the plan was made, in the ways that change its actions; empty means apply it. */
+/**
+ * Pure: what changed in Okta or Cloudflare since the plan was made, in the ways that change its
+ * actions; empty means apply it. An action is what it sends and what it operates on: a reviewed
+ * "revoke token A" never becomes "revoke token B" (the ids it revokes or adopts, the permission
+ * group, the name), and a plan for one account is never applied to another.
+ */
 export function planDifferences(saved: SavedPlan, fresh: SavedPlan): string[] {
   const diffs: string[] = [];
+  if (saved.accountId !== fresh.accountId) diffs.push(`Cloudflare account: plan ${saved.accountId}, now ${fresh.accountId}`);
   if (saved.appId !== fresh.appId) diffs.push(`Okta app: plan ${saved.appId ?? '(none yet)'}, now ${fresh.appId ?? '(none)'}`);
   const byId = new Map(fresh.actions.map((a) => [a.id, a]));
   for (const a of saved.actions) {
@@ -206,6 +225,8 @@ export function planDifferences(saved: SavedPlan, fresh: SavedPlan): string[] {
     if (!now) diffs.push(`action ${a.id}: in the plan, not needed now`);
     else if (now.kind !== a.kind || JSON.stringify([now.request, now.followUps]) !== JSON.stringify([a.request, a.followUps]))
       diffs.push(`action ${a.id}: plan ${a.kind}, now ${now.kind}${now.detail ? ` (${now.detail})` : ''}`);
+    else if (JSON.stringify(now.operation ?? null) !== JSON.stringify(a.operation ?? null))
+      diffs.push(`action ${a.id}: plan ${operationWords(a)}, now ${operationWords(now)}`);
     byId.delete(a.id);
   }
   for (const id of byId.keys()) diffs.push(`action ${id}: needed now, not in the plan`);

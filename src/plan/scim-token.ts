@@ -1,31 +1,14 @@
 import type { TokenCreation } from '../lib/inputs.js';
 import { fromWire } from '../lib/terminal-text.js';
 import type { Action } from './types.js';
+import { APP_ID_PLACEHOLDER, appTokens, ownTokens, scimTokenName, type ListedToken, type TokenExpectation } from './token-ownership.js';
 
-/** What a token in Cloudflare's list says of itself that planning needs (never a value). */
-export interface TokenFacts {
-  id: string;
-  name: string;
-  issued_on?: string;
-  expires_on?: string;
-  /** Its client IP ranges (`condition.request_ip.in`); empty: any address. */
-  allowCidrs?: string[];
-}
-
-/** The tokens scim-setup made for this app (found by name, newest first), and SCIM's permission group to make another. */
+/** What okta plans its token from: the account's tokens (never a value), and SCIM's permission group to make another. */
 export interface ObservedScimTokens {
-  named: TokenFacts[];
+  tokens: ListedToken[];
   permissionGroupId: string;
-}
-
-/** The name a made token carries, so that a later run finds it again. */
-export function scimTokenName(appLabel: string): string {
-  return `scim-setup: ${appLabel}`;
-}
-
-/** Pure: newest first, by when Cloudflare issued them. */
-export function newestFirst<T extends { issued_on?: string }>(tokens: T[]): T[] {
-  return [...tokens].sort((a, b) => Date.parse(b.issued_on ?? '') - Date.parse(a.issued_on ?? '') || 0);
+  /** When they were read: a token's life is judged at that moment. */
+  readAt: string;
 }
 
 /**
@@ -42,6 +25,11 @@ export function tokenCreateBody(name: string, accountId: string, permissionGroup
   };
 }
 
+/** Pure: what scim-setup would make now, to tell its own tokens by. */
+export function tokenExpectation(observed: ObservedScimTokens, accountId: string, creation: TokenCreation): TokenExpectation {
+  return { accountId, scimGroupId: observed.permissionGroupId, creation, now: new Date(observed.readAt) };
+}
+
 /** Pure: how the token is described in a plan: what it may do, for how long, from where. */
 export function describeCreation(accountId: string, creation: TokenCreation): string {
   const life = creation.ttlDays === null ? 'never expires' : `expires ${creation.ttlDays} days after it is made`;
@@ -52,47 +40,55 @@ export function describeCreation(accountId: string, creation: TokenCreation): st
 /**
  * Pure: okta's step for the SCIM token when none was given. Okta needs the value only until it
  * provisions: once it does, the token it holds stays. Before that, a token an interrupted run made
- * (found by name) is adopted by rolling it, since nothing holds its value; extra ones are revoked.
+ * for this app (bound to it by name, and holding exactly what scim-setup gives) is adopted by
+ * rolling it, since nothing holds its value; older ones of its own are revoked. A token named for
+ * the app with other rights is not provably scim-setup's and never touched: the command refuses the
+ * run before planning (`refuseForeignTokens`).
  */
-export function scimTokenAction(appLabel: string, accountId: string, creation: TokenCreation, observed: ObservedScimTokens, oktaHoldsOne: boolean): Action {
-  const name = scimTokenName(appLabel);
+export function scimTokenAction(
+  app: { label: string; id?: string },
+  creation: TokenCreation,
+  observed: ObservedScimTokens,
+  accountId: string,
+  oktaHoldsOne: boolean,
+): Action {
+  const name = scimTokenName(app.label, app.id ?? APP_ID_PLACEHOLDER);
+  const shown = fromWire(app.id ? name : scimTokenName(app.label, '<new app id>'), 160);
   const base = { id: 'scim-token', resource: 'scim-token' as const, subject: name };
-  const [newest, ...older] = newestFirst(observed.named);
-  if (oktaHoldsOne)
+  const mine = appTokens(observed.tokens, app.id, tokenExpectation(observed, accountId, creation));
+  const own = ownTokens(mine);
+  if (oktaHoldsOne) {
+    const [newest] = own;
     return {
       ...base,
       kind: 'noop',
       summary: newest
-        ? `SCIM token: Okta holds one; scim-setup's is "${fromWire(name, 120)}" (${newest.id}${newest.expires_on ? `, expires ${newest.expires_on}` : ', never expires'})`
-        : 'SCIM token: Okta holds one made outside scim-setup (`npx scim-setup rotate-token --create` replaces it with one scim-setup manages)',
+        ? `SCIM token: Okta holds one; scim-setup's for this app is "${shown}" (${newest.id}${newest.expires_on ? `, expires ${newest.expires_on}` : ', never expires'})`
+        : 'SCIM token: Okta holds one that scim-setup did not make for this app (`npx scim-setup rotate-token --create` replaces it with one scim-setup manages)',
     };
-  // A token whose ranges differ from those asked cannot be adopted (a roll keeps them): it is revoked and replaced.
-  const sameRanges = (t: TokenFacts) => [...(t.allowCidrs ?? [])].sort().join() === [...creation.allowCidrs].sort().join();
-  if (newest && !sameRanges(newest))
-    return {
-      ...base,
-      kind: 'create',
-      summary: `replace account API token "${fromWire(name, 120)}" (${newest.id}), made by an earlier run with other IP ranges: revoke ${
-        observed.named.length > 1 ? `the ${observed.named.length} of that name` : 'it'
-      } and create a new one for Okta`,
-      detail: describeCreation(accountId, creation),
-      operation: { kind: 'make-scim-token', revoke: observed.named.map((t) => t.id), name, permissionGroupId: observed.permissionGroupId },
-    };
-  if (newest)
+  }
+  const [adopt, ...older] = mine.adoptable;
+  const rest = [...older, ...mine.replaceable.map((r) => r.token)].map((t) => t.id);
+  if (adopt)
     return {
       ...base,
       kind: 'update',
-      summary: `adopt account API token "${fromWire(name, 120)}" (${newest.id}), made by an earlier run before Okta had it: roll it for a new value${
-        older.length ? `, and revoke ${older.length} older one${older.length > 1 ? 's' : ''} of the same name` : ''
+      summary: `adopt account API token "${shown}" (${adopt.id}), made by an earlier run before Okta had it: roll it for a new value${
+        rest.length ? `, and revoke ${rest.length} other${rest.length > 1 ? 's' : ''} scim-setup made for this app` : ''
       }`,
       detail: 'nothing holds the value of a token made by a run that stopped, so it gets a new one; its id, permission and expiry stay',
-      operation: { kind: 'make-scim-token', adopt: newest.id, revoke: older.map((t) => t.id), name, permissionGroupId: observed.permissionGroupId },
+      operation: { kind: 'make-scim-token', adopt: adopt.id, revoke: rest, name, permissionGroupId: observed.permissionGroupId },
     };
+  const [replaced] = mine.replaceable;
   return {
     ...base,
     kind: 'create',
-    summary: `create account API token "${fromWire(name, 120)}" for Okta`,
+    summary: replaced
+      ? `replace account API token "${shown}" (${replaced.token.id}), made by an earlier run (${fromWire(replaced.why, 120)}): revoke ${
+          rest.length > 1 ? `the ${rest.length} scim-setup made for this app` : 'it'
+        } and create a new one for Okta`
+      : `create account API token "${shown}" for Okta`,
     detail: describeCreation(accountId, creation),
-    operation: { kind: 'make-scim-token', revoke: [], name, permissionGroupId: observed.permissionGroupId },
+    operation: { kind: 'make-scim-token', revoke: rest, name, permissionGroupId: observed.permissionGroupId },
   };
 }

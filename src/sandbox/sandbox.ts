@@ -32,6 +32,8 @@ export interface SandboxOptions {
   /** Serve both emulators over https with this key and certificate. */
   tls?: { key: string; cert: string };
   provisioningDelayMs?: number;
+  /** Addresses beyond the sandbox's own Cloudflare emulator that the emulated Okta may provision to (a test's proxy). */
+  provisioningTargets?: string[];
   /** The Okta rate limiter's clock, for tests. */
   oktaClock?: () => number;
 }
@@ -79,6 +81,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimits: options.rateLimits,
     tls: options.tls,
     provisioningDelayMs: options.provisioningDelayMs,
+    provisioningTargets: [cloudflare.apiBaseUrl, ...(options.provisioningTargets ?? [])],
     clock: options.oktaClock,
     serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
   }).catch(async (error: unknown) => {

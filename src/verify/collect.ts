@@ -1,4 +1,4 @@
-import { scimRequestsByAnyToken, tokenId, type AuditEntry } from '../cloudflare/audit.js';
+import { oktaRequests, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { oktaPaths } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { AuthError, CliError } from '../lib/errors.js';
@@ -11,7 +11,7 @@ import { readOkta, type OktaLogEvent } from '../okta/reads.js';
 import { SYSTEM_GROUP_PREFIX, type DriftFacts } from '../plan/drift.js';
 import { stuckState } from '../plan/unprovisioned.js';
 import { assignmentsTabLink, tasksLink } from '../plan/guided-step.js';
-import { checkScimToken } from '../cloudflare/scim-proof.js';
+import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
 import { resolvedBy } from './log-pairs.js';
 import { readTokenLife } from './token-life.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
@@ -121,6 +121,7 @@ export async function collectEvidence(
   expected: ExpectedActivity | undefined,
   scimTokenProof?: string,
   madeTokenId?: string,
+  scimWrite: ScimWriteProof = {},
 ): Promise<Evidence> {
   const { okta, scim, read, desired, inputs } = session;
   // No SCIM token held here (verify after scim-setup made it): SCIM is read with CLOUDFLARE_API_TOKEN, and Okta's token watched by its id.
@@ -129,11 +130,13 @@ export async function collectEvidence(
   let scimTraffic: Promise<AuditEntry[]> | undefined;
   const trafficSince = () => {
     if (!read) throw new Error('internal: the audit log is read only with CLOUDFLARE_API_TOKEN');
-    scimTraffic ??= scimRequestsByAnyToken(read, since);
+    scimTraffic ??= oktaRequests(read, since);
     return scimTraffic;
   };
-  const tokenLife = readTokenLife(session, trafficSince, madeTokenId);
-  const scimToken = await proveScimToken(scim, scimTokenProof, watched);
+  const tokenLife = readTokenLife(session, appId, trafficSince, madeTokenId);
+  // Awaited below on every path; handled now, so that its failure while the other reads run is never an unhandled rejection.
+  tokenLife.catch(() => undefined);
+  const scimToken = await proveScimToken(scim, scimTokenProof, watched, scimWrite);
   const appPath = oktaPaths.app(appId);
   const scimWorks = scimToken.ok;
   const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
@@ -188,11 +191,10 @@ export async function collectEvidence(
   };
 }
 
-/** SCIM requests made with the SCIM token since `since`, from the v2 audit log. */
 /**
- * Okta's SCIM requests in Cloudflare's audit log, by the SCIM token's id: the one given (or made),
- * or, with none held here, the one found by scim-setup's name. With none known, every SCIM
- * request counts as Okta's.
+ * Okta's SCIM requests in Cloudflare's audit log (Okta's user agent: another integration's, or
+ * scim-setup's own, never count), by the SCIM token's id: the one given (or made), or, with none
+ * held here, scim-setup's own for the app. With none known, every request of Okta's counts.
  */
 async function auditActivity(
   scim: CloudflareClient,
@@ -240,21 +242,33 @@ async function unresolvedFailures(okta: VerifySession['okta'], appId: string, fa
     }));
 }
 
-/** The SCIM token proved (or the proof a run already made), or why Cloudflare refused it. */
-async function proveScimToken(scim: CloudflareClient, proof: string | undefined, watched: boolean): Promise<Evidence['scimToken']> {
-  return (proof !== undefined ? Promise.resolve(proof) : checkScimToken(scim)).then(
-    (detail) => ({ ok: true as const, detail: watched ? `${detail}, read with CLOUDFLARE_API_TOKEN` : detail, ...(watched ? { watched } : {}) }),
-    (error: unknown) => {
-      if (!(error instanceof CliError)) throw error;
-      return {
-        ok: false as const,
-        status: error instanceof AuthError ? error.status : 0,
-        message: error.message,
-        auth: error instanceof AuthError,
-        fix: error.fix,
-      };
-    },
-  );
+/** A verification's one proof that the SCIM token may write, shared by its rounds. */
+export interface ScimWriteProof {
+  proof?: Promise<string>;
+}
+
+/**
+ * The SCIM token proved (or the proof a run already made), and, for a token held here, that it may
+ * write SCIM (once a verification), or why Cloudflare refused it. A token watched by its id is read
+ * with CLOUDFLARE_API_TOKEN, which Okta never holds: its writes are Okta's to show (cloudflare-audit).
+ */
+async function proveScimToken(scim: CloudflareClient, proof: string | undefined, watched: boolean, write: ScimWriteProof): Promise<Evidence['scimToken']> {
+  const read = proof !== undefined ? Promise.resolve(proof) : checkScimToken(scim);
+  return read
+    .then(async (detail) => (watched ? detail : `${detail}; ${await (write.proof ??= proveScimWrite(scim))}`))
+    .then(
+      (detail) => ({ ok: true as const, detail: watched ? `${detail}, read with CLOUDFLARE_API_TOKEN` : detail, ...(watched ? { watched } : {}) }),
+      (error: unknown) => {
+        if (!(error instanceof CliError)) throw error;
+        return {
+          ok: false as const,
+          status: error instanceof AuthError ? error.status : 0,
+          message: error.message,
+          auth: error instanceof AuthError,
+          fix: error.fix,
+        };
+      },
+    );
 }
 
 /** The e-mails of the account's Super Administrators (members, 50 a page). */

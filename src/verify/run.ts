@@ -1,7 +1,7 @@
 import { ExitCode, InterruptedError, type ExitCodeValue } from '../lib/errors.js';
 import { pollUntil } from '../lib/poll.js';
 import { findDrift } from '../plan/drift.js';
-import { collectEvidence } from './collect.js';
+import { collectEvidence, type ScimWriteProof } from './collect.js';
 import { DriftSightings } from './drift-sightings.js';
 import { evaluate } from './evaluate.js';
 import { renderChecks } from './render.js';
@@ -77,6 +77,8 @@ export async function runVerification(
   let rounds = 0;
   let checks: Check[] = [];
   const sightings = new DriftSightings(options.waitMs > 0 ? session.inputs.settleMs : undefined);
+  // Whether the SCIM token may write is asked once a verification, not each round: one request that changes nothing.
+  const scimWrite: ScimWriteProof = {};
   await pollUntil(
     async () => {
       rounds += 1;
@@ -87,6 +89,7 @@ export async function runVerification(
         options.expected,
         rounds === 1 ? options.scimTokenProof : undefined,
         options.madeTokenId,
+        scimWrite,
       );
       checks = evaluate(evidence, sightings.confirm(findDrift(evidence), Date.now()));
       return settledChecks(checks) ? true : undefined;

@@ -1,7 +1,7 @@
-import type { AuditEntry } from '../cloudflare/audit.js';
+import { oktaLatestTokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { getAccountToken, listAccountTokens, verifiedToken, type AccountToken } from '../cloudflare/account-tokens.js';
 import { AuthError, CliError } from '../lib/errors.js';
-import { newestFirst, scimTokenName } from '../plan/scim-token.js';
+import { namedForApp, newestFirst, scimTokenName } from '../plan/token-ownership.js';
 import type { Evidence, VerifySession } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +13,12 @@ const DAY_MS = 86_400_000;
  * Its policies are read where the API token may read account tokens. `scimTraffic` is the round's
  * one reading of Cloudflare's audit log.
  */
-export async function readTokenLife(session: VerifySession, scimTraffic: () => Promise<AuditEntry[]>, madeId?: string): Promise<Evidence['tokenLife']> {
+export async function readTokenLife(
+  session: VerifySession,
+  appId: string,
+  scimTraffic: () => Promise<AuditEntry[]>,
+  madeId?: string,
+): Promise<Evidence['tokenLife']> {
   const { scim, read, inputs } = session;
   const now = Date.now();
   try {
@@ -29,18 +34,20 @@ export async function readTokenLife(session: VerifySession, scimTraffic: () => P
         ? life(token, 'made', true, rightsOf(token, inputs.accountId), now)
         : { known: false, reason: `the token this run made (${madeId}) is gone` };
     }
-    const name = scimTokenName(inputs.appLabel);
     const [tokens, requests] = await Promise.all([listAccountTokens(read, { includeExpired: true }), scimTraffic()]);
-    const named = newestFirst(tokens.filter((t) => t.name === name));
-    // Of several (a rotation under way), the one Okta's SCIM requests carry is Okta's; else the newest.
-    const used = new Set(requests.map((r) => r.actor?.token_id));
-    const token = named.find((t) => used.has(t.id)) ?? named[0];
+    const named = newestFirst(tokens.filter((t) => namedForApp(t.name, appId)));
+    // Of several (a rotation under way), the one Okta's latest request carries is Okta's; else the newest.
+    const latest = oktaLatestTokenId(requests, new Set(named.map((t) => t.id)));
+    const token = named.find((t) => t.id === latest) ?? named[0];
     if (!token)
-      return { known: false, reason: `no SCIM token is given, and Cloudflare has no token named "${name}" (scim-setup names the tokens it makes so)` };
+      return {
+        known: false,
+        reason: `no SCIM token is given, and Cloudflare has no token named for this app ("${scimTokenName(inputs.appLabel, appId)}": scim-setup names the tokens it makes so)`,
+      };
     return life(token, 'named', true, rightsOf(token, inputs.accountId), now);
   } catch (error) {
-    if (error instanceof AuthError && error.status === 403) return { known: false, reason: `not readable: ${error.message}` };
-    if (error instanceof CliError && !(error instanceof AuthError)) return { known: false, reason: `not readable: ${error.message}` };
+    // A refused or missing permission, or a failed read, leaves the token's life unread: the scim-token check says why the token itself fails.
+    if (error instanceof CliError) return { known: false, reason: `not readable: ${error.message}` };
     throw error;
   }
 }
@@ -56,14 +63,17 @@ async function policiesOf(read: NonNullable<VerifySession['read']>, id: string):
   }
 }
 
-type Rights = { extra: string[]; otherResources: string[] };
+type Rights = { extra: string[]; otherResources: string[]; scim: boolean };
 
-/** Pure: what a token may do beyond SCIM Provisioning on this account. */
+/** Pure: what a token may do beyond SCIM Provisioning on this account, and whether it holds SCIM Provisioning there at all. */
 export function rightsOf(token: AccountToken, accountId: string): Rights {
+  const own = `com.cloudflare.api.account.${accountId}`;
   const allows = (token.policies ?? []).filter((p) => p.effect === 'allow');
-  const extra = [...new Set(allows.flatMap((p) => p.permission_groups.map((g) => g.name ?? g.id)).filter((n) => !/^SCIM Provisioning/.test(n)))];
-  const otherResources = [...new Set(allows.flatMap((p) => Object.keys(p.resources)).filter((r) => r !== `com.cloudflare.api.account.${accountId}`))];
-  return { extra, otherResources };
+  const isScim = (n: string) => /^SCIM Provisioning/.test(n);
+  const extra = [...new Set(allows.flatMap((p) => p.permission_groups.map((g) => g.name ?? g.id)).filter((n) => !isScim(n)))];
+  const otherResources = [...new Set(allows.flatMap((p) => Object.keys(p.resources)).filter((r) => r !== own))];
+  const scim = allows.some((p) => own in p.resources && p.permission_groups.some((g) => isScim(g.name ?? '')));
+  return { extra, otherResources, scim };
 }
 
 function life(

@@ -31,7 +31,7 @@ export type TokenLife =
       daysLeft?: number;
       accountOwned: boolean;
       /** Beyond SCIM Provisioning on this account; absent where the API token may not read the token's policies. */
-      rights?: { extra: string[]; otherResources: string[] };
+      rights?: { extra: string[]; otherResources: string[]; scim: boolean };
     };
 
 export type CheckStatus = 'pass' | 'fail' | 'pending' | 'warn' | 'skipped';

@@ -283,7 +283,6 @@ describe('the emulators answer as the official specs say', () => {
         'DELETE /accounts/{}/members/{}',
         'GET /accounts/{}/iam/user_groups/{}/members/{}',
         'GET /accounts/{}/members/{}',
-        'PATCH /accounts/{}/scim/v2/Users/{}',
         'PATCH /api/v1/apps/{}/groups/{}',
         'POST /accounts/{}/members',
         'POST /api/v1/apps/{}/connections/default/lifecycle/activate',

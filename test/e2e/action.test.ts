@@ -20,11 +20,14 @@ const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).ver
 function runAction(
   env: Record<string, string>,
   fake?: { result: string; code: number },
-): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string> }> {
+): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string>; args: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'scim-action-'));
   const npx = join(dir, 'npx');
   // `fake`: what a hostile Okta could make the CLI print, without needing one.
-  const run = fake ? `cat ${JSON.stringify(join(dir, 'fake.json'))}; exit ${fake.code}` : `exec node ${join(ROOT, 'bin', 'scim-setup.js')} "$@"`;
+  const argsFile = join(dir, 'args');
+  const run = fake
+    ? `printf '%s\\n' "$@" > ${JSON.stringify(argsFile)}; cat ${JSON.stringify(join(dir, 'fake.json'))}; exit ${fake.code}`
+    : `exec node ${join(ROOT, 'bin', 'scim-setup.js')} "$@"`;
   if (fake) writeFileSync(join(dir, 'fake.json'), fake.result);
   writeFileSync(
     npx,
@@ -53,7 +56,8 @@ function runAction(
       },
       (error, stdout, stderr) => {
         const outputs = parseGithubOutput(readFileSync(output, 'utf8'));
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs });
+        const args = fake ? readFileSync(argsFile, 'utf8').split('\n').filter(Boolean) : [];
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs, args });
       },
     );
   });
@@ -103,7 +107,7 @@ describe('the GitHub Action', () => {
 
   it('with no SCIM token it makes one, and rotate: true rotates it on a schedule: a new token in use, the old one revoked (#25)', async () => {
     s = await sandbox({ connectionApi: 'supported' });
-    const named = () => [...s!.cloudflare.state.tokens.values()].filter((t) => t.name === 'scim-setup: Cloudflare SCIM');
+    const named = () => [...s!.cloudflare.state.tokens.values()].filter((t) => t.name.startsWith('scim-setup: Cloudflare SCIM (Okta app '));
     const env = {
       ...s.env,
       CLOUDFLARE_SCIM_TOKEN: '',
@@ -123,6 +127,14 @@ describe('the GitHub Action', () => {
     expect(named()).toHaveLength(1);
     expect(named()[0].id).not.toBe(first.id);
     for (const t of [first, ...named()]) expect(setUp.stdout + setUp.stderr + rotated.stdout + rotated.stderr).not.toContain(t.value);
+  });
+
+  it('redact-pii holds for the rotation too: its annotations and summary hash people as the setup does', async () => {
+    const fake = { result: '{"command":"rotate-token","exitCode":0}', code: 0 };
+    const base = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: 'x', CLOUDFLARE_ACCOUNT_ID: 'a'.repeat(32), INPUT_REDACT_PII: 'true' };
+    expect((await runAction({ ...base, INPUT_ROTATE: 'true' }, fake)).args).toEqual(expect.arrayContaining(['rotate-token', '--create', '--redact-pii']));
+    expect((await runAction(base, fake)).args).toEqual(expect.arrayContaining(['okta', '--redact-pii']));
+    expect((await runAction({ ...base, INPUT_REDACT_PII: 'false', INPUT_ROTATE: 'true' }, fake)).args).not.toContain('--redact-pii');
   });
 
   it('config: a fleet config in the repository runs every account, each token named by an env var of the step (#26)', async () => {

@@ -165,7 +165,7 @@ describe('token rotation', () => {
     expect(out).toContain('Waiting up to 30s for Okta to push with the new token');
     // The hand-over is ticked once it happened: when Okta uses the new token, not when the step is shown (#24 item 6).
     expect(out).toMatch(
-      /✓ hand the new token to Okta .*: by an admin, through the guided step: Cloudflare's audit log shows \d+ SCIM requests? made with the new token/,
+      /✓ hand the new token to Okta .*: by an admin, through the guided step: Cloudflare's audit log shows \d+ SCIM requests? by Okta \(its user agent\) made with the new token/,
     );
     expect(out.indexOf('Test API Credentials')).toBeLessThan(out.indexOf('by an admin, through the guided step'));
   });

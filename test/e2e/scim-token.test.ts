@@ -21,8 +21,9 @@ async function start(options: Parameters<typeof sandbox>[0] = {}): Promise<Sandb
   return current;
 }
 
-const NAME = 'scim-setup: Cloudflare SCIM';
-const made = (s: Sandbox): TokenRecord[] => [...s.cloudflare.state.tokens.values()].filter((t) => t.name === NAME && t.status === 'active');
+/** scim-setup's name for a token it makes: the label, and the id of the app it is bound to. */
+const PREFIX = 'scim-setup: Cloudflare SCIM (Okta app ';
+const made = (s: Sandbox): TokenRecord[] => [...s.cloudflare.state.tokens.values()].filter((t) => t.name.startsWith(PREFIX) && t.status === 'active');
 /** Every value a made token has had: none may be printed. */
 const seen = new Set<string>();
 const remember = (s: Sandbox) => {
@@ -52,13 +53,19 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     expect(r.code, r.stderr).toBe(0);
     const doc = json(r.stdout);
     expect(doc.actions[0]).toMatchObject({ id: 'app', kind: 'create' });
-    expect(doc.actions.find((a: { id: string }) => a.id === 'scim-token')).toMatchObject({ kind: 'create', resource: 'scim-token', subject: NAME });
+    expect(doc.actions.find((a: { id: string }) => a.id === 'scim-token')).toMatchObject({
+      kind: 'create',
+      resource: 'scim-token',
+      subject: 'scim-setup: Cloudflare SCIM (Okta app {appId})',
+    });
     expect(doc.verification.checks.filter((c: { status: string }) => c.status === 'fail' || c.status === 'pending')).toEqual([]);
     const life = doc.verification.checks.find((c: { id: string }) => c.id === 'scim-token-life');
     expect(life.summary).toMatch(/the SCIM token this run made .* is active and expires .* \(4\d days left\)/);
 
     const [token] = made(s);
     expect(made(s)).toHaveLength(1);
+    // Bound to the app it was made for, by the app's id.
+    expect(token.name).toBe(`${PREFIX}${doc.app.id})`);
     expect(token.accountOwned).toBe(true);
     expect(token.policies).toHaveLength(1);
     expect(token.policies[0].permission_groups.map((g) => g.name)).toEqual(['SCIM Provisioning']);
@@ -89,7 +96,7 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     expect(audits).toBe(json(verify.stdout).rounds);
     const checks = json(verify.stdout).checks;
     expect(checks.find((c: { id: string }) => c.id === 'scim-token').summary).toContain('watched by its id');
-    expect(checks.find((c: { id: string }) => c.id === 'scim-token-life').summary).toContain(`"${NAME}" (${token.id}) is active`);
+    expect(checks.find((c: { id: string }) => c.id === 'scim-token-life').summary).toContain(`"${token.name}" (${token.id}) is active`);
     expect(checks.find((c: { id: string }) => c.id === 'cloudflare-audit').status).toBe('pass');
 
     // A SCIM token with more rights than SCIM needs is said, with the rotation that fixes it.
@@ -118,7 +125,7 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     expect(v.code, v.stderr).toBe(0);
     expect(json(v.stdout).checks.find((c: { id: string }) => c.id === 'scim-token-life')).toMatchObject({
       status: 'warn',
-      summary: expect.stringMatching(/^the SCIM token "scim-setup: Cloudflare SCIM" \(\w+\): it expires in 9 days$/),
+      summary: expect.stringMatching(/^the SCIM token "scim-setup: Cloudflare SCIM \(Okta app \w+\)" \(\w+\): it expires in 9 days$/),
       fix: expect.stringContaining('npx scim-setup rotate-token --create'),
     });
   }, 60_000);
@@ -163,7 +170,9 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
 
     const r = await cli(s, [...SETUP, '--scim-token-allow-cidr', '127.0.0.1/32', '--scim-token-allow-cidr', '203.0.113.0/24']);
     expect(r.code, r.stderr).toBe(0);
-    expect(json(r.stdout).applied.find((a: { id: string }) => a.id === 'scim-token').summary).toMatch(/^replace account API token .* other IP ranges/);
+    expect(json(r.stdout).applied.find((a: { id: string }) => a.id === 'scim-token').summary).toMatch(
+      /^replace account API token .*its IP ranges differ from those asked/,
+    );
     expect(made(s)).toHaveLength(1);
     expect(made(s)[0].id).not.toBe(outside.id);
   }, 60_000);
@@ -218,7 +227,7 @@ describe('rotate-token --create (#25 item 2)', () => {
     return { fresh, rerun: json(rerun.stdout) };
   }
 
-  it('a rotation stopped at each step leaves a working setup, and a re-run finishes it with one token', async () => {
+  it('a rotation stopped at each step leaves a working setup, and a re-run finishes it with one token, never rolling one Okta may hold', async () => {
     const { s, old } = await setUp();
     // 1. Stopped after the new token is made, before Okta has it: Okta keeps the old one, which still works.
     await oktaFault(s, { method: 'POST', path: '/connections/default', status: 409, times: 20 });
@@ -226,20 +235,24 @@ describe('rotate-token --create (#25 item 2)', () => {
     expect(stopped.code).not.toBe(0);
     expect(made(s)).toHaveLength(2);
     expect(oktaToken(s)).toBe(old.value);
+    const unused = made(s).find((t) => t.id !== old.id) as TokenRecord;
     await control(s.okta.url, 'DELETE', '/__sandbox/faults');
     const finished = await rotate(s);
     expect(finished.code, finished.stderr).toBe(0);
-    expect(json(finished.stdout).actions[0].summary).toMatch(/^finish the rotation an earlier run began: adopt token/);
+    // Nothing proves Okta does not hold the earlier run's token, so it is not rolled: a new one is made, and both old go after the proof.
+    expect(json(finished.stdout).actions[0].summary).toMatch(/^create account API token/);
+    expect(json(finished.stdout).actions.at(-1)).toMatchObject({ id: 'revoke-old-tokens', operation: { ids: [unused.id, old.id] } });
     expect(made(s)).toHaveLength(1);
-    expect(made(s)[0].id).not.toBe(old.id);
+    expect([old.id, unused.id]).not.toContain(made(s)[0].id);
     expect(oktaToken(s)).toBe(made(s)[0].value);
 
     // 2. Stopped after Okta has the new token, before the proof: both work. Okta has sent nothing with the new one yet, so
-    //    the re-run cannot know it in use: it finishes the rotation from the hand-over (same token, rolled), and revokes the other.
-    // (The proof's push is refused, so the proof cannot be made.)
+    //    the re-run cannot know it in use: rolling it would kill the value Okta holds. It makes another, and revokes both
+    //    once Okta's requests with that one are seen. (The proof's push is refused, so the proof cannot be made.)
     const { fresh: handed, rerun: proved } = await stoppedThenRerun(s, s.okta.url, { method: 'PATCH', path: '/group-push/mappings/', status: 409, times: 50 });
-    expect(proved.actions[0].summary).toMatch(/^finish the rotation an earlier run began: adopt token/);
-    expect(made(s).map((t) => t.id)).toEqual([handed.id]);
+    expect(proved.actions[0].summary).toMatch(/^create account API token/);
+    expect(made(s)).toHaveLength(1);
+    expect(made(s)[0].id).not.toBe(handed.id);
     expect(oktaToken(s)).toBe(made(s)[0].value);
 
     // 3. Stopped after the proof, before the old token is revoked: the re-run only revokes it.
@@ -280,10 +293,10 @@ describe('two Cloudflare accounts from one Okta org (#26, on the sandbox)', () =
     const names = (st: typeof stateA) => [...st.userGroups.values()].map((g) => g.name);
     expect(names(stateA)).toEqual(['Engineering']);
     expect(names(stateB)).toEqual(['Sales']);
-    expect([...stateB.tokens.values()].filter((t) => t.name === 'scim-setup: Cloudflare SCIM B')).toHaveLength(1);
+    expect([...stateB.tokens.values()].filter((t) => t.name.startsWith('scim-setup: Cloudflare SCIM B (Okta app '))).toHaveLength(1);
     const apps = [...s.okta.state.apps.values()];
     expect(apps.find((x) => x.label === 'Cloudflare SCIM B')?.provisioning?.baseUrl).toBe(second.scimBaseUrl);
     // Okta's requests for B went to B with B's token: none of them reached A.
-    expect(stateA.audit.some((e) => e.actor.token_name === 'scim-setup: Cloudflare SCIM B')).toBe(false);
+    expect(stateA.audit.some((e) => e.actor.token_name.startsWith('scim-setup: Cloudflare SCIM B'))).toBe(false);
   }, 60_000);
 });

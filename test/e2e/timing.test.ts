@@ -61,7 +61,11 @@ describe('verification under real timing never cries wolf (#22)', () => {
   it("Okta's clock 90 s behind ours: a failure in its System Log since the run began is still found (never a false pass)", async () => {
     s = await sandbox({ admin: 'auto', timing: { oktaClockSkewMs: -90_000 } });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '60s'])).code).toBe(0);
-    await fetch(`${s.cloudflare.url}/__sandbox/tokens/revoke`, { method: 'POST', body: JSON.stringify({ token: s.env.CLOUDFLARE_SCIM_TOKEN }) });
+    await fetch(`${s.cloudflare.url}/__sandbox/tokens/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: s.env.CLOUDFLARE_SCIM_TOKEN }),
+    });
     // A change Okta must push, with the token now refused: Okta logs an authentication failure.
     const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
     const member = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)!.has(u.id))!;

@@ -15,7 +15,7 @@ function healthy(): Evidence {
     moments: { cloudflareReadAt: Date.parse(T), settleMs: 10_000, oktaClockOffsetMs: 0 },
     accountId: ACCOUNT,
     scimToken: { ok: true, detail: 'answered with SCIM' },
-    tokenLife: { known: true, id: 't1', source: 'given', status: 'active', accountOwned: true, rights: { extra: [], otherResources: [] } },
+    tokenLife: { known: true, id: 't1', source: 'given', status: 'active', accountOwned: true, rights: { extra: [], otherResources: [], scim: true } },
     app: {
       id: '0oa1',
       label: 'Cloudflare SCIM',

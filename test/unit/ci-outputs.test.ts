@@ -3,6 +3,7 @@ import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { piiStandIn } from '../../src/lib/har.js';
 import { guardStream, issueWorkflowCommand, neutraliseWorkflowCommands, workflowCommand } from '../../src/lib/workflow-commands.js';
+import { controlsVisible } from '../../src/lib/terminal-text.js';
 import { annotations, codeSpan, junitXml, stepSummary, SUMMARY_BUDGET, type CiReport } from '../../src/verify/ci-report.js';
 import type { Check } from '../../src/verify/types.js';
 import { HOSTILE_NAMES } from '../helpers/hostile-names.js';
@@ -60,6 +61,14 @@ describe('workflow commands in untrusted text (#20)', () => {
     expect(parseWorkflowCommands(line)).toEqual([
       expect.objectContaining({ name: 'warning', properties: { title: 'scim-setup push-group:a,file=/etc/passwd,line=1::x' }, data: 'm' }),
     ]);
+  });
+
+  it('control characters from a config file or the wire (ESC, BEL, an OSC) are shown as escapes in title and message, never raw', () => {
+    const line = workflowCommand('error', { title: 'push-group:Eng\u001b]0;pwned\u0007' }, 'group "Eng\u001b[2J\u0007" failed\nnext');
+    expect(line).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    const [command] = parseWorkflowCommands(line);
+    expect(command.properties.title).toBe('push-group:Eng\\x1b]0;pwned\\x07');
+    expect(command.data).toBe('group "Eng\\x1b[2J\\x07" failed\nnext');
   });
 });
 
@@ -121,7 +130,9 @@ describe('job summary, annotations and JUnit: bounded and inert (#20)', () => {
     for (const a of list) issueWorkflowCommand(guarded, workflowCommand(a.level, { title: a.title }, a.message));
     const commands = parseWorkflowCommands(sink.text());
     expect(commands.map((c) => c.name)).toEqual(list.map((a) => a.level));
-    expect(commands.map((c) => c.properties.title)).toEqual(list.map((a) => neutraliseWorkflowCommands(a.title)));
+    // Inert, and no raw control character: a name's ESC or BEL is shown as an escape, as on a terminal.
+    expect(commands.map((c) => c.properties.title)).toEqual(list.map((a) => neutraliseWorkflowCommands(controlsVisible(a.title))));
+    expect(commands.map((c) => c.properties.title).join('')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 
   it('--redact-pii hashes logins and e-mail addresses in every CI output, as --record-redact-pii does', () => {

@@ -150,9 +150,10 @@ describe('the planner (pure)', () => {
 
   it('a saved plan equals a fresh one from the same world, and names what changed otherwise', () => {
     const now = new Date('2026-11-28T00:00:00Z');
-    const before = toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', 'acct', undefined, now);
-    expect(planDifferences(before, toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', 'acct', undefined, now))).toEqual([]);
-    const after = toSavedPlan(plan(desired, observed({ app: app(), assignedGroupIds: ['g1'] })), desired, 'https://acme.okta.com', 'acct', 'a1', now);
+    const acct = desired.accountId;
+    const before = toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', acct, undefined, now);
+    expect(planDifferences(before, toSavedPlan(plan(desired, observed()), desired, 'https://acme.okta.com', acct, undefined, now))).toEqual([]);
+    const after = toSavedPlan(plan(desired, observed({ app: app(), assignedGroupIds: ['g1'] })), desired, 'https://acme.okta.com', acct, 'a1', now);
     expect(planDifferences(before, after)).toEqual(
       expect.arrayContaining([
         'Okta app: plan (none yet), now a1',
@@ -174,13 +175,54 @@ describe('the planner (pure)', () => {
     expect(inputContradictions(before, { desired: { ...desired, assignGroups: [...desired.assignGroups, 'Ops'] } })[0]).toMatch(/\(--assign-group\)$/);
     // Where credentials go is not an input a plan carries: it is a target the run's own inputs set, checked apart.
     expect(inputContradictions(before, { desired: { ...desired, scimBaseUrl: 'https://evil.example/accounts/x/scim/v2' } })).toEqual([]);
-    expect(targetMismatches(before, { orgUrl: 'https://other.okta.com', scimBaseUrl: desired.scimBaseUrl })).toEqual([
+    const here = { orgUrl: 'https://acme.okta.com', accountId: acct, scimBaseUrl: desired.scimBaseUrl };
+    expect(targetMismatches(before, { ...here, orgUrl: 'https://other.okta.com' })).toEqual([
       'Okta org: the plan names https://acme.okta.com; this run connects to https://other.okta.com',
     ]);
-    expect(targetMismatches(before, { orgUrl: 'https://acme.okta.com', scimBaseUrl: 'https://evil.example/accounts/x/scim/v2' })).toEqual([
+    expect(targetMismatches(before, { ...here, scimBaseUrl: 'https://evil.example/accounts/x/scim/v2' })).toEqual([
       `Cloudflare SCIM base: the plan names ${desired.scimBaseUrl}; this run connects to https://evil.example/accounts/x/scim/v2`,
     ]);
-    expect(targetMismatches(before, { orgUrl: 'https://acme.okta.com', scimBaseUrl: desired.scimBaseUrl })).toEqual([]);
+    expect(targetMismatches(before, here)).toEqual([]);
+    // A plan edited to another account (top-level or in what it desires) is refused where this run's account is another.
+    const other = 'ffffffffffffffffffffffffffffffff';
+    expect(targetMismatches({ ...before, accountId: other }, here)).toEqual([`Cloudflare account: the plan names ${other}; this run's is ${acct}`]);
+    expect(targetMismatches({ ...before, desired: { ...before.desired, accountId: other } }, here)).toHaveLength(1);
+  });
+
+  it("a saved plan whose operation now names other tokens is stale, though its kind and requests are the same (a reviewed 'revoke A' never revokes B)", () => {
+    const now = new Date('2026-11-28T00:00:00Z');
+    const revoke = (ids: string[]) => ({
+      actions: [
+        {
+          id: 'revoke-old-tokens',
+          kind: 'delete' as const,
+          resource: 'scim-token' as const,
+          summary: 'revoke',
+          operation: { kind: 'revoke-scim-tokens' as const, ids, name: 'n' },
+        },
+      ],
+      warnings: [],
+    });
+    const saved = toSavedPlan(revoke(['A']), desired, 'https://acme.okta.com', desired.accountId, 'a1', now, 'rotate-token');
+    expect(planDifferences(saved, toSavedPlan(revoke(['A']), desired, 'https://acme.okta.com', desired.accountId, 'a1', now, 'rotate-token'))).toEqual([]);
+    expect(planDifferences(saved, toSavedPlan(revoke(['B']), desired, 'https://acme.okta.com', desired.accountId, 'a1', now, 'rotate-token'))).toEqual([
+      'action revoke-old-tokens: plan revoke A, now revoke B',
+    ]);
+    const make = (adopt?: string) => ({
+      actions: [
+        {
+          id: 'scim-token',
+          kind: 'update' as const,
+          resource: 'scim-token' as const,
+          summary: 'adopt',
+          operation: { kind: 'make-scim-token' as const, name: 'n', permissionGroupId: 'pg', adopt, revoke: [] },
+        },
+      ],
+      warnings: [],
+    });
+    expect(planDifferences(toSavedPlan(make('A'), desired, 'o', 'x', 'a1', now), toSavedPlan(make('B'), desired, 'o', 'x', 'a1', now))).toEqual([
+      'action scim-token: plan adopt A (permission group pg), now adopt B (permission group pg)',
+    ]);
   });
 
   it('counts a step that may fall back to a guided step as manual, and says so', () => {

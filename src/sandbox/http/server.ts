@@ -118,6 +118,9 @@ async function handle(served: Served, req: IncomingMessage, res: ServerResponse)
   const url = new URL(req.url ?? '/', served.baseUrl);
   const method = (req.method ?? 'GET').toUpperCase();
   const rawBody = await readBody(req);
+  const own = url.pathname.startsWith('/__sandbox/') || (url.pathname.startsWith('/admin/') && spec.pages !== undefined);
+  const refused = own ? refuseForeignCaller(served, req, method) : undefined;
+  if (refused) return send(res, refused);
   if (url.pathname.startsWith('/__sandbox/')) return send(res, await control(served, method, url, rawBody));
   if (url.pathname.startsWith('/admin/') && spec.pages) return send(res, await controlRoute(served, spec.pages, method, url, rawBody));
   const delay = spec.latencyMs + (spec.jitter?.() ?? 0);
@@ -153,6 +156,30 @@ async function handle(served: Served, req: IncomingMessage, res: ServerResponse)
 }
 
 type Fault = NonNullable<ReturnType<FaultInjector['take']>>;
+
+/**
+ * The control API and the console pages answer only their own callers: a request that names this
+ * sandbox's own loopback address and port (a page on a DNS-rebound name names another host), and
+ * writes that a web page cannot send across sites (JSON, which a form cannot post without asking
+ * first, and no foreign Origin). Without this any page the machine's browser opens could install
+ * faults, mint tokens, or point the emulated Okta's provisioning elsewhere.
+ */
+function refuseForeignCaller(served: Served, req: IncomingMessage, method: string): Res | undefined {
+  const port = new URL(served.baseUrl).port;
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  if (!hosts.includes(String(req.headers.host ?? '').toLowerCase()))
+    return {
+      status: 421,
+      body: { error: `the sandbox answers only requests to its own address (${hosts[0]}): Host ${String(req.headers.host ?? '(none)').slice(0, 100)}` },
+    };
+  if (method === 'GET' || method === 'HEAD') return undefined;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !hosts.some((h) => origin === `http://${h}` || origin === `https://${h}`))
+    return { status: 403, body: { error: 'the sandbox takes no writes from another origin' } };
+  if (method === 'POST' && !JSON_TYPES.test(String(req.headers['content-type'] ?? '')))
+    return { status: 415, body: { error: 'the sandbox takes writes as application/json only' } };
+  return undefined;
+}
 
 /** A fault that strikes before the handler: a wait, a hang, a reset or a status. True when it answered (or never will). */
 async function faultAnswered(

@@ -73,7 +73,7 @@ function tasksPage(state: OktaState) {
     `<h1>Tasks</h1><ul>${rows.join('\n') || '<li>No failed provisioning task.</li>'}</ul>
 <script>
 for (const f of document.querySelectorAll('form[data-post]'))
-  f.addEventListener('submit', (event) => { event.preventDefault(); fetch(f.dataset.post, { method: 'POST' }).then((r) => { f.querySelector('output').textContent = r.ok ? 'retried' : r.status; }); });
+  f.addEventListener('submit', (event) => { event.preventDefault(); fetch(f.dataset.post, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => { f.querySelector('output').textContent = r.ok ? 'retried' : r.status; }); });
 </script>`,
   );
 }

@@ -38,6 +38,8 @@ export interface OktaEmulatorOptions {
   rateLimits?: boolean;
   tls?: { key: string; cert: string };
   provisioningDelayMs?: number;
+  /** Where Okta's SCIM client may send (base URLs; their origins count): nowhere else, whatever Base URL an app is given. */
+  provisioningTargets?: string[];
   apiToken?: string;
   serviceApps?: ServiceApp[];
   /** The rate limiter's clock (tests that must not depend on where the wall clock is in a minute). */
@@ -60,7 +62,8 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   const timing = options.timing ?? {};
   const state = new OktaState(options.seed, 'okta', serviceClock(timing.oktaClockSkewMs));
   state.stampOffsetMs = timing.oktaStampOffsetMs ?? 0;
-  const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300);
+  const targets = new Set((options.provisioningTargets ?? []).map((url) => new URL(url).origin));
+  const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300, targets);
   state.onChange((appId, delayMs) => engine.schedule(appId, delayMs));
   const auth = new OktaAuth();
   const apiToken = options.apiToken ?? `00${randomBytes(20).toString('base64url')}`;

@@ -57,6 +57,8 @@ export class ProvisioningEngine {
   constructor(
     private readonly state: OktaState,
     private readonly delayMs: number,
+    /** The origins Okta's SCIM client may reach: the sandbox's Cloudflare emulator, and any a test names. */
+    private readonly targets: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Wake provisioning for one app, or for all apps. */
@@ -190,6 +192,14 @@ export class ProvisioningEngine {
     this.rerunLater(app.id, waitMs);
   }
 
+  private reaches(baseUrl: string): boolean {
+    try {
+      return this.targets.has(new URL(baseUrl).origin);
+    } catch {
+      return false;
+    }
+  }
+
   private subjectTargets(subject: TaskSubject) {
     if (!subject) return [];
     if ('user' in subject) {
@@ -201,6 +211,9 @@ export class ProvisioningEngine {
   }
 
   private async send(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<ScimResult> {
+    // A Base URL set through the control API (or a page) may name any address: the sandbox sends only where it serves, or where a test says.
+    if (!this.reaches(baseUrl))
+      return { status: 0, body: { detail: 'connection failed (the sandbox sends provisioning only to its own Cloudflare emulator)' } };
     let response: Response;
     try {
       response = await fetch(baseUrl.replace(/\/+$/, '') + path, {

@@ -36,6 +36,25 @@ export function scimTokenLife(e: Reads): Check {
       evidence: [lifeLine],
       fix: `Rotate it: \`${ROTATE}\` makes a new one, hands it to Okta and proves it in use.`,
     };
+  // Without SCIM Provisioning on this account it can push nothing: not a token with too much, a token that cannot do the job.
+  if (t.rights && !t.rights.scim)
+    return {
+      id,
+      status: 'fail',
+      summary: `${which} does not hold SCIM Provisioning on account ${e.accountId}: Okta can push nothing with it`,
+      evidence: [
+        lifeLine,
+        ...(t.rights.extra.length
+          ? [
+              `it holds ${t.rights.extra
+                .slice(0, 5)
+                .map((n) => fromWire(n, 60))
+                .join(', ')}`,
+            ]
+          : []),
+      ],
+      fix: `\`${ROTATE}\` replaces it with an account-owned token that has SCIM Provisioning on this account only, and proves Okta uses it.`,
+    };
   const concerns: string[] = [];
   if (t.daysLeft !== undefined && t.daysLeft < EXPIRY_WARNING_DAYS) concerns.push(`it expires in ${t.daysLeft} day${t.daysLeft === 1 ? '' : 's'}`);
   if (!t.accountOwned) concerns.push("it is user-owned: Cloudflare's guide warns that it breaks when that user leaves or loses access");
