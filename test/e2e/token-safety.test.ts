@@ -167,6 +167,22 @@ describe("rotate-token --create revokes only scim-setup's own old token for this
     await pushAfterRun(s);
   }, 60_000);
 
+  it('okta never adopts a planted token named for its app: a run stopped at the guided step, then a token of the name with three permissions and no expiry, is exit 2 and nothing is rolled or handed over', async () => {
+    const s = await start({ connectionApi: 'unsupported', admin: 'manual' });
+    const stopped = await cli(s, [...SETUP, '--wait', '0s']);
+    expect(stopped.code).toBe(3);
+    const app = appOf(s);
+    if (!app) throw new Error('no app');
+    const [made] = ours(s);
+    const planted = await plant(s, `scim-setup: Cloudflare SCIM (Okta app ${app.id})`, ['scim', 'tokensWrite', 'accountWrite']);
+    const r = await cli(s, [...SETUP, '--wait', '0s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${planted.id} ("scim-setup: Cloudflare SCIM (Okta app ${app.id})")`);
+    expect(tokenEvents(s, planted.id)).toEqual([]);
+    expect(tokenEvents(s, made.id)).toEqual(['Create account API token']);
+    expect(app.provisioning).toBeNull();
+  }, 60_000);
+
   it("with two Okta apps on one account, rotating one touches neither the other app's token nor its provisioning", async () => {
     const s = await start();
     expect((await cli(s, [...SETUP, '--app-label', 'Staging'])).code).toBe(0);
