@@ -36,6 +36,8 @@ if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); else args+
 if [ "${INPUT_DRY_RUN:-false}" = "true" ]; then args+=(--dry-run); else args+=(--yes); fi
 # The lifetime shapes only a token scim-setup makes: with a SCIM token given, it is not passed.
 [ -z "${CLOUDFLARE_SCIM_TOKEN:-}" ] && [ -n "${INPUT_SCIM_TOKEN_TTL:-}" ] && args+=(--scim-token-ttl "$INPUT_SCIM_TOKEN_TTL")
+# Where a token it makes goes for the guided step (a self-hosted runner an admin can read): a file of mode 600.
+[ -n "${INPUT_TOKEN_OUT:-}" ] && args+=(--token-out "$INPUT_TOKEN_OUT")
 
 # Lists: one per line; a one-line input may be comma-separated instead. A name with a comma
 # ("Engineering, Contractors") stands on a line of its own and is never split.

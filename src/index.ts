@@ -67,7 +67,7 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     return exitCode;
   } catch (error) {
     // SIGTERM gets the same report as Ctrl-C, and the exit code a terminated process has (128 + 15).
-    // A command decides its errors' exit code (okta's --detailed-exitcode, in commands/okta.ts); a usage error commander finds comes before any command.
+    // A planning command's errors take --detailed-exitcode's meaning in commands/lifecycle.ts; a usage error commander finds comes before any command.
     exitCode = reportError(error, ctx, argv);
     if (ctx.env.GITHUB_ACTIONS === 'true') await reportOutcomeToCi(error, exitCode, ctx, argv);
     return exitCode;

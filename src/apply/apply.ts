@@ -16,7 +16,8 @@ import { createAccountToken, proveMadeToken, revokeAccountToken, rollAccountToke
 import { resolveTokenName } from '../plan/token-ownership.js';
 import { tokenCreateBody } from '../plan/scim-token.js';
 import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
-import { provisioningChecklistState, provisioningGuidedStep, renderManualStep } from '../plan/guided-step.js';
+import { provisioningChecklistState, provisioningGuidedStep, renderManualStep, type ManualStep, type TokenOrigin } from '../plan/guided-step.js';
+import { writeFileAtomic } from '../lib/output-file.js';
 import { isRecord } from '../lib/is-record.js';
 import { writeOkta } from '../okta/writes.js';
 
@@ -46,6 +47,8 @@ export interface ApplyDeps {
   /** Bound on waiting for the guided step; undefined = until Ctrl-C (interactive only). */
   waitMs: number | undefined;
   revealToken: boolean;
+  /** --token-out: where a token this run made is written for the guided step. */
+  tokenOut?: string;
 }
 
 /** What okta's apply has done so far: the run's result, with the app it made or found. */
@@ -202,15 +205,10 @@ async function turnOnProvisioning(appId: string, result: ApplyResult, deps: Appl
 
 async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { inputs, reporter } = deps;
-  const step = provisioningGuidedStep(
-    inputs.orgUrl,
-    appId,
-    inputs.scimBaseUrl,
-    heldValue(deps.scimToken),
-    deps.revealToken,
-    deps.scimToken.made !== undefined ? 'made' : { env: inputs.tokenEnv.scim ?? 'CLOUDFLARE_SCIM_TOKEN' },
-  );
-  reporter.info(`\n${renderManualStep(step)}\n`);
+  const token = heldValue(deps.scimToken);
+  const origin = await handoverOrigin(deps.scimToken, inputs.tokenEnv.scim, deps.tokenOut);
+  const step = provisioningGuidedStep(inputs.orgUrl, appId, inputs.scimBaseUrl, token, deps.revealToken, origin);
+  showStep(reporter, step, deps.revealToken ? token : undefined);
   progress('waiting for provisioning to be turned on in Okta (Ctrl-C stops waiting)');
   // Said in plain lines too: in a CI log the spinner above does not show.
   reporter.info(
@@ -239,6 +237,24 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
     `Provisioning is not on yet for app ${appId}: the guided step above is waiting for an admin.`,
     `Do the steps above, then re-run the same command; it carries on from here.${deps.interactive ? '' : ' (--wait sets how long a run waits.)'}`,
   );
+}
+
+/**
+ * Where the person doing the guided step finds the token: the variable they set, or for a token this
+ * run made, the file --token-out names (written now, mode 600: only the step needs it), or nowhere.
+ */
+export async function handoverOrigin(held: HeldScimToken, tokenEnv: string | undefined, tokenOut: string | undefined): Promise<TokenOrigin> {
+  if (held.made === undefined) return { env: tokenEnv ?? 'CLOUDFLARE_SCIM_TOKEN' };
+  if (tokenOut === undefined) return 'made';
+  await writeFileAtomic(tokenOut, `${heldValue(held)}\n`);
+  return { file: tokenOut };
+}
+
+/** A guided step on the screen: the token in it shown only where a person asked for it (--reveal-token), else redacted as all output is. */
+export function showStep(reporter: Reporter, step: ManualStep, revealed?: string): void {
+  const text = `\n${renderManualStep(step)}\n`;
+  if (revealed !== undefined) reporter.reveal(text, revealed);
+  else reporter.info(text);
 }
 
 export function heldValue(held: HeldScimToken): string {
@@ -351,8 +367,9 @@ async function reassignUser(action: Action, login: string, result: ApplyResult, 
 /** Creates the push mapping, or links to one that an interrupted run or a parallel run made. */
 async function pushGroup(action: Action, result: ApplyResult, deps: ApplyDeps): Promise<void> {
   const path = resolvePath(action, result);
+  // An update is every request it planned, in order: a push in ERROR is set INACTIVE, then ACTIVE (the second is what pushes).
   if (action.kind === 'update') {
-    await deps.okta.patch(path, requestsOf(action)[0].body);
+    for (const request of requestsOf(action)) await deps.okta.send({ ...request, path: request.path.replace('{appId}', requireApp(result)) });
     return;
   }
   const { body } = requestsOf(action)[0];

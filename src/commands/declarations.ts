@@ -25,9 +25,8 @@ export const declareOkta = () =>
               ),
             ).optionsGroup('Behaviour:'),
           )
-            .option('--detailed-exitcode', 'with --dry-run: exit 0 when nothing to do, 2 when changes are pending')
             .option('-y, --yes', 'apply without asking (needed when not interactive)')
-            .option('--reveal-token', 'show the SCIM token in full in the guided step (masked by default)')
+            .option('--reveal-token', 'on a terminal, show the SCIM token in full in the guided step (masked by default; refused in CI and off a terminal)')
             .option('--no-verify', 'skip verification after apply'),
         ),
         'bound on every asynchronous wait, e.g. 90s, 5m (default: 2m; on a terminal the guided step waits until Ctrl-C unless --wait is given)',
@@ -84,7 +83,7 @@ export const declareDestroy = () =>
         .option('-y, --yes', 'destroy without typing the app label (needed when not interactive)')
         .option('--delete-cloudflare-groups', 'also delete the pushed groups in Cloudflare')
         .option('--deprovision-users', 'unassign users first so that Okta deactivates them in Cloudflare (never the last Super Administrator)')
-        .option('--revoke-scim-token', 'after the app is gone, revoke the SCIM token scim-setup made for it (needs CLOUDFLARE_API_TOKEN)'),
+        .option('--revoke-scim-token', 'revoke the SCIM token scim-setup made for the app, once the app is deactivated (needs CLOUDFLARE_API_TOKEN)'),
       'bound on waiting for Okta to deactivate users (default: 2m)',
     ),
   ).addHelpText(
@@ -96,6 +95,7 @@ export const declareDestroy = () =>
         'npx scim-setup destroy --dry-run --out teardown.json && npx scim-setup destroy --plan teardown.json',
       ],
       'After day one',
+      exitCodeHelp({ detailedExitcode: true }),
     ),
   );
 
@@ -113,7 +113,14 @@ export const declareMigrate = () =>
         .option('--name-prefix <prefix>', 'name of each new group: prefix + role name (default: "Cloudflare ")'),
       'bound on waiting for the proof that every member holds the role (default: 2m)',
     ),
-  ).addHelpText('after', help(['npx scim-setup migrate --dry-run', 'npx scim-setup migrate --yes --wait 10m'], 'After day one'));
+  ).addHelpText(
+    'after',
+    help(
+      ['npx scim-setup migrate --dry-run --detailed-exitcode', 'npx scim-setup migrate --yes --wait 10m'],
+      'After day one',
+      exitCodeHelp({ detailedExitcode: true }),
+    ),
+  );
 
 export const declareRotateToken = () =>
   outputOptions(
@@ -127,7 +134,7 @@ export const declareRotateToken = () =>
           ).optionsGroup('Behaviour:'),
         )
           .option('-y, --yes', 'hand Okta the new token without asking (needed when not interactive)')
-          .option('--reveal-token', 'show the new token in full in the guided step (masked by default)')
+          .option('--reveal-token', 'on a terminal, show the new token in full in the guided step (masked by default; refused in CI and off a terminal)')
           .option(
             '--create',
             'make the new token with CLOUDFLARE_API_TOKEN ("Account API Tokens: Edit"), and revoke the old one once Okta is proved to use it',
@@ -144,6 +151,7 @@ export const declareRotateToken = () =>
         'npx scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m',
       ],
       'After day one',
+      exitCodeHelp({ detailedExitcode: true }),
     ),
   );
 
@@ -159,7 +167,10 @@ export const declareSandbox = () =>
       new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API (default: unsupported)').choices(['unsupported', 'supported']),
     )
     .addOption(
-      new Option('--admin <mode>', 'emulate the admin who fills in the Provisioning tab (default: manual; auto with --compare)').choices(['auto', 'manual']),
+      new Option(
+        '--admin <mode>',
+        'who fills in the Provisioning tab: manual (you, in the console pages), or auto: an emulated person who acts only on the guided step as printed, shown to it at POST /__sandbox/admin/screen (default: manual)',
+      ).choices(['auto', 'manual']),
     )
     .option('--compare <file.har>', 'replay a recording (--record) against a fresh sandbox and print where their answers differ in shape; exit 1 if they do')
     .option('--latency <ms>', 'added latency per request', '0')
@@ -208,6 +219,10 @@ export function tokenCreationOptions<A extends unknown[], O extends OptionValues
       '--scim-token-allow-cidr <cidr>',
       "a client IP range it may be used from (repeatable); Okta publishes its IP ranges: give all of your cell's (default: any address)",
       collect,
+    )
+    .option(
+      '--token-out <file>',
+      "for the guided step in CI: write the token it makes to this file, mode 600, for the admin to paste (a fleet account's to <file>.<account>)",
     );
 }
 
@@ -261,7 +276,8 @@ export function planOptions<A extends unknown[], O extends OptionValues, G exten
     .addOption(
       new Option('--plan <file>', 'apply this saved plan as saved (its inputs included), after checking that the world has not changed').conflicts('dryRun'),
     )
-    .option('--plan-sha256 <digest>', 'with --plan: refuse the file unless its SHA-256 is this (pin the plan you reviewed)');
+    .option('--plan-sha256 <digest>', 'with --plan: refuse the file unless its SHA-256 is this (pin the plan you reviewed)')
+    .option('--detailed-exitcode', 'with --dry-run: exit 0 when nothing to do, 2 when changes are pending, 1 on any error');
 }
 
 export function waitOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Cmd<A, O, G>, wait: string) {

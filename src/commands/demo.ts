@@ -39,16 +39,43 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
       color: options.color,
       verify: true,
     };
-    const code = await runOkta(oktaOptions, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) });
+    const code = await runOkta(oktaOptions, shownToAdmin(sandbox, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) }));
     const members = sandbox.cloudflare.state.members.size;
     const groups = [...sandbox.cloudflare.state.userGroups.values()].map((g) => `${g.name} (${g.members.size} members)`);
     reporter.info(`\nCloudflare now has ${members} account members and user groups: ${groups.join(', ') || 'none'}.`);
     reporter.info(code === 0 ? s.green('Demo finished: the setup is verified.') : s.red(`Demo finished with exit code ${code}.`));
-    reporter.info(`Next: run \`npx scim-setup sandbox --admin auto\` and point \`npx scim-setup okta\` at it, or at your own org (see README, "Real use").`);
+    reporter.info(
+      'Next: do the guided step yourself on a sandbox: `npx scim-setup sandbox`, then `npx scim-setup okta --push-group Engineering` against it, and open the link it prints; or run it against your own org (README, "Real use").',
+    );
     return code;
   } finally {
     await sandbox.close();
   }
+}
+
+/**
+ * The demo's admin is a person at this terminal: it reads what the run prints, as it is printed,
+ * and does only what that lets a person do. Nothing the run sends to Okta reaches it another way.
+ */
+function shownToAdmin(sandbox: Sandbox, ctx: Context): Context {
+  const admin = sandbox.admin;
+  if (!admin) return ctx;
+  const watched = <S extends NodeJS.WritableStream>(stream: S): S => {
+    // The stream's own write, taken now: a spinner that hooks the stream's `write` later must not loop back through this one.
+    const original = stream.write;
+    const write = (chunk: unknown, ...rest: unknown[]) => {
+      admin.sees(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+      return Reflect.apply(original, stream, [chunk, ...rest]);
+    };
+    return new Proxy(stream, {
+      get(target, prop) {
+        if (prop === 'write') return write;
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  };
+  return { ...ctx, stdout: watched(ctx.stdout), stderr: watched(ctx.stderr) };
 }
 
 /** `demo --accounts N` (#26): the sandbox's N accounts as a fleet config, then one `okta --config` run for all of them. */
@@ -66,8 +93,17 @@ async function fleetDemo(sandbox: Sandbox, options: DemoOptions, ctx: Context, r
     );
     const env: NodeJS.ProcessEnv = { ...ctx.env, ...sandbox.env, ...tokens };
     for (const name of ['CI', 'CLOUDFLARE_SCIM_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_API_TOKEN']) delete env[name];
-    const oktaOptions: OktaOptions = { config, yes: true, wait: '60s', json: options.json, color: options.color, verify: true };
-    const code = await runOkta(oktaOptions, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) });
+    // Each account's token is made by the run and handed over in a file of its own, for the admin to paste (as CI would).
+    const oktaOptions: OktaOptions = {
+      config,
+      yes: true,
+      wait: '60s',
+      json: options.json,
+      color: options.color,
+      verify: true,
+      tokenOut: join(dir, 'scim-token'),
+    };
+    const code = await runOkta(oktaOptions, shownToAdmin(sandbox, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) }));
     reporter.info(
       code === 0 ? s.green(`\nDemo finished: ${sandbox.accounts.length} accounts set up and verified.`) : s.red(`\nDemo finished with exit code ${code}.`),
     );

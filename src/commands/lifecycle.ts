@@ -1,6 +1,6 @@
 import type { RunResult } from '../apply/executor.js';
 import type { Context } from '../context.js';
-import { CliError, ExitCode, exitCodeFor, type ExitCodeValue } from '../lib/errors.js';
+import { CliError, ExitCode, exitCodeFor, InputError, type ExitCodeValue } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
 import type { ScimTokenNeed } from '../lib/inputs.js';
 import { renderPlan } from '../plan/render.js';
@@ -58,8 +58,11 @@ export interface PlanningCommand<F extends PlanOptions, P extends Planned> {
   execute(planned: P, session: Session, flags: F, result: RunResult, changes: boolean): Promise<Outcome>;
   /** What the document of a run stopped by an error says beyond `applied` and `manualSteps`. */
   stopped?(planned: P, result: RunResult, error: CliError): Promise<Record<string, unknown>>;
-  /** The exit code of a run that ends on an error, where the command's flags change it (okta's --detailed-exitcode). */
-  errorExitCode?(code: ExitCodeValue): ExitCodeValue;
+}
+
+/** With --dry-run --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1; a stop by signal stays itself. */
+function detailedErrorExitCode(options: PlanningOptions, code: ExitCodeValue): ExitCodeValue {
+  return options.detailedExitcode && options.dryRun && code !== ExitCode.interrupted && code !== ExitCode.terminated ? ExitCode.failed : code;
 }
 
 export type PlanningOptions = SessionOptions & PlanFileOptions & { yes?: boolean; junit?: string; detailedExitcode?: boolean };
@@ -73,8 +76,8 @@ export async function runPlanning<F extends PlanOptions, P extends Planned>(
   const reporter = makeReporter(options, ctx);
   return withJsonErrors(reporter, cmd.name, ctx.signal, () =>
     lifecycle(cmd, options, ctx, reporter).catch((error: unknown) => {
-      // The command decides what an error ends the run with, in the document and the process alike.
-      if (error instanceof CliError && cmd.errorExitCode) error.withExitCode(cmd.errorExitCode(exitCodeFor(error, ctx.signal)));
+      // What an error ends the run with, in the document and the process alike.
+      if (error instanceof CliError && options.detailedExitcode) error.withExitCode(detailedErrorExitCode(options, exitCodeFor(error, ctx.signal)));
       throw error;
     }),
   );
@@ -86,6 +89,7 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   ctx: Context,
   reporter: Reporter,
 ): Promise<number> {
+  if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
   await cmd.preflight?.(ctx);
   // A fleet config runs every account, unless one account's saved plan is made or applied (#26).
   const { fleet, config } = await readConfig(options);
@@ -112,8 +116,10 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   }
   if (options.dryRun) {
     const outcome = (await cmd.dryRun?.(planned, session)) ?? { exitCode: ExitCode.ok };
-    reporter.result({ ...document, dryRun: true, ...outcome.document });
-    return outcome.exitCode;
+    // --detailed-exitcode, in every command that plans: 2 while changes are pending, 0 when none.
+    const pending = Boolean(options.detailedExitcode && hasChanges(planned.plan));
+    reporter.result({ ...document, dryRun: true, ...outcome.document, ...(pending ? { status: 'changes' } : {}) });
+    return pending ? ExitCode.usage : outcome.exitCode;
   }
   const changes = hasChanges(planned.plan);
   if (changes) {
@@ -124,8 +130,9 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
     );
     if (declined !== undefined) return declined;
   }
-  const result: RunResult = { applied: [], manualSteps: [] };
+  const result: RunResult = { applied: [], manualSteps: [], ...(planned.appId ? { appId: planned.appId } : {}) };
   const outcome = await cmd.execute(planned, session, flags, result, changes).catch(async (error: unknown) => {
+    await planFile.recordProgress(result);
     // One shape for a run stopped half-way, in every command: the plan's document, what was done, and the error.
     if (error instanceof CliError) {
       // The executor fills this run's result as it goes (and hands the same object to the error).
@@ -141,6 +148,7 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
     }
     throw error;
   });
+  await planFile.recordProgress(result);
   reporter.result({ ...document, dryRun: false, applied: result.applied, manualSteps: result.manualSteps, ...outcome.document });
   return outcome.exitCode;
 }

@@ -20,7 +20,7 @@ import { publishCiOutputs } from '../verify/ci-outputs.js';
 import type { CiReport } from '../verify/ci-report.js';
 import { expectedActivity } from '../verify/expected.js';
 import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
-import type { Session } from './session.js';
+import { refuseRevealOffTerminal, type Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
 import type { Observed } from '../plan/types.js';
 import { appLabelHint } from '../lib/inputs.js';
@@ -46,8 +46,8 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
     name: 'okta',
     // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one (#25).
     scimTokenNeed: 'create',
-    async preflight() {
-      if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
+    async preflight(ctx) {
+      refuseRevealOffTerminal(options, ctx);
       if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');
     },
     plan: (session) => planOkta(session, options, ctx),
@@ -57,8 +57,7 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
       if (hasChanges(plan) && !options.out && !session.fleetCi)
         session.reporter.info('Next: run the same command without --dry-run to apply it, or save it for review with --dry-run --out plan.json.');
       await ci({ actions: plan.actions });
-      const changes = Boolean(options.detailedExitcode && hasChanges(plan));
-      return { document: changes ? { status: 'changes' } : {}, exitCode: changes ? ExitCode.usage : ExitCode.ok };
+      return { exitCode: ExitCode.ok };
     },
     question: () => ({
       ask: 'Apply these changes?',
@@ -67,9 +66,6 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
       cancelled: 'Apply cancelled; nothing was changed.',
     }),
     execute: (planned, session, _flags, result, changes) => applyAndVerify(planned, session, result, changes, options),
-    // With --dry-run --detailed-exitcode, 2 means "changes pending" alone (as terraform's): any error is 1; a stop by signal stays itself.
-    errorExitCode: (code) =>
-      options.detailedExitcode && options.dryRun && code !== ExitCode.interrupted && code !== ExitCode.terminated ? ExitCode.failed : code,
     async stopped({ plan, ci, document, appLabel }, done, error) {
       const { appId } = done;
       if (error instanceof PendingError || done.applied.length > 0) await ci({ actions: plan.actions, manualSteps: done.manualSteps });
@@ -160,6 +156,7 @@ async function applyAndVerify(planned: OktaPlanned, session: Session, result: Ap
       interactive: interactivity.interactive,
       signal: session.signal,
       revealToken: Boolean(options.revealToken),
+      tokenOut: session.tokenOut,
       waitMs: interactivity.interactive && !session.waitExplicit ? undefined : inputs.waitMs,
     });
   else reporter.info('Nothing to change: Okta is already set up as planned.');

@@ -8,8 +8,10 @@ import type { Reporter } from '../lib/reporter.js';
 import {
   inputContradictions,
   MAX_PLAN_BYTES,
+  parseProgress,
   parseSavedPlan,
   planDifferences,
+  type PlanProgress,
   savedInputs,
   targetMismatches,
   type PlanCommand,
@@ -18,6 +20,7 @@ import {
   type SavedPlan,
 } from '../plan/saved-plan.js';
 import type { Desired } from '../plan/types.js';
+import type { RunResult } from '../apply/executor.js';
 
 /** The flags every planning command takes for saved plans. */
 export interface PlanFileFlags {
@@ -38,6 +41,8 @@ export class PlanFile {
     private readonly flags: PlanFileFlags,
     /** The saved plan given to --plan, with its path. */
     private readonly read: (ReadPlan & { path: string }) | undefined,
+    /** What an earlier apply of this very plan did, from `<plan>.progress`. */
+    private progress: PlanProgress | undefined,
   ) {}
 
   static async open(command: PlanCommand, flags: PlanFileFlags): Promise<PlanFile> {
@@ -48,7 +53,8 @@ export class PlanFile {
     const path = flags.plan;
     const read = path !== undefined ? { ...parseSavedPlan(path, await readPlanBytes(path), command), path } : undefined;
     if (read && flags.planSha256 !== undefined) refuseUnpinned(read.path, read.sha256, flags.planSha256);
-    return new PlanFile(command, flags, read);
+    const progress = read ? await readProgress(read.path, read.sha256) : undefined;
+    return new PlanFile(command, flags, read, progress);
   }
 
   get saved(): SavedPlan | undefined {
@@ -104,7 +110,7 @@ export class PlanFile {
   /** The fresh plan against the saved one: a plan made in another world is refused, each change named. */
   refuseStale(fresh: SavedPlan): void {
     if (!this.saved) return;
-    const differences = planDifferences(this.saved, fresh);
+    const differences = planDifferences(this.saved, fresh, this.progress);
     if (differences.length > 0)
       throw new InputError(
         `The saved plan ${this.flags.plan} is stale; the world changed since it was made:\n${differences.map((d) => `  - ${d}`).join('\n')}`,
@@ -112,11 +118,36 @@ export class PlanFile {
       );
   }
 
+  /**
+   * Applying a saved plan: what it has done so far is kept beside it, so that a re-run after a stop
+   * (the guided step waiting: "re-run the same command") carries on instead of calling the plan
+   * stale. No secrets: the plan's digest, the app's id, the finished actions' ids.
+   */
+  async recordProgress(result: RunResult): Promise<void> {
+    if (!this.read) return;
+    // Done, or asked of a person (a guided step shown): either way the plan's own work once it is found done.
+    const done = [...new Set([...(this.progress?.done ?? []), ...result.applied.map((a) => a.id), ...result.manualSteps.map((m) => m.id)])];
+    const appId = result.appId ?? this.progress?.appId;
+    this.progress = { planSha256: this.read.sha256, ...(appId ? { appId } : {}), done };
+    await writeFileAtomic(progressPath(this.read.path), `${JSON.stringify(this.progress, null, 2)}\n`);
+  }
+
   /** --out: the plan written, atomically, secrets redacted. */
   async save(fresh: SavedPlan, ctx: Context, reporter: Reporter): Promise<void> {
     if (this.flags.out === undefined) return;
     await writeFileAtomic(this.flags.out, `${ctx.redactor.redact(JSON.stringify(fresh, null, 2))}\n`);
     reporter.info(`Plan saved to ${this.flags.out}; apply it with: npx scim-setup ${this.command} --plan ${this.flags.out}`);
+  }
+}
+
+const progressPath = (plan: string) => `${plan}.progress`;
+
+/** An earlier apply's record of this plan, where there is one that names this plan's digest; anything else is ignored. */
+async function readProgress(plan: string, sha256: string): Promise<PlanProgress | undefined> {
+  try {
+    return parseProgress((await readBounded(progressPath(plan), 1024 * 1024)).toString('utf8'), sha256);
+  } catch {
+    return undefined;
   }
 }
 

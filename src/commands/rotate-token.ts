@@ -1,7 +1,7 @@
 import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
 import { isOktaRequest, oktaLatestTokenId, oktaOtherTokenIds, oktaRequests, oktaRequestsWith, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
-import { heldValue, makeScimToken, type HeldScimToken } from '../apply/apply.js';
+import { handoverOrigin, heldValue, makeScimToken, showStep, type HeldScimToken } from '../apply/apply.js';
 import type { TokenCreation } from '../lib/inputs.js';
 import { describeCreation } from '../plan/scim-token.js';
 import { appTokens, ownTokens, refuseForeignTokens, scimTokenName } from '../plan/token-ownership.js';
@@ -19,7 +19,7 @@ import { OktaRequestError } from '../okta/errors.js';
 import { requireApp } from '../okta/observe.js';
 import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
 import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
-import { readClient, type Session } from './session.js';
+import { readClient, refuseRevealOffTerminal, type Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
 import { writeOkta } from '../okta/writes.js';
 
@@ -50,6 +50,7 @@ function rotateCommand(options: RotateTokenOptions): PlanningCommand<Record<stri
   return {
     name: 'rotate-token',
     scimTokenNeed: options.create ? 'create' : 'required',
+    preflight: (ctx) => refuseRevealOffTerminal(options, ctx),
     plan(session) {
       refuseUnprovable(session, Boolean(options.create));
       return planRotate(session);
@@ -166,7 +167,7 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
         if (!planned.made) steps.push({ step: 'prove the new token may write SCIM', result: await proveScimWrite(session.scim) });
         planned.byApi = await handToOktaByApi(session, app.id, heldValue(held));
         if (planned.byApi) return 'by the provisioning connection API';
-        showGuidedStep(session, app.id, heldValue(held), revealToken);
+        await showGuidedStep(session, app.id, held, revealToken);
         // Not ticked before it happens (#24 item 6): the hand-over is done when Okta uses the new token.
         const proofAction = plan.actions.find((a) => a.operation?.kind === 'token-proof');
         if (!proofAction || proofAction.kind === 'manual') return 'shown as the guided step above; nothing can prove it yet (see the next step)';
@@ -195,10 +196,10 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
   return { document, exitCode: ExitCode.ok };
 }
 
-function showGuidedStep(session: Session, appId: string, token: string, reveal: boolean): void {
-  session.reporter.info(
-    `\n${renderManualStep(tokenGuidedStep(session.inputs.orgUrl, appId, token, reveal, session.inputs.scimToken ? { env: session.inputs.tokenEnv.scim ?? 'CLOUDFLARE_SCIM_TOKEN' } : 'made'))}\n`,
-  );
+async function showGuidedStep(session: Session, appId: string, held: HeldScimToken, reveal: boolean): Promise<void> {
+  const token = heldValue(held);
+  const origin = await handoverOrigin(held, session.inputs.tokenEnv.scim, session.tokenOut);
+  showStep(session.reporter, tokenGuidedStep(session.inputs.orgUrl, appId, token, reveal, origin), reveal ? token : undefined);
 }
 
 function requireId(id: string | undefined): string {

@@ -82,9 +82,10 @@ async function compare(path: string, options: SandboxCommandOptions, ctx: Contex
   // The replay sends at the recorded moments, unpaced, so that Okta's per-minute windows fall elsewhere
   // than in the recording: its limits are ten times Okta's (the headers stay; a 429 would be the
   // replay's own, not a difference of shape).
+  // A recording has no screen: the replayed admin acts on the connection request the recorded run made.
   const sandbox = await startSandbox({
     connectionApi: connectionApiOf(exchanges),
-    admin: options.admin ?? 'auto',
+    admin: options.admin === 'manual' ? 'manual' : 'api-shortcut',
     adminDelayMs: 0,
     provisioningDelayMs: 50,
     oktaRateLimitFactor: 10,
@@ -181,7 +182,11 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
       );
     ctx.stdout.write(
       `\nThen: npx scim-setup okta --push-group ` +
-        `Engineering${options.admin === 'auto' ? '' : '   (provisioning is left to you: POST /__sandbox/apps/<appId>/provisioning, or start with --admin auto)'}\nStop ` +
+        `Engineering${
+          options.admin === 'auto'
+            ? `   (the emulated admin acts on the guided step you show it: POST {"text": <what the run printed>} to ${sandbox.okta.url}/__sandbox/admin/screen)`
+            : `   (the guided step is yours: open its link, or POST /__sandbox/apps/<appId>/provisioning)`
+        }\nStop ` +
         `` +
         `` +
         `with Ctrl-C.\n`,

@@ -50,6 +50,23 @@ export interface Session {
   signal: AbortSignal;
   /** In a fleet run, where this account's CI report goes (the fleet writes one for all); otherwise absent. */
   fleetCi?: (report: CiReport) => void;
+  /** --token-out: where a token this run makes is written for the guided step (a fleet account's own file). */
+  tokenOut?: string;
+}
+
+/**
+ * --reveal-token shows a secret on the screen at a person's request: only where a person reads it.
+ * A pipe, a file or a CI runner keeps the output in a log, so there it is refused before anything
+ * is read (exit 2), and --token-out is the way to hand the token over.
+ */
+export function refuseRevealOffTerminal(options: { revealToken?: boolean; json?: boolean }, ctx: Context): void {
+  if (!options.revealToken) return;
+  const human = options.json ? ctx.stderr : ctx.stdout;
+  if (human.isTTY && !ctx.env.CI && !ctx.env.GITHUB_ACTIONS) return;
+  throw new InputError(
+    `--reveal-token prints the SCIM token, and this run's output ${ctx.env.CI || ctx.env.GITHUB_ACTIONS ? 'goes to a CI log' : 'is not a terminal'}: it would be kept where a person cannot unsee it.`,
+    'In CI, or with output piped, use --token-out FILE: the token goes to a file of mode 600 for the guided step. On a terminal, --reveal-token shows it there.',
+  );
 }
 
 /** One account's seat in a fleet run: its inputs, and what the accounts share. */
@@ -136,6 +153,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
     waitExplicit: options.wait !== undefined,
     signal: ctx.signal,
     fleetCi: seat ? (report) => seat.ci(report) : undefined,
+    tokenOut: options.tokenOut === undefined ? undefined : seat ? `${options.tokenOut}.${seat.member.name}` : options.tokenOut,
   };
 }
 

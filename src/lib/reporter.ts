@@ -70,6 +70,24 @@ export class Reporter {
     this.write(this.human, columns ? foldLines(text, columns) : text);
   }
 
+  /**
+   * Whether a secret may be shown here at a person's request: only on a terminal outside CI. A
+   * pipe, a file or a CI runner keeps what it is given in a log.
+   */
+  get canReveal(): boolean {
+    return Boolean(this.human.isTTY) && !this.options.env.CI && !this.options.env.GITHUB_ACTIONS;
+  }
+
+  /** Human text with one secret shown, at a person's request (--reveal-token), on a terminal only; everything else in it is redacted as ever. */
+  reveal(text: string, secret: string): void {
+    if (!this.canReveal) throw new Error('internal: a secret revealed where no terminal is');
+    const columns = this.columns;
+    const prefix = this.options.prefix;
+    const parts = text.split(secret).map((part) => neutralise(this.redactor.redact(prefix === undefined ? part : part.replace(/^(?=.)/gm, prefix))));
+    const joined = parts.join(secret);
+    this.human.write(`${columns ? foldLines(joined, columns) : joined}\n`);
+  }
+
   /** Warnings and errors, folded like the rest, at spaces: a message cut mid-word is hard to read (#24 item 2). */
   warn(text: string): void {
     this.write(this.options.stderr, foldLines(`${this.style.yellow('warning:')} ${text}`, widthOf(this.options.stderr)));

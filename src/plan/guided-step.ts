@@ -32,21 +32,23 @@ export function tasksLink(orgUrl: string): string {
   return `${adminOrigin(orgUrl)}/admin/tasks`;
 }
 
-/** The guide's steps 3 and 4 in its own words, with the exact values to paste. */
-/** The lines both checklists share, written once (#24 items 6, 38): the token field, and Okta's own test of it. */
-const tokenLine = (scimToken: string, revealToken: boolean, origin: TokenOrigin) =>
-  `OAuth Bearer Token: ${
-    revealToken
-      ? scimToken
-      : `${maskToken(scimToken)} (${
-          origin === 'made'
-            ? 'the token scim-setup made, whose value nothing else holds: re-run with --reveal-token to print it (the re-run gives it a new value)'
-            : `the value of ${origin.env}; --reveal-token prints it`
-        })`
-  }`;
+/**
+ * The token field, as a person can fill it in: the value shown at their request (--reveal-token, on a
+ * terminal: on its own line, whole, for copying), the file it was written to (--token-out), or the
+ * variable they set themselves. A token this run made and that is shown nowhere cannot be pasted by
+ * anyone: the line says so, and how to get it.
+ */
+const tokenLine = (scimToken: string, revealToken: boolean, origin: TokenOrigin) => {
+  if (revealToken) return `OAuth Bearer Token (shown at your request; it is not printed again):\n${scimToken}`;
+  if (origin === 'made')
+    return `OAuth Bearer Token: ${maskToken(scimToken)} (the token scim-setup made; its value is held nowhere a person can read it, so this field cannot be filled in as shown: re-run on a terminal with --reveal-token, or in CI with --token-out FILE; the re-run gives the token a new value)`;
+  if ('file' in origin)
+    return `OAuth Bearer Token: the contents of the file\n${origin.file}\n(the token scim-setup made, ${maskToken(scimToken)}, in a file only you may read: paste it, then delete the file)`;
+  return `OAuth Bearer Token: ${maskToken(scimToken)} (the value of ${origin.env}: paste it from where you keep it)`;
+};
 
-/** Where the token a checklist names comes from: made by this run, or the env var that holds it (a fleet account's own). */
-export type TokenOrigin = 'made' | { env: string };
+/** Where the token a checklist names comes from: made by this run (shown nowhere, or written to a file), or the env var that holds it (a fleet account's own). */
+export type TokenOrigin = 'made' | { file: string } | { env: string };
 const GIVEN: TokenOrigin = { env: 'CLOUDFLARE_SCIM_TOKEN' };
 const TEST_CREDENTIALS = 'Select Test API Credentials: Okta says the credentials were verified.';
 
@@ -73,7 +75,7 @@ export function provisioningGuidedStep(
       'Select Save.',
       'Under Provisioning → To App, select Edit: enable Create Users and Deactivate Users; leave Update User Attributes off. Select Save.',
     ],
-    values: { 'SCIM 2.0 Base URL': scimBaseUrl, 'OAuth Bearer Token': tokenValue(scimToken, revealToken) },
+    values: { 'SCIM 2.0 Base URL': scimBaseUrl, ...tokenValues(scimToken, revealToken, origin) },
   };
 }
 
@@ -89,13 +91,14 @@ export function tokenGuidedStep(orgUrl: string, appId: string, scimToken: string
       TEST_CREDENTIALS,
       'Select Save.',
     ],
-    values: { 'OAuth Bearer Token': tokenValue(scimToken, revealToken) },
+    values: tokenValues(scimToken, revealToken, origin),
   };
 }
 
-/** The token as a step may show it: masked unless --reveal-token. */
-function tokenValue(scimToken: string, revealToken: boolean): string {
-  return revealToken ? scimToken : maskToken(scimToken);
+/** The token as a machine reader of the step gets it: masked unless --reveal-token, and the file it is in where --token-out wrote it. */
+function tokenValues(scimToken: string, revealToken: boolean, origin: TokenOrigin): Record<string, string> {
+  const value = { 'OAuth Bearer Token': revealToken ? scimToken : maskToken(scimToken) };
+  return origin !== 'made' && 'file' in origin ? { ...value, 'OAuth Bearer Token file': origin.file } : value;
 }
 
 export function renderManualStep(step: ManualStep): string {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../lib/errors.js';
+import { isRecord } from '../lib/is-record.js';
 import type { SavedInputs } from '../lib/inputs.js';
 import type { Action, Desired, Plan } from './types.js';
 
@@ -210,25 +211,59 @@ function flagOf(key: string): string {
 }
 
 /**
+ * What applying a saved plan has done so far, kept beside it (`<plan>.progress`): the plan's digest,
+ * the app it made, and the actions it finished. A re-run of the same plan after a stop (a guided step
+ * waiting, an interruption) carries on from there: the plan's own work is not a changed world.
+ */
+export interface PlanProgress {
+  planSha256: string;
+  appId?: string;
+  /** The actions it did, or asked a person to do (a guided step it showed). */
+  done: string[];
+}
+
+/** Pure: a progress record as read back, or undefined when it is not one (or not this plan's). */
+export function parseProgress(text: string, planSha256: string): PlanProgress | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(data)) return undefined;
+  const { planSha256: sha, appId, done } = data;
+  if (sha !== planSha256 || !Array.isArray(done) || !done.every((d) => typeof d === 'string')) return undefined;
+  return { planSha256, ...(typeof appId === 'string' && /^[A-Za-z0-9]{1,64}$/.test(appId) ? { appId } : {}), done };
+}
+
+/**
  * Pure: what changed in Okta or Cloudflare since the plan was made, in the ways that change its
  * actions; empty means apply it. An action is what it sends and what it operates on: a reviewed
  * "revoke token A" never becomes "revoke token B" (the ids it revokes or adopts, the permission
- * group, the name), and a plan for one account is never applied to another.
+ * group, the name), and a plan for one account is never applied to another. What the plan itself
+ * did (`progress`: the app it made, the actions it finished) is not a change: the rest is applied.
  */
-export function planDifferences(saved: SavedPlan, fresh: SavedPlan): string[] {
+export function planDifferences(saved: SavedPlan, fresh: SavedPlan, progress?: PlanProgress): string[] {
   const diffs: string[] = [];
   if (saved.accountId !== fresh.accountId) diffs.push(`Cloudflare account: plan ${saved.accountId}, now ${fresh.accountId}`);
-  if (saved.appId !== fresh.appId) diffs.push(`Okta app: plan ${saved.appId ?? '(none yet)'}, now ${fresh.appId ?? '(none)'}`);
+  // The app the plan made stands where the plan wrote `{appId}`.
+  const madeIt = saved.appId === null && progress?.appId !== undefined && progress.appId === fresh.appId;
+  const actions: Action[] = madeIt ? JSON.parse(JSON.stringify(saved.actions).replaceAll('{appId}', progress.appId ?? '')) : saved.actions;
+  if (saved.appId !== fresh.appId && !madeIt) diffs.push(`Okta app: plan ${saved.appId ?? '(none yet)'}, now ${fresh.appId ?? '(none)'}`);
+  const done = new Set(progress?.done ?? []);
   const byId = new Map(fresh.actions.map((a) => [a.id, a]));
-  for (const a of saved.actions) {
+  for (const a of actions) {
     const now = byId.get(a.id);
+    byId.delete(a.id);
+    // Finished by this plan: now nothing to do, or (a manual step, a guided one) still what it was.
+    if (done.has(a.id) && (!now || now.kind === 'noop')) continue;
     if (!now) diffs.push(`action ${a.id}: in the plan, not needed now`);
     else if (now.kind !== a.kind || JSON.stringify([now.request, now.followUps]) !== JSON.stringify([a.request, a.followUps]))
       diffs.push(`action ${a.id}: plan ${a.kind}, now ${now.kind}${now.detail ? ` (${now.detail})` : ''}`);
     else if (JSON.stringify(now.operation ?? null) !== JSON.stringify(a.operation ?? null))
       diffs.push(`action ${a.id}: plan ${operationWords(a)}, now ${operationWords(now)}`);
-    byId.delete(a.id);
   }
-  for (const id of byId.keys()) diffs.push(`action ${id}: needed now, not in the plan`);
+  // Once the plan made its app, actions that read it appear with nothing to do (its visibility as wanted): not a change.
+  for (const [id, now] of byId) if (!(madeIt && now.kind === 'noop')) diffs.push(`action ${id}: needed now, not in the plan`);
   return diffs;
 }

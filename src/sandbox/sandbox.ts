@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { startAutoAdmin } from './admin.js';
+import { startApiShortcutAdmin, startScreenAdmin, type AdminMode, type EmulatedAdmin } from './admin.js';
 import { startCloudflareEmulator, type CloudflareEmulator } from './cloudflare/emulator.js';
 import type { ConnectionApiMode } from './okta/context.js';
 import { startOktaEmulator, type OktaEmulator } from './okta/emulator.js';
@@ -17,7 +17,8 @@ export interface SandboxOptions {
   seed?: OktaSeed;
   accountId?: string;
   connectionApi?: ConnectionApiMode;
-  admin?: 'auto' | 'manual';
+  /** Who does the guided step (admin.ts): a person reading the run's screen (`auto`), nobody (`manual`), or the replay's shortcut. */
+  admin?: AdminMode;
   adminDelayMs?: number;
   latencyMs?: number;
   /** Real services' timing: listing lag, stamps, clock skew, jitter (all off by default). */
@@ -49,6 +50,8 @@ export interface Sandbox {
   accounts: Array<{ accountId: string; scimBaseUrl: string; env: Record<string, string> }>;
   /** An OAuth service app registered in the Okta org, for private_key_jwt auth. */
   serviceApp: { clientId: string; privateKeyPem: string; scopes: string[] };
+  /** The emulated admin, where there is one: show it the run's screen (`sees`), as a person at the terminal reads it. */
+  admin?: EmulatedAdmin;
   close(): Promise<void>;
 }
 
@@ -94,7 +97,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scimBaseUrl: `${cloudflare.apiBaseUrl}/accounts/${a.accountId}/scim/v2`,
     env: { CLOUDFLARE_ACCOUNT_ID: a.accountId, CLOUDFLARE_SCIM_TOKEN: a.scimToken.value, CLOUDFLARE_API_TOKEN: a.readToken.value },
   }));
-  const stopAdmin = options.admin === 'auto' ? startAutoAdmin(okta, { delayMs: options.adminDelayMs ?? 800 }) : () => {};
+  const adminOptions = { delayMs: options.adminDelayMs ?? 800 };
+  const admin =
+    options.admin === 'auto' ? startScreenAdmin(okta, adminOptions) : options.admin === 'api-shortcut' ? startApiShortcutAdmin(okta, adminOptions) : undefined;
+  // The person was handed the sandbox's tokens (its env lines) and set them: what they hold, and may paste.
+  for (const a of cloudflare.accounts) for (const t of [a.scimToken.value, a.readToken.value]) admin?.holds(t);
+  if (admin) okta.screens.push((text) => admin.sees(text));
   return {
     okta,
     cloudflare,
@@ -102,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scimBaseUrl,
     serviceApp,
     accounts,
+    ...(admin ? { admin } : {}),
     env: {
       OKTA_ORG_URL: okta.url,
       OKTA_API_TOKEN: okta.apiToken,
@@ -111,7 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       CLOUDFLARE_API_BASE_URL: cloudflare.apiBaseUrl,
     },
     close: async () => {
-      stopAdmin();
+      admin?.stop();
       await Promise.all([okta.close(), cloudflare.close()]);
     },
   };

@@ -254,8 +254,12 @@ export interface ScimWriteProof {
  */
 async function proveScimToken(scim: CloudflareClient, proof: string | undefined, watched: boolean, write: ScimWriteProof): Promise<Evidence['scimToken']> {
   const read = proof !== undefined ? Promise.resolve(proof) : checkScimToken(scim);
+  const written = () => {
+    write.proof ??= proveScimWrite(scim);
+    return write.proof;
+  };
   return read
-    .then(async (detail) => (watched ? detail : `${detail}; ${await (write.proof ??= proveScimWrite(scim))}`))
+    .then(async (detail) => (watched ? detail : `${detail}; ${await written()}`))
     .then(
       (detail) => ({ ok: true as const, detail: watched ? `${detail}, read with CLOUDFLARE_API_TOKEN` : detail, ...(watched ? { watched } : {}) }),
       (error: unknown) => {

@@ -7,6 +7,7 @@ import { main } from '../../src/index.js';
 import type { Exchange } from '../../src/sandbox/http/server.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { sandbox } from '../helpers/sandbox.js';
+import { handedEnv, shown } from '../helpers/people.js';
 import { SpecValidator } from './spec-validator.js';
 
 const okta = new SpecValidator('okta.json', 'okta');
@@ -16,7 +17,9 @@ const cfExchanges: Exchange[] = [];
 let s: Sandbox;
 
 async function runCli(args: string[], env: Record<string, string>): Promise<number> {
-  const sink = () => Object.assign(new PassThrough(), { isTTY: false }).resume();
+  handedEnv(env);
+  // What the run prints, the sandbox's admin reads (as a person reads the terminal): it does the guided step from that.
+  const sink = () => Object.assign(new PassThrough(), { isTTY: false }).on('data', (d) => shown(String(d)));
   return main(['node', 'scim-setup', ...args], {
     env,
     stdout: sink(),

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { handedEnv, shown } from '../helpers/people.js';
 import { cleanEnv, ROOT } from '../helpers/cli.js';
 import { provisionAsGuide, sandbox } from '../helpers/sandbox.js';
 import { parseGithubOutput, parseWorkflowCommands } from '../helpers/workflow-parser.js';
@@ -38,8 +39,9 @@ function runAction(
   writeFileSync(output, '');
   const summary = join(dir, 'summary.md');
   writeFileSync(summary, '');
+  handedEnv(env);
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       'bash',
       [join(ROOT, 'action', 'run.sh')],
       {
@@ -60,6 +62,9 @@ function runAction(
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr, outputs, args });
       },
     );
+    // The sandbox's admin reads the step's log as it is written, as the person watching the job would.
+    child.stdout?.on('data', (d) => shown(String(d)));
+    child.stderr?.on('data', (d) => shown(String(d)));
   });
 }
 
@@ -156,8 +161,11 @@ describe('the GitHub Action', () => {
       INPUT_CONFIG: config,
       INPUT_WAIT: '30s',
       INPUT_DRY_RUN: 'false',
+      // A self-hosted runner whose files the admin can open: each account's made token is handed over in one.
+      INPUT_TOKEN_OUT: join(dirname(config), 'scim-token'),
     });
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toContain(`${join(dirname(config), 'scim-token')}.a`);
     const doc = JSON.parse(readFileSync(r.outputs.result, 'utf8'));
     expect(doc.accounts.map((x: { name: string; exitCode: number }) => [x.name, x.exitCode])).toEqual([
       ['a', 0],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Exchange } from '../../src/sandbox/http/server.js';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { handedEnv, shown } from '../helpers/people.js';
 import { endState } from '../helpers/end-state.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
@@ -10,7 +11,11 @@ const ARGS = ['okta', '--assign-group', 'Sales', '--push-group', 'Engineering', 
 
 /** Runs the CLI and SIGKILLs it the moment the sandbox has carried out its k-th write. */
 async function killedAfterWrite(k: number, env: Record<string, string>, taps: Array<(e: Exchange) => void>): Promise<number> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), ...ARGS], { env, stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), ...ARGS], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The admin reads what the run prints until it dies: the guided step is done from the screen, as a person does it.
+  handedEnv(env);
+  child.stdout.on('data', (d) => shown(String(d)));
+  child.stderr.on('data', (d) => shown(String(d)));
   let writes = 0;
   taps.push((e) => {
     if (e.method !== 'GET' && ++writes === k) child.kill('SIGKILL');

@@ -31,6 +31,9 @@ function secretsOf(s: Sandbox): string[] {
   return [...sandboxSecrets(s), ...s.accounts.flatMap((a) => Object.values(a.env).filter((v) => v.startsWith('cfat_'))), ...made];
 }
 
+/** Each account's made token, handed over for the guided step in a file of its own (<file>.<account>), as in CI. */
+const TOKEN_OUT = join(mkdtempSync(join(tmpdir(), 'fleet-token-out-')), 'scim-token');
+
 async function cli(s: Sandbox, args: string[], env: Record<string, string | undefined>) {
   const r = await runInProcess(args, {
     env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, CLOUDFLARE_ACCOUNT_ID: undefined, CLOUDFLARE_API_TOKEN: undefined, ...env }),
@@ -84,7 +87,7 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     };
     const config = fleetConfig(dir, s, { scimTokenEnv: 'CF_SCIM_OPS' });
     const junit = join(dir, 'fleet.xml');
-    const first = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s', '--junit', junit], env);
+    const first = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s', '--junit', junit, '--token-out', TOKEN_OUT], env);
 
     expect(first.code, first.stderr).toBe(4);
     const doc = JSON.parse(first.stdout);
@@ -125,7 +128,7 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
 
     // The fix: ops's own API token makes its SCIM token. The re-run converges the others (nothing to do) and completes ops.
     const fixed = fleetConfig(dir, s, { apiTokenEnv: 'CF_API_OPS' });
-    const second = await cli(s, ['okta', '--config', fixed, '--yes', '--json', '--wait', '30s'], env);
+    const second = await cli(s, ['okta', '--config', fixed, '--yes', '--json', '--wait', '30s', '--token-out', TOKEN_OUT], env);
     expect(second.code, `${second.stderr}\n${JSON.stringify(JSON.parse(second.stdout || '{"accounts":[]}').accounts.map(unsettled))}`).toBe(0);
     const again = JSON.parse(second.stdout);
     expect(byName(again, 'prod').applied).toEqual([]);
@@ -188,12 +191,12 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     const env = { API_A: a.env.CLOUDFLARE_API_TOKEN, API_B: b.env.CLOUDFLARE_API_TOKEN };
     const made = (i: number) =>
       [...s.cloudflare.accounts[i].state.tokens.values()].filter((t) => t.name.startsWith('scim-setup: ') && t.status === 'active').map((t) => t.id);
-    const setup = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s'], env);
+    const setup = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s', '--token-out', TOKEN_OUT], env);
     expect(setup.code, setup.stderr).toBe(0);
     const before = [made(0), made(1)];
     expect(before.map((ids) => ids.length)).toEqual([1, 1]);
 
-    const rotated = await cli(s, ['rotate-token', '--create', '--config', config, '--yes', '--json', '--wait', '30s'], env);
+    const rotated = await cli(s, ['rotate-token', '--create', '--config', config, '--yes', '--json', '--wait', '30s', '--token-out', TOKEN_OUT], env);
     expect(rotated.code, rotated.stderr).toBe(0);
     expect(JSON.parse(rotated.stdout).accounts.map((x: AccountDoc) => [x.name, x.exitCode])).toEqual([
       ['a', 0],

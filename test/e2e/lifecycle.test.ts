@@ -32,6 +32,33 @@ const config = (data: unknown) => {
   return path;
 };
 
+describe('--detailed-exitcode in every command that plans (#34 item 24)', () => {
+  it('destroy, migrate and rotate-token take it as okta does: 2 while changes are pending, 0 when none, 1 on an error, and it needs --dry-run', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
+    const destroy = await cli(['destroy', '--dry-run', '--detailed-exitcode', '--json']);
+    expect(destroy.code, destroy.stderr).toBe(2);
+    expect(JSON.parse(destroy.stdout)).toMatchObject({ status: 'changes', exitCode: 2 });
+    // Handing Okta the token it already uses changes nothing; making a new one does.
+    const same = await cli(['rotate-token', '--dry-run', '--detailed-exitcode'], { CLOUDFLARE_SCIM_TOKEN: s.env.CLOUDFLARE_SCIM_TOKEN });
+    expect(same.code, same.stderr).toBe(0);
+    const create = await cli(['rotate-token', '--create', '--dry-run', '--detailed-exitcode'], { CLOUDFLARE_SCIM_TOKEN: undefined });
+    expect(create.code, create.stderr).toBe(2);
+    // migrate with no legacy group to move: nothing to change.
+    const migrate = await cli(['migrate', '--dry-run', '--detailed-exitcode']);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    expect(migrate.stderr).not.toContain('unknown option');
+    // An error under it is 1, so that 2 means changes alone.
+    const wrong = await cli(['destroy', '--dry-run', '--detailed-exitcode', '--app-label', 'No Such App', '--delete-cloudflare-groups'], {
+      OKTA_API_TOKEN: 'x'.repeat(42),
+    });
+    expect(wrong.code).toBe(1);
+    const alone = await cli(['destroy', '--detailed-exitcode']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--detailed-exitcode goes with --dry-run');
+  }, 60_000);
+});
+
 describe('roles for pushed groups', () => {
   it('gives the pushed group its roles once Okta has pushed it; verify checks them; a re-run plans nothing', async () => {
     s = await sandbox({ admin: 'auto' });

@@ -6,7 +6,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { generatedSeed } from '../../src/sandbox/okta/seed.js';
 import { spawn } from 'node:child_process';
 import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let current: Sandbox | undefined;
 afterEach(async () => {
@@ -117,6 +117,34 @@ describe('scim-setup okta against the sandbox', () => {
     expect(stale.stderr).toContain('is stale');
     expect(stale.stderr).toContain('Okta app: plan (none yet), now');
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).writes).toBe(0);
+  });
+
+  it('a saved plan stopped at the guided step is re-run as told and carries on: its own work is not staleness (#34 item 3)', async () => {
+    const s = await start({ admin: 'manual' });
+    const dir = mkdtempSync(join(tmpdir(), 'scim-plan-'));
+    const file = join(dir, 'plan.json');
+    expect((await okta(s, ['--push-group', 'Engineering', '--dry-run', '--out', file])).code).toBe(0);
+    const first = await okta(s, ['--plan', file, '--wait', '0s']);
+    expect(first.code).toBe(3);
+    expect(first.stderr).toContain('re-run the same command; it carries on from here');
+    const app = [...s.okta.state.apps.values()][0];
+    // What it keeps beside the plan names no secret: the plan's digest, the app, the actions done.
+    const progress = JSON.parse(readFileSync(`${file}.progress`, 'utf8'));
+    expect(progress).toMatchObject({ planSha256: expect.stringMatching(/^[0-9a-f]{64}$/), appId: app.id, done: expect.arrayContaining(['app']) });
+    provisionAsGuide(s, app.id);
+    const again = await okta(s, ['--plan', file, '--wait', '20s']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('is stale');
+    expect(s.okta.state.apps.size).toBe(1);
+    // The same plan after the world changed in another way is still stale: a group it would push is gone from Okta.
+    const other = join(dir, 'other.json');
+    expect((await okta(s, ['--push-group', 'Engineering', '--assign-group', 'Sales', '--dry-run', '--out', other])).code).toBe(0);
+    const sales = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Sales');
+    if (!sales) throw new Error('no Sales group in the seed');
+    s.okta.state.assignGroup(app, sales, undefined, undefined);
+    const stale = await okta(s, ['--plan', other]);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('action group-assignment:Sales: plan create, now noop');
   });
 
   it('fixes visibility drift before provisioning is on, keeping the rest of the app', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { handedEnv, shown } from '../helpers/people.js';
 import { cleanEnv, ROOT } from '../helpers/cli.js';
 import { sandbox } from '../helpers/sandbox.js';
 
@@ -38,12 +39,14 @@ const files = () =>
 // Asynchronous: the sandbox runs in this process, so a synchronous child would wait on it forever.
 const run = (args: string[]) =>
   new Promise<string>((resolve, reject) => {
-    execFile(
-      join(installed, 'node_modules', '.bin', 'scim-setup'),
-      args,
-      { env: cleanEnv(s.env), encoding: 'utf8', timeout: 30_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+    const env = cleanEnv(s.env);
+    handedEnv(env);
+    const child = execFile(join(installed, 'node_modules', '.bin', 'scim-setup'), args, { env, encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
     );
+    // The sandbox's admin reads what the installed CLI prints, as a person at its terminal would.
+    child.stdout?.on('data', (d) => shown(String(d)));
+    child.stderr?.on('data', (d) => shown(String(d)));
   });
 
 describe('the published package', () => {

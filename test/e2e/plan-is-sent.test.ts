@@ -19,7 +19,38 @@ interface Planned {
   body?: unknown;
 }
 
+/** Records Okta's writes as they arrive: method, path with query, body. */
+function writesTo(box: Sandbox): Array<{ method: string; path: string; body: unknown }> {
+  const sent: Array<{ method: string; path: string; body: unknown }> = [];
+  box.okta.server.taps.push((e) => {
+    if (e.method === 'GET') return;
+    const url = new URL(e.url);
+    sent.push({ method: e.method, path: url.pathname + url.search, body: e.request.body ? JSON.parse(e.request.body) : undefined });
+  });
+  return sent;
+}
+
 describe('the plan is what is sent', () => {
+  it('a push in ERROR repaired by okta gets both requests its plan promises, INACTIVE then ACTIVE, and is pushed afresh (#34 item 1)', async () => {
+    s = await sandbox({ connectionApi: 'supported' });
+    const env = cleanEnv(s.env);
+    const args = ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json'];
+    expect((await runCli(args, { env, secrets: sandboxSecrets(s) })).code).toBe(0);
+    const app = [...s.okta.state.apps.values()][0];
+    const [mapping] = app.mappings.values();
+    mapping.status = 'ERROR';
+    mapping.errorSummary = 'a transient failure';
+    const sent = writesTo(s);
+    const r = await runCli([...args, '--no-verify'], { env, secrets: sandboxSecrets(s) });
+    expect(r.code, r.stderr).toBe(0);
+    const path = `/api/v1/apps/${app.id}/group-push/mappings/${mapping.id}`;
+    expect(sent.filter((x) => x.path === path)).toEqual([
+      { method: 'PATCH', path, body: { status: 'INACTIVE' } },
+      { method: 'PATCH', path, body: { status: 'ACTIVE' } },
+    ]);
+    expect(mapping.status).toBe('ACTIVE');
+  });
+
   it('every request of the planned actions reaches Okta as planned', async () => {
     s = await sandbox({ connectionApi: 'supported' });
     const env = cleanEnv(s.env);
@@ -30,12 +61,7 @@ describe('the plan is what is sent', () => {
     const planned = actions.flatMap((a) => [a.request, ...(a.followUps ?? [])].filter((r): r is Planned => Boolean(r)).map((r) => ({ id: a.id, ...r })));
     expect(planned.length).toBeGreaterThanOrEqual(5);
 
-    const sent: Array<{ method: string; path: string; body: unknown }> = [];
-    s.okta.server.taps.push((e) => {
-      if (e.method === 'GET') return;
-      const url = new URL(e.url);
-      sent.push({ method: e.method, path: url.pathname + url.search, body: e.request.body ? JSON.parse(e.request.body) : undefined });
-    });
+    const sent = writesTo(s);
     const applied = await runCli([...args, '--yes', '--no-verify', '--json'], { env, secrets: sandboxSecrets(s) });
     expect(applied.code, applied.stderr).toBe(0);
     const appId = [...s.okta.state.apps.keys()][0];

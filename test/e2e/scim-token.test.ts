@@ -42,7 +42,9 @@ async function cli(s: Sandbox, args: string[], env: Record<string, string | unde
 
 const json = (stdout: string) => JSON.parse(stdout);
 /** okta's zero-touch run: no SCIM token, one group pushed, applied without asking, one JSON document. */
-const SETUP = ['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '20s'];
+/** Where a made token goes for the guided step, as in CI: a file of mode 600 the admin opens. */
+const TOKEN_OUT = join(mkdtempSync(join(tmpdir(), 'token-out-')), 'scim-token');
+const SETUP = ['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '20s', '--token-out', TOKEN_OUT];
 
 describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => {
   it('a first run given only a Cloudflare token that may make tokens ends verified; the token has one permission, on this account, an expiry and its name', async () => {
@@ -119,7 +121,19 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
 
   it('verify warns when the token it watches expires within 30 days, with the rotation that fixes it', async () => {
     const s = await start({ admin: 'auto' });
-    const r = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--scim-token-ttl', '10d', '--no-verify']);
+    const r = await cli(s, [
+      'okta',
+      '--push-group',
+      'Engineering',
+      '--yes',
+      '--wait',
+      '20s',
+      '--scim-token-ttl',
+      '10d',
+      '--no-verify',
+      '--token-out',
+      TOKEN_OUT,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const v = await cli(s, ['verify', '--push-group', 'Engineering', '--json', '--wait', '20s']);
     expect(v.code, v.stderr).toBe(0);
@@ -134,13 +148,13 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     const s = await start({ admin: 'auto' });
     // Cloudflare makes the token, and the answer never arrives: an ambiguous write, as a crash after it would be.
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '/tokens$', afterHandler: true, times: 1 }] });
-    const first = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s']);
+    const first = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--token-out', TOKEN_OUT]);
     expect(first.code).not.toBe(0);
     expect(made(s)).toHaveLength(1);
     const [orphan] = made(s);
     expect(s.okta.state.apps.size).toBe(1);
 
-    const second = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '20s']);
+    const second = await cli(s, [...SETUP]);
     expect(second.code, second.stderr).toBe(0);
     const step = json(second.stdout).applied.find((a: { id: string }) => a.id === 'scim-token');
     expect(step.summary).toMatch(/^adopt account API token .* made by an earlier run before Okta had it: roll it/);
@@ -284,10 +298,14 @@ describe('two Cloudflare accounts from one Okta org (#26, on the sandbox)', () =
     const [first, second] = s.accounts;
     const a = await cli(s, [...SETUP, '--app-label', 'Cloudflare SCIM A'], first.env);
     expect(a.code, a.stderr).toBe(0);
-    const b = await cli(s, ['okta', '--push-group', 'Sales', '--yes', '--json', '--wait', '20s', '--app-label', 'Cloudflare SCIM B'], {
-      ...second.env,
-      CLOUDFLARE_SCIM_TOKEN: undefined,
-    });
+    const b = await cli(
+      s,
+      ['okta', '--push-group', 'Sales', '--yes', '--json', '--wait', '20s', '--app-label', 'Cloudflare SCIM B', '--token-out', TOKEN_OUT],
+      {
+        ...second.env,
+        CLOUDFLARE_SCIM_TOKEN: undefined,
+      },
+    );
     expect(b.code, b.stderr).toBe(0);
     const [stateA, stateB] = s.cloudflare.accounts.map((x) => x.state);
     const names = (st: typeof stateA) => [...st.userGroups.values()].map((g) => g.name);

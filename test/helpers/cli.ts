@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { handedEnv, shown } from './people.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'scim-setup.js');
@@ -44,11 +45,19 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 /** Runs the built CLI as a child process, as a user would, and sweeps its output for secrets. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? cleanEnv(), cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = options.env ?? cleanEnv();
+    handedEnv(env);
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      shown(String(d));
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      shown(String(d));
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -86,9 +95,13 @@ export async function runInProcess(
   const capture = () => {
     const stream = Object.assign(new PassThrough(), { isTTY: options.isTTY ?? false, columns: options.columns });
     let text = '';
-    stream.on('data', (d) => (text += d));
+    stream.on('data', (d) => {
+      text += d;
+      shown(String(d));
+    });
     return { stream, text: () => text };
   };
+  handedEnv(options.env);
   const out = capture();
   const err = capture();
   const code = await main(['node', 'scim-setup', ...args], {

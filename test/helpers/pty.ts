@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
+import { handedEnv, shown } from './people.js';
 
 /** A step of a terminal session: wait until the screen shows `when`, then type `send` (and do `act`, as someone elsewhere would). */
 export interface PtyStep {
@@ -29,6 +30,7 @@ export function runInPty(
     `stty cols ${options.columns} rows ${options.columns ? 24 : 0} 2>/dev/null; ` +
     `exec node ${join(ROOT, 'bin', 'scim-setup.js')} ${args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ')}`;
   const started = Date.now();
+  handedEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...options.env, TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
@@ -37,6 +39,7 @@ export function runInPty(
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     const onData = (d: Buffer) => {
       screen += d.toString('utf8');
+      shown(d.toString('utf8'));
       if (screen.length > maxBytes) child.kill('SIGKILL');
       while (steps.length && (typeof steps[0].when === 'string' ? screen.includes(steps[0].when) : steps[0].when.test(screen))) {
         const step = steps.shift()!;

@@ -1,9 +1,18 @@
 import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
+import { seated } from './people.js';
 
-/** A fresh sandbox per test, fast: provisioning and the emulated admin act within a few hundred ms. */
-export function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({ provisioningDelayMs: 50, adminDelayMs: 100, ...options });
+/** A fresh sandbox per test, fast: provisioning and the emulated admin act within a few hundred ms; its admin sees every run's screen. */
+export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const s = await startSandbox({ provisioningDelayMs: 50, adminDelayMs: 100, ...options });
+  const leave = seated(s.admin);
+  const close = s.close;
+  return Object.assign(s, {
+    close: async () => {
+      leave();
+      await close();
+    },
+  });
 }
 
 export function sandboxSecrets(s: Sandbox): string[] {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { seated } from '../helpers/people.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 
 /**
@@ -40,5 +41,11 @@ export async function openTarget(env: NodeJS.ProcessEnv = process.env): Promise<
     return { kind: 'live', env: pick, wait: env.SCIM_SETUP_LIVE_WAIT ?? '15m', userLogin: env.SCIM_SETUP_LIVE_USER!, close: async () => {} };
   }
   const sandbox: Sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 300, provisioningDelayMs: 50 });
-  return { kind: 'sandbox', env: sandbox.env, wait: '30s', userLogin: [...sandbox.okta.state.users.values()][7].profile.login, close: () => sandbox.close() };
+  // The sandbox's admin reads what the suite's runs print, as the live suite's admin reads the guided step.
+  const leave = seated(sandbox.admin);
+  const close = async () => {
+    leave();
+    await sandbox.close();
+  };
+  return { kind: 'sandbox', env: sandbox.env, wait: '30s', userLogin: [...sandbox.okta.state.users.values()][7].profile.login, close };
 }

@@ -46,6 +46,40 @@ describe('under a real terminal', () => {
     expect(joined).toMatch(/Checks: 7 passed, 0 failed, 0 pending, 1 warning, \d+ skipped\./);
   });
 
+  it('a made token under --reveal-token: shown on its own line at the guided step; the person pastes it from the screen, and the run ends verified', async () => {
+    s = await sandbox({ admin: 'auto' });
+    // Zero touch: no SCIM token given; scim-setup makes it, and Okta takes no connection by API (scim2testapp).
+    const env = cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined });
+    const r = await runInPty(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--reveal-token'], { env, columns: 100, timeoutMs: 60_000 });
+    const text = plain(r.screen).replace(/\r/g, '');
+    expect(r.code, text.slice(-3000)).toBe(0);
+    const [made] = [...s.cloudflare.state.tokens.values()].filter((t) => t.name.startsWith('scim-setup: Cloudflare SCIM (Okta app '));
+    // Shown once, whole, on a line of its own: copied as a person copies it, and what Okta got is that.
+    expect(text).toContain(`OAuth Bearer Token (shown at your request; it is not printed again):\n     ${made.value}\n`);
+    expect(text.split(made.value)).toHaveLength(2);
+    expect([...s.okta.state.apps.values()][0].provisioning?.token).toBe(made.value);
+    expect(text).toMatch(/Checks: \d+ passed, 0 failed, 0 pending/);
+  }, 70_000);
+
+  it("rotate-token --create's guided step under --reveal-token: the person pastes the new token; it is proved in use, then the old one revoked", async () => {
+    s = await sandbox({ admin: 'auto' });
+    const env = cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined });
+    const set = await runInPty(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--reveal-token'], { env, columns: 120, timeoutMs: 60_000 });
+    expect(set.code, plain(set.screen).slice(-2000)).toBe(0);
+    const ours = () =>
+      [...s!.cloudflare.state.tokens.values()].filter((t) => t.status === 'active' && t.name.startsWith('scim-setup: Cloudflare SCIM (Okta app '));
+    const [old] = ours();
+    const r = await runInPty(['rotate-token', '--create', '--yes', '--wait', '30s', '--reveal-token'], { env, columns: 120, timeoutMs: 60_000 });
+    const text = plain(r.screen).replace(/\r/g, '');
+    expect(r.code, text.slice(-3000)).toBe(0);
+    const [fresh] = ours();
+    expect(ours()).toHaveLength(1);
+    expect(fresh.id).not.toBe(old.id);
+    expect(text).toContain(`Put the new token in Okta`);
+    expect(text).toContain(`\n     ${fresh.value}\n`);
+    expect([...s.okta.state.apps.values()][0].provisioning?.token).toBe(fresh.value);
+  }, 90_000);
+
   it('Ctrl-C at a prompt: says nothing was changed, exit 130', async () => {
     s = await sandbox();
     const env = cleanEnv({ ...s.env, OKTA_ORG_URL: undefined });

@@ -53,6 +53,8 @@ export interface OktaEmulator {
   auth: OktaAuth;
   engine: ProvisioningEngine;
   server: RunningEmulator;
+  /** Who reads what `POST /__sandbox/admin/screen` shows: the emulated admin of a sandbox run in its own process. */
+  screens: Array<(text: string) => void>;
   /** What an admin does on the Provisioning tab. */
   setProvisioning(appId: string, settings: Omit<ProvisioningSettings, 'enabled'> & { enabled?: boolean }): void;
   close(): Promise<void>;
@@ -76,8 +78,21 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   const setProvisioning: OktaEmulator['setProvisioning'] = (appId, settings) =>
     state.setProvisioning(findApp(ctx, appId), { ...settings, enabled: settings.enabled ?? true });
 
+  const screens: OktaEmulator['screens'] = [];
+  const control = controlRoutes(ctx, auth, engine);
+  // A sandbox in its own process has no view of the run's terminal: what the person sees is shown to it here.
+  control.add({
+    method: 'POST',
+    template: '/__sandbox/admin/screen',
+    handler: (req: Req) => {
+      const shown = text(fieldsOf<'text'>(req.body).text);
+      if (shown === undefined) throw validation('text is required: what the run printed');
+      for (const see of screens) see(shown);
+      return { status: 204 };
+    },
+  });
   const server = await startEmulator(
-    { ...oktaFaces(auth), router, control: controlRoutes(ctx, auth, engine), pages: consolePages(state), ...oktaService(state, options, timing) },
+    { ...oktaFaces(auth), router, control, pages: consolePages(state), ...oktaService(state, options, timing) },
     options.port ?? 0,
   );
   return {
@@ -87,6 +102,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
     auth,
     engine,
     server,
+    screens,
     setProvisioning,
     close: async () => {
       engine.stop();
