@@ -421,12 +421,14 @@ function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenN
   const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
   const groupRoles = check(c.groupRoles, 'Roles', (v: string[]) => parseGroupRoles(v, pushGroups)) ?? {};
   const durations = resolveDurations(c, check);
-  const tokenCreation = scimToken === undefined && scimTokenNeed === 'create' ? resolveTokenCreation(c, check) : undefined;
+  const makesToken = scimToken === undefined && scimTokenNeed === 'create';
+  const tokenCreation = makesToken ? resolveTokenCreation(c, check) : undefined;
+  // A flag for a token this run does not make is a problem of its own; one whose value is wrong (a typo) was said already.
   for (const [flag, list] of [
     ['--scim-token-ttl', c.scimTokenTtl],
     ['--scim-token-allow-cidr', c.scimTokenAllowCidr],
   ] as const)
-    if (!tokenCreation && pick(list)?.source === flag)
+    if (!makesToken && pick(list)?.source === flag)
       problems.push({
         input: flag,
         source: flag,

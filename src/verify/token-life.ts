@@ -25,7 +25,7 @@ export async function readTokenLife(
     if (inputs.scimToken && !madeId) {
       const v = await verifiedToken(scim);
       const facts = v.accountOwned && read ? await policiesOf(read, v.id) : { rights: undefined };
-      return life({ id: v.id, status: v.status, expires_on: v.expires_on }, 'given', v.accountOwned, facts.rights, now);
+      return life({ id: v.id, status: v.status, expires_on: v.expires_on, issued_on: facts.issuedOn }, 'given', v.accountOwned, facts.rights, now);
     }
     if (!read) return { known: false, reason: 'no SCIM token is held here, and no CLOUDFLARE_API_TOKEN to find it by' };
     if (madeId) {
@@ -52,10 +52,10 @@ export async function readTokenLife(
   }
 }
 
-async function policiesOf(read: NonNullable<VerifySession['read']>, id: string): Promise<{ rights?: Rights }> {
+async function policiesOf(read: NonNullable<VerifySession['read']>, id: string): Promise<{ rights?: Rights; issuedOn?: string }> {
   try {
     const token = await getAccountToken(read, id);
-    return { rights: token ? rightsOf(token, read.accountId) : undefined };
+    return { rights: token ? rightsOf(token, read.accountId) : undefined, issuedOn: token?.issued_on };
   } catch (error) {
     // Reading policies needs "Account API Tokens: Read": without it, only the token's life is checked.
     if (error instanceof AuthError) return {};
@@ -77,7 +77,7 @@ export function rightsOf(token: AccountToken, accountId: string): Rights {
 }
 
 function life(
-  t: Pick<AccountToken, 'id' | 'expires_on'> & { status: string; name?: string },
+  t: Pick<AccountToken, 'id' | 'expires_on' | 'issued_on'> & { status: string; name?: string },
   source: 'given' | 'made' | 'named',
   accountOwned: boolean,
   rights: Rights | undefined,
@@ -91,6 +91,9 @@ function life(
     source,
     status: expiresAt !== undefined && expiresAt <= now ? 'expired' : t.status,
     ...(t.expires_on && expiresAt !== undefined ? { expiresOn: t.expires_on, daysLeft: Math.floor((expiresAt - now) / DAY_MS) } : {}),
+    ...(expiresAt !== undefined && t.issued_on && !Number.isNaN(Date.parse(t.issued_on))
+      ? { lifeDays: Math.round((expiresAt - Date.parse(t.issued_on)) / DAY_MS) }
+      : {}),
     accountOwned,
     ...(rights ? { rights } : {}),
   };

@@ -29,6 +29,8 @@ export type TokenLife =
       expiresOn?: string;
       /** Whole days left at the reading; negative once expired. */
       daysLeft?: number;
+      /** Whole days from its issue to its expiry, where both are known: how early a warning is worth it. */
+      lifeDays?: number;
       accountOwned: boolean;
       /** Beyond SCIM Provisioning on this account; absent where the API token may not read the token's policies. */
       rights?: { extra: string[]; otherResources: string[]; scim: boolean };

@@ -119,7 +119,7 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     expect(s.okta.state.apps.size).toBe(0);
   }, 60_000);
 
-  it('verify warns when the token it watches expires within 30 days, with the rotation that fixes it', async () => {
+  it('verify warns of a token in the last third of its life (at most 30 days), never of a short-lived one on its first day (#34 item 13)', async () => {
     const s = await start({ admin: 'auto' });
     const r = await cli(s, [
       'okta',
@@ -138,8 +138,21 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     const v = await cli(s, ['verify', '--push-group', 'Engineering', '--json', '--wait', '20s']);
     expect(v.code, v.stderr).toBe(0);
     expect(json(v.stdout).checks.find((c: { id: string }) => c.id === 'scim-token-life')).toMatchObject({
+      status: 'pass',
+      summary: expect.stringMatching(/^the SCIM token "scim-setup: Cloudflare SCIM \(Okta app \w+\)" \(\w+\) is active and expires .* \(9 days left\)$/),
+    });
+    // A token made by hand 80 days ago for 89: 9 days left of 89 is its last third.
+    const old = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', {
+      name: 'made by hand',
+      permissions: ['scim'],
+      issuedOn: new Date(Date.now() - 80 * 86_400_000).toISOString(),
+      expiresOn: new Date(Date.now() + 9.5 * 86_400_000).toISOString(),
+    });
+    seen.add(old.value);
+    const late = await cli(s, ['verify', '--push-group', 'Engineering', '--json'], { CLOUDFLARE_SCIM_TOKEN: old.value });
+    expect(json(late.stdout).checks.find((c: { id: string }) => c.id === 'scim-token-life')).toMatchObject({
       status: 'warn',
-      summary: expect.stringMatching(/^the SCIM token "scim-setup: Cloudflare SCIM \(Okta app \w+\)" \(\w+\): it expires in 9 days$/),
+      summary: expect.stringMatching(/: it expires in 9 days$/),
       fix: expect.stringContaining('npx scim-setup rotate-token --create'),
     });
   }, 60_000);

@@ -15,7 +15,16 @@ function healthy(): Evidence {
     moments: { cloudflareReadAt: Date.parse(T), settleMs: 10_000, oktaClockOffsetMs: 0 },
     accountId: ACCOUNT,
     scimToken: { ok: true, detail: 'answered with SCIM' },
-    tokenLife: { known: true, id: 't1', source: 'given', status: 'active', accountOwned: true, rights: { extra: [], otherResources: [], scim: true } },
+    tokenLife: {
+      known: true,
+      id: 't1',
+      source: 'given',
+      status: 'active',
+      expiresOn: '2027-06-01T00:00:00Z',
+      daysLeft: 170,
+      accountOwned: true,
+      rights: { extra: [], otherResources: [], scim: true },
+    },
     app: {
       id: '0oa1',
       label: 'Cloudflare SCIM',

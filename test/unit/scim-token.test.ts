@@ -254,7 +254,10 @@ describe("the SCIM token's life check", () => {
   it.each<[string, TokenLife, string, RegExp]>([
     ['not read', { known: false, reason: 'no token' }, 'skipped', /were not read/],
     ['active, 90 days, SCIM only', life({}), 'pass', /is active and expires .* \(90 days left\)/],
-    ['never expires', life({ expiresOn: undefined, daysLeft: undefined }), 'pass', /never expires/],
+    // #34 item 13: a token that never expires is not a pass; a short life warns late in it, not from day one.
+    ['never expires', life({ expiresOn: undefined, daysLeft: undefined }), 'warn', /it never expires, so a copy that leaks stays good/],
+    ['a 30-day token on its first day', life({ daysLeft: 29, lifeDays: 30 }), 'pass', /29 days left/],
+    ['a 30-day token with 9 days left', life({ daysLeft: 9, lifeDays: 30 }), 'warn', /it expires in 9 days/],
     ['expired', life({ status: 'expired', daysLeft: -2 }), 'fail', /is expired: Okta's provisioning to Cloudflare stops with it/],
     ['29 days left', life({ daysLeft: 29 }), 'warn', /it expires in 29 days/],
     ['30 days left', life({ daysLeft: 30 }), 'pass', /30 days left/],
@@ -340,6 +343,15 @@ describe('the inputs of a token scim-setup makes', () => {
     ],
   ])('refused before anything is sent: %s', async (_name, flags, extraEnv, message) => {
     await expect(resolve(flags, extraEnv)).rejects.toThrow(message);
+  });
+
+  it('a lifetime typo is one problem, not two: no second, false "this command makes none" (#34 item 14)', async () => {
+    const error = await resolve({ scimTokenTtl: '30' }, {}).then(
+      () => undefined,
+      (e: unknown) => e as { message: string; problems?: Array<{ input: string }> },
+    );
+    expect(error?.problems?.map((p) => p.input)).toEqual(['SCIM token lifetime']);
+    expect(error?.message).not.toContain('this command makes none');
   });
 
   it('without either token, okta names both ways to give one', async () => {

@@ -103,9 +103,12 @@ function emulatedAccount(accountId: string, i: number, timing: SandboxTiming): E
   return {
     accountId,
     state,
-    scimToken: state.addToken('Okta SCIM provisioning', ['scim']),
+    // Made by hand, as Cloudflare's guide says, each with a year's life (a careful admin's; one that never expires is warned of).
+    scimToken: state.addToken('Okta SCIM provisioning', ['scim'], true, { expiresOn: aYearFrom(state.now()) }),
     // CLOUDFLARE_API_TOKEN: reads for verification, and makes the SCIM token when none is given (#25).
-    readToken: state.addToken('scim-setup (Account Settings: Read, Account API Tokens: Edit)', ['accountRead', 'tokensWrite']),
+    readToken: state.addToken('scim-setup (Account Settings: Read, Account API Tokens: Edit)', ['accountRead', 'tokensWrite'], true, {
+      expiresOn: aYearFrom(state.now()),
+    }),
   };
 }
 
@@ -117,6 +120,8 @@ function tokenIn(state: CloudflareState): (req: Req) => TokenRecord {
     return token;
   };
 }
+
+const aYearFrom = (now: string) => new Date(Date.parse(now) + 365 * 86_400_000).toISOString();
 
 /** A token and the account it belongs to: a value is unique across accounts. */
 function tokenAnywhere(accounts: EmulatedAccount[], value: string): { token: TokenRecord; state: CloudflareState } | undefined {
@@ -144,16 +149,20 @@ function controlRoutes(accounts: EmulatedAccount[]): Router {
     method: 'POST',
     template: '/__sandbox/tokens',
     handler: (req) => {
-      const b = fieldsOf<'name' | 'permissions' | 'accountOwned' | 'expiresOn' | 'accountId'>(req.body);
+      const b = fieldsOf<'name' | 'permissions' | 'accountOwned' | 'expiresOn' | 'issuedOn' | 'accountId'>(req.body);
       const accountId = text(b.accountId) ?? accounts[0].accountId;
       const target = accounts.find((a) => a.accountId === accountId)?.state;
       if (!target) return { status: 404, body: { error: `no account ${accountId} in this sandbox` } };
       const expiresOn = text(b.expiresOn);
+      const issuedOn = text(b.issuedOn);
       const token = target.addToken(
         text(b.name) ?? 'sandbox token',
         items(b.permissions).filter((p): p is Permission => typeof p === 'string' && p in GRANTS),
         b.accountOwned !== false,
-        expiresOn ? { expiresOn: new Date(expiresOn).toISOString() } : {},
+        {
+          ...(expiresOn ? { expiresOn: new Date(expiresOn).toISOString() } : {}),
+          ...(issuedOn ? { issuedOn: new Date(issuedOn).toISOString() } : {}),
+        },
       );
       return { status: 201, body: { id: token.id, value: token.value } };
     },

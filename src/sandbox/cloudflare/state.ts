@@ -89,7 +89,12 @@ export class CloudflareState {
   }
 
   /** A token made outside the API (the seed, the control API): one policy with the permissions' groups on this account. */
-  addToken(name: string, permissions: Permission[], accountOwned = true, life: Pick<TokenRecord, 'expiresOn' | 'notBefore'> = {}): TokenRecord {
+  addToken(
+    name: string,
+    permissions: Permission[],
+    accountOwned = true,
+    life: Partial<Pick<TokenRecord, 'expiresOn' | 'notBefore' | 'issuedOn'>> = {},
+  ): TokenRecord {
     const groups = TOKEN_PERMISSION_GROUPS.filter((g) => g.permission && permissions.includes(g.permission)).map((g) => ({ id: g.id, name: g.name }));
     const policies: TokenPolicy[] = [
       { id: hexId(`policy:${name}:${randomUUID()}`), effect: 'allow', permission_groups: groups, resources: { [this.accountResource]: '*' } },
@@ -98,16 +103,18 @@ export class CloudflareState {
   }
 
   /** A new token with a new value; its permissions are what its policies allow on this account. */
-  issueToken(spec: Pick<TokenRecord, 'name' | 'policies' | 'accountOwned' | 'expiresOn' | 'notBefore' | 'condition'>): TokenRecord {
+  issueToken(spec: Pick<TokenRecord, 'name' | 'policies' | 'accountOwned' | 'expiresOn' | 'notBefore' | 'condition'> & { issuedOn?: string }): TokenRecord {
     const now = this.now();
+    // A token made outside the API may have been made earlier (the dashboard, months ago); the API's are made now.
+    const issuedOn = spec.issuedOn ?? now;
     const token: TokenRecord = {
       ...spec,
       id: randomBytes(16).toString('hex'),
       value: newTokenValue(spec.accountOwned),
       status: 'active',
       permissions: this.permissionsOf(spec.policies),
-      issuedOn: now,
-      modifiedOn: now,
+      issuedOn,
+      modifiedOn: issuedOn,
     };
     this.tokens.set(token.value, token);
     return token;

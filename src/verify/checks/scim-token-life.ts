@@ -18,6 +18,15 @@ const ROTATE = 'npx scim-setup rotate-token --create';
 export const EXPIRY_WARNING_DAYS = 30;
 
 /**
+ * Pure: the days before expiry from which a token is worth a warning: 30, or a third of a shorter
+ * life (a 30-day token warns in its last 10 days, not from its first), so that the warning means
+ * "rotate now", not "this is how tokens are".
+ */
+export function warningDays(lifeDays: number | undefined): number {
+  return lifeDays === undefined ? EXPIRY_WARNING_DAYS : Math.min(EXPIRY_WARNING_DAYS, Math.max(1, Math.ceil(lifeDays / 3)));
+}
+
+/**
  * The SCIM token's life and rights, where they can be read: expired fails (Okta's provisioning
  * stops with it); expiring within 30 days, more rights than SCIM needs, or a user-owned token warn,
  * each with the rotation that fixes it.
@@ -56,7 +65,9 @@ export function scimTokenLife(e: Reads): Check {
       fix: `\`${ROTATE}\` replaces it with an account-owned token that has SCIM Provisioning on this account only, and proves Okta uses it.`,
     };
   const concerns: string[] = [];
-  if (t.daysLeft !== undefined && t.daysLeft < EXPIRY_WARNING_DAYS) concerns.push(`it expires in ${t.daysLeft} day${t.daysLeft === 1 ? '' : 's'}`);
+  if (t.daysLeft !== undefined && t.daysLeft < warningDays(t.lifeDays)) concerns.push(`it expires in ${t.daysLeft} day${t.daysLeft === 1 ? '' : 's'}`);
+  // A token that never expires stays good wherever it leaks: worth replacing with one that does.
+  if (t.expiresOn === undefined) concerns.push('it never expires, so a copy that leaks stays good');
   if (!t.accountOwned) concerns.push("it is user-owned: Cloudflare's guide warns that it breaks when that user leaves or loses access");
   if (t.rights?.extra.length)
     concerns.push(
