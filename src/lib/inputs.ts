@@ -302,6 +302,40 @@ const REQUIRED: MissingInput[] = [
   },
 ];
 
+/**
+ * Variables people set for these inputs under other tools' names (the Okta SDK's, wrangler's, a
+ * guess): named, never echoed, when the input is missing. A guess that is a secret stays unread.
+ */
+const NEAR_MISSES: Partial<Record<MissingInput['key'], string[]>> = {
+  orgUrl: ['OKTA_CLIENT_ORGURL', 'OKTA_DOMAIN', 'OKTA_ORG', 'OKTA_URL', 'OKTA_BASE_URL'],
+  oktaToken: ['OKTA_CLIENT_TOKEN', 'OKTA_TOKEN', 'OKTA_API_KEY', 'OKTA_SSWS_TOKEN'],
+  accountId: ['CF_ACCOUNT_ID', 'CLOUDFLARE_ACCOUNT', 'CF_ACCOUNT'],
+  scimToken: ['CF_SCIM_TOKEN', 'CLOUDFLARE_SCIM_API_TOKEN', 'SCIM_TOKEN'],
+};
+
+/** Pure: " (FOO is set: scim-setup reads BAR)" for a missing input whose near-miss name is set. */
+export function nearMissNote(key: MissingInput['key'], env: NodeJS.ProcessEnv): string {
+  const set = (NEAR_MISSES[key] ?? []).filter((name) => env[name]);
+  const wanted = REQUIRED.find((m) => m.key === key)?.env;
+  return set.length && wanted ? ` (${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set: scim-setup reads ${wanted})` : '';
+}
+
+/**
+ * Pure: the optional API token under another tool's name, said rather than silently skipped:
+ * wrangler's CLOUDFLARE_API_KEY is the Global API Key, which scim-setup never uses.
+ */
+export function optionalNearMisses(env: NodeJS.ProcessEnv, apiTokenGiven: boolean): string[] {
+  if (apiTokenGiven) return [];
+  const notes: string[] = [];
+  if (env.CLOUDFLARE_API_KEY)
+    notes.push(
+      'CLOUDFLARE_API_KEY is set: that is the Global API Key (wrangler reads it), which scim-setup never uses. For verification and for making the SCIM token, set CLOUDFLARE_API_TOKEN to an API token ("Account Settings: Read", and "Account API Tokens: Edit" to make tokens).',
+    );
+  const other = ['CF_API_TOKEN', 'CLOUDFLARE_TOKEN'].filter((name) => env[name]);
+  if (other.length) notes.push(`${other.join(' and ')} ${other.length > 1 ? 'are' : 'is'} set: scim-setup reads CLOUDFLARE_API_TOKEN.`);
+  return notes;
+}
+
 /** Asks for one input; `tell` says why the last answer was refused. */
 export type Prompter = ((input: MissingInput) => Promise<string>) & { tell?: (line: string) => void | Promise<void> };
 
@@ -332,7 +366,7 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
     );
   if (missing.length > 0) {
     if (!interactivity.interactive || !prompt) {
-      const lines = missing.map((m) => `  - ${m.label}: ${m.how}`);
+      const lines = missing.map((m) => `  - ${m.label}: ${m.how}${nearMissNote(m.key, raw.env)}`);
       throw new InputError(
         `Missing required input${missing.length > 1 ? 's' : ''}:\n${lines.join('\n')}`,
         interactivity.interactive ? undefined : `The run is non-interactive (${interactivity.reason}), so scim-setup cannot ask; set the values above.`,
@@ -350,7 +384,8 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
   const validated = validateAll(c, raw.scimTokenNeed ?? 'required');
   // A secret file is read before anything else (the redactor learns its value first); a mode others may read is said here.
   const fileWarnings = Object.values(raw.secretFiles).flatMap((secret) => (secret?.warning ? [secret.warning] : []));
-  const inputs = fileWarnings.length ? { ...validated, warnings: [...fileWarnings, ...validated.warnings] } : validated;
+  const said = [...fileWarnings, ...optionalNearMisses(raw.env, validated.cloudflareApiToken !== undefined)];
+  const inputs = said.length ? { ...validated, warnings: [...said, ...validated.warnings] } : validated;
   return raw.appLabelIn ? { ...inputs, appLabelIn: raw.appLabelIn } : inputs;
 }
 

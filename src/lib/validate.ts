@@ -120,6 +120,13 @@ export function validateToken(raw: string, scheme: 'SSWS' | 'Bearer'): string {
   if (/^["'].*["']$/s.test(value)) throw new InvalidValue('it is wrapped in quotes.', 'Remove the quotes around the token.');
   if (/\s/.test(value)) throw new InvalidValue('it contains whitespace or a line break inside it.', 'Check that the token was copied whole and alone.');
   if (/[^\x21-\x7e]/.test(value)) throw new InvalidValue('it contains non-ASCII characters.', 'Copy the token again from its source.');
+  // Cloudflare's tokens name themselves (its scannable prefixes); Okta's API tokens start with 00.
+  const cloudflare = /^(cfat|cfut|cfk)_/.exec(value);
+  if (scheme === 'SSWS' && cloudflare)
+    throw new InvalidValue(
+      `it is a Cloudflare ${cloudflare[1] === 'cfk' ? 'Global API Key' : 'API token'} (it starts with ${cloudflare[1]}_), not an Okta API token.`,
+      'Set it to an Okta API token (Admin Console: Security → API → Tokens; they start with 00), and give Cloudflare tokens as CLOUDFLARE_SCIM_TOKEN or CLOUDFLARE_API_TOKEN.',
+    );
   // Cloudflare's gateway refuses any other character with 400 (codes 6003/6111) before reading the token: say so before sending it.
   if (scheme === 'Bearer' && /[^A-Za-z0-9_-]/.test(value))
     throw new InvalidValue(

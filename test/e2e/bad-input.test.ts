@@ -177,6 +177,25 @@ const cases = (): Case[] => [
   ['--detailed-exitcode alone', ['--detailed-exitcode'], {}, '--detailed-exitcode goes with --dry-run'],
   ['a saved plan that is not one', ['--plan', file('notplan.json', '{"hello":1}'), '--yes'], {}, 'not a scim-setup plan'],
   ['missing inputs when not interactive', [], { OKTA_ORG_URL: undefined, CLOUDFLARE_ACCOUNT_ID: undefined }, 'Missing required inputs:'],
+  // #34 items 17, 18: other tools' names for the inputs are named (never echoed); a Cloudflare token given as Okta's is said.
+  [
+    "the Okta SDK's variable names",
+    [],
+    { OKTA_ORG_URL: undefined, OKTA_CLIENT_ORGURL: 'https://acme.okta.com', OKTA_DOMAIN: 'acme.okta.com' },
+    'Okta org URL: set OKTA_ORG_URL or pass --org-url (OKTA_CLIENT_ORGURL and OKTA_DOMAIN are set: scim-setup reads OKTA_ORG_URL)',
+  ],
+  [
+    'a near-miss account variable',
+    [],
+    { CLOUDFLARE_ACCOUNT_ID: undefined, CF_ACCOUNT_ID: 'x' },
+    '(CF_ACCOUNT_ID is set: scim-setup reads CLOUDFLARE_ACCOUNT_ID)',
+  ],
+  [
+    'a Cloudflare token as the Okta token',
+    [],
+    { OKTA_API_TOKEN: 'cfat_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789' },
+    'it is a Cloudflare API token (it starts with cfat_), not an Okta API token',
+  ],
 ];
 
 describe('bad input: exit 2, a message that names the input and the fix, and no request at all', () => {
