@@ -60,11 +60,11 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
 function shownToAdmin(sandbox: Sandbox, ctx: Context): Context {
   const admin = sandbox.admin;
   if (!admin) return ctx;
-  const watched = <S extends NodeJS.WritableStream>(stream: S): S => {
+  const watched = <S extends NodeJS.WritableStream>(stream: S, name: string): S => {
     // The stream's own write, taken now: a spinner that hooks the stream's `write` later must not loop back through this one.
     const original = stream.write;
     const write = (chunk: unknown, ...rest: unknown[]) => {
-      admin.sees(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+      admin.sees(typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk), name);
       return Reflect.apply(original, stream, [chunk, ...rest]);
     };
     return new Proxy(stream, {
@@ -75,7 +75,7 @@ function shownToAdmin(sandbox: Sandbox, ctx: Context): Context {
       },
     });
   };
-  return { ...ctx, stdout: watched(ctx.stdout), stderr: watched(ctx.stderr) };
+  return { ...ctx, stdout: watched(ctx.stdout, 'stdout'), stderr: watched(ctx.stderr, 'stderr') };
 }
 
 /** `demo --accounts N` (#26): the sandbox's N accounts as a fleet config, then one `okta --config` run for all of them. */

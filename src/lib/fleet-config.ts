@@ -17,6 +17,9 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
  * the SCIM token, to Okta).
  */
 const NOT_A_CLOUDFLARE_TOKEN = /^(OKTA_.*|GITHUB_TOKEN|ACTIONS_.*|RUNNER_.*)$/i;
+/** The two keys that name a Cloudflare token's variable. */
+const TOKEN_ENV_KEYS: Array<'scimTokenEnv' | 'apiTokenEnv'> = ['scimTokenEnv', 'apiTokenEnv'];
+
 /** The default variable of each role: the other role may not name it. */
 const DEFAULT_ENV = { scimTokenEnv: 'CLOUDFLARE_SCIM_TOKEN', apiTokenEnv: 'CLOUDFLARE_API_TOKEN' } as const;
 
@@ -53,7 +56,7 @@ export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report)
   const roleEnvs = { scimTokenEnv: new Set<string>(), apiTokenEnv: new Set<string>() };
   for (const node of nodes)
     if (isMap(node))
-      for (const key of ['scimTokenEnv', 'apiTokenEnv'] as const) {
+      for (const key of TOKEN_ENV_KEYS) {
         const value = node.get(key, true);
         if (isScalar(value) && typeof value.value === 'string') roleEnvs[key].add(value.value.toUpperCase());
       }
@@ -75,7 +78,7 @@ export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report)
       report(node, `${place} has both "scimTokenEnv" and "scimTokenFile".`, 'Give its SCIM token one way, or neither to let scim-setup make it.');
     if (name && !NAME.test(name.value))
       report(name.node, `account name "${name.value.slice(0, 40)}" is not a short name.`, 'Use letters, digits, "-", "_" or "." (up to 32), e.g. "prod".');
-    for (const key of ['scimTokenEnv', 'apiTokenEnv'] as const) {
+    for (const key of TOKEN_ENV_KEYS) {
       const env = field(key);
       // Never echoed: a value that is not a variable's name may be the token itself, pasted by mistake.
       if (env && !ENV_NAME.test(env.value))

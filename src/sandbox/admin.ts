@@ -19,8 +19,12 @@ export interface AdminOptions {
 
 /** The emulated admin's eyes and pockets. */
 export interface EmulatedAdmin {
-  /** Text the run printed, as the person at its terminal reads it (any stream, any chunking). */
-  sees(text: string): void;
+  /**
+   * Text the run printed, as the person at its terminal reads it, in any chunking; `stream` names
+   * where it came from (stdout, stderr), since a line cut between two chunks of one stream must not
+   * be joined to the other's.
+   */
+  sees(text: string, stream?: string): void;
   /** A value the person holds (a token they were given and put in a variable): a masked one of it they can paste. */
   holds(value: string): void;
   /** What it could not do, and why: a step shown with a value nobody can read. */
@@ -43,7 +47,7 @@ export interface ReadStep {
 /** Colour and cursor sequences (a terminal's screen as recorded): a person sees the text, not these. */
 const CSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 const STEP_LINK = /\/admin\/app\/scim2testapp\/instance\/([A-Za-z0-9]+)\/#tab-provisioning/g;
-const MASKED = /^([!-~]{4}\*+[!-~]{4})\b/;
+const MASKED = /^([!-~]{4}\*+[!-~]{4})(?=\s|$)/;
 
 /** Pure: the guided steps in a screen's text, as a person reads them. Lines may carry a fleet's "[account] " heading. */
 export function readGuidedSteps(screen: string): ReadStep[] {
@@ -129,7 +133,8 @@ const KEPT_LINES = 20_000;
 export function startScreenAdmin(okta: OktaEmulator, options: AdminOptions): EmulatedAdmin {
   // The screen as lines, read as they complete: each chunk is read once, with the few lines before it (a step spans ~15).
   const lines: string[] = [];
-  let partial = '';
+  // The unfinished last line of each stream: two streams' chunks interleave, a line belongs to one.
+  const partials = new Map<string, string>();
   const wallet = new Set<string>();
   const done = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
@@ -178,9 +183,9 @@ export function startScreenAdmin(okta: OktaEmulator, options: AdminOptions): Emu
     return start < 0 ? undefined : lines.slice(start, end + 1).join('\n');
   };
   return {
-    sees(text) {
-      const parts = (partial + text.replace(CSI, '')).split(/\r?\n|\r/);
-      partial = parts.pop() ?? '';
+    sees(text, stream = 'stdout') {
+      const parts = ((partials.get(stream) ?? '') + text.replace(CSI, '')).split(/\r?\n|\r/);
+      partials.set(stream, parts.pop() ?? '');
       if (parts.length === 0) return;
       lines.push(...parts);
       if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);

@@ -9,5 +9,23 @@ import type { Check, Evidence } from './types.js';
  * sees only the evidence it declares (checks/registry.ts).
  */
 export function evaluate(e: Evidence, drift: Drift[] = findDrift(e)): Check[] {
-  return CHECKS.flatMap((check) => check.run(e, drift));
+  return CHECKS.flatMap((check) => check.run(e, drift)).map((check) => unread(check, e));
+}
+
+/** The checks that read Cloudflare's side through SCIM (its members, each pushed group): with the reader refused, what they would say is unknown. */
+const readThroughScim = (id: string) => id === 'members' || id.startsWith('push-group:');
+
+/**
+ * Pure: a check of Cloudflare's side when SCIM could not be read: "could not read", never "not there
+ * yet" (#34 item 12). A refused reader says nothing of what Cloudflare holds; the scim-token check
+ * says why it was refused.
+ */
+function unread(check: Check, e: Evidence): Check {
+  if (e.scimToken.ok || !readThroughScim(check.id)) return check;
+  return {
+    id: check.id,
+    status: 'skipped',
+    summary: `could not read Cloudflare's ${check.id === 'members' ? 'members' : 'side of this pushed group'}: SCIM was not readable (see the scim-token check)`,
+    evidence: [e.scimToken.message],
+  };
 }

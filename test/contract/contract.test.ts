@@ -19,11 +19,11 @@ let s: Sandbox;
 async function runCli(args: string[], env: Record<string, string>): Promise<number> {
   handedEnv(env);
   // What the run prints, the sandbox's admin reads (as a person reads the terminal): it does the guided step from that.
-  const sink = () => Object.assign(new PassThrough(), { isTTY: false }).on('data', (d) => shown(String(d)));
+  const sink = (name: 'stdout' | 'stderr') => Object.assign(new PassThrough(), { isTTY: false }).on('data', (d) => shown(String(d), name));
   return main(['node', 'scim-setup', ...args], {
     env,
-    stdout: sink(),
-    stderr: sink(),
+    stdout: sink('stdout'),
+    stderr: sink('stderr'),
     stdin: Object.assign(new PassThrough(), { isTTY: false }),
     signal: new AbortController().signal,
   });

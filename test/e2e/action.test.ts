@@ -64,7 +64,7 @@ function runAction(
     );
     // The sandbox's admin reads the step's log as it is written, as the person watching the job would.
     child.stdout?.on('data', (d) => shown(String(d)));
-    child.stderr?.on('data', (d) => shown(String(d)));
+    child.stderr?.on('data', (d) => shown(String(d), 'stderr'));
   });
 }
 

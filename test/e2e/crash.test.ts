@@ -15,7 +15,7 @@ async function killedAfterWrite(k: number, env: Record<string, string>, taps: Ar
   // The admin reads what the run prints until it dies: the guided step is done from the screen, as a person does it.
   handedEnv(env);
   child.stdout.on('data', (d) => shown(String(d)));
-  child.stderr.on('data', (d) => shown(String(d)));
+  child.stderr.on('data', (d) => shown(String(d), 'stderr'));
   let writes = 0;
   taps.push((e) => {
     if (e.method !== 'GET' && ++writes === k) child.kill('SIGKILL');

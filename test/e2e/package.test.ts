@@ -46,7 +46,7 @@ const run = (args: string[]) =>
     );
     // The sandbox's admin reads what the installed CLI prints, as a person at its terminal would.
     child.stdout?.on('data', (d) => shown(String(d)));
-    child.stderr?.on('data', (d) => shown(String(d)));
+    child.stderr?.on('data', (d) => shown(String(d), 'stderr'));
   });
 
 describe('the published package', () => {

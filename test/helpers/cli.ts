@@ -50,13 +50,16 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    // Decoded as text by the streams themselves: a character cut between two chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
       stdout += d;
-      shown(String(d));
+      shown(d, 'stdout');
     });
-    child.stderr.on('data', (d) => {
+    child.stderr.on('data', (d: string) => {
       stderr += d;
-      shown(String(d));
+      shown(d, 'stderr');
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
     child.on('error', reject);
@@ -92,18 +95,18 @@ export async function runInProcess(
 ): Promise<CliResult> {
   const { PassThrough } = await import('node:stream');
   const { main } = await import('../../src/index.js');
-  const capture = () => {
+  const capture = (name: 'stdout' | 'stderr') => {
     const stream = Object.assign(new PassThrough(), { isTTY: options.isTTY ?? false, columns: options.columns });
     let text = '';
     stream.on('data', (d) => {
       text += d;
-      shown(String(d));
+      shown(String(d), name);
     });
     return { stream, text: () => text };
   };
   handedEnv(options.env);
-  const out = capture();
-  const err = capture();
+  const out = capture('stdout');
+  const err = capture('stderr');
   const code = await main(['node', 'scim-setup', ...args], {
     env: options.env,
     stdout: out.stream,

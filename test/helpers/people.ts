@@ -19,7 +19,7 @@ export function handedEnv(env: Record<string, string | undefined>): void {
   for (const [name, value] of Object.entries(env)) if (value && /TOKEN/.test(name)) for (const p of people) p.holds(value);
 }
 
-/** What a run printed, on stdout or stderr, as it printed it. */
-export function shown(text: string): void {
-  for (const p of people) p.sees(text);
+/** What a run printed, as it printed it, and on which stream (a line cut between chunks belongs to its own stream). */
+export function shown(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+  for (const p of people) p.sees(text, stream);
 }

@@ -29,6 +29,14 @@ describe("the admin's reading of a guided step", () => {
     expect(readGuidedSteps(narrow)).toEqual([{ appId: APP, baseUrl: BASE, token }]);
   });
 
+  it.each(['cfat_abcdefghijklmnopqrstuvwxyz01234567l5x-', 'cfat_abcdefghijklmnopqrstuvwxyz01234567l5x_'])(
+    'a mask that ends in a character that is not a letter (%s: base64url ends so one time in 32) is read whole',
+    (token) => {
+      const text = renderManualStep(provisioningGuidedStep(ORG, APP, BASE, token, false, { env: 'CLOUDFLARE_SCIM_TOKEN' }));
+      expect(readGuidedSteps(text)).toEqual([{ appId: APP, baseUrl: BASE, token: { masked: `cfat${'*'.repeat(24)}${token.slice(-4)}` } }]);
+    },
+  );
+
   it("the rotation's step asks for the token field alone", () => {
     expect(readGuidedSteps(renderManualStep(tokenGuidedStep(ORG, APP, TOKEN, true, 'made')))).toEqual([{ appId: APP, token: { value: TOKEN } }]);
   });

@@ -84,6 +84,19 @@ describe('the checks registry', () => {
       for (const result of [check.run(evidenceFor(e, check.reads), [])].flat()) expect(result.id.startsWith(check.id), result.id).toBe(true);
   });
 
+  it("with SCIM unreadable (a refused token), Cloudflare's side is 'could not read', never 'not there yet' (#34 item 12)", () => {
+    const refused: Evidence = {
+      ...healthy(),
+      scimToken: { ok: false, status: 401, message: 'Cloudflare does not know the token in CLOUDFLARE_SCIM_TOKEN', auth: true },
+      cloudflareUsers: {},
+    };
+    const checks = evaluate(refused);
+    for (const id of ['members', 'push-group:Engineering'])
+      expect(checks.find((c) => c.id === id)).toMatchObject({ status: 'skipped', summary: expect.stringMatching(/^could not read Cloudflare's/) });
+    expect(checks.filter((c) => c.status === 'pending')).toEqual([]);
+    expect(checks.find((c) => c.id === 'scim-token')).toMatchObject({ status: 'fail' });
+  });
+
   it('hands a check only what it declares: evidence it did not declare is not there to read', () => {
     const e = healthy();
     const roles = CHECKS.find((c) => c.id === 'roles:');
