@@ -158,10 +158,10 @@ export const declareRotateToken = () =>
 export const declareSandbox = () =>
   new Command('sandbox')
     .description('Start the Okta and Cloudflare emulators on 127.0.0.1 and print the env vars to use them.')
-    .option('--okta-port <port>', 'Okta emulator port (0 = any free port)', '0')
-    .option('--cloudflare-port <port>', 'Cloudflare emulator port (0 = any free port)', '0')
+    .option('--okta-port <port>', 'Okta emulator port (default: 0, any free port)')
+    .option('--cloudflare-port <port>', 'Cloudflare emulator port (default: 0, any free port)')
     .option('--seed <file>', 'seed file (JSON) for the Okta org')
-    .option('--accounts <n>', 'Cloudflare accounts the one API host serves, each with its own tokens (default: 1)', '1')
+    .option('--accounts <n>', 'Cloudflare accounts the one API host serves, each with its own tokens (default: 1)')
     .option('--fleet-config <file>', 'write a fleet config for its accounts, for okta --config FILE (their token env lines are printed)')
     .addOption(
       new Option('--connection-api <mode>', 'whether Okta takes the provisioning connection API (default: unsupported)').choices(['unsupported', 'supported']),
@@ -173,8 +173,8 @@ export const declareSandbox = () =>
       ).choices(['auto', 'manual']),
     )
     .option('--compare <file.har>', 'replay a recording (--record) against a fresh sandbox and print where their answers differ in shape; exit 1 if they do')
-    .option('--latency <ms>', 'added latency per request', '0')
-    .option('--rate-limit-scale <n>', 'multiply rate limits (and shrink their windows) by N', '1')
+    .option('--latency <ms>', 'added latency per request (default: 0)')
+    .option('--rate-limit-scale <n>', 'multiply rate limits (and shrink their windows) by N (default: 1)')
     .option('--json', 'print one JSON line with the env vars')
     .optionsGroup('Timing of real services (docs/sandbox.md):')
     .option('--listing-lag <ms>', "Cloudflare's SCIM listings trail its writes by up to this long")
@@ -282,6 +282,7 @@ export function planOptions<A extends unknown[], O extends OptionValues, G exten
 
 export function waitOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Cmd<A, O, G>, wait: string) {
   return command
+    .optionsGroup('Waits and timeouts:')
     .option('--wait <duration>', wait)
     .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default: 60s)')
     .option('--request-timeout <duration>', 'give up on one attempt of a request after this long (default: 30s); a retry has its own timeout');

@@ -136,20 +136,21 @@ export async function run(options: SandboxCommandOptions, ctx: Context): Promise
 }
 
 async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Reporter): Promise<number> {
-  const scale = nonNegative(options.rateLimitScale, '--rate-limit-scale');
+  // Defaults said once, in the help's own words ("(default: 1)"), not as commander's quoted strings.
+  const scale = nonNegative(options.rateLimitScale ?? '1', '--rate-limit-scale');
   if (scale === 0) throw new InputError('--rate-limit-scale must be above 0.', 'Pass e.g. --rate-limit-scale 10.');
-  const accounts = Number(options.accounts);
+  const accounts = Number(options.accounts ?? '1');
   if (!Number.isInteger(accounts) || accounts < 1 || accounts > 50)
     throw new InputError(`--accounts: "${options.accounts}" is not a number of accounts from 1 to 50.`, 'Pass e.g. --accounts 3.');
   if (options.fleetConfig !== undefined) await checkOutputPath(options.fleetConfig, '--fleet-config');
   const sandbox = await startSandbox({
     accounts,
-    oktaPort: port(options.oktaPort, '--okta-port'),
-    cloudflarePort: port(options.cloudflarePort, '--cloudflare-port'),
+    oktaPort: port(options.oktaPort ?? '0', '--okta-port'),
+    cloudflarePort: port(options.cloudflarePort ?? '0', '--cloudflare-port'),
     seed: await loadSeed(options.seed),
     connectionApi: options.connectionApi ?? 'unsupported',
     admin: options.admin ?? 'manual',
-    latencyMs: nonNegative(options.latency, '--latency'),
+    latencyMs: nonNegative(options.latency ?? '0', '--latency'),
     timing: timingOf(options),
     rateLimitScale: scale,
   }).catch((error: unknown) => {
