@@ -113,6 +113,9 @@ function retarget(text: string, origins: Map<string, string>): string {
   return out;
 }
 
+/** How long a replayed request waits for Okta's provisioning to settle, at most. */
+const CATCH_UP_MS = 2000;
+
 function credentialFor(service: Service, url: URL, sandbox: Sandbox): string {
   if (service === 'okta') return `SSWS ${sandbox.okta.apiToken}`;
   return `Bearer ${url.pathname.includes('/scim/') ? sandbox.cloudflare.scimToken.value : sandbox.cloudflare.readToken.value}`;
@@ -144,6 +147,9 @@ export async function compareRecording(exchanges: RecordedExchange[], sandbox: S
     const gap = previous === undefined ? 0 : x.startedAt - previous;
     if (gap > 0) await new Promise((r) => setTimeout(r, Math.min(MAX_GAP_MS, gap)));
     previous = x.startedAt;
+    // The recorded world had done the work its earlier writes asked of Okta (a push, a lastSync stamped) by the time
+    // of this request; the replayed one catches up first, however loaded the machine, but never waits on a long retry.
+    await Promise.race([sandbox.okta.engine.idle(), new Promise((r) => setTimeout(r, CATCH_UP_MS))]);
     const service = serviceOf(url);
     const base = service === 'okta' ? url.origin : cloudflareBase(url);
     const target = substitute((origins.get(base) ?? base) + x.url.slice(base.length), ids);
