@@ -45,6 +45,15 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     const compared = await runCli(['sandbox', '--compare', har]);
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stdout + compared.stderr).toContain('No shape differences');
+
+    // A verify recording reads an app it never made: the replay makes the world it read (the app, provisioning on,
+    // its groups and push mapping) first, not 404s that no real org gave (#34 item 4: 23 false differences).
+    const verified = join(folder(), 'verify.har');
+    const v = await runCli(['verify', '--record', verified], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const replay = await runCli(['sandbox', '--compare', verified]);
+    expect(replay.stdout + replay.stderr).toContain('No shape differences');
+    expect(replay.code).toBe(0);
   });
 
   it('the OAuth service-app mode leaks neither the private key, the signed assertion nor the access token it obtained', async () => {

@@ -2,12 +2,14 @@ import type { RecordedExchange } from '../../lib/har.js';
 import { parseJsonOrUndefined } from '../../lib/json.js';
 import { REDACTED } from '../../lib/redact.js';
 import type { Sandbox } from '../sandbox.js';
+import { buildRecordedWorld } from './recorded-world.js';
 import { compareAll, shapesOf, type Difference } from './shape.js';
 
 /**
  * Replays a recording's requests against the sandbox, in order and at the recorded pace, and
  * compares the answers' shapes with the recorded ones. Ids differ between the recorded org and the
- * sandbox, so the groups and users the recording shows are made in the sandbox first, and every id
+ * sandbox, so the world the recording read (its groups, users, apps and their provisioning) is made in
+ * the sandbox first, and every id
  * an answer reveals is mapped onto the sandbox's own as the replay goes.
  */
 export interface CompareReport {
@@ -55,51 +57,6 @@ function substitute(text: string, ids: Map<string, string>): string {
   return out;
 }
 
-/** The recorded org's groups and users, made in the sandbox (or found there by name), so that searches and ids resolve. */
-function seedFromRecording(exchanges: RecordedExchange[], sandbox: Sandbox, ids: Map<string, string>): void {
-  const state = sandbox.okta.state;
-  const groupsByName = new Map([...state.groups.values()].filter((g) => g.type === 'OKTA_GROUP').map((g) => [g.profile.name, g.id]));
-  const usersByLogin = new Map([...state.users.values()].map((u) => [u.profile.login, u.id]));
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    if (!value || typeof value !== 'object') return;
-    const o = value as {
-      id?: unknown;
-      type?: unknown;
-      profile?: { name?: unknown; login?: unknown; firstName?: unknown; lastName?: unknown; email?: unknown };
-    };
-    if (typeof o.id === 'string' && o.id.startsWith('00g') && o.type === 'OKTA_GROUP' && typeof o.profile?.name === 'string' && !ids.has(o.id)) {
-      const name = o.profile.name;
-      const id = groupsByName.get(name) ?? state.addGroup(name, null, 'OKTA_GROUP').id;
-      groupsByName.set(name, id);
-      ids.set(o.id, id);
-    } else if (typeof o.id === 'string' && o.id.startsWith('00u') && typeof o.profile?.login === 'string' && !ids.has(o.id)) {
-      const login = o.profile.login;
-      const id =
-        usersByLogin.get(login) ??
-        state.addUser(login, String(o.profile.firstName ?? 'Recorded'), String(o.profile.lastName ?? 'User'), String(o.profile.email ?? login)).id;
-      usersByLogin.set(login, id);
-      ids.set(o.id, id);
-    }
-    for (const v of Object.values(value)) visit(v);
-  };
-  for (const x of exchanges) if (serviceOf(new URL(x.url)) === 'okta') visit(parseJsonOrUndefined(x.responseBody));
-  // Memberships as the recording read them.
-  for (const x of exchanges) {
-    const m = /\/api\/v1\/groups\/([^/]+)\/users$/.exec(new URL(x.url).pathname);
-    const members = parseJsonOrUndefined(x.responseBody);
-    const groupId = m ? ids.get(m[1]) : undefined;
-    if (!groupId || !Array.isArray(members)) continue;
-    for (const u of members) {
-      const userId = ids.get((u as { id?: string }).id ?? '');
-      if (userId) state.members.get(groupId)?.add(userId);
-    }
-  }
-}
-
 /**
  * Text with each recorded service's base (origin, or Cloudflare's API base) replaced by the sandbox's:
  * whole bases only (one that another merely starts with, such as a shorter port, is left), longest first.
@@ -131,7 +88,9 @@ export async function compareRecording(exchanges: RecordedExchange[], sandbox: S
     const account = /\/accounts\/([^/]+)/.exec(url.pathname)?.[1];
     if (account && account !== sandbox.accountId) ids.set(account, sandbox.accountId);
   }
-  seedFromRecording(exchanges, sandbox, ids);
+  buildRecordedWorld(exchanges, sandbox, ids);
+  // The world built, Okta provisions it before the first request, as the recorded org had.
+  await Promise.race([sandbox.okta.engine.idle(), new Promise((r) => setTimeout(r, CATCH_UP_MS * 5))]);
 
   const recorded: RecordedExchange[] = [];
   const replayed: Array<Omit<RecordedExchange, 'startedAt' | 'durationMs' | 'statusText' | 'requestHeaders'>> = [];

@@ -291,5 +291,8 @@ export function shapesOf(exchanges: Array<Pick<Exchange, 'method' | 'url' | 'sta
 
 /** Every difference between two sets of shapes, over the operations both have. */
 export function compareAll(recorded: Map<string, OperationShape>, emulated: Map<string, OperationShape>): Difference[] {
-  return [...recorded].flatMap(([op, shape]) => (emulated.has(op) ? compareShapes(op, shape, emulated.get(op)!) : []));
+  return [...recorded].flatMap(([op, shape]) => {
+    const replayed = emulated.get(op);
+    return replayed ? compareShapes(op, shape, replayed) : [];
+  });
 }
