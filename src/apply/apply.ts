@@ -12,7 +12,7 @@ import { OktaRequestError } from '../okta/errors.js';
 import { createOrAdopt } from '../okta/create-or-adopt.js';
 import { findApps } from '../okta/observe.js';
 import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Operation, type Plan } from '../plan/types.js';
-import { createAccountToken, proveMadeToken, revokeAccountToken, rollAccountToken } from '../cloudflare/account-tokens.js';
+import { createAccountToken, proveMadeRecord, proveMadeToken, revokeAccountToken, rollAccountToken } from '../cloudflare/account-tokens.js';
 import { resolveTokenName } from '../plan/token-ownership.js';
 import { tokenCreateBody } from '../plan/scim-token.js';
 import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
@@ -25,7 +25,8 @@ import { writeOkta } from '../okta/writes.js';
 export interface HeldScimToken {
   value?: string;
   /** Set when this run made (or adopted) the token. */
-  made?: { id: string; proof: string; client: CloudflareClient };
+  /** `usableHere`: false where Cloudflare refuses its value from this machine's address (outside the token's ranges). */
+  made?: { id: string; proof: string; client: CloudflareClient; usableHere: boolean };
 }
 
 export interface ApplyDeps {
@@ -298,20 +299,35 @@ export async function makeScimToken(
         .then(() => checkScimToken(client))
         .catch((error: unknown) => {
           if (error instanceof AuthError && error.refusal === 'unknown-token') return undefined;
+          if (error instanceof AuthError && error.refusal === 'outside-ip-ranges') return outsideRanges(error);
           throw error;
         }),
     { waitMs: 30_000, signal: deps.signal, waitingFor: 'Cloudflare to accept the new token' },
   );
   if (!proof)
     throw new RemoteError(`Cloudflare made token ${id} but does not accept it yet.`, 'Re-run the same command in a minute: it adopts the token it made.');
-  const written = await proveScimWrite(client, 'the token this run made');
+  let how: string;
+  if (typeof proof === 'string') {
+    how = `read back as asked; ${proof}; ${await proveScimWrite(client, 'the token this run made')}`;
+    // From here the token Okta gets is the one that writes roles too.
+    deps.scim = client;
+  } else {
+    // Cloudflare refuses the value from this machine for its address alone, which it says only of a token it knows: the
+    // rest is proved from the record (its one right, SCIM Provisioning on this account; its life; its ranges), and the
+    // value's use by Okta's first SCIM request, which verify reads from the audit log.
+    await proveMadeRecord(api, { id, appId, name }, expectation);
+    how = `record read back as asked; its value cannot be used from this machine (${proof.address}, outside its ranges): Okta's first SCIM request with it proves it`;
+  }
   // Okta holds none of these (okta makes its token only before Okta has one): revoked once the new one is proved.
   for (const old of op.revoke) await revokeAccountToken(api, old);
   deps.scimToken.value = value;
-  deps.scimToken.made = { id, proof, client };
-  // From here the token Okta gets is the one that writes roles too.
-  deps.scim = client;
-  return `${op.adopt ? 'rolled' : 'made'} token ${id}, read back as asked; ${proof}; ${written}`;
+  deps.scimToken.made = typeof proof === 'string' ? { id, proof, client, usableHere: true } : { id, proof: how, client, usableHere: false };
+  return `${op.adopt ? 'rolled' : 'made'} token ${id}, ${how}`;
+}
+
+/** A refusal of this machine's address, kept as what it proves: Cloudflare knows the token and applies its ranges. */
+function outsideRanges(error: AuthError): { address: string } {
+  return { address: error.location ?? 'its address' };
 }
 
 /** POST /apps/{id}/users after an ambiguous failure: check the assignment before assigning again. */

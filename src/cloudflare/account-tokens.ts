@@ -151,16 +151,27 @@ export async function proveMadeToken(
   e: TokenExpectation,
 ): Promise<void> {
   const verified = await verifiedToken(made);
-  const refuse = (why: string) =>
-    new RemoteError(
-      `Cloudflare's answer for the new SCIM token is not the token asked for: ${why}. It was not handed to Okta.`,
-      "Look at the account's API tokens in Cloudflare (Manage Account → Account API Tokens) and revoke what nobody asked for; then re-run, which makes or adopts a token of its own.",
-    );
   if (verified.id !== expected.id || !verified.accountOwned)
-    throw refuse(`its value verifies as token ${fromWire(verified.id, 64)}${verified.accountOwned ? '' : ' (a user token)'}, not as ${expected.id}`);
+    throw notAsked(`its value verifies as token ${fromWire(verified.id, 64)}${verified.accountOwned ? '' : ' (a user token)'}, not as ${expected.id}`);
+  await proveMadeRecord(api, expected, e);
+}
+
+function notAsked(why: string): RemoteError {
+  return new RemoteError(
+    `Cloudflare's answer for the new SCIM token is not the token asked for: ${why}. It was not handed to Okta.`,
+    "Look at the account's API tokens in Cloudflare (Manage Account → Account API Tokens) and revoke what nobody asked for; then re-run, which makes or adopts a token of its own.",
+  );
+}
+
+/**
+ * The made token's record, read with the API token: its name, its one right (SCIM Provisioning on this
+ * account), its life and its ranges. All that can be proved from a machine outside the token's ranges,
+ * where Cloudflare refuses the value itself.
+ */
+export async function proveMadeRecord(api: CloudflareClient, expected: { id: string; appId: string; name: string }, e: TokenExpectation): Promise<void> {
   const token = await getAccountToken(api, expected.id);
-  if (!token) throw refuse(`account ${api.accountId} has no token ${expected.id}`);
-  if (token.name !== expected.name || !namedForApp(token.name, expected.appId)) throw refuse(`it is named "${fromWire(token.name, 120)}"`);
+  if (!token) throw notAsked(`account ${api.accountId} has no token ${expected.id}`);
+  if (token.name !== expected.name || !namedForApp(token.name, expected.appId)) throw notAsked(`it is named "${fromWire(token.name, 120)}"`);
   const why = rightsBeyondScim(token, e.accountId, e.scimGroupId) ?? lifeDiffers(token, e);
-  if (why) throw refuse(why);
+  if (why) throw notAsked(why);
 }

@@ -79,6 +79,7 @@ export function diagnoseRefusal(status: number, refusal: GatewayRefusal, tokenLi
       `Run from an address the token allows, or widen its ranges (Account API Tokens → the token → Client IP Address Filtering); for the SCIM token, Okta's published IP ranges must be in them.`,
       403,
       'outside-ip-ranges',
+      refusal.location,
     );
   if (codes.includes(9109))
     return new AuthError(

@@ -12,7 +12,7 @@ import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.j
 import { maskToken } from '../lib/redact.js';
 import { untrusted } from '../lib/terminal-text.js';
 import { runActions, type RunResult } from '../apply/executor.js';
-import { planRotation, planTokenRotation } from '../plan/rotate-plan.js';
+import { planRotation, repushMapping, planTokenRotation } from '../plan/rotate-plan.js';
 import { summarize } from '../plan/render.js';
 import { pollUntil } from '../lib/poll.js';
 import { OktaRequestError } from '../okta/errors.js';
@@ -22,6 +22,7 @@ import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
 import { readClient, refuseRevealOffTerminal, type Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
 import { writeOkta } from '../okta/writes.js';
+import type { CloudflareClient } from '../cloudflare/client.js';
 
 /**
  * `npx scim-setup rotate-token`: CLOUDFLARE_SCIM_TOKEN holds the new token. It is proved against
@@ -102,14 +103,14 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
       'Run `npx scim-setup okta` to set provisioning up with this token.',
     );
   const [mappings, made] = await Promise.all([
-    readOkta.pushMappings(okta, app.id, { status: 'ACTIVE' }),
+    readOkta.pushMappings(okta, app.id),
     inputs.tokenCreation ? planMadeToken(session, app, inputs.tokenCreation) : undefined,
   ]);
   const newTokenId = made ? made.newTokenId : await tokenId(scim);
   const alreadyRotated = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
   const actions = [
     ...(made ? [made.make] : []),
-    ...planRotation({ app, alreadyInUse: alreadyRotated, activeMappingId: mappings[0]?.id }, inputs.scimBaseUrl),
+    ...planRotation({ app, alreadyInUse: alreadyRotated, repushMappingId: repushMapping(mappings) }, inputs.scimBaseUrl),
     ...(made?.revoke ? [made.revoke] : []),
   ];
   const plan = { actions, warnings: made?.notes ?? [] };
@@ -244,6 +245,14 @@ async function planMadeToken(session: Session, app: { id: string; label: string 
 
 const LOOKBACK_MS = 3600_000;
 
+/** How far apart two services' clocks may be read to be: the Date headers' second, each way. */
+const CLOCKS_APART_MS = 2000;
+
+/** Okta's last request (newest first) is on Cloudflare's clock: onto ours, then onto Okta's (ms). */
+function lastUseOnOktaClock(okta: Session['okta'], read: CloudflareClient, used: AuditEntry[]): number {
+  return okta.onOktaClock(new Date(Date.parse(used[0].action.time) + read.clockOffsetMs)).getTime();
+}
+
 /** A re-run changes nothing when Cloudflare's audit log shows Okta's requests with the new token, and Okta no auth failure since. */
 async function alreadyInUse(session: Session, appId: string, newTokenId: string, lastHour?: AuditEntry[]): Promise<string | undefined> {
   if (!session.read) return undefined;
@@ -252,10 +261,8 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string,
     ? lastHour.filter((e) => isOktaRequest(e) && e.actor?.token_id === newTokenId)
     : await oktaRequestsWith(session.read, newTokenId, new Date(Date.now() - LOOKBACK_MS));
   if (used.length === 0) return undefined;
-  // The last use is on Cloudflare's clock: onto ours (less the Date headers' second), then onto Okta's.
-  const after = new Date(Date.parse(used[0].action.time) + session.read.clockOffsetMs - 2000);
   const failures = await readOkta.logs(session.okta, {
-    since: session.okta.onOktaClock(after).toISOString(),
+    since: new Date(lastUseOnOktaClock(session.okta, session.read, used) - CLOCKS_APART_MS).toISOString(),
     filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
     limit: 100,
   });
@@ -297,31 +304,49 @@ async function proveInUse(
   session.reporter.info(
     `Waiting ${Number.isFinite(waitMs) ? `up to ${Math.round(waitMs / 1000)}s` : 'until Ctrl-C'} for Okta to push with the new token (asking it to push, then reading Cloudflare's audit log).`,
   );
+  const read = readClient(session, 'rotate-token');
+  // An authentication failure before the new token's first use is the old token's (the person has not pasted yet, or
+  // Okta was pushing already): only one after Okta's last request with the new token says Okta is refused with it.
+  let refusedAt: string | undefined;
   const proof = await pollUntil(
     async () => {
       if (round++ % 4 === 0) for (const request of requestsOf(action)) await okta.send(request);
-      const failures = await readOkta.logs(okta, {
-        since: okta.onOktaClock(since).toISOString(),
-        filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
-        limit: 100,
-      });
-      if (failures.length > 0)
+      const [used, failures] = await Promise.all([
+        oktaRequestsWith(read, newTokenId, since),
+        readOkta.logs(okta, {
+          since: okta.onOktaClock(since).toISOString(),
+          filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
+          limit: 100,
+        }),
+      ]);
+      refusedAt = failures.at(-1)?.published;
+      if (used.length === 0) return undefined;
+      const lastUse = lastUseOnOktaClock(okta, read, used);
+      const after = failures.filter((f) => Date.parse(f.published) > lastUse + CLOCKS_APART_MS);
+      // A failure as near the last use as the clocks can tell may be the old token's last pass: the next push tells.
+      if (failures.some((f) => Math.abs(Date.parse(f.published) - lastUse) <= CLOCKS_APART_MS)) return undefined;
+      if (after.length > 0)
         throw new PendingError(
-          `Okta's System Log shows an authentication failure since the change (${failures[0].published}): Okta still holds a token Cloudflare refuses.`,
-          'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token.',
+          `Okta used the new token, then its System Log shows an authentication failure (${after[0].published}): Cloudflare refuses a token Okta holds.`,
+          'Check the token on the Provisioning tab (Integration → Edit) and its client IP ranges, then re-run rotate-token.',
         );
-      const used = await oktaRequestsWith(readClient(session, 'rotate-token'), newTokenId, since);
-      return used.length > 0
-        ? `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} by Okta (its user agent) made with the new token since the change`
-        : undefined;
+      return `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} by Okta (its user agent) made with the new token since the change, and Okta no authentication failure after`;
     },
     {
       waitMs,
       signal: session.signal,
       waitingFor: 'Okta to use the new token',
-      onWait: () => progress(`${action.summary}: no SCIM request with it yet (look ${round}), asking Okta to push again`),
+      onWait: () =>
+        progress(
+          `${action.summary}: no SCIM request with it yet (look ${round})${refusedAt ? `, Okta still refused with the old one (${refusedAt})` : ''}, asking Okta to push again`,
+        ),
     },
   );
+  if (!proof && refusedAt)
+    throw new PendingError(
+      `Okta has not used the new token, and its System Log shows an authentication failure since the change (${refusedAt}): Okta still holds a token Cloudflare refuses.`,
+      'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token (it is safe to repeat).',
+    );
   if (!proof)
     throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
   return proof;

@@ -163,7 +163,7 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
   if (reporter.json) {
     const accountsOut = sandbox.accounts.map((a) => ({ accountId: a.accountId, env: a.env }));
     ctx.stdout.write(
-      `${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, env: { ...sandbox.env, ...fleet?.env }, accounts: accountsOut, ...(fleet ? { fleetConfig: options.fleetConfig } : {}) })}\n`,
+      `${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, oktaEgressAddress: sandbox.okta.engine.egressAddress ?? null, env: { ...sandbox.env, ...fleet?.env }, accounts: accountsOut, ...(fleet ? { fleetConfig: options.fleetConfig } : {}) })}\n`,
     );
   } else {
     const s = reporter.style;
@@ -177,21 +177,20 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
           .map(([name, value]) => `${name}=${value}`)
           .join(' ')}\n`,
       );
-    if (fleet)
+    if (fleet) ctx.stdout.write(`\nWrote a fleet config for its ${sandbox.accounts.length} accounts to ${options.fleetConfig}.\n`);
+    // One next step: the fleet's where a fleet config was written (#34 item 27).
+    const next = fleet ? `npx scim-setup okta --config ${options.fleetConfig}` : 'npx scim-setup okta --push-group Engineering';
+    const who =
+      options.admin === 'auto'
+        ? `the emulated admin acts on the guided step you show it: POST {"text": <what the run printed>} to ${sandbox.okta.url}/__sandbox/admin/screen`
+        : 'the guided step is yours: open its link, or POST /__sandbox/apps/<appId>/provisioning';
+    ctx.stdout.write(`\nThen: ${next}   (${who})\n`);
+    const egress = sandbox.okta.engine.egressAddress;
+    if (egress)
       ctx.stdout.write(
-        `\nWrote a fleet config for its ${sandbox.accounts.length} accounts to ${options.fleetConfig}: npx scim-setup okta --config ${options.fleetConfig}\n`,
+        `Okta's SCIM requests come from ${egress}, as a real org's come from Okta's IP ranges: --scim-token-allow-cidr ${egress}/32 makes a token only Okta may use.\n`,
       );
-    ctx.stdout.write(
-      `\nThen: npx scim-setup okta --push-group ` +
-        `Engineering${
-          options.admin === 'auto'
-            ? `   (the emulated admin acts on the guided step you show it: POST {"text": <what the run printed>} to ${sandbox.okta.url}/__sandbox/admin/screen)`
-            : `   (the guided step is yours: open its link, or POST /__sandbox/apps/<appId>/provisioning)`
-        }\nStop ` +
-        `` +
-        `` +
-        `with Ctrl-C.\n`,
-    );
+    ctx.stdout.write('Stop with Ctrl-C.\n');
   }
   // main turns SIGINT and SIGTERM into this signal.
   await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));

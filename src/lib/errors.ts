@@ -111,6 +111,8 @@ export class AuthError extends CliError {
     fix?: string,
     readonly status: 401 | 403 = 401,
     readonly refusal?: AuthRefusal,
+    /** The caller's address, where Cloudflare refused it for being outside the token's client IP ranges. */
+    readonly location?: string,
   ) {
     super(message, ExitCode.auth, fix);
   }

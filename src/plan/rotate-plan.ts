@@ -9,8 +9,16 @@ export interface RotateObserved {
   app: { id: string; label: string };
   /** Why Okta already uses the new token (Cloudflare's audit log), if it does: then nothing is to do. */
   alreadyInUse?: string;
-  /** An ACTIVE push mapping: pushing it again makes Okta send SCIM requests, which prove the token. */
-  activeMappingId?: string;
+  /**
+   * A push mapping to push again, which makes Okta send SCIM requests that prove the token: an ACTIVE
+   * one, else one in ERROR (a push the old token failed: pushing it again is its repair as well).
+   */
+  repushMappingId?: string;
+}
+
+/** Pure: the mapping whose push again proves the token: an ACTIVE one, else one in ERROR (the re-push repairs it too). */
+export function repushMapping(mappings: Array<{ id: string; status?: string }>): string | undefined {
+  return (mappings.find((m) => m.status === 'ACTIVE') ?? mappings.find((m) => m.status === 'ERROR'))?.id;
 }
 
 /**
@@ -21,7 +29,7 @@ export interface RotateObserved {
 export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
   const app = oktaPaths.app(o.app.id);
   const done = o.alreadyInUse !== undefined;
-  const proof: Action = o.activeMappingId
+  const proof: Action = o.repushMappingId
     ? {
         id: 'token-proof',
         kind: 'update',
@@ -29,14 +37,14 @@ export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
         operation: { kind: 'token-proof' },
         summary: 'prove Okta uses the new token',
         detail: "ask Okta to push (a push mapping set INACTIVE, then ACTIVE), then read Cloudflare's audit log for a SCIM request made with the new token",
-        ...sequence(repush(app, o.activeMappingId)),
+        ...sequence(repush(app, o.repushMappingId)),
       }
     : {
         id: 'token-proof',
         kind: 'manual',
         resource: 'token-proof',
         summary: 'prove Okta uses the new token',
-        detail: 'no ACTIVE push mapping can make Okta push now; push a group (`npx scim-setup okta --push-group …`), then re-run rotate-token',
+        detail: 'no push mapping (ACTIVE or in ERROR) can make Okta push now; push a group (`npx scim-setup okta --push-group …`), then re-run rotate-token',
       };
   return [
     {

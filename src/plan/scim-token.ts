@@ -33,7 +33,10 @@ export function tokenExpectation(observed: ObservedScimTokens, accountId: string
 /** Pure: how the token is described in a plan: what it may do, for how long, from where. */
 export function describeCreation(accountId: string, creation: TokenCreation): string {
   const life = creation.ttlDays === null ? 'never expires' : `expires ${creation.ttlDays} days after it is made`;
-  const from = creation.allowCidrs.length ? `usable only from ${creation.allowCidrs.join(', ')}` : 'usable from any address';
+  // Said before anything is made: from outside its ranges, Cloudflare refuses the value itself.
+  const from = creation.allowCidrs.length
+    ? `usable only from ${creation.allowCidrs.join(', ')} (from elsewhere, this run proves its record and Okta's first SCIM request proves its use)`
+    : 'usable from any address';
   return `one permission, SCIM Provisioning, on account ${accountId} only; ${life}; ${from}`;
 }
 

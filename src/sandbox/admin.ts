@@ -155,7 +155,8 @@ export function startScreenAdmin(okta: OktaEmulator, options: AdminOptions): Emu
   const act = (steps: ReadStep[]) => {
     for (const step of steps) {
       const token = tokenOf(step);
-      const key = `${step.appId} ${JSON.stringify(step.token)}`;
+      // Done once per value: a later step naming the same file (a rotation's --token-out) holds a new token.
+      const key = `${step.appId} ${token ?? JSON.stringify(step.token)}`;
       if (done.has(key)) continue;
       done.add(key);
       if (token === undefined) {

@@ -187,22 +187,51 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
     expect(made(s)).toHaveLength(0);
   });
 
-  it('a token limited to IP ranges this machine is outside of is refused as Cloudflare refuses it (exit 4, the address named); a re-run with a range it is in replaces it', async () => {
+  it("a token limited to Okta's ranges, which this machine is outside of, is proved by its record and by Okta's first use: said before it is made, exit 0, verified (#34 item 5)", async () => {
     const s = await start({ admin: 'auto' });
-    const refused = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--scim-token-allow-cidr', '203.0.113.0/24']);
-    expect(refused.code, refused.stderr).toBe(4);
-    expect(refused.stderr).toContain("from this machine's address (127.0.0.1)");
+    const okta = s.okta.engine.egressAddress;
+    expect(okta, 'the sandbox plays Okta from its own address').toBe('127.0.0.2');
+    const dry = await cli(s, ['okta', '--push-group', 'Engineering', '--dry-run', '--scim-token-allow-cidr', `${okta}/32`]);
+    expect(dry.stdout).toContain(`usable only from ${okta}/32 (from elsewhere, this run proves its record and Okta's first SCIM request proves its use)`);
+
+    const r = await cli(s, [...SETUP, '--scim-token-allow-cidr', `${okta}/32`]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const doc = json(r.stdout);
+    expect(r.stderr).toMatch(/record read back as asked; its value cannot be used from this machine \(127\.0\.0\.1, outside its ranges\)/);
+    const [token] = made(s);
+    expect(token.condition).toEqual({ request_ip: { in: [`${okta}/32`] } });
+    expect([...s.okta.state.apps.values()][0].provisioning?.token).toBe(token.value);
+    // Okta's own requests with it are the proof the run ends on.
+    expect(doc.verification.checks.find((c: { id: string }) => c.id === 'cloudflare-audit').status).toBe('pass');
+    // Cloudflare refuses the value to this machine, as it would from outside Okta's ranges at a real org.
+    const here = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/tokens/verify`, { headers: { authorization: `Bearer ${token.value}` } });
+    expect(here.status).toBe(403);
+  }, 60_000);
+
+  it("a token limited to ranges Okta is outside of too is never called working: verification fails on Okta being refused, and rotate-token --create with Okta's range mends it", async () => {
+    const s = await start({ admin: 'auto' });
+    const r = await cli(s, [...SETUP, '--scim-token-allow-cidr', '203.0.113.0/24']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
     const [outside] = made(s);
     expect(outside.condition).toEqual({ request_ip: { in: ['203.0.113.0/24'] } });
+    const failed = json(r.stdout).verification.checks.filter((c: { status: string }) => c.status === 'fail');
+    expect(failed.map((c: { summary: string }) => c.summary).join('\n')).toContain('HTTP 403');
 
-    const r = await cli(s, [...SETUP, '--scim-token-allow-cidr', '127.0.0.1/32', '--scim-token-allow-cidr', '203.0.113.0/24']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(json(r.stdout).applied.find((a: { id: string }) => a.id === 'scim-token').summary).toMatch(
-      /^replace account API token .*its IP ranges differ from those asked/,
-    );
-    expect(made(s)).toHaveLength(1);
-    expect(made(s)[0].id).not.toBe(outside.id);
-  }, 60_000);
+    const rotated = await cli(s, [
+      'rotate-token',
+      '--create',
+      '--yes',
+      '--json',
+      '--wait',
+      '20s',
+      '--token-out',
+      TOKEN_OUT,
+      '--scim-token-allow-cidr',
+      '127.0.0.2/32',
+    ]);
+    expect(rotated.code, rotated.stdout + rotated.stderr).toBe(0);
+    expect(made(s).map((t) => t.condition)).toEqual([{ request_ip: { in: ['127.0.0.2/32'] } }]);
+  }, 90_000);
 });
 
 describe('rotate-token --create (#25 item 2)', () => {

@@ -9,6 +9,7 @@ import { BUCKETS, type ConnectionApiMode, type OktaContext } from './context.js'
 import { consolePages } from './console.js';
 import { oktaErrorBody, validation } from './errors.js';
 import { jitter, serviceClock, type SandboxTiming } from '../timing.js';
+import { oktaEgressAddress } from './egress.js';
 import { ProvisioningEngine } from './provisioning.js';
 import { appRoutes, findApp } from './routes-apps.js';
 import { assignmentRoutes } from './routes-assignments.js';
@@ -65,7 +66,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   const state = new OktaState(options.seed, 'okta', serviceClock(timing.oktaClockSkewMs));
   state.stampOffsetMs = timing.oktaStampOffsetMs ?? 0;
   const targets = new Set((options.provisioningTargets ?? []).map((url) => new URL(url).origin));
-  const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300, targets);
+  const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300, targets, await oktaEgressAddress());
   state.onChange((appId, delayMs) => engine.schedule(appId, delayMs));
   const auth = new OktaAuth();
   const apiToken = options.apiToken ?? `00${randomBytes(20).toString('base64url')}`;

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { filterString } from '../../lib/filter-string.js';
 import { OKTA_RATE_LIMIT_RETRIES, oktaRetryWaitMs } from '../../lib/okta-retry-rule.js';
 import { appTarget, groupTarget, userTarget, type AppRecord, type MappingRecord } from './records.js';
+import { sendFrom, type EgressAnswer } from './egress.js';
 import type { OktaState } from './state.js';
+
+function headerText(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -59,6 +64,8 @@ export class ProvisioningEngine {
     private readonly delayMs: number,
     /** The origins Okta's SCIM client may reach: the sandbox's Cloudflare emulator, and any a test names. */
     private readonly targets: ReadonlySet<string> = new Set(),
+    /** The address Okta's requests leave from (egress.ts); undefined: the system's choice. */
+    readonly egressAddress?: string,
   ) {}
 
   /** Wake provisioning for one app, or for all apps. */
@@ -214,9 +221,10 @@ export class ProvisioningEngine {
     // A Base URL set through the control API (or a page) may name any address: the sandbox sends only where it serves, or where a test says.
     if (!this.reaches(baseUrl))
       return { status: 0, body: { detail: 'connection failed (the sandbox sends provisioning only to its own Cloudflare emulator)' } };
-    let response: Response;
+    let response: EgressAnswer;
     try {
-      response = await fetch(baseUrl.replace(/\/+$/, '') + path, {
+      // From Okta's own address (egress.ts): a token limited to Okta's ranges lets Okta in and no one else.
+      response = await sendFrom(this.egressAddress, baseUrl.replace(/\/+$/, '') + path, {
         method,
         // The headers of every request in Okta's SCIM guide.
         headers: {
@@ -231,7 +239,7 @@ export class ProvisioningEngine {
     } catch {
       return { status: 0, body: { detail: 'connection failed' } };
     }
-    const text = await response.text();
+    const text = response.text;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -239,7 +247,7 @@ export class ProvisioningEngine {
       parsed = { detail: text.slice(0, 200) };
     }
     if (response.status === 401 || response.status === 403) throw new AuthFailed(response.status);
-    if (response.status === 429) throw new RateLimited(response.headers.get('retry-after'));
+    if (response.status === 429) throw new RateLimited(headerText(response.headers['retry-after']));
     // The engine's reads of it (an id, the first resource, an error's words) are each optional.
     return { status: response.status, body: parsed as ScimResult['body'] };
   }
