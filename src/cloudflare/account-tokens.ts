@@ -175,3 +175,16 @@ export async function proveMadeRecord(api: CloudflareClient, expected: { id: str
   const why = rightsBeyondScim(token, e.accountId, e.scimGroupId) ?? lifeDiffers(token, e);
   if (why) throw notAsked(why);
 }
+
+/**
+ * The read token is this account's, proved before anything is planned: a token of another account
+ * (a fleet entry that names no token of its own and so takes CLOUDFLARE_API_TOKEN) would plan as if
+ * nothing were wrong, and fail only once the apply has written. One read that token needs anyway
+ * (Account Settings: Read); only Cloudflare's "another account" refusal stops here, any other is
+ * said by the read that meets it.
+ */
+export async function refuseOtherAccountToken(read: CloudflareClient): Promise<void> {
+  await read.get(`/accounts/${read.accountId}/iam/permission_groups`, { per_page: 1 }).catch((error: unknown) => {
+    if (error instanceof AuthError && error.refusal === 'other-account') throw error;
+  });
+}

@@ -15,6 +15,8 @@ const PAGE_POOL = 4;
 
 const PERMISSION: Record<TokenRole, string> = { scim: '"SCIM Provisioning: Edit"', read: '"Account Settings: Read"' };
 const ENV: Record<TokenRole, string> = { scim: 'CLOUDFLARE_SCIM_TOKEN', read: 'CLOUDFLARE_API_TOKEN' };
+/** The fleet config's key that names each role's variable for one account. */
+const FLEET_KEY: Record<TokenRole, string> = { scim: 'scimTokenEnv', read: 'apiTokenEnv' };
 
 /**
  * Cloudflare's fetch, under the shared request policy (the SDK's own retries are off). Behind a
@@ -134,6 +136,8 @@ export class CloudflareClient {
     env: NodeJS.ProcessEnv,
     /** The env var the token came from, where not the usual one (a fleet account's own): errors name it. */
     readonly tokenEnv = ENV[role],
+    /** A fleet account's entry, where the token was chosen for it: a refusal is said in the fleet config's terms. */
+    private readonly fleetEntry?: { config: string; account: string },
   ) {
     this.sdk = new Cloudflare({
       apiToken: token,
@@ -258,6 +262,7 @@ export class CloudflareClient {
       accountId: this.accountId,
       where,
       detail,
+      ...(this.fleetEntry ? { fleet: { ...this.fleetEntry, key: FLEET_KEY[this.role], borrowed: this.tokenEnv === ENV[this.role] } } : {}),
     });
     if (diagnosed) return diagnosed;
     return new CloudflareRequestError(`Cloudflare answered ${e.status ?? 'an error'} on ${where}: ${detail}`, e.status ?? 0);

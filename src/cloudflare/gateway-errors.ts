@@ -58,6 +58,17 @@ export interface TokenContext {
   where: string;
   /** Cloudflare's words for the refusal, neutralised. */
   detail: string;
+  /** A fleet account's token: its entry, the key that names its variable, and whether it named none (`borrowed` the default). */
+  fleet?: { config: string; account: string; key: string; borrowed: boolean };
+}
+
+/** Pure: what to change when the token belongs to another account, in the terms the token was chosen in. */
+function otherAccountFix(t: TokenContext): string {
+  const f = t.fleet;
+  if (!f) return `Check CLOUDFLARE_ACCOUNT_ID, or create the token in account ${t.accountId}.`;
+  if (f.borrowed)
+    return `Account "${f.account}" in ${f.config} names no "${f.key}", so it used ${t.env}, which holds another account's token: add "${f.key}": "<VAR>" to it, naming a variable that holds account ${t.accountId}'s own token.`;
+  return `Set ${t.env} to a token of account ${t.accountId}, or correct "accountId" of account "${f.account}" in ${f.config}.`;
 }
 
 /**
@@ -84,7 +95,7 @@ export function diagnoseRefusal(status: number, refusal: GatewayRefusal, tokenLi
   if (codes.includes(9109))
     return new AuthError(
       `Cloudflare denied ${t.where} to the token in ${t.env}: it belongs to another account than ${t.accountId} (${status} ${t.detail}).`,
-      `Check CLOUDFLARE_ACCOUNT_ID, or create the token in account ${t.accountId}.`,
+      otherAccountFix(t),
       403,
       'other-account',
     );

@@ -8,6 +8,7 @@ import { confirmOrCancel, type Question } from './confirmation.js';
 import { closeFleet, eachAccount, fleetDocument, fleetExitCode, openFleet, type AccountRun, type Fleet } from './fleet.js';
 import type { Planned, PlanningCommand, PlanningOptions } from './lifecycle.js';
 import { commandFlags } from './plan-file.js';
+import { afterReadTokenCheck } from './session.js';
 
 /** An account's run with its plan, once read. */
 type PlannedRun<P> = AccountRun & { planned?: P };
@@ -37,7 +38,7 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
   await eachAccount(
     runs,
     async (run) => {
-      run.planned = await cmd.plan(run.session, flags);
+      run.planned = await afterReadTokenCheck(run.session, () => cmd.plan(run.session, flags));
       run.document = { ...run.planned.document };
     },
     ctx.signal,
@@ -54,7 +55,15 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
       },
       ctx.signal,
     );
-    if (planned(runs).some((r) => hasChanges(r.planned.plan))) reporter.info('Next: run the same command without --dry-run to apply these plans.');
+    const unplanned = runs.filter((r) => r.error !== undefined).map((r) => r.member.name);
+    // No "apply" while an account could not be planned: an apply now would plan it again and fail again (#34 item 27).
+    if (unplanned.length > 0)
+      reporter.info(
+        `Next: fix what stopped ${unplanned.map((n) => `"${n}"`).join(', ')} (above), then run the same --dry-run again${
+          planned(runs).some((r) => hasChanges(r.planned.plan)) ? '; or apply the others alone with --account NAME' : ''
+        }.`,
+      );
+    else if (planned(runs).some((r) => hasChanges(r.planned.plan))) reporter.info('Next: run the same command without --dry-run to apply these plans.');
     return finish(true);
   }
   const changing = planned(runs).filter((r) => hasChanges(r.planned.plan));

@@ -15,19 +15,30 @@ export interface FleetRow {
   ending?: string;
 }
 
-/** Pure: an account's outcome in a few words: its status, its checks, or what stopped it. */
-export function rowResult(row: FleetRow): string {
+/** Pure: an account's outcome in a few words: its status, its checks, or what stopped it (its first line, cut at `cutAt` where given). */
+export function rowResult(row: FleetRow, cutAt?: number): string {
   const status = exitStatus(row.exitCode);
   const passed = row.checks?.filter((c) => c.status === 'pass').length;
   const checks = row.checks?.length ? `${passed} of ${row.checks.length} checks pass` : undefined;
-  const detail = row.ending ? shortened(untrusted(row.ending.split('\n')[0]), 80) : checks;
+  const first = row.ending ? untrusted(row.ending.split('\n')[0]) : undefined;
+  const detail = first !== undefined ? (cutAt === undefined ? first : shortened(first, cutAt)) : checks;
   return detail ? `${status}: ${detail}` : status;
 }
 
-/** Pure: the table a fleet run ends with: account, app, actions applied, and how it ended. */
-export function fleetTable(rows: FleetRow[], style: ChalkInstance): string {
-  const cells = rows.map((r) => [r.account, untrusted(r.app), r.applied === undefined ? '-' : String(r.applied), rowResult(r)]);
-  const head = ['account', 'app', 'applied', 'result'];
+/**
+ * Pure: the table a fleet run ends with: account, app, actions applied (where the command applies),
+ * and how it ended. On a terminal (`onTerminal`) an error is cut to fit a line, its whole text being
+ * above; in a file or a log it stays whole, where nothing scrolls and a reader searches.
+ */
+export function fleetTable(rows: FleetRow[], style: ChalkInstance, onTerminal = true): string {
+  const applies = rows.some((r) => r.applied !== undefined);
+  const cells = rows.map((r) => [
+    r.account,
+    untrusted(r.app),
+    ...(applies ? [r.applied === undefined ? '-' : String(r.applied)] : []),
+    rowResult(r, onTerminal ? 80 : undefined),
+  ]);
+  const head = ['account', 'app', ...(applies ? ['applied'] : []), 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => `  ${c.map((cell, i) => (i === c.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}`.trimEnd();
   const colour = (row: FleetRow, text: string) => (row.exitCode === 0 ? style.green(text) : row.exitCode === 3 ? style.yellow(text) : style.red(text));
@@ -39,7 +50,7 @@ export function fleetTable(rows: FleetRow[], style: ChalkInstance): string {
   ].join('\n');
 }
 
-/** A line cut at a word before `max` characters, marked as cut: the account's full error follows the table. */
+/** A line cut at a word before `max` characters, marked as cut: the account's full error is above the table. */
 function shortened(line: string, max: number): string {
   if (line.length <= max) return line;
   const cut = line.slice(0, max);

@@ -110,15 +110,21 @@ export async function openFleet(
 /** An account's own tokens, from the env var or file its entry names. */
 async function accountSecrets(member: FleetMember, ctx: Context): Promise<Partial<Record<SecretName, SecretValue>>> {
   const out: Partial<Record<SecretName, SecretValue>> = {};
-  const fromEnv = (variable: string, what: string, fix: string): SecretValue => {
+  const fromEnv = (variable: string, what: string, fix: string, key: 'scimTokenEnv' | 'apiTokenEnv'): SecretValue => {
     const value = ctx.env[variable];
-    if (!value) throw new InputError(`${what} is to come from env ${variable}, which is not set.`, fix);
+    const where = member.placed?.[key];
+    if (!value) throw new InputError(`${what} is to come from env ${variable}${where ? ` (named at ${where} of the config)` : ''}, which is not set.`, fix);
     ctx.redactor.register(value);
     return { value, source: `env ${variable}` };
   };
   const token = member.scimToken;
   if (token && 'env' in token)
-    out.scimToken = fromEnv(token.env, 'its SCIM token', `Set ${token.env}, or drop "scimTokenEnv" from the account to let scim-setup make the token.`);
+    out.scimToken = fromEnv(
+      token.env,
+      'its SCIM token',
+      `Set ${token.env}, or drop "scimTokenEnv" from the account to let scim-setup make the token.`,
+      'scimTokenEnv',
+    );
   if (token && 'file' in token) {
     const read = await readSecretFile(token.file, `account "${member.name}" scimTokenFile`);
     ctx.redactor.register(read.value);
@@ -129,6 +135,7 @@ async function accountSecrets(member: FleetMember, ctx: Context): Promise<Partia
       member.apiTokenEnv,
       'its Cloudflare API token',
       `Set ${member.apiTokenEnv}, or drop "apiTokenEnv" to use CLOUDFLARE_API_TOKEN.`,
+      'apiTokenEnv',
     );
   return out;
 }
@@ -209,7 +216,7 @@ export async function closeFleet(
     checks: r.ci?.checks,
     ending: r.error instanceof Error ? r.error.message : undefined,
   }));
-  reporter.info(`\n${fleetTable(rows, reporter.style)}`);
+  reporter.info(`\n${fleetTable(rows, reporter.style, reporter.columns > 0)}`);
   const reports = runs.flatMap((r) => {
     const report = ciReportOf(r, command);
     return report ? [{ account: r.member.name, report }] : [];

@@ -11,7 +11,7 @@ import type { PlanFileOptions, SessionOptions } from './options.js';
 import { PlanFile } from './plan-file.js';
 import { openFleet, readConfig } from './fleet.js';
 import { runFleetPlanning } from './fleet-planning.js';
-import { errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+import { afterReadTokenCheck, errorDocument, makeReporter, openSession, withJsonErrors, type Session } from './session.js';
 
 /** One moment's reading, and the plan made from it, as the lifecycle needs them. */
 export interface Planned {
@@ -103,7 +103,7 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
   const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);
   const startedAt = new Date();
-  const planned = await cmd.plan(session, flags);
+  const planned = await afterReadTokenCheck(session, () => cmd.plan(session, flags));
   const saved = toSavedPlan(planned.plan, desired, inputs.orgUrl, inputs.accountId, planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
   planFile.refuseStale(saved);
   const document = { formatVersion: 1, command: cmd.name, ...planned.document };

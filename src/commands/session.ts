@@ -132,7 +132,16 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
   // The SDKs load only once the inputs are valid, so that an input error answers at once.
   const [{ OktaClient }, { CloudflareClient }] = await Promise.all([import('../okta/client.js'), import('../cloudflare/client.js')]);
   const clientFor = (token: string, role: 'scim' | 'read' = 'scim', tokenEnv?: string) =>
-    new CloudflareClient(inputs.apiBaseUrl, inputs.accountId, token, role, policy, ctx.env, tokenEnv);
+    new CloudflareClient(
+      inputs.apiBaseUrl,
+      inputs.accountId,
+      token,
+      role,
+      policy,
+      ctx.env,
+      tokenEnv,
+      seat ? { config: seat.configPath, account: seat.member.name } : undefined,
+    );
   const read = inputs.cloudflareApiToken ? clientFor(inputs.cloudflareApiToken, 'read', inputs.tokenEnv.read) : undefined;
   // Each account's Cloudflare requests are paced by its own policy; Okta's by the one client all accounts share.
   if (seat && !seat.shared.okta) seat.shared.okta = new OktaClient(inputs.orgUrl, inputs.oktaAuth, policyFor(seat.shared.reporter), ctx.env);
@@ -286,4 +295,11 @@ export function errorDocument(error: unknown, signal: AbortSignal): { message: s
 export function readClient(session: Pick<Session, 'read'>, command: string): CloudflareClient {
   if (!session.read) throw new RemoteError(`internal: this step of ${command} runs only with CLOUDFLARE_API_TOKEN`);
   return session.read;
+}
+
+/** A plan (or any first read), once the read token is known to be this account's: a fleet's account or the one. */
+export async function afterReadTokenCheck<T>(session: Pick<Session, 'read'>, then: () => Promise<T>): Promise<T> {
+  // Loaded as the clients are, once the inputs are valid (the SDK comes with it).
+  if (session.read) await (await import('../cloudflare/account-tokens.js')).refuseOtherAccountToken(session.read);
+  return then();
 }

@@ -31,6 +31,8 @@ export interface FleetAccount {
   scimTokenFile?: string;
   /** The env var holding an API token for this account, where CLOUDFLARE_API_TOKEN does not reach it. */
   apiTokenEnv?: string;
+  /** Where in the file each of its token keys is ("line 12, column 5"), set by the fleet check: an unset variable is said at its line. */
+  placed?: Partial<Record<'scimTokenEnv' | 'apiTokenEnv', string>>;
 }
 
 /** A config file as read: its path, for messages, and its validated content. */
@@ -94,7 +96,9 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    const where = first.linePos ? ` (line ${first.linePos[0].line}, column ${first.linePos[0].col})` : '';
+    // The parser places its errors by offset; the line counter turns that into what an editor shows (#34 item 20).
+    const pos = first.linePos?.[0] ?? lines.linePos(first.pos[0]);
+    const where = ` (line ${pos.line}, column ${pos.col})`;
     throw new InputError(
       `Config file ${path} is not valid JSON or YAML${where}: ${first.message.split('\n')[0]}`,
       'Fix the syntax; see the README for an example config.',
@@ -103,16 +107,20 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
   if (doc.contents === null) return {};
   // Every problem of the file at once, each at its line and column: a file with two typos is fixed in one go (#24 items 21, 22).
   const problems: Problem[] = [];
-  const at = (node: unknown) => {
+  const place = (node: unknown) => {
     const offset = isNode(node) ? node.range?.[0] : undefined;
-    if (offset === undefined) return '';
+    if (offset === undefined) return undefined;
     const { line, col } = lines.linePos(offset);
-    return `line ${line}, column ${col}: `;
+    return `line ${line}, column ${col}`;
+  };
+  const at = (node: unknown) => {
+    const where = place(node);
+    return where ? `${where}: ` : '';
   };
   const report: Report = (node, message, fix) => problems.push({ where: at(node), message, fix });
   const config = validateNode(doc.contents, SCHEMA, '', report) as ConfigFile;
   const accountsNode = isMap(doc.contents) ? doc.contents.get('accounts', true) : undefined;
-  if (config.accounts && isSeq(accountsNode)) config.accounts = checkFleet(config, accountsNode.items, report);
+  if (config.accounts && isSeq(accountsNode)) config.accounts = checkFleet(config, accountsNode.items, report, place);
   if (problems.length === 1) throw new InputError(`Config file ${path}, ${problems[0].where}${problems[0].message}`, problems[0].fix);
   if (problems.length > 1)
     throw new InputError(

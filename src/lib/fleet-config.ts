@@ -42,7 +42,12 @@ function credentialRouting(key: 'scimTokenEnv' | 'apiTokenEnv', env: string, oth
  * var rather than hold a token, and no top-level account ID beside the list.
  * Returns the accounts that are whole; what is wrong has been reported.
  */
-export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report): FleetAccount[] {
+export function checkFleet(
+  config: ConfigFile,
+  nodes: unknown[],
+  report: Report,
+  placeOf: (node: unknown) => string | undefined = () => undefined,
+): FleetAccount[] {
   if (config.cloudflare?.accountId !== undefined)
     report(
       nodes[0] ?? null,
@@ -116,7 +121,15 @@ export function checkFleet(config: ConfigFile, nodes: unknown[], report: Report)
         );
     }
     const account = config.accounts?.find((a) => typeof a === 'object' && a.name === name?.value && a.accountId === accountId?.value);
-    if (account && name && accountId) whole.push(account);
+    if (account && name && accountId) {
+      const placed = Object.fromEntries(
+        TOKEN_ENV_KEYS.flatMap((key) => {
+          const where = placeOf(field(key)?.node);
+          return where ? [[key, where]] : [];
+        }),
+      );
+      whole.push(Object.keys(placed).length ? { ...account, placed } : account);
+    }
   });
   return whole;
 }

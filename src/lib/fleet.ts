@@ -16,6 +16,8 @@ export interface FleetMember {
   scimToken?: { env: string } | { file: string };
   /** The env var of an API token for this account, where CLOUDFLARE_API_TOKEN is not the one. */
   apiTokenEnv?: string;
+  /** Where the config file names each token's variable ("line 12, column 5"). */
+  placed?: Partial<Record<'scimTokenEnv' | 'apiTokenEnv', string>>;
 }
 
 /** Pure: the fleet's accounts, each as its own single-account config. */
@@ -37,6 +39,7 @@ export function fleetMembers(config: ConfigFile): FleetMember[] {
       },
       scimToken: account.scimTokenEnv ? { env: account.scimTokenEnv } : account.scimTokenFile ? { file: account.scimTokenFile } : undefined,
       apiTokenEnv: account.apiTokenEnv,
+      ...(account.placed ? { placed: account.placed } : {}),
     };
   });
 }

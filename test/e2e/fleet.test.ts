@@ -161,8 +161,29 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     expect(flag.stderr).toContain('--push-group names one account');
     const unset = await cli(s, ['okta', '--config', config, '--dry-run', '--json'], env);
     expect(unset.code).toBe(2);
-    expect(JSON.parse(unset.stdout).error.message).toContain('account "ops": its SCIM token is to come from env CF_SCIM_OPS, which is not set.');
+    // Said at the line that names it (#34 item 27).
+    expect(JSON.parse(unset.stdout).error.message).toContain(
+      'account "ops": its SCIM token is to come from env CF_SCIM_OPS (named at line 9, column 77 of the config), which is not set.',
+    );
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
+
+    // An account that names no API token of its own (staging here, and ops) takes CLOUDFLARE_API_TOKEN, here prod's: the dry run says so in the
+    // fleet's terms, at the plan, and plans no apply for it (#34 item 8: it said "ok", and the apply wrote, then exit 4).
+    writeFileSync(join(dir, 'borrowed.yaml'), readFileSync(config, 'utf8').replace(', apiTokenEnv: CF_API_STAGING', ''));
+    const dry = await cli(s, ['okta', '--config', join(dir, 'borrowed.yaml'), '--dry-run'], {
+      ...env,
+      CLOUDFLARE_API_TOKEN: s.accounts[0].env.CLOUDFLARE_API_TOKEN,
+      CF_SCIM_OPS: s.accounts[2].env.CLOUDFLARE_SCIM_TOKEN,
+    });
+    expect(dry.code).toBe(4);
+    const out = dry.stdout + dry.stderr;
+    expect(out).toContain(
+      `Account "staging" in ${join(dir, 'borrowed.yaml')} names no "apiTokenEnv", so it used CLOUDFLARE_API_TOKEN, which holds another account's token`,
+    );
+    expect(out).not.toContain('Check CLOUDFLARE_ACCOUNT_ID');
+    expect(out).toContain('Next: fix what stopped "staging", "ops" (above), then run the same --dry-run again; or apply the others alone with --account NAME.');
+    expect(out).not.toContain('without --dry-run to apply');
+    expect(s.okta.state.apps.size).toBe(0);
 
     // An account's app label is its config entry, not a flag: a near miss is named where it is fixed.
     const made = await fetch(`${s.okta.url}/api/v1/apps`, {

@@ -22,6 +22,8 @@ describe('config files: JSON or YAML, strict', () => {
     ['a: &x [1]\nassignGroups: *x\n', 'unknown key "a"'],
     ['assignGroups: &x [A]\npushGroups: *x\n', 'uses a YAML alias'],
     ['{"okta": ', 'is not valid JSON or YAML'],
+    // A syntax error is placed as a key error is, at its line and column (#34 item 20).
+    ['okta:\n  orgUrl: x\n   bad: [\n', 'is not valid JSON or YAML (line 2, column 11): Nested mappings'],
   ])('refuses %j', (text, message) => {
     expect(() => parse(text)).toThrow(message);
   });

@@ -140,6 +140,20 @@ describe('fleet output', () => {
     ]);
   });
 
+  it('a command that applies nothing (verify, a dry run) has no applied column; an error is cut on a terminal only (#34 item 27)', () => {
+    const long = `The token in CLOUDFLARE_API_TOKEN belongs to another account than 82da39abd17ab6f8a7fb0cdefbdc1142: ${'and more words '.repeat(6)}end.`;
+    const rows = [
+      { account: 'prod', app: 'A', exitCode: 0, checks: [pass] },
+      { account: 'ops', app: 'B', exitCode: 4, ending: long },
+    ];
+    const inFile = fleetTable(rows, new Chalk({ level: 0 }), false).split('\n');
+    expect(inFile[1]).toBe('  account  app  result');
+    expect(inFile[3]).toBe(`  ops      B    auth: ${long}`);
+    const onTerminal = fleetTable(rows, new Chalk({ level: 0 }), true).split('\n');
+    expect(onTerminal[3].endsWith('…')).toBe(true);
+    expect(onTerminal[3].length).toBeLessThan(inFile[3].length);
+  });
+
   it('JUnit: one test suite per account, totals over all', () => {
     const xml = fleetJunitXml('verify', [
       { account: 'prod', report: { command: 'verify', checks: [pass] } },
