@@ -160,7 +160,7 @@ export const declareSandbox = () =>
     .description('Start the Okta and Cloudflare emulators on 127.0.0.1 and print the env vars to use them.')
     .option('--okta-port <port>', 'Okta emulator port (default: 0, any free port)')
     .option('--cloudflare-port <port>', 'Cloudflare emulator port (default: 0, any free port)')
-    .option('--seed <file>', 'seed file (JSON) for the Okta org')
+    .option('--seed <file>', 'seed file (JSON) for the Okta org, or generated:USERS,GROUPS for a large one made on the spot')
     .option('--accounts <n>', 'Cloudflare accounts the one API host serves, each with its own tokens (default: 1)')
     .option('--fleet-config <file>', 'write a fleet config for its accounts, for okta --config FILE (their token env lines are printed)')
     .addOption(
@@ -185,9 +185,8 @@ export const declareSandbox = () =>
     .addHelpText(
       'after',
       `\nExamples:\n  $ npx scim-setup sandbox --admin auto\n  $ npx scim-setup sandbox --json > sandbox.json &   # then, once it has ` +
-        `written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  $ node ` +
-        `scripts/generate-seed.mjs 10000 1000 > big.json && npx scim-setup ` +
-        `sandbox --seed big.json\n  $ npx scim-setup sandbox --compare run.har   ` +
+        `written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  ` +
+        `$ npx scim-setup sandbox --seed generated:10000,1000   # an org of 10000 users in 1000 groups\n  $ npx scim-setup sandbox --compare run.har   ` +
         `       # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${SANDBOX_EXIT_CODE_HELP}\n`,
     );
 

@@ -1,3 +1,4 @@
+import { refusedScimGroupName } from '../lib/validate.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
 import { grantedRoles } from '../plan/roles.js';
@@ -123,7 +124,7 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
   const roleOf = (name: string) => pattern.exec(name)?.[1] ?? '';
   const targetOf = (name: string) => `${prefix}${roleOf(name)}`;
   for (const g of legacy) {
-    if (/^cf/i.test(targetOf(g.name)))
+    if (refusedScimGroupName(targetOf(g.name)))
       throw new InputError(
         `The new group name "${targetOf(g.name)}" starts with "CF", which Cloudflare refuses.`,
         'Pass another --name-prefix, e.g. "Cloudflare ".',

@@ -101,7 +101,9 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
       return [proof, observed, roles, scimTokens] as const;
     })
     .catch((error) => {
-      reading.fail('reading Okta and Cloudflare: failed');
+      // A name the reads found unknown (a group, a user, a role) is the input's fault: its hint alone is said, not a failed read.
+      if (error instanceof InputError) reading.clear();
+      else reading.fail('reading Okta and Cloudflare: failed');
       throw error;
     });
   reading.succeed(`read Okta (${inputs.orgUrl}) and Cloudflare (account ${inputs.accountId})`);

@@ -9,6 +9,7 @@ import type { Reporter } from '../lib/reporter.js';
 import {
   compareRecording,
   formatDifference,
+  generatedSeed,
   parseSeed,
   SandboxPortError,
   sandboxFleetConfig,
@@ -31,8 +32,22 @@ function nonNegative(value: unknown, flag: string): number {
   return n;
 }
 
+/** The most a generated org may hold: a large enterprise, still quick to make. */
+const GENERATED_MAX = { users: 100_000, groups: 10_000 };
+
 async function loadSeed(path: string | undefined): Promise<OktaSeed | undefined> {
   if (!path) return undefined;
+  // A large org made on the spot (benchmarks), with nothing outside the package to run (#34 item 25).
+  const generated = /^generated:(\d{1,6}),(\d{1,5})$/.exec(path);
+  if (generated) {
+    const [users, groups] = [Number(generated[1]), Number(generated[2])];
+    if (users > GENERATED_MAX.users || groups < 1 || groups > GENERATED_MAX.groups)
+      throw new InputError(
+        `--seed ${path}: a generated org has up to ${GENERATED_MAX.users} users and 1 to ${GENERATED_MAX.groups} groups.`,
+        'Pass e.g. --seed generated:10000,1000.',
+      );
+    return generatedSeed(users, groups);
+  }
   let text: string;
   try {
     text = await readFile(path, 'utf8');

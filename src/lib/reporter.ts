@@ -25,6 +25,8 @@ export interface Task {
   warn(text?: string): void;
   /** Leaves the line without a verdict (a step that is now waiting on someone). */
   stop(text?: string): void;
+  /** Takes the step off the screen: what ended it is said by the error that follows (an input the reads found wrong). */
+  clear(): void;
 }
 
 /**
@@ -145,6 +147,7 @@ export class Reporter {
       fail: done(s.red('✗')),
       warn: done(s.yellow('!')),
       stop: done(s.cyan('…')),
+      clear: () => {},
     };
   }
 
@@ -168,6 +171,7 @@ export class Reporter {
       fail: (text) => void spinner.stopAndPersist({ symbol: this.style.red('✖'), text: r(text) }),
       warn: (text) => void spinner.stopAndPersist({ symbol: this.style.yellow('⚠'), text: r(text) }),
       stop: (text) => void spinner.stopAndPersist({ symbol: this.style.cyan('…'), text: r(text) }),
+      clear: () => void spinner.stop(),
     };
   }
 }

@@ -144,12 +144,24 @@ const LEGACY_ROLE_GROUP = /^CF-[0-9a-f]{32} - .+$/i;
  * older way of granting a role by assignment; pushed, its name is refused (no SCIM group name may
  * begin with CF), and renaming it would drop the role (#24 item 15).
  */
+/** Cloudflare refuses a SCIM group whose name begins with CF, in any case (400 "Group names cannot begin with \"CF\""). */
+export function refusedScimGroupName(name: string): boolean {
+  return /^cf/i.test(name);
+}
+
 export function validatePushGroups(names: string[]): string[] {
   const legacy = names.find((n) => LEGACY_ROLE_GROUP.test(n));
   if (legacy)
     throw new InvalidValue(
       `"${legacy}" is a legacy Cloudflare role group: it grants its role by being assigned, and Cloudflare refuses SCIM group names that begin with CF, so it cannot be pushed.`,
       'Run `npx scim-setup migrate` to move its members to a pushed group with that role, or assign it with --assign-group as it is.',
+    );
+  // A push certain to fail is no plan (#34 item 22): said before anything is read.
+  const refused = names.find(refusedScimGroupName);
+  if (refused)
+    throw new InvalidValue(
+      `"${refused}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push would fail.`,
+      'Rename the group in Okta, or assign it with --assign-group instead: its members are provisioned, without a Cloudflare group.',
     );
   return validateNames(names, 'group');
 }

@@ -55,13 +55,8 @@ export function plan(desired: Desired, observed: Observed, labelHint: LabelHint 
       }),
     );
   }
-  for (const name of desired.pushGroups) {
-    actions.push(pushAction(name, observed, appPath));
-    if (/^cf/i.test(name))
-      warnings.push(
-        `Group "${name}" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push will fail. Rename the group in Okta.`,
-      );
-  }
+  // A name Cloudflare refuses never gets here: the inputs refuse it (validatePushGroups).
+  for (const name of desired.pushGroups) actions.push(pushAction(name, observed, appPath));
   if (app) {
     const repair = repairs(observed.drift ?? [], app.id, desired);
     actions.push(...repair.actions);

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,17 @@ describe('the published package', () => {
     // The demo starts the sandbox from the package itself.
     expect(await run(['demo'])).toContain('Demo finished: the setup is verified.');
   }, 60_000);
+
+  it('prepare (which `npx scim-setup` in a clone runs) leaves a fresh build alone: nothing under a running CLI is rewritten (#34 item 16)', async () => {
+    const before = statSync(join(ROOT, 'dist', 'index.js')).mtimeMs;
+    const listed = readdirSync(join(ROOT, 'dist')).sort();
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT }, (error) => (error ? reject(error) : resolve())),
+    );
+    expect(statSync(join(ROOT, 'dist', 'index.js')).mtimeMs).toBe(before);
+    expect(readdirSync(join(ROOT, 'dist')).sort()).toEqual(listed);
+    expect(pkg.scripts.prepare).toBe('node scripts/build.mjs --if-stale');
+  });
 
   it("ships no secret: no private key, no token of the sandbox's shapes, in any file", () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-unpack-'));

@@ -58,6 +58,12 @@ const cases: Case[] = [
     ENV,
     'is a legacy Cloudflare role group',
   ],
+  [
+    'a group Cloudflare would refuse (a name beginning with CF, in any case) is refused before anything is read (#34 item 22)',
+    ['--push-group', 'cf Platform Team'],
+    ENV,
+    '"cf Platform Team" starts with "CF": Cloudflare refuses SCIM group names that begin with CF, so its push would fail.',
+  ],
   // Inputs the tool can fix are normalised, and said so (#24 item 20).
   [
     'an account ID in upper case is taken in lower case',

@@ -20,6 +20,7 @@ function recordingReporter() {
     fail: (t) => lines.push(`fail ${t ?? text}`),
     warn: (t) => lines.push(`warn ${t ?? text}`),
     stop: (t) => lines.push(`stop ${t ?? text}`),
+    clear: () => {},
   });
   return { lines, reporter: { task } };
 }

@@ -140,12 +140,12 @@ describe('the planner (pure)', () => {
     expect(p.actions[2].request?.path).toBe('/api/v1/apps/{appId}/groups/g1');
   });
 
-  it('warns of a CF-prefixed pushed group and of duplicate apps', () => {
+  it('warns of duplicate apps', () => {
     const p = plan(
-      { ...desired, assignGroups: ['CF Team'], pushGroups: ['CF Team'], assignUsers: [] },
-      observed({ groups: { 'CF Team': { id: 'g9', name: 'CF Team' } }, app: app(), duplicateApps: [{ id: 'a2', label: 'Cloudflare SCIM', created: 'x' }] }),
+      { ...desired, assignGroups: ['Team'], pushGroups: ['Team'], assignUsers: [] },
+      observed({ groups: { Team: { id: 'g9', name: 'Team' } }, app: app(), duplicateApps: [{ id: 'a2', label: 'Cloudflare SCIM', created: 'x' }] }),
     );
-    expect(p.warnings).toEqual([expect.stringContaining('starts with "CF"'), expect.stringContaining('2 scim2testapp apps are labelled "Cloudflare SCIM"')]);
+    expect(p.warnings).toEqual([expect.stringContaining('2 scim2testapp apps are labelled "Cloudflare SCIM"')]);
   });
 
   it('a saved plan equals a fresh one from the same world, and names what changed otherwise', () => {

@@ -1,3 +1,4 @@
+import { refusedScimGroupName } from '../../lib/validate.js';
 import { memberDifference, membershipDifference, pushedSince, type Drift, type GroupGoneDrift, type GroupMembersDrift } from '../../plan/drift.js';
 import { fromWire } from '../../lib/terminal-text.js';
 import type { Check, Evidence } from '../types.js';
@@ -34,7 +35,7 @@ function mappingCheck(id: string, g: PushGroup): Check {
       // Okta's words, quoted as the wire's always are: one line, bounded.
       summary: `the push of "${g.name}" is in ERROR: ${g.mapping.errorSummary ? fromWire(g.mapping.errorSummary) : 'no summary'}`,
       evidence: [`mapping ${g.mapping.id}`],
-      fix: /^cf/i.test(g.name)
+      fix: refusedScimGroupName(g.name)
         ? `Rename "${g.name}" in Okta so that it does not start with CF, then push it again.`
         : /linked group is missing/i.test(g.mapping.errorSummary ?? '')
           ? `The group was deleted in Cloudflare, and Okta does not create it again. Run \`npx scim-setup okta --push-group "${g.name}"\`: it unlinks the push and pushes the group afresh by name.`

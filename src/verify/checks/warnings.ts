@@ -1,3 +1,4 @@
+import { refusedScimGroupName } from '../../lib/validate.js';
 import type { Check, Evidence } from '../types.js';
 import { defineCheck } from './define.js';
 
@@ -16,7 +17,7 @@ const LEGACY_GROUP = /^CF-([0-9a-f]{32}) - (.+)$/;
 function warnings(e: Reads): Check[] {
   const out: Check[] = [];
   for (const g of e.pushGroups) {
-    if (/^cf/i.test(g.name))
+    if (refusedScimGroupName(g.name))
       out.push({
         id: `warn-cf-prefix:${g.name}`,
         status: 'warn',
