@@ -193,8 +193,21 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
   }
   // The notes name token ids the audit log gave: one neutralised line each.
   for (const note of plan.warnings) reporter.warn(untrusted(note));
-  if (!planned.made) reporter.info('Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it.');
+  if (!planned.made) reporter.info(await revokeByHand(session, requireId(planned.newTokenId)));
   return { document, exitCode: ExitCode.ok };
+}
+
+/**
+ * The by-hand last step of a rotation to a token given: the old token named by its id, as Okta's own
+ * requests of the last hour carried it (the latest other than the new one); a person finds it by id
+ * in the dashboard (#34 item 26).
+ */
+async function revokeByHand(session: Session, newTokenId: string): Promise<string> {
+  const requests = session.read ? await oktaRequests(session.read, new Date(Date.now() - LOOKBACK_MS)) : [];
+  const old = oktaLatestTokenId(requests.filter((e) => e.actor?.token_id !== newTokenId));
+  return old
+    ? `Revoke the old token ${untrusted(old)} in Cloudflare (Manage Account → Account API Tokens; Okta's requests before the change carried it) once you are sure nothing else uses it.`
+    : "Revoke the old token in Cloudflare (Manage Account → Account API Tokens) once you are sure nothing else uses it: Cloudflare's audit log of the last hour names no other token of Okta's, so find it by its name.";
 }
 
 async function showGuidedStep(session: Session, appId: string, held: HeldScimToken, reveal: boolean): Promise<void> {

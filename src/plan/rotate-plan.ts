@@ -110,7 +110,7 @@ export function planTokenRotation(f: TokenRotationFacts): TokenRotationPlan {
   const notes = [
     ...(f.oktaLatestId === undefined && !finishing
       ? [
-          "No SCIM request by Okta (its user agent) in the last hour names a token, so scim-setup cannot tell which one Okta holds now: nothing is revoked until Okta's own requests with the new token are seen, and then only the tokens scim-setup made for this app.",
+          "No SCIM request by Okta (its user agent) in the last hour carries a token scim-setup made for this app, so it cannot tell whether Okta holds one of them: nothing is revoked until Okta's own requests with the new token are seen, and then only the tokens scim-setup made for this app.",
         ]
       : []),
     ...(f.oktaOthers?.length

@@ -113,3 +113,20 @@ describe('the guided step with a token scim-setup made', () => {
     }
   }, 60_000);
 });
+
+describe('a rotation rehearsed in the default sandbox (#34 item 26)', () => {
+  it('a new token given: the person pastes it as the step shows, Okta is seen using it, and the last step names the old token to revoke', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const given = { CLOUDFLARE_SCIM_TOKEN: s.env.CLOUDFLARE_SCIM_TOKEN };
+    expect((await run(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env: given })).code).toBe(0);
+    const old = s.cloudflare.scimToken;
+    const fresh = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] });
+    // The person set the new token's variable: they hold its value, which the step masks.
+    s.admin?.holds(fresh.value);
+    const r = await run(s, ['rotate-token', '--yes', '--wait', '20s'], { env: { CLOUDFLARE_SCIM_TOKEN: fresh.value } });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(app(s).provisioning?.token).toBe(fresh.value);
+    expect(r.stdout + r.stderr).toContain(`Revoke the old token ${old.id} in Cloudflare`);
+    expect(r.stdout + r.stderr).not.toContain(fresh.value);
+  }, 60_000);
+});

@@ -325,6 +325,8 @@ describe('scim-setup okta against the sandbox', () => {
     const cloudflareCounts = await control(s.cloudflare.url, 'GET', '/__sandbox/requests');
     const scim = '/client/v4/accounts/{account_id}/scim/v2';
     expect(cloudflareCounts.byRoute).toEqual({
+      // The API token is proved to be this account's before anything is planned (#34 item 8).
+      'GET /client/v4/accounts/{account_id}/iam/permission_groups': 1,
       [`GET ${scim}/ServiceProviderConfig`]: 1,
       // The token's proof reads one user; the drift read every user.
       [`GET ${scim}/Users`]: 1 + Math.ceil(s.cloudflare.state.scimUsers.size / 100),

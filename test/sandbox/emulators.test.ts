@@ -1,5 +1,6 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CloudflareState } from '../../src/sandbox/cloudflare/state.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { control, provisionAsGuide, sandbox } from '../helpers/sandbox.js';
 
@@ -215,6 +216,17 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
 });
 
 describe('the Cloudflare emulator behaves like Cloudflare', () => {
+  it("gives each account's groups ids of their own: the same name made at the same moment in two accounts is two ids (#34 item 28)", () => {
+    // Two accounts' states on one fixed clock, each at the same step of it: only the account can tell the ids apart.
+    const ids = ['5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e', '82da39abd17ab6f8a7fb0cdefbdc1142'].flatMap((accountId) => {
+      const state = new CloudflareState(accountId, 'Account', 'owner@example.com', () => Date.parse('2026-12-04T12:00:00.000Z'));
+      const token = state.addToken('scim', ['scim']);
+      const by = { request: { method: 'POST', path: '/scim/v2/Groups', headers: {} }, token };
+      return [state.createScimGroup('Engineering', undefined, by).id, state.createUserGroup('Ops', [], by).id];
+    });
+    expect(new Set(ids).size).toBe(4);
+  });
+
   // #21 fact 5: the gateway answers before the service, in the v4 envelope, SCIM paths included. Codes as public
   // reports of real answers show them; 403 for an unknown token is our choice (README, assumptions);
   // documentation_url: Cloudflare's changelog 2026-08-21 (shared/reference/cloudflare-docs-examples/changelogs-and-notes.excerpt.mdx).
