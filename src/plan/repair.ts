@@ -1,6 +1,6 @@
 import { fromWire } from '../lib/terminal-text.js';
 import { oktaPaths } from './okta-paths.js';
-import type { Drift } from './drift.js';
+import type { Drift, GroupMembersDrift, MemberDrift } from './drift.js';
 import type { Action, Desired, PlannedRequest } from './types.js';
 
 /**
@@ -17,14 +17,39 @@ import type { Action, Desired, PlannedRequest } from './types.js';
  * touch only what the inputs name, so that a run stopped between two steps is finished by the
  * next run's own actions (a mapping left INACTIVE is activated, a user left unassigned assigned).
  */
+/** Pure: the users Cloudflare dropped from the account behind Okta's back (member drift), by login in lower case. */
+export function droppedLogins(drift: Drift[]): Set<string> {
+  return new Set(drift.flatMap((d) => (d.kind === 'member' ? [d.login.toLowerCase()] : [])));
+}
+
+/**
+ * Pure: whether a pushed group differs in Cloudflare only by users Cloudflare dropped from the account.
+ * Then a push cannot mend it (a group cannot hold a user who is not a member, and Okta puts such a
+ * push in ERROR); bringing the users back does, and the group follows. verify and okta say this one
+ * diagnosis and its one fix (#34 item 10).
+ */
+export function lacksOnlyDropped(d: GroupMembersDrift, dropped: Set<string>): boolean {
+  return d.extra.length === 0 && d.missing.length > 0 && d.missing.every((l) => dropped.has(l.toLowerCase()));
+}
+
+/** Pure: how users Cloudflare dropped are brought back: the same words in okta's plan and verify's checks. */
+export function bringBackFix(drifted: Array<Pick<MemberDrift, 'login' | 'direct'>>): string {
+  const viaGroup = drifted.filter((d) => !d.direct).map((d) => d.login);
+  const direct = drifted.length - viaGroup.length;
+  const names = (logins: string[]) => `${logins.slice(0, 5).join(', ')}${logins.length > 5 ? ' …' : ''}`;
+  if (viaGroup.length === 0)
+    return 'Run `npx scim-setup okta` naming them (--assign-user): it assigns each again, and Okta then reactivates them in Cloudflare. Then run verify.';
+  return `Okta pushes a user only when the user changes in Okta, and a user assigned through a group cannot be re-assigned alone by API. In Okta, remove each of ${names(viaGroup)} from the group that assigns it to the app and add it back${
+    direct > 0 ? '; run `npx scim-setup okta` naming the users assigned directly (--assign-user): it assigns them again' : ''
+  }; then run verify.`;
+}
+
 export function repairs(drift: Drift[], appId: string, inputs: Pick<Desired, 'pushGroups' | 'assignUsers'>): { actions: Action[]; warnings: string[] } {
   // A user a group assigns gets a manual step whatever the inputs: no API step could be left half-done.
   const named = (d: Drift) =>
     d.kind === 'member' ? !d.direct || inputs.assignUsers.some((l) => l.toLowerCase() === d.login.toLowerCase()) : inputs.pushGroups.includes(d.group);
-  // A group that lacks only users Cloudflare dropped from the account is mended by bringing them
-  // back: a push cannot add a user that is not an account member.
-  const dropped = new Set(drift.flatMap((d) => (d.kind === 'member' ? [d.login.toLowerCase()] : [])));
-  const pushable = (d: Drift) => d.kind !== 'group-members' || d.extra.length > 0 || d.missing.some((l) => !dropped.has(l));
+  const dropped = droppedLogins(drift);
+  const pushable = (d: Drift) => d.kind !== 'group-members' || !lacksOnlyDropped(d, dropped);
   const wanted = drift.filter(pushable);
   return { actions: wanted.filter(named).map((d) => repairAction(d, appId)), warnings: wanted.filter((d) => !named(d)).map(unnamed) };
 }
@@ -93,7 +118,7 @@ function repairAction(d: Drift, appId: string): Action {
         resource: 'repair',
         subject: d.login,
         summary: `bring ${d.login} back in Cloudflare: in Okta, remove the user from the group that assigns it to the app, then add it back`,
-        detail: `Okta: provisioned at ${d.syncedAt}; Cloudflare: ${d.cloudflare}. Okta's API cannot re-assign a user that a group assigns; changing the group is a directory change, left to you.`,
+        detail: `Okta: provisioned at ${d.syncedAt}; Cloudflare: ${d.cloudflare}. ${bringBackFix([d])}`,
       };
   }
 }

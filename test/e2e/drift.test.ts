@@ -157,13 +157,21 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
     await s!.okta.engine.idle();
     const before = await verify();
     expect(before.code).toBe(1);
-    expect(before.check('members').fix).toContain(`remove each of ${engineer.userName} from the assigned group and add it back`);
+    const bringBack = `remove each of ${engineer.userName} from the group that assigns it to the app and add it back`;
+    expect(before.check('members').fix).toContain(bringBack);
+    // The group lacks only that user: one diagnosis and one fix in both checks, never "push it again", which cannot add
+    // a user Cloudflare dropped (and would put the push in ERROR) (#34 item 10).
+    const pushed = before.check('push-group:Engineering');
+    expect(pushed).toMatchObject({ status: 'fail', summary: expect.stringContaining('lacks only users Cloudflare dropped from the account') });
+    expect(pushed.fix).toBe(before.check('members').fix);
+    expect(pushed.fix).not.toContain('scim-setup okta');
     const r = await run('okta', okta(['--yes', '--wait', '30s']));
     // A manual step left: exit 3, and the step says what to do where.
     expect(r.code, r.stderr).toBe(3);
     expect(r.doc.manualSteps).toEqual([
       expect.objectContaining({ id: `repair:user:${engineer.userName}`, title: expect.stringContaining('remove the user from the group that assigns it') }),
     ]);
+    expect(JSON.stringify(r.doc.manualSteps)).toContain(bringBack);
     // The group lacks only that user, whom no push can add while Cloudflare has dropped it: no re-push.
     expect(r.doc.applied.map((a: { id: string }) => a.id)).toEqual([`repair:user:${engineer.userName}`]);
     // The admin does it in Okta: out of the group and back in; Okta pushes the user anew.

@@ -408,7 +408,15 @@ export class CloudflareState {
     if ([...this.userGroups.values()].some((g) => g.name.toLowerCase() === name.toLowerCase()))
       throw cfFailure(by.request.path, 400, `A user group named ${name} already exists`, 1004);
     const t = this.now();
-    const group: UserGroupRecord = { id: hexId(`user-group:${this.accountId}:${name}:${t}`), name, created_on: t, modified_on: t, policies, members: new Set(), scim: false };
+    const group: UserGroupRecord = {
+      id: hexId(`user-group:${this.accountId}:${name}:${t}`),
+      name,
+      created_on: t,
+      modified_on: t,
+      policies,
+      members: new Set(),
+      scim: false,
+    };
     this.userGroups.set(group.id, group);
     this.recordGroup(by, 'create', 'Create User Group', group.id);
     return group;

@@ -1,4 +1,5 @@
 import { missingMembers, type Drift, type MemberDrift } from '../../plan/drift.js';
+import { bringBackFix } from '../../plan/repair.js';
 import { provisioningOn } from '../../plan/types.js';
 import { RATE_LIMIT_EVENT } from '../rate-limit.js';
 import type { Check, Evidence } from '../types.js';
@@ -35,15 +36,12 @@ function members(e: Reads, drift: Drift[]): Check {
   const drifted = drift.filter((d): d is MemberDrift => d.kind === 'member');
   if (drifted.length > 0) {
     const sides = (d: MemberDrift) => `${d.login}: Okta PROVISIONED, SYNCHRONIZED at ${d.syncedAt}; Cloudflare: ${d.cloudflare}`;
-    const viaGroup = drifted.filter((d) => !d.direct).map((d) => d.login);
     return {
       id: 'members',
       status: 'fail',
       summary: `${drifted.length} assigned user${drifted.length > 1 ? 's' : ''} that Okta reports as provisioned ${drifted.length > 1 ? 'are not Cloudflare members' : 'is not a Cloudflare member'}: changed in Cloudflare, and Okta will not push ${drifted.length > 1 ? 'them' : 'it'} again by itself`,
       evidence: [...evidence, ...drifted.slice(0, 5).map(sides), ...(drifted.length > 5 ? [`and ${drifted.length - 5} more`] : [])],
-      fix: viaGroup.length
-        ? `Okta pushes a user only when the user changes in Okta, and a user assigned through a group cannot be re-assigned alone by API. In Okta, remove each of ${viaGroup.slice(0, 5).join(', ')}${viaGroup.length > 5 ? ' …' : ''} from the assigned group and add it back${viaGroup.length < drifted.length ? '; run `npx scim-setup okta` for the users assigned directly (it assigns them again)' : ''}; then run verify.`
-        : 'Run `npx scim-setup okta`: it assigns each user named again, and Okta then reactivates them in Cloudflare. Then run verify.',
+      fix: bringBackFix(drifted),
     };
   }
   const stuck = stuckUsers(e, missing);

@@ -1,5 +1,14 @@
 import { refusedScimGroupName } from '../../lib/validate.js';
-import { memberDifference, membershipDifference, pushedSince, type Drift, type GroupGoneDrift, type GroupMembersDrift } from '../../plan/drift.js';
+import {
+  memberDifference,
+  membershipDifference,
+  pushedSince,
+  type Drift,
+  type GroupGoneDrift,
+  type GroupMembersDrift,
+  type MemberDrift,
+} from '../../plan/drift.js';
+import { bringBackFix, droppedLogins, lacksOnlyDropped } from '../../plan/repair.js';
 import { fromWire } from '../../lib/terminal-text.js';
 import type { Check, Evidence } from '../types.js';
 import { readAt } from './moments.js';
@@ -81,6 +90,15 @@ function inCloudflare(e: Reads, g: PushGroup, mapping: NonNullable<PushGroup['ma
     return { id, status: 'pending', summary: `group "${g.name}" is a SCIM group but not yet an IAM user group`, evidence };
   if (e.userGroups) evidence.push(`IAM user group ${e.userGroups[g.name].id}`);
   if (missing.length || extra.length) {
+    const dropped = drift.filter((d): d is MemberDrift => d.kind === 'member');
+    if (drifted?.kind === 'group-members' && lacksOnlyDropped(drifted, droppedLogins(dropped)))
+      return {
+        id,
+        status: 'fail',
+        summary: `group "${g.name}" in Cloudflare lacks only users Cloudflare dropped from the account: pushing it again cannot add them (Okta would put the push in ERROR); bring them back, and the group follows`,
+        evidence: [...evidence, ...memberDifference(missing, extra), 'see the members check'],
+        fix: bringBackFix(dropped.filter((d) => drifted.missing.some((l) => l.toLowerCase() === d.login.toLowerCase()))),
+      };
     if (drifted?.kind === 'group-members')
       return {
         id,
