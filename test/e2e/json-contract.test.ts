@@ -12,6 +12,8 @@ import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
  */
 interface Field {
   always: boolean;
+  /** There in every document of a run that read both services, all together; absent, all together, only beside `error`. */
+  onceRead: boolean;
 }
 function documented(): Record<string, Record<string, Field>> {
   const text = readFileSync(join(ROOT, 'docs', 'json.md'), 'utf8');
@@ -22,7 +24,7 @@ function documented(): Record<string, Record<string, Field>> {
     if (heading) current = heading[1] === 'Every document' ? '*' : heading[1];
     const row = /^\| `(\w+)` \|.*\| (.+) \|$/.exec(line);
     if (!row || !current) continue;
-    sections[current] = { ...sections[current], [row[1]]: { always: row[2].trim() === 'always' } };
+    sections[current] = { ...sections[current], [row[1]]: { always: row[2].trim() === 'always', onceRead: row[2].trim() === 'once read' } };
   }
   return sections;
 }
@@ -33,8 +35,8 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-const run = async (args: string[]) => {
-  const r = await runCli([...args, '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+const run = async (args: string[], env: Record<string, string> = {}) => {
+  const r = await runCli([...args, '--json'], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
   return { code: r.code, doc: JSON.parse(r.stdout) as Record<string, unknown> };
 };
 
@@ -50,6 +52,9 @@ describe('the --json documents are the ones docs/json.md describes', () => {
       await run(['rotate-token', '--dry-run']),
       await run(['destroy', '--dry-run']),
       await run(['okta', '--org-url', 'http://nope.example', '--dry-run']),
+      // Errors of each kind: an unknown group (found by reading), a refused token (verify's own reads).
+      await run(['okta', '--push-group', 'Enginering', '--dry-run']),
+      await run(['verify'], { CLOUDFLARE_SCIM_TOKEN: 'cfat_refusedrefusedrefusedrefusedrefused0000' }),
     ];
     // A fleet of this sandbox's one account (#26): the document of all accounts, each entry its command's.
     const config = join(mkdtempSync(join(tmpdir(), 'json-fleet-')), 'fleet.yaml');
@@ -83,15 +88,23 @@ describe('the --json documents are the ones docs/json.md describes', () => {
         Object.keys(doc).filter((k) => !(k in fields)),
         `${where}: fields not in docs/json.md`,
       ).toEqual([]);
-      const always = Object.entries(fields)
-        .filter(([, f]) => f.always)
-        .map(([k]) => k);
-      // A run that stops before its plan carries the common fields alone.
-      const required = doc.error && !doc.actions && !doc.checks ? Object.keys(docs['*']).filter((k) => docs['*'][k].always) : always;
+      const named = (kind: keyof Field) =>
+        Object.entries(fields)
+          .filter(([, f]) => f[kind])
+          .map(([k]) => k);
       expect(
-        required.filter((k) => !(k in doc)),
+        named('always').filter((k) => !(k in doc)),
         `${where}: "always" fields missing`,
       ).toEqual([]);
+      // "once read": all of them, or none of them beside an error (#34 item 15: no document is exempted unseen).
+      const read = named('onceRead');
+      const there = read.filter((k) => k in doc);
+      if (there.length === 0) expect(doc.error, `${where}: no "once read" field, and no error`).toBeDefined();
+      else
+        expect(
+          read.filter((k) => !(k in doc)),
+          `${where}: "once read" fields missing`,
+        ).toEqual([]);
       expect(doc.exitCode, where).toBe(code);
     }
   });
