@@ -229,7 +229,7 @@ describe("rotate-token --create revokes only scim-setup's own old token for this
     s.cloudflare.state.audit.length = 0;
     const r = await cli(s, ROTATE);
     expect(r.code, r.stderr).toBe(0);
-    expect(json(r.stdout).warnings.join('\n')).toContain('cannot tell which one Okta holds now');
+    expect(json(r.stdout).warnings.join('\n')).toContain('cannot tell whether Okta holds one of them');
     expect(ours(s)).toHaveLength(1);
     await pushAfterRun(s);
   }, 60_000);
