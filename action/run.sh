@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The composite action's one step: masks the secrets, runs `scim-setup okta` through npx at the
-# action's own version, and sets the outputs. Its exit code is the CLI's: 3 means an admin must
+# The composite action's one step: masks the secrets, runs `scim-setup okta` from the action's own
+# checked-out code (never a package fetched by name: until a release, the registry's `scim-setup` is
+# whoever claims the name), and sets the outputs. Its exit code is the CLI's: 3 means an admin must
 # do the guided step (the job summary shows it), and a re-run carries on from there.
 set -uo pipefail
 
@@ -22,7 +23,12 @@ done
 # A fleet config names its accounts: no account ID is given then.
 [ -z "${CLOUDFLARE_ACCOUNT_ID:-}" ] && unset CLOUDFLARE_ACCOUNT_ID
 
-version=$(node -p "require(process.argv[1]).version" "$SCIM_SETUP_ACTION_PATH/package.json")
+# The checkout the workflow's `uses:` pinned, built once: its dependencies from its own lockfile (npm ci
+# checks each against the lockfile's integrity), built by npm's prepare. Its output is the log's, not the result's.
+action="$SCIM_SETUP_ACTION_PATH"
+if [ ! -f "$action/dist/index.js" ]; then
+  (cd "$action" && npm ci --no-audit --no-fund --loglevel=error) >&2 || { echo "::error::scim-setup could not be installed from its checkout ($action)" >&2; exit 1; }
+fi
 # rotate: true runs the scheduled rotation, which makes its own token; otherwise the setup.
 if [ "${INPUT_ROTATE:-false}" = "true" ]; then
   args=(rotate-token --create --json --wait "${INPUT_WAIT:-10m}")
@@ -54,7 +60,7 @@ if [ "${INPUT_ROTATE:-false}" != "true" ]; then
 fi
 
 result="${RUNNER_TEMP:-/tmp}/scim-setup-result.json"
-npx --yes "scim-setup@${version}" "${args[@]}" > "$result"
+node "$action/bin/scim-setup.js" "${args[@]}" > "$result"
 code=$?
 
 # The app id comes from Okta: written only if it has an Okta id's shape (letters and digits).

@@ -9,7 +9,7 @@ import { exitCodeHelp, SANDBOX_EXIT_CODE_HELP } from '../lib/errors.js';
  */
 export type OptionsOf<F extends () => { opts(): OptionValues }> = ReturnType<ReturnType<F>['opts']>;
 
-const docs = (section: string) => `\nDocs: README.md, "${section}" (in the package and its repository).\n`;
+const docs = (file: string) => `\nDocs: docs/${file} (in the package and its repository).\n`;
 const help = (examples: string[], section: string, codes = exitCodeHelp()) =>
   `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n${docs(section)}\n${codes}\n`;
 
@@ -48,7 +48,7 @@ export const declareOkta = () =>
           'npx scim-setup okta --config fleet.yaml --yes          # every account a fleet config lists (--account NAME for some)',
           'npx scim-setup okta --dry-run --out plan.json && npx scim-setup okta --plan plan.json',
         ],
-        'Real use',
+        'usage.md',
         exitCodeHelp({ detailedExitcode: true }),
       ),
     );
@@ -68,7 +68,7 @@ export const declareVerify = () =>
     ),
   )
     .option('--junit <file>', 'write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure)')
-    .addHelpText('after', help(['npx scim-setup verify', 'npx scim-setup verify --wait 5m --json'], 'Real use'));
+    .addHelpText('after', help(['npx scim-setup verify', 'npx scim-setup verify --wait 5m --json'], 'drift.md'));
 
 export const declareDestroy = () =>
   outputOptions(
@@ -94,7 +94,7 @@ export const declareDestroy = () =>
         'npx scim-setup destroy --yes --delete-cloudflare-groups',
         'npx scim-setup destroy --dry-run --out teardown.json && npx scim-setup destroy --plan teardown.json',
       ],
-      'After day one',
+      'lifecycle.md',
       exitCodeHelp({ detailedExitcode: true }),
     ),
   );
@@ -117,7 +117,7 @@ export const declareMigrate = () =>
     'after',
     help(
       ['npx scim-setup migrate --dry-run --detailed-exitcode', 'npx scim-setup migrate --yes --wait 10m'],
-      'After day one',
+      'lifecycle.md',
       exitCodeHelp({ detailedExitcode: true }),
     ),
   );
@@ -150,7 +150,7 @@ export const declareRotateToken = () =>
         'CLOUDFLARE_SCIM_TOKEN=<new token> npx scim-setup rotate-token',
         'npx scim-setup rotate-token --scim-token-file new-token.txt --yes --wait 10m',
       ],
-      'After day one',
+      'lifecycle.md',
       exitCodeHelp({ detailedExitcode: true }),
     ),
   );
@@ -195,7 +195,7 @@ export const declareDemo = () =>
     .description('Start the sandbox and run the whole setup against it: the first command to try.')
     .option('--json', 'print one JSON document with the result')
     .option('--no-color', 'no colour')
-    .option('--accounts <n>', 'a fleet: this many Cloudflare accounts set up in one run from one config (README, "Many accounts")')
+    .option('--accounts <n>', 'a fleet: this many Cloudflare accounts set up in one run from one config (docs/fleets.md)')
     .addHelpText('after', `\nExamples:\n  $ npx scim-setup demo\n  $ npx scim-setup demo --accounts 3\n\n${exitCodeHelp()}\n`);
 
 export type OktaOptions = OptionsOf<typeof declareOkta>;
@@ -287,7 +287,7 @@ export function waitOptions<A extends unknown[], O extends OptionValues, G exten
     .option('--request-timeout <duration>', 'give up on one attempt of a request after this long (default: 30s); a retry has its own timeout');
 }
 
-/** For the commands that tell drift from work in flight (README, "Pending or drift"). */
+/** For the commands that tell drift from work in flight (docs/drift.md). */
 export function settleOption<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Cmd<A, O, G>) {
   return command.option(
     '--settle <duration>',

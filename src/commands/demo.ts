@@ -45,7 +45,7 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
     reporter.info(`\nCloudflare now has ${members} account members and user groups: ${groups.join(', ') || 'none'}.`);
     reporter.info(code === 0 ? s.green('Demo finished: the setup is verified.') : s.red(`Demo finished with exit code ${code}.`));
     reporter.info(
-      'Next: do the guided step yourself on a sandbox: `npx scim-setup sandbox`, then `npx scim-setup okta --push-group Engineering` against it, and open the link it prints; or run it against your own org (README, "Real use").',
+      'Next: do the guided step yourself on a sandbox: `npx scim-setup sandbox`, then `npx scim-setup okta --push-group Engineering` against it, and open the link it prints; or run it against your own org (docs/usage.md).',
     );
     return code;
   } finally {
@@ -107,7 +107,7 @@ async function fleetDemo(sandbox: Sandbox, options: DemoOptions, ctx: Context, r
     reporter.info(
       code === 0 ? s.green(`\nDemo finished: ${sandbox.accounts.length} accounts set up and verified.`) : s.red(`\nDemo finished with exit code ${code}.`),
     );
-    reporter.info('Next: README, "Many accounts", for a fleet config of your own accounts.');
+    reporter.info('Next: docs/fleets.md, for a fleet config of your own accounts.');
     return code;
   } finally {
     await rm(dir, { recursive: true, force: true });

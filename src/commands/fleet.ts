@@ -32,7 +32,7 @@ export async function readConfig(options: { config?: string; account?: string[] 
     if (options.account?.length)
       throw new InputError(
         `--account picks accounts of a fleet config, and ${options.config ? `${options.config} lists none` : 'no --config is given'}.`,
-        'Pass --config FILE whose "accounts" lists the accounts (README, "Many accounts"), or drop --account.',
+        'Pass --config FILE whose "accounts" lists the accounts (docs/fleets.md), or drop --account.',
       );
     return { config };
   }

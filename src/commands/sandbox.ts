@@ -117,7 +117,7 @@ async function compare(path: string, options: SandboxCommandOptions, ctx: Contex
     }
     reporter.info(s.red(`${report.differences.length} shape difference${report.differences.length === 1 ? '' : 's'} between the recording and the sandbox:`));
     for (const d of report.differences) reporter.info(`  - ${formatDifference(d)}`);
-    reporter.info('If the recording is of a real org, please file it (see the README, "Record a run"): these are where the sandbox is wrong.');
+    reporter.info('If the recording is of a real org, please file it (see docs/evidence.md): these are where the sandbox is wrong.');
     return ExitCode.failed;
   } finally {
     await sandbox.close();

@@ -18,7 +18,7 @@ import {
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export const DEFAULT_APP_LABEL = 'Cloudflare SCIM';
 export const DEFAULT_SCIM_TOKEN_TTL_DAYS = 90;
-/** How long Cloudflare's listings may trail its writes before a difference can be drift (README, "Pending or drift"). */
+/** How long Cloudflare's listings may trail its writes before a difference can be drift (docs/drift.md). */
 export const DEFAULT_SETTLE = '10s';
 export const DEFAULT_OKTA_SCOPES = ['okta.apps.read', 'okta.apps.manage', 'okta.groups.read', 'okta.groups.manage', 'okta.users.read', 'okta.logs.read'];
 

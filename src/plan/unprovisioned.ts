@@ -6,7 +6,7 @@ import { oktaPaths } from './okta-paths.js';
  * - `unprovisioned`: assigned before provisioning was on. Okta Help ("Provision unprovisioned users")
  *   says Okta leaves them until an admin selects Provision User; its API reference says an app user
  *   of an app without provisioning shows ACTIVE. How such a user shows once provisioning is on is an
- *   assumption (README): ACTIVE, syncState DISABLED, no externalId.
+ *   assumption (docs/assumptions.md): ACTIVE, syncState DISABLED, no externalId.
  * - `failed-task`: its provisioning task failed for good (syncState ERROR: "you must resolve the
  *   provisioning task in the Admin Console", the API reference), as after Okta's last 429 retry.
  */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,26 +15,31 @@ afterEach(async () => {
   s = undefined;
 });
 
-const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
-
-/** The action's step as a runner runs it, with `npx` standing for the registry: it must ask for this very version. */
+/**
+ * The action's step as a runner runs it: from its own checkout (the built tree), never a package fetched by name. An
+ * `npx` on PATH that fails proves it is never asked (#34 item 30). `fake`: a checkout whose CLI prints what a hostile
+ * Okta could make it print, without needing one.
+ */
 function runAction(
   env: Record<string, string>,
   fake?: { result: string; code: number },
 ): Promise<{ code: number | null; stdout: string; stderr: string; outputs: Record<string, string>; args: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'scim-action-'));
-  const npx = join(dir, 'npx');
-  // `fake`: what a hostile Okta could make the CLI print, without needing one.
+  writeFileSync(join(dir, 'npx'), '#!/usr/bin/env bash\necho "npx asked for $*" >&2\nexit 99\n');
+  chmodSync(join(dir, 'npx'), 0o755);
   const argsFile = join(dir, 'args');
-  const run = fake
-    ? `printf '%s\\n' "$@" > ${JSON.stringify(argsFile)}; cat ${JSON.stringify(join(dir, 'fake.json'))}; exit ${fake.code}`
-    : `exec node ${join(ROOT, 'bin', 'scim-setup.js')} "$@"`;
-  if (fake) writeFileSync(join(dir, 'fake.json'), fake.result);
-  writeFileSync(
-    npx,
-    `#!/usr/bin/env bash\n[ "$1" = "--yes" ] && shift\n[ "$1" = "scim-setup@${version}" ] || { echo "npx asked for $1" >&2; exit 99; }\nshift\n${run}\n`,
-  );
-  chmodSync(npx, 0o755);
+  let checkout = ROOT;
+  if (fake) {
+    checkout = join(dir, 'checkout');
+    mkdirSync(join(checkout, 'bin'), { recursive: true });
+    mkdirSync(join(checkout, 'dist'));
+    writeFileSync(join(checkout, 'dist', 'index.js'), '');
+    writeFileSync(join(dir, 'fake.json'), fake.result);
+    writeFileSync(
+      join(checkout, 'bin', 'scim-setup.js'),
+      `const fs = require('node:fs');\nfs.writeFileSync(${JSON.stringify(argsFile)}, process.argv.slice(2).join('\\n'));\nprocess.stdout.write(fs.readFileSync(${JSON.stringify(join(dir, 'fake.json'))}));\nprocess.exitCode = ${fake.code};\n`,
+    );
+  }
   const output = join(dir, 'output');
   writeFileSync(output, '');
   const summary = join(dir, 'summary.md');
@@ -48,7 +53,7 @@ function runAction(
         env: {
           ...cleanEnv(env),
           PATH: `${dir}:${process.env.PATH}`,
-          SCIM_SETUP_ACTION_PATH: ROOT,
+          SCIM_SETUP_ACTION_PATH: checkout,
           GITHUB_OUTPUT: output,
           GITHUB_ACTIONS: 'true',
           GITHUB_STEP_SUMMARY: summary,
@@ -82,7 +87,7 @@ describe('the GitHub Action', () => {
     }
   });
 
-  it("masks the secrets, runs the CLI at the action's own version, and sets app-id, exit-code and result", async () => {
+  it("masks the secrets, runs the CLI from the action's own checkout (npx never asked), and sets app-id, exit-code and result", async () => {
     s = await sandbox({ admin: 'auto' });
     const contractors = s.okta.state.addGroup('Engineering, Contractors', null, 'OKTA_GROUP');
     s.okta.state.members.get(contractors.id)!.add([...s.okta.state.users.values()][0].id);
@@ -97,6 +102,7 @@ describe('the GitHub Action', () => {
       INPUT_DRY_RUN: 'false',
     });
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('npx asked');
     for (const secret of [s.env.OKTA_API_TOKEN, s.env.CLOUDFLARE_SCIM_TOKEN, s.env.CLOUDFLARE_API_TOKEN]) expect(r.stdout).toContain(`::add-mask::${secret}`);
     expect(r.outputs['exit-code']).toBe('0');
     const app = [...s.okta.state.apps.values()][0];

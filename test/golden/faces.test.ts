@@ -118,7 +118,7 @@ describe('the faces of a run, without and with colour', () => {
       const user = [...box.cloudflare.state.scimUsers.values()].find((u) => u.userName === 'dennis.turing.46@example.com')!;
       await patch(`/Groups/${group.id}`, { op: 'replace', path: 'displayName', value: 'Engineering (old)' });
       await patch(`/Users/${user.id}`, { op: 'replace', path: 'active', value: false });
-      // Okta's stamps age past the second its Date headers are read to (README, "Pending or drift").
+      // Okta's stamps age past the second its Date headers are read to (docs/drift.md).
       await new Promise((resolve) => setTimeout(resolve, 2_500));
       // No settle time (the sandbox's listings do not trail): verify reads until Okta's stamps are
       // older than the reading by the Date headers' second, when the drift is proven.

@@ -228,7 +228,7 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
   });
 
   // #21 fact 5: the gateway answers before the service, in the v4 envelope, SCIM paths included. Codes as public
-  // reports of real answers show them; 403 for an unknown token is our choice (README, assumptions);
+  // reports of real answers show them; 403 for an unknown token is our choice (docs/assumptions.md);
   // documentation_url: Cloudflare's changelog 2026-08-21 (shared/reference/cloudflare-docs-examples/changelogs-and-notes.excerpt.mdx).
   it("5. the gateway's answers: a malformed header 400 (6003/6111) on every path; an unknown or revoked token 10000, a denied request 403 10000 Forbidden with documentation_url, another account 9109 (in SCIM's shape on SCIM paths); verify's words", async () => {
     s = await sandbox();

@@ -181,7 +181,7 @@ function authenticator(accounts: EmulatedAccount[]) {
     // An expired token still learns its status at /tokens/verify (the schema's `expired`); everywhere else it is refused.
     const outOfLife =
       token && ((expired(token, now) && !path.endsWith('/tokens/verify')) || (token.notBefore && Date.parse(token.notBefore) > Date.parse(now)));
-    // An unknown, revoked or expired token: the status is our choice (README, assumptions); the code is Cloudflare's.
+    // An unknown, revoked or expired token: the status is our choice (docs/assumptions.md); the code is Cloudflare's.
     if (token?.status !== 'active' || outOfLife) throw refusal(path, 403, 10000, 'Authentication error');
     // A request from outside the token's client IP ranges, in Cloudflare's words (public reports: 403, code 9109).
     if (!ipAllowed(token, remoteAddress)) throw refusal(path, 403, 9109, `Cannot use the access token from location: ${remoteAddress.replace(/^::ffff:/, '')}`);

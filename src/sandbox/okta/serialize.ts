@@ -122,7 +122,7 @@ export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' |
     statusChanged: pushed?.lastSync ?? created,
     passwordChanged: null,
     // Assigned before provisioning was on: still as a no-provisioning app shows it (DISABLED), with no
-    // externalId, after provisioning is on (an assumption: README). A task that failed for good: ERROR.
+    // externalId, after provisioning is on (an assumption: docs/assumptions.md). A task that failed for good: ERROR.
     syncState:
       pushed?.syncState ?? (app.failedTasks.has(userId) ? 'ERROR' : app.provisioning?.enabled && !app.unprovisioned.has(userId) ? 'SYNCING' : 'DISABLED'),
     ...(pushed ? { lastSync: pushed.lastSync } : {}),
