@@ -42,6 +42,8 @@ export interface PlanningCommand<F extends PlanOptions, P extends Planned> {
   name: PlanCommand;
   /** Whether the command needs a SCIM token given (lib/inputs.ts). */
   scimTokenNeed: ScimTokenNeed;
+  /** Whether a person at a terminal who names nothing to provision is asked what to (okta). */
+  asksWhatToProvision?: boolean;
   /** This command's own inputs, checked before anything is read (exit 2). */
   preflight?(ctx: Context): void | Promise<void>;
   /** This command's flags that a saved plan carries, as given (undefined: not given), with their defaults. */
@@ -98,7 +100,13 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   const planFile = await PlanFile.open(cmd.name, options);
   const session = fleet
     ? (await openFleet(fleet, options, ctx, reporter, '2m', cmd.scimTokenNeed, planFile.inputs))[0].session
-    : await openSession(options, ctx, reporter, { defaultWait: '2m', saved: planFile.inputs, scimTokenNeed: cmd.scimTokenNeed, config });
+    : await openSession(options, ctx, reporter, {
+        defaultWait: '2m',
+        saved: planFile.inputs,
+        scimTokenNeed: cmd.scimTokenNeed,
+        config,
+        asksWhatToProvision: cmd.asksWhatToProvision,
+      });
   const { inputs, desired } = session;
   planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
   const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);

@@ -46,6 +46,7 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
     name: 'okta',
     // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one (#25).
     scimTokenNeed: 'create',
+    asksWhatToProvision: true,
     async preflight(ctx) {
       refuseRevealOffTerminal(options, ctx);
       if (options.junit !== undefined) await checkOutputPath(options.junit, '--junit');

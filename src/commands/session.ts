@@ -103,6 +103,8 @@ export interface SessionHow {
   seat?: FleetSeat;
   /** The config file as the command read it at its start (readConfig): not read a second time. */
   config?: LoadedConfig;
+  /** okta: a person at a terminal who names nothing to provision is asked what to. */
+  asksWhatToProvision?: boolean;
 }
 
 /** Validates every input before any request is made; a bad one exits 2 with nothing sent. */
@@ -110,7 +112,11 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
   const { defaultWait, saved, scimTokenNeed = 'required', seat } = how;
   const interactivity = detectInteractivity(ctx.env, Boolean(ctx.stdin.isTTY), Boolean(ctx.stdout.isTTY));
   const sources = await inputSources(options, ctx, seat, how.config);
-  const inputs = await resolveInputs({ flags: inputFlagsOf(options), defaultWait, saved, scimTokenNeed, ...sources }, interactivity, sources.prompt);
+  const inputs = await resolveInputs(
+    { flags: inputFlagsOf(options), defaultWait, saved, scimTokenNeed, asksWhatToProvision: how.asksWhatToProvision, ...sources },
+    interactivity,
+    sources.prompt,
+  );
   for (const secret of secretsOf(inputs)) ctx.redactor.register(secret);
   for (const warning of inputs.warnings) reporter.warn(warning);
   // A fleet records every account into one file, started by its first account.

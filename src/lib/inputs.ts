@@ -6,6 +6,7 @@ import { InputError, type InputProblem } from './errors.js';
 import type { Interactivity } from './tty.js';
 import {
   InvalidValue,
+  isLoopbackHost,
   validateAccountId,
   validateApiBaseUrl,
   validateLabel,
@@ -120,6 +121,8 @@ export interface RawInputs {
   scimTokenHow?: string;
   /** A fleet account's place in its config: where its app label is given, rather than --app-label. */
   appLabelIn?: AppLabelPlace;
+  /** okta: a person at a terminal who names nothing to provision is asked what to (#34 item 19). */
+  asksWhatToProvision?: boolean;
 }
 
 /** Where a fleet account's app label is written: its entry in the config file. */
@@ -258,7 +261,7 @@ export interface MissingInput {
   label: string;
   how: string;
   secret: boolean;
-  key: 'orgUrl' | 'oktaToken' | 'accountId' | 'scimToken';
+  key: 'orgUrl' | 'oktaToken' | 'accountId' | 'scimToken' | 'apiBaseUrl' | 'pushGroups' | 'assignGroups';
   /** Asked again after an invalid answer. */
   retry?: boolean;
   /** Where to find the value, said before it is asked for (#24 item 19). */
@@ -372,12 +375,18 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
         interactivity.interactive ? undefined : `The run is non-interactive (${interactivity.reason}), so scim-setup cannot ask; set the values above.`,
       );
     }
+    // What was given is checked before anything is asked: a mistyped flag is said before the questions, not after (#34 item 19).
+    checkGiven(c, missing, raw.scimTokenNeed ?? 'required');
+  }
+  const asked = interactivity.interactive && prompt ? further(c, raw) : [];
+  if (prompt && missing.length + asked.length > 0) {
     const answered: Array<[MissingInput, string]> = [];
-    for (const m of missing) {
+    for (const m of [...missing, ...asked]) {
       await prompt.tell?.(m.hint);
       const value = await askValid(m, prompt);
       answered.push([m, value]);
-      c[m.key].unshift({ value, source: 'prompt' });
+      if (m.key === 'pushGroups' || m.key === 'assignGroups') c[m.key].unshift({ value: splitNames(value), source: 'prompt' });
+      else c[m.key].unshift({ value, source: 'prompt' });
     }
     await prompt.tell?.(exportLines(answered));
   }
@@ -394,9 +403,15 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
  * then costs no retyping). Secrets are never printed: their lines name the variable to set.
  */
 export function exportLines(answered: Array<[MissingInput, string]>): string {
-  const lines = answered.map(([m, value]) =>
-    m.secret ? `#   export ${m.env}=…   (set it yourself: scim-setup never prints a secret)` : `    export ${m.env}=${value}`,
-  );
+  const lines = answered.flatMap(([m, value]) => {
+    // A list answered is given again as flags: it has no variable.
+    if (m.key === 'pushGroups' || m.key === 'assignGroups') {
+      const flag = m.key === 'pushGroups' ? '--push-group' : '--assign-group';
+      const names = splitNames(value);
+      return names.length ? [`#   and pass ${names.map((n) => `${flag} ${JSON.stringify(n)}`).join(' ')}`] : [];
+    }
+    return [m.secret ? `#   export ${m.env}=…   (set it yourself: scim-setup never prints a secret)` : `    export ${m.env}=${value}`];
+  });
   return `To run again without these questions:\n${lines.join('\n')}`;
 }
 
@@ -406,7 +421,73 @@ const PROMPT_CHECKS: Record<MissingInput['key'], (value: string) => unknown> = {
   oktaToken: (v) => validateToken(v, 'SSWS'),
   accountId: validateAccountId,
   scimToken: (v) => validateToken(v, 'Bearer'),
+  apiBaseUrl: validateApiBaseUrl,
+  pushGroups: (v) => validatePushGroups(splitNames(v)),
+  assignGroups: (v) => validateNames(splitNames(v), 'group'),
 };
+
+/** A prompt's list: comma-separated names, each trimmed; nothing typed is none. */
+function splitNames(value: string): string[] {
+  return value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+}
+
+/** Valid stand-ins for what is still to be asked, so that what was given can be checked first. */
+const STAND_INS: Record<'orgUrl' | 'oktaToken' | 'accountId' | 'scimToken', string> = {
+  orgUrl: 'https://stand-in.okta.com',
+  oktaToken: `00${'s'.repeat(40)}`,
+  accountId: '0'.repeat(32),
+  scimToken: `cfut_${'s'.repeat(40)}`,
+};
+
+/** Every given input checked as the run will check it, the missing ones stood in for: its problems thrown before any question. */
+function checkGiven(c: ReturnType<typeof candidates>, missing: MissingInput[], scimTokenNeed: ScimTokenNeed): void {
+  const stood = { ...c };
+  for (const m of missing) if (m.key in STAND_INS) stood[m.key] = [{ value: STAND_INS[m.key as keyof typeof STAND_INS], source: 'prompt' }];
+  validateAll(stood, scimTokenNeed);
+}
+
+/**
+ * What a person at a terminal is asked beyond the required inputs: Cloudflare's API base where Okta is
+ * on this machine (a sandbox, whose Cloudflare is too: api.cloudflare.com would be the wrong service),
+ * and, for okta, what to provision when nothing is named.
+ */
+function further(c: ReturnType<typeof candidates>, raw: RawInputs): MissingInput[] {
+  const out: MissingInput[] = [];
+  const org = pick(c.orgUrl)?.value;
+  if (typeof org === 'string' && URL.canParse(org) && isLoopbackHost(new URL(org).hostname) && pick(c.apiBaseUrl)?.source === 'default')
+    out.push({
+      key: 'apiBaseUrl',
+      label: 'Cloudflare API base URL',
+      how: 'set CLOUDFLARE_API_BASE_URL or pass --api-base-url',
+      secret: false,
+      env: 'CLOUDFLARE_API_BASE_URL',
+      hint: `Okta is on this machine (${org}): a sandbox, whose Cloudflare is too. Its API base URL, as the sandbox printed it (CLOUDFLARE_API_BASE_URL, e.g. http://127.0.0.1:8788/client/v4).`,
+    });
+  const names = (key: 'pushGroups' | 'assignGroups' | 'assignUsers') => c[key].some((x) => Array.isArray(x.value) && x.value.length > 0);
+  if (raw.asksWhatToProvision && !raw.saved && !names('pushGroups') && !names('assignGroups') && !names('assignUsers'))
+    out.push(
+      {
+        key: 'pushGroups',
+        label: 'Okta groups to push to Cloudflare (comma-separated; Enter for none)',
+        how: 'pass --push-group',
+        secret: false,
+        env: '',
+        hint: 'Nothing to provision is named. A pushed group becomes a Cloudflare user group, its members Cloudflare members.',
+      },
+      {
+        key: 'assignGroups',
+        label: 'Okta groups to assign without pushing (comma-separated; Enter for none)',
+        how: 'pass --assign-group',
+        secret: false,
+        env: '',
+        hint: "An assigned group's members become Cloudflare members; the group itself is not made in Cloudflare.",
+      },
+    );
+  return out;
+}
 const PROMPT_TRIES = 3;
 
 async function askValid(input: MissingInput, prompt: Prompter): Promise<string> {

@@ -116,6 +116,33 @@ describe('under a real terminal', () => {
     );
   });
 
+  it('what was given is checked before any question; a sandbox Okta gets its Cloudflare asked for, and nothing named gets what to provision asked (#34 item 19)', async () => {
+    s = await sandbox();
+    const typo = await runInPty(['okta', '--role', 'Engineering', '--dry-run'], {
+      env: cleanEnv({ ...s.env, OKTA_ORG_URL: undefined }),
+      columns: 120,
+      steps: [{ when: 'Okta org URL: ', send: `${s.env.OKTA_ORG_URL}\r` }],
+    });
+    expect(typo.code).toBe(2);
+    expect(plain(typo.screen)).toContain('is not GROUP=ROLE');
+    expect(plain(typo.screen)).not.toContain('Okta org URL: ');
+
+    const r = await runInPty(['okta', '--dry-run'], {
+      env: cleanEnv({ ...s.env, CLOUDFLARE_API_BASE_URL: undefined }),
+      columns: 160,
+      steps: [
+        { when: 'Cloudflare API base URL: ', send: `${s.env.CLOUDFLARE_API_BASE_URL}\r` },
+        { when: 'Okta groups to push to Cloudflare (comma-separated; Enter for none): ', send: 'Engineering\r' },
+        { when: 'Okta groups to assign without pushing (comma-separated; Enter for none): ', send: '\r' },
+      ],
+    });
+    const text = plain(r.screen).replace(/\r/g, '');
+    expect(r.code, text).toBe(0);
+    expect(text).toContain('Okta is on this machine');
+    expect(text).toContain('+ push group "Engineering" to Cloudflare');
+    expect(text).toContain(`    export CLOUDFLARE_API_BASE_URL=${s.env.CLOUDFLARE_API_BASE_URL}\n#   and pass --push-group "Engineering"`);
+  });
+
   it('Ctrl-C while the guided step waits: says what was done and how to resume, exit 130', async () => {
     s = await sandbox({ admin: 'manual' });
     const r = await runInPty(['okta', '--push-group', 'Engineering', '--yes'], {
