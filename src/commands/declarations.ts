@@ -1,3 +1,4 @@
+import { variantHelp } from '../lib/sandbox-variants.js';
 import { Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { exitCodeHelp, SANDBOX_EXIT_CODE_HELP } from '../lib/errors.js';
 
@@ -182,9 +183,11 @@ export const declareSandbox = () =>
     .option('--okta-skew <ms>', "Okta's clock minus the true time")
     .option('--cloudflare-skew <ms>', "Cloudflare's clock minus the true time")
     .option('--jitter <ms>', 'each answer is delayed by a further 0 to this many ms')
+    .optionsGroup('Readings of what the vendors leave open (docs/sandbox.md):')
+    .option('--variant <name=value>', 'play one reading of an open question (repeatable): the variants are below', collect)
     .addHelpText(
       'after',
-      `\nExamples:\n  $ npx scim-setup sandbox --admin auto\n  $ npx scim-setup sandbox --json > sandbox.json &   # then, once it has ` +
+      `\nVariants (the default first):\n${variantHelp()}\n\nExamples:\n  $ npx scim-setup sandbox --variant lastSync=absent --variant queued=staged\n  $ npx scim-setup sandbox --admin auto\n  $ npx scim-setup sandbox --json > sandbox.json &   # then, once it has ` +
         `written its line:\n  $ eval "$(jq -r '.env | to_entries[] | "export \\(.key)=\\(.value)"' sandbox.json)"\n  ` +
         `$ npx scim-setup sandbox --seed generated:10000,1000   # an org of 10000 users in 1000 groups\n  $ npx scim-setup sandbox --compare run.har   ` +
         `       # does the sandbox answer as this recording?\n\nRuns until Ctrl-C (SIGINT) or SIGTERM, then exits 0.\n${SANDBOX_EXIT_CODE_HELP}\n`,

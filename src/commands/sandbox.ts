@@ -11,6 +11,8 @@ import {
   formatDifference,
   generatedSeed,
   parseSeed,
+  parseVariants,
+  type SandboxVariants,
   SandboxPortError,
   sandboxFleetConfig,
   startSandbox,
@@ -131,6 +133,15 @@ function signedMs(value: unknown, flag: string): number {
   return n;
 }
 
+/** The readings the sandbox plays (--variant name=value, repeatable): an unknown one is an input error naming what exists. */
+function variantsOf(pairs: string[] | undefined): SandboxVariants {
+  try {
+    return parseVariants(pairs ?? []);
+  } catch (error) {
+    throw new InputError(`--variant: ${(error as Error).message}.`, 'See `npx scim-setup sandbox --help` for the variants and their values.');
+  }
+}
+
 /** Real services' timing, from the sandbox's flags (docs/sandbox.md, "Timing"). */
 function timingOf(options: SandboxCommandOptions): SandboxTiming {
   return {
@@ -167,6 +178,7 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
     admin: options.admin ?? 'manual',
     latencyMs: nonNegative(options.latency ?? '0', '--latency'),
     timing: timingOf(options),
+    variants: variantsOf(options.variant),
     rateLimitScale: scale,
   }).catch((error: unknown) => {
     if (!(error instanceof SandboxPortError)) throw error;
@@ -178,7 +190,7 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
   if (reporter.json) {
     const accountsOut = sandbox.accounts.map((a) => ({ accountId: a.accountId, env: a.env }));
     ctx.stdout.write(
-      `${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, oktaEgressAddress: sandbox.okta.engine.egressAddress ?? null, env: { ...sandbox.env, ...fleet?.env }, accounts: accountsOut, ...(fleet ? { fleetConfig: options.fleetConfig } : {}) })}\n`,
+      `${JSON.stringify({ formatVersion: 1, okta: sandbox.okta.url, cloudflare: sandbox.cloudflare.url, oktaEgressAddress: sandbox.okta.engine.egressAddress ?? null, variants: sandbox.okta.state.variants, env: { ...sandbox.env, ...fleet?.env }, accounts: accountsOut, ...(fleet ? { fleetConfig: options.fleetConfig } : {}) })}\n`,
     );
   } else {
     const s = reporter.style;

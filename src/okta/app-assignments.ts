@@ -7,6 +7,8 @@ export interface AppUser {
   status?: string;
   syncState?: string;
   lastSync?: string;
+  /** When its status last changed: for a PROVISIONED user, when Okta finished provisioning it. */
+  statusChanged?: string | null;
   /** The user's id in Cloudflare, once Okta has provisioned it. */
   externalId?: string | null;
   credentials?: { userName?: string };

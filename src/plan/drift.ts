@@ -31,8 +31,10 @@ export interface DriftFacts {
   scimToken: { ok: boolean };
   /** Logins of every user assigned to the app, directly or through a group. */
   assignedLogins: string[];
-  /** Assigned users Okta reports as PROVISIONED and SYNCHRONIZED, by login (lower-case), with when. */
+  /** Assigned users Okta reports as PROVISIONED and SYNCHRONIZED, by login (lower-case), with when (oktaDoneAt). */
   oktaSynced: Record<string, string>;
+  /** Which of Okta's records each `oktaSynced` time is (oktaDoneAt): said in the evidence. */
+  oktaSyncedBy?: Record<string, OktaDoneBy>;
   /** Assigned users by login (lower-case): their Okta id, whether they are assigned directly (scope USER), and whether Okta will not provision them by itself. */
   appUsers: Record<string, { id: string; scope: string; stuck?: StuckState; provisioned: boolean }>;
   /** Cloudflare SCIM users by userName (lower-case). */
@@ -70,6 +72,8 @@ export interface MemberDrift {
   userId?: string;
   direct: boolean;
   syncedAt: string;
+  /** Which record of Okta's `syncedAt` is. */
+  syncedBy: OktaDoneBy;
   cloudflare: string;
 }
 
@@ -98,6 +102,21 @@ export interface GroupGoneDrift {
   renamedTo?: string;
   /** Okta's own message, where it put the mapping in error for it ("Linked group is missing…"). */
   oktaSays?: string;
+}
+
+/** Which of Okta's records says when it finished provisioning a user. */
+export type OktaDoneBy = 'lastSync' | 'statusChanged';
+
+/**
+ * Pure: when Okta finished provisioning an app user, from what real Okta records. `lastSync` where it
+ * keeps one; the API reference updates it only for apps with profile import or push, which Cloudflare's
+ * guide leaves off, so where there is none, `statusChanged` of a PROVISIONED user: the moment it became
+ * so, a push Okta had finished (#35). Neither: no time, and so no drift.
+ */
+export function oktaDoneAt(u: { status?: string; lastSync?: string; statusChanged?: string | null }): { at: string; by: OktaDoneBy } | undefined {
+  if (typeof u.lastSync === 'string') return { at: u.lastSync, by: 'lastSync' };
+  if (u.status === 'PROVISIONED' && typeof u.statusChanged === 'string') return { at: u.statusChanged, by: 'statusChanged' };
+  return undefined;
 }
 
 export function findDrift(facts: DriftFacts): Drift[] {
@@ -134,6 +153,7 @@ function memberDrift(facts: DriftFacts): MemberDrift[] {
         userId: appUser?.id,
         direct: appUser?.scope === 'USER',
         syncedAt: facts.oktaSynced[key],
+        syncedBy: facts.oktaSyncedBy?.[key] ?? 'lastSync',
         cloudflare: cf ? `SCIM user ${cf.id} deactivated` : 'no SCIM user',
       };
     });

@@ -6,6 +6,7 @@ import { startOktaEmulator, type OktaEmulator } from './okta/emulator.js';
 import { ALL_SCOPES } from './okta/auth.js';
 import { defaultSeed, type OktaSeed } from './okta/seed.js';
 import type { SandboxTiming } from './timing.js';
+import { defaultVariants, type SandboxVariants } from '../lib/sandbox-variants.js';
 
 export const SANDBOX_ACCOUNT_ID = '5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e';
 
@@ -37,6 +38,8 @@ export interface SandboxOptions {
   provisioningTargets?: string[];
   /** The Okta rate limiter's clock, for tests. */
   oktaClock?: () => number;
+  /** Readings of the vendors' open questions to play (variants.ts); the rest at their defaults. */
+  variants?: Partial<SandboxVariants>;
 }
 
 export interface Sandbox {
@@ -86,6 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     provisioningDelayMs: options.provisioningDelayMs,
     provisioningTargets: [cloudflare.apiBaseUrl, ...(options.provisioningTargets ?? [])],
     clock: options.oktaClock,
+    variants: { ...defaultVariants(), ...options.variants },
     serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
   }).catch(async (error: unknown) => {
     await cloudflare.close();

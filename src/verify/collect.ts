@@ -8,7 +8,7 @@ import { toObservedApp } from '../okta/observe.js';
 import { readAppAssignments, type AppAssignments, type AppUser } from '../okta/app-assignments.js';
 import type { OktaClient } from '../okta/client.js';
 import { readOkta, type OktaLogEvent } from '../okta/reads.js';
-import { SYSTEM_GROUP_PREFIX, type DriftFacts } from '../plan/drift.js';
+import { oktaDoneAt, SYSTEM_GROUP_PREFIX, type DriftFacts } from '../plan/drift.js';
 import { stuckState } from '../plan/unprovisioned.js';
 import { assignmentsTabLink, tasksLink } from '../plan/guided-step.js';
 import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
@@ -84,16 +84,16 @@ export async function readBothSides(
   const scimGroups: DriftFacts['scimGroups'] = {};
   for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX)))
     scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
+  const synced = appUsers
+    .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
+    .map((u) => ({ key: login(u).toLowerCase(), done: oktaDoneAt(u) }));
   return {
     // Okta's clock as its answers so far bound it, read after them.
     moments: { cloudflareReadAt, oktaClockOffsetMs: okta.clockOffsetMs, settleMs: options.settleMs },
     scimToken: { ok: scimWorks },
     assignedLogins,
-    oktaSynced: Object.fromEntries(
-      appUsers
-        .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
-        .map((u) => [login(u).toLowerCase(), u.lastSync ?? 'an unknown time']),
-    ),
+    oktaSynced: Object.fromEntries(synced.map(({ key, done }) => [key, done?.at ?? 'an unknown time'])),
+    oktaSyncedBy: Object.fromEntries(synced.flatMap(({ key, done }) => (done ? [[key, done.by]] : []))),
     appUsers: Object.fromEntries(
       appUsers.map((u) => [
         login(u).toLowerCase(),

@@ -97,6 +97,14 @@ describe('the checks registry', () => {
     expect(checks.find((c) => c.id === 'scim-token')).toMatchObject({ status: 'fail' });
   });
 
+  it('a group push failure Okta retries (its catalogue) is pending, not failed; one it will not retry fails (#35)', () => {
+    const failure = (eventType: string) => ({ eventType, displayMessage: 'x', reason: 'HTTP 503', published: '2026-12-04T10:00:00.000Z' });
+    const retried = evaluate({ ...healthy(), oktaFailures: [failure('application.provision.group_push.mapping.update.or.delete.failed')] });
+    expect(retried.find((c) => c.id === 'okta-log')).toMatchObject({ status: 'pending', summary: expect.stringContaining('Okta retries by itself') });
+    const final = evaluate({ ...healthy(), oktaFailures: [failure('application.provision.group_push.mapping.update.or.delete.failed.with.error')] });
+    expect(final.find((c) => c.id === 'okta-log')).toMatchObject({ status: 'fail' });
+  });
+
   it('hands a check only what it declares: evidence it did not declare is not there to read', () => {
     const e = healthy();
     const roles = CHECKS.find((c) => c.id === 'roles:');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doneBeforeReading, findDrift, type DriftFacts, type ReadingMoments } from '../../src/plan/drift.js';
+import { doneBeforeReading, findDrift, type DriftFacts, type ReadingMoments, oktaDoneAt } from '../../src/plan/drift.js';
 import { DriftSightings } from '../../src/verify/drift-sightings.js';
 import { repairs } from '../../src/plan/repair.js';
 
@@ -250,5 +250,19 @@ describe('drift only on evidence that predates the reading of the other side (#2
     expect(sightings.confirm(drift, 8_000)).toEqual([]);
     // One look (no --wait): the time rule is all the proof.
     expect(new DriftSightings(undefined).confirm(drift, 0)).toEqual(drift);
+  });
+});
+
+describe("Okta's done-time from what real Okta records (#35)", () => {
+  it.each([
+    ['lastSync where Okta keeps one', { status: 'PROVISIONED', lastSync: 'T1', statusChanged: 'T0' }, { at: 'T1', by: 'lastSync' }],
+    [
+      "statusChanged of a PROVISIONED user where it keeps none (profile push and import off, as Cloudflare's guide leaves them)",
+      { status: 'PROVISIONED', statusChanged: 'T0' },
+      { at: 'T0', by: 'statusChanged' },
+    ],
+    ['nothing for a user not PROVISIONED: its status changed for another reason', { status: 'ACTIVE', statusChanged: 'T0' }, undefined],
+  ] as const)('%s', (_, appUser, done) => {
+    expect(oktaDoneAt(appUser)).toEqual(done);
   });
 });

@@ -10,6 +10,8 @@ describe('stuckState', () => {
     [{ status: 'ACTIVE', syncState: 'SYNCING', externalId: null }, undefined],
     [{ status: 'PROVISIONED', syncState: 'SYNCHRONIZED', externalId: 'x' }, undefined],
     [{ status: 'PROVISIONED', syncState: 'ERROR', externalId: 'x' }, undefined],
+    // Queued work, whatever its syncState (#35): never "assigned before provisioning was on".
+    [{ status: 'STAGED', syncState: 'DISABLED', externalId: null }, undefined],
   ] as const)('%j → %s', (appUser, state) => {
     expect(stuckState(appUser)).toBe(state);
   });

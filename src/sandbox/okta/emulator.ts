@@ -10,6 +10,7 @@ import { consolePages } from './console.js';
 import { oktaErrorBody, validation } from './errors.js';
 import { jitter, serviceClock, type SandboxTiming } from '../timing.js';
 import { oktaEgressAddress } from './egress.js';
+import type { SandboxVariants } from '../../lib/sandbox-variants.js';
 import { ProvisioningEngine } from './provisioning.js';
 import { appRoutes, findApp } from './routes-apps.js';
 import { assignmentRoutes } from './routes-assignments.js';
@@ -38,6 +39,8 @@ export interface OktaEmulatorOptions {
   /** false: no rate limit at all (benchmarks of the emulator itself). */
   rateLimits?: boolean;
   tls?: { key: string; cert: string };
+  /** The readings of open questions the emulator plays (variants.ts). */
+  variants?: SandboxVariants;
   provisioningDelayMs?: number;
   /** Where Okta's SCIM client may send (base URLs; their origins count): nowhere else, whatever Base URL an app is given. */
   provisioningTargets?: string[];
@@ -65,6 +68,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   const timing = options.timing ?? {};
   const state = new OktaState(options.seed, 'okta', serviceClock(timing.oktaClockSkewMs));
   state.stampOffsetMs = timing.oktaStampOffsetMs ?? 0;
+  if (options.variants) state.variants = options.variants;
   const targets = new Set((options.provisioningTargets ?? []).map((url) => new URL(url).origin));
   const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300, targets, await oktaEgressAddress());
   state.onChange((appId, delayMs) => engine.schedule(appId, delayMs));

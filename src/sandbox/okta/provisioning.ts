@@ -262,12 +262,16 @@ export class ProvisioningEngine {
       const login = user.profile.login;
       const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq ${filterString(login)}`)}&startIndex=1&count=100`);
       let externalId: string | undefined;
+      let reactivated = false;
       let result: ScimResult = found;
       if (found.status === 200) {
         const existing = found.body?.Resources?.[0];
         if (existing) {
           externalId = existing.id;
-          if (existing.active === false) result = await scim('PATCH', `/Users/${existing.id}`, activePatch(true));
+          if (existing.active === false) {
+            result = await scim('PATCH', `/Users/${existing.id}`, activePatch(true));
+            reactivated = true;
+          }
         } else {
           result = await scim('POST', '/Users', {
             schemas: [USER_SCHEMA],
@@ -287,9 +291,10 @@ export class ProvisioningEngine {
       }
       if (result.status >= 200 && result.status < 300 && externalId) {
         app.provisioned.set(userId, { externalId, lastSync: this.state.provisioningStamp(passStartedAt), syncState: 'SYNCHRONIZED' });
+        // A user Cloudflare had and deactivated is reactivated, logged as that (the event catalogue), not as a new push.
         this.state.log({
-          eventType: 'application.provision.user.push',
-          displayMessage: 'Push new user to external application',
+          eventType: reactivated ? 'application.provision.user.reactivate' : 'application.provision.user.push',
+          displayMessage: reactivated ? 'Push user reactivation in external application' : 'Push new user to external application',
           result: 'SUCCESS',
           targets: [userTarget(user), appTarget(app)],
         });
@@ -353,7 +358,10 @@ export class ProvisioningEngine {
         const linked = await this.linkOrCreateGroup(m, scim);
         if (!linked.ok) {
           if (linked.permanent) this.markError(app, m, linked.summary);
-          else failed = true;
+          else {
+            failed = true;
+            this.retriedPushFailed(app, m, linked.summary);
+          }
           continue;
         }
         this.state.log({
@@ -385,15 +393,19 @@ export class ProvisioningEngine {
       } else if (r.status >= 200 && r.status < 300) {
         m.pushedMembers = members;
         m.lastPush = this.state.provisioningStamp(passStartedAt);
+        // The catalogue's success of a membership push; group_membership.update is its failure.
         this.state.log({
-          eventType: 'application.provision.group_membership.update',
-          displayMessage: 'Update group membership in external application',
+          eventType: 'application.provision.group_push.push_memberships',
+          displayMessage: 'Group push pushed memberships',
           result: 'SUCCESS',
           targets: [groupTarget(source), appTarget(app)],
         });
       } else if (isPermanent(r.status)) {
         this.markError(app, m, scimDetail(r));
-      } else failed = true;
+      } else {
+        failed = true;
+        this.retriedPushFailed(app, m, scimDetail(r));
+      }
     }
     return failed;
   }
@@ -432,6 +444,20 @@ export class ProvisioningEngine {
       });
     }
     return failed;
+  }
+
+  /** A push Okta will retry (a 5xx, a lost answer): logged where the variant says Okta logs it, as its catalogue names it. */
+  private retriedPushFailed(app: AppRecord, m: MappingRecord, summary: string): void {
+    if (this.state.variants.retriedPushFailure !== 'logged') return;
+    const source = this.state.groups.get(m.sourceGroupId);
+    this.state.log({
+      eventType: 'application.provision.group_push.mapping.update.or.delete.failed',
+      displayMessage: 'Group push mapping change failed and will be retried',
+      result: 'FAILURE',
+      reason: summary,
+      severity: 'WARN',
+      targets: [...(source ? [groupTarget(source)] : []), appTarget(app)],
+    });
   }
 
   private markError(app: AppRecord, m: MappingRecord, summary: string): void {

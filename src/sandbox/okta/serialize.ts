@@ -112,20 +112,24 @@ export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' |
   const direct = app.users.get(userId);
   const pushed = app.provisioned.get(userId);
   const created = direct?.created ?? user.created;
+  const queued = !pushed && !app.failedTasks.has(userId) && Boolean(app.provisioning?.enabled) && !app.unprovisioned.has(userId);
+  // Queued for provisioning: ACTIVE and SYNCING, or (the variant) STAGED with syncState DISABLED.
+  const staged = queued && state.variants.queued === 'staged';
   return {
     id: userId,
     externalId: pushed?.externalId ?? null,
     created,
     lastUpdated: pushed?.lastSync ?? direct?.lastUpdated ?? created,
     scope,
-    status: pushed ? 'PROVISIONED' : 'ACTIVE',
+    status: pushed ? 'PROVISIONED' : staged ? 'STAGED' : 'ACTIVE',
+    // The moment it became PROVISIONED: what real Okta records where it keeps no lastSync.
     statusChanged: pushed?.lastSync ?? created,
     passwordChanged: null,
     // Assigned before provisioning was on: still as a no-provisioning app shows it (DISABLED), with no
     // externalId, after provisioning is on (an assumption: docs/assumptions.md). A task that failed for good: ERROR.
-    syncState:
-      pushed?.syncState ?? (app.failedTasks.has(userId) ? 'ERROR' : app.provisioning?.enabled && !app.unprovisioned.has(userId) ? 'SYNCING' : 'DISABLED'),
-    ...(pushed ? { lastSync: pushed.lastSync } : {}),
+    syncState: pushed?.syncState ?? (app.failedTasks.has(userId) ? 'ERROR' : queued && !staged ? 'SYNCING' : 'DISABLED'),
+    // Updated only for apps with profile import or push (the API reference): the variant plays it absent.
+    ...(pushed && state.variants.lastSync === 'present' ? { lastSync: pushed.lastSync } : {}),
     credentials: { userName: user.profile.login },
     profile: {},
     ...(expand ? { _embedded: { user: serializeUser(user, base) } } : {}),

@@ -31,6 +31,8 @@ export type ProvisioningFeatures = Partial<Pick<ProvisioningSettings, 'createUse
  * stamps the records it touches, writes the System Log event Okta writes, and tells provisioning;
  * the routes only read requests and shape answers.
  */
+import { defaultVariants, type SandboxVariants } from '../../lib/sandbox-variants.js';
+
 export class OktaState {
   readonly ids: IdFactory;
   readonly users = new Map<string, OktaUser>();
@@ -75,6 +77,8 @@ export class OktaState {
   readonly timeNow: () => number;
   /** How far Okta's provisioning stamps (`lastSync`, `lastPush`) stand from its SCIM request (sandbox timing). */
   stampOffsetMs = 0;
+  /** The readings the sandbox plays where Okta's documents allow more than one (variants.ts). */
+  variants: SandboxVariants = defaultVariants();
 
   /** Strictly increasing timestamps, so that `since` filters and ordering are exact. */
   now(): string {

@@ -35,7 +35,9 @@ function members(e: Reads, drift: Drift[]): Check {
     return { id: 'members', status: 'pass', summary: `all ${e.assignedLogins.length} users assigned in Okta are Cloudflare account members`, evidence };
   const drifted = drift.filter((d): d is MemberDrift => d.kind === 'member');
   if (drifted.length > 0) {
-    const sides = (d: MemberDrift) => `${d.login}: Okta PROVISIONED, SYNCHRONIZED at ${d.syncedAt}; Cloudflare: ${d.cloudflare}`;
+    const when = (d: MemberDrift) =>
+      d.syncedBy === 'lastSync' ? 'its lastSync' : 'its statusChanged: it became PROVISIONED then; Okta keeps no lastSync here';
+    const sides = (d: MemberDrift) => `${d.login}: Okta PROVISIONED, SYNCHRONIZED at ${d.syncedAt} (${when(d)}); Cloudflare: ${d.cloudflare}`;
     return {
       id: 'members',
       status: 'fail',

@@ -3,6 +3,9 @@ import { RATE_LIMIT_EVENT, retryOutlook } from '../rate-limit.js';
 import type { Check, Evidence } from '../types.js';
 import { defineCheck } from './define.js';
 
+/** A group push failure Okta retries (its catalogue); `…failed.with.error` is the one it does not. */
+const RETRIED_PUSH_EVENT = 'application.provision.group_push.mapping.update.or.delete.failed';
+
 /** The evidence the check reads: its rule sees these fields and no others. */
 const READS = ['baseUrl', 'oktaFailures', 'scimToken', 'since'] as const;
 type Reads = Pick<Evidence, (typeof READS)[number]>;
@@ -28,6 +31,16 @@ function oktaLog(e: Reads): Check {
         `Okta waits Cloudflare's Retry-After, else 5 minutes, twice as long each time, for at most ${OKTA_RATE_LIMIT_RETRIES} retries: the next is due by ${outlook.dueBy} at the latest (Okta's clock)`,
         ...pauses.slice(0, 3).map((f) => `${f.published}: ${f.reason ?? f.displayMessage}`),
       ],
+    };
+  // A group push Okta's catalogue says "will be retried" (not …failed.with.error), alone or beside rate-limit pauses: Okta
+  // retries it by itself, so it is waiting, not failing, until a later success resolves it or Okta gives up with an error.
+  const retried = e.oktaFailures.filter((f) => f.eventType === RETRIED_PUSH_EVENT || f.eventType === RATE_LIMIT_EVENT);
+  if (retried.length === e.oktaFailures.length)
+    return {
+      id: 'okta-log',
+      status: 'pending',
+      summary: `Okta's System Log shows ${retried.length} provisioning failure${retried.length > 1 ? 's' : ''} Okta retries by itself (its event catalogue: "will be retried"), since ${e.since}`,
+      evidence: retried.slice(0, 5).map((f) => `${f.published} ${f.eventType}${f.target ? ` (${f.target})` : ''}: ${f.reason ?? f.displayMessage}`),
     };
   const lines = e.oktaFailures.slice(0, 5).map((f) => `${f.published} ${f.eventType}${f.target ? ` (${f.target})` : ''}: ${f.reason ?? f.displayMessage}`);
   const auth = e.oktaFailures.some((f) => f.eventType === 'application.integration.authentication_failure');

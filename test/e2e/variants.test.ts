@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { pairwiseVariants, type SandboxVariants } from '../../src/lib/sandbox-variants.js';
+import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
+import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+
+/**
+ * Verdicts in every world the vendors' words allow (#35): in each world of the pairwise matrix of the
+ * sandbox's variants, a healthy setup verifies with no false alarm, a group push Cloudflare refused for
+ * a moment is work Okta retries (never a failure), and a member dropped in Cloudflare is drift, told
+ * from what that world's Okta records (lastSync, or statusChanged where it keeps none).
+ */
+let s: Sandbox | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const run = (args: string[]) =>
+  runInProcess([...args, '--json', '--settle', '1s'], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) }).then((r) => ({
+    ...r,
+    doc: JSON.parse(r.stdout) as { checks?: CheckDoc[]; verification?: { checks: CheckDoc[] } },
+  }));
+const checksOf = (doc: { checks?: CheckDoc[]; verification?: { checks: CheckDoc[] } }) => doc.checks ?? doc.verification?.checks ?? [];
+const unsettled = (checks: CheckDoc[]) => checks.filter((c) => c.status === 'fail' || c.status === 'pending').map((c) => `${c.id}: ${c.summary}`);
+
+const label = (w: SandboxVariants) =>
+  Object.entries(w)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+
+describe('verify is right in every variant (pairwise)', () => {
+  it.each(pairwiseVariants().map((w) => [label(w), w] as const))(
+    '%s',
+    async (_, variants) => {
+      s = await sandbox({ admin: 'auto', variants });
+      const setup = await run(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s']);
+      expect(setup.code, unsettled(checksOf(setup.doc)).join('\n') + setup.stderr).toBe(0);
+      const healthy = await run(['verify']);
+      expect(healthy.code, unsettled(checksOf(healthy.doc)).join('\n')).toBe(0);
+      if (variants.lastSync === 'absent') expect(JSON.stringify(await appUsers())).not.toContain('lastSync');
+
+      // A push Cloudflare refuses for a moment: Okta retries it, and verify waits for it rather than failing.
+      await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'PATCH', path: '/scim/v2/Groups/', status: 503, times: 1 }] });
+      const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering' && g.type === 'OKTA_GROUP')!;
+      const newcomer = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)?.has(u.id))!;
+      await fetch(`${s.okta.url}/api/v1/groups/${engineering.id}/users/${newcomer.id}`, {
+        method: 'PUT',
+        headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` },
+      });
+      const retried = await run(['verify', '--wait', '30s']);
+      expect(retried.code, unsettled(checksOf(retried.doc)).join('\n')).toBe(0);
+      const logged = s.okta.state.logs.some((e) => e.eventType === 'application.provision.group_push.mapping.update.or.delete.failed');
+      expect(logged).toBe(variants.retriedPushFailure === 'logged');
+
+      // A member deactivated in Cloudflare behind Okta's back: drift, from what this world's Okta records.
+      const victim = [...s.cloudflare.state.scimUsers.values()].find((u) => u.active && u.userName === newcomer.profile.login)!;
+      await fetch(`${s.scimBaseUrl}/Users/${victim.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${s.env.CLOUDFLARE_SCIM_TOKEN}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+      });
+      const drifted = await run(['verify', '--wait', '20s']);
+      expect(drifted.code).toBe(1);
+      const members = checksOf(drifted.doc).find((c) => c.id === 'members');
+      expect(members?.status).toBe('fail');
+      expect(members?.evidence.join('\n')).toContain(variants.lastSync === 'absent' ? '(its statusChanged' : '(its lastSync)');
+    },
+    90_000,
+  );
+});
+
+async function appUsers(): Promise<unknown> {
+  const app = [...s!.okta.state.apps.values()][0];
+  return (await fetch(`${s!.okta.url}/api/v1/apps/${app.id}/users`, { headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}` } })).json();
+}
