@@ -152,7 +152,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
       new RegExp(`^${victim.userName.replace(/\./g, '\\.')}: Okta PROVISIONED, SYNCHRONIZED at \\d{4}-.*; Cloudflare: SCIM user ${victim.id} deactivated$`),
     );
     // Assigned through Support: no API can re-assign it alone, so the fix is Okta's console.
-    expect(r.check('members').fix).toContain(`remove each of ${victim.userName} from the assigned group and add it back`);
+    expect(r.check('members').fix).toContain(`remove each of ${victim.userName} from the group that assigns it to the app and add it back`);
     // Okta pushes only on changes in Okta: the sandbox has not repaired it behind the test's back.
     expect(s.cloudflare.state.scimUsers.get(victim.id)!.active).toBe(false);
   });

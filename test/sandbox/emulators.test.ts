@@ -118,11 +118,12 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     expect((await okta('POST', `/api/v1/apps/${app.id}/group-push/mappings`, body)).status).toBe(400);
     expect((await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}?deleteTargetGroup=false`)).status).toBe(400);
     await okta('PATCH', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`, { status: 'INACTIVE' });
-    expect((await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`)).status).toBe(400);
-    // As recorded: 200 with an empty body.
-    const deleted = await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}?deleteTargetGroup=false`);
+    expect((await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}?deleteTargetGroup=maybe`)).status).toBe(400);
+    // As recorded: 200 with an empty body. deleteTargetGroup is optional, default false (the API reference, #35 item 4).
+    const deleted = await okta('DELETE', `/api/v1/apps/${app.id}/group-push/mappings/${m.body.id}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toBeUndefined();
+    expect(s.okta.state.targetDeletes).toEqual([]);
   });
 
   it('pages with Link headers', async () => {
@@ -132,6 +133,23 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     const next = /<([^>]+)>; rel="next"/.exec(first.headers.get('link')!)![1];
     const second = await fetch(next, { headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` } }).then((r) => r.json());
     expect(second[0].id).not.toBe(first.body[0].id);
+  });
+
+  it("the System Log: a polling request (since, no until) always has a next link, an empty page included, and finds what comes later; a bounded one ends (Okta's System Log guide, #35 item 9)", async () => {
+    s = await sandbox();
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const next = (r: { headers: Headers }) => /<([^>]+)>; rel="next"/.exec(r.headers.get('link') ?? '')?.[1];
+    const polled = await okta('GET', `/api/v1/logs?since=${since}`);
+    const after = next(polled);
+    expect(after).toBeDefined();
+    const empty = await fetch(after!, { headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` } });
+    expect(await empty.json()).toEqual([]);
+    expect(next(empty)).toBeDefined();
+    s.okta.state.createGroup('Later', 'made after the first page');
+    const later = await fetch(next(empty)!, { headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` } }).then((r) => r.json());
+    expect(later.map((e: { eventType: string }) => e.eventType)).toEqual(['group.lifecycle.create']);
+    const bounded = await okta('GET', `/api/v1/logs?since=${since}&until=${new Date(Date.now() + 60_000).toISOString()}`);
+    expect(next(bounded)).toBeUndefined();
   });
 
   it('refuses a bad token with 401 E0000011, and a service app token without okta.apps.manage with 403 E0000006 on app writes', async () => {

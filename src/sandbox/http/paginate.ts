@@ -4,7 +4,14 @@ import type { Req } from './types.js';
  * Okta's cursor pages: `limit` and an opaque `after`, with `Link` headers for self and next.
  * The cursor here is the index of the next item, base64url-encoded so that clients cannot rely on it.
  */
-export function oktaPage<T>(req: Req, items: T[], defaultLimit: number, maxLimit: number): { page: T[]; headers: Record<string, string> } {
+export function oktaPage<T>(
+  req: Req,
+  items: T[],
+  defaultLimit: number,
+  maxLimit: number,
+  /** A stream with no last page (the System Log's polling request): a `next` link always, past the last item read. */
+  endless = false,
+): { page: T[]; headers: Record<string, string> } {
   const limit = clampLimit(req.query.get('limit'), defaultLimit, maxLimit);
   const after = req.query.get('after');
   const start = after ? decodeCursor(after) : 0;
@@ -12,9 +19,9 @@ export function oktaPage<T>(req: Req, items: T[], defaultLimit: number, maxLimit
   const self = new URL(req.path, req.baseUrl);
   for (const [k, v] of req.query) self.searchParams.set(k, v);
   const links = [`<${self.toString()}>; rel="self"`];
-  if (start + limit < items.length) {
+  if (start + limit < items.length || endless) {
     const next = new URL(self);
-    next.searchParams.set('after', encodeCursor(start + limit));
+    next.searchParams.set('after', encodeCursor(Math.min(start + limit, Math.max(start, items.length))));
     next.searchParams.set('limit', String(limit));
     links.push(`<${next.toString()}>; rel="next"`);
   }
