@@ -131,7 +131,13 @@ beforeAll(async () => {
   await sdk.userApi.activateUser({ userId: made.id!, sendEmail: false });
   await sdk.userApi.deleteUser({ userId: made.id! });
   await sdk.userApi.deleteUser({ userId: made.id! });
-  for await (const e of await sdk.systemLogApi.listLogEvents({ since: new Date(Date.now() - 3600_000).toISOString(), limit: 50 })) void e;
+  // Bounded (since and until): a polling request has no last page at Okta, and the SDK's iterator would ask for ever.
+  for await (const e of await sdk.systemLogApi.listLogEvents({
+    since: new Date(Date.now() - 3600_000).toISOString(),
+    until: new Date(Date.now() + 60_000).toISOString(),
+    limit: 50,
+  }))
+    void e;
   await sdk.applicationApi.deactivateApplication({ appId }).catch(() => undefined);
   await sdk.applicationApi.getApplication({ appId: 'nope' }).catch(() => undefined);
 
@@ -288,7 +294,10 @@ describe('the emulators answer as the official specs say', () => {
 
   it('every Cloudflare response validates against the Cloudflare subset (rebuilt and placeholder schemas included, as marked in their x-subset-provenance)', () => {
     expect(cfExchanges.length).toBeGreaterThan(30);
-    expect(failures(cloudflare, cfExchanges)).toEqual([]);
+    // The audit log's schema is reconstructed (its x-subset-provenance: "Verify against the live API"); Cloudflare's own
+    // documented example gives result_info.count as a string, and the sandbox follows the example (#35 item 10).
+    const documented = (m: string) => m === 'GET /accounts/{account_id}/logs/audit 200: /result_info/count must be integer {"type":"integer"}';
+    expect(failures(cloudflare, cfExchanges, documented)).toEqual([]);
   });
 
   it('covers the spec operations the CLI uses; the ones it does not emulate are listed, not forgotten', () => {

@@ -245,6 +245,22 @@ describe('the Cloudflare emulator behaves like Cloudflare', () => {
     expect(new Set(ids).size).toBe(4);
   });
 
+  it("SCIM answers as SCIM writes them: an error in application/scim+json; attribute names in a filter without case; the audit log's count a string (#35 item 10)", async () => {
+    s = await sandbox();
+    const scim = `/accounts/${s.accountId}/scim/v2`;
+    const missing = await cf('GET', `${scim}/Users/nope`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/scim+json');
+    const found = await cf('GET', `${scim}/Users?filter=${encodeURIComponent('USERNAME eq "owner@example.com"')}`);
+    expect(found.body.totalResults).toBe(1);
+    const audit = await cf(
+      'GET',
+      `/accounts/${s.accountId}/logs/audit?since=2020-01-01T00:00:00Z&before=2099-01-01T00:00:00Z&limit=1`,
+      s.env.CLOUDFLARE_API_TOKEN,
+    );
+    expect(typeof audit.body.result_info.count).toBe('string');
+  });
+
   // #21 fact 5: the gateway answers before the service, in the v4 envelope, SCIM paths included. Codes as public
   // reports of real answers show them; 403 for an unknown token is our choice (docs/assumptions.md);
   // documentation_url: Cloudflare's changelog 2026-08-21 (shared/reference/cloudflare-docs-examples/changelogs-and-notes.excerpt.mdx).

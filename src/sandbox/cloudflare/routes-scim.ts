@@ -95,7 +95,8 @@ function filtered<T>(req: Req, filter: string, by: { attribute: string; of: (ite
   if (!new RegExp(`^\\s*${attribute}\\s+eq\\s+"(?:[^"\\\\]|\\\\.)*"\\s*$`, 'i').test(filter))
     throw fail(req, 400, `Only ${attribute} eq "value" filters are supported`, 'invalidFilter');
   try {
-    const predicate = parseFilter(filter, [attribute], [attribute]);
+    // SCIM's attribute names are case-insensitive (RFC 7644 §3.4.2.2): `USERNAME eq` is `userName eq` (#35 item 10).
+    const predicate = parseFilter(filter.replace(new RegExp(`^\\s*${attribute}`, 'i'), attribute), [attribute], [attribute]);
     return (item) => predicate({ [attribute]: by.of(item) });
   } catch (error) {
     if (error instanceof FilterSyntaxError) throw fail(req, 400, `Only ${attribute} eq filters are supported: ${error.message}`, 'invalidFilter');
