@@ -211,7 +211,7 @@ async function auditActivity(
     count: mine.length,
     latest: mine[0]?.action.time,
     tokenId: id,
-    others: { count: others.length, tokenIds: [...new Set(others.flatMap((e) => e.actor?.token_id ?? []))] },
+    others: { count: others.length, tokenIds: [...new Set(others.flatMap((e) => e.actor?.token_id ?? []))], latest: others[0]?.action.time },
   };
 }
 const isProvisioning = (e: OktaLogEvent) => e.eventType.startsWith('application.provision.') || e.eventType.startsWith('application.integration.');

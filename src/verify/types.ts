@@ -71,7 +71,8 @@ export interface Evidence extends DriftFacts {
   superAdminEmails?: string[];
   oktaFailures: Array<{ eventType: string; displayMessage: string; reason?: string; target?: string; published: string }>;
   /** SCIM requests by the given token since `since`, and by other tokens (whose ids: Okta may hold another). */
-  audit: { skipped: string } | { count: number; latest?: string; tokenId: string; others: { count: number; tokenIds: string[] } };
+  /** `others.latest`: the newest of Okta's requests by another token (Cloudflare's clock), where any. */
+  audit: { skipped: string } | { count: number; latest?: string; tokenId: string; others: { count: number; tokenIds: string[]; latest?: string } };
   /** From when the audit log was read: the run's start, or verify's --since. */
   since: string;
   /** What the run just changed that makes Okta send SCIM requests; none for `verify` alone. */

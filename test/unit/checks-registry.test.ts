@@ -105,6 +105,19 @@ describe('the checks registry', () => {
     expect(final.find((c) => c.id === 'okta-log')).toMatchObject({ status: 'fail' });
   });
 
+  it("Okta's latest requests by another token than the one given warn, however much of the window the given token had (#35 item 10)", () => {
+    const audit = (othersLatest: string) => ({
+      count: 40,
+      latest: '2026-12-04T10:00:00Z',
+      tokenId: 'given',
+      others: { count: 3, tokenIds: ['other'], latest: othersLatest },
+    });
+    const now = evaluate({ ...healthy(), audit: audit('2026-12-04T10:05:00Z') }).find((c) => c.id === 'cloudflare-audit');
+    expect(now).toMatchObject({ status: 'warn', summary: expect.stringContaining("Okta's latest SCIM requests (at 2026-12-04T10:05:00Z) carry another token") });
+    const before = evaluate({ ...healthy(), audit: audit('2026-12-04T09:55:00Z') }).find((c) => c.id === 'cloudflare-audit');
+    expect(before?.status).toBe('pass');
+  });
+
   it('hands a check only what it declares: evidence it did not declare is not there to read', () => {
     const e = healthy();
     const roles = CHECKS.find((c) => c.id === 'roles:');

@@ -35,6 +35,17 @@ function audit(e: Reads): Check {
       evidence: [`given token ${e.audit.tokenId}; requests by ${e.audit.others.tokenIds.slice(0, 3).join(', ')}`],
       fix: "If Okta's Provisioning tab holds another token, hand it this one: `npx scim-setup rotate-token` with CLOUDFLARE_SCIM_TOKEN set to it.",
     };
+  // What matters is what Okta sends now: its latest requests by another token than the one given mean Okta holds that
+  // one, however much of the window the given token had before (#35 item 10).
+  const othersLatest = e.audit.others.latest;
+  if (e.audit.count > 0 && othersLatest !== undefined && e.audit.latest !== undefined && Date.parse(othersLatest) > Date.parse(e.audit.latest))
+    return {
+      id: 'cloudflare-audit',
+      status: 'warn',
+      summary: `Okta's latest SCIM requests (at ${othersLatest}) carry another token than the one given, whose last request was at ${e.audit.latest}: Okta holds another token now`,
+      evidence: [`given token ${e.audit.tokenId}: ${e.audit.count} requests ${window}; others: ${e.audit.others.tokenIds.slice(0, 3).join(', ')}`],
+      fix: "If Okta's Provisioning tab holds another token, hand it this one: `npx scim-setup rotate-token` with CLOUDFLARE_SCIM_TOKEN set to it.",
+    };
   if (e.audit.count > 0)
     return {
       id: 'cloudflare-audit',
