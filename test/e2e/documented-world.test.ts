@@ -68,6 +68,23 @@ describe('Cloudflare as its spec describes it', () => {
   });
 });
 
+describe('Custom user groups are SCIM groups, whoever made them (CF-SPEC: GET /Groups lists "system groups and custom user groups"; #35 item 5)', () => {
+  it('a group made in the dashboard is listed and found by displayName; a push of that name links to it, and verify passes', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const owner = { request: { method: 'POST', path: '/iam/user_groups', headers: {} }, token: s.cloudflare.state.addToken('dashboard', ['accountWrite']) };
+    const dashboard = s.cloudflare.state.createUserGroup('Engineering', [], owner);
+    const listed = await (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Engineering"')}`)).json();
+    expect(listed.Resources.map((g: { id: string }) => g.id)).toEqual([dashboard.id]);
+    const r = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s']);
+    expect(r.code, r.stderr).toBe(0);
+    const mapping = [...[...s.okta.state.apps.values()][0].mappings.values()][0];
+    expect(mapping.status).toBe('ACTIVE');
+    expect(mapping.scimGroupId).toBe(dashboard.id);
+    expect(dashboard.members.size).toBeGreaterThan(0);
+    expect([...s.cloudflare.state.userGroups.values()].filter((g) => g.name === 'Engineering')).toHaveLength(1);
+  });
+});
+
 describe('SCIM as Cloudflare takes it', () => {
   it("4. only the filters the spec names are taken (userName eq, displayName eq: CF-SPEC filter parameters); a PATCH or PUT may not change a member's e-mail domain", async () => {
     s = await sandbox();

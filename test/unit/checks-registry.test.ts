@@ -113,7 +113,10 @@ describe('the checks registry', () => {
       others: { count: 3, tokenIds: ['other'], latest: othersLatest },
     });
     const now = evaluate({ ...healthy(), audit: audit('2026-12-04T10:05:00Z') }).find((c) => c.id === 'cloudflare-audit');
-    expect(now).toMatchObject({ status: 'warn', summary: expect.stringContaining("Okta's latest SCIM requests (at 2026-12-04T10:05:00Z) carry another token") });
+    expect(now).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining("Okta's latest SCIM requests (at 2026-12-04T10:05:00Z) carry another token"),
+    });
     const before = evaluate({ ...healthy(), audit: audit('2026-12-04T09:55:00Z') }).find((c) => c.id === 'cloudflare-audit');
     expect(before?.status).toBe('pass');
   });

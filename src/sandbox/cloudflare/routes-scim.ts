@@ -112,7 +112,8 @@ function findUser({ state }: CloudflareContext, req: Req): ScimUserRecord {
 
 function findGroup({ state }: CloudflareContext, req: Req): UserGroupRecord {
   const g = state.userGroups.get(req.params.group_id);
-  if (!g?.scim) throw fail(req, 404, `Group ${req.params.group_id} not found`);
+  // Every custom user group is a SCIM group, made over SCIM or not (the dashboard, the v4 API): #35 item 5.
+  if (!g) throw fail(req, 404, `Group ${req.params.group_id} not found`);
   return g;
 }
 
@@ -283,7 +284,9 @@ function listUsers(ctx: CloudflareContext, req: Req): Res {
 /** "Returns both system groups (backed by Cloudflare permission groups, prefixed cloudflare-v1-) and custom user groups." */
 function listGroups(ctx: CloudflareContext, req: Req): Res {
   const groups = [
-    ...[...ctx.state.userGroups.values()].filter((g) => g.scim).map((g) => ({ name: g.name, view: () => groupSummary(g) })),
+    // System groups and custom user groups, whoever made them (the spec; #35 item 5): a push whose name a dashboard group
+    // has finds it by displayName and links to it, as Okta does, rather than meeting a 409.
+    ...[...ctx.state.userGroups.values()].map((g) => ({ name: g.name, view: () => groupSummary(g) })),
     ...ctx.state.systemGroups().map((g) => ({ name: g.name, view: () => systemSummary(g) })),
   ];
   return list(ctx, req, groups, { attribute: 'displayName', of: (g) => g.name }, (g) => g.view(), ctx.trailing.groups);
