@@ -277,8 +277,9 @@ async function proveScimToken(scim: CloudflareClient, proof: string | undefined,
 
 /** The e-mails of the account's Super Administrators (members, 50 a page). */
 async function superAdminEmails(read: CloudflareClient, accountId: string): Promise<string[]> {
-  const members = await read.listAll<{ email: string; roles?: Array<{ id: string }> }>(`/accounts/${accountId}/members`, 50);
-  return members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email);
+  const members = await read.listAll<{ email: string; status?: string; roles?: Array<{ id: string }> }>(`/accounts/${accountId}/members`, 50);
+  // An invitation not yet accepted grants nothing: a pending Super Administrator is no other one to rely on (#35 item 6).
+  return members.filter((m) => m.status !== 'pending' && m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email);
 }
 
 /** The account's user groups by name: their policies, and the roles those grant on the whole account. */

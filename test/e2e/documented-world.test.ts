@@ -46,6 +46,9 @@ describe('Cloudflare as its spec describes it', () => {
       body: JSON.stringify({ email: 'invited.admin@example.com', roles: [SUPER_ADMIN_ROLE_ID] }),
     });
     expect(invited.status).toBe(200);
+    // An invitation, pending until accepted (the spec's default, #35 item 6): a Super Administrator only once accepted.
+    expect((await invited.json()).result.status).toBe('pending');
+    expect(s.cloudflare.state.superAdmins().map((m) => m.email)).toEqual(['owner@example.com']);
     const users = (await (await scim('GET', '/Users')).json()).Resources as Array<{ id: string; userName: string; active: boolean; externalId?: string }>;
     const owner = users.find((u) => u.userName === 'owner@example.com');
     expect(owner).toMatchObject({ active: true });

@@ -15,7 +15,7 @@ export const CLOUDFLARE_BODIES = {
   'PUT /accounts/{account_id}/iam/user_groups/{user_group_id}': ['name', 'policies'],
   'POST /accounts/{account_id}/iam/user_groups/{user_group_id}/members': ['id'],
   'PUT /accounts/{account_id}/iam/user_groups/{user_group_id}/members': ['id'],
-  'POST /accounts/{account_id}/members': ['email', 'roles'],
+  'POST /accounts/{account_id}/members': ['email', 'roles', 'status'],
 } as const;
 
 /**

@@ -71,7 +71,8 @@ export interface ScimUserRecord {
 export interface MemberRecord {
   id: string;
   email: string;
-  status: 'accepted';
+  /** An invitation is `pending` until the invitee accepts it (the API's default, #35 item 6). */
+  status: 'accepted' | 'pending';
   userId: string;
   firstName: string | null;
   lastName: string | null;

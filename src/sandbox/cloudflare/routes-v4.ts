@@ -236,7 +236,8 @@ function inviteMember(ctx: CloudflareContext, req: Req): Res {
   const roles = items(b.roles).map((r) => String(typeof r === 'object' && r ? fieldsOf<'id'>(r).id : r));
   if (!roles.length || roles.some((id) => !ctx.state.permissionGroups.some((p) => p.id === id)))
     throw cfFailure(req.path, 400, 'roles must name permission groups', 1001);
-  return ok(memberView(ctx.state, ctx.state.inviteMember(email, roles, actor(ctx, req))));
+  const status = b.status === 'accepted' ? 'accepted' : 'pending';
+  return ok(memberView(ctx.state, ctx.state.inviteMember(email, roles, actor(ctx, req), status)));
 }
 
 function removeMember(ctx: CloudflareContext, req: Req): Res {

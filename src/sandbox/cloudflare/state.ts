@@ -206,8 +206,9 @@ export class CloudflareState {
     for (const group of this.userGroups.values()) group.members.delete(memberId);
   }
 
+  /** Members who are Super Administrators: those who accepted; an invitation grants nothing yet. */
   superAdmins(): MemberRecord[] {
-    return [...this.members.values()].filter((m) => m.roles.includes(SUPER_ADMIN_ROLE_ID));
+    return [...this.members.values()].filter((m) => m.roles.includes(SUPER_ADMIN_ROLE_ID) && m.status === 'accepted');
   }
 
   /** One request in the audit log v2, as Cloudflare writes it: who (the token), what, and the request as sent. */
@@ -383,11 +384,15 @@ export class CloudflareState {
 
   // ---- The v4 API: members, IAM user groups, resource groups ----
 
-  /** An invitation (the dashboard's "Invite", or the API), taken as accepted at once: a member, and so a SCIM user, with no externalId. */
-  inviteMember(email: string, roles: string[], by: Actor): MemberRecord {
+  /**
+   * An invitation (the dashboard's "Invite", or the API): `pending` until accepted, the API's default (#35 item 6),
+   * or `accepted` where the request says so. A member either way, and so a SCIM user with no externalId.
+   */
+  inviteMember(email: string, roles: string[], by: Actor, status: MemberRecord['status'] = 'pending'): MemberRecord {
     if ([...this.members.values()].some((m) => m.email.toLowerCase() === email.toLowerCase()))
       throw cfFailure(by.request.path, 409, 'Member already exists', 1001);
     const member = this.addMember(email, null, null, roles, false);
+    member.status = status;
     this.recordMember(by, 'create', 'Add Member', member.id);
     return member;
   }
