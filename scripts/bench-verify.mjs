@@ -4,6 +4,8 @@
 // loaded by busy loops, each looked at while provisioning is under way and after; then broken
 // setups under the same timing, each of which must be caught. Prints the figures; target: 0 false
 // failures in at least 100 healthy runs and looks, and every broken setup caught.
+// Every setup plays one world of the sandbox's variants (#35: the readings of what the vendors leave
+// open), the pairwise matrix in turn; the figures are given per world.
 // Run: npm run bench:verify   (BENCH_SETUPS=25 setups of 4 runs and looks each; BENCH_LOAD=2 busy loops)
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -11,6 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { guideProvisioning } from '../dist/sandbox/admin.js';
 import { startSandbox } from '../dist/sandbox/sandbox.js';
 import { jitter } from '../dist/sandbox/timing.js';
+import { pairwiseVariants } from '../dist/lib/sandbox-variants.js';
+
+const WORLDS = pairwiseVariants();
+const worldName = (w) =>
+  Object.entries(w)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'scim-setup.js');
@@ -59,7 +68,10 @@ const failedChecks = (doc) => (doc?.checks ?? doc?.verification?.checks ?? []).f
 async function healthySetup(i) {
   const variant = { api: i % 2 === 1, push: i % 4 >= 2 };
   const timing = timingFor(i);
+  // Worlds turn slower than the variant above, so that every world meets both kinds of provisioning.
+  const world = WORLDS[Math.floor(i / 2) % WORLDS.length];
   const s = await startSandbox({
+    variants: world,
     admin: 'auto',
     adminDelayMs: 300,
     provisioningDelayMs: 1_000,
@@ -77,7 +89,7 @@ async function healthySetup(i) {
   } finally {
     await s.close();
   }
-  return { variant, timing, outcomes };
+  return { variant, world: worldName(world), timing, outcomes };
 }
 
 /** Broken setups, made the ways they happen in life, under real timing: each must fail (1 or 4), never pass or stay pending. */
@@ -127,18 +139,23 @@ const scim = (s, method, path, body) =>
 const okta = (s, method, path) =>
   fetch(`${s.okta.url}${path}`, { method, headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, accept: 'application/json' } });
 
-async function brokenSetup([name, breakIt], i) {
+async function brokenSetup([name, breakIt, world], i) {
   const timing = timingFor(1000 + i);
-  const s = await startSandbox({ admin: 'auto', adminDelayMs: 300, provisioningDelayMs: 200, timing });
+  const s = await startSandbox({ variants: world, admin: 'auto', adminDelayMs: 300, provisioningDelayMs: 200, timing });
   try {
     const setUp = await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '90s'], s.env);
-    if (setUp.code !== 0) return { name, caught: false, why: `setup exited ${setUp.code}: ${setUp.stderr.slice(-300)}` };
+    if (setUp.code !== 0) return { name, world: worldName(world), caught: false, why: `setup exited ${setUp.code}: ${setUp.stderr.slice(-300)}` };
     await s.okta.engine.idle();
     await breakIt(s);
     // Until its listing shows the change, nobody can see it in Cloudflare: verify runs once it may.
     await new Promise((r) => setTimeout(r, timing.cloudflareListingLagMs + 500));
     const r = await cli(['verify', '--wait', '60s'], s.env);
-    return { name, caught: r.code === 1 || r.code === 4, why: `verify exited ${r.code}; failed: ${failedChecks(r.doc).join(' | ') || 'none'}` };
+    return {
+      name,
+      world: worldName(world),
+      caught: r.code === 1 || r.code === 4,
+      why: `verify exited ${r.code}; failed: ${failedChecks(r.doc).join(' | ') || 'none'}`,
+    };
   } finally {
     await s.close();
   }
@@ -162,9 +179,13 @@ try {
     Array.from({ length: SETUPS }, (_, i) => i),
     (i) => healthySetup(i),
   );
-  const looks = healthy.flatMap((h) => h.outcomes.map((o) => ({ ...o, variant: h.variant, timing: h.timing })));
+  const looks = healthy.flatMap((h) => h.outcomes.map((o) => ({ ...o, variant: h.variant, world: h.world, timing: h.timing })));
   const falseFailures = looks.filter((o) => !o.ok);
-  const broken = await pool(BROKEN, brokenSetup);
+  // Every broken setup in every world.
+  const broken = await pool(
+    WORLDS.flatMap((w) => BROKEN.map(([name, breakIt]) => [name, breakIt, w])),
+    brokenSetup,
+  );
   const missed = broken.filter((b) => !b.caught);
   console.log(`verify under real timing, ${LOAD} busy loop${LOAD === 1 ? '' : 's'} beside it (${((performance.now() - started) / 1000).toFixed(0)} s):`);
   console.log(
@@ -172,8 +193,14 @@ try {
   );
   for (const f of falseFailures)
     console.log(`    - ${f.name} exited ${f.code} (${JSON.stringify(f.variant)}, ${JSON.stringify(f.timing)}): ${f.failed.join(' | ') || f.stderr}`);
-  console.log(`  broken: ${broken.length - missed.length} of ${broken.length} caught`);
-  for (const b of broken) console.log(`    - ${b.caught ? 'caught' : 'MISSED'}: ${b.name} (${b.why})`);
+  console.log(`  broken: ${broken.length - missed.length} of ${broken.length} caught (${BROKEN.length} ways, in each of ${WORLDS.length} worlds)`);
+  for (const b of missed) console.log(`    - MISSED: ${b.name} in ${b.world} (${b.why})`);
+  console.log("  per world (the sandbox's variants, pairwise):");
+  for (const w of WORLDS.map(worldName)) {
+    const mine = looks.filter((o) => o.world === w);
+    const caught = broken.filter((b) => b.world === w && b.caught).length;
+    console.log(`    ${w}: ${mine.filter((o) => !o.ok).length} false failures in ${mine.length} looks; ${caught} of ${BROKEN.length} broken setups caught`);
+  }
   process.exitCode = falseFailures.length || missed.length ? 1 : 0;
 } finally {
   for (const l of loops) l.kill();

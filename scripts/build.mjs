@@ -43,6 +43,7 @@ const result = await build({
     'src/sandbox/okta/seed.ts',
     'src/sandbox/okta/emulator.ts',
     'src/sandbox/reality/shape.ts',
+    'src/lib/sandbox-variants.ts',
   ].map((p) => `${root}${p}`),
   outdir: `${root}dist`,
   outbase: `${root}src`,
