@@ -20,6 +20,16 @@ export const VARIANTS = {
     default: 'silent',
     says: "whether a group push Cloudflare refused for a moment (5xx) is logged: Okta's event catalogue logs application.provision.group_push.mapping.update.or.delete.failed, which 'will be retried' and 'likely do[es] not require admin intervention'",
   },
+  unknownToken: {
+    values: ['403', '401'],
+    default: '403',
+    says: "the status Cloudflare's gateway gives a token it does not know (wrong, revoked, expired), code 10000 either way: public reports show 403; some endpoints may answer 401",
+  },
+  nonBearer: {
+    values: ['400', '401'],
+    default: '400',
+    says: "what Cloudflare answers an Authorization header that is no bearer token (Okta's SPEC suite sends `Authorization: non-token` and requires 401): public reports show 400 with codes 6003/6111",
+  },
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;

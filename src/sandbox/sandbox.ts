@@ -72,6 +72,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimitScale: options.rateLimitScale,
     rateLimits: options.cloudflareRateLimits ?? options.rateLimits,
     tls: options.tls,
+    variants: { ...defaultVariants(), ...options.variants },
   }).catch((error: unknown) => {
     throw withPort(error, 'cloudflare', options.cloudflarePort);
   });

@@ -66,6 +66,15 @@ describe('verify is right in every variant (pairwise)', () => {
       const members = checksOf(drifted.doc).find((c) => c.id === 'members');
       expect(members?.status).toBe('fail');
       expect(members?.evidence.join('\n')).toContain(variants.lastSync === 'absent' ? '(its statusChanged' : '(its lastSync)');
+
+      // A revoked SCIM token, whatever status Cloudflare gives a token it does not know: refused, said as unknown, exit 4.
+      await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
+      const revoked = await run(['verify']);
+      expect(revoked.code).toBe(4);
+      expect(JSON.stringify(revoked.doc)).toContain('does not know the token in CLOUDFLARE_SCIM_TOKEN');
+      // A header that is no bearer token, as Okta's SPEC suite sends it: 400 (6003) or 401, as this world has it.
+      const nonToken = await fetch(`${s.scimBaseUrl}/Users`, { headers: { authorization: 'non-token' } });
+      expect(nonToken.status).toBe(Number(variants.nonBearer));
     },
     90_000,
   );

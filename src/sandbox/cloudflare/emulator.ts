@@ -1,3 +1,4 @@
+import { defaultVariants, type SandboxVariants } from '../../lib/sandbox-variants.js';
 import { RateLimiter, scaledLimits, type RateDecision } from '../http/rate-limit.js';
 import { Router } from '../http/router.js';
 import { startEmulator, type RunningEmulator } from '../http/server.js';
@@ -33,6 +34,8 @@ export interface CloudflareEmulatorOptions {
   rateLimitScale?: number;
   rateLimits?: boolean;
   tls?: { key: string; cert: string };
+  /** The readings of open questions the emulator plays (lib/sandbox-variants.ts). */
+  variants?: SandboxVariants;
 }
 
 /** One account the emulator serves: its state and its two tokens. */
@@ -73,7 +76,7 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
       ...cloudflareFaces(options.rateLimitScale ?? 1),
       router,
       control: controlRoutes(accounts),
-      authenticate: authenticator(accounts),
+      authenticate: authenticator(accounts, options.variants ?? defaultVariants()),
       rateKey: (principal) => principal.credential,
       rateLimiter: new RateLimiter(options.rateLimits === false ? {} : scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1)),
       state: () => state.snapshot(),
@@ -171,10 +174,11 @@ function controlRoutes(accounts: EmulatedAccount[]): Router {
 }
 
 /** Cloudflare's gateway: a bearer token of the right shape, known, active, in its life and from an allowed address. */
-function authenticator(accounts: EmulatedAccount[]) {
+function authenticator(accounts: EmulatedAccount[], variants: SandboxVariants) {
   return (headers: Req['headers'], path: string, remoteAddress: string): Principal => {
     const match = TOKEN_SHAPE.exec(String(headers.authorization ?? ''));
-    if (!match) throw malformedAuthorization();
+    // No bearer token at all: 400 (6003/6111) as public reports show it, or (the variant) 401 as Okta's SPEC suite expects.
+    if (!match) throw variants.nonBearer === '401' ? refusal(path, 401, 10000, 'Authentication error') : malformedAuthorization();
     const found = tokenAnywhere(accounts, match[1]);
     const token = found?.token;
     const now = (found?.state ?? accounts[0].state).now();
@@ -182,7 +186,7 @@ function authenticator(accounts: EmulatedAccount[]) {
     const outOfLife =
       token && ((expired(token, now) && !path.endsWith('/tokens/verify')) || (token.notBefore && Date.parse(token.notBefore) > Date.parse(now)));
     // An unknown, revoked or expired token: the status is our choice (docs/assumptions.md); the code is Cloudflare's.
-    if (token?.status !== 'active' || outOfLife) throw refusal(path, 403, 10000, 'Authentication error');
+    if (token?.status !== 'active' || outOfLife) throw refusal(path, variants.unknownToken === '401' ? 401 : 403, 10000, 'Authentication error');
     // A request from outside the token's client IP ranges, in Cloudflare's words (public reports: 403, code 9109).
     if (!ipAllowed(token, remoteAddress)) throw refusal(path, 403, 9109, `Cannot use the access token from location: ${remoteAddress.replace(/^::ffff:/, '')}`);
     token.lastUsedOn = now;
