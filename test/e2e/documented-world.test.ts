@@ -193,6 +193,28 @@ describe('SCIM attributes as RFC 7643 types them', () => {
 });
 
 describe("Okta's engine as Okta documents it", () => {
+  it('with Update User Attributes on, a profile changed in Okta is read and replaced in Cloudflare (GET, then PUT), logged as push_profile; off, nothing is sent (OKTA-GUIDE; #35 item 8)', async () => {
+    s = await sandbox({ admin: 'auto' });
+    expect((await run('okta', ['--assign-group', 'Sales', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
+    await s.okta.engine.idle();
+    const app = [...s.okta.state.apps.values()][0];
+    const [userId, pushed] = [...app.provisioned][0];
+    const user = s.okta.state.users.get(userId)!;
+    const rename = async (firstName: string) => {
+      s!.okta.state.replaceUserProfile(user, { ...user.profile, firstName });
+      await s!.okta.engine.idle();
+    };
+    await rename('Unpushed');
+    expect(s.cloudflare.state.scimUsers.get(pushed.externalId)?.givenName).not.toBe('Unpushed');
+    s.okta.setProvisioning(app.id, { ...guideProvisioning(s.scimBaseUrl, s.env.CLOUDFLARE_SCIM_TOKEN), updateUserAttributes: true });
+    await s.okta.engine.idle();
+    const before = s.okta.state.logs.length;
+    await rename('Renamed');
+    expect(s.cloudflare.state.scimUsers.get(pushed.externalId)?.givenName).toBe('Renamed');
+    const pushes = s.okta.state.logs.slice(before).filter((e) => e.eventType === 'application.provision.user.push_profile');
+    expect(pushes.map((e) => e.outcome.result)).toEqual(['SUCCESS']);
+  });
+
   it("7. Okta's requests are its SCIM guide's: the lookup, the headers, the create body, membership as add and remove after the name (OKTA-GUIDE: scim20-exchanges.json)", async () => {
     s = await sandbox({ admin: 'auto' });
     const seen: Array<{ method: string; url: URL; headers: Record<string, unknown>; body: { Operations?: unknown[]; groups?: unknown } | undefined }> = [];

@@ -5,6 +5,11 @@ import { appTarget, groupTarget, userTarget, type AppRecord, type MappingRecord 
 import { sendFrom, type EgressAnswer } from './egress.js';
 import type { OktaState } from './state.js';
 
+/** What a profile push sends of a user: a change in any of it is pushed. */
+function profileKey(user: { profile: { login: string; firstName: string; lastName: string; email: string } }): string {
+  return JSON.stringify([user.profile.login, user.profile.firstName, user.profile.lastName, user.profile.email]);
+}
+
 function headerText(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
@@ -145,7 +150,8 @@ export class ProvisioningEngine {
     try {
       const passStartedAt = this.state.now();
       const a = await this.pushUsers(app, scim, passStartedAt);
-      const b = await this.deprovisionUsers(app, scim);
+      const profiles = await this.pushProfiles(app, scim, passStartedAt);
+      const b = (await this.deprovisionUsers(app, scim)) || profiles;
       const c = await this.pushGroups(app, scim, passStartedAt);
       const d = await this.deleteTargets(app, scim);
       this.paused.delete(app.id);
@@ -290,7 +296,12 @@ export class ProvisioningEngine {
         }
       }
       if (result.status >= 200 && result.status < 300 && externalId) {
-        app.provisioned.set(userId, { externalId, lastSync: this.state.provisioningStamp(passStartedAt), syncState: 'SYNCHRONIZED' });
+        app.provisioned.set(userId, {
+          externalId,
+          lastSync: this.state.provisioningStamp(passStartedAt),
+          syncState: 'SYNCHRONIZED',
+          pushedProfile: profileKey(user),
+        });
         // A user Cloudflare had and deactivated is reactivated, logged as that (the event catalogue), not as a new push.
         this.state.log({
           eventType: reactivated ? 'application.provision.user.reactivate' : 'application.provision.user.push',
@@ -309,6 +320,46 @@ export class ProvisioningEngine {
           severity: 'WARN',
         });
       }
+    }
+    return failed;
+  }
+
+  /**
+   * Update User Attributes on: a provisioned user whose profile changed in Okta is read and replaced in
+   * the target (Okta's SCIM guide: GET /Users/{id}, then PUT with the whole user), logged as push_profile
+   * (#35 item 8). Off, as Cloudflare's guide leaves it, nothing is sent.
+   */
+  private async pushProfiles(app: AppRecord, send: Scim, passStartedAt: string): Promise<boolean> {
+    if (!app.provisioning?.updateUserAttributes) return false;
+    let failed = false;
+    const assigned = this.state.assignedUsers(app);
+    for (const [userId, pushed] of app.provisioned) {
+      const user = this.state.users.get(userId);
+      if (!user || !assigned.has(userId) || pushed.pushedProfile === profileKey(user)) continue;
+      const scim = about({ user: userId }, send);
+      const read = await scim('GET', `/Users/${pushed.externalId}`);
+      const r =
+        read.status === 200
+          ? await scim('PUT', `/Users/${pushed.externalId}`, {
+              schemas: [USER_SCHEMA],
+              id: pushed.externalId,
+              userName: user.profile.login,
+              name: { givenName: user.profile.firstName, familyName: user.profile.lastName },
+              displayName: `${user.profile.firstName} ${user.profile.lastName}`,
+              emails: [{ value: user.profile.email, type: 'work', primary: true }],
+              active: true,
+            })
+          : read;
+      const ok = r.status >= 200 && r.status < 300;
+      if (ok) Object.assign(pushed, { pushedProfile: profileKey(user), lastSync: this.state.provisioningStamp(passStartedAt) });
+      else failed = true;
+      this.state.log({
+        eventType: 'application.provision.user.push_profile',
+        displayMessage: 'Push user profile update to external application',
+        result: ok ? 'SUCCESS' : 'FAILURE',
+        ...(ok ? {} : { reason: scimDetail(r), severity: 'WARN' as const }),
+        targets: [userTarget(user), appTarget(app)],
+      });
     }
     return failed;
   }

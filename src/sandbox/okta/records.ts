@@ -80,7 +80,7 @@ export interface AppRecord {
   groups: Map<string, { priority: number; lastUpdated: string; profile: Record<string, unknown> }>;
   users: Map<string, { created: string; lastUpdated: string }>;
   /** Engine state: users pushed to the target, by Okta user id. */
-  provisioned: Map<string, { externalId: string; lastSync: string; syncState: 'SYNCHRONIZED' | 'ERROR' }>;
+  provisioned: Map<string, { externalId: string; lastSync: string; syncState: 'SYNCHRONIZED' | 'ERROR'; pushedProfile?: string }>;
   /**
    * App users that came into being while Create Users was off: Okta does not provision them when it
    * is turned on, until an admin does ("Provision unprovisioned users", Okta Help).
