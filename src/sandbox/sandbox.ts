@@ -40,6 +40,8 @@ export interface SandboxOptions {
   oktaClock?: () => number;
   /** Readings of the vendors' open questions to play (variants.ts); the rest at their defaults. */
   variants?: Partial<SandboxVariants>;
+  /** The Okta org's rate-limit warning threshold, in percent of a bucket, as an admin sets it (default 60). */
+  oktaRateLimitWarningPercent?: number;
 }
 
 export interface Sandbox {
@@ -91,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     provisioningTargets: [cloudflare.apiBaseUrl, ...(options.provisioningTargets ?? [])],
     clock: options.oktaClock,
     variants: { ...defaultVariants(), ...options.variants },
+    rateLimitWarningPercent: options.oktaRateLimitWarningPercent,
     serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
   }).catch(async (error: unknown) => {
     await cloudflare.close();

@@ -152,6 +152,20 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     expect(next(bounded)).toBeUndefined();
   });
 
+  it("writes system.org.rate_limit.warning once a bucket passes the org's threshold in a window, and .violation once it is spent (#35 item 7)", async () => {
+    // The apps bucket at a tenth (10 a window), the threshold as an admin set it: 50 %.
+    // One window throughout, on a clock of the test's own: a calendar minute may not turn mid-test.
+    s = await sandbox({ oktaRateLimitFactor: 0.1, oktaRateLimitWarningPercent: 50, oktaClock: () => Date.parse('2026-12-04T12:00:30Z') });
+    const events = () => s.okta.state.logs.filter((e) => e.eventType.startsWith('system.org.rate_limit.'));
+    for (let i = 0; i < 5; i++) await okta('GET', '/api/v1/apps');
+    expect(events()).toEqual([]);
+    await okta('GET', '/api/v1/apps');
+    expect(events().map((e) => e.eventType)).toEqual(['system.org.rate_limit.warning']);
+    expect(events()[0].debugContext.debugData).toMatchObject({ bucket: 'apps', threshold: '50', limit: '10' });
+    for (let i = 0; i < 6; i++) await okta('GET', '/api/v1/apps');
+    expect(events().map((e) => e.eventType)).toEqual(['system.org.rate_limit.warning', 'system.org.rate_limit.violation']);
+  });
+
   it('refuses a bad token with 401 E0000011, and a service app token without okta.apps.manage with 403 E0000006 on app writes', async () => {
     s = await sandbox();
     expect((await okta('GET', '/api/v1/apps', undefined, 'SSWS nope')).body.errorCode).toBe('E0000011');

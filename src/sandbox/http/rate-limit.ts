@@ -14,12 +14,20 @@ export interface RateDecision {
   resetAt: number;
 }
 
+/** Told once a window when a bucket passes its warning share, and once when it is spent (Okta's rate-limit events). */
+export interface RateWatch {
+  /** The share of a bucket past which a warning is told, in percent (Okta's default 60; an admin may set it). */
+  warningPercent(): number;
+  crossed(bucket: string, kind: 'warning' | 'violation', decision: RateDecision): void;
+}
+
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; used: number }>();
+  private readonly windows = new Map<string, { start: number; used: number; warned: boolean; violated: boolean }>();
 
   constructor(
     private readonly limits: Record<string, BucketLimit>,
     private readonly now: () => number = Date.now,
+    private readonly watch?: RateWatch,
   ) {}
 
   take(bucket: string, key: string): RateDecision | undefined {
@@ -29,13 +37,25 @@ export class RateLimiter {
     const t = this.now();
     let window = this.windows.get(id);
     if (!window || t - window.start >= limit.windowMs) {
-      window = { start: limit.aligned ? t - (t % limit.windowMs) : t, used: 0 };
+      window = { start: limit.aligned ? t - (t % limit.windowMs) : t, used: 0, warned: false, violated: false };
       this.windows.set(id, window);
     }
     const resetAt = window.start + limit.windowMs;
-    if (window.used >= limit.limit) return { allowed: false, limit: limit.limit, remaining: 0, resetAt };
+    if (window.used >= limit.limit) {
+      const refused = { allowed: false, limit: limit.limit, remaining: 0, resetAt };
+      if (!window.violated) {
+        window.violated = true;
+        this.watch?.crossed(bucket, 'violation', refused);
+      }
+      return refused;
+    }
     window.used += 1;
-    return { allowed: true, limit: limit.limit, remaining: limit.limit - window.used, resetAt };
+    const decision = { allowed: true, limit: limit.limit, remaining: limit.limit - window.used, resetAt };
+    if (this.watch && !window.warned && window.used * 100 > limit.limit * this.watch.warningPercent()) {
+      window.warned = true;
+      this.watch.crossed(bucket, 'warning', decision);
+    }
+    return decision;
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RateLimiter, scaledLimits, type RateDecision } from '../http/rate-limit.js';
+import { RateLimiter, scaledLimits, type RateDecision, type RateWatch } from '../http/rate-limit.js';
 import { Router } from '../http/router.js';
 import { startEmulator, type RunningEmulator } from '../http/server.js';
 import { fieldsOf, text } from '../http/body.js';
@@ -41,6 +41,8 @@ export interface OktaEmulatorOptions {
   tls?: { key: string; cert: string };
   /** The readings of open questions the emulator plays (variants.ts). */
   variants?: SandboxVariants;
+  /** The org's rate-limit warning threshold in percent, as an admin sets it (default 60). */
+  rateLimitWarningPercent?: number;
   provisioningDelayMs?: number;
   /** Where Okta's SCIM client may send (base URLs; their origins count): nowhere else, whatever Base URL an app is given. */
   provisioningTargets?: string[];
@@ -69,6 +71,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<O
   const state = new OktaState(options.seed, 'okta', serviceClock(timing.oktaClockSkewMs));
   state.stampOffsetMs = timing.oktaStampOffsetMs ?? 0;
   if (options.variants) state.variants = options.variants;
+  if (options.rateLimitWarningPercent !== undefined) state.rateLimitWarningPercent = options.rateLimitWarningPercent;
   const targets = new Set((options.provisioningTargets ?? []).map((url) => new URL(url).origin));
   const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300, targets, await oktaEgressAddress());
   state.onChange((appId, delayMs) => engine.schedule(appId, delayMs));
@@ -191,12 +194,41 @@ function oktaFaces(auth: OktaAuth) {
   };
 }
 
+/**
+ * Okta's rate-limit events in the System Log (#35 item 7): `system.org.rate_limit.warning` once a bucket
+ * passes the org's warning threshold within a window (60 % unless an admin set another:
+ * `state.rateLimitWarningPercent`), `system.org.rate_limit.violation` once it is spent. Okta e-mails the
+ * org's admins for them. The fields, as the sandbox writes them: docs/sandbox.md.
+ */
+function rateLimitEvents(state: OktaState, limits: Record<string, { limit: number; windowMs: number }>): RateWatch {
+  return {
+    warningPercent: () => state.rateLimitWarningPercent,
+    crossed: (bucket, kind, decision) =>
+      state.log({
+        eventType: `system.org.rate_limit.${kind}`,
+        displayMessage: kind === 'warning' ? 'Rate limit warning' : 'Rate limit violation',
+        result: kind === 'warning' ? 'SUCCESS' : 'FAILURE',
+        severity: kind === 'warning' ? 'WARN' : 'ERROR',
+        targets: [],
+        debugData: {
+          bucket,
+          threshold: String(kind === 'warning' ? state.rateLimitWarningPercent : 100),
+          limit: String(decision.limit),
+          remaining: String(decision.remaining),
+          timeSpan: String(Math.round((limits[bucket]?.windowMs ?? 60_000) / 1000)),
+          timeUnit: 'SECONDS',
+          resetAt: new Date(decision.resetAt).toISOString(),
+        },
+      }),
+  };
+}
+
 /** The org's limits (one set of buckets for the org), clock, latency and state for the server. */
 function oktaService(state: OktaState, options: OktaEmulatorOptions, timing: SandboxTiming) {
   const limits = options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1, options.rateLimitFactor);
   return {
     rateKey: () => 'org',
-    rateLimiter: new RateLimiter(limits, options.clock),
+    rateLimiter: new RateLimiter(limits, options.clock, rateLimitEvents(state, limits)),
     state: () => state.snapshot(),
     latencyMs: options.latencyMs ?? 0,
     jitter: jitter(timing.jitterMs, timing.jitterSeed ?? 1),

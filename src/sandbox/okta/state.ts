@@ -77,6 +77,8 @@ export class OktaState {
   readonly timeNow: () => number;
   /** How far Okta's provisioning stamps (`lastSync`, `lastPush`) stand from its SCIM request (sandbox timing). */
   stampOffsetMs = 0;
+  /** The org's rate-limit warning threshold, in percent of a bucket (Okta's default; an admin may set it). */
+  rateLimitWarningPercent = 60;
   /** The readings the sandbox plays where Okta's documents allow more than one (variants.ts). */
   variants: SandboxVariants = defaultVariants();
 
