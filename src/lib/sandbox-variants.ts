@@ -30,6 +30,11 @@ export const VARIANTS = {
     default: '400',
     says: "what Cloudflare answers an Authorization header that is no bearer token (Okta's SPEC suite sends `Authorization: non-token` and requires 401): public reports show 400 with codes 6003/6111",
   },
+  pendingInvitee: {
+    values: ['listed', 'unlisted'],
+    default: 'listed',
+    says: "whether a member invited but not yet accepted is a SCIM user: Cloudflare's spec lists 'account members' as SCIM users, and an invitation makes a member whose status is pending",
+  },
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;

@@ -58,6 +58,23 @@ describe('Cloudflare as its spec describes it', () => {
     expect((await scim('GET', `/Users/${owner!.id}`)).status).toBe(200);
   });
 
+  it('1b. a pending invitee is a SCIM user, or (the variant pendingInvitee=unlisted) not, until accepted (#35)', async () => {
+    for (const pendingInvitee of ['listed', 'unlisted'] as const) {
+      s = await sandbox({ variants: { pendingInvitee } });
+      const admin = s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value;
+      const invited = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/members`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'invitee@example.com', roles: [SUPER_ADMIN_ROLE_ID] }),
+      });
+      expect(invited.status).toBe(200);
+      const users = (await (await scim('GET', '/Users')).json()).Resources as Array<{ userName: string }>;
+      expect(users.some((u) => u.userName === 'invitee@example.com')).toBe(pendingInvitee === 'listed');
+      await s.close();
+      s = undefined;
+    }
+  });
+
   it("2. system groups cloudflare-v1-<tag> are listed in /Groups and in members' groups; only member operations on them (CF-SPEC: GET/PATCH/DELETE /Groups)", async () => {
     s = await sandbox();
     const systemId = `cloudflare-v1-${SUPER_ADMIN_ROLE_ID}`;

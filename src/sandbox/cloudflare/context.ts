@@ -4,6 +4,8 @@ import type { TokenRecord } from './records.js';
 import type { Actor, CloudflareState } from './state.js';
 
 /** What one account's routes share: the account (whose methods carry every change out) and its listings. */
+import { defaultVariants, type SandboxVariants } from '../../lib/sandbox-variants.js';
+
 export interface CloudflareContext {
   state: CloudflareState;
   /** The token a request carried (the authenticator has found it in this account). */
@@ -12,10 +14,17 @@ export interface CloudflareContext {
   listingLagMs: number;
   /** Unfiltered listings as they stood up to `listingLagMs` ago; lookups by filter or id are fresh. */
   trailing: { users: TrailingListing<unknown>; groups: TrailingListing<unknown> };
+  /** The readings of open questions the emulator plays (lib/sandbox-variants.ts). */
+  variants: SandboxVariants;
 }
 
-export function cloudflareContext(state: CloudflareState, tokenOf: (req: Req) => TokenRecord, listingLagMs = 0): CloudflareContext {
-  return { state, tokenOf, listingLagMs, trailing: { users: new TrailingListing(listingLagMs), groups: new TrailingListing(listingLagMs) } };
+export function cloudflareContext(
+  state: CloudflareState,
+  tokenOf: (req: Req) => TokenRecord,
+  listingLagMs = 0,
+  variants: SandboxVariants = defaultVariants(),
+): CloudflareContext {
+  return { state, tokenOf, listingLagMs, variants, trailing: { users: new TrailingListing(listingLagMs), groups: new TrailingListing(listingLagMs) } };
 }
 
 /** One endpoint's handler: reads the request, asks the account, shapes Cloudflare's answer. */

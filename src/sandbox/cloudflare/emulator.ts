@@ -67,7 +67,10 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
 
   // One set of routes per account, the same templates in the same order: a request is served by its
   // account's, once its token is known to belong to that account.
-  const routesOf = new Map(accounts.map((a) => [a.accountId, accountRoutes(cloudflareContext(a.state, tokenIn(a.state), timing.cloudflareListingLagMs))]));
+  const variants = options.variants ?? defaultVariants();
+  const routesOf = new Map(
+    accounts.map((a) => [a.accountId, accountRoutes(cloudflareContext(a.state, tokenIn(a.state), timing.cloudflareListingLagMs, variants))]),
+  );
   const router = new Router();
   for (const [i, route] of (routesOf.get(options.accountId) ?? []).entries()) router.add(forAccountOfRequest(route, i, routesOf));
 
@@ -76,7 +79,7 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
       ...cloudflareFaces(options.rateLimitScale ?? 1),
       router,
       control: controlRoutes(accounts),
-      authenticate: authenticator(accounts, options.variants ?? defaultVariants()),
+      authenticate: authenticator(accounts, variants),
       rateKey: (principal) => principal.credential,
       rateLimiter: new RateLimiter(options.rateLimits === false ? {} : scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1)),
       state: () => state.snapshot(),

@@ -277,7 +277,9 @@ function deleteGroup(ctx: CloudflareContext, req: Req): Res {
 }
 
 function listUsers(ctx: CloudflareContext, req: Req): Res {
-  const users = [...ctx.state.scimUsers.values()];
+  // A member invited and not yet accepted: a SCIM user or not, as the variant has it.
+  const pending = (u: { memberId?: string }) => u.memberId !== undefined && ctx.state.members.get(u.memberId)?.status === 'pending';
+  const users = [...ctx.state.scimUsers.values()].filter((u) => ctx.variants.pendingInvitee === 'listed' || !pending(u));
   return list(ctx, req, users, { attribute: 'userName', of: (u) => u.userName }, (u) => userView(ctx.state, u), ctx.trailing.users);
 }
 
