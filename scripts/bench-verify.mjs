@@ -27,13 +27,20 @@ const SETUPS = Number(process.env.BENCH_SETUPS ?? 25);
 const LOAD = Number(process.env.BENCH_LOAD ?? 2);
 const POOL = 2;
 
-function cli(args, env) {
+/** A run of the CLI, its screen shown to the sandbox's emulated admin, who acts only on what a person would read there. */
+function cli(args, s) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--json'], { env: { ...process.env, ...env, CI: 'true' } });
+    const child = spawn(process.execPath, [BIN, ...args, '--json'], { env: { ...process.env, ...s.env, CI: 'true' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      s.admin?.sees(String(d), 'stdout');
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      s.admin?.sees(String(d), 'stderr');
+    });
     child.on('exit', (code) => {
       let doc;
       try {
@@ -82,10 +89,10 @@ async function healthySetup(i) {
   const outcomes = [];
   const look = (name, r, ok) => outcomes.push({ name, code: r.code, ok: ok(r.code), failed: failedChecks(r.doc), stderr: r.stderr.slice(-400) });
   try {
-    look('okta (apply, no verify)', await cli(['okta', ...groups, '--yes', '--no-verify', '--wait', '60s'], s.env), (c) => c === 0);
-    look('verify, one look in flight', await cli(['verify'], s.env), (c) => c === 0 || c === 3);
-    look('verify --wait', await cli(['verify', '--wait', '90s'], s.env), (c) => c === 0);
-    look('okta again (plans nothing, verifies)', await cli(['okta', ...groups, '--yes', '--wait', '90s'], s.env), (c) => c === 0);
+    look('okta (apply, no verify)', await cli(['okta', ...groups, '--yes', '--no-verify', '--wait', '60s'], s), (c) => c === 0);
+    look('verify, one look in flight', await cli(['verify'], s), (c) => c === 0 || c === 3);
+    look('verify --wait', await cli(['verify', '--wait', '90s'], s), (c) => c === 0);
+    look('okta again (plans nothing, verifies)', await cli(['okta', ...groups, '--yes', '--wait', '90s'], s), (c) => c === 0);
   } finally {
     await s.close();
   }
@@ -143,13 +150,13 @@ async function brokenSetup([name, breakIt, world], i) {
   const timing = timingFor(1000 + i);
   const s = await startSandbox({ variants: world, admin: 'auto', adminDelayMs: 300, provisioningDelayMs: 200, timing });
   try {
-    const setUp = await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '90s'], s.env);
+    const setUp = await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '90s'], s);
     if (setUp.code !== 0) return { name, world: worldName(world), caught: false, why: `setup exited ${setUp.code}: ${setUp.stderr.slice(-300)}` };
     await s.okta.engine.idle();
     await breakIt(s);
     // Until its listing shows the change, nobody can see it in Cloudflare: verify runs once it may.
     await new Promise((r) => setTimeout(r, timing.cloudflareListingLagMs + 500));
-    const r = await cli(['verify', '--wait', '60s'], s.env);
+    const r = await cli(['verify', '--wait', '60s'], s);
     return {
       name,
       world: worldName(world),
