@@ -1,4 +1,4 @@
-import { refusedScimGroupName } from '../lib/validate.js';
+import { legacyGroupPrefix, legacyRoleGroup, refusedScimGroupName } from '../lib/cloudflare-names.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
 import { grantedRoles } from '../plan/roles.js';
@@ -99,7 +99,7 @@ function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, Migrate
 async function nothingToMigrate(session: Session, app: { id: string; label: string }): Promise<string> {
   const { inputs } = session;
   const unassigned = await readOkta.groups(session.okta, {
-    search: `profile.name sw ${filterString(`CF-${inputs.accountId} - `)}`,
+    search: `profile.name sw ${filterString(legacyGroupPrefix(inputs.accountId))}`,
     limit: 200,
   });
   const left = unassigned.filter((g) => g.type !== 'APP_GROUP').map((g) => g.profile.name);
@@ -117,11 +117,14 @@ async function nothingToMigrate(session: Session, app: { id: string; label: stri
 
 async function observeLegacy(session: Session, appId: string, prefix: string): Promise<LegacyGroup[]> {
   const { okta, scim, inputs } = session;
-  const pattern = new RegExp(`^CF-${inputs.accountId} - (.+)$`);
+  const ofAccount = (name: string) => {
+    const legacy = legacyRoleGroup(name);
+    return legacy?.accountId === inputs.accountId.toLowerCase() ? legacy : undefined;
+  };
   const appGroups = await readOkta.appGroups(okta, appId);
-  const legacy = appGroups.map((g) => ({ id: g.id, name: g._embedded?.group?.profile.name ?? '' })).filter((g) => pattern.test(g.name));
+  const legacy = appGroups.map((g) => ({ id: g.id, name: g._embedded?.group?.profile.name ?? '' })).filter((g) => ofAccount(g.name) !== undefined);
   if (legacy.length === 0) return [];
-  const roleOf = (name: string) => pattern.exec(name)?.[1] ?? '';
+  const roleOf = (name: string) => ofAccount(name)?.role ?? '';
   const targetOf = (name: string) => `${prefix}${roleOf(name)}`;
   for (const g of legacy) {
     if (refusedScimGroupName(targetOf(g.name)))

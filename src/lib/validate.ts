@@ -1,3 +1,4 @@
+import { legacyRoleGroup, refusedScimGroupName } from './cloudflare-names.js';
 /**
  * Pure validators for each input. Each returns the normalised value or throws a message
  * that the caller prefixes with the input's name and source.
@@ -136,21 +137,13 @@ export function validateToken(raw: string, scheme: 'SSWS' | 'Bearer'): string {
   return value;
 }
 
-/** Cloudflare's legacy role groups: assigned in Okta, never pushed (Cloudflare reads them by name). */
-const LEGACY_ROLE_GROUP = /^CF-[0-9a-f]{32} - .+$/i;
-
 /**
  * Pure: a group given to --push-group. A legacy `CF-<account ID> - <Role>` group is Cloudflare's
  * older way of granting a role by assignment; pushed, its name is refused (no SCIM group name may
  * begin with CF), and renaming it would drop the role (#24 item 15).
  */
-/** Cloudflare refuses a SCIM group whose name begins with CF, in any case (400 "Group names cannot begin with \"CF\""). */
-export function refusedScimGroupName(name: string): boolean {
-  return /^cf/i.test(name);
-}
-
 export function validatePushGroups(names: string[]): string[] {
-  const legacy = names.find((n) => LEGACY_ROLE_GROUP.test(n));
+  const legacy = names.find((n) => legacyRoleGroup(n) !== undefined);
   if (legacy)
     throw new InvalidValue(
       `"${legacy}" is a legacy Cloudflare role group: it grants its role by being assigned, and Cloudflare refuses SCIM group names that begin with CF, so it cannot be pushed.`,

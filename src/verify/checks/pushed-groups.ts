@@ -1,4 +1,4 @@
-import { refusedScimGroupName } from '../../lib/validate.js';
+import { refusedScimGroupName } from '../../lib/cloudflare-names.js';
 import {
   memberDifference,
   membershipDifference,

@@ -1,4 +1,4 @@
-import { refusedScimGroupName } from '../../lib/validate.js';
+import { legacyRoleGroup, refusedScimGroupName } from '../../lib/cloudflare-names.js';
 import type { Check, Evidence } from '../types.js';
 import { defineCheck } from './define.js';
 
@@ -11,8 +11,6 @@ export const warningsCheck = defineCheck({
   reads: READS,
   run: warnings,
 });
-
-const LEGACY_GROUP = /^CF-([0-9a-f]{32}) - (.+)$/;
 
 function warnings(e: Reads): Check[] {
   const out: Check[] = [];
@@ -39,7 +37,7 @@ function warnings(e: Reads): Check[] {
           `under Manage Account → Members → User Groups.`,
       });
   }
-  const legacy = e.assignedGroupNames.filter((n) => LEGACY_GROUP.test(n));
+  const legacy = e.assignedGroupNames.filter((n) => legacyRoleGroup(n) !== undefined);
   if (legacy.length) {
     out.push({
       id: 'warn-legacy-groups',
