@@ -1,3 +1,4 @@
+import { APP_TEMPLATE } from '../plan/app-template.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
@@ -233,7 +234,7 @@ export function secretFileFlagsOf(options: SessionOptions): DeclaredFlags<Secret
 /** What the run is to make true, from the validated inputs. */
 async function desiredOf(inputs: Inputs): Promise<Desired> {
   return {
-    appName: 'scim2testapp',
+    appName: APP_TEMPLATE.name,
     appLabel: inputs.appLabel,
     accountId: inputs.accountId,
     scimBaseUrl: inputs.scimBaseUrl,

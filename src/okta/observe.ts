@@ -1,3 +1,4 @@
+import { APP_TEMPLATE } from '../plan/app-template.js';
 import { InputError } from '../lib/errors.js';
 import { filterString } from '../lib/filter-string.js';
 import { nearMatches } from '../lib/near-matches.js';
@@ -60,7 +61,7 @@ export function otherLabelsHint(label: string, others: string[]): { listed: stri
 
 /** Every scim2testapp app of the org, in one listing. */
 function scimApps(okta: OktaClient): Promise<OktaApp[]> {
-  return readOkta.apps(okta, { filter: 'name eq "scim2testapp"', limit: 200 });
+  return readOkta.apps(okta, { filter: `name eq "${APP_TEMPLATE.name}"`, limit: 200 });
 }
 
 /** Pure: the apps with this label, oldest first (the one scim-setup uses). */

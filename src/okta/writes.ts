@@ -1,3 +1,4 @@
+import { connectionBody } from '../plan/app-template.js';
 import { oktaPaths } from '../plan/okta-paths.js';
 import type { PushMapping } from './app-assignments.js';
 import type { OktaClient } from './client.js';
@@ -25,7 +26,7 @@ export const writeOkta = {
    * few apps only; on others it answers 200 with status UNKNOWN and changes nothing.
    */
   saveConnection: (okta: OktaClient, appId: string, baseUrl: string, token: string) =>
-    okta.post<{ status?: string }>(oktaPaths.connection(appId), { baseUrl, profile: { authScheme: 'TOKEN', token } }, { activate: 'true' }),
+    okta.post<{ status?: string }>(oktaPaths.connection(appId), connectionBody(baseUrl, token), { activate: 'true' }),
   /** USER_PROVISIONING as the guide sets it: create users and deactivate them, no profile updates, no passwords. */
   enableUserProvisioning: (okta: OktaClient, appId: string) =>
     okta.put(oktaPaths.feature(appId, 'USER_PROVISIONING'), {

@@ -1,3 +1,4 @@
+import { appTabPath } from './app-template.js';
 import { maskToken } from '../lib/redact.js';
 import { untrusted } from '../lib/terminal-text.js';
 
@@ -19,12 +20,12 @@ export function adminOrigin(orgUrl: string): string {
 }
 
 export function provisioningTabLink(orgUrl: string, appId: string): string {
-  return `${adminOrigin(orgUrl)}/admin/app/scim2testapp/instance/${appId}/#tab-provisioning`;
+  return `${adminOrigin(orgUrl)}${appTabPath(appId, 'provisioning')}`;
 }
 
 /** Where Provision User is, for users assigned before provisioning was on. */
 export function assignmentsTabLink(orgUrl: string, appId: string): string {
-  return `${adminOrigin(orgUrl)}/admin/app/scim2testapp/instance/${appId}/#tab-assignments`;
+  return `${adminOrigin(orgUrl)}${appTabPath(appId, 'assignments')}`;
 }
 
 /** Dashboard → Tasks, where an admin retries a provisioning task that failed for good. */

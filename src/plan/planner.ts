@@ -1,3 +1,4 @@
+import { APP_TEMPLATE, connectionBody } from './app-template.js';
 import { grantedRoles } from './roles.js';
 import { oktaPaths } from './okta-paths.js';
 import { REDACTED } from '../lib/redact.js';
@@ -147,11 +148,11 @@ function appAction(desired: Desired, observed: Observed): Action {
       id: 'app',
       kind: 'create',
       resource: 'app',
-      summary: `create Okta app "${desired.appLabel}" (SCIM 2.0 Test App, OAuth Bearer Token)`,
+      summary: `create Okta app "${desired.appLabel}" (${APP_TEMPLATE.title}, ${APP_TEMPLATE.auth})`,
       request: {
         method: 'POST',
         path: `${oktaPaths.apps}?activate=true`,
-        body: { name: desired.appName, label: desired.appLabel, signOnMode: 'AUTO_LOGIN', visibility: WANTED_VISIBILITY },
+        body: { name: desired.appName, label: desired.appLabel, signOnMode: APP_TEMPLATE.signOnMode, visibility: WANTED_VISIBILITY },
       },
     };
   }
@@ -228,7 +229,7 @@ function provisioningAction(desired: Desired, observed: Observed, appPath: strin
     request: {
       method: 'POST',
       path: `${appPath}/connections/default?activate=true`,
-      body: { baseUrl: desired.scimBaseUrl, profile: { authScheme: 'TOKEN', token: REDACTED } },
+      body: connectionBody(desired.scimBaseUrl, REDACTED),
     },
   };
 }

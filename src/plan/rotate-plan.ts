@@ -1,3 +1,4 @@
+import { connectionBody } from './app-template.js';
 import { REDACTED } from '../lib/redact.js';
 import { oktaPaths } from './okta-paths.js';
 import { repush, sequence } from './repair.js';
@@ -60,7 +61,7 @@ export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
         : {
             method: 'POST',
             path: `${app}/connections/default?activate=true`,
-            body: { baseUrl: scimBaseUrl, profile: { authScheme: 'TOKEN', token: REDACTED } },
+            body: connectionBody(scimBaseUrl, REDACTED),
           },
     },
     done ? { ...proof, kind: 'noop', request: undefined, followUps: undefined, detail: undefined } : proof,

@@ -1,3 +1,4 @@
+import type { APP_TEMPLATE } from './app-template.js';
 import type { Drift } from './drift.js';
 import type { PolicyWrite } from './roles.js';
 import type { UnprovisionedFacts } from './unprovisioned.js';
@@ -6,7 +7,7 @@ import type { TokenCreation } from '../lib/inputs.js';
 
 /** What the user asked for, from the validated inputs. */
 export interface Desired {
-  appName: 'scim2testapp';
+  appName: typeof APP_TEMPLATE.name;
   appLabel: string;
   accountId: string;
   scimBaseUrl: string;
