@@ -35,6 +35,11 @@ export const VARIANTS = {
     default: 'listed',
     says: "whether a member invited but not yet accepted is a SCIM user: Cloudflare's spec lists 'account members' as SCIM users, and an invitation makes a member whose status is pending",
   },
+  deletedGroup: {
+    values: ['error', 'recreated'],
+    default: 'error',
+    says: "what Okta does when a pushed group was deleted in Cloudflare: Okta Help says the push goes into error ('Linked group is missing') and the group is not created again; an org may see it pushed afresh instead",
+  },
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;

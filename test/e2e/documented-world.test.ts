@@ -210,6 +210,33 @@ describe('SCIM attributes as RFC 7643 types them', () => {
 });
 
 describe("Okta's engine as Okta documents it", () => {
+  it('a pushed group deleted in Cloudflare: its push in error (Okta Help), or (the variant deletedGroup=recreated) pushed afresh by name on the next pass', async () => {
+    for (const deletedGroup of ['error', 'recreated'] as const) {
+      s = await sandbox({ admin: 'auto', variants: { deletedGroup } });
+      expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
+      await s.okta.engine.idle();
+      const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+      expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
+      // A membership change makes Okta push the group.
+      const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering' && g.type === 'OKTA_GROUP')!;
+      const newcomer = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)?.has(u.id))!;
+      s.okta.state.addMember(engineering, newcomer);
+      await s.okta.engine.idle();
+      const mapping = [...[...s.okta.state.apps.values()][0].mappings.values()][0];
+      const again = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering');
+      if (deletedGroup === 'error') {
+        expect(mapping.status).toBe('ERROR');
+        expect(again).toBeUndefined();
+      } else {
+        expect(mapping.status).toBe('ACTIVE');
+        expect(again?.id).not.toBe(group.id);
+        expect(mapping.scimGroupId).toBe(again?.id);
+      }
+      await s.close();
+      s = undefined;
+    }
+  });
+
   it('with Update User Attributes on, a profile changed in Okta is read and replaced in Cloudflare (GET, then PUT), logged as push_profile; off, nothing is sent (OKTA-GUIDE; #35 item 8)', async () => {
     s = await sandbox({ admin: 'auto' });
     expect((await run('okta', ['--assign-group', 'Sales', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);

@@ -67,6 +67,13 @@ describe('verify is right in every variant (pairwise)', () => {
       expect(members?.status).toBe('fail');
       expect(members?.evidence.join('\n')).toContain(variants.lastSync === 'absent' ? '(its statusChanged' : '(its lastSync)');
 
+      // A pushed group deleted in Cloudflare: a failure whether Okta puts the push in error or would push it afresh later.
+      const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
+      await fetch(`${s.scimBaseUrl}/Groups/${group.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.env.CLOUDFLARE_SCIM_TOKEN}` } });
+      const gone = await run(['verify', '--wait', '20s']);
+      expect(gone.code).toBe(1);
+      expect(checksOf(gone.doc).find((c) => c.id === 'push-group:Engineering')?.status).toBe('fail');
+
       // A revoked SCIM token, whatever status Cloudflare gives a token it does not know: refused, said as unknown, exit 4.
       await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
       const revoked = await run(['verify']);

@@ -437,7 +437,12 @@ export class ProvisioningEngine {
               Operations: membershipOperations(m.pushedMembers, members, (id) => loginOf.get(id) ?? ''),
             })
           : named;
-      if (r.status === 404) {
+      if (r.status === 404 && this.state.variants.deletedGroup === 'recreated') {
+        // The variant's reading: Okta forgets the link and pushes the group afresh by name on its next pass.
+        m.scimGroupId = undefined;
+        m.pushedMembers = undefined;
+        failed = true;
+      } else if (r.status === 404) {
         // Okta does not re-create a linked group deleted in the target: the mapping goes into error
         // (Okta Help, "Group Push troubleshooting"; logged as ...mapping.update.or.delete.failed.with.error).
         this.markError(app, m, `Linked group is missing in ${app.label}. Unlink the group and push it again.`);
