@@ -30,7 +30,10 @@ function longFunctions(list, limit = 80) {
       let seen = false;
       for (let j = i; j < lines.length; j++) {
         for (const ch of lines[j]) {
-          if (ch === '{') (depth += 1), (seen = true);
+          if (ch === '{') {
+            depth += 1;
+            seen = true;
+          }
           if (ch === '}') depth -= 1;
         }
         if (seen && depth <= 0) {

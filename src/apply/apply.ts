@@ -94,7 +94,6 @@ function bodyText(body: unknown, field: string): string {
 
 async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<unknown> {
   const { okta } = deps;
-  const appPath = () => oktaPaths.app(requireApp(result));
   // A step more than its requests says so with a typed operation; the rest are told by what they change.
   const op = action.operation;
   if (op)

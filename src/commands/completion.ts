@@ -7,7 +7,6 @@ export interface CompletionModel {
 }
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
-type Shell = (typeof SHELLS)[number];
 
 function bash(model: CompletionModel): string {
   const cases = model.commands.map((c) => `    ${c.name}) flags="${c.flags.join(' ')}" ;;`).join('\n');

@@ -193,7 +193,7 @@ function candidates(raw: RawInputs) {
     scimToken: secret('scimToken', 'CLOUDFLARE_SCIM_TOKEN'),
     scimTokenTtl: [
       { value: flags.scimTokenTtl, source: '--scim-token-ttl' },
-      { value: String(DEFAULT_SCIM_TOKEN_TTL_DAYS) + 'd', source: 'default' },
+      { value: `${DEFAULT_SCIM_TOKEN_TTL_DAYS}d`, source: 'default' },
     ],
     scimTokenAllowCidr: [{ value: list(flags.scimTokenAllowCidr), source: '--scim-token-allow-cidr' }],
     cloudflareApiToken: secret('cloudflareApiToken', 'CLOUDFLARE_API_TOKEN'),

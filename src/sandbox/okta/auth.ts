@@ -70,7 +70,8 @@ export class OktaAuth {
       return fail(401, 'invalid_client', 'client_assertion_type is missing or invalid.');
     const claims = this.checkAssertion(form.get('client_assertion') ?? '', `${req.baseUrl}/oauth2/v1/token`);
     if (typeof claims === 'string') return fail(401, 'invalid_client', claims);
-    const app = this.serviceApps.get(claims.sub)!;
+    const app = this.serviceApps.get(claims.sub);
+    if (!app) return fail(401, 'invalid_client', 'The client_id is not registered.');
     const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
     const missing = requested.filter((s) => !app.scopes.includes(s));
     if (requested.length === 0 || missing.length > 0) {

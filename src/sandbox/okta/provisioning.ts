@@ -263,7 +263,8 @@ export class ProvisioningEngine {
     let failed = false;
     for (const userId of this.state.assignedUsers(app).keys()) {
       if (app.provisioned.has(userId) || app.unprovisioned.has(userId) || app.failedTasks.has(userId)) continue;
-      const user = this.state.users.get(userId)!;
+      const user = this.state.users.get(userId);
+      if (!user) continue;
       const scim = about({ user: userId }, send);
       const login = user.profile.login;
       const found = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq ${filterString(login)}`)}&startIndex=1&count=100`);

@@ -91,7 +91,8 @@ export function serializeGroup(group: OktaGroup, base: string) {
 }
 
 export function serializeAppGroup(app: AppRecord, groupId: string, state: OktaState, base: string, expand: boolean) {
-  const a = app.groups.get(groupId)!;
+  const a = app.groups.get(groupId);
+  if (!a) throw new Error(`internal: group ${groupId} is not assigned to ${app.id}`);
   const group = state.groups.get(groupId);
   return {
     id: groupId,
@@ -108,7 +109,8 @@ export function serializeAppGroup(app: AppRecord, groupId: string, state: OktaSt
 }
 
 export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' | 'GROUP', state: OktaState, base: string, expand: boolean) {
-  const user = state.users.get(userId)!;
+  const user = state.users.get(userId);
+  if (!user) throw new Error(`internal: no user ${userId}`);
   const direct = app.users.get(userId);
   const pushed = app.provisioned.get(userId);
   const created = direct?.created ?? user.created;
