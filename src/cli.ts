@@ -2,6 +2,7 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from './context.js';
 import { exitCodeHelp } from './lib/errors.js';
 import { declareDemo, declareDestroy, declareMigrate, declareOkta, declareRotateToken, declareSandbox, declareVerify } from './commands/declarations.js';
+import { declareReport } from './commands/report/declaration.js';
 import { VERSION } from './lib/version.js';
 import { hideFlagValues } from './lib/redact.js';
 
@@ -42,6 +43,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   add(declareDestroy().action(run(() => import('./commands/destroy.js'))));
   add(declareMigrate().action(run(() => import('./commands/migrate.js'))));
   add(declareRotateToken().action(run(() => import('./commands/rotate-token.js'))));
+  add(declareReport().action(run(() => import('./commands/report/run.js'))));
   add(declareSandbox().action(run(() => import('./commands/sandbox.js'))));
   add(declareDemo().action(run(() => import('./commands/demo.js'))));
 

@@ -5,7 +5,7 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   /** `columns`: a terminal's width, where the stream is one that reports it. */
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   redactor: Redactor;
   /** Resolves when the user asks to stop (SIGINT); commands stop after the request in flight. */

@@ -1,11 +1,8 @@
 import type { CloudflareClient } from './client.js';
+import { readCloudflare, type AuditLogEntry } from './reads.js';
 
-export interface AuditEntry {
-  action: { time: string };
-  /** Who made the request: for a token, its id (Cloudflare's audit log v2). */
-  actor?: { token_id?: string };
-  raw?: { uri?: string; user_agent?: string };
-}
+/** An audit-log entry: who made the request (for a token, its id), and the request as sent. */
+export type AuditEntry = AuditLogEntry;
 
 /**
  * Okta's SCIM client names itself in every request (Okta's SCIM guide: `User-Agent: Okta SCIM Client
@@ -50,14 +47,6 @@ export async function oktaRequests(read: CloudflareClient, since: Date): Promise
 }
 
 async function scimRequests(read: CloudflareClient, since: Date, actorTokenId?: string): Promise<AuditEntry[]> {
-  const audit = await read.get<{ result: AuditEntry[] }>(`/accounts/${read.accountId}/logs/audit`, {
-    // Entries carry Cloudflare's clock: `since` moved onto it (never later than it names), and `before`
-    // far enough ahead that a clock running fast hides nothing.
-    since: read.onCloudflareClock(since).toISOString(),
-    before: new Date(Date.now() + 600_000).toISOString(),
-    ...(actorTokenId ? { actor_token_id: actorTokenId } : {}),
-    limit: 1000,
-    direction: 'desc',
-  });
-  return audit.result.filter((e) => e.raw?.uri?.includes('/scim/v2'));
+  const { entries } = await readCloudflare.auditLog(read, { since }, actorTokenId ? { actor_token_id: actorTokenId } : {});
+  return entries.filter((e) => e.raw?.uri?.includes('/scim/v2'));
 }

@@ -228,7 +228,7 @@ export function tokenCreationOptions<A extends unknown[], O extends OptionValues
     );
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
@@ -306,5 +306,8 @@ export function outputOptions<A extends unknown[], O extends OptionValues, G ext
     .option('--debug', 'print debug traces (secrets redacted) and stacks')
     .option('--record <file>', 'write every HTTP exchange with Okta and Cloudflare to a HAR file, secrets redacted')
     .option('--record-redact-pii', "with --record: replace people's names, logins and e-mail addresses by stable hashes")
-    .option('--redact-pii', 'in CI outputs (job summary, annotations, --junit): logins and e-mail addresses as stable hashes (public repositories)');
+    .option(
+      '--redact-pii',
+      "logins and e-mail addresses as stable hashes in CI outputs (job summary, annotations, --junit) and in the report's JSON, CSV and page (public repositories)",
+    );
 }

@@ -20,7 +20,7 @@ export interface Fleet {
 
 /** The config file as read once, at the start: a fleet when it lists accounts, else one account's. */
 export interface ReadConfig {
-  /** One account's config, handed to its session (undefined without --config). */
+  /** The config as read (undefined without --config): one account's is handed to its session; a fleet's top level holds what all share. */
   config?: LoadedConfig;
   fleet?: Fleet;
 }
@@ -36,7 +36,7 @@ export async function readConfig(options: { config?: string; account?: string[] 
       );
     return { config };
   }
-  return { fleet: { path: config.path, members: selectMembers(fleetMembers(config.data), options.account, config.path) } };
+  return { config, fleet: { path: config.path, members: selectMembers(fleetMembers(config.data), options.account, config.path) } };
 }
 
 /** One account of a fleet run: its session, and how its run went, filled in as it goes. */

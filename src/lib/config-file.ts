@@ -14,6 +14,8 @@ export interface ConfigFile {
   pushGroups?: Array<string | { name: string; roles?: string[] }>;
   assignUsers?: string[];
   wait?: string;
+  /** `scim-setup report`: the people the admin expects outside Okta (the owner, a break-glass account). */
+  report?: { expectedOutside?: string[] };
   /** A fleet: one entry per Cloudflare account, each with its own Okta app (lib/fleet.ts). */
   accounts?: FleetAccount[];
 }
@@ -51,6 +53,7 @@ const SCHEMA: { [key: string]: FieldKind } = {
   pushGroups: { items: { name: 'string', roles: 'list' } },
   assignUsers: 'list',
   wait: 'string',
+  report: { expectedOutside: 'list' },
   accounts: {
     items: {
       name: 'string',

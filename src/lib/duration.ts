@@ -9,7 +9,8 @@ export const MAX_DURATION_MS = 24 * 24 * 3_600_000;
  * Pure: `90s`, `5m`, `1h30m`, `10m30s`, `1d`, `1500ms` or a bare number of seconds → milliseconds
  * (Go's and systemd's spelling: parts largest first); what is not a duration, or too long to wait, says which.
  */
-export function durationMs(text: string): number | 'not a duration' | 'too long' {
+export function durationMs(text: string, max = MAX_DURATION_MS): number | 'not a duration' | 'too long' {
+  const bounded = (ms: number) => (ms > max ? ('too long' as const) : ms);
   const bare = /^\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
   if (bare) return bounded(Math.round(Number(bare[1]) * 1000));
   const compact = text.replace(/\s+/g, '');
@@ -21,10 +22,6 @@ export function durationMs(text: string): number | 'not a duration' | 'too long'
   return bounded(Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * UNITS[p[2]], 0)));
 }
 
-function bounded(ms: number): number | 'too long' {
-  return ms > MAX_DURATION_MS ? 'too long' : ms;
-}
-
 /** `durationMs` for a flag: an input error that names the flag and the fix. */
 export function parseDuration(text: string, inputName: string): number {
   const ms = durationMs(text);
@@ -33,4 +30,15 @@ export function parseDuration(text: string, inputName: string): number {
   if (ms === 'too long')
     throw new InputError(`${inputName}: "${text}" is longer than scim-setup can wait (24 days).`, 'Use a shorter duration, e.g. 10m or 24h.');
   return ms;
+}
+
+/** The longest period a report reads back: Cloudflare's audit log keeps 18 months, and nothing keeps more. */
+export const MAX_PERIOD_MS = 548 * 86_400_000;
+
+/** A period to read back (not a wait): the same spelling, bounded by what the logs keep. */
+export function parsePeriod(text: string, inputName: string): number {
+  const ms = durationMs(text, MAX_PERIOD_MS);
+  if (ms === 'too long')
+    throw new InputError(`${inputName}: "${text}" reaches further back than any log keeps (18 months).`, 'Use a shorter period, e.g. 30d or 90d.');
+  return ms === 'not a duration' ? parseDuration(text, inputName) : ms;
 }

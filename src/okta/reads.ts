@@ -27,8 +27,12 @@ export interface OktaDirectoryGroup {
 
 export interface OktaUser {
   id: string;
+  status?: string;
   profile: { login: string };
 }
+
+/** Okta's System Log keeps 90 days of events (its System Log API reference). */
+export const SYSTEM_LOG_RETENTION_MS = 90 * 86_400_000;
 
 /** A System Log event: what it was, when, how it went, and about whom. */
 export interface OktaLogEvent {
@@ -36,7 +40,7 @@ export interface OktaLogEvent {
   displayMessage: string;
   published: string;
   outcome?: { result?: string; reason?: string | null };
-  target?: Array<{ type: string; alternateId: string }>;
+  target?: Array<{ id?: string; type: string; alternateId: string; displayName?: string }>;
 }
 
 type Query = Record<string, string | number | undefined>;

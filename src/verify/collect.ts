@@ -1,6 +1,6 @@
 import { oktaRequests, tokenId, type AuditEntry } from '../cloudflare/audit.js';
-import { oktaPaths } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
+import { readCloudflare } from '../cloudflare/reads.js';
 import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import { grantedRoles, toWrite } from '../plan/roles.js';
@@ -137,7 +137,6 @@ export async function collectEvidence(
   // Awaited below on every path; handled now, so that its failure while the other reads run is never an unhandled rejection.
   tokenLife.catch(() => undefined);
   const scimToken = await proveScimToken(scim, scimTokenProof, watched, scimWrite);
-  const appPath = oktaPaths.app(appId);
   const scimWorks = scimToken.ok;
   const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
     readOkta.app(okta, appId),
@@ -172,7 +171,7 @@ export async function collectEvidence(
   // deactivated. SCIM lists every member (the owner, invited members): Okta never touches those.
   const assignedSet = new Set(sides.assignedLogins.map((l) => l.toLowerCase()));
   const leaving = Object.entries(sides.cloudflareUsers).some(([userName, u]) => u.active && u.provisioned && !assignedSet.has(userName));
-  const superAdmins = read && leaving ? await superAdminEmails(read, inputs.accountId) : read ? [] : undefined;
+  const superAdmins = read && leaving ? await superAdminEmails(read) : read ? [] : undefined;
   return {
     ...sides,
     accountId: inputs.accountId,
@@ -276,10 +275,10 @@ async function proveScimToken(scim: CloudflareClient, proof: string | undefined,
 }
 
 /** The e-mails of the account's Super Administrators (members, 50 a page). */
-async function superAdminEmails(read: CloudflareClient, accountId: string): Promise<string[]> {
-  const members = await read.listAll<{ email: string; status?: string; roles?: Array<{ id: string }> }>(`/accounts/${accountId}/members`, 50);
-  // An invitation not yet accepted grants nothing: a pending Super Administrator is no other one to rely on (#35 item 6).
-  return members.filter((m) => m.status !== 'pending' && m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email);
+async function superAdminEmails(read: CloudflareClient): Promise<string[]> {
+  const members = await readCloudflare.members(read);
+  // An invitation not yet accepted grants nothing: a pending Super Administrator is no other one to rely on.
+  return members.filter((m) => m.status !== 'pending' && m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).flatMap((m) => m.user?.email ?? m.email ?? []);
 }
 
 /** The account's user groups by name: their policies, and the roles those grant on the whole account. */

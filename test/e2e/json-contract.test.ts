@@ -43,7 +43,7 @@ const run = async (args: string[], env: Record<string, string> = {}) => {
 describe('the --json documents are the ones docs/json.md describes', () => {
   it('every field of every command is described, and every "always" field is there', async () => {
     const docs = documented();
-    expect(Object.keys(docs).sort()).toEqual(['*', 'destroy', 'fleet', 'fleet account', 'migrate', 'okta', 'rotate-token', 'verify']);
+    expect(Object.keys(docs).sort()).toEqual(['*', 'destroy', 'fleet', 'fleet account', 'migrate', 'okta', 'report', 'rotate-token', 'verify']);
     const runs = [
       await run(['okta', '--push-group', 'Engineering', '--dry-run']),
       await run(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s']),
@@ -51,6 +51,8 @@ describe('the --json documents are the ones docs/json.md describes', () => {
       await run(['migrate', '--dry-run']),
       await run(['rotate-token', '--dry-run']),
       await run(['destroy', '--dry-run']),
+      await run(['report']),
+      await run(['report', '--since', 'ever']),
       await run(['okta', '--org-url', 'http://nope.example', '--dry-run']),
       // Errors of each kind: an unknown group (found by reading), a refused token (verify's own reads).
       await run(['okta', '--push-group', 'Enginering', '--dry-run']),
@@ -59,7 +61,11 @@ describe('the --json documents are the ones docs/json.md describes', () => {
     // A fleet of this sandbox's one account (#26): the document of all accounts, each entry its command's.
     const config = join(mkdtempSync(join(tmpdir(), 'json-fleet-')), 'fleet.yaml');
     writeFileSync(config, `accounts:\n  - { name: only, accountId: ${s.accountId}, appLabel: Cloudflare SCIM }\n`);
-    const fleetRuns = [await run(['verify', '--config', config]), await run(['okta', '--config', config, '--dry-run'])];
+    const fleetRuns = [
+      await run(['verify', '--config', config]),
+      await run(['okta', '--config', config, '--dry-run']),
+      await run(['report', '--config', config]),
+    ];
     for (const { code, doc } of fleetRuns) {
       const command = String(doc.command);
       const top = { ...docs['*'], ...docs.fleet };

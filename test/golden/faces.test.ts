@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([s?.close(), manual?.close()]));
 
 describe('--help of each command, at 80 and 160 columns', () => {
-  for (const command of ['', 'okta', 'verify', 'destroy', 'migrate', 'rotate-token', 'sandbox', 'demo']) {
+  for (const command of ['', 'okta', 'verify', 'destroy', 'migrate', 'rotate-token', 'report', 'sandbox', 'demo']) {
     for (const columns of [80, 160]) {
       it(`${command || 'scim-setup'} --help at ${columns}`, async () => {
         const r = await runInProcess([...(command ? [command] : []), '--help'], { env: cleanEnv() as Record<string, string>, columns });
@@ -83,6 +83,16 @@ describe('the faces of a run, without and with colour', () => {
       expect(r.code, r.stdout + r.stderr).toBe(0);
       await expect(normalise(r.stdout + r.stderr, s)).toMatchFileSnapshot(golden(`verify-${face}`));
     }
+  });
+
+  it('the access report: the owner outside Okta, then one line once they are expected (plain)', async () => {
+    const full = await run(s, ['report'], { NO_COLOR: '1' });
+    expect(full.code, full.stderr).toBe(0);
+    const quiet = await run(s, ['report', '--expect-outside', 'owner@example.com'], { NO_COLOR: '1' });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    await expect(normalise(`${full.stdout}${full.stderr}\n---\n${quiet.stdout}${quiet.stderr}`, s).replace(/\d{4}-\d{2}-\d{2}/g, '<date>')).toMatchFileSnapshot(
+      golden('report-plain'),
+    );
   });
 
   // On a terminal of that width (CI set, so no spinner and no prompt): long lines fold, URLs stay whole.
