@@ -283,11 +283,19 @@ export function planOptions<A extends unknown[], O extends OptionValues, G exten
 }
 
 export function waitOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Cmd<A, O, G>, wait: string) {
+  return pacingOptions(command.optionsGroup('Waits and timeouts:').option('--wait <duration>', wait));
+}
+
+/** How requests are paced and bounded: every command that talks to Okta and Cloudflare. */
+export function pacingOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Cmd<A, O, G>) {
   return command
     .optionsGroup('Waits and timeouts:')
-    .option('--wait <duration>', wait)
     .option('--max-wait <duration>', 'longest wait for one rate limit to reset before failing (default: 60s)')
-    .option('--request-timeout <duration>', 'give up on one attempt of a request after this long (default: 30s); a retry has its own timeout');
+    .option('--request-timeout <duration>', 'give up on one attempt of a request after this long (default: 30s); a retry has its own timeout')
+    .option(
+      '--okta-rate-share <percent>',
+      "the share of each Okta rate limit the run may fill, others' use included (default: 50%, below the 60% at which Okta warns the org's admins; env SCIM_SETUP_OKTA_RATE_SHARE)",
+    );
 }
 
 /** For the commands that tell drift from work in flight (docs/drift.md). */

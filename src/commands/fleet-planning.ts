@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { CliError, ExitCode, InputError } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
 import { renderPlan, summarize } from '../plan/render.js';
+import { pacingEstimate, pacingLine } from '../plan/pacing.js';
 import type { PlanOptions } from '../plan/saved-plan.js';
 import { hasChanges } from '../plan/types.js';
 import { confirmOrCancel, type Question } from './confirmation.js';
@@ -110,6 +111,16 @@ function showPlans<P extends Planned>(runs: Array<PlannedRun<P>>, reporter: Repo
     else if (run.planned) reporter.info(`\n${renderPlan(run.planned.plan, reporter.style, `${name} ${run.planned.title}`)}`);
   }
   reporter.info(`\n${reporter.style.bold(fleetTotal(runs))}`);
+  // The accounts share one Okta client, so one share of Okta's limits: the estimate is of all their plans together.
+  const ready = planned(runs);
+  const pacing = ready.length
+    ? pacingEstimate(
+        ready.map((r) => r.planned.plan),
+        ready[0].session.inputs.oktaRateShare,
+        ready[0].session.okta.rateLimits(),
+      )
+    : undefined;
+  if (pacing) reporter.info(pacingLine(pacing));
 }
 
 /** Pure: what the fleet's plans add up to, in one line. */

@@ -4,6 +4,7 @@ import { CliError, ExitCode, exitCodeFor, InputError, type ExitCodeValue } from 
 import type { Reporter } from '../lib/reporter.js';
 import type { ScimTokenNeed } from '../lib/inputs.js';
 import { renderPlan } from '../plan/render.js';
+import { pacingEstimate, pacingLine } from '../plan/pacing.js';
 import { toSavedPlan, type PlanCommand, type PlanOptions } from '../plan/saved-plan.js';
 import { hasChanges, type Plan } from '../plan/types.js';
 import { confirmOrCancel, type Question } from './confirmation.js';
@@ -115,7 +116,11 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   const saved = toSavedPlan(planned.plan, desired, inputs.orgUrl, inputs.accountId, planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
   planFile.refuseStale(saved);
   const document = { formatVersion: 1, command: cmd.name, ...planned.document };
-  if (planned.nothing === undefined && (!reporter.json || options.dryRun)) reporter.info(`\n${renderPlan(planned.plan, reporter.style, planned.title)}\n`);
+  if (planned.nothing === undefined && (!reporter.json || options.dryRun)) {
+    reporter.info(`\n${renderPlan(planned.plan, reporter.style, planned.title)}\n`);
+    const pacing = pacingEstimate([planned.plan], inputs.oktaRateShare, session.okta.rateLimits());
+    if (pacing) reporter.info(`${pacingLine(pacing)}\n`);
+  }
   await planFile.save(saved, ctx, reporter);
   if (planned.nothing !== undefined) {
     reporter.info(planned.nothing);

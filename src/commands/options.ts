@@ -11,7 +11,7 @@ type AddedBy<F extends (command: Command<[], Empty, Empty>, wait: string) => { o
 
 export type OutputOptions = AddedBy<typeof outputOptions<[], Empty, Empty>>;
 export type ConnectionOptions = AddedBy<typeof connectionOptions<[], Empty, Empty>>;
-export type WaitOptions = AddedBy<typeof waitOptions<[], Empty, Empty>> & Partial<AddedBy<typeof settleOption<[], Empty, Empty>>>;
+export type WaitOptions = Partial<AddedBy<typeof waitOptions<[], Empty, Empty>>> & Partial<AddedBy<typeof settleOption<[], Empty, Empty>>>;
 /** What to provision: okta declares all of it, verify the pushed groups and roles, the others none. */
 export type DesiredOptions = Partial<AddedBy<typeof provisionOptions<[], Empty, Empty>>>;
 

@@ -1,4 +1,5 @@
 import { APP_TEMPLATE } from '../plan/app-template.js';
+import { OKTA_BUCKETS } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
@@ -133,6 +134,8 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
       signal: ctx.signal,
       onSecret: (secret) => ctx.redactor.register(secret),
       onRetry: (note) => says.warn(retryLine(note)),
+      // Okta warns the org's admins past a share of a bucket; Cloudflare's limit warns nobody, and is taken whole.
+      shareOf: (bucket) => (OKTA_BUCKETS.has(bucket) ? inputs.oktaRateShare : 1),
     });
   const policy = policyFor(reporter);
   const desired = await desiredOf(inputs);
@@ -219,6 +222,7 @@ export function inputFlagsOf(options: SessionOptions): DeclaredFlags<InputFlags>
     maxWait: options.maxWait,
     requestTimeout: options.requestTimeout,
     settle: options.settle,
+    oktaRateShare: options.oktaRateShare,
   };
 }
 

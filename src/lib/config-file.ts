@@ -8,7 +8,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** The shape of a config file (JSON or YAML). Secrets are not allowed in it. */
 export interface ConfigFile {
-  okta?: { orgUrl?: string; appLabel?: string; clientId?: string; keyId?: string; scopes?: string | string[] };
+  okta?: { orgUrl?: string; appLabel?: string; clientId?: string; keyId?: string; scopes?: string | string[]; rateShare?: string };
   cloudflare?: { accountId?: string; apiBaseUrl?: string };
   assignGroups?: string[];
   pushGroups?: Array<string | { name: string; roles?: string[] }>;
@@ -46,7 +46,7 @@ export interface LoadedConfig {
 type FieldKind = 'string' | 'string-or-list' | 'list' | { [key: string]: FieldKind } | { items: FieldKind | 'string' };
 
 const SCHEMA: { [key: string]: FieldKind } = {
-  okta: { orgUrl: 'string', appLabel: 'string', clientId: 'string', keyId: 'string', scopes: 'string-or-list' },
+  okta: { orgUrl: 'string', appLabel: 'string', clientId: 'string', keyId: 'string', scopes: 'string-or-list', rateShare: 'string' },
   cloudflare: { accountId: 'string', apiBaseUrl: 'string' },
   assignGroups: 'list',
   // A plain name, or a name with the Cloudflare roles its user group gets.

@@ -51,6 +51,8 @@ export interface Inputs {
   requestTimeoutMs: number;
   /** --settle: a difference younger than this, between Okta's "done" and Cloudflare's reading, is pending, never drift. */
   settleMs: number;
+  /** --okta-rate-share: the fraction of each Okta rate-limit bucket the run may fill, others' use included (0 < share ≤ 1). */
+  oktaRateShare: number;
   warnings: string[];
   /** A fleet account's: where its app label is given (hints name that, not --app-label). */
   appLabelIn?: AppLabelPlace;
@@ -103,6 +105,7 @@ export interface InputFlags {
   maxWait?: string;
   requestTimeout?: string;
   settle?: string;
+  oktaRateShare?: string;
 }
 
 /** Every input flag, each named whether or not this command declares it (undefined where it does not). */
@@ -243,6 +246,12 @@ function candidates(raw: RawInputs) {
     settle: [
       { value: flags.settle, source: '--settle' },
       { value: DEFAULT_SETTLE, source: 'default' },
+    ],
+    oktaRateShare: [
+      { value: flags.oktaRateShare, source: '--okta-rate-share' },
+      { value: env.SCIM_SETUP_OKTA_RATE_SHARE, source: 'env SCIM_SETUP_OKTA_RATE_SHARE' },
+      { value: file?.okta?.rateShare, source: cfg('okta.rateShare') },
+      { value: DEFAULT_OKTA_RATE_SHARE, source: 'default' },
     ],
     wait: [
       { value: flags.wait, source: '--wait' },
@@ -537,6 +546,7 @@ function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenN
   const assignUsers = check(c.assignUsers, 'Assigned users', (v: string[]) => validateNames(v, 'user')) ?? [];
   const groupRoles = check(c.groupRoles, 'Roles', (v: string[]) => parseGroupRoles(v, pushGroups)) ?? {};
   const durations = resolveDurations(c, check);
+  const oktaRateShare = check(c.oktaRateShare, 'Okta rate share', parseRateShare);
   const makesToken = scimToken === undefined && scimTokenNeed === 'create';
   const tokenCreation = makesToken ? resolveTokenCreation(c, check) : undefined;
   // A flag for a token this run does not make is a problem of its own; one whose value is wrong (a typo) was said already.
@@ -581,6 +591,7 @@ function validateAll(c: ReturnType<typeof candidates>, scimTokenNeed: ScimTokenN
     maxWaitMs: required(durations.maxWaitMs, 'the max wait'),
     requestTimeoutMs: required(durations.requestTimeoutMs, 'the request timeout'),
     settleMs: required(durations.settleMs, 'the settle time'),
+    oktaRateShare: required(oktaRateShare, 'the Okta rate share'),
     warnings,
   };
 }
@@ -603,6 +614,21 @@ function resolveDurations(c: ReturnType<typeof candidates>, check: Check) {
     }),
     settleMs: check(c.settle, 'Settle', duration),
   };
+}
+
+/**
+ * Okta e-mails the org's admins once a bucket passes its warning threshold, 60 % by default (its
+ * rate-limit docs): a run that stays at half of each bucket, others' use included, sets off none.
+ */
+export const DEFAULT_OKTA_RATE_SHARE = '50%';
+
+/** "50%" (or a bare 50) → 0.5: a share of each bucket, from 1 % to 100 %. */
+export function parseRateShare(v: string): number {
+  const m = /^\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*$/.exec(v);
+  const percent = m ? Number(m[1]) : Number.NaN;
+  if (!(percent >= 1 && percent <= 100))
+    throw new InvalidValue(`"${v}" is not a share of Okta's rate limits.`, 'Give a percentage from 1% to 100%, e.g. 50% (100% for an org you use alone).');
+  return percent / 100;
 }
 
 /** --scim-token-ttl (days, or never) and --scim-token-allow-cidr (repeatable), checked before anything is sent. */

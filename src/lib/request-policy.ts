@@ -21,8 +21,13 @@ export interface PolicyOptions {
   signal?: AbortSignal;
   /** A credential the run obtains on the way (an OAuth access token): registered for redaction at once. */
   onSecret?: (secret: string) => void;
-  /** Each retry after no answer, a lost connection or a 5xx: said where a person sees it (#24 item 16). A 429 is paced, not said. */
+  /** Each retry after no answer, a lost connection or a 5xx: said where a person sees it. A 429 is paced, not said. */
   onRetry?: (note: RetryNote) => void;
+  /**
+   * The share of a bucket's limit the run may fill, others' use included (1, all of it, by
+   * default): past it the run waits for the next window rather than take the rest.
+   */
+  shareOf?: (bucket: string) => number;
 }
 
 /** One retry, as a person wants it said. */
@@ -65,22 +70,34 @@ export function isIdempotent(method: string): boolean {
 export interface Budget {
   remaining: number;
   resetAt: number;
+  /** The window's whole budget, where the service says it (Okta's X-Rate-Limit-Limit, Cloudflare's policy `q`). */
+  limit?: number;
 }
 
 /** Okta's X-Rate-Limit-* headers, or Cloudflare's `Ratelimit: "default";r=N;t=S`. */
 export function readBudget(headers: HeaderReader, now: number): Budget | undefined {
   const remaining = headers.get('x-rate-limit-remaining');
   const reset = headers.get('x-rate-limit-reset');
+  const limitOf = (text: string | null | undefined) => (text && /^\d+$/.test(text) ? { limit: Number(text) } : {});
   if (remaining !== null && reset !== null && !reset.includes(',')) {
     const date = Date.parse(headers.get('date') ?? '');
     // Okta's reset is epoch seconds on the server's clock; shift it onto ours by the Date header.
     const skew = Number.isFinite(date) ? now - date : 0;
-    return { remaining: Number(remaining), resetAt: Number(reset) * 1000 + skew };
+    return { remaining: Number(remaining), resetAt: Number(reset) * 1000 + skew, ...limitOf(headers.get('x-rate-limit-limit')) };
   }
   const cf = headers.get('ratelimit');
   const m = cf ? /r=(\d+);\s*t=(\d+)/.exec(cf) : null;
-  if (m) return { remaining: Number(m[1]), resetAt: now + Number(m[2]) * 1000 };
+  if (m) return { remaining: Number(m[1]), resetAt: now + Number(m[2]) * 1000, ...limitOf(/q=(\d+)/.exec(headers.get('ratelimit-policy') ?? '')?.[1]) };
   return undefined;
+}
+
+/**
+ * Pure: the part of a window a run at this share leaves to everyone else: none at 100 %, half of
+ * the limit at 50 % (Okta counts the org's use, all integrations together, against its threshold).
+ */
+export function reserved(budget: Budget, share: number): number {
+  if (budget.limit === undefined || share >= 1) return 0;
+  return Math.ceil(budget.limit * (1 - share));
 }
 
 /** How long a 429 asks to wait: Retry-After (seconds or a date), else the rate-limit reset. */
@@ -114,14 +131,24 @@ export class RequestPolicy {
 
   /**
    * How long to wait before sending on a bucket: none while the budget the service reported,
-   * less the requests already in flight on it, has room; else until the window resets. So
-   * concurrency never turns into 429s.
+   * less the requests already in flight on it and the part of the window the run leaves to others
+   * (its share), has room; else until the window resets. So concurrency never turns into 429s,
+   * and a run at half of a bucket never takes the half that others' use has not.
    */
   paceDelay(bucket: string): number {
     const budget = this.budgets.get(bucket);
     const now = this.now();
-    if (!budget || now >= budget.resetAt || budget.remaining - (this.inFlight.get(bucket) ?? 0) >= 1) return 0;
+    if (!budget || now >= budget.resetAt || budget.remaining - (this.inFlight.get(bucket) ?? 0) - reserved(budget, this.shareOf(bucket)) >= 1) return 0;
     return Math.min(this.options.maxWaitMs, budget.resetAt - now + 50);
+  }
+
+  private shareOf(bucket: string): number {
+    return this.options.shareOf?.(bucket) ?? 1;
+  }
+
+  /** The largest limit a bucket has reported (its window's whole budget), for the plan's estimate of a run's length. */
+  limitOf(bucket: string): number | undefined {
+    return this.budgets.get(bucket)?.limit;
   }
 
   /** Holds a place in the bucket's budget until the answer comes (release). */
@@ -142,7 +169,7 @@ export class RequestPolicy {
     const known = this.budgets.get(bucket);
     const sameWindow = known && Math.abs(known.resetAt - budget.resetAt) < 1000;
     if (!known || budget.resetAt > known.resetAt + 999) this.budgets.set(bucket, budget);
-    else if (sameWindow) this.budgets.set(bucket, { remaining: Math.min(known.remaining, budget.remaining), resetAt: known.resetAt });
+    else if (sameWindow) this.budgets.set(bucket, { ...known, remaining: Math.min(known.remaining, budget.remaining) });
   }
 
   /**

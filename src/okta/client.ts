@@ -1,6 +1,7 @@
 // The SDK's HTTP, OAuth and paging layers alone: its Client would also load the generated API and
 // model layer (about 40 MB once loaded), which scim-setup does not use.
 import { Collection } from '@okta/okta-sdk-nodejs/src/collection.js';
+import { OKTA_BUCKETS, type OktaBucket } from '../plan/okta-paths.js';
 import { Http } from '@okta/okta-sdk-nodejs/src/http.js';
 import { OAuth } from '@okta/okta-sdk-nodejs/src/oauth.js';
 import type { OktaAuth } from '../lib/inputs.js';
@@ -52,6 +53,11 @@ export class OktaClient {
     if (auth.kind === 'ssws') this.sdkHttp.defaultHeaders.Authorization = `SSWS ${auth.token}`;
     this.sdkHttp.defaultHeaders['User-Agent'] = USER_AGENT;
     this.http = this.sdkHttp as unknown as SdkHttp;
+  }
+
+  /** Each bucket's limit as Okta's headers have said it so far (its whole window's budget): for the plan's estimate of a run's length. */
+  rateLimits(): Partial<Record<OktaBucket, number>> {
+    return Object.fromEntries([...OKTA_BUCKETS].flatMap((b) => (this.policy.limitOf(b) ? [[b, this.policy.limitOf(b)]] : [])));
   }
 
   /** This machine's clock minus Okta's, at most (RequestPolicy.clockOffsetMs). */

@@ -25,8 +25,14 @@ export const oktaPaths = {
   logs: `${V1}/logs`,
 } as const;
 
+const FAMILIES = ['apps', 'groups', 'users', 'logs'] as const;
+export type OktaBucket = (typeof FAMILIES)[number] | 'other';
+
+/** Every bucket Okta's requests are paced in (the others are Cloudflare's). */
+export const OKTA_BUCKETS: ReadonlySet<string> = new Set<OktaBucket>([...FAMILIES, 'other']);
+
 /** Okta's rate-limit buckets, as the client must track them (research okta.md §g): one per family of paths. */
-export function bucketOfPath(path: string): 'apps' | 'groups' | 'users' | 'logs' | 'other' {
-  for (const bucket of ['apps', 'groups', 'users', 'logs'] as const) if (path.startsWith(`${V1}/${bucket}`)) return bucket;
+export function bucketOfPath(path: string): OktaBucket {
+  for (const bucket of FAMILIES) if (path.startsWith(`${V1}/${bucket}`)) return bucket;
   return 'other';
 }

@@ -166,6 +166,14 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
     expect(events().map((e) => e.eventType)).toEqual(['system.org.rate_limit.warning', 'system.org.rate_limit.violation']);
   });
 
+  it("80 raw reads of /api/v1/apps inside a minute, at Okta's limits and default threshold, write one warning and no violation", async () => {
+    s = await sandbox({ oktaClock: () => Date.parse('2026-12-04T12:00:30Z') });
+    for (let i = 0; i < 80; i++) expect((await okta('GET', '/api/v1/apps')).status).toBe(200);
+    const events = s.okta.state.logs.filter((e) => e.eventType.startsWith('system.org.rate_limit.'));
+    expect(events.map((e) => e.eventType)).toEqual(['system.org.rate_limit.warning']);
+    expect(events[0].debugContext.debugData).toMatchObject({ bucket: 'apps', threshold: '60', limit: '100' });
+  });
+
   it('refuses a bad token with 401 E0000011, and a service app token without okta.apps.manage with 403 E0000006 on app writes', async () => {
     s = await sandbox();
     expect((await okta('GET', '/api/v1/apps', undefined, 'SSWS nope')).body.errorCode).toBe('E0000011');

@@ -39,8 +39,8 @@ describe('config files: JSON or YAML, strict', () => {
     }
     expect(message.split('\n')).toEqual([
       'Config file cfg.yaml has 3 problems:',
-      '  - line 2, column 3: unknown key "okta.orgURL"; did you mean "orgUrl"? Known keys under "okta": orgUrl, appLabel, clientId, keyId, scopes.',
-      '  - line 3, column 1: unknown key "asignGroups"; did you mean "assignGroups"? Known keys: okta, cloudflare, assignGroups, pushGroups, assignUsers, wait, accounts.',
+      '  - line 2, column 3: unknown key "okta.orgURL"; did you mean "orgUrl"? Known keys under "okta": orgUrl, appLabel, clientId, keyId, scopes, rateShare.',
+      '  - line 3, column 1: unknown key "asignGroups"; did you mean "assignGroups"? Known keys: okta, cloudflare, assignGroups, pushGroups, assignUsers, wait, report, accounts.',
       '  - line 6, column 14: key "cloudflare.accountId" must be a string. Quote the value of "cloudflare.accountId".',
     ]);
   });

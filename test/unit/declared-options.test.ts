@@ -34,6 +34,7 @@ describe('options inferred from their declarations', () => {
         'maxWait',
         'oktaClientId',
         'oktaKeyId',
+        'oktaRateShare',
         'orgUrl',
         'pushGroup',
         'requestTimeout',

@@ -232,6 +232,7 @@ async function dispatch(served: Served, { method, url, req, rawBody, matched }: 
     if (decision) {
       rateHeaders = spec.rateHeaders(decision);
       if (!decision.allowed) return withHeaders(spec.rateLimited(url.pathname, decision), rateHeaders);
+      if (route.bucket) served.requests.window(route.bucket, decision.limit, decision.remaining);
     }
     const body = jsonBody(req, rawBody);
     if (body === MALFORMED) return withHeaders(spec.badRequest(url.pathname, 'The request body was not well-formed.'), rateHeaders);
