@@ -47,7 +47,10 @@ for (const size of FLEETS) {
   });
   const config = join(dir, 'fleet.yaml');
   writeFileSync(config, `${lines.join('\n')}\n`);
-  const run = await cli(['okta', '--config', config, '--yes', '--no-verify', '--json', '--wait', '5m', '--max-wait', '2m', '--okta-rate-share', `${SHARE * 100}%`], env);
+  const run = await cli(
+    ['okta', '--config', config, '--yes', '--no-verify', '--json', '--wait', '5m', '--max-wait', '2m', '--okta-rate-share', `${SHARE * 100}%`],
+    env,
+  );
   if (run.code !== 0) throw new Error(`okta failed for ${size} accounts: ${run.stderr.slice(-2000)}`);
   const okta = await counts(sandbox.okta.url);
   const cf = await counts(sandbox.cloudflare.url);

@@ -51,13 +51,18 @@ describe("politeness: a run never makes Okta warn the org's admins", () => {
     });
     expect(r.code, r.stderr).toBe(0);
     // 85 assignments and the app's own requests to /api/v1/apps, 50 a window at 50 % of 100.
-    expect(r.stdout).toMatch(/Pacing: \d+ requests to Okta's \/api\/v1\/apps \(100 a minute at this org\), at 50% of each limit \(--okta-rate-share\), take about [2-9] minutes\. At 100% it would take about [1-2],/);
+    expect(r.stdout).toMatch(
+      /Pacing: \d+ requests to Okta's \/api\/v1\/apps \(100 a minute at this org\), at 50% of each limit \(--okta-rate-share\), take about [2-9] minutes\. At 100% it would take about [1-2],/,
+    );
   });
 
   it('refuses a share that is none, with exit 2 and nothing sent', async () => {
     s = await sandbox();
     for (const share of ['0%', '150%', 'half']) {
-      const r = await runInProcess(['okta', '--assign-group', 'Sales', '--dry-run', '--okta-rate-share', share], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+      const r = await runInProcess(['okta', '--assign-group', 'Sales', '--dry-run', '--okta-rate-share', share], {
+        env: cleanEnv(s.env),
+        secrets: sandboxSecrets(s),
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`"${share}" is not a share of Okta's rate limits`);
     }
