@@ -10,7 +10,7 @@
 // starts from an empty dist/, so that a package holds this build alone.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { noticesFor } from './notices.mjs';
 
@@ -26,6 +26,51 @@ function newestSource() {
     ...walk(`${root}src`),
     ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'].map((f) => statSync(`${root}${f}`).mtimeMs),
   );
+}
+
+/**
+ * Modules the bundled SDKs require at load but use only on some paths: the Okta SDK's DPoP and JWT
+ * signing (node-jose, node-forge: service-app mode), its cache middleware (lodash: scim-setup passes
+ * none), multipart bodies (form-data, mime-db) and proxy agent (scim-setup's own executor picks
+ * the proxy), and node-fetch's WHATWG URL (tr46: Node has its own URL). Each is given its importer
+ * as a stand-in that requires the real module on first use, so that a run that never takes those
+ * paths never evaluates them. Measured: docs/performance.md (start-up and memory).
+ */
+const DEFERRED = [
+  { importer: /@okta\/okta-sdk-nodejs\/src\/(http|oauth)\.js$/, spec: './dpop', shape: { functions: ['generateDpopJwt'] } },
+  { importer: /@okta\/okta-sdk-nodejs\/src\/oauth\.js$/, spec: './jwt', shape: { functions: ['makeJwt'] } },
+  { importer: /@okta\/okta-sdk-nodejs\/src\/http\.js$/, spec: './default-cache-middleware', shape: 'function' },
+  { importer: /@okta\/okta-sdk-nodejs\/src\/http\.js$/, spec: 'form-data', shape: 'function' },
+  { importer: /@okta\/okta-sdk-nodejs\/src\/http\.js$/, spec: 'https-proxy-agent', shape: 'function' },
+  { importer: /node-fetch\/lib\/index\.js$/, spec: 'whatwg-url', shape: { getters: ['URL'] } },
+];
+
+function deferredRequires() {
+  return {
+    name: 'deferred-requires',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        const entry = args.kind === 'require-call' && DEFERRED.find((d) => d.spec === args.path && d.importer.test(args.importer));
+        if (!entry) return undefined;
+        const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: 'require-call' });
+        if (real.errors.length) return { errors: real.errors };
+        return { path: real.path, namespace: 'deferred', pluginData: entry.shape };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
+        const shape = args.pluginData;
+        const load = `let real;\nconst load = () => (real ??= require(${JSON.stringify(args.path)}));\n`;
+        const body =
+          shape === 'function'
+            ? // Called or constructed: either way the real one answers.
+              'module.exports = function deferred(...a) { return new.target ? Reflect.construct(load(), a, new.target) : load().apply(this, a); };'
+            : [
+                ...(shape.functions ?? []).map((f) => `exports.${f} = (...a) => load().${f}(...a);`),
+                ...(shape.getters ?? []).map((g) => `Object.defineProperty(exports, ${JSON.stringify(g)}, { get: () => load().${g}, enumerable: true });`),
+              ].join('\n');
+        return { contents: load + body, loader: 'js', resolveDir: dirname(args.path) };
+      });
+    },
+  };
 }
 
 if (process.argv.includes('--if-stale') && existsSync(`${dist}/index.js`) && statSync(`${dist}/index.js`).mtimeMs > newestSource()) process.exit(0);
@@ -62,6 +107,7 @@ const result = await build({
   // Bundled CommonJS (the Okta SDK and its dependencies) calls require for Node's own modules.
   banner: { js: "import { createRequire as __scimSetupRequire } from 'node:module'; const require = __scimSetupRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [deferredRequires()],
 });
 writeFileSync(`${root}dist/meta.json`, JSON.stringify(result.metafile));
 writeFileSync(`${root}THIRD-PARTY-NOTICES.txt`, noticesFor(result.metafile, root));

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export function bundledPackages(metafile, root) {
   const folders = new Map();
   for (const input of Object.keys(metafile.inputs)) {
+    // A plugin's stand-in (`deferred:<path>`, scripts/build.mjs): the real module is an input of its own.
+    if (/^[\w-]+:/.test(input)) continue;
     const m = /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (!m) continue;
     const folder = join(root, input.slice(0, m[0].length - 1));

@@ -1,6 +1,7 @@
 import type { RunResult } from '../apply/executor.js';
 import type { Context } from '../context.js';
-import { loadConfigFile, type LoadedConfig } from '../lib/config-file.js';
+import type { LoadedConfig } from '../lib/config-file.js';
+import { loadConfig } from '../lib/config-load.js';
 import { CliError, ExitCode, exitCodeFor, InputError, InterruptedError, mostSevere, PendingError } from '../lib/errors.js';
 import { fleetMembers, memberEnv, ONE_ACCOUNT_ENV, refuseOneAccountFlags, selectMembers, type FleetMember } from '../lib/fleet.js';
 import type { SavedInputs, ScimTokenNeed, SecretName, SecretValue } from '../lib/inputs.js';
@@ -27,7 +28,7 @@ export interface ReadConfig {
 
 /** Reads the config once, to tell a fleet from one account; the session gets what was read, not a second reading. */
 export async function readConfig(options: { config?: string; account?: string[] }): Promise<ReadConfig> {
-  const config = options.config ? { path: options.config, data: await loadConfigFile(options.config) } : undefined;
+  const config = options.config ? await loadConfig(options.config) : undefined;
   if (!config?.data.accounts) {
     if (options.account?.length)
       throw new InputError(

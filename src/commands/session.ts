@@ -1,9 +1,10 @@
 import { APP_TEMPLATE } from '../plan/app-template.js';
+import { loadConfig } from '../lib/config-load.js';
 import { OKTA_BUCKETS } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
-import { loadConfigFile, type LoadedConfig } from '../lib/config-file.js';
+import type { LoadedConfig } from '../lib/config-file.js';
 import { CliError, exitCodeFor, InputError, RemoteError, type InputProblem } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
@@ -192,7 +193,7 @@ async function inputSources(options: SessionOptions, ctx: Context, seat: FleetSe
       prompt: undefined,
     };
   return {
-    config: config ?? (options.config ? { path: options.config, data: await loadConfigFile(options.config) } : undefined),
+    config: config ?? (options.config ? await loadConfig(options.config) : undefined),
     secretFiles: await readSecretFiles(secretFileFlagsOf(options), ctx.env, ctx.redactor, () => readAllStdin(ctx.stdin)),
     env: ctx.env,
     scimTokenHow: undefined,

@@ -1,11 +1,6 @@
 import { isMap, isScalar } from 'yaml';
 import type { ConfigFile, FleetAccount, Report } from './config-file.js';
-import { DEFAULT_APP_LABEL } from './inputs.js';
-
-/** Pure: an account's Okta app label: its own, or the shared label and its name ("Cloudflare SCIM (prod)"). */
-export function fleetAppLabel(sharedLabel: string | undefined, account: Pick<FleetAccount, 'name' | 'appLabel'>): string {
-  return account.appLabel ?? `${sharedLabel ?? DEFAULT_APP_LABEL} (${account.name})`;
-}
+import { fleetAppLabel } from './app-label.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;

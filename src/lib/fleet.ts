@@ -2,7 +2,7 @@ import type { ConfigFile } from './config-file.js';
 import { InputError } from './errors.js';
 import type { InputFlags } from './inputs.js';
 import type { SecretFileFlags } from './secret-files.js';
-import { fleetAppLabel } from './fleet-config.js';
+import { fleetAppLabel } from './app-label.js';
 import { nearMatches } from './near-matches.js';
 
 /** One account of a fleet, as a run of that account alone would see its inputs. */

@@ -1,4 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
+import { DEFAULT_APP_LABEL } from './app-label.js';
 import { isIP } from 'node:net';
 import type { ConfigFile } from './config-file.js';
 import { durationMs } from './duration.js';
@@ -17,7 +18,6 @@ import {
 } from './validate.js';
 
 export const DEFAULT_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
-export const DEFAULT_APP_LABEL = 'Cloudflare SCIM';
 export const DEFAULT_SCIM_TOKEN_TTL_DAYS = 90;
 /** How long Cloudflare's listings may trail its writes before a difference can be drift (docs/drift.md). */
 export const DEFAULT_SETTLE = '10s';

@@ -2,9 +2,14 @@ import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
 import { seated } from './people.js';
 
-/** A fresh sandbox per test, fast: provisioning and the emulated admin act within a few hundred ms; its admin sees every run's screen. */
+/**
+ * A fresh sandbox per test, fast: provisioning and the emulated admin act within a few hundred ms;
+ * its admin sees every run's screen. Okta's rate-limit windows are ten times shorter (the same
+ * limits, a window of 6 s): a run paced to its default share of each bucket (50 %) waits for the
+ * next window as at a real org, but a test file's many runs on one org wait seconds, not minutes.
+ */
 export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const s = await startSandbox({ provisioningDelayMs: 50, adminDelayMs: 100, ...options });
+  const s = await startSandbox({ provisioningDelayMs: 50, adminDelayMs: 100, rateLimitScale: 10, ...options });
   const leave = seated(s.admin);
   const close = s.close;
   return Object.assign(s, {

@@ -167,7 +167,7 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
   });
 
   it("80 raw reads of /api/v1/apps inside a minute, at Okta's limits and default threshold, write one warning and no violation", async () => {
-    s = await sandbox({ oktaClock: () => Date.parse('2026-12-04T12:00:30Z') });
+    s = await sandbox({ rateLimitScale: 1, oktaClock: () => Date.parse('2026-12-04T12:00:30Z') });
     for (let i = 0; i < 80; i++) expect((await okta('GET', '/api/v1/apps')).status).toBe(200);
     const events = s.okta.state.logs.filter((e) => e.eventType.startsWith('system.org.rate_limit.'));
     expect(events.map((e) => e.eventType)).toEqual(['system.org.rate_limit.warning']);

@@ -29,8 +29,16 @@ function fail(req: Req, status: number, detail: string, scimType?: string) {
   return cfFailure(req.path, status, detail, 1000, scimType);
 }
 
-function userView(state: CloudflareState, u: ScimUserRecord) {
-  const memberOf = (memberIds: { has(id: string): boolean }) => Boolean(u.memberId && memberIds.has(u.memberId));
+/** The groups a member is in, by member id: user groups and system groups (one per role held), read once for a listing. */
+function groupsByMember(state: CloudflareState): (memberId: string | undefined) => string[] {
+  const byMember = new Map<string, string[]>();
+  const add = (memberId: string, groupId: string) => byMember.set(memberId, [...(byMember.get(memberId) ?? []), groupId]);
+  for (const g of state.userGroups.values()) for (const m of g.members) add(m, g.id);
+  for (const g of state.systemGroups()) for (const m of g.memberIds) add(m, g.id);
+  return (memberId) => (memberId ? (byMember.get(memberId) ?? []) : []);
+}
+
+function userView(state: CloudflareState, u: ScimUserRecord, groupsOf = groupsByMember(state)) {
   return {
     schemas: [USER_SCHEMA],
     id: u.id,
@@ -40,13 +48,7 @@ function userView(state: CloudflareState, u: ScimUserRecord) {
     emails: [{ value: u.userName, type: 'work', primary: true }],
     ...(u.externalId ? { externalId: u.externalId } : {}),
     active: u.active,
-    groups: [
-      ...[...state.userGroups.values()].filter((g) => memberOf(g.members)).map((g) => g.id),
-      ...state
-        .systemGroups()
-        .filter((g) => memberOf(new Set(g.memberIds)))
-        .map((g) => g.id),
-    ],
+    groups: groupsOf(u.memberId),
     meta: { resourceType: 'User' },
   };
 }
@@ -280,7 +282,8 @@ function listUsers(ctx: CloudflareContext, req: Req): Res {
   // A member invited and not yet accepted: a SCIM user or not, as the variant has it.
   const pending = (u: { memberId?: string }) => u.memberId !== undefined && ctx.state.members.get(u.memberId)?.status === 'pending';
   const users = [...ctx.state.scimUsers.values()].filter((u) => ctx.variants.pendingInvitee === 'listed' || !pending(u));
-  return list(ctx, req, users, { attribute: 'userName', of: (u) => u.userName }, (u) => userView(ctx.state, u), ctx.trailing.users);
+  const groupsOf = groupsByMember(ctx.state);
+  return list(ctx, req, users, { attribute: 'userName', of: (u) => u.userName }, (u) => userView(ctx.state, u, groupsOf), ctx.trailing.users);
 }
 
 /** "Returns both system groups (backed by Cloudflare permission groups, prefixed cloudflare-v1-) and custom user groups." */
