@@ -1,8 +1,8 @@
 // The measures of docs/architecture.md (#23), counted over src/ without the sandbox; non-null
 // assertions and casts also without the two SDK adapters. "Long" is a function over 80 lines by a
 // rough brace count (over 100 in the sandbox, counted on its own). Usage: node scripts/measure-architecture.mjs [root]
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const root = process.argv[2] ?? '.';
 const src = join(root, 'src');
@@ -65,4 +65,78 @@ const measures = {
   ),
   'lines in src/': all.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length, 0),
 };
-for (const [name, value] of Object.entries(measures)) console.log(`${name.padEnd(26)} ${value}`);
+
+/** Static imports between src/ modules (types included: a cycle of types is still a knot to read). */
+function importGraph(list) {
+  const graph = new Map();
+  for (const f of list) {
+    const text = readFileSync(f, 'utf8');
+    const targets = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+['"](\.[^'"]+)['"]/g)].map((m) =>
+      join(dirname(f), m[1]).replace(/\.js$/, '.ts'),
+    );
+    graph.set(
+      f,
+      targets.filter((t) => list.includes(t)),
+    );
+  }
+  return graph;
+}
+
+/** Strongly connected components of more than one module (Tarjan): each is an import cycle. */
+function cycles(graph) {
+  let index = 0;
+  const stack = [];
+  const on = new Set();
+  const idx = new Map();
+  const low = new Map();
+  const found = [];
+  const visit = (v) => {
+    idx.set(v, index);
+    low.set(v, index);
+    index += 1;
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v), idx.get(w)));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const component = [];
+      for (let w; w !== v; ) {
+        w = stack.pop();
+        on.delete(w);
+        component.push(w);
+      }
+      if (component.length > 1) found.push(component.map((c) => relative(src, c)).sort());
+    }
+  };
+  for (const v of graph.keys()) if (!idx.has(v)) visit(v);
+  return found;
+}
+
+const found = cycles(importGraph(product));
+if (process.env.MEASURE_VERBOSE) for (const c of found) console.error(`cycle: ${c.join(' ↔ ')}`);
+// Outside cloudflare/ and its paths module (plan/cloudflare-paths.ts, pure, as Okta's okta-paths.ts).
+const outsideCloudflare = product.filter((f) => !relative(src, f).startsWith('cloudflare/') && relative(src, f) !== 'plan/cloudflare-paths.ts');
+// A Cloudflare API path written in code (comments out): `/accounts/${…}/…`, SCIM, the audit log, IAM.
+const cloudflarePathFiles = outsideCloudflare.filter((f) =>
+  /[`'"]\/accounts\/\$\{|\/scim\/v2\/|\/logs\/audit|\/iam\/(user|permission|resource)_groups/.test(
+    readFileSync(f, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, ''),
+  ),
+);
+if (process.env.MEASURE_VERBOSE) for (const f of cloudflarePathFiles) console.error(`Cloudflare path: ${relative(src, f)}`);
+const tests = existsSync(join(root, 'test')) ? files(join(root, 'test')).filter((f) => f.endsWith('.test.ts')) : [];
+Object.assign(measures, {
+  'import cycles': found.length,
+  'Cloudflare paths outside cloudflare/': cloudflarePathFiles.length,
+  'untyped documents': count(
+    product.filter((f) => relative(src, f).startsWith('commands/') || relative(src, f) === 'lib/reporter.ts'),
+    /Record<string, unknown>/g,
+  ),
+  'test files spawning the CLI': tests.filter((f) => /\brunCli\(|\bspawn\(|\bexecFile(Sync)?\(|\bspawnSync\(/.test(readFileSync(f, 'utf8'))).length,
+});
+for (const [name, value] of Object.entries(measures)) console.log(`${name.padEnd(36)} ${value}`);

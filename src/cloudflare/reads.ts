@@ -1,4 +1,7 @@
 import type { CloudflareClient } from './client.js';
+import type { PolicyRead } from '../plan/roles.js';
+import { filterString } from '../lib/filter-string.js';
+import { cloudflarePaths } from '../plan/cloudflare-paths.js';
 
 /**
  * Cloudflare's resources as scim-setup reads them, each declared once with the fields it uses, and
@@ -30,6 +33,18 @@ export interface CloudflareScimGroup {
   displayName: string;
 }
 
+/** One SCIM group read alone: its members come with it. */
+export interface CloudflareScimGroupWithMembers extends CloudflareScimGroup {
+  members?: Array<{ display?: string; value: string }>;
+}
+
+/** An IAM user group with its policies as Cloudflare writes them. */
+export interface CloudflareUserGroup {
+  id: string;
+  name: string;
+  policies?: PolicyRead[];
+}
+
 /** One entry of the audit log v2: who (a token's id, a request's User-Agent), what, when, on which resource. */
 export interface AuditLogEntry {
   id?: string;
@@ -54,17 +69,17 @@ export const SCIM_AUDIT_SINCE = '2026-03-18T00:00:00.000Z';
 export const AUDIT_ENTRY_BOUND = 20_000;
 const AUDIT_PAGE = 1000;
 
-export const cloudflarePaths = {
-  members: (accountId: string) => `/accounts/${accountId}/members`,
-  userGroups: (accountId: string) => `/accounts/${accountId}/iam/user_groups`,
-  auditLog: (accountId: string) => `/accounts/${accountId}/logs/audit`,
-};
-
 export const readCloudflare = {
   /** Every member, invitations included (50 a page, the API's largest). Needs "Account Settings: Read". */
   members: (read: CloudflareClient) => read.listAll<CloudflareMember>(cloudflarePaths.members(read.accountId), 50),
   scimUsers: (client: CloudflareClient) => client.scimAll<CloudflareScimUser>('/Users'),
   scimGroups: (client: CloudflareClient) => client.scimAll<CloudflareScimGroup>('/Groups'),
+  scimGroup: (client: CloudflareClient, groupId: string) => client.get<CloudflareScimGroupWithMembers>(`${client.scimPath}/Groups/${groupId}`),
+  /** How many SCIM groups have this name (Cloudflare's `displayName eq`, one result asked for). */
+  scimGroupsNamed: async (client: CloudflareClient, name: string) =>
+    (await client.get<{ totalResults: number }>(`${client.scimPath}/Groups`, { filter: `displayName eq ${filterString(name)}`, count: 1 })).totalResults,
+  /** The account's IAM user groups, 500 a page. SCIM Provisioning tokens may read them too. */
+  userGroups: (client: CloudflareClient) => client.listAll<CloudflareUserGroup>(cloudflarePaths.userGroups(client.accountId), 500),
   auditLog,
 };
 

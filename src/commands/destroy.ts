@@ -1,4 +1,5 @@
 import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
+import { readCloudflare } from '../cloudflare/reads.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
 import { appTokens, namedForApp, ownTokens, scimTokenName } from '../plan/token-ownership.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
@@ -6,7 +7,6 @@ import { fromWire } from '../lib/terminal-text.js';
 import type { Context } from '../context.js';
 import type { DestroyOptions } from './options.js';
 import { ExitCode, InputError, PendingError } from '../lib/errors.js';
-import { filterString } from '../lib/filter-string.js';
 import { pollUntil } from '../lib/poll.js';
 import { readAppAssignments } from '../okta/app-assignments.js';
 import { findAppsAndOthers, otherLabelsHint } from '../okta/observe.js';
@@ -157,11 +157,8 @@ async function tokensToRevoke(
 /** Cloudflare never removes its sole Super Administrator, and neither does this command. */
 async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved): Promise<void> {
   const leaving = new Set(observed.assignedLogins);
-  const members = await readClient(session, 'destroy').listAll<{ email: string; roles?: Array<{ id: string }> }>(
-    `/accounts/${session.inputs.accountId}/members`,
-    50,
-  );
-  const admins = members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).map((m) => m.email.toLowerCase());
+  const members = await readCloudflare.members(readClient(session, 'destroy'));
+  const admins = members.filter((m) => m.roles?.some((r) => r.id === SUPER_ADMIN_ROLE_ID)).flatMap((m) => (m.user?.email ?? m.email ?? '').toLowerCase() || []);
   if (admins.length > 0 && admins.every((a) => leaving.has(a))) {
     throw new InputError(
       `--deprovision-users would deactivate every Super Administrator of the Cloudflare account (${admins.join(', ')}). Nothing was changed.`,
@@ -180,15 +177,12 @@ async function waitFor(session: Session, what: string, progress: (text: string) 
 async function groupsGone(session: Session, observed: DestroyObserved): Promise<boolean> {
   const { scim } = session;
   for (const m of observed.mappings) {
-    const r = await scim.get<{ totalResults: number }>(`${scim.scimPath}/Groups`, { filter: `displayName eq ${filterString(m.groupName)}`, count: 1 });
-    if (r.totalResults > 0) return false;
+    if ((await readCloudflare.scimGroupsNamed(scim, m.groupName)) > 0) return false;
   }
   return true;
 }
 
 async function usersGone(session: Session, observed: DestroyObserved): Promise<boolean> {
-  const active = new Set(
-    (await session.scim.scimAll<{ userName: string; active: boolean }>('/Users')).filter((u) => u.active).map((u) => u.userName.toLowerCase()),
-  );
+  const active = new Set((await readCloudflare.scimUsers(session.scim)).filter((u) => u.active).map((u) => u.userName.toLowerCase()));
   return observed.assignedLogins.every((login) => !active.has(login));
 }

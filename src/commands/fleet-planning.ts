@@ -7,7 +7,7 @@ import type { PlanOptions } from '../plan/saved-plan.js';
 import { hasChanges } from '../plan/types.js';
 import { confirmOrCancel, type Question } from './confirmation.js';
 import { closeFleet, eachAccount, fleetDocument, fleetExitCode, openFleet, type AccountRun, type Fleet } from './fleet.js';
-import type { Planned, PlanningCommand, PlanningOptions } from './lifecycle.js';
+import type { Planned, PlanningCommand, PlanningOptions } from './planning-command.js';
 import { commandFlags } from './plan-file.js';
 import { afterReadTokenCheck } from './session.js';
 

@@ -1,4 +1,5 @@
 import { legacyGroupPrefix, legacyRoleGroup, refusedScimGroupName } from '../lib/cloudflare-names.js';
+import { readCloudflare } from '../cloudflare/reads.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
 import { grantedRoles } from '../plan/roles.js';
@@ -144,7 +145,7 @@ async function observeLegacy(session: Session, appId: string, prefix: string): P
       legacy.map((g) => targetOf(g.name)),
     ),
     findAccountResourceGroup(scim),
-    scim.scimAll<{ id: string; displayName: string }>('/Groups'),
+    readCloudflare.scimGroups(scim),
   ]);
   return Promise.all(
     legacy.map(async (g) => {
@@ -188,7 +189,7 @@ async function findOktaGroup(okta: OktaClient, name: string): Promise<OktaDirect
 }
 
 async function scimMemberEmails(scim: CloudflareClient, groupId: string): Promise<string[]> {
-  const g = await scim.get<{ members?: Array<{ display?: string; value: string }> }>(`${scim.scimPath}/Groups/${groupId}`);
+  const g = await readCloudflare.scimGroup(scim, groupId);
   return (g.members ?? []).map((m) => (m.display ?? m.value).toLowerCase());
 }
 
@@ -256,7 +257,7 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
     async () => {
       const [userGroups, scimGroups, rg] = await Promise.all([
         findUserGroups(scim, [g.target.name]),
-        scim.scimAll<{ id: string; displayName: string }>('/Groups'),
+        readCloudflare.scimGroups(scim),
         findAccountResourceGroup(scim),
       ]);
       const userGroup = userGroups[g.target.name];

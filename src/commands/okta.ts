@@ -22,7 +22,7 @@ import { expectedActivity } from '../verify/expected.js';
 import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
 import { refuseRevealOffTerminal, type Session } from './session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
-import type { Observed } from '../plan/types.js';
+import type { Observed } from '../plan/observed.js';
 import { appLabelHint } from '../lib/inputs.js';
 
 /** `npx scim-setup okta`: read → plan → confirm → apply → verify. */

@@ -1,5 +1,5 @@
 import { isMap, isScalar } from 'yaml';
-import type { ConfigFile, FleetAccount, Report } from './config-file.js';
+import type { ConfigFile, FleetAccount, Report } from './config-types.js';
 import { fleetAppLabel } from './app-label.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;

@@ -1,4 +1,5 @@
 import type { Action, MigrateStep } from './types.js';
+import { cloudflarePaths } from './cloudflare-paths.js';
 import { oktaPaths } from './okta-paths.js';
 
 /** One legacy `CF-<accountID> - <Role Name>` group assigned to the app, and what replaces it. */
@@ -77,7 +78,7 @@ export function planMigration(appId: string, accountId: string, g: LegacyGroup):
       ? step('role', 'noop', `user group "${t.name}" has ${g.role}`, keep)
       : step('role', 'update', `give user group "${t.name}" the role ${g.role} (whole account)`, `${keep}; once Okta has pushed it (waits up to --wait)`, {
           method: 'PUT',
-          path: `/accounts/${accountId}/iam/user_groups/${t.userGroup?.id ?? '{userGroupId}'}`,
+          path: cloudflarePaths.userGroup(accountId, t.userGroup?.id),
         }),
   ];
   const proven = Boolean(

@@ -1,4 +1,5 @@
 import { APP_TEMPLATE, connectionBody } from './app-template.js';
+import { cloudflarePaths } from './cloudflare-paths.js';
 import { grantedRoles } from './roles.js';
 import { oktaPaths } from './okta-paths.js';
 import { REDACTED } from '../lib/redact.js';
@@ -7,7 +8,8 @@ import { fromWire } from '../lib/terminal-text.js';
 import { repairs, repush, sequence } from './repair.js';
 import { provisionRepairs } from './unprovisioned.js';
 import { scimTokenAction } from './scim-token.js';
-import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Observed, type Plan, type Visibility } from './types.js';
+import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Plan, type Visibility } from './types.js';
+import type { Observed } from './observed.js';
 
 const APP = '{appId}';
 
@@ -280,7 +282,7 @@ function rolesAction(desired: Desired, name: string, roles: string[], observed: 
     operation: { kind: 'grant-roles' as const, group: name },
     summary: `give Cloudflare user group "${name}" the role${roles.length > 1 ? 's' : ''} ${roles.join(', ')} (whole account)`,
   };
-  const path = `/accounts/${desired.accountId}/iam/user_groups/${group?.id ?? '{userGroupId}'}`;
+  const path = cloudflarePaths.userGroup(desired.accountId, group?.id);
   const newPolicy = { access: 'allow', permission_groups: ids.map((id) => ({ id })), resource_groups: [{ id: rg ?? '{accountResourceGroupId}' }] };
   if (!group)
     return {

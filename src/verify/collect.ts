@@ -16,16 +16,6 @@ import { resolvedBy } from './log-pairs.js';
 import { readTokenLife } from './token-life.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
 
-interface ScimUser {
-  id: string;
-  userName: string;
-  active: boolean;
-  /** Set by the identity provider that made the user (Okta sends its user id); absent for members who joined otherwise. */
-  externalId?: string;
-  /** The ids of the groups the user is in (Cloudflare's spec): group members without a read per group. */
-  groups?: string[];
-}
-
 /** Drift facts, with the rest of what was read on the way that verify's checks use. */
 export type ReadBack = DriftFacts & Pick<Evidence, 'pushGroups' | 'assignedGroupNames'>;
 
@@ -50,8 +40,8 @@ export async function readBothSides(
   const cloudflareReadAt = Date.now();
   const [{ users: appUsers, groups: appGroups, mappings }, cfUsers, cfGroups] = await Promise.all([
     options.known ?? readAppAssignments(okta, appId),
-    scimWorks ? scim.scimAll<ScimUser>('/Users') : Promise.resolve([]),
-    scimWorks ? scim.scimAll<{ id: string; displayName: string }>('/Groups') : Promise.resolve([]),
+    scimWorks ? readCloudflare.scimUsers(scim) : Promise.resolve([]),
+    scimWorks ? readCloudflare.scimGroups(scim) : Promise.resolve([]),
   ]);
   const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
   const login = (u: AppUser) => u.credentials?.userName ?? u.id;
@@ -152,9 +142,7 @@ export async function collectEvidence(
       limit: 1000,
     }),
     // User groups accept the SCIM token too, so roles are checked even without the read token.
-    (read ?? scim)
-      .listAll<{ id: string; name: string; policies?: Parameters<typeof toWrite>[0] }>(`/accounts/${inputs.accountId}/iam/user_groups`, 500)
-      .catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
+    readCloudflare.userGroups(read ?? scim).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
     read && scimWorks
       ? tokenLife.then((life) => auditActivity(scim, trafficSince, life.known ? life.id : undefined, watched))
       : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),

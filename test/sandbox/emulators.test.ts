@@ -203,7 +203,7 @@ describe('the Okta emulator behaves like Okta, not kinder', () => {
   it('limits all of /api/v1/apps* in one bucket, with X-Rate-Limit headers and 429 E0000047 past it', async () => {
     // Okta's windows are calendar minutes: the limiter's clock stands still one second into this one, so that the 100 requests share it.
     const now = Date.now();
-    s = await sandbox({ oktaClock: () => now - (now % 60_000) + 1000 });
+    s = await sandbox({ rateLimitScale: 1, oktaClock: () => now - (now % 60_000) + 1000 });
     const app = (await createApp()).body;
     const first = await okta('GET', `/api/v1/apps/${app.id}/groups`);
     expect(first.headers.get('x-rate-limit-limit')).toBe('100');

@@ -3,7 +3,8 @@ import { appLabelHint } from '../../src/lib/inputs.js';
 import { plan } from '../../src/plan/planner.js';
 import { summarize, summaryLine } from '../../src/plan/render.js';
 import { inputContradictions, planDifferences, targetMismatches, toSavedPlan } from '../../src/plan/saved-plan.js';
-import type { Desired, Observed, ObservedApp } from '../../src/plan/types.js';
+import type { Desired, ObservedApp } from '../../src/plan/types.js';
+import type { Observed } from '../../src/plan/observed.js';
 
 const desired: Desired = {
   appName: 'scim2testapp',
