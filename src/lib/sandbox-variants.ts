@@ -35,6 +35,11 @@ export const VARIANTS = {
     default: 'listed',
     says: "whether a member invited but not yet accepted is a SCIM user: Cloudflare's spec lists 'account members' as SCIM users, and an invitation makes a member whose status is pending",
   },
+  deactivatedUser: {
+    values: ['listed', 'unlisted'],
+    default: 'listed',
+    says: "whether SCIM /Users still lists a user after active: false: Cloudflare's spec says /Users 'lists account members', and deactivation removes the member; the SCIM user may stay (listed, active false) or go (unlisted)",
+  },
   deletedGroup: {
     values: ['error', 'recreated'],
     default: 'error',

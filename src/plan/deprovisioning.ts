@@ -165,7 +165,12 @@ function unremoved(
 ): Pick<Deprovisioning, 'outcome' | 'why'> {
   if (!facts.cloudflareRead) return { outcome: 'unknown', why: "Cloudflare's members could not be read" };
   const scim = facts.scimUsers.get(login);
-  if (!scim?.active) {
+  if (!scim)
+    return {
+      outcome: 'removed',
+      why: "Cloudflare no longer lists them, and keeps no SCIM record of them to find its audit log's entry by: when it removed them is not known",
+    };
+  if (!scim.active) {
     const why = !facts.audit
       ? 'Cloudflare no longer lists them; when it removed them is in its audit log, which needs CLOUDFLARE_API_TOKEN (Account Settings: Read)'
       : requestedAt && at(requestedAt) < at(facts.reach.cloudflare)

@@ -150,3 +150,28 @@ describe('scim-setup report', () => {
     expect(refused.code, refused.stderr).toBe(4);
   });
 });
+
+describe('scim-setup report where Cloudflare no longer lists a deactivated SCIM user (deactivatedUser=unlisted)', () => {
+  it('says the removal is done and its time unknown, never that the person is still a member', async () => {
+    const box = await sandbox({ admin: 'auto', variants: { deactivatedUser: 'unlisted' } });
+    try {
+      const env = cleanEnv(box.env);
+      const setup = await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '60s'], { env, secrets: sandboxSecrets(box) });
+      expect(setup.code, setup.stderr).toBe(0);
+      await box.okta.engine.idle();
+      const sales = [...box.okta.state.groups.values()].find((g) => g.profile.name === 'Sales')!;
+      const leaver = box.okta.state.users.get([...box.okta.state.members.get(sales.id)!][0])!;
+      expect((await oktaApi(box.okta.url, box.env.OKTA_API_TOKEN)('DELETE', `/api/v1/groups/${sales.id}/users/${leaver.id}`)).status).toBe(204);
+      await box.okta.engine.idle();
+      const r = await runInProcess(['report', '--json'], { env, secrets: sandboxSecrets(box) });
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      const row = (doc.deprovisioning as Array<Record<string, unknown>>).find((d) => d.login === leaver.profile.login);
+      expect(row).toMatchObject({ cause: 'removed-from-group', outcome: 'removed', removedAt: null, seconds: null });
+      expect(String(row?.why)).toMatch(/no longer lists them/);
+      expect((doc.ungoverned as Array<{ email: string }>).some((u) => u.email === leaver.profile.login)).toBe(false);
+    } finally {
+      await box.close();
+    }
+  });
+});

@@ -106,9 +106,10 @@ function filtered<T>(req: Req, filter: string, by: { attribute: string; of: (ite
   }
 }
 
-function findUser({ state }: CloudflareContext, req: Req): ScimUserRecord {
+function findUser({ state, variants }: CloudflareContext, req: Req): ScimUserRecord {
   const u = state.scimUsers.get(req.params.user_id);
-  if (!u) throw fail(req, 404, `User ${req.params.user_id} not found`);
+  // A deactivated user that is no longer listed is not found by its id either; a PATCH to it is Okta's repeat, a 404 it takes as done.
+  if (!u || (variants.deactivatedUser === 'unlisted' && !u.active && req.method === 'GET')) throw fail(req, 404, `User ${req.params.user_id} not found`);
   return u;
 }
 
@@ -139,6 +140,14 @@ function createUser(ctx: CloudflareContext, req: Req): Res {
     throw fail(req, 400, 'emails must hold a primary work email matching userName', 'invalidValue');
   if (b.active !== true) throw fail(req, 400, 'active must be true on create', 'invalidValue');
   const name = fieldsOf<'givenName' | 'familyName'>(b.name);
+  // Where a deactivated user is no longer listed, it is no longer there to conflict with: the same
+  // person made again is the same user back (the record keeps its id, as Cloudflare's user id is the person's).
+  const gone = [...ctx.state.scimUsers.values()].find((u) => !u.active && u.userName.toLowerCase() === userName.toLowerCase());
+  if (gone && ctx.variants.deactivatedUser === 'unlisted') {
+    gone.externalId = text(b.externalId) ?? gone.externalId;
+    ctx.state.changeScimUser(gone, { givenName: text(name.givenName), familyName: text(name.familyName), active: true }, actor(ctx, req), 'Replace SCIM User');
+    return scim(userView(ctx.state, gone), 201);
+  }
   const user = ctx.state.createScimUser(
     {
       userName,
@@ -281,7 +290,9 @@ function deleteGroup(ctx: CloudflareContext, req: Req): Res {
 function listUsers(ctx: CloudflareContext, req: Req): Res {
   // A member invited and not yet accepted: a SCIM user or not, as the variant has it.
   const pending = (u: { memberId?: string }) => u.memberId !== undefined && ctx.state.members.get(u.memberId)?.status === 'pending';
-  const users = [...ctx.state.scimUsers.values()].filter((u) => ctx.variants.pendingInvitee === 'listed' || !pending(u));
+  // A deactivated user (no longer a member): kept in the listing with active false, or gone, as the variant has it.
+  const gone = (u: { active: boolean }) => ctx.variants.deactivatedUser === 'unlisted' && !u.active;
+  const users = [...ctx.state.scimUsers.values()].filter((u) => (ctx.variants.pendingInvitee === 'listed' || !pending(u)) && !gone(u));
   const groupsOf = groupsByMember(ctx.state);
   return list(ctx, req, users, { attribute: 'userName', of: (u) => u.userName }, (u) => userView(ctx.state, u, groupsOf), ctx.trailing.users);
 }
