@@ -213,8 +213,11 @@ Neither \`--help\` nor an input error loads the Okta or Cloudflare SDK.
 
 Reproduce: \`npm run bench\` (\`BENCH_SIZES=10,100\` and \`BENCH_SCALE\` to vary it).
 `;
-// The fleet section is bench-fleet's (npm run bench:fleet): kept as it was.
+// The package, verify, fleet and start-up sections are their own benchmarks': kept as they were.
 const performancePath = join(ROOT, 'docs', 'performance.md');
-const fleetSection = existsSync(performancePath) ? /<!-- fleet -->[\s\S]*<!-- \/fleet -->\n?/.exec(readFileSync(performancePath, 'utf8'))?.[0] : undefined;
-writeFileSync(performancePath, fleetSection ? `${md.trimEnd()}\n\n${fleetSection}` : md);
+const current = existsSync(performancePath) ? readFileSync(performancePath, 'utf8') : '';
+const kept = ['package', 'verify', 'fleet', 'startup'].flatMap(
+  (name) => new RegExp(`<!-- ${name} -->[\\s\\S]*<!-- \\/${name} -->\\n?`).exec(current)?.[0] ?? [],
+);
+writeFileSync(performancePath, [md.trimEnd(), ...kept.map((k) => k.trimEnd())].join('\n\n') + '\n');
 console.log('wrote docs/performance.md');

@@ -113,6 +113,9 @@ export function retryAfterMs(headers: HeaderReader, now: number): number | undef
   return budget ? Math.max(0, budget.resetAt - now) : undefined;
 }
 
+/** How long a request waits, in a window no answer has described yet, for the answers in flight. */
+const FRESH_WINDOW_WAIT_MS = 50;
+
 /** The offset assumed for a service that has sent no `Date` header yet. */
 const UNKNOWN_CLOCK_OFFSET_MS = 60_000;
 
@@ -138,8 +141,14 @@ export class RequestPolicy {
   paceDelay(bucket: string): number {
     const budget = this.budgets.get(bucket);
     const now = this.now();
-    if (!budget || now >= budget.resetAt || budget.remaining - (this.inFlight.get(bucket) ?? 0) - reserved(budget, this.shareOf(bucket)) >= 1) return 0;
-    return Math.min(this.options.maxWaitMs, budget.resetAt - now + 50);
+    if (!budget) return 0;
+    // A window that has reset is taken as whole until its first answer says otherwise: the requests
+    // sent into it before then are still held to the share (a fleet's accounts all go at once).
+    const fresh = now >= budget.resetAt;
+    const remaining = fresh ? (budget.limit ?? Number.POSITIVE_INFINITY) : budget.remaining;
+    if (remaining - (this.inFlight.get(bucket) ?? 0) - reserved(budget, this.shareOf(bucket)) >= 1) return 0;
+    // In a fresh window, the answers in flight will tell its budget: wait for them, not for a whole window.
+    return fresh ? FRESH_WINDOW_WAIT_MS : Math.min(this.options.maxWaitMs, budget.resetAt - now + 50);
   }
 
   private shareOf(bucket: string): number {

@@ -50,6 +50,42 @@ describe('the request policy (pure parts)', () => {
   });
 });
 
+describe("pacing to a share of each bucket (Okta warns the org's admins past 60 %)", () => {
+  const okta = (remaining: number, resetSeconds: number) =>
+    headers({ 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': String(remaining), 'x-rate-limit-reset': String(resetSeconds) });
+
+  it('leaves the rest of the window to others: at 50 %, it sends while more than half is left, everyone counted', async () => {
+    let now = 0;
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, now: () => now, shareOf: () => 0.5 });
+    p.observe('apps', okta(51, 60));
+    expect(p.paceDelay('apps')).toBe(0);
+    await p.acquire('apps');
+    // 51 left, 1 in flight: one more would take from the half that is the others'.
+    expect(p.paceDelay('apps')).toBe(60_050);
+    // Others spent the window down: the run waits for the next rather than take the rest.
+    p.release('apps');
+    p.observe('apps', okta(40, 60));
+    expect(p.paceDelay('apps')).toBe(60_050);
+    // At 100 % it takes what is left.
+    const all = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, now: () => now, shareOf: () => 1 });
+    all.observe('apps', okta(40, 60));
+    expect(all.paceDelay('apps')).toBe(0);
+    now = 0;
+  });
+
+  it('holds a window no answer has described yet to the share: many accounts at once do not burst into it', async () => {
+    let now = 0;
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, now: () => now, shareOf: () => 0.5 });
+    p.observe('apps', okta(0, 60));
+    now = 61_000;
+    for (let i = 0; i < 49; i++) await p.acquire('apps');
+    expect(p.paceDelay('apps')).toBe(0);
+    await p.acquire('apps');
+    // 50 in flight into the fresh window: the next waits a moment for their answers, not a whole window.
+    expect(p.paceDelay('apps')).toBe(50);
+  });
+});
+
 describe("a service's clock, from its Date headers (#22)", () => {
   it('keeps the least bound of (arrival − Date), assumes a minute before any, and moves `since` onto the service clock by it', () => {
     const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 0 });
