@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { validateOrgUrl } from '../../src/lib/validate.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox;
@@ -207,7 +207,7 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
     await control(s.okta.url, 'DELETE', '/__sandbox/requests');
     await control(s.cloudflare.url, 'DELETE', '/__sandbox/requests');
     const full = args.includes('--plan') || args.includes('--detailed-exitcode') ? args : ['--dry-run', ...args];
-    const r = await runCli(['okta', ...full], { env: cleanEnv({ ...s.env, CI: 'true', ...env }), input, secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', ...full], { env: cleanEnv({ ...s.env, CI: 'true', ...env }), input, secrets: sandboxSecrets(s) });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).toMatch(/fix:|Use |Give |Remove|Check|Pass|Set |set |Unset|Write|Quote|Known keys|Copy|Names are|Type|Make|Add|Read|Rename|Fix|Drop/);
@@ -217,7 +217,7 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
 
   it('an unknown group and an unknown user in one run are both reported (one does not hide the other), with no write', async () => {
     await control(s.okta.url, 'DELETE', '/__sandbox/requests');
-    const r = await runCli(['okta', '--push-group', 'Enginering', '--assign-user', 'nobody@example.com', '--dry-run'], {
+    const r = await runInProcess(['okta', '--push-group', 'Enginering', '--assign-user', 'nobody@example.com', '--dry-run'], {
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
@@ -233,7 +233,7 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
     await control(s.okta.url, 'DELETE', '/__sandbox/requests');
     const names = Array.from({ length: 300 }, (_, i) => `No Such Group ${i}`);
     const started = Date.now();
-    const r = await runCli(['okta', ...names.flatMap((n) => ['--assign-group', n]), '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', ...names.flatMap((n) => ['--assign-group', n]), '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Unknown Okta groups (300):');
     expect(r.stderr).toContain('… and 280 more');
@@ -244,23 +244,26 @@ describe('bad input: exit 2, a message that names the input and the fix, and no 
   });
 
   it('with --dry-run --detailed-exitcode, an input error is 1 (terraform\'s "any error"), so that 2 means changes pending alone', async () => {
-    const r = await runCli(['okta', '--push-group', 'Enginering', '--dry-run', '--detailed-exitcode'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', '--push-group', 'Enginering', '--dry-run', '--detailed-exitcode'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Unknown Okta group');
-    const pending = await runCli(['okta', '--push-group', 'Engineering', '--dry-run', '--detailed-exitcode'], {
+    const pending = await runInProcess(['okta', '--push-group', 'Engineering', '--dry-run', '--detailed-exitcode'], {
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
     expect(pending.code).toBe(2);
     // The document says the exit code the process has (#23 item 2: the command decides it, not the arguments).
-    const json = await runCli(['okta', '--push-group', 'Enginering', '--dry-run', '--detailed-exitcode', '--json'], {
+    const json = await runInProcess(['okta', '--push-group', 'Enginering', '--dry-run', '--detailed-exitcode', '--json'], {
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'failed', exitCode: 1, error: { exitCode: 1 } });
     // A usage error commander finds, before any command runs, is 1 too.
-    const usage = await runCli(['okta', '--dry-run', '--detailed-exitcode', '--bogus', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const usage = await runInProcess(['okta', '--dry-run', '--detailed-exitcode', '--bogus', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(usage.code).toBe(1);
     expect(JSON.parse(usage.stdout)).toMatchObject({ status: 'failed', exitCode: 1 });
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/records.js';
-import { cleanEnv, runCli, runInProcess, type CheckDoc } from '../helpers/cli.js';
+import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
@@ -473,7 +473,7 @@ describe('the product, right in that world', () => {
     const before = s.cloudflare.state.audit.length;
     const sent = { count: 0 };
     s.cloudflare.server.taps.push(() => sent.count++);
-    const pasted = await runCli(['okta', '--dry-run', '--json'], {
+    const pasted = await runInProcess(['okta', '--dry-run', '--json'], {
       env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: `${s.env.CLOUDFLARE_SCIM_TOKEN}"` }),
       secrets: sandboxSecrets(s),
     });
@@ -482,7 +482,7 @@ describe('the product, right in that world', () => {
     expect(sent.count).toBe(0);
     // A token of the account that may not read SCIM ("Account API Tokens: Read" alone; Account Settings tokens may read it): valid, active, denied.
     const readOnly = s.cloudflare.state.addToken('tokens only', ['tokensRead']).value;
-    const denied = await runCli(['okta', '--dry-run', '--json'], {
+    const denied = await runInProcess(['okta', '--dry-run', '--json'], {
       env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: readOnly }),
       secrets: [...sandboxSecrets(s), readOnly],
     });
@@ -658,7 +658,7 @@ describe('the product, right in that world', () => {
   it('#24 item 16: a request that gets no answer is said as it is retried, on stderr, with the attempt', async () => {
     s = await sandbox({ admin: 'auto' });
     await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/apps\\?', hang: true, times: 1 }] });
-    const r = await runCli(['okta', '--dry-run', '--request-timeout', '1s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', '--dry-run', '--request-timeout', '1s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: Okta: GET \/api\/v1\/apps: no answer within 1s; trying again in \d+s \(attempt 2 of 5\)/);
   });

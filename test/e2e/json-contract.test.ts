@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { cleanEnv, ROOT, runInProcess } from '../helpers/cli.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const run = async (args: string[], env: Record<string, string> = {}) => {
-  const r = await runCli([...args, '--json'], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
+  const r = await runInProcess([...args, '--json'], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
   return { code: r.code, doc: JSON.parse(r.stdout) as Record<string, unknown> };
 };
 

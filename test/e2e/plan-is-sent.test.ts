@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /**
@@ -35,13 +35,13 @@ describe('the plan is what is sent', () => {
     s = await sandbox({ connectionApi: 'supported' });
     const env = cleanEnv(s.env);
     const args = ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json'];
-    expect((await runCli(args, { env, secrets: sandboxSecrets(s) })).code).toBe(0);
+    expect((await runInProcess(args, { env, secrets: sandboxSecrets(s) })).code).toBe(0);
     const app = [...s.okta.state.apps.values()][0];
     const [mapping] = app.mappings.values();
     mapping.status = 'ERROR';
     mapping.errorSummary = 'a transient failure';
     const sent = writesTo(s);
-    const r = await runCli([...args, '--no-verify'], { env, secrets: sandboxSecrets(s) });
+    const r = await runInProcess([...args, '--no-verify'], { env, secrets: sandboxSecrets(s) });
     expect(r.code, r.stderr).toBe(0);
     const path = `/api/v1/apps/${app.id}/group-push/mappings/${mapping.id}`;
     expect(sent.filter((x) => x.path === path)).toEqual([
@@ -55,14 +55,14 @@ describe('the plan is what is sent', () => {
     s = await sandbox({ connectionApi: 'supported' });
     const env = cleanEnv(s.env);
     const args = ['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--assign-user', [...s.okta.state.users.values()][0].profile.login];
-    const dry = await runCli([...args, '--dry-run', '--json'], { env, secrets: sandboxSecrets(s) });
+    const dry = await runInProcess([...args, '--dry-run', '--json'], { env, secrets: sandboxSecrets(s) });
     expect(dry.code, dry.stderr).toBe(0);
     const actions = JSON.parse(dry.stdout).actions as Array<{ id: string; request?: Planned; followUps?: Planned[] }>;
     const planned = actions.flatMap((a) => [a.request, ...(a.followUps ?? [])].filter((r): r is Planned => Boolean(r)).map((r) => ({ id: a.id, ...r })));
     expect(planned.length).toBeGreaterThanOrEqual(5);
 
     const sent = writesTo(s);
-    const applied = await runCli([...args, '--yes', '--no-verify', '--json'], { env, secrets: sandboxSecrets(s) });
+    const applied = await runInProcess([...args, '--yes', '--no-verify', '--json'], { env, secrets: sandboxSecrets(s) });
     expect(applied.code, applied.stderr).toBe(0);
     const appId = [...s.okta.state.apps.keys()][0];
     // The token is the one thing a plan shows redacted: compare everything else.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 /** A host a hostile plan points at: it records every request that reaches it, and answers nothing useful. */
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 const okta = (sb: Sandbox, args: string[], env: Record<string, string | undefined> = {}) =>
-  runCli(['okta', ...args], { env: cleanEnv({ ...sb.env, ...env }), secrets: sandboxSecrets(sb) });
+  runInProcess(['okta', ...args], { env: cleanEnv({ ...sb.env, ...env }), secrets: sandboxSecrets(sb) });
 
 describe('a saved plan never chooses where credentials go (#20)', () => {
   it('refuses an edited Cloudflare or Okta target before any request, naming both; nothing reaches the edited host', async () => {

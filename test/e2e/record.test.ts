@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, runCli, secretPieces } from '../helpers/cli.js';
+import { cleanEnv, secretPieces, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
@@ -25,7 +25,7 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   it('records both services as HAR 1.2 without a secret; the recording compares clean against a fresh sandbox', async () => {
     s = await sandbox({ admin: 'auto' });
     const har = join(folder(), 'run.har');
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], {
+    const r = await runInProcess(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], {
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
@@ -42,16 +42,16 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     const text = readFileSync(har, 'utf8');
     for (const secret of credentials(s)) expect(text.includes(secret), 'a credential survived in the HAR').toBe(false);
 
-    const compared = await runCli(['sandbox', '--compare', har]);
+    const compared = await runInProcess(['sandbox', '--compare', har]);
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stdout + compared.stderr).toContain('No shape differences');
 
     // A verify recording reads an app it never made: the replay makes the world it read (the app, provisioning on,
     // its groups and push mapping) first, not 404s that no real org gave (#34 item 4: 23 false differences).
     const verified = join(folder(), 'verify.har');
-    const v = await runCli(['verify', '--record', verified], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const v = await runInProcess(['verify', '--record', verified], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(v.code, v.stdout + v.stderr).toBe(0);
-    const replay = await runCli(['sandbox', '--compare', verified]);
+    const replay = await runInProcess(['sandbox', '--compare', verified]);
     expect(replay.stdout + replay.stderr).toContain('No shape differences');
     expect(replay.code).toBe(0);
   });
@@ -63,7 +63,7 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     writeFileSync(key, s.serviceApp.privateKeyPem);
     const har = join(dir, 'oauth.har');
     const env = cleanEnv({ ...s.env, OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: s.serviceApp.clientId, OKTA_PRIVATE_KEY: key });
-    const r = await runCli(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env, secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env, secrets: sandboxSecrets(s) });
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(har, 'utf8');
     expect(text).toContain('/oauth2/v1/token');
@@ -77,7 +77,7 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   it('--record-redact-pii replaces people by stable hashes and keeps group names', async () => {
     s = await sandbox({ admin: 'auto' });
     const har = join(folder(), 'pii.har');
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--record', har, '--record-redact-pii'], {
+    const r = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--record', har, '--record-redact-pii'], {
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
@@ -92,14 +92,14 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     expect(text).toContain('Engineering');
     expect(text).toMatch(/pii-[0-9a-f]{10}/);
     // Still comparable: the replay makes the hashed people in the sandbox.
-    const compared = await runCli(['sandbox', '--compare', har]);
+    const compared = await runInProcess(['sandbox', '--compare', har]);
     expect(compared.code, compared.stdout + compared.stderr).toBe(0);
   });
 
   it('a planted difference is reported, naming the operation and the path, with exit 1', async () => {
     s = await sandbox({ admin: 'auto' });
     const har = join(folder(), 'planted.har');
-    expect((await runCli(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env: cleanEnv(s.env) })).code).toBe(0);
+    expect((await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env: cleanEnv(s.env) })).code).toBe(0);
     const doc = readHar(har);
     // As if every read of the app at the real service had a field more and one less than the sandbox gives.
     const reads = doc.log.entries.filter(
@@ -113,7 +113,7 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
       read.response.content.text = JSON.stringify(app);
     }
     writeFileSync(har, JSON.stringify(doc));
-    const compared = await runCli(['sandbox', '--compare', har]);
+    const compared = await runInProcess(['sandbox', '--compare', har]);
     expect(compared.code).toBe(1);
     const out = compared.stdout + compared.stderr;
     expect(out).toContain('GET /api/v1/apps/{appId}: provisioningState missing');
@@ -122,7 +122,7 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
 
   it('a --record path in a missing folder, or through a symbolic link, is an input error before any request', async () => {
     s = await sandbox();
-    const r = await runCli(['verify', '--record', join(folder(), 'no', 'such', 'run.har')], { env: cleanEnv(s.env) });
+    const r = await runInProcess(['verify', '--record', join(folder(), 'no', 'such', 'run.har')], { env: cleanEnv(s.env) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--record');
     expect(r.stderr).toContain('does not exist');
@@ -130,14 +130,14 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     const target = join(dir, 'precious.txt');
     writeFileSync(target, 'keep me');
     symlinkSync(target, join(dir, 'link.har'));
-    const linked = await runCli(['verify', '--record', join(dir, 'link.har')], { env: cleanEnv(s.env) });
+    const linked = await runInProcess(['verify', '--record', join(dir, 'link.har')], { env: cleanEnv(s.env) });
     expect(linked.code).toBe(2);
     expect(linked.stderr).toContain('symbolic link');
     expect(readFileSync(target, 'utf8')).toBe('keep me');
     expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).total).toBe(0);
     const notHar = join(folder(), 'x.har');
     writeFileSync(notHar, '{"log":{}}');
-    const c = await runCli(['sandbox', '--compare', notHar]);
+    const c = await runInProcess(['sandbox', '--compare', notHar]);
     expect(c.code).toBe(2);
     expect(c.stderr).toContain('not a HAR file');
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { TokenRecord } from '../../src/sandbox/cloudflare/records.js';
-import { cleanEnv, runCli, runInProcess } from '../helpers/cli.js';
+import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 // Only ever its own token: scim-setup revokes, rolls, adopts and hands over only tokens it can prove are scim-setup's
@@ -379,7 +379,7 @@ describe('token files', () => {
     const fifo = join(dir, 'token');
     execFileSync('mkfifo', [fifo]);
     const began = Date.now();
-    const r = await runCli(['verify', '--scim-token-file', fifo], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined }), timeoutMs: 20_000 });
+    const r = await runInProcess(['verify', '--scim-token-file', fifo], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined }), timeoutMs: 20_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('is a FIFO (named pipe), not a file');
     expect(r.stderr).toContain('--scim-token-file -');
@@ -405,7 +405,7 @@ describe('a refused API token in a zero-touch verify', () => {
     const s = await start({ admin: 'auto' });
     expect((await cli(s, SETUP)).code).toBe(0);
     const env = cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, CLOUDFLARE_API_TOKEN: 'revokedtoken0000000000000000000000000000' });
-    const r = await runCli(['verify', '--push-group', 'Engineering', '--json'], { env, secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['verify', '--push-group', 'Engineering', '--json'], { env, secrets: sandboxSecrets(s) });
     expect(r.code, r.stderr).toBe(4);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ exitCode: 4, status: 'auth' });
@@ -418,7 +418,7 @@ describe('a refused API token in a zero-touch verify', () => {
     const { config, env } = twoAccountFleet(s);
     const setUp = await cli(s, ['okta', '--config', config, '--yes', '--wait', '20s', '--json'], env);
     expect(setUp.code, setUp.stderr).toBe(0);
-    const r = await runCli(['verify', '--config', config, '--json'], {
+    const r = await runInProcess(['verify', '--config', config, '--json'], {
       env: cleanEnv({
         ...s.env,
         CLOUDFLARE_SCIM_TOKEN: undefined,

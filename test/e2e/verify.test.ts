@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, runCli, runInProcess, type CheckDoc } from '../helpers/cli.js';
+import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
@@ -234,7 +234,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   it('an auth error during verification is said as an error, not as "interrupted" (#24 item 12)', async () => {
     s = await sandbox({ provisioningDelayMs: 600_000 });
     await setUp({ push: ['Engineering'], settle: false });
-    const child = runCli(['verify', '--wait', '60s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const child = runInProcess(['verify', '--wait', '60s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     // Once verify is polling (pending), the Okta token is revoked under it.
     const deadline = Date.now() + 20_000;
     while (((await control(s.okta.url, 'GET', '/__sandbox/requests')).byRoute['GET /api/v1/apps/{appId}'] ?? 0) === 0 && Date.now() < deadline)
@@ -249,12 +249,12 @@ describe('scim-setup verify: checks that cannot lie', () => {
   it('a mistyped --app-label is refused naming the labels that exist, nearest first; a found app is named as it is looked at (#24 items 10, 33)', async () => {
     s = await sandbox();
     await setUp({ push: ['Engineering'] });
-    const wrong = await runCli(['verify', '--app-label', 'cloudflare scim'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const wrong = await runInProcess(['verify', '--app-label', 'cloudflare scim'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('No Okta app "cloudflare scim" (scim2testapp) exists in');
     expect(wrong.stderr).toContain('its scim2testapp apps are labelled "Cloudflare SCIM"');
     expect(wrong.stderr).toContain('Did you mean --app-label "Cloudflare SCIM"?');
-    const asJson = await runCli(['verify', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const asJson = await runInProcess(['verify', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     // The document names what it looked at and the tally (#24 item 28).
     expect(JSON.parse(asJson.stdout)).toMatchObject({
       orgUrl: s.okta.url,
@@ -264,15 +264,15 @@ describe('scim-setup verify: checks that cannot lie', () => {
       status: expect.any(String),
       exitCode: asJson.code,
     });
-    const right = await runCli(['verify'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const right = await runInProcess(['verify'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(right.stdout).toMatch(/Verifying Okta app "Cloudflare SCIM" \(0oa\w+\) in http:\/\/127\.0\.0\.1:\d+ → Cloudflare account [0-9a-f]{32}/);
     // okta would plan a second app for the same account; destroy would find nothing: both say which labels exist.
-    const second = await runCli(['okta', '--app-label', 'cloudflare scim', '--push-group', 'Engineering', '--dry-run', '--json'], {
+    const second = await runInProcess(['okta', '--app-label', 'cloudflare scim', '--push-group', 'Engineering', '--dry-run', '--json'], {
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
     expect(JSON.parse(second.stdout).warnings).toContainEqual(expect.stringContaining('Did you mean --app-label "Cloudflare SCIM"?'));
-    const teardown = await runCli(['destroy', '--app-label', 'cloudflare scim', '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const teardown = await runInProcess(['destroy', '--app-label', 'cloudflare scim', '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(teardown.code).toBe(0);
     expect(teardown.stdout + teardown.stderr).toContain('Its scim2testapp apps are labelled "Cloudflare SCIM"; did you mean --app-label "Cloudflare SCIM"?');
   });
@@ -327,7 +327,10 @@ describe('scim-setup verify: checks that cannot lie', () => {
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
       rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }],
     });
-    const r = await runCli(['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '3s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '3s'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+    });
     expect(r.code).toBe(3);
     const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
     expect(audit).toMatchObject({
@@ -339,7 +342,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   it('a change that sends no SCIM request (a role alone; an empty group pushed) leaves nothing pending: exit 0 at once', async () => {
     s = await sandbox({ admin: 'auto' });
     const env = cleanEnv(s.env);
-    expect((await runCli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env })).code).toBe(0);
+    expect((await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env })).code).toBe(0);
     await s.okta.engine.idle();
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
       rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }],
@@ -349,7 +352,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
       ['--push-group', 'Contractors', '--role', 'Engineering=Billing'],
     ]) {
       const started = Date.now();
-      const r = await runCli(['okta', '--push-group', 'Engineering', ...args, '--yes', '--json', '--wait', '30s'], { env, secrets: sandboxSecrets(s) });
+      const r = await runInProcess(['okta', '--push-group', 'Engineering', ...args, '--yes', '--json', '--wait', '30s'], { env, secrets: sandboxSecrets(s) });
       expect(r.code, r.stderr).toBe(0);
       const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
       expect(audit).toMatchObject({ status: 'pass', summary: expect.stringContaining('none was due') });
@@ -371,7 +374,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('the demo ends with every check passing', async () => {
-    const r = await runCli(['demo', '--json'], { env: cleanEnv() });
+    const r = await runInProcess(['demo', '--json'], { env: cleanEnv() });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.verification.checks.filter((c: CheckDoc) => !['pass', 'warn'].includes(c.status))).toEqual([]);

@@ -89,10 +89,7 @@ export function secretPieces(secret: string): string[] {
 export const ANSI = /\u001b\[[0-9;]*m/;
 
 /** Runs the CLI in this process (faster: the SDKs load once), with captured streams and the same leak sweep. */
-export async function runInProcess(
-  args: string[],
-  options: { env: Record<string, string>; secrets?: string[]; columns?: number; isTTY?: boolean },
-): Promise<CliResult> {
+export async function runInProcess(args: string[], options: CliOptions & { columns?: number; isTTY?: boolean } = {}): Promise<CliResult> {
   const { PassThrough } = await import('node:stream');
   const { main } = await import('../../src/index.js');
   const capture = (name: 'stdout' | 'stderr') => {
@@ -104,14 +101,18 @@ export async function runInProcess(
     });
     return { stream, text: () => text };
   };
-  handedEnv(options.env);
+  const env = (options.env ?? cleanEnv()) as Record<string, string>;
+  handedEnv(env);
   const out = capture('stdout');
   const err = capture('stderr');
+  // What a pipe would hand the process on stdin (a token with `-`), then its end.
+  const stdin = Object.assign(new PassThrough(), { isTTY: false });
+  stdin.end(options.input ?? '');
   const code = await main(['node', 'scim-setup', ...args], {
-    env: options.env,
+    env,
     stdout: out.stream,
     stderr: err.stream,
-    stdin: Object.assign(new PassThrough(), { isTTY: false }),
+    stdin,
     signal: new AbortController().signal,
   });
   for (const secret of options.secrets ?? []) {
