@@ -219,5 +219,5 @@ const current = existsSync(performancePath) ? readFileSync(performancePath, 'utf
 const kept = ['package', 'verify', 'fleet', 'startup'].flatMap(
   (name) => new RegExp(`<!-- ${name} -->[\\s\\S]*<!-- \\/${name} -->\\n?`).exec(current)?.[0] ?? [],
 );
-writeFileSync(performancePath, [md.trimEnd(), ...kept.map((k) => k.trimEnd())].join('\n\n') + '\n');
+writeFileSync(performancePath, `${[md.trimEnd(), ...kept.map((k) => k.trimEnd())].join('\n\n')}\n`);
 console.log('wrote docs/performance.md');

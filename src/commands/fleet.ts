@@ -1,4 +1,6 @@
 import type { RunResult } from '../apply/executor.js';
+import type { JsonDocument } from '../lib/json-document.js';
+import type { AccountFields, FleetFields } from './documents.js';
 import type { Context } from '../context.js';
 import type { LoadedConfig } from '../lib/config-file.js';
 import { loadConfig } from '../lib/config-load.js';
@@ -51,7 +53,7 @@ export interface AccountRun {
   /** The error that ended this account's run; the others go on. */
   error?: unknown;
   /** The account's own fields of the fleet's document, and its exit code, once known. */
-  document: Record<string, unknown>;
+  document: AccountFields;
   exitCode?: number;
 }
 
@@ -176,7 +178,7 @@ export function ciReportOf(run: AccountRun, command: string): CiReport | undefin
 }
 
 /** The fleet's document: one entry per account, its status and exit code, and the run's in total. */
-export function fleetDocument(runs: AccountRun[], command: string, path: string, signal: AbortSignal): Record<string, unknown> {
+export function fleetDocument(runs: AccountRun[], command: string, path: string, signal: AbortSignal): JsonDocument & FleetFields {
   return {
     formatVersion: 1,
     command,
@@ -205,7 +207,7 @@ export async function closeFleet(
   command: string,
   fleet: Fleet,
   io: { options: OutputOptions & { junit?: string }; ctx: Context; reporter: Reporter },
-  extra: Record<string, unknown>,
+  extra: Partial<JsonDocument>,
   applies: boolean,
 ): Promise<void> {
   const { options, ctx, reporter } = io;

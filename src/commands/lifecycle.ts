@@ -66,7 +66,7 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   const planned = await afterReadTokenCheck(session, () => cmd.plan(session, flags));
   const saved = toSavedPlan(planned.plan, desired, inputs.orgUrl, inputs.accountId, planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
   planFile.refuseStale(saved);
-  const document = { formatVersion: 1, command: cmd.name, ...planned.document };
+  const document = { formatVersion: 1 as const, command: cmd.name, ...planned.document };
   if (planned.nothing === undefined && (!reporter.json || options.dryRun)) {
     reporter.info(`\n${renderPlan(planned.plan, reporter.style, planned.title)}\n`);
     const pacing = pacingEstimate([planned.plan], inputs.oktaRateShare, session.okta.rateLimits());

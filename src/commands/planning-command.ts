@@ -1,4 +1,5 @@
 import type { RunResult } from '../apply/executor.js';
+import type { OutcomeFields, PlannedFields } from './documents.js';
 import type { Context } from '../context.js';
 import type { CliError, ExitCodeValue } from '../lib/errors.js';
 import type { ScimTokenNeed } from '../lib/inputs.js';
@@ -16,7 +17,7 @@ export interface Planned {
   /** The plan's heading. */
   title: string;
   /** The command's own fields of its JSON document (app, actions, summary, warnings…). */
-  document: Record<string, unknown>;
+  document: PlannedFields;
   /** The Okta app the plan is for, where there is one: a saved plan names it. */
   appId?: string;
   /** Nothing to do, in words: said instead of a plan, and a success (a re-run after a teardown). */
@@ -25,7 +26,7 @@ export interface Planned {
 
 /** How a run ended: the document's further fields, and the exit code. */
 export interface Outcome {
-  document?: Record<string, unknown>;
+  document?: OutcomeFields;
   exitCode: ExitCodeValue;
 }
 
@@ -56,7 +57,7 @@ export interface PlanningCommand<F extends PlanOptions, P extends Planned> {
    */
   execute(planned: P, session: Session, flags: F, result: RunResult, changes: boolean): Promise<Outcome>;
   /** What the document of a run stopped by an error says beyond `applied` and `manualSteps`. */
-  stopped?(planned: P, result: RunResult, error: CliError): Promise<Record<string, unknown>>;
+  stopped?(planned: P, result: RunResult, error: CliError): Promise<OutcomeFields>;
 }
 
 export type PlanningOptions = SessionOptions & PlanFileOptions & { yes?: boolean; junit?: string; detailedExitcode?: boolean };

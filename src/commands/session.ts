@@ -1,11 +1,12 @@
 import { APP_TEMPLATE } from '../plan/app-template.js';
+import type { ErrorDocument } from '../lib/json-document.js';
 import { loadConfig } from '../lib/config-load.js';
 import { OKTA_BUCKETS } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
 import type { OutputOptions, SessionOptions } from './options.js';
 import type { LoadedConfig } from '../lib/config-file.js';
-import { CliError, exitCodeFor, InputError, RemoteError, type InputProblem } from '../lib/errors.js';
+import { CliError, exitCodeFor, InputError, RemoteError } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';
 import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
 import { VERSION } from '../lib/version.js';
@@ -285,7 +286,7 @@ export async function withJsonErrors(reporter: Reporter, command: string, signal
         formatVersion: 1,
         command,
         error: errorDocument(error, signal),
-        ...(partial ? { applied: partial.applied ?? [], manualSteps: partial.manualSteps ?? [] } : {}),
+        ...(partial ? { applied: listOrNone(partial.applied), manualSteps: listOrNone(partial.manualSteps) } : {}),
       });
     }
     reporter.finish(exitCodeFor(error, signal));
@@ -293,8 +294,13 @@ export async function withJsonErrors(reporter: Reporter, command: string, signal
   }
 }
 
+/** A partial run's list as it was left, or none: what a stopped run did is never more than it recorded. */
+function listOrNone(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
 /** The `error` of every JSON document that ends on one: the words, the fix, and the exit code. */
-export function errorDocument(error: unknown, signal: AbortSignal): { message: string; fix?: string; exitCode: number; problems?: InputProblem[] } {
+export function errorDocument(error: unknown, signal: AbortSignal): ErrorDocument {
   return {
     message: error instanceof Error ? error.message : String(error),
     fix: error instanceof CliError ? error.fix : undefined,

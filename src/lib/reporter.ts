@@ -1,4 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { JsonDocument } from './json-document.js';
 import ora, { type Ora } from 'ora';
 import { Redactor } from './redact.js';
 import { exitStatus } from './errors.js';
@@ -41,7 +42,7 @@ export class Reporter {
   private readonly human: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly spinners: boolean;
   private jsonWritten = false;
-  private document: Record<string, unknown> | undefined;
+  private document: JsonDocument | undefined;
 
   constructor(private readonly options: ReporterOptions) {
     this.redactor = options.redactor ?? new Redactor();
@@ -113,7 +114,7 @@ export class Reporter {
   }
 
   /** The single `--json` document, held until the run's exit code is known (`finish`). */
-  result(document: Record<string, unknown>): void {
+  result(document: JsonDocument): void {
     if (!this.json) return;
     if (this.resultWritten) throw new Error('Reporter.result called twice: --json prints one document');
     this.document = document;
