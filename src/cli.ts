@@ -55,7 +55,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
       'after',
       `\nExamples:\n  $ eval "$(scim-setup completion bash)"\n  $ scim-setup completion zsh > "\${fpath[1]}/_scim-setup"\n` +
         `  $ scim-setup completion fish > ~/.config/fish/completions/scim-setup.fish\n\n` +
-        // A shell completes the command typed first: after `npx`, that is npx, which this script does not teach (#34 item 25).
+        // A shell completes the command typed first: after `npx`, that is npx, which this script does not teach.
         'It completes the scim-setup command: put it on your PATH first (npm install --global, or npm link in a clone).\n' +
         'Typed as `npx scim-setup …`, the shell completes npx, and this script does nothing.\n',
     )

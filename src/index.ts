@@ -162,7 +162,7 @@ function usageFix(code: string, argv: string[]): string | undefined {
       // Read from the arguments, not commander's words: none of these flags exists, so any given is the unknown one.
       const secret = SECRET_FLAGS.find(([flag]) => argv.slice(2).some((arg) => flag.test(arg)));
       if (secret) return `secrets are never taken on the command line, where ps and shell history see them. Use ${secret[1]}.`;
-      // -v is the version in many tools; here it is -V (#24 item 36).
+      // -v is the version in many tools; here it is -V.
       if (argv.slice(2).includes('-v')) return 'For the version, use -V (or --version).';
       return undefined;
     }

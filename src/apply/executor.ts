@@ -12,7 +12,7 @@ export interface AppliedAction {
   /** The action in words, as the plan showed it: what an interruption says was done. */
   summary: string;
   detail?: string;
-  /** As in the plan: done by API where the service takes it, else by a person (#24 item 29). */
+  /** As in the plan: done by API where the service takes it, else by a person. */
   guided?: boolean;
 }
 
@@ -145,7 +145,7 @@ function settled(error: unknown, action: Action, result: RunResult): unknown {
 }
 
 function interrupted(result: RunResult, what?: string): InterruptedError {
-  // Named as the plan named them (#24 item 25): "create Okta app …", not the internal id "app".
+  // Named as the plan named them: "create Okta app …", not the internal id "app".
   const done = result.applied.filter((a) => a.result === 'done').map((a) => a.summary);
   return interruptedAfter(done, what).withPartial(result);
 }

@@ -19,7 +19,7 @@ export interface Question {
 }
 
 /**
- * The one confirmation of every planning command (#23 item 2, #24 item 18): skipped with --yes or
+ * The one confirmation of every planning command: skipped with --yes or
  * a saved plan; refused as an input error where no one can answer; declined the same way
  * everywhere: said, one JSON document with `cancelled: true`, exit 1.
  * Returns the exit code of a declined run, or undefined to go on.

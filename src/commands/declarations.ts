@@ -3,7 +3,7 @@ import { Command, Option, type OptionValues } from '@commander-js/extra-typings'
 import { exitCodeHelp, SANDBOX_EXIT_CODE_HELP } from '../lib/errors.js';
 
 /**
- * Every command's flags, description and help, declared once (#23 item 3). The options each command
+ * Every command's flags, description and help, declared once. The options each command
  * receives are inferred from these declarations (`OptionsOf`), so a flag renamed or misspelt here
  * or where it is read is a compile error. The handlers are loaded only when a command runs
  * (src/cli.ts), so that --help stays fast.
@@ -260,7 +260,7 @@ export function provisionOptions<A extends unknown[], O extends OptionValues, G 
     .option('--role <group=role>', ROLE_HELP, collect);
 }
 
-/** What verify checks: provisions nothing, so the same flags say what it checks (#24 item 36). */
+/** What verify checks: provisions nothing, so the same flags say what it checks. */
 export function checkOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(command: Cmd<A, O, G>) {
   return command
     .optionsGroup('What to check:')

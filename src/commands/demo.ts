@@ -78,7 +78,7 @@ function shownToAdmin(sandbox: Sandbox, ctx: Context): Context {
   return { ...ctx, stdout: watched(ctx.stdout, 'stdout'), stderr: watched(ctx.stderr, 'stderr') };
 }
 
-/** `demo --accounts N` (#26): the sandbox's N accounts as a fleet config, then one `okta --config` run for all of them. */
+/** `demo --accounts N`: the sandbox's N accounts as a fleet config, then one `okta --config` run for all of them. */
 async function fleetDemo(sandbox: Sandbox, options: DemoOptions, ctx: Context, reporter: Reporter): Promise<number> {
   const s = reporter.style;
   const dir = await mkdtemp(join(tmpdir(), 'scim-setup-demo-'));

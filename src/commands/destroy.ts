@@ -52,7 +52,7 @@ function destroyCommand(options: DestroyOptions): PlanningCommand<Flags, Destroy
       const label = observed.app?.label ?? inputs.appLabel;
       const planned = { plan, document, observed, label, appId: observed.app?.id, title: `Tear down Okta app "${label}" in ${inputs.orgUrl}` };
       if (!observed.app && plan.actions.length === 0) {
-        // Nothing to destroy is a success (a re-run after a teardown), but a slip in the label is said, with the labels there are (#24 item 10).
+        // Nothing to destroy is a success (a re-run after a teardown), but a slip in the label is said, with the labels there are.
         const hint = otherLabelsHint(inputs.appLabel, observed.otherLabels);
         return {
           ...planned,
@@ -66,7 +66,7 @@ function destroyCommand(options: DestroyOptions): PlanningCommand<Flags, Destroy
       if (flags.deprovisionUsers) await refuseLastSuperAdmin(session, observed);
       return planned;
     },
-    // A label typed wrong declines, as a "no" does in every command (#23 item 2): exit 1, a cancel document.
+    // A label typed wrong declines, as a "no" does in every command: exit 1, a cancel document.
     question: ({ label }) => ({
       ask: { typeToConfirm: label },
       doing: 'Destroying',

@@ -17,7 +17,7 @@ type PlannedRun<P> = AccountRun & { planned?: P };
 type ReadyRun<P> = AccountRun & { planned: P };
 
 /**
- * A planning command over a fleet (#26): every account's inputs first (an input error stops all),
+ * A planning command over a fleet: every account's inputs first (an input error stops all),
  * then every account read and planned at once, the plans shown together with a total, one
  * confirmation, every account carried out at once (one failing leaves the others going), and one
  * document and table for all. Okta's requests share one client and its rate-limit pacing.
@@ -57,7 +57,7 @@ export async function runFleetPlanning<F extends PlanOptions, P extends Planned>
       ctx.signal,
     );
     const unplanned = runs.filter((r) => r.error !== undefined).map((r) => r.member.name);
-    // No "apply" while an account could not be planned: an apply now would plan it again and fail again (#34 item 27).
+    // No "apply" while an account could not be planned: an apply now would plan it again and fail again.
     if (unplanned.length > 0)
       reporter.info(
         `Next: fix what stopped ${unplanned.map((n) => `"${n}"`).join(', ')} (above), then run the same --dry-run again${
@@ -168,7 +168,7 @@ async function finishFleet(
     command,
     fleet,
     { options, ctx, reporter },
-    { dryRun, ...(detailed && exitCode === ExitCode.usage ? { status: 'changes' } : {}) },
+    { dryRun, ...(detailed && exitCode === ExitCode.changes ? { status: 'changes' } : {}) },
     !dryRun,
   );
   return exitCode;
@@ -177,5 +177,5 @@ async function finishFleet(
 /** As for one account: 1 for any error, else 2 where any account has changes. */
 function detailedExitCode(runs: AccountRun[]): number {
   if (runs.some((r) => r.error !== undefined)) return ExitCode.failed;
-  return runs.some((r) => r.exitCode === ExitCode.usage) ? ExitCode.usage : ExitCode.ok;
+  return runs.some((r) => r.exitCode === ExitCode.changes) ? ExitCode.changes : ExitCode.ok;
 }

@@ -45,7 +45,7 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
 ): Promise<number> {
   if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
   await cmd.preflight?.(ctx);
-  // A fleet config runs every account, unless one account's saved plan is made or applied (#26).
+  // A fleet config runs every account, unless one account's saved plan is made or applied.
   const { fleet, config } = await readConfig(options);
   const oneSaved = fleet?.members.length === 1 && (options.plan !== undefined || options.out !== undefined);
   if (fleet && !oneSaved) return runFleetPlanning(cmd, options, ctx, reporter, fleet);
@@ -83,7 +83,7 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
     // --detailed-exitcode, in every command that plans: 2 while changes are pending, 0 when none.
     const pending = Boolean(options.detailedExitcode && hasChanges(planned.plan));
     reporter.result({ ...document, dryRun: true, ...outcome.document, ...(pending ? { status: 'changes' } : {}) });
-    return pending ? ExitCode.usage : outcome.exitCode;
+    return pending ? ExitCode.changes : outcome.exitCode;
   }
   const changes = hasChanges(planned.plan);
   if (changes) {

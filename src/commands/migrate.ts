@@ -96,7 +96,7 @@ function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, Migrate
   };
 }
 
-/** Named by its label, with any legacy group the org still has that no assignment makes count (#24 item 33). */
+/** Named by its label, with any legacy group the org still has that no assignment makes count. */
 async function nothingToMigrate(session: Session, app: { id: string; label: string }): Promise<string> {
   const { inputs } = session;
   const unassigned = await readOkta.groups(session.okta, {

@@ -44,7 +44,7 @@ interface OktaPlanned extends Planned {
 function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record<string, never>, OktaPlanned> {
   return {
     name: 'okta',
-    // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one (#25).
+    // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one.
     scimTokenNeed: 'create',
     asksWhatToProvision: true,
     async preflight(ctx) {
@@ -53,7 +53,7 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
     },
     plan: (session) => planOkta(session, options, ctx),
     async dryRun({ plan, ci }, session) {
-      // What to do next, where there is something to do (#24 item 23).
+      // What to do next, where there is something to do.
       // A fleet says it once, for all its accounts (fleet-planning.ts).
       if (hasChanges(plan) && !options.out && !session.fleetCi)
         session.reporter.info('Next: run the same command without --dry-run to apply it, or save it for review with --dry-run --out plan.json.');
@@ -174,7 +174,7 @@ async function applyAndVerify(planned: OktaPlanned, session: Session, result: Ap
       ? undefined
       : await runVerification(session, {
           appId,
-          // verify's window, which the run's own start never falls outside of: one window, one verdict (#24 item 7).
+          // verify's window, which the run's own start never falls outside of: one window, one verdict.
           since: windowStart(DEFAULT_LOOKBACK_MS, Date.now(), planned.startedAt),
           waitMs: inputs.waitMs,
           expected: expectedActivity(plan.actions, result.applied, observed.groups),

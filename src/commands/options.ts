@@ -2,8 +2,7 @@ import type { Command, OptionValues } from '@commander-js/extra-typings';
 import type { connectionOptions, outputOptions, planOptions, provisionOptions, settleOption, tokenCreationOptions, waitOptions } from './declarations.js';
 
 /**
- * The options each group of flags adds, inferred from its declaration in `declarations.ts` (#23
- * item 3): a flag renamed there, or misspelt where it is read, is a compile error. Each command's
+ * The options each group of flags adds, inferred from its declaration in `declarations.ts`: a flag renamed there, or misspelt where it is read, is a compile error. Each command's
  * own options (`OktaOptions`…) are inferred there from the whole command.
  */
 type Empty = Record<never, never>;

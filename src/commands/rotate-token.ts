@@ -169,7 +169,7 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
         planned.byApi = await handToOktaByApi(session, app.id, heldValue(held));
         if (planned.byApi) return 'by the provisioning connection API';
         await showGuidedStep(session, app.id, held, revealToken);
-        // Not ticked before it happens (#24 item 6): the hand-over is done when Okta uses the new token.
+        // Not ticked before it happens: the hand-over is done when Okta uses the new token.
         const proofAction = plan.actions.find((a) => a.operation?.kind === 'token-proof');
         if (!proofAction || proofAction.kind === 'manual') return 'shown as the guided step above; nothing can prove it yet (see the next step)';
         progress('waiting for an admin to put the new token on the Provisioning tab (the guided step above)');
@@ -200,7 +200,7 @@ async function executeRotate(planned: RotatePlanned, session: Session, result: R
 /**
  * The by-hand last step of a rotation to a token given: the old token named by its id, as Okta's own
  * requests of the last hour carried it (the latest other than the new one); a person finds it by id
- * in the dashboard (#34 item 26).
+ * in the dashboard.
  */
 async function revokeByHand(session: Session, newTokenId: string): Promise<string> {
   const requests = session.read ? await oktaRequests(session.read, new Date(Date.now() - LOOKBACK_MS)) : [];

@@ -39,7 +39,7 @@ const GENERATED_MAX = { users: 100_000, groups: 10_000 };
 
 async function loadSeed(path: string | undefined): Promise<OktaSeed | undefined> {
   if (!path) return undefined;
-  // A large org made on the spot (benchmarks), with nothing outside the package to run (#34 item 25).
+  // A large org made on the spot (benchmarks), with nothing outside the package to run.
   const generated = /^generated:(\d{1,6}),(\d{1,5})$/.exec(path);
   if (generated) {
     const [users, groups] = [Number(generated[1]), Number(generated[2])];
@@ -54,7 +54,7 @@ async function loadSeed(path: string | undefined): Promise<OktaSeed | undefined>
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    // Said in words, as every file the CLI reads (#24 item 34).
+    // Said in words, as every file the CLI reads.
     throw new InputError(`--seed ${path}: it cannot be read: ${inWords((error as NodeJS.ErrnoException).code)}.`, 'Check the path given to --seed.');
   }
   try {
@@ -157,7 +157,7 @@ function timingOf(options: SandboxCommandOptions): SandboxTiming {
 export async function run(options: SandboxCommandOptions, ctx: Context): Promise<number> {
   if (options.compare !== undefined) return compare(options.compare, options, ctx);
   const reporter = makeReporter(options, ctx);
-  // A sandbox that cannot start still prints one document with --json, as every command does (#24 item 28).
+  // A sandbox that cannot start still prints one document with --json, as every command does.
   return withJsonErrors(reporter, 'sandbox', ctx.signal, () => serve(options, ctx, reporter));
 }
 
@@ -205,7 +205,7 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
           .join(' ')}\n`,
       );
     if (fleet) ctx.stdout.write(`\nWrote a fleet config for its ${sandbox.accounts.length} accounts to ${options.fleetConfig}.\n`);
-    // One next step: the fleet's where a fleet config was written (#34 item 27).
+    // One next step: the fleet's where a fleet config was written.
     const next = fleet ? `npx scim-setup okta --config ${options.fleetConfig}` : 'npx scim-setup okta --push-group Engineering';
     const who =
       options.admin === 'auto'
@@ -222,7 +222,7 @@ async function serve(options: SandboxCommandOptions, ctx: Context, reporter: Rep
   // main turns SIGINT and SIGTERM into this signal.
   await new Promise<void>((resolve) => (ctx.signal.aborted ? resolve() : ctx.signal.addEventListener('abort', () => resolve(), { once: true })));
   await sandbox.close();
-  // Said on stderr, so that --json's one line stays alone on stdout (#24 item 37).
+  // Said on stderr, so that --json's one line stays alone on stdout.
   ctx.stderr.write(`scim-setup sandbox stopped (${String(ctx.signal.reason ?? 'signal')}); its state is gone. A new one starts empty.\n`);
   return 0;
 }

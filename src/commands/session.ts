@@ -281,7 +281,7 @@ export async function withJsonErrors(reporter: Reporter, command: string, signal
   } catch (error) {
     if (reporter.json && !reporter.resultWritten) {
       const partial = error instanceof CliError && isRecord(error.partial) ? error.partial : undefined;
-      // What was done before the error sits where a finished run puts it: `applied` and `manualSteps` (#23 item 2).
+      // What was done before the error sits where a finished run puts it: `applied` and `manualSteps`.
       reporter.result({
         formatVersion: 1,
         command,

@@ -17,7 +17,7 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
     const lookback = options.since === undefined ? DEFAULT_LOOKBACK_MS : parseDuration(options.since, '--since');
     const { fleet, config } = await readConfig(options);
     if (fleet) return verifyFleet(fleet, options, ctx, reporter, lookback);
-    // Without a SCIM token, CLOUDFLARE_API_TOKEN reads SCIM and Okta's token is watched by its id (#25).
+    // Without a SCIM token, CLOUDFLARE_API_TOKEN reads SCIM and Okta's token is watched by its id.
     const session = await openSession(options, ctx, reporter, { defaultWait: '0s', scimTokenNeed: 'read', config });
     const { document, exitCode, checks } = await verifyAccount(session, lookback, ctx.signal);
     await publishCiOutputs(
@@ -33,10 +33,10 @@ export async function run(options: VerifyOptions, ctx: Context): Promise<number>
 async function verifyAccount(session: Session, lookback: number, signal: AbortSignal) {
   const { inputs, reporter } = session;
   const app = await requireApp(session.okta, inputs);
-  // What it looks at, as okta says it (#24 item 33).
+  // What it looks at, as okta says it.
   reporter.info(`Verifying Okta app "${app.label}" (${app.id}) in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`);
   const { report } = await runVerification(session, { appId: app.id, since: windowStart(lookback, Date.now()), waitMs: inputs.waitMs, signal });
-  // What was looked at, and the tally a reader wants first (#24 item 28), beside every check.
+  // What was looked at, and the tally a reader wants first, beside every check.
   const count = (status: string) => report.checks.filter((c) => c.status === status).length;
   const document = {
     orgUrl: inputs.orgUrl,

@@ -1,5 +1,5 @@
 /**
- * Cloudflare's rules for names, said once (#36): what its SCIM refuses, and its legacy role groups.
+ * Cloudflare's rules for names, said once: what its SCIM refuses, and its legacy role groups.
  * Pure; the planner, verify's checks, migrate and the inputs all ask here.
  */
 

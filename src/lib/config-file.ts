@@ -65,7 +65,7 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
-    // The parser places its errors by offset; the line counter turns that into what an editor shows (#34 item 20).
+    // The parser places its errors by offset; the line counter turns that into what an editor shows.
     const pos = first.linePos?.[0] ?? lines.linePos(first.pos[0]);
     const where = ` (line ${pos.line}, column ${pos.col})`;
     throw new InputError(
@@ -74,7 +74,7 @@ export function parseConfigText(bytes: Uint8Array, path: string): ConfigFile {
     );
   }
   if (doc.contents === null) return {};
-  // Every problem of the file at once, each at its line and column: a file with two typos is fixed in one go (#24 items 21, 22).
+  // Every problem of the file at once, each at its line and column: a file with two typos is fixed in one go.
   const problems: Problem[] = [];
   const place = (node: unknown) => {
     const offset = isNode(node) ? node.range?.[0] : undefined;

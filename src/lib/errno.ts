@@ -1,4 +1,4 @@
-/** What the system's error codes mean, in words a user reads (#24 item 34); the code stays beside them for a search. */
+/** What the system's error codes mean, in words a user reads; the code stays beside them for a search. */
 const WORDS: Record<string, string> = {
   ENOENT: 'no such file or folder',
   EACCES: 'permission denied',

@@ -3,6 +3,8 @@ export const ExitCode = {
   ok: 0,
   failed: 1,
   usage: 2,
+  /** The same number as usage, by terraform's convention: a dry run under --detailed-exitcode with changes pending. */
+  changes: 2,
   pending: 3,
   auth: 4,
   interrupted: 130,
@@ -26,8 +28,8 @@ export function mostSevere(codes: number[]): number {
 }
 
 /**
- * The exit codes a command's --help lists: each command only the ones it can return (#24 items
- * 13, 36). `detailedExitcode`: the command takes --detailed-exitcode (okta); `root`: the overview.
+ * The exit codes a command's --help lists: each command only the ones it can return.
+ * `detailedExitcode`: the command takes --detailed-exitcode (okta); `root`: the overview.
  */
 export function exitCodeHelp(options: { detailedExitcode?: boolean; root?: boolean } = {}): string {
   const detailed = options.root
@@ -84,7 +86,7 @@ export class CliError extends Error {
 }
 
 /** Bad or missing input: nothing was written. */
-/** One input that is wrong: which, from where, and what to do; a list of them in --json (#24 item 28). */
+/** One input that is wrong: which, from where, and what to do; a list of them in --json. */
 export interface InputProblem {
   input: string;
   source?: string;

@@ -84,7 +84,7 @@ export interface SecretValue {
 export type SecretName = 'oktaToken' | 'scimToken' | 'cloudflareApiToken' | 'oktaPrivateKey';
 
 /**
- * The flags the inputs are read from, typed (#23 item 3). A session fills every key from the
+ * The flags the inputs are read from, typed. A session fills every key from the
  * command's options (`commands/session.ts` `inputFlagsOf`, typed by `DeclaredFlags`), so that a
  * flag renamed in its declaration, or a key added here, is a compile error there.
  */
@@ -124,7 +124,7 @@ export interface RawInputs {
   scimTokenHow?: string;
   /** A fleet account's place in its config: where its app label is given, rather than --app-label. */
   appLabelIn?: AppLabelPlace;
-  /** okta: a person at a terminal who names nothing to provision is asked what to (#34 item 19). */
+  /** okta: a person at a terminal who names nothing to provision is asked what to. */
   asksWhatToProvision?: boolean;
 }
 
@@ -273,7 +273,7 @@ export interface MissingInput {
   key: 'orgUrl' | 'oktaToken' | 'accountId' | 'scimToken' | 'apiBaseUrl' | 'pushGroups' | 'assignGroups';
   /** Asked again after an invalid answer. */
   retry?: boolean;
-  /** Where to find the value, said before it is asked for (#24 item 19). */
+  /** Where to find the value, said before it is asked for. */
   hint: string;
   /** The env var that gives it without asking. */
   env: string;
@@ -384,7 +384,7 @@ export async function resolveInputs(raw: RawInputs, interactivity: Interactivity
         interactivity.interactive ? undefined : `The run is non-interactive (${interactivity.reason}), so scim-setup cannot ask; set the values above.`,
       );
     }
-    // What was given is checked before anything is asked: a mistyped flag is said before the questions, not after (#34 item 19).
+    // What was given is checked before anything is asked: a mistyped flag is said before the questions, not after.
     checkGiven(c, missing, raw.scimTokenNeed ?? 'required');
   }
   const asked = interactivity.interactive && prompt ? further(c, raw) : [];

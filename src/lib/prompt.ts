@@ -37,7 +37,7 @@ export function readAnswer(answer: string): 'yes' | 'no' | 'unclear' {
   return 'unclear';
 }
 
-/** A yes/no question; an empty answer is No, a mistyped one (`yse`) is asked again rather than read as No (#24 item 18). */
+/** A yes/no question; an empty answer is No, a mistyped one (`yse`) is asked again rather than read as No. */
 export async function confirm(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, question: string): Promise<boolean> {
   for (;;) {
     const answer = readAnswer(await ask(input, output, `${question} [y/N] `));

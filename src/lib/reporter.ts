@@ -91,7 +91,7 @@ export class Reporter {
     this.human.write(`${columns ? foldLines(joined, columns) : joined}\n`);
   }
 
-  /** Warnings and errors, folded like the rest, at spaces: a message cut mid-word is hard to read (#24 item 2). */
+  /** Warnings and errors, folded like the rest, at spaces: a message cut mid-word is hard to read. */
   warn(text: string): void {
     this.write(this.options.stderr, foldLines(`${this.style.yellow('warning:')} ${text}`, widthOf(this.options.stderr)));
   }
@@ -122,7 +122,7 @@ export class Reporter {
 
   /**
    * Writes the document with the run's `exitCode` and its `status` in a word, the same in every
-   * command (#24 item 28): a reader branches on one field whatever the command.
+   * command: a reader branches on one field whatever the command.
    */
   finish(exitCode: number): void {
     if (!this.json || this.jsonWritten || this.document === undefined) return;

@@ -263,7 +263,7 @@ export class NetworkError extends Error {
     readonly url: string,
     readonly causeText: string,
     readonly timedOut: boolean,
-    /** How many attempts were made, and how long they took in all: what the error says (#24 item 16). */
+    /** How many attempts were made, and how long they took in all: what the error says. */
     readonly attempts = 1,
     readonly elapsedMs = 0,
   ) {

@@ -1,5 +1,5 @@
 /**
- * Where the vendors' documents allow more than one reading, the sandbox plays each (#35): a named
+ * Where the vendors' documents allow more than one reading, the sandbox plays each: a named
  * variant per open question, chosen with `sandbox --variant name=value` or `startSandbox({ variants })`.
  * The default is the reading the sandbox played before the question was asked; `verify` must be right
  * in every one. Each reading names what it follows, and docs/sandbox.md lists them.

@@ -140,7 +140,7 @@ export function validateToken(raw: string, scheme: 'SSWS' | 'Bearer'): string {
 /**
  * Pure: a group given to --push-group. A legacy `CF-<account ID> - <Role>` group is Cloudflare's
  * older way of granting a role by assignment; pushed, its name is refused (no SCIM group name may
- * begin with CF), and renaming it would drop the role (#24 item 15).
+ * begin with CF), and renaming it would drop the role.
  */
 export function validatePushGroups(names: string[]): string[] {
   const legacy = names.find((n) => legacyRoleGroup(n) !== undefined);
@@ -149,7 +149,7 @@ export function validatePushGroups(names: string[]): string[] {
       `"${legacy}" is a legacy Cloudflare role group: it grants its role by being assigned, and Cloudflare refuses SCIM group names that begin with CF, so it cannot be pushed.`,
       'Run `npx scim-setup migrate` to move its members to a pushed group with that role, or assign it with --assign-group as it is.',
     );
-  // A push certain to fail is no plan (#34 item 22): said before anything is read.
+  // A push certain to fail is no plan: said before anything is read.
   const refused = names.find(refusedScimGroupName);
   if (refused)
     throw new InvalidValue(

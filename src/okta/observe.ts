@@ -48,7 +48,7 @@ export async function findAppsAndOthers(okta: OktaClient, label: string): Promis
 
 /**
  * Pure: what to say of an app label no scim2testapp app has, when others exist: their labels,
- * nearest first, and the likely one (#24 item 10).
+ * nearest first, and the likely one.
  */
 export function otherLabelsHint(label: string, others: string[]): { listed: string; nearest?: string } | undefined {
   if (others.length === 0) return undefined;
@@ -80,7 +80,7 @@ export async function requireApp(okta: OktaClient, inputs: Pick<Inputs, 'appLabe
 
 /**
  * The error for an app label that names no scim2testapp app: it lists the labels the org's apps of
- * this kind have, nearest first, so that a slip (`cloudflare scim`) is one flag away (#24 item 10).
+ * this kind have, nearest first, so that a slip (`cloudflare scim`) is one flag away.
  */
 function appNotFound(apps: OktaApp[], { appLabel: label, orgUrl, appLabelIn }: Pick<Inputs, 'appLabel' | 'orgUrl' | 'appLabelIn'>): InputError {
   const hint = otherLabelsHint(label, [...new Set(apps.map((a) => a.label))]);

@@ -4,7 +4,7 @@ import type { OktaClient } from './client.js';
 
 /**
  * Okta's resources as scim-setup reads them, each declared once with the fields it uses (the SDK's
- * models are wider), and the reads that return them (#23 item 4): a read names what it gets, not a
+ * models are wider), and the reads that return them: a read names what it gets, not a
  * type parameter at each call. The app's assignments are read in `app-assignments.ts`.
  */
 export interface OktaApp {

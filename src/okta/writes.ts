@@ -6,7 +6,7 @@ import type { OktaApp } from './reads.js';
 
 /**
  * The writes scim-setup's procedures make to Okta, one function per endpoint with the body its spec
- * gives and the answer it reads (#23 item 4). A request action is sent as planned by the executor
+ * gives and the answer it reads. A request action is sent as planned by the executor
  * (`OktaClient.send`); these are the steps that are more than their requests (create or adopt, the
  * connection, migrate's moves).
  */

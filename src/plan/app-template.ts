@@ -1,5 +1,5 @@
 /**
- * The Okta app template Cloudflare's guide names, said once (#36): the "SCIM 2.0 Test App (OAuth Bearer
+ * The Okta app template Cloudflare's guide names, said once: the "SCIM 2.0 Test App (OAuth Bearer
  * Token)", its catalog name, how it is made, the provisioning connection Okta takes for it where it
  * takes one, and where its Admin Console tabs are. Pure.
  */

@@ -114,7 +114,7 @@ function appTeardown(o: DestroyObserved, options: DestroyOptions): Action[] {
 /**
  * Pure: what the teardown leaves in Cloudflare, said before anything is deleted, while a flag can
  * still change it: once the app is gone, Okta can no longer deactivate anyone it provisioned
- * (#24 item 5). Groups are mentioned only where some were pushed, members only where some are assigned.
+ * . Groups are mentioned only where some were pushed, members only where some are assigned.
  */
 export function destroyWarnings(o: DestroyObserved, options: DestroyOptions): string[] {
   const left = options.revokeScimToken ? (o.scimTokens?.left ?? []) : [];

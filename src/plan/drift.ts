@@ -111,7 +111,7 @@ export type OktaDoneBy = 'lastSync' | 'statusChanged';
  * Pure: when Okta finished provisioning an app user, from what real Okta records. `lastSync` where it
  * keeps one; the API reference updates it only for apps with profile import or push, which Cloudflare's
  * guide leaves off, so where there is none, `statusChanged` of a PROVISIONED user: the moment it became
- * so, a push Okta had finished (#35). Neither: no time, and so no drift.
+ * so, a push Okta had finished. Neither: no time, and so no drift.
  */
 export function oktaDoneAt(u: { status?: string; lastSync?: string; statusChanged?: string | null }): { at: string; by: OktaDoneBy } | undefined {
   if (typeof u.lastSync === 'string') return { at: u.lastSync, by: 'lastSync' };

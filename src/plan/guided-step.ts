@@ -8,7 +8,7 @@ export interface ManualStep {
   title: string;
   link?: string;
   steps: string[];
-  /** The values to paste, by field, for a machine reader (--json, CI): the same as in `steps` (#24 item 29). */
+  /** The values to paste, by field, for a machine reader (--json, CI): the same as in `steps`. */
   values?: Record<string, string>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Okta's management API paths, written once (#23 item 4): the requests a plan shows and the ones the
+ * Okta's management API paths, written once: the requests a plan shows and the ones the
  * clients send are built from these, and the client's rate-limit buckets are told from them.
  */
 const V1 = '/api/v1';

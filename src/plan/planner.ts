@@ -74,7 +74,7 @@ export function plan(desired: Desired, observed: Observed, labelHint: LabelHint 
 /** Pure: what the assignments this run names (or does not) will do that a user may not expect. */
 function assignmentWarnings(desired: Desired, observed: Observed): string[] {
   const warnings: string[] = [];
-  // Everyone is every user of the org (Okta's built-in group): worth a word with its size before it is provisioned (#24 item 32).
+  // Everyone is every user of the org (Okta's built-in group): worth a word with its size before it is provisioned.
   if (desired.assignGroups.includes('Everyone') && observed.groups.Everyone) {
     const n = observed.groups.Everyone.members;
     warnings.push(
@@ -88,7 +88,7 @@ function assignmentWarnings(desired: Desired, observed: Observed): string[] {
       `Group "${name}" has no members: assigning it provisions nobody${pushed ? ', and Okta does not push an empty group (its Cloudflare user group appears once it has a member)' : ''}.`,
     );
   }
-  // What the app has that this run does not name is left alone, and said (#24 item 32).
+  // What the app has that this run does not name is left alone, and said.
   const named = new Set(desired.assignGroups.map((n) => observed.groups[n]?.id));
   const others = observed.assignedGroupIds.filter((id) => !named.has(id)).map((id) => observed.assignedGroupNames?.[id] ?? id);
   if (others.length > 0 && desired.assignGroups.length > 0)
@@ -99,7 +99,7 @@ function assignmentWarnings(desired: Desired, observed: Observed): string[] {
         .join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}.`,
     );
   if (desired.assignGroups.length === 0 && desired.assignUsers.length === 0) {
-    // What Okta already has assigned stays: the warning says what is there, not that nothing is (#24 item 3).
+    // What Okta already has assigned stays: the warning says what is there, not that nothing is.
     const groups = observed.assignedGroupIds.length;
     const users = observed.assignedUserIds.length;
     warnings.push(
@@ -115,7 +115,7 @@ function assignmentWarnings(desired: Desired, observed: Observed): string[] {
 function appWarnings(desired: Desired, observed: Observed, labelHint: LabelHint): string[] {
   const warnings: string[] = [];
   const app = observed.app;
-  // A label typed differently plans a second app, perhaps for the same account (#24 item 10).
+  // A label typed differently plans a second app, perhaps for the same account.
   if (!app && observed.otherAppLabels?.length) {
     const [nearest] = nearMatches(desired.appLabel, observed.otherAppLabels, 1);
     warnings.push(

@@ -26,7 +26,7 @@ export function droppedLogins(drift: Drift[]): Set<string> {
  * Pure: whether a pushed group differs in Cloudflare only by users Cloudflare dropped from the account.
  * Then a push cannot mend it (a group cannot hold a user who is not a member, and Okta puts such a
  * push in ERROR); bringing the users back does, and the group follows. verify and okta say this one
- * diagnosis and its one fix (#34 item 10).
+ * diagnosis and its one fix.
  */
 export function lacksOnlyDropped(d: GroupMembersDrift, dropped: Set<string>): boolean {
   return d.extra.length === 0 && d.missing.length > 0 && d.missing.every((l) => dropped.has(l.toLowerCase()));

@@ -182,7 +182,7 @@ export function inputContradictions(saved: SavedPlan, given: { desired: Desired;
   return diffs;
 }
 
-/** The flag behind a difference; a pushed group is assigned too, so an assigned group may come from --push-group alone (#24 item 14). */
+/** The flag behind a difference; a pushed group is assigned too, so an assigned group may come from --push-group alone. */
 function sourceOf(key: keyof Desired, saved: Desired, given: Desired): string {
   if (key !== 'assignGroups') return INPUT_SOURCES[key] ?? key;
   const differing = [

@@ -90,7 +90,7 @@ export interface Action {
   manualFallback?: { title: string; steps: string[] };
   /** The group or user the action is about, by name: what a result and a report name (never parsed out of `id`). */
   subject?: string;
-  /** A step more than its requests: what the executor does, typed, with an exhaustive switch (#23 item 1). */
+  /** A step more than its requests: what the executor does, typed, with an exhaustive switch. */
   operation?: Operation;
 }
 

@@ -15,7 +15,7 @@ export type StuckState = 'unprovisioned' | 'failed-task';
 /** Pure: how Okta shows an app user it will not provision by itself, if so. */
 export function stuckState(u: { status?: string; syncState?: string; externalId?: string | null }): StuckState | undefined {
   if (u.externalId || u.status === 'PROVISIONED') return undefined;
-  // STAGED is work Okta has queued, whatever its syncState says: never "assigned before provisioning was on" (#35).
+  // STAGED is work Okta has queued, whatever its syncState says: never "assigned before provisioning was on".
   if (u.status === 'STAGED') return undefined;
   if (u.syncState === 'ERROR') return 'failed-task';
   if (u.syncState === 'DISABLED') return 'unprovisioned';

@@ -6,7 +6,7 @@ export interface FleetSource {
 }
 
 /**
- * Pure: a fleet config for the sandbox's accounts (`sandbox --fleet-config FILE`, #26), and the env
+ * Pure: a fleet config for the sandbox's accounts (`sandbox --fleet-config FILE`), and the env
  * lines of the tokens it names. Each account's API token may make its SCIM token, so none is
  * named: scim-setup makes one per account. The tokens stay out of the file, as in real use.
  */

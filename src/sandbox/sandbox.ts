@@ -11,7 +11,7 @@ import { defaultVariants, type SandboxVariants } from '../lib/sandbox-variants.j
 export const SANDBOX_ACCOUNT_ID = '5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e';
 
 export interface SandboxOptions {
-  /** How many Cloudflare accounts the one API host serves (#26); 1 by default. */
+  /** How many Cloudflare accounts the one API host serves; 1 by default. */
   accounts?: number;
   oktaPort?: number;
   cloudflarePort?: number;

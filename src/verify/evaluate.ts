@@ -17,7 +17,7 @@ const readThroughScim = (id: string) => id === 'members' || id.startsWith('push-
 
 /**
  * Pure: a check of Cloudflare's side when SCIM could not be read: "could not read", never "not there
- * yet" (#34 item 12). A refused reader says nothing of what Cloudflare holds; the scim-token check
+ * yet". A refused reader says nothing of what Cloudflare holds; the scim-token check
  * says why it was refused.
  */
 function unread(check: Check, e: Evidence): Check {

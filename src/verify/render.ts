@@ -8,7 +8,7 @@ const STACK_BELOW = 60;
 /**
  * One line a check, its status coloured, its evidence and fix under it. Given the terminal's width,
  * text is folded under its own column; below STACK_BELOW columns, id and status take a line and the
- * text goes under them, indented (#24 item 2). Without a width (a pipe, a file) lines stay whole.
+ * text goes under them, indented. Without a width (a pipe, a file) lines stay whole.
  */
 export function renderChecks(checks: Check[], style: ChalkInstance, columns = 0): string {
   const paint: Record<CheckStatus, (s: string) => string> = { pass: style.green, fail: style.red, pending: style.cyan, warn: style.yellow, skipped: style.dim };

@@ -9,7 +9,7 @@ import type { Check, ExpectedActivity, VerifySession } from './types.js';
 
 /**
  * How far back the logs are read by default: verify's --since, and okta's own verification too, so
- * that on the same state the two give one verdict over one window (#24 item 7).
+ * that on the same state the two give one verdict over one window.
  */
 export const DEFAULT_LOOKBACK_MS = 3600_000;
 
@@ -34,7 +34,7 @@ export function verificationExitCode(checks: Check[]): ExitCodeValue {
 
 /**
  * Pure: whether waiting longer can change the verdict. A wait polls what is pending even beside a
- * failure (a later success may resolve a logged failure, #24 item 1); only a refused token, which
+ * failure (a later success may resolve a logged failure); only a refused token, which
  * no wait mends, ends it early.
  */
 export function settledChecks(checks: Check[]): boolean {

@@ -26,7 +26,7 @@ const GRANTS: Record<Permission, string[]> = {
 export interface CloudflareEmulatorOptions {
   /** The primary account: what `state`, `scimToken` and `readToken` are of. */
   accountId: string;
-  /** Further accounts served at once (#26: one API host, many accounts), each with its own tokens. */
+  /** Further accounts served at once, each with its own tokens. */
   otherAccountIds?: string[];
   port?: number;
   latencyMs?: number;
@@ -111,7 +111,7 @@ function emulatedAccount(accountId: string, i: number, timing: SandboxTiming): E
     state,
     // Made by hand, as Cloudflare's guide says, each with a year's life (a careful admin's; one that never expires is warned of).
     scimToken: state.addToken('Okta SCIM provisioning', ['scim'], true, { expiresOn: aYearFrom(state.now()) }),
-    // CLOUDFLARE_API_TOKEN: reads for verification, and makes the SCIM token when none is given (#25).
+    // CLOUDFLARE_API_TOKEN: reads for verification, and makes the SCIM token when none is given.
     readToken: state.addToken('scim-setup (Account Settings: Read, Account API Tokens: Edit)', ['accountRead', 'tokensWrite'], true, {
       expiresOn: aYearFrom(state.now()),
     }),

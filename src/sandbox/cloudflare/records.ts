@@ -71,7 +71,7 @@ export interface ScimUserRecord {
 export interface MemberRecord {
   id: string;
   email: string;
-  /** An invitation is `pending` until the invitee accepts it (the API's default, #35 item 6). */
+  /** An invitation is `pending` until the invitee accepts it (the API's default). */
   status: 'accepted' | 'pending';
   userId: string;
   firstName: string | null;

@@ -97,7 +97,7 @@ function filtered<T>(req: Req, filter: string, by: { attribute: string; of: (ite
   if (!new RegExp(`^\\s*${attribute}\\s+eq\\s+"(?:[^"\\\\]|\\\\.)*"\\s*$`, 'i').test(filter))
     throw fail(req, 400, `Only ${attribute} eq "value" filters are supported`, 'invalidFilter');
   try {
-    // SCIM's attribute names are case-insensitive (RFC 7644 §3.4.2.2): `USERNAME eq` is `userName eq` (#35 item 10).
+    // SCIM's attribute names are case-insensitive (RFC 7644 §3.4.2.2): `USERNAME eq` is `userName eq`.
     const predicate = parseFilter(filter.replace(new RegExp(`^\\s*${attribute}`, 'i'), attribute), [attribute], [attribute]);
     return (item) => predicate({ [attribute]: by.of(item) });
   } catch (error) {
@@ -115,7 +115,7 @@ function findUser({ state, variants }: CloudflareContext, req: Req): ScimUserRec
 
 function findGroup({ state }: CloudflareContext, req: Req): UserGroupRecord {
   const g = state.userGroups.get(req.params.group_id);
-  // Every custom user group is a SCIM group, made over SCIM or not (the dashboard, the v4 API): #35 item 5.
+  // Every custom user group is a SCIM group, made over SCIM or not (the dashboard, the v4 API).
   if (!g) throw fail(req, 404, `Group ${req.params.group_id} not found`);
   return g;
 }
@@ -300,7 +300,7 @@ function listUsers(ctx: CloudflareContext, req: Req): Res {
 /** "Returns both system groups (backed by Cloudflare permission groups, prefixed cloudflare-v1-) and custom user groups." */
 function listGroups(ctx: CloudflareContext, req: Req): Res {
   const groups = [
-    // System groups and custom user groups, whoever made them (the spec; #35 item 5): a push whose name a dashboard group
+    // System groups and custom user groups, whoever made them (the spec): a push whose name a dashboard group
     // has finds it by displayName and links to it, as Okta does, rather than meeting a 409.
     ...[...ctx.state.userGroups.values()].map((g) => ({ name: g.name, view: () => groupSummary(g) })),
     ...ctx.state.systemGroups().map((g) => ({ name: g.name, view: () => systemSummary(g) })),

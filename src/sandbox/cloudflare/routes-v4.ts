@@ -188,7 +188,7 @@ function auditV2({ state }: CloudflareContext, req: Req): Res {
   const start = cursorParam ? decodeCursor(cursorParam) : 0;
   const page = entries.slice(start, start + limit);
   const cursor = start + limit < entries.length ? encodeCursor(start + limit) : undefined;
-  // The count as Cloudflare's audit-log docs show it: a string ("1"), beside the cursor (#35 item 10).
+  // The count as Cloudflare's audit-log docs show it: a string ("1"), beside the cursor.
   return { status: 200, body: { success: true, errors: [], result: page, result_info: { count: String(page.length), ...(cursor ? { cursor } : {}) } } };
 }
 

@@ -276,7 +276,7 @@ export class CloudflareState {
     });
   }
 
-  /** A new userName keeps the member's e-mail domain (#21 fact 4, from public reports): a new domain is a new person to Cloudflare. */
+  /** A new userName keeps the member's e-mail domain: a new domain is a new person to Cloudflare. */
   private renamed(user: ScimUserRecord, next: string, by: Actor): string {
     const domain = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase();
     if (!next.includes('@') || domain(next) !== domain(user.userName))
@@ -385,7 +385,7 @@ export class CloudflareState {
   // ---- The v4 API: members, IAM user groups, resource groups ----
 
   /**
-   * An invitation (the dashboard's "Invite", or the API): `pending` until accepted, the API's default (#35 item 6),
+   * An invitation (the dashboard's "Invite", or the API): `pending` until accepted, the API's default,
    * or `accepted` where the request says so. A member either way, and so a SCIM user with no externalId.
    */
   inviteMember(email: string, roles: string[], by: Actor, status: MemberRecord['status'] = 'pending'): MemberRecord {

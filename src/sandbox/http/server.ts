@@ -331,7 +331,7 @@ function encode(result: Res): { headers: Record<string, string>; payload: string
   let payload = '';
   if (result.body !== undefined && result.status !== 204) {
     payload = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
-    // A media type the answer names (a SCIM error's application/scim+json, #35 item 10) stands; else JSON's.
+    // A media type the answer names (a SCIM error's application/scim+json) stands; else JSON's.
     headers['content-type'] = result.contentType ?? headers['content-type'] ?? 'application/json';
   }
   return { headers: { ...headers, 'content-length': Buffer.byteLength(payload).toString() }, payload };

@@ -4,7 +4,7 @@ import type { OktaState } from './state.js';
 
 /**
  * The few Admin Console pages scim-setup links to, so that a guided step can be rehearsed in the
- * sandbox (#24 item 11): the app's Provisioning and Assignments tabs (one page: the tab is a
+ * sandbox: the app's Provisioning and Assignments tabs (one page: the tab is a
  * fragment the server never sees) and Dashboard → Tasks. Each form sends what an admin's clicks
  * change, to the sandbox's control API.
  */

@@ -195,7 +195,7 @@ function oktaFaces(auth: OktaAuth) {
 }
 
 /**
- * Okta's rate-limit events in the System Log (#35 item 7): `system.org.rate_limit.warning` once a bucket
+ * Okta's rate-limit events in the System Log: `system.org.rate_limit.warning` once a bucket
  * passes the org's warning threshold within a window (60 % unless an admin set another:
  * `state.rateLimitWarningPercent`), `system.org.rate_limit.violation` once it is spent. Okta e-mails the
  * org's admins for them. The fields, as the sandbox writes them: docs/sandbox.md.

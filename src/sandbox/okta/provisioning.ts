@@ -328,7 +328,7 @@ export class ProvisioningEngine {
   /**
    * Update User Attributes on: a provisioned user whose profile changed in Okta is read and replaced in
    * the target (Okta's SCIM guide: GET /Users/{id}, then PUT with the whole user), logged as push_profile
-   * (#35 item 8). Off, as Cloudflare's guide leaves it, nothing is sent.
+   * . Off, as Cloudflare's guide leaves it, nothing is sent.
    */
   private async pushProfiles(app: AppRecord, send: Scim, passStartedAt: string): Promise<boolean> {
     if (!app.provisioning?.updateUserAttributes) return false;

@@ -145,7 +145,7 @@ function deleteMapping(ctx: OktaContext, req: Req): Res {
   const app = findApp(ctx, req.params.appId);
   const mapping = findMapping(app, req.params.mappingId);
   const deleteTarget = req.query.get('deleteTargetGroup');
-  // Optional, default false (the API reference, #35 item 4); anything else than true or false is refused.
+  // Optional, default false (the API reference); anything else than true or false is refused.
   if (deleteTarget !== null && deleteTarget !== 'true' && deleteTarget !== 'false') throw validation('deleteTargetGroup: must be true or false.');
   ctx.state.deleteMapping(app, mapping, deleteTarget === 'true');
   // Recorded: 200 with an empty body, where most deletes answer 204.

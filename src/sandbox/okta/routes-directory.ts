@@ -81,7 +81,7 @@ function listLogs({ state }: OktaContext, req: Req): Res {
     events = events.filter((e) => words.every((w) => JSON.stringify([e.displayMessage, e.eventType, e.actor, e.target]).toLowerCase().includes(w)));
   if (req.query.get('sortOrder') === 'DESCENDING') events = [...events].reverse();
   // A polling request (no `until`, ascending) has no last page: Okta's System Log guide says a `next` link is always
-  // there, the event list possibly empty. A bounded one (since and until) ends (#35 item 9).
+  // there, the event list possibly empty. A bounded one (since and until) ends.
   const polling = until === null && req.query.get('sortOrder') !== 'DESCENDING';
   const { page, headers } = oktaPage(req, events, 100, 1000, polling);
   return { status: 200, body: page, headers };

@@ -36,7 +36,7 @@ function audit(e: Reads): Check {
       fix: "If Okta's Provisioning tab holds another token, hand it this one: `npx scim-setup rotate-token` with CLOUDFLARE_SCIM_TOKEN set to it.",
     };
   // What matters is what Okta sends now: its latest requests by another token than the one given mean Okta holds that
-  // one, however much of the window the given token had before (#35 item 10).
+  // one, however much of the window the given token had before.
   const othersLatest = e.audit.others.latest;
   if (e.audit.count > 0 && othersLatest !== undefined && e.audit.latest !== undefined && Date.parse(othersLatest) > Date.parse(e.audit.latest))
     return {

@@ -22,7 +22,7 @@ function members(e: Reads, drift: Drift[]): Check {
   const evidence = [
     `${e.assignedLogins.length} users assigned in Okta; ${Object.values(e.cloudflareUsers).filter((u) => u.active).length} active SCIM users in Cloudflare; ${deactivated} deactivated (not members)`,
   ];
-  // Nobody assigned is not "all 0 are members": it provisions nobody, which is worth a word (#24 item 26).
+  // Nobody assigned is not "all 0 are members": it provisions nobody, which is worth a word.
   if (e.assignedLogins.length === 0)
     return {
       id: 'members',

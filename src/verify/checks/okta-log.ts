@@ -50,7 +50,7 @@ function oktaLog(e: Reads): Check {
     summary: `Okta's System Log shows ${e.oktaFailures.length} provisioning failure${e.oktaFailures.length > 1 ? 's' : ''} for the app since ${e.since} that no later success resolved`,
     evidence: lines,
     fix: auth
-      ? // A refusal names no cause: the token Okta holds, or a Base URL with another account's ID in it (#24 item 4).
+      ? // A refusal names no cause: the token Okta holds, or a Base URL with another account's ID in it.
         `Cloudflare refused Okta's requests: check the Base URL on the app's Provisioning tab first (it must be exactly ${e.baseUrl.expected}, ending in /accounts/<account ID>/scim/v2)${e.scimToken.ok ? ', since the SCIM token given here works against it' : ''}; then put a working SCIM token there and select Test API Credentials.`
       : `Open the app's View Logs in Okta for details. If Okta cannot reach Cloudflare, check the Base URL (it must be exactly ${e.baseUrl.expected}); fix the cause and retry the failed tasks (Dashboard → Tasks).`,
   };
