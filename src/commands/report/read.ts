@@ -1,4 +1,12 @@
-import { AUDIT_RETENTION_MS, readCloudflare, SCIM_AUDIT_SINCE, type AuditLogEntry, type CloudflareScimUser } from '../../cloudflare/reads.js';
+import {
+  AUDIT_RETENTION_MS,
+  readCloudflare,
+  SCIM_AUDIT_SINCE,
+  type AuditLogEntry,
+  type AuditWindow,
+  type CloudflareMember,
+  type CloudflareScimUser,
+} from '../../cloudflare/reads.js';
 import { isOktaRequest } from '../../cloudflare/audit.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../cloudflare/roles.js';
 import { readAppAssignments } from '../../okta/app-assignments.js';
@@ -59,57 +67,18 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
     notes.push(`${strangers.length - lookups.length} SCIM users' externalIds were not looked up in Okta; they are reported as another identity provider's.`);
   const oktaUsers = await usersWithIds(okta, lookups);
   const assignedGroupIds = assignments.groups.map((g) => g.id);
-  const [groupEvents, lifecycleEvents, audit, invitations, systemGroups] = await Promise.all([
-    oktaEvents(
-      okta,
-      assignedGroupIds.map((id) => ({ type: 'group.user_membership.remove', id })),
-      oktaFrom,
-      until,
-    ),
-    oktaEvents(
-      okta,
-      [...oktaUsers.keys()].map((id) => ({ type: 'user.lifecycle.deactivate', id })),
-      oktaFrom,
-      until,
-    ),
-    read ? readCloudflare.auditLog(read, { since: auditFrom, before: now }, { action_type: 'delete' }) : Promise.resolve(undefined),
-    read
-      ? readCloudflare.auditLog(
-          read,
-          { since: new Date(now.getTime() - AUDIT_RETENTION_MS), before: now },
-          { resource_product: 'members', action_type: 'create' },
-        )
-      : Promise.resolve(undefined),
-    // Without the read token, roles are read from SCIM's system groups (one per role, `cloudflare-v1-<permission group>`).
-    read ? Promise.resolve([]) : readCloudflare.scimGroups(scim),
-  ]);
-  if (!read)
-    notes.push(
-      'No CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given: pending invitations and Cloudflare\'s audit log were not read, so who was invited, and when Cloudflare removed anyone, is not known.',
-    );
-  if (since < oktaFrom) notes.push(`Okta's System Log keeps 90 days: it reaches back only to ${oktaFrom.toISOString()}, not to ${since.toISOString()}.`);
-  if (since < auditFrom)
-    notes.push(
-      `Cloudflare's audit log holds SCIM requests from ${SCIM_AUDIT_SINCE.slice(0, 10)} and keeps 18 months: it reaches back only to ${auditFrom.toISOString()}.`,
-    );
-  for (const window of [audit, invitations])
-    if (window && !window.complete)
-      notes.push(`Cloudflare's audit log held more than ${window.entries.length} entries in the period: the oldest were not read.`);
+  const { groupEvents, lifecycleEvents, audit, invitations, systemGroups } = await readLogs(session, {
+    assignedGroupIds,
+    oktaUserIds: [...oktaUsers.keys()],
+    oktaFrom,
+    auditFrom,
+    now,
+  });
+  notes.push(...reachNotes({ read: Boolean(read), since, oktaFrom, auditFrom, windows: [audit, invitations] }));
   const scimByLogin = new Map(
     scimUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, ...(u.externalId ? { externalId: u.externalId } : {}) }]),
   );
-  const memberFacts = members
-    ? members.map((m): MemberFact => {
-        const email = m.user?.email ?? m.email ?? m.id;
-        const scimUser = scimByLogin.get(email.toLowerCase());
-        return {
-          email,
-          status: m.status ?? 'accepted',
-          roles: (m.roles ?? []).map((r) => ({ id: r.id, name: r.name ?? r.id })),
-          ...(scimUser ? { scim: scimUser } : {}),
-        };
-      })
-    : scimMembers(scimUsers, systemGroups);
+  const memberFacts = members ? memberFactsOf(members, scimByLogin) : scimMembers(scimUsers, systemGroups);
   const emailByMemberId = new Map((members ?? []).map((m) => [m.id, (m.user?.email ?? m.email ?? '').toLowerCase()]));
   return {
     notes,
@@ -134,6 +103,73 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
       now: until,
     },
   };
+}
+
+/**
+ * The logs the report reads after the assignments: removals from the assigned groups and
+ * deactivations of this org's users in Okta's System Log; Cloudflare's SCIM deletions in the period
+ * and its invitations over the audit log's whole reach; and, without the read token, SCIM's system
+ * groups for roles.
+ */
+async function readLogs({ okta, scim, read }: Session, w: { assignedGroupIds: string[]; oktaUserIds: string[]; oktaFrom: Date; auditFrom: Date; now: Date }) {
+  const [groupEvents, lifecycleEvents, audit, invitations, systemGroups] = await Promise.all([
+    oktaEvents(
+      okta,
+      w.assignedGroupIds.map((id) => ({ type: 'group.user_membership.remove', id })),
+      w.oktaFrom,
+      w.now.toISOString(),
+    ),
+    oktaEvents(
+      okta,
+      w.oktaUserIds.map((id) => ({ type: 'user.lifecycle.deactivate', id })),
+      w.oktaFrom,
+      w.now.toISOString(),
+    ),
+    read ? readCloudflare.auditLog(read, { since: w.auditFrom, before: w.now }, { action_type: 'delete' }) : Promise.resolve(undefined),
+    read
+      ? readCloudflare.auditLog(
+          read,
+          { since: new Date(w.now.getTime() - AUDIT_RETENTION_MS), before: w.now },
+          { resource_product: 'members', action_type: 'create' },
+        )
+      : Promise.resolve(undefined),
+    // Without the read token, roles are read from SCIM's system groups (one per role, `cloudflare-v1-<permission group>`).
+    read ? Promise.resolve([]) : readCloudflare.scimGroups(scim),
+  ]);
+  return { groupEvents, lifecycleEvents, audit, invitations, systemGroups };
+}
+
+/** What a reader must know of what was not read, or is no longer kept. */
+function reachNotes(x: { read: boolean; since: Date; oktaFrom: Date; auditFrom: Date; windows: Array<AuditWindow | undefined> }): string[] {
+  const notes: string[] = [];
+  if (!x.read)
+    notes.push(
+      'No CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given: pending invitations and Cloudflare\'s audit log were not read, so who was invited, and when Cloudflare removed anyone, is not known.',
+    );
+  if (x.since < x.oktaFrom)
+    notes.push(`Okta's System Log keeps 90 days: it reaches back only to ${x.oktaFrom.toISOString()}, not to ${x.since.toISOString()}.`);
+  if (x.since < x.auditFrom)
+    notes.push(
+      `Cloudflare's audit log holds SCIM requests from ${SCIM_AUDIT_SINCE.slice(0, 10)} and keeps 18 months: it reaches back only to ${x.auditFrom.toISOString()}.`,
+    );
+  for (const window of x.windows)
+    if (window && !window.complete)
+      notes.push(`Cloudflare's audit log held more than ${window.entries.length} entries in the period: the oldest were not read.`);
+  return notes;
+}
+
+/** Members as the members API lists them (invitations included), each with its SCIM user where SCIM lists one. */
+function memberFactsOf(members: CloudflareMember[], scimByLogin: Map<string, { id: string; externalId?: string }>): MemberFact[] {
+  return members.map((m) => {
+    const email = m.user?.email ?? m.email ?? m.id;
+    const scimUser = scimByLogin.get(email.toLowerCase());
+    return {
+      email,
+      status: m.status ?? 'accepted',
+      roles: (m.roles ?? []).map((r) => ({ id: r.id, name: r.name ?? r.id })),
+      ...(scimUser ? { scim: scimUser } : {}),
+    };
+  });
 }
 
 /** Events of these types about these targets, in a bounded window (since and until: a polling read would never end), a filter per 20. */
