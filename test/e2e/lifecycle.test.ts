@@ -1,11 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSeed } from '../../src/sandbox/okta/seed.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, ROOT, runInProcess } from '../helpers/cli.js';
+import { cleanEnv, runInProcess, startInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let s: Sandbox | undefined;
@@ -176,17 +175,13 @@ describe('token rotation', () => {
     s = await sandbox({ admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'rotate-token', '--yes', '--wait', '30s'], {
-      env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: fresh }),
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    const run = startInProcess(['rotate-token', '--yes', '--wait', '30s'], { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: fresh }) });
     const deadline = Date.now() + 20_000;
-    while (!out.includes('Test API Credentials') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(out).not.toContain(fresh);
+    while (!run.output().includes('Test API Credentials') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(run.output()).not.toContain(fresh);
     s.okta.setProvisioning(app().id, { ...app().provisioning!, token: fresh });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code } = await run.exit;
+    const out = run.output();
     expect(code, out).toBe(0);
     expect(out).toContain('SCIM request');
     expect(out).toContain('Waiting up to 30s for Okta to push with the new token');

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { generatedSeed } from '../../src/sandbox/okta/seed.js';
-import { spawn } from 'node:child_process';
-import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { cleanEnv, runInProcess, startInProcess } from '../helpers/cli.js';
 import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
 let current: Sandbox | undefined;
@@ -20,7 +19,7 @@ async function start(options: Parameters<typeof sandbox>[0] = {}): Promise<Sandb
 }
 
 function okta(s: Sandbox, args: string[], env: Record<string, string | undefined> = {}) {
-  return runCli(['okta', ...args], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
+  return runInProcess(['okta', ...args], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
 }
 
 const json = (stdout: string) => JSON.parse(stdout);
@@ -190,7 +189,7 @@ describe('scim-setup okta against the sandbox', () => {
     expect(made.status).toBe(200);
     const plan = json((await okta(s, ['--push-group', 'Engineering', '--dry-run', '--json'])).stdout);
     expect(plan.actions.find((a: { id: string }) => a.id === 'push-mapping:Engineering')).toMatchObject({ kind: 'noop' });
-    const destroyed = await runCli(['destroy', '--yes', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const destroyed = await runInProcess(['destroy', '--yes', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(destroyed.code, destroyed.stderr).toBe(0);
     expect(apps(s)).toHaveLength(0);
   });
@@ -254,18 +253,11 @@ describe('scim-setup okta against the sandbox', () => {
 
   it('while the guided step waits, shows which settings Okta already has and which are missing, as they change', async () => {
     const s = await start({ admin: 'manual' });
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bin', 'scim-setup.js'), 'okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'],
-      { env: cleanEnv(s.env) },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    const run = startInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'], { env: cleanEnv(s.env) });
     const until = async (text: string) => {
       const deadline = Date.now() + 20_000;
-      while (!out.includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(out).toContain(text);
+      while (!run.output().includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(run.output()).toContain(text);
     };
     await until('Okta shows: API integration ✗, Create Users ✗, Deactivate Users ✗, Update User Attributes off ✓');
     const app = apps(s)[0];
@@ -280,7 +272,8 @@ describe('scim-setup okta against the sandbox', () => {
     s.okta.setProvisioning(app.id, settings);
     await until('Okta now shows: API integration ✓, Create Users ✓, Deactivate Users ✗, Update User Attributes off ✓');
     s.okta.setProvisioning(app.id, { ...settings, deactivateUsers: true });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code } = await run.exit;
+    const out = run.output();
     expect(code, out).toBe(0);
     expect(out).toContain('Okta now shows: API integration ✓, Create Users ✓, Deactivate Users ✓, Update User Attributes off ✓');
     // The value to copy stands on a line of its own.

@@ -88,8 +88,24 @@ export function secretPieces(secret: string): string[] {
 
 export const ANSI = /\u001b\[[0-9;]*m/;
 
+/**
+ * Starts the CLI in this process and hands back what it has printed so far, for a test that acts
+ * while a run waits (a guided step, as a person at the terminal would); `exit` is its result.
+ */
+export function startInProcess(
+  args: string[],
+  options: CliOptions & { columns?: number; isTTY?: boolean } = {},
+): { output: () => string; exit: Promise<CliResult> } {
+  let printed = '';
+  const exit = runInProcess(args, { ...options, onOutput: (text) => (printed += text) });
+  return { output: () => printed, exit };
+}
+
 /** Runs the CLI in this process (faster: the SDKs load once), with captured streams and the same leak sweep. */
-export async function runInProcess(args: string[], options: CliOptions & { columns?: number; isTTY?: boolean } = {}): Promise<CliResult> {
+export async function runInProcess(
+  args: string[],
+  options: CliOptions & { columns?: number; isTTY?: boolean; onOutput?: (text: string) => void } = {},
+): Promise<CliResult> {
   const { PassThrough } = await import('node:stream');
   const { main } = await import('../../src/index.js');
   const capture = (name: 'stdout' | 'stderr') => {
@@ -98,6 +114,7 @@ export async function runInProcess(args: string[], options: CliOptions & { colum
     stream.on('data', (d) => {
       text += d;
       shown(String(d), name);
+      options.onOutput?.(String(d));
     });
     return { stream, text: () => text };
   };
