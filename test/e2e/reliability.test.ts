@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { startCapture, startHostileFront } from '../helpers/hostile-front.js';
 import { startProxy } from '../helpers/proxy.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 
@@ -171,5 +172,30 @@ describe('never hang, never duplicate', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/debug: GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/groups\?search=.* → 503/);
     expect(r.stderr).toMatch(/debug: retrying GET/);
+  });
+});
+
+describe('the process ends, whatever the service does', () => {
+  it('a response that drips its body: the run fails on its timeout and the process exits', async () => {
+    s = await sandbox({ admin: 'auto' });
+    const setup = await okta(['--push-group', 'Engineering', '--yes', '--wait', '20s']);
+    expect(setup.code, setup.stderr).toBe(0);
+    await s.okta.engine.idle();
+    // Okta's app list, read through a front that sends its body a byte at a time, for ever.
+    const evil = await startCapture();
+    const front = await startHostileFront(s.okta.url, /^GET \/api\/v1\/apps\?/, { kind: 'drip' }, evil.url);
+    try {
+      const started = Date.now();
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'scim-setup.js'), 'verify', '--request-timeout', '2s'], {
+        env: cleanEnv({ ...s.env, OKTA_ORG_URL: front.url }),
+      });
+      let out = '';
+      child.stderr.on('data', (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code, out).toBe(1);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await Promise.all([front.close(), evil.close()]);
+    }
   });
 });
