@@ -274,6 +274,15 @@ describe('the files: CSV and the page', () => {
     expect(page).not.toMatch(/<[^>]*\s(src|href)=/);
   });
 
+  it('a name that tries to drive a terminal or reorder text is shown as escapes in the CSV and the page', () => {
+    const hostile = 'ops\u001b]52;c;c2VjcmV0\u0007\r\nadmins\u202etxt.exe@x.com';
+    const report = accessReport({ ...evidence, governance: { ...evidence.governance, members: [{ email: hostile, status: 'pending', roles: [] }] } }, frame);
+    for (const text of [reportCsv(report), reportHtml(report)]) {
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u202e]/);
+      expect(text).toContain('ops\\x1b]52;c;c2VjcmV0\\x07\\x0d\\nadmins\\u202etxt.exe@x.com');
+    }
+  });
+
   it('--redact-pii: every person hashed in each table, the same person the same hash', () => {
     const hashed = withoutPeople(accessReport(evidence, frame));
     const text = JSON.stringify(hashed);

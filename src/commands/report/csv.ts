@@ -1,4 +1,5 @@
 import { csvDocument, type CsvCell } from '../../lib/csv.js';
+import { untrusted } from '../../lib/terminal-text.js';
 import type { AccessReport } from './document.js';
 
 const HEADER = [
@@ -44,5 +45,8 @@ export function reportCsv(report: AccessReport): string {
   const removals = report.deprovisioning
     .filter((d) => !listed.has(d.login.toLowerCase()))
     .map((d): CsvCell[] => [d.login, false, null, '', '', '', null, '', ...removalCells(d.login)]);
-  return csvDocument(HEADER, [...outside, ...removals]);
+  // Names and reasons from the wire, one line each with their controls shown: the file is read in a
+  // spreadsheet, and as often with `cat` on a terminal.
+  const shown = (row: CsvCell[]) => row.map((cell) => (typeof cell === 'string' ? untrusted(cell) : cell));
+  return csvDocument(HEADER, [...outside, ...removals].map(shown));
 }

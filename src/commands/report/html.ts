@@ -1,3 +1,4 @@
+import { untrusted } from '../../lib/terminal-text.js';
 import type { Deprovisioning } from '../../plan/deprovisioning.js';
 import type { AccessReport } from './document.js';
 
@@ -82,9 +83,13 @@ function timeline(rows: Deprovisioning[]): string {
 const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const seconds = (value: number | null) => (value === null ? '–' : `${value} s`);
 
-/** Every character that means something in HTML, in text and in attribute values alike. */
+/**
+ * A value as the page shows it: controls and direction overrides as visible escapes (a browser
+ * reorders text at U+202E as a terminal would), then every character that means something in HTML,
+ * in text and in attribute values alike.
+ */
 export function esc(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return untrusted(value).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
