@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The layer rule (DESIGN §6), checked on every import in src/: commands → apply/verify →
-// okta/cloudflare → plan/lib. An import may point down or sideways within its own layer, never
+// okta/cloudflare → plan/lib; a command's home ranks its plan.ts and operation.ts as plan, its steps.ts as apply. An import may point down or sideways within its own layer, never
 // up; plan/ does no I/O, not even through lib/; sandbox/ imports nothing of the product but lib/,
 // and the product uses the sandbox through its one entry (sandbox/index.ts). It fails closed
 // (#23 item 8): a file or folder without a layer, a side-effect import and a computed dynamic
@@ -24,10 +24,17 @@ function files(dir) {
   });
 }
 
-/** A file's layer: its folder under src/, or its own entry for a root file; undefined when it has none. */
+/**
+ * A command's home (commands/<name>/) holds all of it, ranked by role: its plan and operation type
+ * are pure, as plan/ is; its steps act, as apply/ does; the rest (declaration, run) is the command's.
+ */
+const COMMAND_ROLES = { 'plan.ts': 'plan', 'operation.ts': 'plan', 'steps.ts': 'apply' };
+
+/** A file's layer: its folder under src/ (or its role in a command's home), or its own entry for a root file; undefined when it has none. */
 const layerOf = (path) => {
   const parts = relative(SRC, path).replace(/\.js$/, '.ts').split('/');
   if (parts.length === 1) return ROOT_FILES[parts[0]];
+  if (parts[0] === 'commands' && parts.length === 3) return COMMAND_ROLES[parts[2]] ?? 'commands';
   return parts[0] in RANK ? parts[0] : undefined;
 };
 const rankOf = (layer) => RANK[layer] ?? ROOT_RANK[layer];

@@ -129,9 +129,19 @@ const cloudflarePathFiles = outsideCloudflare.filter((f) =>
   ),
 );
 if (process.env.MEASURE_VERBOSE) for (const f of cloudflarePathFiles) console.error(`Cloudflare path: ${relative(src, f)}`);
+// A command's home is commands/<name>/: it is named outside it only where it is registered (cli.ts).
+const homeOf = (f) => /^commands\/([^/]+)\//.exec(relative(src, f))?.[1];
+const graph = importGraph(product);
+const namedOutsideHome = [...graph].flatMap(([f, targets]) =>
+  relative(src, f) === 'cli.ts'
+    ? []
+    : targets.filter((t) => homeOf(t) !== undefined && homeOf(t) !== homeOf(f)).map((t) => `${relative(src, f)} → ${relative(src, t)}`),
+);
+if (process.env.MEASURE_VERBOSE) for (const n of namedOutsideHome) console.error(`command named outside its home: ${n}`);
 const tests = existsSync(join(root, 'test')) ? files(join(root, 'test')).filter((f) => f.endsWith('.test.ts')) : [];
 Object.assign(measures, {
   'import cycles': found.length,
+  'commands named outside their home': namedOutsideHome.length,
   'Cloudflare paths outside cloudflare/': cloudflarePathFiles.length,
   'untyped documents': count(
     product.filter((f) => relative(src, f).startsWith('commands/') || relative(src, f) === 'lib/reporter.ts'),

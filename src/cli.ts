@@ -1,7 +1,13 @@
 import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import type { Context } from './context.js';
+import type { CommandLine, Context } from './context.js';
 import { exitCodeHelp } from './lib/errors.js';
-import { declareDemo, declareDestroy, declareMigrate, declareOkta, declareRotateToken, declareSandbox, declareVerify } from './commands/declarations.js';
+import { declareDemo } from './commands/demo/declaration.js';
+import { declareDestroy } from './commands/destroy/declaration.js';
+import { declareMigrate } from './commands/migrate/declaration.js';
+import { declareOkta } from './commands/okta/declaration.js';
+import { declareRotateToken } from './commands/rotate-token/declaration.js';
+import { declareSandbox } from './commands/sandbox/declaration.js';
+import { declareVerify } from './commands/verify/declaration.js';
 import { declareReport } from './commands/report/declaration.js';
 import { VERSION } from './lib/version.js';
 import { hideFlagValues } from './lib/redact.js';
@@ -29,23 +35,23 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
     <O>(load: () => Promise<CommandModule<O>>) =>
     async (options: O) => {
       const module = await load();
-      setExitCode(await module.run(options, ctx));
+      setExitCode(await module.run(options, ctx, commandLine));
     };
 
-  // Each command's flags and help are declared in commands/declarations.ts; its handler loads when it runs.
+  // Each command's flags and help are declared in its home (commands/<name>/declaration.ts); its handler loads when it runs.
   const add = <C extends CommandUnknownOpts>(command: C) => {
     command.copyInheritedSettings(program);
     program.addCommand(command);
     return command;
   };
-  add(declareOkta().action(run(() => import('./commands/okta.js'))));
-  add(declareVerify().action(run(() => import('./commands/verify.js'))));
-  add(declareDestroy().action(run(() => import('./commands/destroy.js'))));
-  add(declareMigrate().action(run(() => import('./commands/migrate.js'))));
-  add(declareRotateToken().action(run(() => import('./commands/rotate-token.js'))));
+  add(declareOkta().action(run(() => import('./commands/okta/run.js'))));
+  add(declareVerify().action(run(() => import('./commands/verify/run.js'))));
+  add(declareDestroy().action(run(() => import('./commands/destroy/run.js'))));
+  add(declareMigrate().action(run(() => import('./commands/migrate/run.js'))));
+  add(declareRotateToken().action(run(() => import('./commands/rotate-token/run.js'))));
   add(declareReport().action(run(() => import('./commands/report/run.js'))));
-  add(declareSandbox().action(run(() => import('./commands/sandbox.js'))));
-  add(declareDemo().action(run(() => import('./commands/demo.js'))));
+  add(declareSandbox().action(run(() => import('./commands/sandbox/run.js'))));
+  add(declareDemo().action(run(() => import('./commands/demo/run.js'))));
 
   program
     .command('completion')
@@ -60,7 +66,7 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
         'Typed as `npx scim-setup …`, the shell completes npx, and this script does nothing.\n',
     )
     .action(async (shell: string) => {
-      const { completionScript } = await import('./commands/completion.js');
+      const { completionScript } = await import('./commands/completion/script.js');
       const flagsOf = (c: CommandUnknownOpts) => c.options.flatMap((o) => [o.short, o.long].filter((f): f is string => Boolean(f))).concat('--help');
       const model = { commands: program.commands.map((c) => ({ name: c.name(), flags: flagsOf(c) })), globalFlags: ['--help', '--version'] };
       ctx.stdout.write(completionScript(shell, model));
@@ -69,6 +75,13 @@ export function buildProgram(ctx: Context, setExitCode: (code: number) => void):
   return program;
 }
 
+const commandLine: CommandLine = async (args, ctx) => {
+  let code = 0;
+  await buildProgram(ctx, (c) => (code = c)).parseAsync(args, { from: 'user' });
+  return code;
+};
+
 export interface CommandModule<O> {
-  run(options: O, ctx: Context): Promise<number>;
+  /** `commandLine`: for a command that runs another as typed (demo runs okta). */
+  run(options: O, ctx: Context, commandLine: CommandLine): Promise<number>;
 }

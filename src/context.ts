@@ -13,3 +13,6 @@ export interface Context {
   /** Work that must run however the command ends (the --record file), run by main in order. */
   finalizers: Array<() => Promise<void>>;
 }
+
+/** Runs one command line (argv after the program's name) through the one registration (src/cli.ts), as a person would type it. */
+export type CommandLine = (args: string[], ctx: Context) => Promise<number>;

@@ -2,7 +2,7 @@ import { untrusted } from '../lib/terminal-text.js';
 import { InterruptedError, PendingError } from '../lib/errors.js';
 import type { Reporter, Task } from '../lib/reporter.js';
 import type { ManualStep } from '../plan/guided-step.js';
-import type { Action, ActionResource } from '../plan/types.js';
+import type { Action, ActionResource, OperationBase } from '../plan/types.js';
 
 /** What became of one action; the JSON document's `applied`. */
 export interface AppliedAction {
@@ -39,7 +39,7 @@ export interface RunResult {
 export const LEFT_MANUAL = Symbol('left as a manual step');
 
 /** Does one action. A string it returns ends its task line (how it went, a proof); LEFT_MANUAL makes it a manual step; anything else is done. */
-export type Step = (action: Action, progress: (text: string) => void) => Promise<unknown>;
+export type Step<O extends OperationBase> = (action: Action<O>, progress: (text: string) => void) => Promise<unknown>;
 
 export interface ExecutorOptions {
   reporter: Pick<Reporter, 'task'>;
@@ -56,7 +56,12 @@ const POOL = 4;
  * consecutive independent actions (`concurrent`) runs a few at a time under one line. Ctrl-C
  * stops before the next request and says what was done; a re-run converges from there.
  */
-export async function runActions<R extends RunResult>(actions: readonly Action[], options: ExecutorOptions, result: R, step: Step): Promise<R> {
+export async function runActions<O extends OperationBase, R extends RunResult>(
+  actions: readonly Action<O>[],
+  options: ExecutorOptions,
+  result: R,
+  step: Step<O>,
+): Promise<R> {
   for (const phase of phases(actions.filter((a) => a.kind !== 'noop'))) {
     if (options.signal.aborted) throw interrupted(result);
     const label = options.concurrent?.[phase[0].resource];
@@ -67,8 +72,8 @@ export async function runActions<R extends RunResult>(actions: readonly Action[]
 }
 
 /** Consecutive actions of one resource form a phase; a manual action stands alone. */
-function phases(actions: Action[]): Action[][] {
-  const out: Action[][] = [];
+function phases<O extends OperationBase>(actions: Action<O>[]): Action<O>[][] {
+  const out: Action<O>[][] = [];
   for (const a of actions) {
     const last = out[out.length - 1];
     if (last && last[0].resource === a.resource && a.kind !== 'manual' && last[0].kind !== 'manual') last.push(a);
@@ -83,7 +88,7 @@ function phases(actions: Action[]): Action[][] {
  */
 const line = untrusted;
 
-async function runOne(action: Action, options: ExecutorOptions, result: RunResult, step: Step): Promise<void> {
+async function runOne<O extends OperationBase>(action: Action<O>, options: ExecutorOptions, result: RunResult, step: Step<O>): Promise<void> {
   if (action.kind === 'manual') {
     result.manualSteps.push({ id: action.id, title: action.summary, steps: action.detail ? [action.detail] : [] });
     result.applied.push(applied(action, 'manual', action.detail));
@@ -103,7 +108,13 @@ async function runOne(action: Action, options: ExecutorOptions, result: RunResul
   }
 }
 
-async function runConcurrently(phase: Action[], label: string, options: ExecutorOptions, result: RunResult, step: Step): Promise<void> {
+async function runConcurrently<O extends OperationBase>(
+  phase: Action<O>[],
+  label: string,
+  options: ExecutorOptions,
+  result: RunResult,
+  step: Step<O>,
+): Promise<void> {
   const task = options.reporter.task(`${label} (0/${phase.length})`);
   let done = 0;
   const errors: unknown[] = [];

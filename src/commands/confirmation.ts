@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { JsonDocument } from '../lib/json-document.js';
-import type { PlannedFields } from './documents.js';
+import type { PlanFields } from './documents.js';
 import { ExitCode, InputError, type ExitCodeValue } from '../lib/errors.js';
 import { ask, confirm } from '../lib/prompt.js';
 import type { Reporter } from '../lib/reporter.js';
@@ -27,7 +27,7 @@ export interface Question {
 export async function confirmOrCancel(
   question: Question,
   options: { yes?: boolean; applying: boolean; interactivity: Interactivity },
-  io: { ctx: Context; reporter: Reporter; document: JsonDocument & Partial<PlannedFields> },
+  io: { ctx: Context; reporter: Reporter; document: JsonDocument & Partial<PlanFields> },
 ): Promise<ExitCodeValue | undefined> {
   if (options.yes || options.applying) return undefined;
   if (!options.interactivity.interactive)

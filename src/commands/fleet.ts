@@ -10,7 +10,7 @@ import type { SavedInputs, ScimTokenNeed, SecretName, SecretValue } from '../lib
 import type { Reporter } from '../lib/reporter.js';
 import { readAllStdin, readSecretFile, readSecretFiles } from '../lib/secret-files.js';
 import type { CiReport } from '../verify/ci-report.js';
-import type { OutputOptions, SessionOptions } from './options.js';
+import type { OutputOptions, SessionOptions } from './flags.js';
 import { publishFleetCiOutputs } from '../verify/ci-outputs.js';
 import { fleetTable } from './fleet-report.js';
 import { errorDocument, inputFlagsOf, openSession, secretFileFlagsOf, type FleetSeat, type Session } from './session.js';

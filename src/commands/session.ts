@@ -4,7 +4,7 @@ import { loadConfig } from '../lib/config-load.js';
 import { OKTA_BUCKETS } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
-import type { OutputOptions, SessionOptions } from './options.js';
+import type { OutputOptions, SessionOptions } from './flags.js';
 import type { LoadedConfig } from '../lib/config-file.js';
 import { CliError, exitCodeFor, InputError, RemoteError } from '../lib/errors.js';
 import { HarRecorder } from '../lib/har.js';

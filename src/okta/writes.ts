@@ -1,3 +1,4 @@
+import { RemoteError } from '../lib/errors.js';
 import { connectionBody } from '../plan/app-template.js';
 import { oktaPaths } from '../plan/okta-paths.js';
 import type { PushMapping } from './app-assignments.js';
@@ -19,8 +20,22 @@ export const writeOkta = {
     await okta.postNoContent(oktaPaths.lifecycle(appId, 'deactivate'));
     await okta.delete(oktaPaths.app(appId));
   },
-  /** PUT /apps/{id} replaces the whole app: `app` is the app as read, changed. */
-  replaceApp: (okta: OktaClient, appId: string, app: Record<string, unknown>) => okta.put<OktaApp>(oktaPaths.app(appId), app),
+  /**
+   * The app's display options set, by the only write Okta has for them: PUT /apps/{id} replaces the
+   * whole app, so it is read whole and sent back with only its visibility changed. Never once
+   * provisioning is on (a replace would reset it): that is refused, for a re-run to plan again.
+   */
+  replaceVisibility: async (okta: OktaClient, appId: string, visibility: object) => {
+    const app = await okta.get<{ [field: string]: unknown; features?: string[]; visibility?: object }>(oktaPaths.app(appId));
+    if ((app.features ?? []).length > 0)
+      throw new RemoteError(
+        'Provisioning was turned on while this run was planning; replacing the app now would reset it.',
+        'Re-run: the plan will make this a manual step.',
+      );
+    // Read-only fields Okta sets itself are not sent back.
+    const { id: _id, created: _created, lastUpdated: _lastUpdated, _links: _l, _embedded: _e, features: _f, ...rest } = app;
+    return okta.put<OktaApp>(oktaPaths.app(appId), { ...rest, visibility: { ...(app.visibility ?? {}), ...visibility } });
+  },
   /**
    * The provisioning connection (AppConnectionRequest, TOKEN), activated. Okta documents it for a
    * few apps only; on others it answers 200 with status UNKNOWN and changes nothing.

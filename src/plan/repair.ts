@@ -1,6 +1,7 @@
 import { fromWire } from '../lib/terminal-text.js';
 import { oktaPaths } from './okta-paths.js';
 import type { Drift, GroupMembersDrift, MemberDrift } from './drift.js';
+import type { ReassignUser } from './operations.js';
 import type { Action, Desired, PlannedRequest } from './types.js';
 
 /**
@@ -44,7 +45,11 @@ export function bringBackFix(drifted: Array<Pick<MemberDrift, 'login' | 'direct'
   }; then run verify.`;
 }
 
-export function repairs(drift: Drift[], appId: string, inputs: Pick<Desired, 'pushGroups' | 'assignUsers'>): { actions: Action[]; warnings: string[] } {
+export function repairs(
+  drift: Drift[],
+  appId: string,
+  inputs: Pick<Desired, 'pushGroups' | 'assignUsers'>,
+): { actions: Action<ReassignUser>[]; warnings: string[] } {
   // A user a group assigns gets a manual step whatever the inputs: no API step could be left half-done.
   const named = (d: Drift) =>
     d.kind === 'member' ? !d.direct || inputs.assignUsers.some((l) => l.toLowerCase() === d.login.toLowerCase()) : inputs.pushGroups.includes(d.group);
@@ -54,7 +59,7 @@ export function repairs(drift: Drift[], appId: string, inputs: Pick<Desired, 'pu
   return { actions: wanted.filter(named).map((d) => repairAction(d, appId)), warnings: wanted.filter((d) => !named(d)).map(unnamed) };
 }
 
-function repairAction(d: Drift, appId: string): Action {
+function repairAction(d: Drift, appId: string): Action<ReassignUser> {
   const app = oktaPaths.app(appId);
   switch (d.kind) {
     case 'group-members':

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../lib/errors.js';
 import { isRecord } from '../lib/is-record.js';
 import type { SavedInputs } from '../lib/inputs.js';
+import { isMakeScimToken, isRevokeScimTokens } from './operations.js';
 import type { Action, Desired, Plan } from './types.js';
 
 export const PLAN_FORMAT_VERSION = 1;
@@ -200,9 +201,9 @@ function sourceOf(key: keyof Desired, saved: Desired, given: Desired): string {
 function operationWords(a: Action): string {
   const op = a.operation;
   if (!op) return 'no operation';
-  if (op.kind === 'make-scim-token')
+  if (isMakeScimToken(op))
     return `${op.adopt ? `adopt ${op.adopt}` : `make "${op.name}"`} (permission group ${op.permissionGroupId})${op.revoke.length ? `, revoke ${op.revoke.join(', ')}` : ''}`;
-  if (op.kind === 'revoke-scim-tokens') return `revoke ${op.ids.join(', ') || 'nothing'}`;
+  if (isRevokeScimTokens(op)) return `revoke ${op.ids.join(', ') || 'nothing'}`;
   return JSON.stringify(op);
 }
 

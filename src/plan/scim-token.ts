@@ -1,5 +1,6 @@
 import type { TokenCreation } from '../lib/inputs.js';
 import { fromWire } from '../lib/terminal-text.js';
+import type { MakeScimToken } from './operations.js';
 import type { Action } from './types.js';
 import { APP_ID_PLACEHOLDER, appTokens, ownTokens, scimTokenName, type ListedToken, type TokenExpectation } from './token-ownership.js';
 
@@ -54,7 +55,7 @@ export function scimTokenAction(
   observed: ObservedScimTokens,
   accountId: string,
   oktaHoldsOne: boolean,
-): Action {
+): Action<MakeScimToken> {
   const name = scimTokenName(app.label, app.id ?? APP_ID_PLACEHOLDER);
   const shown = fromWire(app.id ? name : scimTokenName(app.label, '<new app id>'), 160);
   const base = { id: 'scim-token', resource: 'scim-token' as const, subject: name };

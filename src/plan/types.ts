@@ -28,6 +28,15 @@ export interface Visibility {
 /** The guide's display options: icons hidden on web and mobile, no auto sign-in, no auto-launch. */
 export const WANTED_VISIBILITY: Visibility = { autoLaunch: false, autoSubmitToolbar: false, hide: { iOS: true, web: true } };
 
+export function visibilityDrift(visibility: Visibility): string[] {
+  const drift: string[] = [];
+  if (!visibility.hide.web) drift.push('the icon is shown to users on the web');
+  if (!visibility.hide.iOS) drift.push('the icon is shown in the Okta mobile app');
+  if (visibility.autoSubmitToolbar) drift.push('automatic sign-in on the login page is on');
+  if (visibility.autoLaunch) drift.push('auto-launch is on');
+  return drift;
+}
+
 export interface ObservedApp {
   id: string;
   label: string;
@@ -73,7 +82,12 @@ export interface PlannedRequest {
   body?: unknown;
 }
 
-export interface Action {
+/** What every operation is: a kind its command's steps switch on. Each command has its own union (commands/<name>/operation.ts). */
+export interface OperationBase {
+  kind: string;
+}
+
+export interface Action<O extends OperationBase = OperationBase> {
   /** Stable across runs: how a saved plan is compared with a fresh one. */
   id: string;
   kind: ActionKind;
@@ -91,25 +105,8 @@ export interface Action {
   /** The group or user the action is about, by name: what a result and a report name (never parsed out of `id`). */
   subject?: string;
   /** A step more than its requests: what the executor does, typed, with an exhaustive switch. */
-  operation?: Operation;
+  operation?: O;
 }
-
-/** The steps of a migration off one legacy group, in order. */
-export type MigrateStep = 'group' | 'members' | 'assign' | 'push' | 'role' | 'legacy-push' | 'legacy-unassign';
-
-export type Operation =
-  /** Unassign, then assign again; a manual step where a group keeps the user assigned. */
-  | { kind: 'reassign-user'; login: string }
-  /** The roles of a pushed group's Cloudflare user group, once Okta has pushed it. */
-  | { kind: 'grant-roles'; group: string }
-  | { kind: 'migrate'; role: string; step: MigrateStep }
-  /** rotate-token: the new token to Okta (by API where it takes it, else a guided step), then the proof that Okta uses it. */
-  | { kind: 'token-handover' }
-  | { kind: 'token-proof' }
-  /** A Cloudflare account token for Okta: made, or an earlier run's adopted by rolling it; `revoke`: older ones of the same name. */
-  | { kind: 'make-scim-token'; name: string; permissionGroupId: string; adopt?: string; revoke: string[] }
-  /** Tokens revoked once they are no longer needed (a rotation proved, an app torn down). */
-  | { kind: 'revoke-scim-tokens'; ids: string[]; name: string };
 
 /**
  * The requests an action sends, in order, as the plan showed them: the one accessor every executor
@@ -120,8 +117,8 @@ export function requestsOf(action: Action): [PlannedRequest, ...PlannedRequest[]
   return [action.request, ...(action.followUps ?? [])];
 }
 
-export interface Plan {
-  actions: Action[];
+export interface Plan<O extends OperationBase = OperationBase> {
+  actions: Action<O>[];
   warnings: string[];
 }
 

@@ -1,3 +1,4 @@
+import type { ReassignUser } from './operations.js';
 import type { Action, Desired } from './types.js';
 import { oktaPaths } from './okta-paths.js';
 
@@ -40,7 +41,11 @@ export interface UnprovisionedFacts {
  * Both only where the inputs name the user or the group. Everyone else is one manual step: Okta's
  * Provision User, with a link.
  */
-export function provisionRepairs(f: UnprovisionedFacts, appId: string, inputs: Pick<Desired, 'assignUsers' | 'assignGroups' | 'pushGroups'>): Action[] {
+export function provisionRepairs(
+  f: UnprovisionedFacts,
+  appId: string,
+  inputs: Pick<Desired, 'assignUsers' | 'assignGroups' | 'pushGroups'>,
+): Action<ReassignUser>[] {
   const app = oktaPaths.app(appId);
   const namedUsers = new Set(inputs.assignUsers.map((l) => l.toLowerCase()));
   const namedGroups = new Set([...inputs.assignGroups, ...inputs.pushGroups]);
@@ -49,7 +54,7 @@ export function provisionRepairs(f: UnprovisionedFacts, appId: string, inputs: P
     const groups = groupsOf(login);
     return groups.length === 1 && !groups[0].anyProvisioned && namedGroups.has(groups[0].name) ? groups[0] : undefined;
   };
-  const actions: Action[] = [];
+  const actions: Action<ReassignUser>[] = [];
   const byGroup = new Map<string, { group: UnprovisionedFacts['groups'][number]; logins: string[] }>();
   const manual: string[] = [];
   for (const u of f.users) {

@@ -10,7 +10,7 @@ import { Redactor } from '../../src/lib/redact.js';
 
 // Changesets-style: the command is mocked, and each case asserts what the parser hands it.
 const captured: { options?: Record<string, unknown> } = {};
-vi.mock('../../src/commands/okta.js', () => ({
+vi.mock('../../src/commands/okta/run.js', () => ({
   run: vi.fn(async (options: Record<string, unknown>) => {
     captured.options = options;
     return 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { declareOkta, declareVerify, type OktaOptions, type VerifyOptions } from '../../src/commands/declarations.js';
+import { declareOkta, type OktaOptions } from '../../src/commands/okta/declaration.js';
+import { declareVerify, type VerifyOptions } from '../../src/commands/verify/declaration.js';
 import { inputFlagsOf } from '../../src/commands/session.js';
 
 // #23 item 3: each command's options are inferred from its declaration. `npm run check` type-checks

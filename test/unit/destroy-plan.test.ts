@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } from '../../src/plan/destroy-plan.js';
+import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } from '../../src/commands/destroy/plan.js';
 
 /** #24 item 5: what a teardown leaves is said before anything is deleted, and only what there was. */
 const app = { id: '0oa1', label: 'Cloudflare SCIM', status: 'ACTIVE' };
@@ -15,7 +15,7 @@ const empty: DestroyObserved = { ...pushed, mappings: [], assignedGroups: [], as
 
 describe('destroyWarnings', () => {
   it('names the members and the pushed groups Cloudflare keeps, with the flag that changes it, before deleting', () => {
-    expect(destroyWarnings(pushed, { deprovisionUsers: false, deleteCloudflareGroups: false })).toEqual([
+    expect(destroyWarnings(pushed, { deprovisionUsers: false, deleteCloudflareGroups: false, revokeScimToken: false })).toEqual([
       'Cloudflare keeps the 2 members this app provisions: once the app is deleted, Okta can no longer deactivate them. To remove them, run with --deprovision-users (now, not after).',
       'Cloudflare keeps the 1 user group this app pushed ("Engineering"). To delete it with the pushes, run with --delete-cloudflare-groups.',
       expect.stringMatching(/^The SCIM token Okta holds stays valid .* run with --revoke-scim-token \(now, not after/),
@@ -33,13 +33,13 @@ describe('destroyWarnings', () => {
 
 describe('destroyOutcome', () => {
   it('names only what there was, with no advice that can no longer work', () => {
-    expect(destroyOutcome(pushed, { deprovisionUsers: false, deleteCloudflareGroups: false })).toBe(
+    expect(destroyOutcome(pushed, { deprovisionUsers: false, deleteCloudflareGroups: false, revokeScimToken: false })).toBe(
       'Done: the Okta app is gone; Cloudflare keeps the pushed user groups, and Cloudflare keeps its members.',
     );
-    expect(destroyOutcome(assignedOnly, { deprovisionUsers: true, deleteCloudflareGroups: false })).toBe(
+    expect(destroyOutcome(assignedOnly, { deprovisionUsers: true, deleteCloudflareGroups: false, revokeScimToken: false })).toBe(
       'Done: the Okta app is gone; the provisioned members were deactivated there.',
     );
-    expect(destroyOutcome(empty, { deprovisionUsers: false, deleteCloudflareGroups: false })).toBe('Done: the Okta app is gone.');
+    expect(destroyOutcome(empty, { deprovisionUsers: false, deleteCloudflareGroups: false, revokeScimToken: false })).toBe('Done: the Okta app is gone.');
     // Asked to revoke: what happened to the token, either way (#34 item 9: never a silent no-op).
     const withToken = { ...empty, scimTokens: { name: 'n', ids: ['t1'], left: [] } };
     expect(destroyOutcome(withToken, { deprovisionUsers: false, deleteCloudflareGroups: false, revokeScimToken: true })).toBe(

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../src/plan/types.js';
+import type { ReassignUser } from '../../src/plan/operations.js';
+import type { Action as AnyAction } from '../../src/plan/types.js';
+
+type Action = AnyAction<ReassignUser>;
 import { expectedActivity } from '../../src/verify/expected.js';
 
 /** What a run makes Okta send, read from the actions by what they are about and what they change, never by id (#23 item 1). */

@@ -11,16 +11,18 @@ import { describe, expect, it } from 'vitest';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Every interface of a file, with its own properties and those of the interfaces it extends (same file). */
-function interfaces(file: string): Map<string, string[]> {
-  const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+/** Every interface of these files, with its own properties and those of the interfaces it extends (in any of them). */
+function interfaces(...files: string[]): Map<string, string[]> {
   const own = new Map<string, { props: string[]; bases: string[] }>();
-  source.forEachChild((node) => {
-    if (!ts.isInterfaceDeclaration(node)) return;
-    const props = node.members.flatMap((m) => (m.name && ts.isIdentifier(m.name) ? [m.name.text] : []));
-    const bases = (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText(source)));
-    own.set(node.name.text, { props, bases });
-  });
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+    source.forEachChild((node) => {
+      if (!ts.isInterfaceDeclaration(node)) return;
+      const props = node.members.flatMap((m) => (m.name && ts.isIdentifier(m.name) ? [m.name.text] : []));
+      const bases = (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText(source)));
+      own.set(node.name.text, { props, bases });
+    });
+  }
   const all = (name: string): string[] => {
     const entry = own.get(name);
     return entry ? [...entry.props, ...entry.bases.flatMap(all)] : [];
@@ -42,7 +44,11 @@ function documented(): Map<string, string[]> {
 }
 
 describe('docs/json.md and the document types say the same fields', () => {
-  const commands = interfaces('src/commands/documents.ts');
+  // Each command's document types are in its home, on the shared ones.
+  const commands = interfaces(
+    'src/commands/documents.ts',
+    ...['okta', 'verify', 'migrate', 'rotate-token', 'destroy'].map((name) => `src/commands/${name}/document.ts`),
+  );
   const base = interfaces('src/lib/json-document.ts');
   const report = interfaces('src/commands/report/document.ts');
   const docs = documented();

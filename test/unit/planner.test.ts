@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appLabelHint } from '../../src/lib/inputs.js';
-import { plan } from '../../src/plan/planner.js';
+import { plan } from '../../src/commands/okta/plan.js';
 import { summarize, summaryLine } from '../../src/plan/render.js';
 import { inputContradictions, planDifferences, targetMismatches, toSavedPlan } from '../../src/plan/saved-plan.js';
 import type { Desired, ObservedApp } from '../../src/plan/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRotation, repushMapping, type RotateObserved } from '../../src/plan/rotate-plan.js';
+import { planRotation, repushMapping, type RotateObserved } from '../../src/commands/rotate-token/plan.js';
 
 const app = { id: 'a1', label: 'Cloudflare SCIM' };
 const shape = (o: RotateObserved) =>

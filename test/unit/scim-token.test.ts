@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveInputs, type Inputs } from '../../src/lib/inputs.js';
-import { planTokenRotation, type TokenRotationFacts } from '../../src/plan/rotate-plan.js';
+import { planTokenRotation, type TokenRotationFacts } from '../../src/commands/rotate-token/plan.js';
 import { scimTokenAction, tokenCreateBody, type ObservedScimTokens } from '../../src/plan/scim-token.js';
 import { appTokens, namedForApp, ownTokens, refuseForeignTokens, resolveTokenName, scimTokenName, type ListedToken } from '../../src/plan/token-ownership.js';
 import { isOktaRequest, oktaLatestTokenId, oktaOtherTokenIds } from '../../src/cloudflare/audit.js';

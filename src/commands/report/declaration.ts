@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { collect, connectionOptions, type OptionsOf, outputOptions, pacingOptions } from '../declarations.js';
+import { collect, connectionOptions, type OptionsOf, outputOptions, pacingOptions } from '../flags.js';
 
 const EXIT_CODES = `Exit codes:
   0  the report was made (whatever it found)

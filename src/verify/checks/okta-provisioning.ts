@@ -1,4 +1,4 @@
-import { visibilityDrift } from '../../plan/planner.js';
+import { visibilityDrift } from '../../plan/types.js';
 import { provisioningOn } from '../../plan/types.js';
 import type { Check, Evidence } from '../types.js';
 import { defineCheck } from './define.js';

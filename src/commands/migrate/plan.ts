@@ -1,6 +1,7 @@
-import type { Action, MigrateStep } from './types.js';
-import { cloudflarePaths } from './cloudflare-paths.js';
-import { oktaPaths } from './okta-paths.js';
+import type { Action } from '../../plan/types.js';
+import type { MigrateOperation, MigrateStep } from './operation.js';
+import { cloudflarePaths } from '../../plan/cloudflare-paths.js';
+import { oktaPaths } from '../../plan/okta-paths.js';
 
 /** One legacy `CF-<accountID> - <Role Name>` group assigned to the app, and what replaces it. */
 export interface LegacyGroup {
@@ -30,13 +31,13 @@ export interface LegacyGroup {
  * The legacy group is unassigned only once Cloudflare shows its members in the new user group
  * with the role; until then the step is held back (`manual` here means "waits for the proof").
  */
-export function planMigration(appId: string, accountId: string, g: LegacyGroup): Action[] {
+export function planMigration(appId: string, accountId: string, g: LegacyGroup): Action<MigrateOperation>[] {
   const t = g.target;
   const app = oktaPaths.app(appId);
   const keep = `members keep access: still assigned through "${g.name}"`;
   const groupId = t.id ?? '{groupId}';
   const missing = g.memberIds.filter((id) => !t.memberIds.includes(id));
-  const step = (suffix: MigrateStep, kind: Action['kind'], summary: string, detail: string, request?: Action['request']): Action => ({
+  const step = (suffix: MigrateStep, kind: Action['kind'], summary: string, detail: string, request?: Action['request']): Action<MigrateOperation> => ({
     id: `migrate:${g.role}:${suffix}`,
     kind,
     resource: 'group-assignment',
@@ -46,7 +47,7 @@ export function planMigration(appId: string, accountId: string, g: LegacyGroup):
     detail,
     request,
   });
-  const actions: Action[] = [
+  const actions: Action<MigrateOperation>[] = [
     t.id
       ? step('group', 'noop', `Okta group "${t.name}" exists`, keep)
       : step('group', 'create', `create Okta group "${t.name}"`, keep, {

@@ -1,26 +1,28 @@
-import { legacyGroupPrefix, legacyRoleGroup, refusedScimGroupName } from '../lib/cloudflare-names.js';
-import { readCloudflare } from '../cloudflare/reads.js';
-import type { CloudflareClient } from '../cloudflare/client.js';
-import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../cloudflare/roles.js';
-import { grantedRoles } from '../plan/roles.js';
-import type { Context } from '../context.js';
-import type { MigrateOptions } from './options.js';
-import { readOkta, type OktaDirectoryGroup, type OktaUser } from '../okta/reads.js';
-import { InputError, PendingError, RemoteError } from '../lib/errors.js';
-import { runActions, type RunResult } from '../apply/executor.js';
-import { filterString } from '../lib/filter-string.js';
-import { fromWire } from '../lib/terminal-text.js';
-import { pollUntil } from '../lib/poll.js';
-import type { OktaClient } from '../okta/client.js';
-import { createOrAdopt } from '../okta/create-or-adopt.js';
-import { requireApp } from '../okta/observe.js';
-import { planMigration, type LegacyGroup } from '../plan/migrate-plan.js';
-import { summarize } from '../plan/render.js';
-import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
-import { runVerification, verificationExitCode } from '../verify/run.js';
-import type { Session } from './session.js';
-import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
-import { writeOkta } from '../okta/writes.js';
+import { legacyGroupPrefix, legacyRoleGroup, refusedScimGroupName } from '../../lib/cloudflare-names.js';
+import { readCloudflare } from '../../cloudflare/reads.js';
+import type { CloudflareClient } from '../../cloudflare/client.js';
+import { findAccountResourceGroup, findUserGroups, grantRolesWhenPushed, resolveRoles } from '../../cloudflare/roles.js';
+import { grantedRoles } from '../../plan/roles.js';
+import type { Context } from '../../context.js';
+import type { MigrateOptions } from './declaration.js';
+import { readOkta, type OktaDirectoryGroup, type OktaUser } from '../../okta/reads.js';
+import { InputError, PendingError, RemoteError } from '../../lib/errors.js';
+import { runActions, type RunResult } from '../../apply/executor.js';
+import { filterString } from '../../lib/filter-string.js';
+import { fromWire } from '../../lib/terminal-text.js';
+import { pollUntil } from '../../lib/poll.js';
+import type { OktaClient } from '../../okta/client.js';
+import { createOrAdopt } from '../../okta/create-or-adopt.js';
+import { requireApp } from '../../okta/observe.js';
+import { planMigration, type LegacyGroup } from './plan.js';
+import type { MigrateOperation } from './operation.js';
+import type { MigrateFields, MigrateOutcomeFields } from './document.js';
+import { summarize } from '../../plan/render.js';
+import { provisioningOn, requestsOf, type Action } from '../../plan/types.js';
+import { runVerification, verificationExitCode } from '../../verify/run.js';
+import type { Session } from '../session.js';
+import { runPlanning, type Planned, type PlanningCommand } from '../lifecycle.js';
+import { writeOkta } from '../../okta/writes.js';
 
 /** `npx scim-setup migrate`: from `CF-<accountID> - <Role Name>` virtual groups to pushed user groups with roles. */
 export function run(options: MigrateOptions, ctx: Context): Promise<number> {
@@ -28,9 +30,14 @@ export function run(options: MigrateOptions, ctx: Context): Promise<number> {
 }
 
 type Flags = { namePrefix: string };
-type MigratePlanned = Planned & { app: { id: string; label: string }; legacy: LegacyGroup[]; startedAt: Date };
+type MigratePlanned = Planned<MigrateOperation> & {
+  document: MigrateFields;
+  app: { id: string; label: string };
+  legacy: LegacyGroup[];
+  startedAt: Date;
+};
 
-function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, MigratePlanned> {
+function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, MigratePlanned, MigrateOutcomeFields> {
   return {
     name: 'migrate',
     scimTokenNeed: 'required',
@@ -194,7 +201,14 @@ async function scimMemberEmails(scim: CloudflareClient, groupId: string): Promis
 }
 
 /** One legacy group, step by step; the legacy steps run only once the proof is in. */
-async function migrateOne(session: Session, appId: string, g: LegacyGroup, actions: Action[], result: RunResult, signal: AbortSignal): Promise<void> {
+async function migrateOne(
+  session: Session,
+  appId: string,
+  g: LegacyGroup,
+  actions: Action<MigrateOperation>[],
+  result: RunResult,
+  signal: AbortSignal,
+): Promise<void> {
   const { okta, scim, reporter, inputs } = session;
   let targetId = g.target.id;
   // The steps after 'group' run only once it has made or found the target group.
@@ -203,8 +217,9 @@ async function migrateOne(session: Session, appId: string, g: LegacyGroup, actio
     return targetId;
   };
   await runActions(actions, { reporter, signal }, result, async (action, progress) => {
-    if (action.operation?.kind !== 'migrate') throw new RemoteError(`internal: ${action.id} is not a migration step`);
-    switch (action.operation.step) {
+    const op = action.operation;
+    if (!op) throw new RemoteError(`internal: ${action.id} is not a migration step`);
+    switch (op.step) {
       case 'group':
         targetId = (
           await createOrAdopt(

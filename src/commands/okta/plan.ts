@@ -1,15 +1,18 @@
-import { APP_TEMPLATE, connectionBody } from './app-template.js';
-import { cloudflarePaths } from './cloudflare-paths.js';
-import { grantedRoles } from './roles.js';
-import { oktaPaths } from './okta-paths.js';
-import { REDACTED } from '../lib/redact.js';
-import { nearMatches } from '../lib/near-matches.js';
-import { fromWire } from '../lib/terminal-text.js';
-import { repairs, repush, sequence } from './repair.js';
-import { provisionRepairs } from './unprovisioned.js';
-import { scimTokenAction } from './scim-token.js';
-import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Plan, type Visibility } from './types.js';
-import type { Observed } from './observed.js';
+import { APP_TEMPLATE, connectionBody } from '../../plan/app-template.js';
+import { cloudflarePaths } from '../../plan/cloudflare-paths.js';
+import { grantedRoles } from '../../plan/roles.js';
+import { oktaPaths } from '../../plan/okta-paths.js';
+import { REDACTED } from '../../lib/redact.js';
+import { nearMatches } from '../../lib/near-matches.js';
+import { fromWire } from '../../lib/terminal-text.js';
+import { repairs, repush, sequence } from '../../plan/repair.js';
+import { provisionRepairs } from '../../plan/unprovisioned.js';
+import { scimTokenAction } from '../../plan/scim-token.js';
+import { WANTED_VISIBILITY, provisioningOn, type Action, type Desired, type Plan, visibilityDrift } from '../../plan/types.js';
+import type { Observed } from '../../plan/observed.js';
+import type { OktaOperation } from './operation.js';
+
+type OktaAction = Action<OktaOperation>;
 
 const APP = '{appId}';
 
@@ -18,11 +21,11 @@ export type LabelHint = (label: string) => string;
 const flagHint: LabelHint = (label) => `--app-label "${label}"`;
 
 /** Pure: (desired, observed) → ordered actions. No I/O; every branch is tested from tables. */
-export function plan(desired: Desired, observed: Observed, labelHint: LabelHint = flagHint): Plan {
+export function plan(desired: Desired, observed: Observed, labelHint: LabelHint = flagHint): Plan<OktaOperation> {
   const warnings: string[] = [];
   const app = observed.app;
   const appPath = oktaPaths.app(app?.id ?? APP);
-  const actions: Action[] = [appAction(desired, observed), ...visibilityActions(observed, appPath)];
+  const actions: OktaAction[] = [appAction(desired, observed), ...visibilityActions(observed, appPath)];
 
   // The token Okta is to get is made just before Okta gets it, so that nothing earlier can leave it unused.
   if (desired.tokenCreation && observed.scimTokens)
@@ -139,11 +142,11 @@ function appWarnings(desired: Desired, observed: Observed, labelHint: LabelHint)
   return warnings;
 }
 
-function assignment(resource: 'group-assignment' | 'user-assignment', key: string, summary: string, assigned: boolean, request: Action['request']): Action {
+function assignment(resource: 'group-assignment' | 'user-assignment', key: string, summary: string, assigned: boolean, request: Action['request']): OktaAction {
   return { id: `${resource}:${key}`, kind: assigned ? 'noop' : 'create', resource, subject: key, summary, request: assigned ? undefined : request };
 }
 
-function appAction(desired: Desired, observed: Observed): Action {
+function appAction(desired: Desired, observed: Observed): OktaAction {
   const app = observed.app;
   if (!app) {
     return {
@@ -171,16 +174,7 @@ function appAction(desired: Desired, observed: Observed): Action {
   return { id: 'app', kind: 'noop', resource: 'app', summary: `Okta app "${app.label}" (${app.id}) exists` };
 }
 
-export function visibilityDrift(visibility: Visibility): string[] {
-  const drift: string[] = [];
-  if (!visibility.hide.web) drift.push('the icon is shown to users on the web');
-  if (!visibility.hide.iOS) drift.push('the icon is shown in the Okta mobile app');
-  if (visibility.autoSubmitToolbar) drift.push('automatic sign-in on the login page is on');
-  if (visibility.autoLaunch) drift.push('auto-launch is on');
-  return drift;
-}
-
-function visibilityActions(observed: Observed, appPath: string): Action[] {
+function visibilityActions(observed: Observed, appPath: string): OktaAction[] {
   const app = observed.app;
   if (!app) return [];
   const drift = visibilityDrift(app.visibility);
@@ -208,7 +202,7 @@ function visibilityActions(observed: Observed, appPath: string): Action[] {
   ];
 }
 
-function provisioningAction(desired: Desired, observed: Observed, appPath: string): Action {
+function provisioningAction(desired: Desired, observed: Observed, appPath: string): OktaAction {
   const features = observed.app?.features ?? [];
   const base = { id: 'provisioning', resource: 'provisioning' as const };
   if (provisioningOn(features)) {
@@ -236,7 +230,7 @@ function provisioningAction(desired: Desired, observed: Observed, appPath: strin
   };
 }
 
-function pushAction(name: string, observed: Observed, appPath: string): Action {
+function pushAction(name: string, observed: Observed, appPath: string): OktaAction {
   const group = observed.groups[name];
   const mapping = observed.mappings.find((m) => m.sourceGroupId === group.id);
   const base = { id: `push-mapping:${name}`, resource: 'push-mapping' as const, subject: name, summary: `push group "${name}" to Cloudflare` };
@@ -268,7 +262,7 @@ function pushAction(name: string, observed: Observed, appPath: string): Action {
 }
 
 /** Roles go on the Cloudflare user group that pushing the group makes; before the push, the action waits for it. */
-function rolesAction(desired: Desired, name: string, roles: string[], observed: Observed): Action {
+function rolesAction(desired: Desired, name: string, roles: string[], observed: Observed): OktaAction {
   const r = observed.roles;
   // The observer reads Cloudflare's roles whenever roles are wanted: without them here, it did not.
   if (!r) throw new Error(`roles are wanted for "${name}" and Cloudflare's were not read`);

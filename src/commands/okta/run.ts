@@ -1,36 +1,40 @@
-import { applyPlan, type ApplyResult, type HeldScimToken } from '../apply/apply.js';
-import { observeScimTokens } from '../cloudflare/account-tokens.js';
-import { tokenExpectation } from '../plan/scim-token.js';
-import { appTokens, refuseForeignTokens } from '../plan/token-ownership.js';
-import { renderManualStep } from '../plan/guided-step.js';
-import type { Context } from '../context.js';
-import type { OktaOptions } from './options.js';
-import { ExitCode, InputError, PendingError } from '../lib/errors.js';
-import { checkOutputPath } from '../lib/output-file.js';
-import { observeRoles } from '../cloudflare/roles.js';
-import { observe } from '../okta/observe.js';
-import { plan as makePlan } from '../plan/planner.js';
-import { summarize } from '../plan/render.js';
-import { findDrift } from '../plan/drift.js';
-import { hasChanges, provisioningOn } from '../plan/types.js';
-import { checkScimToken } from '../cloudflare/scim-proof.js';
-import { readBothSides } from '../verify/collect.js';
-import { readUnprovisioned } from '../okta/unprovisioned.js';
-import { publishCiOutputs } from '../verify/ci-outputs.js';
-import type { CiReport } from '../verify/ci-report.js';
-import { expectedActivity } from '../verify/expected.js';
-import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
-import { refuseRevealOffTerminal, type Session } from './session.js';
-import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
-import type { Observed } from '../plan/observed.js';
-import { appLabelHint } from '../lib/inputs.js';
+import { applyPlan, type ApplyResult } from './steps.js';
+import type { HeldScimToken } from '../../apply/scim-token-steps.js';
+import type { OktaOperation } from './operation.js';
+import type { OktaFields, OktaOutcomeFields } from './document.js';
+import { observeScimTokens } from '../../cloudflare/account-tokens.js';
+import { tokenExpectation } from '../../plan/scim-token.js';
+import { appTokens, refuseForeignTokens } from '../../plan/token-ownership.js';
+import { renderManualStep } from '../../plan/guided-step.js';
+import type { Context } from '../../context.js';
+import type { OktaOptions } from './declaration.js';
+import { ExitCode, InputError, PendingError } from '../../lib/errors.js';
+import { checkOutputPath } from '../../lib/output-file.js';
+import { observeRoles } from '../../cloudflare/roles.js';
+import { observe } from '../../okta/observe.js';
+import { plan as makePlan } from './plan.js';
+import { summarize } from '../../plan/render.js';
+import { findDrift } from '../../plan/drift.js';
+import { hasChanges, provisioningOn } from '../../plan/types.js';
+import { checkScimToken } from '../../cloudflare/scim-proof.js';
+import { readBothSides } from '../../verify/collect.js';
+import { readUnprovisioned } from '../../okta/unprovisioned.js';
+import { publishCiOutputs } from '../../verify/ci-outputs.js';
+import type { CiReport } from '../../verify/ci-report.js';
+import { expectedActivity } from '../../verify/expected.js';
+import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../../verify/run.js';
+import { refuseRevealOffTerminal, type Session } from '../session.js';
+import { runPlanning, type Outcome, type Planned, type PlanningCommand } from '../lifecycle.js';
+import type { Observed } from '../../plan/observed.js';
+import { appLabelHint } from '../../lib/inputs.js';
 
 /** `npx scim-setup okta`: read → plan → confirm → apply → verify. */
 export function run(options: OktaOptions, ctx: Context): Promise<number> {
   return runPlanning(oktaCommand(options, ctx), options, ctx);
 }
 
-interface OktaPlanned extends Planned {
+interface OktaPlanned extends Planned<OktaOperation> {
+  document: OktaFields;
   appLabel: string;
   observed: Observed;
   roles: Observed['roles'];
@@ -41,7 +45,7 @@ interface OktaPlanned extends Planned {
   ci(report: Omit<CiReport, 'command'>): Promise<void>;
 }
 
-function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record<string, never>, OktaPlanned> {
+function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record<string, never>, OktaPlanned, OktaOutcomeFields> {
   return {
     name: 'okta',
     // Without a SCIM token, CLOUDFLARE_API_TOKEN makes one.
@@ -140,7 +144,13 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
 }
 
 /** The plan applied (where it changes anything), then proved by reading Cloudflare back. */
-async function applyAndVerify(planned: OktaPlanned, session: Session, result: ApplyResult, changes: boolean, options: OktaOptions): Promise<Outcome> {
+async function applyAndVerify(
+  planned: OktaPlanned,
+  session: Session,
+  result: ApplyResult,
+  changes: boolean,
+  options: OktaOptions,
+): Promise<Outcome<OktaOutcomeFields>> {
   const { reporter, inputs, desired, interactivity } = session;
   const { plan, observed, roles } = planned;
   result.appId = observed.app?.id;

@@ -1,10 +1,11 @@
-import { connectionBody } from './app-template.js';
-import { REDACTED } from '../lib/redact.js';
-import { oktaPaths } from './okta-paths.js';
-import { repush, sequence } from './repair.js';
-import type { ListedToken } from './token-ownership.js';
-import { fromWire } from '../lib/terminal-text.js';
-import type { Action } from './types.js';
+import { connectionBody } from '../../plan/app-template.js';
+import { REDACTED } from '../../lib/redact.js';
+import { oktaPaths } from '../../plan/okta-paths.js';
+import { repush, sequence } from '../../plan/repair.js';
+import type { ListedToken } from '../../plan/token-ownership.js';
+import { fromWire } from '../../lib/terminal-text.js';
+import type { Action } from '../../plan/types.js';
+import type { RotateOperation } from './operation.js';
 
 export interface RotateObserved {
   app: { id: string; label: string };
@@ -27,10 +28,10 @@ export function repushMapping(mappings: Array<{ id: string; status?: string }>):
  * (by API where Okta takes it, else a guided step for the token field alone); then a push is asked
  * for and Cloudflare's audit log must show a SCIM request made with the new token.
  */
-export function planRotation(o: RotateObserved, scimBaseUrl: string): Action[] {
+export function planRotation(o: RotateObserved, scimBaseUrl: string): Action<RotateOperation>[] {
   const app = oktaPaths.app(o.app.id);
   const done = o.alreadyInUse !== undefined;
-  const proof: Action = o.repushMappingId
+  const proof: Action<RotateOperation> = o.repushMappingId
     ? {
         id: 'token-proof',
         kind: 'update',
@@ -87,11 +88,11 @@ export interface TokenRotationFacts {
 
 export interface TokenRotationPlan {
   /** The step that makes the new token; a noop when an earlier run's is already proved in use. */
-  make: Action;
+  make: Action<RotateOperation>;
   /** The new token's id where known now (one already in use); a made one's is known once made. */
   newTokenId?: string;
   /** Revoking scim-setup's old tokens for this app: last, after Okta's own requests with the new one are seen. */
-  revoke?: Action;
+  revoke?: Action<RotateOperation>;
   alreadyInUse?: string;
   /** What was seen and is left alone (a token Okta used that scim-setup did not make), or why no verdict: said at the end. */
   notes: string[];
@@ -123,7 +124,7 @@ export function planTokenRotation(f: TokenRotationFacts): TokenRotationPlan {
       : []),
   ];
   const base = { id: 'scim-token', resource: 'scim-token' as const, subject: f.name };
-  const make: Action = finishing
+  const make: Action<RotateOperation> = finishing
     ? { ...base, kind: 'noop', summary: `the new token ${newest.id} ("${fromWire(f.name, 160)}") is already in use`, detail: f.newestInUse }
     : {
         ...base,
@@ -132,7 +133,7 @@ export function planTokenRotation(f: TokenRotationFacts): TokenRotationPlan {
         detail: f.creationDetail,
         operation: { kind: 'make-scim-token', name: f.name, permissionGroupId: f.permissionGroupId, revoke: [] },
       };
-  const revoke: Action | undefined = old.length
+  const revoke: Action<RotateOperation> | undefined = old.length
     ? {
         id: 'revoke-old-tokens',
         kind: 'delete',

@@ -1,28 +1,30 @@
-import { renderManualStep, tokenGuidedStep } from '../plan/guided-step.js';
-import { isOktaRequest, oktaLatestTokenId, oktaOtherTokenIds, oktaRequests, oktaRequestsWith, tokenId, type AuditEntry } from '../cloudflare/audit.js';
-import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
-import { handoverOrigin, heldValue, makeScimToken, showStep, type HeldScimToken } from '../apply/apply.js';
-import type { TokenCreation } from '../lib/inputs.js';
-import { describeCreation } from '../plan/scim-token.js';
-import { appTokens, ownTokens, refuseForeignTokens, scimTokenName } from '../plan/token-ownership.js';
-import type { Context } from '../context.js';
-import type { RotateTokenOptions } from './options.js';
-import { readOkta } from '../okta/reads.js';
-import { ExitCode, InputError, PendingError, RemoteError } from '../lib/errors.js';
-import { maskToken } from '../lib/redact.js';
-import { untrusted } from '../lib/terminal-text.js';
-import { runActions, type RunResult } from '../apply/executor.js';
-import { planRotation, repushMapping, planTokenRotation } from '../plan/rotate-plan.js';
-import { summarize } from '../plan/render.js';
-import { pollUntil } from '../lib/poll.js';
-import { OktaRequestError } from '../okta/errors.js';
-import { requireApp } from '../okta/observe.js';
-import { provisioningOn, requestsOf, type Action } from '../plan/types.js';
-import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
-import { readClient, refuseRevealOffTerminal, type Session } from './session.js';
-import { runPlanning, type Outcome, type Planned, type PlanningCommand } from './lifecycle.js';
-import { writeOkta } from '../okta/writes.js';
-import type { CloudflareClient } from '../cloudflare/client.js';
+import { renderManualStep, tokenGuidedStep } from '../../plan/guided-step.js';
+import { isOktaRequest, oktaLatestTokenId, oktaOtherTokenIds, oktaRequests, oktaRequestsWith, tokenId, type AuditEntry } from '../../cloudflare/audit.js';
+import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../../cloudflare/account-tokens.js';
+import { handoverOrigin, heldValue, makeScimToken, showStep, type HeldScimToken } from '../../apply/scim-token-steps.js';
+import type { RotateOperation } from './operation.js';
+import type { RotateFields, RotateOutcomeFields } from './document.js';
+import type { TokenCreation } from '../../lib/inputs.js';
+import { describeCreation } from '../../plan/scim-token.js';
+import { appTokens, ownTokens, refuseForeignTokens, scimTokenName } from '../../plan/token-ownership.js';
+import type { Context } from '../../context.js';
+import type { RotateTokenOptions } from './declaration.js';
+import { readOkta } from '../../okta/reads.js';
+import { ExitCode, InputError, PendingError, RemoteError } from '../../lib/errors.js';
+import { maskToken } from '../../lib/redact.js';
+import { untrusted } from '../../lib/terminal-text.js';
+import { runActions, type RunResult } from '../../apply/executor.js';
+import { planRotation, repushMapping, planTokenRotation } from './plan.js';
+import { summarize } from '../../plan/render.js';
+import { pollUntil } from '../../lib/poll.js';
+import { OktaRequestError } from '../../okta/errors.js';
+import { requireApp } from '../../okta/observe.js';
+import { provisioningOn, requestsOf, type Action } from '../../plan/types.js';
+import { checkScimToken, proveScimWrite } from '../../cloudflare/scim-proof.js';
+import { readClient, refuseRevealOffTerminal, type Session } from '../session.js';
+import { runPlanning, type Outcome, type Planned, type PlanningCommand } from '../lifecycle.js';
+import { writeOkta } from '../../okta/writes.js';
+import type { CloudflareClient } from '../../cloudflare/client.js';
 
 /**
  * `npx scim-setup rotate-token`: CLOUDFLARE_SCIM_TOKEN holds the new token. It is proved against
@@ -33,7 +35,8 @@ export function run(options: RotateTokenOptions, ctx: Context): Promise<number> 
   return runPlanning(rotateCommand(options), options, ctx);
 }
 
-interface RotatePlanned extends Planned {
+interface RotatePlanned extends Planned<RotateOperation> {
+  document: RotateFields;
   app: { id: string; label: string };
   /** What proved each step, as the run goes: in every document. */
   steps: Array<{ step: string; result: string }>;
@@ -47,7 +50,7 @@ interface RotatePlanned extends Planned {
   provedInUse?: string;
 }
 
-function rotateCommand(options: RotateTokenOptions): PlanningCommand<Record<string, never>, RotatePlanned> {
+function rotateCommand(options: RotateTokenOptions): PlanningCommand<Record<string, never>, RotatePlanned, RotateOutcomeFields> {
   return {
     name: 'rotate-token',
     scimTokenNeed: options.create ? 'create' : 'required',
@@ -130,7 +133,13 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
   };
 }
 
-async function executeRotate(planned: RotatePlanned, session: Session, result: RunResult, changes: boolean, revealToken: boolean): Promise<Outcome> {
+async function executeRotate(
+  planned: RotatePlanned,
+  session: Session,
+  result: RunResult,
+  changes: boolean,
+  revealToken: boolean,
+): Promise<Outcome<RotateOutcomeFields>> {
   const { reporter } = session;
   const { app, steps, held, plan } = planned;
   if (!changes) {

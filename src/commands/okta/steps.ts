@@ -1,50 +1,28 @@
-import { readOkta } from '../okta/reads.js';
-import type { CloudflareClient } from '../cloudflare/client.js';
-import { oktaPaths } from '../plan/okta-paths.js';
-import { grantRolesWhenPushed } from '../cloudflare/roles.js';
-import type { Inputs } from '../lib/inputs.js';
-import { AuthError, PendingError, RemoteError } from '../lib/errors.js';
-import type { Reporter } from '../lib/reporter.js';
-import { LEFT_MANUAL, runActions, type RunResult } from './executor.js';
-import { pollUntil } from '../lib/poll.js';
-import type { OktaClient } from '../okta/client.js';
-import { OktaRequestError } from '../okta/errors.js';
-import { createOrAdopt } from '../okta/create-or-adopt.js';
-import { findApps } from '../okta/observe.js';
-import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Operation, type Plan } from '../plan/types.js';
-import { createAccountToken, proveMadeRecord, proveMadeToken, revokeAccountToken, rollAccountToken } from '../cloudflare/account-tokens.js';
-import { resolveTokenName } from '../plan/token-ownership.js';
-import { tokenCreateBody } from '../plan/scim-token.js';
-import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
-import { provisioningChecklistState, provisioningGuidedStep, renderManualStep, type ManualStep, type TokenOrigin } from '../plan/guided-step.js';
-import { writeFileAtomic } from '../lib/output-file.js';
-import { isRecord } from '../lib/is-record.js';
-import { writeOkta } from '../okta/writes.js';
+import { readOkta } from '../../okta/reads.js';
+import { grantRolesWhenPushed } from '../../cloudflare/roles.js';
+import { PendingError, RemoteError } from '../../lib/errors.js';
+import type { Reporter } from '../../lib/reporter.js';
+import { LEFT_MANUAL, runActions, type RunResult } from '../../apply/executor.js';
+import { pollUntil } from '../../lib/poll.js';
+import type { OktaClient } from '../../okta/client.js';
+import { OktaRequestError } from '../../okta/errors.js';
+import { createOrAdopt } from '../../okta/create-or-adopt.js';
+import { findApps } from '../../okta/observe.js';
+import { requestsOf, WANTED_VISIBILITY, provisioningOn, type Action, type ObservedRoles, type Plan } from '../../plan/types.js';
+import { proveScimWrite } from '../../cloudflare/scim-proof.js';
+import { provisioningChecklistState, provisioningGuidedStep } from '../../plan/guided-step.js';
+import { isRecord } from '../../lib/is-record.js';
+import { writeOkta } from '../../okta/writes.js';
+import { handoverOrigin, heldValue, makeScimToken, showStep, type TokenMakingDeps } from '../../apply/scim-token-steps.js';
+import type { OktaOperation } from './operation.js';
 
-/** The SCIM token as the run holds it: given, or made by its first step (never in a result, a plan or a file). */
-export interface HeldScimToken {
-  value?: string;
-  /** Set when this run made (or adopted) the token. */
-  /** `usableHere`: false where Cloudflare refuses its value from this machine's address (outside the token's ranges). */
-  made?: { id: string; proof: string; client: CloudflareClient; usableHere: boolean };
-}
-
-export interface ApplyDeps {
+/** What okta's steps need of the run; the SCIM token's client also writes roles ("SCIM Provisioning" covers user groups). */
+export interface ApplyDeps extends TokenMakingDeps {
   okta: OktaClient;
-  /** The SCIM token's client: "SCIM Provisioning" also covers user groups, so roles need no other token. */
-  scim: CloudflareClient;
-  /** The SCIM token for Okta; `made` once this run has made it. */
-  scimToken: HeldScimToken;
-  /** CLOUDFLARE_API_TOKEN's client, which makes the token; absent when one was given. */
-  tokenApi?: CloudflareClient;
-  /** A client on a token this run made. */
-  clientFor(token: string): CloudflareClient;
   roles?: ObservedRoles;
   groupRoles: Record<string, string[]>;
-  inputs: Inputs;
   reporter: Reporter;
   interactive: boolean;
-  signal: AbortSignal;
   /** Bound on waiting for the guided step; undefined = until Ctrl-C (interactive only). */
   waitMs: number | undefined;
   revealToken: boolean;
@@ -69,7 +47,7 @@ const CONCURRENT: Partial<Record<Action['resource'], string>> = {
  * then each phase of independent actions (assignments, pushes, roles) a few at a time, paced by
  * the rate-limit budget. Each action is idempotent, so a re-run after any failure converges.
  */
-export async function applyPlan(plan: Plan, result: ApplyResult, deps: ApplyDeps): Promise<ApplyResult> {
+export async function applyPlan(plan: Plan<OktaOperation>, result: ApplyResult, deps: ApplyDeps): Promise<ApplyResult> {
   // A token given is proved able to write SCIM before anything is written, where Okta is to be given it (a made one is proved when made).
   if (deps.scimToken.value && plan.actions.some((a) => a.resource === 'provisioning' && a.kind !== 'noop')) {
     const task = deps.reporter.task('prove the SCIM token may write SCIM');
@@ -92,7 +70,7 @@ function bodyText(body: unknown, field: string): string {
   return value;
 }
 
-async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<unknown> {
+async function execute(action: Action<OktaOperation>, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<unknown> {
   const { okta } = deps;
   // A step more than its requests says so with a typed operation; the rest are told by what they change.
   const op = action.operation;
@@ -104,11 +82,6 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
         return grantRoles(op.group, deps, progress);
       case 'make-scim-token':
         return makeScimToken(op, requireApp(result), deps, progress);
-      case 'migrate':
-      case 'token-handover':
-      case 'token-proof':
-      case 'revoke-scim-tokens':
-        throw new RemoteError(`internal: ${action.id} is a step of another command, not of okta's plan`);
     }
   switch (action.resource) {
     case 'app':
@@ -116,7 +89,8 @@ async function execute(action: Action, result: ApplyResult, deps: ApplyDeps, pro
       else await writeOkta.activateApp(okta, requireApp(result));
       return;
     case 'app-visibility':
-      return fixVisibility(requireApp(result), deps);
+      await writeOkta.replaceVisibility(deps.okta, requireApp(result), WANTED_VISIBILITY);
+      return;
     case 'provisioning':
       return turnOnProvisioning(requireApp(result), result, deps, progress);
     case 'group-assignment':
@@ -176,19 +150,6 @@ async function createApp(action: Action, deps: ApplyDeps): Promise<string> {
   return oldest.id;
 }
 
-/** A PUT replaces the whole app: read it whole, change only visibility, and never once provisioning is on. */
-async function fixVisibility(appId: string, deps: ApplyDeps): Promise<void> {
-  const app = await deps.okta.get<Record<string, unknown> & { features?: string[]; visibility?: Record<string, unknown> }>(oktaPaths.app(appId));
-  if ((app.features ?? []).length > 0) {
-    throw new RemoteError(
-      'Provisioning was turned on while this run was planning; replacing the app now would reset it.',
-      'Re-run: the plan will make this a manual step.',
-    );
-  }
-  const { id: _id, created: _created, lastUpdated: _lastUpdated, _links: _l, _embedded: _e, features: _f, ...rest } = app;
-  await writeOkta.replaceApp(deps.okta, appId, { ...rest, visibility: { ...(app.visibility ?? {}), ...WANTED_VISIBILITY } });
-}
-
 async function turnOnProvisioning(appId: string, result: ApplyResult, deps: ApplyDeps, progress: (text: string) => void): Promise<void> {
   const { okta, inputs } = deps;
   const connection = await writeOkta.saveConnection(okta, appId, inputs.scimBaseUrl, heldValue(deps.scimToken));
@@ -237,96 +198,6 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
     `Provisioning is not on yet for app ${appId}: the guided step above is waiting for an admin.`,
     `Do the steps above, then re-run the same command; it carries on from here.${deps.interactive ? '' : ' (--wait sets how long a run waits.)'}`,
   );
-}
-
-/**
- * Where the person doing the guided step finds the token: the variable they set, or for a token this
- * run made, the file --token-out names (written now, mode 600: only the step needs it), or nowhere.
- */
-export async function handoverOrigin(held: HeldScimToken, tokenEnv: string | undefined, tokenOut: string | undefined): Promise<TokenOrigin> {
-  if (held.made === undefined) return { env: tokenEnv ?? 'CLOUDFLARE_SCIM_TOKEN' };
-  if (tokenOut === undefined) return 'made';
-  await writeFileAtomic(tokenOut, `${heldValue(held)}\n`);
-  return { file: tokenOut };
-}
-
-/** A guided step on the screen: the token in it shown only where a person asked for it (--reveal-token), else redacted as all output is. */
-export function showStep(reporter: Reporter, step: ManualStep, revealed?: string): void {
-  const text = `\n${renderManualStep(step)}\n`;
-  if (revealed !== undefined) reporter.reveal(text, revealed);
-  else reporter.info(text);
-}
-
-export function heldValue(held: HeldScimToken): string {
-  if (!held.value) throw new RemoteError('internal: no SCIM token to hand to Okta (the plan makes one before provisioning)');
-  return held.value;
-}
-
-/**
- * Makes the SCIM token (or adopts an earlier run's by rolling it), proves it is the token asked for
- * (read back: bound to the app, SCIM Provisioning on this account alone, the life asked) and that it
- * may read and write SCIM, and only then revokes scim-setup's other tokens for the app and lets Okta
- * be given it. A just-made token may take a moment to be known everywhere, so a refusal as unknown is
- * asked again for a short while.
- */
-export async function makeScimToken(
-  op: Extract<Operation, { kind: 'make-scim-token' }>,
-  appId: string,
-  deps: Pick<ApplyDeps, 'tokenApi' | 'inputs' | 'clientFor' | 'scimToken' | 'scim' | 'signal'>,
-  progress: (text: string) => void,
-): Promise<string> {
-  const api = deps.tokenApi;
-  const creation = deps.inputs.tokenCreation;
-  if (!api || !creation) throw new RemoteError('internal: a token to make, and no CLOUDFLARE_API_TOKEN or token settings');
-  const name = resolveTokenName(op.name, appId);
-  let id: string;
-  let value: string;
-  if (op.adopt) {
-    value = await rollAccountToken(api, op.adopt);
-    id = op.adopt;
-  } else {
-    const made = await createAccountToken(api, tokenCreateBody(name, deps.inputs.accountId, op.permissionGroupId, creation, new Date()));
-    value = made.value;
-    id = made.token.id;
-  }
-  const client = deps.clientFor(value);
-  const expectation = { accountId: deps.inputs.accountId, scimGroupId: op.permissionGroupId, creation, now: new Date() };
-  progress(`proving the new token ${id} is the one asked for, and may read and write SCIM`);
-  const proof = await pollUntil(
-    () =>
-      proveMadeToken(api, client, { id, appId, name }, expectation)
-        .then(() => checkScimToken(client))
-        .catch((error: unknown) => {
-          if (error instanceof AuthError && error.refusal === 'unknown-token') return undefined;
-          if (error instanceof AuthError && error.refusal === 'outside-ip-ranges') return outsideRanges(error);
-          throw error;
-        }),
-    { waitMs: 30_000, signal: deps.signal, waitingFor: 'Cloudflare to accept the new token' },
-  );
-  if (!proof)
-    throw new RemoteError(`Cloudflare made token ${id} but does not accept it yet.`, 'Re-run the same command in a minute: it adopts the token it made.');
-  let how: string;
-  if (typeof proof === 'string') {
-    how = `read back as asked; ${proof}; ${await proveScimWrite(client, 'the token this run made')}`;
-    // From here the token Okta gets is the one that writes roles too.
-    deps.scim = client;
-  } else {
-    // Cloudflare refuses the value from this machine for its address alone, which it says only of a token it knows: the
-    // rest is proved from the record (its one right, SCIM Provisioning on this account; its life; its ranges), and the
-    // value's use by Okta's first SCIM request, which verify reads from the audit log.
-    await proveMadeRecord(api, { id, appId, name }, expectation);
-    how = `record read back as asked; its value cannot be used from this machine (${proof.address}, outside its ranges): Okta's first SCIM request with it proves it`;
-  }
-  // Okta holds none of these (okta makes its token only before Okta has one): revoked once the new one is proved.
-  for (const old of op.revoke) await revokeAccountToken(api, old);
-  deps.scimToken.value = value;
-  deps.scimToken.made = typeof proof === 'string' ? { id, proof, client, usableHere: true } : { id, proof: how, client, usableHere: false };
-  return `${op.adopt ? 'rolled' : 'made'} token ${id}, ${how}`;
-}
-
-/** A refusal of this machine's address, kept as what it proves: Cloudflare knows the token and applies its ranges. */
-function outsideRanges(error: AuthError): { address: string } {
-  return { address: error.location ?? 'its address' };
 }
 
 /** POST /apps/{id}/users after an ambiguous failure: check the assignment before assigning again. */

@@ -1,23 +1,25 @@
-import type { Context } from '../context.js';
-import type { DemoOptions, OktaOptions } from './options.js';
-import { makeReporter } from './session.js';
+import type { CommandLine, Context } from '../../context.js';
+import type { DemoOptions } from './declaration.js';
+import { makeReporter } from '../session.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../lib/errors.js';
-import type { Reporter } from '../lib/reporter.js';
-import { sandboxFleetConfig, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { run as runOkta } from './okta.js';
+import { InputError } from '../../lib/errors.js';
+import type { Reporter } from '../../lib/reporter.js';
+import { sandboxFleetConfig, startSandbox, type Sandbox } from '../../sandbox/index.js';
 
-/** `npx scim-setup demo`: the sandbox in-process, then the whole `okta` command against it. */
-export async function run(options: DemoOptions, ctx: Context): Promise<number> {
+/**
+ * `npx scim-setup demo`: the sandbox in-process, then the whole `okta` command against it, run as
+ * the command line a person would type (through the one registration, src/cli.ts).
+ */
+export async function run(options: DemoOptions, ctx: Context, commandLine: CommandLine): Promise<number> {
   const reporter = makeReporter(options, ctx);
   const accounts = options.accounts === undefined ? 1 : Number(options.accounts);
   if (!Number.isInteger(accounts) || accounts < 1 || accounts > 20)
     throw new InputError(`--accounts: "${options.accounts}" is not a number of accounts from 1 to 20.`, 'Pass e.g. --accounts 3.');
   const sandbox = await startSandbox({ admin: 'auto', adminDelayMs: 1500, provisioningDelayMs: 150, accounts });
   try {
-    if (options.accounts !== undefined) return await fleetDemo(sandbox, options, ctx, reporter);
+    if (options.accounts !== undefined) return await fleetDemo(sandbox, options, ctx, reporter, commandLine);
     const s = reporter.style;
     reporter.info(`${s.bold('scim-setup demo')}: a sandbox Okta org and Cloudflare account are running on 127.0.0.1.`);
     reporter.info(
@@ -28,18 +30,11 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
     );
     const env = { ...ctx.env, ...sandbox.env };
     delete env.CI;
-    // Through the same typed options as `npx scim-setup okta`: a misspelt key does not compile.
-    const oktaOptions: OktaOptions = {
-      assignGroup: ['Sales'],
-      pushGroup: ['Engineering'],
-      role: ['Engineering=Administrator Read Only'],
-      yes: true,
-      wait: '60s',
-      json: options.json,
-      color: options.color,
-      verify: true,
-    };
-    const code = await runOkta(oktaOptions, shownToAdmin(sandbox, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) }));
+    const okta = ['okta', '--assign-group', 'Sales', '--push-group', 'Engineering', '--role', 'Engineering=Administrator Read Only', '--yes', '--wait', '60s'];
+    const code = await commandLine(
+      [...okta, ...outputFlags(options)],
+      shownToAdmin(sandbox, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) }),
+    );
     const members = sandbox.cloudflare.state.members.size;
     const groups = [...sandbox.cloudflare.state.userGroups.values()].map((g) => `${g.name} (${g.members.size} members)`);
     reporter.info(`\nCloudflare now has ${members} account members and user groups: ${groups.join(', ') || 'none'}.`);
@@ -51,6 +46,11 @@ export async function run(options: DemoOptions, ctx: Context): Promise<number> {
   } finally {
     await sandbox.close();
   }
+}
+
+/** The demo's own output flags, passed on to the run it makes. */
+function outputFlags(options: DemoOptions): string[] {
+  return [...(options.json ? ['--json'] : []), ...(options.color === false ? ['--no-color'] : [])];
 }
 
 /**
@@ -79,7 +79,7 @@ function shownToAdmin(sandbox: Sandbox, ctx: Context): Context {
 }
 
 /** `demo --accounts N`: the sandbox's N accounts as a fleet config, then one `okta --config` run for all of them. */
-async function fleetDemo(sandbox: Sandbox, options: DemoOptions, ctx: Context, reporter: Reporter): Promise<number> {
+async function fleetDemo(sandbox: Sandbox, options: DemoOptions, ctx: Context, reporter: Reporter, commandLine: CommandLine): Promise<number> {
   const s = reporter.style;
   const dir = await mkdtemp(join(tmpdir(), 'scim-setup-demo-'));
   try {
@@ -94,16 +94,11 @@ async function fleetDemo(sandbox: Sandbox, options: DemoOptions, ctx: Context, r
     const env: NodeJS.ProcessEnv = { ...ctx.env, ...sandbox.env, ...tokens };
     for (const name of ['CI', 'CLOUDFLARE_SCIM_TOKEN', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_API_TOKEN']) delete env[name];
     // Each account's token is made by the run and handed over in a file of its own, for the admin to paste (as CI would).
-    const oktaOptions: OktaOptions = {
-      config,
-      yes: true,
-      wait: '60s',
-      json: options.json,
-      color: options.color,
-      verify: true,
-      tokenOut: join(dir, 'scim-token'),
-    };
-    const code = await runOkta(oktaOptions, shownToAdmin(sandbox, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) }));
+    const okta = ['okta', '--config', config, '--yes', '--wait', '60s', '--token-out', join(dir, 'scim-token')];
+    const code = await commandLine(
+      [...okta, ...outputFlags(options)],
+      shownToAdmin(sandbox, { ...ctx, env, stdin: Object.assign(ctx.stdin, { isTTY: false }) }),
+    );
     reporter.info(
       code === 0 ? s.green(`\nDemo finished: ${sandbox.accounts.length} accounts set up and verified.`) : s.red(`\nDemo finished with exit code ${code}.`),
     );

@@ -1,13 +1,14 @@
-import type { Context } from '../context.js';
-import type { VerifyOptions } from './options.js';
-import { parseDuration } from '../lib/duration.js';
-import { checkOutputPath } from '../lib/output-file.js';
-import type { Reporter } from '../lib/reporter.js';
-import { requireApp } from '../okta/observe.js';
-import { publishCiOutputs } from '../verify/ci-outputs.js';
-import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../verify/run.js';
-import { closeFleet, eachAccount, fleetExitCode, openFleet, readConfig, type Fleet } from './fleet.js';
-import { makeReporter, openSession, withJsonErrors, type Session } from './session.js';
+import type { Context } from '../../context.js';
+import type { VerifyOptions } from './declaration.js';
+import type { VerifyFields } from './document.js';
+import { parseDuration } from '../../lib/duration.js';
+import { checkOutputPath } from '../../lib/output-file.js';
+import type { Reporter } from '../../lib/reporter.js';
+import { requireApp } from '../../okta/observe.js';
+import { publishCiOutputs } from '../../verify/ci-outputs.js';
+import { DEFAULT_LOOKBACK_MS, runVerification, verificationExitCode, windowStart } from '../../verify/run.js';
+import { closeFleet, eachAccount, fleetExitCode, openFleet, readConfig, type Fleet } from '../fleet.js';
+import { makeReporter, openSession, withJsonErrors, type Session } from '../session.js';
 
 /** `npx scim-setup verify`: read-only; one look by default (--wait 0), or poll up to --wait. */
 export async function run(options: VerifyOptions, ctx: Context): Promise<number> {
@@ -38,7 +39,7 @@ async function verifyAccount(session: Session, lookback: number, signal: AbortSi
   const { report } = await runVerification(session, { appId: app.id, since: windowStart(lookback, Date.now()), waitMs: inputs.waitMs, signal });
   // What was looked at, and the tally a reader wants first, beside every check.
   const count = (status: string) => report.checks.filter((c) => c.status === status).length;
-  const document = {
+  const document: VerifyFields = {
     orgUrl: inputs.orgUrl,
     accountId: inputs.accountId,
     app: { id: app.id, label: app.label },

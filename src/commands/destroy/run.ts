@@ -1,32 +1,37 @@
-import { SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
-import { readCloudflare } from '../cloudflare/reads.js';
-import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../cloudflare/account-tokens.js';
-import { appTokens, namedForApp, ownTokens, scimTokenName } from '../plan/token-ownership.js';
-import type { CloudflareClient } from '../cloudflare/client.js';
-import { fromWire } from '../lib/terminal-text.js';
-import type { Context } from '../context.js';
-import type { DestroyOptions } from './options.js';
-import { ExitCode, InputError, PendingError } from '../lib/errors.js';
-import { pollUntil } from '../lib/poll.js';
-import { readAppAssignments } from '../okta/app-assignments.js';
-import { findAppsAndOthers, otherLabelsHint } from '../okta/observe.js';
-import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved } from '../plan/destroy-plan.js';
-import { requestsOf } from '../plan/types.js';
-import { summarize } from '../plan/render.js';
-import { runActions } from '../apply/executor.js';
-import { readClient, type Session } from './session.js';
-import { runPlanning, type Planned, type PlanningCommand } from './lifecycle.js';
-import { appLabelHint } from '../lib/inputs.js';
+import { SUPER_ADMIN_ROLE_ID } from '../../cloudflare/roles.js';
+import { readCloudflare } from '../../cloudflare/reads.js';
+import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../../cloudflare/account-tokens.js';
+import { appTokens, namedForApp, ownTokens, scimTokenName } from '../../plan/token-ownership.js';
+import type { CloudflareClient } from '../../cloudflare/client.js';
+import { fromWire } from '../../lib/terminal-text.js';
+import type { Context } from '../../context.js';
+import type { DestroyOptions } from './declaration.js';
+import { ExitCode, InputError, PendingError } from '../../lib/errors.js';
+import { pollUntil } from '../../lib/poll.js';
+import { readAppAssignments } from '../../okta/app-assignments.js';
+import { findAppsAndOthers, otherLabelsHint } from '../../okta/observe.js';
+import { destroyOutcome, destroyWarnings, planDestroy, type DestroyObserved, type TeardownChoices } from './plan.js';
+import type { DestroyOperation } from './operation.js';
+import type { DestroyFields } from './document.js';
+import { requestsOf } from '../../plan/types.js';
+import { summarize } from '../../plan/render.js';
+import { runActions } from '../../apply/executor.js';
+import { readClient, type Session } from '../session.js';
+import { runPlanning, type Planned, type PlanningCommand } from '../lifecycle.js';
+import { appLabelHint } from '../../lib/inputs.js';
 
 /** `npx scim-setup destroy`: the setup taken down, Cloudflare's groups and members kept unless asked. */
 export function run(options: DestroyOptions, ctx: Context): Promise<number> {
   return runPlanning(destroyCommand(options), options, ctx);
 }
 
-type Flags = { deleteCloudflareGroups: boolean; deprovisionUsers: boolean; revokeScimToken: boolean };
-type DestroyPlanned = Planned & { observed: DestroyObserved & { otherLabels: string[] }; label: string };
+type DestroyPlanned = Planned<DestroyOperation> & {
+  document: DestroyFields;
+  observed: DestroyObserved & { otherLabels: string[] };
+  label: string;
+};
 
-function destroyCommand(options: DestroyOptions): PlanningCommand<Flags, DestroyPlanned> {
+function destroyCommand(options: DestroyOptions): PlanningCommand<TeardownChoices, DestroyPlanned, Record<never, never>> {
   return {
     name: 'destroy',
     scimTokenNeed: 'read',

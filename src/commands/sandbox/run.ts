@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { Context } from '../context.js';
-import type { SandboxCommandOptions } from './options.js';
-import { ExitCode, InputError } from '../lib/errors.js';
-import { exchangesOfHar, type RecordedExchange } from '../lib/har.js';
-import { makeReporter, withJsonErrors } from './session.js';
-import { inWords } from '../lib/errno.js';
-import type { Reporter } from '../lib/reporter.js';
+import type { Context } from '../../context.js';
+import type { SandboxCommandOptions } from './declaration.js';
+import { ExitCode, InputError } from '../../lib/errors.js';
+import { exchangesOfHar, type RecordedExchange } from '../../lib/har.js';
+import { makeReporter, withJsonErrors } from '../session.js';
+import { inWords } from '../../lib/errno.js';
+import type { Reporter } from '../../lib/reporter.js';
 import {
   compareRecording,
   formatDifference,
@@ -19,8 +19,8 @@ import {
   type OktaSeed,
   type Sandbox,
   type SandboxTiming,
-} from '../sandbox/index.js';
-import { checkOutputPath, writeFileAtomic } from '../lib/output-file.js';
+} from '../../sandbox/index.js';
+import { checkOutputPath, writeFileAtomic } from '../../lib/output-file.js';
 
 function port(value: unknown, flag: string): number {
   const n = Number(value);

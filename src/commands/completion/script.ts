@@ -1,4 +1,4 @@
-import { InputError } from '../lib/errors.js';
+import { InputError } from '../../lib/errors.js';
 
 /** The commands and their flags, as the completion scripts need them. */
 export interface CompletionModel {

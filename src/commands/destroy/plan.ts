@@ -1,5 +1,6 @@
-import type { Action } from './types.js';
-import { oktaPaths } from './okta-paths.js';
+import type { Action } from '../../plan/types.js';
+import type { DestroyOperation } from './operation.js';
+import { oktaPaths } from '../../plan/okta-paths.js';
 
 export interface DestroyObserved {
   app?: { id: string; label: string; status: string };
@@ -16,11 +17,12 @@ export interface DestroyObserved {
   scimTokens?: { name: string; ids: string[]; left: string[] };
 }
 
-export interface DestroyOptions {
+/** What the teardown goes as far as: destroy's flags, as a saved plan carries them. */
+export type TeardownChoices = {
   deleteCloudflareGroups: boolean;
   deprovisionUsers: boolean;
-  revokeScimToken?: boolean;
-}
+  revokeScimToken: boolean;
+};
 
 /**
  * Pure: the teardown, in the only safe order. Push mappings go first (INACTIVE, then deleted,
@@ -28,7 +30,7 @@ export interface DestroyOptions {
  * because unassigning is what makes Okta deactivate them; the app is deactivated, which stops
  * provisioning, before it is deleted with whatever assignments remain.
  */
-export function planDestroy(o: DestroyObserved, options: DestroyOptions): Action[] {
+export function planDestroy(o: DestroyObserved, options: TeardownChoices): Action<DestroyOperation>[] {
   const teardown = appTeardown(o, options);
   const deletion = teardown.filter((a) => a.id === 'app-delete');
   return [...teardown.filter((a) => a.id !== 'app-delete'), ...tokenRevocation(o, options), ...deletion];
@@ -39,7 +41,7 @@ export function planDestroy(o: DestroyObserved, options: DestroyOptions): Action
  * app is deleted: the app's id is what proves the token is scim-setup's for it, so a re-run after
  * any failure still finds both.
  */
-function tokenRevocation(o: DestroyObserved, options: DestroyOptions): Action[] {
+function tokenRevocation(o: DestroyObserved, options: TeardownChoices): Action<DestroyOperation>[] {
   if (!options.revokeScimToken || !o.scimTokens?.ids.length) return [];
   const { name, ids } = o.scimTokens;
   return [
@@ -54,10 +56,10 @@ function tokenRevocation(o: DestroyObserved, options: DestroyOptions): Action[] 
   ];
 }
 
-function appTeardown(o: DestroyObserved, options: DestroyOptions): Action[] {
+function appTeardown(o: DestroyObserved, options: TeardownChoices): Action<DestroyOperation>[] {
   if (!o.app) return [];
   const app = oktaPaths.app(o.app.id);
-  const actions: Action[] = [];
+  const actions: Action<DestroyOperation>[] = [];
   for (const m of o.mappings) {
     if (m.status !== 'INACTIVE')
       actions.push({
@@ -116,7 +118,7 @@ function appTeardown(o: DestroyObserved, options: DestroyOptions): Action[] {
  * still change it: once the app is gone, Okta can no longer deactivate anyone it provisioned
  * . Groups are mentioned only where some were pushed, members only where some are assigned.
  */
-export function destroyWarnings(o: DestroyObserved, options: DestroyOptions): string[] {
+export function destroyWarnings(o: DestroyObserved, options: TeardownChoices): string[] {
   const left = options.revokeScimToken ? (o.scimTokens?.left ?? []) : [];
   if (!o.app) return left;
   const warnings: string[] = [...left];
@@ -141,7 +143,7 @@ export function destroyWarnings(o: DestroyObserved, options: DestroyOptions): st
 }
 
 /** Pure: the last line of a teardown, naming only what there was. */
-export function destroyOutcome(o: DestroyObserved, options: DestroyOptions): string {
+export function destroyOutcome(o: DestroyObserved, options: TeardownChoices): string {
   const parts: string[] = [];
   if (o.mappings.length)
     parts.push(options.deleteCloudflareGroups ? 'the pushed user groups were deleted in Cloudflare' : 'Cloudflare keeps the pushed user groups');
