@@ -1,18 +1,15 @@
-import type { RunResult } from '../apply/executor.js';
 import type { Context } from '../context.js';
 import { CliError, ExitCode, exitCodeFor, InputError, type ExitCodeValue } from '../lib/errors.js';
 import type { Reporter } from '../lib/reporter.js';
-import { renderPlan } from '../plan/render.js';
-import { pacingEstimate, pacingLine } from '../plan/pacing.js';
 import { toSavedPlan, type PlanOptions } from '../plan/saved-plan.js';
 import { hasChanges } from '../plan/types.js';
 import { confirmOrCancel } from './confirmation.js';
+import { fleetScope } from './fleet-scope.js';
+import { oneAccountScope } from './one-account-scope.js';
 import { PlanFile } from './plan-file.js';
-import { openFleet, readConfig } from './fleet.js';
-import { runFleetPlanning } from './fleet-planning.js';
-import { afterReadTokenCheck, errorDocument, makeReporter, openSession, withJsonErrors } from './session.js';
-
-import type { Outcome, Planned, PlanningCommand, PlanningOptions } from './planning-command.js';
+import { readConfig } from './fleet.js';
+import { afterReadTokenCheck, makeReporter, withJsonErrors } from './session.js';
+import { readyRuns, type Outcome, type Planned, type PlanningCommand, type PlanningOptions, type Scope, type ScopeIo, type Seat } from './planning-command.js';
 
 export type { Outcome, Planned, PlanningCommand, PlanningOptions };
 
@@ -37,6 +34,12 @@ export async function runPlanning<F extends PlanOptions, P extends Planned>(
   );
 }
 
+/**
+ * The one lifecycle, over the accounts of its scope: one account, or every account of a fleet
+ * config. Each stage runs for every account the scope holds; the scope says only how a stage meets
+ * them (one account's error ends the run, a fleet account's is its own), how plans are shown
+ * (one, or each under its account with a total), and how the run's document is made.
+ */
 async function lifecycle<F extends PlanOptions, P extends Planned>(
   cmd: PlanningCommand<F, P>,
   options: PlanningOptions,
@@ -45,74 +48,69 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
 ): Promise<number> {
   if (options.detailedExitcode && !options.dryRun) throw new InputError('--detailed-exitcode goes with --dry-run.', 'Add --dry-run.');
   await cmd.preflight?.(ctx);
-  // A fleet config runs every account, unless one account's saved plan is made or applied.
   const { fleet, config } = await readConfig(options);
-  const oneSaved = fleet?.members.length === 1 && (options.plan !== undefined || options.out !== undefined);
-  if (fleet && !oneSaved) return runFleetPlanning(cmd, options, ctx, reporter, fleet);
+  // A fleet refuses a saved plan over several accounts before anything is read.
+  if (fleet && fleet.members.length > 1 && (options.plan !== undefined || options.out !== undefined))
+    throw new InputError(
+      `A saved plan holds one account, and this run covers ${fleet.members.length} of ${fleet.path}.`,
+      "Add --account NAME to save or apply one account's plan (one file per account).",
+    );
+  // Saved plans: inert unless --out or --plan is given, which only one account's run can be.
   const planFile = await PlanFile.open(cmd.name, options);
-  const session = fleet
-    ? (await openFleet(fleet, options, ctx, reporter, '2m', cmd.scimTokenNeed, planFile.inputs))[0].session
-    : await openSession(options, ctx, reporter, {
-        defaultWait: '2m',
-        saved: planFile.inputs,
-        scimTokenNeed: cmd.scimTokenNeed,
-        config,
-        asksWhatToProvision: cmd.asksWhatToProvision,
-      });
-  const { inputs, desired } = session;
-  planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
+  const io = { cmd, options, ctx, reporter, planFile };
+  return fleet && fleet.members.length > 1 ? stages(io, await fleetScope(io, fleet)) : stages(io, await oneAccountScope(io, fleet, config));
+}
+
+/** The stages, each for every account of the scope. */
+async function stages<F extends PlanOptions, P extends Planned, S extends Seat<P>>(io: ScopeIo<F, P>, scope: Scope<P, S>): Promise<number> {
+  const { cmd, options, ctx, reporter, planFile } = io;
   const flags = cmd.flags ? planFile.options<F>(cmd.flags.given, cmd.flags.defaults) : ({} as F);
-  const startedAt = new Date();
-  const planned = await afterReadTokenCheck(session, () => cmd.plan(session, flags));
-  const saved = toSavedPlan(planned.plan, desired, inputs.orgUrl, inputs.accountId, planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
-  planFile.refuseStale(saved);
-  const document = { formatVersion: 1 as const, command: cmd.name, ...planned.document };
-  if (planned.nothing === undefined && (!reporter.json || options.dryRun)) {
-    reporter.info(`\n${renderPlan(planned.plan, reporter.style, planned.title)}\n`);
-    const pacing = pacingEstimate([planned.plan], inputs.oktaRateShare, session.okta.rateLimits());
-    if (pacing) reporter.info(`${pacingLine(pacing)}\n`);
-  }
-  await planFile.save(saved, ctx, reporter);
-  if (planned.nothing !== undefined) {
-    reporter.info(planned.nothing);
-    reporter.result({ ...document, dryRun: Boolean(options.dryRun), applied: [] });
-    return ExitCode.ok;
-  }
+
+  await scope.each(scope.runs, async (run) => {
+    const { inputs, desired } = run.session;
+    planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
+    const startedAt = new Date();
+    run.planned = await afterReadTokenCheck(run.session, () => cmd.plan(run.session, flags));
+    run.saved = toSavedPlan(run.planned.plan, desired, inputs.orgUrl, inputs.accountId, run.planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
+    planFile.refuseStale(run.saved);
+  });
+  scope.showPlans();
+  for (const run of scope.runs) if (run.saved) await planFile.save(run.saved, ctx, reporter);
+  const ready = readyRuns<P, S>(scope.runs);
+
   if (options.dryRun) {
-    const outcome = (await cmd.dryRun?.(planned, session)) ?? { exitCode: ExitCode.ok };
-    // --detailed-exitcode, in every command that plans: 2 while changes are pending, 0 when none.
-    const pending = Boolean(options.detailedExitcode && hasChanges(planned.plan));
-    reporter.result({ ...document, dryRun: true, ...outcome.document, ...(pending ? { status: 'changes' } : {}) });
-    return pending ? ExitCode.changes : outcome.exitCode;
+    await scope.each(ready, async (run) => {
+      run.outcome = (await cmd.dryRun?.(run.planned, run.session)) ?? { exitCode: ExitCode.ok };
+      // --detailed-exitcode, in every command that plans: 2 while changes are pending, 0 when none.
+      run.exitCode = options.detailedExitcode && hasChanges(run.planned.plan) ? ExitCode.changes : run.outcome.exitCode;
+    });
+    scope.adviseAfterDryRun();
+    return scope.finish(true);
   }
-  const changes = hasChanges(planned.plan);
-  if (changes) {
+
+  const changing = ready.filter((r) => hasChanges(r.planned.plan));
+  if (changing.length > 0) {
     const declined = await confirmOrCancel(
-      cmd.question(planned),
-      { yes: options.yes, applying: planFile.applying, interactivity: session.interactivity },
-      { ctx, reporter, document },
+      scope.question(cmd.question(changing[0].planned), changing.length),
+      { yes: options.yes, applying: planFile.applying, interactivity: changing[0].session.interactivity },
+      { ctx, reporter, document: scope.declinedDocument() },
     );
     if (declined !== undefined) return declined;
   }
-  const result: RunResult = { applied: [], manualSteps: [], ...(planned.appId ? { appId: planned.appId } : {}) };
-  const outcome = await cmd.execute(planned, session, flags, result, changes).catch(async (error: unknown) => {
-    await planFile.recordProgress(result);
-    // One shape for a run stopped half-way, in every command: the plan's document, what was done, and the error.
-    if (error instanceof CliError) {
-      // The executor fills this run's result as it goes (and hands the same object to the error).
-      const done = result;
-      reporter.result({
-        ...document,
-        dryRun: false,
-        ...(await cmd.stopped?.(planned, done, error)),
-        applied: done.applied,
-        manualSteps: done.manualSteps,
-        error: errorDocument(error, ctx.signal),
-      });
+  await scope.each(ready, async (run) => {
+    const { planned } = run;
+    if (planned.appId) run.result.appId = planned.appId;
+    try {
+      run.outcome = await cmd.execute(planned, run.session, flags, run.result, hasChanges(planned.plan));
+      run.exitCode = run.outcome.exitCode;
+    } catch (error) {
+      // The executor filled this account's result as it went (and handed the same object to the error).
+      if (error instanceof CliError) run.stoppedFields = await cmd.stopped?.(planned, run.result, error);
+      scope.stopped(run, error);
+      throw error;
+    } finally {
+      await planFile.recordProgress(run.result);
     }
-    throw error;
   });
-  await planFile.recordProgress(result);
-  reporter.result({ ...document, dryRun: false, applied: result.applied, manualSteps: result.manualSteps, ...outcome.document });
-  return outcome.exitCode;
+  return scope.finish(false);
 }

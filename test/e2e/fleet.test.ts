@@ -212,8 +212,14 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     const env = { API_A: a.env.CLOUDFLARE_API_TOKEN, API_B: b.env.CLOUDFLARE_API_TOKEN };
     const made = (i: number) =>
       [...s.cloudflare.accounts[i].state.tokens.values()].filter((t) => t.name.startsWith('scim-setup: ') && t.status === 'active').map((t) => t.id);
+    // --detailed-exitcode over a fleet, as for one account: 2 while any account has changes pending, then 0.
+    const pending = await cli(s, ['okta', '--config', config, '--dry-run', '--detailed-exitcode', '--json'], env);
+    expect(pending.code, pending.stderr).toBe(2);
+    expect(JSON.parse(pending.stdout)).toMatchObject({ status: 'changes', exitCode: 2, dryRun: true });
+    expect(s.okta.state.apps.size).toBe(0);
     const setup = await cli(s, ['okta', '--config', config, '--yes', '--json', '--wait', '30s', '--token-out', TOKEN_OUT], env);
     expect(setup.code, setup.stderr).toBe(0);
+    expect((await cli(s, ['okta', '--config', config, '--dry-run', '--detailed-exitcode'], env)).code).toBe(0);
     const before = [made(0), made(1)];
     expect(before.map((ids) => ids.length)).toEqual([1, 1]);
 

@@ -58,7 +58,7 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
     plan: (session) => planOkta(session, options, ctx),
     async dryRun({ plan, ci }, session) {
       // What to do next, where there is something to do.
-      // A fleet says it once, for all its accounts (fleet-planning.ts).
+      // A fleet says it once, for all its accounts (fleet-scope.ts).
       if (hasChanges(plan) && !options.out && !session.fleetCi)
         session.reporter.info('Next: run the same command without --dry-run to apply it, or save it for review with --dry-run --out plan.json.');
       await ci({ actions: plan.actions });
