@@ -58,7 +58,9 @@ async function lifecycle<F extends PlanOptions, P extends Planned>(
   // Saved plans: inert unless --out or --plan is given, which only one account's run can be.
   const planFile = await PlanFile.open(cmd.name, options);
   const io = { cmd, options, ctx, reporter, planFile };
-  return fleet && fleet.members.length > 1 ? stages(io, await fleetScope(io, fleet)) : stages(io, await oneAccountScope(io, fleet, config));
+  // A fleet config runs every account as a fleet, unless one account's saved plan is made or applied.
+  const oneSaved = fleet?.members.length === 1 && (options.plan !== undefined || options.out !== undefined);
+  return fleet && !oneSaved ? stages(io, await fleetScope(io, fleet)) : stages(io, await oneAccountScope(io, fleet, config));
 }
 
 /** The stages, each for every account of the scope. */
