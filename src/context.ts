@@ -1,3 +1,4 @@
+import type { Clock } from './lib/clock.js';
 import type { Redactor } from './lib/redact.js';
 
 /** What a command may touch of the outside world; tests pass their own. */
@@ -8,6 +9,8 @@ export interface Context {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   redactor: Redactor;
+  /** Time as the run sees it: every wait, poll, settle and deadline asks it (lib/clock.ts); tests pass their own. */
+  clock: Clock;
   /** Resolves when the user asks to stop (SIGINT); commands stop after the request in flight. */
   signal: AbortSignal;
   /** Work that must run however the command ends (the --record file), run by main in order. */

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Context } from './context.js';
 import { CliError, ExitCode, exitCodeFor, exitStatus, InterruptedError, PendingError } from './lib/errors.js';
 import { hideFlagValues, Redactor } from './lib/redact.js';
+import { systemClock } from './lib/clock.js';
 import { jsonForTerminal, neutralise } from './lib/terminal-text.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
 import { guardStream } from './lib/workflow-commands.js';
@@ -25,6 +26,7 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
     stdout: process.stdout,
     stderr: process.stderr,
     redactor: new Redactor(),
+    clock: systemClock,
     signal: abort.signal,
     finalizers: [],
     ...overrides,

@@ -79,12 +79,12 @@ export async function makeScimToken(op: MakeScimToken, appId: string, deps: Toke
     value = await rollAccountToken(api, op.adopt);
     id = op.adopt;
   } else {
-    const made = await createAccountToken(api, tokenCreateBody(name, deps.inputs.accountId, op.permissionGroupId, creation, new Date()));
+    const made = await createAccountToken(api, tokenCreateBody(name, deps.inputs.accountId, op.permissionGroupId, creation, new Date(api.clock.now())));
     value = made.value;
     id = made.token.id;
   }
   const client = deps.clientFor(value);
-  const expectation = { accountId: deps.inputs.accountId, scimGroupId: op.permissionGroupId, creation, now: new Date() };
+  const expectation = { accountId: deps.inputs.accountId, scimGroupId: op.permissionGroupId, creation, now: new Date(api.clock.now()) };
   progress(`proving the new token ${id} is the one asked for, and may read and write SCIM`);
   const proof = await pollUntil(
     () =>
@@ -95,7 +95,7 @@ export async function makeScimToken(op: MakeScimToken, appId: string, deps: Toke
           if (error instanceof AuthError && error.refusal === 'outside-ip-ranges') return outsideRanges(error);
           throw error;
         }),
-    { waitMs: 30_000, signal: deps.signal, waitingFor: 'Cloudflare to accept the new token' },
+    { clock: api.clock, waitMs: 30_000, signal: deps.signal, waitingFor: 'Cloudflare to accept the new token' },
   );
   if (!proof)
     throw new RemoteError(`Cloudflare made token ${id} but does not accept it yet.`, 'Re-run the same command in a minute: it adopts the token it made.');

@@ -136,7 +136,7 @@ async function withTokenRights<T>(api: CloudflareClient, call: () => Promise<T>)
 /** What okta plans the token from: every account token (never a value; ownership is the planner's to tell), and SCIM's permission group. */
 export async function observeScimTokens(api: CloudflareClient): Promise<ObservedScimTokens> {
   const [tokens, group] = await Promise.all([listAccountTokens(api, { includeExpired: true }), scimPermissionGroup(api)]);
-  return { tokens, permissionGroupId: group.id, readAt: new Date().toISOString() };
+  return { tokens, permissionGroupId: group.id, readAt: new Date(api.clock.now()).toISOString() };
 }
 
 /**

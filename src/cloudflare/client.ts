@@ -7,6 +7,7 @@ import { CliError, RemoteError } from '../lib/errors.js';
 import { proxyFromEnv } from '../lib/proxy.js';
 import { fromWire } from '../lib/terminal-text.js';
 import { diagnoseRefusal, gatewayRefusal, mayBeUnknownToken } from './gateway-errors.js';
+import type { Clock } from '../lib/clock.js';
 import { headerRecord, NetworkError, networkFix, requireJson, withPolicy, type RequestPolicy, type Service } from '../lib/request-policy.js';
 
 export type TokenRole = 'scim' | 'read';
@@ -148,6 +149,11 @@ export class CloudflareClient {
       fetch: policyFetch(policy, env, { name: 'Cloudflare', origin: new URL(apiBaseUrl).origin }),
       timeout: policy.options.timeoutMs,
     });
+  }
+
+  /** The run's clock, which paces this client's requests: every wait on Cloudflare's work is on it too. */
+  get clock(): Clock {
+    return this.policy.clock;
   }
 
   /** This machine's clock minus Cloudflare's, at most (RequestPolicy.clockOffsetMs). */

@@ -99,7 +99,7 @@ async function auditLog(
   const entries: AuditLogEntry[] = [];
   const query = {
     since: read.onCloudflareClock(window.since).toISOString(),
-    before: new Date((window.before?.getTime() ?? Date.now()) + 600_000).toISOString(),
+    before: new Date((window.before?.getTime() ?? read.clock.now()) + 600_000).toISOString(),
     ...filters,
     limit: AUDIT_PAGE,
     direction: 'desc',

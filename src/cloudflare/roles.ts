@@ -87,6 +87,7 @@ export async function grantRolesWhenPushed(
 ): Promise<string> {
   const rg = options.accountResourceGroupId ?? (await findAccountResourceGroup(client)) ?? (await createAccountResourceGroup(client));
   const userGroup = await pollUntil(async () => (await findUserGroups(client, [group]))[group], {
+    clock: client.clock,
     waitMs: options.waitMs,
     signal: options.signal,
     waitingFor: `Okta to push "${group}" to Cloudflare (its roles wait for its user group)`,

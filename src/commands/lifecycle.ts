@@ -71,7 +71,7 @@ async function stages<F extends PlanOptions, P extends Planned, S extends Seat<P
   await scope.each(scope.runs, async (run) => {
     const { inputs, desired } = run.session;
     planFile.admit({ orgUrl: inputs.orgUrl, desired, options: cmd.flags?.given }, reporter);
-    const startedAt = new Date();
+    const startedAt = new Date(run.session.clock.now());
     run.planned = await afterReadTokenCheck(run.session, () => cmd.plan(run.session, flags));
     run.saved = toSavedPlan(run.planned.plan, desired, inputs.orgUrl, inputs.accountId, run.planned.appId, startedAt, cmd.name, cmd.flags ? flags : undefined);
     planFile.refuseStale(run.saved);

@@ -4,6 +4,7 @@ import { loadConfig } from '../lib/config-load.js';
 import { OKTA_BUCKETS } from '../plan/okta-paths.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Context } from '../context.js';
+import type { Clock } from '../lib/clock.js';
 import type { OutputOptions, SessionOptions } from './flags.js';
 import type { LoadedConfig } from '../lib/config-file.js';
 import { CliError, exitCodeFor, InputError, RemoteError } from '../lib/errors.js';
@@ -39,6 +40,8 @@ export const MADE_BY_SCIM_SETUP = 'made by scim-setup';
 /** Everything `okta` and `verify` share: validated inputs, the reporter, and the two clients. */
 export interface Session {
   reporter: Reporter;
+  /** The run's clock (Context.clock): every wait, poll and settle of the command is on it. */
+  clock: Clock;
   inputs: Inputs;
   interactivity: Interactivity;
   okta: OktaClient;
@@ -134,6 +137,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
       trace: (line) => says.debug(line),
       recorder,
       signal: ctx.signal,
+      clock: ctx.clock,
       onSecret: (secret) => ctx.redactor.register(secret),
       onRetry: (note) => says.warn(retryLine(note)),
       // Okta warns the org's admins past a share of a bucket; Cloudflare's limit warns nobody, and is taken whole.
@@ -173,6 +177,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
     desired,
     waitExplicit: options.wait !== undefined,
     signal: ctx.signal,
+    clock: ctx.clock,
     fleetCi: seat ? (report) => seat.ci(report) : undefined,
     tokenOut: options.tokenOut === undefined ? undefined : seat ? `${options.tokenOut}.${seat.member.name}` : options.tokenOut,
   };

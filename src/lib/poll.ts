@@ -1,7 +1,9 @@
 import { InterruptedError } from './errors.js';
-import { sleep } from './request-policy.js';
+import type { Clock } from './clock.js';
 
 export interface PollOptions {
+  /** The run's clock: the wait is on it, not on the wall's. */
+  clock: Clock;
   /** Bound on the wait; Infinity waits until the signal aborts. */
   waitMs: number;
   signal?: AbortSignal;
@@ -21,7 +23,8 @@ export interface PollOptions {
  * says what was waited for.
  */
 export async function pollUntil<T>(attempt: () => Promise<T | undefined>, options: PollOptions): Promise<T | undefined> {
-  const deadline = Date.now() + options.waitMs;
+  const { clock } = options;
+  const deadline = clock.now() + options.waitMs;
   let delay = 500;
   const stopIfAsked = () => {
     if (options.signal?.aborted) {
@@ -33,7 +36,7 @@ export async function pollUntil<T>(attempt: () => Promise<T | undefined>, option
   };
   const pause = async () => {
     options.onWait?.();
-    await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), options.signal);
+    await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), options.signal);
     delay = Math.min(delay * 1.5, options.maxDelayMs ?? 5000);
     stopIfAsked();
   };
@@ -42,7 +45,7 @@ export async function pollUntil<T>(attempt: () => Promise<T | undefined>, option
     stopIfAsked();
     const value = await attempt();
     if (value !== undefined) return value;
-    if (Date.now() >= deadline) return undefined;
+    if (clock.now() >= deadline) return undefined;
     await pause();
   }
 }

@@ -1,6 +1,7 @@
 import { InterruptedError, RemoteError } from './errors.js';
 import { isRecord } from './is-record.js';
 import type { HarRecorder } from './har.js';
+import { systemClock, type Clock } from './clock.js';
 
 /**
  * One request policy for both SDKs: a per-request timeout; retries of idempotent requests on
@@ -14,7 +15,8 @@ export interface PolicyOptions {
   maxWaitMs: number;
   trace?: (line: string) => void;
   random?: () => number;
-  now?: () => number;
+  /** The run's clock: every pacing wait, backoff and timeout is on it (lib/clock.ts). */
+  clock?: Clock;
   /** Every answer, retries included, for `--record`. */
   recorder?: HarRecorder;
   /** Ctrl-C or SIGTERM: aborts the request in flight and every wait between attempts. */
@@ -125,11 +127,11 @@ export class RequestPolicy {
   private readonly clockOffsets = new Map<string, number>();
   private readonly inFlight = new Map<string, number>();
   private readonly random: () => number;
-  private readonly now: () => number;
+  readonly clock: Clock;
 
   constructor(readonly options: PolicyOptions) {
     this.random = options.random ?? Math.random;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /**
@@ -140,7 +142,7 @@ export class RequestPolicy {
    */
   paceDelay(bucket: string): number {
     const budget = this.budgets.get(bucket);
-    const now = this.now();
+    const now = this.clock.now();
     if (!budget) return 0;
     // A window that has reset is taken as whole until its first answer says otherwise: the requests
     // sent into it before then are still held to the share (a fleet's accounts all go at once).
@@ -163,7 +165,7 @@ export class RequestPolicy {
   /** Holds a place in the bucket's budget until the answer comes (release). */
   async acquire(bucket: string): Promise<void> {
     for (let delay = this.paceDelay(bucket); delay > 0 && !this.options.signal?.aborted; delay = this.paceDelay(bucket))
-      await sleep(delay, this.options.signal);
+      await this.clock.sleep(delay, this.options.signal);
     this.inFlight.set(bucket, (this.inFlight.get(bucket) ?? 0) + 1);
   }
 
@@ -173,7 +175,7 @@ export class RequestPolicy {
 
   /** Answers arrive out of order: within one window the lowest remaining is the truth. */
   observe(bucket: string, headers: HeaderReader): void {
-    const budget = readBudget(headers, this.now());
+    const budget = readBudget(headers, this.clock.now());
     if (!budget) return;
     const known = this.budgets.get(bucket);
     const sameWindow = known && Math.abs(known.resetAt - budget.resetAt) < 1000;
@@ -213,7 +215,7 @@ export class RequestPolicy {
     if (attempt >= this.options.maxRetries) return undefined;
     if ('status' in outcome) {
       if (outcome.status === 429) {
-        const wait = retryAfterMs(outcome.headers, this.now()) ?? this.backoff(attempt);
+        const wait = retryAfterMs(outcome.headers, this.clock.now()) ?? this.backoff(attempt);
         return wait > this.options.maxWaitMs ? undefined : wait + 50;
       }
       if (outcome.status >= 500 && isIdempotent(method)) return this.backoff(attempt);
@@ -230,22 +232,6 @@ export class RequestPolicy {
   trace(line: string): void {
     this.options.trace?.(line);
   }
-}
-
-/** Waits `ms`, or less when the signal aborts; the listener goes with the wait, so long waits leak none. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Where a request or a wait stops because the user asked (Ctrl-C, SIGTERM). */
@@ -359,7 +345,7 @@ export async function withPolicy<R extends RecordableResponse & { headers: Heade
 ): Promise<R> {
   const signal = policy.options.signal;
   if (service) guardOrigin(service, method, url);
-  const firstStarted = Date.now();
+  const firstStarted = policy.clock.now();
   const note = (attempt: number, reason: string, delayMs: number) =>
     policy.options.onRetry?.({
       service: service?.name,
@@ -373,28 +359,28 @@ export async function withPolicy<R extends RecordableResponse & { headers: Heade
   for (let attempt = 0; ; attempt += 1) {
     if (signal?.aborted) throw aborted(method, url);
     await policy.acquire(bucket);
-    const started = Date.now();
+    const started = policy.clock.now();
     let response: R;
     try {
       response = await send();
-      if (policy.options.recorder && sent) record(policy.options.recorder, { method, url, started, sent, response });
+      if (policy.options.recorder && sent) record(policy.options.recorder, { method, url, started, durationMs: policy.clock.now() - started, sent, response });
     } catch (error) {
       policy.release(bucket);
       if (signal?.aborted) throw aborted(method, url);
       const text = describeNetworkError(error);
-      policy.trace(`${method} ${url} → ${text} (${Date.now() - started}ms)`);
+      policy.trace(`${method} ${url} → ${text} (${policy.clock.now() - started}ms)`);
       // An untrusted certificate will not be trusted on the next try either.
       const delay = isCertificateError(text) ? undefined : policy.retryDelay(method, attempt, { error });
       const timedOut = /timeout|timed out|abort/i.test(text);
-      if (delay === undefined) throw new NetworkError(method, url, text, timedOut, attempt + 1, Date.now() - firstStarted);
+      if (delay === undefined) throw new NetworkError(method, url, text, timedOut, attempt + 1, policy.clock.now() - firstStarted);
       note(attempt, timedOut ? `no answer within ${Math.round(policy.options.timeoutMs / 1000)}s` : text, delay);
-      await sleep(delay, signal);
+      await policy.clock.sleep(delay, signal);
       continue;
     }
     policy.release(bucket);
     policy.observe(bucket, response.headers);
-    if (service) policy.observeClock(service.name, response.headers.get('date'), Date.now());
-    policy.trace(`${method} ${url} → ${response.status} (${Date.now() - started}ms)`);
+    if (service) policy.observeClock(service.name, response.headers.get('date'), policy.clock.now());
+    policy.trace(`${method} ${url} → ${response.status} (${policy.clock.now() - started}ms)`);
     if (service && response.status >= 300 && response.status < 400) {
       await discard(response);
       throw refuseRedirect(service, method, url, response.status, response.headers.get('location'));
@@ -404,7 +390,7 @@ export async function withPolicy<R extends RecordableResponse & { headers: Heade
     await discard(response);
     policy.trace(`retrying ${method} ${url} in ${delay}ms`);
     if (response.status >= 500) note(attempt, `HTTP ${response.status}`, delay);
-    await sleep(delay, signal);
+    await policy.clock.sleep(delay, signal);
   }
 }
 
@@ -417,7 +403,10 @@ interface RecordableResponse {
 }
 
 /** Reads the body from a clone while the SDK reads the original, so that neither waits on the other. */
-function record(recorder: HarRecorder, x: { method: string; url: string; started: number; sent: SentRequest; response: RecordableResponse }): void {
+function record(
+  recorder: HarRecorder,
+  x: { method: string; url: string; started: number; durationMs: number; sent: SentRequest; response: RecordableResponse },
+): void {
   const responseHeaders: Record<string, string> = {};
   x.response.headers.forEach((value, name) => {
     responseHeaders[name.toLowerCase()] = value;
@@ -427,7 +416,7 @@ function record(recorder: HarRecorder, x: { method: string; url: string; started
     clone.text().then((responseBody) =>
       recorder.add({
         startedAt: x.started,
-        durationMs: Date.now() - x.started,
+        durationMs: x.durationMs,
         method: x.method,
         url: x.url,
         requestHeaders: x.sent.headers,

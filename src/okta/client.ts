@@ -6,6 +6,7 @@ import { Http } from '@okta/okta-sdk-nodejs/src/http.js';
 import { OAuth } from '@okta/okta-sdk-nodejs/src/oauth.js';
 import type { OktaAuth } from '../lib/inputs.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
+import type { Clock } from '../lib/clock.js';
 import type { PlannedRequest } from '../plan/types.js';
 import { toOktaError } from './errors.js';
 import { PolicyExecutor } from './executor.js';
@@ -58,6 +59,11 @@ export class OktaClient {
   /** Each bucket's limit as Okta's headers have said it so far (its whole window's budget): for the plan's estimate of a run's length. */
   rateLimits(): Partial<Record<OktaBucket, number>> {
     return Object.fromEntries([...OKTA_BUCKETS].flatMap((b) => (this.policy.limitOf(b) ? [[b, this.policy.limitOf(b)]] : [])));
+  }
+
+  /** The run's clock, which paces this client's requests: every wait on Okta's work is on it too. */
+  get clock(): Clock {
+    return this.policy.clock;
   }
 
   /** This machine's clock minus Okta's, at most (RequestPolicy.clockOffsetMs). */

@@ -1,3 +1,4 @@
+import { later, systemClock, type Clock } from '../lib/clock.js';
 import { readFileSync } from 'node:fs';
 import type { OktaEmulator } from './okta/emulator.js';
 
@@ -14,7 +15,9 @@ import type { OktaEmulator } from './okta/emulator.js';
 export type AdminMode = 'auto' | 'manual' | 'api-shortcut';
 
 export interface AdminOptions {
+  /** How long a person takes to do what a step asks, on the sandbox's clock. */
   delayMs: number;
+  clock?: Clock;
 }
 
 /** The emulated admin's eyes and pockets. */
@@ -137,7 +140,7 @@ export function startScreenAdmin(okta: OktaEmulator, options: AdminOptions): Emu
   const partials = new Map<string, string>();
   const wallet = new Set<string>();
   const done = new Set<string>();
-  const timers = new Set<NodeJS.Timeout>();
+  const timers = new Set<() => void>();
   const couldNot: string[] = [];
   const tokenOf = (step: ReadStep): string | undefined => {
     const t = step.token;
@@ -163,8 +166,8 @@ export function startScreenAdmin(okta: OktaEmulator, options: AdminOptions): Emu
         couldNot.push(`app ${step.appId}: the token is shown as ${JSON.stringify(step.token)}, which no person can paste`);
         continue;
       }
-      const timer = setTimeout(() => {
-        timers.delete(timer);
+      const cancel = later(options.clock ?? systemClock, options.delayMs, () => {
+        timers.delete(cancel);
         const app = okta.state.apps.get(step.appId);
         if (!app) return;
         // The rotation's step asks for the token field alone: the rest of the tab stays as it is.
@@ -174,8 +177,8 @@ export function startScreenAdmin(okta: OktaEmulator, options: AdminOptions): Emu
           app.id,
           step.baseUrl ? guideProvisioning(baseUrl, token) : { ...guideProvisioning(baseUrl, token), ...withoutToken(app.provisioning), token },
         );
-      }, options.delayMs);
-      timers.add(timer);
+      });
+      timers.add(cancel);
     }
   };
   /** A `--json` document ends with a closing brace alone at the start of a line: read from its opening one. */
@@ -202,7 +205,7 @@ export function startScreenAdmin(okta: OktaEmulator, options: AdminOptions): Emu
     },
     couldNot,
     stop() {
-      for (const t of timers) clearTimeout(t);
+      for (const cancel of timers) cancel();
       timers.clear();
     },
   };

@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import type { Clock } from '../lib/clock.js';
 import { startApiShortcutAdmin, startScreenAdmin, type AdminMode, type EmulatedAdmin } from './admin.js';
 import { startCloudflareEmulator, type CloudflareEmulator } from './cloudflare/emulator.js';
 import type { ConnectionApiMode } from './okta/context.js';
@@ -36,7 +37,9 @@ export interface SandboxOptions {
   provisioningDelayMs?: number;
   /** Addresses beyond the sandbox's own Cloudflare emulator that the emulated Okta may provision to (a test's proxy). */
   provisioningTargets?: string[];
-  /** The Okta rate limiter's clock, for tests. */
+  /** The sandbox's clock: both services' time, rate-limit windows, provisioning and the admin's delays (lib/clock.ts). */
+  clock?: Clock;
+  /** The Okta rate limiter's time alone, for tests. */
   oktaClock?: () => number;
   /** Readings of the vendors' open questions to play (variants.ts); the rest at their defaults. */
   variants?: Partial<SandboxVariants>;
@@ -57,6 +60,12 @@ export interface Sandbox {
   serviceApp: { clientId: string; privateKeyPem: string; scopes: string[] };
   /** The emulated admin, where there is one: show it the run's screen (`sees`), as a person at the terminal reads it. */
   admin?: EmulatedAdmin;
+  /**
+   * Whether the sandbox is doing real work now: a request being answered, or Okta's provisioning
+   * sending its own. A test that moves the sandbox's clock moves it only while this is false, so
+   * that no moment is skipped in the middle of work that takes real time.
+   */
+  busy(): boolean;
   close(): Promise<void>;
 }
 
@@ -75,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rateLimits: options.cloudflareRateLimits ?? options.rateLimits,
     tls: options.tls,
     variants: { ...defaultVariants(), ...options.variants },
+    clock: options.clock,
   }).catch((error: unknown) => {
     throw withPort(error, 'cloudflare', options.cloudflarePort);
   });
@@ -91,7 +101,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tls: options.tls,
     provisioningDelayMs: options.provisioningDelayMs,
     provisioningTargets: [cloudflare.apiBaseUrl, ...(options.provisioningTargets ?? [])],
-    clock: options.oktaClock,
+    clock: options.clock,
+    rateLimitClock: options.oktaClock,
     variants: { ...defaultVariants(), ...options.variants },
     rateLimitWarningPercent: options.oktaRateLimitWarningPercent,
     serviceApps: [{ clientId: serviceApp.clientId, publicJwk: publicKey.export({ format: 'jwk' }), scopes: serviceApp.scopes }],
@@ -105,7 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     scimBaseUrl: `${cloudflare.apiBaseUrl}/accounts/${a.accountId}/scim/v2`,
     env: { CLOUDFLARE_ACCOUNT_ID: a.accountId, CLOUDFLARE_SCIM_TOKEN: a.scimToken.value, CLOUDFLARE_API_TOKEN: a.readToken.value },
   }));
-  const adminOptions = { delayMs: options.adminDelayMs ?? 800 };
+  const adminOptions = { delayMs: options.adminDelayMs ?? 800, clock: options.clock };
   const admin =
     options.admin === 'auto' ? startScreenAdmin(okta, adminOptions) : options.admin === 'api-shortcut' ? startApiShortcutAdmin(okta, adminOptions) : undefined;
   // The person was handed the sandbox's tokens (its env lines) and set them: what they hold, and may paste.
@@ -127,6 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       CLOUDFLARE_API_TOKEN: cloudflare.readToken.value,
       CLOUDFLARE_API_BASE_URL: cloudflare.apiBaseUrl,
     },
+    busy: () => okta.server.answering() + cloudflare.server.answering() > 0 || okta.engine.working(),
     close: async () => {
       admin?.stop();
       await Promise.all([okta.close(), cloudflare.close()]);

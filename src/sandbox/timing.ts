@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../lib/clock.js';
+
 /**
  * Real services are slower and less ordered than an emulator: Cloudflare's listings may trail its
  * writes, Okta stamps its work at another moment than the SCIM request it made, the two clocks
@@ -19,9 +21,9 @@ export interface SandboxTiming {
   jitterSeed?: number;
 }
 
-/** A service's clock: the true time plus its skew. */
-export function serviceClock(skewMs = 0): () => number {
-  return () => Date.now() + skewMs;
+/** A service's clock: the true time (the sandbox's clock) plus its skew. */
+export function serviceClock(skewMs = 0, clock: Clock = systemClock): () => number {
+  return () => clock.now() + skewMs;
 }
 
 /** Delays in [0, maxMs] from a seeded generator (mulberry32): random-looking, and the same every run. */

@@ -37,7 +37,7 @@ export async function readBothSides(
   },
 ): Promise<ReadBack> {
   // The moment Cloudflare is read, on this clock: its listings show it as of then, less their lag.
-  const cloudflareReadAt = Date.now();
+  const cloudflareReadAt = scim.clock.now();
   const [{ users: appUsers, groups: appGroups, mappings }, cfUsers, cfGroups] = await Promise.all([
     options.known ?? readAppAssignments(okta, appId),
     scimWorks ? readCloudflare.scimUsers(scim) : Promise.resolve([]),

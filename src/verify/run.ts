@@ -72,7 +72,8 @@ export async function runVerification(
   },
 ): Promise<{ report: VerificationReport }> {
   const { reporter } = session;
-  const started = Date.now();
+  const { clock } = session;
+  const started = clock.now();
   const task = reporter.task('verifying: reading Okta and Cloudflare back');
   let rounds = 0;
   let checks: Check[] = [];
@@ -91,15 +92,16 @@ export async function runVerification(
         options.madeTokenId,
         scimWrite,
       );
-      checks = evaluate(evidence, sightings.confirm(findDrift(evidence), Date.now()));
+      checks = evaluate(evidence, sightings.confirm(findDrift(evidence), clock.now()));
       return settledChecks(checks) ? true : undefined;
     },
     {
+      clock,
       waitMs: options.waitMs,
       signal: options.signal,
       waitingFor: 'provisioning to show up in Cloudflare (verification)',
       maxDelayMs: 10_000,
-      onWait: () => task.update(waitingLine(checks, Date.now() - started, options.waitMs)),
+      onWait: () => task.update(waitingLine(checks, clock.now() - started, options.waitMs)),
     },
   ).catch((error: unknown) => {
     // Stopped by the user, or by an error (a token refused mid-way): said as what it is; what was seen so far is still worth showing.
@@ -112,8 +114,8 @@ export async function runVerification(
   const code = verificationExitCode(checks);
   const verdict = code === ExitCode.ok ? 'verified' : code === ExitCode.pending ? 'verification pending' : 'verification failed';
   (code === ExitCode.ok ? task.succeed : code === ExitCode.pending ? task.warn : task.fail)(
-    `${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((Date.now() - started) / 100) / 10}s)`,
+    `${verdict} (${rounds} round${rounds > 1 ? 's' : ''}, ${Math.round((clock.now() - started) / 100) / 10}s)`,
   );
   if (!reporter.json) reporter.info(renderChecks(checks, reporter.style, reporter.columns));
-  return { report: { checks, rounds, waitedMs: Date.now() - started } };
+  return { report: { checks, rounds, waitedMs: clock.now() - started } };
 }

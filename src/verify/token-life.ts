@@ -20,7 +20,7 @@ export async function readTokenLife(
   madeId?: string,
 ): Promise<Evidence['tokenLife']> {
   const { scim, read, inputs } = session;
-  const now = Date.now();
+  const now = session.clock.now();
   try {
     if (inputs.scimToken && !madeId) {
       const v = await verifiedToken(scim);

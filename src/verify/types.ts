@@ -1,5 +1,6 @@
 import type { CloudflareClient } from '../cloudflare/client.js';
 import type { Inputs } from '../lib/inputs.js';
+import type { Clock } from '../lib/clock.js';
 import type { Reporter } from '../lib/reporter.js';
 import type { OktaClient } from '../okta/client.js';
 import type { DriftFacts } from '../plan/drift.js';
@@ -14,6 +15,8 @@ export interface VerifySession {
   scim: CloudflareClient;
   /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN. */
   read?: CloudflareClient;
+  /** The run's clock: rounds, settle times and "now" are on it. */
+  clock: Clock;
 }
 
 /** The SCIM token Okta holds, as read at one moment: which, until when, and what else it may do. */

@@ -3,6 +3,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { pairwiseVariants, type SandboxVariants } from '../../src/lib/sandbox-variants.js';
 import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 /**
  * Verdicts in every world the vendors' words allow (#35): in each world of the pairwise matrix of the
@@ -10,6 +11,7 @@ import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
  * a moment is work Okta retries (never a failure), and a member dropped in Cloudflare is drift, told
  * from what that world's Okta records (lastSync, or statusChanged where it keeps none).
  */
+// The run's and the sandbox's one clock: Okta's retries, the settle time and verify's waits are taken on it, not slept through.
 let s: Sandbox | undefined;
 afterEach(async () => {
   await s?.close();
@@ -18,7 +20,7 @@ afterEach(async () => {
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const run = (args: string[]) =>
-  runInProcess([...args, '--json', '--settle', '1s'], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) }).then((r) => ({
+  runInProcess([...args, '--json', '--settle', '1s'], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!), on: s }).then((r) => ({
     ...r,
     doc: JSON.parse(r.stdout) as { checks?: CheckDoc[]; verification?: { checks: CheckDoc[] } },
   }));
@@ -34,7 +36,7 @@ describe('verify is right in every variant (pairwise)', () => {
   it.each(pairwiseVariants().map((w) => [label(w), w] as const))(
     '%s',
     async (_, variants) => {
-      s = await sandbox({ admin: 'auto', variants });
+      s = await sandbox({ admin: 'auto', variants, clock: new ManualClock() });
       const setup = await run(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s']);
       expect(setup.code, unsettled(checksOf(setup.doc)).join('\n') + setup.stderr).toBe(0);
       const healthy = await run(['verify']);

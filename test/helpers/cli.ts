@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import type { Clock } from '../../src/lib/clock.js';
+import type { ManualClock } from './clock.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -104,8 +106,17 @@ export function startInProcess(
 /** Runs the CLI in this process (faster: the SDKs load once), with captured streams and the same leak sweep. */
 export async function runInProcess(
   args: string[],
-  options: CliOptions & { columns?: number; isTTY?: boolean; onOutput?: (text: string) => void } = {},
+  options: CliOptions & {
+    columns?: number;
+    isTTY?: boolean;
+    onOutput?: (text: string) => void;
+    clock?: Clock;
+    /** A sandbox on a test's clock: the run takes that clock, and it is moved on while they both wait. */
+    on?: { clock?: ManualClock; busy(): boolean };
+  } = {},
 ): Promise<CliResult> {
+  const on = options.on;
+  if (on?.clock) return on.clock.runUntil(runInProcess(args, { ...options, on: undefined, clock: on.clock }), on.busy);
   const { PassThrough } = await import('node:stream');
   const { main } = await import('../../src/index.js');
   const capture = (name: 'stdout' | 'stderr') => {
@@ -131,6 +142,7 @@ export async function runInProcess(
     stderr: err.stream,
     stdin,
     signal: new AbortController().signal,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   for (const secret of options.secrets ?? []) {
     for (const piece of secretPieces(secret)) expect((out.text() + err.text()).includes(piece), `secret leaked by scim-setup ${args.join(' ')}`).toBe(false);

@@ -1,4 +1,5 @@
 import { guideProvisioning } from '../../src/sandbox/admin.js';
+import type { ManualClock } from './clock.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox.js';
 import { seated } from './people.js';
 
@@ -8,11 +9,16 @@ import { seated } from './people.js';
  * limits, a window of 6 s): a run paced to its default share of each bucket (50 %) waits for the
  * next window as at a real org, but a test file's many runs on one org wait seconds, not minutes.
  */
-export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+/**
+ * A sandbox for a test. Given a ManualClock, the sandbox keeps its time on it, and a run given the
+ * sandbox (`runInProcess(args, { on: s })`) takes the same clock, moved on while they both wait.
+ */
+export async function sandbox(options: Omit<SandboxOptions, 'clock'> & { clock?: ManualClock } = {}): Promise<Sandbox & { clock?: ManualClock }> {
   const s = await startSandbox({ provisioningDelayMs: 50, adminDelayMs: 100, rateLimitScale: 10, ...options });
   const leave = seated(s.admin);
   const close = s.close;
   return Object.assign(s, {
+    clock: options.clock,
     close: async () => {
       leave();
       await close();

@@ -6,6 +6,7 @@ import { buildProgram } from '../../src/cli.js';
 import type { Context } from '../../src/context.js';
 import { loadConfigFile } from '../../src/lib/config-file.js';
 import { exportLines, resolveInputs, type Inputs } from '../../src/lib/inputs.js';
+import { systemClock } from '../../src/lib/clock.js';
 import { Redactor } from '../../src/lib/redact.js';
 
 // Changesets-style: the command is mocked, and each case asserts what the parser hands it.
@@ -38,6 +39,7 @@ async function parse(argv: string[], env: Record<string, string | undefined>): P
     stdout: process.stdout,
     stderr: process.stderr,
     redactor: new Redactor(),
+    clock: systemClock,
     signal: new AbortController().signal,
     finalizers: [],
   };

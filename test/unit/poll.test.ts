@@ -1,32 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../src/lib/errors.js';
 import { pollUntil } from '../../src/lib/poll.js';
+import { ManualClock } from '../helpers/clock.js';
 import { settledChecks, waitingLine, windowStart } from '../../src/verify/run.js';
 import type { Check } from '../../src/verify/types.js';
 
 describe('pollUntil: the one wait of every asynchronous step', () => {
-  it('returns the first value, after as many tries as it takes', async () => {
+  it("returns the first value, after as many tries as it takes, its waits on the run's clock", async () => {
+    const clock = new ManualClock();
+    const start = clock.now();
     let tries = 0;
-    expect(await pollUntil(async () => (++tries === 2 ? 'done' : undefined), { waitMs: 5000 })).toBe('done');
-    expect(tries).toBe(2);
+    expect(await clock.runUntil(pollUntil(async () => (++tries === 3 ? 'done' : undefined), { clock, waitMs: 5000 }))).toBe('done');
+    expect(tries).toBe(3);
+    // Backoff from half a second, by half again: 500 ms, then 750 ms, and not a moment of the wall's.
+    expect(clock.now() - start).toBe(1250);
   });
 
-  it('tries once with no time to wait, and gives undefined when time runs out', async () => {
+  it('tries once with no time to wait, and gives undefined when time runs out (no sooner)', async () => {
+    const clock = new ManualClock();
     let tries = 0;
-    expect(await pollUntil(async () => void tries++, { waitMs: 0 })).toBeUndefined();
+    expect(await pollUntil(async () => void tries++, { clock, waitMs: 0 })).toBeUndefined();
     expect(tries).toBe(1);
+    const start = clock.now();
+    tries = 0;
+    expect(await clock.runUntil(pollUntil(async () => void tries++, { clock, waitMs: 60_000, maxDelayMs: 10_000 }))).toBeUndefined();
+    expect(clock.now() - start).toBe(60_000);
+    expect(tries).toBeGreaterThan(5);
   });
 
   it('ends on Ctrl-C as an interruption that says what was waited for, and with delayFirst does not try at all once aborted', async () => {
     const abort = new AbortController();
     let tries = 0;
-    const waiting = pollUntil(async () => void tries++, { waitMs: Infinity, signal: abort.signal, onWait: () => abort.abort(), waitingFor: 'the admin' });
+    const waiting = pollUntil(async () => void tries++, {
+      clock: new ManualClock(),
+      waitMs: Infinity,
+      signal: abort.signal,
+      onWait: () => abort.abort(),
+      waitingFor: 'the admin',
+    });
     await expect(waiting).rejects.toMatchObject({ name: 'InterruptedError', message: 'Stopped waiting for the admin.', exitCode: 130 });
     expect(tries).toBe(1);
     tries = 0;
     const aborted = new AbortController();
     aborted.abort();
-    await expect(pollUntil(async () => void tries++, { waitMs: Infinity, signal: aborted.signal, delayFirst: true })).rejects.toBeInstanceOf(InterruptedError);
+    await expect(
+      pollUntil(async () => void tries++, { clock: new ManualClock(), waitMs: Infinity, signal: aborted.signal, delayFirst: true }),
+    ).rejects.toBeInstanceOf(InterruptedError);
     expect(tries).toBe(0);
   });
 });

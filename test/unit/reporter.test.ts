@@ -1,7 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { sleep } from '../../src/lib/request-policy.js';
+import { systemClock } from '../../src/lib/clock.js';
+
+const { sleep } = systemClock;
 import { Reporter } from '../../src/lib/reporter.js';
 
 const SGR = /\u001b\[[0-9;]*m/g;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBudget, RequestPolicy, retryAfterMs } from '../../src/lib/request-policy.js';
+import { readingClock } from '../helpers/clock.js';
 import { NetworkError, retryLine } from '../../src/lib/request-policy.js';
 
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
@@ -20,7 +21,7 @@ describe('the request policy (pure parts)', () => {
   });
 
   it('retries idempotent requests on 5xx and network errors, never a POST; 429s for all, up to maxWait', () => {
-    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 2, maxWaitMs: 10_000, random: () => 0.5, now: () => 0 });
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 2, maxWaitMs: 10_000, random: () => 0.5, clock: readingClock(() => 0) });
     expect(p.retryDelay('GET', 0, { status: 503, headers: headers({}) })).toBe(250);
     expect(p.retryDelay('PUT', 1, { error: new Error('reset') })).toBe(500);
     expect(p.retryDelay('POST', 0, { status: 503, headers: headers({}) })).toBeUndefined();
@@ -33,7 +34,7 @@ describe('the request policy (pure parts)', () => {
 
   it('paces a bucket whose budget, less the requests in flight, is spent, until the window resets', async () => {
     let now = 0;
-    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 2, maxWaitMs: 10_000, now: () => now });
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 2, maxWaitMs: 10_000, clock: readingClock(() => now) });
     p.observe('apps', headers({ ratelimit: '"default";r=2;t=5' }));
     expect(p.paceDelay('apps')).toBe(0);
     await p.acquire('apps');
@@ -56,7 +57,7 @@ describe("pacing to a share of each bucket (Okta warns the org's admins past 60 
 
   it('leaves the rest of the window to others: at 50 %, it sends while more than half is left, everyone counted', async () => {
     let now = 0;
-    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, now: () => now, shareOf: () => 0.5 });
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, clock: readingClock(() => now), shareOf: () => 0.5 });
     p.observe('apps', okta(51, 60));
     expect(p.paceDelay('apps')).toBe(0);
     await p.acquire('apps');
@@ -67,7 +68,7 @@ describe("pacing to a share of each bucket (Okta warns the org's admins past 60 
     p.observe('apps', okta(40, 60));
     expect(p.paceDelay('apps')).toBe(60_050);
     // At 100 % it takes what is left.
-    const all = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, now: () => now, shareOf: () => 1 });
+    const all = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, clock: readingClock(() => now), shareOf: () => 1 });
     all.observe('apps', okta(40, 60));
     expect(all.paceDelay('apps')).toBe(0);
     now = 0;
@@ -75,7 +76,7 @@ describe("pacing to a share of each bucket (Okta warns the org's admins past 60 
 
   it('holds a window no answer has described yet to the share: many accounts at once do not burst into it', async () => {
     let now = 0;
-    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, now: () => now, shareOf: () => 0.5 });
+    const p = new RequestPolicy({ timeoutMs: 1000, maxRetries: 0, maxWaitMs: 120_000, clock: readingClock(() => now), shareOf: () => 0.5 });
     p.observe('apps', okta(0, 60));
     now = 61_000;
     for (let i = 0; i < 49; i++) await p.acquire('apps');

@@ -140,7 +140,12 @@ async function tokensToRevoke(
 ): Promise<NonNullable<DestroyObserved['scimTokens']>> {
   const [tokens, group] = await Promise.all([listAccountTokens(read, { includeExpired: true }), scimPermissionGroup(read)]);
   // Life does not matter here: expired or not, scim-setup's own tokens for the app all go.
-  const mine = appTokens(tokens, appId, { accountId: inputs.accountId, scimGroupId: group.id, creation: { ttlDays: null, allowCidrs: [] }, now: new Date() });
+  const mine = appTokens(tokens, appId, {
+    accountId: inputs.accountId,
+    scimGroupId: group.id,
+    creation: { ttlDays: null, allowCidrs: [] },
+    now: new Date(read.clock.now()),
+  });
   const labelPrefix = scimTokenName(inputs.appLabel, '');
   const orphans = tokens.filter((t) => t.name.startsWith(labelPrefix.slice(0, -1)) && (appId === undefined || !namedForApp(t.name, appId)));
   return {
@@ -174,7 +179,14 @@ async function refuseLastSuperAdmin(session: Session, observed: DestroyObserved)
 
 async function waitFor(session: Session, what: string, progress: (text: string) => void, done: () => Promise<boolean>): Promise<void> {
   progress(`waiting for ${what}`);
-  if (!(await pollUntil(async () => ((await done()) ? true : undefined), { waitMs: session.inputs.waitMs, signal: session.signal, waitingFor: what }))) {
+  if (
+    !(await pollUntil(async () => ((await done()) ? true : undefined), {
+      clock: session.clock,
+      waitMs: session.inputs.waitMs,
+      signal: session.signal,
+      waitingFor: what,
+    }))
+  ) {
     throw new PendingError(`Still waiting for ${what}.`, 'Re-run the same command later: it carries on from here.');
   }
 }

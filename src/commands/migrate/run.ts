@@ -44,7 +44,7 @@ function migrateCommand(options: MigrateOptions): PlanningCommand<Flags, Migrate
     flags: { given: { namePrefix: options.namePrefix }, defaults: { namePrefix: 'Cloudflare ' } },
     async plan(session, { namePrefix }) {
       const { okta, inputs } = session;
-      const startedAt = new Date();
+      const startedAt = new Date(session.clock.now());
       const app = await requireApp(okta, inputs);
       if (!provisioningOn(app.features ?? []))
         throw new InputError(
@@ -287,6 +287,7 @@ async function proveMembersHoldRole(session: Session, g: LegacyGroup, signal: Ab
         : undefined;
     },
     {
+      clock: session.clock,
       waitMs: inputs.waitMs,
       signal,
       waitingFor: `the proof that every member of "${g.name}" holds ${g.role} through "${g.target.name}"`,

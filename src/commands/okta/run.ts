@@ -83,7 +83,7 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
 /** Both services read at one moment (and, once the app provisions, both sides compared), then the plan. */
 async function planOkta(session: Session, options: OktaOptions, ctx: Context): Promise<OktaPlanned> {
   const { okta, scim, inputs, desired, reporter } = session;
-  const startedAt = new Date();
+  const startedAt = new Date(session.clock.now());
   const reading = reporter.task('reading Okta and Cloudflare');
   const tokens = inputs.tokenCreation && session.read ? observeScimTokens(session.read) : Promise.resolve(undefined);
   const [scimTokenProof, observed, roles, scimTokens] = await Promise.all([
@@ -185,7 +185,7 @@ async function applyAndVerify(
       : await runVerification(session, {
           appId,
           // verify's window, which the run's own start never falls outside of: one window, one verdict.
-          since: windowStart(DEFAULT_LOOKBACK_MS, Date.now(), planned.startedAt),
+          since: windowStart(DEFAULT_LOOKBACK_MS, session.clock.now(), planned.startedAt),
           waitMs: inputs.waitMs,
           expected: expectedActivity(plan.actions, result.applied, observed.groups),
           signal: session.signal,

@@ -186,7 +186,13 @@ async function guidedStep(appId: string, result: ApplyResult, deps: ApplyDeps, p
       progress(`waiting for provisioning in Okta: ${state.line} (Ctrl-C stops waiting)`);
       return state.done ? true : undefined;
     },
-    { waitMs: deps.waitMs ?? Infinity, signal: deps.signal, delayFirst: true, waitingFor: 'the guided step (provisioning is not on yet)' },
+    {
+      clock: deps.okta.clock,
+      waitMs: deps.waitMs ?? Infinity,
+      signal: deps.signal,
+      delayFirst: true,
+      waitingFor: 'the guided step (provisioning is not on yet)',
+    },
   ).catch((error: unknown) => {
     // Stopped while waiting: the step is still to do, and the report (JSON too) says so.
     result.manualSteps.push(step);

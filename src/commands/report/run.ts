@@ -60,7 +60,7 @@ async function reportAccount(session: Session, how: How, account?: string): Prom
   const { inputs, reporter } = session;
   const app = await requireApp(session.okta, inputs);
   reporter.info(`Reporting on Okta app "${app.label}" (${app.id}) in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`);
-  const now = new Date();
+  const now = new Date(session.clock.now());
   const since = new Date(now.getTime() - how.period);
   const evidence = await readAccessEvidence(session, app, since, now);
   const made = accessReport(evidence, {

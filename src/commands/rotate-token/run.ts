@@ -147,7 +147,7 @@ async function executeRotate(
     reporter.info('Nothing to change: Okta already uses the new token.');
     return { document: { byApi: false, alreadyRotated: true }, exitCode: ExitCode.ok };
   }
-  const changedAt = new Date(Date.now() - 1000);
+  const changedAt = new Date(session.clock.now() - 1000);
   // okta's wait policy: on a terminal, an admin's step is waited for until Ctrl-C unless --wait says otherwise.
   const waitMs = session.interactivity.interactive && !session.waitExplicit ? Number.POSITIVE_INFINITY : session.inputs.waitMs;
   await runActions(plan.actions, { reporter, signal: session.signal }, result, async (action, progress) => {
@@ -212,7 +212,7 @@ async function executeRotate(
  * in the dashboard.
  */
 async function revokeByHand(session: Session, newTokenId: string): Promise<string> {
-  const requests = session.read ? await oktaRequests(session.read, new Date(Date.now() - LOOKBACK_MS)) : [];
+  const requests = session.read ? await oktaRequests(session.read, new Date(session.clock.now() - LOOKBACK_MS)) : [];
   const old = oktaLatestTokenId(requests.filter((e) => e.actor?.token_id !== newTokenId));
   return old
     ? `Revoke the old token ${untrusted(old)} in Cloudflare (Manage Account → Account API Tokens; Okta's requests before the change carried it) once you are sure nothing else uses it.`
@@ -245,9 +245,9 @@ async function planMadeToken(session: Session, app: { id: string; label: string 
   const [tokens, group, requests] = await Promise.all([
     listAccountTokens(api, { includeExpired: true }),
     scimPermissionGroup(api),
-    oktaRequests(api, new Date(Date.now() - LOOKBACK_MS)),
+    oktaRequests(api, new Date(session.clock.now() - LOOKBACK_MS)),
   ]);
-  const mine = appTokens(tokens, app.id, { accountId: session.inputs.accountId, scimGroupId: group.id, creation, now: new Date() });
+  const mine = appTokens(tokens, app.id, { accountId: session.inputs.accountId, scimGroupId: group.id, creation, now: new Date(session.clock.now()) });
   refuseForeignTokens(mine.foreign);
   const own = ownTokens(mine);
   const ownIds = new Set(own.map((t) => t.id));
@@ -281,7 +281,7 @@ async function alreadyInUse(session: Session, appId: string, newTokenId: string,
   // Okta's requests of the last hour, where the caller has read them already; else those with this token.
   const used = lastHour
     ? lastHour.filter((e) => isOktaRequest(e) && e.actor?.token_id === newTokenId)
-    : await oktaRequestsWith(session.read, newTokenId, new Date(Date.now() - LOOKBACK_MS));
+    : await oktaRequestsWith(session.read, newTokenId, new Date(session.clock.now() - LOOKBACK_MS));
   if (used.length === 0) return undefined;
   const failures = await readOkta.logs(session.okta, {
     since: new Date(lastUseOnOktaClock(session.okta, session.read, used) - CLOCKS_APART_MS).toISOString(),
@@ -355,6 +355,7 @@ async function proveInUse(
       return `Cloudflare's audit log shows ${used.length} SCIM request${used.length > 1 ? 's' : ''} by Okta (its user agent) made with the new token since the change, and Okta no authentication failure after`;
     },
     {
+      clock: session.clock,
       waitMs,
       signal: session.signal,
       waitingFor: 'Okta to use the new token',

@@ -36,7 +36,7 @@ async function verifyAccount(session: Session, lookback: number, signal: AbortSi
   const app = await requireApp(session.okta, inputs);
   // What it looks at, as okta says it.
   reporter.info(`Verifying Okta app "${app.label}" (${app.id}) in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`);
-  const { report } = await runVerification(session, { appId: app.id, since: windowStart(lookback, Date.now()), waitMs: inputs.waitMs, signal });
+  const { report } = await runVerification(session, { appId: app.id, since: windowStart(lookback, session.clock.now()), waitMs: inputs.waitMs, signal });
   // What was looked at, and the tally a reader wants first, beside every check.
   const count = (status: string) => report.checks.filter((c) => c.status === status).length;
   const document: VerifyFields = {

@@ -1,4 +1,5 @@
 import { defaultVariants, type SandboxVariants } from '../../lib/sandbox-variants.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
 import { RateLimiter, scaledLimits, type RateDecision } from '../http/rate-limit.js';
 import { Router } from '../http/router.js';
 import { startEmulator, type RunningEmulator } from '../http/server.js';
@@ -36,6 +37,8 @@ export interface CloudflareEmulatorOptions {
   tls?: { key: string; cert: string };
   /** The readings of open questions the emulator plays (lib/sandbox-variants.ts). */
   variants?: SandboxVariants;
+  /** The sandbox's clock: Cloudflare's time and its rate-limit windows are on it (lib/clock.ts). */
+  clock?: Clock;
 }
 
 /** One account the emulator serves: its state and its two tokens. */
@@ -62,7 +65,8 @@ export interface CloudflareEmulator {
 
 export async function startCloudflareEmulator(options: CloudflareEmulatorOptions): Promise<CloudflareEmulator> {
   const timing = options.timing ?? {};
-  const accounts = [options.accountId, ...(options.otherAccountIds ?? [])].map((accountId, i) => emulatedAccount(accountId, i, timing));
+  const clock = options.clock ?? systemClock;
+  const accounts = [options.accountId, ...(options.otherAccountIds ?? [])].map((accountId, i) => emulatedAccount(accountId, i, timing, clock));
   const [{ state, scimToken, readToken }] = accounts;
 
   // One set of routes per account, the same templates in the same order: a request is served by its
@@ -76,12 +80,12 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
 
   const server = await startEmulator(
     {
-      ...cloudflareFaces(options.rateLimitScale ?? 1),
+      ...cloudflareFaces(options.rateLimitScale ?? 1, clock),
       router,
       control: controlRoutes(accounts),
       authenticate: authenticator(accounts, variants),
       rateKey: (principal) => principal.credential,
-      rateLimiter: new RateLimiter(options.rateLimits === false ? {} : scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1)),
+      rateLimiter: new RateLimiter(options.rateLimits === false ? {} : scaledLimits(CLOUDFLARE_LIMITS, options.rateLimitScale ?? 1), () => clock.now()),
       state: () => state.snapshot(),
       latencyMs: options.latencyMs ?? 0,
       jitter: jitter(timing.jitterMs, (timing.jitterSeed ?? 1) + 1),
@@ -103,9 +107,9 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
 }
 
 /** An account with its owner and its two tokens. */
-function emulatedAccount(accountId: string, i: number, timing: SandboxTiming): EmulatedAccount {
+function emulatedAccount(accountId: string, i: number, timing: SandboxTiming, clock: Clock): EmulatedAccount {
   const name = i === 0 ? 'Sandbox Account' : `Sandbox Account ${i + 1}`;
-  const state = new CloudflareState(accountId, name, 'owner@example.com', serviceClock(timing.cloudflareClockSkewMs));
+  const state = new CloudflareState(accountId, name, 'owner@example.com', serviceClock(timing.cloudflareClockSkewMs, clock));
   return {
     accountId,
     state,
@@ -204,7 +208,7 @@ function authenticator(accounts: EmulatedAccount[], variants: SandboxVariants) {
 }
 
 /** How Cloudflare answers what no route does: its error bodies and rate-limit headers. */
-function cloudflareFaces(rateLimitScale: number) {
+function cloudflareFaces(rateLimitScale: number, clock: Clock) {
   return {
     name: 'cloudflare',
     forbidden: (route: Route, path: string) => refusal(path, 403, 10000, 'Forbidden', { documentation_url: documentationUrl(route.template, route.method) }),
@@ -215,10 +219,10 @@ function cloudflareFaces(rateLimitScale: number) {
     rateLimited: (path: string, d: RateDecision) => ({
       status: 429,
       body: refusal(path, 429, 971, 'Please wait and consider throttling your request speed').body,
-      headers: { 'retry-after': String(Math.max(1, Math.ceil((d.resetAt - Date.now()) / 1000))) },
+      headers: { 'retry-after': String(Math.max(1, Math.ceil((d.resetAt - clock.now()) / 1000))) },
     }),
     rateHeaders: (d: RateDecision) => {
-      const seconds = Math.max(0, Math.ceil((d.resetAt - Date.now()) / 1000));
+      const seconds = Math.max(0, Math.ceil((d.resetAt - clock.now()) / 1000));
       return {
         ratelimit: `"default";r=${d.remaining};t=${seconds}`,
         'ratelimit-policy': `"default";q=${d.limit};w=${Math.round(CLOUDFLARE_LIMITS.api.windowMs / 1000 / rateLimitScale)}`,

@@ -64,6 +64,8 @@ export interface RunningEmulator {
   taps: Array<(exchange: Exchange) => void>;
   /** Change the added latency while running (benchmarks set up fast, then measure with latency). */
   setLatency(ms: number): void;
+  /** Requests being answered now: a test that moves the sandbox's clock waits for none. */
+  answering(): number;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,12 @@ interface Served {
 
 export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<RunningEmulator> {
   const served: Served = { spec, faults: new FaultInjector(), requests: new RequestLog(), taps: [], baseUrl: '' };
+  let answering = 0;
   const listener: RequestListener = (req, res) => {
+    answering += 1;
+    res.once('close', () => {
+      answering -= 1;
+    });
     void handle(served, req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, spec.internalError(req.url ?? '/', 500));
       process.emitWarning(`${spec.name} emulator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -104,6 +111,7 @@ export async function startEmulator(spec: EmulatorSpec, port = 0): Promise<Runni
     setLatency: (ms) => {
       spec.latencyMs = ms;
     },
+    answering: () => answering,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

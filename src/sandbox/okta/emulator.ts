@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { RateLimiter, scaledLimits, type RateDecision, type RateWatch } from '../http/rate-limit.js';
 import { Router } from '../http/router.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
 import { startEmulator, type RunningEmulator } from '../http/server.js';
 import { fieldsOf, text } from '../http/body.js';
 import type { Req, Route } from '../http/types.js';
@@ -48,8 +49,10 @@ export interface OktaEmulatorOptions {
   provisioningTargets?: string[];
   apiToken?: string;
   serviceApps?: ServiceApp[];
-  /** The rate limiter's clock (tests that must not depend on where the wall clock is in a minute). */
-  clock?: () => number;
+  /** The sandbox's clock: Okta's time, its rate-limit windows and its provisioning delays are on it (lib/clock.ts). */
+  clock?: Clock;
+  /** The rate limiter's time alone (tests that must not depend on where the clock is in a minute). */
+  rateLimitClock?: () => number;
 }
 
 export interface OktaEmulator {
@@ -68,12 +71,13 @@ export interface OktaEmulator {
 
 export async function startOktaEmulator(options: OktaEmulatorOptions): Promise<OktaEmulator> {
   const timing = options.timing ?? {};
-  const state = new OktaState(options.seed, 'okta', serviceClock(timing.oktaClockSkewMs));
+  const clock = options.clock ?? systemClock;
+  const state = new OktaState(options.seed, 'okta', serviceClock(timing.oktaClockSkewMs, clock));
   state.stampOffsetMs = timing.oktaStampOffsetMs ?? 0;
   if (options.variants) state.variants = options.variants;
   if (options.rateLimitWarningPercent !== undefined) state.rateLimitWarningPercent = options.rateLimitWarningPercent;
   const targets = new Set((options.provisioningTargets ?? []).map((url) => new URL(url).origin));
-  const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300, targets, await oktaEgressAddress());
+  const engine = new ProvisioningEngine(state, options.provisioningDelayMs ?? 300, targets, await oktaEgressAddress(), clock);
   state.onChange((appId, delayMs) => engine.schedule(appId, delayMs));
   const auth = new OktaAuth();
   const apiToken = options.apiToken ?? `00${randomBytes(20).toString('base64url')}`;
@@ -228,7 +232,7 @@ function oktaService(state: OktaState, options: OktaEmulatorOptions, timing: San
   const limits = options.rateLimits === false ? {} : scaledLimits(OKTA_LIMITS, options.rateLimitScale ?? 1, options.rateLimitFactor);
   return {
     rateKey: () => 'org',
-    rateLimiter: new RateLimiter(limits, options.clock, rateLimitEvents(state, limits)),
+    rateLimiter: new RateLimiter(limits, options.rateLimitClock ?? (() => (options.clock ?? systemClock).now()), rateLimitEvents(state, limits)),
     state: () => state.snapshot(),
     latencyMs: options.latencyMs ?? 0,
     jitter: jitter(timing.jitterMs, timing.jitterSeed ?? 1),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { filterString } from '../../lib/filter-string.js';
+import { later, systemClock, type Clock } from '../../lib/clock.js';
 import { OKTA_RATE_LIMIT_RETRIES, oktaRetryWaitMs } from '../../lib/okta-retry-rule.js';
 import { appTarget, groupTarget, userTarget, type AppRecord, type MappingRecord } from './records.js';
 import { sendFrom, type EgressAnswer } from './egress.js';
@@ -56,7 +57,8 @@ class RateLimited extends Error {
  * change, and records what happened in the System Log, as Okta does.
  */
 export class ProvisioningEngine {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Each app's next pass, waiting on the sandbox's clock: its cancel. */
+  private readonly timers = new Map<string, () => void>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly rerun = new Set<string>();
   private readonly retries = new Map<string, number>();
@@ -71,6 +73,8 @@ export class ProvisioningEngine {
     private readonly targets: ReadonlySet<string> = new Set(),
     /** The address Okta's requests leave from (egress.ts); undefined: the system's choice. */
     readonly egressAddress?: string,
+    /** The sandbox's clock: the delay before each pass is on it. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Wake provisioning for one app, or for all apps. */
@@ -85,17 +89,22 @@ export class ProvisioningEngine {
       if (this.timers.has(id)) continue;
       this.timers.set(
         id,
-        setTimeout(() => this.start(id), delay),
+        later(this.clock, delay, () => this.start(id)),
       );
     }
   }
 
   /** Starts the work queued now instead of when its delay ends (tests that hold provisioning back, then let it go). */
   flush(): void {
-    for (const [id, timer] of [...this.timers]) {
-      clearTimeout(timer);
+    for (const [id, cancel] of [...this.timers]) {
+      cancel();
       this.start(id);
     }
+  }
+
+  /** Whether a pass is sending its requests now (not one waiting for its moment). */
+  working(): boolean {
+    return this.running.size > 0;
   }
 
   /** Resolves once no provisioning work is queued or running (for tests and the demo). */
@@ -108,7 +117,7 @@ export class ProvisioningEngine {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 
@@ -138,7 +147,7 @@ export class ProvisioningEngine {
     if (!this.stopped && !this.timers.has(appId))
       this.timers.set(
         appId,
-        setTimeout(() => this.start(appId), delay),
+        later(this.clock, delay, () => this.start(appId)),
       );
   }
 
