@@ -31,11 +31,17 @@ export const systemClock: Clock = {
   },
 };
 
-/** Runs `fn` once `ms` of the clock's time have passed, unless the returned cancel is called first: a timer on the clock. */
+/**
+ * Runs `fn` once `ms` of the clock's time have passed, unless the returned cancel is called first: a
+ * timer on the clock. Like a timer, it never runs within the work that sets it, even at 0 ms: what is
+ * under way finishes first.
+ */
 export function later(clock: Clock, ms: number, fn: () => void): () => void {
   const cancel = new AbortController();
-  void clock.sleep(ms, cancel.signal).then(() => {
-    if (!cancel.signal.aborted) fn();
-  });
+  void clock.sleep(ms, cancel.signal).then(() =>
+    setImmediate(() => {
+      if (!cancel.signal.aborted) fn();
+    }),
+  );
   return () => cancel.abort();
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
-import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { provisioned, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 // Each drift is made the way it happens in life: by another client of Cloudflare's APIs (SCIM,
 // or the dashboard's member removal), behind Okta's back. Then the whole cycle a user meets:
@@ -27,7 +28,7 @@ const DIRECT_USER = 'dennis.turing.46@example.com';
 
 /** A second is enough settle time on the sandbox, whose listings do not trail (the timing tests set a lag). */
 async function run(command: string, args: string[]) {
-  const r = await runInProcess([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) });
+  const r = await runInProcess([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!), on: s });
   return { ...r, doc: r.stdout ? JSON.parse(r.stdout) : undefined };
 }
 
@@ -51,10 +52,10 @@ async function scim(method: string, path: string, body?: unknown): Promise<Respo
 const okta = (extra: string[] = []) => ['--push-group', 'Engineering', '--assign-user', DIRECT_USER, ...extra];
 
 async function setUp(): Promise<void> {
-  s = await sandbox({ admin: 'auto' });
+  s = await sandbox({ admin: 'auto', clock: new ManualClock() });
   const r = await run('okta', okta(['--yes', '--wait', '30s']));
   expect(r.code, r.stderr).toBe(0);
-  await s.okta.engine.idle();
+  await provisioned(s!);
 }
 
 const scimGroup = (name: string) => [...s!.cloudflare.state.userGroups.values()].find((g) => g.name === name && g.scim);
@@ -62,7 +63,7 @@ const scimUser = (login: string) => [...s!.cloudflare.state.scimUsers.values()].
 
 /** verify fails on `checkId` with nothing pending; okta plans `actionId`, repairs it, and then all is quiet. */
 async function expectRepairCycle(checkId: string, actionId: string, sides: RegExp): Promise<ActionDoc> {
-  await s!.okta.engine.idle();
+  await provisioned(s!);
   const before = await verify();
   expect(before.code, before.stderr).toBe(1);
   expect(before.check(checkId).status).toBe('fail');
@@ -80,7 +81,7 @@ async function expectRepairCycle(checkId: string, actionId: string, sides: RegEx
   expect(repair.doc.applied).toEqual([{ id: actionId, kind: 'update', result: 'done', summary: expect.any(String) }]);
   expect(repair.doc.verification.checks.find((c: CheckDoc) => c.id === checkId).status).toBe('pass');
 
-  await s!.okta.engine.idle();
+  await provisioned(s!);
   const after = await verify();
   expect(after.code, after.stderr).toBe(0);
   const again = await run('okta', okta(['--dry-run', '--detailed-exitcode']));
@@ -154,7 +155,7 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
       (u) => u.active && u.userName !== DIRECT_USER && scimGroup('Engineering')!.members.has(u.memberId!),
     )!;
     await scim('PATCH', `/Users/${engineer.id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] });
-    await s!.okta.engine.idle();
+    await provisioned(s!);
     const before = await verify();
     expect(before.code).toBe(1);
     const bringBack = `remove each of ${engineer.userName} from the group that assigns it to the app and add it back`;
@@ -180,14 +181,14 @@ describe('drift: verify tells it from work in flight, and okta repairs it', () =
     // An admin's two changes, each answered by Okta's provisioning before the next.
     for (const method of ['DELETE', 'PUT']) {
       await fetch(`${s!.okta.url}/api/v1/groups/${engineering.id}/users/${user.id}`, { method, headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}` } });
-      await s!.okta.engine.idle();
+      await provisioned(s!);
     }
     expect((await verify()).code).toBe(0);
     expect((await run('okta', okta(['--dry-run', '--detailed-exitcode']))).code).toBe(0);
   });
 
   it('work in flight is not drift: a group just pushed, with provisioning slowed, is pending and then passes, with no failure between', async () => {
-    s = await sandbox({ admin: 'auto', provisioningDelayMs: 1500 });
+    s = await sandbox({ admin: 'auto', provisioningDelayMs: 1500, clock: new ManualClock() });
     const r = await run('okta', okta(['--yes', '--wait', '60s']));
     expect(r.code, r.stderr).toBe(0);
     // verify polls until nothing is pending or something fails: exit 0 after several rounds means

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { ManualClock } from '../helpers/clock.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,8 +17,9 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function start(options: Parameters<typeof sandbox>[0] = {}): Promise<Sandbox> {
-  current = await sandbox(options);
+/** A sandbox on a clock of the test's: the runs against it take the same clock, and every wait is taken on it. */
+async function start(options: Parameters<typeof sandbox>[0] = {}): ReturnType<typeof sandbox> {
+  current = await sandbox({ clock: new ManualClock(), ...options });
   return current;
 }
 
@@ -34,6 +36,7 @@ async function cli(s: Sandbox, args: string[], env: Record<string, string | unde
   const r = await runInProcess(args, {
     env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, ...env }),
     secrets: sandboxSecrets(s),
+    on: s,
   });
   remember(s);
   for (const value of seen) expect(r.stdout + r.stderr, `a made token leaked by scim-setup ${args.join(' ')}`).not.toContain(value);
@@ -50,7 +53,7 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
   it('a first run given only a Cloudflare token that may make tokens ends verified; the token has one permission, on this account, an expiry and its name', async () => {
     const s = await start({ admin: 'auto' });
     const dir = mkdtempSync(join(tmpdir(), 'scim-token-'));
-    const before = Date.now();
+    const before = s.clock?.now() ?? Date.now();
     const r = await cli(s, [...SETUP, '--record', join(dir, 'run.har'), '--scim-token-ttl', '45d']);
     expect(r.code, r.stderr).toBe(0);
     const doc = json(r.stdout);

@@ -8,7 +8,8 @@ import { systemClock, type Clock } from '../../src/lib/clock.js';
 export class ManualClock implements Clock {
   private sleepers: Array<{ at: number; wake: () => void }> = [];
 
-  constructor(private t = Date.parse('2026-12-05T12:00:00Z')) {}
+  /** It starts at the wall's time, and from there moves only when told. */
+  constructor(private t = Date.now()) {}
 
   now(): number {
     return this.t;
@@ -80,5 +81,12 @@ export function readingClock(now: () => number): Clock {
   return { now, sleep: systemClock.sleep };
 }
 
-/** Lets the promises a wake-up starts run before time moves again. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Lets what a wake-up starts get under way before time moves again: two turns of the event loop, so
+ * that a timer on the clock (lib/clock.ts `later`, which runs in the turn after its wake-up) has begun.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const settle = async () => {
+  await turn();
+  await turn();
+};

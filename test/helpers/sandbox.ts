@@ -64,3 +64,8 @@ export async function pushNamedGroups(s: Sandbox, names: string[]): Promise<void
   }
   await s.okta.engine.idle();
 }
+
+/** Okta's provisioning, queued and running, done: on the sandbox's clock where it has one, moved on until then. */
+export function provisioned(s: Sandbox & { clock?: ManualClock }): Promise<void> {
+  return s.clock ? s.clock.runUntil(s.okta.engine.idle(), s.busy) : s.okta.engine.idle();
+}
