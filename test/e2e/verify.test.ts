@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
-import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisionAsGuide, provisioned, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
-let s: Sandbox | undefined;
+// On a clock of the test's, moved on while the run and the sandbox wait, but where a test says otherwise.
+let s: (Sandbox & { clock?: ManualClock }) | undefined;
 afterEach(async () => {
   await s?.close();
   s = undefined;
@@ -34,12 +36,12 @@ async function setUp(options: { assign?: string[]; push?: string[]; updateUserAt
   for (const name of [...(options.assign ?? []), ...(options.push ?? [])]) await api('PUT', `/api/v1/apps/${app.id}/groups/${groupId(name)}`, {});
   for (const name of options.push ?? [])
     await api('POST', `/api/v1/apps/${app.id}/group-push/mappings`, { sourceGroupId: groupId(name), targetGroupName: name });
-  if (options.settle !== false) await s!.okta.engine.idle();
+  if (options.settle !== false) await provisioned(s!);
   return app.id as string;
 }
 
 async function verify(args: string[] = [], env: Record<string, string | undefined> = {}) {
-  const r = await runInProcess(['verify', '--json', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!) });
+  const r = await runInProcess(['verify', '--json', ...args], { env: cleanEnv({ ...s!.env, ...env }), secrets: sandboxSecrets(s!), on: s });
   const doc = JSON.parse(r.stdout);
   const check = (id: string) => (doc.checks as CheckDoc[]).find((c) => c.id === id)!;
   return { ...r, doc, check, statuses: Object.fromEntries((doc.checks as CheckDoc[]).map((c) => [c.id, c.status])) };
@@ -47,7 +49,7 @@ async function verify(args: string[] = [], env: Record<string, string | undefine
 
 describe('scim-setup verify: checks that cannot lie', () => {
   it('passes every check on a healthy setup, with evidence, over repeated runs', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ assign: ['Sales'], push: ['Engineering'] });
     for (let i = 0; i < 3; i++) {
       const r = await verify();
@@ -68,7 +70,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('a token without the SCIM permission is a 403, carried by the error itself (not read from its message)', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ push: ['Engineering'] });
     // Valid and active, but may not read SCIM: "Account API Tokens: Read" alone (Account Settings tokens may read SCIM, the spec says).
     const readOnly = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'tokens only', permissions: ['tokensRead'] });
@@ -78,7 +80,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('a revoked SCIM token fails the token check (exit 4) and names the permission', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ push: ['Engineering'] });
     await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
     const r = await verify();
@@ -93,7 +95,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it("a push mapping in ERROR fails with its errorSummary, and Okta's log failure is reported", async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
       rules: [
         {
@@ -115,7 +117,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('a user assigned in Okta but missing in Cloudflare (one SCIM POST dropped) fails members and the log check, naming the user', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const victim = [...s.okta.state.users.values()][50].profile.login;
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
       rules: [{ method: 'GET', path: `/scim/v2/Users\\?filter=.*${encodeURIComponent(victim).replace(/\./g, '\\.')}`, status: 500 }],
@@ -129,7 +131,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it("a member deactivated in Cloudflare behind Okta's back is drift: a failure naming both sides, never pending", async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ assign: ['Support'] });
     // One Okta provisioned (the account owner is listed too, as every member is, with no externalId).
     const victim = [...s.cloudflare.state.scimUsers.values()].find((u) => u.active && u.externalId)!;
@@ -140,7 +142,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
       body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] }),
     });
     expect(r0.status).toBe(200);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const r = await verify(['--wait', '30s', '--settle', '1s']);
     expect(r.code).toBe(1);
     expect(r.statuses.members).toBe('fail');
@@ -158,7 +160,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it("a member dropped from a pushed group in Cloudflare after Okta's last push is drift: fail, with both sides and when Okta pushed", async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ push: ['Engineering'] });
     const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
     const dropped = [...s.cloudflare.state.scimUsers.values()].find((u) => u.memberId && group.members.has(u.memberId))!;
@@ -171,7 +173,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
       }),
     });
     expect(r0.status).toBeLessThan(300);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const r = await verify(['--wait', '30s', '--settle', '1s']);
     expect(r.code).toBe(1);
     expect(Object.values(r.statuses)).not.toContain('pending');
@@ -186,7 +188,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('a pushed group renamed, then deleted, in Cloudflare after Okta pushed it is drift: fail, not "not in Cloudflare yet"', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ push: ['Engineering'] });
     const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
     const scim = (method: string, body?: unknown) =>
@@ -196,7 +198,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     const expectDrift = async () => {
-      await s!.okta.engine.idle();
+      await provisioned(s!);
       const r = await verify(['--wait', '30s', '--settle', '1s']);
       expect(r.code).toBe(1);
       expect(Object.values(r.statuses)).not.toContain('pending');
@@ -219,7 +221,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it("proves whose token Okta's SCIM traffic carries: a working token Okta does not hold is a warning naming both (#22)", async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ push: ['Engineering'] });
     const other = await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'another SCIM token', permissions: ['scim'] });
     const r = await verify([], { CLOUDFLARE_SCIM_TOKEN: other.value });
@@ -232,9 +234,10 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('an auth error during verification is said as an error, not as "interrupted" (#24 item 12)', async () => {
+    // On the wall's clock: the token is revoked while verify is really polling.
     s = await sandbox({ provisioningDelayMs: 600_000 });
     await setUp({ push: ['Engineering'], settle: false });
-    const child = runInProcess(['verify', '--wait', '60s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const child = runInProcess(['verify', '--wait', '60s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s), on: s });
     // Once verify is polling (pending), the Okta token is revoked under it.
     const deadline = Date.now() + 20_000;
     while (((await control(s.okta.url, 'GET', '/__sandbox/requests')).byRoute['GET /api/v1/apps/{appId}'] ?? 0) === 0 && Date.now() < deadline)
@@ -247,14 +250,14 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('a mistyped --app-label is refused naming the labels that exist, nearest first; a found app is named as it is looked at (#24 items 10, 33)', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ push: ['Engineering'] });
-    const wrong = await runInProcess(['verify', '--app-label', 'cloudflare scim'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const wrong = await runInProcess(['verify', '--app-label', 'cloudflare scim'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s), on: s });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('No Okta app "cloudflare scim" (scim2testapp) exists in');
     expect(wrong.stderr).toContain('its scim2testapp apps are labelled "Cloudflare SCIM"');
     expect(wrong.stderr).toContain('Did you mean --app-label "Cloudflare SCIM"?');
-    const asJson = await runInProcess(['verify', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const asJson = await runInProcess(['verify', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s), on: s });
     // The document names what it looked at and the tally (#24 item 28).
     expect(JSON.parse(asJson.stdout)).toMatchObject({
       orgUrl: s.okta.url,
@@ -264,7 +267,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
       status: expect.any(String),
       exitCode: asJson.code,
     });
-    const right = await runInProcess(['verify'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const right = await runInProcess(['verify'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s), on: s });
     expect(right.stdout).toMatch(/Verifying Okta app "Cloudflare SCIM" \(0oa\w+\) in http:\/\/127\.0\.0\.1:\d+ → Cloudflare account [0-9a-f]{32}/);
     // okta would plan a second app for the same account; destroy would find nothing: both say which labels exist.
     const second = await runInProcess(['okta', '--app-label', 'cloudflare scim', '--push-group', 'Engineering', '--dry-run', '--json'], {
@@ -272,20 +275,24 @@ describe('scim-setup verify: checks that cannot lie', () => {
       secrets: sandboxSecrets(s),
     });
     expect(JSON.parse(second.stdout).warnings).toContainEqual(expect.stringContaining('Did you mean --app-label "Cloudflare SCIM"?'));
-    const teardown = await runInProcess(['destroy', '--app-label', 'cloudflare scim', '--dry-run'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const teardown = await runInProcess(['destroy', '--app-label', 'cloudflare scim', '--dry-run'], {
+      env: cleanEnv(s.env),
+      secrets: sandboxSecrets(s),
+      on: s,
+    });
     expect(teardown.code).toBe(0);
     expect(teardown.stdout + teardown.stderr).toContain('Its scim2testapp apps are labelled "Cloudflare SCIM"; did you mean --app-label "Cloudflare SCIM"?');
   });
 
   it('nobody assigned is a warning, not "all 0 users are members" (#24 item 26)', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({});
     const r = await verify();
     expect(r.check('members')).toMatchObject({ status: 'warn', summary: 'no user is assigned to the app in Okta, so nobody is provisioned to Cloudflare' });
   });
 
   it('Update User Attributes turned on fails the Okta check', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ assign: ['Sales'], updateUserAttributes: true });
     const r = await verify();
     expect(r.code).toBe(1);
@@ -293,7 +300,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('warns of a CF-named pushed group, an empty pushed group, a legacy virtual group and a group with no role', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ assign: [`CF-${s.accountId} - Administrator Read Only`], push: ['CF Platform Team', 'Contractors', 'Security'] });
     const r = await verify([], {});
     expect(r.check('warn-cf-prefix:CF Platform Team')).toMatchObject({ status: 'warn', summary: expect.stringContaining('starts with "CF"') });
@@ -313,7 +320,7 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('without CLOUDFLARE_API_TOKEN, the checks that need it are skipped and say which permission to add', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     await setUp({ push: ['Engineering'] });
     const r = await verify([], { CLOUDFLARE_API_TOKEN: undefined });
     expect(r.code).toBe(0);
@@ -323,13 +330,14 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('no audit-log activity after a run that changed things is pending (exit 3), not a pass', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ admin: 'auto', clock: new ManualClock() });
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
       rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }],
     });
     const r = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--json', '--wait', '3s'], {
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
+      on: s,
     });
     expect(r.code).toBe(3);
     const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
@@ -340,10 +348,10 @@ describe('scim-setup verify: checks that cannot lie', () => {
   });
 
   it('a change that sends no SCIM request (a role alone; an empty group pushed) leaves nothing pending: exit 0 at once', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ admin: 'auto', clock: new ManualClock() });
     const env = cleanEnv(s.env);
-    expect((await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env })).code).toBe(0);
-    await s.okta.engine.idle();
+    expect((await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env, on: s })).code).toBe(0);
+    await provisioned(s!);
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', {
       rules: [{ method: 'GET', path: '/logs/audit\\?', status: 200, body: { success: true, errors: [], result: [], result_info: { count: 0 } } }],
     });
@@ -351,18 +359,22 @@ describe('scim-setup verify: checks that cannot lie', () => {
       ['--role', 'Engineering=Billing'],
       ['--push-group', 'Contractors', '--role', 'Engineering=Billing'],
     ]) {
-      const started = Date.now();
-      const r = await runInProcess(['okta', '--push-group', 'Engineering', ...args, '--yes', '--json', '--wait', '30s'], { env, secrets: sandboxSecrets(s) });
+      const started = s.clock!.now();
+      const r = await runInProcess(['okta', '--push-group', 'Engineering', ...args, '--yes', '--json', '--wait', '30s'], {
+        env,
+        secrets: sandboxSecrets(s),
+        on: s,
+      });
       expect(r.code, r.stderr).toBe(0);
       const audit = JSON.parse(r.stdout).verification.checks.find((c: CheckDoc) => c.id === 'cloudflare-audit');
       expect(audit).toMatchObject({ status: 'pass', summary: expect.stringContaining('none was due') });
-      // It did not sit out --wait.
-      expect(Date.now() - started).toBeLessThan(20_000);
+      // It did not sit out --wait (on the run's clock).
+      expect(s.clock!.now() - started).toBeLessThan(20_000);
     }
   });
 
   it('provisioning on its way is pending (exit 3) with one look, then passes when verify waits', async () => {
-    s = await sandbox({ provisioningDelayMs: 5000 });
+    s = await sandbox({ provisioningDelayMs: 5000, clock: new ManualClock() });
     await setUp({ push: ['Engineering'], settle: false });
     const now = await verify();
     expect(now.code).toBe(3);
