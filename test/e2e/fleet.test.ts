@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 // #26: one Okta org, several Cloudflare accounts, one config, one run. The sandbox serves three
 // accounts on one API host; each account's API token reaches its own account only.
@@ -37,6 +38,7 @@ const TOKEN_OUT = join(mkdtempSync(join(tmpdir(), 'fleet-token-out-')), 'scim-to
 async function cli(s: Sandbox, args: string[], env: Record<string, string | undefined>) {
   const r = await runInProcess(args, {
     env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, CLOUDFLARE_ACCOUNT_ID: undefined, CLOUDFLARE_API_TOKEN: undefined, ...env }),
+    on: s,
   });
   for (const secret of secretsOf(s)) expect(r.stdout + r.stderr, `a token leaked by scim-setup ${args.join(' ')}`).not.toContain(secret);
   return r;
@@ -74,7 +76,7 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     // Okta's limits at a fifth, in windows of 6 s (Okta's headers tell the reset to the second, so a window
     // must be several seconds for pacing to be exact): the accounts share one budget, and pacing must keep
     // every request of the run under it.
-    const s = await sandbox({ accounts: 3, admin: 'auto', oktaRateLimitFactor: 0.2, rateLimitScale: 10 });
+    const s = await sandbox({ accounts: 3, admin: 'auto', oktaRateLimitFactor: 0.2, rateLimitScale: 10, clock: new ManualClock() });
     current = s;
     const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
     const [prod, staging, ops] = s.accounts;
@@ -200,7 +202,7 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
 
   it('the whole life across a fleet: okta, then rotate-token --create, then destroy --revoke-scim-token, each for every account at once', async () => {
     // Okta takes provisioning and the token by API here, so rotation needs nobody.
-    const s = await sandbox({ accounts: 2, connectionApi: 'supported' });
+    const s = await sandbox({ accounts: 2, connectionApi: 'supported', clock: new ManualClock() });
     current = s;
     const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
     const [a, b] = s.accounts;
