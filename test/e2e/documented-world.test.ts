@@ -3,7 +3,8 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/records.js';
 import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
-import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisionAsGuide, provisioned, reached, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 /**
  * The world as the vendors document it (#21). Each test names the fact and the source it follows:
@@ -12,6 +13,7 @@ import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/s
  * - Okta Help, "Group Push troubleshooting" (no text copied): a linked group deleted in the target
  *   puts the push mapping in error ("Linked group is missing …") and is not created again.
  */
+// On a clock of the test's: Okta's retries (minutes to hours) and every wait are taken on it (lib/clock.ts).
 let s: Sandbox | undefined;
 afterEach(async () => {
   await s?.close();
@@ -19,10 +21,6 @@ afterEach(async () => {
 });
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-/** Waits for a condition the sandbox reaches by itself (a timer), however slow the machine. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-}
 const scim = (method: string, path: string, body?: unknown) =>
   fetch(`${s!.scimBaseUrl}${path}`, {
     method,
@@ -30,7 +28,7 @@ const scim = (method: string, path: string, body?: unknown) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 const run = (command: string, args: string[]) =>
-  runInProcess([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!) }).then((r) => ({
+  runInProcess([command, '--json', '--settle', '1s', ...args], { env: cleanEnv(s!.env), secrets: sandboxSecrets(s!), on: s }).then((r) => ({
     ...r,
     doc: JSON.parse(r.stdout),
   }));
@@ -39,7 +37,7 @@ const check = (doc: { checks?: CheckDoc[]; verification?: { checks: CheckDoc[] }
 
 describe('Cloudflare as its spec describes it', () => {
   it('1. SCIM /Users lists every account member: the owner and an invited member, with no externalId (CF-SPEC: "Lists account members as SCIM User resources")', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const invited = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/members`, {
       method: 'POST',
       headers: { authorization: `Bearer ${s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value}`, 'content-type': 'application/json' },
@@ -60,7 +58,7 @@ describe('Cloudflare as its spec describes it', () => {
 
   it('1b. a pending invitee is a SCIM user, or (the variant pendingInvitee=unlisted) not, until accepted (#35)', async () => {
     for (const pendingInvitee of ['listed', 'unlisted'] as const) {
-      s = await sandbox({ variants: { pendingInvitee } });
+      s = await sandbox({ clock: new ManualClock(), variants: { pendingInvitee } });
       const admin = s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value;
       const invited = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/members`, {
         method: 'POST',
@@ -76,7 +74,7 @@ describe('Cloudflare as its spec describes it', () => {
   });
 
   it("2. system groups cloudflare-v1-<tag> are listed in /Groups and in members' groups; only member operations on them (CF-SPEC: GET/PATCH/DELETE /Groups)", async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const systemId = `cloudflare-v1-${SUPER_ADMIN_ROLE_ID}`;
     const groups = (await (await scim('GET', '/Groups')).json()).Resources as Array<{ id: string; displayName: string }>;
     expect(groups).toContainEqual(expect.objectContaining({ id: systemId, displayName: 'Super Administrator - All Privileges' }));
@@ -90,7 +88,7 @@ describe('Cloudflare as its spec describes it', () => {
 
 describe('Custom user groups are SCIM groups, whoever made them (CF-SPEC: GET /Groups lists "system groups and custom user groups"; #35 item 5)', () => {
   it('a group made in the dashboard is listed and found by displayName; a push of that name links to it, and verify passes', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const owner = { request: { method: 'POST', path: '/iam/user_groups', headers: {} }, token: s.cloudflare.state.addToken('dashboard', ['accountWrite']) };
     const dashboard = s.cloudflare.state.createUserGroup('Engineering', [], owner);
     const listed = await (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Engineering"')}`)).json();
@@ -107,7 +105,7 @@ describe('Custom user groups are SCIM groups, whoever made them (CF-SPEC: GET /G
 
 describe('SCIM as Cloudflare takes it', () => {
   it("4. only the filters the spec names are taken (userName eq, displayName eq: CF-SPEC filter parameters); a PATCH or PUT may not change a member's e-mail domain", async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     for (const filter of ['userName sw "owner"', 'userName eq "a@x.com" or userName eq "b@x.com"', 'userName pr', 'emails.value eq "owner@example.com"'])
       expect((await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`)).status, filter).toBe(400);
     expect((await scim('GET', `/Groups?filter=${encodeURIComponent('displayName co "Eng"')}`)).status).toBe(400);
@@ -142,7 +140,7 @@ describe('Groups made over SCIM belong to the identity provider', () => {
     });
 
   it('3. a SCIM group cannot be renamed, re-membered or deleted through the v4 API; its policies can be set (CF docs user-groups.excerpt.mdx: "you cannot change the name, members, or delete a group")', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const made = await (
       await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering', members: [] })
     ).json();
@@ -169,7 +167,7 @@ describe('Groups made over SCIM belong to the identity provider', () => {
   });
 
   it('3. PUT /Groups/{id} replaces a group whole: name, externalId and members (CF changelog 2026-08-21, changelogs-and-notes.excerpt.mdx; RFC 7644 §3.5.1)', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const made = await (
       await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Engineering', members: [] })
     ).json();
@@ -195,7 +193,7 @@ describe('Groups made over SCIM belong to the identity provider', () => {
 
 describe('SCIM attributes as RFC 7643 types them', () => {
   it('4/15. userName is case-insensitive in filters and uniqueness (RFC 7643 §4.1.1: caseExact false)', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const upper = encodeURIComponent('userName eq "OWNER@EXAMPLE.COM"');
     const found = (await (await scim('GET', `/Users?filter=${upper}`)).json()).Resources as Array<{ userName: string }>;
     expect(found.map((u) => u.userName)).toEqual(['owner@example.com']);
@@ -212,16 +210,16 @@ describe('SCIM attributes as RFC 7643 types them', () => {
 describe("Okta's engine as Okta documents it", () => {
   it('a pushed group deleted in Cloudflare: its push in error (Okta Help), or (the variant deletedGroup=recreated) pushed afresh by name on the next pass', async () => {
     for (const deletedGroup of ['error', 'recreated'] as const) {
-      s = await sandbox({ admin: 'auto', variants: { deletedGroup } });
+      s = await sandbox({ clock: new ManualClock(), admin: 'auto', variants: { deletedGroup } });
       expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
-      await s.okta.engine.idle();
+      await provisioned(s!);
       const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
       expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
       // A membership change makes Okta push the group.
       const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering' && g.type === 'OKTA_GROUP')!;
       const newcomer = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)?.has(u.id))!;
       s.okta.state.addMember(engineering, newcomer);
-      await s.okta.engine.idle();
+      await provisioned(s!);
       const mapping = [...[...s.okta.state.apps.values()][0].mappings.values()][0];
       const again = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering');
       if (deletedGroup === 'error') {
@@ -238,20 +236,20 @@ describe("Okta's engine as Okta documents it", () => {
   });
 
   it('with Update User Attributes on, a profile changed in Okta is read and replaced in Cloudflare (GET, then PUT), logged as push_profile; off, nothing is sent (OKTA-GUIDE; #35 item 8)', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await run('okta', ['--assign-group', 'Sales', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const app = [...s.okta.state.apps.values()][0];
     const [userId, pushed] = [...app.provisioned][0];
     const user = s.okta.state.users.get(userId)!;
     const rename = async (firstName: string) => {
       s!.okta.state.replaceUserProfile(user, { ...user.profile, firstName });
-      await s!.okta.engine.idle();
+      await provisioned(s!);
     };
     await rename('Unpushed');
     expect(s.cloudflare.state.scimUsers.get(pushed.externalId)?.givenName).not.toBe('Unpushed');
     s.okta.setProvisioning(app.id, { ...guideProvisioning(s.scimBaseUrl, s.env.CLOUDFLARE_SCIM_TOKEN), updateUserAttributes: true });
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const before = s.okta.state.logs.length;
     await rename('Renamed');
     expect(s.cloudflare.state.scimUsers.get(pushed.externalId)?.givenName).toBe('Renamed');
@@ -260,13 +258,13 @@ describe("Okta's engine as Okta documents it", () => {
   });
 
   it("7. Okta's requests are its SCIM guide's: the lookup, the headers, the create body, membership as add and remove after the name (OKTA-GUIDE: scim20-exchanges.json)", async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const seen: Array<{ method: string; url: URL; headers: Record<string, unknown>; body: { Operations?: unknown[]; groups?: unknown } | undefined }> = [];
     s.cloudflare.server.taps.push((x) =>
       seen.push({ method: x.method, url: new URL(x.url), headers: x.request.headers, body: x.request.body ? JSON.parse(x.request.body) : undefined }),
     );
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const okta = () => seen.filter((x) => x.headers['user-agent'] === 'Okta SCIM Client 1.0.0');
     const lookup = okta().find((x) => x.method === 'GET' && x.url.pathname.endsWith('/Users'))!;
     expect(lookup.url.searchParams.get('filter')).toMatch(/^userName eq ".+@.+"$/);
@@ -282,7 +280,7 @@ describe("Okta's engine as Okta documents it", () => {
     const newcomer = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)!.has(u.id))!;
     s.okta.state.members.get(engineering.id)!.add(newcomer.id);
     s.okta.engine.schedule();
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const patches = okta()
       .filter((x) => x.method === 'PATCH' && x.url.pathname.includes('/Groups/'))
       .map((x) => x.body?.Operations?.[0]);
@@ -291,7 +289,7 @@ describe("Okta's engine as Okta documents it", () => {
     expect(last[1]).toEqual({ op: 'add', path: 'members', value: [{ value: expect.any(String), display: newcomer.profile.login }] });
     s.okta.state.members.get(engineering.id)!.delete(newcomer.id);
     s.okta.engine.schedule();
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const removal = okta()
       .filter((x) => x.method === 'PATCH' && x.url.pathname.includes('/Groups/'))
       .at(-1)?.body?.Operations?.[0];
@@ -299,18 +297,18 @@ describe("Okta's engine as Okta documents it", () => {
   });
 
   it("6. the audit log's raw.user_agent is the request's, as Cloudflare's docs show it", async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const scimEntries = s.cloudflare.state.audit.filter((e) => e.raw.uri.includes('/scim/v2'));
     expect(scimEntries.length).toBeGreaterThan(0);
     expect(new Set(scimEntries.map((e) => e.raw.user_agent))).toEqual(new Set(['Okta SCIM Client 1.0.0']));
   });
 
   it("10. a pushed group deleted in Cloudflare puts the push in error with Okta's message and is not created again; its event is the catalogue's failure type", async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
     expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
     // A membership change in Okta makes it push, and find the linked group gone.
@@ -318,7 +316,7 @@ describe("Okta's engine as Okta documents it", () => {
     const newcomer = [...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)!.has(u.id))!;
     s.okta.state.members.get(engineering.id)!.add(newcomer.id);
     s.okta.engine.schedule();
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const mapping = [...[...s.okta.state.apps.values()][0].mappings.values()][0];
     expect(mapping).toMatchObject({ status: 'ERROR', errorSummary: expect.stringMatching(/^Linked group is missing/) });
     expect([...s.cloudflare.state.userGroups.values()].some((g) => g.name === 'Engineering')).toBe(false);
@@ -342,7 +340,7 @@ const rateLimited = (retryAfter: string | undefined, times: number) =>
   });
 describe('Users assigned before provisioning was on (Okta Help, "Provision unprovisioned users")', () => {
   it('8. stay unprovisioned when it is turned on (app user ACTIVE, DISABLED, no externalId), until an admin provisions them or they are assigned afresh', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const admin = { authorization: `SSWS ${s.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' };
     const okta = (method: string, path: string, body?: unknown) =>
       fetch(`${s!.okta.url}${path}`, { method, headers: admin, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -351,7 +349,7 @@ describe('Users assigned before provisioning was on (Okta Help, "Provision unpro
     for (const u of [early, again]) await okta('POST', `/api/v1/apps/${app.id}/users`, { id: u.id, scope: 'USER' });
     provisionAsGuide(s, app.id);
     await okta('POST', `/api/v1/apps/${app.id}/users`, { id: late.id, scope: 'USER' });
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const members = () => [...s!.cloudflare.state.scimUsers.values()].filter((u) => u.active).map((u) => u.userName);
     expect(members()).toContain(late.profile.login);
     expect(members()).not.toContain(early.profile.login);
@@ -360,12 +358,12 @@ describe('Users assigned before provisioning was on (Okta Help, "Provision unpro
     // Unassigned and assigned again, it is a new app user, provisioned as any other.
     await okta('DELETE', `/api/v1/apps/${app.id}/users/${again.id}`);
     await okta('POST', `/api/v1/apps/${app.id}/users`, { id: again.id, scope: 'USER' });
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect(members()).toContain(again.profile.login);
     expect(members()).not.toContain(early.profile.login);
     // The admin's "Provision User" on the Assignments tab.
     await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/provision-users`);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect(members()).toContain(early.profile.login);
   });
 });
@@ -374,31 +372,31 @@ describe("Okta's rule for a SCIM server's 429 (OKTA-GUIDE: scim-rate-limiting-42
   const reasons = () => s!.okta.state.logs.filter((e) => e.eventType === 'application.integration.rate_limit_exceeded').map((e) => e.outcome.reason);
 
   it("9. an integer Retry-After is waited for, then retried; the pause is logged as the catalogue's rate_limit_exceeded", async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const login = [...s.okta.state.users.values()][0].profile.login;
     await rateLimited('0', 2);
     expect((await run('okta', ['--assign-user', login, '--yes', '--no-verify'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect(reasons()).toEqual([expect.stringMatching(/retry 1 of 10 in 0 s$/), expect.stringMatching(/retry 2 of 10 in 0 s$/)]);
     expect([...s.cloudflare.state.scimUsers.values()].some((u) => u.userName === login && u.active)).toBe(true);
   });
 
   it('9. no Retry-After, or one that is not an integer, waits five minutes; a long wait holds the task', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const login = [...s.okta.state.users.values()][0].profile.login;
     await rateLimited('Wed, 11 Mar 2026 23:29:00 GMT', 1);
     expect((await run('okta', ['--assign-user', login, '--yes', '--no-verify'])).code).toBe(0);
-    await waitFor(() => reasons().length === 1);
+    await reached(s!, () => reasons().length === 1);
     expect(reasons()[0]).toMatch(/retry 1 of 10 in 300 s$/);
     expect([...s.cloudflare.state.scimUsers.values()].some((u) => u.userName === login)).toBe(false);
   });
 
   it('9. the tenth retry rate-limited too fails the task for good: the app user shows ERROR and the System Log an ERROR', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const login = [...s.okta.state.users.values()][0].profile.login;
     await rateLimited('0', 11);
     expect((await run('okta', ['--assign-user', login, '--yes', '--no-verify'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect(reasons()).toHaveLength(10);
     const app = [...s.okta.state.apps.values()][0];
     const user = [...s.okta.state.users.values()][0];
@@ -411,17 +409,17 @@ describe("Okta's rule for a SCIM server's 429 (OKTA-GUIDE: scim-rate-limiting-42
     expect(appUser).toMatchObject({ syncState: 'ERROR', externalId: null });
     // Nothing more is sent until an admin retries the task.
     s.okta.engine.schedule(app.id, 0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect(reasons()).toHaveLength(10);
     await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/tasks/retry`);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect([...s.cloudflare.state.scimUsers.values()].some((u) => u.userName === login && u.active)).toBe(true);
   });
 });
 
 describe('the product, right in that world', () => {
   it('11. no Super Administrator warning for members Okta never provisioned (the owner, an invited admin)', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
     s.cloudflare.state.addMember('invited.admin@example.com', 'Invited', 'Admin', [SUPER_ADMIN_ROLE_ID], false);
     const r = await run('verify', []);
@@ -430,11 +428,11 @@ describe('the product, right in that world', () => {
   });
 
   it('12. system groups are never taken for a renamed push: a deletion is told as a deletion on an account full of them', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     for (const [i, role] of s.cloudflare.state.permissionGroups.slice(1, 6).entries())
       s.cloudflare.state.addMember(`holder.${i}@example.com`, null, null, [role.id], false);
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
     expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
     const r = await run('verify', ['--wait', '30s']);
@@ -443,15 +441,15 @@ describe('the product, right in that world', () => {
   });
 
   it("12. a push in error because its group was deleted is reported with Okta's message, and okta repairs it", async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
     await scim('DELETE', `/Groups/${group.id}`);
     const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering')!;
     s.okta.state.members.get(engineering.id)!.add([...s.okta.state.users.values()].find((u) => !s!.okta.state.members.get(engineering.id)!.has(u.id))!.id);
     s.okta.engine.schedule();
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const broken = await run('verify', []);
     expect(broken.code).toBe(1);
     expect(check(broken.doc, 'push-group:Engineering')).toMatchObject({
@@ -469,13 +467,14 @@ describe('the product, right in that world', () => {
   });
 
   it("16. Cloudflare's refusals are diagnosed by their codes: a token that cannot be one (exit 2, nothing sent), a revoked one, one without the permission (exit 4)", async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const before = s.cloudflare.state.audit.length;
     const sent = { count: 0 };
     s.cloudflare.server.taps.push(() => sent.count++);
     const pasted = await runInProcess(['okta', '--dry-run', '--json'], {
       env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: `${s.env.CLOUDFLARE_SCIM_TOKEN}"` }),
       secrets: sandboxSecrets(s),
+      on: s,
     });
     expect(pasted.code).toBe(2);
     expect(pasted.stderr).toContain('a character no Cloudflare token has');
@@ -485,6 +484,7 @@ describe('the product, right in that world', () => {
     const denied = await runInProcess(['okta', '--dry-run', '--json'], {
       env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: readOnly }),
       secrets: [...sandboxSecrets(s), readOnly],
+      on: s,
     });
     expect(denied.code, denied.stderr + denied.stdout).toBe(4);
     const deniedDoc = JSON.parse(denied.stdout);
@@ -499,11 +499,11 @@ describe('the product, right in that world', () => {
   });
 
   it("13. a task Cloudflare rate-limited is waiting on Okta's retry, with when (pending, exit 3)", async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const [first] = [...s.okta.state.users.values()];
     await rateLimited('3600', 1);
     expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
-    await waitFor(() => s!.okta.state.logs.some((e) => e.eventType === 'application.integration.rate_limit_exceeded'));
+    await reached(s!, () => s!.okta.state.logs.some((e) => e.eventType === 'application.integration.rate_limit_exceeded'));
     const waiting = await run('verify', []);
     expect(waiting.code, JSON.stringify(waiting.doc.checks)).toBe(3);
     expect(check(waiting.doc, 'okta-log')).toMatchObject({ status: 'pending', summary: expect.stringContaining('Okta retries by itself') });
@@ -512,11 +512,11 @@ describe('the product, right in that world', () => {
   });
 
   it('13. a task that ran out of retries needs an admin, with Dashboard → Tasks (exit 1)', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const [first] = [...s.okta.state.users.values()];
     await rateLimited('0', 11);
     expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
-    await waitFor(() => [...s!.okta.state.apps.values()][0].failedTasks.size > 0);
+    await reached(s!, () => [...s!.okta.state.apps.values()][0].failedTasks.size > 0);
     const stuck = await run('verify', []);
     expect(stuck.code).toBe(1);
     expect(check(stuck.doc, 'members')).toMatchObject({
@@ -527,7 +527,7 @@ describe('the product, right in that world', () => {
   });
 
   it('14. users assigned before provisioning are said as such, repaired by API where safe (a direct assignment, a group none of whose members is provisioned), else a manual step with Provision User', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     // The app made and the guided step left waiting: the admin assigns before turning provisioning on.
     expect((await run('okta', ['--yes', '--wait', '0s'])).code).toBe(3);
     const app = [...s.okta.state.apps.values()][0];
@@ -550,7 +550,7 @@ describe('the product, right in that world', () => {
     s.okta.state.setUserStatus(provisionedLater, 'ACTIVE');
     app.unprovisioned.delete(provisionedLater.id);
     s.okta.engine.schedule(app.id, 0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
 
     const before = await run('verify', []);
     expect(before.code).toBe(1);
@@ -569,24 +569,24 @@ describe('the product, right in that world', () => {
     const repaired = await run('okta', [...args, '--yes', '--wait', '30s']);
     expect(repaired.code).toBe(3);
     expect(repaired.doc.manualSteps.map((m: { id: string }) => m.id)).toEqual(['repair:provision-users']);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const active = new Set([...s.cloudflare.state.scimUsers.values()].filter((u) => u.active).map((u) => u.userName));
     expect([direct, viaSafe, provisionedLater].map((u) => active.has(u.profile.login))).toEqual([true, true, true]);
     expect(active.has(viaMixed.profile.login)).toBe(false);
     await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/provision-users`);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const after = await run('verify', []);
     expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
   });
 
   it('#24 item 4: a Base URL one character off is blamed as the Base URL, not the token that works; where Okta shows it, it is compared', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '0s'])).code).toBe(3);
     const app = [...s.okta.state.apps.values()][0];
     const typo = s.scimBaseUrl.replace(/([0-9a-f])\/scim\/v2$/, (_, c: string) => `${c === 'a' ? 'b' : 'a'}/scim/v2`);
     s.okta.setProvisioning(app.id, guideProvisioning(typo, s.env.CLOUDFLARE_SCIM_TOKEN));
     await run('okta', ['--push-group', 'Engineering', '--yes', '--no-verify']);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const r = await run('verify', []);
     expect(r.code).toBe(1);
     expect(check(r.doc, 'scim-token')?.status).toBe('pass');
@@ -597,7 +597,7 @@ describe('the product, right in that world', () => {
 
   it('#24 item 4: where Okta shows its Base URL (the connection API), one for another account fails okta-provisioning by name', async () => {
     // No emulated admin: okta turns provisioning on through the connection API, and nobody sets it again after the test does.
-    s = await sandbox({ connectionApi: 'supported' });
+    s = await sandbox({ clock: new ManualClock(), connectionApi: 'supported' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--no-verify'])).code).toBe(0);
     const app = [...s.okta.state.apps.values()][0];
     const other = s.scimBaseUrl.replace(s.accountId, 'f'.repeat(32));
@@ -610,7 +610,7 @@ describe('the product, right in that world', () => {
   });
 
   it("#24 item 11: the guided step's deep link opens a Provisioning tab in the sandbox, whose form turns provisioning on as the admin's clicks would", async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const waiting = await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '0s']);
     expect(waiting.code).toBe(3);
     // A run that stops carries the same `error` as every command's document, beside what it did (#23 item 2).
@@ -656,17 +656,17 @@ describe('the product, right in that world', () => {
   });
 
   it('#24 item 16: a request that gets no answer is said as it is retried, on stderr, with the attempt', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/apps\\?', hang: true, times: 1 }] });
-    const r = await runInProcess(['okta', '--dry-run', '--request-timeout', '1s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', '--dry-run', '--request-timeout', '1s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s), on: s });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: Okta: GET \/api\/v1\/apps: no answer within 1s; trying again in \d+s \(attempt 2 of 5\)/);
   });
 
   it('#24 item 7: okta and verify read one window and give one verdict on the same state: a failure from before the run, never resolved, fails both', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const app = [...s.okta.state.apps.values()][0];
     // A failure Okta logged for a user no later success mends (a user outside every push and assignment).
     const stranger = [...s.okta.state.users.values()].find((u) => !s!.okta.state.assignedUsers(app).has(u.id))!;
@@ -690,9 +690,9 @@ describe('the product, right in that world', () => {
   });
 
   it('17. a role granted the documented way, with an inline account scope, counts as that role: okta --role converges on it without a duplicate', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await run('okta', ['--push-group', 'Engineering', '--yes', '--wait', '30s'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const group = [...s.cloudflare.state.userGroups.values()].find((g) => g.name === 'Engineering')!;
     const role = s.cloudflare.state.permissionGroups.find((p) => p.name === 'Administrator Read Only')!;
     // The request of Cloudflare's user-groups page, as written there.

@@ -116,7 +116,7 @@ export async function runInProcess(
   } = {},
 ): Promise<CliResult> {
   const on = options.on;
-  if (on?.clock) return on.clock.runUntil(runInProcess(args, { ...options, on: undefined, clock: on.clock }), on.busy);
+  if (on?.clock) return on.clock.runUntil(runInProcess(args, { ...options, on: undefined, clock: on.clock.forRun() }), on.busy, true);
   const { PassThrough } = await import('node:stream');
   const { main } = await import('../../src/index.js');
   const capture = (name: 'stdout' | 'stderr') => {

@@ -6,7 +6,8 @@ import { systemClock, type Clock } from '../../src/lib/clock.js';
  * the in-process sandbox), it lets a test skip a wait instead of sleeping through it.
  */
 export class ManualClock implements Clock {
-  private sleepers: Array<{ at: number; wake: () => void }> = [];
+  /** Each wait on the clock: when it ends, and whether it is a run's (see `forRun`). */
+  private sleepers: Array<{ at: number; wake: () => void; run: boolean }> = [];
 
   /** It starts at the wall's time, and from there moves only when told. */
   constructor(private t = Date.now()) {}
@@ -16,9 +17,22 @@ export class ManualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.wait(ms, signal, false);
+  }
+
+  /**
+   * The same clock as a run sees it: its waits are known as the run's. Time moves on for a run only
+   * while it waits on the clock; in between, it is working (reading, computing) and no moment passes.
+   */
+  forRun(): Clock {
+    return { now: () => this.now(), sleep: (ms, signal) => this.wait(ms, signal, true) };
+  }
+
+  private wait(ms: number, signal: AbortSignal | undefined, run: boolean): Promise<void> {
     if (ms <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const sleeper = {
+        run,
         at: this.t + ms,
         wake: () => {
           signal?.removeEventListener('abort', sleeper.wake);
@@ -48,11 +62,12 @@ export class ManualClock implements Clock {
   }
 
   /**
-   * Moves time on from one sleeper to the next until `work` ends: a run's waits, taken at once.
-   * `busy` says when real work is under way (a request being answered): time stands still then, so
-   * that no wait ends in the middle of work that takes real time. Returns the work's value.
+   * Moves time on from one sleeper to the next until `work` ends: its waits, taken at once. Time
+   * stands still while `busy` says real work is under way (a request being answered), and, for a
+   * run's work (`forRun`), while the run is not itself waiting on the clock: no moment passes in the
+   * middle of what takes real time. Returns the work's value.
    */
-  async runUntil<T>(work: Promise<T>, busy: () => boolean = () => false): Promise<T> {
+  async runUntil<T>(work: Promise<T>, busy: () => boolean = () => false, run = false): Promise<T> {
     let done = false;
     const watched = work.finally(() => {
       done = true;
@@ -60,9 +75,20 @@ export class ManualClock implements Clock {
     while (!done) {
       await settle();
       const next = this.earliest();
-      if (!done && next && !busy()) await this.advanceOne(next);
+      if (done) break;
+      if (next && !busy() && (!run || this.sleepers.some((s) => s.run))) await this.advanceOne(next);
+      else await pause();
     }
     return watched;
+  }
+
+  /** Moves time on from one sleeper to the next until `reached` holds (checked at each step), never while `busy`. */
+  async until(reached: () => boolean, busy: () => boolean = () => false): Promise<void> {
+    for (await settle(); !reached(); await settle()) {
+      const next = this.earliest();
+      if (next && !busy()) await this.advanceOne(next);
+      else await pause();
+    }
   }
 
   private async advanceOne(next: { at: number; wake: () => void }): Promise<void> {
@@ -86,6 +112,8 @@ export function readingClock(now: () => number): Clock {
  * that a timer on the clock (lib/clock.ts `later`, which runs in the turn after its wake-up) has begun.
  */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Nothing to move on yet (real work under way): a moment of the wall's, so that the wait costs no CPU. */
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 const settle = async () => {
   await turn();
   await turn();

@@ -69,3 +69,9 @@ export async function pushNamedGroups(s: Sandbox, names: string[]): Promise<void
 export function provisioned(s: Sandbox & { clock?: ManualClock }): Promise<void> {
   return s.clock ? s.clock.runUntil(s.okta.engine.idle(), s.busy) : s.okta.engine.idle();
 }
+
+/** Waits for a state the sandbox reaches by itself (a timer's work): on its clock where it has one, moved on step by step until then. */
+export async function reached(s: Sandbox & { clock?: ManualClock }, condition: () => boolean): Promise<void> {
+  if (s.clock) return s.clock.until(condition, s.busy);
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+}
