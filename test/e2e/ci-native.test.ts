@@ -9,6 +9,7 @@ import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { parseWorkflowCommands } from '../helpers/workflow-parser.js';
 import { HOSTILE_NAMES } from '../helpers/hostile-names.js';
 import { control, pushNamedGroups, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 let s: Sandbox | undefined;
 afterEach(async () => {
@@ -25,9 +26,10 @@ function files() {
 
 describe('CI-native output: the GitHub job summary and annotations, and JUnit XML', () => {
   it('a run under GitHub Actions writes the plan and the verification to the job summary, warnings as annotations on stderr, and the checks as JUnit', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const f = files();
     const r = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json', '--junit', f.junit], {
+      on: s,
       env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }),
       secrets: sandboxSecrets(s),
     });
@@ -47,9 +49,10 @@ describe('CI-native output: the GitHub job summary and annotations, and JUnit XM
   });
 
   it('waiting on the guided step (exit 3): the summary carries the link and the checklist', async () => {
-    s = await sandbox({ admin: 'manual' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'manual' });
     const f = files();
     const r = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '1s'], {
+      on: s,
       env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }),
     });
     expect(r.code).toBe(3);
@@ -63,20 +66,24 @@ describe('CI-native output: the GitHub job summary and annotations, and JUnit XM
   });
 
   it('a failed check is an ::error:: annotation and a JUnit failure', async () => {
-    s = await sandbox({ admin: 'auto' });
-    expect((await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env: cleanEnv(s.env) })).code).toBe(0);
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
+    expect((await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { on: s, env: cleanEnv(s.env) })).code).toBe(0);
     await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });
     const f = files();
-    const r = await runInProcess(['verify', '--junit', f.junit], { env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }) });
+    const r = await runInProcess(['verify', '--junit', f.junit], {
+      on: s,
+      env: cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary }),
+    });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^::error title=scim-setup scim-token::Cloudflare refused the SCIM token/m);
     expect(readFileSync(f.junit, 'utf8')).toMatch(/<testcase classname="scim-setup.verify" name="scim-token"><failure type="fail"/);
   });
 
   it('outside GitHub Actions nothing is written but the JUnit file asked for', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const f = files();
     const r = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--junit', f.junit], {
+      on: s,
       env: cleanEnv({ ...s.env, GITHUB_STEP_SUMMARY: f.summary }),
     });
     expect(r.code).toBe(0);
@@ -86,13 +93,13 @@ describe('CI-native output: the GitHub job summary and annotations, and JUnit XM
   });
 
   it('hostile Okta group names through every machine output, each read back as its consumer reads it (#20)', async () => {
-    s = await sandbox({ admin: 'auto' });
-    expect((await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env: cleanEnv(s.env) })).code).toBe(0);
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
+    expect((await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { on: s, env: cleanEnv(s.env) })).code).toBe(0);
     await pushNamedGroups(s, HOSTILE_NAMES);
     const f = files();
     const env = cleanEnv({ ...s.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: f.summary });
-    const json = await runInProcess(['verify', '--json', '--junit', f.junit], { env, secrets: sandboxSecrets(s) });
-    const human = await runInProcess(['verify'], { env, secrets: sandboxSecrets(s) });
+    const json = await runInProcess(['verify', '--json', '--junit', f.junit], { on: s, env, secrets: sandboxSecrets(s) });
+    const human = await runInProcess(['verify'], { on: s, env, secrets: sandboxSecrets(s) });
 
     // The runner's own reading: the only commands are the program's annotations.
     for (const out of [json.stdout, json.stderr, human.stdout, human.stderr]) {

@@ -4,6 +4,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { endState } from '../helpers/end-state.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 let s: Sandbox | undefined;
 afterEach(async () => {
@@ -45,14 +46,14 @@ const KINDS: Record<string, (method: string, path: string) => FaultRule[]> = {
 };
 
 async function faultedRun(rules: { okta: FaultRule[]; cloudflare: FaultRule[] }) {
-  s = await sandbox({ admin: 'auto' });
+  s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
   await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: rules.okta });
   await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: rules.cloudflare });
   const env = cleanEnv(s.env);
-  const first = await runInProcess(ARGS, { env, secrets: sandboxSecrets(s) });
+  const first = await runInProcess(ARGS, { on: s, env, secrets: sandboxSecrets(s) });
   await control(s.okta.url, 'DELETE', '/__sandbox/faults');
   await control(s.cloudflare.url, 'DELETE', '/__sandbox/faults');
-  const again = await runInProcess(ARGS, { env, secrets: sandboxSecrets(s) });
+  const again = await runInProcess(ARGS, { on: s, env, secrets: sandboxSecrets(s) });
   return { first, again, state: endState(s) };
 }
 

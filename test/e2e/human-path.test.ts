@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 // What a person is shown is what a person can do: the sandbox's admin (`admin: 'auto'`) acts only on what a run prints
 // and on what a person holds (the tokens they set, the files they can open). A token scim-setup made and showed nowhere
@@ -22,6 +23,7 @@ const ZERO_TOUCH = ['okta', '--push-group', 'Engineering', '--yes', '--wait', '3
 
 async function run(box: Sandbox, args: string[], extra: { env?: Record<string, string | undefined>; isTTY?: boolean } = {}) {
   const r = await runInProcess(args, {
+    on: s,
     env: cleanEnv({ ...box.env, CLOUDFLARE_SCIM_TOKEN: undefined, ...extra.env }),
     secrets: sandboxSecrets(box),
     isTTY: extra.isTTY,
@@ -32,7 +34,7 @@ async function run(box: Sandbox, args: string[], extra: { env?: Record<string, s
 
 describe('the guided step with a token scim-setup made', () => {
   it('shown nowhere, it cannot be done: the step says so and how to get the token; the person pastes nothing; exit 3', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const r = await run(s, [...ZERO_TOUCH, '--json']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('this field cannot be filled in as shown: re-run on a terminal with --reveal-token, or in CI with --token-out FILE');
@@ -47,7 +49,7 @@ describe('the guided step with a token scim-setup made', () => {
   }, 30_000);
 
   it('--token-out FILE: the token in a file of mode 600, the step names the file, the person pastes from it; verified, and the value printed nowhere', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const file = join(mkdtempSync(join(tmpdir(), 'token-out-')), 'scim-token');
     const r = await run(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--token-out', file, '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -60,7 +62,7 @@ describe('the guided step with a token scim-setup made', () => {
   }, 40_000);
 
   it('--reveal-token off a terminal, or in CI, is exit 2 before anything is read', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     await control(s.okta.url, 'DELETE', '/__sandbox/requests');
     const piped = await run(s, [...ZERO_TOUCH, '--reveal-token']);
     expect(piped.code).toBe(2);
@@ -73,7 +75,7 @@ describe('the guided step with a token scim-setup made', () => {
   });
 
   it('a given token is pasted by the person who set its variable: masked on the screen, matched against what they hold', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const r = await run(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env: { CLOUDFLARE_SCIM_TOKEN: s.env.CLOUDFLARE_SCIM_TOKEN } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('(the value of CLOUDFLARE_SCIM_TOKEN: paste it from where you keep it)');
@@ -81,7 +83,7 @@ describe('the guided step with a token scim-setup made', () => {
   }, 40_000);
 
   it('in a fleet, --token-out writes each account its own file (<file>.<account>), and each account is verified', async () => {
-    s = await sandbox({ admin: 'auto', accounts: 2 });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto', accounts: 2 });
     const dir = mkdtempSync(join(tmpdir(), 'token-out-'));
     const config = join(dir, 'fleet.json');
     const [one, two] = s.accounts;
@@ -116,7 +118,7 @@ describe('the guided step with a token scim-setup made', () => {
 
 describe('a rotation rehearsed in the default sandbox (#34 item 26)', () => {
   it('a new token given: the person pastes it as the step shows, Okta is seen using it, and the last step names the old token to revoke', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const given = { CLOUDFLARE_SCIM_TOKEN: s.env.CLOUDFLARE_SCIM_TOKEN };
     expect((await run(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'], { env: given })).code).toBe(0);
     const old = s.cloudflare.scimToken;

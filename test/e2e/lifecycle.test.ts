@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSeed } from '../../src/sandbox/okta/seed.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess, startInProcess } from '../helpers/cli.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisioned, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
+// On a clock of the test's, moved on while the run and the sandbox wait, but where a test says otherwise.
 let s: Sandbox | undefined;
 afterEach(async () => {
   await s?.close();
@@ -14,11 +16,11 @@ afterEach(async () => {
 });
 
 const cli = (args: string[], env: Record<string, string | undefined> = {}, secrets: string[] = []) =>
-  runInProcess(args, { env: cleanEnv({ ...s!.env, ...env }), secrets: [...sandboxSecrets(s!), ...secrets] });
+  runInProcess(args, { env: cleanEnv({ ...s!.env, ...env }), secrets: [...sandboxSecrets(s!), ...secrets], on: s });
 const writes = async () =>
   (await control(s!.okta.url, 'GET', '/__sandbox/requests')).writes + (await control(s!.cloudflare.url, 'GET', '/__sandbox/requests')).writes;
 const resetCounts = async () => {
-  await s!.okta.engine.idle();
+  await provisioned(s!);
   await control(s!.okta.url, 'DELETE', '/__sandbox/requests');
   await control(s!.cloudflare.url, 'DELETE', '/__sandbox/requests');
 };
@@ -33,7 +35,7 @@ const config = (data: unknown) => {
 
 describe('--detailed-exitcode in every command that plans (#34 item 24)', () => {
   it('destroy, migrate and rotate-token take it as okta does: 2 while changes are pending, 0 when none, 1 on an error, and it needs --dry-run', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const destroy = await cli(['destroy', '--dry-run', '--detailed-exitcode', '--json']);
     expect(destroy.code, destroy.stderr).toBe(2);
@@ -60,7 +62,7 @@ describe('--detailed-exitcode in every command that plans (#34 item 24)', () => 
 
 describe('roles for pushed groups', () => {
   it('gives the pushed group its roles once Okta has pushed it; verify checks them; a re-run plans nothing', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const file = config({ pushGroups: [{ name: 'Engineering', roles: ['Administrator Read Only', 'Billing'] }, 'Sales'] });
     const r = await cli(['okta', '--config', file, '--yes', '--json', '--wait', '20s']);
     expect(r.code, r.stderr).toBe(0);
@@ -75,7 +77,7 @@ describe('roles for pushed groups', () => {
   });
 
   it('an unknown role is an input error listing the valid names, before any write', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const r = await cli(['okta', '--push-group', 'Engineering', '--role', 'Engineering=Admin Read Only', '--yes']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Unknown Cloudflare role:');
@@ -84,7 +86,7 @@ describe('roles for pushed groups', () => {
   });
 
   it('a role for a group that is not pushed is refused', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     const r = await cli(['okta', '--assign-group', 'Sales', '--role', 'Sales=Billing', '--dry-run']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"Sales" has a role but is not pushed');
@@ -93,10 +95,10 @@ describe('roles for pushed groups', () => {
 
 describe('migrate off SCIM virtual groups', () => {
   it('replaces CF-<account> - <Role> with a pushed group holding the role, unassigns the legacy group only after the proof, and nobody loses access', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const legacy = `CF-${s.accountId} - Administrator Read Only`;
     expect((await cli(['okta', '--assign-group', legacy, '--yes', '--wait', '20s'])).code).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     const legacyMembers = [...s.okta.state.members.get(groupNamed(legacy)!.id)!].map((id) => s!.okta.state.users.get(id)!.profile.login);
     await resetCounts();
     const dry = await cli(['migrate', '--dry-run', '--json']);
@@ -116,7 +118,7 @@ describe('migrate off SCIM virtual groups', () => {
     );
     expect(r.stdout).toMatch(/PASS\s+push-group:Cloudflare Administrator Read Only/);
     expect(r.stdout).toMatch(/Checks: \d+ passed, 0 failed, 0 pending/);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect(app().groups.has(groupNamed(legacy)!.id)).toBe(false);
     expect(app().groups.has(groupNamed('Cloudflare Administrator Read Only')!.id)).toBe(true);
     const group = userGroup('Cloudflare Administrator Read Only')!;
@@ -135,7 +137,7 @@ describe('migrate off SCIM virtual groups', () => {
   });
 
   it('refuses to unassign the legacy group while the proof is missing (exit 3), and the legacy members stay', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const legacy = `CF-${s.accountId} - Administrator Read Only`;
     expect((await cli(['okta', '--assign-group', legacy, '--yes', '--wait', '20s'])).code).toBe(0);
     await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'POST', path: '/scim/v2/Groups$', status: 503 }] });
@@ -148,7 +150,7 @@ describe('migrate off SCIM virtual groups', () => {
 
 describe('token rotation', () => {
   it('proves the new token before touching Okta, hands it over by API where Okta takes it, and proves Okta uses it', async () => {
-    s = await sandbox({ connectionApi: 'supported' });
+    s = await sandbox({ clock: new ManualClock(), connectionApi: 'supported' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
     const refused = await cli(['rotate-token'], { CLOUDFLARE_SCIM_TOKEN: 'cfat_notavalidtoken123' });
@@ -172,6 +174,7 @@ describe('token rotation', () => {
   });
 
   it('falls back to a guided step for the token field alone where Okta does not take the API', async () => {
+    // On the wall's clock: the run streams its output while the test reads it.
     s = await sandbox({ admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
@@ -193,7 +196,7 @@ describe('token rotation', () => {
   });
 
   it('says what it needs before asking for anything: no CLOUDFLARE_API_TOKEN is exit 2 at once; no --yes off a terminal is exit 2 before any write', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
     await resetCounts();
@@ -210,7 +213,7 @@ describe('token rotation', () => {
 
 describe('teardown', () => {
   it('removes mappings and the app, keeps Cloudflare groups and members by default; a second run finds nothing', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s'])).code).toBe(0);
     await resetCounts();
     const dry = await cli(['destroy', '--dry-run', '--json']);
@@ -225,7 +228,7 @@ describe('teardown', () => {
     const members = s.cloudflare.state.members.size;
     const r = await cli(['destroy', '--yes']);
     expect(r.code, r.stderr).toBe(0);
-    await s.okta.engine.idle();
+    await provisioned(s!);
     expect(s.okta.state.apps.size).toBe(0);
     expect(userGroup('Engineering')).toBeDefined();
     expect(s.cloudflare.state.members.size).toBe(members);
@@ -236,7 +239,7 @@ describe('teardown', () => {
   });
 
   it('--delete-cloudflare-groups and --deprovision-users take the groups and the members too', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const r = await cli(['destroy', '--yes', '--delete-cloudflare-groups', '--deprovision-users', '--wait', '20s']);
     expect(r.code, r.stderr).toBe(0);
@@ -248,7 +251,7 @@ describe('teardown', () => {
     const seed = defaultSeed('5a3d9c1e7b2f4a6d8c0e1f2a3b4c5d6e');
     seed.users.push({ login: 'owner@example.com', firstName: 'Account', lastName: 'Owner' });
     seed.groups[0].members.push('owner@example.com');
-    s = await sandbox({ admin: 'auto', seed });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto', seed });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     await resetCounts();
     const r = await cli(['destroy', '--yes', '--deprovision-users']);
@@ -262,7 +265,7 @@ describe('saved plans, the same for every command that plans', () => {
   const planPath = (name: string) => join(mkdtempSync(join(tmpdir(), 'scim-plan-')), name);
 
   it('destroy: saved with its flags, refused by another command, by a contradicting flag or once stale; applied as saved without asking', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const file = planPath('teardown.json');
     const dry = await cli(['destroy', '--dry-run', '--delete-cloudflare-groups', '--out', file]);
@@ -296,7 +299,7 @@ describe('saved plans, the same for every command that plans', () => {
   });
 
   it('rotate-token: a saved rotation applies with the token it was made for, and is refused with another', async () => {
-    s = await sandbox({ connectionApi: 'supported' });
+    s = await sandbox({ clock: new ManualClock(), connectionApi: 'supported' });
     expect((await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s'])).code).toBe(0);
     const fresh = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'rotated', permissions: ['scim'] })).value as string;
     const other = (await control(s.cloudflare.url, 'POST', '/__sandbox/tokens', { name: 'other', permissions: ['scim'] })).value as string;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 /**
  * #23 item 1: the plan shows what is sent. Every request a dry run plans is the request the run
@@ -32,16 +33,16 @@ function writesTo(box: Sandbox): Array<{ method: string; path: string; body: unk
 
 describe('the plan is what is sent', () => {
   it('a push in ERROR repaired by okta gets both requests its plan promises, INACTIVE then ACTIVE, and is pushed afresh (#34 item 1)', async () => {
-    s = await sandbox({ connectionApi: 'supported' });
+    s = await sandbox({ clock: new ManualClock(), connectionApi: 'supported' });
     const env = cleanEnv(s.env);
     const args = ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--json'];
-    expect((await runInProcess(args, { env, secrets: sandboxSecrets(s) })).code).toBe(0);
+    expect((await runInProcess(args, { on: s, env, secrets: sandboxSecrets(s) })).code).toBe(0);
     const app = [...s.okta.state.apps.values()][0];
     const [mapping] = app.mappings.values();
     mapping.status = 'ERROR';
     mapping.errorSummary = 'a transient failure';
     const sent = writesTo(s);
-    const r = await runInProcess([...args, '--no-verify'], { env, secrets: sandboxSecrets(s) });
+    const r = await runInProcess([...args, '--no-verify'], { on: s, env, secrets: sandboxSecrets(s) });
     expect(r.code, r.stderr).toBe(0);
     const path = `/api/v1/apps/${app.id}/group-push/mappings/${mapping.id}`;
     expect(sent.filter((x) => x.path === path)).toEqual([
@@ -52,17 +53,17 @@ describe('the plan is what is sent', () => {
   });
 
   it('every request of the planned actions reaches Okta as planned', async () => {
-    s = await sandbox({ connectionApi: 'supported' });
+    s = await sandbox({ clock: new ManualClock(), connectionApi: 'supported' });
     const env = cleanEnv(s.env);
     const args = ['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--assign-user', [...s.okta.state.users.values()][0].profile.login];
-    const dry = await runInProcess([...args, '--dry-run', '--json'], { env, secrets: sandboxSecrets(s) });
+    const dry = await runInProcess([...args, '--dry-run', '--json'], { on: s, env, secrets: sandboxSecrets(s) });
     expect(dry.code, dry.stderr).toBe(0);
     const actions = JSON.parse(dry.stdout).actions as Array<{ id: string; request?: Planned; followUps?: Planned[] }>;
     const planned = actions.flatMap((a) => [a.request, ...(a.followUps ?? [])].filter((r): r is Planned => Boolean(r)).map((r) => ({ id: a.id, ...r })));
     expect(planned.length).toBeGreaterThanOrEqual(5);
 
     const sent = writesTo(s);
-    const applied = await runInProcess([...args, '--yes', '--no-verify', '--json'], { env, secrets: sandboxSecrets(s) });
+    const applied = await runInProcess([...args, '--yes', '--no-verify', '--json'], { on: s, env, secrets: sandboxSecrets(s) });
     expect(applied.code, applied.stderr).toBe(0);
     const appId = [...s.okta.state.apps.keys()][0];
     // The token is the one thing a plan shows redacted: compare everything else.

@@ -3,6 +3,7 @@ import { generatedSeed } from '../../src/sandbox/okta/seed.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 /**
  * Okta e-mails the org's admins when a bucket passes its warning threshold (60 % by default) and
@@ -21,10 +22,10 @@ const GROUPS = Array.from({ length: 85 }, (_, i) => `Team ${String(i + 1).padSta
 const rateEvents = (box: Sandbox) => box.okta.state.logs.filter((e) => e.eventType.startsWith('system.org.rate_limit.')).map((e) => e.eventType);
 
 async function assignAll(share?: string) {
-  s = await sandbox({ admin: 'auto', seed: generatedSeed(170, 85), rateLimitScale: 20 });
+  s = await sandbox({ clock: new ManualClock(), admin: 'auto', seed: generatedSeed(170, 85), rateLimitScale: 20 });
   const r = await runInProcess(
     ['okta', ...GROUPS.flatMap((g) => ['--assign-group', g]), '--yes', '--wait', '60s', '--no-verify', ...(share ? ['--okta-rate-share', share] : [])],
-    { env: cleanEnv(s.env), secrets: sandboxSecrets(s) },
+    { on: s, env: cleanEnv(s.env), secrets: sandboxSecrets(s) },
   );
   expect(r.code, r.stderr).toBe(0);
   const app = [...s.okta.state.apps.values()][0];
@@ -44,8 +45,9 @@ describe("politeness: a run never makes Okta warn the org's admins", () => {
   });
 
   it('the plan says how long the share makes a large run take', async () => {
-    s = await sandbox({ admin: 'auto', seed: generatedSeed(170, 85), rateLimitScale: 20 });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto', seed: generatedSeed(170, 85), rateLimitScale: 20 });
     const r = await runInProcess(['okta', ...GROUPS.flatMap((g) => ['--assign-group', g]), '--dry-run'], {
+      on: s,
       env: cleanEnv({ ...s.env, NO_COLOR: '1' }),
       secrets: sandboxSecrets(s),
     });
@@ -57,9 +59,10 @@ describe("politeness: a run never makes Okta warn the org's admins", () => {
   });
 
   it('refuses a share that is none, with exit 2 and nothing sent', async () => {
-    s = await sandbox();
+    s = await sandbox({ clock: new ManualClock() });
     for (const share of ['0%', '150%', 'half']) {
       const r = await runInProcess(['okta', '--assign-group', 'Sales', '--dry-run', '--okta-rate-share', share], {
+        on: s,
         env: cleanEnv(s.env),
         secrets: sandboxSecrets(s),
       });

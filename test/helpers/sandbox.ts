@@ -62,7 +62,7 @@ export async function pushNamedGroups(s: Sandbox, names: string[]): Promise<void
     const body = JSON.stringify({ sourceGroupId: g.id, targetGroupName: g.profile.name, status: 'ACTIVE' });
     await fetch(`${s.okta.url}/api/v1/apps/${app.id}/group-push/mappings`, { method: 'POST', headers, body });
   }
-  await s.okta.engine.idle();
+  await provisioned(s);
 }
 
 /** Okta's provisioning, queued and running, done: on the sandbox's clock where it has one, moved on until then. */
