@@ -1,4 +1,5 @@
 import type { CloudflareClient } from './client.js';
+import { LOG_READ_AHEAD_MS } from '../lib/clock.js';
 import type { PolicyRead } from '../plan/roles.js';
 import { filterString } from '../lib/filter-string.js';
 import { cloudflarePaths } from '../plan/cloudflare-paths.js';
@@ -99,7 +100,7 @@ async function auditLog(
   const entries: AuditLogEntry[] = [];
   const query = {
     since: read.onCloudflareClock(window.since).toISOString(),
-    before: new Date((window.before?.getTime() ?? read.clock.now()) + 600_000).toISOString(),
+    before: new Date((window.before?.getTime() ?? read.clock.now()) + LOG_READ_AHEAD_MS).toISOString(),
     ...filters,
     limit: AUDIT_PAGE,
     direction: 'desc',

@@ -45,3 +45,10 @@ export function later(clock: Clock, ms: number, fn: () => void): () => void {
   );
   return () => cancel.abort();
 }
+
+/**
+ * How far past our now a bounded read of a service's log reaches (Okta's System Log, Cloudflare's
+ * audit log): the service stamps on its own clock, which may run ahead of ours, and an event of the
+ * last moment must not fall out of the read.
+ */
+export const LOG_READ_AHEAD_MS = 10 * 60_000;

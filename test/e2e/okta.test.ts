@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { generatedSeed } from '../../src/sandbox/okta/seed.js';
 import { cleanEnv, runInProcess, startInProcess } from '../helpers/cli.js';
-import { control, provisionAsGuide, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisionAsGuide, provisioned, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 let current: Sandbox | undefined;
 afterEach(async () => {
@@ -13,13 +14,14 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function start(options: Parameters<typeof sandbox>[0] = {}): Promise<Sandbox> {
-  current = await sandbox(options);
+/** A sandbox on a clock of the test's, the runs against it on the same (`wall`: on the wall's, for a run whose output the test reads as it streams). */
+async function start(options: Parameters<typeof sandbox>[0] = {}, wall?: 'wall'): Promise<Sandbox> {
+  current = await sandbox(wall ? options : { clock: new ManualClock(), ...options });
   return current;
 }
 
 function okta(s: Sandbox, args: string[], env: Record<string, string | undefined> = {}) {
-  return runInProcess(['okta', ...args], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
+  return runInProcess(['okta', ...args], { on: s, env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
 }
 
 const json = (stdout: string) => JSON.parse(stdout);
@@ -189,7 +191,7 @@ describe('scim-setup okta against the sandbox', () => {
     expect(made.status).toBe(200);
     const plan = json((await okta(s, ['--push-group', 'Engineering', '--dry-run', '--json'])).stdout);
     expect(plan.actions.find((a: { id: string }) => a.id === 'push-mapping:Engineering')).toMatchObject({ kind: 'noop' });
-    const destroyed = await runInProcess(['destroy', '--yes', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const destroyed = await runInProcess(['destroy', '--yes', '--json'], { on: s, env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(destroyed.code, destroyed.stderr).toBe(0);
     expect(apps(s)).toHaveLength(0);
   });
@@ -252,7 +254,7 @@ describe('scim-setup okta against the sandbox', () => {
   });
 
   it('while the guided step waits, shows which settings Okta already has and which are missing, as they change', async () => {
-    const s = await start({ admin: 'manual' });
+    const s = await start({ admin: 'manual' }, 'wall');
     const run = startInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '30s', '--no-verify'], { env: cleanEnv(s.env) });
     const until = async (text: string) => {
       const deadline = Date.now() + 20_000;
@@ -297,7 +299,7 @@ describe('scim-setup okta against the sandbox', () => {
     const args = [...groups.slice(20).flatMap((g) => ['--assign-group', g]), ...groups.slice(0, 20).flatMap((g) => ['--push-group', g])];
     const setup = await okta(s, [...args, '--yes', '--wait', '30s', '--no-verify']);
     expect(setup.code, setup.stderr).toBe(0);
-    await control(s.okta.url, 'POST', '/__sandbox/provisioning/idle');
+    await provisioned(s);
     await control(s.okta.url, 'DELETE', '/__sandbox/requests');
     await control(s.cloudflare.url, 'DELETE', '/__sandbox/requests');
     const r = await okta(s, [...args, '--dry-run', '--detailed-exitcode']);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, secretPieces, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 let s: Sandbox | undefined;
 afterEach(async () => {
@@ -23,9 +24,10 @@ function credentials(box: Sandbox): string[] {
 
 describe('--record FILE writes a redacted HAR; sandbox --compare replays it', () => {
   it('records both services as HAR 1.2 without a secret; the recording compares clean against a fresh sandbox', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const har = join(folder(), 'run.har');
     const r = await runInProcess(['okta', '--push-group', 'Engineering', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], {
+      on: s,
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
@@ -49,7 +51,7 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     // A verify recording reads an app it never made: the replay makes the world it read (the app, provisioning on,
     // its groups and push mapping) first, not 404s that no real org gave (#34 item 4: 23 false differences).
     const verified = join(folder(), 'verify.har');
-    const v = await runInProcess(['verify', '--record', verified], { env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    const v = await runInProcess(['verify', '--record', verified], { on: s, env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
     expect(v.code, v.stdout + v.stderr).toBe(0);
     const replay = await runInProcess(['sandbox', '--compare', verified]);
     expect(replay.stdout + replay.stderr).toContain('No shape differences');
@@ -57,13 +59,13 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   });
 
   it('the OAuth service-app mode leaks neither the private key, the signed assertion nor the access token it obtained', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const dir = folder();
     const key = join(dir, 'key.pem');
     writeFileSync(key, s.serviceApp.privateKeyPem);
     const har = join(dir, 'oauth.har');
     const env = cleanEnv({ ...s.env, OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: s.serviceApp.clientId, OKTA_PRIVATE_KEY: key });
-    const r = await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env, secrets: sandboxSecrets(s) });
+    const r = await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { on: s, env, secrets: sandboxSecrets(s) });
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(har, 'utf8');
     expect(text).toContain('/oauth2/v1/token');
@@ -75,9 +77,10 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   });
 
   it('--record-redact-pii replaces people by stable hashes and keeps group names', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const har = join(folder(), 'pii.har');
     const r = await runInProcess(['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s', '--record', har, '--record-redact-pii'], {
+      on: s,
       env: cleanEnv(s.env),
       secrets: sandboxSecrets(s),
     });
@@ -97,9 +100,9 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   });
 
   it('a planted difference is reported, naming the operation and the path, with exit 1', async () => {
-    s = await sandbox({ admin: 'auto' });
+    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
     const har = join(folder(), 'planted.har');
-    expect((await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { env: cleanEnv(s.env) })).code).toBe(0);
+    expect((await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '20s', '--record', har], { on: s, env: cleanEnv(s.env) })).code).toBe(0);
     const doc = readHar(har);
     // As if every read of the app at the real service had a field more and one less than the sandbox gives.
     const reads = doc.log.entries.filter(
@@ -121,8 +124,8 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
   });
 
   it('a --record path in a missing folder, or through a symbolic link, is an input error before any request', async () => {
-    s = await sandbox();
-    const r = await runInProcess(['verify', '--record', join(folder(), 'no', 'such', 'run.har')], { env: cleanEnv(s.env) });
+    s = await sandbox({ clock: new ManualClock() });
+    const r = await runInProcess(['verify', '--record', join(folder(), 'no', 'such', 'run.har')], { on: s, env: cleanEnv(s.env) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--record');
     expect(r.stderr).toContain('does not exist');
@@ -130,7 +133,7 @@ describe('--record FILE writes a redacted HAR; sandbox --compare replays it', ()
     const target = join(dir, 'precious.txt');
     writeFileSync(target, 'keep me');
     symlinkSync(target, join(dir, 'link.har'));
-    const linked = await runInProcess(['verify', '--record', join(dir, 'link.har')], { env: cleanEnv(s.env) });
+    const linked = await runInProcess(['verify', '--record', join(dir, 'link.har')], { on: s, env: cleanEnv(s.env) });
     expect(linked.code).toBe(2);
     expect(linked.stderr).toContain('symbolic link');
     expect(readFileSync(target, 'utf8')).toBe('keep me');

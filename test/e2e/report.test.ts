@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { oktaApi } from '../helpers/okta-api.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisioned, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 /**
  * `scim-setup report` on the sandbox, after `okta` set up an app with an assigned group (Sales) and
@@ -20,16 +21,17 @@ let removed: string;
 let stuck: string;
 
 const report = (args: string[] = [], env: Record<string, string> = {}) =>
-  runInProcess(['report', ...args], { env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
+  runInProcess(['report', ...args], { on: s, env: cleanEnv({ ...s.env, ...env }), secrets: sandboxSecrets(s) });
 
 beforeAll(async () => {
-  s = await sandbox({ admin: 'auto' });
+  s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
   const okta = await runInProcess(['okta', '--assign-group', 'Sales', '--push-group', 'Engineering', '--yes', '--wait', '60s'], {
+    on: s,
     env: cleanEnv(s.env),
     secrets: sandboxSecrets(s),
   });
   expect(okta.code, okta.stdout + okta.stderr).toBe(0);
-  await s.okta.engine.idle();
+  await provisioned(s!);
 
   // By hand, through Cloudflare's API, as an admin's script would: an invitation, pending until accepted.
   const invite = await fetch(`${s.cloudflare.url}/client/v4/accounts/${s.accountId}/members`, {
@@ -48,7 +50,7 @@ beforeAll(async () => {
   const stuckScim = [...s.cloudflare.state.scimUsers.values()].find((u) => u.userName === stuck)!;
   await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'PATCH', path: `/scim/v2/Users/${stuckScim.id}$`, status: 500 }] });
   for (const user of [first, second]) expect((await api('DELETE', `/api/v1/groups/${sales.id}/users/${user.id}`)).status).toBe(204);
-  await s.okta.engine.idle();
+  await provisioned(s!);
 }, 120_000);
 afterAll(() => s?.close());
 
@@ -153,23 +155,44 @@ describe('scim-setup report', () => {
 
 describe('scim-setup report where Cloudflare no longer lists a deactivated SCIM user (deactivatedUser=unlisted)', () => {
   it('says the removal is done and its time unknown, never that the person is still a member', async () => {
-    const box = await sandbox({ admin: 'auto', variants: { deactivatedUser: 'unlisted' } });
+    const box = await sandbox({ clock: new ManualClock(), admin: 'auto', variants: { deactivatedUser: 'unlisted' } });
     try {
       const env = cleanEnv(box.env);
-      const setup = await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '60s'], { env, secrets: sandboxSecrets(box) });
+      const setup = await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '60s'], { on: box, env, secrets: sandboxSecrets(box) });
       expect(setup.code, setup.stderr).toBe(0);
-      await box.okta.engine.idle();
+      await provisioned(box!);
       const sales = [...box.okta.state.groups.values()].find((g) => g.profile.name === 'Sales')!;
       const leaver = box.okta.state.users.get([...box.okta.state.members.get(sales.id)!][0])!;
       expect((await oktaApi(box.okta.url, box.env.OKTA_API_TOKEN)('DELETE', `/api/v1/groups/${sales.id}/users/${leaver.id}`)).status).toBe(204);
-      await box.okta.engine.idle();
-      const r = await runInProcess(['report', '--json'], { env, secrets: sandboxSecrets(box) });
+      await provisioned(box!);
+      const r = await runInProcess(['report', '--json'], { on: box, env, secrets: sandboxSecrets(box) });
       expect(r.code, r.stderr).toBe(0);
       const doc = JSON.parse(r.stdout);
       const row = (doc.deprovisioning as Array<Record<string, unknown>>).find((d) => d.login === leaver.profile.login);
       expect(row).toMatchObject({ cause: 'removed-from-group', outcome: 'removed', removedAt: null, seconds: null });
       expect(String(row?.why)).toMatch(/no longer lists them/);
       expect((doc.ungoverned as Array<{ email: string }>).some((u) => u.email === leaver.profile.login)).toBe(false);
+    } finally {
+      await box.close();
+    }
+  });
+});
+
+describe("scim-setup report where Okta's clock runs ahead of ours", () => {
+  it('still reads the removal Okta stamped ahead of our now: its log is read a margin past it', async () => {
+    const box = await sandbox({ clock: new ManualClock(), admin: 'auto', timing: { oktaClockSkewMs: 120_000 } });
+    try {
+      const env = cleanEnv(box.env);
+      expect((await runInProcess(['okta', '--assign-group', 'Sales', '--yes', '--wait', '60s'], { on: box, env })).code).toBe(0);
+      await provisioned(box);
+      const sales = [...box.okta.state.groups.values()].find((g) => g.profile.name === 'Sales')!;
+      const leaver = box.okta.state.users.get([...box.okta.state.members.get(sales.id)!][0])!;
+      expect((await oktaApi(box.okta.url, box.env.OKTA_API_TOKEN)('DELETE', `/api/v1/groups/${sales.id}/users/${leaver.id}`)).status).toBe(204);
+      await provisioned(box);
+      const r = await runInProcess(['report', '--json'], { on: box, env, secrets: sandboxSecrets(box) });
+      expect(r.code, r.stderr).toBe(0);
+      const row = (JSON.parse(r.stdout).deprovisioning as Array<Record<string, unknown>>).find((d) => d.login === leaver.profile.login);
+      expect(row).toMatchObject({ cause: 'removed-from-group', outcome: 'removed' });
     } finally {
       await box.close();
     }

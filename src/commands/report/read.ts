@@ -8,6 +8,7 @@ import {
   type CloudflareScimUser,
 } from '../../cloudflare/reads.js';
 import { isOktaRequest } from '../../cloudflare/audit.js';
+import { LOG_READ_AHEAD_MS } from '../../lib/clock.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../cloudflare/roles.js';
 import { readAppAssignments } from '../../okta/app-assignments.js';
 import type { OktaClient } from '../../okta/client.js';
@@ -56,7 +57,7 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
         id: app.id,
       })),
       oktaFrom,
-      until,
+      now,
     ),
   ]);
   const appUsers = assignments.users.map((u) => ({ oktaUserId: u.id, login: u.credentials?.userName ?? u.id, externalId: u.externalId }));
@@ -117,13 +118,13 @@ async function readLogs({ okta, scim, read }: Session, w: { assignedGroupIds: st
       okta,
       w.assignedGroupIds.map((id) => ({ type: 'group.user_membership.remove', id })),
       w.oktaFrom,
-      w.now.toISOString(),
+      w.now,
     ),
     oktaEvents(
       okta,
       w.oktaUserIds.map((id) => ({ type: 'user.lifecycle.deactivate', id })),
       w.oktaFrom,
-      w.now.toISOString(),
+      w.now,
     ),
     read ? readCloudflare.auditLog(read, { since: w.auditFrom, before: w.now }, { action_type: 'delete' }) : Promise.resolve(undefined),
     read
@@ -173,7 +174,8 @@ function memberFactsOf(members: CloudflareMember[], scimByLogin: Map<string, { i
 }
 
 /** Events of these types about these targets, in a bounded window (since and until: a polling read would never end), a filter per 20. */
-async function oktaEvents(okta: OktaClient, about: Array<{ type: string; id: string }>, since: Date, until: string): Promise<OktaLogEvent[]> {
+async function oktaEvents(okta: OktaClient, about: Array<{ type: string; id: string }>, since: Date, now: Date): Promise<OktaLogEvent[]> {
+  const until = new Date(now.getTime() + LOG_READ_AHEAD_MS).toISOString();
   const safe = about.filter((a) => SAFE_ID.test(a.id));
   const chunks: Array<typeof safe> = [];
   for (let i = 0; i < safe.length; i += CLAUSES_PER_FILTER) chunks.push(safe.slice(i, i + CLAUSES_PER_FILTER));
