@@ -47,7 +47,7 @@ export interface Session {
   okta: OktaClient;
   scim: CloudflareClient;
   /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN (`readClient` where a step needs it). */
-  read?: CloudflareClient;
+  accountApi?: CloudflareClient;
   /** A client on a token this run made (its value known only in memory), for Okta's side of the check. */
   clientFor(token: string): CloudflareClient;
   desired: Desired;
@@ -56,7 +56,7 @@ export interface Session {
   /** Ctrl-C or SIGTERM: every wait of the command ends on it. */
   signal: AbortSignal;
   /** In a fleet run, where this account's CI report goes (the fleet writes one for all); otherwise absent. */
-  fleetCi?: (report: CiReport) => void;
+  handCiReportToFleet?: (report: CiReport) => void;
   /** --token-out: where a token this run makes is written for the guided step (a fleet account's own file). */
   tokenOut?: string;
 }
@@ -169,7 +169,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
     okta,
     // Without a SCIM token, SCIM is read with CLOUDFLARE_API_TOKEN (the spec lets Account Settings tokens read it).
     scim: inputs.scimToken ? clientFor(inputs.scimToken, 'scim', inputs.tokenEnv.scim) : (read as CloudflareClient),
-    read,
+    accountApi: read,
     clientFor: (token) => {
       ctx.redactor.register(token);
       return clientFor(token);
@@ -178,7 +178,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
     waitExplicit: options.wait !== undefined,
     signal: ctx.signal,
     clock: ctx.clock,
-    fleetCi: seat ? (report) => seat.ci(report) : undefined,
+    handCiReportToFleet: seat ? (report) => seat.ci(report) : undefined,
     tokenOut: options.tokenOut === undefined ? undefined : seat ? `${options.tokenOut}.${seat.member.name}` : options.tokenOut,
   };
 }
@@ -315,14 +315,14 @@ export function errorDocument(error: unknown, signal: AbortSignal): ErrorDocumen
 }
 
 /** The CLOUDFLARE_API_TOKEN client, for a step that a command plans only when that token is set (its absence here is a defect). */
-export function readClient(session: Pick<Session, 'read'>, command: string): CloudflareClient {
-  if (!session.read) throw new RemoteError(`internal: this step of ${command} runs only with CLOUDFLARE_API_TOKEN`);
-  return session.read;
+export function readClient(session: Pick<Session, 'accountApi'>, command: string): CloudflareClient {
+  if (!session.accountApi) throw new RemoteError(`internal: this step of ${command} runs only with CLOUDFLARE_API_TOKEN`);
+  return session.accountApi;
 }
 
 /** A plan (or any first read), once the read token is known to be this account's: a fleet's account or the one. */
-export async function afterReadTokenCheck<T>(session: Pick<Session, 'read'>, then: () => Promise<T>): Promise<T> {
+export async function afterReadTokenCheck<T>(session: Pick<Session, 'accountApi'>, then: () => Promise<T>): Promise<T> {
   // Loaded as the clients are, once the inputs are valid (the SDK comes with it).
-  if (session.read) await (await import('../cloudflare/account-tokens.js')).refuseOtherAccountToken(session.read);
+  if (session.accountApi) await (await import('../cloudflare/account-tokens.js')).refuseOtherAccountToken(session.accountApi);
   return then();
 }

@@ -113,7 +113,7 @@ export async function collectEvidence(
   madeTokenId?: string,
   scimWrite: ScimWriteProof = {},
 ): Promise<Evidence> {
-  const { okta, scim, read, desired, inputs } = session;
+  const { okta, scim, accountApi: read, desired, inputs } = session;
   // No SCIM token held here (verify after scim-setup made it): SCIM is read with CLOUDFLARE_API_TOKEN, and Okta's token watched by its id.
   const watched = !inputs.scimToken && !madeTokenId;
   // Cloudflare's audit log is read once a round: for Okta's traffic (cloudflare-audit) and, with no token held, to tell which token is Okta's.

@@ -19,7 +19,7 @@ export async function readTokenLife(
   scimTraffic: () => Promise<AuditEntry[]>,
   madeId?: string,
 ): Promise<Evidence['tokenLife']> {
-  const { scim, read, inputs } = session;
+  const { scim, accountApi: read, inputs } = session;
   const now = session.clock.now();
   try {
     if (inputs.scimToken && !madeId) {
@@ -52,7 +52,7 @@ export async function readTokenLife(
   }
 }
 
-async function policiesOf(read: NonNullable<VerifySession['read']>, id: string): Promise<{ rights?: Rights; issuedOn?: string }> {
+async function policiesOf(read: NonNullable<VerifySession['accountApi']>, id: string): Promise<{ rights?: Rights; issuedOn?: string }> {
   try {
     const token = await getAccountToken(read, id);
     return { rights: token ? rightsOf(token, read.accountId) : undefined, issuedOn: token?.issued_on };

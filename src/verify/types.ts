@@ -14,7 +14,7 @@ export interface VerifySession {
   okta: OktaClient;
   scim: CloudflareClient;
   /** The "Account Settings: Read" client; absent without CLOUDFLARE_API_TOKEN. */
-  read?: CloudflareClient;
+  accountApi?: CloudflareClient;
   /** The run's clock: rounds, settle times and "now" are on it. */
   clock: Clock;
 }

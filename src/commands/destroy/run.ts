@@ -40,12 +40,12 @@ function destroyCommand(options: DestroyOptions): PlanningCommand<TeardownChoice
       defaults: { deleteCloudflareGroups: false, deprovisionUsers: false, revokeScimToken: false },
     },
     async plan(session, flags) {
-      if (flags.deprovisionUsers && !session.read)
+      if (flags.deprovisionUsers && !session.accountApi)
         throw new InputError(
           '--deprovision-users needs CLOUDFLARE_API_TOKEN ("Account Settings: Read") to make sure the last Super Administrator is not deactivated.',
           'Set CLOUDFLARE_API_TOKEN, or leave the members in Cloudflare (drop --deprovision-users).',
         );
-      if (flags.revokeScimToken && !session.read)
+      if (flags.revokeScimToken && !session.accountApi)
         throw new InputError(
           '--revoke-scim-token needs CLOUDFLARE_API_TOKEN ("Account API Tokens: Edit") to find and revoke the token scim-setup made.',
           'Set CLOUDFLARE_API_TOKEN, or drop --revoke-scim-token and revoke the token in Cloudflare yourself.',
@@ -114,7 +114,7 @@ async function observeForDestroy(session: Session, revokeScimToken: boolean): Pr
     session.reporter.warn(
       `${duplicates.length} more scim2testapp apps are labelled "${session.inputs.appLabel}" (${duplicates.map((d) => d.id).join(', ')}); only the oldest (${app.id}) is torn down.`,
     );
-  const scimTokens = revokeScimToken && session.read ? await tokensToRevoke(session.read, session.inputs, app?.id) : undefined;
+  const scimTokens = revokeScimToken && session.accountApi ? await tokensToRevoke(session.accountApi, session.inputs, app?.id) : undefined;
   if (!app) return { mappings: [], assignedGroups: [], directUsers: [], assignedLogins: [], otherLabels, scimTokens };
   const { groups, users, mappings } = await readAppAssignments(okta, app.id);
   const names = new Map(groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));

@@ -59,7 +59,7 @@ function oktaCommand(options: OktaOptions, ctx: Context): PlanningCommand<Record
     async dryRun({ plan, ci }, session) {
       // What to do next, where there is something to do.
       // A fleet says it once, for all its accounts (fleet-scope.ts).
-      if (hasChanges(plan) && !options.out && !session.fleetCi)
+      if (hasChanges(plan) && !options.out && !session.handCiReportToFleet)
         session.reporter.info('Next: run the same command without --dry-run to apply it, or save it for review with --dry-run --out plan.json.');
       await ci({ actions: plan.actions });
       return { exitCode: ExitCode.ok };
@@ -85,7 +85,7 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
   const { okta, scim, inputs, desired, reporter } = session;
   const startedAt = new Date(session.clock.now());
   const reading = reporter.task('reading Okta and Cloudflare');
-  const tokens = inputs.tokenCreation && session.read ? observeScimTokens(session.read) : Promise.resolve(undefined);
+  const tokens = inputs.tokenCreation && session.accountApi ? observeScimTokens(session.accountApi) : Promise.resolve(undefined);
   const [scimTokenProof, observed, roles, scimTokens] = await Promise.all([
     checkScimToken(scim),
     observe(okta, desired),
@@ -134,8 +134,8 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
       warnings: plan.warnings,
     },
     ci: async (report) =>
-      session.fleetCi
-        ? session.fleetCi({ command: 'okta', ...report })
+      session.handCiReportToFleet
+        ? session.handCiReportToFleet({ command: 'okta', ...report })
         : publishCiOutputs(
             { command: 'okta', ...report },
             { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
@@ -160,7 +160,7 @@ async function applyAndVerify(
       okta: session.okta,
       scim: session.scim,
       scimToken: heldToken,
-      tokenApi: inputs.tokenCreation ? session.read : undefined,
+      tokenApi: inputs.tokenCreation ? session.accountApi : undefined,
       clientFor: session.clientFor,
       roles,
       groupRoles: desired.groupRoles,

@@ -41,7 +41,7 @@ const later = (...moments: number[]) => new Date(Math.max(...moments));
  * retention), Cloudflare's members and SCIM users, and its audit log. Reads only.
  */
 export async function readAccessEvidence(session: Session, app: OktaApp, since: Date, now: Date): Promise<AccessEvidence> {
-  const { okta, scim, read } = session;
+  const { okta, scim, accountApi: read } = session;
   const notes: string[] = [];
   const oktaFrom = later(since.getTime(), now.getTime() - SYSTEM_LOG_RETENTION_MS);
   const auditFrom = later(since.getTime(), now.getTime() - AUDIT_RETENTION_MS, Date.parse(SCIM_AUDIT_SINCE));
@@ -112,7 +112,10 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
  * and its invitations over the audit log's whole reach; and, without the read token, SCIM's system
  * groups for roles.
  */
-async function readLogs({ okta, scim, read }: Session, w: { assignedGroupIds: string[]; oktaUserIds: string[]; oktaFrom: Date; auditFrom: Date; now: Date }) {
+async function readLogs(
+  { okta, scim, accountApi: read }: Session,
+  w: { assignedGroupIds: string[]; oktaUserIds: string[]; oktaFrom: Date; auditFrom: Date; now: Date },
+) {
   const [groupEvents, lifecycleEvents, audit, invitations, systemGroups] = await Promise.all([
     oktaEvents(
       okta,

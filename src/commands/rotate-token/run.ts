@@ -84,7 +84,7 @@ function refuseUnprovable(session: Session, create: boolean): void {
       `--create makes the new SCIM token, and a SCIM token is given too (${given} or --scim-token-file).`,
       `Unset ${given} (and drop --scim-token-file) to let scim-setup make the token, or drop --create to hand Okta the token given.`,
     );
-  if (!session.read)
+  if (!session.accountApi)
     throw new InputError(
       'rotate-token proves that Okta uses the new token through Cloudflare\'s audit log, and reading it needs CLOUDFLARE_API_TOKEN ("Account Settings: Read").',
       'Set CLOUDFLARE_API_TOKEN (or --cloudflare-token-file), then run rotate-token again. Nothing was changed.',
@@ -212,7 +212,7 @@ async function executeRotate(
  * in the dashboard.
  */
 async function revokeByHand(session: Session, newTokenId: string): Promise<string> {
-  const requests = session.read ? await oktaRequests(session.read, new Date(session.clock.now() - LOOKBACK_MS)) : [];
+  const requests = session.accountApi ? await oktaRequests(session.accountApi, new Date(session.clock.now() - LOOKBACK_MS)) : [];
   const old = oktaLatestTokenId(requests.filter((e) => e.actor?.token_id !== newTokenId));
   return old
     ? `Revoke the old token ${untrusted(old)} in Cloudflare (Manage Account → Account API Tokens; Okta's requests before the change carried it) once you are sure nothing else uses it.`
@@ -231,7 +231,7 @@ function requireId(id: string | undefined): string {
 }
 
 function applyDepsOf(session: Session, held: HeldScimToken) {
-  return { tokenApi: session.read, inputs: session.inputs, clientFor: session.clientFor, scimToken: held, scim: session.scim };
+  return { tokenApi: session.accountApi, inputs: session.inputs, clientFor: session.clientFor, scimToken: held, scim: session.scim };
 }
 
 /**
@@ -277,14 +277,14 @@ function lastUseOnOktaClock(okta: Session['okta'], read: CloudflareClient, used:
 
 /** A re-run changes nothing when Cloudflare's audit log shows Okta's requests with the new token, and Okta no auth failure since. */
 async function alreadyInUse(session: Session, appId: string, newTokenId: string, lastHour?: AuditEntry[]): Promise<string | undefined> {
-  if (!session.read) return undefined;
+  if (!session.accountApi) return undefined;
   // Okta's requests of the last hour, where the caller has read them already; else those with this token.
   const used = lastHour
     ? lastHour.filter((e) => isOktaRequest(e) && e.actor?.token_id === newTokenId)
-    : await oktaRequestsWith(session.read, newTokenId, new Date(session.clock.now() - LOOKBACK_MS));
+    : await oktaRequestsWith(session.accountApi, newTokenId, new Date(session.clock.now() - LOOKBACK_MS));
   if (used.length === 0) return undefined;
   const failures = await readOkta.logs(session.okta, {
-    since: new Date(lastUseOnOktaClock(session.okta, session.read, used) - CLOCKS_APART_MS).toISOString(),
+    since: new Date(lastUseOnOktaClock(session.okta, session.accountApi, used) - CLOCKS_APART_MS).toISOString(),
     filter: `target.id eq "${appId}" and eventType eq "application.integration.authentication_failure"`,
     limit: 100,
   });
