@@ -6,8 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // The suite waits on sockets (the sandboxes' answers, provisioning delays, windows), at about 40 % of
-    // 2 cores with 2 workers: more forks than cores overlap those waits. Measured in docs/performance.md.
+    // With the in-process files on the run's clock the suite is bound by CPU (195 % of 2 cores), and 8
+    // forks still beat 4 (95 s against 108 s, idle): they overlap what real I/O is left. docs/performance.md.
     maxWorkers: 8,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
