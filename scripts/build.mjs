@@ -110,6 +110,7 @@ const result = await build({
   plugins: [deferredRequires()],
 });
 writeFileSync(`${root}dist/meta.json`, JSON.stringify(result.metafile));
+writeFileSync(`${root}dist/help.json`, JSON.stringify(await helpTexts()));
 writeFileSync(`${root}THIRD-PARTY-NOTICES.txt`, noticesFor(result.metafile, root));
 // What this build did not write, and no build has for ten minutes: no run still loads it.
 const written = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(p)));
@@ -121,3 +122,24 @@ const sweep = (dir) => {
   }
 };
 sweep(dist);
+
+/**
+ * `--help` of the program and of each command as commander prints it off a terminal (80 columns),
+ * for bin/scim-setup.js to print without loading the bundle: --help then costs little more than
+ * starting Node. Made by running this very build's CLI, so it cannot say other than commander does.
+ */
+async function helpTexts() {
+  const { main } = await import(`${dist}/index.js?build=${startedAt}`);
+  const helpOf = async (args) => {
+    let text = '';
+    const stdout = { write: (chunk) => ((text += chunk), true) };
+    const code = await main(['node', 'scim-setup', ...args, '--help'], { env: {}, stdout, stderr: stdout, signal: new AbortController().signal });
+    if (code !== 0) throw new Error(`scim-setup ${args.join(' ')} --help exited ${code}`);
+    return text;
+  };
+  const root = await helpOf([]);
+  const commands = [...root.slice(root.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+  const texts = { '': root };
+  for (const command of commands) texts[command] = await helpOf([command]);
+  return texts;
+}

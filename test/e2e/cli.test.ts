@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANSI, cleanEnv, runCli } from '../helpers/cli.js';
+import { ANSI, cleanEnv, ROOT, runCli, runInProcess } from '../helpers/cli.js';
 
 const GOOD = {
   OKTA_ORG_URL: 'https://acme.okta.com',
@@ -24,6 +24,23 @@ describe('the CLI as a user runs it (black box)', () => {
     const r = await runCli([command, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Examples:');
+  });
+
+  it('--help off a terminal, printed from the build without loading commander, is what commander prints, for the program and every command', async () => {
+    const texts = JSON.parse(readFileSync(join(ROOT, 'dist', 'help.json'), 'utf8')) as Record<string, string>;
+    // Every command commander knows has its text (the build reads the list from the program's own help).
+    const commands = Object.keys(texts).filter((c) => c !== '');
+    expect(commands.sort()).toEqual(['completion', 'demo', 'destroy', 'migrate', 'okta', 'report', 'rotate-token', 'sandbox', 'verify']);
+    for (const asked of [[], ...commands.map((c) => [c])]) {
+      const [fast, viaCommander] = await Promise.all([runCli([...asked, '--help']), runInProcess([...asked, '--help'])]);
+      expect(fast.code, asked.join(' ')).toBe(0);
+      expect(fast.stdout, `${asked.join(' ')} --help`).toBe(viaCommander.stdout);
+      expect(fast.stdout, asked.join(' ')).toBe(texts[asked[0] ?? '']);
+    }
+    // -h is --help too; a command the build has no text for goes to commander, which answers as ever.
+    expect((await runCli(['okta', '-h'])).stdout).toBe(texts.okta);
+    const [unknown, unknownInProcess] = await Promise.all([runCli(['nosuch', '--help']), runInProcess(['nosuch', '--help'])]);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([unknownInProcess.code, unknownInProcess.stdout, unknownInProcess.stderr]);
   });
 
   it('an unknown option is a usage error (exit 2)', async () => {
