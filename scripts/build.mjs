@@ -131,11 +131,16 @@ sweep(dist);
 async function helpTexts() {
   const { main } = await import(`${dist}/index.js?build=${startedAt}`);
   const helpOf = async (args) => {
-    let text = '';
-    const stdout = { write: (chunk) => ((text += chunk), true) };
+    const chunks = [];
+    const stdout = {
+      write(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+    };
     const code = await main(['node', 'scim-setup', ...args, '--help'], { env: {}, stdout, stderr: stdout, signal: new AbortController().signal });
     if (code !== 0) throw new Error(`scim-setup ${args.join(' ')} --help exited ${code}`);
-    return text;
+    return chunks.join('');
   };
   const root = await helpOf([]);
   const commands = [...root.slice(root.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');

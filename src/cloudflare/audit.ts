@@ -43,7 +43,18 @@ export async function oktaRequestsWith(read: CloudflareClient, actorTokenId: str
 
 /** Okta's SCIM requests (its user agent) with any token since `since`, newest first: which tokens Okta's traffic carries. */
 export async function oktaRequests(read: CloudflareClient, since: Date): Promise<AuditEntry[]> {
-  return (await scimRequests(read, since)).filter(isOktaRequest);
+  return (await oktaTraffic(read, since)).okta;
+}
+
+/**
+ * SCIM requests since `since`, newest first: Okta's (its user agent), and those the log records no
+ * user agent for at all, which may be anyone's. An account whose audit log keeps no user agent
+ * (the sandbox's variant auditUserAgent=absent) shows only the second: Okta's traffic is there,
+ * and cannot be told from another client's.
+ */
+export async function oktaTraffic(read: CloudflareClient, since: Date): Promise<{ okta: AuditEntry[]; unattributed: AuditEntry[] }> {
+  const entries = await scimRequests(read, since);
+  return { okta: entries.filter(isOktaRequest), unattributed: entries.filter((e) => !e.raw?.user_agent) };
 }
 
 async function scimRequests(read: CloudflareClient, since: Date, actorTokenId?: string): Promise<AuditEntry[]> {

@@ -45,6 +45,11 @@ export const VARIANTS = {
     default: 'error',
     says: "what Okta does when a pushed group was deleted in Cloudflare: Okta Help says the push goes into error ('Linked group is missing') and the group is not created again; an org may see it pushed afresh instead",
   },
+  auditUserAgent: {
+    values: ['kept', 'absent'],
+    default: 'kept',
+    says: "whether Cloudflare's audit log keeps a request's User-Agent (raw.user_agent), by which Okta's SCIM requests (Okta SCIM Client 1.0.0) are told from others: its audit-log examples show one; an account may record none",
+  },
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;

@@ -1,4 +1,4 @@
-import { oktaRequests, tokenId, type AuditEntry } from '../cloudflare/audit.js';
+import { oktaTraffic, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
 import { readCloudflare } from '../cloudflare/reads.js';
 import { AuthError, CliError } from '../lib/errors.js';
@@ -117,12 +117,13 @@ export async function collectEvidence(
   // No SCIM token held here (verify after scim-setup made it): SCIM is read with CLOUDFLARE_API_TOKEN, and Okta's token watched by its id.
   const watched = !inputs.scimToken && !madeTokenId;
   // Cloudflare's audit log is read once a round: for Okta's traffic (cloudflare-audit) and, with no token held, to tell which token is Okta's.
-  let scimTraffic: Promise<AuditEntry[]> | undefined;
-  const trafficSince = () => {
+  let scimTraffic: ReturnType<typeof oktaTraffic> | undefined;
+  const trafficOf = () => {
     if (!read) throw new Error('internal: the audit log is read only with CLOUDFLARE_API_TOKEN');
-    scimTraffic ??= oktaRequests(read, since);
+    scimTraffic ??= oktaTraffic(read, since);
     return scimTraffic;
   };
+  const trafficSince = () => trafficOf().then((t) => t.okta);
   const tokenLife = readTokenLife(session, appId, trafficSince, madeTokenId);
   // Awaited below on every path; handled now, so that its failure while the other reads run is never an unhandled rejection.
   tokenLife.catch(() => undefined);
@@ -144,7 +145,7 @@ export async function collectEvidence(
     // User groups accept the SCIM token too, so roles are checked even without the read token.
     readCloudflare.userGroups(read ?? scim).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
     read && scimWorks
-      ? tokenLife.then((life) => auditActivity(scim, trafficSince, life.known ? life.id : undefined, watched))
+      ? tokenLife.then((life) => auditActivity(scim, trafficOf, life.known ? life.id : undefined, watched))
       : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
   ]);
   const app = toObservedApp(rawApp);
@@ -185,13 +186,14 @@ export async function collectEvidence(
  */
 async function auditActivity(
   scim: CloudflareClient,
-  traffic: () => Promise<AuditEntry[]>,
+  traffic: () => Promise<{ okta: AuditEntry[]; unattributed: AuditEntry[] }>,
   knownId: string | undefined,
   watched: boolean,
 ): Promise<Evidence['audit']> {
   const id = knownId ?? (watched ? undefined : await tokenId(scim));
-  const entries = await traffic();
-  if (id === undefined) return { count: entries.length, latest: entries[0]?.action.time, tokenId: 'any', others: { count: 0, tokenIds: [] } };
+  const { okta: entries, unattributed } = await traffic();
+  if (id === undefined)
+    return { count: entries.length, latest: entries[0]?.action.time, tokenId: 'any', others: { count: 0, tokenIds: [] }, unattributed: unattributed.length };
   const mine = entries.filter((e) => e.actor?.token_id === id);
   const others = entries.filter((e) => e.actor?.token_id !== undefined && e.actor.token_id !== id);
   return {
@@ -199,6 +201,7 @@ async function auditActivity(
     latest: mine[0]?.action.time,
     tokenId: id,
     others: { count: others.length, tokenIds: [...new Set(others.flatMap((e) => e.actor?.token_id ?? []))], latest: others[0]?.action.time },
+    unattributed: unattributed.filter((e) => e.actor?.token_id === id).length,
   };
 }
 const isProvisioning = (e: OktaLogEvent) => e.eventType.startsWith('application.provision.') || e.eventType.startsWith('application.integration.');

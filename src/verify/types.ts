@@ -75,7 +75,16 @@ export interface Evidence extends DriftFacts {
   oktaFailures: Array<{ eventType: string; displayMessage: string; reason?: string; target?: string; published: string }>;
   /** SCIM requests by the given token since `since`, and by other tokens (whose ids: Okta may hold another). */
   /** `others.latest`: the newest of Okta's requests by another token (Cloudflare's clock), where any. */
-  audit: { skipped: string } | { count: number; latest?: string; tokenId: string; others: { count: number; tokenIds: string[]; latest?: string } };
+  audit:
+    | { skipped: string }
+    | {
+        count: number;
+        latest?: string;
+        tokenId: string;
+        others: { count: number; tokenIds: string[]; latest?: string };
+        /** SCIM requests by the token the log records no user agent for: Okta's, or anyone's, it cannot tell. */
+        unattributed: number;
+      };
   /** From when the audit log was read: the run's start, or verify's --since. */
   since: string;
   /** What the run just changed that makes Okta send SCIM requests; none for `verify` alone. */

@@ -239,8 +239,8 @@ describe('okta makes the SCIM token when none is given (#25 items 1, 5)', () => 
 
 describe('rotate-token --create (#25 item 2)', () => {
   /** A setup whose token scim-setup made, Okta taking the connection API. */
-  async function setUp(): Promise<{ s: Sandbox; old: TokenRecord }> {
-    const s = await start({ connectionApi: 'supported' });
+  async function setUp(variants: Parameters<typeof sandbox>[0] = {}): Promise<{ s: Sandbox; old: TokenRecord }> {
+    const s = await start({ connectionApi: 'supported', ...variants });
     const r = await cli(s, ['okta', '--push-group', 'Engineering', '--yes', '--wait', '20s']);
     expect(r.code, r.stderr).toBe(0);
     const [old] = made(s);
@@ -266,6 +266,17 @@ describe('rotate-token --create (#25 item 2)', () => {
     const revoked = audit.findIndex((e) => e.action.description === 'Delete account API token' && e.resource.id === old.id);
     expect(used).toBeGreaterThan(-1);
     expect(revoked).toBeGreaterThan(used);
+  }, 60_000);
+
+  it("where Cloudflare's audit log records no user agent, Okta's use of the new token cannot be proved: the old token is kept, and the run says why (exit 3) (#35, auditUserAgent=absent)", async () => {
+    const { s, old } = await setUp({ variants: { auditUserAgent: 'absent' } });
+    const r = await rotate(s);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('records no user agent, so whether Okta made them cannot be proved: the old token is kept');
+    // Okta was handed the new token; the old one stays until a person sees Okta use the new.
+    const fresh = made(s).find((t) => t.id !== old.id);
+    expect(oktaToken(s)).toBe(fresh?.value);
+    expect(made(s).map((t) => t.id)).toContain(old.id);
   }, 60_000);
 
   /**

@@ -42,6 +42,10 @@ describe('verify is right in every variant (pairwise)', () => {
       const healthy = await run(['verify']);
       expect(healthy.code, unsettled(checksOf(healthy.doc)).join('\n')).toBe(0);
       if (variants.lastSync === 'absent') expect(JSON.stringify(await appUsers())).not.toContain('lastSync');
+      // Okta's requests are told by the user agent the audit log keeps; where it keeps none, the token's traffic is said, and whose it is not.
+      const audited = checksOf(healthy.doc).find((c) => c.id === 'cloudflare-audit');
+      if (variants.auditUserAgent === 'kept') expect(audited?.status).toBe('pass');
+      else expect(audited).toMatchObject({ status: 'warn', summary: expect.stringContaining('with no user agent recorded') });
 
       // A push Cloudflare refuses for a moment: Okta retries it, and verify waits for it rather than failing.
       await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'PATCH', path: '/scim/v2/Groups/', status: 503, times: 1 }] });

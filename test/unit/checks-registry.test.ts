@@ -49,7 +49,7 @@ function healthy(): Evidence {
     wantedRoles: { Engineering: [{ name: 'Administrator Read Only', id: 'r1' }] },
     superAdminEmails: [],
     oktaFailures: [],
-    audit: { count: 3, latest: T, tokenId: 't1', others: { count: 0, tokenIds: [] } },
+    audit: { count: 3, latest: T, tokenId: 't1', others: { count: 0, tokenIds: [] }, unattributed: 0 },
     since: T,
     adminLinks: { assignments: 'https://acme-admin.okta.com/a', tasks: 'https://acme-admin.okta.com/t' },
     baseUrl: { expected: `https://api.cloudflare.com/client/v4/accounts/${ACCOUNT}/scim/v2`, okta: null },
@@ -111,6 +111,7 @@ describe('the checks registry', () => {
       latest: '2026-12-04T10:00:00Z',
       tokenId: 'given',
       others: { count: 3, tokenIds: ['other'], latest: othersLatest },
+      unattributed: 0,
     });
     const now = evaluate({ ...healthy(), audit: audit('2026-12-04T10:05:00Z') }).find((c) => c.id === 'cloudflare-audit');
     expect(now).toMatchObject({
@@ -119,6 +120,16 @@ describe('the checks registry', () => {
     });
     const before = evaluate({ ...healthy(), audit: audit('2026-12-04T09:55:00Z') }).find((c) => c.id === 'cloudflare-audit');
     expect(before?.status).toBe('pass');
+  });
+
+  it("an audit log that records no user agent shows the token's SCIM traffic and cannot say whose: a warning, never pending or failed (#35, auditUserAgent=absent)", () => {
+    const blind = { count: 0, tokenId: 't1', others: { count: 0, tokenIds: [] }, unattributed: 5 };
+    expect(evaluate({ ...healthy(), audit: blind }).find((c) => c.id === 'cloudflare-audit')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('5 SCIM requests by the SCIM token since'),
+    });
+    // Where Okta's own requests are told, they decide, as ever.
+    expect(evaluate({ ...healthy(), audit: { ...blind, count: 2 } }).find((c) => c.id === 'cloudflare-audit')?.status).toBe('pass');
   });
 
   it('hands a check only what it declares: evidence it did not declare is not there to read', () => {

@@ -5,7 +5,7 @@ describe('the sandbox variants (#35): one named reading per open question', () =
   it('name=value pairs over the defaults; an unknown name or value is refused naming what exists', () => {
     expect(parseVariants(['lastSync=absent'])).toEqual({ ...defaultVariants(), lastSync: 'absent' });
     expect(() => parseVariants(['lastsync=absent'])).toThrow(
-      'the variants are lastSync, queued, retriedPushFailure, unknownToken, nonBearer, pendingInvitee, deactivatedUser, deletedGroup',
+      'the variants are lastSync, queued, retriedPushFailure, unknownToken, nonBearer, pendingInvitee, deactivatedUser, deletedGroup, auditUserAgent',
     );
     expect(() => parseVariants(['queued=STAGED'])).toThrow('queued is one of active, staged');
     expect(() => parseVariants(['queued'])).toThrow('queued is one of');

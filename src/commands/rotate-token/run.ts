@@ -1,5 +1,14 @@
 import { renderManualStep, tokenGuidedStep } from '../../plan/guided-step.js';
-import { isOktaRequest, oktaLatestTokenId, oktaOtherTokenIds, oktaRequests, oktaRequestsWith, tokenId, type AuditEntry } from '../../cloudflare/audit.js';
+import {
+  isOktaRequest,
+  oktaLatestTokenId,
+  oktaOtherTokenIds,
+  oktaRequests,
+  oktaRequestsWith,
+  oktaTraffic,
+  tokenId,
+  type AuditEntry,
+} from '../../cloudflare/audit.js';
 import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../../cloudflare/account-tokens.js';
 import { handoverOrigin, heldValue, makeScimToken, showStep, type HeldScimToken } from '../../apply/scim-token-steps.js';
 import type { RotateOperation } from './operation.js';
@@ -370,7 +379,17 @@ async function proveInUse(
       `Okta has not used the new token, and its System Log shows an authentication failure since the change (${refusedAt}): Okta still holds a token Cloudflare refuses.`,
       'Put the new token on the Provisioning tab (Integration → Edit), then re-run rotate-token (it is safe to repeat).',
     );
+  if (!proof && (await unattributedUse(read, newTokenId, since)))
+    throw new PendingError(
+      "Cloudflare's audit log shows SCIM requests with the new token but records no user agent, so whether Okta made them cannot be proved: the old token is kept.",
+      "Once Okta's Provisioning tab shows the new token (and Test API Credentials passes), revoke the old token in Cloudflare by hand; re-running rotate-token cannot prove it either.",
+    );
   if (!proof)
     throw new PendingError('Okta has not used the new token yet.', 'If the guided step is not done, do it; then re-run rotate-token (it is safe to repeat).');
   return proof;
+}
+
+/** Whether the token was used for SCIM in requests the audit log records no user agent for (an account that keeps none). */
+async function unattributedUse(read: CloudflareClient, tokenId: string, since: Date): Promise<boolean> {
+  return (await oktaTraffic(read, since)).unattributed.some((e) => e.actor?.token_id === tokenId);
 }

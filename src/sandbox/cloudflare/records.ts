@@ -112,7 +112,7 @@ export interface AuditV2 {
     type: 'account' | 'user' | 'system' | 'cloudflare_admin';
     email?: string;
   };
-  raw: { cf_ray_id: string; method: string; status_code: number; uri: string; user_agent: string };
+  raw: { cf_ray_id: string; method: string; status_code: number; uri: string; user_agent?: string };
   resource: { id: string; product: string; type: string; scope: Record<string, unknown>; request: Record<string, unknown>; response: Record<string, unknown> };
   zone: Record<string, never>;
 }

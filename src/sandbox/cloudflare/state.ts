@@ -54,6 +54,8 @@ export class CloudflareState {
   readonly members = new Map<string, MemberRecord>();
   readonly userGroups = new Map<string, UserGroupRecord>();
   readonly audit: AuditV2[] = [];
+  /** Whether the audit log keeps each request's User-Agent (the variant auditUserAgent). */
+  keepsUserAgents = true;
   readonly resourceGroups = new Map<
     string,
     { id: string; name: string; scope: { key: string; objects: Array<{ key: string }> }; meta: Record<string, string> }
@@ -228,13 +230,13 @@ export class CloudflareState {
         token_name: token.name,
         type: token.accountOwned ? 'account' : 'user',
       },
-      // raw.user_agent is the request's, as Cloudflare's audit-log examples show it.
+      // raw.user_agent is the request's, as Cloudflare's audit-log examples show it (the variant auditUserAgent=absent records none).
       raw: {
         cf_ray_id: randomBytes(8).toString('hex'),
         method: request.method,
         status_code: entry.status,
         uri: request.path,
-        user_agent: String(request.headers['user-agent'] ?? ''),
+        ...(this.keepsUserAgents ? { user_agent: String(request.headers['user-agent'] ?? '') } : {}),
       },
       resource: { id: entry.resourceId, product: entry.product, type: entry.resourceType, scope: { id: this.accountId }, request: {}, response: {} },
       zone: {},

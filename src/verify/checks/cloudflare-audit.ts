@@ -46,6 +46,15 @@ function audit(e: Reads): Check {
       evidence: [`given token ${e.audit.tokenId}: ${e.audit.count} requests ${window}; others: ${e.audit.others.tokenIds.slice(0, 3).join(', ')}`],
       fix: "If Okta's Provisioning tab holds another token, hand it this one: `npx scim-setup rotate-token` with CLOUDFLARE_SCIM_TOKEN set to it.",
     };
+  // An account whose audit log records no user agent shows the token's SCIM traffic, and cannot say whose it is.
+  if (e.audit.count === 0 && e.audit.unattributed > 0)
+    return {
+      id: 'cloudflare-audit',
+      status: 'warn',
+      summary: `Cloudflare's audit log shows ${e.audit.unattributed} SCIM request${e.audit.unattributed > 1 ? 's' : ''} by the SCIM token ${window}, with no user agent recorded: whether Okta made them cannot be told`,
+      evidence: [`token ${e.audit.tokenId}; Okta names itself "Okta SCIM Client" in each request, which this log does not keep`],
+      fix: "Nothing to do if Okta is the token's only client; members and push-group show what Okta's requests did.",
+    };
   if (e.audit.count > 0)
     return {
       id: 'cloudflare-audit',
