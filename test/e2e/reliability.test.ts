@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { cleanEnv, ROOT, runCli } from '../helpers/cli.js';
+import { cleanEnv, ROOT, runCli, runInProcess } from '../helpers/cli.js';
+import { ManualClock } from '../helpers/clock.js';
 import { startCapture, startHostileFront } from '../helpers/hostile-front.js';
 import { startProxy } from '../helpers/proxy.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
@@ -72,9 +73,10 @@ describe('corporate networks', () => {
 
 describe('never hang, never duplicate', () => {
   it('fails a hung server with a clear message once the request timeout and its retries are spent', async () => {
-    s = await sandbox();
+    // In the test's process, on the sandbox's clock: each hang is a second of the wall (a request's own timeout), the backoffs between them none.
+    s = await sandbox({ clock: new ManualClock() });
     await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/apps', hang: true }] });
-    const r = await okta(['--dry-run', '--request-timeout', '1s']);
+    const r = await runInProcess(['okta', '--dry-run', '--request-timeout', '1s'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s), on: s });
     expect(r.code).toBe(1);
     // Each retry was said as it came, and the error counts them all (#24 item 16).
     expect(r.stderr).toMatch(/Cannot reach Okta at http:\/\/127\.0\.0\.1:\d+: GET \/api\/v1\/apps timed out \(5 attempts, \d+s in all\)\./);
