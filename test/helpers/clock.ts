@@ -82,6 +82,22 @@ export class ManualClock implements Clock {
     return watched;
   }
 
+  /**
+   * Lets `ms` pass, as a pause of a test script does: each sleeper due on the way wakes in its turn
+   * (never while `busy`), time then stands at the end, and what the last wake-ups started has finished.
+   */
+  async pass(ms: number, busy: () => boolean = () => false): Promise<void> {
+    const target = this.t + ms;
+    for (;;) {
+      await settle();
+      const next = this.earliest();
+      if (busy()) await pause();
+      else if (next && next.at <= target) await this.advanceOne(next);
+      else break;
+    }
+    this.t = Math.max(this.t, target);
+  }
+
   /** Moves time on from one sleeper to the next until `reached` holds (checked at each step), never while `busy`. */
   async until(reached: () => boolean, busy: () => boolean = () => false): Promise<void> {
     for (await settle(); !reached(); await settle()) {
