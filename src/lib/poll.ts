@@ -14,6 +14,8 @@ export interface PollOptions {
   maxDelayMs?: number;
   /** What is waited for, for the message when the user stops the wait (Ctrl-C, SIGTERM). */
   waitingFor?: string;
+  /** The moment before which another try cannot change the answer (on the clock): the next try waits for it, where it is later than the backoff. */
+  notBefore?: () => number | undefined;
 }
 
 /**
@@ -36,7 +38,9 @@ export async function pollUntil<T>(attempt: () => Promise<T | undefined>, option
   };
   const pause = async () => {
     options.onWait?.();
-    await clock.sleep(Math.min(delay, Math.max(0, deadline - clock.now())), options.signal);
+    const until = options.notBefore?.();
+    const wait = Math.max(delay, until === undefined ? 0 : until - clock.now());
+    await clock.sleep(Math.min(wait, Math.max(0, deadline - clock.now())), options.signal);
     delay = Math.min(delay * 1.5, options.maxDelayMs ?? 5000);
     stopIfAsked();
   };

@@ -124,6 +124,32 @@ export function findDrift(facts: DriftFacts): Drift[] {
   return [...memberDrift(facts), ...facts.pushGroups.flatMap((g) => groupDrift(facts, g))];
 }
 
+/**
+ * The earliest moment, on this clock, at which a later reading could show as drift a difference
+ * this one could not yet tell (`doneBeforeReading` false: Okta's "done" too recent): a pushed
+ * group that differs, or a missing member, whose Okta time has not settled. Undefined where no
+ * difference waits on time alone. Verify reads again then, not before: every read spends a share
+ * of Okta's rate limit that a quick retry would waste.
+ */
+export function decidableAt(facts: DriftFacts): number | undefined {
+  if (!facts.scimToken.ok) return undefined;
+  const { moments } = facts;
+  const differs = (g: DriftFacts['pushGroups'][number]) => {
+    const scimGroup = facts.scimGroups[g.name];
+    if (!scimGroup) return true;
+    const { missing, extra } = membershipDifference(g.assignedMemberLogins, scimGroup.memberEmails);
+    return missing.length > 0 || extra.length > 0;
+  };
+  const oktaTimes = [
+    ...missingMembers(facts).map((l) => facts.oktaSynced[l.toLowerCase()]),
+    ...facts.pushGroups.flatMap((g) => (g.mapping?.status === 'ACTIVE' && typeof g.mapping.lastPush === 'string' && differs(g) ? [g.mapping.lastPush] : [])),
+  ];
+  const ready = oktaTimes
+    .map((t) => (typeof t === 'string' ? Date.parse(t) + moments.oktaClockOffsetMs + moments.settleMs : Number.NaN))
+    .filter((at) => Number.isFinite(at) && at > moments.cloudflareReadAt);
+  return ready.length ? Math.min(...ready) : undefined;
+}
+
 /** Assigned logins that are not active Cloudflare members. */
 export function missingMembers(facts: Pick<DriftFacts, 'assignedLogins' | 'cloudflareUsers'>): string[] {
   return facts.assignedLogins.filter((l) => !facts.cloudflareUsers[l.toLowerCase()]?.active);

@@ -12,6 +12,12 @@ export class DriftSightings {
   /** `settleMs` undefined: one look, nothing to confirm against. */
   constructor(private readonly settleMs: number | undefined) {}
 
+  /** When the earliest drift seen but not yet confirmed may be: its first sighting plus the settle time. */
+  confirmableAt(): number | undefined {
+    if (this.settleMs === undefined || this.firstSeen.size === 0) return undefined;
+    return Math.min(...this.firstSeen.values()) + this.settleMs;
+  }
+
   /** The drift of this reading (taken at `now`) that is confirmed; the rest stays pending. */
   confirm(drift: Drift[], now: number): Drift[] {
     const keys = new Set(drift.map(driftKey));

@@ -1,6 +1,6 @@
 import { ExitCode, InterruptedError, type ExitCodeValue } from '../lib/errors.js';
 import { pollUntil } from '../lib/poll.js';
-import { findDrift } from '../plan/drift.js';
+import { decidableAt, findDrift } from '../plan/drift.js';
 import { collectEvidence, type ScimWriteProof } from './collect.js';
 import { DriftSightings } from './drift-sightings.js';
 import { evaluate } from './evaluate.js';
@@ -80,6 +80,7 @@ export async function runVerification(
   const sightings = new DriftSightings(options.waitMs > 0 ? session.inputs.settleMs : undefined);
   // Whether the SCIM token may write is asked once a verification, not each round: one request that changes nothing.
   const scimWrite: ScimWriteProof = {};
+  let readAgainAt: number | undefined;
   await pollUntil(
     async () => {
       rounds += 1;
@@ -93,6 +94,9 @@ export async function runVerification(
         scimWrite,
       );
       checks = evaluate(evidence, sightings.confirm(findDrift(evidence), clock.now()));
+      // A difference that waits on time alone (a settle window, a sighting to confirm) is read again when it may be told, not before.
+      const times = [decidableAt(evidence), sightings.confirmableAt()].filter((t): t is number => t !== undefined);
+      readAgainAt = times.length ? Math.min(...times) : undefined;
       return settledChecks(checks) ? true : undefined;
     },
     {
@@ -101,6 +105,7 @@ export async function runVerification(
       signal: options.signal,
       waitingFor: 'provisioning to show up in Cloudflare (verification)',
       maxDelayMs: 10_000,
+      notBefore: () => readAgainAt,
       onWait: () => task.update(waitingLine(checks, clock.now() - started, options.waitMs)),
     },
   ).catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doneBeforeReading, findDrift, type DriftFacts, type ReadingMoments, oktaDoneAt } from '../../src/plan/drift.js';
+import { decidableAt, doneBeforeReading, findDrift, type DriftFacts, type ReadingMoments, oktaDoneAt } from '../../src/plan/drift.js';
 import { DriftSightings } from '../../src/verify/drift-sightings.js';
 import { repairs } from '../../src/plan/repair.js';
 
@@ -250,6 +250,35 @@ describe('drift only on evidence that predates the reading of the other side (#2
     expect(sightings.confirm(drift, 8_000)).toEqual([]);
     // One look (no --wait): the time rule is all the proof.
     expect(new DriftSightings(undefined).confirm(drift, 0)).toEqual(drift);
+  });
+});
+
+describe('when to read again: the moment a difference may be told, not before (#35)', () => {
+  const readAt = (ms: number, offset = 0): ReadingMoments => ({ cloudflareReadAt: Date.parse(T1) + ms, oktaClockOffsetMs: offset, settleMs: 10_000 });
+  const facts = (moments: ReadingMoments, ...changes: Change[]) => Object.assign(with_(...changes), { moments });
+  it('a difference whose Okta time has not settled may be told at that time plus the offset and the settle time; one that has, or none, needs no wait', () => {
+    // cy's sync (T1) settles at T1 + 10 s on our clock; with Okta 30 s behind, 30 s later.
+    expect(decidableAt(facts(readAt(2_000), deactivate('cy@x.com')))).toBe(Date.parse(T1) + 10_000);
+    expect(decidableAt(facts(readAt(2_000, 30_000), deactivate('cy@x.com')))).toBe(Date.parse(T1) + 40_000);
+    // The group's push (T2) settles at T2 + 10 s; the earliest of several wins.
+    expect(decidableAt(facts(readAt(2_000), dropFromGroup))).toBe(Date.parse(T2) + 10_000);
+    expect(decidableAt(facts(readAt(2_000), dropFromGroup, deactivate('cy@x.com')))).toBe(Date.parse(T1) + 10_000);
+    // Already decidable (drift is found now), or nothing differs: no reason to wait.
+    expect(decidableAt(facts(readAt(60_000), deactivate('cy@x.com')))).toBeUndefined();
+    expect(decidableAt(facts(readAt(2_000)))).toBeUndefined();
+    // A refused token read nothing of Cloudflare: nothing to tell.
+    expect(decidableAt({ ...facts(readAt(2_000), deactivate('cy@x.com')), scimToken: { ok: false } })).toBeUndefined();
+  });
+
+  it('drift seen once may be confirmed the settle time after its first sighting', () => {
+    const sightings = new DriftSightings(10_000);
+    const drift = findDrift(with_(deactivate('cy@x.com')));
+    expect(sightings.confirmableAt()).toBeUndefined();
+    expect(sightings.confirm(drift, 1_000)).toEqual([]);
+    expect(sightings.confirmableAt()).toBe(11_000);
+    expect(sightings.confirm(drift, 11_000)).toEqual(drift);
+    // One look has nothing to confirm against.
+    expect(new DriftSightings(undefined).confirmableAt()).toBeUndefined();
   });
 });
 

@@ -28,6 +28,20 @@ describe('pollUntil: the one wait of every asynchronous step', () => {
     expect(tries).toBeGreaterThan(5);
   });
 
+  it('waits for notBefore where it is later than the backoff: a try before it cannot change the answer', async () => {
+    const clock = new ManualClock();
+    const start = clock.now();
+    const tries: number[] = [];
+    const wait = pollUntil(async () => (tries.push(clock.now() - start) === 3 ? 'told' : undefined), {
+      clock,
+      waitMs: 60_000,
+      notBefore: () => start + 10_000,
+    });
+    expect(await clock.runUntil(wait)).toBe('told');
+    // Once at once; then not before 10 s, whatever the backoff; then the backoff again, past it.
+    expect(tries).toEqual([0, 10_000, 10_750]);
+  });
+
   it('ends on Ctrl-C as an interruption that says what was waited for, and with delayFirst does not try at all once aborted', async () => {
     const abort = new AbortController();
     let tries = 0;
