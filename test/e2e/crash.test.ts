@@ -48,5 +48,6 @@ describe('crash anywhere: a run killed right after any write converges when run 
       }
     }
     console.log(`crash-anywhere: ${writes} crash points tried, all converged`);
-  });
+    // A process started and killed for every write, then run again: a minute of work on a loaded machine.
+  }, 120_000);
 });
