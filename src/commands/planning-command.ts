@@ -83,9 +83,6 @@ export interface Seat<P extends Planned> {
   error?: unknown;
 }
 
-/** An account whose reading and plan succeeded, with something to do. */
-export type ReadySeat<P extends Planned> = Seat<P> & { planned: P };
-
 /** The accounts whose reading and plan succeeded and that have something to do. */
 export function readyRuns<P extends Planned, S extends Seat<P>>(runs: S[]): Array<S & { planned: P }> {
   return runs.filter((r): r is S & { planned: P } => r.planned !== undefined && r.error === undefined && r.planned.nothing === undefined);

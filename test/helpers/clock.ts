@@ -45,22 +45,6 @@ export class ManualClock implements Clock {
     });
   }
 
-  /** How many waits are on this clock now. */
-  get waiting(): number {
-    return this.sleepers.length;
-  }
-
-  /** Moves time on by `ms`, waking each sleeper in its turn (and letting what it starts run) on the way. */
-  async advance(ms: number): Promise<void> {
-    const target = this.t + ms;
-    for (let next = this.earliest(); next && next.at <= target; next = this.earliest()) {
-      this.t = Math.max(this.t, next.at);
-      next.wake();
-      await settle();
-    }
-    this.t = target;
-  }
-
   /**
    * Moves time on from one sleeper to the next until `work` ends: its waits, taken at once. Time
    * stands still while `busy` says real work is under way (a request being answered), and, for a
