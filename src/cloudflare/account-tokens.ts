@@ -4,6 +4,7 @@ import type { CloudflareClient } from './client.js';
 import { CloudflareRequestError } from './client.js';
 import type { ObservedScimTokens } from '../plan/scim-token.js';
 import { lifeDiffers, namedForApp, rightsBeyondScim, type TokenExpectation } from '../plan/token-ownership.js';
+import { SCIM_GROUP_NAMES } from '../plan/scim-write-grant.js';
 
 /** A token policy as the token API reads and writes it. */
 export interface TokenPolicy {
@@ -33,13 +34,6 @@ export interface TokenCreateBody {
   expires_on?: string;
   condition?: { request_ip: { in: string[] } };
 }
-
-/**
- * The names the catalogue may give SCIM's permission group: the API's is "SCIM Provisioning" (the
- * Cloudflare provider's accepted permissions), the dashboard says "SCIM Provisioning: Edit", and
- * the API writes "Edit" as "Write" for every other group.
- */
-const SCIM_GROUP_NAMES = ['SCIM Provisioning', 'SCIM Provisioning Write', 'SCIM Provisioning Edit'];
 
 /** What creating, listing and revoking tokens needs, in the dashboard's words. */
 export const TOKENS_PERMISSION = '"Account API Tokens: Edit"';

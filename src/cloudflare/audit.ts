@@ -61,3 +61,22 @@ async function scimRequests(read: CloudflareClient, since: Date, actorTokenId?: 
   const { entries } = await readCloudflare.auditLog(read, { since }, actorTokenId ? { actor_token_id: actorTokenId } : {});
   return entries.filter((e) => e.raw?.uri?.includes('/scim/v2'));
 }
+
+/** Pure: a SCIM user's creation over SCIM, as the audit log records it ("Create SCIM User", a POST to SCIM's /Users). */
+export function isScimUserCreation(entry: AuditEntry): boolean {
+  if (entry.action.result === 'failure') return false;
+  return entry.action.description === 'Create SCIM User' || (entry.raw?.method === 'POST' && /\/scim\/v2\/Users\/?(\?|$)/.test(entry.raw?.uri ?? ''));
+}
+
+/**
+ * The SCIM users the audit log records as created over SCIM since `since`, by SCIM id (the entry's
+ * resource id): with `ids`, those alone (an entry or two each), else every creation in the window.
+ * Whether an identity provider made a member, where Cloudflare's SCIM answers keep no externalId.
+ */
+export async function scimUserCreations(read: CloudflareClient, since: Date, ids?: readonly string[]): Promise<{ created: Set<string>; complete: boolean }> {
+  const windows = ids
+    ? await Promise.all(ids.map((id) => readCloudflare.auditLog(read, { since }, { action_type: 'create', resource_id: id }, 10)))
+    : [await readCloudflare.auditLog(read, { since }, { action_type: 'create' })];
+  const entries = windows.flatMap((w) => w.entries).filter(isScimUserCreation);
+  return { created: new Set(entries.flatMap((e) => (e.resource?.id ? [e.resource.id] : []))), complete: windows.every((w) => w.complete) };
+}

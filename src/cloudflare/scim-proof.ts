@@ -1,5 +1,8 @@
 import { CloudflareRequestError, type CloudflareClient } from './client.js';
 import { AuthError, RemoteError } from '../lib/errors.js';
+import { scimWriteGrant } from '../plan/scim-write-grant.js';
+import { getAccountToken } from './account-tokens.js';
+import { tokenId } from './audit.js';
 
 const SERVICE_PROVIDER_CONFIG = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -31,24 +34,49 @@ export async function checkScimToken(scim: CloudflareClient): Promise<string> {
 const NO_SUCH_USER = 'scim-setup-write-proof-no-such-user';
 
 /**
- * The SCIM token may write SCIM: what Okta's every push needs. A PATCH to a user that cannot exist
- * writes nothing; Cloudflare's gateway refuses a token without the permission before the request
- * reaches SCIM (403), and SCIM answers a permitted one that the user is not there (404). A token
+ * The SCIM token may write SCIM: what Okta's every push needs. Where CLOUDFLARE_API_TOKEN may read
+ * the token's record, its policies decide. Else a PATCH to a user that cannot exist, which writes
+ * nothing: a token without the permission is refused (403), a permitted one told the user is not
+ * there (404). That tells them apart only where Cloudflare's gateway refuses before SCIM looks the
+ * user up (docs/assumptions.md; the variant scimWriteRefusal), so the policies come first. A token
  * that may only read (or only make tokens) is refused here, before Okta is given it.
  */
-export async function proveScimWrite(scim: CloudflareClient, tokenEnv = scim.tokenEnv): Promise<string> {
+export async function proveScimWrite(scim: CloudflareClient, tokenEnv = scim.tokenEnv, api?: CloudflareClient): Promise<string> {
+  const byPolicies = api ? await policiesOf(scim, api) : undefined;
+  if (byPolicies?.grant === 'granted') return `the policies of token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN, grant it SCIM writes on this account`;
+  if (byPolicies?.grant === 'not granted')
+    throw mayNotWrite(tokenEnv, `its policies (token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN) grant no SCIM write on account ${scim.accountId}`);
+  return `${await probeScimWrite(scim, tokenEnv)} (told from a token that may not write where Cloudflare's gateway refuses it first: docs/assumptions.md)`;
+}
+
+/** The token's policies as its record reads with the API token, where that token may read it (an account token of this account). */
+async function policiesOf(scim: CloudflareClient, api: CloudflareClient): Promise<{ id: string; grant: ReturnType<typeof scimWriteGrant> } | undefined> {
+  const id = await tokenId(scim).catch(() => undefined);
+  if (!id) return undefined;
+  const token = await getAccountToken(api, id).catch((error: unknown) => {
+    // Without "Account API Tokens: Read" the record cannot be read: the probe is the proof left.
+    if (error instanceof AuthError) return undefined;
+    throw error;
+  });
+  return token?.policies ? { id, grant: scimWriteGrant(token.policies, scim.accountId) } : undefined;
+}
+
+function mayNotWrite(tokenEnv: string, why: string): AuthError {
+  return new AuthError(
+    `The token in ${tokenEnv} may not write SCIM: ${why}, so Okta could push nothing with it. It lacks "SCIM Provisioning: Edit".`,
+    `Set ${tokenEnv} to an account API token with "SCIM Provisioning: Edit" on this account (check that the SCIM and API token variables are not swapped). Okta was not given this token.`,
+    403,
+    'no-permission',
+  );
+}
+
+async function probeScimWrite(scim: CloudflareClient, tokenEnv: string): Promise<string> {
   const path = `${scim.scimPath}/Users/${NO_SUCH_USER}`;
   try {
     await scim.patch(path, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: true }] });
   } catch (error) {
     if (error instanceof CloudflareRequestError && error.status === 404) return 'a SCIM write (PATCH of a user that cannot exist) reached SCIM: 404';
-    if (error instanceof AuthError && error.refusal === 'no-permission')
-      throw new AuthError(
-        `The token in ${tokenEnv} may not write SCIM: Cloudflare refused a SCIM write with it (403), so Okta could push nothing with it. It lacks "SCIM Provisioning: Edit".`,
-        `Set ${tokenEnv} to an account API token with "SCIM Provisioning: Edit" on this account (check that the SCIM and API token variables are not swapped). Okta was not given this token.`,
-        403,
-        'no-permission',
-      );
+    if (error instanceof AuthError && error.refusal === 'no-permission') throw mayNotWrite(tokenEnv, 'Cloudflare refused a SCIM write with it (403)');
     throw error;
   }
   throw new RemoteError(

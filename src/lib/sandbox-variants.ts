@@ -50,6 +50,46 @@ export const VARIANTS = {
     default: 'kept',
     says: "whether Cloudflare's audit log keeps a request's User-Agent (raw.user_agent), by which Okta's SCIM requests (Okta SCIM Client 1.0.0) are told from others: its audit-log examples show one; an account may record none",
   },
+  idpExternalId: {
+    values: ['kept', 'dropped'],
+    default: 'kept',
+    says: "whether Cloudflare's SCIM answers carry the externalId an identity provider set on create (Okta sends one, its SCIM guide); SCIM's core schema lets a service provider keep it, and Cloudflare's spec does not say it is returned",
+  },
+  auditReads: {
+    values: ['unrecorded', 'recorded'],
+    default: 'unrecorded',
+    says: "whether Cloudflare's audit log records reads (action.type view, GET) as well as changes: its audit-log examples show changes; its schema has a view action",
+  },
+  inviteAuditId: {
+    values: ['member', 'user'],
+    default: 'member',
+    says: "which id an invitation's \"Add Member\" audit entry names as resource.id: the membership's (the members API's id) or the invitee's user id; the audit-log example shows its description and product only",
+  },
+  systemGroupMembers: {
+    values: ['unlisted', 'listed'],
+    default: 'unlisted',
+    says: "whether a system group (cloudflare-v1-<permission group>) lists its members on reads: Cloudflare's spec says custom groups do; an account may list a system group's too",
+  },
+  systemGroupName: {
+    values: ['role', 'id'],
+    default: 'role',
+    says: "a system group's displayName: its permission group's name (the role a member holds), or its id (cloudflare-v1-<permission group id>): Cloudflare's spec names the id's prefix only",
+  },
+  rateLimitPause: {
+    values: ['logged', 'silent'],
+    default: 'logged',
+    says: "whether Okta logs each pause for Cloudflare's 429 as application.integration.rate_limit_exceeded (its event catalogue's type for a remote rate limit), or logs nothing until a task runs out of retries",
+  },
+  preProvisionedUser: {
+    values: ['disabled', 'unset'],
+    default: 'disabled',
+    says: 'how Okta shows a user assigned before provisioning was on, once it is on: ACTIVE with syncState DISABLED, or ACTIVE with no syncState (its reference shows ACTIVE for an app without provisioning, and syncState only where Okta provisions)',
+  },
+  scimWriteRefusal: {
+    values: ['gateway', 'after-lookup'],
+    default: 'gateway',
+    says: 'where Cloudflare refuses a SCIM write by a token without SCIM Provisioning: at its gateway, before SCIM (403 on any path), or in SCIM after the resource is looked up (404 for a user that does not exist, 403 for one that does)',
+  },
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;
@@ -78,31 +118,83 @@ function isVariantName(name: string | undefined): name is VariantName {
   return name !== undefined && Object.hasOwn(VARIANTS, name);
 }
 
-/** Every combination of every variant's values: the verification matrix's worlds. */
-export function everyVariant(): SandboxVariants[] {
-  let worlds: Array<Record<string, string>> = [{}];
-  for (const [name, v] of Object.entries(VARIANTS)) worlds = worlds.flatMap((w) => v.values.map((value) => ({ ...w, [name]: value })));
-  return worlds as SandboxVariants[];
+/** How many worlds every combination of every variant's values makes. */
+export function combinationCount(): number {
+  return Object.values(VARIANTS).reduce((n, v) => n * v.values.length, 1);
 }
 
 /**
- * Worlds that together hold every pair of two variants' values at least once (greedy pairwise): the
- * matrix where playing every combination would cost too much. With one variant, its values alone.
+ * Worlds that together hold every pair of two variants' values at least once: the matrix where
+ * playing every combination (2^16 worlds) would cost too much. With two values a question, a
+ * covering array (binaryPairwise); else built a world at a time (AETG's greedy): a world is grown
+ * from each pair not yet held, each further question taking the value that holds most pairs not
+ * yet held with those already set, and the world holding most of them is kept.
  */
 export function pairwiseVariants(): SandboxVariants[] {
-  const all = everyVariant();
-  const names = Object.keys(VARIANTS) as VariantName[];
-  const pairsOf = (w: SandboxVariants) => names.flatMap((a, i) => names.slice(i + 1).map((b) => `${a}=${w[a]},${b}=${w[b]}`));
-  const uncovered = new Set(all.flatMap(pairsOf));
-  const chosen: SandboxVariants[] = [];
-  while (uncovered.size > 0 || chosen.length === 0) {
-    const gain = (w: SandboxVariants) => pairsOf(w).filter((p) => uncovered.has(p)).length;
-    const best = all.reduce((a, b) => (gain(b) > gain(a) ? b : a));
-    chosen.push(best);
+  return pairwiseWorlds(VARIANTS) as SandboxVariants[];
+}
+
+/** A table of questions, each with its values, the default first. */
+type Questions = Record<string, { values: readonly string[] }>;
+type World = Record<string, string>;
+
+/** Pure: the pairwise worlds of any table of questions (exported for its test: every variant today has two values). */
+export function pairwiseWorlds(table: Questions): World[] {
+  const names = Object.keys(table);
+  if (names.length < 2) return names.length ? table[names[0]].values.map((v) => ({ [names[0]]: v })) : [{}];
+  if (names.every((n) => table[n].values.length === 2)) return binaryPairwise(table);
+  const key = (a: string, va: string, b: string, vb: string) => `${a}=${va},${b}=${vb}`;
+  const pairsOf = (w: Partial<World>) =>
+    names.flatMap((a, i) => names.slice(i + 1).flatMap((b) => (w[a] !== undefined && w[b] !== undefined ? [key(a, w[a], b, w[b])] : [])));
+  const uncovered = new Set(
+    names.flatMap((a, i) => names.slice(i + 1).flatMap((b) => table[a].values.flatMap((va) => table[b].values.map((vb) => key(a, va, b, vb))))),
+  );
+  const grown = (seed: string): World => {
+    const world: Partial<World> = Object.fromEntries(seed.split(',').map((pair) => pair.split('=')));
+    for (const name of names.filter((n) => world[n] === undefined)) {
+      const gain = (v: string) => pairsOf({ ...world, [name]: v }).filter((p) => uncovered.has(p)).length;
+      world[name] = table[name].values.reduce((best, v) => (gain(v) > gain(best) ? v : best));
+    }
+    return Object.fromEntries(names.map((n) => [n, world[n] as string]));
+  };
+  const worlds: World[] = [];
+  while (uncovered.size > 0) {
+    const held = (w: World) => pairsOf(w).filter((p) => uncovered.has(p)).length;
+    const best = [...uncovered].map(grown).reduce((a, b) => (held(b) > held(a) ? b : a));
     for (const p of pairsOf(best)) uncovered.delete(p);
-    if (names.length < 2) return all;
+    worlds.push(best);
   }
-  return chosen;
+  return worlds;
+}
+
+/**
+ * Every question of two values: Kleitman and Spencer's covering array. Each question is a column of
+ * N worlds: 0 (its default) in the first, and 1 in a distinct set of w of the other N-1, with
+ * 2w > N-1. Two such columns differ both ways (distinct sets of one size), share a 1 (two sets of
+ * more than half meet) and share the first world's 0: every pair of values is held. N is the least
+ * that gives enough sets (8 worlds for up to 35 questions), and the first world is the defaults.
+ */
+function binaryPairwise(table: Questions): World[] {
+  const names = Object.keys(table);
+  const w = (rows: number) => Math.floor((rows - 1) / 2) + 1;
+  let n = 3;
+  while (choose(n - 1, w(n)) < names.length) n++;
+  const columns = subsets(n - 1, w(n)).slice(0, names.length);
+  return Array.from({ length: n }, (_, row) =>
+    Object.fromEntries(names.map((name, i) => [name, table[name].values[row > 0 && columns[i].includes(row) ? 1 : 0]])),
+  );
+}
+
+function choose(n: number, k: number): number {
+  return k < 0 || k > n ? 0 : k === 0 ? 1 : (choose(n - 1, k - 1) * n) / k;
+}
+
+/** The k-element subsets of 1..n, in lexicographic order. */
+function subsets(n: number, k: number, from = 1): number[][] {
+  if (k === 0) return [[]];
+  const out: number[][] = [];
+  for (let first = from; first <= n - k + 1; first++) for (const rest of subsets(n, k - 1, first + 1)) out.push([first, ...rest]);
+  return out;
 }
 
 /** One line per variant, for help: its name, values (default first) and what it follows. */

@@ -49,7 +49,8 @@ export interface DeprovisioningFacts {
   /** The ids of the groups assigned to the app now. */
   assignedGroupIds: ReadonlySet<string>;
   /** Cloudflare's SCIM users by lower-case userName: their id and whether Cloudflare lists them as members. */
-  scimUsers: ReadonlyMap<string, { id: string; active: boolean; externalId?: string }>;
+  /** SCIM users by lower-case login; `madeOverScim` as plan/scim-made.ts tells it (undefined: not told). */
+  scimUsers: ReadonlyMap<string, { id: string; active: boolean; madeOverScim?: boolean }>;
   /** Cloudflare's SCIM entries of the period (Okta's user agent), newest first; undefined when the audit log could not be read. */
   audit?: AuditRecord[];
   /** Whether Cloudflare's membership could be read at all (a refused token reads nothing). */
@@ -90,7 +91,7 @@ function subjects(facts: DeprovisioningFacts, events: LoggedEvent[]): Set<string
     const login = loginOf(e);
     if (!login) continue;
     if (e.eventType === DEACTIVATE) out.add(login);
-    const lostTheApp = !facts.assignedLogins.has(login) && facts.scimUsers.get(login)?.externalId !== undefined;
+    const lostTheApp = !facts.assignedLogins.has(login) && facts.scimUsers.get(login)?.madeOverScim === true;
     if (!lostTheApp) continue;
     if (e.eventType === 'application.user_membership.remove' || e.eventType === 'user.lifecycle.deactivate') out.add(login);
     if (e.eventType === 'group.user_membership.remove' && facts.assignedGroupIds.has(groupOf(e)?.id ?? '')) out.add(login);

@@ -38,8 +38,12 @@ export interface DriftFacts {
   /** Assigned users by login (lower-case): their Okta id, whether they are assigned directly (scope USER), and whether Okta will not provision them by itself. */
   appUsers: Record<string, { id: string; scope: string; stuck?: StuckState; provisioned: boolean }>;
   /** Cloudflare SCIM users by userName (lower-case). */
-  /** `provisioned`: made by an identity provider over SCIM (it carries an externalId); the owner and invited members are not. */
-  cloudflareUsers: Record<string, { id: string; active: boolean; provisioned?: boolean }>;
+  /**
+   * `provisioned`: made by an identity provider over SCIM (plan/scim-made.ts: its externalId, or the
+   * audit log's record of its creation, `provisionedBy: 'audit'`); false for the owner and invited
+   * members; undefined where Cloudflare's answer cannot tell.
+   */
+  cloudflareUsers: Record<string, { id: string; active: boolean; provisioned?: boolean; provisionedBy?: 'audit' }>;
   pushGroups: Array<{
     name: string;
     groupId?: string;

@@ -24,8 +24,11 @@ export interface MemberFact {
   email: string;
   status: string;
   roles: Array<{ id: string; name: string }>;
-  /** Their SCIM user, where Cloudflare's SCIM lists one: its id and the externalId the identity provider that made it set. */
-  scim?: { id: string; externalId?: string };
+  /**
+   * Their SCIM user, where Cloudflare's SCIM lists one: its id, the externalId the identity provider
+   * that made it set, and whether SCIM made it (plan/scim-made.ts; undefined: not told).
+   */
+  scim?: { id: string; externalId?: string; madeOverScim?: boolean };
 }
 
 export interface GovernanceFacts {
@@ -42,6 +45,8 @@ export interface GovernanceFacts {
   lingering: ReadonlyMap<string, string>;
   superAdminRoleId: string;
   expectedOutside: readonly string[];
+  /** Whether Cloudflare's SCIM answers keep identity providers' externalIds (plan/scim-made.ts); undefined: not told. */
+  keepsExternalIds?: boolean;
 }
 
 /** Everyone outside the app's governance, Super Administrators first, then by e-mail. */
@@ -88,9 +93,32 @@ function originOf(m: MemberFact, facts: GovernanceFacts): Pick<UngovernedMember,
       why: `made through SCIM by another identity provider, app or token (externalId ${externalId} is no user of this Okta org): this app never removes them`,
     };
   }
+  if (m.scim?.madeOverScim) return madeWithoutExternalId(m, facts);
   if (invited) return { came: 'invited', joinedAt: invited, why: 'invited by hand (dashboard or API): Okta never made them, so it never removes them' };
+  if (facts.keepsExternalIds !== true)
+    return {
+      came: 'unknown',
+      why: `Cloudflare's SCIM answers keep no externalId here, and its audit log holds no record of how they joined${facts.auditReach ? ` since ${facts.auditReach}` : ''}: whether an identity provider made them cannot be told`,
+    };
   return {
     came: 'unknown',
     why: `joined before Cloudflare's audit log reaches back${facts.auditReach ? ` (${facts.auditReach})` : ''}, or while it was not read: the account's owner, or a member invited by hand; Okta never made them`,
+  };
+}
+
+/**
+ * Made over SCIM (the audit log says) where Cloudflare's answers keep no externalId to say by whom:
+ * Okta's, where the deprovisioning report holds Okta's removal of them from this app; else another's.
+ */
+function madeWithoutExternalId(m: MemberFact, facts: GovernanceFacts): Pick<UngovernedMember, 'came' | 'why'> {
+  const lingering = facts.lingering.get(m.email.toLowerCase());
+  if (lingering)
+    return {
+      came: 'scim-unassigned',
+      why: `Okta provisioned them (Cloudflare's audit log records their creation over SCIM, and Okta's System Log its removal of them from the app) and no longer assigns them to the app; ${lingering}`,
+    };
+  return {
+    came: 'scim-other',
+    why: "made through SCIM (Cloudflare's audit log), by an identity provider its answers do not name (they keep no externalId): this app does not assign them, so it never removes them",
   };
 }

@@ -6,20 +6,21 @@ import { oktaPaths } from './okta-paths.js';
  * Users Okta will not provision by itself though the app provisions:
  * - `unprovisioned`: assigned before provisioning was on. Okta Help ("Provision unprovisioned users")
  *   says Okta leaves them until an admin selects Provision User; its API reference says an app user
- *   of an app without provisioning shows ACTIVE. How such a user shows once provisioning is on is an
- *   assumption (docs/assumptions.md): ACTIVE, syncState DISABLED, no externalId.
+ *   of an app without provisioning shows ACTIVE. How such a user shows once provisioning is on is open
+ *   (docs/assumptions.md): ACTIVE, no externalId, and syncState DISABLED or none at all (the variant
+ *   preProvisionedUser); work Okta has queued shows SYNCING or STAGED, never either.
  * - `failed-task`: its provisioning task failed for good (syncState ERROR: "you must resolve the
  *   provisioning task in the Admin Console", the API reference), as after Okta's last 429 retry.
  */
 export type StuckState = 'unprovisioned' | 'failed-task';
 
 /** Pure: how Okta shows an app user it will not provision by itself, if so. */
-export function stuckState(u: { status?: string; syncState?: string; externalId?: string | null }): StuckState | undefined {
+export function stuckState(u: { status?: string; syncState?: string | null; externalId?: string | null }): StuckState | undefined {
   if (u.externalId || u.status === 'PROVISIONED') return undefined;
   // STAGED is work Okta has queued, whatever its syncState says: never "assigned before provisioning was on".
   if (u.status === 'STAGED') return undefined;
   if (u.syncState === 'ERROR') return 'failed-task';
-  if (u.syncState === 'DISABLED') return 'unprovisioned';
+  if (u.syncState === 'DISABLED' || (u.status === 'ACTIVE' && (u.syncState === undefined || u.syncState === null))) return 'unprovisioned';
   return undefined;
 }
 

@@ -5,4 +5,4 @@ export { generatedSeed, parseSeed, type OktaSeed } from './okta/seed.js';
 export { SandboxPortError, startSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
 export type { SandboxTiming } from './timing.js';
 export { sandboxFleetConfig } from './fleet-config.js';
-export { everyVariant, parseVariants, type SandboxVariants } from '../lib/sandbox-variants.js';
+export { pairwiseVariants, parseVariants, type SandboxVariants } from '../lib/sandbox-variants.js';

@@ -1,6 +1,7 @@
-import { oktaTraffic, tokenId, type AuditEntry } from '../cloudflare/audit.js';
+import { oktaTraffic, scimUserCreations, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
-import { readCloudflare } from '../cloudflare/reads.js';
+import { AUDIT_RETENTION_MS, readCloudflare } from '../cloudflare/reads.js';
+import { keepsExternalIds, madeOverScim } from '../plan/scim-made.js';
 import { AuthError, CliError } from '../lib/errors.js';
 import { findAccountResourceGroup, resolveRoles, SUPER_ADMIN_ROLE_ID } from '../cloudflare/roles.js';
 import { grantedRoles, toWrite } from '../plan/roles.js';
@@ -74,6 +75,8 @@ export async function readBothSides(
   const scimGroups: DriftFacts['scimGroups'] = {};
   for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX)))
     scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
+  // Whether Cloudflare's answers keep the externalId Okta set: told from those Okta linked.
+  const keeps = keepsExternalIds(cfUsers, new Set(appUsers.flatMap((u) => (u.externalId ? [u.externalId] : []))));
   const synced = appUsers
     .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
     .map((u) => ({ key: login(u).toLowerCase(), done: oktaDoneAt(u) }));
@@ -90,9 +93,7 @@ export async function readBothSides(
         { id: u.id, scope: u.scope ?? 'USER', stuck: stuckState(u), provisioned: Boolean(u.externalId) || u.status === 'PROVISIONED' },
       ]),
     ),
-    cloudflareUsers: Object.fromEntries(
-      cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, provisioned: typeof u.externalId === 'string' && u.externalId !== '' }]),
-    ),
+    cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, provisioned: madeOverScim(u, keeps) }])),
     pushGroups,
     scimGroups,
     // System groups (`cloudflare-v1-<permission group>`, one per role members hold) are no push's: never a renamed one.
@@ -127,7 +128,7 @@ export async function collectEvidence(
   const tokenLife = readTokenLife(session, appId, trafficSince, madeTokenId);
   // Awaited below on every path; handled now, so that its failure while the other reads run is never an unhandled rejection.
   tokenLife.catch(() => undefined);
-  const scimToken = await proveScimToken(scim, scimTokenProof, watched, scimWrite);
+  const scimToken = await proveScimToken(scim, scimTokenProof, watched, scimWrite, read);
   const scimWorks = scimToken.ok;
   const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
     readOkta.app(okta, appId),
@@ -155,14 +156,16 @@ export async function collectEvidence(
   const wantedRoles = Object.fromEntries(
     Object.entries(desired.groupRoles).map(([group, names]) => [group, names.map((name) => ({ name, id: roleIds[name] }))]),
   );
-  // Members (50 a page) are read only when someone an identity provider provisioned is active in
-  // Cloudflare and no longer assigned in Okta: only then can a Super Administrator be about to be
-  // deactivated. SCIM lists every member (the owner, invited members): Okta never touches those.
+  // Members (50 a page) are read only when someone an identity provider may have provisioned is
+  // active in Cloudflare and no longer assigned in Okta: only then can a Super Administrator be about
+  // to be deactivated. SCIM lists every member (the owner, invited members): Okta never touches those.
   const assignedSet = new Set(sides.assignedLogins.map((l) => l.toLowerCase()));
-  const leaving = Object.entries(sides.cloudflareUsers).some(([userName, u]) => u.active && u.provisioned && !assignedSet.has(userName));
-  const superAdmins = read && leaving ? await superAdminEmails(read) : read ? [] : undefined;
+  const unassigned = Object.entries(sides.cloudflareUsers).filter(([userName, u]) => u.active && u.provisioned !== false && !assignedSet.has(userName));
+  const superAdmins = read && unassigned.length ? await superAdminEmails(read) : read ? [] : undefined;
+  const cloudflareUsers = read && superAdmins ? await toldFromAudit(read, sides.cloudflareUsers, unassigned, superAdmins) : sides.cloudflareUsers;
   return {
     ...sides,
+    cloudflareUsers,
     accountId: inputs.accountId,
     scimToken,
     tokenLife: await tokenLife,
@@ -242,10 +245,16 @@ export interface ScimWriteProof {
  * write SCIM (once a verification), or why Cloudflare refused it. A token watched by its id is read
  * with CLOUDFLARE_API_TOKEN, which Okta never holds: its writes are Okta's to show (cloudflare-audit).
  */
-async function proveScimToken(scim: CloudflareClient, proof: string | undefined, watched: boolean, write: ScimWriteProof): Promise<Evidence['scimToken']> {
+async function proveScimToken(
+  scim: CloudflareClient,
+  proof: string | undefined,
+  watched: boolean,
+  write: ScimWriteProof,
+  api: CloudflareClient | undefined,
+): Promise<Evidence['scimToken']> {
   const read = proof !== undefined ? Promise.resolve(proof) : checkScimToken(scim);
   const written = () => {
-    write.proof ??= proveScimWrite(scim);
+    write.proof ??= proveScimWrite(scim, scim.tokenEnv, api);
     return write.proof;
   };
   return read
@@ -263,6 +272,30 @@ async function proveScimToken(scim: CloudflareClient, proof: string | undefined,
         };
       },
     );
+}
+
+/**
+ * Where Cloudflare's SCIM answers cannot say whether SCIM made a Super Administrator about to lose the
+ * app (they keep no externalId), the audit log's record of their creation over SCIM says it.
+ */
+async function toldFromAudit(
+  read: CloudflareClient,
+  users: DriftFacts['cloudflareUsers'],
+  unassigned: Array<[string, DriftFacts['cloudflareUsers'][string]]>,
+  superAdmins: string[],
+): Promise<DriftFacts['cloudflareUsers']> {
+  const admins = new Set(superAdmins.map((e) => e.toLowerCase()));
+  const untold = unassigned.filter(([userName, u]) => u.provisioned === undefined && admins.has(userName));
+  if (untold.length === 0) return users;
+  const since = new Date(read.clock.now() - AUDIT_RETENTION_MS);
+  const { created } = await scimUserCreations(
+    read,
+    since,
+    untold.map(([, u]) => u.id),
+  );
+  return Object.fromEntries(
+    Object.entries(users).map(([userName, u]) => [userName, created.has(u.id) ? { ...u, provisioned: true, provisionedBy: 'audit' } : u]),
+  );
 }
 
 /** The e-mails of the account's Super Administrators (members, 50 a page). */

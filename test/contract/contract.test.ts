@@ -56,6 +56,9 @@ beforeAll(async () => {
     ),
   ).toBe(0);
   expect(await runCli(['verify'], env)).toBe(0);
+  // With the SCIM token alone, its right to write is proved by a write that changes nothing (PATCH of a user that cannot exist).
+  const scimOnly = Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'CLOUDFLARE_API_TOKEN'));
+  expect(await runCli(['verify'], scimOnly)).toBe(0);
   expect(await runCli(['okta', '--push-group', 'Enginering', '--dry-run'], env)).toBe(2);
   // A push Cloudflare is certain to refuse (a name beginning with CF) is an input error, never planned (#34 item 22).
   expect(await runCli(['okta', '--push-group', 'CF Platform Team', '--yes', '--no-verify'], env)).toBe(2);

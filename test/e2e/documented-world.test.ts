@@ -3,7 +3,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { guideProvisioning } from '../../src/sandbox/admin.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/records.js';
 import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
-import { control, provisionAsGuide, provisioned, reached, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, inviteByApi, provisionAsGuide, provisioned, reached, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 import { ManualClock } from '../helpers/clock.js';
 
 /**
@@ -38,11 +38,7 @@ const check = (doc: { checks?: CheckDoc[]; verification?: { checks: CheckDoc[] }
 describe('Cloudflare as its spec describes it', () => {
   it('1. SCIM /Users lists every account member: the owner and an invited member, with no externalId (CF-SPEC: "Lists account members as SCIM User resources")', async () => {
     s = await sandbox({ clock: new ManualClock() });
-    const invited = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/members`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'invited.admin@example.com', roles: [SUPER_ADMIN_ROLE_ID] }),
-    });
+    const invited = await inviteByApi(s, 'invited.admin@example.com', [SUPER_ADMIN_ROLE_ID]);
     expect(invited.status).toBe(200);
     // An invitation, pending until accepted (the spec's default, #35 item 6): a Super Administrator only once accepted.
     expect((await invited.json()).result.status).toBe('pending');
@@ -59,12 +55,7 @@ describe('Cloudflare as its spec describes it', () => {
   it('1b. a pending invitee is a SCIM user, or (the variant pendingInvitee=unlisted) not, until accepted (#35)', async () => {
     for (const pendingInvitee of ['listed', 'unlisted'] as const) {
       s = await sandbox({ clock: new ManualClock(), variants: { pendingInvitee } });
-      const admin = s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value;
-      const invited = await fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/members`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'invitee@example.com', roles: [SUPER_ADMIN_ROLE_ID] }),
-      });
+      const invited = await inviteByApi(s, 'invitee@example.com', [SUPER_ADMIN_ROLE_ID]);
       expect(invited.status).toBe(200);
       const users = (await (await scim('GET', '/Users')).json()).Resources as Array<{ userName: string }>;
       expect(users.some((u) => u.userName === 'invitee@example.com')).toBe(pendingInvitee === 'listed');
@@ -511,73 +502,98 @@ describe('the product, right in that world', () => {
     expect(check(waiting.doc, 'members')).toMatchObject({ status: 'pending', summary: expect.stringContaining('rate-limited') });
   });
 
-  it('13. a task that ran out of retries needs an admin, with Dashboard → Tasks (exit 1)', async () => {
-    s = await sandbox({ clock: new ManualClock(), admin: 'auto' });
+  it('13. where Okta logs no pause (rateLimitPause=silent), a task Cloudflare rate-limited is still waiting (pending, exit 3), never a failure', async () => {
+    const clock = new ManualClock();
+    s = await sandbox({ clock, admin: 'auto', variants: { rateLimitPause: 'silent' } });
     const [first] = [...s.okta.state.users.values()];
-    await rateLimited('0', 11);
+    await rateLimited('3600', 1);
     expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
-    await reached(s!, () => [...s!.okta.state.apps.values()][0].failedTasks.size > 0);
-    const stuck = await run('verify', []);
-    expect(stuck.code).toBe(1);
-    expect(check(stuck.doc, 'members')).toMatchObject({
-      status: 'fail',
-      summary: expect.stringContaining('failed for good and waits for an admin'),
-      fix: expect.stringContaining(`Dashboard → Tasks (${s.okta.url}/admin/tasks)`),
-    });
+    // Okta has met the 429 once it has used the rule up; it logs nothing for it in this world.
+    while ((await control(s.cloudflare.url, 'GET', '/__sandbox/faults')).rules[0].times > 0) await clock.pass(100, s.busy);
+    expect(s.okta.state.logs.some((e) => e.eventType === 'application.integration.rate_limit_exceeded')).toBe(false);
+    const waiting = await run('verify', []);
+    expect(waiting.code, JSON.stringify(waiting.doc.checks)).toBe(3);
+    expect(check(waiting.doc, 'members')).toMatchObject({ status: 'pending', summary: expect.stringContaining('waiting for Okta to provision them') });
+    expect(waiting.doc.checks.filter((c: CheckDoc) => c.status === 'fail')).toEqual([]);
   });
 
-  it('14. users assigned before provisioning are said as such, repaired by API where safe (a direct assignment, a group none of whose members is provisioned), else a manual step with Provision User', async () => {
-    s = await sandbox({ clock: new ManualClock() });
-    // The app made and the guided step left waiting: the admin assigns before turning provisioning on.
-    expect((await run('okta', ['--yes', '--wait', '0s'])).code).toBe(3);
-    const app = [...s.okta.state.apps.values()][0];
-    const [direct, viaSafe, viaMixed, provisionedLater] = [...s.okta.state.users.values()];
-    const safe = s.okta.state.addGroup('Safe Team', null, 'OKTA_GROUP');
-    const mixed = s.okta.state.addGroup('Mixed Team', null, 'OKTA_GROUP');
-    s.okta.state.members.get(safe.id)!.add(viaSafe.id);
-    for (const u of [viaMixed, provisionedLater]) s.okta.state.members.get(mixed.id)!.add(u.id);
-    const admin = (method: string, path: string, body?: unknown) =>
-      fetch(`${s!.okta.url}${path}`, {
-        method,
-        headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+  it.each(['logged', 'silent'] as const)(
+    '13. a task that ran out of retries needs an admin, with Dashboard → Tasks (exit 1; rateLimitPause=%s)',
+    async (rateLimitPause) => {
+      s = await sandbox({ clock: new ManualClock(), admin: 'auto', variants: { rateLimitPause } });
+      const [first] = [...s.okta.state.users.values()];
+      await rateLimited('0', 11);
+      expect((await run('okta', ['--assign-user', first.profile.login, '--yes', '--no-verify'])).code).toBe(0);
+      await reached(s!, () => [...s!.okta.state.apps.values()][0].failedTasks.size > 0);
+      const stuck = await run('verify', []);
+      expect(stuck.code).toBe(1);
+      expect(check(stuck.doc, 'members')).toMatchObject({
+        status: 'fail',
+        summary: expect.stringContaining('failed for good and waits for an admin'),
+        fix: expect.stringContaining(`Dashboard → Tasks (${s.okta.url}/admin/tasks)`),
       });
-    await admin('POST', `/api/v1/apps/${app.id}/users`, { id: direct.id, scope: 'USER' });
-    await admin('PUT', `/api/v1/apps/${app.id}/groups/${safe.id}`, {});
-    await admin('PUT', `/api/v1/apps/${app.id}/groups/${mixed.id}`, {});
-    provisionAsGuide(s, app.id);
-    // One of the mixed group's members is provisioned since: unassigning that group would deprovision it.
-    s.okta.state.setUserStatus(provisionedLater, 'ACTIVE');
-    app.unprovisioned.delete(provisionedLater.id);
-    s.okta.engine.schedule(app.id, 0);
-    await provisioned(s!);
+    },
+  );
 
-    const before = await run('verify', []);
-    expect(before.code).toBe(1);
-    expect(check(before.doc, 'members')).toMatchObject({
-      status: 'fail',
-      summary: '3 assigned users were assigned before provisioning was on: Okta does not provision them by itself',
-      fix: expect.stringContaining(`${s.okta.url}/admin/app/scim2testapp/instance/${app.id}/#tab-assignments`),
-    });
-    const args = ['--assign-user', direct.profile.login, '--assign-group', 'Safe Team', '--assign-group', 'Mixed Team'];
-    const dry = await run('okta', [...args, '--dry-run']);
-    const byId = (id: string) => dry.doc.actions.find((a: { id: string }) => a.id === id);
-    expect(byId(`repair:user:${direct.profile.login}`)).toMatchObject({ kind: 'update', request: { method: 'DELETE' } });
-    expect(byId('repair:provision-group:Safe Team')).toMatchObject({ kind: 'update', followUps: [{ method: 'PUT' }] });
-    expect(byId('repair:provision-group:Mixed Team')).toBeUndefined();
-    expect(byId('repair:provision-users')).toMatchObject({ kind: 'manual', detail: expect.stringContaining(viaMixed.profile.login) });
-    const repaired = await run('okta', [...args, '--yes', '--wait', '30s']);
-    expect(repaired.code).toBe(3);
-    expect(repaired.doc.manualSteps.map((m: { id: string }) => m.id)).toEqual(['repair:provision-users']);
-    await provisioned(s!);
-    const active = new Set([...s.cloudflare.state.scimUsers.values()].filter((u) => u.active).map((u) => u.userName));
-    expect([direct, viaSafe, provisionedLater].map((u) => active.has(u.profile.login))).toEqual([true, true, true]);
-    expect(active.has(viaMixed.profile.login)).toBe(false);
-    await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/provision-users`);
-    await provisioned(s!);
-    const after = await run('verify', []);
-    expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
-  });
+  it.each(['disabled', 'unset'] as const)(
+    '14. users assigned before provisioning are said as such, repaired by API where safe (a direct assignment, a group none of whose members is provisioned), else a manual step with Provision User (preProvisionedUser=%s)',
+    async (reading) => {
+      s = await sandbox({ clock: new ManualClock(), variants: { preProvisionedUser: reading } });
+      // The app made and the guided step left waiting: the admin assigns before turning provisioning on.
+      expect((await run('okta', ['--yes', '--wait', '0s'])).code).toBe(3);
+      const app = [...s.okta.state.apps.values()][0];
+      const [direct, viaSafe, viaMixed, provisionedLater] = [...s.okta.state.users.values()];
+      const safe = s.okta.state.addGroup('Safe Team', null, 'OKTA_GROUP');
+      const mixed = s.okta.state.addGroup('Mixed Team', null, 'OKTA_GROUP');
+      s.okta.state.members.get(safe.id)!.add(viaSafe.id);
+      for (const u of [viaMixed, provisionedLater]) s.okta.state.members.get(mixed.id)!.add(u.id);
+      const admin = (method: string, path: string, body?: unknown) =>
+        fetch(`${s!.okta.url}${path}`, {
+          method,
+          headers: { authorization: `SSWS ${s!.env.OKTA_API_TOKEN}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      await admin('POST', `/api/v1/apps/${app.id}/users`, { id: direct.id, scope: 'USER' });
+      await admin('PUT', `/api/v1/apps/${app.id}/groups/${safe.id}`, {});
+      await admin('PUT', `/api/v1/apps/${app.id}/groups/${mixed.id}`, {});
+      provisionAsGuide(s, app.id);
+      // One of the mixed group's members is provisioned since: unassigning that group would deprovision it.
+      s.okta.state.setUserStatus(provisionedLater, 'ACTIVE');
+      app.unprovisioned.delete(provisionedLater.id);
+      s.okta.engine.schedule(app.id, 0);
+      await provisioned(s!);
+
+      // Such a user as this world's Okta shows it: syncState DISABLED, or none at all.
+      const shown = await (await admin('GET', `/api/v1/apps/${app.id}/users/${direct.id}`)).json();
+      expect(shown).toMatchObject({ status: 'ACTIVE', externalId: null });
+      expect(shown.syncState).toBe(reading === 'disabled' ? 'DISABLED' : undefined);
+      const before = await run('verify', []);
+      expect(before.code).toBe(1);
+      expect(check(before.doc, 'members')).toMatchObject({
+        status: 'fail',
+        summary: '3 assigned users were assigned before provisioning was on: Okta does not provision them by itself',
+        fix: expect.stringContaining(`${s.okta.url}/admin/app/scim2testapp/instance/${app.id}/#tab-assignments`),
+      });
+      const args = ['--assign-user', direct.profile.login, '--assign-group', 'Safe Team', '--assign-group', 'Mixed Team'];
+      const dry = await run('okta', [...args, '--dry-run']);
+      const byId = (id: string) => dry.doc.actions.find((a: { id: string }) => a.id === id);
+      expect(byId(`repair:user:${direct.profile.login}`)).toMatchObject({ kind: 'update', request: { method: 'DELETE' } });
+      expect(byId('repair:provision-group:Safe Team')).toMatchObject({ kind: 'update', followUps: [{ method: 'PUT' }] });
+      expect(byId('repair:provision-group:Mixed Team')).toBeUndefined();
+      expect(byId('repair:provision-users')).toMatchObject({ kind: 'manual', detail: expect.stringContaining(viaMixed.profile.login) });
+      const repaired = await run('okta', [...args, '--yes', '--wait', '30s']);
+      expect(repaired.code).toBe(3);
+      expect(repaired.doc.manualSteps.map((m: { id: string }) => m.id)).toEqual(['repair:provision-users']);
+      await provisioned(s!);
+      const active = new Set([...s.cloudflare.state.scimUsers.values()].filter((u) => u.active).map((u) => u.userName));
+      expect([direct, viaSafe, provisionedLater].map((u) => active.has(u.profile.login))).toEqual([true, true, true]);
+      expect(active.has(viaMixed.profile.login)).toBe(false);
+      await control(s.okta.url, 'POST', `/__sandbox/apps/${app.id}/provision-users`);
+      await provisioned(s!);
+      const after = await run('verify', []);
+      expect(after.code, JSON.stringify(after.doc.checks.filter((c: CheckDoc) => c.status !== 'pass'))).toBe(0);
+    },
+  );
 
   it('#24 item 4: a Base URL one character off is blamed as the Base URL, not the token that works; where Okta shows it, it is compared', async () => {
     s = await sandbox({ clock: new ManualClock() });

@@ -268,14 +268,18 @@ describe('a token is handed to Okta only once proved to be the token asked for, 
     expect(appOf(s)?.provisioning?.token).toBe(ours(s)[0].value);
   }, 60_000);
 
+  // Wherever Cloudflare refuses a write by such a token (its gateway, or SCIM once it has looked the user up: the
+  // variant scimWriteRefusal), the token's policies, read with CLOUDFLARE_API_TOKEN, prove it.
   it.each([
-    ['a read-only token', ['accountRead']],
-    ['the API token, the two variables swapped', ['accountRead', 'tokensWrite']],
-  ])(
-    '%s as the SCIM token is exit 4 that names the permission, and Okta is not given it',
-    async (_name, permissions) => {
-      const s = await start();
-      const token = await plant(s, 'not for SCIM', permissions);
+    ['a read-only token', 'gateway', ['accountRead']],
+    ['the API token, the two variables swapped', 'gateway', ['accountRead', 'tokensWrite']],
+    ['a read-only token', 'after-lookup', ['accountRead']],
+    ['the API token, the two variables swapped', 'after-lookup', ['accountRead', 'tokensWrite']],
+  ] as const)(
+    '%s as the SCIM token is exit 4 that names the permission, and Okta is not given it (scimWriteRefusal=%s)',
+    async (_name, refusal, permissions) => {
+      const s = await start({ variants: { scimWriteRefusal: refusal } });
+      const token = await plant(s, 'not for SCIM', [...permissions]);
       const r = await cli(s, SETUP, { CLOUDFLARE_SCIM_TOKEN: token.value });
       expect(r.code).toBe(4);
       expect(r.stderr).toContain('may not write SCIM');

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { pairwiseVariants, type SandboxVariants } from '../../src/lib/sandbox-variants.js';
 import { cleanEnv, runInProcess, type CheckDoc } from '../helpers/cli.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, inviteByApi, provisioned, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { SUPER_ADMIN_ROLE_ID } from '../../src/sandbox/cloudflare/records.js';
 import { ManualClock } from '../helpers/clock.js';
 
 /**
@@ -47,6 +48,17 @@ describe('verify is right in every variant (pairwise)', () => {
       if (variants.auditUserAgent === 'kept') expect(audited?.status).toBe('pass');
       else expect(audited).toMatchObject({ status: 'warn', summary: expect.stringContaining('with no user agent recorded') });
 
+      // Without the read token, the report reads roles from SCIM's system groups: the owner is a Super Administrator
+      // whether the group's displayName is the role's name or its id (roles are matched by id; a name is said where given).
+      const { CLOUDFLARE_API_TOKEN: _readToken, ...scimOnly } = s.env;
+      const bySystemGroups = await runInProcess(['report', '--json'], { env: cleanEnv(scimOnly), secrets: sandboxSecrets(s), on: s });
+      expect(bySystemGroups.code, bySystemGroups.stderr).toBe(0);
+      const owner = (JSON.parse(bySystemGroups.stdout) as { ungoverned: Array<{ email: string; superAdmin: boolean; roles: string[] }> }).ungoverned.find(
+        (u) => u.email === 'owner@example.com',
+      );
+      expect(owner?.superAdmin).toBe(true);
+      expect(owner?.roles).toEqual([variants.systemGroupName === 'role' ? 'Super Administrator - All Privileges' : `role ${SUPER_ADMIN_ROLE_ID}`]);
+
       // A push Cloudflare refuses for a moment: Okta retries it, and verify waits for it rather than failing.
       await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'PATCH', path: '/scim/v2/Groups/', status: 503, times: 1 }] });
       const engineering = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Engineering' && g.type === 'OKTA_GROUP')!;
@@ -79,6 +91,36 @@ describe('verify is right in every variant (pairwise)', () => {
       const gone = await run(['verify', '--wait', '20s']);
       expect(gone.code).toBe(1);
       expect(checksOf(gone.doc).find((c) => c.id === 'push-group:Engineering')?.status).toBe('fail');
+
+      // A Super Administrator Okta provisioned, unassigned while Cloudflare refuses Okta's deactivation for now: verify
+      // warns in every world (where SCIM's answers keep no externalId, from the audit log's record of the creation), and
+      // the report calls them Okta's, unassigned, and still a member. An API invitation is "invited" in either audit reading.
+      const sales = [...s.okta.state.groups.values()].find((g) => g.profile.name === 'Sales' && g.type === 'OKTA_GROUP')!;
+      const salesOnly = [...(s.okta.state.members.get(sales.id) ?? [])].find((id) => !s!.okta.state.members.get(engineering.id)?.has(id))!;
+      const leaver = s.okta.state.users.get(salesOnly)!.profile.login;
+      [...s.cloudflare.state.members.values()].find((m) => m.email === leaver)!.roles.push(SUPER_ADMIN_ROLE_ID);
+      await control(s.cloudflare.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'PATCH', path: '/scim/v2/Users/', status: 503, times: 1000 }] });
+      await fetch(`${s.okta.url}/api/v1/groups/${sales.id}/users/${salesOnly}`, {
+        method: 'DELETE',
+        headers: { authorization: `SSWS ${s.env.OKTA_API_TOKEN}` },
+      });
+      await provisioned(s);
+      expect((await inviteByApi(s, 'invitee@example.com', [SUPER_ADMIN_ROLE_ID])).status).toBe(200);
+      const warned = await run(['verify']);
+      const superAdmins = checksOf(warned.doc).find((c) => c.id === 'warn-super-admins');
+      expect(superAdmins?.summary).toContain(leaver);
+      if (variants.idpExternalId === 'dropped') expect(superAdmins?.evidence.join('\n')).toContain('audit log records their creation over SCIM');
+      const report = await runInProcess(['report', '--json'], { env: cleanEnv(s.env), secrets: sandboxSecrets(s), on: s });
+      const access = JSON.parse(report.stdout) as {
+        ungoverned: Array<{ email: string; came: string; joinedAt?: string }>;
+        deprovisioning: Array<{ login: string; outcome: string }>;
+      };
+      expect(access.ungoverned.find((u) => u.email === leaver)?.came).toBe('scim-unassigned');
+      expect(access.deprovisioning.find((d) => d.login === leaver)?.outcome).toBe('still-member');
+      expect(access.ungoverned.find((u) => u.email === 'invitee@example.com')).toMatchObject({ came: 'invited', joinedAt: expect.any(String) });
+      await control(s.cloudflare.url, 'DELETE', '/__sandbox/faults');
+      // Reads are in the audit log only in the world that records them.
+      expect(s.cloudflare.state.audit.some((e) => e.action.type === 'view')).toBe(variants.auditReads === 'recorded');
 
       // A revoked SCIM token, whatever status Cloudflare gives a token it does not know: refused, said as unknown, exit 4.
       await control(s.cloudflare.url, 'POST', '/__sandbox/tokens/revoke', { token: s.env.CLOUDFLARE_SCIM_TOKEN });

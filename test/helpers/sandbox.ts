@@ -75,3 +75,13 @@ export async function reached(s: Sandbox & { clock?: ManualClock }, condition: (
   if (s.clock) return s.clock.until(condition, s.busy);
   while (!condition()) await new Promise((r) => setTimeout(r, 20));
 }
+
+/** An admin's invitation through Cloudflare's members API (pending until accepted, the API's default), with a token that may write members. */
+export function inviteByApi(s: Sandbox, email: string, roles: string[]): Promise<Response> {
+  const admin = s.cloudflare.state.addToken('admin', ['accountWrite', 'accountRead']).value;
+  return fetch(`${s.cloudflare.apiBaseUrl}/accounts/${s.accountId}/members`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, roles }),
+  });
+}

@@ -116,7 +116,7 @@ describe('deprovisioning: what asked, when Okta sent it, when Cloudflare removed
           event('group.user_membership.remove', 10, [user('ann@x.com'), group('gSales', 'Sales')]),
           event('application.provision.user.deactivate', 12, [user('ann@x.com'), app]),
         ],
-        scimUsers: new Map([['ann@x.com', { id: 'sAnn', active: false, externalId: '00u-ann' }]]),
+        scimUsers: new Map([['ann@x.com', { id: 'sAnn', active: false, madeOverScim: true }]]),
         // An older removal of the same person (before the request) is not this one.
         audit: [scimDelete('sAnn', 14), scimDelete('sAnn', 2)],
       }),
@@ -158,7 +158,7 @@ describe('deprovisioning: what asked, when Okta sent it, when Cloudflare removed
   });
 
   it('says why someone is still a member: a failed deactivation, Deactivate Users off, or not sent yet', () => {
-    const scimUsers = new Map([['cy@x.com', { id: 'sCy', active: true, externalId: '00u-cy' }]]);
+    const scimUsers = new Map([['cy@x.com', { id: 'sCy', active: true, madeOverScim: true }]]);
     const unassigned = event('application.user_membership.remove', 20, [user('cy@x.com'), app]);
     const failed = deprovisionings(
       facts({ scimUsers, events: [unassigned, event('application.provision.user.deactivate', 21, [user('cy@x.com'), app], 'FAILURE', 'HTTP 500')] }),
@@ -179,8 +179,8 @@ describe('deprovisioning: what asked, when Okta sent it, when Cloudflare removed
           event('user.lifecycle.deactivate', 3, [user('dee@x.com')]),
         ],
         scimUsers: new Map([
-          ['kept@x.com', { id: 'sK', active: true, externalId: '00u-kept' }],
-          ['dee@x.com', { id: 'sD', active: false, externalId: '00u-dee' }],
+          ['kept@x.com', { id: 'sK', active: true, madeOverScim: true }],
+          ['dee@x.com', { id: 'sD', active: false, madeOverScim: true }],
         ]),
         audit: undefined,
       }),
@@ -193,7 +193,7 @@ describe('deprovisioning: what asked, when Okta sent it, when Cloudflare removed
     const rows = deprovisionings(
       facts({
         reach: { okta: t(30), cloudflare: t(0) },
-        scimUsers: new Map([['old@x.com', { id: 'sOld', active: false, externalId: '00u-old' }]]),
+        scimUsers: new Map([['old@x.com', { id: 'sOld', active: false, madeOverScim: true }]]),
         audit: [scimDelete('sOld', 10), scimDelete('sOther', 40)],
       }),
     );
@@ -249,7 +249,7 @@ describe('the files: CSV and the page', () => {
         event('application.user_membership.remove', 1, [user('<img src=x>@x.com'), app]),
         event('application.provision.user.deactivate', 2, [user('<img src=x>@x.com'), app]),
       ],
-      scimUsers: new Map([['<img src=x>@x.com', { id: 's1', active: false, externalId: '00u1' }]]),
+      scimUsers: new Map([['<img src=x>@x.com', { id: 's1', active: false, madeOverScim: true }]]),
       audit: [scimDelete('s1', 3)],
     }),
   };

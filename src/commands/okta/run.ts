@@ -161,6 +161,7 @@ async function applyAndVerify(
       scim: session.scim,
       scimToken: heldToken,
       tokenApi: inputs.tokenCreation ? session.accountApi : undefined,
+      accountApi: session.accountApi,
       clientFor: session.clientFor,
       roles,
       groupRoles: desired.groupRoles,

@@ -5,6 +5,7 @@ import type { Reporter } from '../../lib/reporter.js';
 import { LEFT_MANUAL, runActions, type RunResult } from '../../apply/executor.js';
 import { pollUntil } from '../../lib/poll.js';
 import type { OktaClient } from '../../okta/client.js';
+import type { CloudflareClient } from '../../cloudflare/client.js';
 import { OktaRequestError } from '../../okta/errors.js';
 import { createOrAdopt } from '../../okta/create-or-adopt.js';
 import { findApps } from '../../okta/observe.js';
@@ -19,6 +20,8 @@ import type { OktaOperation } from './operation.js';
 /** What okta's steps need of the run; the SCIM token's client also writes roles ("SCIM Provisioning" covers user groups). */
 export interface ApplyDeps extends TokenMakingDeps {
   okta: OktaClient;
+  /** CLOUDFLARE_API_TOKEN's client, where it was given: a given SCIM token's record is read with it. */
+  accountApi?: CloudflareClient;
   roles?: ObservedRoles;
   groupRoles: Record<string, string[]>;
   reporter: Reporter;
@@ -52,7 +55,7 @@ export async function applyPlan(plan: Plan<OktaOperation>, result: ApplyResult, 
   if (deps.scimToken.value && plan.actions.some((a) => a.resource === 'provisioning' && a.kind !== 'noop')) {
     const task = deps.reporter.task('prove the SCIM token may write SCIM');
     task.succeed(
-      `prove the SCIM token may write SCIM: ${await proveScimWrite(deps.scim).catch((error: unknown) => {
+      `prove the SCIM token may write SCIM: ${await proveScimWrite(deps.scim, deps.scim.tokenEnv, deps.accountApi).catch((error: unknown) => {
         task.fail('prove the SCIM token may write SCIM: refused');
         throw error;
       })}`,

@@ -7,7 +7,8 @@ import {
   type CloudflareMember,
   type CloudflareScimUser,
 } from '../../cloudflare/reads.js';
-import { isOktaRequest } from '../../cloudflare/audit.js';
+import { isOktaRequest, scimUserCreations } from '../../cloudflare/audit.js';
+import { keepsExternalIds, madeOverScim } from '../../plan/scim-made.js';
 import { LOG_READ_AHEAD_MS } from '../../lib/clock.js';
 import { SUPER_ADMIN_ROLE_ID } from '../../cloudflare/roles.js';
 import { readAppAssignments } from '../../okta/app-assignments.js';
@@ -34,6 +35,8 @@ const CLAUSES_PER_FILTER = 20;
 const MAX_LOOKUPS = 500;
 
 const later = (...moments: number[]) => new Date(Math.max(...moments));
+/** As far back as Cloudflare's audit log holds SCIM requests: 18 months, and not before SCIM was logged. */
+const auditReachFrom = (now: Date) => later(now.getTime() - AUDIT_RETENTION_MS, Date.parse(SCIM_AUDIT_SINCE));
 
 /**
  * Everything the access report needs, read once with the readers verify uses (bounded, paced,
@@ -44,7 +47,7 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
   const { okta, scim, accountApi: read } = session;
   const notes: string[] = [];
   const oktaFrom = later(since.getTime(), now.getTime() - SYSTEM_LOG_RETENTION_MS);
-  const auditFrom = later(since.getTime(), now.getTime() - AUDIT_RETENTION_MS, Date.parse(SCIM_AUDIT_SINCE));
+  const auditFrom = later(since.getTime(), auditReachFrom(now).getTime());
   const until = now.toISOString();
   const [assignments, scimUsers, members, appEvents] = await Promise.all([
     readAppAssignments(okta, app.id),
@@ -76,20 +79,35 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
     now,
   });
   notes.push(...reachNotes({ read: Boolean(read), since, oktaFrom, auditFrom, windows: [audit, invitations] }));
+  // Where Cloudflare's answers keep no externalId, whether SCIM made a member not linked is the audit log's to say.
+  const keeps = keepsExternalIds(scimUsers, linked);
+  const untold = scimUsers.filter((u) => madeOverScim(u, keeps) === undefined && !linked.has(u.id));
+  const creations = read && untold.length ? await scimUserCreations(read, auditReachFrom(now)) : undefined;
+  if (creations && !creations.complete) notes.push("Cloudflare's audit log held more SCIM creations than were read: the oldest were not read.");
   const scimByLogin = new Map(
-    scimUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, ...(u.externalId ? { externalId: u.externalId } : {}) }]),
+    scimUsers.map((u) => [
+      u.userName.toLowerCase(),
+      { id: u.id, active: u.active, ...(u.externalId ? { externalId: u.externalId } : {}), madeOverScim: madeOverScim(u, keeps, creations?.created) },
+    ]),
   );
-  const memberFacts = members ? memberFactsOf(members, scimByLogin) : scimMembers(scimUsers, systemGroups);
-  const emailByMemberId = new Map((members ?? []).map((m) => [m.id, (m.user?.email ?? m.email ?? '').toLowerCase()]));
+  const memberFacts = members ? memberFactsOf(members, scimByLogin) : scimMembers(scimUsers, systemGroups, scimByLogin);
+  // An "Add Member" entry names the membership's id, or the invitee's user id (the variant inviteAuditId): either finds them.
+  const emailById = new Map(
+    (members ?? []).flatMap((m) => {
+      const email = (m.user?.email ?? m.email ?? '').toLowerCase();
+      return [[m.id, email] as const, ...(m.user?.id ? [[m.user.id, email] as const] : [])];
+    }),
+  );
   return {
     notes,
     governance: {
       members: memberFacts,
       appUsers,
       oktaUsers: new Map([...oktaUsers].map(([id, u]) => [id, { login: u.profile.login, status: u.status }])),
-      invitedAt: invitedAt(invitations?.entries ?? [], emailByMemberId),
+      invitedAt: invitedAt(invitations?.entries ?? [], emailById),
       ...(read ? { auditReach: new Date(now.getTime() - AUDIT_RETENTION_MS).toISOString() } : {}),
       superAdminRoleId: SUPER_ADMIN_ROLE_ID,
+      ...(keeps === undefined ? {} : { keepsExternalIds: keeps }),
     },
     deprovisioning: {
       events: [...appEvents, ...groupEvents, ...lifecycleEvents],
@@ -163,7 +181,7 @@ function reachNotes(x: { read: boolean; since: Date; oktaFrom: Date; auditFrom: 
 }
 
 /** Members as the members API lists them (invitations included), each with its SCIM user where SCIM lists one. */
-function memberFactsOf(members: CloudflareMember[], scimByLogin: Map<string, { id: string; externalId?: string }>): MemberFact[] {
+function memberFactsOf(members: CloudflareMember[], scimByLogin: Map<string, NonNullable<MemberFact['scim']>>): MemberFact[] {
   return members.map((m) => {
     const email = m.user?.email ?? m.email ?? m.id;
     const scimUser = scimByLogin.get(email.toLowerCase());
@@ -171,7 +189,9 @@ function memberFactsOf(members: CloudflareMember[], scimByLogin: Map<string, { i
       email,
       status: m.status ?? 'accepted',
       roles: (m.roles ?? []).map((r) => ({ id: r.id, name: r.name ?? r.id })),
-      ...(scimUser ? { scim: scimUser } : {}),
+      ...(scimUser
+        ? { scim: { id: scimUser.id, ...(scimUser.externalId ? { externalId: scimUser.externalId } : {}), madeOverScim: scimUser.madeOverScim } }
+        : {}),
     };
   });
 }
@@ -198,29 +218,36 @@ async function usersWithIds(okta: OktaClient, ids: string[]) {
   return new Map(found.flat().map((u) => [u.id, u]));
 }
 
-/** "Add Member" entries (an invitation, by the dashboard or the API) by the invitee's lower-case e-mail. */
-function invitedAt(entries: AuditLogEntry[], emailByMemberId: Map<string, string>): Map<string, string> {
+/** "Add Member" entries (an invitation, by the dashboard or the API) by the invitee's lower-case e-mail, of e-mails by member or user id. */
+function invitedAt(entries: AuditLogEntry[], emailById: Map<string, string>): Map<string, string> {
   const out = new Map<string, string>();
   // Newest first: the oldest entry for a member is written last, and wins.
   for (const e of entries) {
-    const email = emailByMemberId.get(e.resource?.id ?? '');
+    const email = emailById.get(e.resource?.id ?? '');
     if (email) out.set(email, e.action.time);
   }
   return out;
 }
 
 /** Members as SCIM lists them, without the read token: active users, their roles from the system groups they are in. */
-function scimMembers(users: CloudflareScimUser[], groups: Array<{ id: string; displayName: string }>): MemberFact[] {
+function scimMembers(
+  users: CloudflareScimUser[],
+  groups: Array<{ id: string; displayName: string }>,
+  scimByLogin: Map<string, NonNullable<MemberFact['scim']>>,
+): MemberFact[] {
   const roleOf = new Map(groups.filter((g) => g.id.startsWith(SYSTEM_GROUP_PREFIX)).map((g) => [g.id, g]));
   return users
     .filter((u) => u.active)
     .map((u) => ({
       email: u.userName,
       status: 'accepted',
-      roles: (u.groups ?? []).flatMap((id) => {
-        const g = roleOf.get(id);
-        return g ? [{ id: g.id.slice(SYSTEM_GROUP_PREFIX.length), name: g.displayName }] : [];
+      roles: (u.groups ?? []).flatMap((groupId) => {
+        const g = roleOf.get(groupId);
+        if (!g) return [];
+        const id = g.id.slice(SYSTEM_GROUP_PREFIX.length);
+        // A system group named by its id alone (the variant systemGroupName=id) says no role's name: the role is named by its id.
+        return [{ id, name: g.displayName === g.id ? `role ${id}` : g.displayName }];
       }),
-      scim: { id: u.id, ...(u.externalId ? { externalId: u.externalId } : {}) },
+      scim: { id: u.id, ...(u.externalId ? { externalId: u.externalId } : {}), madeOverScim: scimByLogin.get(u.userName.toLowerCase())?.madeOverScim },
     }));
 }

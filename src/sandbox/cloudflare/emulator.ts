@@ -72,7 +72,10 @@ export async function startCloudflareEmulator(options: CloudflareEmulatorOptions
   // One set of routes per account, the same templates in the same order: a request is served by its
   // account's, once its token is known to belong to that account.
   const variants = options.variants ?? defaultVariants();
-  for (const a of accounts) a.state.keepsUserAgents = variants.auditUserAgent === 'kept';
+  for (const a of accounts) {
+    a.state.keepsUserAgents = variants.auditUserAgent === 'kept';
+    a.state.invitationNames = variants.inviteAuditId;
+  }
   const routesOf = new Map(
     accounts.map((a) => [a.accountId, accountRoutes(cloudflareContext(a.state, tokenIn(a.state), timing.cloudflareListingLagMs, variants))]),
   );

@@ -22,7 +22,37 @@ type ScimRouteMaker = (method: string, path: string, handler: CloudflareHandler)
 /** The spec lets "Account Settings Read" and "Write" tokens read SCIM (its x-api-token-group of each GET); writes need SCIM's own. */
 function scimRoute(ctx: CloudflareContext): ScimRouteMaker {
   const route = accountRoute(ctx);
-  return (method, path, handler) => ({ ...route(method, BASE + path, [method === 'GET' ? 'scim-read' : 'scim'], handler) });
+  return (method, path, handler) => {
+    if (method === 'GET') return route(method, BASE + path, ['scim-read'], audited(handler));
+    // The variant scimWriteRefusal=after-lookup: SCIM, not the gateway, refuses a token that may not write, once it has found what is written.
+    if (ctx.variants.scimWriteRefusal === 'after-lookup') return route(method, BASE + path, ['scim-read'], lookedUpFirst(handler));
+    return route(method, BASE + path, ['scim'], handler);
+  };
+}
+
+/** A write whose target is looked up (404 if it is not there) before the token's right to write is (403). */
+function lookedUpFirst(handler: CloudflareHandler): CloudflareHandler {
+  return (ctx, req) => {
+    if (req.params.user_id) findUser(ctx, req);
+    if (req.params.group_id) isSystemGroup(req) ? findSystemGroup(ctx, req) : findGroup(ctx, req);
+    const { permissions } = ctx.tokenOf(req);
+    if (!permissions.has('scim') && !permissions.has('accountWrite')) throw cfFailure(req.path, 403, 'Forbidden', 10000);
+    return handler(ctx, req);
+  };
+}
+
+/** A read as the variant auditReads=recorded has the audit log keep it: a view of the resource read, once answered. */
+function audited(handler: CloudflareHandler): CloudflareHandler {
+  return (ctx, req) => {
+    const res = handler(ctx, req);
+    if (ctx.variants.auditReads === 'recorded') {
+      const resourceType = /\/Groups/.test(req.path) ? 'group' : /\/Users/.test(req.path) ? 'user' : 'configuration';
+      const one = req.params.user_id ?? req.params.group_id;
+      const description = `${one ? 'Get' : 'List'} SCIM ${resourceType === 'group' ? 'Group' : resourceType === 'user' ? 'User' : 'Configuration'}${one ? '' : 's'}`;
+      ctx.state.record(actor(ctx, req), { type: 'view', description, status: res.status, product: 'scim', resourceType, resourceId: one ?? '' });
+    }
+    return res;
+  };
 }
 
 function fail(req: Req, status: number, detail: string, scimType?: string) {
@@ -38,7 +68,7 @@ function groupsByMember(state: CloudflareState): (memberId: string | undefined) 
   return (memberId) => (memberId ? (byMember.get(memberId) ?? []) : []);
 }
 
-function userView(state: CloudflareState, u: ScimUserRecord, groupsOf = groupsByMember(state)) {
+function userView({ state, variants }: CloudflareContext, u: ScimUserRecord, groupsOf = groupsByMember(state)) {
   return {
     schemas: [USER_SCHEMA],
     id: u.id,
@@ -46,7 +76,8 @@ function userView(state: CloudflareState, u: ScimUserRecord, groupsOf = groupsBy
     name: { givenName: u.givenName, familyName: u.familyName, formatted: `${u.givenName} ${u.familyName}`.trim() },
     displayName: u.displayName ?? `${u.givenName} ${u.familyName}`.trim(),
     emails: [{ value: u.userName, type: 'work', primary: true }],
-    ...(u.externalId ? { externalId: u.externalId } : {}),
+    // The variant idpExternalId=dropped: an account whose SCIM answers keep no identity provider's externalId.
+    ...(u.externalId && variants.idpExternalId === 'kept' ? { externalId: u.externalId } : {}),
     active: u.active,
     groups: groupsOf(u.memberId),
     meta: { resourceType: 'User' },
@@ -62,9 +93,19 @@ function groupView(state: CloudflareState, g: UserGroupRecord) {
   return { ...groupSummary(g), members: members.map((m) => ({ value: m.userId, display: m.email })) };
 }
 
+/** A system group's displayName: its permission group's name, or (the variant systemGroupName=id) its id. */
+const systemName = (ctx: CloudflareContext, g: { id: string; name: string }) => (ctx.variants.systemGroupName === 'role' ? g.name : g.id);
+
 /** A system group, as the spec describes it: its id prefixed, its members not listed on reads. */
-function systemSummary(g: { id: string; name: string }) {
-  return { schemas: [GROUP_SCHEMA], id: g.id, displayName: g.name, meta: { resourceType: 'Group' } };
+function systemSummary(ctx: CloudflareContext, g: { id: string; name: string }) {
+  return { schemas: [GROUP_SCHEMA], id: g.id, displayName: systemName(ctx, g), meta: { resourceType: 'Group' } };
+}
+
+/** A system group read by id: its members listed only where the variant systemGroupMembers=listed has it. */
+function systemView(ctx: CloudflareContext, g: { id: string; name: string; memberIds: string[] }) {
+  if (ctx.variants.systemGroupMembers === 'unlisted') return systemSummary(ctx, g);
+  const members = g.memberIds.flatMap((memberId) => ctx.state.members.get(memberId) ?? []);
+  return { ...systemSummary(ctx, g), members: members.map((m) => ({ value: m.userId, display: m.email })) };
 }
 
 const isSystemGroup = (req: Req) => req.params.group_id.startsWith(SYSTEM_GROUP_PREFIX);
@@ -120,12 +161,12 @@ function findGroup({ state }: CloudflareContext, req: Req): UserGroupRecord {
   return g;
 }
 
-function findSystemGroup({ state }: CloudflareContext, req: Req): { id: string; name: string } {
+function findSystemGroup({ state }: CloudflareContext, req: Req): { id: string; name: string; memberIds: string[] } {
   const g = state.systemGroups().find((x) => x.id === req.params.group_id);
   if (g) return g;
   const permission = state.permissionGroups.find((p) => `${SYSTEM_GROUP_PREFIX}${p.id}` === req.params.group_id);
   if (!permission) throw fail(req, 404, `Group ${req.params.group_id} not found`);
-  return { id: req.params.group_id, name: permission.name };
+  return { id: req.params.group_id, name: permission.name, memberIds: [] };
 }
 
 /** The spec's SCIM User as a create reads it: schemas, an e-mail userName matching the primary work e-mail, active. */
@@ -146,7 +187,7 @@ function createUser(ctx: CloudflareContext, req: Req): Res {
   if (gone && ctx.variants.deactivatedUser === 'unlisted') {
     gone.externalId = text(b.externalId) ?? gone.externalId;
     ctx.state.changeScimUser(gone, { givenName: text(name.givenName), familyName: text(name.familyName), active: true }, actor(ctx, req), 'Replace SCIM User');
-    return scim(userView(ctx.state, gone), 201);
+    return scim(userView(ctx, gone), 201);
   }
   const user = ctx.state.createScimUser(
     {
@@ -158,7 +199,7 @@ function createUser(ctx: CloudflareContext, req: Req): Res {
     },
     actor(ctx, req),
   );
-  return scim(userView(ctx.state, user), 201);
+  return scim(userView(ctx, user), 201);
 }
 
 /** The spec's PatchOp body: its Operations. */
@@ -185,7 +226,7 @@ function patchUser(ctx: CloudflareContext, req: Req): Res {
     }
   }
   ctx.state.changeScimUser(u, change, actor(ctx, req), 'Update SCIM User');
-  return scim(userView(ctx.state, u));
+  return scim(userView(ctx, u));
 }
 
 function putUser(ctx: CloudflareContext, req: Req): Res {
@@ -196,7 +237,7 @@ function putUser(ctx: CloudflareContext, req: Req): Res {
   const name = fieldsOf<'givenName' | 'familyName'>(b.name);
   const active = typeof b.active === 'boolean' ? b.active : undefined;
   ctx.state.changeScimUser(u, { userName, givenName: text(name.givenName), familyName: text(name.familyName), active }, actor(ctx, req), 'Replace SCIM User');
-  return scim(userView(ctx.state, u));
+  return scim(userView(ctx, u));
 }
 
 /** The spec's SCIM Group as a create reads it: a display name, and maybe an external id. */
@@ -278,7 +319,7 @@ function patchSystemGroup(ctx: CloudflareContext, req: Req): Res {
     };
   });
   ctx.state.changeSystemGroupMembers(g.id, changes, actor(ctx, req));
-  return scim(systemSummary(findSystemGroup(ctx, req)));
+  return scim(systemView(ctx, findSystemGroup(ctx, req)));
 }
 
 function deleteGroup(ctx: CloudflareContext, req: Req): Res {
@@ -294,7 +335,7 @@ function listUsers(ctx: CloudflareContext, req: Req): Res {
   const gone = (u: { active: boolean }) => ctx.variants.deactivatedUser === 'unlisted' && !u.active;
   const users = [...ctx.state.scimUsers.values()].filter((u) => (ctx.variants.pendingInvitee === 'listed' || !pending(u)) && !gone(u));
   const groupsOf = groupsByMember(ctx.state);
-  return list(ctx, req, users, { attribute: 'userName', of: (u) => u.userName }, (u) => userView(ctx.state, u, groupsOf), ctx.trailing.users);
+  return list(ctx, req, users, { attribute: 'userName', of: (u) => u.userName }, (u) => userView(ctx, u, groupsOf), ctx.trailing.users);
 }
 
 /** "Returns both system groups (backed by Cloudflare permission groups, prefixed cloudflare-v1-) and custom user groups." */
@@ -303,13 +344,13 @@ function listGroups(ctx: CloudflareContext, req: Req): Res {
     // System groups and custom user groups, whoever made them (the spec): a push whose name a dashboard group
     // has finds it by displayName and links to it, as Okta does, rather than meeting a 409.
     ...[...ctx.state.userGroups.values()].map((g) => ({ name: g.name, view: () => groupSummary(g) })),
-    ...ctx.state.systemGroups().map((g) => ({ name: g.name, view: () => systemSummary(g) })),
+    ...ctx.state.systemGroups().map((g) => ({ name: systemName(ctx, g), view: () => systemSummary(ctx, g) })),
   ];
   return list(ctx, req, groups, { attribute: 'displayName', of: (g) => g.name }, (g) => g.view(), ctx.trailing.groups);
 }
 
 function getGroup(ctx: CloudflareContext, req: Req): Res {
-  return scim(isSystemGroup(req) ? systemSummary(findSystemGroup(ctx, req)) : groupView(ctx.state, findGroup(ctx, req)));
+  return scim(isSystemGroup(req) ? systemView(ctx, findSystemGroup(ctx, req)) : groupView(ctx.state, findGroup(ctx, req)));
 }
 
 /** Cloudflare's dashboard SCIM v2: users become account members, groups become IAM user groups. */
@@ -318,7 +359,7 @@ export function scimRoutes(ctx: CloudflareContext): Route[] {
   return [
     route('GET', '/Users', listUsers),
     route('POST', '/Users', createUser),
-    route('GET', '/Users/{user_id}', (c, req) => scim(userView(c.state, findUser(c, req)))),
+    route('GET', '/Users/{user_id}', (c, req) => scim(userView(c, findUser(c, req)))),
     route('PATCH', '/Users/{user_id}', patchUser),
     route('PUT', '/Users/{user_id}', putUser),
     route('GET', '/Groups', listGroups),

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../http/paginate.js';
 import type { Req, Res, Route } from '../http/types.js';
 import { accountRoute, actor, type CloudflareContext, type CloudflareHandler } from './context.js';
 import { cfFailure, envelope, ok } from './errors.js';
-import { expired, type MemberRecord, type UserGroupRecord } from './records.js';
+import { expired, type AuditV2, type MemberRecord, type UserGroupRecord } from './records.js';
 import type { CloudflareState } from './state.js';
 import { cloudflareBody } from './bodies.js';
 
@@ -165,23 +165,29 @@ function listGroupMembers(ctx: CloudflareContext, req: Req): Res {
   };
 }
 
+/** The spec's filters of the audit log v2 the sandbox serves, each with its `.not` (every value given must match one, or none). */
+const AUDIT_FILTERS: Record<string, (e: AuditV2) => string> = {
+  action_type: (e) => e.action.type,
+  action_result: (e) => e.action.result,
+  actor_token_id: (e) => e.actor.token_id,
+  resource_id: (e) => e.resource.id,
+  resource_product: (e) => e.resource.product,
+  resource_type: (e) => e.resource.type,
+  raw_method: (e) => e.raw.method,
+};
+
 function auditV2({ state }: CloudflareContext, req: Req): Res {
   const since = req.query.get('since');
   const before = req.query.get('before');
   if (!since || !before) return { status: 400, body: { success: false, errors: [{ message: 'since and before are required' }], result: null } };
   const from = new Date(since).toISOString();
   const to = new Date(before).toISOString();
-  const types = req.query.getAll('action_type');
-  const tokenIds = req.query.getAll('actor_token_id');
-  const products = req.query.getAll('resource_product');
-  let entries = state.audit.filter(
-    (e) =>
-      e.action.time >= from &&
-      e.action.time < to &&
-      (!types.length || types.includes(e.action.type)) &&
-      (!tokenIds.length || tokenIds.includes(e.actor.token_id)) &&
-      (!products.length || products.includes(e.resource.product)),
-  );
+  const filters = Object.entries(AUDIT_FILTERS).map(([name, of]) => {
+    const wanted = req.query.getAll(name);
+    const unwanted = req.query.getAll(`${name}.not`);
+    return (e: AuditV2) => (!wanted.length || wanted.includes(of(e))) && !unwanted.includes(of(e));
+  });
+  let entries = state.audit.filter((e) => e.action.time >= from && e.action.time < to && filters.every((f) => f(e)));
   if (req.query.get('direction') !== 'asc') entries = [...entries].reverse();
   const limit = Math.min(1000, Math.max(1, Number(req.query.get('limit') ?? 100) || 100));
   const cursorParam = req.query.get('cursor');
@@ -227,7 +233,7 @@ function listMembers(ctx: CloudflareContext, req: Req): Res {
 
 /**
  * An invitation (the dashboard's "Invite", or this API): a member, and so a SCIM user, with no
- * externalId. The sandbox takes the invitation as accepted at once (status "accepted" asked or not).
+ * externalId. Pending until accepted, the API's default, or accepted where the request says so.
  */
 function inviteMember(ctx: CloudflareContext, req: Req): Res {
   const b = cloudflareBody('POST /accounts/{account_id}/members', req.body);

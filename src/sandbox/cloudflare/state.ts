@@ -56,6 +56,8 @@ export class CloudflareState {
   readonly audit: AuditV2[] = [];
   /** Whether the audit log keeps each request's User-Agent (the variant auditUserAgent). */
   keepsUserAgents = true;
+  /** Which id an invitation's "Add Member" entry names (the variant inviteAuditId): the membership's or the invitee's user id. */
+  invitationNames: 'member' | 'user' = 'member';
   readonly resourceGroups = new Map<
     string,
     { id: string; name: string; scope: { key: string; objects: Array<{ key: string }> }; meta: Record<string, string> }
@@ -395,7 +397,7 @@ export class CloudflareState {
       throw cfFailure(by.request.path, 409, 'Member already exists', 1001);
     const member = this.addMember(email, null, null, roles, false);
     member.status = status;
-    this.recordMember(by, 'create', 'Add Member', member.id);
+    this.recordMember(by, 'create', 'Add Member', this.invitationNames === 'member' ? member.id : member.userId);
     return member;
   }
 

@@ -203,14 +203,16 @@ export class ProvisioningEngine {
     }
     const waitMs = oktaRetryWaitMs(retryAfter, retry);
     this.paused.set(app.id, { retries: retry, retryAfter });
-    this.state.log({
-      eventType: 'application.integration.rate_limit_exceeded',
-      displayMessage: 'API rate limit exceeded',
-      result: 'FAILURE',
-      reason: `${app.label} answered HTTP 429 (rate limited): provisioning paused; retry ${retry} of ${OKTA_RATE_LIMIT_RETRIES} in ${waitMs / 1000} s`,
-      severity: 'WARN',
-      targets,
-    });
+    // The variant rateLimitPause=silent: Okta pauses without a word, and logs only a task out of retries.
+    if (this.state.variants.rateLimitPause === 'logged')
+      this.state.log({
+        eventType: 'application.integration.rate_limit_exceeded',
+        displayMessage: 'API rate limit exceeded',
+        result: 'FAILURE',
+        reason: `${app.label} answered HTTP 429 (rate limited): provisioning paused; retry ${retry} of ${OKTA_RATE_LIMIT_RETRIES} in ${waitMs / 1000} s`,
+        severity: 'WARN',
+        targets,
+      });
     this.rerunLater(app.id, waitMs);
   }
 

@@ -108,6 +108,10 @@ export function serializeAppGroup(app: AppRecord, groupId: string, state: OktaSt
   };
 }
 
+function syncStateOf(syncState: string, staged: boolean, state: OktaState): { syncState?: string } {
+  return syncState === 'DISABLED' && !staged && state.variants.preProvisionedUser === 'unset' ? {} : { syncState };
+}
+
 export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' | 'GROUP', state: OktaState, base: string, expand: boolean) {
   const user = state.users.get(userId);
   if (!user) throw new Error(`internal: no user ${userId}`);
@@ -129,7 +133,8 @@ export function serializeAppUser(app: AppRecord, userId: string, scope: 'USER' |
     passwordChanged: null,
     // Assigned before provisioning was on: still as a no-provisioning app shows it (DISABLED), with no
     // externalId, after provisioning is on (an assumption: docs/assumptions.md). A task that failed for good: ERROR.
-    syncState: pushed?.syncState ?? (app.failedTasks.has(userId) ? 'ERROR' : queued && !staged ? 'SYNCING' : 'DISABLED'),
+    // The variant preProvisionedUser=unset: such a user (or any of an app that does not provision) carries no syncState.
+    ...syncStateOf(pushed?.syncState ?? (app.failedTasks.has(userId) ? 'ERROR' : queued && !staged ? 'SYNCING' : 'DISABLED'), staged, state),
     // Updated only for apps with profile import or push (the API reference): the variant plays it absent.
     ...(pushed && state.variants.lastSync === 'present' ? { lastSync: pushed.lastSync } : {}),
     credentials: { userName: user.profile.login },

@@ -61,7 +61,10 @@ function warnings(e: Reads): Check[] {
       id: 'warn-super-admins',
       status: 'warn',
       summary: `Super Administrators provisioned over SCIM but not assigned in Okta will be deactivated: ${leaving.join(', ')}`,
-      evidence: [],
+      // Where SCIM's answer kept no externalId, the audit log is what showed SCIM made them: said, as it is the weaker proof.
+      evidence: leaving
+        .filter((email) => e.cloudflareUsers[email.toLowerCase()]?.provisionedBy === 'audit')
+        .map((email) => `${email}: Cloudflare's audit log records their creation over SCIM (its SCIM answers keep no externalId)`),
       fix: 'Assign them to the app in Okta, or make sure another Super Administrator remains.',
     });
   return out;
