@@ -28,9 +28,9 @@ const LOAD = Number(process.env.BENCH_LOAD ?? 2);
 const POOL = 2;
 
 /** A run of the CLI, its screen shown to the sandbox's emulated admin, who acts only on what a person would read there. */
-function cli(args, s) {
+function cli(args, s, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--json'], { env: { ...process.env, ...s.env, CI: 'true' } });
+    const child = spawn(process.execPath, [BIN, ...args, '--json'], { env: { ...process.env, ...s.env, ...env, CI: 'true' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -128,6 +128,11 @@ const BROKEN = [
     async (s) => s.okta.setProvisioning(app(s).id, { ...guideProvisioning(s.scimBaseUrl, s.env.CLOUDFLARE_SCIM_TOKEN), updateUserAttributes: true }),
   ],
   ['the app deactivated in Okta', async (s) => okta(s, 'POST', `/api/v1/apps/${app(s).id}/lifecycle/deactivate`)],
+  [
+    // Wherever Cloudflare refuses its writes (the variant scimWriteRefusal), a token that may only read is no SCIM token.
+    'a read-only token as the SCIM token',
+    async (s) => ({ env: { CLOUDFLARE_SCIM_TOKEN: s.cloudflare.state.addToken('read only', ['accountRead']).value } }),
+  ],
 ];
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const app = (s) => [...s.okta.state.apps.values()][0];
@@ -153,10 +158,11 @@ async function brokenSetup([name, breakIt, world], i) {
     const setUp = await cli(['okta', '--push-group', 'Engineering', '--yes', '--wait', '90s'], s);
     if (setUp.code !== 0) return { name, world: worldName(world), caught: false, why: `setup exited ${setUp.code}: ${setUp.stderr.slice(-300)}` };
     await s.okta.engine.idle();
-    await breakIt(s);
+    // A way of breaking may hand verify other inputs (a token), as a person who set the wrong one would.
+    const given = (await breakIt(s))?.env;
     // Until its listing shows the change, nobody can see it in Cloudflare: verify runs once it may.
     await new Promise((r) => setTimeout(r, timing.cloudflareListingLagMs + 500));
-    const r = await cli(['verify', '--wait', '60s'], s);
+    const r = await cli(['verify', '--wait', '60s'], s, given);
     return {
       name,
       world: worldName(world),
