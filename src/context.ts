@@ -1,5 +1,6 @@
 import type { Clock } from './lib/clock.js';
 import type { Redactor } from './lib/redact.js';
+import type { SpinnerMaker } from './lib/reporter.js';
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface Context {
@@ -15,6 +16,8 @@ export interface Context {
   signal: AbortSignal;
   /** Work that must run however the command ends (the --record file), run by main in order. */
   finalizers: Array<() => Promise<void>>;
+  /** ora, loaded by main only where a stream is a terminal (lib/spinner.ts): elsewhere no spinner is shown, and loading it costs a run ~40 ms. */
+  spinner?: SpinnerMaker;
 }
 
 /** Runs one command line (argv after the program's name) through the one registration (src/cli.ts), as a person would type it. */

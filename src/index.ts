@@ -6,6 +6,7 @@ import { systemClock } from './lib/clock.js';
 import { jsonForTerminal, neutralise } from './lib/terminal-text.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
 import { guardStream } from './lib/workflow-commands.js';
+import { spinnerFor } from './lib/spinner.js';
 
 /**
  * The process entry (bin): runs, then exits once output is flushed, whatever sockets a server left
@@ -63,7 +64,9 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
   }
   let exitCode = 0;
   try {
-    const { buildProgram } = await import('./cli.js');
+    // ora is loaded beside the program, and only for a terminal (lib/spinner.ts).
+    const [{ buildProgram }, spinner] = await Promise.all([import('./cli.js'), ctx.spinner ?? spinnerFor([ctx.stdout, ctx.stderr])]);
+    ctx.spinner = spinner;
     const program = buildProgram(ctx, (code) => (exitCode = code));
     await program.parseAsync(argv);
     return exitCode;

@@ -97,6 +97,7 @@ export function makeReporter(options: Partial<OutputOptions>, ctx: Context): Rep
     stdout: ctx.stdout,
     stderr: ctx.stderr,
     redactor: ctx.redactor,
+    spinner: ctx.spinner,
   });
 }
 

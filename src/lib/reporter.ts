@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { JsonDocument } from './json-document.js';
-import ora, { type Ora } from 'ora';
+import type { Options as OraOptions, Ora } from 'ora';
 import { Redactor } from './redact.js';
 import { exitStatus } from './errors.js';
 import { foldLines, jsonForTerminal, neutralise, untrusted } from './terminal-text.js';
@@ -16,7 +16,12 @@ export interface ReporterOptions {
   redactor?: Redactor;
   /** In a fleet run, the account each line is about ("[prod] "): accounts run at once, so their lines interleave. */
   prefix?: string;
+  /** ora, where the run has loaded it for a terminal (lib/spinner.ts); without it, steps are lines. */
+  spinner?: SpinnerMaker;
 }
+
+/** Makes a spinner: ora's default export. */
+export type SpinnerMaker = (options: OraOptions) => Ora;
 
 /** One step of work shown to the user: a spinner on a TTY, one plain line elsewhere. */
 export interface Task {
@@ -54,7 +59,7 @@ export class Reporter {
     // A terminal that reports no width (some CI runners, `script`) has no room for a spinner: ora would redraw without end.
     const columns = widthOf(this.human);
     // Several accounts' spinners on one terminal would overwrite each other: an account's reporter writes lines.
-    this.spinners = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI && options.prefix === undefined;
+    this.spinners = options.spinner !== undefined && isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI && options.prefix === undefined;
   }
 
   /** A reporter for one account of a fleet: the same streams and redactor, every line headed by the account's name. */
@@ -105,7 +110,7 @@ export class Reporter {
   }
 
   task(label: string): Task {
-    if (this.spinners) return this.spinnerTask(label);
+    if (this.spinners && this.options.spinner) return this.spinnerTask(label, this.options.spinner);
     return this.lineTask(label);
   }
 
@@ -152,7 +157,7 @@ export class Reporter {
     };
   }
 
-  private spinnerTask(label: string): Task {
+  private spinnerTask(label: string, ora: SpinnerMaker): Task {
     const r = (t: string | undefined) => (t === undefined ? undefined : untrusted(this.redactor.redact(t)));
     // discardStdin off: ora's raw-mode stdin swallowed Ctrl-C; a cooked terminal turns it into SIGINT, which main handles.
     // isEnabled: this reporter has decided a spinner fits; ora's own guess reads process.env (CI) instead of ours.

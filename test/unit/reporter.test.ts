@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/lib/clock.js';
 
 const { sleep } = systemClock;
+import ora from 'ora';
 import { Reporter } from '../../src/lib/reporter.js';
+import { spinnerFor } from '../../src/lib/spinner.js';
 
 const SGR = /\u001b\[[0-9;]*m/g;
 
@@ -16,7 +18,7 @@ function terminal(columns: number) {
 }
 
 const reporter = (out: ReturnType<typeof terminal>, env: NodeJS.ProcessEnv = {}, noColor = false) =>
-  new Reporter({ json: false, noColor, debug: false, env: { TERM: 'xterm-256color', ...env }, stdout: out.stream, stderr: out.stream });
+  new Reporter({ json: false, noColor, debug: false, env: { TERM: 'xterm-256color', ...env }, stdout: out.stream, stderr: out.stream, spinner: ora });
 
 describe('terminal faces', () => {
   it('a terminal that reports 0 columns gets plain lines, no spinner and no cursor codes', async () => {
@@ -25,6 +27,17 @@ describe('terminal faces', () => {
     await sleep(250);
     task.succeed('read Okta');
     expect(out.text().replace(SGR, '')).toBe('✓ read Okta\n');
+  });
+
+  it('ora is loaded only where a stream is a terminal; a reporter without it writes lines on a terminal too', async () => {
+    expect(await spinnerFor([{ isTTY: false }, {}])).toBeUndefined();
+    expect(await spinnerFor([{ isTTY: false }, { isTTY: true }])).toBe(ora);
+    const out = terminal(80);
+    const task = new Reporter({ json: false, noColor: true, debug: false, env: { TERM: 'xterm-256color' }, stdout: out.stream, stderr: out.stream }).task(
+      'step',
+    );
+    task.succeed('done');
+    expect(out.text()).toBe('✓ done\n');
   });
 
   it('a terminal with room gets a spinner', async () => {
