@@ -101,7 +101,7 @@ export async function makeScimToken(op: MakeScimToken, appId: string, deps: Toke
     throw new RemoteError(`Cloudflare made token ${id} but does not accept it yet.`, 'Re-run the same command in a minute: it adopts the token it made.');
   let how: string;
   if (typeof proof === 'string') {
-    how = `read back as asked; ${proof}; ${await proveScimWrite(client, 'the token this run made')}`;
+    how = `read back as asked; ${proof}; ${await proveScimWrite(client, { tokenEnv: 'the token this run made' })}`;
     // From here the token Okta gets is the one that writes roles too.
     deps.scim = client;
   } else {

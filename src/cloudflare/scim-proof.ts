@@ -41,7 +41,10 @@ const NO_SUCH_USER = 'scim-setup-write-proof-no-such-user';
  * user up (docs/assumptions.md; the variant scimWriteRefusal), so the policies come first. A token
  * that may only read (or only make tokens) is refused here, before Okta is given it.
  */
-export async function proveScimWrite(scim: CloudflareClient, tokenEnv = scim.tokenEnv, api?: CloudflareClient): Promise<string> {
+export async function proveScimWrite(
+  scim: CloudflareClient,
+  { api, tokenEnv = scim.tokenEnv }: { api?: CloudflareClient; tokenEnv?: string } = {},
+): Promise<string> {
   const byPolicies = api ? await policiesOf(scim, api) : undefined;
   if (byPolicies?.grant === 'granted') return `the policies of token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN, grant it SCIM writes on this account`;
   if (byPolicies?.grant === 'not granted')

@@ -254,7 +254,7 @@ async function proveScimToken(
 ): Promise<Evidence['scimToken']> {
   const read = proof !== undefined ? Promise.resolve(proof) : checkScimToken(scim);
   const written = () => {
-    write.proof ??= proveScimWrite(scim, scim.tokenEnv, api);
+    write.proof ??= proveScimWrite(scim, { api });
     return write.proof;
   };
   return read

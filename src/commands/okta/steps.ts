@@ -55,7 +55,7 @@ export async function applyPlan(plan: Plan<OktaOperation>, result: ApplyResult, 
   if (deps.scimToken.value && plan.actions.some((a) => a.resource === 'provisioning' && a.kind !== 'noop')) {
     const task = deps.reporter.task('prove the SCIM token may write SCIM');
     task.succeed(
-      `prove the SCIM token may write SCIM: ${await proveScimWrite(deps.scim, deps.scim.tokenEnv, deps.accountApi).catch((error: unknown) => {
+      `prove the SCIM token may write SCIM: ${await proveScimWrite(deps.scim, { api: deps.accountApi }).catch((error: unknown) => {
         task.fail('prove the SCIM token may write SCIM: refused');
         throw error;
       })}`,

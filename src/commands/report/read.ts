@@ -189,9 +189,7 @@ function memberFactsOf(members: CloudflareMember[], scimByLogin: Map<string, Non
       email,
       status: m.status ?? 'accepted',
       roles: (m.roles ?? []).map((r) => ({ id: r.id, name: r.name ?? r.id })),
-      ...(scimUser
-        ? { scim: { id: scimUser.id, ...(scimUser.externalId ? { externalId: scimUser.externalId } : {}), madeOverScim: scimUser.madeOverScim } }
-        : {}),
+      ...(scimUser ? { scim: scimUser } : {}),
     };
   });
 }
@@ -248,6 +246,6 @@ function scimMembers(
         // A system group named by its id alone (the variant systemGroupName=id) says no role's name: the role is named by its id.
         return [{ id, name: g.displayName === g.id ? `role ${id}` : g.displayName }];
       }),
-      scim: { id: u.id, ...(u.externalId ? { externalId: u.externalId } : {}), madeOverScim: scimByLogin.get(u.userName.toLowerCase())?.madeOverScim },
+      scim: scimByLogin.get(u.userName.toLowerCase()) ?? { id: u.id },
     }));
 }

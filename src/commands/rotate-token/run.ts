@@ -183,8 +183,7 @@ async function executeRotate(
       }
       case 'token-handover': {
         // A token given is proved able to write SCIM before Okta holds it (a made one was, when made).
-        if (!planned.made)
-          steps.push({ step: 'prove the new token may write SCIM', result: await proveScimWrite(session.scim, session.scim.tokenEnv, session.accountApi) });
+        if (!planned.made) steps.push({ step: 'prove the new token may write SCIM', result: await proveScimWrite(session.scim, { api: session.accountApi }) });
         planned.byApi = await handToOktaByApi(session, app.id, heldValue(held));
         if (planned.byApi) return 'by the provisioning connection API';
         await showGuidedStep(session, app.id, held, revealToken);
