@@ -34,7 +34,9 @@ function newestSource() {
  * none), multipart bodies (form-data, mime-db) and proxy agent (scim-setup's own executor picks
  * the proxy), and node-fetch's WHATWG URL (tr46: Node has its own URL). Each is given its importer
  * as a stand-in that requires the real module on first use, so that a run that never takes those
- * paths never evaluates them. Measured: docs/performance.md (start-up and memory).
+ * paths never evaluates them. Each is built apart, as a CommonJS file of its own (dist/deferred/),
+ * so that the chunk that requires it does not carry it either: V8 scans every byte of a chunk it
+ * loads, used or not (about 800 KB here: 11 ms and 3 MB a run). Measured: docs/performance.md.
  */
 const DEFERRED = [
   { importer: /@okta\/okta-sdk-nodejs\/src\/(http|oauth)\.js$/, spec: './dpop', shape: { functions: ['generateDpopJwt'] } },
@@ -45,6 +47,11 @@ const DEFERRED = [
   { importer: /node-fetch\/lib\/index\.js$/, spec: 'whatwg-url', shape: { getters: ['URL'] } },
 ];
 
+/** Where a deferred module is built, beside the chunks: `dist/deferred/<its name>.cjs`. */
+const deferredFile = (spec) => `deferred/${spec.replace(/^\.\//, '').replace(/[^\w-]/g, '_')}.cjs`;
+/** Each deferred module's real path, as the bundle resolved it: the entries of their own build. */
+const deferredEntries = new Map();
+
 function deferredRequires() {
   return {
     name: 'deferred-requires',
@@ -54,11 +61,13 @@ function deferredRequires() {
         if (!entry) return undefined;
         const real = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: 'require-call' });
         if (real.errors.length) return { errors: real.errors };
-        return { path: real.path, namespace: 'deferred', pluginData: entry.shape };
+        deferredEntries.set(deferredFile(entry.spec), real.path);
+        return { path: real.path, namespace: 'deferred', pluginData: { shape: entry.shape, file: deferredFile(entry.spec) } };
       });
       b.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
-        const shape = args.pluginData;
-        const load = `let real;\nconst load = () => (real ??= require(${JSON.stringify(args.path)}));\n`;
+        const { shape, file } = args.pluginData;
+        // The bundle's require is Node's, made for each chunk's URL (the banner): the file beside the chunks, not bundled.
+        const load = `let real;\nconst load = () => (real ??= __deferredRequire(${JSON.stringify(`./${file}`)}));\n`;
         const body =
           shape === 'function'
             ? // Called or constructed: either way the real one answers.
@@ -105,15 +114,38 @@ const result = await build({
   legalComments: 'none',
   define: { __VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS (the Okta SDK and its dependencies) calls require for Node's own modules.
-  banner: { js: "import { createRequire as __scimSetupRequire } from 'node:module'; const require = __scimSetupRequire(import.meta.url);" },
+  // The deferred modules' stand-ins load their files with the same require, hidden from esbuild's resolver by its name.
+  banner: {
+    js: "import { createRequire as __scimSetupRequire } from 'node:module'; const require = __scimSetupRequire(import.meta.url); const __deferredRequire = require;",
+  },
   logLevel: 'warning',
   plugins: [deferredRequires()],
 });
-writeFileSync(`${root}dist/meta.json`, JSON.stringify(result.metafile));
+// The deferred modules, each a CommonJS file of its own that their stand-ins require on first use.
+const deferred = await build({
+  entryPoints: Object.fromEntries([...deferredEntries].map(([file, path]) => [file.replace(/\.cjs$/, ''), path])),
+  outdir: `${root}dist`,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const metafile = {
+  inputs: { ...result.metafile.inputs, ...deferred.metafile.inputs },
+  outputs: { ...result.metafile.outputs, ...deferred.metafile.outputs },
+};
+writeFileSync(`${root}dist/meta.json`, JSON.stringify(metafile));
 writeFileSync(`${root}dist/help.json`, JSON.stringify(await helpTexts()));
-writeFileSync(`${root}THIRD-PARTY-NOTICES.txt`, noticesFor(result.metafile, root));
+writeFileSync(`${root}THIRD-PARTY-NOTICES.txt`, noticesFor(metafile, root));
 // What this build did not write, and no build has for ten minutes: no run still loads it.
-const written = new Set(Object.keys(result.metafile.outputs).map((p) => resolve(p)));
+const written = new Set(Object.keys(metafile.outputs).map((p) => resolve(p)));
 const sweep = (dir) => {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, e.name);

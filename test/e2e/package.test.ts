@@ -37,9 +37,10 @@ const files = () =>
     .split('\n')
     .map((f) => f.replace(/^package\//, ''));
 // Asynchronous: the sandbox runs in this process, so a synchronous child would wait on it forever.
-const run = (args: string[]) =>
+/** `extraEnv`: variables set, or unset where undefined. */
+const run = (args: string[], extraEnv: Record<string, string | undefined> = {}) =>
   new Promise<string>((resolve, reject) => {
-    const env = cleanEnv(s.env);
+    const env = Object.fromEntries(Object.entries({ ...cleanEnv(s.env), ...extraEnv }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv;
     handedEnv(env);
     const child = execFile(join(installed, 'node_modules', '.bin', 'scim-setup'), args, { env, encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
@@ -99,6 +100,13 @@ describe('the published package', () => {
     expect(await run(['completion', 'bash'])).toContain('complete -o default -F _scim_setup scim-setup');
     // The demo starts the sandbox from the package itself.
     expect(await run(['demo'])).toContain('Demo finished: the setup is verified.');
+  }, 60_000);
+
+  it('signs in as a service app from the package: the JWT layer, shipped apart (dist/deferred/) and loaded on first use, is there', async () => {
+    expect(files()).toEqual(expect.arrayContaining(['dist/deferred/jwt.cjs', 'dist/deferred/dpop.cjs']));
+    const asServiceApp = { OKTA_API_TOKEN: undefined, OKTA_CLIENT_ID: s.serviceApp.clientId, OKTA_PRIVATE_KEY: s.serviceApp.privateKeyPem };
+    const plan = JSON.parse(await run(['okta', '--push-group', 'Engineering', '--dry-run', '--json'], asServiceApp));
+    expect(plan).toMatchObject({ formatVersion: 1, command: 'okta' });
   }, 60_000);
 
   it('prepare (which `npx scim-setup` in a clone runs) leaves a fresh build alone: nothing under a running CLI is rewritten (#34 item 16)', async () => {
