@@ -131,8 +131,8 @@ const deferred = await build({
   platform: 'node',
   target: 'node20',
   minify: true,
-  sourcemap: 'linked',
-  sourcesContent: false,
+  // No maps: a --debug stack is read for src/ files and lines, which these vendor layers hold none of.
+  sourcemap: false,
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
