@@ -50,7 +50,13 @@ for (const size of SIZES) {
     '--okta-rate-share',
     `${SHARE * 100}%`,
   ];
+  // The run's start-up: from its spawn to its first request's answer, less that answer's latency
+  // (the sandbox stamps each exchange as it answers it). The floor does not count it.
+  let firstAnswer;
+  for (const server of [sandbox.okta.server, sandbox.cloudflare.server]) server.taps.push(() => (firstAnswer ??= performance.now()));
+  const spawned = performance.now();
   const run = await cli(args, sandbox.env);
+  const startupMs = firstAnswer - spawned - LATENCY;
   if (run.code !== 0) throw new Error(`okta failed for ${size} groups: ${run.stderr.slice(-2000)}`);
   const okta = await counts(sandbox.okta.url);
   const cf = await counts(sandbox.cloudflare.url);
@@ -76,6 +82,7 @@ for (const size of SIZES) {
     size,
     pushed: pushed.length,
     ms: run.ms,
+    startupMs,
     rssMb: run.rssMb,
     okta,
     cf,
@@ -132,8 +139,6 @@ const timeOf = (argv) => {
   return performance.now() - t;
 };
 const help = median(Array.from({ length: 11 }, () => timeOf([BIN, '--help'])));
-// The fixed cost of any run that talks to the services: Node plus both SDKs, which the floor does not count.
-const startup = median(Array.from({ length: 5 }, () => timeOf(['-e', "require('@okta/okta-sdk-nodejs'); require('cloudflare')"])));
 const bare = median(Array.from({ length: 11 }, () => timeOf(['-e', '0'])));
 console.log(`--help ${help.toFixed(0)} ms, node -e 0 ${bare.toFixed(0)} ms, ratio ${(help / bare).toFixed(2)}`);
 
@@ -142,7 +147,7 @@ const rows = results.map(
     `| ${r.size} (${r.pushed} pushed) | ${byKind(r.okta)}; Cloudflare: ${byKind(r.cf)} | ${r.necessary} ` +
     `| ${r.appsMade} / ${r.appsNecessary} | ${fmt(r.floor)} (rate ${fmt(r.rateFloor)}, latency ` +
     `${fmt(r.latencyFloor)}) | ${fmt(r.ms)} | ${(r.ms / r.floor).toFixed(2)} | ` +
-    `${((r.ms - startup) / r.floor).toFixed(2)} | ` +
+    `${((r.ms - r.startupMs) / r.floor).toFixed(2)} | ` +
     `${r.okta.rateLimited + r.cf.rateLimited} | ${r.peakPercent}% | ${r.events} | ${r.rssMb.toFixed(0)} MB |`,
 );
 const dryRows = results.map((r) => `| ${r.size} | ${r.dry.okta.total} Okta (${byKind(r.dry.okta)}) + ${r.dry.cf.total} Cloudflare | ${fmt(r.dry.ms)} |`);
@@ -195,10 +200,14 @@ Neither \`--help\` nor an input error loads the Okta or Cloudflare SDK.
 - No rate-limit event in any size (Okta's warning e-mails the org's admins): ${warned} written; the largest share of
   one apps window used was ${peak} %, everyone's requests counted, against the 60 % threshold.
 - Wall within 1.2× the floor at the share, no 429 reaching a retry: ${ratios}; 429s: ${limited}.
-  Where it is missed, the fixed start-up is why: Node and the two SDKs take ${startup.toFixed(0)} ms to load before the first
-  request, which the floor does not count (the column "(wall − start-up) / floor"); at small sizes the floor is a few
-  round trips, so that fixed cost dominates. At the largest size the floor is the apps bucket's rate, and what is left
+  Where it is missed at small sizes, the floor is a few round trips and what it leaves out weighs most: start-up
+  (from its spawn to its first request, Node, the bundle and both SDKs take ${results.map((r) => `${r.startupMs.toFixed(0)} ms`).join(', ')}, each
+  size's run in order, measured in the run itself; the column "(wall − start-up) / floor"), and round trips the
+  critical path above does not count, among them the SCIM token's write proof (its record, read with
+  CLOUDFLARE_API_TOKEN: two reads, one after the other) and the apps list read again after the app is made. At the largest size the floor is the apps bucket's rate, and what is left
   over is the pacing granularity: Okta's reset is given in whole seconds, so the client waits up to a second past it.
+  The rate floor counts whole windows from the first request's: a run that begins late in a window ends up to one
+  window sooner, which is how a wall can come in under it.
   The extra apps-bucket read over the plan's needs is the list after creating the app that catches a racing run.
 - A dry run on a converged setup grows with pages, and with pushed groups: group names are searched 40 a request, app
   groups read 200 a page and app users 500 a page (the apps bucket); then, to tell drift (a difference Okta reports as
