@@ -7,6 +7,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { TokenRecord } from '../../src/sandbox/cloudflare/records.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
 import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { ManualClock } from '../helpers/clock.js';
 
 // Only ever its own token: scim-setup revokes, rolls, adopts and hands over only tokens it can prove are scim-setup's
 // for this app, tells which token Okta holds only from Okta's own requests, and never cuts provisioning. Every case
@@ -38,7 +39,11 @@ const appOf = (s: Sandbox, label = 'Cloudflare SCIM') => [...s.okta.state.apps.v
 
 async function cli(s: Sandbox, args: string[], env: Record<string, string | undefined> = {}) {
   for (const t of s.cloudflare.state.tokens.values()) seen.add(t.value);
-  const r = await runInProcess(args, { env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, ...env }), secrets: [...sandboxSecrets(s), ...seen] });
+  const r = await runInProcess(args, {
+    env: cleanEnv({ ...s.env, CLOUDFLARE_SCIM_TOKEN: undefined, ...env }),
+    secrets: [...sandboxSecrets(s), ...seen],
+    on: s,
+  });
   for (const t of s.cloudflare.state.tokens.values()) {
     seen.add(t.value);
     expect(r.stdout + r.stderr, `a token value leaked by scim-setup ${args.join(' ')}`).not.toContain(t.value);
@@ -278,7 +283,8 @@ describe('a token is handed to Okta only once proved to be the token asked for, 
   ] as const)(
     '%s as the SCIM token is exit 4 that names the permission, and Okta is not given it (scimWriteRefusal=%s)',
     async (_name, refusal, permissions) => {
-      const s = await start({ variants: { scimWriteRefusal: refusal } });
+      // On a test's clock (cli runs on it): the setup's provisioning and verify's waits are not slept through.
+      const s = await start({ variants: { scimWriteRefusal: refusal }, clock: new ManualClock() });
       const token = await plant(s, 'not for SCIM', [...permissions]);
       const r = await cli(s, SETUP, { CLOUDFLARE_SCIM_TOKEN: token.value });
       expect(r.code).toBe(4);
