@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import type { TokenRecord } from '../../src/sandbox/cloudflare/records.js';
 import { cleanEnv, runInProcess } from '../helpers/cli.js';
-import { control, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
+import { control, provisioned, sandbox, sandboxSecrets } from '../helpers/sandbox.js';
 import { ManualClock } from '../helpers/clock.js';
 
 // Only ever its own token: scim-setup revokes, rolls, adopts and hands over only tokens it can prove are scim-setup's
@@ -22,8 +22,9 @@ afterEach(async () => {
 const OKTA_UA = 'Okta SCIM Client 1.0.0';
 const seen = new Set<string>();
 
+// On a test's clock (cli runs on it): Okta's provisioning, settle times and every wait are taken on it, not slept through.
 async function start(options: Parameters<typeof sandbox>[0] = {}): Promise<Sandbox> {
-  current = await sandbox({ connectionApi: 'supported', ...options });
+  current = await sandbox({ connectionApi: 'supported', clock: new ManualClock(), ...options });
   return current;
 }
 
@@ -109,7 +110,7 @@ async function pushAfterRun(s: Sandbox, label = 'Cloudflare SCIM'): Promise<void
   const newcomer = [...s.okta.state.users.values()].find((u) => !s.okta.state.members.get(group?.id ?? '')?.has(u.id));
   if (!group || !newcomer) throw new Error('no group or newcomer in the seed');
   await control(s.okta.url, 'POST', `/__sandbox/groups/${group.id}/members`, { userId: newcomer.id });
-  await s.okta.engine.idle();
+  await provisioned(s);
   const login = newcomer.profile.login.toLowerCase();
   const inCloudflare = [...s.cloudflare.state.scimUsers.values()].some((u) => u.userName.toLowerCase() === login && u.active);
   expect(inCloudflare, `${login} pushed after the run`).toBe(true);
@@ -283,8 +284,7 @@ describe('a token is handed to Okta only once proved to be the token asked for, 
   ] as const)(
     '%s as the SCIM token is exit 4 that names the permission, and Okta is not given it (scimWriteRefusal=%s)',
     async (_name, refusal, permissions) => {
-      // On a test's clock (cli runs on it): the setup's provisioning and verify's waits are not slept through.
-      const s = await start({ variants: { scimWriteRefusal: refusal }, clock: new ManualClock() });
+      const s = await start({ variants: { scimWriteRefusal: refusal } });
       const token = await plant(s, 'not for SCIM', [...permissions]);
       const r = await cli(s, SETUP, { CLOUDFLARE_SCIM_TOKEN: token.value });
       expect(r.code).toBe(4);
