@@ -92,10 +92,11 @@ ${appsPerWindow} a window, one account's critical path of round trips × latency
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Target: no rate-limit event, and within 1.2× the floor at 20 accounts, no 429 reaching a retry. Where a small fleet misses it, the fixed start-up
-(Node and both SDKs load before the first request, about half a second here, which the floor does not count) is why,
-as for one account above; the one apps-bucket read per account beyond the necessary is the list after creating the app
-that catches a racing run.
+Target: no rate-limit event, and within 1.2× the floor at 20 accounts, no 429 reaching a retry. Where a small fleet misses it,
+what the floor leaves out weighs most, as for one account above: start-up (Node, the bundle and both SDKs before the first
+request, about 150–175 ms), and round trips off its critical path; the one apps-bucket read per account beyond the necessary
+is the list after creating the app that catches a racing run. The rate floor counts whole windows from the first request's:
+a fleet that begins late in a window ends up to one window sooner, which is how a wall can come in under it.
 <!-- /fleet -->
 `;
 const path = join(ROOT, 'docs', 'performance.md');
