@@ -45,7 +45,8 @@ export class Reporter {
   readonly json: boolean;
   readonly debugEnabled: boolean;
   private readonly human: NodeJS.WritableStream & { isTTY?: boolean };
-  private readonly spinners: boolean;
+  /** ora, where a spinner fits this reporter's stream; otherwise steps are lines. */
+  private readonly spinner: SpinnerMaker | undefined;
   private jsonWritten = false;
   private document: JsonDocument | undefined;
 
@@ -59,7 +60,8 @@ export class Reporter {
     // A terminal that reports no width (some CI runners, `script`) has no room for a spinner: ora would redraw without end.
     const columns = widthOf(this.human);
     // Several accounts' spinners on one terminal would overwrite each other: an account's reporter writes lines.
-    this.spinners = options.spinner !== undefined && isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI && options.prefix === undefined;
+    const fits = isTTY && columns > 0 && options.env.TERM !== 'dumb' && !options.env.CI && options.prefix === undefined;
+    this.spinner = fits ? options.spinner : undefined;
   }
 
   /** A reporter for one account of a fleet: the same streams and redactor, every line headed by the account's name. */
@@ -110,7 +112,7 @@ export class Reporter {
   }
 
   task(label: string): Task {
-    if (this.spinners && this.options.spinner) return this.spinnerTask(label, this.options.spinner);
+    if (this.spinner) return this.spinnerTask(label, this.spinner);
     return this.lineTask(label);
   }
 

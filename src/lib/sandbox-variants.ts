@@ -118,14 +118,9 @@ function isVariantName(name: string | undefined): name is VariantName {
   return name !== undefined && Object.hasOwn(VARIANTS, name);
 }
 
-/** How many worlds every combination of every variant's values makes. */
-export function combinationCount(): number {
-  return Object.values(VARIANTS).reduce((n, v) => n * v.values.length, 1);
-}
-
 /**
  * Worlds that together hold every pair of two variants' values at least once: the matrix where
- * playing every combination (2^16 worlds) would cost too much. With two values a question, a
+ * playing every combination (2^17 worlds) would cost too much. With two values a question, a
  * covering array (binaryPairwise); else built a world at a time (AETG's greedy): a world is grown
  * from each pair not yet held, each further question taking the value that holds most pairs not
  * yet held with those already set, and the world holding most of them is kept.
