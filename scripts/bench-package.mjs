@@ -15,7 +15,7 @@ import { generatedSeed } from '../dist/sandbox/okta/seed.js';
 const ROOT = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /** What the unbundled package needed at run time, before the bundle. */
-const RUNTIME = ['@commander-js/extra-typings', '@okta/okta-sdk-nodejs', 'chalk', 'cloudflare', 'commander', 'https-proxy-agent', 'ora', 'undici', 'yaml'];
+const RUNTIME = ['@commander-js/extra-typings', '@okta/okta-sdk-nodejs', 'chalk', 'cloudflare', 'commander', 'https-proxy-agent', 'node-fetch', 'ora', 'yaml'];
 const REPEAT = 5;
 
 function duSize(dir) {

@@ -5,7 +5,8 @@
 // of BENCH_PAIRS pairs; peak memory (maxRSS) from /usr/bin/time. Prints the figures and writes
 // its section of docs/performance.md (between the startup markers). Run: npm run bench:startup
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../dist/sandbox/sandbox.js';
 import { generatedSeed } from '../dist/sandbox/okta/seed.js';
@@ -90,23 +91,31 @@ for (let i = 0; i < PAIRS; i++) {
   phases.count.push(count);
   phases.total.push(r.ms);
 }
-await sandbox.close();
-
-// The floor under any run that talks to both services: Node; Node's own fetch, which the Cloudflare
-// package's client loads by building each request's headers with the global Headers; the Okta SDK's
-// HTTP and paging layers (the chunk that holds src/okta/client.ts, found in the build's metafile).
+// The floor under any run that talks to both services: Node, and both clients with their transport
+// loaded (the chunks that hold src/okta/client.ts and src/cloudflare/client.ts, found in the build's
+// metafile: the SDKs' layers, node-fetch, Node's http, https and zlib). Beside it, what Node's own
+// fetch would add, which no run loads (test/e2e/package.test.ts holds it): its module, on reading
+// the global Headers, and the WebAssembly HTTP parser it compiles for its first request.
 const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'meta.json'), 'utf8'));
-const oktaChunk = Object.entries(meta.outputs).find(
-  ([out, o]) => out.endsWith('.js') && Object.keys(o.inputs).some((i) => i.endsWith('src/okta/client.ts')),
-)?.[0];
-const floors = { headers: [], okta: [] };
+const chunkOf = (source) =>
+  join(ROOT, Object.entries(meta.outputs).find(([out, o]) => out.endsWith('.js') && Object.keys(o.inputs).some((i) => i.endsWith(source)))?.[0]);
+const clients = [chunkOf('src/okta/client.ts'), chunkOf('src/cloudflare/client.ts')];
+const floors = { clients: [], headers: [], fetch: [] };
 for (let i = 0; i < PAIRS; i++) {
+  floors.clients.push((await measure(['--input-type=module', '-e', clients.map((c) => `await import(${JSON.stringify(c)});`).join('')])).mb);
   floors.headers.push((await measure(['-e', 'new Headers()'])).mb);
-  floors.okta.push((await measure(['--input-type=module', '-e', `await import(${JSON.stringify(join(ROOT, oktaChunk))})`])).mb);
+  floors.fetch.push((await measure(['-e', `fetch(${JSON.stringify(`${sandbox.okta.url}/api/v1/apps`)}).then((r) => r.text())`])).mb);
 }
+// Whether the dry run loaded Node's fetch: the modules Node loaded, as the process lists them at its exit.
+const hook = join(mkdtempSync(join(tmpdir(), 'bench-startup-')), 'loaded.cjs');
+writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nLOADED ' + process.moduleLoadList.filter((m) => /undici/.test(m)).length + '\\n'));");
+const probe = await measure(['--require', hook, BIN, 'okta', ...args, '--dry-run'], sandbox.env);
+const fetchLoaded = Number(/LOADED (\d+)/.exec(probe.stderr)?.[1] ?? Number.NaN) > 0;
+await sandbox.close();
 const bareMb = median(pairs.bareMb);
+const clientsMb = median(floors.clients) - bareMb;
 const headersMb = median(floors.headers) - bareMb;
-const oktaMb = median(floors.okta) - bareMb;
+const fetchMb = median(floors.fetch) - bareMb;
 
 const bare = median(pairs.bare);
 const dry = median(pairs.dry);
@@ -150,15 +159,21 @@ exit. Node and the requests alone come to ${(bare + median(phases.span)).toFixed
 import (string-width's \`Intl.Segmenter\` and Unicode tables, cli-spinners) cost every run about
 30 ms for a spinner only a terminal shows (\`src/lib/spinner.ts\`); the Okta SDK's DPoP, JWT,
 multipart, cache and proxy layers and node-fetch's WHATWG URL, built apart as \`dist/deferred/*.cjs\`
-(\`scripts/build.mjs\`), so that V8 no longer scans their 1 MB on every run.
+(\`scripts/build.mjs\`), so that V8 no longer scans their 1 MB on every run; the proxy tunnel
+(https-proxy-agent) only behind a proxy. Never loaded: Node's own fetch (below), which Cloudflare's requests
+went through until #37's last change (the row "before", where the bench is given one, shows what that cost).
 
 The memory floor of a run that talks to both services, measured the same way: Node itself
-(${bareMb.toFixed(0)} MB); Node's own fetch, which the \`cloudflare\` package loads on its first request by building
-the headers with the global \`Headers\` (\`node -e "new Headers()"\`: +${headersMb.toFixed(0)} MB); the Okta SDK's HTTP,
-OAuth and paging layers (their chunk imported alone: +${oktaMb.toFixed(0)} MB). Together
-${(bareMb + headersMb + oktaMb).toFixed(0)} MB before a byte is read, ${bareMb + headersMb + oktaMb >= 64 ? 'so a run that reads both services cannot peak at 64 MB while the two SDKs stay its clients, as the design asks' : `${(64 - bareMb - headersMb - oktaMb).toFixed(0)} MB under the 64 MB target`}.
-What is above it is the run's data (1,000 users' SCIM pages, four at a time, and Okta's app users), the
-code the run compiles, and the buffers of the requests in flight.
+(${bareMb.toFixed(0)} MB), and both clients with their transport loaded (the Okta SDK's HTTP, OAuth and paging layers, the
+\`cloudflare\` package's client, node-fetch and Node's http, https and zlib: +${clientsMb.toFixed(0)} MB), ${(bareMb + clientsMb).toFixed(0)} MB
+before a byte is read. What is above it is the run's data (1,000 users' SCIM pages, four at a time, and Okta's
+app users, each read whole), the code the run compiles, and V8's young generation, which grows as they arrive.
+
+Node's own fetch is not loaded by any run (${fetchLoaded ? '**this dry run did load it**' : 'this dry run did not load it'}; test/e2e/package.test.ts holds it): it would
+add +${headersMb.toFixed(0)} MB on the first read of the global \`Headers\` (\`node -e "new Headers()"\`), and +${fetchMb.toFixed(0)} MB in all once a
+first request compiles its WebAssembly HTTP parser (\`node -e "fetch(…)"\`). Both clients send over node-fetch and
+Node's http (\`src/cloudflare/client.ts\`, as the Okta SDK does), and the \`cloudflare\` package's reads of \`Headers\`
+and \`FormData\` are given node-fetch's at build time (\`scripts/fetch-globals.mjs\`).
 <!-- /startup -->
 `;
 const path = join(ROOT, 'docs', 'performance.md');

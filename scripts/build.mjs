@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { noticesFor } from './notices.mjs';
+import { READS_FETCH_GLOBALS, withFetchGlobals } from './fetch-globals.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -24,7 +25,7 @@ function newestSource() {
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [statSync(join(dir, e.name)).mtimeMs]));
   return Math.max(
     ...walk(`${root}src`),
-    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'].map((f) => statSync(`${root}${f}`).mtimeMs),
+    ...['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/fetch-globals.mjs'].map((f) => statSync(`${root}${f}`).mtimeMs),
   );
 }
 
@@ -82,6 +83,20 @@ function deferredRequires() {
   };
 }
 
+/** The cloudflare package's reads of Headers and FormData, given scim-setup's stand-ins (scripts/fetch-globals.mjs). */
+function fetchGlobals() {
+  return {
+    name: 'fetch-globals',
+    setup(b) {
+      b.onLoad({ filter: READS_FETCH_GLOBALS }, (args) => ({
+        contents: withFetchGlobals(readFileSync(args.path, 'utf8')),
+        loader: 'js',
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
+}
+
 if (process.argv.includes('--if-stale') && existsSync(`${dist}/index.js`) && statSync(`${dist}/index.js`).mtimeMs > newestSource()) process.exit(0);
 
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.json`, '--noEmit'], { stdio: 'inherit' });
@@ -119,7 +134,7 @@ const result = await build({
     js: "import { createRequire as __scimSetupRequire } from 'node:module'; const require = __scimSetupRequire(import.meta.url); const __deferredRequire = require;",
   },
   logLevel: 'warning',
-  plugins: [deferredRequires()],
+  plugins: [deferredRequires(), fetchGlobals()],
 });
 // The deferred modules, each a CommonJS file of its own that their stand-ins require on first use.
 const deferred = await build({

@@ -4,7 +4,10 @@ import { BaseCloudflare } from 'cloudflare/client';
 import { inWords } from '../lib/errno.js';
 import { checkedPath } from '../lib/safe-path.js';
 import { CliError, RemoteError } from '../lib/errors.js';
-import { proxyFromEnv } from '../lib/proxy.js';
+import { ProxyAgents, proxyFromEnv } from '../lib/proxy.js';
+import nodeFetch, { type Response } from 'node-fetch';
+import { parseJsonOrUndefined } from '../lib/json.js';
+import { ANSWER_LIMIT_BYTES, wholeAnswer } from '../lib/whole-answer.js';
 import { fromWire } from '../lib/terminal-text.js';
 import { diagnoseRefusal, gatewayRefusal, mayBeUnknownToken } from './gateway-errors.js';
 import type { Clock } from '../lib/clock.js';
@@ -22,82 +25,40 @@ const ENV: Record<TokenRole, string> = { scim: 'CLOUDFLARE_SCIM_TOKEN', read: 'C
 const FLEET_KEY: Record<TokenRole, string> = { scim: 'scimTokenEnv', read: 'apiTokenEnv' };
 
 /**
- * Cloudflare's fetch, under the shared request policy (the SDK's own retries are off). Behind a
- * proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) it goes through undici's proxy agent, which Node's
- * global fetch does not offer.
+ * Cloudflare's fetch, under the shared request policy (the SDK's own retries are off). It sends over
+ * node-fetch and Node's http, as the Okta SDK does, through the same proxy agents: one transport
+ * for both services, and Node's own fetch (undici, and the WebAssembly HTTP parser it compiles on its
+ * first request: about 24 MB at its peak) stays unloaded.
  */
-function policyFetch(policy: RequestPolicy, env: NodeJS.ProcessEnv, service: Service): typeof fetch {
-  const proxy = proxyFromEnv(env);
-  let send: Promise<typeof fetch> | undefined;
-  const sender = () =>
-    (send ??=
-      proxy.httpsProxy || proxy.httpProxy
-        ? import('undici').then((module) => {
-            // undici is CommonJS: bundled, its exports sit on `default` rather than on the namespace.
-            const { EnvHttpProxyAgent, fetch: undiciFetch } =
-              typeof module.EnvHttpProxyAgent === 'function' ? module : (module as unknown as { default: typeof module }).default;
-            const dispatcher = new EnvHttpProxyAgent({
-              httpsProxy: proxy.httpsProxy,
-              httpProxy: proxy.httpProxy ?? proxy.httpsProxy,
-              noProxy: proxy.noProxy.join(','),
-            });
-            return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
-              undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof fetch;
-          })
-        : Promise.resolve(fetch));
-  return (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    const method = (init?.method ?? 'GET').toUpperCase();
-    return withPolicy(
+function policyFetch(policy: RequestPolicy, agents: ProxyAgents, service: Service): typeof fetch {
+  const send = (url: string, init: RequestInit | undefined, method = (init?.method ?? 'GET').toUpperCase()): Promise<Response> =>
+    withPolicy(
       policy,
       method,
       url,
       'cloudflare',
       async () => {
         const timeout = AbortSignal.timeout(policy.options.timeoutMs);
-        // redirect: manual, so that a redirect is seen (and refused) instead of followed with the token.
-        return (await sender())(input, {
-          ...init,
+        const answer = await nodeFetch(url, {
+          method,
+          headers: init?.headers,
+          body: init?.body,
+          agent: await agents.for(url),
+          // manual, so that a redirect is seen (and refused) instead of followed with the token.
           redirect: 'manual',
+          size: ANSWER_LIMIT_BYTES,
           signal: policy.options.signal ? AbortSignal.any([timeout, policy.options.signal]) : timeout,
         });
+        return wholeAnswer(answer);
       },
-      async (response) => void (await response.text().catch(() => '')),
       { headers: headerRecord(init?.headers), body: typeof init?.body === 'string' ? init.body : undefined },
       service,
     )
-      .then((response) => requireJson(service, response, method, url, () => response.body?.cancel()))
+      .then((response) => requireJson(service, response, method, url))
       .then((response) => registerTokenValue(policy, method, url, response));
-  };
-}
-
-/** A token's answer is a few hundred bytes: one far larger is not read for a value (the SDK reads it as any answer). */
-const TOKEN_ANSWER_LIMIT = 64 * 1024;
-
-/** The body as text, up to `limit` bytes; undefined past it. */
-async function boundedText(response: Response, limit: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return undefined;
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks).toString('utf8');
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-}
-
-function parseOrUndefined(text: string | undefined): unknown {
-  try {
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  // The SDK reads status, headers, json() and text(): node-fetch's answer has each, as the SDK's fetch type asks.
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    send(typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url, init)) as unknown as typeof fetch;
 }
 
 /** Answers that carry a token's value: a token made (`POST …/tokens`) or rolled (`PUT …/tokens/{id}/value`). */
@@ -110,8 +71,8 @@ const TOKEN_VALUE_ANSWER = /\/accounts\/[^/]+\/tokens(\/[^/]+\/value)?$/;
 async function registerTokenValue(policy: RequestPolicy, method: string, url: string, response: Response): Promise<Response> {
   const onSecret = policy.options.onSecret;
   if (!onSecret || !response.ok || !['POST', 'PUT'].includes(method) || !TOKEN_VALUE_ANSWER.test(new URL(url).pathname)) return response;
-  const text = await boundedText(response.clone(), TOKEN_ANSWER_LIMIT);
-  const body = parseOrUndefined(text) as { result?: { value?: unknown } | string } | undefined;
+  // The answer is already here, read whole (wholeAnswer): its clone costs nothing and waits on nothing.
+  const body = parseJsonOrUndefined(await response.clone().text()) as { result?: { value?: unknown } | string } | undefined;
   const value = typeof body?.result === 'string' ? body.result : body?.result?.value;
   if (typeof value === 'string' && value !== '') onSecret(value);
   return response;
@@ -146,7 +107,7 @@ export class CloudflareClient {
       apiToken: token,
       baseURL: apiBaseUrl,
       maxRetries: 0,
-      fetch: policyFetch(policy, env, { name: 'Cloudflare', origin: new URL(apiBaseUrl).origin }),
+      fetch: policyFetch(policy, new ProxyAgents(proxyFromEnv(env)), { name: 'Cloudflare', origin: new URL(apiBaseUrl).origin }),
       timeout: policy.options.timeoutMs,
     });
   }

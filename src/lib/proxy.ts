@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { InputError } from './errors.js';
 
 /** The proxy settings corporate networks set, in both spellings. */
@@ -48,4 +49,31 @@ export function bypassesProxy(url: string, noProxy: string[]): boolean {
     const suffix = name.startsWith('.') ? name : `.${name}`;
     return host === name.replace(/^\./, '') || host.endsWith(suffix);
   });
+}
+
+/** The proxy for a URL: none when NO_PROXY covers its host or no proxy is set. */
+export function proxyFor(url: string, proxy: ProxySettings): string | undefined {
+  const via = url.startsWith('https:') ? proxy.httpsProxy : (proxy.httpProxy ?? proxy.httpsProxy);
+  return via && !bypassesProxy(url, proxy.noProxy) ? via : undefined;
+}
+
+/**
+ * The agent each request to Okta or Cloudflare goes through: a tunnel through the proxy chosen for
+ * its URL, one per proxy, or Node's own where none is. The tunnel's code loads only behind a proxy.
+ */
+export class ProxyAgents {
+  private readonly agents = new Map<string, Promise<Agent>>();
+
+  constructor(private readonly proxy: ProxySettings) {}
+
+  async for(url: string): Promise<Agent | undefined> {
+    const via = proxyFor(url, this.proxy);
+    if (!via) return undefined;
+    let agent = this.agents.get(via);
+    if (!agent) {
+      agent = import('https-proxy-agent').then(({ HttpsProxyAgent }) => new HttpsProxyAgent(via) as unknown as Agent);
+      this.agents.set(via, agent);
+    }
+    return agent;
+  }
 }

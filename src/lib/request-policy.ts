@@ -2,6 +2,7 @@ import { InterruptedError, RemoteError } from './errors.js';
 import { isRecord } from './is-record.js';
 import type { HarRecorder } from './har.js';
 import { systemClock, type Clock } from './clock.js';
+import { ANSWER_LIMIT_BYTES, AnswerTooLarge } from './whole-answer.js';
 
 /**
  * One request policy for both SDKs: a per-request timeout; retries of idempotent requests on
@@ -304,20 +305,22 @@ function refuseRedirect(service: Service, method: string, url: string, status: n
   );
 }
 
+/** An answer past the bound: sent again it would be again, so it is said at once, with where to look. */
+function tooLarge(service: Service | undefined, method: string, url: string): RemoteError {
+  const name = service?.name ?? 'The server';
+  return new RemoteError(
+    `${name}'s answer to ${method} ${new URL(url).pathname} is larger than ${ANSWER_LIMIT_BYTES / 1024 / 1024} MB, far more than any page it sends; scim-setup stopped reading it.`,
+    `Something between scim-setup and ${name} (a proxy or gateway) is sending it: check ${name === 'Cloudflare' ? 'CLOUDFLARE_API_BASE_URL' : 'OKTA_ORG_URL'} and any HTTPS_PROXY, then re-run.`,
+  );
+}
+
 /**
  * Both APIs answer JSON, always. Anything else (a proxy's HTML page, a captive portal's 200, a
  * gateway's 502, a body of another type) is said as what it is, and never taken as the service's word.
  */
-export async function requireJson<R extends { status: number; headers: HeaderReader }>(
-  service: Service,
-  response: R,
-  method: string,
-  url: string,
-  discard: () => Promise<unknown> | undefined,
-): Promise<R> {
+export async function requireJson<R extends { status: number; headers: HeaderReader }>(service: Service, response: R, method: string, url: string): Promise<R> {
   const type = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (/^application\/(scim\+)?json$/.test(type) || response.status === 204 || response.headers.get('content-length') === '0') return response;
-  await Promise.resolve(discard()).catch(() => undefined);
   const what =
     type === 'text/html'
       ? `an HTML page (a proxy, a captive portal or a gateway answered, not ${service.name}'s API)`
@@ -339,7 +342,6 @@ export async function withPolicy<R extends RecordableResponse & { headers: Heade
   url: string,
   bucket: string,
   send: () => Promise<R>,
-  discard: (response: R) => Promise<void>,
   sent?: SentRequest,
   service?: Service,
 ): Promise<R> {
@@ -367,6 +369,7 @@ export async function withPolicy<R extends RecordableResponse & { headers: Heade
     } catch (error) {
       policy.release(bucket);
       if (signal?.aborted) throw aborted(method, url);
+      if (error instanceof AnswerTooLarge) throw tooLarge(service, method, url);
       const text = describeNetworkError(error);
       policy.trace(`${method} ${url} → ${text} (${policy.clock.now() - started}ms)`);
       // An untrusted certificate will not be trusted on the next try either.
@@ -382,12 +385,10 @@ export async function withPolicy<R extends RecordableResponse & { headers: Heade
     if (service) policy.observeClock(service.name, response.headers.get('date'), policy.clock.now());
     policy.trace(`${method} ${url} → ${response.status} (${policy.clock.now() - started}ms)`);
     if (service && response.status >= 300 && response.status < 400) {
-      await discard(response);
       throw refuseRedirect(service, method, url, response.status, response.headers.get('location'));
     }
     const delay = policy.retryDelay(method, attempt, response);
     if (delay === undefined) return response;
-    await discard(response);
     policy.trace(`retrying ${method} ${url} in ${delay}ms`);
     if (response.status >= 500) note(attempt, `HTTP ${response.status}`, delay);
     await policy.clock.sleep(delay, signal);

@@ -1,12 +1,13 @@
 import RequestExecutor from '@okta/okta-sdk-nodejs/src/request-executor.js';
 import { bucketOfPath } from '../plan/okta-paths.js';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Agent } from 'node:http';
-import { bypassesProxy, type ProxySettings } from '../lib/proxy.js';
+import type { Response } from 'node-fetch';
+import { ProxyAgents, type ProxySettings } from '../lib/proxy.js';
 import type { RequestPolicy } from '../lib/request-policy.js';
 import { headerRecord, requireJson, withPolicy, type Service } from '../lib/request-policy.js';
 import { isRecord } from '../lib/is-record.js';
 import { parseJsonOrUndefined } from '../lib/json.js';
+import { ANSWER_LIMIT_BYTES, wholeAnswer } from '../lib/whole-answer.js';
 
 type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & {
   url: string;
@@ -16,18 +17,13 @@ type OktaRequest = Parameters<RequestExecutor['fetch']>[0] & {
   headers?: unknown;
   body?: unknown;
   redirect?: string;
+  size?: number;
 };
-type OktaResponse = Awaited<ReturnType<RequestExecutor['fetch']>>;
+type OktaResponse = Response;
 
 /** Okta's rate-limit bucket of a request's URL (plan/okta-paths.ts tells it from the path). */
 export function oktaBucket(url: string): string {
   return bucketOfPath(new URL(url).pathname);
-}
-
-/** The proxy for a URL: none when NO_PROXY covers its host or no proxy is set. */
-export function proxyFor(url: string, proxy: ProxySettings): string | undefined {
-  const via = url.startsWith('https:') ? proxy.httpsProxy : (proxy.httpProxy ?? proxy.httpsProxy);
-  return via && !bypassesProxy(url, proxy.noProxy) ? via : undefined;
 }
 
 /**
@@ -37,33 +33,35 @@ export function proxyFor(url: string, proxy: ProxySettings): string | undefined 
  * chosen here, for every request, with NO_PROXY honoured.
  */
 export class PolicyExecutor extends RequestExecutor {
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents: ProxyAgents;
 
   constructor(
     private readonly policy: RequestPolicy,
-    private readonly proxy: ProxySettings,
+    proxy: ProxySettings,
     private readonly service: Service,
   ) {
     super();
+    this.agents = new ProxyAgents(proxy);
   }
 
   override fetch(request: OktaRequest): Promise<OktaResponse> {
     const method = String(request.method ?? 'GET').toUpperCase();
     this.learnClientAssertion(request);
-    const via = proxyFor(request.url, this.proxy);
-    const agent = via ? this.agentFor(via) : undefined;
     return withPolicy(
       this.policy,
       method,
       request.url,
       oktaBucket(request.url),
       // redirect: manual, so that a redirect is seen (and refused) instead of followed with the token.
-      () => super.fetch({ ...request, agent, timeout: this.policy.options.timeoutMs, signal: this.policy.options.signal, redirect: 'manual' } as OktaRequest),
-      async (response) => void (await response.text().catch(() => '')),
+      async () => {
+        const agent = await this.agents.for(request.url);
+        const { timeoutMs, signal } = this.policy.options;
+        return wholeAnswer(await super.fetch({ ...request, agent, timeout: timeoutMs, signal, redirect: 'manual', size: ANSWER_LIMIT_BYTES } as OktaRequest));
+      },
       { headers: headerRecord(request.headers), body: typeof request.body === 'string' ? request.body : undefined },
       this.service,
     )
-      .then((response) => requireJson(this.service, response, method, request.url, () => response.text()))
+      .then((response) => requireJson(this.service, response, method, request.url))
       .then((response) => this.learnAccessToken(request.url, response));
   }
 
@@ -86,14 +84,5 @@ export class PolicyExecutor extends RequestExecutor {
     const token = isRecord(answer) ? answer.access_token : undefined;
     if (typeof token === 'string') this.policy.options.onSecret(token);
     return response;
-  }
-
-  private agentFor(proxyUrl: string): Agent {
-    let agent = this.agents.get(proxyUrl);
-    if (!agent) {
-      agent = new HttpsProxyAgent(proxyUrl) as unknown as Agent;
-      this.agents.set(proxyUrl, agent);
-    }
-    return agent;
   }
 }

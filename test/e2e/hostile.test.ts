@@ -143,6 +143,26 @@ describe('truth under a broken network', () => {
     expectClean(r.stdout + r.stderr, sandboxSecrets(s!));
   });
 
+  it('an answer that floods without end is cut at 32 MB and said as such, from either service, and not asked again', async () => {
+    await setUp();
+    for (const [service, match] of [
+      ['okta', /^GET \/api\/v1\/apps\?/],
+      ['cloudflare', /^GET \/client\/v4\/accounts\/[^/]+\/scim\/v2\//],
+    ] as const) {
+      const { front: f, env } = await front(service, match, { kind: 'flood' });
+      const r = await run(['verify', '--request-timeout', '20s'], env);
+      expect(r.code, r.stderr).toBe(1);
+      // Okta's is the run's error; Cloudflare's, the SCIM token check's failure.
+      const said = r.stdout + r.stderr;
+      const name = service === 'okta' ? 'Okta' : 'Cloudflare';
+      expect(said).toMatch(new RegExp(`${name}'s answer to GET /\\S+ is larger than 32 MB`));
+      expect(said).toContain(service === 'okta' ? 'OKTA_ORG_URL' : 'CLOUDFLARE_API_BASE_URL');
+      expect(said).not.toContain('unexpected failure');
+      // Sent again, it would flood again: one request, no retry.
+      expect(f.hits).toBe(1);
+    }
+  });
+
   it('a body cut short is an error that says so, not a crash', async () => {
     await setUp();
     const { env } = await front('okta', /^GET \/api\/v1\/apps\?/, { kind: 'truncate' });

@@ -109,6 +109,24 @@ describe('the published package', () => {
     expect(plan).toMatchObject({ formatVersion: 1, command: 'okta' });
   }, 60_000);
 
+  it("never loads Node's own fetch (undici, and the parser it compiles: about 36 MB) while reading and writing both services", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-fetch-'));
+    const hook = join(dir, 'hook.cjs');
+    const loaded = join(dir, 'loaded.txt');
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.filter((m) => /undici/.test(m)).join('\\n')));`,
+    );
+    // A write to Cloudflare (the group's role) and to Okta (the push), each with a JSON body.
+    const applied = JSON.parse(
+      await run(['okta', '--push-group', 'Sales', '--role', 'Sales=Administrator Read Only', '--yes', '--wait', '20s', '--json'], {
+        NODE_OPTIONS: `--require ${hook}`,
+      }),
+    );
+    expect(applied.verification.checks.length).toBeGreaterThan(5);
+    expect(readFileSync(loaded, 'utf8')).toBe('');
+  }, 60_000);
+
   it('prepare (which `npx scim-setup` in a clone runs) leaves a fresh build alone: nothing under a running CLI is rewritten (#34 item 16)', async () => {
     const before = statSync(join(ROOT, 'dist', 'index.js')).mtimeMs;
     const listed = readdirSync(join(ROOT, 'dist')).sort();

@@ -9,6 +9,7 @@ export type HostileMode =
   | { kind: 'html'; status: number }
   | { kind: 'hang' }
   | { kind: 'drip' }
+  | { kind: 'flood' }
   | { kind: 'truncate' };
 
 export interface Received {
@@ -58,7 +59,7 @@ export async function startCapture(): Promise<Listening & { received: Received[]
 /**
  * A server in front of an emulator that misbehaves on the requests `match` selects: it redirects,
  * points paging links at another host, reflects the credentials it was sent, answers HTML, hangs,
- * drips its body or cuts it short. Everything else is passed through.
+ * drips its body, floods it without end or cuts it short. Everything else is passed through.
  */
 export async function startHostileFront(target: string, match: RegExp, mode: HostileMode, elsewhere: string): Promise<Listening & { hits: number }> {
   const state = { hits: 0 };
@@ -107,6 +108,18 @@ export async function startHostileFront(target: string, match: RegExp, mode: Hos
         const timer = setInterval(() => res.write(' '), 200);
         timers.add(timer);
         res.on('close', () => clearInterval(timer));
+        return;
+      }
+      case 'flood': {
+        // JSON that never ends, as fast as the reader takes it.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('[');
+        const chunk = Buffer.alloc(1024 * 1024, ' ');
+        const pour = () => {
+          while (!res.destroyed && res.write(chunk));
+        };
+        res.on('drain', pour);
+        pour();
         return;
       }
       case 'truncate':

@@ -58,7 +58,7 @@ describe('terminal conventions', () => {
 });
 
 describe('proxy choice', async () => {
-  const { proxyFor } = await import('../../src/okta/executor.js');
+  const { proxyFor } = await import('../../src/lib/proxy.js');
   const { bypassesProxy } = await import('../../src/lib/proxy.js');
   it.each<[string, string[], boolean]>([
     ['https://acme.okta.com/api/v1/apps', ['*'], true],
