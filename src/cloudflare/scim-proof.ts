@@ -14,8 +14,10 @@ const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
  * before Okta is given a token and once a verification.
  */
 export async function checkScimToken(scim: CloudflareClient): Promise<string> {
-  const config = await scim.get<{ schemas?: unknown }>(`${scim.scimPath}/ServiceProviderConfig`);
-  const users = await scim.get<{ schemas?: unknown; totalResults?: unknown }>(`${scim.scimPath}/Users`, { count: 1 });
+  const [config, users] = await Promise.all([
+    scim.get<{ schemas?: unknown }>(`${scim.scimPath}/ServiceProviderConfig`),
+    scim.get<{ schemas?: unknown; totalResults?: unknown }>(`${scim.scimPath}/Users`, { count: 1 }),
+  ]);
   const has = (body: { schemas?: unknown }, schema: string) => Array.isArray(body?.schemas) && body.schemas.includes(schema);
   if (!has(config, SERVICE_PROVIDER_CONFIG) || !has(users, LIST_RESPONSE) || typeof users.totalResults !== 'number') {
     throw new RemoteError(

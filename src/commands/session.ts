@@ -321,9 +321,15 @@ export function readClient(session: Pick<Session, 'accountApi'>, command: string
   return session.accountApi;
 }
 
-/** A plan (or any first read), once the read token is known to be this account's: a fleet's account or the one. */
+/**
+ * A plan (or any first read), and the proof that the read token is this account's: a fleet's account
+ * or the one. A plan only reads, so the two go at once (one round trip less before anything is
+ * shown); a plan is returned only once the token is proved, and the first to fail is what is said.
+ */
 export async function afterReadTokenCheck<T>(session: Pick<Session, 'accountApi'>, then: () => Promise<T>): Promise<T> {
+  if (!session.accountApi) return then();
   // Loaded as the clients are, once the inputs are valid (the SDK comes with it).
-  if (session.accountApi) await (await import('../cloudflare/account-tokens.js')).refuseOtherAccountToken(session.accountApi);
-  return then();
+  const { refuseOtherAccountToken } = await import('../cloudflare/account-tokens.js');
+  const [, planned] = await Promise.all([refuseOtherAccountToken(session.accountApi), then()]);
+  return planned;
 }

@@ -104,6 +104,17 @@ export async function readBothSides(
   };
 }
 
+/** Why the audit log was not read, and what the person can do about it: each cause its own. */
+const AUDIT_WITHOUT_READ_TOKEN = {
+  skipped: 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given',
+  fix: 'Set CLOUDFLARE_API_TOKEN to a token with "Account Settings: Read" to check it.',
+};
+const AUDIT_WITHOUT_SCIM = {
+  // Which SCIM requests are Okta's is told by the SCIM token's id, and its check failed.
+  skipped: "the SCIM token did not pass its check, so which SCIM requests are Okta's cannot be told",
+  fix: 'Mend what the scim-token check says, then re-run verify.',
+};
+
 /** Reads back everything the checks need, in one pass, with independent reads in parallel. */
 export async function collectEvidence(
   session: VerifySession,
@@ -147,7 +158,7 @@ export async function collectEvidence(
     readCloudflare.userGroups(read ?? scim).catch((error) => (scimWorks || read ? Promise.reject(error) : undefined)),
     read && scimWorks
       ? tokenLife.then((life) => auditActivity(scim, trafficOf, life.known ? life.id : undefined, watched))
-      : Promise.resolve({ skipped: read ? 'the SCIM token was refused' : 'no CLOUDFLARE_API_TOKEN ("Account Settings: Read") was given' }),
+      : Promise.resolve(read ? AUDIT_WITHOUT_SCIM : AUDIT_WITHOUT_READ_TOKEN),
   ]);
   const app = toObservedApp(rawApp);
   const wantedNames = Object.values(desired.groupRoles).flat();

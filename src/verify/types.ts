@@ -76,7 +76,7 @@ export interface Evidence extends DriftFacts {
   /** SCIM requests by the given token since `since`, and by other tokens (whose ids: Okta may hold another). */
   /** `others.latest`: the newest of Okta's requests by another token (Cloudflare's clock), where any. */
   audit:
-    | { skipped: string }
+    | { skipped: string; fix: string }
     | {
         count: number;
         latest?: string;

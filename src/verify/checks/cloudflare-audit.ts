@@ -23,7 +23,7 @@ function audit(e: Reads): Check {
       status: 'skipped',
       summary: "Cloudflare's audit log was not read",
       evidence: [e.audit.skipped],
-      fix: 'Set CLOUDFLARE_API_TOKEN to a token with "Account Settings: Read" to check it.',
+      fix: e.audit.fix,
     };
   // The token given must be the one Okta's SCIM traffic carries; traffic by another token alone means
   // Okta holds another (another SCIM client may also be at work, so this warns, never fails).
