@@ -4,7 +4,7 @@
 // `node -e 0`, in pairs (each pair back to back, so that a busy moment weighs on both), medians
 // of BENCH_PAIRS pairs; peak memory (maxRSS) from /usr/bin/time. Prints the figures and writes
 // its section of docs/performance.md (between the startup markers). Run: npm run bench:startup
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,9 +31,9 @@ await sandbox.okta.engine.idle();
 await new Promise((resolve) => setTimeout(resolve, 3_000));
 
 /** One process, spawned without blocking (the sandbox answering it lives in this process): wall ms and peak RSS in MB. */
-function measure(argv, env = {}) {
+function measure(argv, env = {}, node = process.execPath) {
   return new Promise((resolve) => {
-    const cmd = TIME ? [TIME, ['-f', '%M', process.execPath, ...argv]] : [process.execPath, argv];
+    const cmd = TIME ? [TIME, ['-f', '%M', node, ...argv]] : [node, argv];
     const started = performance.now();
     const child = spawn(cmd[0], cmd[1], { env: { ...process.env, ...env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -49,8 +49,19 @@ function measure(argv, env = {}) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // BENCH_BEFORE=<another checkout's bin/scim-setup.js>: its dry run too, in the same pairs, against the same sandbox.
 const BEFORE = process.env.BENCH_BEFORE;
-const pairs = { bare: [], dry: [], help: [], bareMb: [], dryMb: [], before: [], beforeMb: [] };
+// BENCH_ALSO_NODE=<another Node binary> (users run 20, 22 and 24; Node 22.1+ keeps the compiled bundle
+// between runs): its bare start and the same dry run too, in the same pairs, each beside the other.
+const ALSO = process.env.BENCH_ALSO_NODE;
+const alsoVersion = ALSO ? execFileSync(ALSO, ['--version'], { encoding: 'utf8' }).trim() : undefined;
+const pairs = { bare: [], dry: [], help: [], bareMb: [], dryMb: [], before: [], beforeMb: [], alsoBare: [], alsoDry: [], alsoDryMb: [] };
 for (let i = 0; i < PAIRS; i++) {
+  if (ALSO) {
+    pairs.alsoBare.push((await measure(['-e', '0'], {}, ALSO)).ms);
+    const also = await measure([BIN, 'okta', ...args, '--dry-run'], sandbox.env, ALSO);
+    if (also.code !== 0) throw new Error(`the dry run on ${alsoVersion} exited ${also.code}: ${also.stderr.slice(-2000)}`);
+    pairs.alsoDry.push(also.ms);
+    pairs.alsoDryMb.push(also.mb);
+  }
   const bare = await measure(['-e', '0']);
   if (BEFORE) {
     const before = await measure([BEFORE, 'okta', ...args, '--dry-run'], sandbox.env);
@@ -133,6 +144,15 @@ if (BEFORE)
     `before: ${median(pairs.before).toFixed(0)} ms, ${(median(pairs.before) / bare).toFixed(2)}× node, peak ${Math.max(...pairs.beforeMb).toFixed(0)} MB`,
   );
 
+const alsoRows = ALSO
+  ? `| \`node -e 0\` on Node ${alsoVersion} | ${median(pairs.alsoBare).toFixed(0)} ms | 1.00 | |
+| the same dry run on Node ${alsoVersion} (the compiled bundle kept between runs) | ${median(pairs.alsoDry).toFixed(0)} ms | ${(median(pairs.alsoDry) / median(pairs.alsoBare)).toFixed(2)} | ${Math.max(...pairs.alsoDryMb).toFixed(0)} MB |
+`
+  : '';
+if (ALSO)
+  console.log(
+    `on ${alsoVersion}: node -e 0 ${median(pairs.alsoBare).toFixed(0)} ms; dry run ${median(pairs.alsoDry).toFixed(0)} ms, ${(median(pairs.alsoDry) / median(pairs.alsoBare)).toFixed(2)}× its node, peak ${Math.max(...pairs.alsoDryMb).toFixed(0)} MB`,
+  );
 const section = `<!-- startup -->
 ## Start-up and memory: a converged dry run beside a bare Node (#37)
 
@@ -144,9 +164,16 @@ pairs, each pair back to back; peak memory is the largest maxRSS of the ${PAIRS}
 | \`node -e 0\` | ${bare.toFixed(0)} ms | 1.00 | ${median(pairs.bareMb).toFixed(0)} MB |
 ${beforeRow}| converged \`okta --dry-run\`, 87 groups (17 pushed) | ${dry.toFixed(0)} ms | ${(dry / bare).toFixed(2)} | ${dryMb.toFixed(0)} MB |
 | \`scim-setup --help\` | ${help.toFixed(0)} ms | ${(help / bare).toFixed(2)} | |
-
+${alsoRows}
 Targets: a converged dry run at most 3× \`node -e 0\` and 64 MB at peak; \`--help\` within 1.2× \`node -e 0\`.
-
+${
+  ALSO
+    ? `The Node ${alsoVersion} rows come from \`BENCH_ALSO_NODE=<its binary>\` (a binary the npm registry serves: \`npm install node@22\`
+in a scratch folder), in the same pairs: it starts in ${median(pairs.alsoBare).toFixed(0)} ms and keeps the bundle's compiled code between runs
+(\`module.enableCompileCache\`, \`bin/scim-setup.js\`), so the dry run is faster there and yet further from 3× its far faster bare start.
+`
+    : ''
+}
 Where the dry run's time goes (${PAIRS} more runs, ${median(phases.total).toFixed(0)} ms each at the median; the sandbox stamps each
 request as it answers it; medians): ${median(phases.first).toFixed(0)} ms until the first request is answered (Node, the bundle and both SDKs loaded,
 and that request), ${median(phases.count)} requests over ${median(phases.span).toFixed(0)} ms (Okta's app, groups, mappings and 1,000 app

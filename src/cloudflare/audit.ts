@@ -1,3 +1,4 @@
+import { verifiedToken } from './account-tokens.js';
 import type { CloudflareClient } from './client.js';
 import { readCloudflare, type AuditLogEntry } from './reads.js';
 
@@ -28,12 +29,9 @@ export function oktaOtherTokenIds(entries: AuditEntry[], among: ReadonlySet<stri
   return [...new Set(entries.filter(isOktaRequest).flatMap((e) => (e.actor?.token_id && !among.has(e.actor.token_id) ? [e.actor.token_id] : [])))];
 }
 
-/** A token's id, which the audit log names as the actor: account tokens verify at the account, user tokens at /user. */
+/** A token's id, which the audit log names as the actor: its own verification says it (verifiedToken). */
 export async function tokenId(client: CloudflareClient): Promise<string> {
-  const verified = await client
-    .get<{ result: { id: string } }>(`/accounts/${client.accountId}/tokens/verify`)
-    .catch(() => client.get<{ result: { id: string } }>('/user/tokens/verify'));
-  return verified.result.id;
+  return (await verifiedToken(client)).id;
 }
 
 /** Okta's SCIM requests (its user agent) made with the token since `since`, newest first, from the v2 audit log (which needs the read token). */
