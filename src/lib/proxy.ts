@@ -57,22 +57,23 @@ export function proxyFor(url: string, proxy: ProxySettings): string | undefined 
   return via && !bypassesProxy(url, proxy.noProxy) ? via : undefined;
 }
 
+/** One tunnel agent per proxy, for the whole process: Okta's client and each Cloudflare client share it. */
+const tunnels = new Map<string, Promise<Agent>>();
+
 /**
- * The agent each request to Okta or Cloudflare goes through: a tunnel through the proxy chosen for
- * its URL, one per proxy, or Node's own where none is. The tunnel's code loads only behind a proxy.
+ * The agent each request to Okta or Cloudflare goes through: the tunnel through the proxy chosen for
+ * its URL, or Node's own where none is. The tunnel's code loads only behind a proxy.
  */
 export class ProxyAgents {
-  private readonly agents = new Map<string, Promise<Agent>>();
-
   constructor(private readonly proxy: ProxySettings) {}
 
   async for(url: string): Promise<Agent | undefined> {
     const via = proxyFor(url, this.proxy);
     if (!via) return undefined;
-    let agent = this.agents.get(via);
+    let agent = tunnels.get(via);
     if (!agent) {
       agent = import('https-proxy-agent').then(({ HttpsProxyAgent }) => new HttpsProxyAgent(via) as unknown as Agent);
-      this.agents.set(via, agent);
+      tunnels.set(via, agent);
     }
     return agent;
   }
