@@ -47,11 +47,22 @@ export async function proveScimWrite(
   scim: CloudflareClient,
   { api, tokenEnv = scim.tokenEnv }: { api?: CloudflareClient; tokenEnv?: string } = {},
 ): Promise<string> {
-  const byPolicies = api ? await policiesOf(scim, api) : undefined;
-  if (byPolicies?.grant === 'granted') return `the policies of token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN, grant it SCIM writes on this account`;
+  const byPolicies = api ? await proveScimWriteByPolicies(scim, api, tokenEnv) : undefined;
+  if (byPolicies) return byPolicies;
+  return `${await probeScimWrite(scim, tokenEnv)} (told from a token that may not write where Cloudflare's gateway refuses it first: docs/assumptions.md)`;
+}
+
+/**
+ * The proof by the token's policies alone, which only reads: where CLOUDFLARE_API_TOKEN may read the
+ * token's record, the proof (or the refusal); else undefined, and only the probe, a write, is left.
+ */
+export async function proveScimWriteByPolicies(scim: CloudflareClient, api: CloudflareClient, tokenEnv = scim.tokenEnv): Promise<string | undefined> {
+  const byPolicies = await policiesOf(scim, api);
   if (byPolicies?.grant === 'not granted')
     throw mayNotWrite(tokenEnv, `its policies (token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN) grant no SCIM write on account ${scim.accountId}`);
-  return `${await probeScimWrite(scim, tokenEnv)} (told from a token that may not write where Cloudflare's gateway refuses it first: docs/assumptions.md)`;
+  return byPolicies?.grant === 'granted'
+    ? `the policies of token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN, grant it SCIM writes on this account`
+    : undefined;
 }
 
 /** The token's policies as its record reads with the API token, where that token may read it (an account token of this account). */

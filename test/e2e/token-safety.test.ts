@@ -286,6 +286,11 @@ describe('a token is handed to Okta only once proved to be the token asked for, 
     async (_name, refusal, permissions) => {
       const s = await start({ variants: { scimWriteRefusal: refusal } });
       const token = await plant(s, 'not for SCIM', [...permissions]);
+      // A dry run performs every read the apply would: the token's policies among them, so it says so before any plan.
+      const dry = await cli(s, ['okta', '--push-group', 'Engineering', '--dry-run'], { CLOUDFLARE_SCIM_TOKEN: token.value });
+      expect(dry.code).toBe(4);
+      expect(dry.stderr).toContain('may not write SCIM');
+      expect(dry.stdout + dry.stderr).not.toContain('Plan:');
       const r = await cli(s, SETUP, { CLOUDFLARE_SCIM_TOKEN: token.value });
       expect(r.code).toBe(4);
       expect(r.stderr).toContain('may not write SCIM');

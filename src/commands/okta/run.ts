@@ -1,4 +1,4 @@
-import { applyPlan, type ApplyResult } from './steps.js';
+import { applyPlan, handsTokenToOkta, type ApplyResult } from './steps.js';
 import type { HeldScimToken } from '../../apply/scim-token-steps.js';
 import type { OktaOperation } from './operation.js';
 import type { OktaFields, OktaOutcomeFields } from './document.js';
@@ -15,8 +15,8 @@ import { observe } from '../../okta/observe.js';
 import { plan as makePlan } from './plan.js';
 import { summarize } from '../../plan/render.js';
 import { findDrift } from '../../plan/drift.js';
-import { hasChanges, provisioningOn } from '../../plan/types.js';
-import { checkScimToken } from '../../cloudflare/scim-proof.js';
+import { hasChanges, provisioningOn, type Plan } from '../../plan/types.js';
+import { checkScimToken, proveScimWriteByPolicies } from '../../cloudflare/scim-proof.js';
 import { readBothSides } from '../../verify/collect.js';
 import { readUnprovisioned } from '../../okta/unprovisioned.js';
 import { publishCiOutputs } from '../../verify/ci-outputs.js';
@@ -40,6 +40,8 @@ interface OktaPlanned extends Planned<OktaOperation> {
   roles: Observed['roles'];
   /** The SCIM token's proof at the reading, reused by the verification's first round. */
   scimTokenProof: string;
+  /** The given SCIM token's right to write SCIM, proved by its policies while planning, where the plan hands it to Okta. */
+  scimWriteProof?: string;
   startedAt: Date;
   /** The job summary, annotations and JUnit file, written once the run's outcome is known. */
   ci(report: Omit<CiReport, 'command'>): Promise<void>;
@@ -115,12 +117,14 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
   observed.roles = roles;
   observed.scimTokens = scimTokens;
   const plan = makePlan(desired, observed, (label) => appLabelHint(label, inputs.appLabelIn));
+  const scimWriteProof = await proveGivenTokenByPolicies(session, plan);
   return {
     plan,
     appLabel: desired.appLabel,
     observed,
     roles,
     scimTokenProof,
+    scimWriteProof,
     startedAt,
     appId: observed.app?.id,
     title: `Okta app "${desired.appLabel}" in ${inputs.orgUrl} → Cloudflare account ${inputs.accountId}`,
@@ -141,6 +145,24 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
             { junit: options.junit, env: ctx.env, stderr: ctx.stderr, redactor: ctx.redactor, redactPii: options.redactPii },
           ),
   };
+}
+
+/**
+ * A dry run performs every read the apply would (DESIGN §2): where the plan hands Okta the SCIM token
+ * given and CLOUDFLARE_API_TOKEN may read its record, its policies are read now, so that a token that
+ * may not write SCIM is refused (exit 4) before anything is planned, let alone written. Where the
+ * record cannot be read, the proof left is a write (a probe), which only the apply sends.
+ */
+async function proveGivenTokenByPolicies(session: Session, plan: Plan<OktaOperation>): Promise<string | undefined> {
+  if (!session.inputs.scimToken || !session.accountApi || !handsTokenToOkta(plan)) return undefined;
+  const task = session.reporter.task('prove the SCIM token may write SCIM');
+  const proof = await proveScimWriteByPolicies(session.scim, session.accountApi).catch((error: unknown) => {
+    task.fail('prove the SCIM token may write SCIM: refused');
+    throw error;
+  });
+  if (proof) task.succeed(`prove the SCIM token may write SCIM: ${proof}`);
+  else task.clear();
+  return proof;
 }
 
 /** The plan applied (where it changes anything), then proved by reading Cloudflare back. */
@@ -171,6 +193,7 @@ async function applyAndVerify(
       signal: session.signal,
       revealToken: Boolean(options.revealToken),
       tokenOut: session.tokenOut,
+      scimWriteProved: planned.scimWriteProof !== undefined,
       waitMs: interactivity.interactive && !session.waitExplicit ? undefined : inputs.waitMs,
     });
   else reporter.info('Nothing to change: Okta is already set up as planned.');

@@ -31,6 +31,13 @@ export interface ApplyDeps extends TokenMakingDeps {
   revealToken: boolean;
   /** --token-out: where a token this run made is written for the guided step. */
   tokenOut?: string;
+  /** The given SCIM token's write proof, where the plan made it (its policies, read while planning). */
+  scimWriteProved?: boolean;
+}
+
+/** Whether the plan turns provisioning on or changes it: the moment Okta is given the SCIM token. */
+export function handsTokenToOkta(plan: Plan<OktaOperation>): boolean {
+  return plan.actions.some((a) => a.resource === 'provisioning' && a.kind !== 'noop');
 }
 
 /** What okta's apply has done so far: the run's result, with the app it made or found. */
@@ -51,8 +58,9 @@ const CONCURRENT: Partial<Record<Action['resource'], string>> = {
  * the rate-limit budget. Each action is idempotent, so a re-run after any failure converges.
  */
 export async function applyPlan(plan: Plan<OktaOperation>, result: ApplyResult, deps: ApplyDeps): Promise<ApplyResult> {
-  // A token given is proved able to write SCIM before anything is written, where Okta is to be given it (a made one is proved when made).
-  if (deps.scimToken.value && plan.actions.some((a) => a.resource === 'provisioning' && a.kind !== 'noop')) {
+  // A token given is proved able to write SCIM before anything is written, where Okta is to be given it (a made one is proved when made),
+  // unless the plan proved it already by its policies (okta's planning: run.ts).
+  if (deps.scimToken.value && handsTokenToOkta(plan) && !deps.scimWriteProved) {
     const task = deps.reporter.task('prove the SCIM token may write SCIM');
     task.succeed(
       `prove the SCIM token may write SCIM: ${await proveScimWrite(deps.scim, { api: deps.accountApi }).catch((error: unknown) => {
