@@ -29,7 +29,7 @@ import { pollUntil } from '../../lib/poll.js';
 import { OktaRequestError } from '../../okta/errors.js';
 import { requireApp } from '../../okta/observe.js';
 import { provisioningOn, requestsOf, type Action } from '../../plan/types.js';
-import { checkScimToken, proveScimWrite } from '../../cloudflare/scim-proof.js';
+import { checkScimToken, proveScimWrite, proveScimWriteByPolicies } from '../../cloudflare/scim-proof.js';
 import { readClient, refuseRevealOffTerminal, type Session } from '../session.js';
 import { runPlanning, type Outcome, type Planned, type PlanningCommand } from '../lifecycle.js';
 import { writeOkta } from '../../okta/writes.js';
@@ -55,6 +55,8 @@ interface RotatePlanned extends Planned<RotateOperation> {
   alreadyInUse?: string;
   byApi: boolean;
   made: boolean;
+  /** The new token given was proved able to write SCIM by its policies while planning. */
+  writeProved: boolean;
   /** Okta's own requests with the new token, seen after the hand-over (or by an earlier run): the one thing that lets old tokens go. */
   provedInUse?: string;
 }
@@ -126,8 +128,19 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
     ...(made?.revoke ? [made.revoke] : []),
   ];
   const plan = { actions, warnings: made?.notes ?? [] };
+  // As okta's dry run: the new token given is proved able to write SCIM by its policies while planning, where
+  // Okta is to be given it (a made one is proved when made); the hand-over then uses this proof.
+  const writeProof =
+    inputs.scimToken && session.accountApi && actions.some((a) => a.operation?.kind === 'token-handover')
+      ? await proveScimWriteByPolicies(scim, session.accountApi)
+      : undefined;
+  if (writeProof) {
+    steps.push({ step: 'prove the new token may write SCIM', result: writeProof });
+    reporter.task('prove the new token may write SCIM').succeed(`prove the new token may write SCIM: ${writeProof}`);
+  }
   return {
     plan,
+    writeProved: writeProof !== undefined,
     app: { id: app.id, label: app.label },
     appId: app.id,
     title: `Rotate the SCIM token of Okta app "${app.label}" to ${inputs.scimToken ? maskToken(inputs.scimToken) : 'a token scim-setup makes'}`,
@@ -183,7 +196,8 @@ async function executeRotate(
       }
       case 'token-handover': {
         // A token given is proved able to write SCIM before Okta holds it (a made one was, when made).
-        if (!planned.made) steps.push({ step: 'prove the new token may write SCIM', result: await proveScimWrite(session.scim, { api: session.accountApi }) });
+        if (!planned.made && !planned.writeProved)
+          steps.push({ step: 'prove the new token may write SCIM', result: await proveScimWrite(session.scim, { api: session.accountApi }) });
         planned.byApi = await handToOktaByApi(session, app.id, heldValue(held));
         if (planned.byApi) return 'by the provisioning connection API';
         await showGuidedStep(session, app.id, held, revealToken);
