@@ -65,8 +65,11 @@ export async function runVerification(
     since: Date;
     waitMs: number;
     expected?: ExpectedActivity;
-    signal?: AbortSignal /** The run's own proof of the SCIM token, reused in the first round. */;
+    signal?: AbortSignal;
+    /** The run's own proof of the SCIM token, reused in the first round. */
     scimTokenProof?: string;
+    /** The run's own proof that the SCIM token may write SCIM (okta's planning), reused by every round. */
+    scimWriteProof?: string;
     /** The token this run made for Okta: its value is not held by the session, its id is. */
     madeTokenId?: string;
   },
@@ -79,7 +82,7 @@ export async function runVerification(
   let checks: Check[] = [];
   const sightings = new DriftSightings(options.waitMs > 0 ? session.inputs.settleMs : undefined);
   // Whether the SCIM token may write is asked once a verification, not each round: one request that changes nothing.
-  const scimWrite: ScimWriteProof = {};
+  const scimWrite: ScimWriteProof = options.scimWriteProof ? { proof: Promise.resolve(options.scimWriteProof) } : {};
   let readAgainAt: number | undefined;
   await pollUntil(
     async () => {

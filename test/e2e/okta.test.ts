@@ -293,6 +293,17 @@ describe('scim-setup okta against the sandbox', () => {
     expect(apps(s)).toHaveLength(1);
   });
 
+  it("reads the given SCIM token's record once to prove it may write, before Okta is given it, and once a verification round for its life", async () => {
+    const s = await start({ admin: 'auto', connectionApi: 'supported' });
+    const r = await okta(s, ['--push-group', 'Engineering', '--yes', '--json', '--wait', '20s']);
+    expect(r.code, r.stderr).toBe(0);
+    const { rounds } = json(r.stdout).verification;
+    const counts = (await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).byRoute;
+    // The planning's proof (its verification, then its record), reused by the apply and by every round of the verification.
+    expect(counts['GET /client/v4/accounts/{account_id}/tokens/verify']).toBe(1 + rounds);
+    expect(counts['GET /client/v4/accounts/{account_id}/tokens/{token_id}']).toBe(1 + rounds);
+  });
+
   it('a dry run over a converged setup with 50 assigned and 20 pushed groups makes a bounded number of requests', async () => {
     const s = await start({ admin: 'auto', seed: generatedSeed(600, 60), rateLimitScale: 50 });
     const groups = Array.from({ length: 50 }, (_, i) => `Team ${String(i + 1).padStart(4, '0')}`);

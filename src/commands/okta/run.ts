@@ -216,6 +216,8 @@ async function applyAndVerify(
           // A made token Cloudflare refuses to this machine (outside its ranges) is verified as verify does with no token
           // held: SCIM read with CLOUDFLARE_API_TOKEN, and Okta's token told by its own requests in the audit log.
           ...(made && !made.usableHere ? {} : { scimTokenProof: made?.proof ?? planned.scimTokenProof, madeTokenId: made?.id }),
+          // The given token's write proof, where planning made it; a made token is proved when made.
+          scimWriteProof: made ? undefined : planned.scimWriteProof,
         });
   if (options.verify === false && appId) reporter.info('Next: prove it with `npx scim-setup verify --wait 5m` once Okta has provisioned.');
   await planned.ci({ actions: plan.actions, manualSteps: result.manualSteps, checks: verification?.report.checks });
