@@ -324,12 +324,15 @@ export function readClient(session: Pick<Session, 'accountApi'>, command: string
 /**
  * A plan (or any first read), and the proof that the read token is this account's: a fleet's account
  * or the one. A plan only reads, so the two go at once (one round trip less before anything is
- * shown); a plan is returned only once the token is proved, and the first to fail is what is said.
+ * shown). Both are settled before either is said, so that nothing of the plan is printed after an
+ * error; a token of another account is what is said first, since the plan's failure may be its echo.
  */
 export async function afterReadTokenCheck<T>(session: Pick<Session, 'accountApi'>, then: () => Promise<T>): Promise<T> {
   if (!session.accountApi) return then();
   // Loaded as the clients are, once the inputs are valid (the SDK comes with it).
   const { refuseOtherAccountToken } = await import('../cloudflare/account-tokens.js');
-  const [, planned] = await Promise.all([refuseOtherAccountToken(session.accountApi), then()]);
-  return planned;
+  const [checked, planned] = await Promise.allSettled([refuseOtherAccountToken(session.accountApi), then()]);
+  if (checked.status === 'rejected') throw checked.reason;
+  if (planned.status === 'rejected') throw planned.reason;
+  return planned.value;
 }

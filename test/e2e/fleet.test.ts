@@ -187,6 +187,18 @@ describe('a fleet: many Cloudflare accounts from one Okta org (#26)', () => {
     expect(out).not.toContain('without --dry-run to apply');
     expect(s.okta.state.apps.size).toBe(0);
 
+    // One account's run with another account's API token (its plan's reads go beside the token's proof): the refusal
+    // is what is said, last, and no plan is shown.
+    const borrowed = await cli(s, ['okta', '--push-group', 'Engineering', '--dry-run'], {
+      ...s.accounts[1].env,
+      CLOUDFLARE_API_TOKEN: s.accounts[0].env.CLOUDFLARE_API_TOKEN,
+    });
+    expect(borrowed.code).toBe(4);
+    const lines = borrowed.stderr.trim().split('\n');
+    expect(lines.at(-2)).toContain('it belongs to another account');
+    expect(lines.at(-1)).toMatch(/^\s*fix: /);
+    expect(borrowed.stdout).not.toContain('Plan:');
+
     // An account's app label is its config entry, not a flag: a near miss is named where it is fixed.
     const made = await fetch(`${s.okta.url}/api/v1/apps`, {
       method: 'POST',
