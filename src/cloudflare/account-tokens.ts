@@ -105,6 +105,25 @@ export async function revokeAccountToken(api: CloudflareClient, tokenId: string)
   );
 }
 
+/** A SCIM token held here, as one reading: its own verification, and its record where CLOUDFLARE_API_TOKEN may read it. */
+export interface HeldTokenReading {
+  verified: Awaited<ReturnType<typeof verifiedToken>>;
+  /** Its record, with its policies; undefined for a user token, one gone, or an API token that may not read account tokens. */
+  record?: AccountToken;
+}
+
+/** Reads a held SCIM token once, for all that asks of it in one moment: its life and rights, and whether it may write SCIM. */
+export async function readHeldToken(scim: CloudflareClient, api: CloudflareClient | undefined): Promise<HeldTokenReading> {
+  const verified = await verifiedToken(scim);
+  if (!api || !verified.accountOwned) return { verified };
+  const record = await getAccountToken(api, verified.id).catch((error: unknown) => {
+    // Reading account tokens needs "Account API Tokens: Read": without it, the record is not read.
+    if (error instanceof AuthError) return undefined;
+    throw error;
+  });
+  return { verified, record };
+}
+
 /** The token a SCIM token's own verification names (account tokens at the account, user tokens at /user), with its life. */
 export async function verifiedToken(client: CloudflareClient): Promise<{ id: string; status: string; expires_on?: string; accountOwned: boolean }> {
   const at = (path: string, accountOwned: boolean) =>

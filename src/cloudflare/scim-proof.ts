@@ -1,8 +1,7 @@
 import { CloudflareRequestError, type CloudflareClient } from './client.js';
 import { AuthError, RemoteError } from '../lib/errors.js';
 import { scimWriteGrant } from '../plan/scim-write-grant.js';
-import { getAccountToken } from './account-tokens.js';
-import { tokenId } from './audit.js';
+import { readHeldToken, type HeldTokenReading } from './account-tokens.js';
 
 const SERVICE_PROVIDER_CONFIG = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -45,9 +44,18 @@ const NO_SUCH_USER = 'scim-setup-write-proof-no-such-user';
  */
 export async function proveScimWrite(
   scim: CloudflareClient,
-  { api, tokenEnv = scim.tokenEnv }: { api?: CloudflareClient; tokenEnv?: string } = {},
+  {
+    api,
+    tokenEnv = scim.tokenEnv,
+    held,
+  }: {
+    api?: CloudflareClient;
+    tokenEnv?: string;
+    /** The token's reading where the caller has it in hand (verify's round reads it once for its life too). */
+    held?: Promise<HeldTokenReading>;
+  } = {},
 ): Promise<string> {
-  const byPolicies = api ? await proveScimWriteByPolicies(scim, api, tokenEnv) : undefined;
+  const byPolicies = api ? await proveScimWriteByPolicies(scim, api, tokenEnv, held) : undefined;
   if (byPolicies) return byPolicies;
   return `${await probeScimWrite(scim, tokenEnv)} (told from a token that may not write where Cloudflare's gateway refuses it first: docs/assumptions.md)`;
 }
@@ -56,25 +64,19 @@ export async function proveScimWrite(
  * The proof by the token's policies alone, which only reads: where CLOUDFLARE_API_TOKEN may read the
  * token's record, the proof (or the refusal); else undefined, and only the probe, a write, is left.
  */
-export async function proveScimWriteByPolicies(scim: CloudflareClient, api: CloudflareClient, tokenEnv = scim.tokenEnv): Promise<string | undefined> {
-  const byPolicies = await policiesOf(scim, api);
-  if (byPolicies?.grant === 'not granted')
-    throw mayNotWrite(tokenEnv, `its policies (token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN) grant no SCIM write on account ${scim.accountId}`);
-  return byPolicies?.grant === 'granted'
-    ? `the policies of token ${byPolicies.id}, read with CLOUDFLARE_API_TOKEN, grant it SCIM writes on this account`
-    : undefined;
-}
-
-/** The token's policies as its record reads with the API token, where that token may read it (an account token of this account). */
-async function policiesOf(scim: CloudflareClient, api: CloudflareClient): Promise<{ id: string; grant: ReturnType<typeof scimWriteGrant> } | undefined> {
-  const id = await tokenId(scim).catch(() => undefined);
-  if (!id) return undefined;
-  const token = await getAccountToken(api, id).catch((error: unknown) => {
-    // Without "Account API Tokens: Read" the record cannot be read: the probe is the proof left.
-    if (error instanceof AuthError) return undefined;
-    throw error;
-  });
-  return token?.policies ? { id, grant: scimWriteGrant(token.policies, scim.accountId) } : undefined;
+export async function proveScimWriteByPolicies(
+  scim: CloudflareClient,
+  api: CloudflareClient,
+  tokenEnv = scim.tokenEnv,
+  held: Promise<HeldTokenReading> = readHeldToken(scim, api),
+): Promise<string | undefined> {
+  // A token its own verification does not name, or whose record cannot be read: the probe is the proof left.
+  const { verified, record } = (await held.catch(() => undefined)) ?? {};
+  if (!verified || !record?.policies) return undefined;
+  const grant = scimWriteGrant(record.policies, scim.accountId);
+  if (grant === 'not granted')
+    throw mayNotWrite(tokenEnv, `its policies (token ${verified.id}, read with CLOUDFLARE_API_TOKEN) grant no SCIM write on account ${scim.accountId}`);
+  return grant === 'granted' ? `the policies of token ${verified.id}, read with CLOUDFLARE_API_TOKEN, grant it SCIM writes on this account` : undefined;
 }
 
 function mayNotWrite(tokenEnv: string, why: string): AuthError {

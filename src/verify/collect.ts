@@ -1,5 +1,6 @@
 import { oktaTraffic, scimUserCreations, tokenId, type AuditEntry } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
+import { readHeldToken, type HeldTokenReading } from '../cloudflare/account-tokens.js';
 import { AUDIT_RETENTION_MS, readCloudflare } from '../cloudflare/reads.js';
 import { keepsExternalIds, madeOverScim } from '../plan/scim-made.js';
 import { AuthError, CliError } from '../lib/errors.js';
@@ -136,10 +137,13 @@ export async function collectEvidence(
     return scimTraffic;
   };
   const trafficSince = () => trafficOf().then((t) => t.okta);
-  const tokenLife = readTokenLife(session, appId, trafficSince, madeTokenId);
+  // The given token is read once a round, for its life and rights and, in the first, for its right to write.
+  const held = inputs.scimToken && !madeTokenId ? readHeldToken(scim, read) : undefined;
+  held?.catch(() => undefined);
+  const tokenLife = readTokenLife(session, appId, trafficSince, madeTokenId, held);
   // Awaited below on every path; handled now, so that its failure while the other reads run is never an unhandled rejection.
   tokenLife.catch(() => undefined);
-  const scimToken = await proveScimToken(scim, scimTokenProof, watched, scimWrite, read);
+  const scimToken = await proveScimToken(scim, scimTokenProof, watched, scimWrite, read, held);
   const scimWorks = scimToken.ok;
   const [rawApp, connection, sides, failures, userGroups, audit] = await Promise.all([
     readOkta.app(okta, appId),
@@ -262,10 +266,11 @@ async function proveScimToken(
   watched: boolean,
   write: ScimWriteProof,
   api: CloudflareClient | undefined,
+  held: Promise<HeldTokenReading> | undefined,
 ): Promise<Evidence['scimToken']> {
   const read = proof !== undefined ? Promise.resolve(proof) : checkScimToken(scim);
   const written = () => {
-    write.proof ??= proveScimWrite(scim, { api });
+    write.proof ??= proveScimWrite(scim, { api, held });
     return write.proof;
   };
   return read

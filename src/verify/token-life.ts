@@ -1,6 +1,6 @@
 import { oktaLatestTokenId, type AuditEntry } from '../cloudflare/audit.js';
-import { getAccountToken, listAccountTokens, verifiedToken, type AccountToken } from '../cloudflare/account-tokens.js';
-import { AuthError, CliError } from '../lib/errors.js';
+import { getAccountToken, listAccountTokens, readHeldToken, type AccountToken, type HeldTokenReading } from '../cloudflare/account-tokens.js';
+import { CliError } from '../lib/errors.js';
 import { namedForApp, newestFirst, scimTokenName } from '../plan/token-ownership.js';
 import type { Evidence, VerifySession } from './types.js';
 
@@ -18,14 +18,17 @@ export async function readTokenLife(
   appId: string,
   scimTraffic: () => Promise<AuditEntry[]>,
   madeId?: string,
+  /** The given token's reading, where the round has it in hand (the write proof asks the same). */
+  held?: Promise<HeldTokenReading>,
 ): Promise<Evidence['tokenLife']> {
   const { scim, accountApi: read, inputs } = session;
   const now = session.clock.now();
   try {
     if (inputs.scimToken && !madeId) {
-      const v = await verifiedToken(scim);
-      const facts = v.accountOwned && read ? await policiesOf(read, v.id) : { rights: undefined };
-      return life({ id: v.id, status: v.status, expires_on: v.expires_on, issued_on: facts.issuedOn }, 'given', v.accountOwned, facts.rights, now);
+      // Its policies are read where the API token may read account tokens; else only its life is checked.
+      const { verified: v, record } = await (held ?? readHeldToken(scim, read));
+      const rights = record ? rightsOf(record, inputs.accountId) : undefined;
+      return life({ id: v.id, status: v.status, expires_on: v.expires_on, issued_on: record?.issued_on }, 'given', v.accountOwned, rights, now);
     }
     if (!read) return { known: false, reason: 'no SCIM token is held here, and no CLOUDFLARE_API_TOKEN to find it by' };
     if (madeId) {
@@ -48,17 +51,6 @@ export async function readTokenLife(
   } catch (error) {
     // A refused or missing permission, or a failed read, leaves the token's life unread: the scim-token check says why the token itself fails.
     if (error instanceof CliError) return { known: false, reason: `not readable: ${error.message}` };
-    throw error;
-  }
-}
-
-async function policiesOf(read: NonNullable<VerifySession['accountApi']>, id: string): Promise<{ rights?: Rights; issuedOn?: string }> {
-  try {
-    const token = await getAccountToken(read, id);
-    return { rights: token ? rightsOf(token, read.accountId) : undefined, issuedOn: token?.issued_on };
-  } catch (error) {
-    // Reading policies needs "Account API Tokens: Read": without it, only the token's life is checked.
-    if (error instanceof AuthError) return {};
     throw error;
   }
 }

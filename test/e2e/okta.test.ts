@@ -293,7 +293,7 @@ describe('scim-setup okta against the sandbox', () => {
     expect(apps(s)).toHaveLength(1);
   });
 
-  it("reads the given SCIM token's record once to prove it may write, before Okta is given it, and once a verification round for its life", async () => {
+  it("reads the given SCIM token's record once to prove it may write, before Okta is given it, and once a verification round for its life; verify alone, once a round", async () => {
     const s = await start({ admin: 'auto', connectionApi: 'supported' });
     const r = await okta(s, ['--push-group', 'Engineering', '--yes', '--json', '--wait', '20s']);
     expect(r.code, r.stderr).toBe(0);
@@ -302,6 +302,13 @@ describe('scim-setup okta against the sandbox', () => {
     // The planning's proof (its verification, then its record), reused by the apply and by every round of the verification.
     expect(counts['GET /client/v4/accounts/{account_id}/tokens/verify']).toBe(1 + rounds);
     expect(counts['GET /client/v4/accounts/{account_id}/tokens/{token_id}']).toBe(1 + rounds);
+    // verify alone reads it once a round: its life and rights, and in the first round its right to write, from one reading.
+    await control(s.cloudflare.url, 'DELETE', '/__sandbox/requests');
+    const v = await runInProcess(['verify', '--push-group', 'Engineering', '--json'], { on: s, env: cleanEnv(s.env), secrets: sandboxSecrets(s) });
+    expect(v.code, v.stderr).toBe(0);
+    const again = (await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).byRoute;
+    expect(again['GET /client/v4/accounts/{account_id}/tokens/verify']).toBe(json(v.stdout).rounds);
+    expect(again['GET /client/v4/accounts/{account_id}/tokens/{token_id}']).toBe(json(v.stdout).rounds);
   });
 
   it('a dry run over a converged setup with 50 assigned and 20 pushed groups makes a bounded number of requests', async () => {
