@@ -48,7 +48,6 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
   const notes: string[] = [];
   const oktaFrom = later(since.getTime(), now.getTime() - SYSTEM_LOG_RETENTION_MS);
   const auditFrom = later(since.getTime(), auditReachFrom(now).getTime());
-  const until = now.toISOString();
   const [assignments, scimUsers, members, appEvents] = await Promise.all([
     readAppAssignments(okta, app.id),
     readCloudflare.scimUsers(scim),
@@ -119,7 +118,7 @@ export async function readAccessEvidence(session: Session, app: OktaApp, since: 
       cloudflareRead: true,
       deactivateUsers: Boolean(app.features?.includes('PUSH_USER_DEACTIVATION')),
       reach: { okta: oktaFrom.toISOString(), cloudflare: auditFrom.toISOString() },
-      now: until,
+      now: now.toISOString(),
     },
   };
 }
