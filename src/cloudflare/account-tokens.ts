@@ -114,7 +114,11 @@ export interface HeldTokenReading {
 
 /** Reads a held SCIM token once, for all that asks of it in one moment: its life and rights, and whether it may write SCIM. */
 export async function readHeldToken(scim: CloudflareClient, api: CloudflareClient | undefined): Promise<HeldTokenReading> {
-  const verified = await verifiedToken(scim);
+  return withRecord(await verifiedToken(scim), api);
+}
+
+/** A held token's verification, already read, with its record where CLOUDFLARE_API_TOKEN may read it. */
+export async function withRecord(verified: HeldTokenReading['verified'], api: CloudflareClient | undefined): Promise<HeldTokenReading> {
   if (!api || !verified.accountOwned) return { verified };
   const record = await getAccountToken(api, verified.id).catch((error: unknown) => {
     // Reading account tokens needs "Account API Tokens: Read": without it, the record is not read.

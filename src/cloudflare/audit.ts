@@ -1,4 +1,3 @@
-import { verifiedToken } from './account-tokens.js';
 import type { CloudflareClient } from './client.js';
 import { readCloudflare, type AuditLogEntry } from './reads.js';
 
@@ -27,11 +26,6 @@ export function oktaLatestTokenId(entries: AuditEntry[], among?: ReadonlySet<str
 /** Pure: the tokens Okta's requests carried that are not among these: another app's, or one made by hand. */
 export function oktaOtherTokenIds(entries: AuditEntry[], among: ReadonlySet<string>): string[] {
   return [...new Set(entries.filter(isOktaRequest).flatMap((e) => (e.actor?.token_id && !among.has(e.actor.token_id) ? [e.actor.token_id] : [])))];
-}
-
-/** A token's id, which the audit log names as the actor: its own verification says it (verifiedToken). */
-export async function tokenId(client: CloudflareClient): Promise<string> {
-  return (await verifiedToken(client)).id;
 }
 
 /** Okta's SCIM requests (its user agent) made with the token since `since`, newest first, from the v2 audit log (which needs the read token). */

@@ -1,6 +1,6 @@
-import { oktaTraffic, scimUserCreations, tokenId, type AuditEntry } from '../cloudflare/audit.js';
+import { oktaTraffic, scimUserCreations, type AuditEntry } from '../cloudflare/audit.js';
 import type { CloudflareClient } from '../cloudflare/client.js';
-import { readHeldToken, type HeldTokenReading } from '../cloudflare/account-tokens.js';
+import { readHeldToken, verifiedToken, type HeldTokenReading } from '../cloudflare/account-tokens.js';
 import { AUDIT_RETENTION_MS, readCloudflare } from '../cloudflare/reads.js';
 import { keepsExternalIds, madeOverScim } from '../plan/scim-made.js';
 import { AuthError, CliError } from '../lib/errors.js';
@@ -208,7 +208,7 @@ async function auditActivity(
   knownId: string | undefined,
   watched: boolean,
 ): Promise<Evidence['audit']> {
-  const id = knownId ?? (watched ? undefined : await tokenId(scim));
+  const id = knownId ?? (watched ? undefined : (await verifiedToken(scim)).id);
   const { okta: entries, unattributed } = await traffic();
   if (id === undefined)
     return { count: entries.length, latest: entries[0]?.action.time, tokenId: 'any', others: { count: 0, tokenIds: [] }, unattributed: unattributed.length };

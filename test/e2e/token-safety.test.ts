@@ -298,10 +298,12 @@ describe('a token is handed to Okta only once proved to be the token asked for, 
       expect(s.okta.state.apps.size).toBe(0);
       // Once set up, verify says the same of it, and never calls it one that may do more than SCIM needs.
       expect((await cli(s, SETUP)).code).toBe(0);
-      // rotate-token's dry run, to hand Okta this token, reads the same proof.
+      // rotate-token's dry run, to hand Okta this token, reads the same proof, from the one verification of the token it reads.
+      await control(s.cloudflare.url, 'DELETE', '/__sandbox/requests');
       const rotate = await cli(s, ['rotate-token', '--dry-run'], { CLOUDFLARE_SCIM_TOKEN: token.value });
       expect(rotate.code).toBe(4);
       expect(rotate.stderr).toContain('may not write SCIM');
+      expect((await control(s.cloudflare.url, 'GET', '/__sandbox/requests')).byRoute['GET /client/v4/accounts/{account_id}/tokens/verify']).toBe(1);
       const v = await cli(s, ['verify', '--push-group', 'Engineering', '--json'], { CLOUDFLARE_SCIM_TOKEN: token.value });
       expect(v.code).toBe(4);
       const checks = json(v.stdout).checks as Array<{ id: string; status: string; summary: string; evidence: string[] }>;

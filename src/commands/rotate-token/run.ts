@@ -1,15 +1,6 @@
 import { renderManualStep, tokenGuidedStep } from '../../plan/guided-step.js';
-import {
-  isOktaRequest,
-  oktaLatestTokenId,
-  oktaOtherTokenIds,
-  oktaRequests,
-  oktaRequestsWith,
-  oktaTraffic,
-  tokenId,
-  type AuditEntry,
-} from '../../cloudflare/audit.js';
-import { listAccountTokens, revokeAccountToken, scimPermissionGroup } from '../../cloudflare/account-tokens.js';
+import { isOktaRequest, oktaLatestTokenId, oktaOtherTokenIds, oktaRequests, oktaRequestsWith, oktaTraffic, type AuditEntry } from '../../cloudflare/audit.js';
+import { listAccountTokens, revokeAccountToken, scimPermissionGroup, verifiedToken, withRecord } from '../../cloudflare/account-tokens.js';
 import { handoverOrigin, heldValue, makeScimToken, showStep, type HeldScimToken } from '../../apply/scim-token-steps.js';
 import type { RotateOperation } from './operation.js';
 import type { RotateFields, RotateOutcomeFields } from './document.js';
@@ -120,7 +111,9 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
     readOkta.pushMappings(okta, app.id),
     inputs.tokenCreation ? planMadeToken(session, app, inputs.tokenCreation) : undefined,
   ]);
-  const newTokenId = made ? made.newTokenId : await tokenId(scim);
+  // A given token's own verification, read once: its id now, and its record for the write proof below.
+  const verified = made ? undefined : await verifiedToken(scim);
+  const newTokenId = made ? made.newTokenId : verified?.id;
   const alreadyRotated = made ? made.alreadyInUse : await alreadyInUse(session, app.id, newTokenId as string);
   const actions = [
     ...(made ? [made.make] : []),
@@ -131,8 +124,8 @@ async function planRotate(session: Session): Promise<RotatePlanned> {
   // As okta's dry run: the new token given is proved able to write SCIM by its policies while planning, where
   // Okta is to be given it (a made one is proved when made); the hand-over then uses this proof.
   const writeProof =
-    inputs.scimToken && session.accountApi && actions.some((a) => a.operation?.kind === 'token-handover')
-      ? await proveScimWriteByPolicies(scim, session.accountApi)
+    verified && inputs.scimToken && session.accountApi && actions.some((a) => a.operation?.kind === 'token-handover')
+      ? await proveScimWriteByPolicies(scim, session.accountApi, undefined, withRecord(verified, session.accountApi))
       : undefined;
   if (writeProof) {
     steps.push({ step: 'prove the new token may write SCIM', result: writeProof });
