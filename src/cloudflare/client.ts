@@ -138,21 +138,24 @@ export class CloudflareClient {
 
   /**
    * Every SCIM resource under `/Users` or `/Groups`. The first page tells how many there are, so
-   * the rest are fetched a few at a time (the request policy paces them within the budget).
+   * the rest are fetched a few at a time (the request policy paces them within the budget). `keep`
+   * takes from each resource the fields scim-setup reads, as its page arrives.
    */
-  async scimAll<T>(resource: '/Users' | '/Groups'): Promise<T[]> {
-    type Page = { totalResults: number; Resources?: T[] };
-    const fetchPage = (start: number) => this.get<Page>(this.scimPath + resource, { startIndex: start, count: SCIM_PAGE });
+  async scimAll<T>(resource: '/Users' | '/Groups', keep: (item: T) => T): Promise<T[]> {
+    const fetchPage = async (start: number) => {
+      const page = await this.get<{ totalResults: number; Resources?: T[] }>(this.scimPath + resource, { startIndex: start, count: SCIM_PAGE });
+      return { totalResults: page.totalResults, items: (page.Resources ?? []).map(keep) };
+    };
     const first = await fetchPage(1);
     const starts: number[] = [];
     for (let start = 1 + SCIM_PAGE; start <= first.totalResults; start += SCIM_PAGE) starts.push(start);
-    const pages: Page[] = new Array(starts.length);
+    const pages: T[][] = new Array(starts.length);
     let next = 0;
     const worker = async () => {
-      for (let i = next++; i < starts.length; i = next++) pages[i] = await fetchPage(starts[i]);
+      for (let i = next++; i < starts.length; i = next++) pages[i] = (await fetchPage(starts[i])).items;
     };
     await Promise.all(Array.from({ length: Math.min(PAGE_POOL, starts.length) }, worker));
-    return [first, ...pages].flatMap((p) => p.Resources ?? []);
+    return [first.items, ...pages].flat();
   }
 
   /**

@@ -73,8 +73,9 @@ const AUDIT_PAGE = 1000;
 export const readCloudflare = {
   /** Every member, invitations included (50 a page, the API's largest). Needs "Account Settings: Read". */
   members: (read: CloudflareClient) => read.listAll<CloudflareMember>(cloudflarePaths.members(read.accountId), 50),
-  scimUsers: (client: CloudflareClient) => client.scimAll<CloudflareScimUser>('/Users'),
-  scimGroups: (client: CloudflareClient) => client.scimAll<CloudflareScimGroup>('/Groups'),
+  scimUsers: (client: CloudflareClient) =>
+    client.scimAll<CloudflareScimUser>('/Users', (u) => ({ id: u.id, userName: u.userName, active: u.active, externalId: u.externalId, groups: u.groups })),
+  scimGroups: (client: CloudflareClient) => client.scimAll<CloudflareScimGroup>('/Groups', (g) => ({ id: g.id, displayName: g.displayName })),
   scimGroup: (client: CloudflareClient, groupId: string) => client.get<CloudflareScimGroupWithMembers>(`${client.scimPath}/Groups/${groupId}`),
   /** How many SCIM groups have this name (Cloudflare's `displayName eq`, one result asked for). */
   scimGroupsNamed: async (client: CloudflareClient, name: string) =>

@@ -14,6 +14,20 @@ export interface AppUser {
   credentials?: { userName?: string };
 }
 
+/** An app user as scim-setup holds it: the fields above, without its links, profile and other dates. */
+function appUserRead(u: AppUser): AppUser {
+  return {
+    id: u.id,
+    scope: u.scope,
+    status: u.status,
+    syncState: u.syncState,
+    lastSync: u.lastSync,
+    statusChanged: u.statusChanged,
+    externalId: u.externalId,
+    credentials: u.credentials && { userName: u.credentials.userName },
+  };
+}
+
 export interface OktaGroup {
   id: string;
   lastMembershipUpdated?: string;
@@ -41,7 +55,7 @@ export interface AppAssignments {
 export async function readAppAssignments(okta: OktaClient, appId: string): Promise<AppAssignments> {
   const appPath = oktaPaths.app(appId);
   const [users, groups, mappings] = await Promise.all([
-    okta.list<AppUser>(`${appPath}/users`, { limit: 500 }),
+    okta.list<AppUser>(`${appPath}/users`, { limit: 500 }, appUserRead),
     okta.list<AppAssignments['groups'][number]>(`${appPath}/groups`, { limit: 200, expand: 'group' }),
     // Whatever `features` says: real Okta keeps mappings made before provisioning was on (recorded).
     okta.list<PushMapping>(`${appPath}/group-push/mappings`, { limit: 1000 }),

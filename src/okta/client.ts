@@ -86,11 +86,15 @@ export class OktaClient {
     return this.call(() => this.http.getJson(this.url(path, query)) as Promise<T>);
   }
 
-  /** Every item of a paged list, following `Link: rel="next"` with the SDK's Collection. */
-  async list<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T[]> {
+  /**
+   * Every item of a paged list, following `Link: rel="next"` with the SDK's Collection. `keep`, where
+   * given, takes from each item the fields scim-setup reads, as its page arrives: a list of
+   * thousands holds those, not every answer whole until the last page.
+   */
+  async list<T>(path: string, query?: Record<string, string | number | undefined>, keep: (item: T) => T = (item) => item): Promise<T[]> {
     const collection = new Collection<T>(this.sdkHttp as never, this.url(path, query), {} as never, { headers: { Accept: 'application/json' } } as never);
     const items: T[] = [];
-    await this.call(() => collection.each((item) => void items.push(item as T)));
+    await this.call(() => collection.each((item) => void items.push(keep(item as T))));
     return items;
   }
 

@@ -97,10 +97,15 @@ function appNotFound(apps: OktaApp[], { appLabel: label, orgUrl, appLabelIn }: P
 /** Resolves group names exactly, in as few search requests as the names allow; unknown names are an input error. */
 export async function resolveGroups(okta: OktaClient, names: string[]): Promise<Record<string, { id: string; name: string; members?: number }>> {
   const found: Record<string, { id: string; name: string; members?: number }> = {};
-  for (const chunk of chunks(names, NAMES_PER_SEARCH)) {
-    const search = chunk.map((n) => `profile.name eq ${filterString(n)}`).join(' or ');
-    // expand=stats brings each group's member count in the same request: empty groups are warned of.
-    const groups = await readOkta.groups(okta, { search, limit: 10000, expand: 'stats' });
+  // The searches at once (the request policy paces them); their answers taken in the names' order.
+  const answers = await Promise.all(
+    chunks(names, NAMES_PER_SEARCH).map((chunk) => {
+      const search = chunk.map((n) => `profile.name eq ${filterString(n)}`).join(' or ');
+      // expand=stats brings each group's member count in the same request: empty groups are warned of.
+      return readOkta.groups(okta, { search, limit: 10000, expand: 'stats' });
+    }),
+  );
+  for (const groups of answers) {
     for (const g of groups) {
       // A pushed group has an APP_GROUP twin of the same name in Okta; the source is the user group.
       if (g.type === 'APP_GROUP') continue;
@@ -158,7 +163,8 @@ async function unknownNames(okta: OktaClient, names: string[], kind: 'group' | '
 
 /** Every input error of settled reads at once (an unknown group does not hide an unknown user); any other error as it is. */
 function throwRejections(settled: ReadonlyArray<PromiseSettledResult<unknown>>): void {
-  const failures = settled.flatMap((r): unknown[] => (r.status === 'rejected' ? [r.reason] : []));
+  // One failure may reach several reads (the app listing's reaches its assignments): said once.
+  const failures = [...new Set(settled.flatMap((r): unknown[] => (r.status === 'rejected' ? [r.reason] : [])))];
   const other = failures.find((e) => !(e instanceof InputError));
   if (other) throw other;
   const errors = failures.filter((e): e is InputError => e instanceof InputError);
@@ -172,15 +178,41 @@ function settledValue<T>(result: PromiseSettledResult<T>): T {
   return result.value;
 }
 
-/** Everything the planner needs, read once; with the app's assignments as read, for drift. */
-export async function observe(okta: OktaClient, desired: Desired): Promise<{ observed: Observed; assignments?: AppAssignments }> {
-  const settled = await Promise.allSettled([
-    findAppsAndOthers(okta, desired.appLabel),
+/** `observe`'s reads under way: each part as soon as it is known, for reads that need only that part. */
+export interface Observing {
+  /** The app scim-setup uses (the oldest labelled as wanted), once the org's apps are listed. */
+  app: Promise<OktaApp | undefined>;
+  /** Its assignments, asked for as soon as the app is known (not after the groups and users resolve). */
+  assignments: Promise<AppAssignments | undefined>;
+  /** Everything the planner needs, read once; with the app's assignments as read, for drift. */
+  whole: Promise<{ observed: Observed; assignments?: AppAssignments }>;
+}
+
+export function observe(okta: OktaClient, desired: Desired): Observing {
+  const listing = findAppsAndOthers(okta, desired.appLabel);
+  const app = listing.then(({ labelled }) => labelled[0]);
+  const assignments = app.then((first) => (first ? readAppAssignments(okta, first.id) : undefined));
+  const whole = Promise.allSettled([
+    listing,
     resolveGroups(okta, desired.assignGroups),
     desired.assignUsers.length ? resolveUsers(okta, desired.assignUsers) : Promise.resolve<Record<string, { id: string; login: string }>>({}),
-  ]);
-  throwRejections(settled);
-  const [{ labelled: apps, otherLabels }, groups, users] = [settledValue(settled[0]), settledValue(settled[1]), settledValue(settled[2])];
+    assignments,
+  ]).then((settled) => {
+    throwRejections(settled);
+    return observedFrom(settledValue(settled[0]), settledValue(settled[1]), settledValue(settled[2]), settledValue(settled[3]));
+  });
+  // `whole` settles every part, so a caller that reads only `whole` leaves no rejection unheard.
+  app.catch(() => undefined);
+  return { app, assignments, whole };
+}
+
+/** Pure: what the planner is given, from the reads' answers. */
+function observedFrom(
+  { labelled: apps, otherLabels }: { labelled: OktaApp[]; otherLabels: string[] },
+  groups: Observed['groups'],
+  users: Observed['users'],
+  assignments: AppAssignments | undefined,
+): { observed: Observed; assignments?: AppAssignments } {
   const [first, ...duplicates] = apps;
   const observed: Observed = {
     app: first ? toObservedApp(first) : undefined,
@@ -192,8 +224,7 @@ export async function observe(okta: OktaClient, desired: Desired): Promise<{ obs
     assignedUserIds: [],
     mappings: [],
   };
-  if (!first) return { observed };
-  const assignments = await readAppAssignments(okta, first.id);
+  if (!assignments) return { observed };
   observed.assignedGroupIds = assignments.groups.map((g) => g.id);
   observed.assignedGroupNames = Object.fromEntries(assignments.groups.map((g) => [g.id, g._embedded?.group?.profile?.name ?? g.id]));
   // A user assigned through a group only still needs its direct assignment.

@@ -15,6 +15,7 @@ import { stuckState } from '../plan/unprovisioned.js';
 import { assignmentsTabLink, tasksLink } from '../plan/guided-step.js';
 import { checkScimToken, proveScimWrite } from '../cloudflare/scim-proof.js';
 import { resolvedBy } from './log-pairs.js';
+import { keyed } from '../lib/keyed.js';
 import { readTokenLife } from './token-life.js';
 import type { Evidence, ExpectedActivity, VerifySession } from './types.js';
 
@@ -34,21 +35,71 @@ export async function readBothSides(
   options: {
     /** --settle: how long Cloudflare's listings may trail its writes. */
     settleMs: number;
-    /** The app's assignments where the caller has just read them. */
-    known?: AppAssignments;
+    /** The app's assignments where the caller has them, or is reading them. */
+    known?: Promise<AppAssignments | undefined> | AppAssignments;
   },
 ): Promise<ReadBack> {
   // The moment Cloudflare is read, on this clock: its listings show it as of then, less their lag.
   const cloudflareReadAt = scim.clock.now();
-  const [{ users: appUsers, groups: appGroups, mappings }, cfUsers, cfGroups] = await Promise.all([
-    options.known ?? readAppAssignments(okta, appId),
+  // Okta's side goes on to its pushed groups' members as soon as its assignments are in, beside Cloudflare's listings.
+  const [{ appUsers, appGroups, pushedNames, pushGroups }, cfUsers, cfGroups] = await Promise.all([
+    Promise.resolve(options.known)
+      .then((known) => known ?? readAppAssignments(okta, appId))
+      .then((assignments) => readOktaSide(okta, assignments, wantedPushGroups)),
     scimWorks ? readCloudflare.scimUsers(scim) : Promise.resolve([]),
     scimWorks ? readCloudflare.scimGroups(scim) : Promise.resolve([]),
   ]);
-  const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
-  const login = (u: AppUser) => u.credentials?.userName ?? u.id;
   const assignedLogins = appUsers.map(login);
-  const assigned = new Set(assignedLogins.map((l) => l.toLowerCase()));
+  // Each group's members, gathered in one pass over the users (not one pass per group).
+  const members = new Map<string, string[]>();
+  for (const u of cfUsers)
+    for (const groupId of u.groups ?? []) {
+      const listed = members.get(groupId);
+      if (listed) listed.push(u.userName);
+      else members.set(groupId, [u.userName]);
+    }
+  const membersOf = (groupId: string) => members.get(groupId) ?? [];
+  const scimGroups: DriftFacts['scimGroups'] = {};
+  for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX)))
+    scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
+  // Whether Cloudflare's answers keep the externalId Okta set: told from those Okta linked.
+  const keeps = keepsExternalIds(cfUsers, new Set(appUsers.flatMap((u) => (u.externalId ? [u.externalId] : []))));
+  const synced = appUsers
+    .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
+    .map((u) => ({ key: login(u).toLowerCase(), done: oktaDoneAt(u) }));
+  return {
+    // Okta's clock as its answers so far bound it, read after them.
+    moments: { cloudflareReadAt, oktaClockOffsetMs: okta.clockOffsetMs, settleMs: options.settleMs },
+    scimToken: { ok: scimWorks },
+    assignedLogins,
+    oktaSynced: keyed(synced.map(({ key, done }) => [key, done?.at ?? 'an unknown time'])),
+    oktaSyncedBy: keyed(synced.flatMap(({ key, done }) => (done ? [[key, done.by] as const] : []))),
+    appUsers: keyed(
+      appUsers.map((u) => [
+        login(u).toLowerCase(),
+        { id: u.id, scope: u.scope ?? 'USER', stuck: stuckState(u), provisioned: Boolean(u.externalId) || u.status === 'PROVISIONED' },
+      ]),
+    ),
+    cloudflareUsers: keyed(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, provisioned: madeOverScim(u, keeps) }])),
+    pushGroups,
+    scimGroups,
+    // System groups (`cloudflare-v1-<permission group>`, one per role members hold) are no push's: never a renamed one.
+    otherScimGroups: cfGroups
+      .filter((g) => !pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX))
+      .map((g) => ({ name: g.displayName, memberEmails: membersOf(g.id) })),
+    assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
+  };
+}
+
+/** The login Okta gives Cloudflare for an app user. */
+function login(u: AppUser): string {
+  return u.credentials?.userName ?? u.id;
+}
+
+/** Okta's side of the comparison: the app's assignments, and the members of each group it pushes or is to push. */
+async function readOktaSide(okta: OktaClient, { users: appUsers, groups: appGroups, mappings }: AppAssignments, wantedPushGroups: string[]) {
+  const groupIdByName = new Map(appGroups.map((g) => [g._embedded?.group?.profile?.name ?? g.id, g.id]));
+  const assigned = new Set(appUsers.map((u) => login(u).toLowerCase()));
   // What is pushed is what Okta says (every mapping of the app), plus any group the inputs name.
   const groupById = new Map(appGroups.flatMap((g) => (g._embedded?.group ? [[g.id, g._embedded.group] as const] : [])));
   const mappedGroups = await Promise.all(mappings.map(async (m) => groupById.get(m.sourceGroupId) ?? (await readOkta.group(okta, m.sourceGroupId))));
@@ -72,37 +123,7 @@ export async function readBothSides(
       };
     }),
   );
-  const membersOf = (groupId: string) => cfUsers.filter((u) => u.groups?.includes(groupId)).map((u) => u.userName);
-  const scimGroups: DriftFacts['scimGroups'] = {};
-  for (const g of cfGroups.filter((g) => pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX)))
-    scimGroups[g.displayName] = { id: g.id, memberEmails: membersOf(g.id) };
-  // Whether Cloudflare's answers keep the externalId Okta set: told from those Okta linked.
-  const keeps = keepsExternalIds(cfUsers, new Set(appUsers.flatMap((u) => (u.externalId ? [u.externalId] : []))));
-  const synced = appUsers
-    .filter((u) => u.status === 'PROVISIONED' && u.syncState === 'SYNCHRONIZED')
-    .map((u) => ({ key: login(u).toLowerCase(), done: oktaDoneAt(u) }));
-  return {
-    // Okta's clock as its answers so far bound it, read after them.
-    moments: { cloudflareReadAt, oktaClockOffsetMs: okta.clockOffsetMs, settleMs: options.settleMs },
-    scimToken: { ok: scimWorks },
-    assignedLogins,
-    oktaSynced: Object.fromEntries(synced.map(({ key, done }) => [key, done?.at ?? 'an unknown time'])),
-    oktaSyncedBy: Object.fromEntries(synced.flatMap(({ key, done }) => (done ? [[key, done.by]] : []))),
-    appUsers: Object.fromEntries(
-      appUsers.map((u) => [
-        login(u).toLowerCase(),
-        { id: u.id, scope: u.scope ?? 'USER', stuck: stuckState(u), provisioned: Boolean(u.externalId) || u.status === 'PROVISIONED' },
-      ]),
-    ),
-    cloudflareUsers: Object.fromEntries(cfUsers.map((u) => [u.userName.toLowerCase(), { id: u.id, active: u.active, provisioned: madeOverScim(u, keeps) }])),
-    pushGroups,
-    scimGroups,
-    // System groups (`cloudflare-v1-<permission group>`, one per role members hold) are no push's: never a renamed one.
-    otherScimGroups: cfGroups
-      .filter((g) => !pushedNames.includes(g.displayName) && !g.id.startsWith(SYSTEM_GROUP_PREFIX))
-      .map((g) => ({ name: g.displayName, memberEmails: membersOf(g.id) })),
-    assignedGroupNames: appGroups.map((g) => g._embedded?.group?.profile?.name ?? g.id),
-  };
+  return { appUsers, appGroups, pushedNames, pushGroups };
 }
 
 /** Why the audit log was not read, and what the person can do about it: each cause its own. */
@@ -309,9 +330,7 @@ async function toldFromAudit(
     since,
     untold.map(([, u]) => u.id),
   );
-  return Object.fromEntries(
-    Object.entries(users).map(([userName, u]) => [userName, created.has(u.id) ? { ...u, provisioned: true, provisionedBy: 'audit' } : u]),
-  );
+  return keyed(Object.entries(users).map(([userName, u]) => [userName, created.has(u.id) ? { ...u, provisioned: true, provisionedBy: 'audit' } : u]));
 }
 
 /** The e-mails of the account's Super Administrators (members, 50 a page). */

@@ -311,6 +311,30 @@ describe('scim-setup okta against the sandbox', () => {
     expect(again['GET /client/v4/accounts/{account_id}/tokens/{token_id}']).toBe(json(v.stdout).rounds);
   });
 
+  it("reads Cloudflare's SCIM listings beside Okta's app users, not after them: both sides of the comparison are asked at once", async () => {
+    const s = await start({ admin: 'auto', connectionApi: 'supported' }, 'wall');
+    const setup = await okta(s, ['--push-group', 'Engineering', '--yes', '--wait', '20s', '--no-verify']);
+    expect(setup.code, setup.stderr).toBe(0);
+    await provisioned(s);
+    // Okta's answer of the app's users is held until the test lets it go: what the run asks of
+    // Cloudflare meanwhile tells whether its listings wait on Okta's side.
+    await control(s.okta.url, 'POST', '/__sandbox/faults', { rules: [{ method: 'GET', path: '^/api/v1/apps/[^/]+/users', barrier: 2, times: 1 }] });
+    const listed = new Set<string>();
+    // The listings from their first page (the token's check reads one user, with no startIndex).
+    s.cloudflare.server.taps.push((e) => {
+      const url = new URL(e.url);
+      if (url.searchParams.get('startIndex') === '1') listed.add(url.pathname.replace(/.*\/scim\/v2/, ''));
+    });
+    const run = okta(s, ['--push-group', 'Engineering', '--dry-run', '--detailed-exitcode']);
+    const deadline = Date.now() + 15_000;
+    while (listed.size < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect([...listed].sort()).toEqual(['/Groups', '/Users']);
+    expect((await control(s.okta.url, 'GET', '/__sandbox/requests')).byRoute['GET /api/v1/apps/{appId}/users']).toBeUndefined();
+    await control(s.okta.url, 'DELETE', '/__sandbox/faults');
+    const r = await run;
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('a dry run over a converged setup with 50 assigned and 20 pushed groups makes a bounded number of requests', async () => {
     const s = await start({ admin: 'auto', seed: generatedSeed(600, 60), rateLimitScale: 50 });
     const groups = Array.from({ length: 50 }, (_, i) => `Team ${String(i + 1).padStart(4, '0')}`);

@@ -88,20 +88,22 @@ async function planOkta(session: Session, options: OktaOptions, ctx: Context): P
   const startedAt = new Date(session.clock.now());
   const reading = reporter.task('reading Okta and Cloudflare');
   const tokens = inputs.tokenCreation && session.accountApi ? observeScimTokens(session.accountApi) : Promise.resolve(undefined);
-  const [scimTokenProof, observed, roles, scimTokens] = await Promise.all([
-    checkScimToken(scim),
-    observe(okta, desired),
-    observeRoles(scim, desired.groupRoles),
-    tokens,
-  ])
-    .then(async ([proof, { observed, assignments }, roles, scimTokens]) => {
-      // Once the app provisions, both sides are compared: drift Okta will not repair by itself is planned here.
+  const observing = observe(okta, desired);
+  const check = checkScimToken(scim);
+  // Once the app provisions, both sides are compared (drift Okta will not repair by itself is planned
+  // here): Cloudflare's listings with the token proven to read them, beside the app's assignments.
+  const sides = Promise.all([observing.app, check]).then(([app]) =>
+    app && provisioningOn(app.features ?? [])
+      ? readBothSides(okta, scim, app.id, desired.pushGroups, true, { settleMs: inputs.settleMs, known: observing.assignments })
+      : undefined,
+  );
+  const [scimTokenProof, observed, roles, scimTokens] = await Promise.all([check, observing.whole, observeRoles(scim, desired.groupRoles), tokens, sides])
+    .then(async ([proof, { observed, assignments }, roles, scimTokens, sides]) => {
       const app = observed.app;
       // A token named for this app that scim-setup cannot prove it made: the run touches nothing.
       if (scimTokens && inputs.tokenCreation)
         refuseForeignTokens(appTokens(scimTokens.tokens, app?.id, tokenExpectation(scimTokens, inputs.accountId, inputs.tokenCreation)).foreign);
-      if (app && assignments && provisioningOn(app.features)) {
-        const sides = await readBothSides(okta, scim, app.id, desired.pushGroups, true, { settleMs: inputs.settleMs, known: assignments });
+      if (app && assignments && sides) {
         observed.drift = findDrift(sides);
         observed.unprovisioned = await readUnprovisioned(okta, inputs.orgUrl, app.id, sides.appUsers, assignments.groups);
       }
