@@ -7,6 +7,7 @@ import { jsonForTerminal, neutralise } from './lib/terminal-text.js';
 import { registerEnvSecrets } from './lib/secret-files.js';
 import { guardStream } from './lib/workflow-commands.js';
 import { spinnerFor } from './lib/spinner.js';
+import { buildProgram } from './cli.js';
 
 /**
  * The process entry (bin): runs, then exits once output is flushed, whatever sockets a server left
@@ -64,8 +65,8 @@ export async function main(argv: string[], overrides: Partial<Context> = {}): Pr
   }
   let exitCode = 0;
   try {
-    // ora is loaded beside the program, and only for a terminal (lib/spinner.ts).
-    const [{ buildProgram }, spinner] = await Promise.all([import('./cli.js'), ctx.spinner ?? spinnerFor([ctx.stdout, ctx.stderr])]);
+    // ora is loaded only for a terminal (lib/spinner.ts).
+    const spinner = await (ctx.spinner ?? spinnerFor([ctx.stdout, ctx.stderr]));
     ctx.spinner = spinner;
     const program = buildProgram(ctx, (code) => (exitCode = code));
     await program.parseAsync(argv);

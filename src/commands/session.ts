@@ -147,7 +147,7 @@ export async function openSession(options: SessionOptions, ctx: Context, reporte
   const policy = policyFor(reporter);
   const desired = await desiredOf(inputs);
   // The SDKs load only once the inputs are valid, so that an input error answers at once.
-  const [{ OktaClient }, { CloudflareClient }] = await Promise.all([import('../okta/client.js'), import('../cloudflare/client.js')]);
+  const { OktaClient, CloudflareClient } = await import('./clients.js');
   const clientFor = (token: string, role: 'scim' | 'read' = 'scim', tokenEnv?: string) =>
     new CloudflareClient(
       inputs.apiBaseUrl,
@@ -329,8 +329,8 @@ export function readClient(session: Pick<Session, 'accountApi'>, command: string
  */
 export async function afterReadTokenCheck<T>(session: Pick<Session, 'accountApi'>, then: () => Promise<T>): Promise<T> {
   if (!session.accountApi) return then();
-  // Loaded as the clients are, once the inputs are valid (the SDK comes with it).
-  const { refuseOtherAccountToken } = await import('../cloudflare/account-tokens.js');
+  // Loaded with the clients, once the inputs are valid.
+  const { refuseOtherAccountToken } = await import('./clients.js');
   const [checked, planned] = await Promise.allSettled([refuseOtherAccountToken(session.accountApi), then()]);
   if (checked.status === 'rejected') throw checked.reason;
   if (planned.status === 'rejected') throw planned.reason;
