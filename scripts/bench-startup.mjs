@@ -7,7 +7,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { startSandbox } from '../dist/sandbox/sandbox.js';
 import { generatedSeed } from '../dist/sandbox/okta/seed.js';
 import { BIN, cli, ROOT } from './bench-common.mjs';
@@ -124,9 +125,13 @@ const probe = await measure(['--require', hook, BIN, 'okta', ...args, '--dry-run
 const fetchLoaded = Number(/LOADED (\d+)/.exec(probe.stderr)?.[1] ?? Number.NaN) > 0;
 // How many of the build's modules the dry run loaded: each costs Node's ESM loader a resolve, a read and a compile.
 // A loader hook (it runs on the loader's thread) names each module of dist/ as it loads.
-const counter = `data:text/javascript,${encodeURIComponent(
-  `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent("export async function load(url, context, next) { if (url.includes('/dist/')) process.stderr.write('\\nMODULE ' + url + '\\n'); return next(url, context); }"));`,
-)}`;
+const hooks = join(dirname(hook), 'count-hooks.mjs');
+writeFileSync(
+  hooks,
+  "export async function load(url, context, next) { if (url.includes('/dist/')) process.stderr.write('\\nMODULE ' + url + '\\n'); return next(url, context); }\n",
+);
+const counter = join(dirname(hook), 'count.mjs');
+writeFileSync(counter, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
 const counted = await measure(['--import', counter, BIN, 'okta', ...args, '--dry-run'], sandbox.env);
 if (counted.code !== 0) throw new Error(`the counted dry run exited ${counted.code}: ${counted.stderr.slice(-2000)}`);
 const modulesLoaded = new Set(counted.stderr.match(/^MODULE .*$/gm)).size;
@@ -192,7 +197,7 @@ exit. Node and the requests alone come to ${(bare + median(phases.span)).toFixed
     : `${(3 * bare - bare - median(phases.span)).toFixed(0)} ms under the 3× target, for loading the two SDKs and all else`
 }.
 
-What the dry run loads: ${modulesLoaded} of the build's modules (44 before #37's last change, each a resolve, a read and a
+What the dry run loads: ${modulesLoaded} of the build's modules (44 at \`bc41fd1\`, each a resolve, a read and a
 compile of Node's ESM loader): the commands that talk to Okta and Cloudflare load with the program (\`src/cli.ts\`),
 and their clients with both SDKs as one module once the inputs are valid (\`src/commands/clients.ts\`). What it asks
 at once: Cloudflare's SCIM listings go out beside Okta's app users, as soon as the app is found, and the pushed groups'
@@ -205,13 +210,13 @@ import (string-width's \`Intl.Segmenter\` and Unicode tables, cli-spinners) cost
 multipart, cache and proxy layers and node-fetch's WHATWG URL, built apart as \`dist/deferred/*.cjs\`
 (\`scripts/build.mjs\`), so that V8 no longer scans their 1 MB on every run; the proxy tunnel
 (https-proxy-agent) only behind a proxy. Never loaded: Node's own fetch (below), which Cloudflare's requests
-went through until #37's last change (the row "before", where the bench is given one, shows what that cost).
+went through until \`cd1138e\` (328 ms and 104 MB at \`6d50f5a\`, measured the same way).
 
 The memory floor of a run that talks to both services, measured the same way: Node itself
 (${bareMb.toFixed(0)} MB), and both clients with their transport loaded (the Okta SDK's HTTP, OAuth and paging layers, the
 \`cloudflare\` package's client, node-fetch and Node's http, https and zlib: +${clientsMb.toFixed(0)} MB), ${(bareMb + clientsMb).toFixed(0)} MB
 before a byte is read. What is above it is the run's data (1,000 users' SCIM pages, four at a time, and Okta's
-app users, each read whole), the code the run compiles, and V8's young generation, which grows as they arrive.
+app users, 500 a page, each page read whole and kept as the fields read), the code the run compiles, and V8's young generation, which grows as they arrive.
 
 Node's own fetch is not loaded by any run (${fetchLoaded ? '**this dry run did load it**' : 'this dry run did not load it'}; test/e2e/package.test.ts holds it): it would
 add +${headersMb.toFixed(0)} MB on the first read of the global \`Headers\` (\`node -e "new Headers()"\`), and +${fetchMb.toFixed(0)} MB in all once a
